@@ -1,0 +1,38 @@
+package io.imgboard.events;
+
+/**
+ * Kafka topic names, one per event kind (DESIGN.md, "Events"). Services name their channels after
+ * these; the local launcher and the deploy manifests create them.
+ */
+public final class Topics {
+
+    /** {@link FileEvent}s, keyed by source id + path. ingest → ledger. */
+    public static final String FILES = "imgboard.files";
+
+    /** {@link ProcessRequested}, keyed by photo id. ledger → preprocessor. */
+    public static final String PROCESS_REQUESTS = "imgboard.process-requests";
+
+    /** {@link ProcessingResult}s, keyed by photo id. preprocessor → ledger. */
+    public static final String PROCESSING_RESULTS = "imgboard.processing-results";
+
+    /** {@link PhotoPublished}, keyed by photo id; compacted; a null value retires a photo. ledger → display. */
+    public static final String CATALOG = "imgboard.catalog";
+
+    /** {@link SettingsChanged}, keyed by section; compacted. display admin → all. */
+    public static final String SETTINGS = "imgboard.settings";
+
+    /** Records a consumer could not handle at all (poison messages), with the failure in headers. */
+    public static final String DEAD_LETTER = "imgboard.dead-letter";
+
+    /** Every topic, with whether it is compacted, for whoever creates them. */
+    public static final java.util.Map<String, Boolean> ALL = java.util.Map.of(
+            FILES, false,
+            PROCESS_REQUESTS, false,
+            PROCESSING_RESULTS, false,
+            CATALOG, true,
+            SETTINGS, true,
+            DEAD_LETTER, false);
+
+    private Topics() {
+    }
+}

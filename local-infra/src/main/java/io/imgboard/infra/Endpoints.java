@@ -1,0 +1,48 @@
+package io.imgboard.infra;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How the services reach the infrastructure: as environment variables and as Quarkus config keys. */
+public record Endpoints(
+        String kafkaBootstrap,
+        String jdbcUrl,
+        String dbUser,
+        String dbPassword,
+        String s3Endpoint,
+        String s3AccessKey,
+        String s3SecretKey) {
+
+    /** Environment variables, the way the services are configured in every deployment. */
+    public Map<String, String> env() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
+        env.put("QUARKUS_DATASOURCE_USERNAME", dbUser);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", dbPassword);
+        env.put("IMGBOARD_S3_ENDPOINT", s3Endpoint);
+        env.put("IMGBOARD_S3_ACCESS_KEY", s3AccessKey);
+        env.put("IMGBOARD_S3_SECRET_KEY", s3SecretKey);
+        return env;
+    }
+
+    /** The same as Quarkus configuration keys, for {@code @QuarkusTest} resources. */
+    public Map<String, String> config() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", kafkaBootstrap);
+        config.put("quarkus.datasource.jdbc.url", jdbcUrl);
+        config.put("quarkus.datasource.username", dbUser);
+        config.put("quarkus.datasource.password", dbPassword);
+        config.put("imgboard.s3.endpoint", s3Endpoint);
+        config.put("imgboard.s3.access-key", s3AccessKey);
+        config.put("imgboard.s3.secret-key", s3SecretKey);
+        return config;
+    }
+
+    /** Ports of the three servers. */
+    public record Ports3(int kafka, int kafkaController, int postgres, int s3) {
+        public static Ports3 free() {
+            return new Ports3(Ports.free(), Ports.free(), Ports.free(), Ports.free());
+        }
+    }
+}

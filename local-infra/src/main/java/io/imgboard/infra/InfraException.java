@@ -1,0 +1,12 @@
+package io.imgboard.infra;
+
+/** Something the person running img-board can act on; the launcher prints its message, never a stack trace. */
+public final class InfraException extends RuntimeException {
+    public InfraException(String message) {
+        super(message);
+    }
+
+    public InfraException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,169 @@
+package io.imgboard.infra;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A single-node Kafka in KRaft mode (broker and controller in one process), from the broker jars
+ * Maven resolved into local-infra/kafka-broker/target/lib. Data lives in {@code <state>/kafka}.
+ */
+public final class KafkaServer {
+    static final String NAME = "kafka";
+
+    private KafkaServer() {
+    }
+
+    public static ManagedProcess start(Layout layout, StateDir state, int port, int controllerPort) {
+        Ports.requireFree(port, "Kafka", "IMGBOARD_KAFKA_PORT");
+        Ports.requireFree(controllerPort, "Kafka controller", "IMGBOARD_KAFKA_CONTROLLER_PORT");
+        Path home = state.dir(NAME);
+        Path data = home.resolve("data");
+        Path config = home.resolve("server.properties");
+        Path log4j = home.resolve("log4j2.properties");
+        try {
+            Files.writeString(config, serverProperties(data, port, controllerPort));
+            Files.writeString(log4j, LOG4J);
+        } catch (IOException e) {
+            throw new InfraException("cannot write Kafka configuration in " + home + ": " + e.getMessage(), e);
+        }
+        String classpath = layout.kafkaLibs().resolve("*").toString();
+        List<String> jvm = List.of(Layout.java(), "-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+                "-Dlog4j2.configurationFile=" + log4j, "-cp", classpath);
+        // Formatting twice fails, and reformatting would lose data: format only a new folder.
+        if (!Files.exists(data.resolve("meta.properties"))) {
+            List<String> format = new ArrayList<>(jvm);
+            format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                    "-c", config.toString()));
+            runToCompletion(format, home, state, Duration.ofSeconds(60));
+        }
+        List<String> run = new ArrayList<>(jvm);
+        run.addAll(List.of("kafka.Kafka", config.toString()));
+        return ManagedProcess.start(NAME, run, Map.of(), home, state);
+    }
+
+    /** Waits until the broker answers metadata requests, then creates the topics that are missing. */
+    public static void awaitAndCreateTopics(ManagedProcess process, String bootstrap, Map<String, Boolean> topics,
+                                            Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        Instant deadline = Instant.now().plus(timeout);
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                process.requireAlive();
+                try {
+                    admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
+                    break;
+                } catch (Exception notYet) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new InfraException("Kafka did not become ready within " + timeout.toSeconds() + " s; see "
+                                + process.logFile());
+                    }
+                }
+            }
+            List<NewTopic> wanted = topics.entrySet().stream().map(e -> newTopic(e.getKey(), e.getValue())).toList();
+            for (NewTopic topic : wanted) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new InfraException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InfraException("interrupted while waiting for Kafka", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new InfraException("Kafka did not create topics in time", e);
+        }
+    }
+
+    private static NewTopic newTopic(String name, boolean compacted) {
+        // Two partitions where work can run in parallel (one image per core); one where order is global.
+        int partitions = compacted || name.endsWith("dead-letter") ? 1 : 2;
+        NewTopic topic = new NewTopic(name, partitions, (short) 1);
+        if (compacted) {
+            topic.configs(Map.of("cleanup.policy", "compact"));
+        }
+        return topic;
+    }
+
+    private static String serverProperties(Path data, int port, int controllerPort) {
+        return String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + data,
+                "num.partitions=1",
+                "auto.create.topics.enable=false",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "log.segment.bytes=67108864",
+                "log.cleaner.dedupe.buffer.size=16777216",
+                "") + "\n";
+    }
+
+    private static final String LOG4J = String.join("\n",
+            "status = warn",
+            "appender.console.type = Console",
+            "appender.console.name = STDOUT",
+            "appender.console.layout.type = PatternLayout",
+            "appender.console.layout.pattern = [%d] %p %m (%c)%n",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.stdout.ref = STDOUT",
+            "logger.kafka.name = kafka",
+            "logger.kafka.level = WARN",
+            "logger.server.name = kafka.server.KafkaRaftServer",
+            "logger.server.level = INFO",
+            "logger.apache.name = org.apache.kafka",
+            "logger.apache.level = WARN",
+            "") + "\n";
+
+    static void runToCompletion(List<String> command, Path workDir, StateDir state, Duration timeout) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(state.logFile(NAME + "-format").toFile()));
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new InfraException("Kafka storage format did not finish in " + timeout.toSeconds() + " s");
+            }
+            if (process.exitValue() != 0) {
+                throw new InfraException("Kafka storage format failed:\n"
+                        + ManagedProcess.tail(state.logFile(NAME + "-format"), 10));
+            }
+        } catch (IOException e) {
+            throw new InfraException("cannot run Kafka storage format: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InfraException("interrupted", e);
+        }
+    }
+}

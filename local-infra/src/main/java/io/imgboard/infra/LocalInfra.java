@@ -1,0 +1,85 @@
+package io.imgboard.infra;
+
+import io.imgboard.infra.Endpoints.Ports3;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kafka, PostgreSQL and the S3 server, started together as real processes, stopped together.
+ * {@code ./imgboard up} uses it with fixed ports and the project's state folder; tests use it with
+ * free ports and a temporary folder.
+ */
+public final class LocalInfra implements AutoCloseable {
+    public static final String ORIGINALS_BUCKET = "imgboard-originals";
+    public static final String RENDITIONS_BUCKET = "imgboard-renditions";
+    public static final List<String> BUCKETS = List.of(ORIGINALS_BUCKET, RENDITIONS_BUCKET);
+    public static final List<String> DATABASES = List.of("ledger");
+
+    private final StateDir state;
+    private final Endpoints endpoints;
+    private final List<ManagedProcess> processes;
+
+    private LocalInfra(StateDir state, Endpoints endpoints, List<ManagedProcess> processes) {
+        this.state = state;
+        this.endpoints = endpoints;
+        this.processes = processes;
+    }
+
+    /**
+     * Starts all three and waits until each answers. The three start in parallel (they do not
+     * depend on each other), so start-up costs the slowest, Kafka's ≈ 3 s.
+     */
+    public static LocalInfra start(Layout layout, StateDir state, Ports3 ports, Map<String, Boolean> topics) {
+        List<ManagedProcess> started = Collections.synchronizedList(new ArrayList<>());
+        String pgPassword = state.secret("postgres-password");
+        String s3Secret = state.secret("s3-secret-key");
+        try {
+            ManagedProcess kafka = KafkaServer.start(layout, state, ports.kafka(), ports.kafkaController());
+            started.add(kafka);
+            ManagedProcess s3 = S3Server.start(layout, state, ports.s3(), s3Secret, BUCKETS);
+            started.add(s3);
+            started.add(PostgresServer.start(state, ports.postgres(), pgPassword, DATABASES));
+            S3Server.await(s3, ports.s3(), Duration.ofSeconds(60));
+            String bootstrap = "127.0.0.1:" + ports.kafka();
+            KafkaServer.awaitAndCreateTopics(kafka, bootstrap, topics, Duration.ofSeconds(90));
+            Endpoints endpoints = new Endpoints(bootstrap,
+                    PostgresServer.jdbcUrl(ports.postgres(), "ledger"), PostgresServer.USER, pgPassword,
+                    S3Server.endpoint(ports.s3()), S3Server.ACCESS_KEY, s3Secret);
+            return new LocalInfra(state, endpoints, started);
+        } catch (RuntimeException e) {
+            new LocalInfra(state, null, started).close();
+            throw e;
+        }
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public StateDir state() {
+        return state;
+    }
+
+    public List<ManagedProcess> processes() {
+        return List.copyOf(processes);
+    }
+
+    /** Stops in reverse order of start; PostgreSQL through pg_ctl so it shuts down cleanly. */
+    @Override
+    public void close() {
+        List<ManagedProcess> reversed = new ArrayList<>(processes);
+        Collections.reverse(reversed);
+        for (ManagedProcess process : reversed) {
+            if (process.name().equals(PostgresServer.NAME)) {
+                PostgresServer.stop(state);
+            } else {
+                process.stop(Duration.ofSeconds(20));
+            }
+        }
+        processes.clear();
+    }
+}

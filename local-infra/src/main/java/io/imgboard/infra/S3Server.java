@@ -1,0 +1,73 @@
+package io.imgboard.infra;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An S3 server: s3proxy with its filesystem blob store, objects as plain files under
+ * {@code <state>/s3/<bucket>/<key>}. It checks request signatures, so services need the credential.
+ */
+public final class S3Server {
+    static final String NAME = "s3";
+    public static final String ACCESS_KEY = "imgboard";
+
+    private S3Server() {
+    }
+
+    public static ManagedProcess start(Layout layout, StateDir state, int port, String secretKey, List<String> buckets) {
+        Ports.requireFree(port, "S3 server", "IMGBOARD_S3_PORT");
+        Path home = state.dir(NAME);
+        Path data = state.dir(NAME + "/data");
+        for (String bucket : buckets) {
+            privateDir(state.dir(NAME + "/data/" + bucket));
+        }
+        Path config = home.resolve("s3proxy.properties");
+        try {
+            Files.writeString(config, String.join("\n",
+                    "s3proxy.endpoint=http://127.0.0.1:" + port,
+                    "s3proxy.authorization=aws-v2-or-v4",
+                    "s3proxy.identity=" + ACCESS_KEY,
+                    "s3proxy.credential=" + secretKey,
+                    "jclouds.provider=filesystem",
+                    "jclouds.filesystem.basedir=" + data,
+                    "") + "\n");
+            Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new InfraException("cannot write s3proxy configuration: " + e.getMessage(), e);
+        }
+        return ManagedProcess.start(NAME, List.of(Layout.java(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-jar", layout.s3proxyJar().toString(), "--properties", config.toString()), Map.of(), home, state);
+    }
+
+    /**
+     * s3proxy's filesystem store answers anonymous requests for a bucket whose folder others may
+     * read (it maps the mode to a public-read ACL), so bucket folders must be 0700.
+     */
+    private static void privateDir(Path dir) {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new InfraException("cannot make " + dir + " private: " + e.getMessage(), e);
+        }
+    }
+
+    public static void await(ManagedProcess process, int port, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!Ports.isListening(port)) {
+            process.requireAlive();
+            if (Instant.now().isAfter(deadline)) {
+                throw new InfraException("S3 server did not listen on " + port + " within " + timeout.toSeconds() + " s");
+            }
+            Sleeper.pause(Duration.ofMillis(100));
+        }
+    }
+
+    public static String endpoint(int port) {
+        return "http://127.0.0.1:" + port;
+    }
+}

@@ -1,0 +1,76 @@
+package io.imgboard.infra;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The four img-board services as processes: {@code java -jar <service>/target/quarkus-app/quarkus-run.jar}. */
+public final class Services {
+    /** Service names in start order, with their default ports (the original API's 8080 stays the frames' port). */
+    public static final Map<String, Integer> DEFAULT_PORTS = defaults();
+
+    private Services() {
+    }
+
+    private static Map<String, Integer> defaults() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("ledger-service", 8082);
+        ports.put("preprocessor-service", 8083);
+        ports.put("ingest-service", 8081);
+        ports.put("display-service", 8080);
+        return ports;
+    }
+
+    /** {@code IMGBOARD_INGEST_PORT} etc. */
+    public static String portVariable(String service) {
+        return "IMGBOARD_" + service.replace("-service", "").toUpperCase() + "_PORT";
+    }
+
+    public static ManagedProcess start(Layout layout, StateDir state, String service, int port, Map<String, String> env,
+                                       List<String> jvmOptions) {
+        Ports.requireFree(port, service, portVariable(service));
+        List<String> command = new ArrayList<>();
+        command.add(Layout.java());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(layout.serviceJar(service).toString());
+        Map<String, String> withPort = new LinkedHashMap<>(env);
+        withPort.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        return ManagedProcess.start(service, command, withPort, state.dir("work/" + service), state);
+    }
+
+    /** Waits for {@code /q/health/ready} to answer 200: the service's own check of its Kafka, database or S3. */
+    public static void awaitReady(ManagedProcess process, int port, Duration timeout) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+        Instant deadline = Instant.now().plus(timeout);
+        String last = "no answer";
+        while (Instant.now().isBefore(deadline)) {
+            process.requireAlive();
+            try {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                last = e.getClass().getSimpleName();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InfraException("interrupted", e);
+            }
+            Sleeper.pause(Duration.ofMillis(250));
+        }
+        throw new InfraException(process.name() + " not ready after " + timeout.toSeconds() + " s (" + last + "); see "
+                + process.logFile());
+    }
+}

@@ -1,0 +1,86 @@
+package io.imgboard.infra;
+
+import io.imgboard.events.Topics;
+import io.imgboard.infra.Endpoints.Ports3;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Starts the real servers, checks each answers, restarts on the same state, and refuses a taken port. */
+class LocalInfraTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void startsAllThreeAndKeepsDataAcrossRestart() throws Exception {
+        home.toFile().setExecutable(true, false);
+        StateDir state = new StateDir(home);
+        Ports3 ports = Ports3.free();
+        try (LocalInfra infra = LocalInfra.start(Layout.find(), state, ports, Topics.ALL)) {
+            Endpoints endpoints = infra.endpoints();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap()))) {
+                Set<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+                assertTrue(names.containsAll(Topics.ALL.keySet()), "topics: " + names);
+                ConfigResource catalog = new ConfigResource(ConfigResource.Type.TOPIC, Topics.CATALOG);
+                Config config = admin.describeConfigs(List.of(catalog)).all().get(10, TimeUnit.SECONDS).get(catalog);
+                assertEquals("compact", config.get("cleanup.policy").value());
+            }
+            assertEquals("1", psql(ports.postgres(), endpoints.dbPassword(), "SELECT 1"));
+            // s3proxy checks signatures: an anonymous request is refused, which proves it is S3 answering.
+            HttpResponse<String> anonymous = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(endpoints.s3Endpoint() + "/" + LocalInfra.ORIGINALS_BUCKET)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, anonymous.statusCode(), anonymous.body());
+            psql(ports.postgres(), endpoints.dbPassword(), "CREATE TABLE kept(x int); INSERT INTO kept VALUES (42)");
+        }
+        assertFalse(Ports.isListening(ports.kafka()), "Kafka still listening after close");
+        assertFalse(Ports.isListening(ports.postgres()), "PostgreSQL still listening after close");
+
+        // Same state folder again: no reformat, data and secrets still there.
+        try (LocalInfra again = LocalInfra.start(Layout.find(), new StateDir(home), ports, Topics.ALL)) {
+            assertEquals("42", psql(ports.postgres(), again.endpoints().dbPassword(), "SELECT x FROM kept"));
+        }
+    }
+
+    @Test
+    void aTakenPortGivesAClearMessage() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            InfraException e = assertThrows(InfraException.class,
+                    () -> Ports.requireFree(taken.getLocalPort(), "Kafka", "IMGBOARD_KAFKA_PORT"));
+            assertTrue(e.getMessage().contains("IMGBOARD_KAFKA_PORT"), e.getMessage());
+            assertTrue(e.getMessage().contains(Integer.toString(taken.getLocalPort())), e.getMessage());
+        }
+    }
+
+    private static String psql(int port, String password, String sql) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Layout.postgresBin().resolve("psql").toString(), "-h", "127.0.0.1",
+                "-p", Integer.toString(port), "-U", PostgresServer.USER, "-d", "ledger", "-tAc", sql)
+                .redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", password);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes()).trim();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), out);
+        return out.lines().reduce((a, b) -> b).orElse("");
+    }
+}
