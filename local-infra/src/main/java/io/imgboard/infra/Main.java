@@ -8,13 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@code up}, {@code down} and {@code status} for the whole local system. Called by the
@@ -54,102 +49,49 @@ public final class Main {
             throw new InfraException("already running (" + String.join(", ", running) + "); stop it with ./imgboard down");
         }
         long began = System.nanoTime();
-        Layout layout = Layout.find();
-        Ports3 ports = new Ports3(port("IMGBOARD_KAFKA_PORT", 9092), port("IMGBOARD_KAFKA_CONTROLLER_PORT", 9093),
-                port("IMGBOARD_POSTGRES_PORT", 15432), port("IMGBOARD_S3_PORT", 9000));
-        Map<String, Integer> servicePorts = new LinkedHashMap<>();
-        Services.DEFAULT_PORTS.forEach((service, port) -> servicePorts.put(service, port(Services.portVariable(service), port)));
-        // Check every port before starting anything, so a clash costs nothing to undo.
-        servicePorts.forEach((service, port) -> Ports.requireFree(port, service, Services.portVariable(service)));
-        for (String service : servicePorts.keySet()) {
-            layout.serviceJar(service);
-        }
+        Ports3 ports = new Ports3(port(System.getenv("IMGBOARD_KAFKA_PORT"), "IMGBOARD_KAFKA_PORT", 9092),
+                port(System.getenv("IMGBOARD_KAFKA_CONTROLLER_PORT"), "IMGBOARD_KAFKA_CONTROLLER_PORT", 9093),
+                port(System.getenv("IMGBOARD_POSTGRES_PORT"), "IMGBOARD_POSTGRES_PORT", 15432),
+                port(System.getenv("IMGBOARD_S3_PORT"), "IMGBOARD_S3_PORT", 9000));
+        Map<String, Integer> servicePorts = LocalSystem.configuredServicePorts(System::getenv);
         String token = System.getenv("IMGBOARD_UPLOAD_TOKEN");
         if (token == null || token.isBlank()) {
             token = state.secret("upload-token");
         }
 
-        System.out.println("starting Kafka, PostgreSQL and the S3 server (state in " + state.root() + ") …");
-        LocalInfra infra = LocalInfra.start(layout, state, ports, io.imgboard.events.Topics.ALL);
-        List<ManagedProcess> services = new ArrayList<>();
-        Runnable stopAll = () -> {
-            for (int i = services.size() - 1; i >= 0; i--) {
-                services.get(i).stop(Duration.ofSeconds(20));
-            }
-            infra.close();
-        };
-        try {
-            Map<String, String> env = new LinkedHashMap<>(infra.endpoints().env());
-            env.put("IMGBOARD_UPLOAD_TOKEN", token);
-            env.put("IMGBOARD_LEDGER_URL", "http://127.0.0.1:" + servicePorts.get("ledger-service"));
-            env.put("IMGBOARD_DISPLAY_URL", "http://127.0.0.1:" + servicePorts.get("display-service"));
-            System.out.println("starting the services …");
-            for (Map.Entry<String, Integer> service : servicePorts.entrySet()) {
-                services.add(Services.start(layout, state, service.getKey(), service.getValue(), env,
-                        List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError")));
-            }
-            awaitAll(services, servicePorts);
-        } catch (RuntimeException e) {
-            stopAll.run();
-            throw e;
-        }
+        System.out.println("starting Kafka, PostgreSQL, the S3 server and the four services (state in " + state.root() + ") …");
+        LocalSystem system = LocalSystem.start(Layout.find(), state, ports, servicePorts, token);
         double seconds = (System.nanoTime() - began) / 1e9;
-        int display = servicePorts.get("display-service");
-        int ingest = servicePorts.get("ingest-service");
+        String display = system.url("display-service");
         System.out.printf("""
 
                 img-board is up (%.1f s).
-                  frame page    http://127.0.0.1:%d/
-                  admin         http://127.0.0.1:%d/admin
-                  ops           http://127.0.0.1:%d/ops
-                  upload        curl -H 'Authorization: Bearer %s' -F file=@photo.jpg http://127.0.0.1:%d/api/v1/uploads
+                  frame page    %s/
+                  admin         %s/admin
+                  ops           %s/ops
+                  upload        curl -H 'Authorization: Bearer %s' -F file=@photo.jpg %s/api/v1/uploads
                   health        %s
                   state folder  %s
                   logs          ./imgboard logs [service]
                 %s
-                """, seconds, display, display, display, token, ingest,
-                String.join(" ", servicePorts.values().stream().map(p -> "http://127.0.0.1:" + p + "/q/health").toList()),
+                """, seconds, display, display, display, token, system.url("ingest-service"),
+                String.join(" ", servicePorts.keySet().stream().map(s -> system.url(s) + "/q/health").toList()),
                 state.root(), detach ? "Stop with ./imgboard down." : "Stop with Ctrl-C or ./imgboard down.");
         if (detach) {
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping …");
-            stopAll.run();
-            stopped.countDown();
+            system.close();
         }));
         try {
             // Stay in the foreground until Ctrl-C, or until `down` has stopped what we started.
-            while (services.stream().anyMatch(ManagedProcess::isAlive)) {
+            while (system.anyServiceAlive()) {
                 Thread.sleep(1000);
             }
             System.out.println("the services have stopped.");
-            stopAll.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void awaitAll(List<ManagedProcess> services, Map<String, Integer> ports) {
-        ExecutorService pool = Executors.newFixedThreadPool(services.size());
-        try {
-            List<Future<?>> waits = new ArrayList<>();
-            for (ManagedProcess service : services) {
-                waits.add(pool.submit(() -> Services.awaitReady(service, ports.get(service.name()), Duration.ofSeconds(120))));
-            }
-            for (Future<?> wait : waits) {
-                try {
-                    wait.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : new InfraException(e.getCause().toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InfraException("interrupted");
-                }
-            }
-        } finally {
-            pool.shutdownNow();
         }
     }
 
@@ -198,8 +140,7 @@ public final class Main {
         }
     }
 
-    private static int port(String variable, int fallback) {
-        String value = System.getenv(variable);
+    static int port(String value, String variable, int fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
