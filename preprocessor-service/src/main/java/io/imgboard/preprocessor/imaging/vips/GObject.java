@@ -1,0 +1,10 @@
+package io.imgboard.preprocessor.imaging.vips;
+
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+
+/** Reference counting of libvips objects (every VipsImage is a GObject). */
+interface GObject extends Library {
+
+    void g_object_unref(Pointer object);
+}

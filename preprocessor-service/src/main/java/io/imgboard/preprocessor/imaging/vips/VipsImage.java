@@ -1,0 +1,327 @@
+package io.imgboard.preprocessor.imaging.vips;
+
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.NativeLongByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One libvips image handle. Close it (try-with-resources): that drops our reference with
+ * {@code g_object_unref}. Every operation returns a new handle the caller owns; libvips keeps its
+ * own references from a result to its inputs, so closing an input early is safe.
+ *
+ * <p>Each call follows the same steps: clear the error buffer, call, check, take ownership of the
+ * result. An image loaded from {@link NativeBytes} holds a reference to them, and so does every
+ * image derived from it, so the bytes outlive every pixel libvips may still read from them.
+ */
+public final class VipsImage implements AutoCloseable {
+    private static final int FORMAT_UCHAR = 0;
+    private static final int INTERPRETATION_CMYK = 15;
+
+    private final Pointer handle;
+    private final NativeBytes source;
+    private boolean closed;
+
+    private VipsImage(Pointer handle, NativeBytes source) {
+        if (handle == null) {
+            throw new IllegalStateException("libvips returned no image");
+        }
+        if (source != null) {
+            source.retain();
+        }
+        this.handle = handle;
+        this.source = source;
+    }
+
+    /** Colour spaces used here ({@code VipsInterpretation} values). */
+    public enum Space {
+        SRGB(22), B_W(1);
+
+        final int value;
+
+        Space(int value) {
+            this.value = value;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        int invoke(LibVips vips, PointerByReference out);
+    }
+
+    /** Opens a file. Only the header is read now; pixels are decoded when something needs them. */
+    public static VipsImage open(Loader loader, Path file, LoadOptions options) {
+        String name = file.toAbsolutePath().toString();
+        return create(loader.function(), null,
+                (vips, out) -> loader.loadFile(vips, name, out, options.varargs(loader)));
+    }
+
+    /** Opens encoded bytes held in native memory; the image keeps them alive. */
+    public static VipsImage open(Loader loader, NativeBytes bytes, LoadOptions options) {
+        return create(loader.function() + "_buffer", bytes,
+                (vips, out) -> loader.loadBuffer(vips, bytes.pointer(), new NativeLong(bytes.size()), out,
+                        options.varargs(loader)));
+    }
+
+    private static VipsImage create(String operation, NativeBytes source, Call call) {
+        LibVips vips = Vips.natives().vips();
+        PointerByReference out = new PointerByReference();
+        Vips.clearErrors();
+        if (call.invoke(vips, out) != 0 || out.getValue() == null) {
+            throw Vips.failure(operation);
+        }
+        return new VipsImage(out.getValue(), source);
+    }
+
+    private VipsImage derive(String operation, Call call) {
+        return create(operation, source, call);
+    }
+
+    private Pointer handle() {
+        if (closed) {
+            throw new IllegalStateException("image already closed");
+        }
+        return handle;
+    }
+
+    // Header.
+
+    public int width() {
+        return Vips.natives().vips().vips_image_get_width(handle());
+    }
+
+    public int height() {
+        return Vips.natives().vips().vips_image_get_height(handle());
+    }
+
+    public int bands() {
+        return Vips.natives().vips().vips_image_get_bands(handle());
+    }
+
+    public boolean hasAlpha() {
+        return Vips.natives().vips().vips_image_hasalpha(handle()) != 0;
+    }
+
+    /** True for 8-bit unsigned samples. */
+    public boolean isUchar() {
+        return Vips.natives().vips().vips_image_get_format(handle()) == FORMAT_UCHAR;
+    }
+
+    public boolean isCmyk() {
+        return Vips.natives().vips().vips_image_get_interpretation(handle()) == INTERPRETATION_CMYK;
+    }
+
+    public boolean hasField(String name) {
+        return Vips.natives().vips().vips_image_get_typeof(handle(), name).longValue() != 0;
+    }
+
+    public boolean hasIccProfile() {
+        return hasField("icc-profile-data");
+    }
+
+    /** An integer field such as {@code orientation}. */
+    public Optional<Integer> intField(String name) {
+        if (!hasField(name)) {
+            return Optional.empty();
+        }
+        IntByReference value = new IntByReference();
+        Vips.clearErrors();
+        if (Vips.natives().vips().vips_image_get_int(handle(), name, value) != 0) {
+            Vips.clearErrors();
+            return Optional.empty();
+        }
+        return Optional.of(value.getValue());
+    }
+
+    /** EXIF orientation 1–8 as libvips read it; 1 when there is none or it is out of range. */
+    public int orientation() {
+        int value = intField("orientation").orElse(1);
+        return value >= 1 && value <= 8 ? value : 1;
+    }
+
+    /**
+     * Any field as libvips prints it. EXIF fields look like
+     * {@code Apple (Apple, ASCII, 6 components, 6 bytes)}.
+     */
+    public Optional<String> text(String name) {
+        if (!hasField(name)) {
+            return Optional.empty();
+        }
+        Vips.Natives n = Vips.natives();
+        PointerByReference out = new PointerByReference();
+        Vips.clearErrors();
+        if (n.vips().vips_image_get_as_string(handle(), name, out) != 0 || out.getValue() == null) {
+            Vips.clearErrors();
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(out.getValue().getString(0));
+        } finally {
+            n.glib().g_free(out.getValue());
+        }
+    }
+
+    /** Every field name, the built-in ones (width, height, …) included. */
+    public List<String> fieldNames() {
+        Vips.Natives n = Vips.natives();
+        Pointer names = n.vips().vips_image_get_fields(handle());
+        if (names == null) {
+            return List.of();
+        }
+        try {
+            return List.of(names.getStringArray(0));
+        } finally {
+            n.glib().g_strfreev(names);
+        }
+    }
+
+    // Operations: each returns a new image the caller must close.
+
+    /** A new handle on the same pixels (cheap: nothing is copied). */
+    public VipsImage copy() {
+        Pointer in = handle();
+        return derive("vips_copy", (vips, out) -> vips.vips_copy(in, out, (Object) null));
+    }
+
+    /** Embedded profile (or the default for the colour space) to sRGB, 8 bits per sample. */
+    public VipsImage iccToSrgb() {
+        Pointer in = handle();
+        return derive("vips_icc_transform",
+                (vips, out) -> vips.vips_icc_transform(in, out, "srgb", "embedded", 1, "depth", 8, null));
+    }
+
+    /** From a named built-in input profile ({@code srgb}, {@code cmyk}, {@code p3}) to sRGB, ignoring any embedded one. */
+    public VipsImage iccToSrgbFrom(String inputProfile) {
+        Pointer in = handle();
+        return derive("vips_icc_transform",
+                (vips, out) -> vips.vips_icc_transform(in, out, "srgb", "input_profile", inputProfile,
+                        "depth", 8, null));
+    }
+
+    public VipsImage colourspace(Space space) {
+        Pointer in = handle();
+        return derive("vips_colourspace", (vips, out) -> vips.vips_colourspace(in, out, space.value, (Object) null));
+    }
+
+    public VipsImage castToUchar() {
+        Pointer in = handle();
+        return derive("vips_cast", (vips, out) -> vips.vips_cast(in, out, FORMAT_UCHAR, (Object) null));
+    }
+
+    /**
+     * Renders the whole image into memory now. Decode errors (a truncated file, with
+     * {@link FailOn#TRUNCATED}) surface here rather than as grey pixels later.
+     */
+    public VipsImage copyMemory() {
+        Pointer in = handle();
+        return derive("vips_image_copy_memory", (vips, out) -> {
+            Pointer copy = vips.vips_image_copy_memory(in);
+            out.setValue(copy);
+            return copy == null ? -1 : 0;
+        });
+    }
+
+    /** Upright according to the {@code orientation} field (all eight EXIF values); removes the field. */
+    public VipsImage autorot() {
+        Pointer in = handle();
+        return derive("vips_autorot", (vips, out) -> vips.vips_autorot(in, out, (Object) null));
+    }
+
+    /** Resizes with separate horizontal and vertical scales (Lanczos 3). */
+    public VipsImage resize(double hscale, double vscale) {
+        Pointer in = handle();
+        return derive("vips_resize", (vips, out) -> vips.vips_resize(in, out, hscale, "vscale", vscale, null));
+    }
+
+    public VipsImage extractBands(int first, int count) {
+        Pointer in = handle();
+        return derive("vips_extract_band", (vips, out) -> vips.vips_extract_band(in, out, first, "n", count, null));
+    }
+
+    public VipsImage crop(int left, int top, int width, int height) {
+        Pointer in = handle();
+        return derive("vips_extract_area",
+                (vips, out) -> vips.vips_extract_area(in, out, left, top, width, height, (Object) null));
+    }
+
+    /**
+     * A copy with no metadata at all: no EXIF (GPS, camera serials, owner names), XMP, IPTC, ICC
+     * profile, orientation or loader fields. libvips 8.14.1 ignores {@code strip} when saving WebP
+     * and writes whatever the image carries, so stripping has to happen on the image itself.
+     */
+    public VipsImage withoutMetadata() {
+        Pointer in = handle();
+        VipsImage copy = derive("vips_copy", (vips, out) -> vips.vips_copy(in, out, (Object) null));
+        try {
+            LibVips vips = Vips.natives().vips();
+            for (String field : copy.fieldNames()) {
+                // Built-in header fields (width, height, …) are not in the metadata table; removing
+                // them is a no-op, so every name can be passed.
+                vips.vips_image_remove(copy.handle, field);
+            }
+            return copy;
+        } catch (RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+    }
+
+    // Savers.
+
+    /** Encodes as WebP. Strip the metadata first ({@link #withoutMetadata()}): libvips 8.14.1 ignores {@code strip} here. */
+    public byte[] webp(int quality, int effort) {
+        Vips.Natives n = Vips.natives();
+        PointerByReference buffer = new PointerByReference();
+        NativeLongByReference length = new NativeLongByReference();
+        Vips.clearErrors();
+        int rc = n.vips().vips_webpsave_buffer(handle(), buffer, length,
+                "Q", quality, "effort", effort, "strip", 1, null);
+        Pointer data = buffer.getValue();
+        try {
+            if (rc != 0 || data == null) {
+                throw Vips.failure("vips_webpsave_buffer");
+            }
+            return data.getByteArray(0, Math.toIntExact(length.getValue().longValue()));
+        } finally {
+            if (data != null) {
+                n.glib().g_free(data);
+            }
+        }
+    }
+
+    /** The pixels, packed band-interleaved, one byte per sample (call on an 8-bit image). */
+    public byte[] pixels() {
+        if (!isUchar()) {
+            throw new IllegalStateException("pixels() needs an 8-bit image; cast it first");
+        }
+        Vips.Natives n = Vips.natives();
+        NativeLongByReference size = new NativeLongByReference();
+        Vips.clearErrors();
+        Pointer data = n.vips().vips_image_write_to_memory(handle(), size);
+        if (data == null) {
+            throw Vips.failure("vips_image_write_to_memory");
+        }
+        try {
+            return data.getByteArray(0, Math.toIntExact(size.getValue().longValue()));
+        } finally {
+            n.glib().g_free(data);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Vips.natives().gobject().g_object_unref(handle);
+        if (source != null) {
+            source.release();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.imgboard.preprocessor.imaging;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Files that must be refused with a reason a person understands, without crashing the JVM (a
+ * crash here would kill the test run) and without leaving grey pictures behind.
+ */
+class HostileInputTest {
+    static final List<RenditionSize> SIZES = ImageProcessorTest.DEFAULT_SIZES;
+
+    @TempDir
+    static Path dir;
+
+    static ImageProcessor processor;
+    static Path jpeg;
+    static Path png;
+    static Path heic;
+
+    @BeforeAll
+    static void setUp() {
+        processor = new ImageProcessor(ImagingOptions.defaults());
+        jpeg = TestImages.photo(dir, "good.jpg[Q=90]", 1200, 900, 1);
+        png = TestImages.photo(dir, "good.png", 600, 450, 2);
+        heic = TestImages.heic(png, dir.resolve("good.heic"));
+    }
+
+    @Test
+    void truncatedJpeg() throws Exception {
+        byte[] whole = Files.readAllBytes(jpeg);
+        String reason = refused(Arrays.copyOf(whole, whole.length * 2 / 5));
+        assertTrue(reason.startsWith("corrupt or truncated JPEG: "), reason);
+        assertTrue(reason.contains("Premature end"), reason);
+    }
+
+    @Test
+    void truncatedJpegFromAFileToo() throws Exception {
+        byte[] whole = Files.readAllBytes(jpeg);
+        Path cut = dir.resolve("cut.jpg");
+        Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
+        ImageRefusedException e = assertThrows(ImageRefusedException.class, () -> processor.process(cut, SIZES));
+        assertTrue(e.reason().startsWith("corrupt or truncated JPEG: "), e.reason());
+    }
+
+    @Test
+    void zeroBytes() {
+        assertEquals("unsupported format: empty file", refused(new byte[0]));
+    }
+
+    @Test
+    void randomBytesAfterAJpegHeader() {
+        byte[] bytes = new byte[8000];
+        new Random(42).nextBytes(bytes);
+        bytes[0] = (byte) 0xFF;
+        bytes[1] = (byte) 0xD8;
+        bytes[2] = (byte) 0xFF;
+        String reason = refused(bytes);
+        assertTrue(reason.startsWith("corrupt or truncated JPEG: "), reason);
+    }
+
+    @Test
+    void pngHeaderClaiming100000By100000IsRefusedBeforeDecoding() {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        png.writeBytes(chunk("IHDR", ByteBuffer.allocate(13).putInt(100_000).putInt(100_000)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).array()));
+        png.writeBytes(chunk("IDAT", new byte[]{0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}));
+        png.writeBytes(chunk("IEND", new byte[0]));
+
+        String reason = refused(png.toByteArray());
+
+        // Decoding 30 GB of pixels would have run out of memory long before a reason came back.
+        assertEquals("image too large: 100000x100000 pixels (10000.0 MP; limit 100.0 MP)", reason);
+    }
+
+    @Test
+    void truncatedPng() throws Exception {
+        byte[] whole = Files.readAllBytes(png);
+        String reason = refused(Arrays.copyOf(whole, whole.length / 2));
+        assertTrue(reason.startsWith("corrupt or truncated PNG: "), reason);
+    }
+
+    @Test
+    void heicWithABrokenBox() throws Exception {
+        byte[] bytes = Files.readAllBytes(heic);
+        // Keep the ftyp box, so it is still recognised as HEIC, and wreck the size of the next box (meta).
+        int ftypSize = ByteBuffer.wrap(bytes, 0, 4).getInt();
+        ByteBuffer.wrap(bytes, ftypSize, 4).putInt(0x7FFFFFF0);
+        String reason = refused(bytes);
+        assertTrue(reason.startsWith("corrupt or truncated HEIC/HEIF: "), reason);
+    }
+
+    @Test
+    void heicWithGarbageInsideItsBoxes() throws Exception {
+        byte[] bytes = Files.readAllBytes(heic);
+        int ftypSize = ByteBuffer.wrap(bytes, 0, 4).getInt();
+        Random random = new Random(7);
+        for (int i = ftypSize + 8; i < Math.min(bytes.length, ftypSize + 600); i++) {
+            bytes[i] = (byte) random.nextInt(256);
+        }
+        String reason = refused(bytes);
+        assertTrue(reason.startsWith("corrupt or truncated HEIC/HEIF: "), reason);
+    }
+
+    @Test
+    void truncatedHeic() throws Exception {
+        byte[] whole = Files.readAllBytes(heic);
+        String reason = refused(Arrays.copyOf(whole, whole.length / 2));
+        assertTrue(reason.startsWith("corrupt or truncated HEIC/HEIF: "), reason);
+    }
+
+    @Test
+    void aTextFile() {
+        assertEquals("unsupported format: text", refused("Dear photo frame,\nthis is not a photo.\n"
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void otherFormatsSayWhatTheyLookLike() {
+        assertEquals("unsupported format: PDF", refused("%PDF-1.7\n%âãÏÓ\n".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals("unsupported format: SVG", refused("<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+                .getBytes(StandardCharsets.UTF_8)));
+        byte[] mp4 = new byte[64];
+        ByteBuffer.wrap(mp4).putInt(24).put("ftypisom".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("unsupported format: video (isom)", refused(mp4));
+        assertTrue(refused(new byte[]{0, 1, 2, 3, 4, 5}).startsWith("unsupported format: unknown binary data (starts with 00 01 02 03)"));
+    }
+
+    @Test
+    void moreBytesThanTheLimit() {
+        ImageProcessor strict = new ImageProcessor(new ImagingOptions(ImagingOptions.DEFAULT_MAX_PIXELS, 1000, 4,
+                io.imgboard.preprocessor.imaging.vips.FailOn.TRUNCATED, 32, 1));
+        ImageRefusedException e = assertThrows(ImageRefusedException.class, () -> strict.process(jpeg, SIZES));
+        assertTrue(e.reason().startsWith("file too large: "), e.reason());
+    }
+
+    @Test
+    void aGoodFileStillWorksAfterAllThat() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            refused(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 0, 0});
+        }
+        assertEquals(3, processor.process(jpeg, SIZES).renditions().size());
+    }
+
+    private static String refused(byte[] bytes) {
+        return assertThrows(ImageRefusedException.class, () -> processor.process(bytes, SIZES)).reason();
+    }
+
+    private static byte[] chunk(String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(typeBytes).put(data)
+                .putInt((int) crc.getValue()).array();
+    }
+}

@@ -1,0 +1,311 @@
+package io.imgboard.preprocessor.imaging;
+
+import io.imgboard.preprocessor.imaging.vips.LoadOptions;
+import io.imgboard.preprocessor.imaging.vips.Loader;
+import io.imgboard.preprocessor.imaging.vips.NativeBytes;
+import io.imgboard.preprocessor.imaging.vips.VipsImage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The imaging core against the real libvips, with images made by the real tools. */
+class ImageProcessorTest {
+    static final List<RenditionSize> DEFAULT_SIZES = List.of(
+            RenditionSize.parse("display=1920x1080@82"),
+            RenditionSize.parse("uhd=3840x2160@82"),
+            RenditionSize.parse("thumb=480x480@75"));
+
+    @TempDir
+    static Path dir;
+
+    static ImageProcessor processor;
+    static Path photo;
+
+    @BeforeAll
+    static void setUp() {
+        processor = new ImageProcessor(ImagingOptions.defaults());
+        photo = TestImages.photo(dir, "photo.jpg[Q=90]", 1200, 900, 7);
+    }
+
+    @Test
+    void iphonePortraitWithOrientation6ComesOutPortraitInEveryRendition() throws Exception {
+        Path sideways = TestImages.photo(dir, "sideways.jpg[Q=85]", 4032, 3024, 11);
+        TestImages.exif(sideways, "-Orientation#=6");
+
+        ProcessedImage result = processor.process(sideways, DEFAULT_SIZES);
+
+        assertEquals(3024, result.width());
+        assertEquals(4032, result.height());
+        assertEquals(ImageFormat.JPEG, result.format());
+        Map<String, EncodedRendition> byName = byName(result);
+        assertSize(byName.get("display"), 810, 1080);
+        assertSize(byName.get("uhd"), 1620, 2160);
+        assertSize(byName.get("thumb"), 360, 480);
+        for (EncodedRendition rendition : result.renditions()) {
+            BufferedImage decoded = TestImages.decode(rendition.webp(), dir);
+            assertTrue(decoded.getHeight() > decoded.getWidth(), rendition.name() + " is not portrait");
+            assertEquals(rendition.width(), decoded.getWidth());
+            assertEquals(rendition.height(), decoded.getHeight());
+        }
+    }
+
+    /**
+     * An upright 300×200 picture with a white top-left and a grey top-right quadrant, stored the
+     * way a camera with each EXIF orientation would store it. Two corners and the aspect ratio pin
+     * down all eight transforms.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void everyExifOrientationComesOutUpright(int orientation) throws Exception {
+        Path stored = orientedQuadrants(orientation);
+
+        ProcessedImage result = processor.process(stored, List.of(RenditionSize.parse("r=480x480@90")));
+
+        assertEquals(300, result.width());
+        assertEquals(200, result.height());
+        EncodedRendition rendition = result.renditions().get(0);
+        assertSize(rendition, 300, 200);
+        BufferedImage image = TestImages.decode(rendition.webp(), dir);
+        double topLeft = TestImages.mean(image, 0.1, 0.1, 0.4, 0.4);
+        double topRight = TestImages.mean(image, 0.6, 0.1, 0.9, 0.4);
+        double bottomLeft = TestImages.mean(image, 0.1, 0.6, 0.4, 0.9);
+        double bottomRight = TestImages.mean(image, 0.6, 0.6, 0.9, 0.9);
+        String where = "orientation " + orientation + ": TL " + topLeft + " TR " + topRight + " BL " + bottomLeft
+                + " BR " + bottomRight;
+        assertTrue(topLeft > 235, where);
+        assertTrue(topRight > 108 && topRight < 148, where);
+        assertTrue(bottomLeft < 20 && bottomRight < 20, where);
+    }
+
+    private static Path orientedQuadrants(int orientation) {
+        Path work = dir.resolve("orient-" + orientation);
+        String w = work.resolve("w.v").toString();
+        String g = work.resolve("g.v").toString();
+        String k = work.resolve("k.v").toString();
+        String upright = work.resolve("upright.v").toString();
+        String step = work.resolve("step.v").toString();
+        String stored = work.resolve("stored.v").toString();
+        try {
+            Files.createDirectories(work);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        TestImages.run("vips", "black", k, "150", "100", "--bands", "3");
+        TestImages.run("vips", "linear", k, w, "1", "255", "--uchar");
+        TestImages.run("vips", "linear", k, g, "1", "128", "--uchar");
+        TestImages.run("vips", "arrayjoin", w + " " + g + " " + k + " " + k, upright, "--across", "2");
+        // The stored pixels are the inverse of what the tag tells a viewer to do.
+        switch (orientation) {
+            case 1 -> TestImages.run("vips", "copy", upright, stored);
+            case 2 -> TestImages.run("vips", "flip", upright, stored, "horizontal");
+            case 3 -> TestImages.run("vips", "rot", upright, stored, "d180");
+            case 4 -> TestImages.run("vips", "flip", upright, stored, "vertical");
+            case 5 -> { // transpose
+                TestImages.run("vips", "rot", upright, step, "d90");
+                TestImages.run("vips", "flip", step, stored, "horizontal");
+            }
+            case 6 -> TestImages.run("vips", "rot", upright, stored, "d270");
+            case 7 -> { // transverse
+                TestImages.run("vips", "rot", upright, step, "d270");
+                TestImages.run("vips", "flip", step, stored, "horizontal");
+            }
+            case 8 -> TestImages.run("vips", "rot", upright, stored, "d90");
+            default -> throw new IllegalArgumentException("orientation " + orientation);
+        }
+        Path jpeg = work.resolve("oriented-" + orientation + ".jpg");
+        TestImages.run("vips", "copy", stored, jpeg + "[Q=95]", "--interpretation", "srgb");
+        return TestImages.exif(jpeg, "-Orientation#=" + orientation);
+    }
+
+    @Test
+    void aSmallImageIsNeverEnlarged() throws Exception {
+        Path small = TestImages.photo(dir, "small.png", 640, 480, 3);
+
+        ProcessedImage result = processor.process(small, DEFAULT_SIZES);
+
+        Map<String, EncodedRendition> byName = byName(result);
+        assertSize(byName.get("display"), 640, 480);
+        assertSize(byName.get("uhd"), 640, 480);
+        assertSize(byName.get("thumb"), 480, 360);
+        assertEquals(ImageFormat.PNG, result.format());
+    }
+
+    @Test
+    void outputIsWebpWithoutAnyMetadataButCaptureFactsAreExtracted() throws Exception {
+        Path tagged = TestImages.photo(dir, "tagged.jpg[Q=90]", 1600, 1200, 5);
+        TestImages.exif(tagged,
+                "-GPSLatitude=48.8584", "-GPSLatitudeRef=N", "-GPSLongitude=2.2945", "-GPSLongitudeRef=E",
+                "-Artist=Jane Privacy", "-XMP-dc:Creator=Jane Privacy", "-IPTC:By-line=Jane Privacy",
+                "-DateTimeOriginal=2026:08:01 12:42:07", "-OffsetTimeOriginal=+02:00",
+                "-Make=Apple", "-Model=iPhone 15", "-Orientation#=1");
+        assertTrue(TestImages.run("exiftool", "-GPSLatitude", tagged.toString()).contains("48"),
+                "the fixture itself must carry GPS");
+
+        ProcessedImage result = processor.process(tagged, DEFAULT_SIZES);
+
+        CaptureInfo capture = result.capture();
+        assertNotNull(capture);
+        assertEquals(Instant.parse("2026-08-01T10:42:07Z"), capture.capturedAt());
+        assertEquals("2026-08-01T12:42:07", capture.localTime());
+        assertEquals("+02:00", capture.offset());
+        assertEquals("Apple", capture.cameraMake());
+        assertEquals("iPhone 15", capture.cameraModel());
+
+        for (EncodedRendition rendition : result.renditions()) {
+            byte[] webp = rendition.webp();
+            assertEquals("RIFF", new String(webp, 0, 4, StandardCharsets.US_ASCII));
+            assertEquals("WEBP", new String(webp, 8, 4, StandardCharsets.US_ASCII));
+            Path out = dir.resolve("tagged-" + rendition.name() + ".webp");
+            Files.write(out, webp);
+            List<String> fields = TestImages.vipsFields(out);
+            assertTrue(fields.stream().noneMatch(f -> f.startsWith("exif-") || f.startsWith("xmp-")
+                    || f.startsWith("iptc-") || f.startsWith("icc-") || f.equals("orientation")),
+                    rendition.name() + " still has metadata: " + fields);
+            assertEquals("", TestImages.run("exiftool", "-q", "-q", "-GPS:all", "-EXIF:all", "-XMP:all",
+                    "-IPTC:all", out.toString()).strip(), rendition.name() + " metadata seen by exiftool");
+            assertFalse(new String(webp, StandardCharsets.ISO_8859_1).contains("Jane Privacy"));
+        }
+        assertTrue(result.placeholder().startsWith("data:image/webp;base64,"));
+    }
+
+    @Test
+    void aDisplayP3PhotoComesOutInSrgb() throws Exception {
+        // A flat sRGB colour, converted to Display P3 pixel values with the P3 profile embedded.
+        Path work = Files.createDirectories(dir.resolve("p3"));
+        String black = work.resolve("b.v").toString();
+        String colour = work.resolve("c.v").toString();
+        String srgb = work.resolve("srgb.v").toString();
+        String p3 = work.resolve("p3.v").toString();
+        Path jpeg = work.resolve("p3.jpg");
+        TestImages.run("vips", "black", black, "200", "200", "--bands", "3");
+        TestImages.run("vips", "linear", black, colour, "1 1 1", "200 100 50", "--uchar");
+        TestImages.run("vips", "copy", colour, srgb, "--interpretation", "srgb");
+        TestImages.run("vips", "icc_transform", srgb, p3, "p3", "--input-profile", "srgb");
+        TestImages.run("vips", "copy", p3, jpeg + "[Q=95]");
+        String stored = TestImages.run("vips", "getpoint", jpeg.toString(), "100", "100").strip();
+        assertFalse(stored.startsWith("200 100 50"), "the fixture must hold P3 values, has " + stored);
+
+        ProcessedImage result = processor.process(jpeg, List.of(RenditionSize.parse("r=100x100@95")));
+
+        BufferedImage image = TestImages.decode(result.renditions().get(0).webp(), dir);
+        int rgb = image.getRGB(50, 50);
+        int[] got = {(rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF};
+        int[] want = {200, 100, 50};
+        for (int i = 0; i < 3; i++) {
+            assertTrue(Math.abs(got[i] - want[i]) <= 4, "sRGB " + Arrays.toString(got) + ", want " + Arrays.toString(want)
+                    + " (stored P3 " + stored + ")");
+        }
+    }
+
+    @Test
+    void heicDecodesAndHashesLikeTheSameJpeg() throws Exception {
+        Path heic = TestImages.heic(photo, dir.resolve("photo.heic"));
+
+        ProcessedImage fromHeic = processor.process(heic, DEFAULT_SIZES);
+        ProcessedImage fromJpeg = processor.process(photo, DEFAULT_SIZES);
+
+        assertEquals(ImageFormat.HEIF, fromHeic.format());
+        assertEquals(1200, fromHeic.width());
+        assertEquals(900, fromHeic.height());
+        assertSize(byName(fromHeic).get("thumb"), 480, 360);
+        int distance = PerceptualHash.distance(fromHeic.perceptualHash(), fromJpeg.perceptualHash());
+        assertTrue(distance <= 8, "same photo as HEIC and JPEG differs in " + distance + " bits");
+    }
+
+    @Test
+    void differentPhotosHashFarApart() throws Exception {
+        Path other = TestImages.photo(dir, "other.jpg[Q=90]", 1200, 900, 99);
+
+        String a = processor.process(photo, DEFAULT_SIZES).perceptualHash();
+        String b = processor.process(other, DEFAULT_SIZES).perceptualHash();
+
+        assertTrue(a.matches("[0-9a-f]{16}"), a);
+        int distance = PerceptualHash.distance(a, b);
+        assertTrue(distance >= 20, "different photos differ in only " + distance + " bits");
+    }
+
+    @Test
+    void bytesInNativeMemoryGiveTheSameResultAsTheFile() throws Exception {
+        byte[] bytes = Files.readAllBytes(photo);
+
+        ProcessedImage fromBytes = processor.process(bytes, DEFAULT_SIZES);
+        ProcessedImage fromFile = processor.process(photo, DEFAULT_SIZES);
+
+        assertEquals(fromFile.perceptualHash(), fromBytes.perceptualHash());
+        assertEquals(fromFile.renditions().size(), fromBytes.renditions().size());
+        for (int i = 0; i < fromFile.renditions().size(); i++) {
+            assertSize(fromBytes.renditions().get(i), fromFile.renditions().get(i).width(),
+                    fromFile.renditions().get(i).height());
+        }
+    }
+
+    /** FIELD-NOTES crash trap: the input must outlive the lazily decoded image, even after its owner let go. */
+    @Test
+    void anImageKeepsItsNativeInputAliveAfterTheOwnerClosedIt() throws Exception {
+        byte[] bytes = Files.readAllBytes(photo);
+        byte[] pixels;
+        try (VipsImage image = openAndLetGo(bytes)) {
+            for (int i = 0; i < 5; i++) {
+                System.gc();
+            }
+            try (VipsImage small = image.resize(0.1, 0.1)) {
+                pixels = small.pixels(); // decodes now, reading the input bytes
+            }
+        }
+        assertEquals(120 * 90 * 3, pixels.length);
+        double mean = 0;
+        for (byte b : pixels) {
+            mean += b & 0xFF;
+        }
+        mean /= pixels.length;
+        assertTrue(mean > 40 && mean < 220, "decoded pixels look wrong: mean " + mean);
+    }
+
+    private static VipsImage openAndLetGo(byte[] bytes) {
+        try (NativeBytes input = NativeBytes.copyOf(bytes)) {
+            return VipsImage.open(Loader.JPEG, input, new LoadOptions(io.imgboard.preprocessor.imaging.vips.FailOn.TRUNCATED,
+                    false, 1));
+        }
+    }
+
+    @Test
+    void renditionsComeFromOneDecodeEvenWhenJpegShrinksOnLoad() throws Exception {
+        // 4000×3000 for at most 480×480: decoded at 1/8 (500×375) and still exactly the sizes asked for.
+        Path big = TestImages.photo(dir, "big.jpg[Q=85]", 4000, 3000, 21);
+        assertEquals(8, ImageProcessor.shrinkOnLoad(new Dimensions(4000, 3000), List.of(new Dimensions(480, 360))));
+
+        ProcessedImage result = processor.process(big, List.of(RenditionSize.parse("thumb=480x480@75"),
+                RenditionSize.parse("tiny=100x100@75")));
+
+        assertEquals(4000, result.width());
+        assertSize(result.renditions().get(0), 480, 360);
+        assertSize(result.renditions().get(1), 100, 75);
+    }
+
+    private static Map<String, EncodedRendition> byName(ProcessedImage result) {
+        return result.renditions().stream().collect(Collectors.toMap(EncodedRendition::name, r -> r));
+    }
+
+    private static void assertSize(EncodedRendition rendition, int width, int height) {
+        assertEquals(width + "x" + height, rendition.width() + "x" + rendition.height(), rendition.name());
+        assertArrayEquals(new byte[]{'R', 'I', 'F', 'F'}, Arrays.copyOf(rendition.webp(), 4));
+    }
+}
