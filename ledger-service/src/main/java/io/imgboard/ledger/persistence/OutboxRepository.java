@@ -1,0 +1,36 @@
+package io.imgboard.ledger.persistence;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+
+@ApplicationScoped
+public class OutboxRepository implements PanacheRepositoryBase<OutboxEntity, Long> {
+
+    /**
+     * Locks the oldest unsent rows that are due, in id order. {@code SKIP LOCKED} lets a second relay
+     * (another instance) take the next rows instead of waiting for, or re-sending, these.
+     */
+    @SuppressWarnings("unchecked")
+    public List<OutboxEntity> lockDue(int limit, Instant now) {
+        return getEntityManager().createNativeQuery("""
+                        SELECT * FROM outbox
+                        WHERE sent_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+                        ORDER BY id
+                        LIMIT :limit
+                        FOR UPDATE SKIP LOCKED""", OutboxEntity.class)
+                .setParameter("now", now)
+                .setParameter("limit", limit)
+                .getResultList();
+    }
+
+    public long countUnsent() {
+        return count("sentAt is null");
+    }
+
+    public long deleteSentBefore(Instant before) {
+        return delete("sentAt < ?1", before);
+    }
+}

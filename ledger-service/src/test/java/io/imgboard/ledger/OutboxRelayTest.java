@@ -1,0 +1,78 @@
+package io.imgboard.ledger;
+
+import io.imgboard.events.Topics;
+import io.imgboard.ledger.service.Outbox;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.imgboard.ledger.Pipeline.awaitRecords;
+import static io.imgboard.ledger.Pipeline.keyed;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The outbox relay: a row counts as sent only once the broker has acknowledged it. */
+@QuarkusTest
+class OutboxRelayTest {
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void aRowIsMarkedSentOnlyAfterTheBrokerHasIt() {
+        String key = UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() ->
+                outbox.add(Topics.CATALOG, key, Map.of("photoId", key, "note", "outbox test")));
+
+        ConsumerRecord<String, String> record = awaitRecords(Topics.CATALOG, 1, keyed(key)).get(0);
+        assertEquals(key, Pipeline.read(record.value()).get("photoId").asText());
+        Db db = new Db(dataSource);
+        await().atMost(Pipeline.TIMEOUT).until(() ->
+                db.rows("SELECT sent_at FROM outbox WHERE message_key = ?", key).get(0).get("sent_at") != null);
+        Map<String, Object> row = db.rows("SELECT sent_at, attempts FROM outbox WHERE message_key = ?", key).get(0);
+        long sentAt = ((Timestamp) row.get("sent_at")).getTime();
+        assertTrue(sentAt >= record.timestamp(),
+                "sent_at " + sentAt + " must not precede the record's creation " + record.timestamp());
+        assertEquals(0, row.get("attempts"));
+    }
+
+    @Test
+    void aRowTheBrokerRejectsStaysUnsentAndDoesNotHoldUpTheOthers() {
+        String key = UUID.randomUUID().toString();
+        Db db = new Db(dataSource);
+        try {
+            // An invalid topic name: the broker refuses it, so the send fails and is never acknowledged.
+            QuarkusTransaction.requiringNew().run(() -> outbox.add("imgboard.no such topic!", key, Map.of("k", key)));
+            await().atMost(Pipeline.TIMEOUT).until(() ->
+                    ((Number) db.rows("SELECT attempts FROM outbox WHERE message_key = ?", key).get(0).get("attempts"))
+                            .intValue() >= 1);
+            Map<String, Object> rejected = db.rows("SELECT sent_at, last_error, next_attempt_at FROM outbox WHERE message_key = ?",
+                    key).get(0);
+            assertNull(rejected.get("sent_at"));
+            assertNotNull(rejected.get("last_error"));
+            assertNotNull(rejected.get("next_attempt_at"), "tried again later, with a pause");
+
+            String later = UUID.randomUUID().toString();
+            QuarkusTransaction.requiringNew().run(() -> outbox.add(Topics.CATALOG, later, Map.of("photoId", later)));
+            List<ConsumerRecord<String, String>> delivered = awaitRecords(Topics.CATALOG, 1, keyed(later));
+            assertEquals(1, delivered.size());
+            assertNull(db.rows("SELECT sent_at FROM outbox WHERE message_key = ?", key).get(0).get("sent_at"));
+        } finally {
+            db.update("DELETE FROM outbox WHERE message_key = ?", key);
+        }
+    }
+}

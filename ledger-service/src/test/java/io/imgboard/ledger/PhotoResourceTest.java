@@ -1,0 +1,120 @@
+package io.imgboard.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.ProcessingFailed;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.imgboard.ledger.Pipeline.arrived;
+import static io.imgboard.ledger.Pipeline.awaitPhoto;
+import static io.imgboard.ledger.Pipeline.newSha256;
+import static io.imgboard.ledger.Pipeline.photo;
+import static io.imgboard.ledger.Pipeline.read;
+import static io.imgboard.ledger.Pipeline.send;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The REST API's shapes and errors. */
+@QuarkusTest
+class PhotoResourceTest {
+
+    @Test
+    void unknownContentIsAJson404() {
+        given().get("/api/v1/photos/by-sha256/{sha}", newSha256())
+                .then().statusCode(404).contentType(ContentType.JSON)
+                .body("status", equalTo(404))
+                .body("error", containsString("no photo with sha256"));
+        given().get("/api/v1/photos/{id}", UUID.randomUUID())
+                .then().statusCode(404).contentType(ContentType.JSON).body("status", equalTo(404));
+    }
+
+    @Test
+    void badInputIsAJson400WithoutAStackTrace() {
+        given().get("/api/v1/photos/not-a-uuid")
+                .then().statusCode(400).contentType(ContentType.JSON)
+                .body("status", equalTo(400)).body("error", containsString("not a photo id"))
+                .body(not(containsString("at io.")));
+        given().get("/api/v1/photos/by-sha256/xyz").then().statusCode(400).body("status", equalTo(400));
+        given().get("/api/v1/photos?status=LOST").then().statusCode(400).body("error", containsString("READY"));
+        given().get("/api/v1/photos?limit=0").then().statusCode(400).body("status", equalTo(400));
+        given().get("/api/v1/photos?limit=lots").then().statusCode(400).contentType(ContentType.JSON);
+    }
+
+    @Test
+    void anUnknownPathIsAJson404() {
+        given().get("/api/v1/nothing-here").then().statusCode(404).contentType(ContentType.JSON)
+                .body("status", equalTo(404));
+    }
+
+    @Test
+    void byIdAndBySha256ShowTheSamePhoto() {
+        String sha = newSha256();
+        send(arrived("upload:phone-anna", "IMG_" + sha.substring(0, 6) + ".JPG", sha));
+        JsonNode bySha = awaitPhoto(sha);
+        JsonNode byId = read(given().get("/api/v1/photos/{id}", bySha.get("photoId").asText())
+                .then().statusCode(200).extract().asString());
+        assertEquals(bySha, byId);
+        assertEquals(sha, read(given().get("/api/v1/photos/by-sha256/{sha}", sha.toUpperCase())
+                .then().statusCode(200).extract().asString()).get("sha256").asText(), "hex digits in any case");
+        for (String field : List.of("photoId", "sha256", "status", "failureReason", "origins", "renditions", "width",
+                "height", "capturedAt")) {
+            assertTrue(byId.has(field), "has " + field + ": " + byId);
+        }
+        assertEquals(1234, byId.get("size").asLong());
+    }
+
+    @Test
+    void theListIsNewestFirstAndFiltersByStatus() {
+        String older = newSha256();
+        String newer = newSha256();
+        send(arrived("folder:nas", "list-" + older.substring(0, 6) + ".jpg", older));
+        awaitPhoto(older);
+        send(arrived("folder:nas", "list-" + newer.substring(0, 6) + ".jpg", newer));
+        awaitPhoto(newer);
+
+        List<String> pending = shas(given().get("/api/v1/photos?status=pending&limit=500"));
+        assertTrue(pending.indexOf(newer) >= 0 && pending.indexOf(newer) < pending.indexOf(older),
+                "newest first: " + pending);
+        assertEquals(newer, shas(given().get("/api/v1/photos?limit=1")).get(0));
+
+        UUID olderId = UUID.fromString(photo(older).get("photoId").asText());
+        send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), olderId, null, "unsupported format", true));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "FAILED".equals(photo(older).get("status").asText()));
+        assertTrue(shas(given().get("/api/v1/photos?status=FAILED&limit=500")).contains(older));
+        assertTrue(!shas(given().get("/api/v1/photos?status=PENDING&limit=500")).contains(older));
+    }
+
+    @Test
+    void statsCountPhotosByStatus() {
+        JsonNode stats = Pipeline.stats();
+        for (String field : List.of("photos", "ready", "pending", "failed", "origins", "duplicates")) {
+            assertTrue(stats.has(field), "has " + field + ": " + stats);
+        }
+        assertEquals(stats.get("photos").asLong(),
+                stats.get("ready").asLong() + stats.get("pending").asLong() + stats.get("failed").asLong());
+    }
+
+    @Test
+    void readinessChecksTheDatabaseAndKafka() {
+        String health = given().get("/q/health/ready").then().statusCode(200).extract().asString();
+        assertTrue(health.contains("Database connections health check"), health);
+        assertTrue(health.contains("Kafka connection health check"), health);
+    }
+
+    private static List<String> shas(io.restassured.response.Response response) {
+        List<String> shas = new ArrayList<>();
+        read(response.then().statusCode(200).extract().asString()).forEach(p -> shas.add(p.get("sha256").asText()));
+        return shas;
+    }
+}

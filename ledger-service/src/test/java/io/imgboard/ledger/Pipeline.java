@@ -1,0 +1,194 @@
+package io.imgboard.ledger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.imgboard.events.FileArrived;
+import io.imgboard.events.FileEvent;
+import io.imgboard.events.FileRemoved;
+import io.imgboard.events.ProcessingResult;
+import io.imgboard.events.Topics;
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The tests' side of Kafka: a plain producer writing contract JSON, a plain consumer reading whole
+ * topics (assign + seekToBeginning), and the REST look-ups the assertions need.
+ */
+final class Pipeline {
+    static final String LEDGER_GROUP = "imgboard-ledger";
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    // Configured as Quarkus configures its ObjectMapper (and as the events module's golden tests do).
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static KafkaProducer<String, String> producer;
+
+    private Pipeline() {
+    }
+
+    static String bootstrap() {
+        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    }
+
+    /** A fresh content hash, so tests never see each other's photos. */
+    static String newSha256() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    static FileArrived arrived(String sourceId, String path, String sha256) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return new FileArrived(UUID.randomUUID(), Instant.now(), sourceId, path, name, 1234, sha256, "image/jpeg",
+                "originals/" + sha256.substring(0, 2) + "/" + sha256, Instant.parse("2026-01-02T03:04:05Z"));
+    }
+
+    static FileRemoved removed(String sourceId, String path) {
+        return new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, path);
+    }
+
+    static RecordMetadata send(FileEvent event) {
+        return send(Topics.FILES, event.key(), write(event, FileEvent.class));
+    }
+
+    static RecordMetadata send(ProcessingResult result) {
+        return send(Topics.PROCESSING_RESULTS, result.photoId().toString(), write(result, ProcessingResult.class));
+    }
+
+    static synchronized RecordMetadata send(String topic, String key, String value) {
+        if (producer == null) {
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+        }
+        try {
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + topic, e);
+        }
+    }
+
+    static String write(Object event, Class<?> as) {
+        try {
+            return JSON.writerFor(as).writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: " + json, e);
+        }
+    }
+
+    /** Waits until the topic holds at least {@code count} records matching, and returns all that match. */
+    static List<ConsumerRecord<String, String>> awaitRecords(String topic, int count,
+                                                             Predicate<ConsumerRecord<String, String>> matching) {
+        try (KafkaConsumer<String, String> consumer = consumerAtStart(topic)) {
+            List<ConsumerRecord<String, String>> found = new ArrayList<>();
+            await().atMost(TIMEOUT).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (matching.test(record)) {
+                        found.add(record);
+                    }
+                });
+                return found.size() >= count;
+            });
+            return found;
+        }
+    }
+
+    /** Every record on the topic right now (up to its current end offsets) that matches. */
+    static List<ConsumerRecord<String, String>> recordsNow(String topic, Predicate<ConsumerRecord<String, String>> matching) {
+        try (KafkaConsumer<String, String> consumer = consumerAtStart(topic)) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            List<ConsumerRecord<String, String>> found = new ArrayList<>();
+            await().atMost(TIMEOUT).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (matching.test(record)) {
+                        found.add(record);
+                    }
+                });
+                return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            });
+            return found;
+        }
+    }
+
+    static Predicate<ConsumerRecord<String, String>> keyed(Object key) {
+        return record -> key.toString().equals(record.key());
+    }
+
+    /** Waits until the ledger's consumer group has committed past this record: it has been handled. */
+    static void awaitConsumed(RecordMetadata sent) {
+        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            await().atMost(TIMEOUT).until(() -> {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(LEDGER_GROUP)
+                        .partitionsToOffsetAndMetadata().get().get(partition);
+                return committed != null && committed.offset() > sent.offset();
+            });
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumerAtStart(String topic) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /** The ledger's view of some content, once it knows it. */
+    static JsonNode awaitPhoto(String sha256) {
+        await().atMost(TIMEOUT).until(() -> given().get("/api/v1/photos/by-sha256/{sha}", sha256).statusCode() == 200);
+        return photo(sha256);
+    }
+
+    static JsonNode photo(String sha256) {
+        return read(given().get("/api/v1/photos/by-sha256/{sha}", sha256)
+                .then().statusCode(200).contentType(ContentType.JSON).extract().asString());
+    }
+
+    static JsonNode stats() {
+        return read(given().get("/api/v1/stats").then().statusCode(200).extract().asString());
+    }
+}

@@ -1,0 +1,153 @@
+package io.imgboard.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.FileArrived;
+import io.imgboard.events.PhotoProcessed;
+import io.imgboard.events.ProcessingFailed;
+import io.imgboard.events.Rendition;
+import io.imgboard.events.Topics;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.imgboard.ledger.Pipeline.arrived;
+import static io.imgboard.ledger.Pipeline.awaitConsumed;
+import static io.imgboard.ledger.Pipeline.awaitPhoto;
+import static io.imgboard.ledger.Pipeline.awaitRecords;
+import static io.imgboard.ledger.Pipeline.keyed;
+import static io.imgboard.ledger.Pipeline.newSha256;
+import static io.imgboard.ledger.Pipeline.photo;
+import static io.imgboard.ledger.Pipeline.read;
+import static io.imgboard.ledger.Pipeline.recordsNow;
+import static io.imgboard.ledger.Pipeline.send;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** imgboard.processing-results → READY (and the catalog) or FAILED (and the failures list). */
+@QuarkusTest
+class ProcessingResultsTest {
+
+    @Test
+    void aProcessedPhotoBecomesReadyAndIsPublishedToTheCatalog() {
+        String sha = newSha256();
+        FileArrived arrived = arrived("upload:phone-anna", "IMG_" + sha.substring(0, 6) + ".HEIC", sha);
+        send(arrived);
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        UUID requestId = requestId(photoId);
+
+        List<Rendition> renditions = List.of(
+                new Rendition("display", "renditions/" + photoId + "/display.webp", 810, 1080, 91234),
+                new Rendition("thumb", "renditions/" + photoId + "/thumb.webp", 360, 480, 12001));
+        Instant capturedAt = Instant.parse("2026-08-01T10:42:07Z");
+        send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId, renditions, 3024, 4032, "heif",
+                new PhotoProcessed.Capture(capturedAt, "2026-08-01T12:42:07", "+02:00", "Apple", "iPhone 15"),
+                "c3d4e5f6a7b8c9d0", "data:image/webp;base64,UklGRg=="));
+
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photo(sha).get("status").asText()));
+        JsonNode photo = photo(sha);
+        assertEquals(3024, photo.get("width").asInt());
+        assertEquals(4032, photo.get("height").asInt());
+        assertEquals("heif", photo.get("format").asText());
+        assertEquals(capturedAt, Instant.parse(photo.get("capturedAt").asText()));
+        assertEquals("Apple", photo.get("cameraMake").asText());
+        assertEquals("iPhone 15", photo.get("cameraModel").asText());
+        assertEquals("c3d4e5f6a7b8c9d0", photo.get("perceptualHash").asText());
+        assertEquals(2, photo.get("renditions").size());
+        assertEquals("renditions/" + photoId + "/display.webp", photo.get("renditions").get(0).get("key").asText());
+        assertEquals(91234, photo.get("renditions").get(0).get("bytes").asLong());
+
+        ConsumerRecord<String, String> published = awaitRecords(Topics.CATALOG, 1, keyed(photoId)).get(0);
+        JsonNode body = read(published.value());
+        assertEquals(photoId.toString(), body.get("photoId").asText());
+        assertEquals(sha, body.get("sha256").asText());
+        assertEquals(3024, body.get("width").asInt());
+        assertEquals(4032, body.get("height").asInt());
+        assertEquals(capturedAt, Instant.parse(body.get("capturedAt").asText()));
+        assertEquals("data:image/webp;base64,UklGRg==", body.get("placeholder").asText());
+        assertEquals(2, body.get("renditions").size());
+        assertEquals("thumb", body.get("renditions").get(1).get("name").asText());
+        assertEquals(480, body.get("renditions").get(1).get("height").asInt());
+    }
+
+    @Test
+    void withoutCaptureTimeTheCatalogFallsBackToTheFilesOwnTime() {
+        String sha = newSha256();
+        FileArrived arrived = arrived("folder:nas", "scan-" + sha.substring(0, 6) + ".png", sha);
+        send(arrived);
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+
+        send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId),
+                List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 800, 600, 5000)),
+                800, 600, "png", null, "0000000000000000", null));
+
+        JsonNode body = read(awaitRecords(Topics.CATALOG, 1, keyed(photoId)).get(0).value());
+        assertEquals(arrived.fileModifiedAt(), Instant.parse(body.get("capturedAt").asText()));
+        assertTrue(photo(sha).get("capturedAt").isNull(), "the ledger itself does not invent a capture time");
+    }
+
+    @Test
+    void aFailedPhotoIsFailedAndListedWithItsReason() {
+        String sha = newSha256();
+        String name = "broken-" + sha.substring(0, 6) + ".jpg";
+        send(arrived("folder:nas", "2026/" + name, sha));
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        String reason = "not a readable image: VipsJpeg: Premature end of JPEG file";
+
+        send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId), reason, true));
+
+        await().atMost(Pipeline.TIMEOUT).until(() -> "FAILED".equals(photo(sha).get("status").asText()));
+        assertEquals(reason, photo(sha).get("failureReason").asText());
+        JsonNode failures = read(given().get("/api/v1/failures").then().statusCode(200).extract().asString());
+        JsonNode failure = null;
+        for (JsonNode candidate : failures) {
+            if (photoId.toString().equals(candidate.get("photoId").asText())) {
+                failure = candidate;
+            }
+        }
+        assertTrue(failure != null, "listed at /api/v1/failures: " + failures);
+        assertEquals(sha, failure.get("sha256").asText());
+        assertEquals(reason, failure.get("reason").asText());
+        assertTrue(failure.get("permanent").asBoolean());
+        assertEquals(name, failure.get("names").get(0).asText());
+        Instant.parse(failure.get("failedAt").asText());
+        assertTrue(recordsNow(Topics.CATALOG, keyed(photoId)).isEmpty(), "a failed photo is not published");
+    }
+
+    @Test
+    void aResultForAnUnknownPhotoIsIgnoredAndTheNextOneStillHandled() {
+        UUID stranger = UUID.randomUUID();
+        RecordMetadata unknown = send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), stranger, UUID.randomUUID(),
+                "whatever", false));
+        awaitConsumed(unknown);
+        given().get("/api/v1/photos/{id}", stranger).then().statusCode(404);
+        assertFalse(recordsNow(Topics.DEAD_LETTER, keyed(stranger)).iterator().hasNext(),
+                "ignored, not dead-lettered");
+    }
+
+    @Test
+    void aResultForAnOlderRequestIsStaleAndIgnored() {
+        String sha = newSha256();
+        send(arrived("folder:nas", "stale-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+
+        RecordMetadata stale = send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), photoId, UUID.randomUUID(),
+                "from a request nobody made", true));
+        awaitConsumed(stale);
+
+        assertEquals("PENDING", photo(sha).get("status").asText());
+    }
+
+    /** The id of the ProcessRequested the ledger sent for the photo: results answer it. */
+    private static UUID requestId(UUID photoId) {
+        ConsumerRecord<String, String> request = awaitRecords(Topics.PROCESS_REQUESTS, 1, keyed(photoId)).get(0);
+        return UUID.fromString(read(request.value()).get("eventId").asText());
+    }
+}
