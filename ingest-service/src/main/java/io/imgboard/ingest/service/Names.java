@@ -1,0 +1,96 @@
+package io.imgboard.ingest.service;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Client-supplied names made safe to show and to store. They are labels only: nothing here, or
+ * anywhere in the service, turns them into a local path.
+ */
+final class Names {
+    static final String UNNAMED = "unnamed";
+    static final int MAX_NAME = 255;
+    static final int MAX_PATH = 1024;
+    private static final Pattern SOURCE = Pattern.compile("[a-z0-9-]{1,40}");
+
+    private Names() {
+    }
+
+    /** The last segment of what the client called the file, cleaned; {@value #UNNAMED} when nothing is left. */
+    static String fileName(String raw) {
+        String unified = raw == null ? "" : raw.replace('\\', '/');
+        String clean = clean(unified.substring(unified.lastIndexOf('/') + 1), MAX_NAME);
+        return clean.isEmpty() || clean.equals(".") || clean.equals("..") ? UNNAMED : clean;
+    }
+
+    /**
+     * The client's own relative name for the file ({@code 2026/holiday/IMG_1.JPG}): separators made
+     * {@code /}, empty, {@code .} and {@code ..} segments dropped, each segment cleaned. Falls back
+     * to {@code name} when the client gave none.
+     */
+    static String path(String raw, String name) {
+        if (raw == null) {
+            return name;
+        }
+        List<String> segments = new ArrayList<>();
+        for (String segment : raw.replace('\\', '/').split("/")) {
+            String clean = clean(segment, MAX_NAME);
+            if (!clean.isEmpty() && !clean.equals(".") && !clean.equals("..")) {
+                segments.add(clean);
+            }
+        }
+        String path = String.join("/", segments);
+        if (path.length() > MAX_PATH) {
+            path = truncate(path, MAX_PATH);
+        }
+        return path.isEmpty() ? name : path;
+    }
+
+    /** {@code upload:<source>}, the source given by the client or {@code api}. */
+    static String uploadSourceId(String source) {
+        if (source == null || source.isBlank()) {
+            return "upload:api";
+        }
+        if (!SOURCE.matcher(source).matches()) {
+            throw new IllegalArgumentException("invalid source: use 1 to 40 characters from a-z, 0-9 and -");
+        }
+        return "upload:" + source;
+    }
+
+    /** NFC, without control, format (bidi overrides, zero-width) or unpaired surrogate characters, whitespace collapsed. */
+    private static String clean(String raw, int max) {
+        String text = Normalizer.normalize(raw, Normalizer.Form.NFC);
+        StringBuilder out = new StringBuilder(text.length());
+        boolean space = false;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+                space = out.length() > 0;
+                continue;
+            }
+            int type = Character.getType(cp);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.PRIVATE_USE || type == Character.UNASSIGNED) {
+                continue;
+            }
+            if (space) {
+                out.append(' ');
+                space = false;
+            }
+            out.appendCodePoint(cp);
+        }
+        return truncate(out.toString(), max);
+    }
+
+    /** At most {@code max} chars, never cutting a surrogate pair. */
+    private static String truncate(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end);
+    }
+}

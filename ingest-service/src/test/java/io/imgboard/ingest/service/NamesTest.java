@@ -1,0 +1,75 @@
+package io.imgboard.ingest.service;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class NamesTest {
+
+    @Test
+    void fileNameIsTheLastSegment() {
+        assertEquals("IMG_0001.JPG", Names.fileName("IMG_0001.JPG"));
+        assertEquals("passwd", Names.fileName("../../etc/passwd"));
+        assertEquals("photo.jpg", Names.fileName("C:\\Users\\anna\\photo.jpg"));
+        assertEquals("Ünïcode 写真.heic", Names.fileName("Ünïcode 写真.heic"));
+    }
+
+    @Test
+    void fileNameLosesControlAndFormatCharacters() {
+        assertEquals("photo.jpg", Names.fileName("pho\u0000to\u0007.jpg"));
+        assertEquals("gpj.exe", Names.fileName("\u202Egpj.exe"), "no right-to-left override to disguise a name");
+        assertEquals("a b.jpg", Names.fileName("  a \t\n b.jpg  "));
+        assertEquals("Café.jpg", Names.fileName("Cafe\u0301.jpg"), "NFC");
+    }
+
+    @Test
+    void fileNameNeverEmpty() {
+        assertEquals(Names.UNNAMED, Names.fileName(null));
+        assertEquals(Names.UNNAMED, Names.fileName(""));
+        assertEquals(Names.UNNAMED, Names.fileName("dir/"));
+        assertEquals(Names.UNNAMED, Names.fileName(".."));
+        assertEquals(Names.UNNAMED, Names.fileName("\u0000\u0001"));
+    }
+
+    @Test
+    void fileNameIsBounded() {
+        assertEquals(Names.MAX_NAME, Names.fileName("x".repeat(1000)).length());
+        String emoji = "\uD83D\uDCF7".repeat(200); // 400 chars of surrogate pairs
+        String cut = Names.fileName(emoji);
+        assertEquals(254, cut.length(), "never half a surrogate pair");
+    }
+
+    @Test
+    void pathIsARelativeLabel() {
+        assertEquals("2026/holiday/IMG_1.JPG", Names.path("2026/holiday/IMG_1.JPG", "IMG_1.JPG"));
+        assertEquals("etc/passwd", Names.path("/../../etc/./passwd", "x"));
+        assertEquals("DCIM/100APPLE/IMG_1.HEIC", Names.path("DCIM\\100APPLE\\\\IMG_1.HEIC", "x"));
+        assertEquals("a/b", Names.path("a/\u0000/b", "x"));
+    }
+
+    @Test
+    void pathDefaultsToTheName() {
+        assertEquals("IMG_1.JPG", Names.path(null, "IMG_1.JPG"));
+        assertEquals("IMG_1.JPG", Names.path("", "IMG_1.JPG"));
+        assertEquals("IMG_1.JPG", Names.path("/../.", "IMG_1.JPG"));
+    }
+
+    @Test
+    void pathIsBounded() {
+        String path = Names.path(("d".repeat(200) + "/").repeat(10), "x");
+        assertEquals(Names.MAX_PATH, path.length());
+    }
+
+    @Test
+    void source() {
+        assertEquals("upload:api", Names.uploadSourceId(null));
+        assertEquals("upload:api", Names.uploadSourceId(" "));
+        assertEquals("upload:phone-anna", Names.uploadSourceId("phone-anna"));
+        assertEquals("upload:" + "a".repeat(40), Names.uploadSourceId("a".repeat(40)));
+        assertThrows(IllegalArgumentException.class, () -> Names.uploadSourceId("a".repeat(41)));
+        assertThrows(IllegalArgumentException.class, () -> Names.uploadSourceId("Phone"));
+        assertThrows(IllegalArgumentException.class, () -> Names.uploadSourceId("../x"));
+        assertThrows(IllegalArgumentException.class, () -> Names.uploadSourceId("a:b"));
+    }
+}
