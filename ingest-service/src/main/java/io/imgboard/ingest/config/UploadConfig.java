@@ -1,0 +1,24 @@
+package io.imgboard.ingest.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
+
+/** The upload API. */
+@ConfigMapping(prefix = "imgboard.upload")
+public interface UploadConfig {
+
+    /** Shortest token the service accepts: anything shorter can be guessed. */
+    int MIN_TOKEN_LENGTH = 16;
+
+    /**
+     * The bearer token clients send ({@code IMGBOARD_UPLOAD_TOKEN}). No default outside the dev and
+     * test profiles: {@link StartupCheck} refuses to start without one.
+     */
+    Optional<String> token();
+
+    /** How many recent rejections {@code GET /api/v1/uploads/rejections} keeps. */
+    @WithDefault("200")
+    int rejectionHistory();
+}

@@ -1,0 +1,11 @@
+package io.imgboard.ingest.messaging;
+
+/** Channel names, used by the annotations and the configuration alike (STYLE.md rule 8). */
+public final class Channels {
+
+    /** File events out, to {@link io.imgboard.events.Topics#FILES} (see application.properties). */
+    public static final String FILES_OUT = "files-out";
+
+    private Channels() {
+    }
+}

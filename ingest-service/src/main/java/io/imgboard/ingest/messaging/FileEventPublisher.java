@@ -1,0 +1,34 @@
+package io.imgboard.ingest.messaging;
+
+import io.imgboard.events.FileEvent;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** Sends file events and returns only once the broker has acknowledged them (acks=all). */
+@ApplicationScoped
+public class FileEventPublisher {
+    private final MutinyEmitter<FileEvent> emitter;
+
+    FileEventPublisher(@Channel(Channels.FILES_OUT) MutinyEmitter<FileEvent> emitter) {
+        this.emitter = emitter;
+    }
+
+    /**
+     * Publishes with the event's key, so the ledger sees the events of one (source, path) in order.
+     *
+     * @throws PublishException when the broker did not acknowledge it within the producer's delivery timeout
+     */
+    public void publish(FileEvent event) {
+        Message<FileEvent> message = Message.of(event)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
+        try {
+            emitter.sendMessageAndAwait(message);
+        } catch (RuntimeException e) {
+            throw new PublishException("Kafka did not acknowledge the event for " + event.key() + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.imgboard.ingest.storage;
+
+import io.imgboard.ingest.config.S3Config;
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.minio.UploadObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bucket of originals, content-addressed: an object's key is derived from the SHA-256 of its
+ * bytes, so the same bytes are stored once however often they arrive. The only class that talks to
+ * the MinIO client.
+ */
+@ApplicationScoped
+public class OriginalStore {
+    /** The largest single PUT S3 allows; below it an upload is one request, never a multipart upload. */
+    private static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+    private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound");
+
+    private final MinioClient client;
+    private final String bucket;
+    private volatile boolean bucketConfirmed;
+
+    OriginalStore(S3Config config) {
+        this.bucket = config.originalsBucket();
+        this.client = MinioClient.builder()
+                .endpoint(config.endpoint())
+                .credentials(config.accessKey().orElse(""), config.secretKey().orElse(""))
+                .region(config.region())
+                .build();
+        // OkHttp's defaults wait minutes; an upload request should fail fast when S3 is down.
+        client.setTimeout(TimeUnit.SECONDS.toMillis(5), TimeUnit.SECONDS.toMillis(60), TimeUnit.SECONDS.toMillis(60));
+    }
+
+    /** {@code originals/<sha[0:2]>/<sha>} (conventions.md). */
+    public static String keyFor(String sha256) {
+        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a lowercase hex SHA-256: " + sha256);
+        }
+        return "originals/" + sha256.substring(0, 2) + "/" + sha256;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /**
+     * Creates the bucket at start-up when it is missing. An unreachable S3 server does not stop the
+     * service: readiness stays down and {@link #ensureBucket()} is tried again.
+     */
+    void onStart(@Observes StartupEvent event) {
+        try {
+            ensureBucket();
+        } catch (StorageException e) {
+            Log.warnf("S3 not ready at start-up (%s); readiness stays down until bucket %s is reachable",
+                    e.getMessage(), bucket);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        try {
+            client.close();
+        } catch (Exception e) {
+            Log.debugf(e, "closing the MinIO client");
+        }
+    }
+
+    /** Makes sure the bucket exists, creating it when missing. Cheap once it has been seen. */
+    public void ensureBucket() {
+        if (bucketConfirmed) {
+            return;
+        }
+        try {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                try {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                    Log.infof("created bucket %s", bucket);
+                } catch (ErrorResponseException e) {
+                    // another instance created it between our check and our create
+                    if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
+                        throw e;
+                    }
+                }
+            }
+            bucketConfirmed = true;
+        } catch (Exception e) {
+            throw new StorageException("cannot reach bucket " + bucket + " at the S3 server: " + describe(e), e);
+        }
+    }
+
+    /** Whether the bucket exists right now (a real request, for the readiness check). */
+    public boolean bucketExists() {
+        try {
+            return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+        } catch (Exception e) {
+            throw new StorageException("cannot reach the S3 server: " + describe(e), e);
+        }
+    }
+
+    /**
+     * Stores a file as the original with this SHA-256, unless an object is already there.
+     *
+     * @return {@code true} when stored now, {@code false} when it was already there
+     */
+    public boolean storeIfAbsent(String sha256, Path file, long size, String contentType) {
+        ensureBucket();
+        String key = keyFor(sha256);
+        try {
+            if (exists(key)) {
+                return false;
+            }
+            // From the file, not from a stream: MinIO's stream upload copies each part into the heap,
+            // its file upload sends the file's bytes as they are read, with the length known up front.
+            UploadObjectArgs.Builder upload = UploadObjectArgs.builder().bucket(bucket).object(key).contentType(contentType);
+            if (size <= MAX_SINGLE_PUT) {
+                upload.filename(file.toString(), MAX_SINGLE_PUT); // one PUT: nothing half-done is left on failure
+            } else {
+                upload.filename(file.toString());
+            }
+            client.uploadObject(upload.build());
+            return true;
+        } catch (StorageException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StorageException("cannot store " + key + " in bucket " + bucket + ": " + describe(e), e);
+        }
+    }
+
+    private boolean exists(String key) throws Exception {
+        try {
+            client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            return true;
+        } catch (ErrorResponseException e) {
+            if (NOT_FOUND.contains(e.errorResponse().code()) || e.response() != null && e.response().code() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof ErrorResponseException error) {
+            return error.errorResponse().code() + " " + error.errorResponse().message();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

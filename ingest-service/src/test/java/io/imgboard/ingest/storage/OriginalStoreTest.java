@@ -1,0 +1,102 @@
+package io.imgboard.ingest.storage;
+
+import io.imgboard.ingest.TestImages;
+import io.imgboard.ingest.config.S3Config;
+import io.imgboard.infra.Endpoints;
+import io.imgboard.infra.testing.LocalInfraResource;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The store against the real S3 server, in a bucket of its own that does not exist yet. */
+class OriginalStoreTest {
+    private static Endpoints endpoints;
+    private static MinioClient s3;
+
+    @BeforeAll
+    static void connect() {
+        endpoints = LocalInfraResource.shared().endpoints();
+        s3 = MinioClient.builder().endpoint(endpoints.s3Endpoint())
+                .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).region("us-east-1").build();
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        s3.close();
+    }
+
+    private static OriginalStore store(String bucket, String endpoint) {
+        return new OriginalStore(new S3Config() {
+            public String endpoint() {
+                return endpoint;
+            }
+
+            public Optional<String> accessKey() {
+                return Optional.of(endpoints.s3AccessKey());
+            }
+
+            public Optional<String> secretKey() {
+                return Optional.of(endpoints.s3SecretKey());
+            }
+
+            public String region() {
+                return "us-east-1";
+            }
+
+            public String originalsBucket() {
+                return bucket;
+            }
+        });
+    }
+
+    @Test
+    void createsTheBucketWhenMissingAndStoresEachContentOnce(@TempDir Path dir) throws Exception {
+        String bucket = "originals-" + UUID.randomUUID().toString().substring(0, 8);
+        OriginalStore store = store(bucket, endpoints.s3Endpoint());
+        assertFalse(s3.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+
+        store.ensureBucket();
+        assertTrue(store.bucketExists());
+
+        byte[] jpeg = TestImages.jpeg(42);
+        String sha = TestImages.sha256(jpeg);
+        Path file = Files.write(dir.resolve("spool"), jpeg);
+        assertTrue(store.storeIfAbsent(sha, file, jpeg.length, "image/jpeg"), "first time: stored");
+        assertFalse(store.storeIfAbsent(sha, file, jpeg.length, "image/jpeg"), "second time: already there");
+
+        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(OriginalStore.keyFor(sha)).build())) {
+            assertArrayEquals(jpeg, in.readAllBytes());
+        }
+    }
+
+    @Test
+    void keyIsContentAddressed() {
+        String sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        assertEquals("originals/9f/" + sha, OriginalStore.keyFor(sha));
+        assertThrows(IllegalArgumentException.class, () -> OriginalStore.keyFor("../../x"));
+        assertThrows(IllegalArgumentException.class, () -> OriginalStore.keyFor(sha.toUpperCase()));
+    }
+
+    @Test
+    void unreachableServerIsAStorageError() {
+        OriginalStore store = store("imgboard-originals", "http://127.0.0.1:1");
+        assertThrows(StorageException.class, store::bucketExists);
+        assertThrows(StorageException.class, store::ensureBucket);
+    }
+}
