@@ -1,0 +1,16 @@
+package io.imgboard.display.messaging;
+
+import io.imgboard.events.Topics;
+
+/** Channel names, used by the annotations, application.properties and tests alike. */
+public final class Channels {
+
+    /** {@link Topics#CATALOG}, read from the beginning by every display instance. */
+    public static final String CATALOG = "catalog";
+
+    /** Configured as {@code consumer-rebalance-listener.name} of {@link #CATALOG}. */
+    public static final String CATALOG_LOADING = "catalog-loading";
+
+    private Channels() {
+    }
+}

@@ -1,0 +1,146 @@
+package io.imgboard.display.service;
+
+import io.imgboard.events.PhotoPublished;
+import io.imgboard.events.Rendition;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The in-memory playlist: order, replacement, idempotence, and what a follower sees. */
+class PlaylistTest {
+    private final Playlist playlist = new Playlist();
+
+    @Test
+    void newestFirstByCaptureTimeElsePublishTime() {
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        UUID undated = UUID.randomUUID();
+        playlist.publish(photo(old, Instant.parse("2019-01-01T00:00:00Z"), Instant.parse("2024-01-01T00:00:00Z")));
+        playlist.publish(photo(recent, Instant.parse("2023-01-01T00:00:00Z"), Instant.parse("2024-01-01T00:00:00Z")));
+        playlist.publish(photo(undated, null, Instant.parse("2021-06-01T00:00:00Z")));
+
+        assertThat(ids(), contains(recent, undated, old));
+    }
+
+    @Test
+    void aRepublishedPhotoReplacesItsEntryAndMoves() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        playlist.publish(photo(a, Instant.parse("2020-01-01T00:00:00Z"), Instant.now()));
+        playlist.publish(photo(b, Instant.parse("2021-01-01T00:00:00Z"), Instant.now()));
+        assertThat(ids(), contains(b, a));
+
+        assertTrue(playlist.publish(photo(a, Instant.parse("2022-01-01T00:00:00Z"), Instant.now())).isPresent());
+
+        assertThat(ids(), contains(a, b));
+        assertEquals(2, playlist.size());
+    }
+
+    @Test
+    void aRedeliveredRecordChangesNothingAndEmitsNothing() {
+        PhotoPublished published = photo(UUID.randomUUID(), null, Instant.parse("2024-01-01T00:00:00Z"));
+        long before = playlist.snapshot().seq();
+        assertTrue(playlist.publish(published).isPresent());
+        assertFalse(playlist.publish(published).isPresent());
+        assertEquals(before + 1, playlist.snapshot().seq());
+    }
+
+    @Test
+    void retiringIsIdempotent() {
+        UUID id = UUID.randomUUID();
+        playlist.publish(photo(id, null, Instant.now()));
+        assertTrue(playlist.retire(id).isPresent());
+        assertFalse(playlist.retire(id).isPresent());
+        assertFalse(playlist.retire(UUID.randomUUID()).isPresent());
+        assertEquals(0, playlist.size());
+    }
+
+    @Test
+    void recordsNoFrameCouldShowAreRejected() {
+        UUID id = UUID.randomUUID();
+        PhotoPublished none = new PhotoPublished(UUID.randomUUID(), Instant.now(), id, "x", List.of(), 1, 1, null, null);
+        PhotoPublished badNames = new PhotoPublished(UUID.randomUUID(), Instant.now(), id, "x",
+                List.of(new Rendition("../x", "k", 1, 1, 1), new Rendition("UHD", "k", 1, 1, 1)), 1, 1, null, null);
+        PhotoPublished noId = new PhotoPublished(UUID.randomUUID(), Instant.now(), null, "x",
+                List.of(new Rendition("display", "k", 1, 1, 1)), 1, 1, null, null);
+        assertThrows(InvalidCatalogRecordException.class, () -> playlist.publish(none));
+        assertThrows(InvalidCatalogRecordException.class, () -> playlist.publish(badNames));
+        assertThrows(InvalidCatalogRecordException.class, () -> playlist.publish(noId));
+        assertEquals(0, playlist.size());
+    }
+
+    @Test
+    void theDefaultUrlIsTheDisplayRenditionElseTheFirst() {
+        UUID id = UUID.randomUUID();
+        PhotoPublished thumbOnly = new PhotoPublished(UUID.randomUUID(), Instant.now(), id, "x",
+                List.of(new Rendition("thumb", "k", 1, 1, 1)), 1, 1, null, null);
+        playlist.publish(thumbOnly);
+        assertEquals("/media/" + id + "/thumb.webp", playlist.snapshot().photos().get(0).url());
+        playlist.publish(photo(id, null, Instant.now()));
+        assertEquals("/media/" + id + "/display.webp", playlist.snapshot().photos().get(0).url());
+    }
+
+    @Test
+    void aFollowerWaitsForTheCatalogThenGetsTheSnapshotThenEveryChange() {
+        UUID before = UUID.randomUUID();
+        playlist.publish(photo(before, null, Instant.now()));
+        AssertSubscriber<PlaylistEvent> follower = playlist.follow(16).subscribe().withSubscriber(AssertSubscriber.create(10));
+        follower.assertSubscribed();
+        assertTrue(follower.getItems().isEmpty(), "nothing before the catalog is loaded");
+
+        playlist.markLoaded();
+        UUID after = UUID.randomUUID();
+        follower.awaitItems(1, Duration.ofSeconds(10));
+        playlist.publish(photo(after, null, Instant.now()));
+        playlist.retire(before);
+        follower.awaitItems(3, Duration.ofSeconds(10));
+
+        List<PlaylistEvent> items = follower.getItems();
+        PlaylistEvent.Snapshot snapshot = (PlaylistEvent.Snapshot) items.get(0);
+        assertEquals(before, snapshot.photos().get(0).photoId());
+        assertThat(items.get(1), instanceOf(PlaylistEvent.Added.class));
+        assertEquals(after, ((PlaylistEvent.Added) items.get(1)).photo().photoId());
+        assertEquals(before, ((PlaylistEvent.Removed) items.get(2)).photoId());
+        assertEquals(snapshot.seq() + 1, items.get(1).seq());
+        assertEquals(snapshot.seq() + 2, items.get(2).seq());
+        follower.cancel();
+    }
+
+    @Test
+    void aFollowerThatFallsTooFarBehindIsDroppedNotBuffered() {
+        playlist.markLoaded();
+        AssertSubscriber<PlaylistEvent> stalled = playlist.follow(4).subscribe().withSubscriber(AssertSubscriber.create(0));
+        // The bound is the emitter's buffer plus what the hand-over to the worker pool prefetches.
+        for (int i = 0; i < 2_000; i++) {
+            playlist.publish(photo(UUID.randomUUID(), null, Instant.now()));
+        }
+        // When it reads again it gets what was held for it, then the failure (its frame reconnects).
+        stalled.request(Long.MAX_VALUE);
+        stalled.awaitFailure(Duration.ofSeconds(10));
+        assertThat(stalled.getItems().size(), lessThan(1_000));
+    }
+
+    private List<UUID> ids() {
+        return playlist.snapshot().photos().stream().map(PhotoView::photoId).toList();
+    }
+
+    static PhotoPublished photo(UUID id, Instant capturedAt, Instant publishedAt) {
+        return new PhotoPublished(UUID.randomUUID(), publishedAt, id, "ab",
+                List.of(new Rendition("display", "renditions/" + id + "/display.webp", 1440, 1080, 1),
+                        new Rendition("thumb", "renditions/" + id + "/thumb.webp", 320, 240, 1)),
+                4000, 3000, capturedAt, null);
+    }
+}
