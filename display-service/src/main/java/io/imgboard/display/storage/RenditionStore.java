@@ -1,0 +1,112 @@
+package io.imgboard.display.storage;
+
+import io.imgboard.display.config.DisplayConfig;
+import io.imgboard.display.service.MediaPaths;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Read-only access to the renditions bucket. The preprocessor writes it (and creates it); the
+ * display only streams objects out. Every call blocks: call it from a worker thread.
+ */
+@Startup
+@ApplicationScoped
+public class RenditionStore {
+    private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchObject", "ResourceNotFound");
+    private static final long CONNECT_TIMEOUT_MS = 5_000;
+    private static final long WRITE_TIMEOUT_MS = 30_000;
+    private static final long READ_TIMEOUT_MS = 30_000;
+
+    private final MinioClient client;
+    private final String bucket;
+
+    RenditionStore(DisplayConfig config) {
+        DisplayConfig.S3 s3 = config.s3();
+        this.bucket = s3.renditionsBucket();
+        this.client = MinioClient.builder()
+                .endpoint(s3.endpoint())
+                .credentials(s3.accessKey(), s3.secretKey())
+                .region(s3.region())
+                .build();
+        // okhttp's defaults would let a hung S3 server hold a request thread for minutes.
+        client.setTimeout(CONNECT_TIMEOUT_MS, WRITE_TIMEOUT_MS, READ_TIMEOUT_MS);
+        Log.infof("renditions from bucket %s at %s", bucket, s3.endpoint());
+    }
+
+    /** Size and ETag of a rendition, without its bytes; empty when there is no such object. */
+    public Optional<RenditionInfo> stat(UUID photoId, String rendition) {
+        String key = MediaPaths.objectKey(photoId, rendition);
+        try {
+            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            return Optional.of(new RenditionInfo(RenditionInfo.strongEtag(stat.etag()), stat.size()));
+        } catch (ErrorResponseException e) {
+            if (NOT_FOUND.contains(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw unavailable("stat", key, e);
+        } catch (Exception e) {
+            throw unavailable("stat", key, e);
+        }
+    }
+
+    /** The rendition's bytes as a stream the caller must close; empty when there is no such object. */
+    public Optional<RenditionObject> open(UUID photoId, String rendition) {
+        String key = MediaPaths.objectKey(photoId, rendition);
+        try {
+            GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+            String etag = response.headers().get("ETag");
+            String length = response.headers().get("Content-Length");
+            long size = length == null ? -1 : Long.parseLong(length);
+            return Optional.of(new RenditionObject(new RenditionInfo(RenditionInfo.strongEtag(etag), size), response));
+        } catch (ErrorResponseException e) {
+            if (NOT_FOUND.contains(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw unavailable("get", key, e);
+        } catch (Exception e) {
+            throw unavailable("get", key, e);
+        }
+    }
+
+    /** For readiness: the bucket is there and the credentials work. */
+    public boolean bucketExists() {
+        try {
+            return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+        } catch (Exception e) {
+            throw unavailable("check bucket", bucket, e);
+        }
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    @PreDestroy
+    void close() {
+        try {
+            client.close();
+        } catch (Exception e) {
+            Log.debugf("closing the S3 client: %s", e.getMessage());
+        }
+    }
+
+    private static StorageUnavailableException unavailable(String what, String key, Exception cause) {
+        String reason = cause instanceof ErrorResponseException error
+                ? error.errorResponse().code() + ": " + error.errorResponse().message()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return new StorageUnavailableException("S3 " + what + " " + key + " failed: " + reason, cause);
+    }
+}
