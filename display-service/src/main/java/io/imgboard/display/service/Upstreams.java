@@ -1,0 +1,180 @@
+package io.imgboard.display.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.display.config.DisplayConfig;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Read-only queries the admin and ops pages make to the other services, server-side, so browsers
+ * never need their addresses or the upload token. Non-blocking (JDK HttpClient); every answer is
+ * either what the service said or an {@link UpstreamException} that says which service and why.
+ */
+@ApplicationScoped
+public class Upstreams {
+    public static final String LEDGER = "ledger";
+    public static final String INGEST = "ingest";
+    public static final String PREPROCESSOR = "preprocessor";
+
+    private static final TypeReference<List<LedgerFailure>> FAILURES = new TypeReference<>() {
+    };
+    private static final TypeReference<List<IngestRejection>> REJECTIONS = new TypeReference<>() {
+    };
+
+    private final DisplayConfig config;
+    private final ObjectMapper json;
+    private final HttpClient http;
+    private final Duration timeout;
+
+    Upstreams(DisplayConfig config, ObjectMapper mapper) {
+        this.config = config;
+        this.timeout = config.display().upstreamTimeout();
+        // Other services own these shapes and may add to them; read leniently.
+        this.json = mapper.copy()
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** {@code GET <ledger>/api/v1/failures}. */
+    public Uni<List<LedgerFailure>> failures() {
+        return getJson(LEDGER, endpoint(config.ledger().url(), "/api/v1/failures"), Optional.empty(), FAILURES);
+    }
+
+    /** {@code GET <ledger>/api/v1/stats}. */
+    public Uni<LedgerStats> stats() {
+        return getJson(LEDGER, endpoint(config.ledger().url(), "/api/v1/stats"), Optional.empty(),
+                new TypeReference<LedgerStats>() {
+                });
+    }
+
+    /** {@code GET <ingest>/api/v1/uploads/rejections} with the upload token, or "not configured" without one. */
+    public Uni<Rejections> rejections() {
+        Optional<String> token = config.upload().token().map(String::strip).filter(t -> !t.isEmpty());
+        if (token.isEmpty()) {
+            return Uni.createFrom().item(Rejections.notConfigured());
+        }
+        return getJson(INGEST, endpoint(config.ingest().url(), "/api/v1/uploads/rejections"),
+                token.map(t -> "Bearer " + t), REJECTIONS)
+                .map(list -> new Rejections(true, list));
+    }
+
+    /** The health of the other three services, in a fixed order; never fails, unreachable is a status. */
+    public Uni<List<ServiceHealth>> othersHealth() {
+        return Uni.join().all(
+                        health(INGEST, config.ingest().url()),
+                        health(LEDGER, config.ledger().url()),
+                        health(PREPROCESSOR, config.preprocessor().url()))
+                .andFailFast();
+    }
+
+    Uni<ServiceHealth> health(String name, URI base) {
+        URI uri = endpoint(base, "/q/health");
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .map(response -> healthReport(name, uri.toString(), response.statusCode(), response.body()))
+                .onFailure().recoverWithItem(e -> new ServiceHealth(name, uri.toString(), ServiceHealth.UNREACHABLE,
+                        List.of(), describe(e, uri)));
+    }
+
+    /** Reads a MicroProfile Health report ({@code {"status":…,"checks":[…]}}), ours or another service's. */
+    public ServiceHealth healthReport(String name, String url, int httpStatus, String body) {
+        JsonNode report;
+        try {
+            report = json.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            report = null;
+        }
+        if (report == null || !report.hasNonNull("status")) {
+            return new ServiceHealth(name, url, "DOWN", List.of(), "HTTP " + httpStatus + " without a health report");
+        }
+        List<ServiceHealth.Check> checks = new ArrayList<>();
+        for (JsonNode check : report.path("checks")) {
+            Map<String, Object> data = check.has("data")
+                    ? json.convertValue(check.get("data"), new TypeReference<LinkedHashMap<String, Object>>() {
+                    })
+                    : Map.of();
+            checks.add(new ServiceHealth.Check(check.path("name").asText(), check.path("status").asText(), data));
+        }
+        return new ServiceHealth(name, url, report.get("status").asText(), checks, null);
+    }
+
+    private <T> Uni<T> getJson(String service, URI uri, Optional<String> authorization, TypeReference<T> type) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();
+        authorization.ifPresent(value -> builder.header("Authorization", value));
+        HttpRequest request = builder.build();
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .onFailure().transform(e -> new UpstreamException(service, service + " " + describe(e, uri), e))
+                .map(response -> read(service, uri, response, type));
+    }
+
+    private <T> T read(String service, URI uri, HttpResponse<String> response, TypeReference<T> type) {
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            throw new UpstreamException(service, service + " refused the configured upload token (HTTP " + status
+                    + ") at " + uri, null);
+        }
+        if (status < 200 || status > 299) {
+            throw new UpstreamException(service, service + " answered HTTP " + status + errorOf(response.body())
+                    + " at " + uri, null);
+        }
+        try {
+            return json.readValue(response.body(), type);
+        } catch (JsonProcessingException e) {
+            throw new UpstreamException(service, service + " answered something the display cannot read at " + uri
+                    + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The {@code error} of a service's JSON error body, for the message; nothing when there is none. */
+    private String errorOf(String body) {
+        try {
+            JsonNode error = json.readTree(body == null ? "" : body).path("error");
+            return error.isTextual() ? " (" + error.asText() + ")" : "";
+        } catch (JsonProcessingException e) {
+            return "";
+        }
+    }
+
+    private String describe(Throwable failure, URI uri) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof HttpTimeoutException) {
+            return "did not answer within " + timeout.toSeconds() + " s at " + uri;
+        }
+        if (cause instanceof ConnectException) {
+            return "is unreachable at " + uri + " (connection refused)";
+        }
+        String message = cause.getMessage();
+        return "is unreachable at " + uri + " (" + cause.getClass().getSimpleName()
+                + (message == null ? "" : ": " + message) + ")";
+    }
+
+    static URI endpoint(URI base, String path) {
+        String root = base.toString();
+        while (root.endsWith("/")) {
+            root = root.substring(0, root.length() - 1);
+        }
+        return URI.create(root + path);
+    }
+}
