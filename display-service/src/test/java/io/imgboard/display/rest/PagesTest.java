@@ -1,0 +1,61 @@
+package io.imgboard.display.rest;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+/** The static pages: the frame at /, admin and ops, each with and without a trailing slash. */
+@QuarkusTest
+class PagesTest {
+
+    @Test
+    void theFramePageIsServedAtTheRootAndMayBeFramed() {
+        given().get("/").then().statusCode(200)
+                .contentType(startsWith("text/html"))
+                .header("X-Frame-Options", nullValue())
+                .body(containsString("<script src=\"/frame.js\"></script>"))
+                .body(containsString("waiting for photos"));
+        given().get("/frame.js").then().statusCode(200)
+                .body(containsString("new EventSource('/api/v1/events')"))
+                .body(containsString("'playlist'"))
+                .body(containsString("'add'"))
+                .body(containsString("'remove'"));
+        given().get("/frame.css").then().statusCode(200).body(containsString("object-fit: contain"));
+    }
+
+    @Test
+    void theAdminPageIsServedWithAndWithoutSlash() {
+        for (String path : new String[]{"/admin", "/admin/"}) {
+            given().get(path).then().statusCode(200)
+                    .contentType(startsWith("text/html"))
+                    .body(containsString("/admin.js"))
+                    .body(containsString("Rejected uploads"));
+        }
+        given().get("/admin.js").then().statusCode(200)
+                .body(containsString("/api/v1/admin/failures"))
+                .body(containsString("/api/v1/admin/rejections"))
+                .body(not(containsString("innerHTML")));
+    }
+
+    @Test
+    void theOpsPageIsServedWithAndWithoutSlash() {
+        for (String path : new String[]{"/ops", "/ops/"}) {
+            given().get(path).then().statusCode(200)
+                    .contentType(startsWith("text/html"))
+                    .body(containsString("/ops.js"));
+        }
+        given().get("/ops.js").then().statusCode(200)
+                .body(containsString("/api/v1/ops/health"))
+                .body(containsString("/api/v1/ops/stats"));
+    }
+
+    @Test
+    void pagesAreRevalidatedNotCachedAsImmutable() {
+        given().get("/frame.js").then().header("Cache-Control", not(containsString("immutable")));
+    }
+}
