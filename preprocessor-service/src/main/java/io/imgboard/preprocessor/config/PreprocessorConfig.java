@@ -1,0 +1,83 @@
+package io.imgboard.preprocessor.config;
+
+import io.imgboard.preprocessor.imaging.ImagingOptions;
+import io.imgboard.preprocessor.imaging.RenditionSize;
+import io.imgboard.preprocessor.imaging.vips.FailOn;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code imgboard.preprocessor.*}: what to make and how hard to work. */
+@ConfigMapping(prefix = "imgboard.preprocessor")
+public interface PreprocessorConfig {
+
+    /**
+     * The default rendition set, used when a request names none: {@code name=WIDTHxHEIGHT@QUALITY},
+     * comma separated. Each fits inside its box, never enlarged, aspect kept.
+     */
+    @WithDefault("display=1920x1080@82,uhd=3840x2160@82,thumb=480x480@75")
+    List<@WithConverter(RenditionSizeConverter.class) RenditionSize> renditions();
+
+    /** Refuse originals with more pixels than this, read from the header before decoding. */
+    @WithDefault("100000000")
+    long maxPixels();
+
+    /** Refuse originals larger than this many bytes (checked before download). */
+    @WithDefault("268435456")
+    long maxBytes();
+
+    /** libwebp effort 0–6. 4 is libvips' default; 2 costs ≈ 0.4× the CPU for ≈ +3 % bytes. */
+    @WithDefault("4")
+    int webpEffort();
+
+    /** How strict decoding is: none, truncated, error, warning. */
+    @WithDefault("truncated")
+    FailOn failOn();
+
+    /** The placeholder fits inside this square, in pixels. */
+    @WithDefault("32")
+    int placeholderSize();
+
+    /**
+     * Threads libvips uses inside one image. Keep 1 and raise {@link #workers()} instead: JPEG
+     * decode and WebP encode are single-threaded, so images in parallel beat threads per image.
+     */
+    @WithDefault("1")
+    int vipsConcurrency();
+
+    /**
+     * Images processed at once, one per core. Read by the worker pool through
+     * {@code smallrye.messaging.worker.imgboard-preprocess.max-concurrency} in application.properties.
+     */
+    @WithDefault("2")
+    int workers();
+
+    /** Where originals are downloaded to while processed; the system temp folder by default. */
+    Optional<Path> workDir();
+
+    /** Storage retries before a request fails as retryable. */
+    Retry retry();
+
+    interface Retry {
+        /** Attempts in all, the first included. */
+        @WithDefault("4")
+        int attempts();
+
+        /** Wait before the second attempt; doubles each time. */
+        @WithDefault("500ms")
+        Duration initialBackoff();
+
+        @WithDefault("5s")
+        Duration maxBackoff();
+    }
+
+    default ImagingOptions imagingOptions() {
+        return new ImagingOptions(maxPixels(), maxBytes(), webpEffort(), failOn(), placeholderSize(),
+                vipsConcurrency());
+    }
+}

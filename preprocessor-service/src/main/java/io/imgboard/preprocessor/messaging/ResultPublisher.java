@@ -1,0 +1,34 @@
+package io.imgboard.preprocessor.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.ProcessingResult;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+import java.io.UncheckedIOException;
+
+/** Publishes results keyed by photo id and returns only once the broker has acknowledged them (acks=all). */
+@ApplicationScoped
+public class ResultPublisher {
+    private final MutinyEmitter<String> emitter;
+    private final ObjectMapper mapper;
+
+    ResultPublisher(@Channel(Channels.PROCESSING_RESULTS) MutinyEmitter<String> emitter, ObjectMapper mapper) {
+        this.emitter = emitter;
+        this.mapper = mapper;
+    }
+
+    public void publish(ProcessingResult result) {
+        String json;
+        try {
+            // Written through the sealed interface so the "type" discriminator is always there.
+            json = mapper.writerFor(ProcessingResult.class).writeValueAsString(result);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        emitter.sendMessageAndAwait(KafkaRecord.of(result.photoId().toString(), json));
+    }
+}

@@ -1,0 +1,170 @@
+package io.imgboard.preprocessor.service;
+
+import io.imgboard.events.PhotoProcessed;
+import io.imgboard.events.ProcessRequested;
+import io.imgboard.events.ProcessingFailed;
+import io.imgboard.events.ProcessingResult;
+import io.imgboard.events.Rendition;
+import io.imgboard.events.RenditionSpec;
+import io.imgboard.preprocessor.config.PreprocessorConfig;
+import io.imgboard.preprocessor.imaging.CaptureInfo;
+import io.imgboard.preprocessor.imaging.EncodedRendition;
+import io.imgboard.preprocessor.imaging.ImageProcessor;
+import io.imgboard.preprocessor.imaging.ImageRefusedException;
+import io.imgboard.preprocessor.imaging.ProcessedImage;
+import io.imgboard.preprocessor.imaging.RenditionSize;
+import io.imgboard.preprocessor.imaging.vips.VipsUnavailableException;
+import io.imgboard.preprocessor.storage.MissingObjectException;
+import io.imgboard.preprocessor.storage.ObjectStore;
+import io.imgboard.preprocessor.storage.StorageUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * One request, start to end: fetch the original to a temporary file, make the renditions, store
+ * them, and say how it went. Every outcome is a {@link ProcessingResult}; nothing a photo or an
+ * outage does escapes as an exception.
+ */
+@ApplicationScoped
+public class PhotoPreprocessor {
+    private final ImagingEngine engine;
+    private final ObjectStore store;
+    private final PreprocessorConfig config;
+    private final Retrier retrier;
+    private final MeterRegistry metrics;
+    private final Path workDir;
+
+    PhotoPreprocessor(ImagingEngine engine, ObjectStore store, PreprocessorConfig config, MeterRegistry metrics) {
+        this.engine = engine;
+        this.store = store;
+        this.config = config;
+        this.retrier = new Retrier(config.retry());
+        this.metrics = metrics;
+        this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** The object key of a rendition (docs/conventions.md). */
+    public static String renditionKey(UUID photoId, String name) {
+        return "renditions/" + photoId + "/" + name + ".webp";
+    }
+
+    public ProcessingResult process(ProcessRequested request) {
+        Timer.Sample sample = Timer.start(metrics);
+        ProcessingResult result = attempt(request);
+        String outcome = result instanceof ProcessingFailed failed
+                ? (failed.permanent() ? "refused" : "failed") : "processed";
+        long nanos = sample.stop(metrics.timer("imgboard.preprocessor.duration", "outcome", outcome));
+        metrics.counter("imgboard.preprocessor.results", "outcome", outcome).increment();
+        if (result instanceof ProcessingFailed failed) {
+            Log.infof("%s %s in %d ms: %s", failed.permanent() ? "refused" : "failed (retryable)",
+                    request.originalKey(), nanos / 1_000_000, failed.reason());
+        } else if (result instanceof PhotoProcessed processed) {
+            Log.infof("processed %s in %d ms: %s %dx%d, %d renditions", request.originalKey(), nanos / 1_000_000,
+                    processed.format(), processed.width(), processed.height(), processed.renditions().size());
+        }
+        return result;
+    }
+
+    private ProcessingResult attempt(ProcessRequested request) {
+        String key = request.originalKey();
+        if (key == null || key.isBlank()) {
+            return failed(request, "the request names no original", true);
+        }
+        List<RenditionSize> sizes;
+        try {
+            sizes = sizes(request.renditions());
+        } catch (IllegalArgumentException e) {
+            return failed(request, "invalid rendition spec: " + e.getMessage(), true);
+        }
+        Path original = null;
+        try {
+            ImageProcessor processor = engine.processor();
+            long size = retrier.call("stat " + key, () -> store.originalSize(key));
+            if (size > config.maxBytes()) {
+                return failed(request, String.format(Locale.ROOT, "file too large: %.1f MB (limit %.1f MB)",
+                        size / 1e6, config.maxBytes() / 1e6), true);
+            }
+            original = Files.createTempFile(Files.createDirectories(workDir), "original-" + request.photoId() + "-", "");
+            Path target = original;
+            retrier.call("download " + key, () -> {
+                store.downloadOriginal(key, target);
+                return null;
+            });
+            ProcessedImage image = processor.process(original, sizes);
+            List<Rendition> renditions = new ArrayList<>();
+            for (EncodedRendition rendition : image.renditions()) {
+                String objectKey = renditionKey(request.photoId(), rendition.name());
+                retrier.call("upload " + objectKey, () -> {
+                    store.putRendition(objectKey, rendition.webp());
+                    return null;
+                });
+                renditions.add(new Rendition(rendition.name(), objectKey, rendition.width(), rendition.height(),
+                        rendition.webp().length));
+            }
+            return new PhotoProcessed(UUID.randomUUID(), Instant.now(), request.photoId(), request.eventId(),
+                    List.copyOf(renditions), image.width(), image.height(), image.format().id(),
+                    capture(image.capture()), image.perceptualHash(), image.placeholder());
+        } catch (ImageRefusedException e) {
+            return failed(request, e.reason(), true);
+        } catch (MissingObjectException e) {
+            return failed(request, "original is missing from storage: " + key, true);
+        } catch (StorageUnavailableException e) {
+            return failed(request, "storage unavailable after " + retrier.attempts() + " attempts: " + e.getMessage(),
+                    false);
+        } catch (VipsUnavailableException e) {
+            return failed(request, "libvips is not available on this preprocessor: " + e.getMessage(), false);
+        } catch (IOException e) {
+            return failed(request, "cannot keep the original in a temporary file: " + e.getMessage(), false);
+        } catch (RuntimeException e) {
+            Log.errorf(e, "unexpected failure processing %s", key);
+            return failed(request, "internal error: " + e, false);
+        } finally {
+            deleteQuietly(original);
+        }
+    }
+
+    private List<RenditionSize> sizes(List<RenditionSpec> specs) {
+        if (specs == null || specs.isEmpty()) {
+            return config.renditions();
+        }
+        List<RenditionSize> sizes = specs.stream()
+                .map(s -> new RenditionSize(s.name(), s.width(), s.height(), s.quality()))
+                .toList();
+        if (sizes.stream().map(RenditionSize::name).distinct().count() != sizes.size()) {
+            throw new IllegalArgumentException("a rendition name appears twice in " + sizes);
+        }
+        return sizes;
+    }
+
+    private static PhotoProcessed.Capture capture(CaptureInfo info) {
+        return info == null ? null : new PhotoProcessed.Capture(info.capturedAt(), info.localTime(), info.offset(),
+                info.cameraMake(), info.cameraModel());
+    }
+
+    private static ProcessingFailed failed(ProcessRequested request, String reason, boolean permanent) {
+        return new ProcessingFailed(UUID.randomUUID(), Instant.now(), request.photoId(), request.eventId(), reason,
+                permanent);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            Log.warnf("cannot delete %s: %s", file, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.imgboard.preprocessor.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.imgboard.events.PhotoProcessed;
+import io.imgboard.events.ProcessRequested;
+import io.imgboard.events.ProcessingFailed;
+import io.imgboard.events.ProcessingResult;
+import io.imgboard.events.Rendition;
+import io.imgboard.events.RenditionSpec;
+import io.imgboard.events.Topics;
+import io.imgboard.infra.Endpoints;
+import io.imgboard.infra.testing.LocalInfraResource;
+import io.imgboard.preprocessor.imaging.TestImages;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The running service against a real Kafka broker, a real S3 server and the real libvips: requests
+ * go in on the topic, results come out on the other, renditions land in the bucket.
+ */
+@QuarkusTest
+@QuarkusTestResource(LocalInfraResource.class)
+class PreprocessorPipelineTest {
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
+    static final Map<String, String> results = new ConcurrentHashMap<>();
+    static final List<ConsumerRecord<String, String>> deadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static Path dir;
+    static MinioClient s3;
+    static KafkaProducer<String, String> producer;
+    static KafkaConsumer<String, String> consumer;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        dir = Files.createTempDirectory("preprocessor-pipeline-");
+        Endpoints endpoints = LocalInfraResource.shared().endpoints();
+        s3 = MinioClient.builder().endpoint(endpoints.s3Endpoint())
+                .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).region("us-east-1").build();
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "preprocessor-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(Topics.PROCESSING_RESULTS, Topics.DEAD_LETTER));
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        producer.close();
+        consumer.close();
+        s3.close();
+    }
+
+    @Test
+    void aJpegBecomesThreeRenditionsInTheBucket() throws Exception {
+        Path jpeg = TestImages.photo(dir, "portrait.jpg[Q=88]", 2400, 1800, 31);
+        TestImages.exif(jpeg, "-Orientation#=6", "-DateTimeOriginal=2026:08:01 12:42:07", "-OffsetTimeOriginal=+02:00",
+                "-Make=Apple", "-Model=iPhone 15");
+        ProcessRequested request = request(putOriginal(Files.readAllBytes(jpeg)), List.of());
+
+        PhotoProcessed processed = assertInstanceOf(PhotoProcessed.class, send(request));
+
+        assertEquals(request.eventId(), processed.requestId());
+        assertEquals(1800, processed.width());
+        assertEquals(2400, processed.height());
+        assertEquals("jpeg", processed.format());
+        assertEquals(Instant.parse("2026-08-01T10:42:07Z"), processed.capture().capturedAt());
+        assertEquals("iPhone 15", processed.capture().cameraModel());
+        assertTrue(processed.perceptualHash().matches("[0-9a-f]{16}"), processed.perceptualHash());
+        assertTrue(processed.placeholder().startsWith("data:image/webp;base64,"));
+        Map<String, Rendition> byName = new java.util.HashMap<>();
+        processed.renditions().forEach(r -> byName.put(r.name(), r));
+        assertEquals(Map.of("display", "810x1080", "uhd", "1620x2160", "thumb", "360x480"),
+                Map.of("display", size(byName.get("display")), "uhd", size(byName.get("uhd")),
+                        "thumb", size(byName.get("thumb"))));
+        for (Rendition rendition : processed.renditions()) {
+            assertEquals("renditions/" + request.photoId() + "/" + rendition.name() + ".webp", rendition.key());
+            long stored = s3.statObject(StatObjectArgs.builder().bucket("imgboard-renditions").object(rendition.key())
+                    .build()).size();
+            assertEquals(rendition.bytes(), stored, rendition.name());
+            byte[] webp;
+            try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket("imgboard-renditions")
+                    .object(rendition.key()).build())) {
+                webp = in.readAllBytes();
+            }
+            BufferedImage image = TestImages.decode(webp, dir);
+            assertEquals(rendition.width(), image.getWidth(), rendition.name());
+            assertEquals(rendition.height(), image.getHeight(), rendition.name());
+        }
+    }
+
+    @Test
+    void aRequestCanNameItsOwnRenditions() throws Exception {
+        Path png = TestImages.photo(dir, "custom.png", 800, 600, 32);
+        ProcessRequested request = request(putOriginal(Files.readAllBytes(png)),
+                List.of(new RenditionSpec("small", 200, 200, 70)));
+
+        PhotoProcessed processed = assertInstanceOf(PhotoProcessed.class, send(request));
+
+        assertEquals(1, processed.renditions().size());
+        assertEquals("200x150", size(processed.renditions().get(0)));
+        assertEquals("png", processed.format());
+    }
+
+    @Test
+    void aCorruptOriginalFailsPermanentlyAndTheNextRequestStillWorks() throws Exception {
+        Path jpeg = TestImages.photo(dir, "cut.jpg[Q=90]", 1200, 900, 33);
+        byte[] whole = Files.readAllBytes(jpeg);
+        ProcessRequested corrupt = request(putOriginal(java.util.Arrays.copyOf(whole, whole.length / 3)), List.of());
+
+        ProcessingFailed failed = assertInstanceOf(ProcessingFailed.class, send(corrupt));
+
+        assertTrue(failed.permanent());
+        assertTrue(failed.reason().startsWith("corrupt or truncated JPEG: "), failed.reason());
+        assertEquals(corrupt.eventId(), failed.requestId());
+
+        ProcessRequested good = request(putOriginal(whole), List.of());
+        assertInstanceOf(PhotoProcessed.class, send(good));
+    }
+
+    @Test
+    void aMissingOriginalFailsPermanently() throws Exception {
+        ProcessRequested request = request("originals/00/" + "0".repeat(64), List.of());
+
+        ProcessingFailed failed = assertInstanceOf(ProcessingFailed.class, send(request));
+
+        assertTrue(failed.permanent());
+        assertTrue(failed.reason().startsWith("original is missing from storage"), failed.reason());
+    }
+
+    @Test
+    void anUnreadableRecordGoesToTheDeadLetterTopicAndProcessingGoesOn() throws Exception {
+        String key = "poison-" + UUID.randomUUID();
+        producer.send(new ProducerRecord<>(Topics.PROCESS_REQUESTS, key, "{ this is not json")).get(10, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            pollOnce();
+            return deadLetters.stream().anyMatch(r -> key.equals(r.key()));
+        });
+        ConsumerRecord<String, String> dead = deadLetters.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow();
+        assertEquals("{ this is not json", dead.value());
+
+        Path png = TestImages.photo(dir, "after-poison.png", 300, 200, 34);
+        assertInstanceOf(PhotoProcessed.class, send(request(putOriginal(Files.readAllBytes(png)), List.of())));
+    }
+
+    @Test
+    void readyWhenKafkaS3AndLibvipsAre() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("libvips"))
+                .body("checks.name", hasItem("s3")));
+        given().when().get("/api/v1/preprocessor").then().statusCode(200)
+                .body("libvips", equalTo("8.14.1"))
+                .body("renditions.name", hasItem("thumb"));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String size(Rendition rendition) {
+        assertNotNull(rendition);
+        return rendition.width() + "x" + rendition.height();
+    }
+
+    private static String putOriginal(byte[] bytes) throws Exception {
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String key = "originals/" + sha.substring(0, 2) + "/" + sha;
+        s3.putObject(PutObjectArgs.builder().bucket("imgboard-originals").object(key)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+        return key;
+    }
+
+    private static ProcessRequested request(String originalKey, List<RenditionSpec> renditions) {
+        String sha = originalKey.substring(originalKey.lastIndexOf('/') + 1);
+        return new ProcessRequested(UUID.randomUUID(), Instant.now(), UUID.randomUUID(), sha, originalKey,
+                "image/jpeg", renditions, ProcessRequested.Reason.NEW);
+    }
+
+    /** Produces the request and waits for the result with its photo id. */
+    private static ProcessingResult send(ProcessRequested request) throws Exception {
+        String key = request.photoId().toString();
+        producer.send(new ProducerRecord<>(Topics.PROCESS_REQUESTS, key, JSON.writeValueAsString(request)))
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            pollOnce();
+            return results.containsKey(key);
+        });
+        ProcessingResult result = JSON.readValue(results.get(key), ProcessingResult.class);
+        assertEquals(request.photoId(), result.photoId());
+        assertFalse(results.get(key).isBlank());
+        return result;
+    }
+
+    private static synchronized void pollOnce() {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+            if (record.topic().equals(Topics.DEAD_LETTER)) {
+                deadLetters.add(record);
+            } else {
+                results.put(record.key(), record.value());
+            }
+        }
+    }
+}
