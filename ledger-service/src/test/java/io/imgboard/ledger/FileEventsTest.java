@@ -44,6 +44,7 @@ class FileEventsTest {
 
     @Test
     void newContentBecomesAPendingPhotoAndIsSentForProcessing() {
+        double createdBefore = Pipeline.metric("imgboard_ledger_photos_created_total");
         String sha = newSha256();
         FileArrived event = arrived("upload:phone-anna", "IMG_" + sha.substring(0, 6) + ".JPG", sha);
         send(event);
@@ -66,6 +67,7 @@ class FileEventsTest {
         assertTrue(body.get("renditions").isArray() && body.get("renditions").isEmpty(),
                 "empty renditions = the preprocessor's default set");
         UUID.fromString(body.get("eventId").asText());
+        Pipeline.awaitMetric("imgboard_ledger_photos_created_total", createdBefore + 1);
     }
 
     @Test
@@ -90,6 +92,7 @@ class FileEventsTest {
         awaitRecords(Topics.PROCESS_REQUESTS, 1, keyed(photoId));
         long duplicatesBefore = stats().get("duplicates").asLong();
         long photosBefore = stats().get("photos").asLong();
+        double duplicatesCounted = Pipeline.metric("imgboard_ledger_duplicates_total");
 
         RecordMetadata copy = send(arrived("folder:icloud", "Photos/2026/IMG_" + sha.substring(0, 6) + ".JPG", sha));
         awaitConsumed(copy);
@@ -102,6 +105,7 @@ class FileEventsTest {
         JsonNode stats = stats();
         assertEquals(duplicatesBefore + 1, stats.get("duplicates").asLong());
         assertEquals(photosBefore, stats.get("photos").asLong());
+        Pipeline.awaitMetric("imgboard_ledger_duplicates_total", duplicatesCounted + 1);
         awaitAllSent(photoId);
         assertEquals(1, recordsNow(Topics.PROCESS_REQUESTS, keyed(photoId)).size(), "a duplicate is not processed again");
     }

@@ -110,6 +110,7 @@ class PhotoResourceTest {
         String health = given().get("/q/health/ready").then().statusCode(200).extract().asString();
         assertTrue(health.contains("Database connections health check"), health);
         assertTrue(health.contains("Kafka connection health check"), health);
+        given().get("/q/health/live").then().statusCode(200);
     }
 
     private static List<String> shas(io.restassured.response.Response response) {

@@ -188,6 +188,24 @@ final class Pipeline {
                 .then().statusCode(200).contentType(ContentType.JSON).extract().asString());
     }
 
+    /**
+     * A counter from /q/metrics (Prometheus text), summed over its series: {@code series} is the name,
+     * optionally with the start of its labels, e.g. {@code imgboard_ledger_failures_total{permanent="true"}.
+     */
+    static double metric(String series) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines()
+                .filter(line -> series.contains("{") ? line.startsWith(series)
+                        : line.startsWith(series + " ") || line.startsWith(series + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /** Counters count after the commit, a moment after the change is visible: wait for them. */
+    static void awaitMetric(String series, double expected) {
+        await().atMost(TIMEOUT).until(() -> metric(series) == expected);
+    }
+
     static JsonNode stats() {
         return read(given().get("/api/v1/stats").then().statusCode(200).extract().asString());
     }

@@ -100,11 +100,13 @@ class ProcessingResultsTest {
         send(arrived("folder:nas", "2026/" + name, sha));
         UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
         String reason = "not a readable image: VipsJpeg: Premature end of JPEG file";
+        double failuresBefore = Pipeline.metric("imgboard_ledger_failures_total{permanent=\"true\"");
 
         send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId), reason, true));
 
         await().atMost(Pipeline.TIMEOUT).until(() -> "FAILED".equals(photo(sha).get("status").asText()));
         assertEquals(reason, photo(sha).get("failureReason").asText());
+        Pipeline.awaitMetric("imgboard_ledger_failures_total{permanent=\"true\"", failuresBefore + 1);
         JsonNode failures = read(given().get("/api/v1/failures").then().statusCode(200).extract().asString());
         JsonNode failure = null;
         for (JsonNode candidate : failures) {
