@@ -7,6 +7,7 @@ import io.imgboard.infra.testing.LocalInfraResource;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
+import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The store against the real S3 server, in a bucket of its own that does not exist yet. */
+/**
+ * The store against the real S3 server, in a bucket of its own that does not exist yet. A
+ * {@code @QuarkusTest} only so that it shares the servers the other tests use (one set per class loader).
+ */
+@QuarkusTest
 class OriginalStoreTest {
     private static Endpoints endpoints;
     private static MinioClient s3;

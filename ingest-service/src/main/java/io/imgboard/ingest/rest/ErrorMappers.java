@@ -1,0 +1,71 @@
+package io.imgboard.ingest.rest;
+
+import io.imgboard.ingest.messaging.PublishException;
+import io.imgboard.ingest.service.RejectionReason;
+import io.imgboard.ingest.service.Rejections;
+import io.imgboard.ingest.storage.StorageException;
+import io.quarkus.logging.Log;
+import io.vertx.core.http.HttpServerResponse;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.io.IOException;
+
+/** Every failure becomes {@code {"error": ..., "status": ...}}; a stack trace goes to the log, never to the client. */
+class ErrorMappers {
+    private final Rejections rejections;
+
+    ErrorMappers(Rejections rejections) {
+        this.rejections = rejections;
+    }
+
+    @ServerExceptionMapper
+    Response api(ApiException e) {
+        return json(e.status(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    Response storage(StorageException e) {
+        Log.errorf(e, "upload failed: %s", e.getMessage());
+        return json(503, "storage unavailable, the upload was not accepted; retrying is safe");
+    }
+
+    @ServerExceptionMapper
+    Response publish(PublishException e) {
+        Log.errorf(e, "upload failed: %s", e.getMessage());
+        return json(503, "event broker unavailable, the upload was not accepted; retrying is safe");
+    }
+
+    @ServerExceptionMapper
+    Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            Log.errorf(e, "request failed");
+            return json(status, "internal error; see the service log");
+        }
+        return json(status, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    Response unexpected(Exception e, HttpServerResponse response) {
+        if (response.ended()) {
+            // Quarkus has answered already. With a declared length RequestGate refuses an oversized
+            // body before it is read; a chunked one is cut off by Quarkus (413, no body, connection closed).
+            if (e instanceof IOException && "Request too large".equals(e.getMessage())) {
+                rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST,
+                        "request too large: the chunked body ran over quarkus.http.limits.max-body-size");
+            } else {
+                Log.warnf("request ended early: %s", e.toString());
+            }
+            return null;
+        }
+        Log.errorf(e, "request failed");
+        return json(500, "internal error; see the service log");
+    }
+
+    private static Response json(int status, String error) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorBody(error, status)).build();
+    }
+}

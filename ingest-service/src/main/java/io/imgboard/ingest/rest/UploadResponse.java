@@ -1,0 +1,23 @@
+package io.imgboard.ingest.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/**
+ * The answer to an upload: one entry per {@code file} part, in order. When every file was refused
+ * it also carries {@code error} and {@code status}, like every other error of the service.
+ */
+public record UploadResponse(
+        List<FileResult> files,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer status) {
+
+    /**
+     * @param status {@code created}, {@code duplicate} (the same bytes were stored before; the
+     *               arrival is still recorded) or {@code rejected}
+     * @param error  why it was rejected, else null
+     */
+    public record FileResult(String name, String sha256, long size, String contentType, String status, String error) {
+    }
+}

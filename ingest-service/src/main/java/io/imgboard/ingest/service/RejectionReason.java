@@ -1,0 +1,29 @@
+package io.imgboard.ingest.service;
+
+/** Why an upload was refused: the HTTP status it gets and the {@code reason} tag of its counter. */
+public enum RejectionReason {
+    EMPTY(400, "empty"),
+    NOT_AN_IMAGE(415, "not-an-image"),
+    UNSUPPORTED_IMAGE(415, "unsupported-image"),
+    UNRECOGNISED(415, "unrecognised-format"),
+    TOO_LARGE(413, "too-large"),
+    BAD_REQUEST(400, "bad-request"),
+    UNAUTHORIZED(401, "unauthorized");
+
+    private final int status;
+    private final String tag;
+
+    RejectionReason(int status, String tag) {
+        this.status = status;
+        this.tag = tag;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** Low-cardinality metric tag value. */
+    public String tag() {
+        return tag;
+    }
+}

@@ -1,0 +1,71 @@
+package io.imgboard.ingest.service;
+
+import io.imgboard.ingest.config.UploadConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every refused upload, for operators: a log line, the counter
+ * {@code imgboard_uploads_rejected_total{reason}} and the most recent ones in memory. Requests
+ * without a valid token are counted and logged but not listed: strangers must not be able to push
+ * real rejections out of the list.
+ */
+@ApplicationScoped
+public class Rejections {
+
+    /** One refused file (or request, when {@code name} is {@value #REQUEST}). */
+    public record Rejection(String name, String reason, int status, Instant at) {
+    }
+
+    /** The name listed for a refusal of a whole request rather than one of its files. */
+    public static final String REQUEST = "(request)";
+
+    private final int capacity;
+    private final Deque<Rejection> recent = new ArrayDeque<>();
+    private final Map<RejectionReason, Counter> counters = new EnumMap<>(RejectionReason.class);
+
+    Rejections(UploadConfig config, MeterRegistry registry) {
+        this.capacity = Math.max(1, config.rejectionHistory());
+        // registered up front so every reason shows as 0 before the first rejection
+        for (RejectionReason reason : RejectionReason.values()) {
+            counters.put(reason, Counter.builder("imgboard.uploads.rejected")
+                    .description("Uploads refused, by reason")
+                    .tag("reason", reason.tag())
+                    .register(registry));
+        }
+    }
+
+    /** Records a refusal; {@code detail} is the sentence the client gets, {@code name} the file's label. */
+    public void record(RejectionReason reason, String name, String detail) {
+        counters.get(reason).increment();
+        if (reason == RejectionReason.UNAUTHORIZED) {
+            Log.warnf("upload refused (%d %s): %s", reason.status(), reason.tag(), detail);
+            return;
+        }
+        Log.warnf("upload refused (%d %s): %s: %s", reason.status(), reason.tag(), name, detail);
+        Rejection rejection = new Rejection(name, detail, reason.status(), Instant.now());
+        synchronized (recent) {
+            recent.addFirst(rejection);
+            while (recent.size() > capacity) {
+                recent.removeLast();
+            }
+        }
+    }
+
+    /** The most recent refusals, newest first. */
+    public List<Rejection> recent() {
+        synchronized (recent) {
+            return new ArrayList<>(recent);
+        }
+    }
+}

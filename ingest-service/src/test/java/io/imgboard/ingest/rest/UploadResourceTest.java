@@ -1,0 +1,352 @@
+package io.imgboard.ingest.rest;
+
+import io.imgboard.events.FileArrived;
+import io.imgboard.ingest.FilesTopic;
+import io.imgboard.ingest.FilesTopic.Arrival;
+import io.imgboard.ingest.TestImages;
+import io.imgboard.infra.Endpoints;
+import io.imgboard.infra.testing.LocalInfraResource;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The upload API against a real Kafka broker and a real S3 server (s3proxy). */
+@QuarkusTest
+@QuarkusTestResource(LocalInfraResource.class)
+class UploadResourceTest {
+    private static final String UPLOADS = "/api/v1/uploads";
+    private static final Duration KAFKA_WAIT = Duration.ofSeconds(20);
+
+    private static MinioClient s3;
+    private static FilesTopic topic;
+
+    @ConfigProperty(name = "imgboard.upload.token")
+    String token;
+
+    @BeforeAll
+    static void connect() {
+        Endpoints endpoints = LocalInfraResource.shared().endpoints();
+        s3 = MinioClient.builder().endpoint(endpoints.s3Endpoint())
+                .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).region("us-east-1").build();
+        topic = new FilesTopic();
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        topic.close();
+        s3.close();
+    }
+
+    private RequestSpecification authorized() {
+        return given().header("Authorization", "Bearer " + token);
+    }
+
+    @Test
+    void jpegIsStoredByContentAndAnnounced() throws Exception {
+        byte[] jpeg = TestImages.jpeg(1);
+        String sha = TestImages.sha256(jpeg);
+
+        authorized().multiPart("file", "IMG_0001.JPG", jpeg, "image/jpeg")
+                .multiPart("source", "phone-anna")
+                .when().post(UPLOADS)
+                .then().statusCode(201)
+                .body("files", hasSize(1))
+                .body("files[0].name", equalTo("IMG_0001.JPG"))
+                .body("files[0].sha256", equalTo(sha))
+                .body("files[0].size", equalTo(jpeg.length))
+                .body("files[0].contentType", equalTo("image/jpeg"))
+                .body("files[0].status", equalTo("created"))
+                .body("files[0].error", nullValue());
+
+        String key = "originals/" + sha.substring(0, 2) + "/" + sha;
+        try (InputStream stored = s3.getObject(GetObjectArgs.builder().bucket("imgboard-originals").object(key).build())) {
+            assertArrayEquals(jpeg, stored.readAllBytes());
+        }
+        assertEquals("image/jpeg", s3.statObject(StatObjectArgs.builder().bucket("imgboard-originals").object(key).build())
+                .contentType());
+
+        List<Arrival> arrivals = await().atMost(KAFKA_WAIT).until(() -> topic.arrivalsOf(sha), a -> !a.isEmpty());
+        Arrival arrival = arrivals.get(0);
+        FileArrived event = arrival.event();
+        assertEquals("upload:phone-anna:IMG_0001.JPG", arrival.key());
+        assertEquals("upload:phone-anna", event.sourceId());
+        assertEquals("IMG_0001.JPG", event.path());
+        assertEquals("IMG_0001.JPG", event.name());
+        assertEquals(jpeg.length, event.size());
+        assertEquals("image/jpeg", event.contentType());
+        assertEquals(key, event.originalKey());
+        assertNull(event.fileModifiedAt());
+        assertEquals(event.key(), arrival.key());
+        org.hamcrest.MatcherAssert.assertThat(arrival.json(), containsString("\"type\":\"FileArrived\""));
+    }
+
+    @Test
+    void sameBytesTwiceAreStoredOnceButAnnouncedTwice() {
+        byte[] jpeg = TestImages.jpeg(2);
+        String sha = TestImages.sha256(jpeg);
+
+        authorized().multiPart("file", "first.jpg", jpeg, "image/jpeg")
+                .when().post(UPLOADS).then().statusCode(201).body("files[0].status", equalTo("created"));
+        authorized().multiPart("file", "second.jpg", jpeg, "image/jpeg")
+                .multiPart("path", "holiday/2026/second.jpg")
+                .when().post(UPLOADS).then().statusCode(201)
+                .body("files[0].status", equalTo("duplicate"))
+                .body("files[0].sha256", equalTo(sha));
+
+        List<Arrival> arrivals = await().atMost(KAFKA_WAIT).until(() -> topic.arrivalsOf(sha), a -> a.size() >= 2);
+        assertEquals(2, arrivals.size());
+        assertNotEquals(arrivals.get(0).event().eventId(), arrivals.get(1).event().eventId());
+        assertEquals("upload:api:first.jpg", arrivals.get(0).key());
+        assertEquals("upload:api:holiday/2026/second.jpg", arrivals.get(1).key());
+        assertEquals("second.jpg", arrivals.get(1).event().name());
+    }
+
+    @Test
+    void twoFilesInOneRequestGiveTwoResults() {
+        byte[] jpeg = TestImages.jpeg(3);
+        byte[] png = TestImages.png(3);
+
+        authorized().multiPart("file", "a.jpg", jpeg, "image/jpeg")
+                .multiPart("file", "b.png", png, "application/octet-stream")
+                .multiPart("path", "album/a.jpg")
+                .multiPart("path", "album/b.png")
+                .when().post(UPLOADS)
+                .then().statusCode(201)
+                .body("files", hasSize(2))
+                .body("files[0].name", equalTo("a.jpg"))
+                .body("files[0].contentType", equalTo("image/jpeg"))
+                .body("files[0].sha256", equalTo(TestImages.sha256(jpeg)))
+                .body("files[1].name", equalTo("b.png"))
+                .body("files[1].contentType", equalTo("image/png"))
+                .body("files[1].sha256", equalTo(TestImages.sha256(png)));
+
+        List<Arrival> pngArrivals = await().atMost(KAFKA_WAIT)
+                .until(() -> topic.arrivalsOf(TestImages.sha256(png)), a -> !a.isEmpty());
+        assertEquals("album/b.png", pngArrivals.get(0).event().path());
+    }
+
+    @Test
+    void oneImageAndOneTextFileIsAPartialSuccess() {
+        byte[] jpeg = TestImages.jpeg(4);
+        authorized().multiPart("file", "good.jpg", jpeg, "image/jpeg")
+                .multiPart("file", "notes.jpg", "shopping list".getBytes(), "image/jpeg")
+                .when().post(UPLOADS)
+                .then().statusCode(201)
+                .body("files[0].status", equalTo("created"))
+                .body("files[1].status", equalTo("rejected"))
+                .body("files[1].error", equalTo("not an image: the bytes look like text/plain"));
+    }
+
+    @Test
+    void textNamedLikeAPhotoIsRefusedWithAReason() {
+        String name = "photo-" + UUID.randomUUID() + ".jpg";
+        byte[] text = "this is not a photo\n".getBytes();
+        authorized().multiPart("file", name, text, "image/jpeg")
+                .when().post(UPLOADS)
+                .then().statusCode(415)
+                .body("status", equalTo(415))
+                .body("error", equalTo("not an image: the bytes look like text/plain"))
+                .body("files[0].name", equalTo(name))
+                .body("files[0].status", equalTo("rejected"))
+                .body("files[0].contentType", equalTo("text/plain"))
+                .body("files[0].error", equalTo("not an image: the bytes look like text/plain"));
+
+        assertEquals(0, topic.allArrivalsNowOf(TestImages.sha256(text)).size(), "a refused file is not announced");
+        authorized().when().get(UPLOADS + "/rejections")
+                .then().statusCode(200)
+                .body("find { it.name == '" + name + "' }.reason", equalTo("not an image: the bytes look like text/plain"))
+                .body("find { it.name == '" + name + "' }.status", equalTo(415))
+                .body("find { it.name == '" + name + "' }.at", startsWith("20"));
+    }
+
+    @Test
+    void unknownBytesAreRefusedAsUnrecognised() {
+        authorized().multiPart("file", "blob.heic", new byte[] {0, 1, 2, 3, (byte) 0xFE, 0, 7, 9, 9, 9, 9, 9, 9},
+                        "image/heic")
+                .when().post(UPLOADS)
+                .then().statusCode(415)
+                .body("files[0].error", startsWith("unrecognised format"));
+    }
+
+    @Test
+    void emptyFileIsRefused() {
+        String name = "empty-" + UUID.randomUUID() + ".jpg";
+        authorized().multiPart("file", name, new byte[0], "image/jpeg")
+                .when().post(UPLOADS)
+                .then().statusCode(400)
+                .body("files[0].status", equalTo("rejected"))
+                .body("files[0].size", equalTo(0))
+                .body("files[0].error", equalTo("empty file: it has no bytes"));
+        authorized().when().get(UPLOADS + "/rejections")
+                .then().body("find { it.name == '" + name + "' }.status", equalTo(400));
+    }
+
+    @Test
+    void noTokenIsRefused() {
+        given().multiPart("file", "a.jpg", TestImages.jpeg(5), "image/jpeg")
+                .when().post(UPLOADS)
+                .then().statusCode(401)
+                .header("WWW-Authenticate", "Bearer")
+                .body("status", equalTo(401))
+                .body("error", containsString("token"));
+        assertEquals(0, topic.allArrivalsNowOf(TestImages.sha256(TestImages.jpeg(5))).size());
+    }
+
+    @Test
+    void wrongTokenIsRefused() {
+        given().header("Authorization", "Bearer " + token + "x")
+                .multiPart("file", "a.jpg", TestImages.jpeg(6), "image/jpeg")
+                .when().post(UPLOADS)
+                .then().statusCode(401).body("status", equalTo(401));
+        given().header("Authorization", "Basic " + token)
+                .multiPart("file", "a.jpg", TestImages.jpeg(6), "image/jpeg")
+                .when().post(UPLOADS)
+                .then().statusCode(401);
+    }
+
+    @Test
+    void rejectionsNeedTheTokenToo() {
+        given().when().get(UPLOADS + "/rejections").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").when().get(UPLOADS + "/rejections").then().statusCode(401);
+    }
+
+    @Test
+    void pathTricksDoNotGetPastTheToken() {
+        for (String path : List.of("/api/v1/uploads/", "/api/v1/./uploads", "/api/v1/x/../uploads", "/api/v1/upload%73")) {
+            given().urlEncodingEnabled(false).multiPart("file", "a.jpg", TestImages.jpeg(7), "image/jpeg")
+                    .when().post(path)
+                    .then().statusCode(401);
+        }
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void invalidSourceIsRefused() {
+        authorized().multiPart("file", "a.jpg", TestImages.jpeg(8), "image/jpeg")
+                .multiPart("source", "../Etc")
+                .when().post(UPLOADS)
+                .then().statusCode(400)
+                .body("status", equalTo(400))
+                .body("error", startsWith("invalid source"));
+    }
+
+    @Test
+    void requestWithoutFilePartIsRefused() {
+        authorized().multiPart("source", "phone")
+                .when().post(UPLOADS)
+                .then().statusCode(400).body("error", startsWith("no file"));
+    }
+
+    @Test
+    void namesAreLabelsNotPaths() {
+        byte[] jpeg = TestImages.jpeg(9);
+        String sha = TestImages.sha256(jpeg);
+        authorized().multiPart("file", "..\\..\\etc\\passwd.jpg", jpeg, "image/jpeg")
+                .multiPart("path", "/../../etc/./cron.d/x.jpg")
+                .when().post(UPLOADS)
+                .then().statusCode(201)
+                .body("files[0].name", equalTo("passwd.jpg"));
+        Arrival arrival = await().atMost(KAFKA_WAIT).until(() -> topic.arrivalsOf(sha), a -> !a.isEmpty()).get(0);
+        assertEquals("etc/cron.d/x.jpg", arrival.event().path());
+        assertEquals("passwd.jpg", arrival.event().name());
+    }
+
+    @Test
+    void declaredBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
+        // %test limits bodies to 2M; java.net.http sends a Content-Length, as curl and browsers do
+        String boundary = "imgboard-" + UUID.randomUUID();
+        byte[] body = io.imgboard.ingest.Multipart.oneFile(boundary, "big.jpg", new byte[3 * 1024 * 1024]);
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                                + io.restassured.RestAssured.port + UPLOADS))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, response.statusCode());
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
+        org.hamcrest.MatcherAssert.assertThat(response.body(), startsWith("{\"error\":\"request too large: "));
+        org.hamcrest.MatcherAssert.assertThat(response.body(), containsString("\"status\":413"));
+    }
+
+    @Test
+    void chunkedBodyOverTheLimitIsCutOff() {
+        // RestAssured streams multipart bodies chunked: Quarkus stops reading at the limit (413, no body)
+        byte[] big = new byte[3 * 1024 * 1024];
+        authorized().multiPart("file", "big-chunked.jpg", big, "image/jpeg")
+                .when().post(UPLOADS)
+                .then().statusCode(413);
+        authorized().when().get(UPLOADS + "/rejections").then()
+                .body("reason", hasItem(startsWith("request too large: the chunked body")));
+    }
+
+    @Test
+    void aLargerFileBelowTheLimitGoesThrough() {
+        // a real JPEG followed by noise: still starts like a JPEG, and big enough to be spooled in many chunks
+        byte[] jpeg = TestImages.jpeg(11);
+        byte[] bytes = new byte[1536 * 1024];
+        new java.util.Random(11).nextBytes(bytes);
+        System.arraycopy(jpeg, 0, bytes, 0, jpeg.length);
+        authorized().multiPart("file", "large.jpg", bytes, "image/jpeg")
+                .when().post(UPLOADS)
+                .then().statusCode(201)
+                .body("files[0].sha256", equalTo(TestImages.sha256(bytes)))
+                .body("files[0].size", equalTo(bytes.length));
+    }
+
+    @Test
+    void readinessChecksKafkaAndTheBucket() {
+        ValidatableResponse ready = given().when().get("/q/health/ready").then().statusCode(200);
+        ready.body("status", equalTo("UP"))
+                .body("checks.name", hasItem("s3-originals-bucket"))
+                .body("checks.name", hasItem("Kafka connection health check"));
+    }
+
+    @Test
+    void rejectionsAreCounted() {
+        double before = rejectedCount("not-an-image");
+        authorized().multiPart("file", "x.jpg", "text".getBytes(), "image/jpeg").when().post(UPLOADS)
+                .then().statusCode(415);
+        assertEquals(before + 1, rejectedCount("not-an-image"));
+    }
+
+    private static double rejectedCount(String reason) {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String prefix = "imgboard_uploads_rejected_total{reason=\"" + reason + "\"} ";
+        return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + prefix + " in /q/metrics"));
+    }
+
+    @Test
+    void openApiDescribesTheUploadEndpoint() {
+        given().when().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/api/v1/uploads'.post.responses.'201'", org.hamcrest.Matchers.notNullValue());
+    }
+}
