@@ -181,7 +181,12 @@
       if (i <= pos) { pos--; }
     }
     upNext = upNext.filter(function (id) { return id !== photoId; });
-    if (currentId === photoId) { advance(); }
+    if (currentId === photoId) {
+      // Off the screen at once (it may have been retired on purpose), even if the next one is slow.
+      layers[front].el.classList.remove('shown');
+      currentId = null;
+      advance();
+    }
   }
 
   // ---- the stream ----------------------------------------------------------------------------

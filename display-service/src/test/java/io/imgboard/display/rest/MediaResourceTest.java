@@ -1,17 +1,12 @@
 package io.imgboard.display.rest;
 
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
+import io.imgboard.display.support.Renditions;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,22 +35,8 @@ class MediaResourceTest {
 
     @BeforeAll
     static void putRendition() throws Exception {
-        try (InputStream fixture = MediaResourceTest.class.getResourceAsStream("/fixtures/orange-64x48.webp")) {
-            webp = fixture.readAllBytes();
-        }
-        Config config = ConfigProvider.getConfig();
-        try (MinioClient s3 = MinioClient.builder()
-                .endpoint(config.getValue("imgboard.s3.endpoint", String.class))
-                .credentials(config.getValue("imgboard.s3.access-key", String.class),
-                        config.getValue("imgboard.s3.secret-key", String.class))
-                .region("us-east-1")
-                .build()) {
-            s3.putObject(PutObjectArgs.builder().bucket("imgboard-renditions")
-                    .object("renditions/" + PHOTO + "/display.webp")
-                    .stream(new ByteArrayInputStream(webp), webp.length, -1)
-                    .contentType("image/webp")
-                    .build());
-        }
+        webp = Renditions.fixture();
+        Renditions.put(PHOTO, "display", webp);
     }
 
     @Test

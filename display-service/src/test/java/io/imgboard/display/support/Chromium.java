@@ -1,0 +1,144 @@
+package io.imgboard.display.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real headless Chromium (Debian's {@code chromium}) driven over the DevTools protocol with the JDK's
+ * own HttpClient and WebSocket: open a page, evaluate JavaScript in it. No driver, no download.
+ */
+public final class Chromium implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final Path profile;
+    private final WebSocket socket;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+
+    /** The browser binary, when this machine has one. */
+    public static Optional<String> binary() {
+        for (String candidate : new String[]{"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
+            if (new File(candidate).canExecute()) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static Chromium start(String width, String height) throws Exception {
+        return new Chromium(width, height);
+    }
+
+    private Chromium(String width, String height) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        profile = Files.createTempDirectory("imgboard-chromium-");
+        process = new ProcessBuilder(binary().orElseThrow(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=" + port,
+                "--window-size=" + width + "," + height, "about:blank")
+                .redirectErrorStream(true)
+                .redirectOutput(profile.resolve("chromium.log").toFile())
+                .start();
+        HttpClient http = HttpClient.newHttpClient();
+        URI list = URI.create("http://127.0.0.1:" + port + "/json/list");
+        String pageSocket = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> page(http, list), Optional::isPresent).orElseThrow();
+        socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), new Listener()).get(30, TimeUnit.SECONDS);
+    }
+
+    private static Optional<String> page(HttpClient http, URI list) throws Exception {
+        JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(list).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        for (JsonNode target : targets) {
+            if ("page".equals(target.path("type").asText())) {
+                return Optional.of(target.path("webSocketDebuggerUrl").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    public void open(String url) throws Exception {
+        call("Page.navigate", Map.of("url", url));
+    }
+
+    /** The value of a JavaScript expression in the page (null when it is undefined). */
+    public JsonNode eval(String expression) throws Exception {
+        JsonNode result = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true));
+        return result.path("result").path("value");
+    }
+
+    private JsonNode call(String method, Map<String, Object> params) throws Exception {
+        int id = ids.incrementAndGet();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        pending.put(id, answer);
+        socket.sendText(JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params)), true)
+                .get(10, TimeUnit.SECONDS);
+        JsonNode message = answer.get(30, TimeUnit.SECONDS);
+        if (message.has("error")) {
+            throw new IllegalStateException(method + ": " + message.get("error"));
+        }
+        return message.path("result");
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    JsonNode message = JSON.readTree(partial.toString());
+                    CompletableFuture<JsonNode> answer = message.has("id") ? pending.remove(message.get("id").asInt()) : null;
+                    if (answer != null) {
+                        answer.complete(message);
+                    }
+                } catch (IOException e) {
+                    // not a message we asked for
+                }
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        socket.abort();
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try (Stream<Path> files = Files.walk(profile)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
