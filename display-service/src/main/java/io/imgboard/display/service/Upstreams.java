@@ -95,7 +95,7 @@ public class Upstreams {
         return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
                 .map(response -> healthReport(name, uri.toString(), response.statusCode(), response.body()))
                 .onFailure().recoverWithItem(e -> new ServiceHealth(name, uri.toString(), ServiceHealth.UNREACHABLE,
-                        List.of(), describe(e, uri)));
+                        List.of(), reason(e)));
     }
 
     /** Reads a MicroProfile Health report ({@code {"status":…,"checks":[…]}}), ours or another service's. */
@@ -125,7 +125,8 @@ public class Upstreams {
         authorization.ifPresent(value -> builder.header("Authorization", value));
         HttpRequest request = builder.build();
         return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .onFailure().transform(e -> new UpstreamException(service, service + " " + describe(e, uri), e))
+                .onFailure().transform(e -> new UpstreamException(service,
+                        service + " is unreachable at " + uri + " (" + reason(e) + ")", e))
                 .map(response -> read(service, uri, response, type));
     }
 
@@ -157,17 +158,17 @@ public class Upstreams {
         }
     }
 
-    private String describe(Throwable failure, URI uri) {
+    /** Why a request got no answer, for a person: "connection refused", "no answer within 5 s", … */
+    private String reason(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof HttpTimeoutException) {
-            return "did not answer within " + timeout.toSeconds() + " s at " + uri;
+            return "no answer within " + timeout.toSeconds() + " s";
         }
         if (cause instanceof ConnectException) {
-            return "is unreachable at " + uri + " (connection refused)";
+            return "connection refused";
         }
         String message = cause.getMessage();
-        return "is unreachable at " + uri + " (" + cause.getClass().getSimpleName()
-                + (message == null ? "" : ": " + message) + ")";
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     static URI endpoint(URI base, String path) {

@@ -26,28 +26,31 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The live playlist for frames, as server-sent events.
+ * The live playlist for frames, as server-sent events ({@code text/event-stream}):
  *
  * <pre>
- * id: 41
- * event: playlist          the whole playlist, first on every connection (and reconnection)
- * retry: 5000
- * data: {"photos":[…]}
+ * id:41
+ * event:playlist           first on every connection (and reconnection): {"photos":[…]}, newest first
+ * retry:5000
+ * data:{"photos":[…]}
  *
- * id: 42
- * event: add               a new or changed photo: {"photoId",…}
+ * id:42
+ * event:add                a new or changed photo (same photoId: replace it): {"photoId":…,"url":…,…}
+ * data:{…}
  *
- * id: 43
- * event: remove            a retired photo: {"photoId":"…"}
+ * id:43
+ * event:remove             a retired photo: {"photoId":"…"}
+ * data:{…}
  *
- * id: 43
- * event: ping              every imgboard.display.heartbeat: {"at":"…","intervalSeconds":20}
+ * id:43
+ * event:ping               every imgboard.display.heartbeat: {"at":"…","intervalSeconds":20}
+ * data:{…}
  * </pre>
  *
- * Ids are the playlist's sequence number; a ping repeats the id of the last event this stream
- * carried, so {@code Last-Event-ID} always names state the frame has. A reconnecting frame gets the
- * full playlist again whatever its {@code Last-Event-ID}: the display keeps no history, and a
- * playlist is small.
+ * Ids are the playlist's sequence number in this process; a ping repeats the id of the last event
+ * this stream carried, so {@code Last-Event-ID} always names state the frame has. A reconnecting
+ * frame gets the full playlist again whatever its {@code Last-Event-ID}: the display keeps no
+ * history, a playlist is small, and after a display restart the numbers start again anyway.
  */
 @Path("/api/v1/events")
 @Tag(name = "frames")
