@@ -22,18 +22,38 @@ public final class LocalInfra implements AutoCloseable {
     private final StateDir state;
     private final Endpoints endpoints;
     private final List<ManagedProcess> processes;
+    private final boolean throwaway;
+    private Process watchdog;
 
-    private LocalInfra(StateDir state, Endpoints endpoints, List<ManagedProcess> processes) {
+    private LocalInfra(StateDir state, Endpoints endpoints, List<ManagedProcess> processes, boolean throwaway) {
         this.state = state;
         this.endpoints = endpoints;
         this.processes = processes;
+        this.throwaway = throwaway;
+    }
+
+    /**
+     * For tests: the same servers, but nothing in them is worth a clean shutdown. They are killed
+     * at once on close, and a watchdog kills them and deletes the state folder if this JVM dies
+     * without closing them.
+     */
+    public static LocalInfra startThrowaway(Layout layout, StateDir state, Ports3 ports, Map<String, Boolean> topics) {
+        LocalInfra infra = start(layout, state, ports, topics, true);
+        infra.watchdog = Watchdog.guard(infra.processes.stream().filter(p -> !p.name().equals(PostgresServer.NAME))
+                .map(ManagedProcess::pid).toList(), state.root().resolve(PostgresServer.NAME).resolve("data"), state.root());
+        return infra;
+    }
+
+    public static LocalInfra start(Layout layout, StateDir state, Ports3 ports, Map<String, Boolean> topics) {
+        return start(layout, state, ports, topics, false);
     }
 
     /**
      * Starts all three and waits until each answers. The three start in parallel (they do not
      * depend on each other), so start-up costs the slowest, Kafka's ≈ 3 s.
      */
-    public static LocalInfra start(Layout layout, StateDir state, Ports3 ports, Map<String, Boolean> topics) {
+    private static LocalInfra start(Layout layout, StateDir state, Ports3 ports, Map<String, Boolean> topics,
+                                    boolean throwaway) {
         List<ManagedProcess> started = Collections.synchronizedList(new ArrayList<>());
         String pgPassword = state.secret("postgres-password");
         String s3Secret = state.secret("s3-secret-key");
@@ -49,9 +69,9 @@ public final class LocalInfra implements AutoCloseable {
             Endpoints endpoints = new Endpoints(bootstrap,
                     PostgresServer.jdbcUrl(ports.postgres(), "ledger"), PostgresServer.USER, pgPassword,
                     S3Server.endpoint(ports.s3()), S3Server.ACCESS_KEY, s3Secret);
-            return new LocalInfra(state, endpoints, started);
+            return new LocalInfra(state, endpoints, started, throwaway);
         } catch (RuntimeException e) {
-            new LocalInfra(state, null, started).close();
+            new LocalInfra(state, null, started, throwaway).close();
             throw e;
         }
     }
@@ -68,18 +88,28 @@ public final class LocalInfra implements AutoCloseable {
         return List.copyOf(processes);
     }
 
-    /** Stops in reverse order of start; PostgreSQL through pg_ctl so it shuts down cleanly. */
+    public boolean throwaway() {
+        return throwaway;
+    }
+
+    /**
+     * Stops in reverse order of start: cleanly (PostgreSQL through pg_ctl, Kafka given time to
+     * close its logs) for a state folder that is kept, at once for a throwaway one.
+     */
     @Override
     public void close() {
         List<ManagedProcess> reversed = new ArrayList<>(processes);
         Collections.reverse(reversed);
         for (ManagedProcess process : reversed) {
             if (process.name().equals(PostgresServer.NAME)) {
-                PostgresServer.stop(state);
+                PostgresServer.stop(state, throwaway ? "immediate" : "fast");
             } else {
-                process.stop(Duration.ofSeconds(20));
+                process.stop(throwaway ? Duration.ZERO : Duration.ofSeconds(20));
             }
         }
         processes.clear();
+        if (watchdog != null) {
+            watchdog.destroyForcibly();
+        }
     }
 }

@@ -24,6 +24,7 @@ public final class LocalSystem implements AutoCloseable {
     private final LocalInfra infra;
     private final Map<String, Integer> servicePorts;
     private final List<ManagedProcess> services;
+    private Process watchdog;
 
     private LocalSystem(LocalInfra infra, Map<String, Integer> servicePorts, List<ManagedProcess> services) {
         this.infra = infra;
@@ -33,11 +34,23 @@ public final class LocalSystem implements AutoCloseable {
 
     public static LocalSystem start(Layout layout, StateDir state, Ports3 infraPorts, Map<String, Integer> servicePorts,
                                     String uploadToken) {
+        return start(layout, state, infraPorts, servicePorts, uploadToken, false);
+    }
+
+    /** For tests: throwaway infrastructure (see {@link LocalInfra#startThrowaway}) and services killed at once. */
+    public static LocalSystem startThrowaway(Layout layout, StateDir state, Ports3 infraPorts,
+                                             Map<String, Integer> servicePorts, String uploadToken) {
+        return start(layout, state, infraPorts, servicePorts, uploadToken, true);
+    }
+
+    private static LocalSystem start(Layout layout, StateDir state, Ports3 infraPorts, Map<String, Integer> servicePorts,
+                                     String uploadToken, boolean throwaway) {
         // Check every port and jar before starting anything, so a clash costs nothing to undo.
         servicePorts.forEach((service, port) -> Ports.requireFree(port, service, Services.portVariable(service)));
         servicePorts.keySet().forEach(layout::serviceJar);
 
-        LocalInfra infra = LocalInfra.start(layout, state, infraPorts, Topics.ALL);
+        LocalInfra infra = throwaway ? LocalInfra.startThrowaway(layout, state, infraPorts, Topics.ALL)
+                : LocalInfra.start(layout, state, infraPorts, Topics.ALL);
         List<ManagedProcess> services = new ArrayList<>();
         LocalSystem system = new LocalSystem(infra, servicePorts, services);
         try {
@@ -49,6 +62,9 @@ public final class LocalSystem implements AutoCloseable {
             env.put("IMGBOARD_DISPLAY_URL", localUrl(servicePorts.get("display-service")));
             for (Map.Entry<String, Integer> service : servicePorts.entrySet()) {
                 services.add(Services.start(layout, state, service.getKey(), service.getValue(), env, SERVICE_JVM));
+            }
+            if (throwaway) {
+                system.watchdog = Watchdog.guard(services.stream().map(ManagedProcess::pid).toList(), null, null);
             }
             awaitReady(services, servicePorts);
             return system;
@@ -100,10 +116,13 @@ public final class LocalSystem implements AutoCloseable {
     @Override
     public void close() {
         for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).stop(Duration.ofSeconds(20));
+            services.get(i).stop(infra.throwaway() ? Duration.ZERO : Duration.ofSeconds(20));
         }
         services.clear();
         infra.close();
+        if (watchdog != null) {
+            watchdog.destroyForcibly();
+        }
     }
 
     private static void awaitReady(List<ManagedProcess> services, Map<String, Integer> ports) {

@@ -67,13 +67,18 @@ public final class PostgresServer {
 
     /** {@code pg_ctl stop -m fast}: a clean shutdown, no recovery on the next start. */
     public static void stop(StateDir state) {
+        stop(state, "fast");
+    }
+
+    /** {@code pg_ctl stop -m <mode>}; {@code immediate} for a cluster that is thrown away. */
+    public static void stop(StateDir state, String mode) {
         Path data = state.root().resolve(NAME).resolve("data");
         if (!Files.exists(data.resolve("postmaster.pid"))) {
             return;
         }
         boolean root = "root".equals(System.getProperty("user.name"));
         try {
-            run(root, List.of(Layout.postgresBin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast",
+            run(root, List.of(Layout.postgresBin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", mode,
                     "-w", "-t", "30", "stop"), Map.of(), state.logFile(NAME), "pg_ctl stop");
             Files.deleteIfExists(state.pidFile(NAME));
         } catch (IOException | InfraException e) {

@@ -44,7 +44,7 @@ class PipelineIT {
         home.toFile().setExecutable(true, false);
         home.toFile().setReadable(true, false);
         photos = Files.createTempDirectory("imgboard-photos-");
-        system = LocalSystem.start(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(), TOKEN);
+        system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(), TOKEN);
     }
 
     @AfterAll

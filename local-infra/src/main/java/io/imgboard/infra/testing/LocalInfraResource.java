@@ -30,7 +30,7 @@ public class LocalInfraResource implements QuarkusTestResourceLifecycleManager {
                 // PostgreSQL runs as the postgres user when we are root: it must be able to enter the folder.
                 home.toFile().setExecutable(true, false);
                 home.toFile().setReadable(true, false);
-                LocalInfra infra = LocalInfra.start(Layout.find(), new StateDir(home), Endpoints.Ports3.free(), Topics.ALL);
+                LocalInfra infra = LocalInfra.startThrowaway(Layout.find(), new StateDir(home), Endpoints.Ports3.free(), Topics.ALL);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     infra.close();
                     deleteTree(home);
