@@ -31,7 +31,7 @@ public class ObjectStore {
     private final MinioClient client;
     private volatile boolean renditionsBucketChecked;
 
-    ObjectStore(S3Config config) {
+    public ObjectStore(S3Config config) {
         this.config = config;
         String accessKey = config.accessKey().filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "imgboard.s3.access-key is not set: give the S3 access key in IMGBOARD_S3_ACCESS_KEY"));

@@ -1,0 +1,122 @@
+package io.imgboard.preprocessor.imaging;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The plain-Java pieces of the core: geometry, parsing, sniffing, the WebP container edit. */
+class CoreUnitsTest {
+
+    @Test
+    void fitInsideKeepsTheAspectAndNeverEnlarges() {
+        assertEquals(new Dimensions(1440, 1080), Dimensions.fitInside(4032, 3024, 1920, 1080));
+        assertEquals(new Dimensions(810, 1080), Dimensions.fitInside(3024, 4032, 1920, 1080));
+        assertEquals(new Dimensions(2880, 2160), Dimensions.fitInside(4032, 3024, 3840, 2160));
+        assertEquals(new Dimensions(480, 360), Dimensions.fitInside(4032, 3024, 480, 480));
+        assertEquals(new Dimensions(640, 480), Dimensions.fitInside(640, 480, 1920, 1080));
+        assertEquals(new Dimensions(1920, 1), Dimensions.fitInside(100000, 10, 1920, 1080));
+    }
+
+    @Test
+    void renditionSizesParseAndRefuseNonsense() {
+        assertEquals(new RenditionSize("display", 1920, 1080, 82), RenditionSize.parse("display=1920x1080@82"));
+        assertEquals(new RenditionSize("thumb", 480, 480, 75), RenditionSize.parse(" thumb = 480 x 480 @ 75 "));
+        assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("display=1920x1080"));
+        assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("../etc=10x10@80"));
+        assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("big=20000x10@80"));
+        assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("q=10x10@0"));
+    }
+
+    @Test
+    void sniffingByMagicBytes() {
+        assertEquals(Optional.of(ImageFormat.JPEG), sniff(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE1}));
+        assertEquals(Optional.of(ImageFormat.HEIF), sniff(ftyp("heic", "mif1", "heic")));
+        assertEquals(Optional.of(ImageFormat.HEIF), sniff(ftyp("mif1", "mif1", "heic", "miaf")));
+        assertEquals(Optional.of(ImageFormat.AVIF), sniff(ftyp("avif", "avif", "mif1", "miaf")));
+        assertEquals(Optional.of(ImageFormat.AVIF), sniff(ftyp("mif1", "mif1", "avif")));
+        assertEquals(Optional.of(ImageFormat.WEBP), sniff("RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(Optional.of(ImageFormat.TIFF), sniff(new byte[]{'I', 'I', 42, 0, 8, 0, 0, 0}));
+        assertEquals(Optional.of(ImageFormat.GIF), sniff("GIF89a".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("camera raw (Canon CR2)", FormatSniffer.sniff(new byte[]{'I', 'I', 42, 0, 16, 0, 0, 0, 'C', 'R', 2, 0}, 12).looksLike());
+        assertEquals("video (qt)", FormatSniffer.sniff(ftyp("qt  ", "qt  "), 24).looksLike());
+        assertEquals("JPEG XL", FormatSniffer.sniff(new byte[]{(byte) 0xFF, 0x0A, 1, 2}, 4).looksLike());
+    }
+
+    @Test
+    void exifValuesAsLibvipsPrintsThem() {
+        assertEquals("Apple", ExifText.rawValue("Apple (Apple, ASCII, 6 components, 6 bytes)"));
+        assertEquals("iPhone 15 (Pro)", ExifText.rawValue("iPhone 15 (Pro) (iPhone 15 (Pro), ASCII, 16 components, 16 bytes)"));
+        assertEquals("2026:08:01 12:42:07", ExifText.rawValue("2026:08:01 12:42:07 (2026:08:01 12:42:07, ASCII, 20 components, 20 bytes)"));
+        assertEquals(Optional.empty(), ExifText.localDateTime("0000:00:00 00:00:00"));
+        assertEquals(Optional.of("+02:00"), ExifText.offset("+02:00"));
+        assertEquals(Optional.of("+00:00"), ExifText.offset("Z"));
+        assertEquals(Optional.empty(), ExifText.offset("   :  "));
+    }
+
+    @Test
+    void hammingDistanceOfHashes() {
+        assertEquals(0, PerceptualHash.distance("00ff00ff00ff00ff", "00ff00ff00ff00ff"));
+        assertEquals(64, PerceptualHash.distance("0000000000000000", "ffffffffffffffff"));
+        assertEquals(1, PerceptualHash.distance("8000000000000000", "0000000000000000"));
+    }
+
+    @Test
+    void webpMetadataChunksAreRemovedAndFlagsCleared() {
+        byte[] vp8x = new byte[10];
+        vp8x[0] = 0x20 | 0x08 | 0x04 | 0x10; // ICC, EXIF, XMP, alpha
+        byte[] webp = riff(chunk("VP8X", vp8x), chunk("ICCP", new byte[]{1, 2, 3}), chunk("ALPH", new byte[]{9}),
+                chunk("VP8 ", new byte[]{5, 6, 7, 8}), chunk("EXIF", "GPS secret".getBytes(StandardCharsets.US_ASCII)),
+                chunk("XMP ", new byte[]{1}));
+
+        byte[] stripped = WebpMetadata.strip(webp);
+
+        byte[] cleared = vp8x.clone();
+        cleared[0] = 0x10; // alpha stays
+        assertArrayEquals(riff(chunk("VP8X", cleared), chunk("ALPH", new byte[]{9}), chunk("VP8 ", new byte[]{5, 6, 7, 8})),
+                stripped);
+        byte[] simple = riff(chunk("VP8 ", new byte[]{1, 2}));
+        assertArrayEquals(simple, WebpMetadata.strip(simple));
+        assertThrows(IllegalArgumentException.class, () -> WebpMetadata.strip("RIFF....AVI ".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static Optional<ImageFormat> sniff(byte[] head) {
+        return FormatSniffer.sniff(head, head.length).format();
+    }
+
+    private static byte[] ftyp(String major, String... compatible) {
+        ByteBuffer box = ByteBuffer.allocate(16 + 4 * compatible.length);
+        box.putInt(16 + 4 * compatible.length).put("ftyp".getBytes(StandardCharsets.US_ASCII))
+                .put(major.getBytes(StandardCharsets.US_ASCII)).putInt(0);
+        for (String brand : compatible) {
+            box.put(brand.getBytes(StandardCharsets.US_ASCII));
+        }
+        byte[] head = new byte[Math.max(24, box.capacity())];
+        System.arraycopy(box.array(), 0, head, 0, box.capacity());
+        return head;
+    }
+
+    private static byte[] chunk(String type, byte[] data) {
+        ByteBuffer buffer = ByteBuffer.allocate(8 + data.length + (data.length & 1)).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.put(type.getBytes(StandardCharsets.US_ASCII)).putInt(data.length).put(data);
+        return buffer.array();
+    }
+
+    private static byte[] riff(byte[]... chunks) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes("WEBP".getBytes(StandardCharsets.US_ASCII));
+        for (byte[] chunk : chunks) {
+            body.writeBytes(chunk);
+        }
+        ByteBuffer out = ByteBuffer.allocate(8 + body.size()).order(ByteOrder.LITTLE_ENDIAN);
+        out.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(body.size()).put(body.toByteArray());
+        return out.array();
+    }
+}

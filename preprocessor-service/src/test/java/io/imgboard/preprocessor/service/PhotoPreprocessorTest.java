@@ -1,0 +1,99 @@
+package io.imgboard.preprocessor.service;
+
+import io.imgboard.events.ProcessRequested;
+import io.imgboard.events.ProcessingFailed;
+import io.imgboard.events.RenditionSpec;
+import io.imgboard.preprocessor.config.PreprocessorConfig;
+import io.imgboard.preprocessor.config.S3Config;
+import io.imgboard.preprocessor.storage.ObjectStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Failures that never reach the imaging core. The S3 outage is a real one: the endpoint is a port
+ * nobody listens on, so every call is refused by the operating system.
+ */
+class PhotoPreprocessorTest {
+    static SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    static PhotoPreprocessor preprocessor;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = socket.getLocalPort();
+        }
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                // Quarkus' own "10ms" / "5s" duration syntax, as in application.properties
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withMapping(PreprocessorConfig.class)
+                .withMapping(S3Config.class)
+                .withDefaultValue("imgboard.s3.endpoint", "http://127.0.0.1:" + deadPort)
+                .withDefaultValue("imgboard.s3.access-key", "test")
+                .withDefaultValue("imgboard.s3.secret-key", "test-secret")
+                .withDefaultValue("imgboard.preprocessor.retry.attempts", "3")
+                .withDefaultValue("imgboard.preprocessor.retry.initial-backoff", "10ms")
+                .build();
+        PreprocessorConfig preprocessorConfig = config.getConfigMapping(PreprocessorConfig.class);
+        preprocessor = new PhotoPreprocessor(new ImagingEngine(preprocessorConfig),
+                new ObjectStore(config.getConfigMapping(S3Config.class)), preprocessorConfig, metrics);
+    }
+
+    @Test
+    void anS3OutageEndsInARetryableFailureAfterTheRetries() {
+        ProcessRequested request = request("originals/ab/" + "ab".repeat(32), List.of());
+
+        ProcessingFailed failed = assertInstanceOf(ProcessingFailed.class, preprocessor.process(request));
+
+        assertFalse(failed.permanent());
+        assertTrue(failed.reason().startsWith("storage unavailable after 3 attempts: "), failed.reason());
+        assertEquals(request.eventId(), failed.requestId());
+        assertEquals(request.photoId(), failed.photoId());
+        assertTrue(metrics.counter("imgboard.preprocessor.results", "outcome", "failed").count() >= 1);
+    }
+
+    @Test
+    void aRequestWithoutAnOriginalIsRefused() {
+        ProcessingFailed failed = assertInstanceOf(ProcessingFailed.class, preprocessor.process(request(" ", List.of())));
+
+        assertTrue(failed.permanent());
+        assertEquals("the request names no original", failed.reason());
+    }
+
+    @Test
+    void anImpossibleRenditionSpecIsRefusedWithTheReason() {
+        ProcessingFailed failed = assertInstanceOf(ProcessingFailed.class, preprocessor.process(
+                request("originals/ab/x", List.of(new RenditionSpec("huge", 20000, 100, 80)))));
+
+        assertTrue(failed.permanent());
+        assertTrue(failed.reason().startsWith("invalid rendition spec: rendition huge: size must be"), failed.reason());
+    }
+
+    @Test
+    void aRenditionNameTwiceIsRefused() {
+        ProcessingFailed failed = assertInstanceOf(ProcessingFailed.class, preprocessor.process(request("originals/ab/x",
+                List.of(new RenditionSpec("a", 100, 100, 80), new RenditionSpec("a", 200, 200, 80)))));
+
+        assertTrue(failed.permanent());
+        assertTrue(failed.reason().startsWith("invalid rendition spec: a rendition name appears twice"), failed.reason());
+    }
+
+    private static ProcessRequested request(String originalKey, List<RenditionSpec> renditions) {
+        return new ProcessRequested(UUID.randomUUID(), Instant.now(), UUID.randomUUID(), "ab".repeat(32), originalKey,
+                "image/jpeg", renditions, ProcessRequested.Reason.REPROCESS);
+    }
+}
