@@ -76,6 +76,14 @@ public final class LocalInfra implements AutoCloseable {
         }
     }
 
+    /**
+     * A handle on servers another part of this JVM started (another class loader): it knows the
+     * endpoints and owns no process, so closing it stops nothing.
+     */
+    public static LocalInfra attach(StateDir state, Endpoints endpoints) {
+        return new LocalInfra(state, endpoints, new ArrayList<>(), true);
+    }
+
     public Endpoints endpoints() {
         return endpoints;
     }

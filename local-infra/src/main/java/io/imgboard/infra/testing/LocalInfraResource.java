@@ -10,37 +10,51 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Real Kafka, PostgreSQL and S3 server for {@code @QuarkusTest}s: started once per test JVM on free
  * ports in a temporary folder, stopped and deleted when the JVM exits. Use with
  * {@code @QuarkusTestResource(LocalInfraResource.class)} on one test class of a module.
+ *
+ * <p>Quarkus loads test classes in more than one class loader (one per application it starts),
+ * so a static field alone would start a set of servers per loader. The first loader starts them
+ * and publishes their endpoints as system properties, which every loader sees; the others attach.
  */
 public class LocalInfraResource implements QuarkusTestResourceLifecycleManager {
+    private static final String PREFIX = "imgboard.test-infra.";
+    /** Interned, so the same object in every class loader of this JVM. */
+    private static final Object JVM_WIDE_LOCK = (PREFIX + "lock").intern();
+
     private static LocalInfra shared;
 
     /** The running infrastructure, starting it on first use (also for plain JUnit tests). */
-    public static synchronized LocalInfra shared() {
-        if (shared == null) {
+    public static LocalInfra shared() {
+        synchronized (JVM_WIDE_LOCK) {
+            if (shared != null) {
+                return shared;
+            }
+            String home = System.getProperty(PREFIX + "home");
+            if (home != null) {
+                shared = LocalInfra.attach(new StateDir(Path.of(home)), read());
+                return shared;
+            }
             try {
-                Path home = Files.createTempDirectory("imgboard-test-");
+                Path dir = Files.createTempDirectory("imgboard-test-");
                 // PostgreSQL runs as the postgres user when we are root: it must be able to enter the folder.
-                home.toFile().setExecutable(true, false);
-                home.toFile().setReadable(true, false);
-                LocalInfra infra = LocalInfra.startThrowaway(Layout.find(), new StateDir(home), Endpoints.Ports3.free(), Topics.ALL);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    infra.close();
-                    deleteTree(home);
-                }));
+                dir.toFile().setExecutable(true, false);
+                dir.toFile().setReadable(true, false);
+                LocalInfra infra = LocalInfra.startThrowaway(Layout.find(), new StateDir(dir), Endpoints.Ports3.free(),
+                        Topics.ALL);
+                // The throwaway infrastructure's watchdog deletes the folder once the servers are gone.
+                Runtime.getRuntime().addShutdownHook(new Thread(infra::close, "stop-test-infra"));
+                publish(dir, infra.endpoints());
                 shared = infra;
+                return shared;
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create a temporary folder for the test infrastructure", e);
             }
         }
-        return shared;
     }
 
     @Override
@@ -53,11 +67,21 @@ public class LocalInfraResource implements QuarkusTestResourceLifecycleManager {
         // Kept for the next Quarkus application in this JVM; the shutdown hook stops it.
     }
 
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp folder left behind is harmless
-        }
+    private static void publish(Path home, Endpoints e) {
+        System.setProperty(PREFIX + "kafka", e.kafkaBootstrap());
+        System.setProperty(PREFIX + "jdbc-url", e.jdbcUrl());
+        System.setProperty(PREFIX + "db-user", e.dbUser());
+        System.setProperty(PREFIX + "db-password", e.dbPassword());
+        System.setProperty(PREFIX + "s3-endpoint", e.s3Endpoint());
+        System.setProperty(PREFIX + "s3-access-key", e.s3AccessKey());
+        System.setProperty(PREFIX + "s3-secret-key", e.s3SecretKey());
+        System.setProperty(PREFIX + "home", home.toString()); // last: its presence means all are set
+    }
+
+    private static Endpoints read() {
+        return new Endpoints(System.getProperty(PREFIX + "kafka"), System.getProperty(PREFIX + "jdbc-url"),
+                System.getProperty(PREFIX + "db-user"), System.getProperty(PREFIX + "db-password"),
+                System.getProperty(PREFIX + "s3-endpoint"), System.getProperty(PREFIX + "s3-access-key"),
+                System.getProperty(PREFIX + "s3-secret-key"));
     }
 }
