@@ -39,7 +39,7 @@ class CatalogLoading implements KafkaConsumerRebalanceListener {
     }
 
     void onStart(@Observes StartupEvent event) {
-        playlist.loadAtMostFor(config.display().catalogLoadTimeout());
+        playlist.loadAtMostFor(config.catalogLoadTimeout());
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.display.config.DisplayConfig;
+import io.imgboard.display.config.NeighboursConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,14 +40,21 @@ public class Upstreams {
     private static final TypeReference<List<IngestRejection>> REJECTIONS = new TypeReference<>() {
     };
 
-    private final DisplayConfig config;
+    private final NeighboursConfig.Ledger ledger;
+    private final NeighboursConfig.Ingest ingest;
+    private final NeighboursConfig.Preprocessor preprocessor;
+    private final NeighboursConfig.Upload upload;
     private final ObjectMapper json;
     private final HttpClient http;
     private final Duration timeout;
 
-    Upstreams(DisplayConfig config, ObjectMapper mapper) {
-        this.config = config;
-        this.timeout = config.display().upstreamTimeout();
+    Upstreams(NeighboursConfig.Ledger ledger, NeighboursConfig.Ingest ingest, NeighboursConfig.Preprocessor preprocessor,
+              NeighboursConfig.Upload upload, DisplayConfig display, ObjectMapper mapper) {
+        this.ledger = ledger;
+        this.ingest = ingest;
+        this.preprocessor = preprocessor;
+        this.upload = upload;
+        this.timeout = display.upstreamTimeout();
         // Other services own these shapes and may add to them; read leniently.
         this.json = mapper.copy()
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
@@ -59,23 +67,23 @@ public class Upstreams {
 
     /** {@code GET <ledger>/api/v1/failures}. */
     public Uni<List<LedgerFailure>> failures() {
-        return getJson(LEDGER, endpoint(config.ledger().url(), "/api/v1/failures"), Optional.empty(), FAILURES);
+        return getJson(LEDGER, endpoint(ledger.url(), "/api/v1/failures"), Optional.empty(), FAILURES);
     }
 
     /** {@code GET <ledger>/api/v1/stats}. */
     public Uni<LedgerStats> stats() {
-        return getJson(LEDGER, endpoint(config.ledger().url(), "/api/v1/stats"), Optional.empty(),
+        return getJson(LEDGER, endpoint(ledger.url(), "/api/v1/stats"), Optional.empty(),
                 new TypeReference<LedgerStats>() {
                 });
     }
 
     /** {@code GET <ingest>/api/v1/uploads/rejections} with the upload token, or "not configured" without one. */
     public Uni<Rejections> rejections() {
-        Optional<String> token = config.upload().token().map(String::strip).filter(t -> !t.isEmpty());
+        Optional<String> token = upload.token().map(String::strip).filter(t -> !t.isEmpty());
         if (token.isEmpty()) {
             return Uni.createFrom().item(Rejections.notConfigured());
         }
-        return getJson(INGEST, endpoint(config.ingest().url(), "/api/v1/uploads/rejections"),
+        return getJson(INGEST, endpoint(ingest.url(), "/api/v1/uploads/rejections"),
                 token.map(t -> "Bearer " + t), REJECTIONS)
                 .map(list -> new Rejections(true, list));
     }
@@ -83,9 +91,9 @@ public class Upstreams {
     /** The health of the other three services, in a fixed order; never fails, unreachable is a status. */
     public Uni<List<ServiceHealth>> othersHealth() {
         return Uni.join().all(
-                        health(INGEST, config.ingest().url()),
-                        health(LEDGER, config.ledger().url()),
-                        health(PREPROCESSOR, config.preprocessor().url()))
+                        health(INGEST, ingest.url()),
+                        health(LEDGER, ledger.url()),
+                        health(PREPROCESSOR, preprocessor.url()))
                 .andFailFast();
     }
 

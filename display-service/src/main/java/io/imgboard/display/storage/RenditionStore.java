@@ -1,6 +1,6 @@
 package io.imgboard.display.storage;
 
-import io.imgboard.display.config.DisplayConfig;
+import io.imgboard.display.config.S3Config;
 import io.imgboard.display.service.MediaPaths;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -33,8 +33,7 @@ public class RenditionStore {
     private final MinioClient client;
     private final String bucket;
 
-    RenditionStore(DisplayConfig config) {
-        DisplayConfig.S3 s3 = config.s3();
+    RenditionStore(S3Config s3) {
         this.bucket = s3.renditionsBucket();
         this.client = MinioClient.builder()
                 .endpoint(s3.endpoint())

@@ -82,12 +82,12 @@ public class EventsResource {
     public Multi<OutboundSseEvent> events(@Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId) {
         return Multi.createFrom().deferred(() -> {
             AtomicLong lastId = new AtomicLong(-1); // nothing sent yet: pings carry no id
-            Multi<OutboundSseEvent> changes = playlist.follow(config.display().clientBuffer())
+            Multi<OutboundSseEvent> changes = playlist.follow(config.clientBuffer())
                     .map(event -> {
                         lastId.set(event.seq());
                         return toSse(sse, event);
                     });
-            Duration heartbeat = config.display().heartbeat();
+            Duration heartbeat = config.heartbeat();
             Multi<OutboundSseEvent> pings = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat)
                     .onOverflow().drop()
                     .map(tick -> ping(sse, lastId.get(), heartbeat));
@@ -113,7 +113,7 @@ public class EventsResource {
         OutboundSseEvent.Builder builder = sse.newEventBuilder().id(Long.toString(event.seq()));
         if (event instanceof PlaylistEvent.Snapshot snapshot) {
             return builder.name("playlist")
-                    .reconnectDelay(config.display().reconnectDelay().toMillis())
+                    .reconnectDelay(config.reconnectDelay().toMillis())
                     .data(PlaylistView.class, new PlaylistView(snapshot.photos()))
                     .build();
         }

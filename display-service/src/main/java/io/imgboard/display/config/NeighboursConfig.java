@@ -1,0 +1,43 @@
+package io.imgboard.display.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.util.Optional;
+
+/** Where the other services are, for the admin and ops pages' server-side queries. */
+public final class NeighboursConfig {
+    private NeighboursConfig() {
+    }
+
+    /** {@code imgboard.ledger.url}: failures and stats. */
+    @ConfigMapping(prefix = "imgboard.ledger")
+    public interface Ledger {
+        @WithDefault("http://127.0.0.1:8082")
+        URI url();
+    }
+
+    /** {@code imgboard.ingest.url}: upload rejections and health. */
+    @ConfigMapping(prefix = "imgboard.ingest")
+    public interface Ingest {
+        @WithDefault("http://127.0.0.1:8081")
+        URI url();
+    }
+
+    /** {@code imgboard.preprocessor.url}: health. */
+    @ConfigMapping(prefix = "imgboard.preprocessor")
+    public interface Preprocessor {
+        @WithDefault("http://127.0.0.1:8083")
+        URI url();
+    }
+
+    /**
+     * {@code imgboard.upload.token}: the bearer token ingest wants for its rejections list. Optional
+     * here: without it the admin page says "not configured".
+     */
+    @ConfigMapping(prefix = "imgboard.upload")
+    public interface Upload {
+        Optional<String> token();
+    }
+}
