@@ -137,8 +137,13 @@ public final class Chromium implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        try (Stream<Path> files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        // Chromium's helper processes may still be writing the profile as it exits: a few passes.
+        for (int pass = 0; pass < 3 && Files.exists(profile); pass++) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException raced) {
+                // a file vanished under the walk: go round again
+            }
         }
     }
 }
