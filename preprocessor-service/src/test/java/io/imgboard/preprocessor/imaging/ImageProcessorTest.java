@@ -230,6 +230,27 @@ class ImageProcessorTest {
         assertTrue(distance <= 8, "same photo as HEIC and JPEG differs in " + distance + " bits");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"jpg", "png", "webp", "tif", "gif", "avif", "heic"})
+    void everyAcceptedFormatDecodes(String suffix) throws Exception {
+        Path file = suffix.equals("heic")
+                ? TestImages.heic(TestImages.photo(dir, "formats-source.png", 600, 400, 41), dir.resolve("formats.heic"))
+                : TestImages.photo(dir, "formats." + suffix, 600, 400, 41);
+
+        ProcessedImage result = processor.process(file, List.of(RenditionSize.parse("r=300x300@80")));
+
+        assertEquals(600, result.width(), suffix);
+        assertEquals(400, result.height(), suffix);
+        assertSize(result.renditions().get(0), 300, 200);
+        String expected = switch (suffix) {
+            case "jpg" -> "jpeg";
+            case "tif" -> "tiff";
+            case "heic" -> "heif";
+            default -> suffix;
+        };
+        assertEquals(expected, result.format().id());
+    }
+
     @Test
     void differentPhotosHashFarApart() throws Exception {
         Path other = TestImages.photo(dir, "other.jpg[Q=90]", 1200, 900, 99);

@@ -199,6 +199,16 @@ class PreprocessorPipelineTest {
                 .body("renditions.name", hasItem("thumb"));
     }
 
+    @Test
+    void resultsAreCountedInTheMetrics() throws Exception {
+        Path png = TestImages.photo(dir, "counted.png", 320, 240, 35);
+        assertInstanceOf(PhotoProcessed.class, send(request(putOriginal(Files.readAllBytes(png)), List.of())));
+
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("imgboard_preprocessor_results_total{outcome=\"processed\""))
+                .body(org.hamcrest.Matchers.containsString("imgboard_preprocessor_duration_seconds_count"));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static String size(Rendition rendition) {

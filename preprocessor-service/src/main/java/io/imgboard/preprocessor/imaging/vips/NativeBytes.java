@@ -3,10 +3,6 @@ package io.imgboard.preprocessor.imaging.vips;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-
 /**
  * An encoded image held in native memory, for loading from memory without a file.
  *
@@ -33,30 +29,6 @@ public final class NativeBytes implements AutoCloseable {
         Memory memory = new Memory(bytes.length);
         memory.write(0, bytes, 0, bytes.length);
         return new NativeBytes(memory);
-    }
-
-    /** Exactly {@code length} bytes from {@code in}, copied in small chunks: never the whole image on the heap. */
-    public static NativeBytes read(InputStream in, long length) throws IOException {
-        if (length <= 0) {
-            throw new IllegalArgumentException("length must be positive, was " + length);
-        }
-        Memory memory = new Memory(length);
-        try {
-            byte[] chunk = new byte[64 * 1024];
-            long offset = 0;
-            while (offset < length) {
-                int n = in.read(chunk, 0, (int) Math.min(chunk.length, length - offset));
-                if (n < 0) {
-                    throw new EOFException("stream ended after " + offset + " of " + length + " bytes");
-                }
-                memory.write(offset, chunk, 0, n);
-                offset += n;
-            }
-            return new NativeBytes(memory);
-        } catch (IOException | RuntimeException e) {
-            memory.close();
-            throw e;
-        }
     }
 
     public long size() {
