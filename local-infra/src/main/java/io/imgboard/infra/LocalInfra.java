@@ -115,9 +115,21 @@ public final class LocalInfra implements AutoCloseable {
                 process.stop(throwaway ? Duration.ZERO : Duration.ofSeconds(20));
             }
         }
+        boolean owned = !processes.isEmpty();
         processes.clear();
         if (watchdog != null) {
             watchdog.destroyForcibly();
+        }
+        if (throwaway && owned) {
+            deleteTree(state.root());
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path root) {
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // a temporary folder left behind is harmless
         }
     }
 }

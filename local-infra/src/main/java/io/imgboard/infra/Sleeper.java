@@ -2,12 +2,12 @@ package io.imgboard.infra;
 
 import java.time.Duration;
 
-final class Sleeper {
+public final class Sleeper {
     private Sleeper() {
     }
 
     /** The launcher polls servers it started; there is nothing to wait on but time. */
-    static void pause(Duration duration) {
+    public static void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {

@@ -11,11 +11,11 @@ import java.util.stream.Collectors;
  * its shutdown hooks (surefire does that to a test JVM that is slow to exit) and then stops the
  * servers that JVM started, so no orphaned Kafka or PostgreSQL keeps running on the machine.
  */
-final class Watchdog {
+public final class Watchdog {
     private Watchdog() {
     }
 
-    static Process guard(List<Long> pids, Path postgresData, Path deleteAfterwards) {
+    public static Process guard(List<Long> pids, Path postgresData, Path deleteAfterwards) {
         long jvm = ProcessHandle.current().pid();
         String kill = pids.stream().map(String::valueOf).collect(Collectors.joining(" "));
         List<String> script = new ArrayList<>();

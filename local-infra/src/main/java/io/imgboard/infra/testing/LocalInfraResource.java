@@ -22,7 +22,8 @@ import java.util.Map;
  * and publishes their endpoints as system properties, which every loader sees; the others attach.
  */
 public class LocalInfraResource implements QuarkusTestResourceLifecycleManager {
-    private static final String PREFIX = "imgboard.test-infra.";
+    // Outside the "imgboard." namespace: services map that prefix and would refuse unknown keys.
+    private static final String PREFIX = "localinfra.test.";
     /** Interned, so the same object in every class loader of this JVM. */
     private static final Object JVM_WIDE_LOCK = (PREFIX + "lock").intern();
 
