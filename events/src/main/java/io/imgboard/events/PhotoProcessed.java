@@ -10,9 +10,7 @@ import java.util.UUID;
  * @param width          the original's width after EXIF orientation (upright)
  * @param height         the original's height after EXIF orientation (upright)
  * @param format         the original's format as decoded, e.g. {@code jpeg}, {@code heif}
- * @param capturedAt     DateTimeOriginal with its offset when known, else null
- * @param cameraMake     EXIF Make or null
- * @param cameraModel    EXIF Model or null
+ * @param capture        what the photo's EXIF says about when and with what it was taken
  * @param perceptualHash 64-bit perceptual hash of the upright image, 16 lowercase hex digits
  * @param placeholder    a tiny image for frames to show while the real one loads (data URI), or null
  */

@@ -60,6 +60,9 @@ public final class LocalSystem implements AutoCloseable {
             env.put("IMGBOARD_INGEST_URL", localUrl(servicePorts.get("ingest-service")));
             env.put("IMGBOARD_PREPROCESSOR_URL", localUrl(servicePorts.get("preprocessor-service")));
             env.put("IMGBOARD_DISPLAY_URL", localUrl(servicePorts.get("display-service")));
+            // glibc gives each thread that touches malloc an arena of its own; libvips's worker
+            // threads then hold hundreds of MB of freed native memory in the preprocessor.
+            env.put("MALLOC_ARENA_MAX", "2");
             for (Map.Entry<String, Integer> service : servicePorts.entrySet()) {
                 services.add(Services.start(layout, state, service.getKey(), service.getValue(), env, SERVICE_JVM));
             }
