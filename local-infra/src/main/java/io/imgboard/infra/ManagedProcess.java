@@ -29,7 +29,7 @@ public final class ManagedProcess {
     public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path workDir,
                                        StateDir state) {
         Path log = state.logFile(name);
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(ownSession(command))
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -42,6 +42,21 @@ public final class ManagedProcess {
         } catch (IOException e) {
             throw new InfraException("could not start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Runs {@code command} in a session of its own (setsid execs it under the same pid), so a
+     * Ctrl-C in the terminal reaches only the launcher, which then stops the services before the
+     * Kafka and PostgreSQL they still talk to. Without setsid the terminal would stop them all at once.
+     */
+    static List<String> ownSession(List<String> command) {
+        if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            return command;
+        }
+        List<String> wrapped = new java.util.ArrayList<>();
+        wrapped.add("/usr/bin/setsid");
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     /** Adopts a process that something else started (PostgreSQL's postmaster), for stopping and status. */

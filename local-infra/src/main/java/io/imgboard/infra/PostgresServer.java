@@ -107,7 +107,8 @@ public final class PostgresServer {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         full.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
+        // pg_ctl start leaves the postmaster in our session unless it starts in one of its own.
+        ProcessBuilder builder = new ProcessBuilder(ManagedProcess.ownSession(full)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         waitFor(builder, what, log);
