@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
  * system tests start it the same way.
  */
 public final class LocalSystem implements AutoCloseable {
+    private static final java.util.Set<String> INTERNAL = java.util.Set.of("ledger-service", "preprocessor-service");
     private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
 
     private final LocalInfra infra;
@@ -64,7 +65,11 @@ public final class LocalSystem implements AutoCloseable {
             // threads then hold hundreds of MB of freed native memory in the preprocessor.
             env.put("MALLOC_ARENA_MAX", "2");
             for (Map.Entry<String, Integer> service : servicePorts.entrySet()) {
-                services.add(Services.start(layout, state, service.getKey(), service.getValue(), env, SERVICE_JVM));
+                Map<String, String> own = new LinkedHashMap<>(env);
+                // Frames on tablets and phones uploading reach display and ingest over the network;
+                // the ledger and preprocessor answer queries without a credential, so loopback only.
+                own.put("QUARKUS_HTTP_HOST", INTERNAL.contains(service.getKey()) ? "127.0.0.1" : "0.0.0.0");
+                services.add(Services.start(layout, state, service.getKey(), service.getValue(), own, SERVICE_JVM));
             }
             if (throwaway) {
                 system.watchdog = Watchdog.guard(services.stream().map(ManagedProcess::pid).toList(), null, null);
