@@ -1,5 +1,11 @@
 package io.imgboard.display.service;
 
+import io.imgboard.events.Rendition;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,9 +38,29 @@ public final class MediaPaths {
         return candidate != null && RENDITION.matcher(candidate).matches();
     }
 
-    /** Relative URL a frame fetches, served by the media endpoint. */
-    public static String url(UUID photoId, String rendition) {
-        return "/media/" + photoId + "/" + rendition + ".webp";
+    /**
+     * Relative URL a frame fetches, served by the media endpoint:
+     * {@code /media/<photoId>/<name>.webp?v=<version>}. Media are cached as immutable for a year,
+     * but a reprocess rewrites the same object key; the version changes with the rendition, so a
+     * browser fetches the new bytes under a new URL. The media endpoint ignores the query.
+     */
+    public static String url(UUID photoId, Rendition rendition) {
+        return "/media/" + photoId + "/" + rendition.name() + ".webp?v=" + version(rendition);
+    }
+
+    /**
+     * 12 hex digits of SHA-256 over what the catalog says about the stored object (key, width,
+     * height, bytes): different when a reprocess may have changed the content, the same when an
+     * identical record is redelivered (so the event id is deliberately not part of it).
+     */
+    static String version(Rendition rendition) {
+        String identity = rendition.key() + "\n" + rendition.width() + "\n" + rendition.height() + "\n" + rendition.bytes();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** Object key in the renditions bucket (DESIGN.md, "Objects"). */

@@ -13,12 +13,14 @@ import java.util.UUID;
  * One photo as frames see it: in the {@code playlist} and {@code add} events and in
  * {@code GET /api/v1/playlist}.
  *
- * @param url         the rendition a frame shows by default ({@code display}), relative to the display
+ * @param url         the rendition a frame shows by default ({@code display}), relative to the display and
+ *                    versioned ({@code /media/<photoId>/display.webp?v=<version>}, see {@link MediaPaths#url})
  * @param width       the original's upright width; renditions keep its aspect ratio
- * @param placeholder a tiny data URI to show while the real image loads, or null
+ * @param placeholder a tiny {@code data:image/webp;base64,} URI to show while the real image loads, or null
+ *                    (anything else from the catalog is dropped: frames put it straight into {@code img.src})
  * @param capturedAt  when the photo was taken, or null when unknown
  * @param publishedAt when the ledger published this version of it
- * @param renditions  rendition name → relative URL, e.g. {@code display}, {@code uhd}, {@code thumb}
+ * @param renditions  rendition name → relative versioned URL, e.g. {@code display}, {@code uhd}, {@code thumb}
  */
 public record PhotoView(
         UUID photoId,
@@ -31,6 +33,7 @@ public record PhotoView(
         Map<String, String> renditions) {
 
     static final String DEFAULT_RENDITION = "display";
+    static final String PLACEHOLDER_PREFIX = "data:image/webp;base64,";
 
     /**
      * Maps a catalog record. Rejects what a frame could not use, so it goes to the dead-letter topic
@@ -47,7 +50,7 @@ public record PhotoView(
         if (published.renditions() != null) {
             for (Rendition rendition : published.renditions()) {
                 if (rendition != null && MediaPaths.isRenditionName(rendition.name())) {
-                    renditions.put(rendition.name(), MediaPaths.url(photoId, rendition.name()));
+                    renditions.put(rendition.name(), MediaPaths.url(photoId, rendition));
                 }
             }
         }
@@ -55,8 +58,13 @@ public record PhotoView(
             throw new InvalidCatalogRecordException("PhotoPublished " + photoId + " has no usable rendition");
         }
         String url = renditions.getOrDefault(DEFAULT_RENDITION, renditions.values().iterator().next());
-        return new PhotoView(photoId, url, published.width(), published.height(), published.placeholder(),
+        return new PhotoView(photoId, url, published.width(), published.height(), placeholder(published.placeholder()),
                 published.capturedAt(), published.occurredAt(), Collections.unmodifiableMap(renditions));
+    }
+
+    /** The placeholder only when it is an inline WebP; a frame must never be pointed at anything else. */
+    static String placeholder(String candidate) {
+        return candidate != null && candidate.startsWith(PLACEHOLDER_PREFIX) ? candidate : null;
     }
 
     /** Capture time when known, else publish time: the order of the playlist. */

@@ -52,6 +52,19 @@ class MediaResourceTest {
     }
 
     @Test
+    void theVersionQueryOfPlaylistUrlsIsIgnoredForLookup() {
+        Response bare = given().get("/media/{id}/display.webp", PHOTO);
+        Response versioned = given().get("/media/{id}/display.webp?v=0123456789ab", PHOTO);
+
+        versioned.then().statusCode(200)
+                .contentType("image/webp")
+                .header("Cache-Control", "public, max-age=31536000, immutable")
+                .header("ETag", bare.header("ETag"));
+        assertArrayEquals(webp, versioned.asByteArray());
+        given().head("/media/{id}/display.webp?v=x", PHOTO).then().statusCode(200);
+    }
+
+    @Test
     void aMatchingIfNoneMatchGets304WithoutABody() {
         String etag = given().get("/media/{id}/display.webp", PHOTO).then().statusCode(200).extract().header("ETag");
 

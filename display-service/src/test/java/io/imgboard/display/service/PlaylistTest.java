@@ -14,8 +14,12 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,9 +92,37 @@ class PlaylistTest {
         PhotoPublished thumbOnly = new PhotoPublished(UUID.randomUUID(), Instant.now(), id, "x",
                 List.of(new Rendition("thumb", "k", 1, 1, 1)), 1, 1, null, null);
         playlist.publish(thumbOnly);
-        assertEquals("/media/" + id + "/thumb.webp", playlist.snapshot().photos().get(0).url());
+        assertThat(playlist.snapshot().photos().get(0).url(), startsWith("/media/" + id + "/thumb.webp?v="));
         playlist.publish(photo(id, null, Instant.now()));
-        assertEquals("/media/" + id + "/display.webp", playlist.snapshot().photos().get(0).url());
+        assertThat(playlist.snapshot().photos().get(0).url(), startsWith("/media/" + id + "/display.webp?v="));
+    }
+
+    @Test
+    void aReprocessedRenditionGetsANewUrlAndARedeliveryKeepsIt() {
+        UUID id = UUID.randomUUID();
+        PhotoView first = PhotoView.from(withDisplay(id, 182_344));
+        PhotoView redelivered = PhotoView.from(withDisplay(id, 182_344));  // another event id and time, same content
+        PhotoView reprocessed = PhotoView.from(withDisplay(id, 179_020));
+
+        assertThat(first.url(), matchesPattern("/media/" + id + "/display\\.webp\\?v=[0-9a-f]{12}"));
+        assertEquals(first.url(), redelivered.url());
+        assertEquals(first.renditions(), redelivered.renditions());
+        assertNotEquals(first.url(), reprocessed.url());
+        assertEquals(first.url(), first.renditions().get("display"));
+        assertEquals(first.renditions().get("thumb"), reprocessed.renditions().get("thumb"), "only the changed rendition moves");
+    }
+
+    @Test
+    void onlyAnInlineWebpPlaceholderReachesFrames() {
+        assertEquals("data:image/webp;base64,UklGRg==", PhotoView.placeholder("data:image/webp;base64,UklGRg=="));
+        for (String bad : new String[]{null, "", "https://tracker.example/p.gif", "javascript:alert(1)",
+                "data:image/svg+xml;base64,PHN2Zz4=", "DATA:image/webp;base64,UklGRg==", " data:image/webp;base64,x"}) {
+            assertNull(PhotoView.placeholder(bad), bad);
+        }
+        UUID id = UUID.randomUUID();
+        PhotoPublished remote = new PhotoPublished(UUID.randomUUID(), Instant.now(), id, "x",
+                List.of(new Rendition("display", "k", 1, 1, 1)), 1, 1, null, "https://tracker.example/p.gif");
+        assertNull(PhotoView.from(remote).placeholder());
     }
 
     @Test
@@ -135,6 +167,13 @@ class PlaylistTest {
 
     private List<UUID> ids() {
         return playlist.snapshot().photos().stream().map(PhotoView::photoId).toList();
+    }
+
+    private static PhotoPublished withDisplay(UUID id, long displayBytes) {
+        return new PhotoPublished(UUID.randomUUID(), Instant.now(), id, "ab",
+                List.of(new Rendition("display", "renditions/" + id + "/display.webp", 1440, 1080, displayBytes),
+                        new Rendition("thumb", "renditions/" + id + "/thumb.webp", 320, 240, 9_000)),
+                4000, 3000, null, null);
     }
 
     static PhotoPublished photo(UUID id, Instant capturedAt, Instant publishedAt) {

@@ -31,6 +31,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,14 +77,15 @@ class CatalogStreamTest {
             JsonNode photo = Catalog.JSON.readTree(add.data());
             String media = "/media/" + photoId + "/";
             assertEquals(photoId.toString(), photo.path("photoId").asText());
-            assertEquals(media + "display.webp", photo.path("url").asText());
+            // Versioned: /media/<photoId>/<name>.webp?v=<12 hex digits of the rendition's digest>.
+            assertThat(photo.path("url").asText(), matchesPattern(media + "display\\.webp\\?v=[0-9a-f]{12}"));
             assertEquals(4032, photo.path("width").asInt());
             assertEquals(3024, photo.path("height").asInt());
             assertThat(photo.path("placeholder").asText(), startsWith("data:image/webp"));
             assertEquals("2024-06-01T12:00:00Z", photo.path("capturedAt").asText());
-            assertEquals(media + "display.webp", photo.path("renditions").path("display").asText());
-            assertEquals(media + "uhd.webp", photo.path("renditions").path("uhd").asText());
-            assertEquals(media + "thumb.webp", photo.path("renditions").path("thumb").asText());
+            assertEquals(photo.path("url").asText(), photo.path("renditions").path("display").asText());
+            assertThat(photo.path("renditions").path("uhd").asText(), matchesPattern(media + "uhd\\.webp\\?v=[0-9a-f]{12}"));
+            assertThat(photo.path("renditions").path("thumb").asText(), matchesPattern(media + "thumb\\.webp\\?v=[0-9a-f]{12}"));
         }
     }
 
