@@ -60,7 +60,7 @@ public interface PreprocessorConfig {
     /** Where originals are downloaded to while processed; the system temp folder by default. */
     Optional<Path> workDir();
 
-    /** Storage retries before a request fails as retryable. */
+    /** Storage and imaging (memory, missing module) retries before a request fails as retryable. */
     Retry retry();
 
     interface Retry {
@@ -73,6 +73,20 @@ public interface PreprocessorConfig {
         Duration initialBackoff();
 
         @WithDefault("5s")
+        Duration maxBackoff();
+    }
+
+    /**
+     * Waits between attempts to publish a result (Kafka away). There is no last attempt: the
+     * request stays unacknowledged and is retried until the result is out or the service stops.
+     */
+    PublishRetry publishRetry();
+
+    interface PublishRetry {
+        @WithDefault("500ms")
+        Duration initialBackoff();
+
+        @WithDefault("30s")
         Duration maxBackoff();
     }
 
