@@ -4,6 +4,7 @@ import io.imgboard.preprocessor.imaging.EncodedRendition;
 import io.imgboard.preprocessor.imaging.ImageProcessor;
 import io.imgboard.preprocessor.imaging.ImageRefusedException;
 import io.imgboard.preprocessor.imaging.ImagingOptions;
+import io.imgboard.preprocessor.imaging.ImagingUnavailableException;
 import io.imgboard.preprocessor.imaging.ProcessedImage;
 import io.imgboard.preprocessor.imaging.RenditionSize;
 import io.imgboard.preprocessor.imaging.vips.VipsUnavailableException;
@@ -97,6 +98,9 @@ public final class Convert {
             } catch (ImageRefusedException e) {
                 anyRefused = true;
                 out.println("refused " + file + ": " + e.reason());
+            } catch (ImagingUnavailableException e) {
+                anyRefused = true;
+                out.println("failed " + file + " (not the file's fault, try again): " + e.getMessage());
             } catch (java.nio.file.NoSuchFileException e) {
                 anyRefused = true;
                 out.println("refused " + file + ": no such file");

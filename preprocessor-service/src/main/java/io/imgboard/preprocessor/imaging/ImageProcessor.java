@@ -53,7 +53,11 @@ public final class ImageProcessor {
         return options;
     }
 
-    /** Processes a file. {@link IOException} only when the file itself cannot be read. */
+    /**
+     * Processes a file. {@link IOException} only when the file itself cannot be read;
+     * {@link ImagingUnavailableException} when libvips failed for a reason of the machine (memory,
+     * a missing loader), which is worth retrying — see {@link EnvironmentFault}.
+     */
     public ProcessedImage process(Path file, List<RenditionSize> sizes) throws ImageRefusedException, IOException {
         refuseIfTooManyBytes(Files.size(file));
         byte[] head = new byte[FormatSniffer.HEAD_BYTES];
@@ -65,7 +69,7 @@ public final class ImageProcessor {
         return decode(format, load -> VipsImage.open(format.loader(), file, load), sizes);
     }
 
-    /** Processes encoded bytes; they are copied to native memory for libvips. */
+    /** Processes encoded bytes; they are copied to native memory for libvips. Failures as for a file. */
     public ProcessedImage process(byte[] bytes, List<RenditionSize> sizes) throws ImageRefusedException {
         refuseIfTooManyBytes(bytes.length);
         ImageFormat format = accept(FormatSniffer.sniff(bytes, bytes.length));
@@ -105,6 +109,10 @@ public final class ImageProcessor {
                         perceptualHash(decoded), placeholder(decoded), List.copyOf(renditions));
             }
         } catch (VipsException e) {
+            if (EnvironmentFault.matches(e.detail())) {
+                throw new ImagingUnavailableException("libvips failed at " + stage + " of " + format.label()
+                        + " for a reason of this machine: " + e.detail(), e);
+            }
             String what = stage.equals("decode") ? "corrupt or truncated " : "cannot convert ";
             throw new ImageRefusedException(what + format.label() + ": " + e.detail(), e);
         }

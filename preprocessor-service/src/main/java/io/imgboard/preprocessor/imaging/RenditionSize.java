@@ -11,13 +11,17 @@ public record RenditionSize(String name, int maxWidth, int maxHeight, int qualit
     /** WebP cannot be larger than this in either direction. */
     public static final int WEBP_MAX_DIMENSION = 16383;
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    /**
+     * The names the display serves ({@code [a-z0-9-]{1,32}} in its rendition URLs), starting with a
+     * letter or digit. No {@code _}: a rendition made under such a name could never be shown.
+     */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Pattern TEXT = Pattern.compile("\\s*([^=\\s]+)\\s*=\\s*(\\d+)\\s*[xX×]\\s*(\\d+)\\s*@\\s*(\\d+)\\s*");
 
     public RenditionSize {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("rendition name must be 1–32 of a-z 0-9 _ - (starting with a letter "
-                    + "or digit), was '" + name + "'");
+            throw new IllegalArgumentException("rendition name must be 1–32 of a-z 0-9 - (lower case, starting with "
+                    + "a letter or digit; the display serves no other names), was '" + name + "'");
         }
         if (maxWidth < 1 || maxHeight < 1 || maxWidth > WEBP_MAX_DIMENSION || maxHeight > WEBP_MAX_DIMENSION) {
             throw new IllegalArgumentException("rendition " + name + ": size must be 1–" + WEBP_MAX_DIMENSION

@@ -11,6 +11,7 @@ import io.imgboard.preprocessor.imaging.CaptureInfo;
 import io.imgboard.preprocessor.imaging.EncodedRendition;
 import io.imgboard.preprocessor.imaging.ImageProcessor;
 import io.imgboard.preprocessor.imaging.ImageRefusedException;
+import io.imgboard.preprocessor.imaging.ImagingUnavailableException;
 import io.imgboard.preprocessor.imaging.ProcessedImage;
 import io.imgboard.preprocessor.imaging.RenditionSize;
 import io.imgboard.preprocessor.imaging.vips.VipsUnavailableException;
@@ -20,11 +21,17 @@ import io.imgboard.preprocessor.storage.StorageUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +39,11 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * One request, start to end: fetch the original to a temporary file, make the renditions, store
- * them, and say how it went. Every outcome is a {@link ProcessingResult}; nothing a photo or an
+ * One request, start to end: fetch the original to a temporary file (in a sub-directory of the
+ * work dir, cleared of leftovers at start-up), make the renditions, store them, and say how it went. Every outcome is a {@link ProcessingResult}; nothing a photo or an
  * outage does escapes as an exception.
  */
+@Startup
 @ApplicationScoped
 public class PhotoPreprocessor {
     private final ImagingEngine engine;
@@ -51,7 +59,55 @@ public class PhotoPreprocessor {
         this.config = config;
         this.retrier = new Retrier(config.retry());
         this.metrics = metrics;
-        this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"))).resolve(ORIGINALS_DIR);
+        removeLeftovers(workDir);
+    }
+
+    /** The sub-directory of the work dir that holds nothing but originals being processed. */
+    static final String ORIGINALS_DIR = "imgboard-preprocessor-originals";
+
+    /** Held for the life of the process by the preprocessor that owns the originals directory. */
+    private static FileChannel ownerLock;
+
+    /**
+     * Deletes {@code original-*} files a killed process left behind (kill -9 skips every finally).
+     * Only the process holding the directory's lock does so: a second preprocessor on the same
+     * work dir must not delete the downloads the first one is working on.
+     */
+    static synchronized void removeLeftovers(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException heldInThisJvm) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                Log.infof("%s is in use by another preprocessor: leaving its files alone", dir);
+                return;
+            }
+            if (ownerLock != null) {
+                ownerLock.close();
+            }
+            ownerLock = channel;
+            int removed = 0;
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "original-*")) {
+                for (Path leftover : leftovers) {
+                    if (Files.deleteIfExists(leftover)) {
+                        removed++;
+                    }
+                }
+            }
+            if (removed > 0) {
+                Log.infof("removed %d original(s) left in %s by a process that did not finish", removed, dir);
+            }
+        } catch (IOException e) {
+            Log.warnf("cannot clean up %s: %s", dir, e.getMessage());
+        }
     }
 
     /** The object key of a rendition (docs/conventions.md). */
@@ -101,7 +157,8 @@ public class PhotoPreprocessor {
                 store.downloadOriginal(key, target);
                 return null;
             });
-            ProcessedImage image = processor.process(original, sizes);
+            Path downloaded = original;
+            ProcessedImage image = retrier.imaging("process " + key, () -> processor.process(downloaded, sizes));
             List<Rendition> renditions = new ArrayList<>();
             for (EncodedRendition rendition : image.renditions()) {
                 String objectKey = renditionKey(request.photoId(), rendition.name());
@@ -121,6 +178,9 @@ public class PhotoPreprocessor {
             return failed(request, "original is missing from storage: " + key, true);
         } catch (StorageUnavailableException e) {
             return failed(request, "storage unavailable after " + retrier.attempts() + " attempts: " + e.getMessage(),
+                    false);
+        } catch (ImagingUnavailableException e) {
+            return failed(request, "imaging failed after " + retrier.attempts() + " attempts: " + e.getMessage(),
                     false);
         } catch (VipsUnavailableException e) {
             return failed(request, "libvips is not available on this preprocessor: " + e.getMessage(), false);

@@ -1,16 +1,21 @@
 package io.imgboard.preprocessor.imaging;
 
+import io.imgboard.preprocessor.config.PreprocessorConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The plain-Java pieces of the core: geometry, parsing, sniffing, the WebP container edit. */
 class CoreUnitsTest {
@@ -33,6 +38,56 @@ class CoreUnitsTest {
         assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("../etc=10x10@80"));
         assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("big=20000x10@80"));
         assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("q=10x10@0"));
+    }
+
+    @Test
+    void renditionNamesAreOnlyThoseTheDisplayServes() {
+        assertEquals("thumb-2x", RenditionSize.parse("thumb-2x=960x960@75").name());
+        assertEquals("0", RenditionSize.parse("0=10x10@80").name());
+        assertEquals("a".repeat(32), new RenditionSize("a".repeat(32), 10, 10, 80).name());
+        for (String bad : List.of("thumb_2x", "Thumb", "-thumb", "a".repeat(33), "thumb.webp", "")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new RenditionSize(bad, 10, 10, 80), bad);
+            assertEquals("rendition name must be 1–32 of a-z 0-9 - (lower case, starting with a letter or digit; "
+                    + "the display serves no other names), was '" + bad + "'", e.getMessage());
+        }
+    }
+
+    @Test
+    void aRenditionNameWithAnUnderscoreStopsTheConfigurationWithTheReason() {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withMapping(PreprocessorConfig.class)
+                .withDefaultValue("imgboard.preprocessor.renditions", "display=1920x1080@82,big_thumb=480x480@75");
+        // The mapping is checked when the configuration is built, as at Quarkus start-up.
+        Exception e = assertThrows(Exception.class, () -> builder.build().getConfigMapping(PreprocessorConfig.class));
+        String message = e.getMessage();
+        assertTrue(message.contains("imgboard.preprocessor.renditions"), message);
+        assertTrue(message.contains("rendition name must be 1–32 of a-z 0-9 -"), message);
+        assertTrue(message.contains("was 'big_thumb'"), message);
+    }
+
+    @Test
+    void environmentFaultsAreToldFromBadPhotosByLibvipsWords() {
+        // the machine: retried, then reported as retryable
+        assertTrue(EnvironmentFault.matches("vips_malloc: out of memory --- size == 2048MB"));
+        assertTrue(EnvironmentFault.matches("vips_tracked_malloc: out of memory --- size == 96MB; "
+                + "VipsJpeg: Premature end of JPEG file"));
+        assertTrue(EnvironmentFault.matches("VipsRegion: unable to allocate 33554432 bytes"));
+        assertTrue(EnvironmentFault.matches("vips_operation_new: class \"heifload\" not found"));
+        assertTrue(EnvironmentFault.matches("VipsOperation: class \"webpsave_buffer\" not found"));
+        assertTrue(EnvironmentFault.matches("VipsForeignLoad: file \"/tmp/original-1\" not found"));
+        assertTrue(EnvironmentFault.matches("tiffload: Cannot allocate memory"));
+        assertTrue(EnvironmentFault.matches("OUT OF MEMORY"));
+        // the photo: refused for good
+        assertFalse(EnvironmentFault.matches("VipsJpeg: Premature end of JPEG file"));
+        assertFalse(EnvironmentFault.matches("VipsJpeg: Corrupt JPEG data: 1234 extraneous bytes before marker 0xd9"));
+        assertFalse(EnvironmentFault.matches("heif: Invalid input: No 'ftyp' box"));
+        assertFalse(EnvironmentFault.matches("pngload: libpng read error; vips2png: unable to write to target"));
+        assertFalse(EnvironmentFault.matches("gifload: Image is defective, decoding aborted"));
+        assertFalse(EnvironmentFault.matches("vips_image_get: field \"orientation\" not found"));
+        assertFalse(EnvironmentFault.matches(""));
+        assertFalse(EnvironmentFault.matches(null));
     }
 
     @Test

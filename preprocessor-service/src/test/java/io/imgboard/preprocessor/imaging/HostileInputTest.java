@@ -158,6 +158,42 @@ class HostileInputTest {
         assertEquals(3, processor.process(jpeg, SIZES).renditions().size());
     }
 
+    /**
+     * libvips' error buffer is process-wide. A worker that cleared it before each call used to wipe
+     * the message of another worker's failed call before that one copied it, so the photo was
+     * refused as "vips_... failed" with no reason, or blamed on nothing. A successful call running
+     * alongside must never take a failing call's words away.
+     */
+    @Test
+    void aFailureKeepsItsReasonWhileAnotherWorkerIsBusy() throws Exception {
+        byte[] whole = Files.readAllBytes(jpeg);
+        byte[] truncated = Arrays.copyOf(whole, whole.length * 2 / 5);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<Integer> busy = pool.submit(() -> {
+                int ok = 0;
+                for (int i = 0; i < 30; i++) {
+                    ok += processor.process(whole, List.of(new RenditionSize("s", 64, 64, 50))).renditions().size();
+                }
+                return ok;
+            });
+            java.util.concurrent.Future<List<String>> failing = pool.submit(() -> {
+                List<String> reasons = new java.util.ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    reasons.add(refused(truncated));
+                }
+                return reasons;
+            });
+            for (String reason : failing.get(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                assertTrue(reason.startsWith("corrupt or truncated JPEG: ") && reason.contains("Premature end"),
+                        reason);
+            }
+            assertEquals(30, busy.get(5, java.util.concurrent.TimeUnit.MINUTES));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static String refused(byte[] bytes) {
         return assertThrows(ImageRefusedException.class, () -> processor.process(bytes, SIZES)).reason();
     }

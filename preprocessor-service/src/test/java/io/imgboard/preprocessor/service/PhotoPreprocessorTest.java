@@ -11,9 +11,12 @@ import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -90,6 +93,42 @@ class PhotoPreprocessorTest {
 
         assertTrue(failed.permanent());
         assertTrue(failed.reason().startsWith("invalid rendition spec: a rendition name appears twice"), failed.reason());
+    }
+
+    @Test
+    void originalsLeftByAKilledProcessAreDeletedAtStartUpAndNothingElse(@TempDir Path workDir) throws Exception {
+        Path originals = Files.createDirectories(workDir.resolve(PhotoPreprocessor.ORIGINALS_DIR));
+        Path leftover1 = Files.write(originals.resolve("original-" + UUID.randomUUID() + "-123"), new byte[]{1});
+        Path leftover2 = Files.write(originals.resolve("original-" + UUID.randomUUID() + "-456"), new byte[]{2});
+        Path notOurs = Files.write(originals.resolve("notes.txt"), new byte[]{3});
+        Path besideIt = Files.write(workDir.resolve("original-of-someone-else"), new byte[]{4});
+
+        preprocessorIn(workDir);
+
+        assertFalse(Files.exists(leftover1));
+        assertFalse(Files.exists(leftover2));
+        assertTrue(Files.exists(notOurs), "only original-* files are ours");
+        assertTrue(Files.exists(besideIt), "the work dir itself is not touched, only our sub-directory");
+
+        // A second preprocessor on the same work dir (the first one still holds it) must not delete
+        // the downloads the first one is working on.
+        Path inFlight = Files.write(originals.resolve("original-" + UUID.randomUUID() + "-789"), new byte[]{5});
+        preprocessorIn(workDir);
+        assertTrue(Files.exists(inFlight));
+    }
+
+    private static PhotoPreprocessor preprocessorIn(Path workDir) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withMapping(PreprocessorConfig.class)
+                .withMapping(S3Config.class)
+                .withDefaultValue("imgboard.preprocessor.work-dir", workDir.toString())
+                .withDefaultValue("imgboard.s3.access-key", "test")
+                .withDefaultValue("imgboard.s3.secret-key", "test-secret")
+                .build();
+        PreprocessorConfig preprocessorConfig = config.getConfigMapping(PreprocessorConfig.class);
+        return new PhotoPreprocessor(new ImagingEngine(preprocessorConfig),
+                new ObjectStore(config.getConfigMapping(S3Config.class)), preprocessorConfig, metrics);
     }
 
     private static ProcessRequested request(String originalKey, List<RenditionSpec> renditions) {

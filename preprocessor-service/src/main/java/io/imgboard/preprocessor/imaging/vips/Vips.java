@@ -98,18 +98,54 @@ public final class Vips {
         }
     }
 
-    /** Clears the error buffer before a call, so that it holds only what that call reports. */
-    static void clearErrors() {
-        natives().vips().vips_error_clear();
+    // libvips 8.14 has one error buffer for the whole process, shared by every thread. Clearing it
+    // before each call (as a single-threaded program would) lets one worker wipe the message
+    // another worker's failed call has just written, before that worker copied it. So:
+    //  - the buffer is cleared before a call only when no other native call is in flight;
+    //  - a failed call's "copy the buffer, clear it" runs under the same lock, before the call
+    //    counts as finished, so no one clears in between.
+    // The text stays best-effort: two calls failing at the same moment write into the same buffer,
+    // and the first to copy it gets both messages (the second then gets none), and warnings that
+    // successful calls wrote while others were in flight can ride along. EnvironmentFault errs
+    // towards "retryable" for exactly this reason.
+    private static final Object ERRORS = new Object();
+    private static int inFlight;
+
+    /** Before a native call whose failure we report: clears stale messages if no other call is running. */
+    static void beginCall() {
+        LibVips vips = natives().vips();
+        synchronized (ERRORS) {
+            if (inFlight == 0) {
+                vips.vips_error_clear();
+            }
+            inFlight++;
+        }
+    }
+
+    /** After the call of {@link #beginCall()}, and after {@link #failure(String)} if it failed (use finally). */
+    static void endCall() {
+        synchronized (ERRORS) {
+            inFlight--;
+        }
     }
 
     /**
-     * The failure of the operation just called, with libvips' own words. The error buffer is
-     * process-wide; taking a copy also clears it.
+     * The failure of the operation just called, with libvips' own words (best-effort, see above).
+     * Copying also clears the buffer. Call between {@link #beginCall()} and {@link #endCall()}.
      */
     static VipsException failure(String operation) {
         Natives n = natives();
-        return new VipsException(operation, errorText(n.vips(), n.glib()));
+        synchronized (ERRORS) {
+            return new VipsException(operation, errorText(n.vips(), n.glib()));
+        }
+    }
+
+    /** A call failed in a way we recover from (a missing field): drop its message so it is not blamed on another call. */
+    static void discardFailure() {
+        Natives n = natives();
+        synchronized (ERRORS) {
+            errorText(n.vips(), n.glib());
+        }
     }
 
     private static String errorText(LibVips vips, GLib glib) {

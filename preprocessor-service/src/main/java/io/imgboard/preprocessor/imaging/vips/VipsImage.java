@@ -15,8 +15,10 @@ import java.util.Optional;
  * {@code g_object_unref}. Every operation returns a new handle the caller owns; libvips keeps its
  * own references from a result to its inputs, so closing an input early is safe.
  *
- * <p>Each call follows the same steps: clear the error buffer, call, check, take ownership of the
- * result. An image loaded from {@link NativeBytes} holds a reference to them, and so does every
+ * <p>Each call follows the same steps: mark the call in flight (which clears the process-wide
+ * error buffer when no other call is running), call, check — on failure copy and clear the buffer
+ * under {@link Vips}' error lock — and take ownership of the result. Error texts are best-effort
+ * when two workers fail at once (see {@link Vips}). An image loaded from {@link NativeBytes} holds a reference to them, and so does every
  * image derived from it, so the bytes outlive every pixel libvips may still read from them.
  */
 public final class VipsImage implements AutoCloseable {
@@ -71,9 +73,13 @@ public final class VipsImage implements AutoCloseable {
     private static VipsImage create(String operation, NativeBytes source, Call call) {
         LibVips vips = Vips.natives().vips();
         PointerByReference out = new PointerByReference();
-        Vips.clearErrors();
-        if (call.invoke(vips, out) != 0 || out.getValue() == null) {
-            throw Vips.failure(operation);
+        Vips.beginCall();
+        try {
+            if (call.invoke(vips, out) != 0 || out.getValue() == null) {
+                throw Vips.failure(operation);
+            }
+        } finally {
+            Vips.endCall();
         }
         return new VipsImage(out.getValue(), source);
     }
@@ -130,10 +136,14 @@ public final class VipsImage implements AutoCloseable {
             return Optional.empty();
         }
         IntByReference value = new IntByReference();
-        Vips.clearErrors();
-        if (Vips.natives().vips().vips_image_get_int(handle(), name, value) != 0) {
-            Vips.clearErrors();
-            return Optional.empty();
+        Vips.beginCall();
+        try {
+            if (Vips.natives().vips().vips_image_get_int(handle(), name, value) != 0) {
+                Vips.discardFailure();
+                return Optional.empty();
+            }
+        } finally {
+            Vips.endCall();
         }
         return Optional.of(value.getValue());
     }
@@ -154,10 +164,14 @@ public final class VipsImage implements AutoCloseable {
         }
         Vips.Natives n = Vips.natives();
         PointerByReference out = new PointerByReference();
-        Vips.clearErrors();
-        if (n.vips().vips_image_get_as_string(handle(), name, out) != 0 || out.getValue() == null) {
-            Vips.clearErrors();
-            return Optional.empty();
+        Vips.beginCall();
+        try {
+            if (n.vips().vips_image_get_as_string(handle(), name, out) != 0 || out.getValue() == null) {
+                Vips.discardFailure();
+                return Optional.empty();
+            }
+        } finally {
+            Vips.endCall();
         }
         try {
             return Optional.of(out.getValue().getString(0));
@@ -278,16 +292,18 @@ public final class VipsImage implements AutoCloseable {
         Vips.Natives n = Vips.natives();
         PointerByReference buffer = new PointerByReference();
         NativeLongByReference length = new NativeLongByReference();
-        Vips.clearErrors();
-        int rc = n.vips().vips_webpsave_buffer(handle(), buffer, length,
-                "Q", quality, "effort", effort, "strip", 1, null);
-        Pointer data = buffer.getValue();
+        Vips.beginCall();
+        Pointer data = null;
         try {
+            int rc = n.vips().vips_webpsave_buffer(handle(), buffer, length,
+                    "Q", quality, "effort", effort, "strip", 1, null);
+            data = buffer.getValue();
             if (rc != 0 || data == null) {
                 throw Vips.failure("vips_webpsave_buffer");
             }
             return data.getByteArray(0, Math.toIntExact(length.getValue().longValue()));
         } finally {
+            Vips.endCall();
             if (data != null) {
                 n.glib().g_free(data);
             }
@@ -301,10 +317,15 @@ public final class VipsImage implements AutoCloseable {
         }
         Vips.Natives n = Vips.natives();
         NativeLongByReference size = new NativeLongByReference();
-        Vips.clearErrors();
-        Pointer data = n.vips().vips_image_write_to_memory(handle(), size);
-        if (data == null) {
-            throw Vips.failure("vips_image_write_to_memory");
+        Pointer data;
+        Vips.beginCall();
+        try {
+            data = n.vips().vips_image_write_to_memory(handle(), size);
+            if (data == null) {
+                throw Vips.failure("vips_image_write_to_memory");
+            }
+        } finally {
+            Vips.endCall();
         }
         try {
             return data.getByteArray(0, Math.toIntExact(size.getValue().longValue()));
