@@ -67,7 +67,7 @@ public final class Main {
 
                 img-board is up (%.1f s).
                   frame page    %s/
-                  admin         %s/admin
+                  admin         %s/admin   (asks for the upload token below)
                   ops           %s/ops
                   upload        curl -H 'Authorization: Bearer %s' -F file=@photo.jpg %s/api/v1/uploads
                   health        %s
