@@ -1,6 +1,9 @@
 /* Small helpers shared by /admin and /ops. Everything from the server goes in as text, never as HTML. */
 var Pages = (function () {
   'use strict';
+  // The admin and ops APIs want "Authorization: Bearer <admin token>"; the page asks for it once
+  // (on the first 401) and keeps it in this browser.
+  var TOKEN_KEY = 'imgboard.adminToken';
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -15,12 +18,47 @@ var Pages = (function () {
     return node;
   }
 
+  function storedToken() {
+    try { return window.localStorage.getItem(TOKEN_KEY) || ''; } catch (e) { return ''; }
+  }
+
+  /** A small form above the page's sections; saving keeps the token and reloads the page. */
+  function askForToken(refused) {
+    if (document.getElementById('token-form')) { return; }
+    var input = el('input', { id: 'admin-token', type: 'password', autocomplete: 'current-password',
+      placeholder: 'admin token' });
+    var form = el('form', { id: 'token-form', 'class': 'token' }, [
+      el('label', { 'for': 'admin-token', text: 'Admin token' }), input,
+      el('button', { type: 'submit', text: 'Save' }),
+      refused ? el('span', { 'class': 'error', text: 'The saved token was refused.' }) : null
+    ]);
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var token = input.value.trim();
+      if (!token) { return; }
+      try { window.localStorage.setItem(TOKEN_KEY, token); } catch (e) { /* private mode: this visit only */ }
+      window.location.reload();
+    });
+    var main = document.querySelector('main');
+    main.insertBefore(el('section', {}, [
+      el('h2', { text: 'Sign in' }),
+      message('note', 'The admin and ops data need the display\'s admin token (IMGBOARD_ADMIN_TOKEN, '
+        + 'else IMGBOARD_UPLOAD_TOKEN). It is kept in this browser.'),
+      form
+    ]), main.firstChild);
+    input.focus();
+  }
+
   /** Resolves to the parsed body; rejects with the server's {"error"} text when there is one. */
   function getJson(url) {
-    return fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' }).then(function (response) {
+    var headers = { Accept: 'application/json' };
+    var token = storedToken();
+    if (token) { headers.Authorization = 'Bearer ' + token; }
+    return fetch(url, { headers: headers, cache: 'no-store' }).then(function (response) {
       return response.text().then(function (text) {
         var body = null;
         try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+        if (response.status === 401) { askForToken(!!token); }
         if (!response.ok) {
           throw new Error(body && body.error ? body.error : 'HTTP ' + response.status + ' from ' + url);
         }

@@ -13,10 +13,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
-/** Read-only queries behind the admin page; answered by asking the ledger and ingest server-side. */
+/** Read-only queries behind the admin page; answered by asking the ledger and ingest server-side. Admin token only. */
 @Path("/api/v1/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin")
+@AdminOnly
 public class AdminResource {
     private final Upstreams upstreams;
 

@@ -19,10 +19,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Read-only queries behind the ops page. */
+/** Read-only queries behind the ops page. Admin token only. */
 @Path("/api/v1/ops")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "ops")
+@AdminOnly
 public class OpsResource {
     static final String DISPLAY = "display";
 

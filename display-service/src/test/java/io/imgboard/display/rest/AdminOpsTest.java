@@ -2,6 +2,7 @@ package io.imgboard.display.rest;
 
 import io.imgboard.display.support.Neighbours;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -14,15 +15,61 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
- * The admin and ops queries. In tests the ledger and preprocessor are down (nothing listens on their
+ * The admin and ops queries, which want the admin token. In tests the ledger and preprocessor are down (nothing listens on their
  * port) and ingest is a small stand-in that checks the upload token (see {@link Neighbours}).
  */
 @QuarkusTest
 class AdminOpsTest {
+    /** Rejection requests ingest has seen when the 401 test starts (other tests here do ask it). */
+    private int rejectionsAsked;
+
+    @org.junit.jupiter.api.BeforeEach
+    void countIngestCalls() {
+        rejectionsAsked = Neighbours.INGEST_AUTHORIZATIONS.size();
+    }
+
+    private static RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN);
+    }
+
+    @Test
+    void theAdminAndOpsApisAre401JsonWithoutTheAdminToken() {
+        for (String path : new String[]{"/api/v1/admin/failures", "/api/v1/admin/rejections", "/api/v1/ops/health",
+                "/api/v1/ops/stats", "/api/v1/ops/display"}) {
+            for (String authorization : new String[]{null, "Bearer wrong-token", "Bearer " + Neighbours.UPLOAD_TOKEN,
+                    "Bearer ", "Basic " + Neighbours.ADMIN_TOKEN, Neighbours.ADMIN_TOKEN, "Bearer " + Neighbours.ADMIN_TOKEN + "x"}) {
+                RequestSpecification request = authorization == null ? given() : given().header("Authorization", authorization);
+                request.get(path).then()
+                        .statusCode(401)
+                        .contentType("application/json")
+                        .header("WWW-Authenticate", startsWith("Bearer"))
+                        .body("status", equalTo(401))
+                        .body("error", equalTo("admin token required: send Authorization: Bearer <token>"));
+            }
+        }
+        org.hamcrest.MatcherAssert.assertThat("nothing reached ingest without the admin token",
+                Neighbours.INGEST_AUTHORIZATIONS.size(), equalTo(rejectionsAsked));
+    }
+
+    @Test
+    void withTheAdminTokenTheyAnswer() {
+        admin().get("/api/v1/ops/display").then().statusCode(200).body("catalogLoaded", equalTo(true));
+        given().header("Authorization", "bearer  " + Neighbours.ADMIN_TOKEN + " ").get("/api/v1/ops/display")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void framesStayAnonymous() {
+        given().get("/").then().statusCode(200);
+        given().get("/api/v1/playlist").then().statusCode(200);
+        given().get("/media/{id}/display.webp", java.util.UUID.randomUUID()).then().statusCode(404);
+        given().get("/admin").then().statusCode(200);
+        given().get("/ops").then().statusCode(200);
+    }
 
     @Test
     void failuresWithTheLedgerDownAre502JsonSayingSo() {
-        given().get("/api/v1/admin/failures").then()
+        admin().get("/api/v1/admin/failures").then()
                 .statusCode(502)
                 .contentType("application/json")
                 .body("status", equalTo(502))
@@ -33,7 +80,7 @@ class AdminOpsTest {
 
     @Test
     void statsWithTheLedgerDownAre502Json() {
-        given().get("/api/v1/ops/stats").then()
+        admin().get("/api/v1/ops/stats").then()
                 .statusCode(502)
                 .contentType("application/json")
                 .body("error", containsString("ledger"));
@@ -41,7 +88,7 @@ class AdminOpsTest {
 
     @Test
     void rejectionsAreFetchedFromIngestWithTheUploadToken() {
-        given().get("/api/v1/admin/rejections").then()
+        admin().get("/api/v1/admin/rejections").then()
                 .statusCode(200)
                 .body("configured", equalTo(true))
                 .body("rejections[0].name", equalTo("notes.txt"))
@@ -53,7 +100,7 @@ class AdminOpsTest {
 
     @Test
     void healthListsEveryServiceAndCallsTheDownOnesUnreachable() {
-        given().get("/api/v1/ops/health").then()
+        admin().get("/api/v1/ops/health").then()
                 .statusCode(200)
                 .body("services.name", hasItems("ingest", "ledger", "preprocessor", "display"))
                 .body("services.find { it.name == 'ingest' }.status", equalTo("UP"))
@@ -69,7 +116,7 @@ class AdminOpsTest {
 
     @Test
     void displayStatusCountsPhotosAndStreams() {
-        given().get("/api/v1/ops/display").then()
+        admin().get("/api/v1/ops/display").then()
                 .statusCode(200)
                 .body("catalogLoaded", equalTo(true))
                 .body("photos", org.hamcrest.Matchers.greaterThanOrEqualTo(0))

@@ -55,6 +55,15 @@ class PagesTest {
     }
 
     @Test
+    void theAdminAndOpsPagesSendTheStoredAdminTokenAndAskForItOn401() {
+        given().get("/pages.js").then().statusCode(200)
+                .body(containsString("localStorage"))
+                .body(containsString("'Bearer ' + token"))
+                .body(containsString("response.status === 401"))
+                .body(containsString("token-form"));
+    }
+
+    @Test
     void pagesAreRevalidatedNotCachedAsImmutable() {
         given().get("/frame.js").then().header("Cache-Control", not(containsString("immutable")));
     }

@@ -18,6 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public class Neighbours implements QuarkusTestResourceLifecycleManager {
     public static final String UPLOAD_TOKEN = "test-upload-token";
+    /** The display's admin token in tests (set, so tests show the upload token is not accepted then). */
+    public static final String ADMIN_TOKEN = "test-admin-token";
     /** Authorization headers ingest received, for assertions. */
     public static final CopyOnWriteArrayList<String> INGEST_AUTHORIZATIONS = new CopyOnWriteArrayList<>();
 
@@ -48,7 +50,8 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
                 "imgboard.ingest.url", "http://127.0.0.1:" + ingest.getAddress().getPort(),
                 "imgboard.ledger.url", down,
                 "imgboard.preprocessor.url", down,
-                "imgboard.upload.token", UPLOAD_TOKEN);
+                "imgboard.upload.token", UPLOAD_TOKEN,
+                "imgboard.admin.token", ADMIN_TOKEN);
     }
 
     @Override
