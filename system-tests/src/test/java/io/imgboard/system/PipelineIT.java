@@ -72,7 +72,8 @@ class PipelineIT {
 
             JsonNode added = awaitAdd(frame, file.get("sha256").asText());
             String photoId = added.get("photoId").asText();
-            assertEquals("/media/" + photoId + "/display.webp", added.get("url").asText());
+            // The URL carries a version (?v=…) so a reprocessed rendition never hides behind a cached one.
+            assertTrue(added.get("url").asText().startsWith("/media/" + photoId + "/display.webp"), added.toString());
 
             // display: the frame's rendition, inside 1920×1080, portrait, red quarter at the top right.
             Http.Response display = Http.get(this.display(added.get("url").asText()));
@@ -152,7 +153,8 @@ class PipelineIT {
                 assertFalse(known.get("failureReason").asText().isBlank());
             });
             // Operators see it where they look: the ledger's failures and the admin page's API.
-            JsonNode failures = Http.get(display("/api/v1/admin/failures")).json();
+            assertEquals(401, Http.get(display("/api/v1/admin/failures")).status(), "the admin API needs the token");
+            JsonNode failures = Http.get(display("/api/v1/admin/failures"), "Authorization", "Bearer " + TOKEN).json();
             assertTrue(failures.toString().contains(brokenSha), failures.toString());
             assertTrue(failures.toString().contains("broken.jpg"), failures.toString());
 
