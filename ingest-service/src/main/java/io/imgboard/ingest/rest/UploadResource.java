@@ -71,7 +71,7 @@ public class UploadResource {
             @RestForm("source") @Schema(description = "short source name, [a-z0-9-]{1,40}; the event's source id is "
                     + "upload:<source>", defaultValue = "api") String source,
             @RestForm("path") @Schema(description = "the client's own name for each file, in the order of the files; "
-                    + "default the file name") List<String> paths) {
+                    + "default <sha256[0:12]>/<file name>") List<String> paths) {
         String sourceId;
         try {
             sourceId = UploadService.uploadSourceId(source);

@@ -13,6 +13,8 @@ final class Names {
     static final String UNNAMED = "unnamed";
     static final int MAX_NAME = 255;
     static final int MAX_PATH = 1024;
+    /** Hex digits of the SHA-256 that start the path of a file sent without one. */
+    static final int CONTENT_PREFIX = 12;
     private static final Pattern SOURCE = Pattern.compile("[a-z0-9-]{1,40}");
 
     private Names() {
@@ -28,11 +30,11 @@ final class Names {
     /**
      * The client's own relative name for the file ({@code 2026/holiday/IMG_1.JPG}): separators made
      * {@code /}, empty, {@code .} and {@code ..} segments dropped, each segment cleaned. Falls back
-     * to {@code name} when the client gave none.
+     * to {@code fallback} when the client gave none, or nothing is left of it.
      */
-    static String path(String raw, String name) {
+    static String path(String raw, String fallback) {
         if (raw == null) {
-            return name;
+            return fallback;
         }
         List<String> segments = new ArrayList<>();
         for (String segment : raw.replace('\\', '/').split("/")) {
@@ -45,7 +47,20 @@ final class Names {
         if (path.length() > MAX_PATH) {
             path = truncate(path, MAX_PATH);
         }
-        return path.isEmpty() ? name : path;
+        return path.isEmpty() ? fallback : path;
+    }
+
+    /**
+     * The path of a file the client gave no path for: {@code <sha256[0:12]>/<name>}. The file name
+     * alone is not unique within a source (every phone has an {@code IMG_0001.JPG}), and the ledger
+     * reads a second file at the same (source, path) as the first one replaced; with the content in
+     * the path, only the same bytes under the same name meet at the same path again.
+     */
+    static String contentPath(String sha256, String name) {
+        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a lowercase hex SHA-256: " + sha256);
+        }
+        return sha256.substring(0, CONTENT_PREFIX) + "/" + name;
     }
 
     /** {@code upload:<source>}, the source given by the client or {@code api}. */

@@ -62,7 +62,6 @@ public class UploadService {
      */
     public Outcome accept(String sourceId, Incoming file) {
         String name = Names.fileName(file.clientName());
-        String path = Names.path(file.clientPath(), name);
         Inspection inspection;
         try {
             inspection = Inspection.of(file.spoolFile());
@@ -76,6 +75,8 @@ public class UploadService {
         }
         String sha = inspection.sha256();
         String type = inspection.detected().contentType();
+        // without a path from the client: <sha256[0:12]>/<name>, or two devices' IMG_0001.JPGs would share an origin
+        String path = Names.path(file.clientPath(), Names.contentPath(sha, name));
         boolean stored = store.storeIfAbsent(sha, file.spoolFile(), inspection.size(), type);
         FileArrived event = new FileArrived(UUID.randomUUID(), Instant.now(), sourceId, path, name,
                 inspection.size(), sha, type, OriginalStore.keyFor(sha), null);

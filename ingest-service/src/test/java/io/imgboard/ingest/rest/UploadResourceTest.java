@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -94,9 +97,9 @@ class UploadResourceTest {
         List<Arrival> arrivals = await().atMost(KAFKA_WAIT).until(() -> topic.arrivalsOf(sha), a -> !a.isEmpty());
         Arrival arrival = arrivals.get(0);
         FileArrived event = arrival.event();
-        assertEquals("upload:phone-anna:IMG_0001.JPG", arrival.key());
+        assertEquals("upload:phone-anna:" + sha.substring(0, 12) + "/IMG_0001.JPG", arrival.key());
         assertEquals("upload:phone-anna", event.sourceId());
-        assertEquals("IMG_0001.JPG", event.path());
+        assertEquals(sha.substring(0, 12) + "/IMG_0001.JPG", event.path(), "no path sent: content prefix and name");
         assertEquals("IMG_0001.JPG", event.name());
         assertEquals(jpeg.length, event.size());
         assertEquals("image/jpeg", event.contentType());
@@ -122,9 +125,48 @@ class UploadResourceTest {
         List<Arrival> arrivals = await().atMost(KAFKA_WAIT).until(() -> topic.arrivalsOf(sha), a -> a.size() >= 2);
         assertEquals(2, arrivals.size());
         assertNotEquals(arrivals.get(0).event().eventId(), arrivals.get(1).event().eventId());
-        assertEquals("upload:api:first.jpg", arrivals.get(0).key());
-        assertEquals("upload:api:holiday/2026/second.jpg", arrivals.get(1).key());
-        assertEquals("second.jpg", arrivals.get(1).event().name());
+        // two keys may sit in two partitions: read in either order
+        Map<String, Arrival> byKey = arrivals.stream().collect(Collectors.toMap(Arrival::key, a -> a));
+        assertEquals(Set.of("upload:api:" + sha.substring(0, 12) + "/first.jpg", "upload:api:holiday/2026/second.jpg"),
+                byKey.keySet(), "no path sent: content prefix and name; a path sent is the path");
+        assertEquals("second.jpg", byKey.get("upload:api:holiday/2026/second.jpg").event().name());
+    }
+
+    /**
+     * Two phones upload different photos, both called IMG_0001.JPG, without a path: they must not
+     * share an origin, or the ledger would take the second for the first one replaced. The same
+     * bytes under the same name meet at the same origin again; under another name they are another.
+     */
+    @Test
+    void filesSentWithoutAPathGetAnOriginOfTheirOwn() {
+        byte[] annas = TestImages.jpeg(21);
+        byte[] bens = TestImages.jpeg(22);
+        String annasSha = TestImages.sha256(annas);
+        String bensSha = TestImages.sha256(bens);
+
+        authorized().multiPart("file", "IMG_0001.JPG", annas, "image/jpeg").when().post(UPLOADS)
+                .then().statusCode(201).body("files[0].status", equalTo("created"));
+        authorized().multiPart("file", "IMG_0001.JPG", bens, "image/jpeg").when().post(UPLOADS)
+                .then().statusCode(201).body("files[0].status", equalTo("created"));
+        authorized().multiPart("file", "IMG_0001.JPG", annas, "image/jpeg").when().post(UPLOADS)
+                .then().statusCode(201).body("files[0].status", equalTo("duplicate"));
+        authorized().multiPart("file", "IMG_0002.JPG", annas, "image/jpeg").when().post(UPLOADS)
+                .then().statusCode(201).body("files[0].status", equalTo("duplicate"));
+
+        List<Arrival> anna = await().atMost(KAFKA_WAIT).until(() -> topic.arrivalsOf(annasSha), a -> a.size() >= 3);
+        List<Arrival> ben = await().atMost(KAFKA_WAIT).until(() -> topic.arrivalsOf(bensSha), a -> !a.isEmpty());
+        String annasPath = annasSha.substring(0, 12) + "/IMG_0001.JPG";
+        String bensPath = bensSha.substring(0, 12) + "/IMG_0001.JPG";
+        assertNotEquals(annasPath, bensPath);
+        assertEquals(List.of(bensPath), ben.stream().map(a -> a.event().path()).toList(),
+                "different photos with the same name: an origin each");
+        assertEquals(List.of("upload:api:" + bensPath), ben.stream().map(Arrival::key).toList());
+        // two keys may sit in two partitions: compare as counts, not in order
+        Map<String, Long> annasPaths = anna.stream()
+                .collect(Collectors.groupingBy(a -> a.event().path(), Collectors.counting()));
+        assertEquals(Map.of(annasPath, 2L, annasSha.substring(0, 12) + "/IMG_0002.JPG", 1L), annasPaths,
+                "the same bytes and name twice: one origin; under another name: another");
+        assertEquals("IMG_0001.JPG", ben.get(0).event().name(), "the name stays the client's");
     }
 
     @Test

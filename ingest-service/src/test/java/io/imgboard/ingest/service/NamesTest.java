@@ -49,10 +49,17 @@ class NamesTest {
     }
 
     @Test
-    void pathDefaultsToTheName() {
-        assertEquals("IMG_1.JPG", Names.path(null, "IMG_1.JPG"));
-        assertEquals("IMG_1.JPG", Names.path("", "IMG_1.JPG"));
-        assertEquals("IMG_1.JPG", Names.path("/../.", "IMG_1.JPG"));
+    void pathFallsBackWhenTheClientGaveNone() {
+        assertEquals("fallback", Names.path(null, "fallback"));
+        assertEquals("fallback", Names.path("", "fallback"));
+        assertEquals("fallback", Names.path("/../.", "fallback"));
+    }
+
+    @Test
+    void contentPathStartsWithTheContent() {
+        String sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        assertEquals("9f86d081884c/IMG_0001.JPG", Names.contentPath(sha, "IMG_0001.JPG"));
+        assertThrows(IllegalArgumentException.class, () -> Names.contentPath("../x", "IMG_0001.JPG"));
     }
 
     @Test
