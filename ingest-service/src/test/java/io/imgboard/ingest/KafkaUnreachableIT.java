@@ -1,5 +1,7 @@
 package io.imgboard.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;
 import org.junit.jupiter.api.Test;
@@ -19,15 +21,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * No success without the broker's acknowledgement: the packaged service with the real S3 server
- * but a Kafka address where nothing listens answers 503, not 201. (A test profile in the
+ * but a Kafka address where nothing listens answers 503, not 201, and says so for every file.
+ * (A test profile in the
  * {@code @QuarkusTest}s would start a second set of servers: each Quarkus class loader gets its own
  * LocalInfraResource.)
  */
 class KafkaUnreachableIT {
     private static final String TOKEN = "it-upload-token-0123456789";
+    private static final String KAFKA_UNAVAILABLE = "could not announce the file: Kafka unavailable, retry later";
 
     @Test
     void uploadIsNotAcceptedWhenKafkaDoesNotAcknowledge(@TempDir Path dir) throws Exception {
+        byte[] lost = TestImages.jpeg(100);
+        byte[] alsoLost = TestImages.jpeg(101);
         Endpoints real = LocalInfraResource.shared().endpoints();
         int deadPort;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -46,7 +52,8 @@ class KafkaUnreachableIT {
         try (PackagedService service = PackagedService.start(dir, env, shortTimeouts)) {
             int port = service.awaitListening();
             String boundary = "it-" + UUID.randomUUID();
-            byte[] body = Multipart.oneFile(boundary, "lost.jpg", TestImages.jpeg(100));
+            byte[] body = Multipart.files(boundary, new Multipart.Part("lost.jpg", lost),
+                    new Multipart.Part("also-lost.jpg", alsoLost));
             HttpResponse<String> response = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/uploads"))
                             .header("Authorization", "Bearer " + TOKEN)
@@ -55,10 +62,21 @@ class KafkaUnreachableIT {
                     HttpResponse.BodyHandlers.ofString());
 
             assertEquals(503, response.statusCode(), response.body());
-            assertTrue(response.body().contains("\"status\":503"), response.body());
-            assertTrue(response.body().contains("event broker unavailable"), response.body());
+            JsonNode answer = new ObjectMapper().readTree(response.body());
+            assertEquals(503, answer.get("status").asInt(), response.body());
+            assertEquals(KAFKA_UNAVAILABLE, answer.get("error").asText(), response.body());
+            JsonNode files = answer.get("files");
+            assertEquals(2, files.size(), response.body());
+            for (int i = 0; i < 2; i++) {
+                assertEquals("failed", files.get(i).get("status").asText(), response.body());
+                assertEquals(KAFKA_UNAVAILABLE, files.get(i).get("error").asText(), response.body());
+            }
+            assertEquals("lost.jpg", files.get(0).get("name").asText());
+            assertEquals(TestImages.sha256(lost), files.get(0).get("sha256").asText());
+            assertEquals("also-lost.jpg", files.get(1).get("name").asText());
+            assertEquals(TestImages.sha256(alsoLost), files.get(1).get("sha256").asText());
             assertTrue(service.output().contains("Kafka did not acknowledge the event for upload:api:"
-                    + TestImages.sha256(TestImages.jpeg(100)).substring(0, 12) + "/lost.jpg"), service.output());
+                    + TestImages.sha256(lost).substring(0, 12) + "/lost.jpg"), service.output());
         }
     }
 }

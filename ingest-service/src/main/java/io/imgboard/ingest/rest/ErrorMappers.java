@@ -1,9 +1,7 @@
 package io.imgboard.ingest.rest;
 
-import io.imgboard.ingest.messaging.PublishException;
 import io.imgboard.ingest.service.RejectionReason;
 import io.imgboard.ingest.service.Rejections;
-import io.imgboard.ingest.storage.StorageException;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.WebApplicationException;
@@ -13,7 +11,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.IOException;
 
-/** Every failure becomes {@code {"error": ..., "status": ...}}; a stack trace goes to the log, never to the client. */
+/**
+ * Every failure becomes {@code {"error": ..., "status": ...}}; a stack trace goes to the log, never to
+ * the client. An unavailable S3 or Kafka is not an exception here: {@code UploadService} makes it a
+ * per-file {@code failed} result, so one request's other files keep theirs.
+ */
 class ErrorMappers {
     private final Rejections rejections;
 
@@ -24,18 +26,6 @@ class ErrorMappers {
     @ServerExceptionMapper
     Response api(ApiException e) {
         return json(e.status(), e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    Response storage(StorageException e) {
-        Log.errorf(e, "upload failed: %s", e.getMessage());
-        return json(503, "storage unavailable, the upload was not accepted; retrying is safe");
-    }
-
-    @ServerExceptionMapper
-    Response publish(PublishException e) {
-        Log.errorf(e, "upload failed: %s", e.getMessage());
-        return json(503, "event broker unavailable, the upload was not accepted; retrying is safe");
     }
 
     @ServerExceptionMapper

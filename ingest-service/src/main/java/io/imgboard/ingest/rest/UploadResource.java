@@ -54,7 +54,8 @@ public class UploadResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Upload images", description = "Each file is stored once by content (SHA-256) and announced "
             + "on imgboard.files; the answer comes after S3 stored it and Kafka acknowledged the event.")
-    @APIResponse(responseCode = "201", description = "at least one file was accepted (created or duplicate)",
+    @APIResponse(responseCode = "201", description = "at least one file was accepted (created or duplicate); the "
+            + "others may be rejected or failed",
             content = @Content(schema = @Schema(implementation = UploadResponse.class)))
     @APIResponse(responseCode = "400", description = "no file part, every file empty, or an invalid source",
             content = @Content(schema = @Schema(implementation = UploadResponse.class)))
@@ -64,8 +65,9 @@ public class UploadResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "415", description = "every file was refused as not an image (or not a supported one)",
             content = @Content(schema = @Schema(implementation = UploadResponse.class)))
-    @APIResponse(responseCode = "503", description = "S3 or Kafka unavailable, nothing claimed; retrying is safe",
-            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "no file accepted and at least one failed because S3 or Kafka "
+            + "was unavailable (status failed); retrying is safe",
+            content = @Content(schema = @Schema(implementation = UploadResponse.class)))
     public RestResponse<UploadResponse> upload(
             @RestForm("file") @Schema(description = "one or more image files") List<FileUpload> files,
             @RestForm("source") @Schema(description = "short source name, [a-z0-9-]{1,40}; the event's source id is "
@@ -81,26 +83,40 @@ public class UploadResource {
         if (files == null || files.isEmpty()) {
             throw refuse(RejectionReason.BAD_REQUEST, "no file: send each image as a multipart/form-data part named \"file\"");
         }
-        List<FileResult> results = new ArrayList<>(files.size());
-        int status = 0;
-        String firstError = null;
+        List<Outcome> outcomes = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) {
             FileUpload file = files.get(i);
             String path = paths != null && i < paths.size() ? paths.get(i) : null;
-            Outcome outcome = uploads.accept(sourceId, new Incoming(file.uploadedFile(), file.fileName(), path));
+            outcomes.add(uploads.accept(sourceId, new Incoming(file.uploadedFile(), file.fileName(), path)));
+        }
+        return answer(outcomes);
+    }
+
+    /**
+     * One result per file, and the request's status: 201 when any file was accepted; else 503 when
+     * any failed (S3 or Kafka unavailable: the client should retry); else the first refusal's status.
+     * Whatever the status, the client learns what became of each file.
+     */
+    private static RestResponse<UploadResponse> answer(List<Outcome> outcomes) {
+        List<FileResult> results = new ArrayList<>(outcomes.size());
+        Outcome firstFailed = null;
+        Outcome firstRejected = null;
+        boolean accepted = false;
+        for (Outcome outcome : outcomes) {
             results.add(new FileResult(outcome.name(), outcome.sha256(), outcome.size(), outcome.contentType(),
                     outcome.status().name().toLowerCase(Locale.ROOT), outcome.error()));
-            if (outcome.status() != UploadService.Status.REJECTED) {
-                status = 201;
-            } else if (status == 0) {
-                status = outcome.rejection().status();
-                firstError = outcome.error();
+            switch (outcome.status()) {
+                case CREATED, DUPLICATE -> accepted = true;
+                case FAILED -> firstFailed = firstFailed == null ? outcome : firstFailed;
+                case REJECTED -> firstRejected = firstRejected == null ? outcome : firstRejected;
             }
         }
-        if (status == 201) {
+        if (accepted) {
             return RestResponse.status(RestResponse.Status.CREATED, new UploadResponse(results, null, null));
         }
-        return RestResponse.status(RestResponse.Status.fromStatusCode(status), new UploadResponse(results, firstError, status));
+        int status = firstFailed != null ? 503 : firstRejected.rejection().status();
+        String error = (firstFailed != null ? firstFailed : firstRejected).error();
+        return RestResponse.status(RestResponse.Status.fromStatusCode(status), new UploadResponse(results, error, status));
     }
 
     @GET

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * The answer to an upload: one entry per {@code file} part, in order. When every file was refused
+ * The answer to an upload: one entry per {@code file} part, in order. When no file was accepted
  * it also carries {@code error} and {@code status}, like every other error of the service.
  */
 public record UploadResponse(
@@ -15,8 +15,9 @@ public record UploadResponse(
 
     /**
      * @param status {@code created}, {@code duplicate} (the same bytes were stored before; the
-     *               arrival is still recorded) or {@code rejected}
-     * @param error  why it was rejected, else null
+     *               arrival is still recorded), {@code rejected} (not an image: sending it again will
+     *               not help) or {@code failed} (S3 or Kafka unavailable: send it again later)
+     * @param error  why it was rejected or failed, else null
      */
     public record FileResult(String name, String sha256, long size, String contentType, String status, String error) {
     }

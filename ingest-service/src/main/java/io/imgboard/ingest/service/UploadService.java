@@ -2,7 +2,9 @@ package io.imgboard.ingest.service;
 
 import io.imgboard.events.FileArrived;
 import io.imgboard.ingest.messaging.FileEventPublisher;
+import io.imgboard.ingest.messaging.PublishException;
 import io.imgboard.ingest.storage.OriginalStore;
+import io.imgboard.ingest.storage.StorageException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -17,7 +19,8 @@ import java.util.UUID;
 /**
  * Takes one uploaded file from its spool file to a stored original and an acknowledged
  * {@link FileArrived}: inspect, refuse what is not an image, store by content, publish. A file
- * counts as accepted only when both S3 and Kafka have it.
+ * counts as accepted only when both S3 and Kafka have it; when either fails, that file alone is
+ * {@link Status#FAILED}, so the other files of a request keep their results.
  */
 @ApplicationScoped
 public class UploadService {
@@ -26,29 +29,49 @@ public class UploadService {
     public record Incoming(Path spoolFile, String clientName, String clientPath) {
     }
 
+    /**
+     * {@code CREATED} and {@code DUPLICATE} are accepted (stored and announced); {@code REJECTED} will
+     * never be (not an image); {@code FAILED} was not accepted because S3 or Kafka failed, and may be
+     * sent again (storage is content-addressed, so a retry stores nothing twice).
+     */
     public enum Status {
-        CREATED, DUPLICATE, REJECTED
+        CREATED, DUPLICATE, REJECTED, FAILED
     }
 
-    /** What became of one file; {@code rejection} is null unless the status is {@link Status#REJECTED}. */
+    /** The error of a file S3 could not store. */
+    public static final String STORAGE_UNAVAILABLE = "storage unavailable, retry later";
+    /** The error of a file whose event Kafka did not acknowledge (its bytes may be stored already). */
+    public static final String KAFKA_UNAVAILABLE = "could not announce the file: Kafka unavailable, retry later";
+
+    /**
+     * What became of one file; {@code rejection} is null unless the status is {@link Status#REJECTED},
+     * {@code error} is null unless it is {@code REJECTED} or {@link Status#FAILED}.
+     */
     public record Outcome(String name, String sha256, long size, String contentType, Status status,
                           RejectionReason rejection, String error) {
     }
+
+    /** One description for every status: Prometheus has one help text per metric. */
+    private static final String UPLOADS_DESCRIPTION =
+            "Files not refused, by outcome: created or duplicate (accepted), failed (S3 or Kafka unavailable)";
 
     private final OriginalStore store;
     private final FileEventPublisher publisher;
     private final Rejections rejections;
     private final Counter created;
     private final Counter duplicates;
+    private final Counter failed;
 
     UploadService(OriginalStore store, FileEventPublisher publisher, Rejections rejections, MeterRegistry registry) {
         this.store = store;
         this.publisher = publisher;
         this.rejections = rejections;
         this.created = Counter.builder("imgboard.uploads").tag("status", "created")
-                .description("Files accepted, new or already stored").register(registry);
+                .description(UPLOADS_DESCRIPTION).register(registry);
         this.duplicates = Counter.builder("imgboard.uploads").tag("status", "duplicate")
-                .description("Files accepted, new or already stored").register(registry);
+                .description(UPLOADS_DESCRIPTION).register(registry);
+        this.failed = Counter.builder("imgboard.uploads").tag("status", "failed")
+                .description(UPLOADS_DESCRIPTION).register(registry);
     }
 
     /** {@code upload:<source>}; the source must match {@code [a-z0-9-]{1,40}}, absent means {@code api}. */
@@ -57,8 +80,9 @@ public class UploadService {
     }
 
     /**
-     * @throws io.imgboard.ingest.storage.StorageException when S3 cannot store the original
-     * @throws io.imgboard.ingest.messaging.PublishException when Kafka does not acknowledge the event
+     * Never throws for an unavailable S3 or Kafka: the outcome is then {@link Status#FAILED}.
+     * Without a path from the client the event's path is {@code <sha256[0:12]>/<name>}: the name
+     * alone would let two devices' {@code IMG_0001.JPG}s share an origin.
      */
     public Outcome accept(String sourceId, Incoming file) {
         String name = Names.fileName(file.clientName());
@@ -75,16 +99,31 @@ public class UploadService {
         }
         String sha = inspection.sha256();
         String type = inspection.detected().contentType();
-        // without a path from the client: <sha256[0:12]>/<name>, or two devices' IMG_0001.JPGs would share an origin
         String path = Names.path(file.clientPath(), Names.contentPath(sha, name));
-        boolean stored = store.storeIfAbsent(sha, file.spoolFile(), inspection.size(), type);
+        boolean stored;
+        try {
+            stored = store.storeIfAbsent(sha, file.spoolFile(), inspection.size(), type);
+        } catch (StorageException e) {
+            return failure(name, inspection, STORAGE_UNAVAILABLE, e);
+        }
         FileArrived event = new FileArrived(UUID.randomUUID(), Instant.now(), sourceId, path, name,
                 inspection.size(), sha, type, OriginalStore.keyFor(sha), null);
-        publisher.publish(event);
+        try {
+            publisher.publish(event);
+        } catch (PublishException e) {
+            return failure(name, inspection, KAFKA_UNAVAILABLE, e);
+        }
         (stored ? created : duplicates).increment();
         Log.infof("upload %s %s from %s as %s (%s, %d bytes, sha256 %s)", stored ? "stored" : "already stored",
                 name, sourceId, path, type, inspection.size(), sha);
         return new Outcome(name, sha, inspection.size(), type, stored ? Status.CREATED : Status.DUPLICATE, null, null);
+    }
+
+    private Outcome failure(String name, Inspection inspection, String error, RuntimeException cause) {
+        failed.increment();
+        Log.errorf(cause, "upload of %s (sha256 %s) not accepted: %s", name, inspection.sha256(), cause.getMessage());
+        return new Outcome(name, inspection.sha256(), inspection.size(), inspection.detected().contentType(),
+                Status.FAILED, null, error);
     }
 
     private static Outcome refusal(String name, Inspection inspection) {

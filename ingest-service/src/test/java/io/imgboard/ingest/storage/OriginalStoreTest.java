@@ -1,7 +1,6 @@
 package io.imgboard.ingest.storage;
 
 import io.imgboard.ingest.TestImages;
-import io.imgboard.ingest.config.S3Config;
 import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.minio.BucketExistsArgs;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -47,27 +45,7 @@ class OriginalStoreTest {
     }
 
     private static OriginalStore store(String bucket, String endpoint) {
-        return new OriginalStore(new S3Config() {
-            public String endpoint() {
-                return endpoint;
-            }
-
-            public Optional<String> accessKey() {
-                return Optional.of(endpoints.s3AccessKey());
-            }
-
-            public Optional<String> secretKey() {
-                return Optional.of(endpoints.s3SecretKey());
-            }
-
-            public String region() {
-                return "us-east-1";
-            }
-
-            public String originalsBucket() {
-                return bucket;
-            }
-        });
+        return TestStores.at(endpoint, bucket);
     }
 
     @Test
