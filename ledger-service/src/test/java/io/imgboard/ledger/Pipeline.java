@@ -206,6 +206,12 @@ final class Pipeline {
         await().atMost(TIMEOUT).until(() -> metric(series) == expected);
     }
 
+    /** The id of the ProcessRequested the ledger sent for the photo: results answer it. */
+    static UUID requestId(UUID photoId) {
+        ConsumerRecord<String, String> request = awaitRecords(Topics.PROCESS_REQUESTS, 1, keyed(photoId)).get(0);
+        return UUID.fromString(read(request.value()).get("eventId").asText());
+    }
+
     static JsonNode stats() {
         return read(given().get("/api/v1/stats").then().statusCode(200).extract().asString());
     }

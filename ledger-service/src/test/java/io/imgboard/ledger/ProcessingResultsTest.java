@@ -23,6 +23,7 @@ import static io.imgboard.ledger.Pipeline.keyed;
 import static io.imgboard.ledger.Pipeline.newSha256;
 import static io.imgboard.ledger.Pipeline.photo;
 import static io.imgboard.ledger.Pipeline.read;
+import static io.imgboard.ledger.Pipeline.requestId;
 import static io.imgboard.ledger.Pipeline.recordsNow;
 import static io.imgboard.ledger.Pipeline.send;
 import static io.restassured.RestAssured.given;
@@ -145,11 +146,5 @@ class ProcessingResultsTest {
         awaitConsumed(stale);
 
         assertEquals("PENDING", photo(sha).get("status").asText());
-    }
-
-    /** The id of the ProcessRequested the ledger sent for the photo: results answer it. */
-    private static UUID requestId(UUID photoId) {
-        ConsumerRecord<String, String> request = awaitRecords(Topics.PROCESS_REQUESTS, 1, keyed(photoId)).get(0);
-        return UUID.fromString(read(request.value()).get("eventId").asText());
     }
 }

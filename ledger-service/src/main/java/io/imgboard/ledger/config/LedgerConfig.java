@@ -11,6 +11,8 @@ public interface LedgerConfig {
 
     Outbox outbox();
 
+    Retry retry();
+
     /**
      * How long the ids of handled events are kept. A redelivery older than this (a consumer group
      * reset, say) is applied again, which is harmless: arrivals of known files only touch their
@@ -39,5 +41,18 @@ public interface LedgerConfig {
         /** Sent rows are kept this long (for looking into what was sent), then deleted. */
         @WithDefault("24h")
         Duration retention();
+    }
+
+    /**
+     * Consumed events whose transaction failed for a temporary reason (anything but a broken
+     * contract) are applied again after a pause that doubles from the first to the maximum, for as
+     * long as the service runs; nothing is dead-lettered for an outage.
+     */
+    interface Retry {
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("30s")
+        Duration maxBackoff();
     }
 }
