@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import static io.imgboard.ledger.Pipeline.awaitRecords;
 import static io.imgboard.ledger.Pipeline.keyed;
+import static io.imgboard.ledger.Pipeline.recordsNow;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -73,6 +74,44 @@ class OutboxRelayTest {
             assertNull(db.rows("SELECT sent_at FROM outbox WHERE message_key = ?", key).get(0).get("sent_at"));
         } finally {
             db.update("DELETE FROM outbox WHERE message_key = ?", key);
+        }
+    }
+    @Test
+    void aRowWhoseSendFailedHoldsBackTheLaterRowsOfItsKeyButNotOtherKeys() {
+        String key = UUID.randomUUID().toString();
+        String otherKey = UUID.randomUUID().toString();
+        Db db = new Db(dataSource);
+        try {
+            // Larger than the producer's max.request.size (1 MiB): the client refuses this record, only this one.
+            QuarkusTransaction.requiringNew().run(() ->
+                    outbox.add(Topics.PROCESS_REQUESTS, key, Map.of("n", 1, "pad", "x".repeat(1_200_000))));
+            await().atMost(Pipeline.TIMEOUT).until(() ->
+                    ((Number) db.rows("SELECT attempts FROM outbox WHERE message_key = ?", key).get(0).get("attempts"))
+                            .intValue() >= 1);
+
+            QuarkusTransaction.requiringNew().run(() -> {
+                outbox.add(Topics.PROCESS_REQUESTS, key, Map.of("n", 2));
+                outbox.add(Topics.PROCESS_REQUESTS, otherKey, Map.of("n", 1));
+            });
+
+            // the other key goes out (written with the later row, so the relay has seen both) ...
+            awaitRecords(Topics.PROCESS_REQUESTS, 1, keyed(otherKey));
+            await().atMost(Pipeline.TIMEOUT).until(() ->
+                    db.rows("SELECT sent_at FROM outbox WHERE message_key = ?", otherKey).get(0).get("sent_at") != null);
+            // ... the later row of the failed one's key does not
+            List<Map<String, Object>> rows = db.rows(
+                    "SELECT sent_at, attempts FROM outbox WHERE message_key = ? ORDER BY id", key);
+            assertNull(rows.get(1).get("sent_at"), "held back behind the unsent row of its key");
+            assertEquals(0, rows.get(1).get("attempts"), "not even tried");
+            assertTrue(recordsNow(Topics.PROCESS_REQUESTS, keyed(key)).isEmpty());
+
+            // the failed row can be sent now (its next attempt due at once): both go out, in order
+            db.update("UPDATE outbox SET payload = ?, next_attempt_at = NULL WHERE id = (SELECT min(id) FROM outbox"
+                    + " WHERE message_key = ?)", "{\"n\":1}", key);
+            List<ConsumerRecord<String, String>> delivered = awaitRecords(Topics.PROCESS_REQUESTS, 2, keyed(key));
+            assertEquals(List.of(1, 2), delivered.stream().map(r -> Pipeline.read(r.value()).get("n").asInt()).toList());
+        } finally {
+            db.update("DELETE FROM outbox WHERE message_key IN (?, ?)", key, otherKey);
         }
     }
 }

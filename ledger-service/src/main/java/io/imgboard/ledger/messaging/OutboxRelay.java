@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Moves outbox rows to Kafka. A batch is: lock the oldest due unsent rows ({@code FOR UPDATE SKIP
  * LOCKED}), send each to its topic under its key, wait for the broker's acknowledgements, set
  * {@code sent_at} on the acknowledged rows, commit. A row whose send failed stays unsent and is
- * tried again after a growing pause, so one bad row cannot hold up the others.
+ * tried again after a growing pause; meanwhile it holds back the later rows of its key (their order
+ * matters to consumers), but not the rows of other keys.
  *
  * <p>Runs right after a transaction that wrote outbox rows commits (low latency), and on a sweep
  * every second for whatever that missed (the broker was down, the process restarted). All runs in
@@ -101,7 +102,8 @@ class OutboxRelay {
                 acknowledged = QuarkusTransaction.requiringNew()
                         .timeout(transactionTimeoutSeconds())
                         .call(this::relayBatch);
-            } while (acknowledged == config.batchSize() && !Thread.currentThread().isInterrupted());
+                // Also after a short batch: a sent row may have been holding back the next row of its key.
+            } while (acknowledged > 0 && !Thread.currentThread().isInterrupted());
             unsent.set(QuarkusTransaction.requiringNew().call(rows::countUnsent));
         } catch (RuntimeException e) {
             Log.warnf(e, "outbox relay run failed; the next sweep tries again");
