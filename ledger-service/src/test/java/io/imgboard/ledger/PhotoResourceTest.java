@@ -16,6 +16,7 @@ import static io.imgboard.ledger.Pipeline.awaitPhoto;
 import static io.imgboard.ledger.Pipeline.newSha256;
 import static io.imgboard.ledger.Pipeline.photo;
 import static io.imgboard.ledger.Pipeline.read;
+import static io.imgboard.ledger.Pipeline.requestId;
 import static io.imgboard.ledger.Pipeline.send;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -89,7 +90,8 @@ class PhotoResourceTest {
         assertEquals(newer, shas(given().get("/api/v1/photos?limit=1")).get(0));
 
         UUID olderId = UUID.fromString(photo(older).get("photoId").asText());
-        send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), olderId, null, "unsupported format", true));
+        send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), olderId, requestId(olderId), "unsupported format",
+                true));
         await().atMost(Pipeline.TIMEOUT).until(() -> "FAILED".equals(photo(older).get("status").asText()));
         assertTrue(shas(given().get("/api/v1/photos?status=FAILED&limit=500")).contains(older));
         assertTrue(!shas(given().get("/api/v1/photos?status=PENDING&limit=500")).contains(older));

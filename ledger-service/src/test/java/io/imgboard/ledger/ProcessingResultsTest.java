@@ -147,4 +147,42 @@ class ProcessingResultsTest {
 
         assertEquals("PENDING", photo(sha).get("status").asText());
     }
+    @Test
+    void aLateFailureReportDoesNotFailAPhotoThatIsReady() {
+        String sha = newSha256();
+        send(arrived("folder:nas", "late-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        UUID requestId = requestId(photoId);
+        send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId,
+                List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 800, 600, 5000)),
+                800, 600, "jpeg", null, "0000000000000000", null));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photo(sha).get("status").asText()));
+
+        // the same request: not stale, but the photo already has its renditions
+        RecordMetadata late = send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), photoId, requestId,
+                "timed out waiting for the renditions bucket", false));
+        awaitConsumed(late);
+
+        JsonNode photo = photo(sha);
+        assertEquals("READY", photo.get("status").asText());
+        assertTrue(photo.get("failureReason").isNull(), "no failure recorded: " + photo);
+        assertEquals(1, photo.get("renditions").size());
+        JsonNode failures = read(given().get("/api/v1/failures?limit=500").then().statusCode(200).extract().asString());
+        failures.forEach(f -> assertFalse(photoId.toString().equals(f.get("photoId").asText()), "not listed as failed"));
+    }
+
+    @Test
+    void aResultWithoutRequestIdIsDeadLetteredAndChangesNothing() {
+        String sha = newSha256();
+        send(arrived("folder:nas", "no-request-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        ProcessingFailed withoutRequest = new ProcessingFailed(UUID.randomUUID(), Instant.now(), photoId, null,
+                "unsupported format", true);
+
+        send(withoutRequest);
+
+        ConsumerRecord<String, String> dead = awaitRecords(Topics.DEAD_LETTER, 1, keyed(photoId)).get(0);
+        assertEquals(withoutRequest.eventId().toString(), read(dead.value()).get("eventId").asText());
+        assertEquals("PENDING", photo(sha).get("status").asText());
+    }
 }

@@ -36,6 +36,11 @@ public class ProcessingResults {
         if (result.photoId() == null) {
             throw new InvalidEventException(result.getClass().getSimpleName() + " without photoId");
         }
+        if (result.requestId() == null) {
+            // Every result answers a ProcessRequested; without its id, stale and current cannot be told apart.
+            throw new InvalidEventException(result.getClass().getSimpleName() + " for photo " + result.photoId()
+                    + " without requestId");
+        }
         PhotoMdc.set(result.photoId());
         PhotoEntity photo = photos.findById(result.photoId());
         if (photo == null) {
@@ -43,7 +48,7 @@ public class ProcessingResults {
             return;
         }
         // A result answers one request; once a newer request is out, an older answer is stale.
-        if (result.requestId() != null && photo.lastRequestId != null && !result.requestId().equals(photo.lastRequestId)) {
+        if (photo.lastRequestId != null && !result.requestId().equals(photo.lastRequestId)) {
             Log.warnf("%s for photo %s answers request %s, but %s is the current one: ignored",
                     result.getClass().getSimpleName(), photo.id, result.requestId(), photo.lastRequestId);
             return;
@@ -92,6 +97,13 @@ public class ProcessingResults {
     }
 
     private void failed(PhotoEntity photo, ProcessingFailed event) {
+        if (photo.status == PhotoStatus.READY) {
+            // Renditions exist and frames show them: a late failure report (say, a retry of the same request
+            // that gave up after another attempt had succeeded) must not turn a working photo into a failed one.
+            Log.infof("photo %s is ready; a later ProcessingFailed for request %s ignored: %s", photo.id,
+                    event.requestId(), event.reason());
+            return;
+        }
         Instant now = Instant.now();
         photo.status = PhotoStatus.FAILED;
         photo.failureReason = event.reason() == null || event.reason().isBlank() ? "no reason given" : event.reason();
