@@ -71,20 +71,6 @@ class FileEventsTest {
     }
 
     @Test
-    void theSameEventDeliveredTwiceChangesNothingTheSecondTime() {
-        String sha = newSha256();
-        FileArrived event = arrived("folder:nas", "2026/twice-" + sha.substring(0, 6) + ".jpg", sha);
-        send(event);
-        RecordMetadata second = send(event);
-        awaitConsumed(second);
-
-        String photoId = awaitPhoto(sha).get("photoId").asText();
-        assertEquals(1, photo(sha).get("origins").size());
-        awaitAllSent(photoId);
-        assertEquals(1, recordsNow(Topics.PROCESS_REQUESTS, keyed(photoId)).size());
-    }
-
-    @Test
     void theSameContentFromAnotherPlaceIsADuplicateNotASecondPhoto() {
         String sha = newSha256();
         send(arrived("upload:phone-anna", "IMG_" + sha.substring(0, 6) + ".JPG", sha));

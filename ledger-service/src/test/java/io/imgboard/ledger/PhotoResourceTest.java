@@ -1,7 +1,9 @@
 package io.imgboard.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.PhotoProcessed;
 import io.imgboard.events.ProcessingFailed;
+import io.imgboard.events.Rendition;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import static io.imgboard.ledger.Pipeline.awaitPhoto;
 import static io.imgboard.ledger.Pipeline.newSha256;
 import static io.imgboard.ledger.Pipeline.photo;
 import static io.imgboard.ledger.Pipeline.read;
+import static io.imgboard.ledger.Pipeline.removed;
 import static io.imgboard.ledger.Pipeline.requestId;
 import static io.imgboard.ledger.Pipeline.send;
 import static io.restassured.RestAssured.given;
@@ -98,13 +101,51 @@ class PhotoResourceTest {
     }
 
     @Test
-    void statsCountPhotosByStatus() {
-        JsonNode stats = Pipeline.stats();
-        for (String field : List.of("photos", "ready", "pending", "failed", "origins", "duplicates")) {
-            assertTrue(stats.has(field), "has " + field + ": " + stats);
+    void statsCountPhotosByStatusAndOriginsBeyondTheFirstAsDuplicates() {
+        // Different numbers per status (1 pending, 2 ready, 3 failed), so that no mix-up adds up by chance.
+        JsonNode before = Pipeline.stats();
+        String pending = newSha256();
+        List<UUID> ready = new ArrayList<>();
+        List<UUID> failed = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String sha = newSha256();
+            send(arrived("folder:nas", "stats-" + sha.substring(0, 6) + ".jpg", sha));
+            (i < 2 ? ready : failed).add(UUID.fromString(awaitPhoto(sha).get("photoId").asText()));
         }
-        assertEquals(stats.get("photos").asLong(),
-                stats.get("ready").asLong() + stats.get("pending").asLong() + stats.get("failed").asLong());
+        // the pending photo arrives from three places: two duplicates
+        send(arrived("folder:nas", "stats-" + pending.substring(0, 6) + ".jpg", pending));
+        send(arrived("upload:phone-anna", "copy-" + pending.substring(0, 6) + ".jpg", pending));
+        send(arrived("folder:icloud", "copy-" + pending.substring(0, 6) + ".jpg", pending));
+        awaitPhoto(pending);
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(pending).get("origins").size() == 3);
+        for (UUID photoId : ready) {
+            send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId),
+                    List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 800, 600, 5000)),
+                    800, 600, "jpeg", null, "0000000000000000", null));
+        }
+        for (UUID photoId : failed) {
+            send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId), "unsupported format",
+                    true));
+        }
+        // one failed photo loses its only origin: a photo without origins has no duplicates either
+        String orphanPath = photoById(failed.get(0)).get("origins").get(0).get("path").asText();
+        send(removed("folder:nas", orphanPath));
+        await().atMost(Pipeline.TIMEOUT).until(() ->
+                ready.stream().allMatch(id -> "READY".equals(photoById(id).get("status").asText()))
+                        && failed.stream().allMatch(id -> "FAILED".equals(photoById(id).get("status").asText()))
+                        && photoById(failed.get(0)).get("origins").isEmpty());
+
+        JsonNode after = Pipeline.stats();
+        assertEquals(before.get("photos").asLong() + 6, after.get("photos").asLong(), "photos");
+        assertEquals(before.get("pending").asLong() + 1, after.get("pending").asLong(), "pending");
+        assertEquals(before.get("ready").asLong() + 2, after.get("ready").asLong(), "ready");
+        assertEquals(before.get("failed").asLong() + 3, after.get("failed").asLong(), "failed");
+        assertEquals(before.get("origins").asLong() + 7, after.get("origins").asLong(), "origins");
+        assertEquals(before.get("duplicates").asLong() + 2, after.get("duplicates").asLong(), "duplicates");
+    }
+
+    private static JsonNode photoById(UUID photoId) {
+        return read(given().get("/api/v1/photos/{id}", photoId).then().statusCode(200).extract().asString());
     }
 
     @Test

@@ -150,6 +150,25 @@ final class Pipeline {
         }
     }
 
+    /**
+     * Asserts that the topic holds exactly {@code count} matching records, and still does after
+     * {@code during} (a further one would show up meanwhile).
+     */
+    static void assertStays(String topic, Predicate<ConsumerRecord<String, String>> matching, int count,
+                            Duration during) {
+        try (KafkaConsumer<String, String> consumer = consumerAtStart(topic)) {
+            List<ConsumerRecord<String, String>> found = new ArrayList<>();
+            await().during(during).atMost(during.plus(TIMEOUT)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (matching.test(record)) {
+                        found.add(record);
+                    }
+                });
+                return found.size() == count;
+            });
+        }
+    }
+
     static Predicate<ConsumerRecord<String, String>> keyed(Object key) {
         return record -> key.toString().equals(record.key());
     }

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -184,5 +185,25 @@ class ProcessingResultsTest {
         ConsumerRecord<String, String> dead = awaitRecords(Topics.DEAD_LETTER, 1, keyed(photoId)).get(0);
         assertEquals(withoutRequest.eventId().toString(), read(dead.value()).get("eventId").asText());
         assertEquals("PENDING", photo(sha).get("status").asText());
+    }
+
+    @Test
+    void theSameResultDeliveredTwiceIsAppliedOnce() {
+        String sha = newSha256();
+        send(arrived("folder:nas", "result-twice-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        // one event (one eventId) delivered twice, as Kafka may after a crash before the offset commit
+        PhotoProcessed processed = new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId),
+                List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 800, 600, 5000)),
+                800, 600, "jpeg", null, "0000000000000000", null);
+
+        send(processed);
+        RecordMetadata again = send(processed);
+        awaitConsumed(again);
+
+        awaitRecords(Topics.CATALOG, 1, keyed(photoId));
+        // Applied a second time, it would publish the photo a second time: give that a chance to show.
+        Pipeline.assertStays(Topics.CATALOG, keyed(photoId), 1, Duration.ofSeconds(4));
+        assertEquals("READY", photo(sha).get("status").asText());
     }
 }
