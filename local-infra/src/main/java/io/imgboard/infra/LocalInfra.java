@@ -88,14 +88,6 @@ public final class LocalInfra implements AutoCloseable {
         return endpoints;
     }
 
-    public StateDir state() {
-        return state;
-    }
-
-    public List<ManagedProcess> processes() {
-        return List.copyOf(processes);
-    }
-
     public boolean throwaway() {
         return throwaway;
     }

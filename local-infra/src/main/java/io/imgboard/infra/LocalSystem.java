@@ -108,14 +108,6 @@ public final class LocalSystem implements AutoCloseable {
         return Map.copyOf(servicePorts);
     }
 
-    public List<ManagedProcess> services() {
-        return List.copyOf(services);
-    }
-
-    public LocalInfra infra() {
-        return infra;
-    }
-
     public boolean anyServiceAlive() {
         return services.stream().anyMatch(ManagedProcess::isAlive);
     }

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,14 +54,6 @@ final class SseClient implements AutoCloseable {
                 data.append(line.substring(5).stripLeading());
             }
         }
-    }
-
-    boolean connected() {
-        return response.isDone() && !response.isCompletedExceptionally() && response.join().statusCode() == 200;
-    }
-
-    List<Event> events() {
-        return new ArrayList<>(events);
     }
 
     List<Event> named(String name) {
