@@ -1,6 +1,5 @@
 package io.imgboard.ledger.persistence;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -17,14 +16,10 @@ public class OriginEntity {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
-    @Column(name = "photo_id")
     public UUID photoId;
-    @Column(name = "source_id")
     public String sourceId;
     public String path;
     public String name;
-    @Column(name = "first_seen_at")
     public Instant firstSeenAt;
-    @Column(name = "last_seen_at")
     public Instant lastSeenAt;
 }

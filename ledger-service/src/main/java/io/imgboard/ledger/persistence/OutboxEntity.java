@@ -1,6 +1,5 @@
 package io.imgboard.ledger.persistence;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -17,17 +16,12 @@ public class OutboxEntity {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
     public String topic;
-    @Column(name = "message_key")
     public String messageKey;
     /** Serialized JSON; null is a tombstone. */
     public String payload;
-    @Column(name = "created_at")
     public Instant createdAt;
-    @Column(name = "sent_at")
     public Instant sentAt;
     public int attempts;
-    @Column(name = "last_error")
     public String lastError;
-    @Column(name = "next_attempt_at")
     public Instant nextAttemptAt;
 }

@@ -1,6 +1,5 @@
 package io.imgboard.ledger.persistence;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -23,44 +22,29 @@ public class PhotoEntity {
     public String sha256;
     @Enumerated(EnumType.STRING)
     public PhotoStatus status;
-    @Column(name = "original_key")
     public String originalKey;
-    @Column(name = "content_type")
     public String contentType;
     public long size;
-    @Column(name = "file_modified_at")
     public Instant fileModifiedAt;
-    @Column(name = "last_request_id")
     public UUID lastRequestId;
 
     public Integer width;
     public Integer height;
     public String format;
-    @Column(name = "captured_at")
     public Instant capturedAt;
-    @Column(name = "captured_local_time")
     public String capturedLocalTime;
-    @Column(name = "captured_offset")
     public String capturedOffset;
-    @Column(name = "camera_make")
     public String cameraMake;
-    @Column(name = "camera_model")
     public String cameraModel;
-    @Column(name = "perceptual_hash")
     public String perceptualHash;
     public String placeholder;
     @JdbcTypeCode(SqlTypes.JSON)
     public List<StoredRendition> renditions = new ArrayList<>();
 
-    @Column(name = "failure_reason")
     public String failureReason;
-    @Column(name = "failure_permanent")
     public Boolean failurePermanent;
-    @Column(name = "failed_at")
     public Instant failedAt;
 
-    @Column(name = "created_at")
     public Instant createdAt;
-    @Column(name = "updated_at")
     public Instant updatedAt;
 }
