@@ -175,6 +175,14 @@ class PipelineIT {
         Http.Response refused = Http.upload(ingest("/api/v1/uploads"), TOKEN, text);
         assertEquals(415, refused.status(), refused.text());
         assertFalse(refused.json().get("files").get(0).get("error").asText().isBlank());
+
+        // Operators see the refusal on the admin page: the display asks the real ingest for it.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode rejections = Http.get(display("/api/v1/admin/rejections"), "Authorization", "Bearer " + TOKEN).json();
+            assertTrue(rejections.get("configured").asBoolean(), rejections.toString());
+            assertTrue(rejections.toString().contains("notes.jpg"), rejections.toString());
+            assertTrue(rejections.toString().contains("not an image"), rejections.toString());
+        });
     }
 
     @Test
