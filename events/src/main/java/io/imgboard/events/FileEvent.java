@@ -6,18 +6,21 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Records on {@link Topics#FILES}: a file appeared at, or vanished from, a place a source watches. */
+/** Records on {@link Topics#FILES}: what sources saw happen to files at the places they watch. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = FileArrived.class, name = "FileArrived"),
-        @JsonSubTypes.Type(value = FileRemoved.class, name = "FileRemoved")
+        @JsonSubTypes.Type(value = FileRemoved.class, name = "FileRemoved"),
+        @JsonSubTypes.Type(value = FileMoved.class, name = "FileMoved"),
+        @JsonSubTypes.Type(value = FileSkipped.class, name = "FileSkipped"),
+        @JsonSubTypes.Type(value = FileExported.class, name = "FileExported")
 })
-public sealed interface FileEvent permits FileArrived, FileRemoved {
+public sealed interface FileEvent permits FileArrived, FileRemoved, FileMoved, FileSkipped, FileExported {
     UUID eventId();
 
     Instant occurredAt();
 
-    /** Where the file came from, e.g. {@code upload:phone-anna} or {@code folder:nas}. */
+    /** Where the file came from, e.g. {@code upload:api}, {@code dav:alice-iphone} or {@code folder:nas}. */
     String sourceId();
 
     /** The file's path within its source, as the source names it (never used as a local path). */

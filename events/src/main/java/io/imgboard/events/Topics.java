@@ -21,6 +21,9 @@ public final class Topics {
     /** {@link SettingsChanged}, keyed by section; compacted. display admin → all. */
     public static final String SETTINGS = "imgboard.settings";
 
+    /** {@link ExportRequested}, keyed by photo id. ledger → ingest (which answers with {@link FileExported}). */
+    public static final String EXPORT_REQUESTS = "imgboard.export-requests";
+
     /** Records a consumer could not handle at all (poison messages), with the failure in headers. */
     public static final String DEAD_LETTER = "imgboard.dead-letter";
 
@@ -31,6 +34,7 @@ public final class Topics {
             PROCESSING_RESULTS, false,
             CATALOG, true,
             SETTINGS, true,
+            EXPORT_REQUESTS, false,
             DEAD_LETTER, false);
 
     private Topics() {

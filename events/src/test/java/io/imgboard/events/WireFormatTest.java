@@ -42,16 +42,52 @@ class WireFormatTest {
 
     @Test
     void fileArrived() throws IOException {
-        FileEvent event = new FileArrived(EVENT, AT, "upload:phone-anna", "IMG_0001.JPG", "IMG_0001.JPG", 3_145_728,
-                SHA, "image/jpeg", "originals/9f/" + SHA, Instant.parse("2026-11-20T17:00:00Z"));
+        FileEvent event = new FileArrived(EVENT, AT, "dav:alice-iphone", "Camera/IMG_0001.JPG", "IMG_0001.JPG",
+                3_145_728, SHA, "image/jpeg", "originals/9f/" + SHA, Instant.parse("2026-11-20T17:00:00Z"),
+                "alice-iphone", RemovalPolicy.RETIRE);
         assertWireFormat("file-arrived.json", event, FileEvent.class);
-        assertEquals("upload:phone-anna:IMG_0001.JPG", event.key());
+        assertEquals("dav:alice-iphone:Camera/IMG_0001.JPG", event.key());
+    }
+
+    @Test
+    void fileArrivedOfTheFirstVersionStillReads() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode first = (com.fasterxml.jackson.databind.node.ObjectNode) golden("file-arrived.json");
+        first.remove(List.of("deviceId", "onDelete"));
+        FileArrived read = assertInstanceOf(FileArrived.class, MAPPER.treeToValue(first, FileEvent.class));
+        assertEquals(null, read.deviceId());
+        assertEquals(null, read.onDelete());
     }
 
     @Test
     void fileRemoved() throws IOException {
-        assertWireFormat("file-removed.json", new FileRemoved(EVENT, AT, "folder:nas", "2026/11/IMG_0001.JPG"),
-                FileEvent.class);
+        FileRemoved removed = new FileRemoved(EVENT, AT, "folder:nas", "2026/11/IMG_0001.JPG", RemovalPolicy.KEEP);
+        assertWireFormat("file-removed.json", removed, FileEvent.class);
+        assertEquals(RemovalPolicy.KEEP, removed.policy());
+        assertEquals(RemovalPolicy.RETIRE, new FileRemoved(EVENT, AT, "folder:nas", "a.jpg").policy());
+    }
+
+    @Test
+    void fileMoved() throws IOException {
+        assertWireFormat("file-moved.json", new FileMoved(EVENT, AT, "dav:alice-iphone", "Inbox/IMG_0001.JPG",
+                "2026/11/IMG_0001.JPG"), FileEvent.class);
+    }
+
+    @Test
+    void fileSkipped() throws IOException {
+        assertWireFormat("file-skipped.json", new FileSkipped(EVENT, AT, "folder:nas", "2026/11/IMG_0001_HEVC.MOV",
+                "IMG_0001_HEVC.MOV", 2_097_152, "live-photo video"), FileEvent.class);
+    }
+
+    @Test
+    void fileExported() throws IOException {
+        assertWireFormat("file-exported.json", new FileExported(EVENT, AT, "folder:nas", "2026/08/IMG_0001.JPG",
+                REQUEST, PHOTO, SHA, true, null), FileEvent.class);
+    }
+
+    @Test
+    void exportRequested() throws IOException {
+        assertWireFormat("export-requested.json", new ExportRequested(EVENT, AT, REQUEST, PHOTO, SHA,
+                "originals/9f/" + SHA, "/mnt/photos/export", "2026/08/IMG_0001.JPG"), ExportRequested.class);
     }
 
     @Test
@@ -79,7 +115,8 @@ class WireFormatTest {
     @Test
     void photoPublished() throws IOException {
         assertWireFormat("photo-published.json", new PhotoPublished(EVENT, AT, PHOTO, SHA, RENDITIONS, 3024, 4032,
-                Instant.parse("2026-08-01T10:42:07Z"), null), PhotoPublished.class);
+                Instant.parse("2026-08-01T10:42:07Z"), null, "IMG_0001.JPG", Instant.parse("2026-11-22T08:15:29Z"),
+                List.of("folder:nas", "upload:api"), List.of("alice-iphone")), PhotoPublished.class);
     }
 
     @Test
@@ -103,7 +140,8 @@ class WireFormatTest {
         assertEquals(Boolean.TRUE, Topics.ALL.get(Topics.CATALOG));
         assertEquals(Boolean.TRUE, Topics.ALL.get(Topics.SETTINGS));
         assertEquals(Boolean.FALSE, Topics.ALL.get(Topics.FILES));
-        assertEquals(6, Topics.ALL.size());
+        assertEquals(Boolean.FALSE, Topics.ALL.get(Topics.EXPORT_REQUESTS));
+        assertEquals(7, Topics.ALL.size());
     }
 
     private static <T> void assertWireFormat(String file, T value, Class<? super T> readAs) throws IOException {

@@ -13,6 +13,13 @@ public record Endpoints(
         String s3AccessKey,
         String s3SecretKey) {
 
+    /** The same servers, with the JDBC URL naming another database on the same PostgreSQL server. */
+    public Endpoints withDatabase(String database) {
+        int slash = jdbcUrl.lastIndexOf('/');
+        return new Endpoints(kafkaBootstrap, jdbcUrl.substring(0, slash + 1) + database, dbUser, dbPassword,
+                s3Endpoint, s3AccessKey, s3SecretKey);
+    }
+
     /** Environment variables, the way the services are configured in every deployment. */
     public Map<String, String> env() {
         Map<String, String> env = new LinkedHashMap<>();

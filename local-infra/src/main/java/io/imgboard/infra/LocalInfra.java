@@ -17,7 +17,8 @@ public final class LocalInfra implements AutoCloseable {
     public static final String ORIGINALS_BUCKET = "imgboard-originals";
     public static final String RENDITIONS_BUCKET = "imgboard-renditions";
     public static final List<String> BUCKETS = List.of(ORIGINALS_BUCKET, RENDITIONS_BUCKET);
-    public static final List<String> DATABASES = List.of("ledger");
+    /** One database per service that keeps state (services never share one): the ledger's and ingest's. */
+    public static final List<String> DATABASES = List.of("ledger", "ingest");
 
     private final StateDir state;
     private final Endpoints endpoints;

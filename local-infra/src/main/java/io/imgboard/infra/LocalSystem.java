@@ -66,6 +66,11 @@ public final class LocalSystem implements AutoCloseable {
             env.put("MALLOC_ARENA_MAX", "2");
             for (Map.Entry<String, Integer> service : servicePorts.entrySet()) {
                 Map<String, String> own = new LinkedHashMap<>(env);
+                // Each service with state has its own database on the shared server.
+                String database = Services.DATABASES.get(service.getKey());
+                if (database != null) {
+                    own.putAll(infra.endpoints().withDatabase(database).env());
+                }
                 // Frames on tablets and phones uploading reach display and ingest over the network;
                 // the ledger and preprocessor answer queries without a credential, so loopback only.
                 own.put("QUARKUS_HTTP_HOST", INTERNAL.contains(service.getKey()) ? "127.0.0.1" : "0.0.0.0");

@@ -17,6 +17,9 @@ public final class Services {
     /** Service names in start order, with their default ports (the original API's 8080 stays the frames' port). */
     public static final Map<String, Integer> DEFAULT_PORTS = defaults();
 
+    /** The database each service with state owns, by service name (see {@link LocalInfra#DATABASES}). */
+    public static final Map<String, String> DATABASES = Map.of("ledger-service", "ledger", "ingest-service", "ingest");
+
     private Services() {
     }
 

@@ -29,6 +29,14 @@ public class LocalInfraResource implements QuarkusTestResourceLifecycleManager {
 
     private static LocalInfra shared;
 
+    /** The database this module's service owns; {@code initArgs = @ResourceArg(name = "database", value = "ingest")}. */
+    private String database = "ledger";
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        database = initArgs.getOrDefault("database", database);
+    }
+
     /** The running infrastructure, starting it on first use (also for plain JUnit tests). */
     public static LocalInfra shared() {
         synchronized (JVM_WIDE_LOCK) {
@@ -60,7 +68,7 @@ public class LocalInfraResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return shared().endpoints().config();
+        return shared().endpoints().withDatabase(database).config();
     }
 
     @Override
