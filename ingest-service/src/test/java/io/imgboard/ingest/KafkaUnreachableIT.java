@@ -34,7 +34,7 @@ class KafkaUnreachableIT {
     void uploadIsNotAcceptedWhenKafkaDoesNotAcknowledge(@TempDir Path dir) throws Exception {
         byte[] lost = TestImages.jpeg(100);
         byte[] alsoLost = TestImages.jpeg(101);
-        Endpoints real = LocalInfraResource.shared().endpoints();
+        Endpoints real = LocalInfraResource.shared().endpoints().withDatabase("ingest");
         int deadPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             deadPort = socket.getLocalPort();
@@ -44,7 +44,10 @@ class KafkaUnreachableIT {
                 "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + deadPort,
                 "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
                 "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
-                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey());
+                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
+                "QUARKUS_DATASOURCE_JDBC_URL", real.jdbcUrl(),
+                "QUARKUS_DATASOURCE_USERNAME", real.dbUser(),
+                "QUARKUS_DATASOURCE_PASSWORD", real.dbPassword());
         String channel = "mp.messaging.outgoing.files-out.";
         Map<String, String> shortTimeouts = Map.of(channel + "max.block.ms", "1500",
                 channel + "request.timeout.ms", "1500", channel + "delivery.timeout.ms", "3000");

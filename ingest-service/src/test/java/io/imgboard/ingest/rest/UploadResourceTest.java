@@ -10,6 +10,7 @@ import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
@@ -41,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The upload API against a real Kafka broker and a real S3 server (s3proxy). */
 @QuarkusTest
-@QuarkusTestResource(LocalInfraResource.class)
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
 class UploadResourceTest {
     private static final String UPLOADS = "/api/v1/uploads";
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(20);
