@@ -1,0 +1,135 @@
+package io.imgboard.ingest.service;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The one place that decides what a file is for img-board: an image (a photo to be), the video half
+ * of a live photo, a sidecar, a video, or something else. Every door (folder sources, WebDAV, REST)
+ * asks here, so a file gets the same answer and the same skip reason whichever way it came in.
+ *
+ * <p>The bytes decide whether a file is an image ({@link MagicBytes}); the name decides only what
+ * the bytes cannot tell: that an {@code .AAE} or {@code .xmp} is a sidecar, and that a video is the
+ * moving half of a live photo because a photo with the same base name lies beside it
+ * ({@code IMG_1234.HEIC} + {@code IMG_1234.MOV} or {@code IMG_1234_HEVC.MOV}).
+ */
+public final class FileKinds {
+
+    public enum Kind {
+        IMAGE(null),
+        LIVE_PHOTO_VIDEO(LIVE_PHOTO_VIDEO_REASON),
+        SIDECAR(SIDECAR_REASON),
+        VIDEO(VIDEO_REASON),
+        OTHER(NOT_AN_IMAGE_REASON);
+
+        private final String skipReason;
+
+        Kind(String skipReason) {
+            this.skipReason = skipReason;
+        }
+
+        /** The reason a skipped file of this kind is counted under; null for {@link #IMAGE}. */
+        public String skipReason() {
+            return skipReason;
+        }
+    }
+
+    /** Skip reasons, short and stable so they can be counted (see {@code FileSkipped.reason}). */
+    public static final String LIVE_PHOTO_VIDEO_REASON = "live-photo video";
+    public static final String SIDECAR_REASON = "sidecar";
+    public static final String VIDEO_REASON = "video not supported";
+    public static final String NOT_AN_IMAGE_REASON = "not an image";
+    public static final String EMPTY_REASON = "empty file";
+
+    private static final Set<String> SIDECAR_EXTENSIONS = Set.of("aae", "xmp", "thm");
+    private static final Set<String> VIDEO_EXTENSIONS = Set.of("mov", "mp4", "m4v", "3gp", "avi", "mkv", "mts",
+            "m2ts", "webm", "hevc", "wmv", "mpg", "mpeg");
+    /** Extensions of the still half of a live photo (what a phone or an iCloud tool writes beside the video). */
+    private static final Set<String> PHOTO_EXTENSIONS = Set.of("heic", "heif", "jpg", "jpeg", "png", "dng", "avif",
+            "tif", "tiff", "webp", "gif");
+    /** Suffixes iCloud tools add to the video's base name: icloudpd {@code _HEVC}, icloud-photos-sync {@code -live}. */
+    private static final String[] VIDEO_SUFFIXES = {"_hevc", "-live"};
+
+    private FileKinds() {
+    }
+
+    /**
+     * What a file is, from its name, what its bytes look like and its neighbours.
+     *
+     * @param name       the file's own name (last path segment)
+     * @param detected   what {@link MagicBytes} made of its first bytes
+     * @param siblingExists answers whether a file of the given name (exact, case-sensitive) lies in the
+     *                   same folder; used only to pair a video with its photo. May be null (no neighbours known).
+     */
+    public static Kind of(String name, MagicBytes.Detected detected, Predicate<String> siblingExists) {
+        if (detected != null && detected.kind() == MagicBytes.Kind.IMAGE) {
+            return Kind.IMAGE;
+        }
+        String extension = extension(name);
+        if (SIDECAR_EXTENSIONS.contains(extension)) {
+            return Kind.SIDECAR;
+        }
+        boolean videoBytes = detected != null && detected.contentType() != null
+                && detected.contentType().startsWith("video/");
+        if (videoBytes || VIDEO_EXTENSIONS.contains(extension)) {
+            return livePhotoPartner(name, siblingExists) ? Kind.LIVE_PHOTO_VIDEO : Kind.VIDEO;
+        }
+        return Kind.OTHER;
+    }
+
+    /**
+     * The same decision from the name alone, before any byte is read (a scanner uses it to avoid
+     * hashing a 2 GB video). Never answers {@link Kind#IMAGE} for certain: a name that might be an
+     * image answers {@code null}, and the bytes must decide.
+     */
+    public static Kind byName(String name, Predicate<String> siblingExists) {
+        String extension = extension(name);
+        if (SIDECAR_EXTENSIONS.contains(extension)) {
+            return Kind.SIDECAR;
+        }
+        if (VIDEO_EXTENSIONS.contains(extension)) {
+            return livePhotoPartner(name, siblingExists) ? Kind.LIVE_PHOTO_VIDEO : Kind.VIDEO;
+        }
+        return null;
+    }
+
+    /** Whether a photo with this video's base name lies beside it. */
+    static boolean livePhotoPartner(String name, Predicate<String> siblingExists) {
+        if (siblingExists == null) {
+            return false;
+        }
+        String base = baseName(name);
+        String lower = base.toLowerCase(Locale.ROOT);
+        for (String suffix : VIDEO_SUFFIXES) {
+            if (lower.endsWith(suffix) && hasPhoto(base.substring(0, base.length() - suffix.length()), siblingExists)) {
+                return true;
+            }
+        }
+        return hasPhoto(base, siblingExists);
+    }
+
+    private static boolean hasPhoto(String base, Predicate<String> siblingExists) {
+        if (base.isEmpty()) {
+            return false;
+        }
+        for (String extension : PHOTO_EXTENSIONS) {
+            if (siblingExists.test(base + "." + extension)
+                    || siblingExists.test(base + "." + extension.toUpperCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Lower-case extension without the dot; empty when there is none. */
+    static String extension(String name) {
+        int dot = name == null ? -1 : name.lastIndexOf('.');
+        return dot < 0 || dot == name.length() - 1 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static String baseName(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 ? name : name.substring(0, dot);
+    }
+}
