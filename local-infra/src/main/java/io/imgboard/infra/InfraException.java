@@ -1,7 +1,7 @@
 package io.imgboard.infra;
 
 /** Something the person running img-board can act on; the launcher prints its message, never a stack trace. */
-public final class InfraException extends RuntimeException {
+public class InfraException extends RuntimeException {
     public InfraException(String message) {
         super(message);
     }

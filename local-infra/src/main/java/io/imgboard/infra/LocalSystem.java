@@ -3,101 +3,189 @@ package io.imgboard.infra;
 import io.imgboard.events.Topics;
 import io.imgboard.infra.Endpoints.Ports3;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * The whole system on one machine: the infrastructure plus the four packaged services, each a
- * process, each waited for until its readiness check passes. {@code ./imgboard up} and the
- * system tests start it the same way.
+ * The whole system on one machine: the infrastructure plus the packaged services, each a process,
+ * each waited for until its readiness check passes. {@code ./imgboard up} and the system tests
+ * start it the same way; {@link #supervisor} keeps it running.
  */
 public final class LocalSystem implements AutoCloseable {
-    private static final java.util.Set<String> INTERNAL = java.util.Set.of("ledger-service", "preprocessor-service");
+    private static final Set<String> INTERNAL = Set.of("ledger-service", "preprocessor-service");
     private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    /** Where a second instance listens, relative to the first: display 8080 → 8180, preprocessor 8083 → 8183. */
+    public static final int INSTANCE_PORT_STEP = 100;
 
     private final LocalInfra infra;
-    private final Map<String, Integer> servicePorts;
-    private final List<ManagedProcess> services;
+    private final Launch launch;
+    private final boolean owned;
+    private final Map<String, Integer> instancePorts;
+    private final Credentials credentials;
+    private final Map<String, ManagedProcess> services = new LinkedHashMap<>();
+    private final Map<String, Supplier<ManagedProcess>> restarters = new LinkedHashMap<>();
     private Process watchdog;
 
-    private LocalSystem(LocalInfra infra, Map<String, Integer> servicePorts, List<ManagedProcess> services) {
+    private LocalSystem(LocalInfra infra, Launch launch, boolean owned, Map<String, Integer> instancePorts,
+                        Credentials credentials) {
         this.infra = infra;
-        this.servicePorts = servicePorts;
-        this.services = services;
+        this.launch = launch;
+        this.owned = owned;
+        this.instancePorts = instancePorts;
+        this.credentials = credentials;
     }
 
-    public static LocalSystem start(Layout layout, StateDir state, Ports3 infraPorts, Map<String, Integer> servicePorts,
-                                    String uploadToken) {
-        return start(layout, state, infraPorts, servicePorts, uploadToken, false);
+    /**
+     * Starts everything into {@code launch}, which stops it (register its close as the shutdown path
+     * first: see {@link Launch}). {@code instancePorts}: instance name ({@code display-service},
+     * {@code display-service-2}, …) → port. {@code sources}: folder sources for ingest, id → path.
+     */
+    public static LocalSystem start(Layout layout, StateDir state, Ports3 infraPorts, Map<String, Integer> instancePorts,
+                                    Credentials credentials, Map<String, Path> sources, Launch launch) {
+        return start(layout, state, infraPorts, instancePorts, credentials, sources, launch, false);
     }
 
     /** For tests: throwaway infrastructure (see {@link LocalInfra#startThrowaway}) and services killed at once. */
     public static LocalSystem startThrowaway(Layout layout, StateDir state, Ports3 infraPorts,
-                                             Map<String, Integer> servicePorts, String uploadToken) {
-        return start(layout, state, infraPorts, servicePorts, uploadToken, true);
+                                             Map<String, Integer> instancePorts, Credentials credentials) {
+        return start(layout, state, infraPorts, instancePorts, credentials, Map.of(), new Launch(false), true);
     }
 
-    private static LocalSystem start(Layout layout, StateDir state, Ports3 infraPorts, Map<String, Integer> servicePorts,
-                                     String uploadToken, boolean throwaway) {
-        // Check every port and jar before starting anything, so a clash costs nothing to undo.
-        servicePorts.forEach((service, port) -> Ports.requireFree(port, service, Services.portVariable(service)));
-        servicePorts.keySet().forEach(layout::serviceJar);
+    /**
+     * For system tests written before the credentials were split: {@code token} is both the upload
+     * and the admin token. New tests use {@link #startThrowaway(Layout, StateDir, Ports3, Map, Credentials)}
+     * with {@link Credentials#random()}.
+     */
+    @Deprecated
+    public static LocalSystem startThrowaway(Layout layout, StateDir state, Ports3 infraPorts,
+                                             Map<String, Integer> servicePorts, String token) {
+        return startThrowaway(layout, state, infraPorts, servicePorts,
+                new Credentials(token, token, Credentials.random().service()));
+    }
 
-        LocalInfra infra = throwaway ? LocalInfra.startThrowaway(layout, state, infraPorts, Topics.ALL)
-                : LocalInfra.start(layout, state, infraPorts, Topics.ALL);
-        List<ManagedProcess> services = new ArrayList<>();
-        LocalSystem system = new LocalSystem(infra, servicePorts, services);
+    private static LocalSystem start(Layout layout, StateDir state, Ports3 infraPorts, Map<String, Integer> instancePorts,
+                                     Credentials credentials, Map<String, Path> sources, Launch launch, boolean owned) {
+        // Check every port and jar before starting anything, so a clash costs nothing to undo.
+        instancePorts.forEach((instance, port) ->
+                Ports.requireFree(port, instance, Services.portVariable(Services.serviceOf(instance))));
+        instancePorts.keySet().forEach(instance -> layout.serviceJar(Services.serviceOf(instance)));
+
+        boolean throwaway = !launch.clean();
+        LocalInfra infra = owned && throwaway ? LocalInfra.startThrowaway(layout, state, infraPorts, Topics.ALL, launch)
+                : LocalInfra.start(layout, state, infraPorts, Topics.ALL, launch);
+        LocalSystem system = new LocalSystem(infra, launch, owned, instancePorts, credentials);
         try {
-            Map<String, String> env = new LinkedHashMap<>(infra.endpoints().env());
-            env.put("IMGBOARD_UPLOAD_TOKEN", uploadToken);
-            env.put("IMGBOARD_LEDGER_URL", localUrl(servicePorts.get("ledger-service")));
-            env.put("IMGBOARD_INGEST_URL", localUrl(servicePorts.get("ingest-service")));
-            env.put("IMGBOARD_PREPROCESSOR_URL", localUrl(servicePorts.get("preprocessor-service")));
-            env.put("IMGBOARD_DISPLAY_URL", localUrl(servicePorts.get("display-service")));
+            Map<String, String> common = new LinkedHashMap<>(infra.endpoints().env());
+            common.put(Credentials.SERVICE_VARIABLE, credentials.service());
+            common.put(Credentials.ADMIN_VARIABLE, null);
+            common.put(Credentials.UPLOAD_VARIABLE, null);
+            common.put("IMGBOARD_SOURCES", null);
+            common.put("IMGBOARD_LEDGER_URL", localUrl(firstPort(instancePorts, "ledger-service")));
+            common.put("IMGBOARD_INGEST_URL", localUrl(firstPort(instancePorts, "ingest-service")));
+            common.put("IMGBOARD_PREPROCESSOR_URL", localUrl(firstPort(instancePorts, "preprocessor-service")));
+            common.put("IMGBOARD_DISPLAY_URL", localUrl(firstPort(instancePorts, "display-service")));
+            // The supervisor's view of every process, for the ops page (see Supervisor).
+            common.put("IMGBOARD_STATUS_FILE", Supervisor.statusFile(state).toString());
             // glibc gives each thread that touches malloc an arena of its own; libvips's worker
             // threads then hold hundreds of MB of freed native memory in the preprocessor.
-            env.put("MALLOC_ARENA_MAX", "2");
-            for (Map.Entry<String, Integer> service : servicePorts.entrySet()) {
-                Map<String, String> own = new LinkedHashMap<>(env);
+            common.put("MALLOC_ARENA_MAX", "2");
+            for (Map.Entry<String, Integer> instance : instancePorts.entrySet()) {
+                String name = instance.getKey();
+                String service = Services.serviceOf(name);
+                Map<String, String> own = new LinkedHashMap<>(common);
                 // Each service with state has its own database on the shared server.
-                String database = Services.DATABASES.get(service.getKey());
+                String database = Services.DATABASES.get(service);
                 if (database != null) {
                     own.putAll(infra.endpoints().withDatabase(database).env());
                 }
+                // Credentials kept apart: the admin token for the two services with admin APIs, the
+                // upload token for ingest only, the service token for all.
+                if (service.equals("display-service") || service.equals("ingest-service")) {
+                    own.put(Credentials.ADMIN_VARIABLE, credentials.admin());
+                }
+                if (service.equals("ingest-service")) {
+                    own.put(Credentials.UPLOAD_VARIABLE, credentials.upload());
+                    if (!sources.isEmpty()) {
+                        own.put("IMGBOARD_SOURCES", sourcesVariable(sources));
+                    }
+                }
                 // Frames on tablets and phones uploading reach display and ingest over the network;
                 // the ledger and preprocessor answer queries without a credential, so loopback only.
-                own.put("QUARKUS_HTTP_HOST", INTERNAL.contains(service.getKey()) ? "127.0.0.1" : "0.0.0.0");
-                services.add(Services.start(layout, state, service.getKey(), service.getValue(), own, SERVICE_JVM));
+                own.put("QUARKUS_HTTP_HOST", INTERNAL.contains(service) ? "127.0.0.1" : "0.0.0.0");
+                Supplier<ManagedProcess> starter = () -> Services.start(layout, state, name, instance.getValue(), own, SERVICE_JVM);
+                system.restarters.put(name, starter);
+                system.services.put(name, LocalInfra.startInto(launch, name, starter, new ArrayList<>(), Duration.ofSeconds(20)));
             }
-            if (throwaway) {
-                system.watchdog = Watchdog.guard(services.stream().map(ManagedProcess::pid).toList(), null, null);
+            if (owned && throwaway) {
+                system.watchdog = Watchdog.guard(system.services.values().stream().map(ManagedProcess::pid).toList(), null, null);
             }
-            awaitReady(services, servicePorts);
+            awaitReady(system.services, instancePorts);
             return system;
         } catch (RuntimeException e) {
-            system.close();
+            if (owned) {
+                system.close();
+            }
             throw e;
         }
     }
 
+    /** {@code IMGBOARD_SOURCES}: {@code id=path;id=path}, the format ingest reads. */
+    public static String sourcesVariable(Map<String, Path> sources) {
+        return sources.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"));
+    }
+
+    private static int firstPort(Map<String, Integer> instancePorts, String service) {
+        Integer port = instancePorts.get(service);
+        return port != null ? port : Services.DEFAULT_PORTS.get(service);
+    }
+
     /** Service name → port, from {@code IMGBOARD_<NAME>_PORT} or the defaults. */
-    public static Map<String, Integer> configuredServicePorts(java.util.function.Function<String, String> env) {
+    public static Map<String, Integer> configuredServicePorts(Function<String, String> env) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         Services.DEFAULT_PORTS.forEach((service, port) ->
                 ports.put(service, Main.port(env.apply(Services.portVariable(service)), Services.portVariable(service), port)));
         return ports;
     }
 
-    public static Map<String, Integer> freeServicePorts() {
+    /**
+     * Instance name → port for {@code scale} (service → instances, 1 when absent): the service's
+     * own port for the first instance, then {@link #INSTANCE_PORT_STEP} apart.
+     */
+    public static Map<String, Integer> instancePorts(Map<String, Integer> servicePorts, Map<String, Integer> scale) {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        Services.DEFAULT_PORTS.keySet().forEach(service -> ports.put(service, Ports.free()));
+        servicePorts.forEach((service, port) -> {
+            int count = scale.getOrDefault(service, 1);
+            for (int i = 1; i <= count; i++) {
+                ports.put(Services.instanceName(service, i), port + (i - 1) * INSTANCE_PORT_STEP);
+            }
+        });
+        return ports;
+    }
+
+    public static Map<String, Integer> freeServicePorts() {
+        return freeInstancePorts(Map.of());
+    }
+
+    /** Free ports for every instance, for tests; {@code scale} as in {@link #instancePorts}. */
+    public static Map<String, Integer> freeInstancePorts(Map<String, Integer> scale) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        Services.DEFAULT_PORTS.keySet().forEach(service -> {
+            for (int i = 1; i <= scale.getOrDefault(service, 1); i++) {
+                ports.put(Services.instanceName(service, i), Ports.free());
+            }
+        });
         return ports;
     }
 
@@ -105,37 +193,87 @@ public final class LocalSystem implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    public String url(String service) {
-        return localUrl(servicePorts.get(service));
+    /** The URL of an instance ({@code display-service}, {@code display-service-2}, …). */
+    public String url(String instance) {
+        return localUrl(instancePorts.get(instance));
     }
 
     public Map<String, Integer> servicePorts() {
-        return Map.copyOf(servicePorts);
+        return Map.copyOf(instancePorts);
+    }
+
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    public Endpoints endpoints() {
+        return infra.endpoints();
+    }
+
+    /** The process running an instance now (after a restart, the new one). */
+    public ManagedProcess process(String instance) {
+        synchronized (services) {
+            return services.get(instance);
+        }
     }
 
     public boolean anyServiceAlive() {
-        return services.stream().anyMatch(ManagedProcess::isAlive);
+        synchronized (services) {
+            return services.values().stream().anyMatch(ManagedProcess::isAlive);
+        }
     }
 
-    /** Services first (newest first), then the infrastructure. */
+    /**
+     * A supervisor for everything this system started: it restarts what dies and writes the status
+     * file. Run it on a thread of its own ({@link Supervisor#run}); it ends when the launch closes.
+     */
+    public Supervisor supervisor(StateDir state) {
+        List<Supervisor.Unit> units = new ArrayList<>();
+        Map<String, Integer> infraPorts = Map.of(KafkaServer.NAME, portOf(infra.endpoints().kafkaBootstrap()),
+                S3Server.NAME, portOf(infra.endpoints().s3Endpoint()),
+                PostgresServer.NAME, portOf(infra.endpoints().jdbcUrl().replaceFirst("/[^/]*$", "")));
+        for (ManagedProcess process : infra.processes()) {
+            int port = infraPorts.get(process.name());
+            units.add(new Supervisor.Unit(process.name(), "infrastructure", port, process,
+                    infra.restarters().get(process.name()), () -> Ports.isListening(port)));
+        }
+        synchronized (services) {
+            services.forEach((name, process) -> {
+                int port = instancePorts.get(name);
+                units.add(new Supervisor.Unit(name, "service", port, process, restarters.get(name), () -> Services.isReady(port)));
+            });
+        }
+        return new Supervisor(state, launch, units, (name, process) -> {
+            synchronized (services) {
+                if (services.containsKey(name)) {
+                    services.put(name, process);
+                }
+            }
+        });
+    }
+
+    private static int portOf(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    /** Services first (newest first), then the infrastructure; for a system started into a caller's launch, nothing. */
     @Override
     public void close() {
-        for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).stop(infra.throwaway() ? Duration.ZERO : Duration.ofSeconds(20));
+        if (!owned) {
+            return;
         }
-        services.clear();
-        infra.close();
+        infra.close(); // closes the launch: the services first, then the servers, then deletes throwaway state
         if (watchdog != null) {
             watchdog.destroyForcibly();
         }
     }
 
-    private static void awaitReady(List<ManagedProcess> services, Map<String, Integer> ports) {
+    private static void awaitReady(Map<String, ManagedProcess> services, Map<String, Integer> ports) {
         ExecutorService pool = Executors.newFixedThreadPool(services.size());
         try {
             List<Future<?>> waits = new ArrayList<>();
-            for (ManagedProcess service : services) {
-                waits.add(pool.submit(() -> Services.awaitReady(service, ports.get(service.name()), Duration.ofSeconds(120))));
+            for (ManagedProcess service : services.values()) {
+                waits.add(pool.submit(() -> Services.awaitReady(service, ports.get(service.name()), Duration.ofSeconds(180))));
             }
             for (Future<?> wait : waits) {
                 try {

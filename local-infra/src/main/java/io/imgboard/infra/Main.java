@@ -1,22 +1,36 @@
 package io.imgboard.infra;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.infra.Endpoints.Ports3;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code up}, {@code down} and {@code status} for the whole local system. Called by the
  * {@code imgboard} script, which has already checked OS packages and built the project.
+ *
+ * <p>{@code up} is the supervisor: it stays in the foreground (or, with {@code --detach}, in the
+ * background with its output in {@code logs/launcher.log}), restarts what dies, and stops
+ * everything on Ctrl-C, SIGTERM or {@code ./imgboard down}, which signals it.
  */
 public final class Main {
+    static final String LAUNCHER = "launcher";
     private static final List<String> INFRA_NAMES = List.of(KafkaServer.NAME, S3Server.NAME, PostgresServer.NAME);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Main() {
     }
@@ -27,7 +41,7 @@ public final class Main {
         try {
             StateDir state = new StateDir(home());
             switch (command) {
-                case "up" -> up(state, rest.contains("--detach"));
+                case "up" -> up(state, UpOptions.parse(rest));
                 case "down" -> down(state);
                 case "status" -> status(state);
                 default -> throw new InfraException("unknown command '" + command + "' (up, down, status)");
@@ -40,104 +54,361 @@ public final class Main {
 
     static Path home() {
         String home = System.getenv("IMGBOARD_HOME");
-        return Path.of(home == null || home.isBlank() ? ".imgboard" : home);
+        return Path.of(home == null || home.isBlank() ? ".imgboard" : home).toAbsolutePath();
     }
 
-    private static void up(StateDir state, boolean detach) {
-        List<String> running = alive(state);
-        if (!running.isEmpty()) {
-            throw new InfraException("already running (" + String.join(", ", running) + "); stop it with ./imgboard down");
-        }
-        long began = System.nanoTime();
-        Ports3 ports = new Ports3(port(System.getenv("IMGBOARD_KAFKA_PORT"), "IMGBOARD_KAFKA_PORT", 9092),
-                port(System.getenv("IMGBOARD_KAFKA_CONTROLLER_PORT"), "IMGBOARD_KAFKA_CONTROLLER_PORT", 9093),
-                port(System.getenv("IMGBOARD_POSTGRES_PORT"), "IMGBOARD_POSTGRES_PORT", 15432),
-                port(System.getenv("IMGBOARD_S3_PORT"), "IMGBOARD_S3_PORT", 9000));
-        Map<String, Integer> servicePorts = LocalSystem.configuredServicePorts(System::getenv);
-        String token = System.getenv("IMGBOARD_UPLOAD_TOKEN");
-        if (token == null || token.isBlank()) {
-            token = state.secret("upload-token");
+    /** What {@code up} was asked for: {@code --detach}, {@code --source id=/path}…, {@code --scale service=N}…. */
+    record UpOptions(boolean detach, Map<String, Path> sources, Map<String, Integer> scale, List<String> raw) {
+        static UpOptions parse(List<String> args) {
+            boolean detach = false;
+            Map<String, Path> sources = new LinkedHashMap<>();
+            Map<String, Integer> scale = new LinkedHashMap<>();
+            List<String> raw = new ArrayList<>();
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                String value = null;
+                String option = arg;
+                if (arg.startsWith("--") && arg.contains("=") && (arg.startsWith("--source=") || arg.startsWith("--scale="))) {
+                    option = arg.substring(0, arg.indexOf('='));
+                    value = arg.substring(arg.indexOf('=') + 1);
+                }
+                switch (option) {
+                    case "--detach", "-d" -> detach = true;
+                    case "--source", "--scale" -> {
+                        if (value == null) {
+                            if (i + 1 >= args.size()) {
+                                throw new InfraException(option + " needs a value, e.g. "
+                                        + (option.equals("--source") ? "--source nas=/mnt/photos" : "--scale preprocessor=2"));
+                            }
+                            value = args.get(++i);
+                        }
+                        if (option.equals("--source")) {
+                            addSource(sources, value);
+                        } else {
+                            addScale(scale, value);
+                        }
+                        raw.add(option);
+                        raw.add(value);
+                        continue;
+                    }
+                    default -> throw new InfraException("unknown option '" + arg
+                            + "' for up (--detach, --source id=/path, --scale preprocessor=N|display=N)");
+                }
+            }
+            return new UpOptions(detach, sources, scale, raw);
         }
 
-        System.out.println("starting Kafka, PostgreSQL, the S3 server and the four services (state in " + state.root() + ") …");
-        LocalSystem system = LocalSystem.start(Layout.find(), state, ports, servicePorts, token);
+        private static void addSource(Map<String, Path> sources, String value) {
+            int eq = value.indexOf('=');
+            if (eq <= 0 || eq == value.length() - 1) {
+                throw new InfraException("--source " + value + ": expected id=/path/to/folder");
+            }
+            String id = value.substring(0, eq);
+            if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                throw new InfraException("--source " + value + ": the id '" + id
+                        + "' may only hold letters, digits, '.', '_' and '-' (at most 64)");
+            }
+            String raw = value.substring(eq + 1);
+            if (raw.contains(";")) {
+                throw new InfraException("--source " + value + ": a path with ';' cannot be passed to ingest "
+                        + "(IMGBOARD_SOURCES separates sources with ';'); rename or link the folder");
+            }
+            Path path = Path.of(raw).toAbsolutePath().normalize();
+            if (!Files.isDirectory(path)) {
+                throw new InfraException("--source " + value + ": " + path + " is not a folder");
+            }
+            if (sources.put(id, path) != null) {
+                throw new InfraException("--source " + id + " is given twice");
+            }
+        }
+
+        private static void addScale(Map<String, Integer> scale, String value) {
+            int eq = value.indexOf('=');
+            String service = eq < 0 ? value : value.substring(0, eq);
+            service = service.endsWith("-service") ? service : service + "-service";
+            if (!Services.SCALABLE.contains(service)) {
+                throw new InfraException("--scale " + value + ": only preprocessor and display run as several instances");
+            }
+            int count;
+            try {
+                count = Integer.parseInt(value.substring(eq + 1));
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                count = -1;
+            }
+            if (eq < 0 || count < 1 || count > 8) {
+                throw new InfraException("--scale " + value + ": expected " + service.replace("-service", "") + "=N, N from 1 to 8");
+            }
+            scale.put(service, count);
+        }
+    }
+
+    private static void up(StateDir state, UpOptions options) {
+        refuseIfRunning(state);
+        if (options.detach()) {
+            detach(state, options);
+            return;
+        }
+        // The shutdown path exists before anything starts: Ctrl-C at any moment stops what has started.
+        Launch launch = new Launch(true);
+        AtomicReference<Supervisor> supervisor = new AtomicReference<>();
+        Path launcherPid = state.pidFile(LAUNCHER);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("imgboard: stopping …");
+            Supervisor current = supervisor.get();
+            if (current != null) {
+                current.stopping();
+            }
+            launch.close();
+            if (current != null) {
+                current.stopped();
+            }
+            PidFile.delete(launcherPid);
+            System.out.println("imgboard: stopped; data stays in " + state.root());
+        }, "imgboard-stop"));
+        PidFile.write(launcherPid, ProcessHandle.current());
+
+        long began = System.nanoTime();
+        Ports3 ports = infraPorts();
+        Map<String, Integer> instancePorts = LocalSystem.instancePorts(LocalSystem.configuredServicePorts(System::getenv),
+                options.scale());
+        Credentials credentials = Credentials.of(state, System::getenv);
+        System.out.println("imgboard: starting Kafka, PostgreSQL, the S3 server and " + instancePorts.size()
+                + " service processes (state in " + state.root() + ") …");
+        LocalSystem system;
+        try {
+            system = LocalSystem.start(Layout.find(), state, ports, instancePorts, credentials, options.sources(), launch);
+        } catch (InfraException e) {
+            if (launch.closed()) {
+                return; // Ctrl-C or down during start-up: the shutdown path is stopping what started
+            }
+            launch.close();
+            throw e;
+        }
         double seconds = (System.nanoTime() - began) / 1e9;
-        String display = system.url("display-service");
-        System.out.printf("""
+        System.out.print(banner(state, instancePorts, options, seconds, false));
+        Supervisor running = system.supervisor(state);
+        supervisor.set(running);
+        running.run(); // until the shutdown path closes the launch
+    }
+
+    /** Fails when a launcher runs for this state folder, or processes of one that was killed are left. */
+    private static void refuseIfRunning(StateDir state) {
+        Optional<ProcessHandle> launcher = PidFile.verified(state.pidFile(LAUNCHER));
+        if (launcher.isPresent()) {
+            throw new InfraException("already running (launcher pid " + launcher.get().pid()
+                    + "); see ./imgboard status, stop it with ./imgboard down");
+        }
+        List<String> left = alive(state);
+        if (!left.isEmpty()) {
+            throw new InfraException("processes of an earlier run are still alive (" + String.join(", ", left)
+                    + "); stop them with ./imgboard down");
+        }
+    }
+
+    /**
+     * {@code up --detach}: the same launcher as a background process in a session of its own,
+     * output in {@code logs/launcher.log}; returns once everything is ready (or explains why not).
+     */
+    private static void detach(StateDir state, UpOptions options) {
+        List<String> command = new ArrayList<>();
+        command.add(Layout.java());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "up"));
+        command.addAll(options.raw());
+        Path log = state.logFile(LAUNCHER);
+        ProcessBuilder builder = new ProcessBuilder(ManagedProcess.ownSession(command)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("IMGBOARD_HOME", state.root().toString());
+        long began = System.nanoTime();
+        Process child;
+        try {
+            child = builder.start();
+        } catch (IOException e) {
+            throw new InfraException("cannot start the launcher in the background: " + e.getMessage(), e);
+        }
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+        while (true) {
+            if (!child.isAlive()) {
+                throw new InfraException("the launcher stopped during start-up; last lines of " + log + ":\n"
+                        + ManagedProcess.tail(log, 15));
+            }
+            JsonNode status = readStatus(state);
+            if (status != null && status.path("supervisor").path("pid").asLong() == child.pid()
+                    && status.path("supervisor").path("state").asText().equals("running")) {
+                break;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new InfraException("not ready after 10 minutes; see " + log + " (stop with ./imgboard down)");
+            }
+            Sleeper.pause(Duration.ofMillis(250));
+        }
+        Map<String, Integer> instancePorts = LocalSystem.instancePorts(LocalSystem.configuredServicePorts(System::getenv),
+                options.scale());
+        System.out.print(banner(state, instancePorts, options, (System.nanoTime() - began) / 1e9, true));
+    }
+
+    private static String banner(StateDir state, Map<String, Integer> instancePorts, UpOptions options, double seconds,
+                                 boolean detached) {
+        String display = LocalSystem.localUrl(instancePorts.get("display-service"));
+        String ingest = LocalSystem.localUrl(instancePorts.get("ingest-service"));
+        Path secrets = state.root().resolve("secrets");
+        StringBuilder more = new StringBuilder();
+        instancePorts.forEach((instance, port) -> {
+            if (!Services.DEFAULT_PORTS.containsKey(instance)) {
+                more.append(String.format("  %-13s %s%n", instance.replace("-service", ""), LocalSystem.localUrl(port)));
+            }
+        });
+        options.sources().forEach((id, path) -> more.append(String.format("  source        folder:%s ← %s%n", id, path)));
+        return String.format("""
 
                 img-board is up (%.1f s).
                   frame page    %s/
-                  admin         %s/admin   (asks for the upload token below)
+                  admin         %s/admin   (asks for the admin token)
                   ops           %s/ops
-                  upload        curl -H 'Authorization: Bearer %s' -F file=@photo.jpg %s/api/v1/uploads
-                  health        %s
+                  upload        curl -H "Authorization: Bearer $(cat %s)" -F file=@photo.jpg %s/api/v1/uploads
+                %s  tokens        %s
                   state folder  %s
-                  logs          ./imgboard logs [service]
+                  status        ./imgboard status    logs: ./imgboard logs [service]
                 %s
-                """, seconds, display, display, display, token, system.url("ingest-service"),
-                String.join(" ", servicePorts.keySet().stream().map(s -> system.url(s) + "/q/health").toList()),
-                state.root(), detach ? "Stop with ./imgboard down." : "Stop with Ctrl-C or ./imgboard down.");
-        if (detach) {
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("stopping …");
-            system.close();
-        }));
-        try {
-            // Stay in the foreground until Ctrl-C, or until `down` has stopped what we started.
-            while (system.anyServiceAlive()) {
-                Thread.sleep(1000);
-            }
-            System.out.println("the services have stopped.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+                """, seconds, display, display, display, Watchdog.quote(secretPath(secrets, "upload-token",
+                        Credentials.UPLOAD_VARIABLE)), ingest, more, tokensLine(secrets), state.root(),
+                detached ? "Stop with ./imgboard down." : "Stop with Ctrl-C or ./imgboard down.");
     }
 
+    private static String secretPath(Path secrets, String file, String variable) {
+        String set = System.getenv(variable);
+        return set != null && !set.isBlank() ? "<your $" + variable + ">" : secrets.resolve(file).toString();
+    }
+
+    /** Where each token is, never the token itself. */
+    private static String tokensLine(Path secrets) {
+        List<String> parts = new ArrayList<>();
+        for (String[] t : new String[][] {{"admin-token", Credentials.ADMIN_VARIABLE},
+                {"upload-token", Credentials.UPLOAD_VARIABLE}, {"service-token", Credentials.SERVICE_VARIABLE}}) {
+            String set = System.getenv(t[1]);
+            parts.add(set != null && !set.isBlank() ? t[0] + " from $" + t[1] : t[0]);
+        }
+        return String.join(", ", parts) + " in " + secrets + " (mode 600)";
+    }
+
+    private static Ports3 infraPorts() {
+        return new Ports3(port(System.getenv("IMGBOARD_KAFKA_PORT"), "IMGBOARD_KAFKA_PORT", 9092),
+                port(System.getenv("IMGBOARD_KAFKA_CONTROLLER_PORT"), "IMGBOARD_KAFKA_CONTROLLER_PORT", 9093),
+                port(System.getenv("IMGBOARD_POSTGRES_PORT"), "IMGBOARD_POSTGRES_PORT", 15432),
+                port(System.getenv("IMGBOARD_S3_PORT"), "IMGBOARD_S3_PORT", 9000));
+    }
+
+    /**
+     * Asks the launcher to stop (it stops everything in order), then stops whatever a launcher that
+     * was killed left behind, by verified pid files only.
+     */
     private static void down(StateDir state) {
-        List<String> order = new ArrayList<>(Services.DEFAULT_PORTS.keySet());
-        java.util.Collections.reverse(order);
-        for (String service : order) {
+        Optional<ProcessHandle> launcher = PidFile.verified(state.pidFile(LAUNCHER));
+        if (launcher.isPresent()) {
+            System.out.println("stopping the launcher (pid " + launcher.get().pid() + ") and everything it started …");
+            launcher.get().destroy();
+            try {
+                launcher.get().onExit().get(180, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.out.println("the launcher did not stop within 180 s; killing it");
+                launcher.get().destroyForcibly();
+            }
+        }
+        List<String> services = new ArrayList<>();
+        List<String> infra = new ArrayList<>();
+        for (String name : pidFileNames(state)) {
+            if (name.equals(LAUNCHER)) {
+                continue;
+            }
+            (INFRA_NAMES.contains(name) ? infra : services).add(name);
+        }
+        for (String service : services) {
             ManagedProcess.stopByPidFile(state.pidFile(service), Duration.ofSeconds(20))
                     .ifPresent(pid -> System.out.println("stopped " + service + " (pid " + pid + ")"));
         }
-        PostgresServer.stop(state);
+        if (infra.contains(PostgresServer.NAME)) {
+            PostgresServer.stop(state);
+        }
         for (String name : List.of(S3Server.NAME, KafkaServer.NAME)) {
             ManagedProcess.stopByPidFile(state.pidFile(name), Duration.ofSeconds(30))
                     .ifPresent(pid -> System.out.println("stopped " + name + " (pid " + pid + ")"));
         }
+        PidFile.delete(state.pidFile(LAUNCHER));
         System.out.println("img-board is down; data stays in " + state.root());
     }
 
+    /** Each process with its pid, port, state (readiness), uptime, restarts and how it last ended. */
     private static void status(StateDir state) {
-        List<String> names = new ArrayList<>(INFRA_NAMES);
-        names.addAll(Services.DEFAULT_PORTS.keySet());
+        Optional<ProcessHandle> launcher = PidFile.verified(state.pidFile(LAUNCHER));
+        JsonNode status = launcher.isPresent() ? readStatus(state) : null;
+        if (status != null && status.path("supervisor").path("pid").asLong() == launcher.get().pid()) {
+            System.out.printf("launcher (supervisor) pid %d, %s, up %s%n", launcher.get().pid(),
+                    status.path("supervisor").path("state").asText(),
+                    uptime(status.path("supervisor").path("startedAt").asText(null)));
+            System.out.printf("%-24s %-8s %-6s %-9s %-10s %-8s %s%n", "PROCESS", "PID", "PORT", "STATE", "UPTIME",
+                    "RESTARTS", "LAST EXIT");
+            for (JsonNode p : status.path("processes")) {
+                boolean alive = p.hasNonNull("pid") && ProcessHandle.of(p.get("pid").asLong()).map(ProcessHandle::isAlive)
+                        .orElse(false);
+                String st = p.path("state").asText();
+                System.out.printf("%-24s %-8s %-6s %-9s %-10s %-8d %s%n", p.path("name").asText(),
+                        p.hasNonNull("pid") ? p.get("pid").asText() : "-", p.path("port").asText(),
+                        alive || st.equals("backoff") ? st : "stopped",
+                        alive ? uptime(p.path("startedAt").asText(null)) : "-", p.path("restarts").asInt(),
+                        p.hasNonNull("lastExit") ? p.get("lastExit").asText() + " at " + p.path("lastExitAt").asText() : "-");
+            }
+            return;
+        }
+        System.out.println("launcher (supervisor): not running");
+        List<String> names = pidFileNames(state);
+        if (names.isEmpty()) {
+            System.out.println("nothing is running");
+        }
         for (String name : names) {
-            System.out.printf("%-22s %s%n", name, pidOf(state, name).map(pid -> "running (pid " + pid + ")").orElse("stopped"));
+            if (!name.equals(LAUNCHER)) {
+                System.out.printf("%-24s %s%n", name, PidFile.verified(state.pidFile(name))
+                        .map(h -> "running without a supervisor (pid " + h.pid() + "); ./imgboard down stops it")
+                        .orElse("stopped"));
+            }
         }
     }
 
-    private static List<String> alive(StateDir state) {
-        List<String> alive = new ArrayList<>();
+    static JsonNode readStatus(StateDir state) {
+        try {
+            return JSON.readTree(Supervisor.statusFile(state).toFile());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String uptime(String since) {
+        if (since == null) {
+            return "-";
+        }
+        long s = Duration.between(Instant.parse(since), Instant.now()).toSeconds();
+        return s >= 3600 ? (s / 3600) + "h" + (s % 3600 / 60) + "m" : s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
+    }
+
+    private static List<String> pidFileNames(StateDir state) {
+        List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(state.root().resolve("run"), "*.pid")) {
             for (Path pidFile : pids) {
-                String name = pidFile.getFileName().toString().replace(".pid", "");
-                pidOf(state, name).ifPresent(pid -> alive.add(name + " pid " + pid));
+                names.add(pidFile.getFileName().toString().replaceFirst("\\.pid$", ""));
             }
         } catch (IOException ignored) {
             // no run folder yet: nothing is running
         }
-        return alive;
+        names.sort(null);
+        return names;
     }
 
-    private static java.util.Optional<Long> pidOf(StateDir state, String name) {
-        try {
-            long pid = Long.parseLong(Files.readString(state.pidFile(name)).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
-        } catch (IOException | NumberFormatException e) {
-            return java.util.Optional.empty();
+    private static List<String> alive(StateDir state) {
+        List<String> alive = new ArrayList<>();
+        for (String name : pidFileNames(state)) {
+            PidFile.verified(state.pidFile(name)).ifPresent(h -> alive.add(name + " pid " + h.pid()));
         }
+        return alive;
     }
 
     static int port(String value, String variable, int fallback) {

@@ -4,23 +4,27 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server process started by the launcher: output to its own log file, pid in a pid file so that
- * {@code ./imgboard down} can stop it from another process.
+ * A server process started by the launcher: output to its own log file, pid in a verified pid file
+ * ({@link PidFile}) so that {@code ./imgboard down} can stop it from another process.
  */
 public final class ManagedProcess {
     private final String name;
+    private final Process process; // null for an adopted process (PostgreSQL's postmaster)
     private final ProcessHandle handle;
     private final Path logFile;
     private final Path pidFile;
+    private final Instant startedAt = Instant.now();
 
-    private ManagedProcess(String name, ProcessHandle handle, Path logFile, Path pidFile) {
+    private ManagedProcess(String name, Process process, ProcessHandle handle, Path logFile, Path pidFile) {
         this.name = name;
+        this.process = process;
         this.handle = handle;
         this.logFile = logFile;
         this.pidFile = pidFile;
@@ -33,12 +37,20 @@ public final class ManagedProcess {
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env);
+        // A null value removes a variable the launcher's own environment would pass on (a token
+        // that this process must not hold).
+        env.forEach((key, value) -> {
+            if (value == null) {
+                builder.environment().remove(key);
+            } else {
+                builder.environment().put(key, value);
+            }
+        });
         try {
             Process process = builder.start();
             Path pidFile = state.pidFile(name);
-            Files.writeString(pidFile, Long.toString(process.pid()));
-            return new ManagedProcess(name, process.toHandle(), log, pidFile);
+            PidFile.write(pidFile, process.toHandle());
+            return new ManagedProcess(name, process, process.toHandle(), log, pidFile);
         } catch (IOException e) {
             throw new InfraException("could not start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
         }
@@ -63,7 +75,7 @@ public final class ManagedProcess {
     public static ManagedProcess adopt(String name, long pid, StateDir state) {
         ProcessHandle handle = ProcessHandle.of(pid)
                 .orElseThrow(() -> new InfraException(name + " (pid " + pid + ") is not running"));
-        return new ManagedProcess(name, handle, state.logFile(name), null);
+        return new ManagedProcess(name, null, handle, state.logFile(name), state.pidFile(name));
     }
 
     public String name() {
@@ -74,12 +86,48 @@ public final class ManagedProcess {
         return handle.pid();
     }
 
+    public ProcessHandle handle() {
+        return handle;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
     public boolean isAlive() {
         return handle.isAlive();
     }
 
     public Path logFile() {
         return logFile;
+    }
+
+    /** How it ended, for a person: "exit 1", "killed by SIGKILL (exit 137)", or just "exited". */
+    public String exitDescription() {
+        if (process == null || process.isAlive()) {
+            return "exited";
+        }
+        int code = process.exitValue();
+        if (code > 128 && code < 128 + 65) {
+            return "killed by " + signalName(code - 128) + " (exit " + code + ")";
+        }
+        return "exit " + code;
+    }
+
+    public Optional<Integer> exitCode() {
+        return process == null || process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
+    }
+
+    private static String signalName(int signal) {
+        return switch (signal) {
+            case 1 -> "SIGHUP";
+            case 2 -> "SIGINT";
+            case 6 -> "SIGABRT";
+            case 9 -> "SIGKILL";
+            case 11 -> "SIGSEGV";
+            case 15 -> "SIGTERM";
+            default -> "signal " + signal;
+        };
     }
 
     /** Throws with the end of the log when the process has died, so a failed start explains itself. */
@@ -93,11 +141,7 @@ public final class ManagedProcess {
     public void stop(Duration grace) {
         stopHandle(handle, grace);
         if (pidFile != null) {
-            try {
-                Files.deleteIfExists(pidFile);
-            } catch (IOException ignored) {
-                // a stale pid file is harmless: down checks the pid is alive first
-            }
+            PidFile.delete(pidFile);
         }
     }
 
@@ -105,9 +149,14 @@ public final class ManagedProcess {
         if (!handle.isAlive()) {
             return;
         }
-        handle.destroy();
+        if (grace.isZero()) {
+            handle.descendants().forEach(ProcessHandle::destroyForcibly);
+            handle.destroyForcibly();
+        } else {
+            handle.destroy();
+        }
         try {
-            handle.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            handle.onExit().get(Math.max(grace.toMillis(), 1), TimeUnit.MILLISECONDS);
         } catch (Exception timedOut) {
             handle.descendants().forEach(ProcessHandle::destroyForcibly);
             handle.destroyForcibly();
@@ -119,17 +168,15 @@ public final class ManagedProcess {
         }
     }
 
-    /** Stops the process whose pid is in {@code pidFile}, if it is still alive. */
+    /**
+     * Stops the process {@code pidFile} names, if it is still alive and still the process that
+     * wrote it (see {@link PidFile}); a stale file is only deleted.
+     */
     public static Optional<Long> stopByPidFile(Path pidFile, Duration grace) {
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-            handle.ifPresent(h -> stopHandle(h, grace));
-            Files.deleteIfExists(pidFile);
-            return handle.map(ProcessHandle::pid);
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        Optional<ProcessHandle> handle = PidFile.verified(pidFile);
+        handle.ifPresent(h -> stopHandle(h, grace));
+        PidFile.delete(pidFile);
+        return handle.map(ProcessHandle::pid);
     }
 
     public static String tail(Path file, int lines) {

@@ -20,6 +20,11 @@ public final class Services {
     /** The database each service with state owns, by service name (see {@link LocalInfra#DATABASES}). */
     public static final Map<String, String> DATABASES = Map.of("ledger-service", "ledger", "ingest-service", "ingest");
 
+    /** Services that may run as several instances ({@code up --scale preprocessor=2}). */
+    public static final List<String> SCALABLE = List.of("preprocessor-service", "display-service");
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private Services() {
     }
 
@@ -37,30 +42,56 @@ public final class Services {
         return "IMGBOARD_" + service.replace("-service", "").toUpperCase() + "_PORT";
     }
 
-    public static ManagedProcess start(Layout layout, StateDir state, String service, int port, Map<String, String> env,
+    /** The service an instance runs: {@code preprocessor-service-2} → {@code preprocessor-service}. */
+    public static String serviceOf(String instance) {
+        return instance.replaceFirst("-service-\\d+$", "-service");
+    }
+
+    /** {@code preprocessor-service} for the first instance, {@code preprocessor-service-2} for the second, … */
+    public static String instanceName(String service, int number) {
+        return number == 1 ? service : service + "-" + number;
+    }
+
+    public static ManagedProcess start(Layout layout, StateDir state, String instance, int port, Map<String, String> env,
                                        List<String> jvmOptions) {
-        Ports.requireFree(port, service, portVariable(service));
+        Ports.requireFree(port, instance, portVariable(serviceOf(instance)));
         List<String> command = new ArrayList<>();
         command.add(Layout.java());
         command.addAll(jvmOptions);
         command.add("-jar");
-        command.add(layout.serviceJar(service).toString());
+        command.add(layout.serviceJar(serviceOf(instance)).toString());
         Map<String, String> withPort = new LinkedHashMap<>(env);
         withPort.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        return ManagedProcess.start(service, command, withPort, state.dir("work/" + service), state);
+        return ManagedProcess.start(instance, command, withPort, state.dir("work/" + instance), state);
     }
 
-    /** Waits for {@code /q/health/ready} to answer 200: the service's own check of its Kafka, database or S3. */
+    /** One look at {@code /q/health/ready}: the service's own check of its Kafka, database or S3. */
+    public static boolean isReady(int port) {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(readyUri(port)).timeout(Duration.ofSeconds(3))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static URI readyUri(int port) {
+        return URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+    }
+
+    /** Waits for {@code /q/health/ready} to answer 200. */
     public static void awaitReady(ManagedProcess process, int port, Duration timeout) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
         Instant deadline = Instant.now().plus(timeout);
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {
             process.requireAlive();
             try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(readyUri(port))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
                 }

@@ -16,6 +16,10 @@ public final class Watchdog {
     }
 
     public static Process guard(List<Long> pids, Path postgresData, Path deleteAfterwards) {
+        return guard(pids, postgresData, deleteAfterwards, null);
+    }
+
+    public static Process guard(List<Long> pids, Path postgresData, Path deleteAfterwards, Path alsoDelete) {
         long jvm = ProcessHandle.current().pid();
         String kill = pids.stream().map(String::valueOf).collect(Collectors.joining(" "));
         List<String> script = new ArrayList<>();
@@ -24,21 +28,29 @@ public final class Watchdog {
             script.add("kill -9 " + kill + " 2>/dev/null");
         }
         if (postgresData != null) {
-            String pgCtl = Layout.postgresBin().resolve("pg_ctl") + " -D '" + postgresData + "' -m immediate stop";
-            boolean root = "root".equals(System.getProperty("user.name"));
-            script.add("[ -f '" + postgresData + "/postmaster.pid' ] && " + (root ? "runuser -u postgres -- " : "")
-                    + pgCtl + " >/dev/null 2>&1");
+            String pgCtl = quote(Layout.postgresBin().resolve("pg_ctl").toString()) + " -D " + quote(postgresData.toString())
+                    + " -m immediate stop";
+            script.add("[ -f " + quote(postgresData + "/postmaster.pid") + " ] && "
+                    + (PostgresServer.runsAsRoot() ? "runuser -u postgres -- " : "") + pgCtl + " >/dev/null 2>&1");
         }
-        if (deleteAfterwards != null) {
-            script.add("rm -rf '" + deleteAfterwards + "'");
+        for (Path delete : new Path[] {deleteAfterwards, alsoDelete}) {
+            if (delete != null) {
+                script.add("rm -rf " + quote(delete.toString()));
+            }
         }
         try {
             return new ProcessBuilder("/bin/sh", "-c", String.join("; ", script))
+                    .directory(new java.io.File("/"))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
         } catch (IOException e) {
             throw new InfraException("cannot start the watchdog for test servers: " + e.getMessage(), e);
         }
+    }
+
+    /** One shell word, whatever the path holds (spaces, quotes). */
+    static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
     }
 }

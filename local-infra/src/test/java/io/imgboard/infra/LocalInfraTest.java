@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,14 +29,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Starts the real servers, checks each answers, restarts on the same state, and refuses a taken port. */
 class LocalInfraTest {
 
+    /** Made like {@code mktemp -d}: mode 700, closed to every other user (postgres included). */
     @TempDir
-    Path home;
+    Path privateFolder;
 
+    /**
+     * The state folder sits below a private folder, on a path with spaces: as root, PostgreSQL
+     * runs as postgres, which cannot enter it. The servers must start anyway, keep their data
+     * across a restart, and leave the folder's permissions as they were.
+     */
     @Test
-    void startsAllThreeAndKeepsDataAcrossRestart() throws Exception {
-        home.toFile().setExecutable(true, false);
+    void startsAllThreeUnderAPrivateFolderWithSpacesAndKeepsDataAcrossRestart() throws Exception {
+        Files.setPosixFilePermissions(privateFolder, PosixFilePermissions.fromString("rwx------"));
+        Path home = privateFolder.resolve("my photos").resolve("img board state");
         StateDir state = new StateDir(home);
         Ports3 ports = Ports3.free();
+        try {
+            startCheckAndRestart(state, ports);
+        } finally {
+            Path external = PostgresServer.externalCluster(state);
+            if (external != null) {
+                LocalInfra.deleteTree(external);
+            }
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFolder)),
+                "the private folder was loosened");
+    }
+
+    private void startCheckAndRestart(StateDir state, Ports3 ports) throws Exception {
+        Path home = state.root();
         try (LocalInfra infra = LocalInfra.start(Layout.find(), state, ports, Topics.ALL)) {
             Endpoints endpoints = infra.endpoints();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap()))) {
@@ -60,6 +82,8 @@ class LocalInfraTest {
         try (LocalInfra again = LocalInfra.start(Layout.find(), new StateDir(home), ports, Topics.ALL)) {
             assertEquals("42", psql(ports.postgres(), again.endpoints().dbPassword(), "SELECT x FROM kept"));
         }
+        assertFalse(Ports.isListening(ports.postgres()), "PostgreSQL still listening after the second close");
+        assertTrue(Files.exists(home.resolve("kafka/data/meta.properties")), "Kafka's data is not in the state folder");
     }
 
     @Test

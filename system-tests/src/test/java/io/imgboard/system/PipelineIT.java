@@ -1,6 +1,7 @@
 package io.imgboard.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.infra.Credentials;
 import io.imgboard.infra.Endpoints.Ports3;
 import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
@@ -31,7 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Server-Sent Events stream as WebP renditions.
  */
 class PipelineIT {
-    private static final String TOKEN = "system-test-token-" + Long.toHexString(System.nanoTime());
+    /** Three distinct tokens, as ./imgboard up makes them: uploads use one, admin APIs another. */
+    private static final Credentials CREDENTIALS = Credentials.random();
+    private static final String TOKEN = CREDENTIALS.upload();
+    private static final String ADMIN = CREDENTIALS.admin();
     private static final Duration PIPELINE = Duration.ofSeconds(90);
 
     private static Path home;
@@ -41,10 +45,8 @@ class PipelineIT {
     @BeforeAll
     static void startEverything() throws Exception {
         home = Files.createTempDirectory("imgboard-system-");
-        home.toFile().setExecutable(true, false);
-        home.toFile().setReadable(true, false);
         photos = Files.createTempDirectory("imgboard-photos-");
-        system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(), TOKEN);
+        system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(), CREDENTIALS);
     }
 
     @AfterAll
@@ -154,7 +156,7 @@ class PipelineIT {
             });
             // Operators see it where they look: the ledger's failures and the admin page's API.
             assertEquals(401, Http.get(display("/api/v1/admin/failures")).status(), "the admin API needs the token");
-            JsonNode failures = Http.get(display("/api/v1/admin/failures"), "Authorization", "Bearer " + TOKEN).json();
+            JsonNode failures = Http.get(display("/api/v1/admin/failures"), "Authorization", "Bearer " + ADMIN).json();
             assertTrue(failures.toString().contains(brokenSha), failures.toString());
             assertTrue(failures.toString().contains("broken.jpg"), failures.toString());
 
@@ -178,7 +180,7 @@ class PipelineIT {
 
         // Operators see the refusal on the admin page: the display asks the real ingest for it.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            JsonNode rejections = Http.get(display("/api/v1/admin/rejections"), "Authorization", "Bearer " + TOKEN).json();
+            JsonNode rejections = Http.get(display("/api/v1/admin/rejections"), "Authorization", "Bearer " + ADMIN).json();
             assertTrue(rejections.get("configured").asBoolean(), rejections.toString());
             assertTrue(rejections.toString().contains("notes.jpg"), rejections.toString());
             assertTrue(rejections.toString().contains("not an image"), rejections.toString());

@@ -49,10 +49,9 @@ public class LocalInfraResource implements QuarkusTestResourceLifecycleManager {
                 return shared;
             }
             try {
+                // Private (mode 700) like any mktemp -d folder; as root, PostgreSQL keeps its cluster
+                // outside it (see PostgresServer), so nothing here needs loosening.
                 Path dir = Files.createTempDirectory("imgboard-test-");
-                // PostgreSQL runs as the postgres user when we are root: it must be able to enter the folder.
-                dir.toFile().setExecutable(true, false);
-                dir.toFile().setReadable(true, false);
                 LocalInfra infra = LocalInfra.startThrowaway(Layout.find(), new StateDir(dir), Endpoints.Ports3.free(),
                         Topics.ALL);
                 // The throwaway infrastructure's watchdog deletes the folder once the servers are gone.

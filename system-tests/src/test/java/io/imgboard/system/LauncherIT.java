@@ -1,0 +1,269 @@
+package io.imgboard.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.infra.Layout;
+import io.imgboard.infra.Ports;
+import io.imgboard.infra.PostgresServer;
+import io.imgboard.infra.StateDir;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code ./imgboard up} as a person runs it, from the real script: with its state folder below a
+ * private folder (mode 700, like {@code mktemp -d} or {@code /root}) on a path with spaces, which
+ * PostgreSQL's own user cannot enter; supervised, so a {@code kill -9} of any service brings it back
+ * ready; stopped by {@code down} or by Ctrl-C at any moment, start-up included, leaving no process.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherIT {
+    private static final Duration START = Duration.ofMinutes(6);
+    private static final List<String> SERVICES = List.of("ledger-service", "preprocessor-service", "ingest-service",
+            "display-service");
+
+    private static Path privateFolder;
+    private static Path home;
+    private static Path script;
+    private static final Map<String, String> ENV = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        privateFolder = Files.createTempDirectory("imgboard-launcher-");
+        Files.setPosixFilePermissions(privateFolder, PosixFilePermissions.fromString("rwx------"));
+        home = privateFolder.resolve("my photo frame").resolve("state folder");
+        script = Layout.find().projectRoot().resolve("imgboard");
+        ENV.put("IMGBOARD_HOME", home.toString());
+        ENV.put("IMGBOARD_NO_BUILD", "1"); // the reactor has just built everything this test runs
+        for (String variable : List.of("IMGBOARD_KAFKA_PORT", "IMGBOARD_KAFKA_CONTROLLER_PORT", "IMGBOARD_POSTGRES_PORT",
+                "IMGBOARD_S3_PORT", "IMGBOARD_LEDGER_PORT", "IMGBOARD_PREPROCESSOR_PORT", "IMGBOARD_INGEST_PORT",
+                "IMGBOARD_DISPLAY_PORT")) {
+            ENV.put(variable, Integer.toString(Ports.free()));
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        if (home != null && Files.exists(home)) {
+            run("down");
+            Path external = PostgresServer.externalCluster(new StateDir(home));
+            deleteTree(privateFolder);
+            if (external != null) {
+                deleteTree(external);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void upSupervisesDownStopsAndThePrivateFolderStaysPrivate() throws Exception {
+        Result up = run("up", "--detach");
+        assertEquals(0, up.code(), up.output());
+        assertTrue(up.output().contains("img-board is up"), up.output());
+
+        // Tokens: generated apart, mode 600, never printed; the banner says where they are.
+        Path secrets = home.resolve("secrets");
+        Set<String> tokens = new HashSet<>();
+        for (String name : List.of("admin-token", "upload-token", "service-token")) {
+            Path file = secrets.resolve(name);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), name);
+            String token = Files.readString(file).trim();
+            assertTrue(token.length() >= 32, name);
+            assertFalse(up.output().contains(token), "the banner printed the " + name);
+            tokens.add(token);
+        }
+        assertEquals(3, tokens.size(), "admin, upload and service tokens must differ");
+        assertTrue(up.output().contains(secrets.toString()), up.output());
+
+        Result status = run("status");
+        for (String name : List.of("kafka", "s3", "postgres", "ledger-service", "preprocessor-service", "ingest-service",
+                "display-service")) {
+            assertTrue(status.output().lines().anyMatch(l -> l.startsWith(name + " ") && l.contains("ready")),
+                    name + " not ready in:\n" + status.output());
+        }
+        assertTrue(status.output().contains(ENV.get("IMGBOARD_INGEST_PORT")), status.output());
+
+        // kill -9 each service: the supervisor starts it again and it becomes ready.
+        for (String service : SERVICES) {
+            long pid = process(service).get("pid").asLong();
+            assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly(), "cannot kill " + service);
+            await().atMost(START).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                JsonNode p = process(service);
+                assertNotEquals(pid, p.get("pid").asLong(), service + " was not started again");
+                assertEquals("ready", p.get("state").asText(), p.toString());
+                assertEquals(1, p.get("restarts").asInt(), p.toString());
+                assertTrue(p.get("lastExit").asText().contains("SIGKILL"), p.toString());
+            });
+            Http.Response ready = Http.get("http://127.0.0.1:" + process(service).get("port").asInt() + "/q/health/ready");
+            assertEquals(200, ready.status(), service + ": " + ready.text());
+        }
+        String afterKills = run("status").output();
+        assertTrue(afterKills.contains("SIGKILL"), afterKills);
+
+        Set<Long> pids = allPids();
+        Result down = run("down");
+        assertEquals(0, down.code(), down.output());
+        assertNothingLeft(pids);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFolder)),
+                "the private folder was loosened");
+    }
+
+    @Test
+    @Order(2)
+    void ctrlCWhileTheServersStartLeavesNoProcess() throws Exception {
+        ctrlCOnceThisStarts("postgres");
+    }
+
+    @Test
+    @Order(3)
+    void ctrlCWhileTheServicesStartLeavesNoProcess() throws Exception {
+        ctrlCOnceThisStarts("ingest-service");
+    }
+
+    /** Starts {@code up} in the foreground and presses Ctrl-C (SIGINT) as soon as {@code name}'s pid file appears. */
+    private static void ctrlCOnceThisStarts(String name) throws Exception {
+        Path pidFile = home.resolve("run").resolve(name + ".pid");
+        Files.deleteIfExists(pidFile);
+        Path output = Files.createTempFile("imgboard-up-", ".log");
+        Process up = command("up").redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Set<Long> seen = new HashSet<>();
+        try {
+            await().atMost(START).pollInterval(Duration.ofMillis(50)).until(() -> {
+                seen.addAll(allPids());
+                return Files.exists(pidFile) || !up.isAlive();
+            });
+            assertTrue(up.isAlive(), "up ended before " + name + " started:\n" + Files.readString(output));
+            seen.addAll(allPids());
+            new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
+            assertTrue(up.waitFor(3, TimeUnit.MINUTES), "up did not stop after Ctrl-C:\n" + Files.readString(output));
+            seen.addAll(allPids());
+            assertNothingLeft(seen);
+            assertFalse(Files.exists(home.resolve("run/launcher.pid")), "the launcher's pid file is left");
+        } finally {
+            up.destroyForcibly();
+            Files.deleteIfExists(output);
+        }
+    }
+
+    /** Every process the pid files and the status file name, and every process that mentions the state folder. */
+    private static Set<Long> allPids() throws IOException {
+        Set<Long> pids = new HashSet<>(mentioningHome());
+        Path run = home.resolve("run");
+        if (Files.isDirectory(run)) {
+            try (Stream<Path> files = Files.list(run)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                    try {
+                        pids.add(Long.parseLong(Files.readAllLines(file).get(0).trim()));
+                    } catch (IOException | RuntimeException vanished) {
+                        // written or deleted right now; the next look sees it
+                    }
+                }
+            }
+        }
+        return pids;
+    }
+
+    /** Processes whose command line or environment names the state folder or its PostgreSQL cluster. */
+    private static Set<Long> mentioningHome() {
+        Path external = PostgresServer.externalCluster(new StateDir(home));
+        Set<Long> found = new HashSet<>();
+        ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid()).forEach(p -> {
+            String cmd = p.info().commandLine().orElse("");
+            String environ = "";
+            try {
+                environ = new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")),
+                        StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException ignored) {
+                // gone, or not ours to read
+            }
+            if (cmd.contains(home.toString()) || environ.contains(home.toString())
+                    || (external != null && cmd.contains(external.toString()))) {
+                found.add(p.pid());
+            }
+        });
+        return found;
+    }
+
+    private static void assertNothingLeft(Set<Long> pids) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            List<String> alive = new ArrayList<>();
+            for (long pid : pids) {
+                ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                        .ifPresent(p -> alive.add(pid + " " + p.info().commandLine().orElse("?")));
+            }
+            mentioningHome().forEach(pid -> alive.add(pid + " (mentions the state folder)"));
+            assertTrue(alive.isEmpty(), "processes left behind:\n" + String.join("\n", alive));
+        });
+        assertFalse(Ports.isListening(Integer.parseInt(ENV.get("IMGBOARD_KAFKA_PORT"))), "Kafka still listening");
+        assertFalse(Ports.isListening(Integer.parseInt(ENV.get("IMGBOARD_POSTGRES_PORT"))), "PostgreSQL still listening");
+    }
+
+    private static JsonNode process(String name) throws IOException {
+        JsonNode status = Http.JSON.readTree(home.resolve("run/status.json").toFile());
+        for (JsonNode p : status.get("processes")) {
+            if (p.get("name").asText().equals(name)) {
+                return p;
+            }
+        }
+        throw new AssertionError(name + " not in the status file: " + status);
+    }
+
+    record Result(int code, String output) {
+    }
+
+    private static Result run(String... args) throws Exception {
+        Path output = Files.createTempFile("imgboard-", ".log");
+        try {
+            Process process = command(args).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            assertTrue(process.waitFor(START.toMinutes(), TimeUnit.MINUTES), "./imgboard " + String.join(" ", args)
+                    + " did not finish:\n" + Files.readString(output));
+            return new Result(process.exitValue(), Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static ProcessBuilder command(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(script.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(privateFolder.toFile());
+        for (String variable : List.of("IMGBOARD_ADMIN_TOKEN", "IMGBOARD_UPLOAD_TOKEN", "IMGBOARD_SERVICE_TOKEN")) {
+            builder.environment().remove(variable);
+        }
+        builder.environment().putAll(ENV);
+        return builder;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
