@@ -1,0 +1,221 @@
+package io.imgboard.deploy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.imgboard.events.Topics;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.imgboard.deploy.Kustomize.list;
+import static io.imgboard.deploy.Kustomize.map;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * docker-compose.yml, checked offline: dclint (the Compose schema it bundles, plus its rules) when
+ * {@code ./imgboard test} could install it, and the project's own rules always.
+ */
+class ComposeFileTest {
+    private static final Path COMPOSE = Project.ROOT.resolve("docker-compose.yml");
+    private static final Path TLS = Project.ROOT.resolve("deploy/compose/tls.yml");
+    private static final Path DCLINT_DIR = Project.ROOT.resolve("deploy-tests/dclint");
+    private static final Pattern SECRET_NAME = Pattern.compile(".*(TOKEN|PASSWORD|SECRET).*");
+    private static final Pattern REQUIRED_VARIABLE = Pattern.compile("^\\$\\{[A-Z0-9_]+:\\?[^}]+\\}$");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)");
+    private static final Map<String, String> SERVICES = Map.of("ledger", "ledger", "preprocessor", "preprocessor",
+            "ingest", "ingest", "display", "display");
+
+    @Test
+    void dclintFindsNoProblem() throws Exception {
+        Path dclint = DCLINT_DIR.resolve("node_modules/.bin/dclint");
+        Assumptions.assumeTrue(Files.isExecutable(dclint),
+                "dclint is not installed (./imgboard test installs it with npm); the project rules below still ran");
+        Lint clean = dclint(COMPOSE, TLS);
+        assertEquals(0, clean.code(), clean.output());
+
+        // The same linter refuses a broken file, so a pass above means something.
+        Path broken = Files.createTempFile("compose-", ".yml");
+        try {
+            String original = Files.readString(COMPOSE);
+            String typo = original.replace("    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready",
+                    "    helthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready");
+            assertNotEquals(original, typo, "the postgres health check moved; update this test");
+            Files.writeString(broken, typo);
+            Lint refused = dclint(broken);
+            assertNotEquals(0, refused.code(), "dclint accepted a misspelt key:\n" + refused.output());
+        } finally {
+            Files.deleteIfExists(broken);
+        }
+    }
+
+    @Test
+    void everyImageIsPinnedAndEveryLongRunningServiceHasAHealthCheck() throws IOException {
+        Map<String, Object> services = services(COMPOSE);
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Object> e : services.entrySet()) {
+            Map<String, Object> service = map(e.getValue());
+            String name = e.getKey();
+            if (service.get("image") != null && !Project.pinned((String) service.get("image"))) {
+                problems.add(name + ": image " + service.get("image") + " is not pinned to a release");
+            }
+            if (service.get("image") == null && service.get("build") == null) {
+                problems.add(name + ": neither image nor build");
+            }
+            boolean oneShot = "no".equals(String.valueOf(service.get("restart")));
+            if (oneShot) {
+                // A job others wait for to finish: a health check would mean nothing.
+                for (Map.Entry<String, Object> other : services.entrySet()) {
+                    Map<String, Object> deps = map(map(other.getValue()).get("depends_on"));
+                    if (deps != null && deps.containsKey(name)) {
+                        assertEquals("service_completed_successfully", map(deps.get(name)).get("condition"),
+                                other.getKey() + " must wait for the job " + name + " to finish");
+                    }
+                }
+            } else if (service.get("healthcheck") == null) {
+                problems.add(name + ": no healthcheck");
+            }
+            Object deps = service.get("depends_on");
+            if (deps instanceof List<?>) {
+                problems.add(name + ": depends_on without conditions (use the long form)");
+            } else if (deps != null) {
+                map(deps).forEach((dep, spec) -> {
+                    if (!services.containsKey(dep)) {
+                        problems.add(name + ": depends on unknown service " + dep);
+                    }
+                    if (map(spec) == null || map(spec).get("condition") == null) {
+                        problems.add(name + ": depends on " + dep + " without a condition");
+                    }
+                });
+            }
+        }
+        String dockerfile = Files.readString(Project.ROOT.resolve("deploy/docker/Dockerfile.jvm"));
+        Matcher from = Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(dockerfile);
+        while (from.find()) {
+            if (!Project.pinned(from.group(1))) {
+                problems.add("Dockerfile.jvm: base image " + from.group(1) + " is not pinned");
+            }
+        }
+        assertTrue(dockerfile.contains("libvips42"), "the service image must carry libvips");
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void secretsComeOnlyFromRequiredVariablesAndEveryVariableIsInEnvExample() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        for (Path file : List.of(COMPOSE, TLS)) {
+            services(file).forEach((name, value) -> {
+                Map<String, Object> env = map(map(value).get("environment"));
+                if (env == null) {
+                    return;
+                }
+                env.forEach((key, v) -> {
+                    String text = String.valueOf(v);
+                    if (SECRET_NAME.matcher(key).matches() && !REQUIRED_VARIABLE.matcher(text).matches()) {
+                        problems.add(file.getFileName() + " " + name + ": " + key + " must be ${VAR:?message}, not " + text);
+                    }
+                });
+            });
+            Matcher m = VARIABLE.matcher(Files.readString(file).replaceAll("(?m)^\\s*#.*$", ""));
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+        }
+        String example = Files.readString(Project.ROOT.resolve(".env.example"));
+        for (String variable : used) {
+            if (!Pattern.compile("(?m)^" + variable + "=").matcher(example).find()) {
+                problems.add(".env.example lacks " + variable);
+            }
+        }
+        Matcher filled = Pattern.compile("(?m)^([A-Z_]*(TOKEN|PASSWORD|SECRET_KEY))=(.+)$").matcher(example);
+        while (filled.find()) {
+            problems.add(".env.example must not hold a value for " + filled.group(1));
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void credentialsAreKeptApartAndPortsMatchTheServices() throws IOException {
+        Map<String, Object> services = services(COMPOSE);
+        for (String name : SERVICES.keySet()) {
+            Map<String, Object> service = map(services.get(name));
+            Map<String, Object> env = map(service.get("environment"));
+            int port = Project.httpPort(SERVICES.get(name));
+            assertEquals(Integer.toString(port), String.valueOf(env.get("QUARKUS_HTTP_PORT")), name + ": port");
+            assertTrue(String.valueOf(map(service.get("healthcheck")).get("test")).contains(":" + port + "/q/health/ready"),
+                    name + ": the health check must ask /q/health/ready on " + port);
+            assertTrue(env.containsKey("IMGBOARD_SERVICE_TOKEN"), name + " needs the service token");
+            assertEquals(name.equals("ingest"), env.containsKey("IMGBOARD_UPLOAD_TOKEN"),
+                    name + ": only ingest holds the upload token");
+            assertEquals(name.equals("ingest") || name.equals("display"), env.containsKey("IMGBOARD_ADMIN_TOKEN"),
+                    name + ": only display and ingest hold the admin token");
+            boolean published = service.get("ports") != null;
+            assertEquals(name.equals("ingest") || name.equals("display"), published,
+                    name + ": only display and ingest are published");
+        }
+        for (Object v : list(map(services.get("ingest")).get("volumes"))) {
+            if (String.valueOf(v).endsWith(":/photos")) {
+                assertTrue(String.valueOf(map(map(services.get("ingest")).get("environment")).get("IMGBOARD_SOURCES"))
+                        .contains("=/photos"), "the folder-source volume must be a source");
+                return;
+            }
+        }
+        throw new AssertionError("ingest has no folder-source volume at /photos");
+    }
+
+    @Test
+    void namedVolumesAreDeclaredAndEveryTopicIsCreated() throws IOException {
+        Map<String, Object> compose = Kustomize.YAML.readValue(COMPOSE.toFile(), new TypeReference<>() { });
+        Set<String> declared = map(compose.get("volumes")).keySet();
+        map(compose.get("services")).forEach((name, value) -> {
+            for (Object v : list(map(value).get("volumes"))) {
+                String source = String.valueOf(v).split(":")[0];
+                if (source.matches("[a-z][a-z0-9_-]*")) {
+                    assertTrue(declared.contains(source), name + " uses undeclared volume " + source);
+                }
+            }
+        });
+        String topicsJob = String.valueOf(map(map(compose.get("services")).get("topics")).get("command"));
+        Topics.ALL.forEach((topic, compacted) -> {
+            Matcher line = Pattern.compile("--topic " + Pattern.quote(topic) + " [^\\n]*").matcher(topicsJob);
+            assertTrue(line.find(), "compose does not create " + topic);
+            assertEquals(compacted, line.group().contains("cleanup.policy=compact"), topic + ": compaction");
+        });
+        Matcher partitions = Pattern.compile("--topic " + Pattern.quote(Topics.PROCESS_REQUESTS) + " --partitions (\\d+)")
+                .matcher(topicsJob);
+        assertTrue(partitions.find() && Integer.parseInt(partitions.group(1)) >= 4,
+                "process-requests needs partitions for several preprocessors");
+    }
+
+    private static Map<String, Object> services(Path file) throws IOException {
+        Map<String, Object> compose = Kustomize.YAML.readValue(file.toFile(), new TypeReference<>() { });
+        return map(compose.get("services"));
+    }
+
+    record Lint(int code, String output) {
+    }
+
+    private static Lint dclint(Path... files) throws Exception {
+        List<String> command = new ArrayList<>(List.of(DCLINT_DIR.resolve("node_modules/.bin/dclint").toString(),
+                "-c", DCLINT_DIR.resolve(".dclintrc").toString(), "--max-warnings", "0", "--color", "false"));
+        for (Path f : files) {
+            command.add(f.toString());
+        }
+        Process p = new ProcessBuilder(command).directory(Project.ROOT.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "dclint did not finish");
+        return new Lint(p.exitValue(), out);
+    }
+}
