@@ -1,6 +1,8 @@
 package io.imgboard.ingest.service;
 
 import io.imgboard.events.FileArrived;
+import io.imgboard.events.FileSkipped;
+import io.imgboard.events.RemovalPolicy;
 import io.imgboard.ingest.messaging.FileEventPublisher;
 import io.imgboard.ingest.messaging.PublishException;
 import io.imgboard.ingest.storage.OriginalStore;
@@ -15,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Takes one uploaded file from its spool file to a stored original and an acknowledged
@@ -30,12 +33,38 @@ public class UploadService {
     }
 
     /**
+     * One file at any door, for {@link #intake}: the single path from bytes on disk to a stored
+     * original and an acknowledged event.
+     *
+     * @param sourceId       {@code folder:<id>}, {@code upload:<name>}, {@code dav:<device>}
+     * @param path           the file's path within its source (already normalised by the door), or null
+     *                       for {@code <sha256[0:12]>/<name>}
+     * @param name           the file's name as the source calls it (cleaned here)
+     * @param file           the bytes: a spool file or the source's own file; never moved or deleted here
+     * @param deviceId       the device token it came through, or null
+     * @param onDelete       the source's removal policy, or null (retire)
+     * @param fileModifiedAt the file's own mtime when the source knows it, or null
+     * @param siblings       whether a file of a given name lies beside it (pairs live photos); may be null
+     * @param skipNonImages  true: anything not an image is recorded as skipped ({@link FileSkipped}) with
+     *                       its {@link FileKinds} reason, as a sync target must (folders, WebDAV); false: it
+     *                       is refused with a 4xx, as the REST upload does
+     * @param expectedSha256 the SHA-256 the client declared ({@code X-Content-SHA256}), or null; a mismatch
+     *                       is refused and nothing is stored
+     */
+    public record Intake(String sourceId, String path, String name, Path file, String deviceId,
+                         RemovalPolicy onDelete, Instant fileModifiedAt, Predicate<String> siblings,
+                         boolean skipNonImages, String expectedSha256) {
+    }
+
+    /**
      * {@code CREATED} and {@code DUPLICATE} are accepted (stored and announced); {@code REJECTED} will
      * never be (not an image); {@code FAILED} was not accepted because S3 or Kafka failed, and may be
      * sent again (storage is content-addressed, so a retry stores nothing twice).
      */
     public enum Status {
-        CREATED, DUPLICATE, REJECTED, FAILED
+        CREATED, DUPLICATE, REJECTED, FAILED,
+        /** Deliberately not a photo (live-photo video, sidecar, video, other); {@code error} holds the reason. */
+        SKIPPED
     }
 
     /** The error of a file S3 could not store. */
@@ -85,12 +114,38 @@ public class UploadService {
      * alone would let two devices' {@code IMG_0001.JPG}s share an origin.
      */
     public Outcome accept(String sourceId, Incoming file) {
-        String name = Names.fileName(file.clientName());
+        String path = file.clientPath() == null ? null : Names.path(file.clientPath(), null);
+        return intake(new Intake(sourceId, path, file.clientName(), file.spoolFile(), null, null, null, null,
+                false, null));
+    }
+
+    /**
+     * The one intake path every door uses: inspect the bytes, skip or refuse what is not a photo,
+     * store the original, announce it, and say what became of it. Never throws for an unavailable
+     * S3 or Kafka (the outcome is {@link Status#FAILED}).
+     *
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public Outcome intake(Intake in) {
+        String name = Names.fileName(in.name());
         Inspection inspection;
         try {
-            inspection = Inspection.of(file.spoolFile());
+            inspection = Inspection.of(in.file());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the spooled upload of " + name, e);
+            throw new UncheckedIOException("cannot read " + name, e);
+        }
+        if (in.expectedSha256() != null && !in.expectedSha256().strip().equalsIgnoreCase(inspection.sha256())) {
+            String error = "X-Content-SHA256 does not match the bytes received: declared " + in.expectedSha256().strip()
+                    + ", received " + inspection.sha256() + "; nothing was kept";
+            rejections.record(RejectionReason.BAD_REQUEST, name, error);
+            return rejected(name, inspection, RejectionReason.BAD_REQUEST, error);
+        }
+        if (in.skipNonImages()) {
+            String reason = inspection.size() == 0 ? FileKinds.EMPTY_REASON
+                    : FileKinds.of(name, inspection.detected(), in.siblings()).skipReason();
+            if (reason != null) {
+                return skip(in, name, inspection, reason);
+            }
         }
         Outcome refused = refusal(name, inspection);
         if (refused != null) {
@@ -99,15 +154,17 @@ public class UploadService {
         }
         String sha = inspection.sha256();
         String type = inspection.detected().contentType();
-        String path = Names.path(file.clientPath(), Names.contentPath(sha, name));
+        String sourceId = in.sourceId();
+        String path = in.path() != null && !in.path().isBlank() ? in.path() : Names.contentPath(sha, name);
         boolean stored;
         try {
-            stored = store.storeIfAbsent(sha, file.spoolFile(), inspection.size(), type);
+            stored = store.storeIfAbsent(sha, in.file(), inspection.size(), type);
         } catch (StorageException e) {
             return failure(name, inspection, STORAGE_UNAVAILABLE, e);
         }
         FileArrived event = new FileArrived(UUID.randomUUID(), Instant.now(), sourceId, path, name,
-                inspection.size(), sha, type, OriginalStore.keyFor(sha), null);
+                inspection.size(), sha, type, OriginalStore.keyFor(sha), in.fileModifiedAt(), in.deviceId(),
+                in.onDelete());
         try {
             publisher.publish(event);
         } catch (PublishException e) {
@@ -117,6 +174,20 @@ public class UploadService {
         Log.infof("upload %s %s from %s as %s (%s, %d bytes, sha256 %s)", stored ? "stored" : "already stored",
                 name, sourceId, path, type, inspection.size(), sha);
         return new Outcome(name, sha, inspection.size(), type, stored ? Status.CREATED : Status.DUPLICATE, null, null);
+    }
+
+    private Outcome skip(Intake in, String name, Inspection inspection, String reason) {
+        String path = in.path() != null && !in.path().isBlank() ? in.path()
+                : Names.contentPath(inspection.sha256(), name);
+        try {
+            publisher.publish(new FileSkipped(UUID.randomUUID(), Instant.now(), in.sourceId(), path, name,
+                    inspection.size(), reason));
+        } catch (PublishException e) {
+            return failure(name, inspection, KAFKA_UNAVAILABLE, e);
+        }
+        Log.infof("skipped %s from %s as %s: %s", name, in.sourceId(), path, reason);
+        return new Outcome(name, inspection.sha256(), inspection.size(), inspection.detected().contentType(),
+                Status.SKIPPED, null, reason);
     }
 
     private Outcome failure(String name, Inspection inspection, String error, RuntimeException cause) {

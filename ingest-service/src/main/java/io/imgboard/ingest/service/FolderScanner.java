@@ -1,0 +1,484 @@
+package io.imgboard.ingest.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.FileMoved;
+import io.imgboard.events.FileRemoved;
+import io.imgboard.events.FileSkipped;
+import io.imgboard.ingest.messaging.FileEventPublisher;
+import io.imgboard.ingest.messaging.PublishException;
+import io.imgboard.ingest.persistence.SnapshotRepository;
+import io.imgboard.ingest.persistence.SnapshotRepository.SnapshotEntry;
+import io.imgboard.ingest.persistence.SourceRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * Scans a folder source by polling (inotify does not see NFS/SMB writers): walks the folder, compares
+ * each file's size, mtime and ctime with the persisted snapshot, takes a file once they have not
+ * changed for the stability window, and announces files that disappeared. New files are found by
+ * path difference, never by "newer than the last scan" (icloudpd sets mtime to the capture date).
+ * A file whose attributes are unchanged is never read again, across restarts too.
+ *
+ * <p>Runs on worker threads, one scan per source at a time.
+ */
+@ApplicationScoped
+public class FolderScanner {
+
+    /** icloud-photos-sync holds this at the root of its library for the whole of a sync run. */
+    public static final String LIBRARY_LOCK = ".library.lock";
+    /** How many ready files one scan takes at most; the rest wait for the next scan. */
+    static final int MAX_FILES_PER_SCAN = 5_000;
+
+    static final String PENDING = "pending";
+    static final String IMPORTED = "imported";
+    static final String SKIPPED = "skipped";
+    static final String FAILED = "failed";
+
+    private final SnapshotRepository snapshots;
+    private final SourceRepository sources;
+    private final UploadService uploads;
+    private final FileEventPublisher publisher;
+    private final LedgerClient ledger;
+    private final ObjectMapper json;
+    private final MeterRegistry registry;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    FolderScanner(SnapshotRepository snapshots, SourceRepository sources, UploadService uploads,
+                  FileEventPublisher publisher, LedgerClient ledger, ObjectMapper json, MeterRegistry registry) {
+        this.snapshots = snapshots;
+        this.sources = sources;
+        this.uploads = uploads;
+        this.publisher = publisher;
+        this.ledger = ledger;
+        this.json = json;
+        this.registry = registry;
+    }
+
+    /** Whether a scan of this source is running now. */
+    public boolean running(String id) {
+        ReentrantLock lock = locks.get(id);
+        return lock != null && lock.isLocked();
+    }
+
+    /**
+     * Scans now (waiting for a running scan of the same source to end). A simulation reads what a
+     * scan would read and changes nothing: no snapshot, no event, no file moved, no status.
+     */
+    public ScanReport scan(SourceSettings source, boolean simulate) {
+        ReentrantLock lock = locks.computeIfAbsent(source.id(), id -> new ReentrantLock());
+        lock.lock();
+        try {
+            Instant started = Instant.now();
+            Tally tally = new Tally();
+            try {
+                run(source, simulate, tally);
+            } catch (RuntimeException e) {
+                Log.errorf(e, "scan of source %s failed", source.id());
+                tally.errors.add("scan failed: " + e.getMessage());
+            }
+            long millis = Duration.between(started, Instant.now()).toMillis();
+            ScanReport report = tally.report(source.id(), simulate, started, millis);
+            if (!simulate) {
+                try {
+                    sources.saveScan(source.id(), started, millis, json.writeValueAsString(report),
+                            json.writeValueAsString(report.errors()));
+                } catch (JsonProcessingException | RuntimeException e) {
+                    Log.errorf(e, "cannot record the scan of source %s", source.id());
+                }
+                Log.debugf("scanned source %s in %d ms: %s", source.id(), millis, report);
+            }
+            return report;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run(SourceSettings source, boolean simulate, Tally tally) {
+        Path root = Path.of(source.path());
+        String problem = rootProblem(root);
+        if (problem != null) {
+            tally.errors.add(problem);
+            return; // an unmounted share is not a deletion of every file
+        }
+        if (Files.exists(root.resolve(LIBRARY_LOCK))) {
+            tally.held = true;
+            tally.errors.add("held: " + LIBRARY_LOCK + " exists at the root (icloud-photos-sync is syncing); "
+                    + "nothing is taken until it is gone");
+            return;
+        }
+        Walk walk = walk(root, source, tally);
+        tally.discovered = walk.found.size();
+        Map<String, SnapshotEntry> snapshot = snapshots.load(source.id());
+        Instant now = Instant.now();
+        List<SnapshotEntry> changed = new ArrayList<>();
+        List<String> ready = new ArrayList<>();
+        for (Map.Entry<String, Seen> e : walk.found.entrySet()) {
+            String rel = e.getKey();
+            Seen seen = e.getValue();
+            SnapshotEntry old = snapshot.get(rel);
+            if (old == null || !old.sameAttributes(seen.size, seen.mtime, seen.ctime)) {
+                changed.add(new SnapshotEntry(rel, seen.size, seen.mtime, seen.ctime, now, PENDING,
+                        old == null ? null : old.sha256(), null));
+                if (simulate) {
+                    ready.add(rel);
+                }
+            } else if (PENDING.equals(old.state()) || FAILED.equals(old.state())) {
+                if (simulate || !Duration.between(old.stableSince(), now).minusSeconds(source.stableSeconds()).isNegative()) {
+                    ready.add(rel);
+                } else {
+                    tally.pending++;
+                }
+            }
+        }
+        if (simulate) {
+            simulate(source, walk, ready, tally);
+            return;
+        }
+        snapshots.upsert(source.id(), changed);
+        tally.pending += changed.size();
+        ready.sort(null);
+        int taken = 0;
+        for (String rel : ready) {
+            if (taken++ >= MAX_FILES_PER_SCAN) {
+                tally.pending++;
+                continue;
+            }
+            take(source, rel, walk, tally);
+        }
+        if (walk.complete) {
+            removeGone(source, snapshot, walk, tally);
+        } else {
+            tally.errors.add("parts of the folder could not be read: no file is reported removed in this scan");
+        }
+    }
+
+    /** Why the root cannot be scanned, for a person, or null. */
+    static String rootProblem(Path root) {
+        if (!Files.exists(root)) {
+            return "folder " + root + " does not exist (is the share mounted?)";
+        }
+        if (!Files.isDirectory(root)) {
+            return root + " is not a folder";
+        }
+        if (!Files.isReadable(root) || !Files.isExecutable(root)) {
+            return "folder " + root + " cannot be read by the service (check its permissions)";
+        }
+        return null;
+    }
+
+    private void take(SourceSettings source, String rel, Walk walk, Tally tally) {
+        Seen seen = walk.found.get(rel);
+        String name = seen.file.getFileName().toString();
+        Predicate<String> siblings = walk.siblings(rel);
+        FileKinds.Kind byName = FileKinds.byName(name, siblings);
+        SnapshotEntry entry;
+        if (byName != null) {
+            String reason = byName.skipReason();
+            try {
+                publisher.publish(new FileSkipped(UUID.randomUUID(), Instant.now(), source.sourceId(), rel, name,
+                        seen.size, reason));
+                tally.skip(reason);
+                entry = seen.entry(rel, SKIPPED, null, reason);
+            } catch (PublishException e) {
+                tally.failed++;
+                entry = seen.entry(rel, FAILED, null, UploadService.KAFKA_UNAVAILABLE);
+            }
+            snapshots.upsert(source.id(), List.of(entry));
+            return;
+        }
+        UploadService.Outcome outcome;
+        try {
+            tally.hashed++;
+            outcome = uploads.intake(new UploadService.Intake(source.sourceId(), rel, name, seen.file, null,
+                    source.removalPolicy(), Instant.ofEpochMilli(seen.mtime), siblings, true, null));
+        } catch (UncheckedIOException e) {
+            tally.failed++;
+            tally.errors.add("cannot read " + rel + ": " + e.getCause().getMessage());
+            snapshots.upsert(source.id(), List.of(seen.entry(rel, FAILED, null, "cannot read the file")));
+            return;
+        }
+        switch (outcome.status()) {
+            case CREATED, DUPLICATE -> {
+                if (outcome.status() == UploadService.Status.CREATED) {
+                    tally.fresh++;
+                } else {
+                    tally.duplicate++;
+                }
+                entry = seen.entry(rel, IMPORTED, outcome.sha256(), null);
+                if (afterImport(source, rel, seen, tally)) {
+                    snapshots.delete(source.id(), List.of(rel));
+                    return;
+                }
+            }
+            case SKIPPED -> {
+                tally.skip(outcome.error());
+                entry = seen.entry(rel, SKIPPED, outcome.sha256(), outcome.error());
+            }
+            case REJECTED -> {
+                tally.skip(outcome.error());
+                entry = seen.entry(rel, SKIPPED, outcome.sha256(), outcome.error());
+            }
+            default -> {
+                tally.failed++;
+                tally.errors.add(rel + ": " + outcome.error());
+                entry = seen.entry(rel, FAILED, outcome.sha256(), outcome.error());
+            }
+        }
+        snapshots.upsert(source.id(), List.of(entry));
+        registry.counter("imgboard.source.files", "source", source.id(), "outcome",
+                outcome.status().name().toLowerCase(java.util.Locale.ROOT)).increment();
+    }
+
+    /**
+     * Archives or deletes a file whose bytes are stored and announced. @return true when the file is gone
+     * from the folder (so the snapshot forgets it without reporting a removal)
+     */
+    private boolean afterImport(SourceSettings source, String rel, Seen seen, Tally tally) {
+        try {
+            switch (source.afterImport()) {
+                case "delete" -> {
+                    Files.deleteIfExists(seen.file);
+                    tally.deleted++;
+                    return true;
+                }
+                case "archive" -> {
+                    Path archive = Path.of(source.archivePath()).normalize();
+                    Path target = archive.resolve(rel).normalize();
+                    if (!target.startsWith(archive)) {
+                        throw new IOException("archive path escapes " + archive);
+                    }
+                    Files.createDirectories(target.getParent());
+                    target = free(target);
+                    Files.move(seen.file, target);
+                    publisher.publish(new FileMoved(UUID.randomUUID(), Instant.now(), source.sourceId(), rel,
+                            target.toString()));
+                    tally.archived++;
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        } catch (IOException | PublishException e) {
+            tally.errors.add("after import of " + rel + " (" + source.afterImport() + "): " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** The target, or the first of {@code name-1.ext}, {@code name-2.ext}, ... that does not exist. */
+    private static Path free(Path target) {
+        if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return target;
+        }
+        String name = target.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        for (int i = 1; ; i++) {
+            Path candidate = target.resolveSibling(base + "-" + i + ext);
+            if (!Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return candidate;
+            }
+        }
+    }
+
+    private void removeGone(SourceSettings source, Map<String, SnapshotEntry> snapshot, Walk walk, Tally tally) {
+        List<String> gone = new ArrayList<>();
+        for (SnapshotEntry entry : snapshot.values()) {
+            if (walk.found.containsKey(entry.path())) {
+                continue;
+            }
+            if (IMPORTED.equals(entry.state())) {
+                try {
+                    publisher.publish(new FileRemoved(UUID.randomUUID(), Instant.now(), source.sourceId(), entry.path(),
+                            source.removalPolicy()));
+                    tally.removed++;
+                } catch (PublishException e) {
+                    tally.errors.add("cannot announce the removal of " + entry.path() + ": Kafka unavailable");
+                    continue; // kept: tried again next scan
+                }
+            }
+            gone.add(entry.path());
+        }
+        snapshots.delete(source.id(), gone);
+    }
+
+    private void simulate(SourceSettings source, Walk walk, List<String> candidates, Tally tally) {
+        Map<String, String> shaByPath = new HashMap<>();
+        for (String rel : candidates) {
+            Seen seen = walk.found.get(rel);
+            String name = seen.file.getFileName().toString();
+            Predicate<String> siblings = walk.siblings(rel);
+            FileKinds.Kind byName = FileKinds.byName(name, siblings);
+            if (byName != null) {
+                tally.skip(byName.skipReason());
+                continue;
+            }
+            try {
+                tally.hashed++;
+                Inspection inspection = Inspection.of(seen.file);
+                String reason = inspection.size() == 0 ? FileKinds.EMPTY_REASON
+                        : FileKinds.of(name, inspection.detected(), siblings).skipReason();
+                if (reason == null && inspection.detected().kind() != MagicBytes.Kind.IMAGE) {
+                    reason = FileKinds.NOT_AN_IMAGE_REASON;
+                }
+                if (reason != null) {
+                    tally.skip(reason);
+                } else {
+                    shaByPath.put(rel, inspection.sha256());
+                }
+            } catch (IOException e) {
+                tally.failed++;
+                tally.errors.add("cannot read " + rel + ": " + e.getMessage());
+            }
+        }
+        Set<String> known = new HashSet<>(snapshots.imported(shaByPath.values()));
+        List<String> distinct = List.copyOf(new HashSet<>(shaByPath.values()));
+        try {
+            for (int i = 0; i < distinct.size(); i += 1000) {
+                known.addAll(ledger.known(distinct.subList(i, Math.min(distinct.size(), i + 1000))));
+            }
+        } catch (LedgerClient.LedgerUnavailableException e) {
+            tally.errors.add("the ledger is not reachable: duplicates are counted against ingest's own sources only");
+        }
+        Set<String> counted = new HashSet<>();
+        for (String sha : new TreeMap<>(shaByPath).values()) {
+            if (known.contains(sha) || !counted.add(sha)) {
+                tally.duplicate++;
+            } else {
+                tally.fresh++;
+            }
+        }
+    }
+
+    private Walk walk(Path root, SourceSettings source, Tally tally) {
+        Walk walk = new Walk(root);
+        SourceRules rules = SourceRules.of(source);
+        int depth = source.recursive() ? Integer.MAX_VALUE : 1;
+        try {
+            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), depth, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    if (dir.equals(root)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    return rules.skipsFolder(relative(root, dir)) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (!attrs.isRegularFile()) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    String rel = relative(root, file);
+                    if (!rules.takes(rel)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    long ctime = attrs.lastModifiedTime().toMillis();
+                    try {
+                        ctime = ((FileTime) Files.getAttribute(file, "unix:ctime")).toMillis();
+                    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                        // no ctime on this file system: size and mtime alone
+                    }
+                    walk.found.put(rel, new Seen(file, attrs.size(), attrs.lastModifiedTime().toMillis(), ctime));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    String rel = relative(root, file);
+                    if (e instanceof FileSystemLoopException) {
+                        tally.errors.add("symlink loop at " + rel + ": not followed");
+                    } else if (!rules.skipsFolder(rel) && rules.takes(rel)) {
+                        walk.complete = false;
+                        tally.errors.add("cannot read " + rel + ": " + e.getMessage());
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            walk.complete = false;
+            tally.errors.add("cannot walk " + root + ": " + e.getMessage());
+        }
+        return walk;
+    }
+
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+
+    private record Seen(Path file, long size, long mtime, long ctime) {
+        SnapshotEntry entry(String rel, String state, String sha, String reason) {
+            return new SnapshotEntry(rel, size, mtime, ctime, Instant.now(), state, sha, reason);
+        }
+    }
+
+    private static final class Walk {
+        final Path root;
+        final Map<String, Seen> found = new HashMap<>();
+        boolean complete = true;
+
+        Walk(Path root) {
+            this.root = root;
+        }
+
+        /** Whether a file of that name was found in the same folder as {@code rel}. */
+        Predicate<String> siblings(String rel) {
+            int slash = rel.lastIndexOf('/');
+            String dir = slash < 0 ? "" : rel.substring(0, slash + 1);
+            return name -> found.containsKey(dir + name);
+        }
+    }
+
+    private static final class Tally {
+        int discovered;
+        int fresh;
+        int duplicate;
+        final Map<String, Integer> skipped = new TreeMap<>();
+        int failed;
+        int pending;
+        int removed;
+        int archived;
+        int deleted;
+        int hashed;
+        boolean held;
+        final List<String> errors = new ArrayList<>();
+
+        void skip(String reason) {
+            skipped.merge(reason, 1, Integer::sum);
+        }
+
+        ScanReport report(String id, boolean simulated, Instant started, long millis) {
+            return new ScanReport(id, simulated, started, millis, discovered, fresh, duplicate, Map.copyOf(skipped),
+                    failed, pending, removed, archived, deleted, hashed, held, List.copyOf(errors));
+        }
+    }
+}

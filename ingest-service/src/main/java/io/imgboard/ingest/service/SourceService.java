@@ -1,0 +1,247 @@
+package io.imgboard.ingest.service;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.ingest.persistence.SourceRepository;
+import io.imgboard.ingest.persistence.SourceRepository.StoredSource;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.Config;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Folder sources: configured from {@code IMGBOARD_SOURCES} / {@code imgboard.sources.<id>.*} at
+ * start, or through the admin API; stored in ingest's database; each polled on scan threads (never
+ * the event loop), one scan per source at a time.
+ */
+@ApplicationScoped
+public class SourceService {
+
+    /** A source as the API shows it: its settings and how it is doing. */
+    public record SourceView(String id, String path, boolean recursive, List<String> include, List<String> exclude,
+                             int pollSeconds, int stableSeconds, String afterImport, String archivePath,
+                             String onDelete, String configuredBy, String state, boolean scanning,
+                             Instant lastScanAt, Long lastScanMillis, Map<String, Object> lastScan,
+                             List<String> errors) {
+    }
+
+    /** Why a change to the sources was refused; {@code status} is the HTTP status it deserves. */
+    public static class SourceException extends RuntimeException {
+        private final int status;
+
+        public SourceException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    private static final Pattern PER_SOURCE = Pattern.compile("imgboard\\.sources\\.([a-z0-9][a-z0-9-]{0,39})\\.([a-z-]+)");
+
+    private final SourceRepository repository;
+    private final FolderScanner scanner;
+    private final ObjectMapper json;
+    private final Config config;
+    private final Map<String, Instant> lastStarted = new ConcurrentHashMap<>();
+    private final ExecutorService scans = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "imgboard-source-scan");
+        t.setDaemon(true);
+        return t;
+    });
+
+    SourceService(SourceRepository repository, FolderScanner scanner, ObjectMapper json, Config config) {
+        this.repository = repository;
+        this.scanner = scanner;
+        this.json = json;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        for (SourceSettings source : configured()) {
+            List<String> problems = source.problems();
+            if (!problems.isEmpty()) {
+                Log.errorf("source %s from the configuration is ignored: %s", source.id(), String.join("; ", problems));
+                continue;
+            }
+            if (!repository.insert(source, "config")) {
+                repository.update(source);
+            }
+            Log.infof("folder source %s: %s", source.id(), source.path());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        scans.shutdownNow();
+        try {
+            scans.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code IMGBOARD_SOURCES} ({@code imgboard.sources}) and {@code imgboard.sources.<id>.<setting>}. */
+    List<SourceSettings> configured() {
+        Map<String, Map<String, String>> byId = new LinkedHashMap<>();
+        config.getOptionalValue("imgboard.sources", String.class).ifPresent(list -> {
+            try {
+                SourceSettings.parseList(list).forEach((id, path) -> byId.computeIfAbsent(id, k -> new LinkedHashMap<>()).put("path", path));
+            } catch (IllegalArgumentException e) {
+                Log.errorf("IMGBOARD_SOURCES ignored: %s", e.getMessage());
+            }
+        });
+        for (String name : config.getPropertyNames()) {
+            Matcher m = PER_SOURCE.matcher(name);
+            if (m.matches()) {
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(v -> byId.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>()).put(m.group(2), v));
+            }
+        }
+        List<SourceSettings> sources = new ArrayList<>();
+        byId.forEach((id, s) -> sources.add(new SourceSettings(id, s.get("path"),
+                s.containsKey("recursive") ? Boolean.valueOf(s.get("recursive")) : null, globs(s.get("include")),
+                globs(s.get("exclude")), integer(s.get("poll-seconds")), integer(s.get("stable-seconds")),
+                s.get("after-import"), s.get("archive-path"), s.get("on-delete")).withDefaults()));
+        return sources;
+    }
+
+    public List<SourceView> list() {
+        return repository.all().stream().map(this::view).toList();
+    }
+
+    public Optional<SourceView> get(String id) {
+        return repository.find(id).map(this::view);
+    }
+
+    public SourceView create(SourceSettings settings) {
+        SourceSettings source = valid(settings);
+        if (!repository.insert(source, "api")) {
+            throw new SourceException(409, "source " + source.id() + " exists already: change it with PUT /api/v1/sources/" + source.id());
+        }
+        Log.infof("folder source %s added: %s", source.id(), source.path());
+        return get(source.id()).orElseThrow();
+    }
+
+    public SourceView update(String id, SourceSettings settings) {
+        SourceSettings source = valid(settings.withId(id));
+        if (!repository.update(source)) {
+            throw new SourceException(404, "no source " + id);
+        }
+        lastStarted.remove(id);
+        return get(id).orElseThrow();
+    }
+
+    public void delete(String id) {
+        if (!repository.delete(id)) {
+            throw new SourceException(404, "no source " + id);
+        }
+        lastStarted.remove(id);
+        Log.infof("folder source %s removed", id);
+    }
+
+    /** Scans now, on the calling (worker) thread, and answers what the scan did. */
+    public ScanReport scan(String id, boolean simulate) {
+        SourceSettings source = repository.find(id).orElseThrow(() -> new SourceException(404, "no source " + id))
+                .settings().withDefaults();
+        if (!simulate) {
+            lastStarted.put(id, Instant.now());
+        }
+        return scanner.scan(source, simulate);
+    }
+
+    /** Starts the scans that are due on the scan threads; a slow source never delays another's tick. */
+    @Scheduled(every = "${imgboard.scan.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "${imgboard.scan.initial-delay:2s}")
+    void tick() {
+        Instant now = Instant.now();
+        for (StoredSource stored : repository.all()) {
+            SourceSettings source = stored.settings().withDefaults();
+            Instant last = lastStarted.get(source.id());
+            if (scanner.running(source.id())
+                    || last != null && last.plusSeconds(source.pollSeconds()).isAfter(now)) {
+                continue;
+            }
+            lastStarted.put(source.id(), now);
+            try {
+                scans.submit(() -> {
+                    try {
+                        scanner.scan(source, false);
+                    } catch (RuntimeException e) {
+                        Log.errorf(e, "scan of source %s failed", source.id());
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                return; // shutting down
+            }
+        }
+    }
+
+    private SourceSettings valid(SourceSettings settings) {
+        if (settings == null) {
+            throw new SourceException(400, "no source: send {\"id\":..., \"path\":...}");
+        }
+        SourceSettings source = settings.withDefaults();
+        List<String> problems = source.problems();
+        if (!problems.isEmpty()) {
+            throw new SourceException(400, String.join("; ", problems));
+        }
+        return source;
+    }
+
+    private SourceView view(StoredSource stored) {
+        SourceSettings s = stored.settings().withDefaults();
+        List<String> errors = new ArrayList<>();
+        String problem = FolderScanner.rootProblem(Path.of(s.path()));
+        Map<String, Object> lastScan = null;
+        try {
+            if (stored.lastScanCounts() != null) {
+                lastScan = json.readValue(stored.lastScanCounts(), new TypeReference<Map<String, Object>>() { });
+            }
+            if (problem == null && stored.lastErrors() != null) {
+                errors.addAll(json.readValue(stored.lastErrors(), new TypeReference<List<String>>() { }));
+            }
+        } catch (Exception e) {
+            Log.warnf("unreadable scan record of source %s: %s", s.id(), e.toString());
+        }
+        if (problem != null) {
+            errors.add(0, problem);
+        }
+        boolean held = problem == null && java.nio.file.Files.exists(Path.of(s.path()).resolve(FolderScanner.LIBRARY_LOCK));
+        String state = problem != null ? "error" : held ? "held" : stored.lastScanAt() == null ? "new" : "ok";
+        return new SourceView(s.id(), s.path(), s.recursive(), s.include(), s.exclude(), s.pollSeconds(),
+                s.stableSeconds(), s.afterImport(), s.archivePath(), s.onDelete(), stored.configuredBy(), state,
+                scanner.running(s.id()), stored.lastScanAt(), stored.lastScanMillis(), lastScan, errors);
+    }
+
+    private static List<String> globs(String text) {
+        return text == null ? null : List.of(text.split(","));
+    }
+
+    private static Integer integer(String text) {
+        try {
+            return text == null ? null : Integer.valueOf(text.strip());
+        } catch (NumberFormatException e) {
+            return -1; // reported by SourceSettings.problems()
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.imgboard.ingest.service;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SourceRulesTest {
+    private static SourceRules rules(List<String> include, List<String> exclude) {
+        return SourceRules.of(new SourceSettings("nas", "/photos", null, include, exclude, null, null, null, null, null)
+                .withDefaults());
+    }
+
+    @Test
+    void nasDesktopAndDownloadLitterIsIgnoredByDefault() {
+        SourceRules rules = rules(List.of(), List.of());
+        for (String folder : List.of("a/@eaDir", "#recycle", "#snapshot", "a/.hidden", "@Recycle", ".@__thumb")) {
+            assertTrue(rules.skipsFolder(folder), folder);
+        }
+        for (String file : List.of("._IMG_1.JPG", "a/.DS_Store", "Thumbs.db", "desktop.ini", "AXQ3.part",
+                "IMG_1.JPG.Ab3dE9xQ.partial", "x.tmp", "x.download", "x.crdownload", "IMG_1.JPG@SynoEAStream")) {
+            assertFalse(rules.takes(file), file);
+        }
+        assertTrue(rules.takes("2024/07/14/IMG_0001.HEIC"));
+        assertFalse(rules.skipsFolder("2024"));
+    }
+
+    @Test
+    void sourceGlobsIncludeAndExclude() {
+        SourceRules rules = rules(List.of("**/*.{jpg,JPG,heic,HEIC}", "*.{jpg,JPG}"), List.of("**/private/**", "*.tif"));
+        assertTrue(rules.takes("a/IMG_1.JPG"));
+        assertTrue(rules.takes("IMG_1.jpg"));
+        assertFalse(rules.takes("a/notes.txt"));
+        assertFalse(rules.takes("a/private/b/IMG_2.JPG"));
+        assertFalse(rules.takes("scan.tif"));
+    }
+
+    @Test
+    void sourcesListParsesAndValidates() {
+        assertEquals(Map.of("nas", "/mnt/photos/raw", "phone", "/srv/Camera Uploads"),
+                SourceSettings.parseList("nas=/mnt/photos/raw; phone=/srv/Camera Uploads;"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SourceSettings.parseList("/mnt/x"));
+        assertTrue(e.getMessage().contains("not id=path"));
+        SourceSettings archive = new SourceSettings("nas", "/photos", null, null, null, null, null, "archive",
+                "/photos/archive", null).withDefaults();
+        assertTrue(archive.problems().stream().anyMatch(p -> p.contains("outside the source folder")), archive.problems().toString());
+        assertEquals(List.of(), new SourceSettings("nas", "/photos", null, null, null, null, null, null, null, null)
+                .withDefaults().problems());
+        assertEquals("folder:nas", new SourceSettings("nas", "/p", null, null, null, null, null, null, null, null).sourceId());
+    }
+}
