@@ -2,6 +2,7 @@ package io.imgboard.infra;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -85,6 +86,7 @@ public final class KafkaServer {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new InfraException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
                     }
+                    growPartitions(admin, topic);
                 }
             }
         } catch (InterruptedException e) {
@@ -95,9 +97,34 @@ public final class KafkaServer {
         }
     }
 
+    /** Partitions of process-requests: as many preprocessors as this can share the work ({@code up --scale}). */
+    public static final int PROCESS_REQUEST_PARTITIONS = 6;
+
+    /**
+     * A state folder made before a topic needed more partitions gets them now (Kafka can add
+     * partitions, never remove them). Keys then map to other partitions, which only matters for
+     * records still waiting, and each is handled idempotently.
+     */
+    private static void growPartitions(Admin admin, NewTopic topic) throws InterruptedException,
+            java.util.concurrent.TimeoutException {
+        try {
+            int current = admin.describeTopics(List.of(topic.name())).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic.name()).partitions().size();
+            if (current < topic.numPartitions()) {
+                admin.createPartitions(Map.of(topic.name(), NewPartitions.increaseTo(topic.numPartitions())))
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException e) {
+            throw new InfraException("cannot grow topic " + topic.name() + " to " + topic.numPartitions()
+                    + " partitions: " + e.getCause().getMessage(), e);
+        }
+    }
+
     private static NewTopic newTopic(String name, boolean compacted) {
-        // Two partitions where work can run in parallel (one image per core); one where order is global.
-        int partitions = compacted || name.endsWith("dead-letter") ? 1 : 2;
+        // Where work runs in parallel, partitions to share it: process-requests (one image per core per
+        // preprocessor, several preprocessors with up --scale), two elsewhere; one where order is global.
+        int partitions = compacted || name.endsWith("dead-letter") ? 1
+                : name.equals(io.imgboard.events.Topics.PROCESS_REQUESTS) ? PROCESS_REQUEST_PARTITIONS : 2;
         NewTopic topic = new NewTopic(name, partitions, (short) 1);
         if (compacted) {
             topic.configs(Map.of("cleanup.policy", "compact"));

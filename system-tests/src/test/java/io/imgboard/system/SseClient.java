@@ -22,7 +22,15 @@ final class SseClient implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build();
         response = HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         response.thenAccept(r -> {
-            Thread reader = new Thread(() -> read(r.body()), "sse-reader");
+            Thread reader = new Thread(() -> {
+                try {
+                    read(r.body());
+                } catch (java.io.UncheckedIOException e) {
+                    if (!closed) {
+                        throw e; // the server ended the stream: worth seeing; after close() it is expected
+                    }
+                }
+            }, "sse-reader");
             reader.setDaemon(true);
             reader.start();
         });
