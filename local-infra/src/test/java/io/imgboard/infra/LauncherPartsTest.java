@@ -1,0 +1,124 @@
+package io.imgboard.infra;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The launcher's parts that need no servers: pid files, the stop registry, options, credentials. */
+class LauncherPartsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPidFileOfAnotherProcessIsNeverSignalled() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path pidFile = dir.resolve("x.pid");
+            PidFile.write(pidFile, sleeper.toHandle());
+            assertEquals(sleeper.pid(), PidFile.verified(pidFile).orElseThrow().pid());
+
+            // The same pid, but a process that started at another time: what a stale file after a
+            // reboot or pid reuse looks like.
+            Files.writeString(pidFile, sleeper.pid() + "\n" + (sleeper.toHandle().info().startInstant().orElseThrow()
+                    .toEpochMilli() - 3_600_000) + "\nsleep 60\n");
+            assertTrue(PidFile.verified(pidFile).isEmpty(), "a stale pid file was taken for the live process");
+            assertTrue(ManagedProcess.stopByPidFile(pidFile, Duration.ofSeconds(1)).isEmpty());
+            assertTrue(sleeper.isAlive(), "down signalled a process its pid file does not name");
+            assertFalse(Files.exists(pidFile), "the stale pid file is left");
+
+            Files.writeString(pidFile, "not a pid\n");
+            assertTrue(PidFile.verified(pidFile).isEmpty());
+        } finally {
+            sleeper.destroyForcibly();
+        }
+    }
+
+    @Test
+    void closeWaitsForAStartInFlightAndStopsWhatItMade() throws Exception {
+        Launch launch = new Launch(true);
+        List<String> stopped = new ArrayList<>();
+        CountDownLatch starting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        launch.start("kafka", clean -> stopped.add("kafka"), () -> "kafka");
+        Thread starter = new Thread(() -> launch.start("postgres", clean -> stopped.add("postgres"), () -> {
+            starting.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS); // a pg_ctl start that takes a while
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "postgres";
+        }));
+        starter.start();
+        assertTrue(starting.await(10, TimeUnit.SECONDS));
+        Thread closer = new Thread(launch::close); // Ctrl-C now
+        closer.start();
+        closer.join(300);
+        assertTrue(closer.isAlive(), "close did not wait for the start in flight");
+        release.countDown();
+        closer.join(10_000);
+        assertEquals(List.of("postgres", "kafka"), stopped, "newest first, the one in flight included");
+        assertThrows(Launch.Stopped.class, () -> launch.start("s3", clean -> stopped.add("s3"), () -> "s3"));
+        assertEquals(2, stopped.size(), "nothing starts after close");
+    }
+
+    @Test
+    void upOptionsAreCheckedBeforeAnythingStarts() throws Exception {
+        Path photos = Files.createDirectories(dir.resolve("Camera Uploads"));
+        Main.UpOptions options = Main.UpOptions.parse(List.of("--detach", "--source", "phone=" + photos,
+                "--scale", "preprocessor=2", "--scale=display=3"));
+        assertTrue(options.detach());
+        assertEquals(Map.of("phone", photos), options.sources());
+        assertEquals(Map.of("preprocessor-service", 2, "display-service", 3), options.scale());
+        assertEquals("phone=" + photos, LocalSystem.sourcesVariable(options.sources()));
+        assertEquals(Map.of("ledger-service", 8082, "preprocessor-service", 8083, "preprocessor-service-2", 8183,
+                        "ingest-service", 8081, "display-service", 8080),
+                LocalSystem.instancePorts(Services.DEFAULT_PORTS, Map.of("preprocessor-service", 2)));
+
+        assertTrue(message(List.of("--source", "nas=" + dir.resolve("missing"))).contains("is not a folder"));
+        assertTrue(message(List.of("--source", "../x=" + photos)).contains("may only hold"));
+        assertTrue(message(List.of("--source", "a=" + photos, "--source", "a=" + photos)).contains("twice"));
+        assertTrue(message(List.of("--scale", "ledger=2")).contains("only preprocessor and display"));
+        assertTrue(message(List.of("--scale", "preprocessor=0")).contains("N from 1 to 8"));
+        assertTrue(message(List.of("--sauce")).contains("unknown option"));
+    }
+
+    private static String message(List<String> args) {
+        return assertThrows(InfraException.class, () -> Main.UpOptions.parse(args)).getMessage();
+    }
+
+    @Test
+    void tokensAreGeneratedApartPrivateAndStableOrTakenFromTheEnvironment() throws Exception {
+        StateDir state = new StateDir(dir.resolve("state"));
+        Credentials generated = Credentials.of(state, name -> null);
+        assertNotEquals(generated.admin(), generated.upload());
+        assertNotEquals(generated.upload(), generated.service());
+        assertEquals(generated, Credentials.of(state, name -> null), "tokens must survive down/up");
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.root().resolve("secrets/admin-token"))));
+        assertFalse(generated.toString().contains(generated.admin()), "toString printed a token");
+
+        String admin = "admin-from-the-environment-0123";
+        assertEquals(admin, Credentials.of(state, name -> name.equals(Credentials.ADMIN_VARIABLE) ? admin : null).admin());
+        String same = "one-token-for-everything-0123456";
+        assertTrue(assertThrows(InfraException.class, () -> Credentials.of(state, name -> same)).getMessage()
+                .contains("must all differ"));
+        assertTrue(assertThrows(InfraException.class, () -> Credentials.of(state,
+                name -> name.equals(Credentials.UPLOAD_VARIABLE) ? "short" : null)).getMessage().contains("16"));
+    }
+}
