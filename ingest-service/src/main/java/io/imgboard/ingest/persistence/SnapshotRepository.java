@@ -138,6 +138,35 @@ public class SnapshotRepository {
         }
     }
 
+    /**
+     * What the source holds now, from its snapshot: files by state ({@code imported}, {@code pending},
+     * {@code failed}) and the skipped ones by reason.
+     */
+    public Map<String, Object> totals(String sourceId) {
+        Map<String, Object> totals = new java.util.TreeMap<>();
+        Map<String, Long> skipped = new java.util.TreeMap<>();
+        for (String state : List.of("imported", "pending", "failed")) {
+            totals.put(state, 0L);
+        }
+        String sql = "select state, reason, count(*) from source_file where source_id = ? group by state, reason";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sourceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if ("skipped".equals(rs.getString(1))) {
+                        skipped.merge(String.valueOf(rs.getString(2)), rs.getLong(3), Long::sum);
+                    } else {
+                        totals.merge(rs.getString(1), rs.getLong(3), (a, b) -> (Long) a + (Long) b);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new SourceDataException("cannot count the snapshot of source " + sourceId, e);
+        }
+        totals.put("skipped", skipped);
+        return totals;
+    }
+
     private static void setNullable(PreparedStatement ps, int index, String value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.VARCHAR);

@@ -206,6 +206,7 @@ public class FolderScanner {
                 publisher.publish(new FileSkipped(UUID.randomUUID(), Instant.now(), source.sourceId(), rel, name,
                         seen.size, reason));
                 tally.skip(reason);
+                count(source, "skipped");
                 entry = seen.entry(rel, SKIPPED, null, reason);
             } catch (PublishException e) {
                 tally.failed++;
@@ -235,6 +236,7 @@ public class FolderScanner {
                 entry = seen.entry(rel, IMPORTED, outcome.sha256(), null);
                 if (afterImport(source, rel, seen, tally)) {
                     snapshots.delete(source.id(), List.of(rel));
+                    count(source, outcome.status().name().toLowerCase(java.util.Locale.ROOT));
                     return;
                 }
             }
@@ -253,8 +255,12 @@ public class FolderScanner {
             }
         }
         snapshots.upsert(source.id(), List.of(entry));
-        registry.counter("imgboard.source.files", "source", source.id(), "outcome",
-                outcome.status().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        count(source, outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** {@code imgboard_source_files_total{source,outcome}}: created, duplicate, skipped, rejected, failed. */
+    private void count(SourceSettings source, String outcome) {
+        registry.counter("imgboard.source.files", "source", source.id(), "outcome", outcome).increment();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.imgboard.ingest.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.ingest.persistence.SnapshotRepository;
 import io.imgboard.ingest.persistence.SourceRepository;
 import io.imgboard.ingest.persistence.SourceRepository.StoredSource;
 import io.quarkus.logging.Log;
@@ -35,12 +36,16 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class SourceService {
 
-    /** A source as the API shows it: its settings and how it is doing. */
+    /**
+     * A source as the API shows it: its settings and how it is doing. {@code lastScan}: what the last
+     * scan found and did; {@code totals}: what its snapshot holds now, files by state and skipped ones
+     * by reason (the per-source skip count over every scan).
+     */
     public record SourceView(String id, String path, boolean recursive, List<String> include, List<String> exclude,
                              int pollSeconds, int stableSeconds, String afterImport, String archivePath,
                              String onDelete, String configuredBy, String state, boolean scanning,
                              Instant lastScanAt, Long lastScanMillis, Map<String, Object> lastScan,
-                             List<String> errors) {
+                             Map<String, Object> totals, List<String> errors) {
     }
 
     /** Why a change to the sources was refused; {@code status} is the HTTP status it deserves. */
@@ -60,6 +65,7 @@ public class SourceService {
     private static final Pattern PER_SOURCE = Pattern.compile("imgboard\\.sources\\.([a-z0-9][a-z0-9-]{0,39})\\.([a-z-]+)");
 
     private final SourceRepository repository;
+    private final SnapshotRepository snapshots;
     private final FolderScanner scanner;
     private final ObjectMapper json;
     private final Config config;
@@ -70,8 +76,10 @@ public class SourceService {
         return t;
     });
 
-    SourceService(SourceRepository repository, FolderScanner scanner, ObjectMapper json, Config config) {
+    SourceService(SourceRepository repository, SnapshotRepository snapshots, FolderScanner scanner, ObjectMapper json,
+                  Config config) {
         this.repository = repository;
+        this.snapshots = snapshots;
         this.scanner = scanner;
         this.json = json;
         this.config = config;
@@ -230,7 +238,8 @@ public class SourceService {
         String state = problem != null ? "error" : held ? "held" : stored.lastScanAt() == null ? "new" : "ok";
         return new SourceView(s.id(), s.path(), s.recursive(), s.include(), s.exclude(), s.pollSeconds(),
                 s.stableSeconds(), s.afterImport(), s.archivePath(), s.onDelete(), stored.configuredBy(), state,
-                scanner.running(s.id()), stored.lastScanAt(), stored.lastScanMillis(), lastScan, errors);
+                scanner.running(s.id()), stored.lastScanAt(), stored.lastScanMillis(), lastScan, snapshots.totals(s.id()),
+                errors);
     }
 
     private static List<String> globs(String text) {

@@ -171,7 +171,7 @@ public class UploadService {
             return failure(name, inspection, KAFKA_UNAVAILABLE, e);
         }
         (stored ? created : duplicates).increment();
-        Log.infof("upload %s %s from %s as %s (%s, %d bytes, sha256 %s)", stored ? "stored" : "already stored",
+        Log.infof("%s %s from %s as %s (%s, %d bytes, sha256 %s)", stored ? "stored" : "already stored",
                 name, sourceId, path, type, inspection.size(), sha);
         return new Outcome(name, sha, inspection.size(), type, stored ? Status.CREATED : Status.DUPLICATE, null, null);
     }
