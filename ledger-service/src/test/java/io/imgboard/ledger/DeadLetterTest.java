@@ -1,5 +1,9 @@
 package io.imgboard.ledger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.imgboard.events.FileArrived;
 import io.imgboard.events.Topics;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,6 +62,64 @@ class DeadLetterTest {
 
         ConsumerRecord<String, String> dead = awaitRecords(Topics.DEAD_LETTER, 1, keyed(key)).get(0);
         assertEquals(Topics.PROCESSING_RESULTS, header(dead, "dead-letter-topic"));
+    }
+
+    @Test
+    void aResultWithANullRenditionIsDeadLetteredStoredAndTheNextResultFlows() {
+        String sha = newSha256();
+        send(arrived("folder:nas", "nullr-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        UUID request = Pipeline.latestRequestId(id);
+        String poison = "{\"type\":\"PhotoProcessed\",\"eventId\":\"" + UUID.randomUUID() + "\",\"photoId\":\"" + id
+                + "\",\"requestId\":\"" + request + "\",\"renditions\":[null],\"width\":800,\"height\":600}";
+        send(Topics.PROCESSING_RESULTS, id.toString(), poison);
+        Pipeline.processed(id, 800, 600, null, Pipeline.randomPhash());
+
+        ConsumerRecord<String, String> dead = awaitRecords(Topics.DEAD_LETTER, 1, keyed(id)).get(0);
+        assertTrue(header(dead, "dead-letter-reason").contains("renditions[0]"), header(dead, "dead-letter-reason"));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(Pipeline.photo(sha).get("status").asText()));
+        await().atMost(Pipeline.TIMEOUT).until(() -> storedDeadLetter(id.toString()) != null);
+        assertEquals(Topics.PROCESSING_RESULTS, storedDeadLetter(id.toString()).get("topic").asText());
+    }
+
+    @Test
+    void aFileWithANulInItsNameIsDeadLetteredAndCanBeReplayed() {
+        String key = "folder:nas:nul-" + UUID.randomUUID();
+        String sha = newSha256();
+        FileArrived nul = new FileArrived(UUID.randomUUID(), Instant.now(), "folder:nas", "nul.jpg", "bad\u0000name.jpg",
+                1, sha, "image/jpeg", "originals/" + sha.substring(0, 2) + "/" + sha, null);
+        send(Topics.FILES, key, Pipeline.write(nul, io.imgboard.events.FileEvent.class));
+        String next = newSha256();
+        send(Topics.FILES, key, Pipeline.write(arrived("folder:nas", "after-nul.jpg", next), io.imgboard.events.FileEvent.class));
+
+        ConsumerRecord<String, String> dead = awaitRecords(Topics.DEAD_LETTER, 1, keyed(key)).get(0);
+        assertTrue(header(dead, "dead-letter-reason").contains("U+0000"), header(dead, "dead-letter-reason"));
+        awaitPhoto(next);
+        given().get("/api/v1/photos/by-sha256/{sha}", sha).then().statusCode(404);
+
+        await().atMost(Pipeline.TIMEOUT).until(() -> storedDeadLetter(key) != null);
+        JsonNode stored = storedDeadLetter(key);
+        Pipeline.asService().post("/api/v1/dead-letters/{id}/replay", stored.get("id").asLong()).then().statusCode(200);
+        given().post("/api/v1/dead-letters/{id}/replay", stored.get("id").asLong()).then().statusCode(401);
+        // replayed to imgboard.files under its key: the ledger refuses it again, so it is dead-lettered again
+        awaitRecords(Topics.DEAD_LETTER, 2, keyed(key));
+        long replayed = stored.get("id").asLong();
+        JsonNode all = Pipeline.read(given().get("/api/v1/dead-letters?limit=500").then().extract().asString());
+        boolean marked = false;
+        for (JsonNode letter : all) {
+            marked |= letter.get("id").asLong() == replayed && !letter.get("replayedAt").isNull();
+        }
+        assertTrue(marked, "the replayed dead letter says when");
+    }
+
+    private static JsonNode storedDeadLetter(String key) {
+        JsonNode all = Pipeline.read(given().get("/api/v1/dead-letters?limit=500").then().statusCode(200).extract().asString());
+        for (JsonNode letter : all) {
+            if (key.equals(letter.path("key").asText(null))) {
+                return letter;
+            }
+        }
+        return null;
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

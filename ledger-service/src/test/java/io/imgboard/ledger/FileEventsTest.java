@@ -64,8 +64,9 @@ class FileEventsTest {
         assertEquals(event.originalKey(), body.get("originalKey").asText());
         assertEquals("image/jpeg", body.get("contentType").asText());
         assertEquals("NEW", body.get("reason").asText());
-        assertTrue(body.get("renditions").isArray() && body.get("renditions").isEmpty(),
-                "empty renditions = the preprocessor's default set");
+        assertEquals("display", body.get("renditions").get(0).get("name").asText(),
+                "the request carries the ledger's rendition set: " + body.get("renditions"));
+        assertEquals(1920, body.get("renditions").get(0).get("width").asInt());
         UUID.fromString(body.get("eventId").asText());
         Pipeline.awaitMetric("imgboard_ledger_photos_created_total", createdBefore + 1);
     }

@@ -1,5 +1,6 @@
 package io.imgboard.ledger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.events.Topics;
 import io.imgboard.ledger.service.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -17,6 +18,7 @@ import java.util.UUID;
 import static io.imgboard.ledger.Pipeline.awaitRecords;
 import static io.imgboard.ledger.Pipeline.keyed;
 import static io.imgboard.ledger.Pipeline.recordsNow;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -106,12 +108,44 @@ class OutboxRelayTest {
             assertTrue(recordsNow(Topics.PROCESS_REQUESTS, keyed(key)).isEmpty());
 
             // the failed row can be sent now (its next attempt due at once): both go out, in order
-            db.update("UPDATE outbox SET payload = ?, next_attempt_at = NULL WHERE id = (SELECT min(id) FROM outbox"
+            db.update("UPDATE outbox SET payload = ?, next_attempt_at = NULL, parked_at = NULL WHERE id = (SELECT min(id) FROM outbox"
                     + " WHERE message_key = ?)", "{\"n\":1}", key);
             List<ConsumerRecord<String, String>> delivered = awaitRecords(Topics.PROCESS_REQUESTS, 2, keyed(key));
             assertEquals(List.of(1, 2), delivered.stream().map(r -> Pipeline.read(r.value()).get("n").asInt()).toList());
         } finally {
             db.update("DELETE FROM outbox WHERE message_key IN (?, ?)", key, otherKey);
+        }
+    }
+
+    @Test
+    void aRowTheBrokerKeepsRefusingIsParkedStopsHoldingBackItsKeyAndCanBeReplayed() {
+        String key = UUID.randomUUID().toString();
+        Db db = new Db(dataSource);
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                outbox.add(Topics.PROCESS_REQUESTS, key, Map.of("n", 1, "pad", "x".repeat(1_200_000)));
+                outbox.add(Topics.PROCESS_REQUESTS, key, Map.of("n", 2));
+            });
+            // tried imgboard.ledger.outbox.max-attempts (5) times, 1 s, 2 s, 4 s, 8 s apart, then parked
+            await().atMost(java.time.Duration.ofSeconds(90)).until(() ->
+                    db.rows("SELECT parked_at FROM outbox WHERE message_key = ? ORDER BY id", key).get(0).get("parked_at") != null);
+            List<ConsumerRecord<String, String>> next = awaitRecords(Topics.PROCESS_REQUESTS, 1, keyed(key));
+            assertEquals(2, Pipeline.read(next.get(0).value()).get("n").asInt(), "the later row no longer waits");
+            long id = ((Number) db.rows("SELECT id FROM outbox WHERE message_key = ? ORDER BY id", key).get(0).get("id")).longValue();
+            JsonNode parked = Pipeline.read(given().get("/api/v1/outbox/parked").then().statusCode(200).extract().asString());
+            boolean listed = false;
+            for (JsonNode row : parked) {
+                listed |= row.get("id").asLong() == id && row.get("attempts").asInt() == 5;
+            }
+            assertTrue(listed, "listed with its attempts: " + parked);
+
+            // an operator fixes what made it unsendable and replays it
+            db.update("UPDATE outbox SET payload = ? WHERE id = ?", "{\"n\":1}", id);
+            Pipeline.asService().post("/api/v1/outbox/{id}/replay", id).then().statusCode(200);
+            awaitRecords(Topics.PROCESS_REQUESTS, 2, keyed(key));
+            Pipeline.asService().post("/api/v1/outbox/{id}/replay", id).then().statusCode(404);
+        } finally {
+            db.update("DELETE FROM outbox WHERE message_key = ?", key);
         }
     }
 }

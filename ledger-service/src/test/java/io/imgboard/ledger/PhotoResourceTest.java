@@ -121,7 +121,7 @@ class PhotoResourceTest {
         for (UUID photoId : ready) {
             send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId),
                     List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 800, 600, 5000)),
-                    800, 600, "jpeg", null, "0000000000000000", null));
+                    800, 600, "jpeg", null, Pipeline.randomPhash(), null));
         }
         for (UUID photoId : failed) {
             send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId), "unsupported format",

@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class Pipeline {
     static final String LEDGER_GROUP = "imgboard-ledger";
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     // Configured as Quarkus configures its ObjectMapper (and as the events module's golden tests do).
     static final ObjectMapper JSON = new ObjectMapper()
@@ -67,6 +67,11 @@ final class Pipeline {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** A random perceptual hash, so the ledger never takes two tests' photos for twins of one shot. */
+    static String randomPhash() {
+        return String.format("%016x", RANDOM.nextLong());
     }
 
     static FileArrived arrived(String sourceId, String path, String sha256) {
@@ -229,6 +234,36 @@ final class Pipeline {
     static UUID requestId(UUID photoId) {
         ConsumerRecord<String, String> request = awaitRecords(Topics.PROCESS_REQUESTS, 1, keyed(photoId)).get(0);
         return UUID.fromString(read(request.value()).get("eventId").asText());
+    }
+
+    static final String SERVICE_TOKEN = "test-service-token-0123456789";
+
+    /** A request with the service token, as display and ingest send it on ledger writes. */
+    static io.restassured.specification.RequestSpecification asService() {
+        return given().header("Authorization", "Bearer " + SERVICE_TOKEN);
+    }
+
+    /** Answers the photo's current request with renditions, as the preprocessor would. */
+    static void processed(UUID photoId, int width, int height, Instant capturedAt, String phash) {
+        UUID request = latestRequestId(photoId);
+        send(new io.imgboard.events.PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, request,
+                List.of(new io.imgboard.events.Rendition("display", "renditions/" + photoId + "/display.webp",
+                        Math.min(width, 1920), Math.min(height, 1080), 4000)),
+                width, height, "jpeg", capturedAt == null ? null
+                : new io.imgboard.events.PhotoProcessed.Capture(capturedAt, null, null, null, null), phash, null));
+    }
+
+    /** The id of the newest ProcessRequested for the photo (after retries and reprocessing). */
+    static UUID latestRequestId(UUID photoId) {
+        List<ConsumerRecord<String, String>> all = recordsNow(Topics.PROCESS_REQUESTS, keyed(photoId));
+        if (all.isEmpty()) {
+            return requestId(photoId);
+        }
+        return UUID.fromString(read(all.get(all.size() - 1).value()).get("eventId").asText());
+    }
+
+    static JsonNode photoById(Object photoId) {
+        return read(given().get("/api/v1/photos/{id}", photoId.toString()).then().statusCode(200).extract().asString());
     }
 
     static JsonNode stats() {

@@ -88,7 +88,7 @@ class ProcessingResultsTest {
 
         send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId),
                 List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 800, 600, 5000)),
-                800, 600, "png", null, "0000000000000000", null));
+                800, 600, "png", null, Pipeline.randomPhash(), null));
 
         JsonNode body = read(awaitRecords(Topics.CATALOG, 1, keyed(photoId)).get(0).value());
         assertEquals(arrived.fileModifiedAt(), Instant.parse(body.get("capturedAt").asText()));
@@ -156,7 +156,7 @@ class ProcessingResultsTest {
         UUID requestId = requestId(photoId);
         send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId,
                 List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 800, 600, 5000)),
-                800, 600, "jpeg", null, "0000000000000000", null));
+                800, 600, "jpeg", null, Pipeline.randomPhash(), null));
         await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photo(sha).get("status").asText()));
 
         // the same request: not stale, but the photo already has its renditions
@@ -195,7 +195,7 @@ class ProcessingResultsTest {
         // one event (one eventId) delivered twice, as Kafka may after a crash before the offset commit
         PhotoProcessed processed = new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId),
                 List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 800, 600, 5000)),
-                800, 600, "jpeg", null, "0000000000000000", null);
+                800, 600, "jpeg", null, Pipeline.randomPhash(), null);
 
         send(processed);
         RecordMetadata again = send(processed);

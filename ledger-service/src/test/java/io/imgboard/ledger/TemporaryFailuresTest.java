@@ -81,7 +81,7 @@ class TemporaryFailuresTest {
         UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
         PhotoProcessed processed = new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId(photoId),
                 List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 800, 600, 4000)),
-                800, 600, "jpeg", null, "0123456789abcdef", null);
+                800, 600, "jpeg", null, Pipeline.randomPhash(), null);
         String failure = "test_commit_" + sha.substring(0, 12);
         double retriesBefore = metric(RETRIES);
         db.update("CREATE FUNCTION " + failure + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "

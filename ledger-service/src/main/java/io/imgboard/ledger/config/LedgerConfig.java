@@ -13,6 +13,10 @@ public interface LedgerConfig {
 
     Retry retry();
 
+    Processing processing();
+
+    Twins twins();
+
     /**
      * How long the ids of handled events are kept. A redelivery older than this (a consumer group
      * reset, say) is applied again, which is harmless: arrivals of known files only touch their
@@ -21,7 +25,19 @@ public interface LedgerConfig {
     @WithDefault("P30D")
     Duration handledEventRetention();
 
+    /** How often queued S3 deletions (renditions of deleted photos, unreferenced originals) are worked off. */
+    @WithDefault("5s")
+    Duration deletionInterval();
+
     interface Outbox {
+        /**
+         * A row whose send failed this many times for a reason that is not temporary (the record is
+         * too large, say) is parked: no longer tried, no longer holding back its key, listed on
+         * {@code GET /api/v1/outbox/parked} and replayable. A broker outage never parks a row.
+         */
+        @WithDefault("5")
+        int maxAttempts();
+
         /** Rows sent per transaction; each batch waits for all its acknowledgements. */
         @WithDefault("50")
         int batchSize();
@@ -49,10 +65,54 @@ public interface LedgerConfig {
      * long as the service runs; nothing is dead-lettered for an outage.
      */
     interface Retry {
+        /**
+         * A record whose attempts fail this many times with an error that is not a temporary database
+         * condition (a bug, a value the database refuses) goes to {@code imgboard.dead-letter} with the
+         * error in its headers, and the partition moves on.
+         */
+        @WithDefault("5")
+        int maxAttempts();
+
         @WithDefault("200ms")
         Duration initialBackoff();
 
         @WithDefault("30s")
         Duration maxBackoff();
+    }
+
+    /** Processing requests that go unanswered or fail for a temporary reason are asked again. */
+    interface Processing {
+        /** The first pause after a temporary failure; it doubles up to {@link #retryMaxBackoff()}. */
+        @WithDefault("30s")
+        Duration retryInitialBackoff();
+
+        @WithDefault("30m")
+        Duration retryMaxBackoff();
+
+        /** Temporary failures for longer than this end in FAILED (with the last reason). */
+        @WithDefault("24h")
+        Duration maxRetryAge();
+
+        /** A request without any answer for this long is sent again (the preprocessor lost it). */
+        @WithDefault("15m")
+        Duration stuckAfter();
+
+        /** How often the ledger looks for due retries and stuck requests. */
+        @WithDefault("5s")
+        Duration sweepInterval();
+    }
+
+    /** Near-duplicates: the same shot as another file (a HEIC and its JPEG). */
+    interface Twins {
+        /**
+         * Largest Hamming distance between two 64-bit perceptual hashes that still counts as the same
+         * shot. Up to 3 every candidate is found by the band index even without a capture time.
+         */
+        @WithDefault("3")
+        int maxDistance();
+
+        /** Capture times at most this far apart count as the same moment. */
+        @WithDefault("2s")
+        Duration captureWindow();
     }
 }

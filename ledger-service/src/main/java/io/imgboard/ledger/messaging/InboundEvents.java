@@ -22,10 +22,12 @@ import java.util.concurrent.CompletionStage;
  * <li>applied: the record is acknowledged;</li>
  * <li>the event breaks the contract ({@link InvalidEventException}): nacked, so it goes to
  *     {@code imgboard.dead-letter} (the channel's failure strategy) and the partition moves on;</li>
- * <li>any other failure is taken for temporary (the database is down or busy, a commit or a unique key
- *     failed): the attempt is repeated after a pause growing to {@code imgboard.ledger.retry.max-backoff},
- *     for as long as the service runs. The channel waits meanwhile, so events keep their order, and
- *     readiness shows the database down;</li>
+ * <li>a temporary database condition (down, busy, a failed commit): the attempt is repeated after a
+ *     pause growing to {@code imgboard.ledger.retry.max-backoff}, for as long as the service runs. The
+ *     channel waits meanwhile, so events keep their order, and readiness shows the database down;</li>
+ * <li>any other failure (a bug, a value the database refuses) is tried
+ *     {@code imgboard.ledger.retry.max-attempts} times, then the record goes to the dead-letter topic
+ *     with the error in its headers and the partition moves on;</li>
  * <li>the service stops meanwhile: the record is neither acknowledged nor nacked. Its offset is never
  *     committed, so Kafka delivers it again after the restart. Records after it are left alone too.</li>
  * </ul>
@@ -38,7 +40,7 @@ class InboundEvents {
         Counter retries = Counter.builder("imgboard.ledger.consume.retries")
                 .description("Attempts to apply a consumed event that failed for a temporary reason (tried again)")
                 .register(registry);
-        this.retry = new Retry(config.retry().initialBackoff(), config.retry().maxBackoff(),
+        this.retry = new Retry(config.retry().initialBackoff(), config.retry().maxBackoff(), config.retry().maxAttempts(),
                 failure -> retries.increment());
     }
 
@@ -62,6 +64,10 @@ class InboundEvents {
             };
         } catch (InvalidEventException e) {
             Log.warnf("%s breaks the contract and goes to the dead-letter topic: %s", what, e.getMessage());
+            return message.nack(e);
+        } catch (Retry.GaveUpException e) {
+            // The error goes into the dead letter's headers (dead-letter-reason, dead-letter-cause).
+            Log.errorf(e.getCause(), "%s goes to the dead-letter topic: %s", what, e.getMessage());
             return message.nack(e);
         }
     }

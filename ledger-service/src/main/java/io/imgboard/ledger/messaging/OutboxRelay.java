@@ -51,6 +51,7 @@ class OutboxRelay {
     private final LedgerConfig.Outbox config;
     private final Counter sent;
     private final Counter failed;
+    private final Counter parked;
     private final AtomicLong unsent = new AtomicLong();
     private final AtomicBoolean queued = new AtomicBoolean();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
@@ -67,6 +68,8 @@ class OutboxRelay {
                 .description("Outbox rows the broker acknowledged").register(registry);
         this.failed = Counter.builder("imgboard.ledger.outbox.send.failures")
                 .description("Outbox sends that failed or timed out (tried again later)").register(registry);
+        this.parked = Counter.builder("imgboard.ledger.outbox.parked")
+                .description("Outbox rows parked because they could not be sent (not an outage)").register(registry);
         Gauge.builder("imgboard.ledger.outbox.unsent", unsent, AtomicLong::get)
                 .description("Outbox rows not yet acknowledged by the broker, as of the last sweep").register(registry);
     }
@@ -150,8 +153,26 @@ class OutboxRelay {
         row.lastError = message.length() > 1000 ? message.substring(0, 1000) : message;
         row.nextAttemptAt = now.plus(backoff(row.attempts));
         failed.increment();
+        if (!outage(cause) && row.attempts >= config.maxAttempts()) {
+            row.parkedAt = now;
+            parked.increment();
+            Log.errorf("outbox row %d (%s, key %s) parked after %d attempts; it no longer holds back its key and"
+                    + " can be replayed (POST /api/v1/outbox/%d/replay): %s", row.id, row.topic, row.messageKey,
+                    row.attempts, row.id, row.lastError);
+            return;
+        }
         Log.warnf("outbox row %d (%s, key %s) not acknowledged (attempt %d, next at %s): %s", row.id, row.topic,
                 row.messageKey, row.attempts, row.nextAttemptAt, row.lastError);
+    }
+
+    /** The broker is away or busy (Kafka calls that retriable; our own wait timed out): never a reason to park. */
+    static boolean outage(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.RetriableException || t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 1 s, 2 s, 4 s, ... up to the configured maximum. */

@@ -9,9 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs an attempt until it succeeds, pausing between failures (doubling from {@code initial} up to
- * {@code max}), for as long as the service runs. Only a broken contract ({@link InvalidEventException})
- * ends it with a failure: trying that again cannot help. Anything else (the database refused a
- * connection, the pool timed out, a commit or a unique key failed) is taken for temporary.
+ * {@code max}). A broken contract ({@link InvalidEventException}) ends it at once: trying that again
+ * cannot help. A temporary database condition (no connection, pool timeout, serialization or lock
+ * failure, server shutting down: {@link #temporary}) is tried for as long as the service runs, so an
+ * outage never loses an event. Anything else (a bug, a value the database refuses, a unique key
+ * that stays taken) is tried {@code maxAttempts} times and then given up ({@link GaveUpException}),
+ * so one bad record never stalls its partition.
  *
  * <p>{@link #stop()} (the service is shutting down) ends a pause at once and starts no further attempt.
  */
@@ -28,26 +31,46 @@ final class Retry {
         void failed(Throwable failure);
     }
 
+    /** The attempt failed the same way too often; {@link #getCause()} is the last failure. */
+    static final class GaveUpException extends RuntimeException {
+        GaveUpException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    static final int DEFAULT_MAX_ATTEMPTS = 5;
+
     private final Duration initialPause;
     private final Duration maxPause;
     private final Listener listener;
+    private final int maxAttempts;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     Retry(Duration initialPause, Duration maxPause, Listener listener) {
+        this(initialPause, maxPause, DEFAULT_MAX_ATTEMPTS, listener);
+    }
+
+    Retry(Duration initialPause, Duration maxPause, int maxAttempts, Listener listener) {
         if (initialPause.isNegative() || initialPause.isZero() || maxPause.compareTo(initialPause) < 0) {
             throw new IllegalArgumentException("pauses must be positive and the maximum at least the first: "
                     + initialPause + ", " + maxPause);
         }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+        }
         this.initialPause = initialPause;
         this.maxPause = maxPause;
+        this.maxAttempts = maxAttempts;
         this.listener = listener;
     }
 
     /**
      * @param what    for the log, e.g. "FileArrived 0f3c..."
      * @throws InvalidEventException from the attempt, at once
+     * @throws GaveUpException      after {@code maxAttempts} failures that were not temporary
      */
     Outcome untilDone(String what, Runnable attempt) {
+        int lasting = 0;
         for (int attempts = 1; !stopping(); attempts++) {
             Duration pause = pauseAfter(attempts);
             try {
@@ -62,6 +85,9 @@ final class Retry {
                     throw invalid;
                 }
                 listener.failed(e);
+                if (!temporary(e) && ++lasting >= maxAttempts) {
+                    throw new GaveUpException(what + " failed " + lasting + " times: " + rootCause(e), e);
+                }
                 if (attempts == 1) {
                     Log.warnf(e, "%s could not be applied; trying again in %d ms, for as long as it takes", what,
                             pause.toMillis());
@@ -104,6 +130,41 @@ final class Retry {
             stop();
             return true;
         }
+    }
+
+    /**
+     * A condition of the database, not of the event: the connection is gone or refused, the pool timed
+     * out, a serialization or deadlock failure, a lock not obtained, the server shutting down or out of
+     * resources (SQLSTATE classes 08, 40, 53, 57, 58 and 55P03), or a driver error without a state.
+     */
+    static boolean temporary(Throwable failure) {
+        return temporary(failure, 0, new java.util.IdentityHashMap<>());
+    }
+
+    /** Causes and suppressed exceptions both: a failed commit hides the database's error in the latter. */
+    private static boolean temporary(Throwable t, int depth, java.util.Map<Throwable, Boolean> seen) {
+        if (t == null || depth > 20 || seen.put(t, Boolean.TRUE) != null) {
+            return false;
+        }
+        if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException
+                || t instanceof jakarta.persistence.PessimisticLockException
+                || t instanceof jakarta.persistence.LockTimeoutException
+                || t instanceof jakarta.persistence.QueryTimeoutException) {
+            return true;
+        }
+        if (t instanceof java.sql.SQLException sql) {
+            String state = sql.getSQLState();
+            if (state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
+                    || state.startsWith("57") || state.startsWith("58") || state.equals("55P03")) {
+                return true;
+            }
+        }
+        for (Throwable suppressed : t.getSuppressed()) {
+            if (temporary(suppressed, depth + 1, seen)) {
+                return true;
+            }
+        }
+        return temporary(t.getCause(), depth + 1, seen);
     }
 
     private static Throwable rootCause(Throwable failure) {

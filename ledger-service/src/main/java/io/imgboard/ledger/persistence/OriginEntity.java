@@ -20,6 +20,8 @@ public class OriginEntity {
     public String sourceId;
     public String path;
     public String name;
+    /** The device token the file came through, or null. */
+    public String deviceId;
     public Instant firstSeenAt;
     public Instant lastSeenAt;
 }

@@ -16,6 +16,14 @@ public class OriginRepository implements PanacheRepositoryBase<OriginEntity, Lon
         return find("sourceId = ?1 and path = ?2", sourceId, path).firstResultOptional();
     }
 
+    /** Origins left for a photo and its twins. */
+    public long countOfGroup(UUID primary) {
+        return ((Number) getEntityManager().createNativeQuery("""
+                        SELECT count(*) FROM origin WHERE photo_id = :id
+                           OR photo_id IN (SELECT id FROM photo WHERE twin_of = :id)""")
+                .setParameter("id", primary).getSingleResult()).longValue();
+    }
+
     /** Origins of the given photos, oldest first (the first is the photo's original arrival). */
     public List<OriginEntity> ofPhotos(Collection<UUID> photoIds) {
         if (photoIds.isEmpty()) {

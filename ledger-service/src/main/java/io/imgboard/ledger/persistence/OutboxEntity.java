@@ -24,4 +24,6 @@ public class OutboxEntity {
     public int attempts;
     public String lastError;
     public Instant nextAttemptAt;
+    /** Set when the row cannot be sent (not an outage): no longer tried until replayed. */
+    public Instant parkedAt;
 }

@@ -27,6 +27,29 @@ public class PhotoEntity {
     public long size;
     public Instant fileModifiedAt;
     public UUID lastRequestId;
+    /** The file name as first seen; fixed for the photo's life. */
+    public String name;
+
+    public boolean hidden;
+    public Instant retiredAt;
+    public Instant deletedAt;
+
+    /** Set while a processing request is unanswered. */
+    public Instant requestedAt;
+    /** Set while a temporary failure waits for its next request. */
+    public Instant nextRetryAt;
+    /** When the current run of temporary failures began. */
+    public Instant firstFailedAt;
+    public int retryCount;
+
+    /** The photo this content is a near-duplicate of (status TWIN), or null. */
+    public UUID twinOf;
+    /** The content the renditions are made from when a better twin's original is used; null = this one's. */
+    public String renderedSha256;
+    /** Split off a photo by an operator: never matched as a twin again. */
+    public boolean neverTwin;
+    /** {@link #perceptualHash} as a number (indexed by 16-bit bands for the twin look-up). */
+    public Long phash;
 
     public Integer width;
     public Integer height;
@@ -47,4 +70,13 @@ public class PhotoEntity {
 
     public Instant createdAt;
     public Instant updatedAt;
+
+    /** Frames show it: rendered, not hidden, retired or deleted (twins are never shown on their own). */
+    public boolean visible() {
+        return status == PhotoStatus.READY && !hidden && retiredAt == null && deletedAt == null;
+    }
+
+    public long pixels() {
+        return width == null || height == null ? 0 : (long) width * height;
+    }
 }

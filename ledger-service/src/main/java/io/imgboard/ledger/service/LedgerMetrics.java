@@ -18,6 +18,7 @@ public class LedgerMetrics {
     private final Counter duplicates;
     private final Counter failuresPermanent;
     private final Counter failuresRetryable;
+    private final Counter twins;
 
     LedgerMetrics(MeterRegistry registry, TransactionSynchronizationRegistry transactions) {
         this.transactions = transactions;
@@ -29,6 +30,12 @@ public class LedgerMetrics {
                 .description("Photos the preprocessor could not process").tag("permanent", "true").register(registry);
         this.failuresRetryable = Counter.builder("imgboard.ledger.failures")
                 .description("Photos the preprocessor could not process").tag("permanent", "false").register(registry);
+        this.twins = Counter.builder("imgboard.ledger.twins")
+                .description("New content found to be the same shot as an existing photo").register(registry);
+    }
+
+    void twin() {
+        afterCommit(twins);
     }
 
     void photoCreated() {

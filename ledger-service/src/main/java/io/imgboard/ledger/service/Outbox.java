@@ -38,6 +38,18 @@ public class Outbox {
         written.fire(new OutboxWritten(topic));
     }
 
+    /** Adds an already-serialized record (a replayed dead letter); {@code payload} null is a tombstone. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void addRaw(String topic, String key, String payload) {
+        OutboxEntity row = new OutboxEntity();
+        row.topic = topic;
+        row.messageKey = key == null ? "" : key;
+        row.payload = payload;
+        row.createdAt = Instant.now();
+        rows.persist(row);
+        written.fire(new OutboxWritten(topic));
+    }
+
     private String serialize(Object event) {
         try {
             return json.writeValueAsString(event);

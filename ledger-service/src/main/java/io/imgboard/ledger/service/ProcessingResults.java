@@ -1,70 +1,146 @@
 package io.imgboard.ledger.service;
 
 import io.imgboard.events.PhotoProcessed;
-import io.imgboard.events.PhotoPublished;
+import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.ProcessingFailed;
 import io.imgboard.events.ProcessingResult;
 import io.imgboard.events.Rendition;
-import io.imgboard.events.Topics;
+import io.imgboard.ledger.config.LedgerConfig;
+import io.imgboard.ledger.persistence.OriginEntity;
+import io.imgboard.ledger.persistence.OriginRepository;
 import io.imgboard.ledger.persistence.PhotoEntity;
 import io.imgboard.ledger.persistence.PhotoRepository;
 import io.imgboard.ledger.persistence.PhotoStatus;
+import io.imgboard.ledger.persistence.SourceCountRepository;
 import io.imgboard.ledger.persistence.StoredRendition;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
-/** What the preprocessor made of a photo: renditions (READY, published to the catalog) or a failure. */
+import static io.imgboard.ledger.service.EventChecks.MAX_PATH;
+
+/**
+ * What the preprocessor made of a photo. Renditions: READY and published (or, the first time, merged
+ * into an existing photo as its twin). A permanent failure: FAILED at once. A temporary failure: asked
+ * again after a pause that grows, until it works or has failed for longer than the configured age.
+ */
 @ApplicationScoped
 public class ProcessingResults {
-    private final PhotoRepository photos;
-    private final Outbox outbox;
-    private final LedgerMetrics metrics;
+    private static final Pattern PHASH = Pattern.compile("[0-9a-f]{16}");
+    static final int MAX_REASON = 2000;
 
-    ProcessingResults(PhotoRepository photos, Outbox outbox, LedgerMetrics metrics) {
+    private final PhotoRepository photos;
+    private final OriginRepository origins;
+    private final SourceCountRepository counts;
+    private final ProcessingRequests requests;
+    private final Catalog catalog;
+    private final Twins twins;
+    private final ReprocessJobs jobs;
+    private final ObjectDeletions deletions;
+    private final LedgerMetrics metrics;
+    private final LedgerConfig.Processing config;
+
+    ProcessingResults(PhotoRepository photos, OriginRepository origins, SourceCountRepository counts,
+                      ProcessingRequests requests, Catalog catalog, Twins twins, ReprocessJobs jobs,
+                      ObjectDeletions deletions, LedgerMetrics metrics, LedgerConfig config) {
         this.photos = photos;
-        this.outbox = outbox;
+        this.origins = origins;
+        this.counts = counts;
+        this.requests = requests;
+        this.catalog = catalog;
+        this.twins = twins;
+        this.jobs = jobs;
+        this.deletions = deletions;
         this.metrics = metrics;
+        this.config = config.processing();
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void handle(ProcessingResult result) {
+        String what = result.getClass().getSimpleName();
         if (result.photoId() == null) {
-            throw new InvalidEventException(result.getClass().getSimpleName() + " without photoId");
+            throw new InvalidEventException(what + " without photoId");
         }
         if (result.requestId() == null) {
             // Every result answers a ProcessRequested; without its id, stale and current cannot be told apart.
-            throw new InvalidEventException(result.getClass().getSimpleName() + " for photo " + result.photoId()
-                    + " without requestId");
+            throw new InvalidEventException(what + " for photo " + result.photoId() + " without requestId");
+        }
+        if (result instanceof PhotoProcessed processed) {
+            check(processed);
         }
         PhotoMdc.set(result.photoId());
         PhotoEntity photo = photos.findById(result.photoId());
         if (photo == null) {
-            Log.warnf("%s for unknown photo %s ignored", result.getClass().getSimpleName(), result.photoId());
+            Log.warnf("%s for unknown photo %s ignored", what, result.photoId());
             return;
         }
         // A result answers one request; once a newer request is out, an older answer is stale.
         if (photo.lastRequestId != null && !result.requestId().equals(photo.lastRequestId)) {
-            Log.warnf("%s for photo %s answers request %s, but %s is the current one: ignored",
-                    result.getClass().getSimpleName(), photo.id, result.requestId(), photo.lastRequestId);
+            Log.warnf("%s for photo %s answers request %s, but %s is the current one: ignored", what, photo.id,
+                    result.requestId(), photo.lastRequestId);
             return;
         }
+        if (photo.deletedAt != null || photo.status == PhotoStatus.TWIN) {
+            photo.requestedAt = null;
+            Log.infof("%s for photo %s ignored: the photo is %s", what, photo.id,
+                    photo.deletedAt != null ? "deleted" : "a twin of " + photo.twinOf);
+            return;
+        }
+        boolean alreadyAnswered = photo.requestedAt == null && photo.status == PhotoStatus.READY;
+        photo.requestedAt = null;
         if (result instanceof PhotoProcessed processed) {
             processed(photo, processed);
         } else if (result instanceof ProcessingFailed failed) {
+            if (alreadyAnswered) {
+                // Renditions exist and frames show them: a late failure report (a retry of the same request
+                // that gave up after another attempt had succeeded) must not turn a working photo into a failed one.
+                Log.infof("photo %s is ready; a later ProcessingFailed for request %s ignored: %s", photo.id,
+                        failed.requestId(), EventChecks.cleanText(failed.reason(), 300));
+                return;
+            }
             failed(photo, failed);
         }
     }
 
-    private void processed(PhotoEntity photo, PhotoProcessed event) {
-        if (event.renditions() == null || event.renditions().isEmpty()) {
-            throw new InvalidEventException("PhotoProcessed for photo " + photo.id + " without renditions");
+    /** Boundary checks: nothing malformed reaches the database or the catalog. */
+    private static void check(PhotoProcessed event) {
+        String what = "PhotoProcessed for photo " + event.photoId();
+        EventChecks.noNulls(event.renditions(), "renditions", what);
+        if (event.renditions().isEmpty()) {
+            throw new InvalidEventException(what + " without renditions");
         }
+        for (Rendition r : event.renditions()) {
+            EventChecks.text(r.name(), "rendition name", 64, what);
+            EventChecks.text(r.key(), "rendition key", MAX_PATH, what);
+            if (r.width() <= 0 || r.height() <= 0 || r.bytes() < 0) {
+                throw new InvalidEventException(what + " with rendition " + r.name() + " of " + r.width() + "x"
+                        + r.height() + ", " + r.bytes() + " bytes");
+            }
+        }
+        if (event.width() <= 0 || event.height() <= 0) {
+            throw new InvalidEventException(what + " with dimensions " + event.width() + "x" + event.height());
+        }
+        EventChecks.optionalText(event.format(), "format", 64, what);
+        EventChecks.optionalText(event.placeholder(), "placeholder", 64 * 1024, what);
+        if (event.capture() != null) {
+            EventChecks.optionalText(event.capture().localTime(), "capture.localTime", 64, what);
+            EventChecks.optionalText(event.capture().offset(), "capture.offset", 16, what);
+            EventChecks.optionalText(event.capture().cameraMake(), "capture.cameraMake", 256, what);
+            EventChecks.optionalText(event.capture().cameraModel(), "capture.cameraModel", 256, what);
+        }
+    }
+
+    private void processed(PhotoEntity photo, PhotoProcessed event) {
         Instant now = Instant.now();
+        boolean wasVisible = photo.visible();
+        boolean firstTime = photo.renditions == null || photo.renditions.isEmpty();
         photo.status = PhotoStatus.READY;
         photo.width = event.width();
         photo.height = event.height();
@@ -75,43 +151,140 @@ public class ProcessingResults {
         photo.capturedOffset = capture == null ? null : capture.offset();
         photo.cameraMake = capture == null ? null : capture.cameraMake();
         photo.cameraModel = capture == null ? null : capture.cameraModel();
-        photo.perceptualHash = event.perceptualHash();
+        String hash = event.perceptualHash() == null ? null : event.perceptualHash().toLowerCase(java.util.Locale.ROOT);
+        if (hash != null && !PHASH.matcher(hash).matches()) {
+            Log.warnf("photo %s: perceptual hash %s is not 16 hex digits; kept without one", photo.id,
+                    EventChecks.cleanText(hash, 40));
+            hash = null;
+        }
+        photo.perceptualHash = hash;
+        photo.phash = hash == null ? null : Long.parseUnsignedLong(hash, 16);
         photo.placeholder = event.placeholder();
         List<StoredRendition> renditions = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
         for (Rendition r : event.renditions()) {
             renditions.add(new StoredRendition(r.name(), r.key(), r.width(), r.height(), r.bytes()));
+            keys.add(r.key());
+        }
+        // A rendition the set no longer has (a changed rendition set) is deleted once its successor exists.
+        if (photo.renditions != null) {
+            photo.renditions.stream().map(StoredRendition::key).filter(key -> !keys.contains(key))
+                    .forEach(deletions::rendition);
         }
         photo.renditions = renditions;
-        photo.failureReason = null;
-        photo.failurePermanent = null;
-        photo.failedAt = null;
+        clearFailure(photo);
         photo.updatedAt = now;
+        jobs.resultFor(photo.id, true, null);
 
-        // Frames order and label by capture time; without EXIF the file's own time is the best guess.
-        Instant shownCapturedAt = photo.capturedAt != null ? photo.capturedAt : photo.fileModifiedAt;
-        outbox.add(Topics.CATALOG, photo.id.toString(), new PhotoPublished(java.util.UUID.randomUUID(), now, photo.id,
-                photo.sha256, List.copyOf(event.renditions()), event.width(), event.height(), shownCapturedAt,
-                event.placeholder()));
+        if (firstTime && !photo.neverTwin && photo.twinOf == null && photos.twinsOf(photo.id).isEmpty()) {
+            Optional<PhotoEntity> twin = twins.find(photo);
+            if (twin.isPresent()) {
+                joinTwin(photo, twin.get());
+                return;
+            }
+        }
+        catalog.update(photo, wasVisible);
         Log.infof("photo %s ready: %dx%d %s, %d renditions, published", photo.id, event.width(), event.height(),
                 event.format(), renditions.size());
     }
 
+    /**
+     * The content is the same shot as {@code primary}: it becomes a twin origin of that photo and is
+     * never shown on its own. When it is the better original (more pixels; a tie keeps the earlier),
+     * the photo is rendered again from it, under the same id.
+     */
+    private void joinTwin(PhotoEntity twin, PhotoEntity primary) {
+        twin.status = PhotoStatus.TWIN;
+        twin.twinOf = primary.id;
+        List<OriginEntity> theirs = origins.ofPhotos(List.of(twin.id));
+        String source = theirs.isEmpty() ? "unknown" : theirs.get(0).sourceId;
+        counts.add(source, "twin", 1);
+        // Its own renditions were made before the match was known; frames never saw them.
+        twin.renditions.forEach(r -> deletions.rendition(r.key()));
+        twin.renditions = new ArrayList<>();
+        metrics.twin();
+        boolean better = twin.pixels() > primary.pixels();
+        Log.infof("photo %s (%s) is a twin of photo %s%s", twin.id, twin.sha256, primary.id,
+                better ? "; its original is better and is rendered from now on" : "");
+        if (better) {
+            primary.renderedSha256 = twin.sha256;
+            requests.request(primary, ProcessRequested.Reason.REPROCESS);
+        }
+        if (primary.visible()) {
+            catalog.update(primary, true); // new sources and devices
+        }
+    }
+
     private void failed(PhotoEntity photo, ProcessingFailed event) {
+        Instant now = Instant.now();
+        String reason = event.reason() == null || event.reason().isBlank() ? "no reason given"
+                : EventChecks.cleanText(event.reason(), MAX_REASON);
+        if (!event.permanent()) {
+            if (photo.firstFailedAt == null) {
+                photo.firstFailedAt = now;
+            }
+            Duration failingFor = Duration.between(photo.firstFailedAt, now);
+            if (failingFor.compareTo(config.maxRetryAge()) < 0) {
+                photo.retryCount++;
+                photo.nextRetryAt = now.plus(backoff(photo.retryCount));
+                photo.failureReason = reason;
+                photo.failurePermanent = false;
+                photo.updatedAt = now;
+                metrics.failure(false);
+                Log.warnf("photo %s: temporary failure %d (%s); asking again at %s", photo.id, photo.retryCount,
+                        reason, photo.nextRetryAt);
+                return;
+            }
+            reason = "still failing after " + humanDuration(failingFor) + " of retries: " + reason;
+        }
+        photo.nextRetryAt = null;
+        photo.firstFailedAt = null;
+        photo.retryCount = 0;
+        jobs.resultFor(photo.id, false, reason);
         if (photo.status == PhotoStatus.READY) {
-            // Renditions exist and frames show them: a late failure report (say, a retry of the same request
-            // that gave up after another attempt had succeeded) must not turn a working photo into a failed one.
-            Log.infof("photo %s is ready; a later ProcessingFailed for request %s ignored: %s", photo.id,
-                    event.requestId(), event.reason());
+            // Renditions exist and frames show them: a failed re-render keeps the previous ones.
+            photo.failureReason = reason;
+            photo.failurePermanent = event.permanent();
+            photo.failedAt = now;
+            photo.updatedAt = now;
+            Log.warnf("photo %s could not be rendered again; it keeps its previous renditions: %s", photo.id, reason);
             return;
         }
-        Instant now = Instant.now();
         photo.status = PhotoStatus.FAILED;
-        photo.failureReason = event.reason() == null || event.reason().isBlank() ? "no reason given" : event.reason();
+        photo.failureReason = reason;
         photo.failurePermanent = event.permanent();
         photo.failedAt = event.occurredAt() != null ? event.occurredAt() : now;
         photo.updatedAt = now;
         metrics.failure(event.permanent());
         Log.warnf("photo %s (%s) failed %s: %s", photo.id, photo.sha256,
-                event.permanent() ? "permanently" : "(retryable)", photo.failureReason);
+                event.permanent() ? "permanently" : "(retries exhausted)", photo.failureReason);
+    }
+
+    static void clearFailure(PhotoEntity photo) {
+        photo.failureReason = null;
+        photo.failurePermanent = null;
+        photo.failedAt = null;
+        photo.nextRetryAt = null;
+        photo.firstFailedAt = null;
+        photo.retryCount = 0;
+    }
+
+    /** The pause after the n-th temporary failure: the first, doubled each time, up to the maximum. */
+    Duration backoff(int failures) {
+        Duration pause = config.retryInitialBackoff();
+        for (int i = 1; i < failures && pause.compareTo(config.retryMaxBackoff()) < 0; i++) {
+            pause = pause.multipliedBy(2);
+        }
+        return pause.compareTo(config.retryMaxBackoff()) > 0 ? config.retryMaxBackoff() : pause;
+    }
+
+    private static String humanDuration(Duration d) {
+        if (d.toHours() >= 1) {
+            return d.toHours() + " h";
+        }
+        if (d.toMinutes() >= 1) {
+            return d.toMinutes() + " min";
+        }
+        return d.toSeconds() + " s";
     }
 }

@@ -86,4 +86,32 @@ class RetryTest {
                 "nothing more is applied once stopping");
         assertEquals(1, attempts.get());
     }
+
+    @Test
+    void aFailureThatIsNotADatabaseOutageIsGivenUpAfterMaxAttempts() {
+        AtomicInteger attempts = new AtomicInteger();
+        Retry retry = new Retry(Duration.ofMillis(1), Duration.ofMillis(2), 5, failure -> { });
+        Retry.GaveUpException gaveUp = assertThrows(Retry.GaveUpException.class, () -> retry.untilDone("test event", () -> {
+            attempts.incrementAndGet();
+            throw new NullPointerException("renditions[0] is null");
+        }));
+        assertEquals(5, attempts.get());
+        assertTrue(gaveUp.getMessage().contains("renditions[0] is null"), gaveUp.getMessage());
+    }
+
+    @Test
+    void aDatabaseOutageIsTriedBeyondMaxAttempts() {
+        AtomicInteger attempts = new AtomicInteger();
+        Retry retry = new Retry(Duration.ofMillis(1), Duration.ofMillis(2), 2, failure -> { });
+        Retry.Outcome outcome = retry.untilDone("test event", () -> {
+            if (attempts.incrementAndGet() < 6) {
+                throw new IllegalStateException("commit failed",
+                        new java.sql.SQLException("the database system is shutting down", "57P03"));
+            }
+        });
+        assertEquals(Retry.Outcome.DONE, outcome);
+        assertEquals(6, attempts.get());
+        assertTrue(Retry.temporary(new java.sql.SQLException("connection refused", "08001")));
+        assertTrue(!Retry.temporary(new java.sql.SQLException("invalid byte sequence", "22021")));
+    }
 }

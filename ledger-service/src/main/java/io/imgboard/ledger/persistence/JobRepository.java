@@ -1,0 +1,127 @@
+package io.imgboard.ledger.persistence;
+
+import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reprocess jobs and their items ({@code reprocess_job}, {@code reprocess_item}). */
+@ApplicationScoped
+public class JobRepository {
+
+    /** One job as stored. */
+    public record JobRow(UUID id, String scope, String state, int total, int done, int failed, Instant startedAt,
+                         Instant updatedAt, Instant finishedAt) {
+    }
+
+    private static EntityManager em() {
+        return Panache.getEntityManager();
+    }
+
+    /** Takes the job lock: starting and finishing jobs never interleave. */
+    public void lock() {
+        em().createNativeQuery("SELECT pg_advisory_xact_lock(7170001)").getSingleResult();
+    }
+
+    public Optional<JobRow> running() {
+        return one("SELECT * FROM reprocess_job WHERE state = 'running'");
+    }
+
+    public Optional<JobRow> latest() {
+        return one("SELECT * FROM reprocess_job ORDER BY (state = 'running') DESC, started_at DESC LIMIT 1");
+    }
+
+    public void replace(UUID id, Instant now) {
+        em().createNativeQuery("UPDATE reprocess_job SET state = 'replaced', finished_at = :now, updated_at = :now WHERE id = :id")
+                .setParameter("now", now).setParameter("id", id).executeUpdate();
+    }
+
+    /** Creates the job with one waiting item per photo; a job without photos is finished at once. */
+    public void create(UUID id, String scope, List<UUID> photoIds, Instant now) {
+        em().createNativeQuery("""
+                        INSERT INTO reprocess_job (id, scope, state, total, started_at, updated_at, finished_at)
+                        VALUES (:id, :scope, :state, :total, :now, :now, :finished)""")
+                .setParameter("id", id).setParameter("scope", scope)
+                .setParameter("state", photoIds.isEmpty() ? "finished" : "running")
+                .setParameter("total", photoIds.size()).setParameter("now", now)
+                .setParameter("finished", photoIds.isEmpty() ? now : null)
+                .executeUpdate();
+        if (!photoIds.isEmpty()) {
+            em().createNativeQuery("""
+                            INSERT INTO reprocess_item (job_id, photo_id, state, updated_at)
+                            SELECT :id, p, 'waiting', :now FROM unnest(CAST(:photos AS uuid[])) AS p""")
+                    .setParameter("id", id).setParameter("now", now)
+                    .setParameter("photos", photoIds.toArray(UUID[]::new))
+                    .executeUpdate();
+        }
+    }
+
+    /**
+     * Settles the photo's waiting item in the running job, if it has one, and finishes the job when
+     * every item is settled.
+     */
+    @SuppressWarnings("unchecked")
+    public void settle(UUID photoId, boolean ok, String reason, Instant now) {
+        List<Object> jobs = em().createNativeQuery("""
+                        UPDATE reprocess_item SET state = :state, reason = :reason, updated_at = :now
+                        WHERE photo_id = :photo AND state = 'waiting'
+                          AND job_id IN (SELECT id FROM reprocess_job WHERE state = 'running')
+                        RETURNING job_id""")
+                .setParameter("state", ok ? "done" : "failed").setParameter("reason", reason)
+                .setParameter("now", now).setParameter("photo", photoId)
+                .getResultList();
+        for (Object job : jobs) {
+            em().createNativeQuery((ok ? "UPDATE reprocess_job SET done = done + 1"
+                            : "UPDATE reprocess_job SET failed = failed + 1")
+                            + ", updated_at = :now WHERE id = :id")
+                    .setParameter("now", now).setParameter("id", job).executeUpdate();
+            em().createNativeQuery("""
+                            UPDATE reprocess_job SET state = 'finished', finished_at = :now
+                            WHERE id = :id AND state = 'running' AND done + failed >= total""")
+                    .setParameter("now", now).setParameter("id", job).executeUpdate();
+        }
+    }
+
+    /** Photos of the running job still waiting for a result. */
+    @SuppressWarnings("unchecked")
+    public List<UUID> waiting(UUID jobId) {
+        return em().createNativeQuery("SELECT photo_id FROM reprocess_item WHERE job_id = :id AND state = 'waiting'")
+                .setParameter("id", jobId).getResultList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Optional<JobRow> one(String sql) {
+        List<Object[]> rows = em().createNativeQuery(
+                        "SELECT id, scope, state, total, done, failed, started_at, updated_at, finished_at FROM ("
+                                + sql + ") j")
+                .getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] r = rows.get(0);
+        return Optional.of(new JobRow((UUID) r[0], (String) r[1], (String) r[2], ((Number) r[3]).intValue(),
+                ((Number) r[4]).intValue(), ((Number) r[5]).intValue(), instant(r[6]), instant(r[7]), instant(r[8])));
+    }
+
+    static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof Timestamp t) {
+            return t.toInstant();
+        }
+        throw new IllegalStateException("not a time: " + value.getClass());
+    }
+}

@@ -1,0 +1,55 @@
+package io.imgboard.ledger.rest;
+
+import io.imgboard.ledger.config.ServiceTokenConfig;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Set;
+
+/**
+ * Every state-changing route (POST, PUT, PATCH, DELETE) needs {@code Authorization: Bearer <service
+ * token>}; reads stay open (the ledger listens on loopback or the private network only), and so does
+ * {@code POST /api/v1/photos/known}, a query that is a POST only because 1,000 checksums do not fit a
+ * URL. The token is compared in constant time. Without a configured token nothing is writable (the service does not
+ * start in production then, see {@code StartupCheck}).
+ */
+class ServiceTokenFilter {
+    private static final Set<String> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+    private static final String PREFIX = "Bearer ";
+    private static final String KNOWN = "/api/v1/photos/known";
+
+    private final byte[] expected;
+
+    ServiceTokenFilter(ServiceTokenConfig config) {
+        this.expected = config.token().map(String::strip).filter(t -> !t.isEmpty())
+                .map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    Response check(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!WRITES.contains(request.getMethod()) || !path.startsWith("/api/") || path.equals(KNOWN)) {
+            return null;
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (expected != null && header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            byte[] given = header.substring(PREFIX.length()).strip().getBytes(StandardCharsets.UTF_8);
+            if (MessageDigest.isEqual(expected, given)) {
+                return null;
+            }
+        }
+        return Response.status(Response.Status.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"imgboard-ledger\"")
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ErrorBody(header == null
+                        ? "this route changes the ledger: send Authorization: Bearer <IMGBOARD_SERVICE_TOKEN>"
+                        : "the service token is not valid", 401))
+                .build();
+    }
+}

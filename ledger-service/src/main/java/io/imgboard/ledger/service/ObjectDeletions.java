@@ -1,0 +1,66 @@
+package io.imgboard.ledger.service;
+
+import io.imgboard.ledger.config.S3Config;
+import io.imgboard.ledger.persistence.ObjectDeletionRepository;
+import io.imgboard.ledger.storage.ObjectStore;
+import io.imgboard.ledger.storage.StorageException;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * S3 objects to delete, queued in the transaction that decided it and deleted afterwards (at least
+ * once; an S3 DELETE of a missing object succeeds). A failure is tried again after a growing pause.
+ */
+@ApplicationScoped
+public class ObjectDeletions {
+    private final ObjectDeletionRepository queue;
+    private final ObjectStore store;
+    private final S3Config s3;
+
+    ObjectDeletions(ObjectDeletionRepository queue, ObjectStore store, S3Config s3) {
+        this.queue = queue;
+        this.store = store;
+        this.s3 = s3;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void rendition(String key) {
+        queue.add(s3.renditionsBucket(), key, Instant.now());
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void original(String key) {
+        queue.add(s3.originalsBucket(), key, Instant.now());
+    }
+
+    @Scheduled(identity = "object-deletions", every = "${imgboard.ledger.deletion-interval:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void work() {
+        if (!store.configured()) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            Instant now = Instant.now();
+            List<ObjectDeletionRepository.Due> due = queue.lockDue(100, now);
+            for (ObjectDeletionRepository.Due row : due) {
+                try {
+                    store.delete(row.bucket(), row.key());
+                    queue.done(row.id(), Instant.now());
+                    Log.debugf("deleted %s/%s", row.bucket(), row.key());
+                } catch (StorageException e) {
+                    Duration pause = Duration.ofSeconds(Math.min(600, 5L << Math.min(row.attempts(), 7)));
+                    queue.failed(row.id(), EventChecks.cleanText(e.getMessage(), 1000), Instant.now().plus(pause));
+                    Log.warnf("S3 deletion of %s/%s failed (attempt %d), again in %d s: %s", row.bucket(), row.key(),
+                            row.attempts() + 1, pause.toSeconds(), e.getMessage());
+                }
+            }
+        });
+    }
+}

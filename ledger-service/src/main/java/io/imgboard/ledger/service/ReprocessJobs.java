@@ -1,0 +1,90 @@
+package io.imgboard.ledger.service;
+
+import io.imgboard.events.ProcessRequested;
+import io.imgboard.ledger.persistence.JobRepository;
+import io.imgboard.ledger.persistence.PhotoEntity;
+import io.imgboard.ledger.persistence.PhotoRepository;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reprocess jobs: every photo (or every failed one) rendered again from its stored original. The job
+ * and one item per photo are rows, written with the requests in one transaction; progress moves only
+ * when a result arrives, so a restart of any service resumes it (unanswered requests are sent again
+ * by {@link Requeue}). One job at a time.
+ */
+@ApplicationScoped
+public class ReprocessJobs {
+    private final JobRepository jobs;
+    private final PhotoRepository photos;
+    private final ProcessingRequests requests;
+
+    ReprocessJobs(JobRepository jobs, PhotoRepository photos, ProcessingRequests requests) {
+        this.jobs = jobs;
+        this.photos = photos;
+        this.requests = requests;
+    }
+
+    /**
+     * @param scope   {@code all} or {@code failed}
+     * @param replace whether a running job is replaced (a rendition change) or refused
+     * @throws JobConflictException when a job runs and {@code replace} is false
+     */
+    @Transactional
+    public JobView start(String scope, boolean replace) {
+        if (!"all".equals(scope) && !"failed".equals(scope)) {
+            throw new IllegalArgumentException("scope must be \"all\" or \"failed\", not " + scope);
+        }
+        jobs.lock();
+        Instant now = Instant.now();
+        jobs.running().ifPresent(running -> {
+            if (!replace) {
+                throw new JobConflictException("Reprocessing already in progress");
+            }
+            jobs.replace(running.id(), now);
+            Log.infof("reprocess job %s replaced by a new one", running.id());
+        });
+        List<UUID> ids = photos.reprocessable("failed".equals(scope));
+        UUID id = UUID.randomUUID();
+        jobs.create(id, scope, ids, now);
+        for (UUID photoId : ids) {
+            PhotoEntity photo = photos.findById(photoId);
+            ProcessingResults.clearFailure(photo);
+            if (photo.status == io.imgboard.ledger.persistence.PhotoStatus.FAILED) {
+                photo.status = io.imgboard.ledger.persistence.PhotoStatus.PENDING;
+            }
+            requests.request(photo, ProcessRequested.Reason.REPROCESS);
+        }
+        Log.infof("reprocess job %s (%s): %d photos", id, scope, ids.size());
+        return current();
+    }
+
+    /** The running job, else the latest one, else {@link JobView#NONE}. */
+    @Transactional
+    public JobView current() {
+        return jobs.latest().map(ReprocessJobs::view).orElse(JobView.NONE);
+    }
+
+    /** A result for the photo counts toward the running job (when the photo is one of its waiting items). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void resultFor(UUID photoId, boolean ok, String reason) {
+        jobs.settle(photoId, ok, reason, Instant.now());
+    }
+
+    private static JobView view(JobRepository.JobRow job) {
+        Long eta = null;
+        int settled = job.done() + job.failed();
+        if ("running".equals(job.state()) && settled > 0) {
+            long elapsed = Duration.between(job.startedAt(), Instant.now()).toMillis();
+            eta = Math.max(0, elapsed * (job.total() - settled) / settled / 1000);
+        }
+        return new JobView(job.id(), "replaced".equals(job.state()) ? "finished" : job.state(), job.scope(),
+                job.total(), job.done(), job.failed(), job.startedAt(), job.updatedAt(), job.finishedAt(), eta);
+    }
+}

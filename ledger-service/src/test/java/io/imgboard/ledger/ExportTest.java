@@ -1,0 +1,110 @@
+package io.imgboard.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.FileEvent;
+import io.imgboard.events.FileExported;
+import io.imgboard.events.Topics;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.imgboard.ledger.Pipeline.arrived;
+import static io.imgboard.ledger.Pipeline.asService;
+import static io.imgboard.ledger.Pipeline.awaitPhoto;
+import static io.imgboard.ledger.Pipeline.awaitRecords;
+import static io.imgboard.ledger.Pipeline.newSha256;
+import static io.imgboard.ledger.Pipeline.photoById;
+import static io.imgboard.ledger.Pipeline.processed;
+import static io.imgboard.ledger.Pipeline.randomPhash;
+import static io.imgboard.ledger.Pipeline.read;
+import static io.imgboard.ledger.Pipeline.send;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Export into a folder that is also a folder source, without loops: exported files become origins of
+ * the export source, photos from that source are never exported into it, and a second run and a
+ * scan of the folder change no count.
+ */
+@QuarkusTest
+class ExportTest {
+    private static final String TARGET = "folder:exp";
+
+    @Test
+    void exportingTwiceAndScanningTheFolderChangesNothingAndNothingLoops() {
+        // one photo from elsewhere (to export) and one that came from the export folder itself
+        String elsewhere = newSha256();
+        String fromTarget = newSha256();
+        send(arrived("upload:api", "IMG_" + elsewhere.substring(0, 6) + ".JPG", elsewhere));
+        send(arrived(TARGET, "2020/01/own-" + fromTarget.substring(0, 6) + ".jpg", fromTarget));
+        UUID elsewhereId = UUID.fromString(awaitPhoto(elsewhere).get("photoId").asText());
+        UUID fromTargetId = UUID.fromString(awaitPhoto(fromTarget).get("photoId").asText());
+        processed(elsewhereId, 800, 600, Instant.parse("2024-07-03T10:00:00Z"), randomPhash());
+        processed(fromTargetId, 800, 600, null, randomPhash());
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(elsewhereId).get("status").asText())
+                && "READY".equals(photoById(fromTargetId).get("status").asText()));
+
+        asService().contentType(ContentType.JSON).body(Map.of("path", "relative/path")).put("/api/v1/export")
+                .then().statusCode(400).body("error", containsString("absolute"));
+        asService().contentType(ContentType.JSON).body(Map.of("path", "/srv/photos/../etc")).put("/api/v1/export")
+                .then().statusCode(400);
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("path", "/srv/export", "layout", "date", "mode", "full", "sourceId", TARGET))
+                .put("/api/v1/export").then().statusCode(200);
+        assertEquals("/srv/export", read(given().get("/api/v1/export").then().statusCode(200).extract().asString())
+                .get("path").asText());
+
+        JsonNode simulated = plan("/api/v1/export/simulate", 200);
+        assertTrue(simulated.get("skipped").get("came from the export folder").asInt() >= 1);
+        JsonNode first = plan("/api/v1/export/run", 202);
+        assertEquals(simulated.get("export").asInt(), first.get("export").asInt(), "simulate predicts the run");
+        UUID run = UUID.fromString(first.get("runId").asText());
+        List<ConsumerRecord<String, String>> requests = awaitRecords(Topics.EXPORT_REQUESTS, first.get("export").asInt(),
+                r -> r.value().contains(run.toString()));
+        Map<UUID, String> paths = new HashMap<>();
+        requests.forEach(r -> paths.put(UUID.fromString(read(r.value()).get("photoId").asText()),
+                read(r.value()).get("relativePath").asText()));
+        assertEquals("2024/07/IMG_" + elsewhere.substring(0, 6) + ".JPG", paths.get(elsewhereId), "date layout");
+        assertFalse(paths.containsKey(fromTargetId), "never exported into the source it came from");
+
+        // ingest writes each file and answers; the folder source then scans the same files
+        for (Map.Entry<UUID, String> e : paths.entrySet()) {
+            String sha = photoById(e.getKey()).get("sha256").asText();
+            send((FileEvent) new FileExported(UUID.randomUUID(), Instant.now(), TARGET, e.getValue(), run, e.getKey(),
+                    sha, true, null));
+        }
+        await().atMost(Pipeline.TIMEOUT).until(() -> photoById(elsewhereId).get("origins").size() == 2);
+        JsonNode statsBefore = Pipeline.stats();
+        long photosBefore = statsBefore.get("photos").asLong();
+        send(arrived(TARGET, paths.get(elsewhereId), elsewhere));
+
+        JsonNode second = plan("/api/v1/export/run", 202);
+        assertEquals(0, second.get("export").asInt(), "a second run exports nothing: " + second);
+        assertTrue(second.get("skipped").get("already exported").asInt() >= paths.size());
+        await().atMost(Pipeline.TIMEOUT).until(() -> read(given().get("/api/v1/export").then().extract().asString())
+                .get("lastRun").get("id").asText().equals(second.get("runId").asText()));
+        JsonNode firstRun = Pipeline.read(given().get("/api/v1/export").then().extract().asString());
+        assertTrue(firstRun.get("lastRun").get("requested").asInt() == 0);
+        Pipeline.awaitConsumed(send(arrived(TARGET, paths.get(elsewhereId), elsewhere)));
+        JsonNode statsAfter = Pipeline.stats();
+        assertEquals(photosBefore, statsAfter.get("photos").asLong(), "the scan found no new photo");
+        assertEquals(statsBefore.get("duplicates").asLong(), statsAfter.get("duplicates").asLong(),
+                "the exported file is a known place, not a duplicate");
+        assertEquals(2, photoById(elsewhereId).get("origins").size());
+    }
+
+    private static JsonNode plan(String route, int status) {
+        return read(asService().post(route).then().statusCode(status).extract().asString());
+    }
+}

@@ -1,0 +1,97 @@
+package io.imgboard.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.ProcessingFailed;
+import io.imgboard.events.Topics;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.time.Instant;
+import java.util.UUID;
+
+import static io.imgboard.ledger.Pipeline.arrived;
+import static io.imgboard.ledger.Pipeline.asService;
+import static io.imgboard.ledger.Pipeline.awaitPhoto;
+import static io.imgboard.ledger.Pipeline.awaitRecords;
+import static io.imgboard.ledger.Pipeline.keyed;
+import static io.imgboard.ledger.Pipeline.latestRequestId;
+import static io.imgboard.ledger.Pipeline.newSha256;
+import static io.imgboard.ledger.Pipeline.photoById;
+import static io.imgboard.ledger.Pipeline.processed;
+import static io.imgboard.ledger.Pipeline.randomPhash;
+import static io.imgboard.ledger.Pipeline.send;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Temporary processing failures heal: the ledger asks again with a growing pause, as the preprocessor
+ * answers a request during an outage (ProcessingFailed, permanent=false) and after it (PhotoProcessed).
+ */
+@QuarkusTest
+class HealingTest {
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void temporaryFailuresAreAskedAgainUntilThePhotoIsReady() {
+        String sha = newSha256();
+        send(arrived("folder:nas", "heal-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        // the preprocessor's S3 is away: three answers in a row are temporary failures
+        for (int failure = 1; failure <= 3; failure++) {
+            UUID request = latestRequestId(id);
+            send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), id, request,
+                    "S3 unreachable: connection refused", false));
+            awaitRecords(Topics.PROCESS_REQUESTS, failure + 1, keyed(id));
+            assertNotEquals(request, latestRequestId(id), "a new request, not the old one again");
+            assertEquals("PENDING", photoById(id).get("status").asText(), "never FAILED while it heals");
+        }
+        processed(id, 800, 600, null, randomPhash());
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("status").asText()));
+        JsonNode photo = photoById(id);
+        assertTrue(photo.get("failureReason").isNull());
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+    }
+
+    @Test
+    void aPermanentFailureIsFailedAtOnceAndTheRetryRouteAsksAgain() {
+        String sha = newSha256();
+        send(arrived("folder:nas", "perm-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), id, latestRequestId(id), "truncated JPEG", true));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "FAILED".equals(photoById(id).get("status").asText()));
+        assertEquals("truncated JPEG", photoById(id).get("failureReason").asText());
+
+        asService().post("/api/v1/photos/{id}/retry", id).then().statusCode(200);
+        awaitRecords(Topics.PROCESS_REQUESTS, 2, keyed(id));
+        assertEquals("PENDING", photoById(id).get("status").asText());
+        processed(id, 800, 600, null, randomPhash());
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("status").asText()));
+        asService().post("/api/v1/photos/{id}/retry", id).then().statusCode(409).body("error", containsString("ready"));
+    }
+
+    @Test
+    void temporaryFailuresOlderThanTheMaximumAgeEndInFailedWithTheReason() {
+        Db db = new Db(dataSource);
+        String sha = newSha256();
+        send(arrived("folder:nas", "old-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), id, latestRequestId(id), "S3 unreachable", false));
+        awaitRecords(Topics.PROCESS_REQUESTS, 2, keyed(id));
+        // the failures began 25 hours ago (the default maximum age is 24 h)
+        db.update("UPDATE photo SET first_failed_at = now() - interval '25 hours' WHERE id = ?", id);
+        send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), id, latestRequestId(id), "S3 unreachable", false));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "FAILED".equals(photoById(id).get("status").asText()));
+        assertTrue(photoById(id).get("failureReason").asText().contains("S3 unreachable"));
+
+        asService().post("/api/v1/failures/retry").then().statusCode(200);
+        awaitRecords(Topics.PROCESS_REQUESTS, 3, keyed(id));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "PENDING".equals(photoById(id).get("status").asText()));
+    }
+}

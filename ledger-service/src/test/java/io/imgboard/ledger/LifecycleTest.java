@@ -1,0 +1,260 @@
+package io.imgboard.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.FileArrived;
+import io.imgboard.events.FileEvent;
+import io.imgboard.events.FileMoved;
+import io.imgboard.events.FileRemoved;
+import io.imgboard.events.FileSkipped;
+import io.imgboard.events.RemovalPolicy;
+import io.imgboard.events.Topics;
+import io.imgboard.infra.LocalInfra;
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.imgboard.ledger.Pipeline.arrived;
+import static io.imgboard.ledger.Pipeline.asService;
+import static io.imgboard.ledger.Pipeline.awaitPhoto;
+import static io.imgboard.ledger.Pipeline.awaitRecords;
+import static io.imgboard.ledger.Pipeline.keyed;
+import static io.imgboard.ledger.Pipeline.newSha256;
+import static io.imgboard.ledger.Pipeline.photoById;
+import static io.imgboard.ledger.Pipeline.processed;
+import static io.imgboard.ledger.Pipeline.randomPhash;
+import static io.imgboard.ledger.Pipeline.read;
+import static io.imgboard.ledger.Pipeline.send;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The contract's new events and routes, and a photo's life: published, retired, hidden, deleted. */
+@QuarkusTest
+class LifecycleTest {
+
+    @Test
+    void writesNeedTheServiceTokenAndReadsDoNot() {
+        UUID id = UUID.randomUUID();
+        given().post("/api/v1/photos/{id}/hide", id)
+                .then().statusCode(401).contentType(ContentType.JSON).body("status", equalTo(401))
+                .body("error", containsString("IMGBOARD_SERVICE_TOKEN"));
+        given().header("Authorization", "Bearer wrong-token-0123456789").post("/api/v1/photos/{id}/hide", id)
+                .then().statusCode(401).body("error", containsString("not valid"));
+        given().delete("/api/v1/photos/{id}", id).then().statusCode(401);
+        given().contentType(ContentType.JSON).body(Map.of("scope", "all")).post("/api/v1/jobs/reprocess")
+                .then().statusCode(401);
+        given().contentType(ContentType.JSON).body(Map.of("renditions", List.of())).put("/api/v1/renditions")
+                .then().statusCode(401);
+        asService().post("/api/v1/photos/{id}/hide", id).then().statusCode(404);
+        // reads stay open, and so does the pre-check (a query sent as POST for its 1,000 checksums)
+        given().get("/api/v1/stats").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("sha256", List.of(newSha256()))).post("/api/v1/photos/known")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void knownAnswersExactContentOnlyAndRefusesBadInput() {
+        String sha = newSha256();
+        send(arrived("upload:phone-anna", "known-" + sha.substring(0, 6) + ".jpg", sha));
+        awaitPhoto(sha);
+        String unknown = newSha256();
+        asService().contentType(ContentType.JSON).body(Map.of("sha256", List.of(unknown, sha.toUpperCase())))
+                .post("/api/v1/photos/known")
+                .then().statusCode(200).body("known", equalTo(List.of(sha.toUpperCase())));
+        asService().contentType(ContentType.JSON).body(Map.of("sha256", List.of("nope")))
+                .post("/api/v1/photos/known").then().statusCode(400).body("error", containsString("not a sha256"));
+        List<String> tooMany = java.util.stream.Stream.generate(Pipeline::newSha256).limit(1001).toList();
+        asService().contentType(ContentType.JSON).body(Map.of("sha256", tooMany))
+                .post("/api/v1/photos/known").then().statusCode(400).body("error", containsString("1000"));
+    }
+
+    @Test
+    void aPublishedPhotoCarriesItsNameArrivalSourcesAndDevices() {
+        String sha = newSha256();
+        String name = "IMG_" + sha.substring(0, 6) + ".JPG";
+        send(new FileArrived(UUID.randomUUID(), Instant.now(), "dav:alice-iphone", "Camera/" + name, name, 10, sha,
+                "image/jpeg", "originals/" + sha.substring(0, 2) + "/" + sha, null, "alice-iphone", RemovalPolicy.RETIRE));
+        send(arrived("folder:nas", "2026/renamed-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        await().atMost(Pipeline.TIMEOUT).until(() -> photoById(id).get("origins").size() == 2);
+        processed(id, 4000, 3000, null, randomPhash());
+
+        JsonNode published = read(awaitRecords(Topics.CATALOG, 1, keyed(id)).get(0).value());
+        assertEquals(name, published.get("name").asText(), "the name as first seen");
+        assertEquals(List.of("dav:alice-iphone", "folder:nas"), strings(published.get("sourceIds")));
+        assertEquals(List.of("alice-iphone"), strings(published.get("deviceIds")));
+        assertEquals(photoById(id).get("createdAt").asText(), published.get("arrivedAt").asText());
+        JsonNode photo = photoById(id);
+        assertEquals("alice-iphone", photo.get("origins").get(0).get("deviceId").asText());
+        assertEquals(id.toString(), photo.get("id").asText());
+    }
+
+    @Test
+    void theLastOriginRemovedRetiresThePhotoWithATombstoneAndAMoveIsNotARemoval() {
+        String sha = newSha256();
+        FileArrived first = arrived("folder:nas", "inbox/a-" + sha.substring(0, 6) + ".jpg", sha);
+        send(first);
+        send(arrived("upload:api", "copy-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        processed(id, 800, 600, null, randomPhash());
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+
+        // archived after import: the origin moves, nothing leaves the frames
+        String archived = "archive/a-" + sha.substring(0, 6) + ".jpg";
+        send((FileEvent) new FileMoved(UUID.randomUUID(), Instant.now(), "folder:nas", first.path(), archived));
+        await().atMost(Pipeline.TIMEOUT).until(() -> origins(id).contains("folder:nas:" + archived));
+        // the upload's policy is KEEP: that removal alone changes nothing either
+        send(new FileRemoved(UUID.randomUUID(), Instant.now(), "upload:api", "copy-" + sha.substring(0, 6) + ".jpg",
+                RemovalPolicy.KEEP));
+        await().atMost(Pipeline.TIMEOUT).until(() -> origins(id).size() == 1);
+        assertEquals("READY", photoById(id).get("state").asText());
+        assertTrue(Pipeline.recordsNow(Topics.CATALOG, keyed(id)).stream().allMatch(r -> r.value() != null));
+
+        send(Pipeline.removed("folder:nas", archived));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+        List<ConsumerRecord<String, String>> catalog = awaitRecords(Topics.CATALOG, 2, keyed(id));
+        assertNull(catalog.get(catalog.size() - 1).value(), "the last catalog record is a tombstone");
+        assertTrue(Pipeline.stats().get("sources").get("folder:nas").get("retired").asLong() >= 1);
+        assertTrue(Pipeline.stats().get("retired").asLong() >= 1);
+        asService().contentType(ContentType.JSON).body(Map.of("sha256", List.of(sha))).post("/api/v1/photos/known")
+                .then().statusCode(200).body("known", equalTo(List.of()));
+
+        // the same content arriving again brings it back
+        send(arrived("folder:nas", "back-" + sha.substring(0, 6) + ".jpg", sha));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
+        List<ConsumerRecord<String, String>> after = awaitRecords(Topics.CATALOG, 3, keyed(id));
+        assertTrue(after.get(after.size() - 1).value() != null, "published again");
+    }
+
+    @Test
+    void hideAndUnhideTakeThePhotoOffAndBackOntoTheFrames() {
+        String sha = newSha256();
+        send(arrived("folder:nas", "hide-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        processed(id, 800, 600, null, randomPhash());
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+
+        asService().post("/api/v1/photos/{id}/hide", id).then().statusCode(200).body("hidden", equalTo(true));
+        List<ConsumerRecord<String, String>> hidden = awaitRecords(Topics.CATALOG, 2, keyed(id));
+        assertNull(hidden.get(1).value());
+        assertEquals("HIDDEN", photoById(id).get("state").asText());
+        asService().post("/api/v1/photos/{id}/unhide", id).then().statusCode(200);
+        List<ConsumerRecord<String, String>> shown = awaitRecords(Topics.CATALOG, 3, keyed(id));
+        assertEquals(id.toString(), read(shown.get(2).value()).get("photoId").asText());
+        asService().post("/api/v1/photos/{id}/hide", UUID.randomUUID()).then().statusCode(404);
+        asService().post("/api/v1/photos/{id}/hide", "not-an-id").then().statusCode(400);
+    }
+
+    @Test
+    void deleteRemovesRenditionsAndTheOriginalOnlyWhenNoOriginRemains() throws Exception {
+        MinioClient s3 = s3();
+        String kept = newSha256();
+        String gone = newSha256();
+        send(arrived("folder:nas", "del-" + kept.substring(0, 6) + ".jpg", kept));
+        FileArrived goneArrival = arrived("folder:nas", "del-" + gone.substring(0, 6) + ".jpg", gone);
+        send(goneArrival);
+        UUID keptId = UUID.fromString(awaitPhoto(kept).get("photoId").asText());
+        UUID goneId = UUID.fromString(awaitPhoto(gone).get("photoId").asText());
+        for (String sha : List.of(kept, gone)) {
+            put(s3, LocalInfra.ORIGINALS_BUCKET, "originals/" + sha.substring(0, 2) + "/" + sha);
+        }
+        for (UUID id : List.of(keptId, goneId)) {
+            put(s3, LocalInfra.RENDITIONS_BUCKET, "renditions/" + id + "/display.webp");
+            processed(id, 800, 600, null, randomPhash());
+            awaitRecords(Topics.CATALOG, 1, keyed(id));
+        }
+        // the second photo's only origin is forgotten (policy KEEP): nothing refers to its original any more
+        send(new FileRemoved(UUID.randomUUID(), Instant.now(), "folder:nas", goneArrival.path(), RemovalPolicy.KEEP));
+        await().atMost(Pipeline.TIMEOUT).until(() -> photoById(goneId).get("origins").isEmpty());
+
+        asService().delete("/api/v1/photos/{id}", keptId).then().statusCode(200).body("deleted", equalTo(true));
+        asService().delete("/api/v1/photos/{id}", goneId).then().statusCode(200);
+
+        await().atMost(Pipeline.TIMEOUT).until(() -> !exists(s3, LocalInfra.RENDITIONS_BUCKET, "renditions/" + keptId + "/display.webp")
+                && !exists(s3, LocalInfra.RENDITIONS_BUCKET, "renditions/" + goneId + "/display.webp")
+                && !exists(s3, LocalInfra.ORIGINALS_BUCKET, "originals/" + gone.substring(0, 2) + "/" + gone));
+        assertTrue(exists(s3, LocalInfra.ORIGINALS_BUCKET, "originals/" + kept.substring(0, 2) + "/" + kept),
+                "an original with an origin left is kept");
+        assertEquals("DELETED", photoById(keptId).get("state").asText());
+        List<ConsumerRecord<String, String>> catalog = awaitRecords(Topics.CATALOG, 2, keyed(keptId));
+        assertNull(catalog.get(catalog.size() - 1).value());
+    }
+
+    @Test
+    void skippedFilesAreCountedPerSourceAndReason() {
+        String source = "folder:skip-" + UUID.randomUUID().toString().substring(0, 8);
+        send((FileEvent) new FileSkipped(UUID.randomUUID(), Instant.now(), source, "IMG_1.MOV", "IMG_1.MOV", 10,
+                "live-photo video"));
+        send((FileEvent) new FileSkipped(UUID.randomUUID(), Instant.now(), source, "IMG_1.AAE", "IMG_1.AAE", 1, "sidecar"));
+        send((FileEvent) new FileSkipped(UUID.randomUUID(), Instant.now(), source, "IMG_2.MOV", "IMG_2.MOV", 10,
+                "live-photo video"));
+        await().atMost(Pipeline.TIMEOUT).until(() -> Pipeline.stats().path("sources").path(source).path("discovered").asLong() == 3);
+        JsonNode mine = Pipeline.stats().get("sources").get(source);
+        assertEquals(2, mine.get("skipped").get("live-photo video").asLong());
+        assertEquals(1, mine.get("skipped").get("sidecar").asLong());
+        assertEquals(0, mine.get("new").asLong());
+        assertFalse(Pipeline.stats().get("stages").get("skipped").isEmpty());
+    }
+
+    private static List<String> origins(UUID id) {
+        List<String> out = new java.util.ArrayList<>();
+        photoById(id).get("origins").forEach(o -> out.add(o.get("sourceId").asText() + ":" + o.get("path").asText()));
+        return out;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    static MinioClient s3() throws Exception {
+        var config = ConfigProvider.getConfig();
+        MinioClient client = MinioClient.builder()
+                .endpoint(config.getValue("imgboard.s3.endpoint", String.class))
+                .credentials(config.getValue("imgboard.s3.access-key", String.class),
+                        config.getValue("imgboard.s3.secret-key", String.class))
+                .region("us-east-1").build();
+        for (String bucket : LocalInfra.BUCKETS) {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+        }
+        return client;
+    }
+
+    static void put(MinioClient s3, String bucket, String key) throws Exception {
+        byte[] bytes = "not really an image".getBytes();
+        s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+    }
+
+    static boolean exists(MinioClient s3, String bucket, String key) {
+        try {
+            s3.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            return true;
+        } catch (io.minio.errors.ErrorResponseException e) {
+            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.imgboard.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.Topics;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.imgboard.ledger.Pipeline.arrived;
+import static io.imgboard.ledger.Pipeline.asService;
+import static io.imgboard.ledger.Pipeline.awaitPhoto;
+import static io.imgboard.ledger.Pipeline.awaitRecords;
+import static io.imgboard.ledger.Pipeline.keyed;
+import static io.imgboard.ledger.Pipeline.newSha256;
+import static io.imgboard.ledger.Pipeline.photo;
+import static io.imgboard.ledger.Pipeline.photoById;
+import static io.imgboard.ledger.Pipeline.processed;
+import static io.imgboard.ledger.Pipeline.read;
+import static io.imgboard.ledger.Pipeline.send;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JPEG and the HEIC of one shot are one photo; the better original is rendered; a wrong match splits. */
+@QuarkusTest
+class TwinsTest {
+
+    @Test
+    void theSameShotFromTwoPlacesIsOnePhotoRenderedFromTheBetterOriginal() {
+        long twinsBefore = Pipeline.stats().get("stages").get("twin").asLong();
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2019-05-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String jpeg = newSha256();
+        String heic = newSha256();
+        send(arrived("dav:alice-iphone", "IMG_" + jpeg.substring(0, 4) + ".JPG", jpeg));
+        UUID jpegId = UUID.fromString(awaitPhoto(jpeg).get("photoId").asText());
+        processed(jpegId, 3024, 4032, shot, String.format("%016x", hash));
+        awaitRecords(Topics.CATALOG, 1, keyed(jpegId));
+
+        send(arrived("folder:icloudpd", "2019/05/IMG_" + heic.substring(0, 4) + ".HEIC", heic));
+        UUID heicId = UUID.fromString(read(Pipeline.awaitRecords(Topics.PROCESS_REQUESTS, 1,
+                r -> r.value().contains(heic)).get(0).value()).get("photoId").asText());
+        // 2 bits apart, 1 s later, more pixels
+        processed(heicId, 4032, 5376, shot.plusSeconds(1), String.format("%016x", hash ^ 0x8001L));
+
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(jpegId.toString()));
+        JsonNode one = photo(jpeg);
+        assertEquals(1, one.get("twins").size());
+        assertEquals(heic, one.get("twins").get(0).get("sha256").asText());
+        assertEquals(2, one.get("origins").size(), "the twin's place is an origin of the photo");
+        Pipeline.assertStays(Topics.CATALOG, keyed(heicId), 0, java.time.Duration.ofSeconds(2));
+        // the better original (the HEIC) is rendered under the same photo id
+        JsonNode reprocess = read(awaitRecords(Topics.PROCESS_REQUESTS, 2, keyed(jpegId)).get(1).value());
+        assertEquals("REPROCESS", reprocess.get("reason").asText());
+        assertEquals(heic, reprocess.get("sha256").asText());
+        assertTrue(one.get("twins").get(0).get("rendered").asBoolean());
+        assertEquals(twinsBefore + 1, Pipeline.stats().get("stages").get("twin").asLong(), "counted as a twin");
+        assertTrue(Pipeline.stats().get("sources").get("folder:icloudpd").get("twin").asLong() >= 1);
+
+        // an operator says it is not the same shot
+        asService().post("/api/v1/photos/{id}/twins/{twin}/split", jpegId, heicId).then().statusCode(200);
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(heicId.toString()));
+        assertEquals(0, photo(jpeg).get("twins").size());
+        JsonNode back = read(awaitRecords(Topics.PROCESS_REQUESTS, 3, keyed(jpegId)).get(2).value());
+        assertEquals(jpeg, back.get("sha256").asText(), "rendered from its own original again");
+        processed(heicId, 4032, 5376, shot.plusSeconds(1), String.format("%016x", hash ^ 0x8001L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(heicId).get("status").asText()));
+    }
+
+    @Test
+    void photosTooFarApartInHashOrTimeAreNotTwins() {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2010-01-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        List<String> shas = List.of(newSha256(), newSha256(), newSha256());
+        List<Instant> times = List.of(shot, shot.plusSeconds(1), shot.plusSeconds(10));
+        List<Long> hashes = List.of(hash, hash ^ 0xF0F0L, hash ^ 0x1L); // 8 bits apart; 1 bit but 10 s later
+        for (int i = 0; i < 3; i++) {
+            String sha = shas.get(i);
+            send(arrived("folder:nas", "far-" + sha.substring(0, 6) + ".jpg", sha));
+            UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+            processed(id, 800, 600, times.get(i), String.format("%016x", hashes.get(i)));
+            await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photo(sha).get("status").asText()));
+        }
+        for (String sha : shas) {
+            assertEquals(sha, photo(sha).get("sha256").asText(), "a photo of its own");
+        }
+    }
+}
