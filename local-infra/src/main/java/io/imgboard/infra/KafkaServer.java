@@ -89,11 +89,23 @@ public final class KafkaServer {
                     growPartitions(admin, topic);
                 }
             }
+            // createTopics returns once the controller has the topics; the broker's metadata may
+            // lag behind on a busy machine, and a service subscribing then would not see them.
+            while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(topics.keySet())) {
+                process.requireAlive();
+                if (Instant.now().isAfter(deadline)) {
+                    throw new InfraException("Kafka did not list the new topics within " + timeout.toSeconds() + " s; see "
+                            + process.logFile());
+                }
+                Sleeper.pause(Duration.ofMillis(100));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InfraException("interrupted while waiting for Kafka", e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new InfraException("Kafka did not create topics in time", e);
+        } catch (ExecutionException e) {
+            throw new InfraException("Kafka could not list its topics: " + e.getCause().getMessage(), e);
         }
     }
 
