@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 /** The packaged service ({@code target/quarkus-app}) as a real process, for {@code *IT}s. */
 public final class PackagedService implements AutoCloseable {
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-    private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("Listening on: https?://[^:]+:(\\d+)");
 
     private final Process process;
     private final Path log;

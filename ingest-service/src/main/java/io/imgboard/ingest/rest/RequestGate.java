@@ -3,8 +3,12 @@ package io.imgboard.ingest.rest;
 import io.imgboard.ingest.config.S3Config;
 import io.imgboard.ingest.config.StartupCheck;
 import io.imgboard.ingest.config.UploadConfig;
+import io.imgboard.ingest.service.Credentials;
+import io.imgboard.ingest.service.DeviceTokens;
+import io.imgboard.ingest.service.Principal;
 import io.imgboard.ingest.service.RejectionReason;
 import io.imgboard.ingest.service.Rejections;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Vertx;
@@ -16,14 +20,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.util.List;
+
 /**
  * Checks the token and the declared body size before anything reads the body. A JAX-RS filter
  * would run only after the multipart body had been spooled to disk, so a stranger could fill the
  * disk; here a refused upload costs nothing but the refusal.
  *
- * <p>Every path needs the token except the operational ones under the non-application root
+ * <p>Every path needs a credential except the operational ones under the non-application root
  * ({@code /q/health}, {@code /q/metrics}, {@code /q/openapi}): failing closed means no spelling of
- * an API path can slip past.
+ * an API path can slip past. Uploads and WebDAV take the upload token, a device's token or the
+ * admin token ({@link Credentials}); the operator APIs (devices, sources, rejections) only the admin
+ * token. WebDAV paths are confined here too ({@link DavPath}): a path that tries to leave its tree
+ * is refused with 400 before anything is read or written.
  */
 @ApplicationScoped
 class RequestGate {
@@ -32,17 +41,25 @@ class RequestGate {
     /** How long a refused client may keep sending the body it had started before the connection is closed. */
     private static final long DRAIN_MILLIS = 10_000;
 
-    private final TokenCheck token;
+    /** The principal a request was admitted as, for the resources: {@link #principal(RoutingContext)}. */
+    private static final String PRINCIPAL = "imgboard.principal";
+    /** Operator APIs: the admin token only. */
+    private static final List<String> ADMIN_PATHS = List.of("/api/v1/devices", "/api/v1/sources", "/api/v1/uploads/rejections");
+
+    private final Credentials credentials;
+    private final DeviceTokens devices;
     private final Rejections rejections;
     private final long maxBodyBytes;
     private final String openPrefix;
     private final Vertx vertx;
 
-    RequestGate(UploadConfig config, S3Config s3, Rejections rejections, Vertx vertx,
+    RequestGate(UploadConfig config, S3Config s3, Credentials credentials, DeviceTokens devices, Rejections rejections,
+                Vertx vertx,
                 @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
                 @ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String nonApplicationRoot) {
         StartupCheck.requireValid(config, s3);
-        this.token = new TokenCheck(config.token().orElse(null));
+        this.credentials = credentials;
+        this.devices = devices;
         this.rejections = rejections;
         this.vertx = vertx;
         this.maxBodyBytes = maxBodySize.asLongValue();
@@ -60,20 +77,64 @@ class RequestGate {
             context.next();
             return;
         }
-        if (!token.accepts(request.getHeader(HttpHeaders.AUTHORIZATION))) {
+        boolean dav = DavPath.isDav(request.path());
+        Principal principal = credentials.identify(TokenCheck.secret(request.getHeader(HttpHeaders.AUTHORIZATION))).orElse(null);
+        if (principal == null) {
             rejections.record(RejectionReason.UNAUTHORIZED, Rejections.REQUEST, request.method() + " " + path
                     + " from " + request.remoteAddress() + " without a valid token");
-            refuse(context, 401, "missing or wrong upload token: send the header Authorization: Bearer <token>");
+            refuse(context, 401, dav
+                    ? "missing or wrong credentials: the password is a device token or the upload token (any user name)"
+                    : "missing or wrong token: send the header Authorization: Bearer <token>", dav);
             return;
+        }
+        if (isAdminPath(path) && !principal.isAdmin()) {
+            String error = credentials.adminConfigured()
+                    ? "this operator API needs the admin token: send Authorization: Bearer <IMGBOARD_ADMIN_TOKEN>"
+                    : "this operator API is off: no admin token is configured on ingest (set IMGBOARD_ADMIN_TOKEN)";
+            rejections.record(RejectionReason.UNAUTHORIZED, Rejections.REQUEST, request.method() + " " + path
+                    + " from " + request.remoteAddress() + " without the admin token");
+            refuse(context, 401, error, false);
+            return;
+        }
+        if (dav) {
+            try {
+                DavPath.parse(request.path());
+            } catch (DavPath.BadPath e) {
+                rejections.record(RejectionReason.BAD_REQUEST, Rejections.REQUEST, "WebDAV " + request.method() + ": " + e.getMessage());
+                refuse(context, 400, e.getMessage(), false);
+                return;
+            }
+        }
+        context.put(PRINCIPAL, principal);
+        if (principal.deviceId() != null) {
+            String device = principal.deviceId();
+            vertx.executeBlocking(() -> {
+                devices.used(device);
+                return null;
+            }, false).onFailure(e -> Log.warnf("could not record the use of device %s: %s", device, e.toString()));
         }
         long declared = declaredLength(request);
         if (declared > maxBodyBytes) {
             String error = "request too large: " + declared + " bytes, the limit is " + maxBodyBytes + " bytes";
             rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST, error);
-            refuse(context, 413, error);
+            refuse(context, 413, error, false);
             return;
         }
         context.next();
+    }
+
+    /** Who the request was admitted as; never null behind this gate. */
+    static Principal principal(RoutingContext context) {
+        Principal principal = context.get(PRINCIPAL);
+        if (principal == null) {
+            throw new IllegalStateException("request did not pass RequestGate");
+        }
+        return principal;
+    }
+
+    private static boolean isAdminPath(String path) {
+        String p = path == null ? "" : path;
+        return ADMIN_PATHS.stream().anyMatch(a -> p.equals(a) || p.startsWith(a + "/"));
     }
 
     private static long declaredLength(HttpServerRequest request) {
@@ -93,13 +154,13 @@ class RequestGate {
      * if the connection were closed under it, so what it sends is read and dropped for a while
      * (bounded), then the connection is closed.
      */
-    private void refuse(RoutingContext context, int status, String error) {
+    private void refuse(RoutingContext context, int status, String error, boolean basic) {
         HttpServerRequest request = context.request();
         var response = context.response()
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         if (status == 401) {
-            response.putHeader("WWW-Authenticate", "Bearer");
+            response.putHeader("WWW-Authenticate", basic ? "Basic realm=\"img-board\", charset=\"UTF-8\"" : "Bearer");
         }
         response.end(new JsonObject().put("error", error).put("status", status).encode());
         if (!request.isEnded()) {

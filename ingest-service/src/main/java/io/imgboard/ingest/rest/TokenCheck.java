@@ -1,42 +1,44 @@
 package io.imgboard.ingest.rest;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Locale;
 
 /**
- * Compares a presented bearer token with the configured one in constant time. Both are hashed
- * first, so neither the position of the first wrong character nor the token's length shows in the
- * time an answer takes.
+ * Takes the secret out of an {@code Authorization} header: the token of {@code Bearer <token>}, or
+ * the password of {@code Basic base64(user:password)} (WebDAV clients know only Basic; the user name
+ * is ignored). Whose secret it is, is {@code Credentials}' question.
  */
 final class TokenCheck {
     private static final String BEARER = "bearer ";
-    private final byte[] expected;
+    private static final String BASIC = "basic ";
 
-    TokenCheck(String token) {
-        if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("no upload token configured");
-        }
-        this.expected = sha256(token.strip());
+    private TokenCheck() {
     }
 
-    /** @param authorization the {@code Authorization} header, may be null */
-    boolean accepts(String authorization) {
-        if (authorization == null || authorization.length() <= BEARER.length()
-                || !authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
-            // still compare, so a missing header costs what a wrong one costs
-            MessageDigest.isEqual(sha256(""), expected);
-            return false;
+    /** @return the secret, or null when the header is missing or malformed */
+    static String secret(String authorization) {
+        if (authorization == null) {
+            return null;
         }
-        return MessageDigest.isEqual(sha256(authorization.substring(BEARER.length()).strip()), expected);
+        String lower = authorization.length() > 6 ? authorization.substring(0, 7).toLowerCase(Locale.ROOT) : "";
+        if (lower.startsWith(BEARER)) {
+            return nonBlank(authorization.substring(BEARER.length()).strip());
+        }
+        if (lower.startsWith(BASIC)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).strip()),
+                        StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                return colon < 0 ? null : nonBlank(decoded.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+    private static String nonBlank(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 }

@@ -137,6 +137,19 @@ public class OriginalStore {
         }
     }
 
+    /**
+     * The bytes of a stored original (the WebDAV target serves back what a client put); the caller
+     * closes the stream.
+     */
+    public java.io.InputStream open(String sha256) {
+        String key = keyFor(sha256);
+        try {
+            return client.getObject(io.minio.GetObjectArgs.builder().bucket(bucket).object(key).build());
+        } catch (Exception e) {
+            throw new StorageException("cannot read " + key + " from bucket " + bucket + ": " + describe(e), e);
+        }
+    }
+
     private boolean exists(String key) throws Exception {
         try {
             client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());

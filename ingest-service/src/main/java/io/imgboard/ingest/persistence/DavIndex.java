@@ -1,0 +1,220 @@
+package io.imgboard.ingest.persistence;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The WebDAV target's virtual namespace: what each principal put where. Paths are decoded,
+ * confined and normalised by the caller ({@code "/a/b"}, the root is {@code ""}). Every method is
+ * one transaction, so a MOVE or COPY of a collection is all or nothing.
+ */
+@ApplicationScoped
+public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
+
+    /** A file that left a path: where it was and, for a move, where it is now (else null). */
+    public record Relocated(DavEntry from, String toPath) {
+    }
+
+    private final EntityManager em;
+
+    DavIndex(EntityManager em) {
+        this.em = em;
+    }
+
+    @Transactional
+    public Optional<DavEntry> lookup(String principal, String path) {
+        if (path.isEmpty()) {
+            return Optional.of(DavEntry.root());
+        }
+        return entity(principal, path).map(DavEntry::of);
+    }
+
+    @Transactional
+    public List<DavEntry> children(String principal, String path) {
+        return find("principal = ?1 and parent = ?2 order by path", principal, path).stream().map(DavEntry::of).toList();
+    }
+
+    @Transactional
+    public DavEntry mkcol(String principal, String path, Instant at) {
+        DavEntryEntity e = new DavEntryEntity();
+        e.principal = principal;
+        e.path = path;
+        e.parent = parentOf(path);
+        e.collection = true;
+        e.createdAt = at;
+        e.modifiedAt = at;
+        persist(e);
+        return DavEntry.of(e);
+    }
+
+    /**
+     * Creates or replaces the file at {@code path} (a replaced file keeps its id and dead properties).
+     *
+     * @return the file that was there before, if any
+     */
+    @Transactional
+    public Optional<DavEntry> putFile(String principal, String path, long size, String sha256, String contentType,
+                                      Instant modifiedAt, String outcome, String reason) {
+        Optional<DavEntryEntity> existing = entity(principal, path);
+        Optional<DavEntry> before = existing.map(DavEntry::of);
+        DavEntryEntity e = existing.orElseGet(DavEntryEntity::new);
+        if (e.id == null) {
+            e.principal = principal;
+            e.path = path;
+            e.parent = parentOf(path);
+            e.createdAt = Instant.now();
+        }
+        e.collection = false;
+        e.size = size;
+        e.sha256 = sha256;
+        e.contentType = contentType;
+        e.modifiedAt = modifiedAt;
+        e.outcome = outcome;
+        e.reason = reason;
+        if (e.id == null) {
+            persist(e);
+        }
+        return before;
+    }
+
+    @Transactional
+    public void setModified(String principal, String path, Instant modifiedAt) {
+        entity(principal, path).ifPresent(e -> e.modifiedAt = modifiedAt);
+    }
+
+    /** Deletes the entry and everything under it; returns the files that were deleted. */
+    @Transactional
+    public List<DavEntry> deleteTree(String principal, String path) {
+        List<DavEntryEntity> doomed = subtree(principal, path);
+        List<DavEntry> files = doomed.stream().filter(e -> !e.collection).map(DavEntry::of).toList();
+        for (DavEntryEntity e : doomed) {
+            em.createQuery("delete from DavPropertyEntity where entryId = ?1").setParameter(1, e.id).executeUpdate();
+            delete(e);
+        }
+        return files;
+    }
+
+    /**
+     * Moves an entry and everything under it to {@code to}, after deleting whatever was at {@code to}.
+     *
+     * @return the files moved (old entry, new path) followed by the files deleted at the destination (new path null)
+     */
+    @Transactional
+    public List<Relocated> move(String principal, String from, String to) {
+        List<Relocated> result = new ArrayList<>();
+        List<DavEntry> replaced = entity(principal, to).isPresent() ? deleteTree(principal, to) : List.of();
+        em.flush();
+        for (DavEntryEntity e : subtree(principal, from)) {
+            String newPath = to + e.path.substring(from.length());
+            if (!e.collection) {
+                result.add(new Relocated(DavEntry.of(e), newPath));
+            }
+            e.path = newPath;
+            e.parent = parentOf(newPath);
+        }
+        replaced.forEach(r -> result.add(new Relocated(r, null)));
+        return result;
+    }
+
+    /**
+     * Copies an entry (and with {@code deep} everything under it) to {@code to}, after deleting
+     * whatever was at {@code to}; dead properties are copied too.
+     *
+     * @return the files created (new entries) followed by files deleted at the destination
+     */
+    @Transactional
+    public List<Relocated> copy(String principal, String from, String to, boolean deep) {
+        List<Relocated> result = new ArrayList<>();
+        List<DavEntry> replaced = entity(principal, to).isPresent() ? deleteTree(principal, to) : List.of();
+        em.flush();
+        List<DavEntryEntity> sources = deep ? subtree(principal, from) : entity(principal, from).stream().toList();
+        Instant now = Instant.now();
+        for (DavEntryEntity s : sources) {
+            DavEntryEntity c = new DavEntryEntity();
+            c.principal = principal;
+            c.path = to + s.path.substring(from.length());
+            c.parent = parentOf(c.path);
+            c.collection = s.collection;
+            c.size = s.size;
+            c.sha256 = s.sha256;
+            c.contentType = s.contentType;
+            c.createdAt = now;
+            c.modifiedAt = s.modifiedAt;
+            c.outcome = s.outcome;
+            c.reason = s.reason;
+            persist(c);
+            for (DavProperty p : properties(s.id)) {
+                setProperty(c.id, p);
+            }
+            if (!c.collection) {
+                result.add(new Relocated(DavEntry.of(c), c.path));
+            }
+        }
+        replaced.forEach(r -> result.add(new Relocated(r, null)));
+        return result;
+    }
+
+    @Transactional
+    public List<DavProperty> properties(Long entryId) {
+        if (entryId == null) {
+            return List.of();
+        }
+        return em.createQuery("from DavPropertyEntity where entryId = ?1 order by id", DavPropertyEntity.class)
+                .setParameter(1, entryId).getResultList().stream()
+                .map(p -> new DavProperty(p.namespace, p.name, p.value)).toList();
+    }
+
+    /** Applies a PROPPATCH's instructions in order, all or nothing: a value sets, a null value removes. */
+    @Transactional
+    public void patch(Long entryId, List<Map.Entry<DavProperty, Boolean>> instructions) {
+        for (Map.Entry<DavProperty, Boolean> i : instructions) {
+            if (i.getValue()) {
+                setProperty(entryId, i.getKey());
+            } else {
+                em.createQuery("delete from DavPropertyEntity where entryId = ?1 and namespace = ?2 and name = ?3")
+                        .setParameter(1, entryId).setParameter(2, i.getKey().namespace())
+                        .setParameter(3, i.getKey().name()).executeUpdate();
+            }
+        }
+    }
+
+    private void setProperty(Long entryId, DavProperty p) {
+        List<DavPropertyEntity> found = em.createQuery(
+                        "from DavPropertyEntity where entryId = ?1 and namespace = ?2 and name = ?3", DavPropertyEntity.class)
+                .setParameter(1, entryId).setParameter(2, p.namespace()).setParameter(3, p.name()).getResultList();
+        DavPropertyEntity e = found.isEmpty() ? new DavPropertyEntity() : found.get(0);
+        e.entryId = entryId;
+        e.namespace = p.namespace();
+        e.name = p.name();
+        e.value = p.value();
+        if (e.id == null) {
+            em.persist(e);
+        }
+    }
+
+    private Optional<DavEntryEntity> entity(String principal, String path) {
+        return find("principal = ?1 and path = ?2", principal, path).firstResultOptional();
+    }
+
+    /** The entry itself and everything below it, parents before children. */
+    private List<DavEntryEntity> subtree(String principal, String path) {
+        List<DavEntryEntity> all = new ArrayList<>(entity(principal, path).stream().toList());
+        all.addAll(find("principal = ?1 and substring(path, 1, ?2) = ?3", principal, path.length() + 1, path + "/").list());
+        all.sort(Comparator.comparing(e -> e.path.length()));
+        return all;
+    }
+
+    public static String parentOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "" : path.substring(0, slash);
+    }
+}

@@ -1,0 +1,174 @@
+package io.imgboard.ingest.rest;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A WebDAV request path, taken apart and confined. The mount ({@code /dav} or a Nextcloud-style
+ * {@code /remote.php/dav/files/<user>}) is split off; the rest is percent-decoded segment by segment
+ * and refused when a client could use it to leave its tree or confuse the index: {@code .} and
+ * {@code ..}, NUL and other control characters, backslashes, encoded slashes, empty segments,
+ * names over 255 bytes, paths over 1,024 characters.
+ *
+ * @param mount the raw mount, for building hrefs in answers
+ * @param path  {@code "/a/b"} decoded, without a trailing slash; {@code ""} for the root
+ */
+record DavPath(String mount, String path) {
+    static final int MAX_SEGMENT_BYTES = 255;
+    static final int MAX_PATH_CHARS = 1024;
+    private static final Pattern MOUNT = Pattern.compile("^(/dav|/remote\\.php/dav/files/[^/]+|/remote\\.php/webdav)(/.*)?$");
+
+    /** A path no client may use; the message says why. */
+    static final class BadPath extends Exception {
+        BadPath(String message) {
+            super(message);
+        }
+    }
+
+    static boolean isDav(String rawPath) {
+        return rawPath != null && MOUNT.matcher(rawPath).matches();
+    }
+
+    /** @param rawPath the request's path as sent, still percent-encoded, without the query */
+    static DavPath parse(String rawPath) throws BadPath {
+        Matcher m = rawPath == null ? null : MOUNT.matcher(rawPath);
+        if (m == null || !m.matches()) {
+            throw new BadPath("not a WebDAV path: use /dav/...");
+        }
+        String rest = m.group(2) == null ? "" : m.group(2);
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        StringBuilder path = new StringBuilder();
+        if (!rest.isEmpty()) {
+            for (String raw : rest.substring(1).split("/", -1)) {
+                path.append('/').append(segment(raw));
+            }
+        }
+        if (path.length() > MAX_PATH_CHARS) {
+            throw new BadPath("path too long: " + path.length() + " characters, at most " + MAX_PATH_CHARS);
+        }
+        return new DavPath(m.group(1), path.toString());
+    }
+
+    /** A {@code Destination} header: an absolute URI or an absolute path, on this server's same mount kind. */
+    static DavPath destination(String header) throws BadPath {
+        if (header == null || header.isBlank()) {
+            throw new BadPath("no Destination header");
+        }
+        String raw;
+        try {
+            URI uri = new URI(header.strip());
+            raw = uri.getRawPath();
+        } catch (URISyntaxException e) {
+            throw new BadPath("the Destination header is not a URI");
+        }
+        if (raw == null || !raw.startsWith("/")) {
+            throw new BadPath("the Destination header has no absolute path");
+        }
+        return parse(raw);
+    }
+
+    private static String segment(String raw) throws BadPath {
+        if (raw.isEmpty()) {
+            throw new BadPath("empty path segment (//): paths are relative to the WebDAV root");
+        }
+        String decoded = decode(raw);
+        if (decoded.equals(".") || decoded.equals("..")) {
+            throw new BadPath("'" + decoded + "' is not allowed in a path");
+        }
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new BadPath(c == 0 ? "NUL is not allowed in a path" : "control characters are not allowed in a path");
+            }
+            if (c == '/' || c == '\\') {
+                throw new BadPath("a name may not contain '/' or '\\'");
+            }
+        }
+        if (decoded.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+            throw new BadPath("name too long: at most " + MAX_SEGMENT_BYTES + " bytes");
+        }
+        return decoded;
+    }
+
+    private static String decode(String raw) throws BadPath {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length()) {
+                    throw new BadPath("broken percent-encoding in the path");
+                }
+                int hi = Character.digit(raw.charAt(i + 1), 16);
+                int lo = Character.digit(raw.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw new BadPath("broken percent-encoding in the path");
+                }
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(b, 0, b.length);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new BadPath("the path is not UTF-8");
+        }
+    }
+
+    /** The href of a path under this mount, each segment percent-encoded; collections end with '/'. */
+    String href(String entryPath, boolean collection) {
+        StringBuilder out = new StringBuilder(mount);
+        for (String s : segments(entryPath)) {
+            out.append('/').append(encode(s));
+        }
+        if (collection) {
+            out.append('/');
+        }
+        return out.toString();
+    }
+
+    static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        if (!path.isEmpty()) {
+            for (String s : path.substring(1).split("/")) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    static String encode(String segment) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** The path without its leading slash: what file events carry. */
+    String eventPath() {
+        return path.isEmpty() ? "" : path.substring(1);
+    }
+}

@@ -1,0 +1,790 @@
+package io.imgboard.ingest.rest;
+
+import io.imgboard.events.FileArrived;
+import io.imgboard.events.FileEvent;
+import io.imgboard.events.FileMoved;
+import io.imgboard.events.FileRemoved;
+import io.imgboard.ingest.messaging.FileEventPublisher;
+import io.imgboard.ingest.messaging.PublishException;
+import io.imgboard.ingest.persistence.DavEntry;
+import io.imgboard.ingest.persistence.DavIndex;
+import io.imgboard.ingest.persistence.DavIndex.Relocated;
+import io.imgboard.ingest.persistence.DavProperty;
+import io.imgboard.ingest.rest.DavMethods.COPY;
+import io.imgboard.ingest.rest.DavMethods.LOCK;
+import io.imgboard.ingest.rest.DavMethods.MKCOL;
+import io.imgboard.ingest.rest.DavMethods.MOVE;
+import io.imgboard.ingest.rest.DavMethods.PROPFIND;
+import io.imgboard.ingest.rest.DavMethods.PROPPATCH;
+import io.imgboard.ingest.rest.DavMethods.UNLOCK;
+import io.imgboard.ingest.service.DeviceTokens;
+import io.imgboard.ingest.service.Principal;
+import io.imgboard.ingest.service.UploadService;
+import io.imgboard.ingest.service.UploadService.Outcome;
+import io.imgboard.ingest.storage.OriginalStore;
+import io.imgboard.ingest.storage.StorageException;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import javax.xml.namespace.QName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The WebDAV target (RFC 4918, class 1 and 2) at {@code /dav/} and, for Nextcloud-style clients,
+ * {@code /remote.php/dav/files/<user>/}. Hand-written on Quarkus REST because no WebDAV library fits
+ * (FIELD-NOTES: Milton CE has no locks and needs a servlet container, Jackrabbit is javax-only).
+ *
+ * <p>Each principal (device, or the shared upload token) has its own virtual tree in ingest's
+ * database ({@link DavIndex}); the bytes are stored by content in the originals bucket. A PUT is
+ * streamed to a spool file and, once complete, goes through the one intake path every door uses:
+ * images become photos ({@code FileArrived}), anything else is kept and recorded as skipped with its
+ * reason. DELETE and MOVE of a file become {@code FileRemoved} and {@code FileMoved} for the source
+ * {@code dav:<device or "upload">}. {@link RequestGate} has checked the credential and the path's
+ * confinement before the body is read.
+ */
+@Path("/")
+@Blocking
+@Tag(name = "webdav")
+public class DavResource {
+    /** Both mounts; the path itself is read raw from the request and confined by {@link DavPath}. */
+    static final String ROUTE = "{dav: (dav|remote\\.php/dav/files/[^/]+|remote\\.php/webdav)(/.*)?}";
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    private static final String XML = "application/xml; charset=utf-8";
+
+    private final DavIndex index;
+    private final DavLocks locks;
+    private final UploadService uploads;
+    private final OriginalStore store;
+    private final FileEventPublisher publisher;
+    private final DeviceTokens devices;
+    private final java.nio.file.Path spoolDir;
+
+    DavResource(DavIndex index, DavLocks locks, UploadService uploads, OriginalStore store, FileEventPublisher publisher,
+                DeviceTokens devices, @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
+        this.index = index;
+        this.locks = locks;
+        this.uploads = uploads;
+        this.store = store;
+        this.publisher = publisher;
+        this.devices = devices;
+        this.spoolDir = java.nio.file.Path.of(spoolDir);
+    }
+
+    /** One request: who, which tree, which path, and the conditions it came with. */
+    private record Req(Principal principal, DavPath target, DavIf conditions, HttpHeaders headers) {
+        String tree() {
+            return principal.davTree();
+        }
+
+        String path() {
+            return target.path();
+        }
+    }
+
+    /** An answer decided early (a refusal) travels as this exception. */
+    private static final class Refusal extends RuntimeException {
+        final transient Response response;
+
+        Refusal(Response response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
+    }
+
+    private Req request(RoutingContext rc, HttpHeaders headers) {
+        Principal principal = RequestGate.principal(rc);
+        DavPath target;
+        try {
+            target = DavPath.parse(rc.request().path());
+        } catch (DavPath.BadPath e) {
+            throw new Refusal(error(400, e.getMessage()));
+        }
+        DavIf conditions;
+        try {
+            conditions = DavIf.parse(headers.getHeaderString("If"));
+        } catch (DavIf.Malformed e) {
+            throw new Refusal(error(400, e.getMessage()));
+        }
+        return new Req(principal, target, conditions, headers);
+    }
+
+    // --- class 1 -------------------------------------------------------------------------------
+
+    @OPTIONS
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: the verbs and DAV classes this target supports")
+    public Response options() {
+        return Response.ok()
+                .header("DAV", "1, 2")
+                .header("MS-Author-Via", "DAV")
+                .header("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK")
+                .build();
+    }
+
+    @GET
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: a file's bytes, or a plain listing of a collection")
+    public Response get(@Context RoutingContext rc, @Context HttpHeaders headers) {
+        return handle(() -> read(request(rc, headers), true));
+    }
+
+    @HEAD
+    @Path(ROUTE)
+    public Response head(@Context RoutingContext rc, @Context HttpHeaders headers) {
+        return handle(() -> read(request(rc, headers), false));
+    }
+
+    private Response read(Req req, boolean withBody) {
+        DavEntry entry = existing(req, req.path());
+        if (entry.collection()) {
+            StringBuilder listing = new StringBuilder();
+            for (DavEntry child : index.children(req.tree(), req.path())) {
+                listing.append(child.name()).append(child.collection() ? "/" : "").append('\n');
+            }
+            return Response.ok(withBody ? listing.toString() : null, "text/plain; charset=utf-8").build();
+        }
+        Response.ResponseBuilder ok = Response.ok()
+                .type(entry.contentType() == null ? "application/octet-stream" : entry.contentType())
+                .header("Content-Length", entry.size())
+                .header("ETag", etag(entry))
+                .header("Last-Modified", HTTP_DATE.format(entry.modifiedAt()));
+        String ifNoneMatch = req.headers().getHeaderString("If-None-Match");
+        if (ifNoneMatch != null && (ifNoneMatch.contains(entry.sha256()) || ifNoneMatch.strip().equals("*"))) {
+            return Response.notModified().header("ETag", etag(entry)).build();
+        }
+        if (!withBody || entry.size() == 0) {
+            return ok.build();
+        }
+        String sha = entry.sha256();
+        StreamingOutput body = out -> {
+            try (InputStream in = store.open(sha)) {
+                in.transferTo(out);
+            }
+        };
+        return ok.entity(body).build();
+    }
+
+    @PUT
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: store a file (streamed; chunked transfer and Expect: 100-continue accepted)")
+    public Response put(@Context RoutingContext rc, @Context HttpHeaders headers, InputStream body) {
+        return handle(() -> {
+            Req req = request(rc, headers);
+            if (req.path().isEmpty()) {
+                return error(405, "the root is a collection: PUT a file into it");
+            }
+            Optional<DavEntry> before = index.lookup(req.tree(), req.path());
+            if (before.isPresent() && before.get().collection()) {
+                return error(405, "a collection exists at this path: PUT a file, not over a collection");
+            }
+            requireParent(req, req.path());
+            requireConditions(req, req.path(), before);
+            requireUnlocked(req, req.path(), before.isEmpty());
+            Instant mtime = mtime(req);
+            java.nio.file.Path spool = spool(body);
+            try {
+                return store(req, spool, mtime, before);
+            } finally {
+                deleteQuietly(spool);
+            }
+        });
+    }
+
+    private Response store(Req req, java.nio.file.Path spool, Instant mtime, Optional<DavEntry> before) throws IOException {
+        long size = Files.size(spool);
+        String name = DavPath.segments(req.path()).get(DavPath.segments(req.path()).size() - 1);
+        String parent = DavIndex.parentOf(req.path());
+        Outcome outcome = uploads.intake(new UploadService.Intake(req.principal().davSourceId(), eventPath(req.path()),
+                name, spool, req.principal().deviceId(), null, mtime,
+                sibling -> index.lookup(req.tree(), parent + "/" + sibling).isPresent(), true, null));
+        String kept;
+        switch (outcome.status()) {
+            case CREATED, DUPLICATE -> kept = "photo";
+            case SKIPPED -> kept = "skipped";
+            case FAILED -> {
+                return error(503, outcome.error());
+            }
+            default -> kept = "skipped"; // refused by the upload rules: still kept, so the client does not retry forever
+        }
+        String sha = outcome.sha256();
+        String type = outcome.contentType() == null ? "application/octet-stream" : outcome.contentType();
+        if (size > 0 && !kept.equals("photo")) {
+            try {
+                store.storeIfAbsent(sha, spool, size, type);
+            } catch (StorageException e) {
+                Log.errorf(e, "WebDAV PUT %s: storing a skipped file failed", req.path());
+                return error(503, UploadService.STORAGE_UNAVAILABLE);
+            }
+        }
+        index.putFile(req.tree(), req.path(), size, sha, type, mtime, kept, kept.equals("photo") ? null : outcome.error());
+        if (before.isPresent() && "photo".equals(before.get().outcome()) && !kept.equals("photo")) {
+            publish(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(), eventPath(req.path())));
+        }
+        if (req.principal().deviceId() != null) {
+            devices.uploaded(req.principal().deviceId());
+        }
+        Log.infof("WebDAV PUT %s%s by %s: %d bytes, %s%s", req.target().mount(), req.path(), req.principal().name(), size,
+                kept, kept.equals("photo") ? "" : " (" + outcome.error() + ")");
+        return Response.status(before.isPresent() ? 204 : 201)
+                .header("ETag", "\"" + sha + "\"")
+                .header("OC-ETag", "\"" + sha + "\"")
+                .header("X-OC-Mtime", req.headers().getHeaderString("X-OC-Mtime") != null ? "accepted" : null)
+                .build();
+    }
+
+    @MKCOL
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: make a collection (405 if it exists, 409 without its parent)")
+    public Response mkcol(@Context RoutingContext rc, @Context HttpHeaders headers, InputStream body) {
+        return handle(() -> {
+            Req req = request(rc, headers);
+            if (body != null && body.read() >= 0) {
+                return error(415, "MKCOL with a body is not supported");
+            }
+            if (index.lookup(req.tree(), req.path()).isPresent()) {
+                return error(405, "something exists at this path already");
+            }
+            requireParent(req, req.path());
+            requireConditions(req, req.path(), Optional.empty());
+            requireUnlocked(req, req.path(), true);
+            index.mkcol(req.tree(), req.path(), Instant.now());
+            return Response.status(201).build();
+        });
+    }
+
+    @DELETE
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: delete a file or collection; a photo's origin is removed (FileRemoved)")
+    public Response delete(@Context RoutingContext rc, @Context HttpHeaders headers) {
+        return handle(() -> {
+            Req req = request(rc, headers);
+            if (req.path().isEmpty()) {
+                return error(403, "the root cannot be deleted");
+            }
+            DavEntry entry = existing(req, req.path());
+            requireConditions(req, req.path(), Optional.of(entry));
+            requireUnlockedTree(req, req.path());
+            List<DavEntry> removed = index.deleteTree(req.tree(), req.path());
+            locks.release(req.tree(), req.path());
+            for (DavEntry file : removed) {
+                if ("photo".equals(file.outcome())) {
+                    publish(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
+                            eventPath(file.path())));
+                }
+            }
+            return Response.noContent().build();
+        });
+    }
+
+    @COPY
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: copy; a copied photo is a new origin (FileArrived)")
+    public Response copy(@Context RoutingContext rc, @Context HttpHeaders headers) {
+        return handle(() -> transfer(request(rc, headers), false));
+    }
+
+    @MOVE
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: move or rename; a moved photo's origin moves (FileMoved)")
+    public Response move(@Context RoutingContext rc, @Context HttpHeaders headers) {
+        return handle(() -> transfer(request(rc, headers), true));
+    }
+
+    private Response transfer(Req req, boolean move) {
+        DavPath destination;
+        try {
+            destination = DavPath.destination(req.headers().getHeaderString("Destination"));
+        } catch (DavPath.BadPath e) {
+            return error(400, e.getMessage());
+        }
+        String from = req.path();
+        String to = destination.path();
+        if (from.isEmpty()) {
+            return error(403, "the root cannot be " + (move ? "moved" : "copied"));
+        }
+        DavEntry source = existing(req, from);
+        if (to.isEmpty() || to.equals(from) || to.startsWith(from + "/")) {
+            return error(403, "the destination is the source or lies inside it");
+        }
+        String depth = req.headers().getHeaderString("Depth");
+        boolean deep = depth == null || depth.equalsIgnoreCase("infinity");
+        if (move && source.collection() && !deep) {
+            return error(400, "a collection is moved with Depth: infinity");
+        }
+        Optional<DavEntry> existingDestination = index.lookup(req.tree(), to);
+        String overwrite = req.headers().getHeaderString("Overwrite");
+        if (existingDestination.isPresent() && overwrite != null && overwrite.strip().equalsIgnoreCase("F")) {
+            return error(412, "the destination exists and Overwrite is F");
+        }
+        requireParent(req, to);
+        requireConditions(req, from, Optional.of(source));
+        if (move) {
+            requireUnlockedTree(req, from);
+        }
+        requireUnlockedTree(req, to);
+        List<Relocated> changes = move ? index.move(req.tree(), from, to) : index.copy(req.tree(), from, to, deep);
+        if (move) {
+            locks.release(req.tree(), from);
+        }
+        locks.release(req.tree(), to);
+        String sourceId = req.principal().davSourceId();
+        for (Relocated change : changes) {
+            DavEntry file = change.from();
+            if (!"photo".equals(file.outcome())) {
+                continue;
+            }
+            if (change.toPath() == null) {
+                publish(new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path())));
+            } else if (move) {
+                publish(new FileMoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path()),
+                        eventPath(change.toPath())));
+            } else {
+                publish(new FileArrived(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path()), file.name(),
+                        file.size(), file.sha256(), file.contentType(), OriginalStore.keyFor(file.sha256()),
+                        file.modifiedAt(), req.principal().deviceId(), null));
+            }
+        }
+        return Response.status(existingDestination.isPresent() ? 204 : 201).build();
+    }
+
+    @PROPFIND
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: properties of a resource (Depth 0) and its members (Depth 1), 207")
+    public Response propfind(@Context RoutingContext rc, @Context HttpHeaders headers, InputStream body) {
+        return handle(() -> {
+            Req req = request(rc, headers);
+            DavXml.PropFind query;
+            try {
+                query = DavXml.propFind(DavXml.read(body));
+            } catch (DavXml.BadXml e) {
+                return error(400, e.getMessage());
+            }
+            DavEntry entry = existing(req, req.path());
+            String depth = req.headers().getHeaderString("Depth");
+            if (depth == null || depth.equalsIgnoreCase("infinity")) {
+                if (entry.collection()) {
+                    return Response.status(403).type(XML).entity(DavMultistatus.HEAD
+                            + "<D:error xmlns:D=\"DAV:\"><D:propfind-finite-depth/></D:error>").build();
+                }
+            }
+            DavMultistatus out = new DavMultistatus();
+            describe(out, req, entry, query);
+            if (entry.collection() && !"0".equals(depth == null ? null : depth.strip())) {
+                for (DavEntry child : index.children(req.tree(), req.path())) {
+                    describe(out, req, child, query);
+                }
+            }
+            return Response.status(207).type(XML).entity(out.finish()).build();
+        });
+    }
+
+    private void describe(DavMultistatus out, Req req, DavEntry entry, DavXml.PropFind query) {
+        Map<QName, String> live = liveProperties(req, entry);
+        List<DavProperty> dead = index.properties(entry.id());
+        out.openResponse(req.target().href(entry.path(), entry.collection()));
+        if (query.propName()) {
+            List<String> names = new ArrayList<>();
+            live.keySet().forEach(n -> names.add(DavMultistatus.empty(n)));
+            dead.forEach(p -> names.add(DavMultistatus.empty(new QName(p.namespace(), p.name()))));
+            out.propstat(names, 200);
+        } else if (query.allProp()) {
+            List<String> all = new ArrayList<>(live.values());
+            dead.forEach(p -> all.add(DavMultistatus.dead(p)));
+            out.propstat(all, 200);
+        } else {
+            List<String> found = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (QName name : query.props()) {
+                String value = live.get(name);
+                if (value == null) {
+                    value = dead.stream().filter(p -> p.namespace().equals(name.getNamespaceURI())
+                            && p.name().equals(name.getLocalPart())).findFirst().map(DavMultistatus::dead).orElse(null);
+                }
+                if (value != null) {
+                    found.add(value);
+                } else {
+                    missing.add(DavMultistatus.empty(name));
+                }
+            }
+            out.propstat(found, 200);
+            out.propstat(missing, 404);
+        }
+        out.closeResponse();
+    }
+
+    private Map<QName, String> liveProperties(Req req, DavEntry entry) {
+        Map<QName, String> props = new LinkedHashMap<>();
+        props.put(dav("resourcetype"), DavMultistatus.dav("resourcetype", entry.collection() ? "<D:collection/>" : null, true));
+        props.put(dav("creationdate"), DavMultistatus.dav("creationdate",
+                DateTimeFormatter.ISO_INSTANT.format(entry.createdAt()), false));
+        props.put(dav("getlastmodified"), DavMultistatus.dav("getlastmodified", HTTP_DATE.format(entry.modifiedAt()), false));
+        if (!entry.collection()) {
+            props.put(dav("getcontentlength"), DavMultistatus.dav("getcontentlength", Long.toString(entry.size()), false));
+            props.put(dav("getcontenttype"), DavMultistatus.dav("getcontenttype", entry.contentType(), false));
+            props.put(dav("getetag"), DavMultistatus.dav("getetag", etag(entry), false));
+        }
+        props.put(dav("supportedlock"), DavMultistatus.supportedLock());
+        StringBuilder active = new StringBuilder();
+        for (DavLocks.Lock lock : locks.covering(req.tree(), entry.path())) {
+            active.append(DavMultistatus.activeLock(lock, req.target().href(lock.path(), true)));
+        }
+        props.put(dav("lockdiscovery"), DavMultistatus.dav("lockdiscovery", active.toString(), true));
+        return props;
+    }
+
+    @PROPPATCH
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: set and remove dead properties, all or nothing, 207")
+    public Response proppatch(@Context RoutingContext rc, @Context HttpHeaders headers, InputStream body) {
+        return handle(() -> {
+            Req req = request(rc, headers);
+            List<Map.Entry<DavProperty, Boolean>> instructions;
+            try {
+                instructions = DavXml.propertyUpdate(DavXml.read(body));
+            } catch (DavXml.BadXml e) {
+                return error(400, e.getMessage());
+            }
+            DavEntry entry = existing(req, req.path());
+            requireConditions(req, req.path(), Optional.of(entry));
+            requireUnlocked(req, req.path(), false);
+            if (entry.id() == null) {
+                return error(403, "the root has no properties of its own");
+            }
+            boolean protectedLive = instructions.stream().anyMatch(i -> i.getKey().namespace().equals(DavXml.DAV)
+                    && liveProperties(req, entry).containsKey(dav(i.getKey().name())));
+            DavMultistatus out = new DavMultistatus();
+            out.openResponse(req.target().href(entry.path(), entry.collection()));
+            List<String> names = instructions.stream()
+                    .map(i -> DavMultistatus.empty(new QName(i.getKey().namespace(), i.getKey().name()))).toList();
+            if (protectedLive) {
+                List<String> refused = new ArrayList<>();
+                List<String> failed = new ArrayList<>();
+                for (Map.Entry<DavProperty, Boolean> i : instructions) {
+                    String n = DavMultistatus.empty(new QName(i.getKey().namespace(), i.getKey().name()));
+                    boolean live = i.getKey().namespace().equals(DavXml.DAV)
+                            && liveProperties(req, entry).containsKey(dav(i.getKey().name()));
+                    (live ? refused : failed).add(n);
+                }
+                out.propstat(refused, 403);
+                out.propstat(failed, 424);
+            } else {
+                index.patch(entry.id(), instructions);
+                out.propstat(names, 200);
+            }
+            out.closeResponse();
+            return Response.status(207).type(XML).entity(out.finish()).build();
+        });
+    }
+
+    // --- class 2 -------------------------------------------------------------------------------
+
+    @LOCK
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: lock (exclusive or shared write lock) or refresh a lock")
+    public Response lock(@Context RoutingContext rc, @Context HttpHeaders headers, InputStream body) {
+        return handle(() -> {
+            Req req = request(rc, headers);
+            byte[] xml;
+            try {
+                xml = DavXml.read(body);
+            } catch (DavXml.BadXml e) {
+                return error(400, e.getMessage());
+            }
+            long timeout = timeout(req.headers().getHeaderString("Timeout"));
+            if (xml == null) {
+                return refresh(req, timeout);
+            }
+            DavXml.LockInfo info;
+            try {
+                info = DavXml.lockInfo(xml);
+            } catch (DavXml.BadXml e) {
+                return error(400, e.getMessage());
+            }
+            String depth = req.headers().getHeaderString("Depth");
+            boolean deep = depth == null || depth.strip().equalsIgnoreCase("infinity");
+            if (depth != null && !deep && !depth.strip().equals("0")) {
+                return error(400, "a lock's Depth is 0 or infinity");
+            }
+            Optional<DavEntry> entry = index.lookup(req.tree(), req.path());
+            if (entry.isEmpty()) {
+                requireParent(req, req.path());
+            }
+            requireConditions(req, req.path(), entry);
+            if (entry.isEmpty()) {
+                requireUnlocked(req, req.path(), true);
+            }
+            Optional<DavLocks.Lock> lock = locks.lock(req.tree(), req.path(), deep, info.exclusive(), info.ownerXml(), timeout);
+            if (lock.isEmpty()) {
+                return error(423, "the resource is locked");
+            }
+            if (entry.isEmpty()) {
+                // RFC 4918 §7.3: locking an unmapped URL makes an empty resource
+                index.putFile(req.tree(), req.path(), 0, EMPTY_SHA256, "application/octet-stream", Instant.now(),
+                        "skipped", "empty file");
+            }
+            return lockAnswer(req, lock.get(), entry.isEmpty() ? 201 : 200);
+        });
+    }
+
+    private Response refresh(Req req, long timeout) {
+        Optional<DavLocks.Lock> held = req.conditions().submittedTokens().stream()
+                .map(locks::byToken).flatMap(Optional::stream)
+                .filter(l -> l.covers(req.tree(), req.path())).findFirst();
+        if (held.isEmpty()) {
+            return error(412, "no lock of this resource was named in the If header: nothing to refresh");
+        }
+        return lockAnswer(req, locks.refresh(held.get(), timeout), 200);
+    }
+
+    private Response lockAnswer(Req req, DavLocks.Lock lock, int status) {
+        String body = DavMultistatus.HEAD + "<D:prop xmlns:D=\"DAV:\"><D:lockdiscovery>"
+                + DavMultistatus.activeLock(lock, req.target().href(lock.path(), false)) + "</D:lockdiscovery></D:prop>";
+        return Response.status(status).type(XML).header("Lock-Token", "<" + lock.token() + ">").entity(body).build();
+    }
+
+    @UNLOCK
+    @Path(ROUTE)
+    @Operation(summary = "WebDAV: release a lock named by the Lock-Token header")
+    public Response unlock(@Context RoutingContext rc, @Context HttpHeaders headers) {
+        return handle(() -> {
+            Req req = request(rc, headers);
+            String header = req.headers().getHeaderString("Lock-Token");
+            if (header == null || header.isBlank()) {
+                return error(400, "UNLOCK needs a Lock-Token header");
+            }
+            String token = header.strip().replaceAll("^<|>$", "");
+            Optional<DavLocks.Lock> lock = locks.byToken(token).filter(l -> l.covers(req.tree(), req.path()));
+            if (lock.isEmpty()) {
+                return error(409, "no such lock on this resource");
+            }
+            locks.unlock(token);
+            return Response.noContent().build();
+        });
+    }
+
+    // --- preconditions -------------------------------------------------------------------------
+
+    private DavEntry existing(Req req, String path) {
+        return index.lookup(req.tree(), path).orElseThrow(() -> new Refusal(error(404, "nothing at this path")));
+    }
+
+    /** The parent collection must exist: no client gets parents made for it (409 otherwise). */
+    private void requireParent(Req req, String path) {
+        String parent = DavIndex.parentOf(path);
+        Optional<DavEntry> p = index.lookup(req.tree(), parent);
+        if (p.isEmpty() || !p.get().collection()) {
+            throw new Refusal(error(409, "the parent collection does not exist: make it first (MKCOL)"));
+        }
+    }
+
+    /**
+     * The If header, evaluated (412 when false): for each resource it names, one of its lists must
+     * hold; a list holds when each of its conditions does (a lock token that covers the resource,
+     * an entity tag that matches it, or their negation).
+     */
+    private void requireConditions(Req req, String path, Optional<DavEntry> entry) {
+        if (!req.conditions().present()) {
+            return;
+        }
+        Map<String, Boolean> byResource = new LinkedHashMap<>();
+        for (DavIf.Tagged list : req.conditions().lists()) {
+            String resource = path;
+            Optional<DavEntry> target = entry;
+            if (list.resource() != null) {
+                try {
+                    resource = DavPath.destination(list.resource()).path();
+                } catch (DavPath.BadPath e) {
+                    byResource.putIfAbsent(list.resource(), false);
+                    continue;
+                }
+                target = resource.equals(path) ? entry : index.lookup(req.tree(), resource);
+            }
+            boolean holds = holds(req, resource, target, list);
+            byResource.merge(resource, holds, Boolean::logicalOr);
+        }
+        if (byResource.containsValue(false)) {
+            throw new Refusal(error(412, "the If header's conditions do not hold"));
+        }
+    }
+
+    private boolean holds(Req req, String resource, Optional<DavEntry> target, DavIf.Tagged list) {
+        for (DavIf.Condition c : list.conditions()) {
+            boolean matches;
+            if (c.token() != null) {
+                matches = locks.byToken(c.token()).filter(l -> l.covers(req.tree(), resource)).isPresent();
+            } else {
+                String tag = c.etag().startsWith("W/") ? c.etag().substring(2) : c.etag();
+                matches = target.filter(t -> !t.collection()).map(t -> etag(t).equals(tag)).orElse(false);
+            }
+            if (matches == c.not()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A write to {@code path} needs the token of every lock that covers it; creating or removing a
+     * member also needs the parent's (any depth). 423 otherwise.
+     */
+    private void requireUnlocked(Req req, String path, boolean changesParent) {
+        List<String> submitted = req.conditions().submittedTokens();
+        requireTokens(submitted, locks.covering(req.tree(), path));
+        if (changesParent) {
+            requireTokens(submitted, locks.on(req.tree(), DavIndex.parentOf(path)));
+        }
+    }
+
+    /** As {@link #requireUnlocked}, for a resource that goes away with everything below it. */
+    private void requireUnlockedTree(Req req, String path) {
+        requireUnlocked(req, path, true);
+        List<String> submitted = req.conditions().submittedTokens();
+        for (DavLocks.Lock lock : locks.within(req.tree(), path)) {
+            requireTokens(submitted, List.of(lock));
+        }
+    }
+
+    private static void requireTokens(List<String> submitted, List<DavLocks.Lock> held) {
+        if (!held.isEmpty() && held.stream().noneMatch(l -> submitted.contains(l.token()))) {
+            throw new Refusal(error(423, "the resource is locked: send its lock token in the If header"));
+        }
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private interface Handler {
+        Response run() throws IOException;
+    }
+
+    private static Response handle(Handler handler) {
+        try {
+            return handler.run();
+        } catch (Refusal r) {
+            return r.response;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private java.nio.file.Path spool(InputStream body) throws IOException {
+        Files.createDirectories(spoolDir);
+        java.nio.file.Path file = Files.createTempFile(spoolDir, "dav-", ".part");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            if (body != null) {
+                body.transferTo(out);
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(file);
+            throw e;
+        }
+        return file;
+    }
+
+    private static void deleteQuietly(java.nio.file.Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            Log.warnf("could not delete spool file %s: %s", file, e.getMessage());
+        }
+    }
+
+    private static Instant mtime(Req req) {
+        String header = req.headers().getHeaderString("X-OC-Mtime");
+        if (header != null) {
+            try {
+                return Instant.ofEpochSecond(Long.parseLong(header.strip()));
+            } catch (NumberFormatException e) {
+                throw new Refusal(error(400, "X-OC-Mtime must be whole seconds since 1970"));
+            }
+        }
+        return Instant.now();
+    }
+
+    private static long timeout(String header) {
+        if (header == null) {
+            return DavLocks.DEFAULT_TIMEOUT_SECONDS;
+        }
+        for (String option : header.split(",")) {
+            String o = option.strip();
+            if (o.equalsIgnoreCase("Infinite")) {
+                return DavLocks.MAX_TIMEOUT_SECONDS;
+            }
+            if (o.regionMatches(true, 0, "Second-", 0, 7)) {
+                try {
+                    return Long.parseLong(o.substring(7));
+                } catch (NumberFormatException e) {
+                    // try the next option
+                }
+            }
+        }
+        return DavLocks.DEFAULT_TIMEOUT_SECONDS;
+    }
+
+    private void publish(FileEvent event) {
+        try {
+            publisher.publish(event);
+        } catch (PublishException e) {
+            // the tree has changed already; the ledger keeps the origin until it is told again
+            Log.errorf(e, "WebDAV: could not announce %s", event.key());
+        }
+    }
+
+    private static String eventPath(String path) {
+        return path.startsWith("/") ? path.substring(1) : path;
+    }
+
+    private static String etag(DavEntry entry) {
+        return "\"" + entry.sha256() + "\"";
+    }
+
+    private static QName dav(String local) {
+        return new QName(DavXml.DAV, local);
+    }
+
+    private static Response error(int status, String message) {
+        return Response.status(status).type("application/json").entity(new ErrorBody(message, status)).build();
+    }
+
+    static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,73 @@
+package io.imgboard.ingest.config;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every reason HTTPS cannot start, as the one line a person reads (TlsStartupIT shows it stops the start). */
+class TlsFilesTest {
+    @TempDir
+    static Path dir;
+    static Path cert;
+    static Path key;
+
+    @BeforeAll
+    static void certificate() throws Exception {
+        cert = dir.resolve("cert.pem");
+        key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-keyout", key.toString(), "-out", cert.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        assertTrue(openssl.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, openssl.exitValue(), Files.readString(dir.resolve("openssl.log")));
+    }
+
+    private static Optional<String> problem(Object certFile, Object keyFile) {
+        return TlsFiles.problem(new TlsFiles.Settings(certFile == null ? null : certFile.toString(),
+                keyFile == null ? null : keyFile.toString()));
+    }
+
+    @Test
+    void aGoodPairAndNoPairAreFine() {
+        assertEquals(Optional.empty(), problem(cert, key));
+        assertEquals(Optional.empty(), problem(null, null));
+    }
+
+    @Test
+    void oneWithoutTheOtherIsRefused() {
+        assertEquals(Optional.of("IMGBOARD_TLS_CERT is set but IMGBOARD_TLS_KEY is not: HTTPS needs both PEM files"),
+                problem(cert, null));
+        assertEquals(Optional.of("IMGBOARD_TLS_KEY is set but IMGBOARD_TLS_CERT is not: HTTPS needs both PEM files"),
+                problem(null, key));
+    }
+
+    @Test
+    void eachBadFileIsNamedWithItsProblem() throws Exception {
+        Path text = Files.writeString(dir.resolve("hello.pem"), "hello\n");
+        Path brokenKey = Files.writeString(dir.resolve("broken-key.pem"),
+                "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+        Path brokenCert = Files.writeString(dir.resolve("broken-cert.pem"),
+                "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
+        assertEquals(Optional.of("IMGBOARD_TLS_CERT " + dir.resolve("none.pem") + ": no such file"),
+                problem(dir.resolve("none.pem"), key));
+        assertEquals(Optional.of("IMGBOARD_TLS_CERT " + dir + ": a directory, not a PEM file"), problem(dir, key));
+        assertEquals(Optional.of("IMGBOARD_TLS_CERT " + text + ": not a PEM certificate (no -----BEGIN CERTIFICATE----- block)"),
+                problem(text, key));
+        assertTrue(problem(brokenCert, key).orElseThrow().startsWith("IMGBOARD_TLS_CERT " + brokenCert
+                + ": the certificate cannot be used"), problem(brokenCert, key).toString());
+        assertEquals(Optional.of("IMGBOARD_TLS_CERT " + key + ": not a PEM certificate (no -----BEGIN CERTIFICATE----- block)"),
+                problem(key, cert), "cert and key swapped");
+        assertEquals(Optional.of("IMGBOARD_TLS_KEY " + cert + ": not a PEM private key (no -----BEGIN PRIVATE KEY----- block)"),
+                problem(cert, cert));
+        assertEquals(Optional.of("IMGBOARD_TLS_KEY " + brokenKey
+                + ": the private key cannot be read (PKCS#8 RSA, EC or Ed25519 expected)"), problem(cert, brokenKey));
+    }
+}

@@ -1,0 +1,287 @@
+package io.imgboard.ingest.rest;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.imgboard.events.FileArrived;
+import io.imgboard.events.FileEvent;
+import io.imgboard.events.FileMoved;
+import io.imgboard.events.FileRemoved;
+import io.imgboard.events.Topics;
+import io.imgboard.ingest.TestImages;
+import io.imgboard.infra.testing.LocalInfraResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The WebDAV target against the real clients (litmus, rclone, cadaver) and a real Kafka, PostgreSQL
+ * and s3proxy; device tokens created, used over WebDAV and REST, and revoked.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
+class DavTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static KafkaConsumer<String, String> consumer;
+    private static final List<FileEvent> events = new ArrayList<>();
+
+    @ConfigProperty(name = "imgboard.upload.token")
+    String uploadToken;
+    @ConfigProperty(name = "imgboard.admin.token")
+    String adminToken;
+
+    @BeforeAll
+    static void connect() {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfraResource.shared().endpoints().kafkaBootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.FILES).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        consumer.close();
+    }
+
+    private static List<FileEvent> events() {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+            try {
+                events.add(MAPPER.readValue(record.value(), FileEvent.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return List.copyOf(events);
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + RestAssured.port;
+    }
+
+    private static String basic(String password) {
+        return "Basic " + Base64.getEncoder().encodeToString(("someone:" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse<String> dav(String method, String path, String password, byte[] body, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Authorization", basic(password));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Process run(Path dir, Map<String, String> env, String stdin, String... command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out-" + System.nanoTime() + ".log").toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        try (var in = process.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return process;
+    }
+
+    private static String output(Path dir, Process process) throws Exception {
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the client did not finish in 5 minutes");
+        try (var logs = Files.list(dir)) {
+            Path newest = logs.filter(p -> p.getFileName().toString().startsWith("out-"))
+                    .max((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString())).orElseThrow();
+            return Files.readString(newest);
+        }
+    }
+
+    @Test
+    void litmusPassesEverySuite(@TempDir Path dir) throws Exception {
+        Process litmus = run(dir, Map.of("TESTS", "basic copymove props locks http"), null,
+                "litmus", base() + "/dav/", "litmus", uploadToken);
+        String out = output(dir, litmus);
+        if (Files.exists(dir.resolve("debug.log"))) {
+            Files.copy(dir.resolve("debug.log"), Path.of("target/litmus-debug.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Matcher summary = Pattern.compile("<- summary for `(\\w+)': of (\\d+) tests run: (\\d+) passed, (\\d+) failed")
+                .matcher(out);
+        List<String> suites = new ArrayList<>();
+        while (summary.find()) {
+            suites.add(summary.group(1));
+            assertEquals("0", summary.group(4), "litmus suite " + summary.group(1) + " failed:\n" + out);
+        }
+        assertEquals(List.of("basic", "copymove", "props", "locks", "http"), suites, out);
+        assertEquals(0, litmus.exitValue(), out);
+    }
+
+    @Test
+    void rcloneCopiesOnceAndSyncRemovesWhatWasDeleted(@TempDir Path dir) throws Exception {
+        Path photos = Files.createDirectories(dir.resolve("photos/2026"));
+        byte[] a = TestImages.jpeg(6101);
+        byte[] b = TestImages.png(6102);
+        Files.write(photos.resolve("a.jpg"), a);
+        Files.write(photos.resolve("b.png"), b);
+        Files.writeString(photos.resolve("notes.txt"), "not a photo");
+        Process obscure = run(dir, Map.of(), null, "rclone", "obscure", uploadToken);
+        String obscured = output(dir, obscure).strip();
+        Map<String, String> env = Map.of("RCLONE_CONFIG", dir.resolve("no-rclone.conf").toString(),
+                "RCLONE_WEBDAV_URL", base() + "/dav/", "RCLONE_WEBDAV_USER", "rclone",
+                "RCLONE_WEBDAV_PASS", obscured, "RCLONE_WEBDAV_VENDOR", "other");
+
+        String first = output(dir, run(dir, env, null, "rclone", "copy", "-v", "photos", ":webdav:rclone"));
+        assertTrue(first.contains("a.jpg: Copied (new)"), first);
+        String shaA = TestImages.sha256(a);
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.sha256().equals(shaA) && f.sourceId().equals("dav:upload") && f.path().equals("rclone/2026/a.jpg")));
+
+        String again = output(dir, run(dir, env, null, "rclone", "copy", "-v", "photos", ":webdav:rclone"));
+        assertFalse(again.contains("Copied"), "a second copy must send nothing:\n" + again);
+
+        Files.delete(photos.resolve("a.jpg"));
+        String sync = output(dir, run(dir, env, null, "rclone", "sync", "-v", "photos", ":webdav:rclone"));
+        assertTrue(sync.contains("a.jpg: Deleted"), sync);
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileRemoved r
+                && r.sourceId().equals("dav:upload") && r.path().equals("rclone/2026/a.jpg")));
+        // the text file is kept (so rclone does not re-send it) but is not a photo
+        HttpResponse<String> notes = dav("GET", "/dav/rclone/2026/notes.txt", uploadToken, null);
+        assertEquals(200, notes.statusCode());
+        assertEquals("not a photo", notes.body());
+        assertTrue(events().stream().noneMatch(e -> e instanceof FileArrived f && f.path().endsWith("notes.txt")));
+    }
+
+    @Test
+    void cadaverMakesPutsMovesAndDeletes(@TempDir Path dir) throws Exception {
+        byte[] jpeg = TestImages.jpeg(6201);
+        Files.write(dir.resolve("IMG_0001.JPG"), jpeg);
+        Files.writeString(dir.resolve(".netrc"), "machine 127.0.0.1 login cadaver password " + uploadToken + "\n");
+        Files.setPosixFilePermissions(dir.resolve(".netrc"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String script = """
+                mkcol cadaver
+                cd cadaver
+                put IMG_0001.JPG
+                ls
+                move IMG_0001.JPG renamed.jpg
+                propset renamed.jpg colour blue
+                propget renamed.jpg colour
+                get renamed.jpg back.jpg
+                quit
+                """;
+        String out = output(dir, run(dir, Map.of("HOME", dir.toString()), script, "cadaver", base() + "/dav/"));
+        assertTrue(out.contains("IMG_0001.JPG"), out);
+        assertTrue(out.contains("blue"), out);
+        assertArrayEquals(jpeg, Files.readAllBytes(dir.resolve("back.jpg")), out);
+        String sha = TestImages.sha256(jpeg);
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileMoved m
+                && m.sourceId().equals("dav:upload") && m.path().equals("cadaver/IMG_0001.JPG")
+                && m.toPath().equals("cadaver/renamed.jpg")));
+        HttpResponse<String> listing = dav("PROPFIND", "/dav/cadaver/", uploadToken, null, "Depth", "1");
+        assertEquals(207, listing.statusCode());
+        assertTrue(listing.body().contains("<D:getetag>\"" + sha + "\"</D:getetag>"), listing.body());
+        assertTrue(listing.body().contains("<colour xmlns=\"http://webdav.org/cadaver/custom-properties/\">blue</colour>"),
+                listing.body());
+    }
+
+    @Test
+    void aDeviceTokenWorksOverWebDavAndRestUntilRevoked() throws Exception {
+        given().header("Authorization", "Bearer " + uploadToken).contentType("application/json")
+                .body("{\"name\":\"anna-phone\"}").post("/api/v1/devices").then().statusCode(401);
+        String token = given().header("Authorization", "Bearer " + adminToken).contentType("application/json")
+                .body("{\"name\":\"anna-phone\"}").post("/api/v1/devices")
+                .then().statusCode(201).body("name", equalTo("anna-phone")).extract().path("token");
+
+        byte[] viaDav = TestImages.jpeg(6301);
+        assertEquals(201, dav("MKCOL", "/dav/Camera", token, null).statusCode());
+        assertEquals(201, dav("PUT", "/dav/Camera/IMG_1.JPG", token, viaDav).statusCode());
+        byte[] viaRest = TestImages.jpeg(6302);
+        given().header("Authorization", "Bearer " + token).multiPart("file", "IMG_2.JPG", viaRest, "image/jpeg")
+                .post("/api/v1/uploads").then().statusCode(201);
+        String shaDav = TestImages.sha256(viaDav);
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.sha256().equals(shaDav) && "anna-phone".equals(f.deviceId()) && f.sourceId().equals("dav:anna-phone")
+                && f.path().equals("Camera/IMG_1.JPG")));
+        // the device sees its own tree, not the shared one
+        assertEquals(404, dav("GET", "/dav/Camera/IMG_1.JPG", uploadToken, null).statusCode());
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/devices").then().statusCode(200)
+                .body("name", hasItem("anna-phone"))
+                .body("find { it.name == 'anna-phone' }.uploads", equalTo(1))
+                .body("find { it.name == 'anna-phone' }.lastUsed", org.hamcrest.Matchers.notNullValue())
+                .body("find { it.name == 'anna-phone' }.token", org.hamcrest.Matchers.nullValue());
+
+        given().header("Authorization", "Bearer " + adminToken).delete("/api/v1/devices/anna-phone").then().statusCode(204);
+        assertEquals(401, dav("PROPFIND", "/dav/Camera/", token, null, "Depth", "1").statusCode());
+        given().header("Authorization", "Bearer " + token).multiPart("file", "IMG_3.JPG", TestImages.jpeg(6303), "image/jpeg")
+                .post("/api/v1/uploads").then().statusCode(401);
+    }
+
+    @Test
+    void pathsThatLeaveTheTreeAreRefusedAndNothingIsWritten() throws Exception {
+        byte[] jpeg = TestImages.jpeg(6401);
+        for (String bad : List.of("/dav/../etc/x.jpg", "/dav/a/%2e%2e/x.jpg", "/dav/x%00.jpg", "/dav/a%2Fb.jpg",
+                "/dav//etc/x.jpg", "/dav/" + "n".repeat(300) + ".jpg")) {
+            HttpResponse<String> put = dav("PUT", bad, uploadToken, jpeg);
+            assertEquals(400, put.statusCode(), bad + ": " + put.body());
+        }
+        HttpResponse<String> root = dav("PROPFIND", "/dav/", uploadToken, null, "Depth", "1");
+        assertFalse(root.body().contains("x.jpg") || root.body().contains("etc"), root.body());
+        assertEquals(400, dav("MOVE", "/dav/", uploadToken, null, "Destination", base() + "/dav/../x").statusCode());
+        String sha = TestImages.sha256(jpeg);
+        assertTrue(events().stream().noneMatch(e -> e instanceof FileArrived f && f.sha256().equals(sha)));
+    }
+
+    @Test
+    void webDavNeedsACredentialAndAsksForBasic() throws Exception {
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/dav/"))
+                .method("PROPFIND", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+        assertEquals(401, dav("PROPFIND", "/dav/", "wrong-token-0123456789", null).statusCode());
+        HttpResponse<String> options = dav("OPTIONS", "/dav/", adminToken, null);
+        assertEquals("1, 2", options.headers().firstValue("DAV").orElse(""));
+    }
+}
