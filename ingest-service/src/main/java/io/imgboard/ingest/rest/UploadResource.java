@@ -8,10 +8,19 @@ import io.imgboard.ingest.service.UploadService.Incoming;
 import io.imgboard.ingest.service.UploadService.Outcome;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import io.imgboard.ingest.service.Credentials;
+import io.imgboard.ingest.service.LedgerClient;
+import io.imgboard.ingest.service.Principal;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -24,6 +33,11 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,12 +56,136 @@ import java.util.Locale;
 public class UploadResource {
     static final String SECURITY = "uploadToken";
 
+    /** The most SHA-256s one {@code POST /api/v1/uploads/check} may ask about. */
+    static final int MAX_CHECK = 1000;
+
     private final UploadService uploads;
     private final Rejections rejections;
+    private final LedgerClient ledger;
+    private final Credentials credentials;
+    private final java.nio.file.Path spoolDir;
 
-    UploadResource(UploadService uploads, Rejections rejections) {
+    UploadResource(UploadService uploads, Rejections rejections, LedgerClient ledger, Credentials credentials,
+                   @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
         this.uploads = uploads;
         this.rejections = rejections;
+        this.ledger = ledger;
+        this.credentials = credentials;
+        this.spoolDir = java.nio.file.Path.of(spoolDir);
+    }
+
+    /** The answer to a raw {@code PUT}: the file's outcome and, for a duplicate, the photo it already is. */
+    public record PutResult(String name, String sha256, long size, String contentType, String status,
+                            String photoId, String error) {
+    }
+
+    public record CheckRequest(List<String> sha256) {
+    }
+
+    public record CheckResponse(List<String> known) {
+    }
+
+    @PUT
+    @Path("/{filename}")
+    @jakarta.ws.rs.Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Upload one image as the raw request body (iOS Shortcuts, scripts)",
+            description = "An optional X-Content-SHA256 is checked against the bytes: on a mismatch nothing is kept. "
+                    + "201 for a new image; 200 with the existing photo id when the bytes were stored before.")
+    @APIResponse(responseCode = "201", description = "stored and announced",
+            content = @Content(schema = @Schema(implementation = PutResult.class)))
+    @APIResponse(responseCode = "200", description = "the same bytes were stored before (status duplicate, photoId "
+            + "when the ledger knows it already)", content = @Content(schema = @Schema(implementation = PutResult.class)))
+    @APIResponse(responseCode = "400", description = "empty body, bad X-Content-SHA256 or a mismatch",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "body too large",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "415", description = "not an image, or not a supported one",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "S3 or Kafka unavailable; retrying is safe",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public RestResponse<PutResult> put(@PathParam("filename") String filename,
+                                       @QueryParam("source") String source,
+                                       @HeaderParam("X-Content-SHA256") String declaredSha256,
+                                       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                       InputStream body) {
+        String sourceId;
+        try {
+            sourceId = UploadService.uploadSourceId(source);
+        } catch (IllegalArgumentException e) {
+            throw refuse(RejectionReason.BAD_REQUEST, e.getMessage());
+        }
+        if (declaredSha256 != null && !declaredSha256.strip().matches("[0-9a-fA-F]{64}")) {
+            throw refuse(RejectionReason.BAD_REQUEST, "X-Content-SHA256 must be the 64 hex digits of the body's SHA-256");
+        }
+        String deviceId = credentials.identify(TokenCheck.secret(authorization)).map(Principal::deviceId).orElse(null);
+        java.nio.file.Path spool = null;
+        try {
+            Files.createDirectories(spoolDir);
+            spool = Files.createTempFile(spoolDir, "put-", ".upload");
+            Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
+            Outcome outcome = uploads.intake(new UploadService.Intake(sourceId, null, filename, spool, deviceId, null,
+                    null, null, false, declaredSha256));
+            return switch (outcome.status()) {
+                case CREATED -> RestResponse.status(RestResponse.Status.CREATED, result(outcome, null));
+                case DUPLICATE -> RestResponse.ok(result(outcome, photoId(outcome.sha256())));
+                case FAILED -> throw new ApiException(503, outcome.error());
+                case REJECTED, SKIPPED -> throw new ApiException(
+                        outcome.rejection() == null ? 415 : outcome.rejection().status(), outcome.error());
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot spool the upload of " + filename, e);
+        } finally {
+            if (spool != null) {
+                try {
+                    Files.deleteIfExists(spool);
+                } catch (IOException e) {
+                    io.quarkus.logging.Log.warnf("cannot delete spool file %s: %s", spool, e.toString());
+                }
+            }
+        }
+    }
+
+    @POST
+    @Path("/check")
+    @Operation(summary = "Which of these SHA-256s img-board has already",
+            description = "{\"sha256\":[up to 1000 hex digests]} → {\"known\":[...]}: a phone re-sending its roll "
+                    + "asks once and sends only the rest. The ledger answers.")
+    public CheckResponse check(CheckRequest request) {
+        if (request == null || request.sha256() == null) {
+            throw refuse(RejectionReason.BAD_REQUEST, "send {\"sha256\": [\"<64 hex digits>\", ...]}");
+        }
+        if (request.sha256().size() > MAX_CHECK) {
+            throw refuse(RejectionReason.BAD_REQUEST, "at most " + MAX_CHECK + " SHA-256s per check, not "
+                    + request.sha256().size());
+        }
+        List<String> shas = new ArrayList<>();
+        for (String sha : request.sha256()) {
+            if (sha == null || !sha.strip().matches("[0-9a-fA-F]{64}")) {
+                throw refuse(RejectionReason.BAD_REQUEST, "not a SHA-256 (64 hex digits): " + sha);
+            }
+            shas.add(sha.strip().toLowerCase(Locale.ROOT));
+        }
+        if (shas.isEmpty()) {
+            return new CheckResponse(List.of());
+        }
+        try {
+            return new CheckResponse(ledger.known(shas));
+        } catch (LedgerClient.LedgerUnavailableException e) {
+            throw new ApiException(503, "cannot check now: the ledger is not reachable; try again later");
+        }
+    }
+
+    private String photoId(String sha256) {
+        try {
+            return ledger.photoId(sha256).orElse(null);
+        } catch (LedgerClient.LedgerUnavailableException e) {
+            return null; // the upload itself succeeded; the id is a convenience
+        }
+    }
+
+    private static PutResult result(Outcome outcome, String photoId) {
+        return new PutResult(outcome.name(), outcome.sha256(), outcome.size(), outcome.contentType(),
+                outcome.status().name().toLowerCase(Locale.ROOT), photoId, null);
     }
 
     @POST

@@ -114,7 +114,8 @@ class UploadPartialFailureTest {
     }
 
     private UploadResource resource(OriginalStore originals, FileEventPublisher events) {
-        return new UploadResource(UploadServices.of(originals, events, rejections, registry), rejections);
+        return new UploadResource(UploadServices.of(originals, events, rejections, registry), rejections, null, null,
+                "target/imgboard-ingest-uploads");
     }
 
     private double failedCount() {

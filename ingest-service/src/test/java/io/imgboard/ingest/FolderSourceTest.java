@@ -1,0 +1,341 @@
+package io.imgboard.ingest;
+
+import io.imgboard.events.FileArrived;
+import io.imgboard.events.FileEvent;
+import io.imgboard.events.FileMoved;
+import io.imgboard.events.FileRemoved;
+import io.imgboard.events.FileSkipped;
+import io.imgboard.events.RemovalPolicy;
+import io.imgboard.infra.Endpoints;
+import io.imgboard.infra.testing.LocalInfraResource;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Folder sources on real folders, a real Kafka, PostgreSQL and S3 server: filled the ways icloudpd,
+ * icloud-photos-sync and a Synology share fill them.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
+class FolderSourceTest {
+    private static final String SOURCES = "/api/v1/sources";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static FolderEvents events;
+    private static MinioClient s3;
+    private static Path base;
+
+    @ConfigProperty(name = "imgboard.admin.token")
+    String adminToken;
+    @ConfigProperty(name = "imgboard.upload.token")
+    String uploadToken;
+
+    @BeforeAll
+    static void connect() throws IOException {
+        events = new FolderEvents();
+        Endpoints endpoints = LocalInfraResource.shared().endpoints();
+        s3 = MinioClient.builder().endpoint(endpoints.s3Endpoint())
+                .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).region("us-east-1").build();
+        base = Files.createDirectories(Path.of("target/folder-sources").toAbsolutePath());
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        events.close();
+        s3.close();
+    }
+
+    private RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + adminToken).contentType(ContentType.JSON);
+    }
+
+    /** A fresh folder and a unique source id for one test. */
+    private static Path folder(String name) throws IOException {
+        return Files.createDirectories(base.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8)));
+    }
+
+    private String addSource(Path dir, Map<String, Object> settings) {
+        String id = dir.getFileName().toString().toLowerCase().replaceAll("[^a-z0-9-]", "-");
+        Map<String, Object> body = new HashMap<>(Map.of("id", id, "path", dir.toString(), "pollSeconds", 3600,
+                "stableSeconds", 0));
+        body.putAll(settings);
+        admin().body(body).post(SOURCES).then().statusCode(201).body("id", equalTo(id));
+        return id;
+    }
+
+    private JsonPath scan(String id) {
+        return admin().post(SOURCES + "/" + id + "/scan").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Scans until the condition holds: a file is taken only once it was seen unchanged by two scans. */
+    private void scanUntil(String id, Callable<Boolean> condition) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+            scan(id);
+            return condition.call();
+        });
+    }
+
+    private static List<FileEvent> eventsOf(String id) {
+        return events.of("folder:" + id);
+    }
+
+    private static Path write(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.write(file, bytes);
+    }
+
+    /** The first bytes of a QuickTime movie (an ftyp box with the brand "qt  "), then filler. */
+    private static byte[] movie(String brand) {
+        byte[] bytes = new byte[2048];
+        byte[] head = ("\0\0\0\u0014ftyp" + brand + "\0\0\0\0" + brand).getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        return bytes;
+    }
+
+    @Test
+    void icloudpdFillPartThenRenameIntoDateFoldersThenChangedInPlace() throws Exception {
+        Path dir = folder("icloudpd");
+        String id = addSource(dir, Map.of());
+        byte[] jpeg = TestImages.jpeg(6001);
+        // icloudpd downloads to <checksum>.part in the target folder ...
+        Path part = write(dir.resolve("2024/07/14/AXQ3B7ZKFJ.part"), jpeg);
+        scan(id);
+        scan(id);
+        assertTrue(eventsOf(id).isEmpty(), "a .part file is never taken: " + eventsOf(id));
+        // ... renames it atomically and sets mtime to the capture date, years back
+        Path photo = dir.resolve("2024/07/14/IMG_0001.JPG");
+        Files.move(part, photo);
+        Instant captured = Instant.parse("2019-07-14T10:00:00Z");
+        Files.setLastModifiedTime(photo, FileTime.from(captured));
+
+        scanUntil(id, () -> !events.of("folder:" + id, FileArrived.class).isEmpty());
+        FileArrived arrived = events.of("folder:" + id, FileArrived.class).get(0);
+        assertEquals("2024/07/14/IMG_0001.JPG", arrived.path());
+        assertEquals("IMG_0001.JPG", arrived.name());
+        assertEquals(TestImages.sha256(jpeg), arrived.sha256());
+        assertEquals(captured, arrived.fileModifiedAt());
+        assertEquals(RemovalPolicy.RETIRE, arrived.onDelete());
+        s3.statObject(StatObjectArgs.builder().bucket("imgboard-originals").object(arrived.originalKey()).build());
+
+        // unchanged: later scans read nothing and announce nothing
+        JsonPath again = scan(id);
+        assertEquals(0, again.getInt("hashed"));
+        assertEquals(1, events.of("folder:" + id, FileArrived.class).size());
+
+        // --set-exif-datetime rewrites the file in place: a new version of the same origin
+        byte[] rewritten = TestImages.jpeg(6002);
+        Files.write(photo, rewritten);
+        Files.setLastModifiedTime(photo, FileTime.from(captured));
+        scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() == 2);
+        FileArrived version = events.of("folder:" + id, FileArrived.class).get(1);
+        assertEquals("2024/07/14/IMG_0001.JPG", version.path());
+        assertEquals(TestImages.sha256(rewritten), version.sha256());
+        assertTrue(eventsOf(id).stream().noneMatch(e -> e.path().endsWith(".part")));
+    }
+
+    @Test
+    void icloudPhotosSyncLibraryIsHeldWhileLockedAndAlbumLinksAddOriginsNotPhotos() throws Exception {
+        Path dir = folder("ips");
+        byte[] a = TestImages.jpeg(6101);
+        byte[] b = TestImages.jpeg(6102);
+        write(dir.resolve("_All-Photos/AaBbCc.jpeg"), a);
+        write(dir.resolve("_All-Photos/DdEeFf.jpeg"), b);
+        Path album = Files.createDirectories(dir.resolve(".7f3c2a10-album"));
+        Files.createSymbolicLink(album.resolve("IMG_0042.JPG"), Path.of("../_All-Photos/AaBbCc.jpeg"));
+        Files.createSymbolicLink(dir.resolve("Summer 2024"), Path.of(".7f3c2a10-album"));
+        Files.createSymbolicLink(dir.resolve("_All-Photos/loop"), Path.of("..")); // a link back up: a loop
+        write(dir.resolve(".icloud-photos-sync"), "{}".getBytes(StandardCharsets.UTF_8));
+        Path lock = write(dir.resolve(".library.lock"), "4242".getBytes(StandardCharsets.UTF_8));
+        String id = addSource(dir, Map.of());
+
+        JsonPath held = scan(id);
+        assertTrue(held.getBoolean("held"));
+        scan(id);
+        admin().get(SOURCES + "/" + id).then().statusCode(200).body("state", equalTo("held"))
+                .body("errors[0]", containsString(".library.lock"));
+        assertTrue(eventsOf(id).isEmpty(), "nothing is taken while .library.lock exists");
+
+        Files.delete(lock);
+        scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() >= 3);
+        List<FileArrived> arrived = events.of("folder:" + id, FileArrived.class);
+        Map<String, String> shaByPath = arrived.stream().collect(Collectors.toMap(FileArrived::path, FileArrived::sha256));
+        assertEquals(Map.of("_All-Photos/AaBbCc.jpeg", TestImages.sha256(a), "_All-Photos/DdEeFf.jpeg", TestImages.sha256(b),
+                "Summer 2024/IMG_0042.JPG", TestImages.sha256(a)), shaByPath);
+        assertEquals(2, Set.copyOf(shaByPath.values()).size(), "one photo per distinct image");
+        JsonPath status = admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath();
+        assertTrue(status.getList("errors", String.class).stream().anyMatch(e -> e.contains("symlink loop")),
+                "the loop is reported: " + status.getList("errors"));
+        assertEquals("ok", status.getString("state"));
+    }
+
+    @Test
+    void synologyShareWithLivePhotoSidecarVideoAndADeletion() throws Exception {
+        Path dir = folder("synology");
+        byte[] still = TestImages.jpeg(6201);
+        write(dir.resolve("photos/IMG_2000.JPG"), still);
+        write(dir.resolve("photos/IMG_2000.MOV"), movie("qt  "));
+        write(dir.resolve("photos/IMG_2000.AAE"), "<?xml version=\"1.0\"?><plist/>".getBytes(StandardCharsets.UTF_8));
+        write(dir.resolve("photos/clip.MP4"), movie("isom"));
+        write(dir.resolve("photos/@eaDir/IMG_2000.JPG/SYNOPHOTO_THUMB_XL.jpg"), TestImages.jpeg(6202));
+        write(dir.resolve("photos/@eaDir/IMG_2000.JPG/SYNOFILE_THUMB_M.jpg"), TestImages.jpeg(6203));
+        write(dir.resolve("#recycle/old.jpg"), TestImages.jpeg(6204));
+        write(dir.resolve("photos/._IMG_2000.JPG"), new byte[]{0, 5, 22, 7});
+        write(dir.resolve("photos/.DS_Store"), new byte[]{0, 0, 0, 1});
+        write(dir.resolve("photos/Thumbs.db"), new byte[]{1, 2, 3});
+        String id = addSource(dir, Map.of("onDelete", "keep"));
+
+        // simulate: what a scan would take, and nothing happens
+        admin().post(SOURCES + "/" + id + "/simulate").then().statusCode(200)
+                .body("discovered", equalTo(4)).body("new", equalTo(1)).body("duplicate", equalTo(0))
+                .body("failed", equalTo(0))
+                .body("skipped.'live-photo video'", equalTo(1)).body("skipped.sidecar", equalTo(1))
+                .body("skipped.'video not supported'", equalTo(1));
+        assertTrue(eventsOf(id).isEmpty(), "a simulation announces nothing");
+        // (the scheduler may have scanned the new source meanwhile; a simulation is never recorded as its scan)
+        admin().get(SOURCES + "/" + id).then().statusCode(200)
+                .body("lastScan.simulated", org.hamcrest.Matchers.anyOf(nullValue(), equalTo(false)));
+
+        scanUntil(id, () -> eventsOf(id).size() >= 4);
+        List<FileEvent> all = eventsOf(id);
+        assertEquals(List.of("photos/IMG_2000.JPG"), all.stream().filter(FileArrived.class::isInstance)
+                .map(FileEvent::path).toList());
+        Map<String, String> skipped = all.stream().filter(FileSkipped.class::isInstance).map(FileSkipped.class::cast)
+                .collect(Collectors.toMap(FileSkipped::path, FileSkipped::reason));
+        assertEquals(Map.of("photos/IMG_2000.MOV", "live-photo video", "photos/IMG_2000.AAE", "sidecar",
+                "photos/clip.MP4", "video not supported"), skipped);
+        assertTrue(all.stream().noneMatch(e -> e.path().contains("@eaDir") || e.path().contains("#recycle")
+                || e.path().contains("/.") || e.path().contains("Thumbs")), "ignored files stay out: " + all);
+        assertEquals(Map.of("live-photo video", 1, "sidecar", 1, "video not supported", 1), skippedTotals(id));
+        admin().get(SOURCES + "/" + id).then().statusCode(200).body("totals.imported", equalTo(1))
+                .body("totals.skipped.'live-photo video'", equalTo(1)).body("totals.skipped.sidecar", equalTo(1))
+                .body("totals.skipped.'video not supported'", equalTo(1));
+
+        // deleted at the source: removed, with the source's policy
+        Files.delete(dir.resolve("photos/IMG_2000.JPG"));
+        scanUntil(id, () -> !events.of("folder:" + id, FileRemoved.class).isEmpty());
+        List<FileRemoved> removed = events.of("folder:" + id, FileRemoved.class);
+        assertEquals(1, removed.size());
+        assertEquals("photos/IMG_2000.JPG", removed.get(0).path());
+        assertEquals(RemovalPolicy.KEEP, removed.get(0).onDelete());
+        scan(id);
+        assertEquals(1, events.of("folder:" + id, FileRemoved.class).size(), "a removal is announced once");
+    }
+
+    /** Skips counted per source, over every scan: the ledger's count, here from the events themselves. */
+    private static Map<String, Integer> skippedTotals(String id) {
+        return events.of("folder:" + id, FileSkipped.class).stream()
+                .collect(Collectors.toMap(FileSkipped::reason, s -> 1, Integer::sum));
+    }
+
+    @Test
+    void afterImportArchiveMovesAndDeleteRemovesOnlyOnceStored() throws Exception {
+        Path dir = folder("archive");
+        Path archive = folder("archive-target");
+        byte[] jpeg = TestImages.jpeg(6301);
+        write(dir.resolve("2024/IMG_1.JPG"), jpeg);
+        String archived = addSource(dir, Map.of("afterImport", "archive", "archivePath", archive.toString()));
+        scanUntil(archived, () -> !events.of("folder:" + archived, FileMoved.class).isEmpty());
+        FileMoved moved = events.of("folder:" + archived, FileMoved.class).get(0);
+        assertEquals("2024/IMG_1.JPG", moved.path());
+        assertEquals(archive.resolve("2024/IMG_1.JPG").toString(), moved.toPath());
+        assertTrue(Files.exists(archive.resolve("2024/IMG_1.JPG")));
+        assertFalse(Files.exists(dir.resolve("2024/IMG_1.JPG")));
+        List<FileEvent> order = eventsOf(archived);
+        assertTrue(order.get(0) instanceof FileArrived, "stored and announced before it is moved: " + order);
+        scan(archived);
+        assertTrue(events.of("folder:" + archived, FileRemoved.class).isEmpty(), "archiving is not a removal");
+
+        Path deleting = folder("delete");
+        byte[] other = TestImages.jpeg(6302);
+        write(deleting.resolve("IMG_2.JPG"), other);
+        String deleted = addSource(deleting, Map.of("afterImport", "delete"));
+        scanUntil(deleted, () -> !Files.exists(deleting.resolve("IMG_2.JPG")));
+        FileArrived arrived = events.of("folder:" + deleted, FileArrived.class).get(0);
+        s3.statObject(StatObjectArgs.builder().bucket("imgboard-originals").object(arrived.originalKey()).build());
+        assertEquals(TestImages.sha256(other), arrived.sha256());
+        scan(deleted);
+        assertTrue(events.of("folder:" + deleted, FileRemoved.class).isEmpty(), "deleting after import is not a removal");
+    }
+
+    @Test
+    void pollingFindsFilesWithoutBeingAsked() throws Exception {
+        Path dir = folder("polled");
+        String id = addSource(dir, Map.of("pollSeconds", 1, "stableSeconds", 1));
+        byte[] jpeg = TestImages.jpeg(6401);
+        write(dir.resolve("IMG_9.JPG"), jpeg);
+        await().atMost(WAIT).until(() -> !events.of("folder:" + id, FileArrived.class).isEmpty());
+        assertEquals(TestImages.sha256(jpeg), events.of("folder:" + id, FileArrived.class).get(0).sha256());
+        admin().get(SOURCES + "/" + id).then().statusCode(200).body("lastScanAt", org.hamcrest.Matchers.notNullValue())
+                .body("lastScan.discovered", equalTo(1));
+    }
+
+    @Test
+    void aMissingFolderIsAClearErrorNeverACrash() throws Exception {
+        Path missing = base.resolve("not-mounted-" + UUID.randomUUID());
+        String id = "missing-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().body(Map.of("id", id, "path", missing.toString())).post(SOURCES).then().statusCode(201)
+                .body("state", equalTo("error")).body("errors[0]", containsString("does not exist"));
+        scan(id);
+        admin().get(SOURCES).then().statusCode(200).body("id", hasItem(id));
+        admin().get(SOURCES + "/" + id).then().statusCode(200).body("lastScan.errors[0]", containsString("does not exist"));
+        // once it appears, it is scanned like any other
+        Files.createDirectories(missing);
+        admin().get(SOURCES + "/" + id).then().statusCode(200).body("state", equalTo("ok"));
+    }
+
+    @Test
+    void settingsAreValidatedChangedAndDeleted() throws Exception {
+        Path dir = folder("crud");
+        admin().body(Map.of("id", "Bad Id", "path", dir.toString())).post(SOURCES).then().statusCode(400)
+                .body("error", containsString("invalid source id")).body("status", equalTo(400));
+        admin().body(Map.of("id", "rel", "path", "photos/raw")).post(SOURCES).then().statusCode(400)
+                .body("error", containsString("not absolute"));
+        admin().body(Map.of("id", "arch", "path", dir.toString(), "afterImport", "archive")).post(SOURCES).then()
+                .statusCode(400).body("error", containsString("archivePath"));
+        String id = addSource(dir, Map.of("exclude", List.of("**/*.tif")));
+        admin().body(Map.of("id", id, "path", dir.toString())).post(SOURCES).then().statusCode(409);
+        admin().body(Map.of("path", dir.toString(), "onDelete", "keep", "recursive", false)).put(SOURCES + "/" + id)
+                .then().statusCode(200).body("onDelete", equalTo("keep")).body("recursive", equalTo(false));
+        admin().get(SOURCES + "/" + id).then().statusCode(200).body("onDelete", equalTo("keep"))
+                .body("configuredBy", equalTo("api"));
+        given().get(SOURCES).then().statusCode(401);
+        given().header("Authorization", "Bearer " + uploadToken).get(SOURCES).then().statusCode(401);
+        admin().delete(SOURCES + "/" + id).then().statusCode(204);
+        admin().get(SOURCES + "/" + id).then().statusCode(404).body("error", containsString("no source"));
+    }
+}
