@@ -42,8 +42,8 @@ var Pages = (function () {
     var main = document.querySelector('main');
     main.insertBefore(el('section', {}, [
       el('h2', { text: 'Sign in' }),
-      message('note', 'The admin and ops data need the display\'s admin token (IMGBOARD_ADMIN_TOKEN, '
-        + 'else IMGBOARD_UPLOAD_TOKEN). It is kept in this browser.'),
+      message('note', 'The admin and ops pages need the display\'s admin token (IMGBOARD_ADMIN_TOKEN). '
+        + 'It is kept in this browser.'),
       form
     ]), main.firstChild);
     input.focus();
@@ -58,11 +58,33 @@ var Pages = (function () {
       return response.text().then(function (text) {
         var body = null;
         try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
-        if (response.status === 401) { askForToken(!!token); }
+        if (response.status === 401 || response.status === 403) { askForToken(!!token); }
         if (!response.ok) {
           throw new Error(body && body.error ? body.error : 'HTTP ' + response.status + ' from ' + url);
         }
         return body;
+      });
+    });
+  }
+
+  /** A JSON request (PUT/POST); resolves to the parsed body, rejects with the server's {"error"} text. */
+  function send(method, url, body) {
+    var headers = { Accept: 'application/json' };
+    var token = storedToken();
+    if (token) { headers.Authorization = 'Bearer ' + token; }
+    if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
+    return fetch(url, { method: method, headers: headers, cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body) }).then(function (response) {
+      return response.text().then(function (text) {
+        var parsed = null;
+        try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
+        if (response.status === 401 || response.status === 403) { askForToken(!!token); }
+        if (!response.ok) {
+          var error = new Error(parsed && parsed.error ? parsed.error : 'HTTP ' + response.status + ' from ' + url);
+          error.status = response.status;
+          throw error;
+        }
+        return parsed;
       });
     });
   }
@@ -113,6 +135,6 @@ var Pages = (function () {
     }));
   }
 
-  return { el: el, getJson: getJson, table: table, fill: fill, message: message, when: when,
+  return { el: el, getJson: getJson, send: send, token: storedToken, table: table, fill: fill, message: message, when: when,
     number: number, stamp: stamp, failuresTable: failuresTable };
 }());

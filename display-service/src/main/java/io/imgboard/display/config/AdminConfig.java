@@ -2,14 +2,29 @@ package io.imgboard.display.config;
 
 import io.smallrye.config.ConfigMapping;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code imgboard.admin.token} ({@code IMGBOARD_ADMIN_TOKEN}): the bearer token the admin and ops
- * APIs ({@code /api/v1/admin/*}, {@code /api/v1/ops/*}) require. When it is not set the upload
- * token ({@code imgboard.upload.token}) is used instead; with neither those APIs answer 503.
+ * {@code imgboard.admin.*}: who may use the admin and ops APIs.
+ *
+ * <ul>
+ *   <li>{@code token} ({@code IMGBOARD_ADMIN_TOKEN}): the bearer token the admin and ops APIs require.
+ *       It never falls back to the upload token; without it those APIs answer 503 (and the img-board
+ *       compatible admin routes 403), so a deployment without one is visibly unfinished, not open.</li>
+ *   <li>{@code allowed-networks} ({@code IMGBOARD_ADMIN_ALLOWED_NETWORKS}, comma-separated CIDRs or
+ *       single addresses, off by default): callers from these networks, and then loopback too, may use
+ *       the img-board compatible admin routes ({@code /api/admin/*}, {@code /admin}, {@code /admin.html})
+ *       without the token, as img-board's {@code admin.allowedIPs} users expect.</li>
+ *   <li>{@code trusted-proxies} ({@code IMGBOARD_ADMIN_TRUSTED_PROXIES}, CIDRs, none by default): only a
+ *       request coming straight from one of these may name the real caller in {@code X-Forwarded-For}.</li>
+ * </ul>
  */
 @ConfigMapping(prefix = "imgboard.admin")
 public interface AdminConfig {
     Optional<String> token();
+
+    Optional<List<String>> allowedNetworks();
+
+    Optional<List<String>> trustedProxies();
 }

@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.net.URI;
-import java.util.Optional;
 
 /** Where the other services are, for the admin and ops pages' server-side queries. */
 public final class NeighboursConfig {
@@ -30,14 +29,5 @@ public final class NeighboursConfig {
     public interface Preprocessor {
         @WithDefault("http://127.0.0.1:8083")
         URI url();
-    }
-
-    /**
-     * {@code imgboard.upload.token}: the bearer token ingest wants for its rejections list. Optional
-     * here: without it the admin page says "not configured".
-     */
-    @ConfigMapping(prefix = "imgboard.upload")
-    public interface Upload {
-        Optional<String> token();
     }
 }

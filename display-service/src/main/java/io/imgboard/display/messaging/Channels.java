@@ -11,6 +11,12 @@ public final class Channels {
     /** Configured as {@code consumer-rebalance-listener.name} of {@link #CATALOG}. */
     public static final String CATALOG_LOADING = "catalog-loading";
 
+    /** {@link Topics#SETTINGS}, read from the beginning by every display instance. */
+    public static final String SETTINGS = "settings";
+
+    /** {@link Topics#SETTINGS}, written when an admin saves frame settings. */
+    public static final String SETTINGS_OUT = "settings-out";
+
     private Channels() {
     }
 }

@@ -1,43 +1,64 @@
 package io.imgboard.display.rest;
 
 import io.imgboard.display.config.AdminConfig;
-import io.imgboard.display.config.NeighboursConfig;
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code Authorization: Bearer <token>} for the {@link AdminOnly} resources (the admin and ops
- * APIs): they show failures and upload rejections, and ask ingest with the upload token. Frames
- * ({@code /}, the stream, the playlist, media) stay anonymous.
+ * Who may use the admin side.
  *
- * <p>The token is {@code imgboard.admin.token}, else {@code imgboard.upload.token}; with neither the
- * APIs answer 503, so a deployment without one is visibly unfinished rather than open. Tokens are
- * compared as SHA-256 digests with {@link MessageDigest#isEqual}: constant time, and the length of
- * the real token does not leak either.
+ * <ul>
+ *   <li>{@link AdminOnly} resources ({@code /api/v1/admin/*}, {@code /api/v1/ops/*}) need
+ *       {@code Authorization: Bearer <imgboard.admin.token>}: 401 without it, 503 when no token is
+ *       configured.</li>
+ *   <li>img-board's admin paths ({@code /api/admin/*}, {@code /admin}, {@code /admin.html},
+ *       {@link #isCompatAdminPath}) admit the same token, or a caller from {@code imgboard.admin.allowed-networks}
+ *       (and then loopback too, as img-board did); everything else gets img-board's plain
+ *       403 {@code {"error":"Access denied"}}, which its frames turn into their 5 s default.</li>
+ * </ul>
+ *
+ * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}: constant time, and
+ * the length of the real token does not leak either. The caller's address is the connection's
+ * peer; {@code X-Forwarded-For} counts only when that peer is in {@code imgboard.admin.trusted-proxies}
+ * (Quarkus' own forwarding support trusts every proxy when no list is given, which would let any
+ * caller claim to be on an allowed network).
  */
 class AdminAccess {
     static final String NOT_CONFIGURED = "admin token not configured";
     static final String REQUIRED = "admin token required: send Authorization: Bearer <token>";
+    static final String ACCESS_DENIED = "Access denied";
     private static final String BEARER = "bearer ";
 
     private final Optional<byte[]> expected;
+    private final List<IpSubnetFilterRule> allowed;
+    private final List<IpSubnetFilterRule> proxies;
 
     @Inject
-    AdminAccess(AdminConfig admin, NeighboursConfig.Upload upload) {
-        this(admin.token(), upload.token());
+    AdminAccess(AdminConfig admin) {
+        this(admin.token(), admin.allowedNetworks().orElse(List.of()), admin.trustedProxies().orElse(List.of()));
     }
 
-    AdminAccess(Optional<String> adminToken, Optional<String> uploadToken) {
-        this.expected = usable(adminToken).or(() -> usable(uploadToken)).map(AdminAccess::sha256);
+    AdminAccess(Optional<String> adminToken, List<String> allowedNetworks, List<String> trustedProxies) {
+        this.expected = adminToken.map(String::strip).filter(t -> !t.isEmpty()).map(AdminAccess::sha256);
+        this.allowed = rules("imgboard.admin.allowed-networks", allowedNetworks);
+        this.proxies = rules("imgboard.admin.trusted-proxies", trustedProxies);
     }
 
     @ServerRequestFilter
@@ -49,14 +70,35 @@ class AdminAccess {
         return refusal(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
     }
 
+    /**
+     * img-board's admin paths, before routing: a refused caller gets 403 whatever else is wrong with
+     * the request (a wrong content type, say), and learns nothing about which admin paths exist.
+     */
+    @ServerRequestFilter(preMatching = true)
+    Optional<Response> checkCompat(HttpServerRequest request) {
+        if (!isCompatAdminPath(request.path())) {
+            return Optional.empty();
+        }
+        InetAddress caller = caller(request.remoteAddress(), request.getHeader("X-Forwarded-For"));
+        return compatAdmitted(request.getHeader(HttpHeaders.AUTHORIZATION), caller) ? Optional.empty()
+                : Optional.of(Compat.error(Response.Status.FORBIDDEN, ACCESS_DENIED));
+    }
+
+    /** {@code /admin}, {@code /admin.html} and everything under {@code /api/admin}. */
+    static boolean isCompatAdminPath(String path) {
+        if (path == null) {
+            return false;
+        }
+        String p = path.toLowerCase(Locale.ROOT);
+        return p.equals("/admin") || p.equals("/admin.html") || p.equals("/api/admin") || p.startsWith("/api/admin/");
+    }
+
     /** Empty when {@code authorization} carries the token; else the 401 or 503 to answer. */
     Optional<Response> refusal(String authorization) {
         if (expected.isEmpty()) {
             return Optional.of(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, NOT_CONFIGURED));
         }
-        if (authorization != null && authorization.length() > BEARER.length()
-                && authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)
-                && MessageDigest.isEqual(expected.get(), sha256(authorization.substring(BEARER.length()).strip()))) {
+        if (hasToken(authorization)) {
             return Optional.empty();
         }
         return Optional.of(Response.fromResponse(ErrorBody.response(Response.Status.UNAUTHORIZED, REQUIRED))
@@ -64,8 +106,85 @@ class AdminAccess {
                 .build());
     }
 
-    private static Optional<String> usable(Optional<String> token) {
-        return token.map(String::strip).filter(t -> !t.isEmpty());
+    /** img-board's rule: the token, or (when an allowlist is configured) an allowed network or loopback. */
+    boolean compatAdmitted(String authorization, InetAddress caller) {
+        if (hasToken(authorization)) {
+            return true;
+        }
+        if (allowed.isEmpty() || caller == null) {
+            return false;
+        }
+        return caller.isLoopbackAddress() || matches(allowed, caller);
+    }
+
+    /**
+     * The address to judge: the peer, or the last {@code X-Forwarded-For} hop that is not itself a
+     * trusted proxy, when the peer is one.
+     */
+    InetAddress caller(SocketAddress peer, String forwardedFor) {
+        InetAddress address = peer == null ? null : parse(peer.hostAddress());
+        if (address == null || forwardedFor == null || proxies.isEmpty() || !matches(proxies, address)) {
+            return address;
+        }
+        String[] hops = forwardedFor.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            InetAddress hop = parse(hops[i].strip());
+            if (hop == null) {
+                return null; // a hop nobody can judge: admit by token only
+            }
+            if (!matches(proxies, hop)) {
+                return hop;
+            }
+        }
+        return address;
+    }
+
+    private boolean hasToken(String authorization) {
+        return expected.isPresent() && authorization != null && authorization.length() > BEARER.length()
+                && authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)
+                && MessageDigest.isEqual(expected.get(), sha256(authorization.substring(BEARER.length()).strip()));
+    }
+
+    private static boolean matches(List<IpSubnetFilterRule> rules, InetAddress address) {
+        InetSocketAddress socket = new InetSocketAddress(address, 0);
+        return rules.stream().anyMatch(rule -> rule.matches(socket));
+    }
+
+    /** Parses {@code a.b.c.d}, {@code a.b.c.0/24}, {@code fd00::/8}; a bad entry stops start-up naming it. */
+    static List<IpSubnetFilterRule> rules(String key, List<String> entries) {
+        return entries.stream().map(String::strip).filter(e -> !e.isEmpty()).map(entry -> {
+            int slash = entry.indexOf('/');
+            String host = slash < 0 ? entry : entry.substring(0, slash);
+            InetAddress address = parse(host);
+            if (address == null) {
+                throw new IllegalArgumentException(key + ": \"" + entry + "\" is not an IP address or CIDR network");
+            }
+            int max = address.getAddress().length * 8;
+            int prefix;
+            try {
+                prefix = slash < 0 ? max : Integer.parseInt(entry.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                prefix = -1;
+            }
+            if (prefix < 0 || prefix > max) {
+                throw new IllegalArgumentException(key + ": \"" + entry + "\" has a prefix length outside 0-" + max);
+            }
+            return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
+        }).toList();
+    }
+
+    /** A literal IPv4 or IPv6 address, never a host name (no DNS lookups for a header's value). */
+    static InetAddress parse(String literal) {
+        if (literal == null || literal.isEmpty() || !literal.matches("[0-9A-Fa-f:.\\[\\]%a-zA-Z]+")
+                || !(literal.contains(":") || literal.matches("[0-9.]+"))) {
+            return null;
+        }
+        String bare = literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
+        try {
+            return InetAddress.getByName(bare);
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     private static byte[] sha256(String token) {

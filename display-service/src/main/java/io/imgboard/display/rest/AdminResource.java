@@ -34,7 +34,7 @@ public class AdminResource {
 
     @GET
     @Path("rejections")
-    @Operation(summary = "Uploads ingest rejected; configured=false when no upload token is set; 502 when ingest cannot be asked")
+    @Operation(summary = "Uploads ingest rejected; configured=false when no admin token is set; 502 when ingest cannot be asked")
     public Uni<Rejections> rejections() {
         return upstreams.rejections();
     }

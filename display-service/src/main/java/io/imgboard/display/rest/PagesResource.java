@@ -10,20 +10,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.io.InputStream;
 
 /**
- * {@code /admin} and {@code /ops} without a trailing slash. The pages are static files
+ * {@code /ops} without a trailing slash ({@code /admin} is img-board's redirect to {@code /admin.html}, see {@link CompatAdminResource}). The pages are static files
  * ({@code META-INF/resources/admin/index.html}, served at {@code /admin/} by Quarkus); the static
  * handler does not map a folder name without its slash, and people type it without.
  */
 @Path("/")
 public class PagesResource {
-
-    @GET
-    @Path("admin")
-    @Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
-    @Operation(hidden = true)
-    public InputStream admin() {
-        return page("admin");
-    }
 
     @GET
     @Path("ops")

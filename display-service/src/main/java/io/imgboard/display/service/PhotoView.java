@@ -21,6 +21,8 @@ import java.util.UUID;
  * @param capturedAt  when the photo was taken, or null when unknown
  * @param publishedAt when the ledger published this version of it
  * @param renditions  rendition name → relative versioned URL, e.g. {@code display}, {@code uhd}, {@code thumb}
+ * @param fileName    the img-board file name ({@code /images/<fileName>}, see {@link CompatNames})
+ * @param arrivedAt   when the ledger first recorded the photo (order "by arrival"), or null when unknown
  */
 public record PhotoView(
         UUID photoId,
@@ -30,7 +32,9 @@ public record PhotoView(
         String placeholder,
         Instant capturedAt,
         Instant publishedAt,
-        Map<String, String> renditions) {
+        Map<String, String> renditions,
+        String fileName,
+        Instant arrivedAt) {
 
     static final String DEFAULT_RENDITION = "display";
     static final String PLACEHOLDER_PREFIX = "data:image/webp;base64,";
@@ -59,7 +63,8 @@ public record PhotoView(
         }
         String url = renditions.getOrDefault(DEFAULT_RENDITION, renditions.values().iterator().next());
         return new PhotoView(photoId, url, published.width(), published.height(), placeholder(published.placeholder()),
-                published.capturedAt(), published.occurredAt(), Collections.unmodifiableMap(renditions));
+                published.capturedAt(), published.occurredAt(), Collections.unmodifiableMap(renditions),
+                CompatNames.of(published.name(), photoId), published.arrivedAt());
     }
 
     /** The placeholder only when it is an inline WebP; a frame must never be pointed at anything else. */
@@ -67,8 +72,17 @@ public record PhotoView(
         return candidate != null && candidate.startsWith(PLACEHOLDER_PREFIX) ? candidate : null;
     }
 
+    PhotoView withFileName(String name) {
+        return new PhotoView(photoId, url, width, height, placeholder, capturedAt, publishedAt, renditions, name, arrivedAt);
+    }
+
+    /** The rendition img-board's {@code /images/<fileName>} serves: {@code display}, else the first there is. */
+    public String compatRendition() {
+        return renditions.containsKey(DEFAULT_RENDITION) ? DEFAULT_RENDITION : renditions.keySet().iterator().next();
+    }
+
     /** Capture time when known, else publish time: the order of the playlist. */
-    Instant sortTime() {
+    public Instant sortTime() {
         if (capturedAt != null) {
             return capturedAt;
         }

@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,8 +41,10 @@ public class Playlist implements MeterBinder {
 
     private final BroadcastProcessor<PlaylistEvent> changes = BroadcastProcessor.create();
     private final Map<UUID, PhotoView> byId = new HashMap<>();
+    private final Map<String, PhotoView> byFileName = new HashMap<>();
     private final NavigableMap<PhotoView, PhotoView> ordered = new TreeMap<>(NEWEST_FIRST);
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private final List<Consumer<PlaylistEvent>> listeners = new CopyOnWriteArrayList<>();
     private long seq;
     private volatile int size;
 
@@ -52,7 +56,13 @@ public class Playlist implements MeterBinder {
      */
     public synchronized Optional<PlaylistEvent> publish(PhotoPublished published) {
         PhotoView view = PhotoView.from(published);
-        PhotoView previous = byId.put(view.photoId(), view);
+        PhotoView previous = byId.get(view.photoId());
+        if (previous != null) {
+            view = view.withFileName(previous.fileName()); // a name is the photo's for life
+        } else if (byFileName.containsKey(view.fileName())) {
+            view = view.withFileName(CompatNames.full(published.name(), view.photoId()));
+        }
+        byId.put(view.photoId(), view);
         if (view.equals(previous)) {
             return Optional.empty();
         }
@@ -60,6 +70,7 @@ public class Playlist implements MeterBinder {
             ordered.remove(previous);
         }
         ordered.put(view, view);
+        byFileName.put(view.fileName(), view);
         return Optional.of(emit(new PlaylistEvent.Added(++seq, view)));
     }
 
@@ -70,11 +81,17 @@ public class Playlist implements MeterBinder {
             return Optional.empty();
         }
         ordered.remove(previous);
-        return Optional.of(emit(new PlaylistEvent.Removed(++seq, photoId)));
+        byFileName.remove(previous.fileName());
+        return Optional.of(emit(new PlaylistEvent.Removed(++seq, photoId, previous.fileName())));
     }
 
     public synchronized PlaylistEvent.Snapshot snapshot() {
         return new PlaylistEvent.Snapshot(seq, List.copyOf(ordered.values()));
+    }
+
+    /** The photo img-board's {@code /images/<fileName>} names (exact, case-sensitive), if it is shown. */
+    public synchronized Optional<PhotoView> byFileName(String fileName) {
+        return Optional.ofNullable(byFileName.get(fileName));
     }
 
     public int size() {
@@ -137,8 +154,17 @@ public class Playlist implements MeterBinder {
                 .register(registry);
     }
 
+    /**
+     * Calls {@code listener} with every change, on the thread that applies it and under the same
+     * lock, so listeners see changes in order and never miss one; they must not block.
+     */
+    public void onChange(Consumer<PlaylistEvent> listener) {
+        listeners.add(listener);
+    }
+
     private PlaylistEvent emit(PlaylistEvent event) {
         size = byId.size();
+        listeners.forEach(listener -> listener.accept(event));
         changes.onNext(event);
         return event;
     }

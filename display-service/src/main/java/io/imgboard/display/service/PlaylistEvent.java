@@ -18,7 +18,7 @@ public sealed interface PlaylistEvent {
     record Added(long seq, PhotoView photo) implements PlaylistEvent {
     }
 
-    /** A photo was retired. */
-    record Removed(long seq, UUID photoId) implements PlaylistEvent {
+    /** A photo was retired; {@code fileName} is the img-board name it had. */
+    record Removed(long seq, UUID photoId, String fileName) implements PlaylistEvent {
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Recent upload rejections for the admin page.
  *
- * @param configured false when no upload token is configured, so ingest cannot be asked
+ * @param configured false when no admin token is configured, so ingest cannot be asked
  */
 public record Rejections(boolean configured, List<IngestRejection> rejections) {
     static Rejections notConfigured() {

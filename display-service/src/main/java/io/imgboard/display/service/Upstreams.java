@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.display.config.AdminConfig;
 import io.imgboard.display.config.DisplayConfig;
+import io.imgboard.display.config.ServiceConfig;
 import io.imgboard.display.config.NeighboursConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,17 +45,19 @@ public class Upstreams {
     private final NeighboursConfig.Ledger ledger;
     private final NeighboursConfig.Ingest ingest;
     private final NeighboursConfig.Preprocessor preprocessor;
-    private final NeighboursConfig.Upload upload;
+    private final Optional<String> adminToken;
+    private final Optional<String> serviceToken;
     private final ObjectMapper json;
     private final HttpClient http;
     private final Duration timeout;
 
     Upstreams(NeighboursConfig.Ledger ledger, NeighboursConfig.Ingest ingest, NeighboursConfig.Preprocessor preprocessor,
-              NeighboursConfig.Upload upload, DisplayConfig display, ObjectMapper mapper) {
+              AdminConfig admin, ServiceConfig service, DisplayConfig display, ObjectMapper mapper) {
         this.ledger = ledger;
         this.ingest = ingest;
         this.preprocessor = preprocessor;
-        this.upload = upload;
+        this.adminToken = admin.token().map(String::strip).filter(t -> !t.isEmpty());
+        this.serviceToken = service.token().map(String::strip).filter(t -> !t.isEmpty());
         this.timeout = display.upstreamTimeout();
         // Other services own these shapes and may add to them; read leniently.
         this.json = mapper.copy()
@@ -77,15 +81,92 @@ public class Upstreams {
                 });
     }
 
-    /** {@code GET <ingest>/api/v1/uploads/rejections} with the upload token, or "not configured" without one. */
+    /**
+     * {@code GET <ingest>/api/v1/uploads/rejections} with the admin token (the display never holds
+     * the upload token), or "not configured" without one.
+     */
     public Uni<Rejections> rejections() {
-        Optional<String> token = upload.token().map(String::strip).filter(t -> !t.isEmpty());
+        Optional<String> token = adminToken;
         if (token.isEmpty()) {
             return Uni.createFrom().item(Rejections.notConfigured());
         }
         return getJson(INGEST, endpoint(ingest.url(), "/api/v1/uploads/rejections"),
                 token.map(t -> "Bearer " + t), REJECTIONS)
                 .map(list -> new Rejections(true, list));
+    }
+
+    /** What another service answered: its status and JSON body (a missing or unreadable body is {@code null}). */
+    public record Answer(int status, JsonNode body) {
+        public boolean ok() {
+            return status >= 200 && status <= 299;
+        }
+
+        /** The body's {@code error}, else "HTTP <status>". */
+        public String error() {
+            JsonNode error = body == null ? null : body.path("error");
+            return error != null && error.isTextual() ? error.asText() : "HTTP " + status;
+        }
+    }
+
+    /** {@code GET <ledger>/api/v1/renditions}: the rendition set, the ledger being its one authority. */
+    public Uni<Answer> renditions() {
+        return exchange(LEDGER, "GET", endpoint(ledger.url(), "/api/v1/renditions"), null, Optional.empty(), null);
+    }
+
+    /** {@code PUT <ledger>/api/v1/renditions} with the service token; the answer says whether a reprocess started. */
+    public Uni<Answer> putRenditions(JsonNode body) {
+        return exchange(LEDGER, "PUT", endpoint(ledger.url(), "/api/v1/renditions"), body, serviceAuthorization(), null);
+    }
+
+    /** {@code POST <ledger>/api/v1/jobs/reprocess {"scope":…}} with the service token: 202 or 409. */
+    public Uni<Answer> reprocess(String scope) {
+        return exchange(LEDGER, "POST", endpoint(ledger.url(), "/api/v1/jobs/reprocess"),
+                json.createObjectNode().put("scope", scope), serviceAuthorization(), null);
+    }
+
+    /** {@code GET <ledger>/api/v1/jobs/current}. */
+    public Uni<Answer> currentJob() {
+        return exchange(LEDGER, "GET", endpoint(ledger.url(), "/api/v1/jobs/current"), null, Optional.empty(), null);
+    }
+
+    /** {@code POST <ingest>/api/v1/uploads}, a multipart body made by the caller, with an admin token. */
+    public Uni<Answer> upload(HttpRequest.BodyPublisher multipart, String contentType, String authorization) {
+        return exchange(INGEST, "POST", endpoint(ingest.url(), "/api/v1/uploads"), null,
+                Optional.ofNullable(authorization).or(() -> adminToken.map(t -> "Bearer " + t)),
+                new Object[]{multipart, contentType});
+    }
+
+    private Optional<String> serviceAuthorization() {
+        return serviceToken.map(t -> "Bearer " + t);
+    }
+
+    private Uni<Answer> exchange(String service, String method, URI uri, JsonNode body, Optional<String> authorization,
+                                 Object[] raw) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("Accept", "application/json");
+        // Uploads of up to 10 x 50 MiB need longer than a query.
+        builder.timeout(raw == null ? timeout : timeout.multipliedBy(60));
+        if (raw != null) {
+            builder.method(method, (HttpRequest.BodyPublisher) raw[0]).header("Content-Type", (String) raw[1]);
+        } else if (body != null) {
+            builder.method(method, HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .header("Content-Type", "application/json");
+        } else {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        authorization.ifPresent(value -> builder.header("Authorization", value));
+        HttpRequest request = builder.build();
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .onFailure().transform(e -> new UpstreamException(service,
+                        service + " is unreachable at " + uri + " (" + reason(e) + ")", e))
+                .map(response -> {
+                    JsonNode answer;
+                    try {
+                        answer = response.body() == null || response.body().isBlank() ? null : json.readTree(response.body());
+                    } catch (JsonProcessingException e) {
+                        answer = null;
+                    }
+                    return new Answer(response.statusCode(), answer);
+                });
     }
 
     /** The health of the other three services, in a fixed order; never fails, unreachable is a status. */
@@ -141,7 +222,7 @@ public class Upstreams {
     private <T> T read(String service, URI uri, HttpResponse<String> response, TypeReference<T> type) {
         int status = response.statusCode();
         if (status == 401 || status == 403) {
-            throw new UpstreamException(service, service + " refused the configured upload token (HTTP " + status
+            throw new UpstreamException(service, service + " refused the display's credential (HTTP " + status
                     + ") at " + uri, null);
         }
         if (status < 200 || status > 299) {

@@ -50,7 +50,8 @@ public class RenditionStore {
         String key = MediaPaths.objectKey(photoId, rendition);
         try {
             StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-            return Optional.of(new RenditionInfo(RenditionInfo.strongEtag(stat.etag()), stat.size()));
+            return Optional.of(new RenditionInfo(RenditionInfo.strongEtag(stat.etag()), stat.size(),
+                    stat.lastModified() == null ? null : stat.lastModified().toInstant()));
         } catch (ErrorResponseException e) {
             if (NOT_FOUND.contains(e.errorResponse().code())) {
                 return Optional.empty();
@@ -63,13 +64,27 @@ public class RenditionStore {
 
     /** The rendition's bytes as a stream the caller must close; empty when there is no such object. */
     public Optional<RenditionObject> open(UUID photoId, String rendition) {
+        return open(photoId, rendition, -1, -1);
+    }
+
+    /**
+     * Bytes {@code offset} to {@code offset + length - 1} of a rendition (the whole object when
+     * {@code offset} is negative); the info's size is then the size of that part.
+     */
+    public Optional<RenditionObject> open(UUID photoId, String rendition, long offset, long length) {
         String key = MediaPaths.objectKey(photoId, rendition);
         try {
-            GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+            GetObjectArgs.Builder args = GetObjectArgs.builder().bucket(bucket).object(key);
+            if (offset >= 0) {
+                args.offset(offset).length(length);
+            }
+            GetObjectResponse response = client.getObject(args.build());
             String etag = response.headers().get("ETag");
-            String length = response.headers().get("Content-Length");
-            long size = length == null ? -1 : Long.parseLong(length);
-            return Optional.of(new RenditionObject(new RenditionInfo(RenditionInfo.strongEtag(etag), size), response));
+            String contentLength = response.headers().get("Content-Length");
+            long size = contentLength == null ? -1 : Long.parseLong(contentLength);
+            java.util.Date modified = response.headers().getDate("Last-Modified");
+            return Optional.of(new RenditionObject(new RenditionInfo(RenditionInfo.strongEtag(etag), size,
+                    modified == null ? null : modified.toInstant()), response));
         } catch (ErrorResponseException e) {
             if (NOT_FOUND.contains(e.errorResponse().code())) {
                 return Optional.empty();

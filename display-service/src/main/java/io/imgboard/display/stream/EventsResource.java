@@ -1,10 +1,12 @@
 package io.imgboard.display.stream;
 
 import io.imgboard.display.config.DisplayConfig;
+import io.imgboard.display.service.FrameSettings;
 import io.imgboard.display.service.PhotoView;
 import io.imgboard.display.service.Playlist;
 import io.imgboard.display.service.PlaylistEvent;
 import io.imgboard.display.service.PlaylistView;
+import io.imgboard.display.service.Settings;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
@@ -42,6 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * event:remove             a retired photo: {"photoId":"…"}
  * data:{…}
  *
+ * event:settings           the frame settings, right after the playlist and whenever they change (no id: not playlist state)
+ * data:{"intervalMs":5000,"order":"shuffle","transition":"crossfade",…}
+ *
  * id:43
  * event:ping               every imgboard.display.heartbeat: {"at":"…","intervalSeconds":20}
  * data:{…}
@@ -58,9 +63,11 @@ public class EventsResource {
     private final Playlist playlist;
     private final FrameClients clients;
     private final DisplayConfig config;
+    private final Settings settings;
 
-    EventsResource(Playlist playlist, FrameClients clients, DisplayConfig config) {
+    EventsResource(Playlist playlist, FrameClients clients, DisplayConfig config, Settings settings) {
         this.playlist = playlist;
+        this.settings = settings;
         this.clients = clients;
         this.config = config;
     }
@@ -82,22 +89,32 @@ public class EventsResource {
     public Multi<OutboundSseEvent> events(@Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId) {
         return Multi.createFrom().deferred(() -> {
             AtomicLong lastId = new AtomicLong(-1); // nothing sent yet: pings carry no id
+            // The settings in force follow the playlist at once; later changes come as they happen.
             Multi<OutboundSseEvent> changes = playlist.follow(config.clientBuffer())
-                    .map(event -> {
+                    .onItem().transformToMultiAndConcatenate(event -> {
                         lastId.set(event.seq());
-                        return toSse(sse, event);
+                        OutboundSseEvent sent = toSse(sse, event);
+                        return event instanceof PlaylistEvent.Snapshot
+                                ? Multi.createFrom().items(sent, settingsEvent(sse, settings.current()))
+                                : Multi.createFrom().item(sent);
                     });
             Duration heartbeat = config.heartbeat();
             Multi<OutboundSseEvent> pings = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat)
                     .onOverflow().drop()
                     .map(tick -> ping(sse, lastId.get(), heartbeat));
-            return Multi.createBy().merging().streams(changes, pings);
+            Multi<OutboundSseEvent> frameSettings = settings.follow().skip().first()
+                    .map(current -> settingsEvent(sse, current));
+            return Multi.createBy().merging().streams(changes, frameSettings, pings);
         })
                 .onSubscription().invoke(() -> {
                     clients.connected();
                     Log.debugf("SSE client connected (Last-Event-ID %s)", lastEventId);
                 })
                 .onTermination().invoke(clients::disconnected);
+    }
+
+    private static OutboundSseEvent settingsEvent(Sse sse, FrameSettings current) {
+        return sse.newEventBuilder().name("settings").data(FrameSettings.class, current).build();
     }
 
     private static OutboundSseEvent ping(Sse sse, long lastId, Duration interval) {

@@ -1,37 +1,79 @@
 package io.imgboard.display.rest;
 
+import io.vertx.core.net.SocketAddress;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Which token the admin and ops APIs want, and what they answer without it. */
+/** Who may use the admin side: the admin token only (no fallback), and img-board's optional network allowlist. */
 class AdminAccessTest {
 
+    private static InetAddress ip(String literal) {
+        return AdminAccess.parse(literal);
+    }
+
     @Test
-    void theAdminTokenWinsOverTheUploadToken() {
-        AdminAccess access = new AdminAccess(Optional.of("admin-secret"), Optional.of("upload-secret"));
+    void onlyTheAdminTokenOpensTheV1AdminApis() {
+        AdminAccess access = new AdminAccess(Optional.of("admin-secret"), List.of(), List.of());
         assertTrue(access.refusal("Bearer admin-secret").isEmpty());
+        assertTrue(access.refusal("bearer   admin-secret ").isEmpty());
         assertEquals(401, access.refusal("Bearer upload-secret").orElseThrow().getStatus());
         assertEquals(401, access.refusal(null).orElseThrow().getStatus());
     }
 
     @Test
-    void withoutAnAdminTokenTheUploadTokenIsUsed() {
-        for (Optional<String> unset : java.util.List.of(Optional.<String>empty(), Optional.of("  "))) {
-            AdminAccess access = new AdminAccess(unset, Optional.of("upload-secret"));
-            assertTrue(access.refusal("Bearer upload-secret").isEmpty());
-            assertEquals(401, access.refusal("Bearer admin-secret").orElseThrow().getStatus());
+    void withoutAnAdminTokenTheApisAre503AndTheCompatRoutesClosed() {
+        for (Optional<String> unset : List.of(Optional.<String>empty(), Optional.of("  "))) {
+            AdminAccess access = new AdminAccess(unset, List.of(), List.of());
+            var refusal = access.refusal("Bearer anything").orElseThrow();
+            assertEquals(503, refusal.getStatus());
+            assertEquals(new ErrorBody("admin token not configured", 503), refusal.getEntity());
+            assertFalse(access.compatAdmitted("Bearer anything", ip("127.0.0.1")), "no allowlist: loopback needs the token too");
         }
     }
 
     @Test
-    void withNeitherTheApisAre503SayingSo() {
-        AdminAccess access = new AdminAccess(Optional.empty(), Optional.of(""));
-        var refusal = access.refusal("Bearer anything").orElseThrow();
-        assertEquals(503, refusal.getStatus());
-        assertEquals(new ErrorBody("admin token not configured", 503), refusal.getEntity());
+    void anAllowlistAdmitsItsNetworksAndLoopbackWithoutTheToken() {
+        AdminAccess access = new AdminAccess(Optional.of("admin-secret"), List.of("192.168.1.0/24", "10.0.0.7", "fd00::/8"),
+                List.of());
+        assertTrue(access.compatAdmitted(null, ip("192.168.1.200")));
+        assertTrue(access.compatAdmitted(null, ip("10.0.0.7")));
+        assertTrue(access.compatAdmitted(null, ip("fd12::1")));
+        assertTrue(access.compatAdmitted(null, ip("127.0.0.1")));
+        assertTrue(access.compatAdmitted(null, ip("::1")));
+        assertFalse(access.compatAdmitted(null, ip("192.168.2.1")));
+        assertFalse(access.compatAdmitted(null, ip("10.0.0.8")));
+        assertTrue(access.compatAdmitted("Bearer admin-secret", ip("203.0.113.9")), "the token works from anywhere");
+    }
+
+    @Test
+    void forwardedAddressesCountOnlyFromTrustedProxies() {
+        AdminAccess access = new AdminAccess(Optional.of("admin-secret"), List.of("192.168.1.0/24"), List.of("10.9.0.1"));
+        // From the trusted proxy: the last hop before it is the caller.
+        assertEquals(ip("192.168.1.5"), access.caller(SocketAddress.inetSocketAddress(443, "10.9.0.1"), "203.0.113.1, 192.168.1.5"));
+        assertEquals(ip("203.0.113.1"), access.caller(SocketAddress.inetSocketAddress(443, "10.9.0.1"), "203.0.113.1"));
+        // From anyone else the header is ignored: a client cannot claim to be on the allowed network.
+        assertEquals(ip("203.0.113.1"), access.caller(SocketAddress.inetSocketAddress(443, "203.0.113.1"), "192.168.1.5"));
+        // Nor can it via a proxy that is loopback but not configured.
+        AdminAccess noProxies = new AdminAccess(Optional.of("admin-secret"), List.of("192.168.1.0/24"), List.of());
+        assertEquals(ip("127.0.0.1"), noProxies.caller(SocketAddress.inetSocketAddress(443, "127.0.0.1"), "192.168.1.5"));
+        // A hop that is not an address is never looked up, and admits by token only.
+        assertNull(access.caller(SocketAddress.inetSocketAddress(443, "10.9.0.1"), "evil.example"));
+    }
+
+    @Test
+    void aBadNetworkStopsStartUpNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new AdminAccess(Optional.of("t"), List.of("192.168.1.0/33"), List.of()));
+        assertEquals("imgboard.admin.allowed-networks: \"192.168.1.0/33\" has a prefix length outside 0-32", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new AdminAccess(Optional.of("t"), List.of("nas.local"), List.of()));
     }
 }

@@ -64,7 +64,7 @@ class FramePageBrowserTest {
                             both(hasItem(second.toString())).and(hasItem(newest.toString())));
 
             try (Chromium browser = Chromium.start("1280", "720")) {
-                browser.open(root + "?interval=20");
+                browser.open(root + "?interval=20&shuffle=0");
                 // Decoded by the browser at its real width (64): the bytes came through intact.
                 await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval(ON_SCREEN).asText(),
                         matchesPattern(shown(newest)));

@@ -53,6 +53,13 @@ public final class Catalog implements AutoCloseable {
                 4032, 3024, capturedAt, "data:image/webp;base64,UklGRg==");
     }
 
+    /** A photo as the ledger publishes it now: with its first-seen name and arrival time. */
+    public static PhotoPublished named(UUID photoId, String name, Instant capturedAt) {
+        PhotoPublished p = photo(photoId, capturedAt);
+        return new PhotoPublished(p.eventId(), p.occurredAt(), photoId, p.sha256(), p.renditions(), p.width(), p.height(),
+                capturedAt, p.placeholder(), name, Instant.now(), List.of("upload:test"), List.of());
+    }
+
     private static Rendition rendition(UUID photoId, String name, int width, int height) {
         return new Rendition(name, "renditions/" + photoId + "/" + name + ".webp", width, height, 1000);
     }
@@ -66,7 +73,11 @@ public final class Catalog implements AutoCloseable {
     }
 
     public void send(String key, String value) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.CATALOG, key, value)).get(30, TimeUnit.SECONDS);
+        sendTo(Topics.CATALOG, key, value);
+    }
+
+    public void sendTo(String topic, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
     }
 
     /** Everything on the dead-letter topic so far. */

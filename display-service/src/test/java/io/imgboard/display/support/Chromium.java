@@ -68,7 +68,8 @@ public final class Chromium implements AutoCloseable {
                 .start();
         HttpClient http = HttpClient.newHttpClient();
         URI list = URI.create("http://127.0.0.1:" + port + "/json/list");
-        String pageSocket = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        // A loaded machine can take a while to start a browser.
+        String pageSocket = await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
                 .until(() -> page(http, list), Optional::isPresent).orElseThrow();
         socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), new Listener()).get(30, TimeUnit.SECONDS);
     }
@@ -86,6 +87,27 @@ public final class Chromium implements AutoCloseable {
 
     public void open(String url) throws Exception {
         call("Page.navigate", Map.of("url", url));
+    }
+
+    /** A real key press (keyDown + keyUp) as the browser's input pipeline delivers it. */
+    public void press(String key, int keyCode) throws Exception {
+        for (String type : new String[]{"keyDown", "keyUp"}) {
+            call("Input.dispatchKeyEvent", Map.of("type", type, "key", key, "code", key,
+                    "windowsVirtualKeyCode", keyCode, "nativeVirtualKeyCode", keyCode));
+        }
+    }
+
+    /** Lays the page out as a screen of this size (CSS pixels), e.g. a 360 px phone. */
+    public void viewport(int width, int height) throws Exception {
+        call("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1,
+                "mobile", false));
+    }
+
+    /** A PNG of what the page shows (the whole page when {@code fullPage}), written to {@code file}. */
+    public void screenshot(Path file, boolean fullPage) throws Exception {
+        JsonNode shot = call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", fullPage));
+        Files.createDirectories(file.getParent());
+        Files.write(file, java.util.Base64.getDecoder().decode(shot.path("data").asText()));
     }
 
     /** The value of a JavaScript expression in the page (null when it is undefined). */

@@ -1,0 +1,368 @@
+package io.imgboard.display.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgboard.display.service.CompatConfig;
+import io.imgboard.display.service.LedgerStats;
+import io.imgboard.display.service.Playlist;
+import io.imgboard.display.service.Upstreams;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import jakarta.ws.rs.Consumes;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+/**
+ * img-board's admin routes (IMG-BOARD-API.md sections 2, 4–6), for its scripts and admin page:
+ * settings, stats, reprocessing and uploads, answered from the frame settings, the ledger and ingest.
+ * Only for the admin token or an allowed network ({@link AdminAccess#checkCompat}); everyone else
+ * gets 403 {@code Access denied}.
+ */
+@Path("/")
+@Tag(name = "img-board compatibility")
+public class CompatAdminResource {
+    static final int MAX_CONFIG_BYTES = 100 * 1024;
+    static final int MAX_FILES = 10;
+    static final long MAX_FILE_BYTES = 52_428_800;
+    /** Uploads from the admin page arrive at ingest as source {@code upload:admin}. */
+    static final String UPLOAD_SOURCE = "admin";
+    private static final Pattern UNSAFE_SAVED = Pattern.compile("[^A-Za-z0-9._-]");
+    private static final Duration UPLOAD_WAIT = Duration.ofMinutes(10);
+    private static final Duration LEDGER_WAIT = Duration.ofSeconds(10);
+
+    private final CompatConfig config;
+    private final Upstreams upstreams;
+    private final Playlist playlist;
+    private final ObjectMapper json;
+
+    CompatAdminResource(CompatConfig config, Upstreams upstreams, Playlist playlist, ObjectMapper json) {
+        this.config = config;
+        this.upstreams = upstreams;
+        this.playlist = playlist;
+        this.json = json;
+    }
+
+    @GET
+    @Path("api/admin/config")
+    @Operation(summary = "img-board: the config document")
+    public Response getConfig() {
+        try {
+            return Compat.ok(config.document());
+        } catch (CompatConfig.Unavailable e) {
+            Log.warnf("config document: %s", e.getMessage());
+            return Compat.error(Response.Status.SERVICE_UNAVAILABLE, "Configuration unavailable");
+        }
+    }
+
+    @HEAD
+    @Path("api/admin/config")
+    public Response headConfig() {
+        Response full = getConfig();
+        return Response.fromResponse(full).entity(null).build();
+    }
+
+    @POST
+    @Path("api/admin/config")
+    @Operation(summary = "img-board: deep-merge a partial config document, validate, apply and persist")
+    public Response postConfig(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
+        if (!isJson(contentType)) {
+            return Compat.error(415, "Content-Type must be application/json");
+        }
+        byte[] bytes;
+        try {
+            bytes = body == null ? new byte[0] : body.readNBytes(MAX_CONFIG_BYTES + 1);
+        } catch (IOException e) {
+            return Compat.error(400, "The request body could not be read");
+        }
+        if (bytes.length > MAX_CONFIG_BYTES) {
+            return Compat.error(413, "Request body too large");
+        }
+        JsonNode patch;
+        try {
+            patch = json.readTree(bytes);
+        } catch (IOException e) {
+            return Compat.error(400, "Malformed JSON body");
+        }
+        if (patch == null || patch.isMissingNode()) {
+            return Compat.error(400, "Malformed JSON body");
+        }
+        if (!patch.isObject()) {
+            return Compat.error(400, "Request body must be a JSON object");
+        }
+        try {
+            CompatConfig.Outcome outcome = config.update((ObjectNode) patch);
+            return Compat.ok(Compat.object().put("success", true).put("reprocessing", outcome.reprocessing()));
+        } catch (CompatConfig.Rejected e) {
+            return Compat.error(e.status(), e.getMessage());
+        } catch (CompatConfig.Unavailable e) {
+            Log.warnf("config update failed: %s", e.getMessage());
+            ObjectNode error = Compat.object().put("error", "Failed to update configuration")
+                    .put("details", oneLine(e.getMessage()));
+            return Compat.json(500, error);
+        }
+    }
+
+    @GET
+    @Path("api/admin/stats")
+    @Operation(summary = "img-board: {raw, processed, timestamp}")
+    public Response stats() {
+        LedgerStats stats;
+        try {
+            stats = upstreams.stats().await().atMost(LEDGER_WAIT);
+        } catch (RuntimeException e) {
+            Log.warnf("stats: %s", e.getMessage());
+            return Compat.error(Response.Status.SERVICE_UNAVAILABLE, "Stats unavailable");
+        }
+        return Compat.ok(Compat.object()
+                .put("raw", stats.pending() + stats.failed())
+                .put("processed", playlist.size())
+                .put("timestamp", Instant.now().toEpochMilli()));
+    }
+
+    @HEAD
+    @Path("api/admin/stats")
+    public Response headStats() {
+        return Response.fromResponse(stats()).entity(null).build();
+    }
+
+    @POST
+    @Path("api/admin/reprocess")
+    @Operation(summary = "img-board: start reprocessing every photo (ledger job); 409 while one runs")
+    public Response reprocess() {
+        Upstreams.Answer answer;
+        try {
+            answer = upstreams.reprocess("all").await().atMost(LEDGER_WAIT);
+        } catch (RuntimeException e) {
+            Log.warnf("reprocess: %s", e.getMessage());
+            return Compat.error(Response.Status.SERVICE_UNAVAILABLE, "Reprocessing unavailable: the ledger cannot be reached");
+        }
+        if (answer.status() == 409) {
+            return Compat.error(409, "Reprocessing already in progress");
+        }
+        if (!answer.ok()) {
+            Log.warnf("reprocess: the ledger answered %s", answer.error());
+            return Compat.error(Response.Status.SERVICE_UNAVAILABLE, "Reprocessing unavailable: " + answer.error());
+        }
+        return Compat.ok(Compat.object().put("status", "triggered")
+                .put("message", "Reprocessing started. Use /api/admin/reprocess-status to monitor."));
+    }
+
+    @GET
+    @Path("api/admin/reprocess-status")
+    @Operation(summary = "img-board: {active, completed, failed, total, timestamp} of the ledger's current job")
+    public Response reprocessStatus() {
+        Upstreams.Answer answer;
+        try {
+            answer = upstreams.currentJob().await().atMost(LEDGER_WAIT);
+        } catch (RuntimeException e) {
+            Log.warnf("reprocess status: %s", e.getMessage());
+            return Compat.error(Response.Status.SERVICE_UNAVAILABLE, "Reprocess status unavailable");
+        }
+        if (answer.status() == 404) {
+            return Compat.ok(Compat.object().put("active", false));
+        }
+        if (!answer.ok() || answer.body() == null) {
+            return Compat.error(Response.Status.SERVICE_UNAVAILABLE, "Reprocess status unavailable");
+        }
+        return Compat.ok(status(answer.body()));
+    }
+
+    @HEAD
+    @Path("api/admin/reprocess-status")
+    public Response headReprocessStatus() {
+        return Response.fromResponse(reprocessStatus()).entity(null).build();
+    }
+
+    /** The ledger's job as img-board's status; a finished run adds its counts, clients key on {@code active}. */
+    static ObjectNode status(JsonNode job) {
+        String state = job.path("state").asText("none");
+        ObjectNode status = Compat.object().put("active", "running".equals(state));
+        if ("none".equals(state)) {
+            return status;
+        }
+        status.put("completed", job.path("done").asLong()).put("failed", job.path("failed").asLong())
+                .put("total", job.path("total").asLong());
+        Instant at = instant(job.path("updatedAt").asText(null));
+        if (at == null) {
+            at = instant(job.path("startedAt").asText(null));
+        }
+        status.put("timestamp", (at == null ? Instant.now() : at).toEpochMilli());
+        if (job.hasNonNull("etaSeconds")) {
+            status.put("etaSeconds", job.get("etaSeconds").asLong());
+        }
+        return status;
+    }
+
+    @GET
+    @Path("admin")
+    @Operation(hidden = true)
+    public Response admin() {
+        return Response.status(Response.Status.FOUND).location(URI.create("/admin.html")).build();
+    }
+
+    @HEAD
+    @Path("admin")
+    public Response adminHead() {
+        return admin();
+    }
+
+    @GET
+    @Path("admin.html")
+    @Operation(hidden = true)
+    public Response adminPage() {
+        InputStream page = CompatAdminResource.class.getResourceAsStream("/META-INF/resources/admin/index.html");
+        return Response.ok(page, MediaType.TEXT_HTML + ";charset=UTF-8").header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    @HEAD
+    @Path("admin.html")
+    public Response adminPageHead() {
+        return Response.ok().type(MediaType.TEXT_HTML + ";charset=UTF-8").header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].strip();
+        return type.equalsIgnoreCase("application/json");
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "unknown" : text.replaceAll("\\s+", " ").strip();
+    }
+
+    @POST
+    @Path("api/admin/upload")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "img-board: upload up to 10 JPEG/PNG files (parts named images), all checked before any is kept; "
+            + "forwarded to ingest")
+    public Response upload(@RestForm("images") List<FileUpload> images,
+                           @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        List<FileUpload> files = images == null ? List.of() : images;
+        Optional<Response> refused = uploadRefusal(files);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        String boundary = "imgboard-" + UUID.randomUUID();
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\n"
+                + UPLOAD_SOURCE + "\r\n"));
+        ArrayNode uploaded = Compat.object().arrayNode();
+        long now = System.currentTimeMillis();
+        try {
+            for (FileUpload file : files) {
+                String original = basename(file.fileName());
+                parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                        + "filename=\"" + headerSafe(original) + "\"\r\nContent-Type: " + file.contentType() + "\r\n\r\n",
+                        StandardCharsets.UTF_8));
+                parts.add(HttpRequest.BodyPublishers.ofFile(file.uploadedFile()));
+                parts.add(HttpRequest.BodyPublishers.ofString("\r\n"));
+                uploaded.addObject().put("original", original)
+                        .put("saved", now + "-" + UNSAFE_SAVED.matcher(original).replaceAll("_"))
+                        .put("size", file.size());
+            }
+        } catch (IOException e) {
+            return Compat.error(400, "An uploaded file could not be read back: " + e.getMessage());
+        }
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n"));
+        Upstreams.Answer answer;
+        try {
+            answer = upstreams.upload(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)),
+                    "multipart/form-data; boundary=" + boundary, authorization).await().atMost(UPLOAD_WAIT);
+        } catch (RuntimeException e) {
+            Log.warnf("upload: %s", e.getMessage());
+            return Compat.error(Response.Status.BAD_GATEWAY, "Upload failed: the ingest service cannot be reached");
+        }
+        if (answer.status() == 401 || answer.status() == 403) {
+            return Compat.error(Response.Status.BAD_GATEWAY, "Upload failed: the ingest service refused the admin token");
+        }
+        if (answer.status() == 413) {
+            return Compat.error(413, "File too large (max 50MB)");
+        }
+        if (!answer.ok()) {
+            int status = answer.status() >= 500 ? 502 : 400;
+            return Compat.json(status, Compat.object().put("error", answer.error())
+                    .set("files", answer.body() == null ? null : answer.body().get("files")));
+        }
+        ObjectNode result = Compat.object().put("success", true);
+        result.set("uploaded", uploaded);
+        result.put("message", files.size() + " file(s) uploaded. Processing will begin shortly.");
+        // Each file's outcome at ingest (created / duplicate / rejected / failed, with the reason).
+        result.set("files", answer.body() == null ? null : answer.body().get("files"));
+        return Compat.ok(result);
+    }
+
+    /** Section 2.1's checks, each over every file, in the table's order; the first failure refuses the request. */
+    static Optional<Response> uploadRefusal(List<FileUpload> files) {
+        if (files.isEmpty()) {
+            return Optional.of(Compat.error(400, "No files uploaded"));
+        }
+        if (files.size() > MAX_FILES) {
+            return Optional.of(Compat.error(400, "Too many files (max " + MAX_FILES + ")"));
+        }
+        for (FileUpload file : files) {
+            if (file.size() > MAX_FILE_BYTES) {
+                return Optional.of(Compat.error(413, "File too large (max 50MB)"));
+            }
+        }
+        for (FileUpload file : files) {
+            String name = basename(file.fileName());
+            int dot = name.lastIndexOf('.');
+            String extension = dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+            if (!CompatConfig.INPUT_EXTENSIONS.contains(extension)) {
+                return Optional.of(Compat.error(400, "Invalid extension: " + (extension.isEmpty() ? "(none)" : extension)));
+            }
+        }
+        for (FileUpload file : files) {
+            String type = file.contentType() == null ? "" : file.contentType().split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+            if (!CompatConfig.INPUT_TYPES.contains(type)) {
+                return Optional.of(Compat.error(400, "Invalid MIME type: " + (type.isEmpty() ? "(none)" : type)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String basename(String name) {
+        String given = name == null ? "" : name;
+        return given.substring(Math.max(given.lastIndexOf('/'), given.lastIndexOf('\\')) + 1);
+    }
+
+    /** A file name inside a quoted multipart header: no quotes, backslashes or line breaks. */
+    private static String headerSafe(String name) {
+        return name.replaceAll("[\"\\\\\\r\\n]", "_");
+    }
+}

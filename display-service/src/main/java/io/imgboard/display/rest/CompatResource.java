@@ -1,0 +1,241 @@
+package io.imgboard.display.rest;
+
+import io.imgboard.display.service.CompatFeed;
+import io.imgboard.display.service.CompatNames;
+import io.imgboard.display.service.PhotoView;
+import io.imgboard.display.service.Playlist;
+import io.imgboard.display.storage.RenditionInfo;
+import io.imgboard.display.storage.RenditionObject;
+import io.imgboard.display.storage.RenditionStore;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * img-board's public routes (IMG-BOARD-API.md, section 2): the list, the images, liveness, and a JSON
+ * 404 for every other {@code /api/} path. HEAD answers every GET with the same status and headers.
+ */
+@Path("/")
+@Tag(name = "img-board compatibility")
+public class CompatResource {
+    static final String REVALIDATE = "public, max-age=0";
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+    private final Playlist playlist;
+    private final CompatFeed feed;
+    private final RenditionStore store;
+    private final long startedAt = System.nanoTime();
+
+    CompatResource(Playlist playlist, CompatFeed feed, RenditionStore store) {
+        this.playlist = playlist;
+        this.feed = feed;
+        this.store = store;
+    }
+
+    @GET
+    @Path("api/images")
+    @Operation(summary = "img-board: the displayable file names, shuffled or in capture order")
+    public Response images() {
+        return Compat.ok(feed.list());
+    }
+
+    @HEAD
+    @Path("api/images")
+    public Response imagesHead() {
+        return Compat.ok(null);
+    }
+
+    @GET
+    @Path("health")
+    @Operation(summary = "img-board: liveness, {\"status\":\"ok\",\"uptime\":<seconds>}")
+    public Response health() {
+        double uptime = (System.nanoTime() - startedAt) / 1e9;
+        return Compat.ok(Compat.object().put("status", "ok").put("uptime", Math.round(uptime * 1000) / 1000.0));
+    }
+
+    @HEAD
+    @Path("health")
+    public Response healthHead() {
+        return Compat.ok(null);
+    }
+
+    @GET
+    @Path("images/{filename: .+}")
+    @Operation(summary = "img-board: one image as WebP, with ETag, Range and revalidation")
+    public Response image(@PathParam("filename") String filename, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+                          @HeaderParam("Range") String range) {
+        return serve(filename, ifNoneMatch, range, true);
+    }
+
+    @HEAD
+    @Path("images/{filename: .+}")
+    public Response imageHead(@PathParam("filename") String filename, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+                              @HeaderParam("Range") String range) {
+        return serve(filename, ifNoneMatch, range, false);
+    }
+
+    /** Any other {@code /api/} path: JSON, never an HTML page. */
+    @GET
+    @Path("api/{rest: .*}")
+    public Response unknown() {
+        return Compat.error(Response.Status.NOT_FOUND, "Not found");
+    }
+
+    @HEAD
+    @Path("api/{rest: .*}")
+    public Response unknownHead() {
+        return unknown();
+    }
+
+    @POST
+    @Path("api/{rest: .*}")
+    public Response unknownPost() {
+        return unknown();
+    }
+
+    @PUT
+    @Path("api/{rest: .*}")
+    public Response unknownPut() {
+        return unknown();
+    }
+
+    @DELETE
+    @Path("api/{rest: .*}")
+    public Response unknownDelete() {
+        return unknown();
+    }
+
+    @PATCH
+    @Path("api/{rest: .*}")
+    public Response unknownPatch() {
+        return unknown();
+    }
+
+    @OPTIONS
+    @Path("api/{rest: .*}")
+    public Response unknownOptions() {
+        return unknown();
+    }
+
+    private Response serve(String filename, String ifNoneMatch, String range, boolean withBody) {
+        Optional<Response> refused = refusal(filename);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Optional<PhotoView> photo = playlist.byFileName(filename);
+        if (photo.isEmpty()) {
+            return Compat.text(Response.Status.NOT_FOUND, "Not found");
+        }
+        String rendition = photo.get().compatRendition();
+        Optional<RenditionInfo> stat = store.stat(photo.get().photoId(), rendition);
+        if (stat.isEmpty()) {
+            return Compat.text(Response.Status.NOT_FOUND, "Not found");
+        }
+        RenditionInfo info = stat.get();
+        if (EntityTags.noneMatchFails(ifNoneMatch, info.etag())) {
+            return headers(Response.notModified(), info).build();
+        }
+        long size = info.size();
+        long[] part = range == null || size < 0 ? null : range(range, size);
+        if (part != null && part.length == 0) {
+            return Response.status(416).header("Content-Range", "bytes */" + size).header("Accept-Ranges", "bytes")
+                    .type(Compat.TEXT).entity("Range Not Satisfiable").build();
+        }
+        long length = part == null ? size : part[1] - part[0] + 1;
+        Response.ResponseBuilder builder = part == null ? Response.ok() : Response.status(206)
+                .header("Content-Range", "bytes " + part[0] + "-" + part[1] + "/" + size);
+        headers(builder, info).type(MediaResource.WEBP);
+        if (length >= 0) {
+            builder.header(HttpHeaders.CONTENT_LENGTH, length);
+        }
+        if (!withBody) {
+            return builder.build();
+        }
+        Optional<RenditionObject> opened = part == null ? store.open(photo.get().photoId(), rendition)
+                : store.open(photo.get().photoId(), rendition, part[0], length);
+        if (opened.isEmpty()) {
+            return Compat.text(Response.Status.NOT_FOUND, "Not found");
+        }
+        RenditionObject object = opened.get();
+        StreamingOutput body = out -> {
+            try (object) {
+                object.body().transferTo(out);
+            }
+        };
+        return builder.entity(body).build();
+    }
+
+    /** Section 7, checks 1 and 2, on the decoded name: anything but .webp, separators, {@code ..}, control characters. */
+    static Optional<Response> refusal(String filename) {
+        int dot = filename.lastIndexOf('.');
+        String extension = dot < 0 ? "" : filename.substring(dot).toLowerCase(Locale.ROOT);
+        boolean forbidden = !extension.equals(".webp") || filename.indexOf('/') >= 0 || filename.indexOf('\\') >= 0
+                || filename.equals("..") || filename.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+        if (forbidden) {
+            return Optional.of(Compat.text(Response.Status.FORBIDDEN, "Forbidden"));
+        }
+        if (!CompatNames.isWellFormed(filename)) {
+            return Optional.of(Compat.text(Response.Status.NOT_FOUND, "Not found"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One range {@code bytes=a-b}, {@code a-} or {@code -n}: {first, last}; an empty array when it
+     * cannot be satisfied; null for anything else (several ranges, other units), answered whole.
+     */
+    static long[] range(String header, long size) {
+        Matcher m = RANGE.matcher(header.strip());
+        if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+            return null;
+        }
+        try {
+            if (m.group(1).isEmpty()) {
+                long suffix = Long.parseLong(m.group(2));
+                if (suffix == 0 || size == 0) {
+                    return new long[0];
+                }
+                return new long[]{Math.max(0, size - suffix), size - 1};
+            }
+            long first = Long.parseLong(m.group(1));
+            long last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+            if (first >= size || last < first) {
+                return first >= size ? new long[0] : null;
+            }
+            return new long[]{first, last};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Response.ResponseBuilder headers(Response.ResponseBuilder builder, RenditionInfo info) {
+        builder.header("Accept-Ranges", "bytes").header(HttpHeaders.CACHE_CONTROL, REVALIDATE);
+        if (info.etag() != null) {
+            builder.header(HttpHeaders.ETAG, info.etag());
+        }
+        if (info.lastModified() != null) {
+            builder.header(HttpHeaders.LAST_MODIFIED,
+                    DateTimeFormatter.RFC_1123_DATE_TIME.format(info.lastModified().atOffset(ZoneOffset.UTC)));
+        }
+        return builder;
+    }
+}

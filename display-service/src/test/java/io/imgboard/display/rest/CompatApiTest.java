@@ -1,0 +1,494 @@
+package io.imgboard.display.rest;
+
+import io.imgboard.display.support.Catalog;
+import io.imgboard.display.support.Neighbours;
+import io.imgboard.display.support.Renditions;
+import io.imgboard.display.support.SseClient;
+import io.imgboard.events.Topics;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * img-board's HTTP API (IMG-BOARD-API.md), driven with the original's requests and payloads against
+ * the real broker and S3; the ledger and ingest are the stand-ins of {@link Neighbours}.
+ */
+@QuarkusTest
+class CompatApiTest {
+    private static final String SAFE_NAME = "[A-Za-z0-9_-][A-Za-z0-9._-]{0,122}\\.webp";
+    private static final String DEFAULTS = "{\"slideshowInterval\":5000,\"randomOrder\":true,\"reshuffleInterval\":3600000,"
+            + "\"preprocessing\":{\"quality\":82,\"targetWidth\":1920,\"targetHeight\":1080}}";
+
+    @TestHTTPResource("/api/events")
+    URI events;
+
+    @TestHTTPResource("/api/v1/events")
+    URI v1Events;
+
+    private static RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN);
+    }
+
+    private static Response postConfig(String json) {
+        return admin().contentType(ContentType.JSON).body(json).post("/api/admin/config");
+    }
+
+    @AfterEach
+    void backToDefaults() {
+        Neighbours.LEDGER.reset();
+        postConfig(DEFAULTS).then().statusCode(200);
+    }
+
+    // ---- public routes ------------------------------------------------------------------------
+
+    @Test
+    void healthIsLivenessWithUptimeForGetAndHeadWithoutAuth() {
+        given().get("/health").then().statusCode(200)
+                .contentType(startsWith("application/json"))
+                .header("Cache-Control", "no-store")
+                .body("status", equalTo("ok"))
+                .body("uptime", instanceOf(Float.class));
+        given().head("/health").then().statusCode(200).contentType(startsWith("application/json"));
+        given().head("/api/images").then().statusCode(200).contentType(startsWith("application/json"));
+        given().head("/api/events").then().statusCode(200).contentType(startsWith("text/event-stream"))
+                .header("Cache-Control", "no-cache");
+    }
+
+    @Test
+    void unknownApiPathsAre404JsonNeverHtml() {
+        admin().get("/api/admin/nope").then().statusCode(404).body("error", equalTo("Not found"));
+        for (String path : new String[]{"/api/nope", "/api/images/extra", "/api/"}) {
+            given().get(path).then().statusCode(404).contentType(startsWith("application/json"))
+                    .body("error", equalTo("Not found"));
+        }
+        given().post("/api/nope").then().statusCode(404).body("error", equalTo("Not found"));
+    }
+
+    @Test
+    void listedNamesAreSafeUniquePerPhotoAndServeTheirWebp() throws Exception {
+        UUID jpg = UUID.randomUUID();
+        UUID png = UUID.randomUUID();
+        UUID odd = UUID.randomUUID();
+        UUID unnamed = UUID.randomUUID();
+        byte[] webp = Renditions.fixture();
+        for (UUID id : List.of(jpg, png, odd, unnamed)) {
+            Renditions.put(id, "display", webp);
+        }
+        try (Catalog catalog = new Catalog()) {
+            catalog.publish(Catalog.named(jpg, "photo.jpg", Instant.parse("2012-03-01T00:00:00Z")));
+            catalog.publish(Catalog.named(png, "photo.png", Instant.parse("2012-03-02T00:00:00Z")));
+            catalog.publish(Catalog.named(odd, "../<b>Beach #1?.jpg", Instant.parse("2012-03-03T00:00:00Z")));
+            catalog.publish(Catalog.photo(unnamed, Instant.parse("2012-03-04T00:00:00Z")));
+        }
+        String jpgName = "photo-" + hex12(jpg) + ".webp";
+        String pngName = "photo-" + hex12(png) + ".webp";
+        String oddName = "_b_Beach__1_-" + hex12(odd) + ".webp";
+        String unnamedName = hex12(unnamed) + ".webp";
+        await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/api/images").jsonPath().getList("$", String.class),
+                hasItems(jpgName, pngName, oddName, unnamedName));
+        given().get("/api/images").then().statusCode(200).contentType(startsWith("application/json"))
+                .body("$", everyItem(matchesPattern(SAFE_NAME)));
+
+        Response image = given().get("/images/" + jpgName);
+        image.then().statusCode(200).contentType("image/webp")
+                .header("Accept-Ranges", "bytes")
+                .header("Cache-Control", "public, max-age=0")
+                .header("ETag", matchesPattern("\"[^\"]+\""))
+                .header("Last-Modified", notNullValue())
+                .header("X-Frame-Options", nullValue());
+        assertEquals(webp.length, image.asByteArray().length);
+        String etag = image.header("ETag");
+        given().header("If-None-Match", etag).get("/images/" + jpgName).then().statusCode(304).header("ETag", etag);
+        given().head("/images/" + jpgName).then().statusCode(200).header("ETag", etag)
+                .header("Content-Length", String.valueOf(webp.length));
+
+        Response part = given().header("Range", "bytes=0-9").get("/images/" + jpgName);
+        part.then().statusCode(206).header("Content-Range", "bytes 0-9/" + webp.length);
+        assertEquals(List.of(Arrays.copyOfRange(webp, 0, 10)).get(0).length, part.asByteArray().length);
+        assertEquals(new String(Arrays.copyOfRange(webp, 0, 10), StandardCharsets.ISO_8859_1),
+                new String(part.asByteArray(), StandardCharsets.ISO_8859_1));
+        given().header("Range", "bytes=-4").get("/images/" + jpgName).then().statusCode(206)
+                .header("Content-Range", "bytes " + (webp.length - 4) + "-" + (webp.length - 1) + "/" + webp.length);
+        given().header("Range", "bytes=999999-").get("/images/" + jpgName).then().statusCode(416)
+                .header("Content-Range", "bytes */" + webp.length);
+    }
+
+    @Test
+    void imageNamesAreCheckedInOrderForbiddenThenNotFound() {
+        for (String path : new String[]{"/images/..%2Fsecret.webp", "/images/a%5Cb.webp", "/images/x.jpg", "/images/x",
+                "/images/a%00b.webp", "/images/a%0Ab.webp", "/images/sub/dir.webp", "/images/x.WEBP.png"}) {
+            given().urlEncodingEnabled(false).get(path).then().statusCode(403)
+                    .contentType("text/plain;charset=utf-8").body(equalTo("Forbidden"));
+        }
+        for (String path : new String[]{"/images/nothing-0123456789ab.webp", "/images/.hidden.webp", "/images/A%20B.webp"}) {
+            given().urlEncodingEnabled(false).get(path).then().statusCode(404)
+                    .contentType("text/plain;charset=utf-8").body(equalTo("Not found"));
+            given().urlEncodingEnabled(false).head(path).then().statusCode(404);
+        }
+    }
+
+    // ---- admin access -------------------------------------------------------------------------
+
+    @Test
+    void everyAdminRouteIs403AccessDeniedWithoutTheAdminTokenEvenFromLoopback() {
+        int writes = Neighbours.LEDGER_WRITES.size();
+        int uploads = Neighbours.UPLOADS.size();
+        for (String authorization : new String[]{null, "Bearer " + Neighbours.UPLOAD_TOKEN, "Bearer wrong"}) {
+            for (String[] route : new String[][]{{"GET", "/api/admin/config"}, {"POST", "/api/admin/config"},
+                    {"GET", "/api/admin/stats"}, {"POST", "/api/admin/reprocess"}, {"GET", "/api/admin/reprocess-status"},
+                    {"GET", "/admin"}, {"GET", "/admin.html"}, {"POST", "/api/admin/upload"}, {"HEAD", "/api/admin/config"}, {"GET", "/api/admin/nope"}}) {
+                RequestSpecification request = given().redirects().follow(false);
+                if (authorization != null) {
+                    request = request.header("Authorization", authorization);
+                }
+                Response response = request.request(route[0], route[1]);
+                assertEquals(403, response.statusCode(), route[0] + " " + route[1]);
+                if (!"HEAD".equals(route[0])) {
+                    response.then().contentType(startsWith("application/json")).body("error", equalTo("Access denied"));
+                }
+            }
+        }
+        assertEquals(writes, Neighbours.LEDGER_WRITES.size(), "no ledger write without the admin token");
+        assertEquals(uploads, Neighbours.UPLOADS.size(), "no upload without the admin token");
+    }
+
+    @Test
+    void adminRedirectsToTheAdminPage() {
+        admin().redirects().follow(false).get("/admin").then().statusCode(302).header("Location", matchesPattern(".*/admin\\.html"));
+        admin().get("/admin.html").then().statusCode(200).contentType(startsWith("text/html"));
+        admin().head("/admin.html").then().statusCode(200);
+    }
+
+    // ---- config -------------------------------------------------------------------------------
+
+    @Test
+    void theConfigDocumentHasEveryKeyWithItsType() {
+        admin().get("/api/admin/config").then().statusCode(200)
+                .contentType(startsWith("application/json")).header("Cache-Control", "no-store")
+                .body("imagePath", equalTo("/mnt/photos/processed"))
+                .body("imageExtensions", contains(".webp"))
+                .body("slideshowInterval", equalTo(5000))
+                .body("randomOrder", equalTo(true))
+                .body("reshuffleInterval", equalTo(3600000))
+                .body("recursive", equalTo(false))
+                .body("port", instanceOf(Integer.class))
+                .body("https.enabled", equalTo(false))
+                .body("https.cert", equalTo("/path/to/cert.pem"))
+                .body("https.key", equalTo("/path/to/key.pem"))
+                .body("admin.enabled", equalTo(true))
+                .body("admin.allowedIPs", equalTo(List.of()))
+                .body("preprocessing.enabled", equalTo(true))
+                .body("preprocessing.rawImagePath", equalTo("/mnt/photos/raw"))
+                .body("preprocessing.processedImagePath", equalTo("/mnt/photos/processed"))
+                .body("preprocessing.archivePath", equalTo("/mnt/photos/archive"))
+                .body("preprocessing.keepOriginals", equalTo(true))
+                .body("preprocessing.inputExtensions", contains(".jpg", ".jpeg", ".png"))
+                .body("preprocessing.outputFormat", equalTo("webp"))
+                .body("preprocessing.quality", equalTo(82))
+                .body("preprocessing.targetWidth", equalTo(1920))
+                .body("preprocessing.targetHeight", equalTo(1080));
+    }
+
+    @Test
+    void invalidUpdatesAre400WithTheOriginalsMessagesAndChangeNothing() {
+        int writes = Neighbours.LEDGER_WRITES.size();
+        String[][] cases = {
+                {"{\"slideshowInterval\":500}", "slideshowInterval must be >= 1000ms"},
+                {"{\"slideshowInterval\":\"abc\"}", "slideshowInterval must be an integer"},
+                {"{\"slideshowInterval\":null}", "slideshowInterval must be an integer"},
+                {"{\"slideshowInterval\":2500.5}", "slideshowInterval must be an integer"},
+                {"{\"slideshowInterval\":true}", "slideshowInterval must be an integer"},
+                {"{\"preprocessing\":{\"quality\":0}}", "quality must be 1-100"},
+                {"{\"preprocessing\":{\"quality\":101}}", "quality must be 1-100"},
+                {"{\"preprocessing\":{\"targetWidth\":0}}", "targetWidth must be >= 1"},
+                {"{\"preprocessing\":{\"targetHeight\":-5}}", "targetHeight must be >= 1"},
+                {"{\"preprocessing\":{\"targetWidth\":null}}", "preprocessing.targetWidth must be an integer"},
+                {"{\"reshuffleInterval\":-1}", "reshuffleInterval must be >= 0"},
+                {"{\"randomOrder\":\"yes\"}", "randomOrder must be a boolean"},
+                {"{\"foo\":1}", "Unknown configuration key: foo"},
+                {"{\"preprocessing\":{\"sharpen\":true}}", "Unknown configuration key: preprocessing.sharpen"},
+                {"{\"preprocessing\":{\"rawImagePath\":\"/etc\"}}", "preprocessing.rawImagePath is read-only"},
+                {"{\"imagePath\":\"/\"}", "imagePath is read-only"},
+                {"{\"port\":1}", "port is read-only"},
+                {"{\"admin\":{\"allowedIPs\":[\"0.0.0.0/0\"]}}", "admin.allowedIPs is read-only"},
+                {"{\"preprocessing\":5}", "preprocessing must be an object"},
+                {"{\"https\":null}", "https must be an object"},
+                // Unknown before read-only before type before range: the first failure names the request's problem.
+                {"{\"zzz\":1,\"port\":1,\"slideshowInterval\":1}", "Unknown configuration key: zzz"},
+                {"{\"port\":1,\"slideshowInterval\":\"x\"}", "port is read-only"},
+                {"{\"slideshowInterval\":1,\"randomOrder\":1}", "randomOrder must be a boolean"},
+        };
+        for (String[] c : cases) {
+            postConfig(c[0]).then().statusCode(400).contentType(startsWith("application/json"))
+                    .body("error", equalTo(c[1]));
+        }
+        admin().contentType(ContentType.JSON).body("[1,2]").post("/api/admin/config").then().statusCode(400)
+                .body("error", equalTo("Request body must be a JSON object"));
+        admin().contentType(ContentType.JSON).body("{\"slideshowInterval\":").post("/api/admin/config").then().statusCode(400)
+                .body("error", equalTo("Malformed JSON body"));
+        admin().contentType(ContentType.TEXT).body("{\"slideshowInterval\":8000}").post("/api/admin/config").then()
+                .statusCode(415).body("error", equalTo("Content-Type must be application/json"));
+        admin().contentType(ContentType.JSON).body("{\"x\":\"" + "a".repeat(110 * 1024) + "\"}").post("/api/admin/config")
+                .then().statusCode(413).body("error", equalTo("Request body too large"));
+        admin().get("/api/admin/config").then().body("slideshowInterval", equalTo(5000));
+        assertEquals(writes, Neighbours.LEDGER_WRITES.size(), "nothing went to the ledger");
+    }
+
+    @Test
+    void aValidUpdateAppliesPersistsAndTellsFramesOnce() throws Exception {
+        try (SseClient frame = SseClient.open(events); SseClient v1 = SseClient.open(v1Events)) {
+            frame.await(SseClient.named("connected"));
+            v1.await(SseClient.named("settings", "\"intervalMs\":5000"));
+            postConfig("{}").then().statusCode(200).body("success", equalTo(true)).body("reprocessing", equalTo(false));
+            postConfig("{\"slideshowInterval\":8000}").then().statusCode(200)
+                    .body("success", equalTo(true)).body("reprocessing", equalTo(false));
+            SseClient.Event update = frame.await(SseClient.named("config-update"));
+            assertEquals("{\"slideshowInterval\":8000}", update.data());
+            // Frames on /api/v1/events get the whole settings, and apply them at their next transition.
+            v1.await(SseClient.named("settings", "\"intervalMs\":8000"));
+            admin().get("/api/admin/config").then().body("slideshowInterval", equalTo(8000));
+            // The same value again: no second config-update (a later change proves the stream is alive).
+            postConfig("{\"slideshowInterval\":8000}").then().statusCode(200);
+            postConfig("{\"slideshowInterval\":9000}").then().statusCode(200);
+            frame.await(SseClient.named("config-update", "9000"));
+            assertEquals(2, frame.events().stream().filter(SseClient.named("config-update")).count());
+        }
+        // Persisted: the compacted settings topic holds it under the frames key.
+        await().atMost(Duration.ofSeconds(30)).until(() -> lastSettings().orElse(""), containsString("\"intervalMs\":\"9000\""));
+        // A GET-edit-POST of the whole document is accepted (read-only keys carry the values GET reports).
+        String whole = admin().get("/api/admin/config").asString();
+        postConfig(whole).then().statusCode(200).body("reprocessing", equalTo(false));
+    }
+
+    @Test
+    void settingsSavedOnTheTopicAreReadBack() throws Exception {
+        try (Catalog catalog = new Catalog()) {
+            catalog.sendTo(Topics.SETTINGS, "frames", "{\"eventId\":\"" + UUID.randomUUID() + "\",\"occurredAt\":\""
+                    + Instant.now() + "\",\"section\":\"frames\",\"values\":{\"intervalMs\":\"12000\",\"order\":\"captured\","
+                    + "\"reshuffleIntervalMs\":\"0\"}}");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin().get("/api/admin/config").jsonPath().getInt("slideshowInterval"),
+                equalTo(12000));
+        admin().get("/api/admin/config").then().body("randomOrder", equalTo(false)).body("reshuffleInterval", equalTo(0));
+    }
+
+    @Test
+    void aBoxChangeGoesToTheLedgerWithTheServiceTokenAndReprocessesOnlyWhenItDiffers() {
+        postConfig("{\"preprocessing\":{\"targetWidth\":1280,\"targetHeight\":720}}").then().statusCode(200)
+                .body("success", equalTo(true)).body("reprocessing", equalTo(true));
+        assertThat(Neighbours.LEDGER_WRITES, hasItem("PUT /api/v1/renditions Bearer " + Neighbours.SERVICE_TOKEN));
+        assertEquals(1280, Neighbours.LEDGER.renditions().get(0).path("width").asInt());
+        assertEquals(3840, Neighbours.LEDGER.renditions().get(1).path("width").asInt(), "other renditions kept");
+        admin().get("/api/admin/config").then().body("preprocessing.targetWidth", equalTo(1280))
+                .body("preprocessing.targetHeight", equalTo(720));
+        postConfig("{\"preprocessing\":{\"targetWidth\":1280,\"targetHeight\":720}}").then().statusCode(200)
+                .body("reprocessing", equalTo(false));
+        postConfig("{\"preprocessing\":{\"quality\":70}}").then().statusCode(200).body("reprocessing", equalTo(false));
+        assertEquals(70, Neighbours.LEDGER.renditions().get(0).path("quality").asInt());
+    }
+
+    // ---- stats and reprocessing ----------------------------------------------------------------
+
+    @Test
+    void statsCountRawAsWaitingOrFailedAndProcessedAsTheList() {
+        Response stats = admin().get("/api/admin/stats");
+        stats.then().statusCode(200).body("raw", equalTo(3)).body("processed", instanceOf(Integer.class))
+                .body("timestamp", instanceOf(Long.class));
+        assertThat(stats.jsonPath().getLong("timestamp"), greaterThan(Instant.now().minusSeconds(60).toEpochMilli()));
+    }
+
+    @Test
+    void reprocessIsActiveFromTheTriggerToTheRealEndAnd409InBetween() {
+        Neighbours.LEDGER.photos = 3;
+        admin().post("/api/admin/reprocess").then().statusCode(200)
+                .body("status", equalTo("triggered"))
+                .body("message", equalTo("Reprocessing started. Use /api/admin/reprocess-status to monitor."));
+        assertThat(Neighbours.LEDGER_WRITES, hasItem("POST /api/v1/jobs/reprocess Bearer " + Neighbours.SERVICE_TOKEN));
+        admin().get("/api/admin/reprocess-status").then().statusCode(200)
+                .body("active", equalTo(true)).body("completed", equalTo(0)).body("failed", equalTo(0))
+                .body("total", equalTo(3)).body("timestamp", instanceOf(Long.class));
+        admin().post("/api/admin/reprocess").then().statusCode(409).body("error", equalTo("Reprocessing already in progress"));
+        List<Boolean> seen = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            boolean active = admin().get("/api/admin/reprocess-status").jsonPath().getBoolean("active");
+            seen.add(active);
+            return !active;
+        });
+        assertThat("active until the last photo, then inactive at once", seen, contains(true, true, false));
+    }
+
+    // ---- upload -------------------------------------------------------------------------------
+
+    @Test
+    void uploadsAreCheckedAllOrNothingThenForwardedToIngestWithTheAdminToken() {
+        byte[] jpeg = new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3};
+        int before = Neighbours.UPLOADS.size();
+        admin().multiPart("other", "x").post("/api/admin/upload").then().statusCode(400).body("error", equalTo("No files uploaded"));
+        RequestSpecification eleven = admin();
+        for (int i = 0; i < 11; i++) {
+            eleven = eleven.multiPart("images", "p" + i + ".jpg", jpeg, "image/jpeg");
+        }
+        eleven.post("/api/admin/upload").then().statusCode(400).body("error", equalTo("Too many files (max 10)"));
+        admin().multiPart("images", "a.jpg", jpeg, "image/jpeg").multiPart("images", "b.GIF", jpeg, "image/gif")
+                .post("/api/admin/upload").then().statusCode(400).body("error", equalTo("Invalid extension: .gif"));
+        admin().multiPart("images", "a.jpg", jpeg, "image/jpeg").multiPart("images", "b.png", jpeg, "image/gif")
+                .post("/api/admin/upload").then().statusCode(400).body("error", equalTo("Invalid MIME type: image/gif"));
+        assertEquals(before, Neighbours.UPLOADS.size(), "nothing from a refused request reached ingest");
+
+        admin().multiPart("images", "IMG 1.JPG", jpeg, "image/jpeg").post("/api/admin/upload").then().statusCode(200)
+                .body("success", equalTo(true))
+                .body("uploaded[0].original", equalTo("IMG 1.JPG"))
+                .body("uploaded[0].saved", matchesPattern("\\d{13}-IMG_1\\.JPG"))
+                .body("uploaded[0].size", equalTo(jpeg.length))
+                .body("message", equalTo("1 file(s) uploaded. Processing will begin shortly."))
+                .body("files[0].status", equalTo("created"));
+        assertEquals(Map.of("name", "IMG 1.JPG", "contentType", "image/jpeg", "size", jpeg.length),
+                Neighbours.UPLOADS.get(Neighbours.UPLOADS.size() - 1));
+        assertThat(Neighbours.INGEST_AUTHORIZATIONS.get(Neighbours.INGEST_AUTHORIZATIONS.size() - 1),
+                equalTo("Bearer " + Neighbours.ADMIN_TOKEN));
+    }
+
+    // ---- the event stream ----------------------------------------------------------------------
+
+    @Test
+    void immediateModeSendsAddAndRemoveBatchedModeSendsReshuffles() throws Exception {
+        postConfig("{\"reshuffleInterval\":0}").then().statusCode(200);
+        UUID photoId = UUID.randomUUID();
+        Renditions.put(photoId, "display", Renditions.fixture());
+        String name = "sunset-" + hex12(photoId) + ".webp";
+        try (SseClient frame = SseClient.open(events); Catalog catalog = new Catalog()) {
+            assertEquals(200, frame.response().statusCode());
+            assertThat(frame.response().headers().firstValue("Content-Type").orElse(""), startsWith("text/event-stream"));
+            assertEquals("no-cache", frame.response().headers().firstValue("Cache-Control").orElse(""));
+            assertEquals("no", frame.response().headers().firstValue("X-Accel-Buffering").orElse(""));
+            SseClient.Event connected = frame.await(SseClient.named("connected"));
+            assertEquals("{}", connected.data());
+            assertEquals(connected, frame.events().get(0), "connected comes first");
+
+            catalog.publish(Catalog.named(photoId, "sunset.jpg", Instant.parse("2021-07-01T20:00:00Z")));
+            SseClient.Event add = frame.await(SseClient.named("add", name));
+            assertEquals("{\"filename\":\"" + name + "\"}", add.data());
+            given().get("/images/" + name).then().statusCode(200);
+            // Reprocessed (same photo, new rendition): same name, no event.
+            catalog.publish(Catalog.named(photoId, "sunset.jpg", Instant.parse("2021-07-01T20:00:00Z")));
+            catalog.retire(photoId);
+            SseClient.Event remove = frame.await(SseClient.named("remove", name));
+            assertEquals("{\"filename\":\"" + name + "\"}", remove.data());
+            given().get("/images/" + name).then().statusCode(404);
+            assertEquals(1, frame.events().stream().filter(SseClient.named("add", name)).count());
+
+            // Reconnecting with Last-Event-ID: what was missed since the add, in order.
+            try (SseClient again = SseClient.open(events, Map.of("Last-Event-ID", add.id()))) {
+                again.await(SseClient.named("remove", name));
+                assertEquals(List.of("connected", "remove"), again.events().stream().map(SseClient.Event::name).toList());
+            }
+            // An id from another life of the display: one reshuffle with the whole list.
+            try (SseClient stranger = SseClient.open(events, Map.of("Last-Event-ID", "999999999"))) {
+                stranger.await(SseClient.named("reshuffle"));
+            }
+
+            // N > 0: no add/remove, a reshuffle every N ms with the full list; N -> 0 flushes one at once.
+            postConfig("{\"reshuffleInterval\":1000}").then().statusCode(200);
+            long reshuffles = frame.events().stream().filter(SseClient.named("reshuffle")).count();
+            await().atMost(Duration.ofSeconds(30)).until(() -> frame.events().stream().filter(SseClient.named("reshuffle")).count(),
+                    greaterThan(reshuffles + 1));
+            UUID batched = UUID.randomUUID();
+            Renditions.put(batched, "display", Renditions.fixture());
+            catalog.publish(Catalog.named(batched, "batched.png", null));
+            String batchedName = "batched-" + hex12(batched) + ".webp";
+            frame.await(SseClient.named("reshuffle", batchedName));
+            assertThat(frame.events().stream().filter(SseClient.named("add", batchedName)).count(), equalTo(0L));
+            // Keepalive comments (every heartbeat, 2 s in tests).
+            assertThat(frame.lines(), hasItem(": keepalive"));
+            assertThat("only img-board's fields: id, event, data, retry, comments",
+                    frame.lines(), everyItem(matchesPattern("(|id:.*|event:.*|data:.*|retry:.*|: keepalive)")));
+            catalog.retire(batched);
+        }
+    }
+
+    @Test
+    void orderedModeListsByCaptureTimeThenName() throws Exception {
+        postConfig("{\"randomOrder\":false}").then().statusCode(200);
+        UUID early = UUID.randomUUID();
+        UUID late = UUID.randomUUID();
+        for (UUID id : List.of(early, late)) {
+            Renditions.put(id, "display", Renditions.fixture());
+        }
+        try (Catalog catalog = new Catalog()) {
+            catalog.publish(Catalog.named(late, "late.jpg", Instant.parse("1901-01-02T00:00:00Z")));
+            catalog.publish(Catalog.named(early, "early.jpg", Instant.parse("1901-01-01T00:00:00Z")));
+        }
+        String earlyName = "early-" + hex12(early) + ".webp";
+        String lateName = "late-" + hex12(late) + ".webp";
+        await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/api/images").jsonPath().getList("$", String.class),
+                hasItems(earlyName, lateName));
+        List<String> first = given().get("/api/images").jsonPath().getList("$", String.class);
+        assertThat(first.subList(0, 2), contains(earlyName, lateName));
+        assertEquals(first, given().get("/api/images").jsonPath().getList("$", String.class), "the same set, the same order");
+    }
+
+    private static String hex12(UUID id) {
+        return id.toString().replace("-", "").substring(0, 12);
+    }
+
+    /** The newest value under the frames key on the settings topic. */
+    private static java.util.Optional<String> lastSettings() {
+        TopicPartition partition = new TopicPartition(Topics.SETTINGS, 0);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Catalog.bootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            String last = null;
+            while (consumer.position(partition) < end) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if ("frames".equals(record.key())) {
+                        last = record.value();
+                    }
+                }
+            }
+            return java.util.Optional.ofNullable(last);
+        }
+    }
+}
