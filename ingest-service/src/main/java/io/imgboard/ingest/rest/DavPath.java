@@ -25,13 +25,19 @@ import java.util.regex.Pattern;
 record DavPath(String mount, String path) {
     static final int MAX_SEGMENT_BYTES = 255;
     static final int MAX_PATH_CHARS = 1024;
-    private static final Pattern MOUNT = Pattern.compile("^(/dav|/remote\\.php/dav/files/[^/]+|/remote\\.php/webdav)(/.*)?$");
+    private static final Pattern MOUNT = Pattern.compile(
+            "^(/dav|/remote\\.php/dav/files/[^/]+|/remote\\.php/dav/uploads/[^/]+|/remote\\.php/webdav)(/.*)?$");
 
     /** A path no client may use; the message says why. */
     static final class BadPath extends Exception {
         BadPath(String message) {
             super(message);
         }
+    }
+
+    /** Nextcloud chunked upload v2's staging area ({@code /remote.php/dav/uploads/<user>/<id>/<chunk>}), not a file tree. */
+    boolean isUploadArea() {
+        return mount.startsWith("/remote.php/dav/uploads/");
     }
 
     static boolean isDav(String rawPath) {

@@ -45,16 +45,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -129,6 +125,9 @@ public class DavResource {
             target = DavPath.parse(rc.request().path());
         } catch (DavPath.BadPath e) {
             throw new Refusal(error(400, e.getMessage()));
+        }
+        if (target.isUploadArea()) {
+            throw new Refusal(error(405, "this is the chunked-upload area: MKCOL an upload, PUT its chunks, MOVE its .file"));
         }
         DavIf conditions;
         try {
@@ -219,6 +218,35 @@ public class DavResource {
                 deleteQuietly(spool);
             }
         });
+    }
+
+    /**
+     * The end of a Nextcloud chunked upload: the assembled file becomes the file at {@code destination}
+     * exactly as a PUT would make it (same preconditions, locks and intake).
+     */
+    Response assembled(RoutingContext rc, HttpHeaders headers, DavPath destination, java.nio.file.Path assembled) {
+        return handle(() -> {
+            Req req = new Req(RequestGate.principal(rc), destination, parseIf(headers), headers);
+            if (req.path().isEmpty()) {
+                return error(405, "the root is a collection: the destination must be a file");
+            }
+            Optional<DavEntry> before = index.lookup(req.tree(), req.path());
+            if (before.isPresent() && before.get().collection()) {
+                return error(405, "a collection exists at the destination");
+            }
+            requireParent(req, req.path());
+            requireConditions(req, req.path(), before);
+            requireUnlocked(req, req.path(), before.isEmpty());
+            return store(req, assembled, mtime(req), before);
+        });
+    }
+
+    private static DavIf parseIf(HttpHeaders headers) {
+        try {
+            return DavIf.parse(headers.getHeaderString("If"));
+        } catch (DavIf.Malformed e) {
+            throw new Refusal(error(400, e.getMessage()));
+        }
     }
 
     private Response store(Req req, java.nio.file.Path spool, Instant mtime, Optional<DavEntry> before) throws IOException {
@@ -772,19 +800,7 @@ public class DavResource {
         return new QName(DavXml.DAV, local);
     }
 
-    private static Response error(int status, String message) {
+    static Response error(int status, String message) {
         return Response.status(status).type("application/json").entity(new ErrorBody(message, status)).build();
-    }
-
-    static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String lower(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 }

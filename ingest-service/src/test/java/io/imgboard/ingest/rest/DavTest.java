@@ -260,6 +260,38 @@ class DavTest {
     }
 
     @Test
+    void aNextcloudChunkedUploadBecomesOnePhotoWhenItsMoveAssemblesIt() throws Exception {
+        byte[] jpeg = TestImages.jpeg(6501);
+        int cut = jpeg.length / 2;
+        String uploads = "/remote.php/dav/uploads/anna/rclone-chunked-upload-1";
+        assertEquals(201, dav("MKCOL", "/remote.php/dav/files/anna/Chunked", uploadToken, null).statusCode());
+        assertEquals(201, dav("MKCOL", uploads, uploadToken, null).statusCode());
+        // rclone names chunks by byte range; any names work, assembled in name order
+        assertEquals(201, dav("PUT", uploads + "/" + String.format("%015d-%015d", cut, jpeg.length - 1), uploadToken,
+                java.util.Arrays.copyOfRange(jpeg, cut, jpeg.length)).statusCode());
+        assertEquals(201, dav("PUT", uploads + "/" + String.format("%015d-%015d", 0, cut - 1), uploadToken,
+                java.util.Arrays.copyOfRange(jpeg, 0, cut)).statusCode());
+        String sha = TestImages.sha256(jpeg);
+        HttpResponse<String> chunks = dav("PROPFIND", uploads, uploadToken, null, "Depth", "1");
+        assertEquals(207, chunks.statusCode());
+        assertTrue(chunks.body().contains(String.format("%015d-%015d", 0, cut - 1)), chunks.body());
+        assertTrue(events().stream().noneMatch(e -> e instanceof FileArrived f && f.sha256().equals(sha)),
+                "nothing is announced before the MOVE");
+
+        HttpResponse<String> move = dav("MOVE", uploads + "/.file", uploadToken, null,
+                "Destination", base() + "/remote.php/dav/files/anna/Chunked/big.jpg",
+                "OC-Total-Length", Integer.toString(jpeg.length), "X-OC-Mtime", "1700000000");
+        assertEquals(201, move.statusCode(), move.body());
+        assertEquals("accepted", move.headers().firstValue("X-OC-Mtime").orElse(""));
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.sha256().equals(sha) && f.path().equals("Chunked/big.jpg")));
+        HttpResponse<byte[]> back = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/dav/Chunked/big.jpg"))
+                .header("Authorization", basic(uploadToken)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertArrayEquals(jpeg, back.body(), "the Nextcloud mount and /dav/ are the same tree");
+        assertEquals(404, dav("PROPFIND", uploads, uploadToken, null, "Depth", "1").statusCode(), "the staging is gone");
+    }
+
+    @Test
     void pathsThatLeaveTheTreeAreRefusedAndNothingIsWritten() throws Exception {
         byte[] jpeg = TestImages.jpeg(6401);
         for (String bad : List.of("/dav/../etc/x.jpg", "/dav/a/%2e%2e/x.jpg", "/dav/x%00.jpg", "/dav/a%2Fb.jpg",

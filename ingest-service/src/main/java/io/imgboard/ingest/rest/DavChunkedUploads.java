@@ -1,0 +1,220 @@
+package io.imgboard.ingest.rest;
+
+import io.imgboard.ingest.rest.DavMethods.MKCOL;
+import io.imgboard.ingest.rest.DavMethods.MOVE;
+import io.imgboard.ingest.rest.DavMethods.PROPFIND;
+import io.imgboard.ingest.service.Principal;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Nextcloud chunked upload v2 (and rclone's variant of it) at {@code /remote.php/dav/uploads/<user>/}:
+ * {@code MKCOL <id>}, {@code PUT <id>/<chunk>} (any names, assembled in name order), {@code MOVE
+ * <id>/.file} with a {@code Destination} in the files tree, {@code DELETE <id>} to abort. Chunks are
+ * staged on local disk per principal, never announced; the photo exists only when the MOVE has
+ * assembled the file and put it through the same intake as a PUT. Idle uploads expire after 24 h.
+ */
+@Path("/remote.php/dav/uploads/{user}")
+@Blocking
+@Tag(name = "webdav")
+public class DavChunkedUploads {
+    private static final Duration EXPIRY = Duration.ofHours(24);
+
+    private final DavResource files;
+    private final java.nio.file.Path root;
+
+    DavChunkedUploads(DavResource files, @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
+        this.files = files;
+        this.root = java.nio.file.Path.of(spoolDir, "dav-chunked");
+    }
+
+    /** The upload's folder: per principal, the id confined to one segment by {@link RequestGate} and checked again here. */
+    private java.nio.file.Path folder(RoutingContext rc, String id) {
+        Principal principal = RequestGate.principal(rc);
+        if (id.isEmpty() || id.equals(".") || id.equals("..") || id.contains("/") || id.contains("\\")) {
+            throw new ApiException(400, "invalid upload id");
+        }
+        return root.resolve(principal.davTree()).resolve(id);
+    }
+
+    @MKCOL
+    @Path("/{id}")
+    @Operation(summary = "Chunked upload: start an upload")
+    public Response start(@Context RoutingContext rc, @jakarta.ws.rs.PathParam("id") String id) throws IOException {
+        java.nio.file.Path folder = folder(rc, id);
+        if (Files.isDirectory(folder)) {
+            return DavResource.error(405, "this upload exists already");
+        }
+        Files.createDirectories(folder);
+        return Response.status(201).build();
+    }
+
+    @PUT
+    @Path("/{id}/{chunk}")
+    @Operation(summary = "Chunked upload: one chunk (streamed to disk)")
+    public Response chunk(@Context RoutingContext rc, @jakarta.ws.rs.PathParam("id") String id,
+                          @jakarta.ws.rs.PathParam("chunk") String chunk, InputStream body) throws IOException {
+        java.nio.file.Path folder = folder(rc, id);
+        if (!Files.isDirectory(folder)) {
+            return DavResource.error(404, "no such upload: MKCOL it first");
+        }
+        if (chunk.startsWith(".") || chunk.contains("/") || chunk.contains("\\")) {
+            return DavResource.error(400, "invalid chunk name");
+        }
+        java.nio.file.Path target = folder.resolve(chunk);
+        java.nio.file.Path part = Files.createTempFile(folder, ".part-", "");
+        try (OutputStream out = Files.newOutputStream(part)) {
+            if (body != null) {
+                body.transferTo(out);
+            }
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+        return Response.status(201).build();
+    }
+
+    @PROPFIND
+    @Path("/{id}")
+    @Operation(summary = "Chunked upload: the chunks stored so far (to resume)")
+    public Response list(@Context RoutingContext rc, @jakarta.ws.rs.PathParam("id") String id,
+                         @jakarta.ws.rs.PathParam("user") String user) throws IOException {
+        java.nio.file.Path folder = folder(rc, id);
+        if (!Files.isDirectory(folder)) {
+            return DavResource.error(404, "no such upload");
+        }
+        String base = "/remote.php/dav/uploads/" + DavPath.encode(user) + "/" + DavPath.encode(id) + "/";
+        DavMultistatus out = new DavMultistatus();
+        out.openResponse(base);
+        out.propstat(List.of(DavMultistatus.dav("resourcetype", "<D:collection/>", true)), 200);
+        out.closeResponse();
+        for (java.nio.file.Path chunk : chunks(folder)) {
+            out.openResponse(base + DavPath.encode(chunk.getFileName().toString()));
+            out.propstat(List.of("<D:resourcetype/>",
+                    DavMultistatus.dav("getcontentlength", Long.toString(Files.size(chunk)), false)), 200);
+            out.closeResponse();
+        }
+        return Response.status(207).type("application/xml; charset=utf-8").entity(out.finish()).build();
+    }
+
+    @MOVE
+    @Path("/{id}/.file")
+    @Operation(summary = "Chunked upload: assemble the chunks into the Destination file (then it is a photo)")
+    public Response finish(@Context RoutingContext rc, @Context HttpHeaders headers,
+                           @jakarta.ws.rs.PathParam("id") String id) throws IOException {
+        java.nio.file.Path folder = folder(rc, id);
+        if (!Files.isDirectory(folder)) {
+            return DavResource.error(404, "no such upload");
+        }
+        DavPath destination;
+        try {
+            destination = DavPath.destination(headers.getHeaderString("Destination"));
+        } catch (DavPath.BadPath e) {
+            return DavResource.error(400, e.getMessage());
+        }
+        if (destination.isUploadArea()) {
+            return DavResource.error(400, "the Destination must be in the files tree (/remote.php/dav/files/<user>/...)");
+        }
+        java.nio.file.Path assembled = Files.createTempFile(folder, ".assembled-", "");
+        try {
+            long total = 0;
+            try (OutputStream out = Files.newOutputStream(assembled)) {
+                for (java.nio.file.Path chunk : chunks(folder)) {
+                    total += Files.copy(chunk, out);
+                }
+            }
+            String declared = headers.getHeaderString("OC-Total-Length");
+            if (declared != null && !declared.strip().equals(Long.toString(total))) {
+                return DavResource.error(400, "the chunks hold " + total + " bytes, OC-Total-Length says " + declared.strip());
+            }
+            Response answer = files.assembled(rc, headers, destination, assembled);
+            if (answer.getStatus() < 300) {
+                delete(folder);
+            }
+            return answer;
+        } finally {
+            Files.deleteIfExists(assembled);
+        }
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Chunked upload: abort")
+    public Response abort(@Context RoutingContext rc, @jakarta.ws.rs.PathParam("id") String id) throws IOException {
+        java.nio.file.Path folder = folder(rc, id);
+        if (!Files.isDirectory(folder)) {
+            return DavResource.error(404, "no such upload");
+        }
+        delete(folder);
+        return Response.noContent().build();
+    }
+
+    /** Idle uploads (no chunk for 24 h) are dropped, as Nextcloud does. */
+    @Scheduled(every = "1h", delayed = "10m")
+    void expire() {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        Instant cutoff = Instant.now().minus(EXPIRY);
+        try (Stream<java.nio.file.Path> trees = Files.list(root)) {
+            for (java.nio.file.Path tree : trees.toList()) {
+                try (Stream<java.nio.file.Path> uploads = Files.list(tree)) {
+                    for (java.nio.file.Path upload : uploads.toList()) {
+                        FileTime modified = Files.getLastModifiedTime(upload);
+                        if (modified.toInstant().isBefore(cutoff)) {
+                            Log.infof("chunked upload %s expired after 24 h idle", upload.getFileName());
+                            delete(upload);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            Log.warnf("could not expire chunked uploads: %s", e.getMessage());
+        }
+    }
+
+    private static List<java.nio.file.Path> chunks(java.nio.file.Path folder) throws IOException {
+        List<java.nio.file.Path> out = new ArrayList<>();
+        try (DirectoryStream<java.nio.file.Path> dir = Files.newDirectoryStream(folder, p -> !p.getFileName().toString().startsWith("."))) {
+            dir.forEach(out::add);
+        }
+        out.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return out;
+    }
+
+    private static void delete(java.nio.file.Path folder) throws IOException {
+        try (Stream<java.nio.file.Path> all = Files.walk(folder)) {
+            for (java.nio.file.Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
