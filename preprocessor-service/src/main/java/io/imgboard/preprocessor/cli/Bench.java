@@ -30,20 +30,25 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Benchmarks the imaging core against {@code vipsthumbnail} on the same images, the same three
- * renditions and the same encoder settings, both using the two cores.
+ * Benchmarks the imaging core against sharp and {@code vipsthumbnail} on the same images, the same
+ * three renditions and the same encoder settings, all using the two cores, in interleaved rounds.
  *
  * <pre>
- * Bench [--effort N] [--rounds N] [DIR]
+ * Bench [--effort N] [--rounds N] [--efforts 0,2,4] [--sharp-dir DIR | --no-sharp] [--libvips PATH|sharp] [DIR]
  * </pre>
  *
  * DIR defaults to /tmp/perfcorpus, else a generated corpus of 12 photo-like JPEG/PNG/HEIC files
  * (kept in the temp folder for the next run). The core runs 2 worker threads, one image each,
  * libvips single-threaded per image, as the service does. vipsthumbnail runs as 2 batch processes,
- * one per half of the files, each invoked once per rendition size (VIPS_CONCURRENCY=1). Both warm up
- * first. Speed is measured here, never asserted in tests.
+ * one per half of the files, each invoked once per rendition size (VIPS_CONCURRENCY=1). sharp
+ * (npm, pinned to {@value #SHARP_VERSION}, installed into its own folder) runs 2 lanes, one image per
+ * lane, its three renditions made together. sharp cannot read HEIC (its libheif has no HEVC
+ * decoder), so the three are compared on the other files, and HEIC is measured for the core and
+ * vipsthumbnail on its own. {@code --efforts} instead measures the core alone at each WebP effort,
+ * time and bytes, against the first effort listed. Speed is measured here, never asserted in tests.
  */
 public final class Bench {
+    static final String SHARP_VERSION = "0.35.5";
     private static final int WORKERS = 2;
     private static final Path PERF_CORPUS = Path.of("/tmp/perfcorpus");
     private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
@@ -55,16 +60,31 @@ public final class Bench {
         int effort = ImagingOptions.DEFAULT_WEBP_EFFORT;
         int rounds = 3;
         Path dir = null;
+        Path sharpDir = defaultSharpDir();
+        List<Integer> efforts = List.of();
+        String libvips = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--effort" -> effort = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Math.max(1, Integer.parseInt(args[++i]));
+                case "--sharp-dir" -> sharpDir = Path.of(args[++i]);
+                case "--no-sharp" -> sharpDir = null;
+                case "--libvips" -> libvips = args[++i];
+                case "--efforts" -> efforts = Stream.of(args[++i].split(",")).map(String::strip).map(Integer::valueOf).toList();
                 case "-h", "--help" -> {
-                    System.out.println("usage: Bench [--effort 0-6] [--rounds N] [DIR]");
+                    System.out.println("usage: Bench [--effort 0-6] [--rounds N] [--efforts 0,2,4] [--sharp-dir DIR | --no-sharp] "
+                            + "[--libvips PATH|sharp] [DIR]");
                     return;
                 }
                 default -> dir = Path.of(args[i]);
             }
+        }
+        if (libvips != null) {
+            // An experiment, not a setting of the service: run the core on another libvips build, e.g.
+            // the one sharp ships (8.18, libwebp 1.6, no HEVC decoder, so HEIC fails there).
+            String path = libvips.equals("sharp") && sharpDir != null
+                    ? sharpDir.resolve("node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.18.7").toString() : libvips;
+            System.setProperty("imgboard.libvips", path);
         }
         if (dir == null) {
             dir = Files.isDirectory(PERF_CORPUS) ? PERF_CORPUS : Corpus.generated();
@@ -77,57 +97,267 @@ public final class Bench {
         List<RenditionSize> renditions = Convert.DEFAULT_RENDITIONS;
         System.out.printf(Locale.ROOT, "corpus: %s — %d images (%s), %.1f MP on average%n", dir, files.size(),
                 describe(files), averageMegapixels(files));
-        System.out.printf(Locale.ROOT, "renditions: %s, WebP effort %d, %d cores%n", renditions, effort,
-                Runtime.getRuntime().availableProcessors());
-
         Path out = Files.createTempDirectory("imgboard-bench-out-");
         try {
-            // Rounds alternate between the two tools, so a noisy neighbour on this shared machine
-            // slows both alike; the medians and the median of the per-round ratios are reported.
-            List<Double> coreRates = new ArrayList<>();
-            List<Double> thumbnailRates = new ArrayList<>();
-            List<Double> ratios = new ArrayList<>();
-            List<Long> latencies = new ArrayList<>();
-            long thumbnailRss = -1;
-            boolean haveThumbnail = onPath("vipsthumbnail");
-            for (int round = 0; round < rounds; round++) {
-                CoreResult core = runCore(files, renditions, effort, 1, out.resolve("core"), round == 0);
-                coreRates.add(core.imagesPerSecond());
-                latencies.addAll(core.latencies());
-                String line = String.format(Locale.ROOT, "round %d: core %5.2f images/s", round + 1, core.imagesPerSecond());
-                if (haveThumbnail) {
-                    ThumbnailResult thumbnail = runVipsthumbnail(files, renditions, effort, 1, out.resolve("vipsthumbnail"),
-                            round == 0);
-                    thumbnailRates.add(thumbnail.imagesPerSecond());
-                    ratios.add(core.imagesPerSecond() / thumbnail.imagesPerSecond());
-                    thumbnailRss = Math.max(thumbnailRss, thumbnail.peakRssKb());
-                    line += String.format(Locale.ROOT, ", vipsthumbnail %5.2f images/s, ratio %.2f",
-                            thumbnail.imagesPerSecond(), ratios.get(ratios.size() - 1));
-                }
-                System.out.println(line);
+            if (!efforts.isEmpty()) {
+                System.out.printf(Locale.ROOT, "renditions: %s, %d cores; the core alone at WebP effort %s%n", renditions,
+                        Runtime.getRuntime().availableProcessors(), efforts);
+                sweepEfforts(files, renditions, efforts, rounds, out);
+                return;
             }
-            latencies.sort(Comparator.naturalOrder());
-            System.out.printf(Locale.ROOT, "core:          %5.2f images/s median of %d rounds  (%d workers; per image p50 %d ms, p95 %d ms)%n",
-                    median(coreRates), rounds, WORKERS, percentile(latencies, 50), percentile(latencies, 95));
-            if (!haveThumbnail) {
-                System.out.println("vipsthumbnail: not installed (apt-get install -y libvips-tools); no comparison");
-            } else {
-                System.out.printf(Locale.ROOT, "vipsthumbnail: %5.2f images/s median of %d rounds  (%d batch processes, one pass per rendition)%n",
-                        median(thumbnailRates), rounds, WORKERS);
-                System.out.printf(Locale.ROOT, "ratio core/vipsthumbnail: %.2f (median of per-round ratios; target >= 1.0)%n",
-                        median(ratios));
-            }
-            System.out.printf(Locale.ROOT, "peak RSS: this JVM %d MB (VmHWM; target <= 1024 with the 48 MP and 36 MP images in flight)%s%n",
-                    vmHwmKb() / 1024, thumbnailRss < 0 ? ""
-                            : String.format(Locale.ROOT, ", vipsthumbnail %d MB per process (max)", thumbnailRss / 1024));
-            Bomb bomb = refuseBomb(renditions);
-            System.out.printf(Locale.ROOT, "decompression bomb (PNG header claiming 100000x100000): refused in %.2f ms median, "
-                    + "%.2f ms max of %d (target < 50 ms): %s%n", bomb.medianMs(), bomb.maxMs(), bomb.tries(), bomb.reason());
-            System.out.println("note: vipsthumbnail from libvips 8.14.1 ignores strip for WebP (metadata, GPS included, stays in "
-                    + "its output); the core writes none.");
+            System.out.printf(Locale.ROOT, "renditions: %s, WebP effort %d, %d cores%n", renditions, effort,
+                    Runtime.getRuntime().availableProcessors());
+            compare(files, renditions, effort, rounds, sharpDir == null ? null : Sharp.prepare(sharpDir), out);
         } finally {
             deleteTree(out);
         }
+    }
+
+    /** $IMGBOARD_HOME/bench/sharp-VERSION when run by ./imgboard, else a folder in the temp directory. */
+    static Path defaultSharpDir() {
+        String home = System.getenv("IMGBOARD_HOME");
+        Path base = home != null && !home.isBlank() ? Path.of(home, "bench")
+                : Path.of(System.getProperty("java.io.tmpdir"), "imgboard-bench");
+        return base.resolve("sharp-" + SHARP_VERSION);
+    }
+
+    /** One tool's figures over the rounds: images/s (wall clock) and CPU milliseconds per image. */
+    static final class Tool {
+        final String name;
+        final List<Double> rates = new ArrayList<>();
+        final List<Double> cpuMs = new ArrayList<>();
+
+        Tool(String name) {
+            this.name = name;
+        }
+
+        void add(double rate, double cpuMsPerImage) {
+            rates.add(rate);
+            cpuMs.add(cpuMsPerImage);
+        }
+
+        double rate() {
+            return rates.isEmpty() ? Double.NaN : median(rates);
+        }
+
+        double cpu() {
+            List<Double> known = cpuMs.stream().filter(v -> !v.isNaN()).toList();
+            return known.isEmpty() ? Double.NaN : median(known);
+        }
+
+        double last() {
+            return rates.get(rates.size() - 1);
+        }
+
+        String round() {
+            return String.format(Locale.ROOT, "%s %5.2f (%.0f ms CPU)", name, last(), cpuMs.get(cpuMs.size() - 1));
+        }
+
+        /** Median of this tool's per-round rate divided by the other's, wall clock and CPU. */
+        String against(Tool reference) {
+            List<Double> wall = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
+            for (int i = 0; i < Math.min(rates.size(), reference.rates.size()); i++) {
+                wall.add(rates.get(i) / reference.rates.get(i));
+                if (!cpuMs.get(i).isNaN() && !reference.cpuMs.get(i).isNaN()) {
+                    cpu.add(reference.cpuMs.get(i) / cpuMs.get(i));
+                }
+            }
+            double ratio = median(wall);
+            return String.format(Locale.ROOT, "%.2f wall clock, %s per CPU-second (medians of per-round ratios; target >= 1.0: %s)",
+                    ratio, cpu.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", median(cpu)), ratio >= 1.0 ? "met" : "NOT met");
+        }
+    }
+
+    private static void compare(List<Path> files, List<RenditionSize> renditions, int effort, int rounds, Sharp sharp,
+                                Path out) throws Exception {
+        List<Path> heic = files.stream().filter(f -> format(f) == ImageFormat.HEIF).toList();
+        List<Path> common = files.stream().filter(f -> format(f) != ImageFormat.HEIF).toList();
+        boolean haveThumbnail = onPath("vipsthumbnail");
+        Tool core = new Tool("core");
+        Tool sharpTool = new Tool("sharp");
+        Tool thumbnail = new Tool("vipsthumbnail");
+        Tool heicCore = new Tool("core");
+        Tool heicThumbnail = new Tool("vipsthumbnail");
+        List<Long> latencies = new ArrayList<>();
+        List<Double> sharpLatencies = new ArrayList<>();
+        long[] thumbnailRss = {-1};
+        // Rounds alternate the order of the tools, so a noisy neighbour on this shared machine slows
+        // all alike; medians and medians of the per-round ratios are reported, by wall clock and by
+        // CPU time per image (which the neighbours disturb much less).
+        for (int round = 0; round < rounds; round++) {
+            boolean first = round == 0;
+            List<Step> steps = new ArrayList<>();
+            steps.add(() -> {
+                CoreResult result = runCore(common, renditions, effort, 1, out.resolve("core"), first);
+                core.add(result.imagesPerSecond(), result.cpuMsPerImage());
+                latencies.addAll(result.latencies());
+            });
+            if (sharp != null) {
+                steps.add(() -> {
+                    Sharp.Result result = sharp.run(common, renditions, effort, WORKERS, out.resolve("sharp"));
+                    sharpTool.add(result.imagesPerSecond(), result.cpuMsPerImage());
+                    sharpLatencies.addAll(result.latencies());
+                });
+            }
+            if (haveThumbnail) {
+                steps.add(() -> {
+                    ThumbnailResult result = runVipsthumbnail(common, renditions, effort, 1, out.resolve("vipsthumbnail"),
+                            first);
+                    thumbnail.add(result.imagesPerSecond(), result.cpuMsPerImage());
+                    thumbnailRss[0] = Math.max(thumbnailRss[0], result.peakRssKb());
+                });
+            }
+            if (round % 2 == 1) {
+                java.util.Collections.reverse(steps);
+            }
+            for (Step step : steps) {
+                step.run();
+            }
+            List<String> parts = new ArrayList<>();
+            parts.add(core.round());
+            if (sharp != null) {
+                parts.add(sharpTool.round());
+            }
+            if (haveThumbnail) {
+                parts.add(thumbnail.round());
+            }
+            if (!heic.isEmpty()) {
+                CoreResult result = runCore(heic, renditions, effort, 1, out.resolve("heic-core"), first);
+                heicCore.add(result.imagesPerSecond(), result.cpuMsPerImage());
+                String part = "HEIC: " + heicCore.round();
+                if (haveThumbnail) {
+                    ThumbnailResult thumbs = runVipsthumbnail(heic, renditions, effort, 1, out.resolve("heic-vipsthumbnail"), false);
+                    heicThumbnail.add(thumbs.imagesPerSecond(), thumbs.cpuMsPerImage());
+                    part += ", " + heicThumbnail.round();
+                }
+                parts.add(part);
+            }
+            System.out.printf(Locale.ROOT, "round %d (images/s, CPU per image): %s%n", round + 1, String.join(" | ", parts));
+        }
+        latencies.sort(Comparator.naturalOrder());
+        System.out.println();
+        System.out.printf(Locale.ROOT, "on the %d files all three read (JPEG/PNG), medians of %d interleaved rounds:%n",
+                common.size(), rounds);
+        System.out.printf(Locale.ROOT, "  core:          %5.2f images/s, %4.0f ms CPU per image  (%d workers, libvips %s single-threaded per image; "
+                        + "per image p50 %d ms, p95 %d ms; %s of WebP)%n",
+                core.rate(), core.cpu(), WORKERS, io.imgboard.preprocessor.imaging.vips.Vips.version(),
+                percentile(latencies, 50), percentile(latencies, 95), megabytes(webpBytes(out.resolve("core"))));
+        if (sharp == null) {
+            System.out.println("  sharp:         not measured (--no-sharp, or node/npm missing: see above)");
+        } else {
+            sharpLatencies.sort(Comparator.naturalOrder());
+            System.out.printf(Locale.ROOT, "  sharp:         %5.2f images/s, %4.0f ms CPU per image  (%s; %d lanes; per image p50 %.0f ms; %s of WebP)%n",
+                    sharpTool.rate(), sharpTool.cpu(), sharp.describe(), WORKERS,
+                    sharpLatencies.isEmpty() ? Double.NaN : sharpLatencies.get(sharpLatencies.size() / 2),
+                    megabytes(webpBytes(out.resolve("sharp"))));
+        }
+        if (haveThumbnail) {
+            System.out.printf(Locale.ROOT, "  vipsthumbnail: %5.2f images/s, %4.0f ms CPU per image  (%d batch processes, one pass per rendition)%n",
+                    thumbnail.rate(), thumbnail.cpu(), WORKERS);
+        } else {
+            System.out.println("  vipsthumbnail: not installed (apt-get install -y libvips-tools); no comparison");
+        }
+        if (sharp != null) {
+            System.out.println("  core/sharp:         " + core.against(sharpTool));
+            if (!sharp.lastErrors().isEmpty()) {
+                System.out.println("  sharp refused: " + String.join("; ", sharp.lastErrors()));
+            }
+        }
+        if (haveThumbnail) {
+            System.out.println("  core/vipsthumbnail: " + core.against(thumbnail));
+        }
+        if (!heic.isEmpty()) {
+            System.out.printf(Locale.ROOT, "HEIC, %d files: core %5.2f images/s, %4.0f ms CPU per image%s; sharp %s%n", heic.size(),
+                    heicCore.rate(), heicCore.cpu(),
+                    haveThumbnail ? String.format(Locale.ROOT, "; vipsthumbnail %5.2f images/s; core/vipsthumbnail %s",
+                            heicThumbnail.rate(), heicCore.against(heicThumbnail)) : "",
+                    sharp == null ? "not measured" : sharp.tryHeic(heic.get(0), out.resolve("sharp-heic")));
+        }
+        System.out.println("metadata in outputs (EXIF/XMP/ICCP chunks): core " + metadataReport(out.resolve("core"))
+                + (heic.isEmpty() ? "" : ", core HEIC " + metadataReport(out.resolve("heic-core")))
+                + (sharp == null ? "" : ", sharp " + metadataReport(out.resolve("sharp")))
+                + (haveThumbnail ? ", vipsthumbnail " + metadataReport(out.resolve("vipsthumbnail"))
+                        + " (libvips 8.14.1 ignores strip for WebP)" : ""));
+        System.out.printf(Locale.ROOT, "peak RSS: this JVM %d MB (VmHWM; target <= 1024 with the 48 MP and 36 MP images in flight)%s%n",
+                vmHwmKb() / 1024, thumbnailRss[0] < 0 ? "" : String.format(Locale.ROOT, ", vipsthumbnail %d MB per process (max)",
+                        thumbnailRss[0] / 1024));
+        Bomb bomb = refuseBomb(renditions);
+        System.out.printf(Locale.ROOT, "decompression bomb (PNG header claiming 100000x100000): refused in %.2f ms median, "
+                + "%.2f ms max of %d (target < 50 ms): %s%n", bomb.medianMs(), bomb.maxMs(), bomb.tries(), bomb.reason());
+    }
+
+    /** The core alone at each effort, interleaved rounds: images/s and bytes, against the first effort listed. */
+    private static void sweepEfforts(List<Path> files, List<RenditionSize> renditions, List<Integer> efforts, int rounds,
+                                     Path out) throws Exception {
+        Map<Integer, Tool> rates = new java.util.LinkedHashMap<>();
+        Map<Integer, Long> bytes = new java.util.LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < efforts.size(); i++) {
+                int effort = efforts.get(round % 2 == 0 ? i : efforts.size() - 1 - i);
+                Path dir = out.resolve("effort-" + effort);
+                CoreResult result = runCore(files, renditions, effort, 1, dir, round == 0 && i == 0);
+                Tool tool = rates.computeIfAbsent(effort, e -> new Tool("effort " + e));
+                tool.add(result.imagesPerSecond(), result.cpuMsPerImage());
+                bytes.put(effort, webpBytes(dir));
+                parts.add(tool.round());
+            }
+            System.out.printf(Locale.ROOT, "round %d (images/s): %s%n", round + 1, String.join(" | ", parts));
+        }
+        int reference = efforts.get(0);
+        System.out.printf(Locale.ROOT, "%-7s %9s %14s %10s %12s %8s%n", "effort", "images/s", "CPU ms/image", "x CPU",
+                "WebP bytes", "x bytes");
+        for (int effort : efforts) {
+            Tool tool = rates.get(effort);
+            System.out.printf(Locale.ROOT, "%-7d %9.2f %14.0f %10.2f %12s %8.3f%n", effort, tool.rate(), tool.cpu(),
+                    tool.cpu() / rates.get(reference).cpu(), megabytes(bytes.get(effort)),
+                    (double) bytes.get(effort) / bytes.get(reference));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    static long webpBytes(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            long total = 0;
+            for (Path file : files.filter(f -> f.toString().endsWith(".webp")).toList()) {
+                total += Files.size(file);
+            }
+            return total;
+        }
+    }
+
+    /** "none in N files", or how many files carry which chunks. */
+    static String metadataReport(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return "not run";
+        }
+        int checked = 0;
+        Map<String, Integer> carrying = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".webp")).toList()) {
+                checked++;
+                for (String chunk : new java.util.TreeSet<>(io.imgboard.preprocessor.imaging.WebpMetadata.metadataChunks(Files.readAllBytes(file)))) {
+                    carrying.merge(chunk, 1, Integer::sum);
+                }
+            }
+        }
+        if (carrying.isEmpty()) {
+            return "none in " + checked + " files";
+        }
+        return carrying.entrySet().stream().map(e -> e.getKey() + " in " + e.getValue())
+                .collect(Collectors.joining(", ")) + " of " + checked + " files";
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 
     static double median(List<Double> values) {
@@ -189,12 +419,19 @@ public final class Bench {
 
     // ---------------------------------------------------------------- the core
 
-    record CoreResult(double imagesPerSecond, List<Long> latencies) {
+    /** Wall-clock rate and CPU per image (this process; libvips' worker threads included). */
+    record CoreResult(double imagesPerSecond, double cpuMsPerImage, List<Long> latencies) {
     }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     static CoreResult runCore(List<Path> files, List<RenditionSize> renditions, int effort, int rounds, Path out,
                               boolean warmUp) throws Exception {
-        ImageProcessor processor = new ImageProcessor(ImagingOptions.defaults().withWebpEffort(effort));
+        // As the service runs it: WORKERS photos at once, and a render pool of one thread per core
+        // encoding the smaller renditions beside each photo's worker.
+        ExecutorService renderPool = Executors.newFixedThreadPool(WORKERS);
+        ImageProcessor processor = new ImageProcessor(ImagingOptions.defaults().withWebpEffort(effort), renderPool);
         Files.createDirectories(out);
         ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
         try {
@@ -203,13 +440,17 @@ public final class Bench {
             }
             List<Long> latencies = new ArrayList<>();
             long start = System.nanoTime();
+            long cpuStart = OS.getProcessCpuTime();
             for (int round = 0; round < rounds; round++) {
                 latencies.addAll(runBatch(pool, processor, files, renditions, out));
             }
+            double cpuMs = (OS.getProcessCpuTime() - cpuStart) / 1e6;
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new CoreResult(files.size() * rounds / seconds, latencies);
+            int images = files.size() * rounds;
+            return new CoreResult(images / seconds, cpuMs / images, latencies);
         } finally {
             pool.shutdownNow();
+            renderPool.shutdownNow();
         }
     }
 
@@ -240,8 +481,11 @@ public final class Bench {
 
     // ---------------------------------------------------------------- vipsthumbnail
 
-    record ThumbnailResult(double imagesPerSecond, long peakRssKb) {
+    /** Wall-clock rate, CPU per image (user + system of every vipsthumbnail process; NaN without /usr/bin/time), peak RSS. */
+    record ThumbnailResult(double imagesPerSecond, double cpuMsPerImage, long peakRssKb) {
     }
+
+    private static final Pattern CPU_TIME = Pattern.compile("(?:User|System) time \\(seconds\\): ([0-9.]+)");
 
     static ThumbnailResult runVipsthumbnail(List<Path> files, List<RenditionSize> renditions, int effort, int rounds,
                                             Path out, boolean warmUp) throws Exception {
@@ -251,6 +495,7 @@ public final class Bench {
         Files.createDirectories(out);
         boolean timed = Files.isExecutable(Path.of("/usr/bin/time"));
         AtomicLong peakRss = new AtomicLong(timed ? 0 : -1);
+        java.util.concurrent.atomic.DoubleAdder cpuSeconds = new java.util.concurrent.atomic.DoubleAdder();
         List<List<Path>> halves = new ArrayList<>();
         for (int i = 0; i < WORKERS; i++) {
             halves.add(new ArrayList<>());
@@ -262,21 +507,24 @@ public final class Bench {
         try {
             if (warmUp) {
                 thumbnailBatch(pool, halves.stream().map(h -> h.subList(0, Math.min(h.size(), 2))).toList(), renditions,
-                        effort, out, timed, peakRss);
+                        effort, out, timed, peakRss, new java.util.concurrent.atomic.DoubleAdder());
             }
             long start = System.nanoTime();
             for (int round = 0; round < rounds; round++) {
-                thumbnailBatch(pool, halves, renditions, effort, out, timed, peakRss);
+                thumbnailBatch(pool, halves, renditions, effort, out, timed, peakRss, cpuSeconds);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new ThumbnailResult(files.size() * rounds / seconds, peakRss.get());
+            int images = files.size() * rounds;
+            return new ThumbnailResult(images / seconds, timed ? cpuSeconds.sum() * 1000 / images : Double.NaN,
+                    peakRss.get());
         } finally {
             pool.shutdownNow();
         }
     }
 
     private static void thumbnailBatch(ExecutorService pool, List<List<Path>> halves, List<RenditionSize> renditions,
-                                       int effort, Path out, boolean timed, AtomicLong peakRss) throws Exception {
+                                       int effort, Path out, boolean timed, AtomicLong peakRss,
+                                       java.util.concurrent.atomic.DoubleAdder cpuSeconds) throws Exception {
         List<Future<?>> futures = new ArrayList<>();
         for (List<Path> half : halves) {
             if (half.isEmpty()) {
@@ -299,6 +547,10 @@ public final class Bench {
                         long kb = Long.parseLong(rss.group(1));
                         peakRss.accumulateAndGet(kb, Math::max);
                     }
+                    Matcher cpu = CPU_TIME.matcher(output);
+                    while (cpu.find()) {
+                        cpuSeconds.add(Double.parseDouble(cpu.group(1)));
+                    }
                 }
                 return null;
             }));
@@ -308,7 +560,7 @@ public final class Bench {
         }
     }
 
-    private static String run(List<String> command) throws IOException, InterruptedException {
+    static String run(List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("VIPS_CONCURRENCY", "1");
         Process process = builder.start();
@@ -320,7 +572,7 @@ public final class Bench {
         return output;
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(":")) {
             if (Files.isExecutable(Path.of(dir, program))) {

@@ -37,7 +37,7 @@ public final class Convert {
 
               --rendition   one output size; repeat for several (default: display=1920x1080@82,
                             uhd=3840x2160@82, thumb=480x480@75)
-              --effort      WebP encoder effort 0 (fast) to 6 (small files), default 4
+              --effort      WebP encoder effort 0 (fast) to 6 (small files), default 2
               -o DIR        where to write
 
             exit status: 0 all converted, 2 one or more refused, 1 usage error""";

@@ -11,11 +11,18 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Turns one original into WebP renditions, from a single decode.
@@ -42,10 +49,23 @@ public final class ImageProcessor {
     private static final int PLACEHOLDER_QUALITY = 50;
 
     private final ImagingOptions options;
+    private final ExecutorService renderPool;
 
-    /** Loads and starts libvips if needed ({@link io.imgboard.preprocessor.imaging.vips.VipsUnavailableException} if it cannot). */
+    /**
+     * Loads and starts libvips if needed ({@link io.imgboard.preprocessor.imaging.vips.VipsUnavailableException} if it cannot).
+     * Renditions are encoded one after the other on the calling thread.
+     */
     public ImageProcessor(ImagingOptions options) {
+        this(options, null);
+    }
+
+    /**
+     * As {@link #ImageProcessor(ImagingOptions)}, with a pool that encodes all renditions but the
+     * largest while the calling thread encodes that one: a photo alone uses more than one core.
+     */
+    public ImageProcessor(ImagingOptions options, ExecutorService renderPool) {
         this.options = options;
+        this.renderPool = renderPool;
         Vips.start(options.vipsConcurrency());
     }
 
@@ -99,14 +119,9 @@ public final class ImageProcessor {
             int shrink = format.loader().shrinksOnLoad() ? shrinkOnLoad(upright, targets) : 1;
 
             try (VipsImage shrunk = shrink > 1 ? opener.open(load.withShrink(shrink)) : null;
-                 VipsImage decoded = decodeUpright(shrunk != null ? shrunk : header)) {
+                 VipsImage decoded = decodeSrgb(shrunk != null ? shrunk : header)) {
                 stage = "convert";
-                List<EncodedRendition> renditions = new ArrayList<>(sizes.size());
-                for (int i = 0; i < sizes.size(); i++) {
-                    renditions.add(render(decoded, sizes.get(i), targets.get(i)));
-                }
-                return new ProcessedImage(format, upright.width(), upright.height(), capture,
-                        perceptualHash(decoded), placeholder(decoded), List.copyOf(renditions));
+                return render(format, upright, capture, decoded, orientation >= 5, sizes, targets);
             }
         } catch (VipsException e) {
             if (EnvironmentFault.matches(e.detail())) {
@@ -135,18 +150,137 @@ public final class ImageProcessor {
         return 1;
     }
 
-    /** sRGB, 8-bit, fully decoded into memory, upright. */
-    private static VipsImage decodeUpright(VipsImage source) {
-        VipsImage inMemory;
+    /**
+     * sRGB, 8-bit, fully decoded into memory, still as stored: turning it upright is left to each
+     * (much smaller) rendition, which saves rotating and copying the whole photo.
+     */
+    private static VipsImage decodeSrgb(VipsImage source) {
         try (VipsImage srgb = toSrgb(source)) {
-            inMemory = srgb.copyMemory();
+            return srgb.copyMemory();
         }
-        if (inMemory.orientation() == 1) {
-            return inMemory;
+    }
+
+    /**
+     * Every rendition from the one decoded image, largest first, each resized from the smallest
+     * image made so far that still covers it (the display size from the UHD one, the thumbnail from
+     * the display one, hash and placeholder from the smallest): only the largest reads the whole
+     * photo. Each resized image is held in memory, turned upright, then encoded — on the render
+     * pool when there is one, so one photo alone uses every core; the caller encodes the largest.
+     */
+    private ProcessedImage render(ImageFormat format, Dimensions upright, CaptureInfo capture, VipsImage decoded,
+                                  boolean sideways, List<RenditionSize> sizes, List<Dimensions> targets) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < sizes.size(); i++) {
+            order.add(i);
         }
-        try (VipsImage unrotated = inMemory; VipsImage rotated = unrotated.autorot()) {
-            return rotated.copyMemory();
+        order.sort(Comparator.comparingLong((Integer i) -> targets.get(i).pixels()).reversed());
+        VipsImage[] resized = new VipsImage[sizes.size()];
+        List<Future<EncodedRendition>> encoded = new ArrayList<>(sizes.size());
+        List<FutureTask<EncodedRendition>> inline = new ArrayList<>(sizes.size());
+        try {
+            int need = Math.max(PerceptualHash.SIZE, options.placeholderSize());
+            VipsImage small = decoded;
+            for (int i : order) {
+                Dimensions target = targets.get(i);
+                Dimensions stored = sideways ? new Dimensions(target.height(), target.width()) : target;
+                VipsImage source = decoded;
+                for (VipsImage made : resized) {
+                    if (made != null && made.width() >= stored.width() && made.height() >= stored.height()
+                            && made.width() < source.width()) {
+                        source = made;
+                    }
+                }
+                try (VipsImage lazy = resizeTo(source, stored)) {
+                    resized[i] = lazy.copyMemory();
+                }
+                if (resized[i].width() >= need && resized[i].height() >= need && resized[i].width() < small.width()) {
+                    small = resized[i];
+                }
+            }
+            Instant resizedAt = Instant.now();
+            for (int i = 0; i < sizes.size(); i++) {
+                VipsImage image = resized[i];
+                RenditionSize size = sizes.get(i);
+                encoded.add(submit(() -> encode(image, size), i != order.get(0), inline));
+            }
+            String hash;
+            String placeholder;
+            try (VipsImage uprightSmall = upright(small)) {
+                hash = perceptualHash(uprightSmall);
+                placeholder = placeholder(uprightSmall);
+            }
+            inline.forEach(FutureTask::run);
+            List<EncodedRendition> renditions = new ArrayList<>(sizes.size());
+            for (Future<EncodedRendition> future : encoded) {
+                renditions.add(join(future));
+            }
+            return new ProcessedImage(format, upright.width(), upright.height(), capture, hash, placeholder,
+                    List.copyOf(renditions), resizedAt);
+        } finally {
+            // No image may be closed while an encode task could still read it.
+            inline.forEach(task -> task.cancel(false)); // only this thread runs them: none is running now
+            encoded.forEach(ImageProcessor::awaitQuietly);
+            for (VipsImage image : resized) {
+                if (image != null) {
+                    image.close();
+                }
+            }
         }
+    }
+
+    /** On the render pool when asked and there is one (and it takes work), else a task this thread runs later. */
+    private Future<EncodedRendition> submit(Callable<EncodedRendition> task, boolean pooled,
+                                            List<FutureTask<EncodedRendition>> inline) {
+        if (pooled && renderPool != null) {
+            try {
+                return renderPool.submit(task);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                // encode it here
+            }
+        }
+        FutureTask<EncodedRendition> here = new FutureTask<>(task);
+        inline.add(here);
+        return here;
+    }
+
+    private static void awaitQuietly(Future<?> future) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                future.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The result of an encode task, its failure rethrown as it was (a {@link VipsException} stays one). */
+    private static EncodedRendition join(Future<EncodedRendition> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while encoding", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A new handle on {@code image}, upright according to its orientation field. */
+    private static VipsImage upright(VipsImage image) {
+        return image.orientation() == 1 ? image.copy() : image.autorot();
     }
 
     private static VipsImage toSrgb(VipsImage source) {
@@ -172,10 +306,11 @@ public final class ImageProcessor {
         }
     }
 
-    private EncodedRendition render(VipsImage decoded, RenditionSize size, Dimensions target) {
-        try (VipsImage resized = resizeTo(decoded, target); VipsImage clean = resized.withoutMetadata()) {
+    private EncodedRendition encode(VipsImage resized, RenditionSize size) {
+        Instant startedAt = Instant.now();
+        try (VipsImage upright = upright(resized); VipsImage clean = upright.withoutMetadata()) {
             byte[] webp = WebpMetadata.strip(clean.webp(size.quality(), options.webpEffort()));
-            return new EncodedRendition(size.name(), clean.width(), clean.height(), webp);
+            return new EncodedRendition(size.name(), clean.width(), clean.height(), webp, startedAt, Instant.now());
         }
     }
 

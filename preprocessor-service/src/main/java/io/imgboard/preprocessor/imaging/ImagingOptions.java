@@ -16,7 +16,7 @@ public record ImagingOptions(long maxPixels, long maxBytes, int webpEffort, Fail
                              int vipsConcurrency) {
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
     public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
-    public static final int DEFAULT_WEBP_EFFORT = 4;
+    public static final int DEFAULT_WEBP_EFFORT = 2;
     public static final int DEFAULT_PLACEHOLDER_SIZE = 32;
 
     public ImagingOptions {

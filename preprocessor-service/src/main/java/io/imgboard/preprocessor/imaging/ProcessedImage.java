@@ -1,5 +1,6 @@
 package io.imgboard.preprocessor.imaging;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -12,7 +13,8 @@ import java.util.List;
  * @param perceptualHash 64-bit DCT hash of the upright image, 16 lowercase hex digits
  * @param placeholder    a tiny WebP as a {@code data:image/webp;base64,} URI
  * @param renditions     in the order they were asked for
+ * @param resizedAt      when decoding and resizing were done and encoding began
  */
 public record ProcessedImage(ImageFormat format, int width, int height, CaptureInfo capture, String perceptualHash,
-                             String placeholder, List<EncodedRendition> renditions) {
+                             String placeholder, List<EncodedRendition> renditions, Instant resizedAt) {
 }

@@ -63,6 +63,25 @@ public final class WebpMetadata {
         return result;
     }
 
+    /** The metadata chunks (EXIF, XMP, ICCP) a WebP file carries, in file order; empty when it has none. */
+    public static java.util.List<String> metadataChunks(byte[] webp) {
+        if (webp.length < 12 || !fourCc(webp, 0).equals("RIFF") || !fourCc(webp, 8).equals("WEBP")) {
+            throw new IllegalArgumentException("not a WebP file");
+        }
+        ByteBuffer in = ByteBuffer.wrap(webp).order(ByteOrder.LITTLE_ENDIAN);
+        java.util.List<String> found = new java.util.ArrayList<>();
+        long offset = 12;
+        while (offset + 8 <= webp.length) {
+            String type = fourCc(webp, (int) offset);
+            if (type.equals("EXIF") || type.equals("XMP ") || type.equals("ICCP")) {
+                found.add(type.strip());
+            }
+            long size = Integer.toUnsignedLong(in.getInt((int) offset + 4));
+            offset += 8 + size + (size & 1);
+        }
+        return found;
+    }
+
     private static String fourCc(byte[] bytes, int offset) {
         return new String(bytes, offset, 4, StandardCharsets.US_ASCII);
     }

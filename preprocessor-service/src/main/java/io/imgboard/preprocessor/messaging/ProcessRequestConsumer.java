@@ -111,6 +111,7 @@ public class ProcessRequestConsumer {
                     result = preprocessor.apply(request);
                 }
                 publisher.publish(result);
+                Log.debugf("result of request %s published at %s", request.eventId(), java.time.Instant.now());
                 if (attempt > 1) {
                     Log.infof("result of request %s published after %d attempts", request.eventId(), attempt);
                 }

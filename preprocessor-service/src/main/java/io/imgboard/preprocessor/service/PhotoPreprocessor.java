@@ -144,6 +144,7 @@ public class PhotoPreprocessor {
             return failed(request, "invalid rendition spec: " + e.getMessage(), true);
         }
         Path original = null;
+        Instant received = Instant.now();
         try {
             ImageProcessor processor = engine.processor();
             long size = retrier.call("stat " + key, () -> store.originalSize(key));
@@ -158,6 +159,7 @@ public class PhotoPreprocessor {
                 return null;
             });
             Path downloaded = original;
+            Instant downloadedAt = Instant.now();
             ProcessedImage image = retrier.imaging("process " + key, () -> processor.process(downloaded, sizes));
             List<Rendition> renditions = new ArrayList<>();
             for (EncodedRendition rendition : image.renditions()) {
@@ -169,6 +171,7 @@ public class PhotoPreprocessor {
                 renditions.add(new Rendition(rendition.name(), objectKey, rendition.width(), rendition.height(),
                         rendition.webp().length));
             }
+            timeline(received, downloadedAt, image, Instant.now());
             return new PhotoProcessed(UUID.randomUUID(), Instant.now(), request.photoId(), request.eventId(),
                     List.copyOf(renditions), image.width(), image.height(), image.format().id(),
                     capture(image.capture()), image.perceptualHash(), image.placeholder());
@@ -192,6 +195,38 @@ public class PhotoPreprocessor {
         } finally {
             deleteQuietly(original);
         }
+    }
+
+    /**
+     * One log line per photo with the service's own timestamps, so a pipeline benchmark (or a person
+     * reading the log) sees where the time went: {@code timeline received=<instant> downloaded=+ms
+     * resized=+ms <rendition>=+start..+end ms … stored=+ms}. The same stages go to the
+     * {@code imgboard_preprocessor_stage_seconds{stage}} timer.
+     */
+    private void timeline(Instant received, Instant downloaded, ProcessedImage image, Instant stored) {
+        StringBuilder line = new StringBuilder("timeline received=").append(received)
+                .append(" downloaded=+").append(since(received, downloaded))
+                .append(" resized=+").append(since(received, image.resizedAt()));
+        Instant encoded = image.resizedAt();
+        for (EncodedRendition rendition : image.renditions()) {
+            line.append(' ').append(rendition.name()).append("=+").append(since(received, rendition.startedAt()))
+                    .append("..+").append(since(received, rendition.finishedAt()));
+            encoded = rendition.finishedAt().isAfter(encoded) ? rendition.finishedAt() : encoded;
+        }
+        line.append(" stored=+").append(since(received, stored)).append(" ms");
+        Log.info(line);
+        stage("download", received, downloaded);
+        stage("decode", downloaded, image.resizedAt());
+        stage("encode", image.resizedAt(), encoded);
+        stage("store", encoded, stored);
+    }
+
+    private void stage(String name, Instant from, Instant to) {
+        metrics.timer("imgboard.preprocessor.stage", "stage", name).record(java.time.Duration.between(from, to));
+    }
+
+    private static long since(Instant from, Instant to) {
+        return java.time.Duration.between(from, to).toMillis();
     }
 
     private List<RenditionSize> sizes(List<RenditionSpec> specs) {

@@ -67,6 +67,48 @@ class ImageProcessorTest {
         }
     }
 
+    @Test
+    void aRenderPoolEncodesAllButTheLargestRenditionBesideTheCallerAndChangesNothingInTheResult() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger submitted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<String> poolThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.ExecutorService pool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 0,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>()) {
+            @Override
+            public <T> java.util.concurrent.Future<T> submit(java.util.concurrent.Callable<T> task) {
+                submitted.incrementAndGet();
+                return super.submit(() -> {
+                    poolThreads.add(Thread.currentThread().getName());
+                    return task.call();
+                });
+            }
+        };
+        try {
+            Path sideways = TestImages.photo(dir, "pooled.jpg[Q=85]", 4032, 3024, 5);
+            TestImages.exif(sideways, "-Orientation#=6");
+
+            ProcessedImage alone = processor.process(sideways, DEFAULT_SIZES);
+            ProcessedImage pooled = new ImageProcessor(ImagingOptions.defaults(), pool).process(sideways, DEFAULT_SIZES);
+
+            assertEquals(2, submitted.get(), "display and thumb go to the pool, uhd stays with the caller");
+            assertFalse(poolThreads.isEmpty());
+            assertFalse(poolThreads.contains(Thread.currentThread().getName()));
+            assertEquals(alone.perceptualHash(), pooled.perceptualHash());
+            assertEquals(alone.placeholder(), pooled.placeholder());
+            assertEquals(List.of("display", "uhd", "thumb"), pooled.renditions().stream().map(EncodedRendition::name).toList());
+            for (int i = 0; i < DEFAULT_SIZES.size(); i++) {
+                EncodedRendition a = alone.renditions().get(i);
+                EncodedRendition b = pooled.renditions().get(i);
+                assertSize(b, a.width(), a.height());
+                assertArrayEquals(a.webp(), b.webp(), b.name() + " differs when encoded on the pool");
+                assertFalse(b.finishedAt().isBefore(b.startedAt()));
+                assertFalse(b.startedAt().isBefore(pooled.resizedAt()));
+            }
+            assertSize(pooled.renditions().get(0), 810, 1080);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /**
      * An upright 300×200 picture with a white top-left and a grey top-right quadrant, stored the
      * way a camera with each EXIF orientation would store it. Two corners and the aspect ratio pin

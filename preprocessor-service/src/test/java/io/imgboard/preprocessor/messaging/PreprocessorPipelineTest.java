@@ -189,7 +189,7 @@ class PreprocessorPipelineTest {
 
     @Test
     void readyWhenKafkaS3AndLibvipsAre() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready").then()
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().when().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("libvips"))

@@ -75,9 +75,13 @@ public final class Vips {
             throw new VipsUnavailableException(failure);
         }
         try {
-            LibVips vips = Native.load(LIBVIPS, LibVips.class);
-            GLib glib = Native.load(LIBGLIB, GLib.class);
-            GObject gobject = Native.load(LIBGOBJECT, GObject.class);
+            // -Dimgboard.libvips=PATH loads another, self-contained libvips build that exports glib and
+            // gobject itself (sharp's does): a benchmark lever (Bench --libvips), not a service setting.
+            String library = System.getProperty("imgboard.libvips", LIBVIPS);
+            boolean bundle = !library.equals(LIBVIPS);
+            LibVips vips = Native.load(library, LibVips.class);
+            GLib glib = Native.load(bundle ? library : LIBGLIB, GLib.class);
+            GObject gobject = Native.load(bundle ? library : LIBGOBJECT, GObject.class);
             if (vips.vips_init("imgboard-preprocessor") != 0) {
                 throw new VipsUnavailableException("vips_init failed: " + errorText(vips, glib));
             }
@@ -92,7 +96,7 @@ public final class Vips {
             natives = new Natives(vips, glib, gobject, vips.vips_version_string());
             return natives;
         } catch (UnsatisfiedLinkError | VipsUnavailableException e) {
-            failure = "cannot load libvips (" + LIBVIPS + "): " + e.getMessage()
+            failure = "cannot load libvips (" + System.getProperty("imgboard.libvips", LIBVIPS) + "): " + e.getMessage()
                     + " — install it with: apt-get install -y libvips42";
             throw new VipsUnavailableException(failure, e);
         }
