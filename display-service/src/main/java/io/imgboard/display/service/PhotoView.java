@@ -76,6 +76,10 @@ public record PhotoView(
         return new PhotoView(photoId, url, width, height, placeholder, capturedAt, publishedAt, renditions, name, arrivedAt);
     }
 
+    PhotoView withPublishedAt(Instant at) {
+        return new PhotoView(photoId, url, width, height, placeholder, capturedAt, at, renditions, fileName, arrivedAt);
+    }
+
     /** The rendition img-board's {@code /images/<fileName>} serves: {@code display}, else the first there is. */
     public String compatRendition() {
         return renditions.containsKey(DEFAULT_RENDITION) ? DEFAULT_RENDITION : renditions.keySet().iterator().next();

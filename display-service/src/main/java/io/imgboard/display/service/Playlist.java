@@ -58,7 +58,10 @@ public class Playlist implements MeterBinder {
         PhotoView view = PhotoView.from(published);
         PhotoView previous = byId.get(view.photoId());
         if (previous != null) {
-            view = view.withFileName(previous.fileName()); // a name is the photo's for life
+            // A name is the photo's for life, and so is its first publication time: the ledger publishes
+            // a photo again when it gains an origin (a duplicate upload, a twin), which changes nothing a
+            // frame shows and must neither send a second add nor move an undated photo in the order.
+            view = view.withFileName(previous.fileName()).withPublishedAt(previous.publishedAt());
         } else if (byFileName.containsKey(view.fileName())) {
             view = view.withFileName(CompatNames.full(published.name(), view.photoId()));
         }

@@ -98,6 +98,15 @@ class PlaylistTest {
     }
 
     @Test
+    void aRepublishThatChangesNothingAFrameSeesSendsNoSecondAdd() {
+        UUID id = UUID.randomUUID();
+        assertTrue(playlist.publish(photo(id, null, Instant.parse("2024-01-01T00:00:00Z"))).isPresent());
+        // the ledger publishes again when the photo gains an origin: another event, a later time
+        assertTrue(playlist.publish(photo(id, null, Instant.parse("2024-01-02T00:00:00Z"))).isEmpty());
+        assertEquals(Instant.parse("2024-01-01T00:00:00Z"), playlist.snapshot().photos().get(0).publishedAt());
+    }
+
+    @Test
     void aReprocessedRenditionGetsANewUrlAndARedeliveryKeepsIt() {
         UUID id = UUID.randomUUID();
         PhotoView first = PhotoView.from(withDisplay(id, 182_344));
