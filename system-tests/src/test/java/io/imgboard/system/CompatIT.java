@@ -26,7 +26,6 @@ import java.util.UUID;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * img-board's API on the whole system (IMG-BOARD-API.md): a photo uploaded through the display's
@@ -97,8 +96,6 @@ class CompatIT {
 
     @Test
     void aBoxChangeReprocessesEveryPhotoAndStatusIsActiveToTheRealEnd() throws Exception {
-        assumeTrue(Http.get(system.url("ledger") + "/api/v1/renditions").status() == 200,
-                "the ledger's rendition and job routes have not landed yet");
         Path photo = Photos.iphonePortrait(photos, "box.jpg", 43);
         assertEquals(200, uploadImages(photo).statusCode());
         await().atMost(PIPELINE).until(() -> send("GET", "/api/images", null, null, null).body().contains("box-"));

@@ -28,8 +28,8 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The admin page and the frame together in real headless Chromium: a dropped file shows its progress
@@ -90,7 +90,7 @@ class AdminPageBrowserTest {
 
     @Test
     void aFileDroppedOnTheAdminPageShowsItsProgressAndOutcomeThenAppearsOnAnOpenFrame() throws Exception {
-        assumeTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed");
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
         photos(2, "garden");
         try (Chromium frame = Chromium.start("1280", "720"); Chromium admin = signedInAdmin(1280, 2200)) {
             frame.open(root + "?interval=4");
@@ -134,7 +134,7 @@ class AdminPageBrowserTest {
 
     @Test
     void anIntervalSavedInTheAdminChangesTheFramesNextTransitionAndArrowsStepBackAndForth() throws Exception {
-        assumeTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed");
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
         photos(3, "lake");
         try (Chromium frame = Chromium.start("1280", "720"); Chromium admin = signedInAdmin(1280, 2200)) {
             frame.open(root.toString());
@@ -186,7 +186,7 @@ class AdminPageBrowserTest {
 
     @Test
     void reprocessShowsAMovingBarFromTheFirstPollToTheRealEnd() throws Exception {
-        assumeTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed");
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
         Neighbours.LEDGER.photos = 4;
         try (Chromium admin = signedInAdmin(1280, 2200)) {
             admin.eval("window.seen = []; new MutationObserver(function () { window.seen.push("
@@ -214,7 +214,7 @@ class AdminPageBrowserTest {
 
     @Test
     void theAdminPageIsUsableAt360Pixels() throws Exception {
-        assumeTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed");
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
         try (Chromium admin = signedInAdmin(360, 2400)) {
             admin.viewport(360, 2400);
             // Nothing wider than the screen: no sideways scrolling.
