@@ -131,7 +131,7 @@ class FolderSourceTest {
     void icloudpdFillPartThenRenameIntoDateFoldersThenChangedInPlace() throws Exception {
         Path dir = folder("icloudpd");
         String id = addSource(dir, Map.of());
-        byte[] jpeg = TestImages.jpeg(6001);
+        byte[] jpeg = TestImages.jpeg(86001);
         // icloudpd downloads to <checksum>.part in the target folder ...
         Path part = write(dir.resolve("2024/07/14/AXQ3B7ZKFJ.part"), jpeg);
         scan(id);
@@ -158,7 +158,7 @@ class FolderSourceTest {
         assertEquals(1, events.of("folder:" + id, FileArrived.class).size());
 
         // --set-exif-datetime rewrites the file in place: a new version of the same origin
-        byte[] rewritten = TestImages.jpeg(6002);
+        byte[] rewritten = TestImages.jpeg(86002);
         Files.write(photo, rewritten);
         Files.setLastModifiedTime(photo, FileTime.from(captured));
         scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() == 2);
@@ -171,8 +171,8 @@ class FolderSourceTest {
     @Test
     void icloudPhotosSyncLibraryIsHeldWhileLockedAndAlbumLinksAddOriginsNotPhotos() throws Exception {
         Path dir = folder("ips");
-        byte[] a = TestImages.jpeg(6101);
-        byte[] b = TestImages.jpeg(6102);
+        byte[] a = TestImages.jpeg(86101);
+        byte[] b = TestImages.jpeg(86102);
         write(dir.resolve("_All-Photos/AaBbCc.jpeg"), a);
         write(dir.resolve("_All-Photos/DdEeFf.jpeg"), b);
         Path album = Files.createDirectories(dir.resolve(".7f3c2a10-album"));
@@ -206,14 +206,14 @@ class FolderSourceTest {
     @Test
     void synologyShareWithLivePhotoSidecarVideoAndADeletion() throws Exception {
         Path dir = folder("synology");
-        byte[] still = TestImages.jpeg(6201);
+        byte[] still = TestImages.jpeg(86201);
         write(dir.resolve("photos/IMG_2000.JPG"), still);
         write(dir.resolve("photos/IMG_2000.MOV"), movie("qt  "));
         write(dir.resolve("photos/IMG_2000.AAE"), "<?xml version=\"1.0\"?><plist/>".getBytes(StandardCharsets.UTF_8));
         write(dir.resolve("photos/clip.MP4"), movie("isom"));
-        write(dir.resolve("photos/@eaDir/IMG_2000.JPG/SYNOPHOTO_THUMB_XL.jpg"), TestImages.jpeg(6202));
-        write(dir.resolve("photos/@eaDir/IMG_2000.JPG/SYNOFILE_THUMB_M.jpg"), TestImages.jpeg(6203));
-        write(dir.resolve("#recycle/old.jpg"), TestImages.jpeg(6204));
+        write(dir.resolve("photos/@eaDir/IMG_2000.JPG/SYNOPHOTO_THUMB_XL.jpg"), TestImages.jpeg(86202));
+        write(dir.resolve("photos/@eaDir/IMG_2000.JPG/SYNOFILE_THUMB_M.jpg"), TestImages.jpeg(86203));
+        write(dir.resolve("#recycle/old.jpg"), TestImages.jpeg(86204));
         write(dir.resolve("photos/._IMG_2000.JPG"), new byte[]{0, 5, 22, 7});
         write(dir.resolve("photos/.DS_Store"), new byte[]{0, 0, 0, 1});
         write(dir.resolve("photos/Thumbs.db"), new byte[]{1, 2, 3});
@@ -266,7 +266,7 @@ class FolderSourceTest {
     void afterImportArchiveMovesAndDeleteRemovesOnlyOnceStored() throws Exception {
         Path dir = folder("archive");
         Path archive = folder("archive-target");
-        byte[] jpeg = TestImages.jpeg(6301);
+        byte[] jpeg = TestImages.jpeg(86301);
         write(dir.resolve("2024/IMG_1.JPG"), jpeg);
         String archived = addSource(dir, Map.of("afterImport", "archive", "archivePath", archive.toString()));
         scanUntil(archived, () -> !events.of("folder:" + archived, FileMoved.class).isEmpty());
@@ -281,7 +281,7 @@ class FolderSourceTest {
         assertTrue(events.of("folder:" + archived, FileRemoved.class).isEmpty(), "archiving is not a removal");
 
         Path deleting = folder("delete");
-        byte[] other = TestImages.jpeg(6302);
+        byte[] other = TestImages.jpeg(86302);
         write(deleting.resolve("IMG_2.JPG"), other);
         String deleted = addSource(deleting, Map.of("afterImport", "delete"));
         scanUntil(deleted, () -> !Files.exists(deleting.resolve("IMG_2.JPG")));
@@ -296,7 +296,7 @@ class FolderSourceTest {
     void pollingFindsFilesWithoutBeingAsked() throws Exception {
         Path dir = folder("polled");
         String id = addSource(dir, Map.of("pollSeconds", 1, "stableSeconds", 1));
-        byte[] jpeg = TestImages.jpeg(6401);
+        byte[] jpeg = TestImages.jpeg(86401);
         write(dir.resolve("IMG_9.JPG"), jpeg);
         await().atMost(WAIT).until(() -> !events.of("folder:" + id, FileArrived.class).isEmpty());
         assertEquals(TestImages.sha256(jpeg), events.of("folder:" + id, FileArrived.class).get(0).sha256());
