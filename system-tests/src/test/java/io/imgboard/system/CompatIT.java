@@ -83,42 +83,48 @@ class CompatIT {
             }
             return null;
         }, n -> n != null);
-        Http.Response image = Http.get(system.url("display") + "/images/" + name);
+        Http.Response image = Http.get(system.url("display-service") + "/images/" + name);
         assertEquals(200, image.status());
         assertEquals("image/webp", image.header("Content-Type"));
         assertEquals("public, max-age=0", image.header("Cache-Control"));
         int[] size = Photos.webpSize(image.body());
         assertTrue(size[0] <= 1920 && size[1] <= 1080, "inside the display box: " + size[0] + "x" + size[1]);
-        assertEquals(304, Http.get(system.url("display") + "/images/" + name, "If-None-Match", image.header("ETag")).status());
+        assertEquals(304, Http.get(system.url("display-service") + "/images/" + name, "If-None-Match", image.header("ETag")).status());
         JsonNode stats = Http.JSON.readTree(send("GET", "/api/admin/stats", "application/json", null, admin()).body());
         assertTrue(stats.get("processed").asInt() >= 1, stats.toString());
     }
 
     @Test
     void aBoxChangeReprocessesEveryPhotoAndStatusIsActiveToTheRealEnd() throws Exception {
-        Path photo = Photos.iphonePortrait(photos, "box.jpg", 43);
-        assertEquals(200, uploadImages(photo).statusCode());
-        await().atMost(PIPELINE).until(() -> send("GET", "/api/images", null, null, null).body().contains("box-"));
+        // Two photos, so the run outlasts the first poll even on a quiet machine.
+        assertEquals(200, uploadImages(Photos.iphonePortrait(photos, "box.jpg", 43)).statusCode());
+        assertEquals(200, uploadImages(Photos.iphonePortrait(photos, "box-two.jpg", 44)).statusCode());
+        await().atMost(PIPELINE).until(() -> {
+            String listed = send("GET", "/api/images", null, null, null).body();
+            return listed.matches("(?s).*\"box-[0-9a-f]{12}\\.webp\".*") && listed.contains("\"box-two-");
+        });
 
-        try (SseClient frame = new SseClient(URI.create(system.url("display") + "/api/events"))) {
+        try (SseClient frame = new SseClient(URI.create(system.url("display-service") + "/api/events"))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> !frame.named("connected").isEmpty());
             HttpResponse<String> saved = send("POST", "/api/admin/config", "application/json",
                     "{\"slideshowInterval\":7000,\"preprocessing\":{\"targetWidth\":640,\"targetHeight\":640}}", admin());
+            // The first poll comes right after the answer: the run is registered before the 200 (B3).
+            List<JsonNode> polls = new ArrayList<>();
+            polls.add(Http.JSON.readTree(send("GET", "/api/admin/reprocess-status", null, null, admin()).body()));
             assertEquals(200, saved.statusCode(), saved.body());
             assertEquals("{\"success\":true,\"reprocessing\":true}", saved.body());
-            await().atMost(Duration.ofSeconds(20)).until(() -> frame.named("config-update").stream()
-                    .anyMatch(e -> e.data().equals("{\"slideshowInterval\":7000}")));
 
-            List<JsonNode> polls = new ArrayList<>();
             await().atMost(PIPELINE).pollInterval(Duration.ofMillis(500)).until(() -> {
                 JsonNode status = Http.JSON.readTree(send("GET", "/api/admin/reprocess-status", null, null, admin()).body());
                 polls.add(status);
                 return !status.get("active").asBoolean();
             });
+            await().atMost(Duration.ofSeconds(20)).until(() -> frame.named("config-update").stream()
+                    .anyMatch(e -> e.data().equals("{\"slideshowInterval\":7000}")));
             assertTrue(polls.get(0).get("active").asBoolean(), "active from the first poll: " + polls);
             assertTrue(polls.get(0).get("total").asInt() >= 2, polls.get(0).toString());
             String name = Http.JSON.readTree(send("GET", "/api/images", null, null, null).body()).get(0).asText();
-            int[] size = Photos.webpSize(Http.get(system.url("display") + "/images/" + name).body());
+            int[] size = Photos.webpSize(Http.get(system.url("display-service") + "/images/" + name).body());
             assertTrue(size[0] <= 640 && size[1] <= 640, "reprocessed into the new box: " + size[0] + "x" + size[1]);
         }
         assertEquals(200, send("POST", "/api/admin/reprocess", null, null, admin()).statusCode());
@@ -136,7 +142,7 @@ class CompatIT {
                 + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.write(Files.readAllBytes(file));
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(system.url("display") + "/api/admin/upload"))
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(system.url("display-service") + "/api/admin/upload"))
                 .timeout(Duration.ofSeconds(60)).header("Authorization", admin())
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
@@ -144,7 +150,7 @@ class CompatIT {
 
     private static HttpResponse<String> send(String method, String path, String contentType, String body, String authorization)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(system.url("display") + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(system.url("display-service") + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
