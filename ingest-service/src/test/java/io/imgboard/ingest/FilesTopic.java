@@ -21,19 +21,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads {@code imgboard.files} from the beginning with a plain consumer (no group), the way the
- * ledger will: every record as its key and the event parsed by the contract's own types.
+ * The module's one Kafka test client: reads {@code imgboard.files} from the beginning with a plain
+ * consumer (no group), the way the ledger will, every record with its key and the event parsed by
+ * the contract's own types.
  */
 public final class FilesTopic implements AutoCloseable {
     /** A record as the ledger would see it. */
     public record Arrival(String key, FileArrived event, String json) {
     }
 
+    private record Seen(String key, FileEvent event, String json) {
+    }
+
     private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final KafkaConsumer<String, String> consumer;
-    private final List<Arrival> seen = new ArrayList<>();
+    private final List<Seen> seen = new ArrayList<>();
 
     public FilesTopic() {
         consumer = new KafkaConsumer<>(Map.of(
@@ -46,27 +50,51 @@ public final class FilesTopic implements AutoCloseable {
         consumer.seekToBeginning(partitions);
     }
 
+    /** Polls once more and returns every event read so far, in order. */
+    public synchronized List<FileEvent> events() {
+        poll();
+        return seen.stream().map(Seen::event).toList();
+    }
+
     /** Polls once more and returns every arrival read so far with this SHA-256. */
-    public List<Arrival> arrivalsOf(String sha256) {
+    public synchronized List<Arrival> arrivalsOf(String sha256) {
+        poll();
+        return seen.stream().filter(s -> s.event() instanceof FileArrived a && a.sha256().equals(sha256))
+                .map(s -> new Arrival(s.key(), (FileArrived) s.event(), s.json())).toList();
+    }
+
+    /** Reads to the current end of every partition, then returns the arrivals with this SHA-256. */
+    public synchronized List<Arrival> allArrivalsNowOf(String sha256) {
+        readToEnd();
+        return arrivalsOf(sha256);
+    }
+
+    /** Reads to the current end of the topic and returns every event of this source id, in order. */
+    public synchronized List<FileEvent> of(String sourceId) {
+        readToEnd();
+        return seen.stream().map(Seen::event).filter(e -> e.sourceId().equals(sourceId)).toList();
+    }
+
+    /** The events of this source id that are of this type. */
+    public <T extends FileEvent> List<T> of(String sourceId, Class<T> type) {
+        return of(sourceId).stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private void readToEnd() {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        do {
+            poll();
+        } while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue()));
+    }
+
+    private void poll() {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
             try {
-                if (MAPPER.readValue(record.value(), FileEvent.class) instanceof FileArrived arrived) {
-                    seen.add(new Arrival(record.key(), arrived, record.value()));
-                }
+                seen.add(new Seen(record.key(), MAPPER.readValue(record.value(), FileEvent.class), record.value()));
             } catch (IOException e) {
                 throw new UncheckedIOException("not a FileEvent on " + Topics.FILES + ": " + record.value(), e);
             }
         }
-        return seen.stream().filter(a -> a.event().sha256().equals(sha256)).toList();
-    }
-
-    /** Reads to the current end of every partition, then returns the arrivals with this SHA-256. */
-    public List<Arrival> allArrivalsNowOf(String sha256) {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
-        while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-            arrivalsOf(sha256);
-        }
-        return arrivalsOf(sha256);
     }
 
     @Override

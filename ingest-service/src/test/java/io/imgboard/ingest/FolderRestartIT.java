@@ -52,7 +52,7 @@ class FolderRestartIT {
         Map<String, String> fast = Map.of("imgboard.sources." + id + ".stable-seconds", "0",
                 "imgboard.sources." + id + ".poll-seconds", "1");
 
-        try (FolderEvents events = new FolderEvents()) {
+        try (FilesTopic events = new FilesTopic()) {
             Path first = Files.createDirectories(dir.resolve("first"));
             try (PackagedService service = PackagedService.start(first, env, fast)) {
                 listening(service);

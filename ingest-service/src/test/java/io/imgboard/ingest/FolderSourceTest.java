@@ -56,7 +56,7 @@ class FolderSourceTest {
     private static final String SOURCES = "/api/v1/sources";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static FolderEvents events;
+    private static FilesTopic events;
     private static MinioClient s3;
     private static Path base;
 
@@ -67,7 +67,7 @@ class FolderSourceTest {
 
     @BeforeAll
     static void connect() throws IOException {
-        events = new FolderEvents();
+        events = new FilesTopic();
         Endpoints endpoints = LocalInfraResource.shared().endpoints();
         s3 = MinioClient.builder().endpoint(endpoints.s3Endpoint())
                 .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).region("us-east-1").build();

@@ -1,24 +1,16 @@
 package io.imgboard.ingest.rest;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.imgboard.events.FileArrived;
 import io.imgboard.events.FileEvent;
 import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
-import io.imgboard.events.Topics;
 import io.imgboard.ingest.TestImages;
 import io.imgboard.infra.testing.LocalInfraResource;
+import io.imgboard.ingest.FilesTopic;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,12 +51,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
 class DavTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static KafkaConsumer<String, String> consumer;
-    private static final List<FileEvent> events = new ArrayList<>();
+    private static FilesTopic files;
 
     @ConfigProperty(name = "imgboard.upload.token")
     String uploadToken;
@@ -74,30 +62,16 @@ class DavTest {
 
     @BeforeAll
     static void connect() {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfraResource.shared().endpoints().kafkaBootstrap(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.FILES).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        files = new FilesTopic();
     }
 
     @AfterAll
     static void disconnect() {
-        consumer.close();
+        files.close();
     }
 
     private static List<FileEvent> events() {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-            try {
-                events.add(MAPPER.readValue(record.value(), FileEvent.class));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return List.copyOf(events);
+        return files.events();
     }
 
     private static String base() {

@@ -1,7 +1,7 @@
 package io.imgboard.ingest.rest;
 
 import io.imgboard.events.FileArrived;
-import io.imgboard.ingest.FolderEvents;
+import io.imgboard.ingest.FilesTopic;
 import io.imgboard.ingest.TestImages;
 import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;
@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
 class UploadPutTest {
     private static MinioClient s3;
-    private static FolderEvents events;
+    private static FilesTopic events;
 
     @ConfigProperty(name = "imgboard.upload.token")
     String token;
@@ -46,7 +46,7 @@ class UploadPutTest {
         Endpoints endpoints = LocalInfraResource.shared().endpoints();
         s3 = MinioClient.builder().endpoint(endpoints.s3Endpoint())
                 .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).region("us-east-1").build();
-        events = new FolderEvents();
+        events = new FilesTopic();
     }
 
     @AfterAll
