@@ -9,6 +9,7 @@ import io.imgboard.infra.StateDir;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -40,13 +41,14 @@ class CompatIT {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static Path home;
-    private static Path photos;
+    /** JUnit deletes it after the class. */
+    @TempDir
+    static Path photos;
     private static LocalSystem system;
 
     @BeforeAll
     static void startEverything() throws Exception {
         home = Files.createTempDirectory("imgboard-compat-");
-        photos = Files.createTempDirectory("imgboard-compat-photos-");
         system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(),
                 CREDENTIALS);
     }
@@ -55,11 +57,6 @@ class CompatIT {
     static void stopEverything() throws Exception {
         if (system != null) {
             system.close();
-        }
-        if (photos != null) {
-            try (var paths = Files.walk(photos)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 

@@ -9,6 +9,7 @@ import io.imgboard.infra.StateDir;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,13 +40,14 @@ class FolderSourceIT {
     private static final Duration PIPELINE = Duration.ofSeconds(120);
 
     private static Path home;
-    private static Path library;
+    /** JUnit deletes it after the class. */
+    @TempDir
+    static Path library;
     private static LocalSystem system;
 
     @BeforeAll
     static void startEverything() throws Exception {
         home = Files.createTempDirectory("imgboard-system-");
-        library = Files.createTempDirectory("imgboard-library-");
         system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(),
                 CREDENTIALS);
     }
@@ -54,11 +56,6 @@ class FolderSourceIT {
     static void stopEverything() throws Exception {
         if (system != null) {
             system.close();
-        }
-        if (library != null) {
-            try (var paths = Files.walk(library)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 

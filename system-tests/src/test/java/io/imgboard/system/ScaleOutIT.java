@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -50,13 +51,14 @@ class ScaleOutIT {
     private static final int PHOTOS = 12;
 
     private static Path home;
-    private static Path photos;
+    /** JUnit deletes it after the class. */
+    @TempDir
+    static Path photos;
     private static LocalSystem system;
 
     @BeforeAll
     static void startTwoOfEach() throws Exception {
         home = Files.createTempDirectory("imgboard-scale-");
-        photos = Files.createTempDirectory("imgboard-scale-photos-");
         system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(),
                 LocalSystem.freeInstancePorts(Map.of("preprocessor-service", 2, "display-service", 2)), CREDENTIALS);
     }
@@ -65,11 +67,6 @@ class ScaleOutIT {
     static void stop() throws Exception {
         if (system != null) {
             system.close();
-        }
-        if (photos != null) {
-            try (var paths = Files.walk(photos)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 
