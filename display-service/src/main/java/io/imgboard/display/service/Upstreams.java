@@ -136,6 +136,27 @@ public class Upstreams {
                 new Object[]{multipart, contentType});
     }
 
+    /**
+     * {@code method <service><path>} with the credential that service asks of the display: the
+     * service token for the ledger, the admin token for ingest and the preprocessor. {@code path}
+     * (with its query) must be built by the display from constants and encoded values, never taken
+     * whole from a client. Never fails for an HTTP status; an unreachable service fails with
+     * {@link UpstreamException}.
+     */
+    public Uni<Answer> call(String service, String method, String path, JsonNode body) {
+        if (!path.startsWith("/api/")) {
+            throw new IllegalArgumentException("not an API path: " + path);
+        }
+        URI base = switch (service) {
+            case LEDGER -> ledger.url();
+            case INGEST -> ingest.url();
+            case PREPROCESSOR -> preprocessor.url();
+            default -> throw new IllegalArgumentException("unknown service " + service);
+        };
+        Optional<String> authorization = LEDGER.equals(service) ? serviceAuthorization() : adminToken.map(t -> "Bearer " + t);
+        return exchange(service, method, endpoint(base, path), body, authorization, null);
+    }
+
     private Optional<String> serviceAuthorization() {
         return serviceToken.map(t -> "Bearer " + t);
     }
