@@ -72,7 +72,7 @@ public class CompatEventsResource {
                     .map(tick -> sse.newEventBuilder().comment(" keepalive").build());
             return Multi.createBy().merging().streams(events, comments);
         })
-                .onSubscription().invoke(clients::connected)
-                .onTermination().invoke(clients::disconnected);
+                .onSubscription().invoke(() -> clients.connected(FrameClients.COMPAT))
+                .onTermination().invoke(() -> clients.disconnected(FrameClients.COMPAT));
     }
 }

@@ -86,7 +86,9 @@ public class EventsResource {
     @ResponseHeader(name = "Cache-Control", value = "no-cache")
     @ResponseHeader(name = "X-Accel-Buffering", value = "no") // nginx: do not buffer the stream
     @Operation(summary = "Live playlist: playlist, then add / remove; ping as heartbeat")
-    public Multi<OutboundSseEvent> events(@Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId) {
+    public Multi<OutboundSseEvent> events(@Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId,
+                                          @jakarta.ws.rs.QueryParam("frame") String frame) {
+        String name = frame == null || frame.isBlank() ? "default" : frame;
         return Multi.createFrom().deferred(() -> {
             AtomicLong lastId = new AtomicLong(-1); // nothing sent yet: pings carry no id
             // The settings in force follow the playlist at once; later changes come as they happen.
@@ -107,10 +109,10 @@ public class EventsResource {
             return Multi.createBy().merging().streams(changes, frameSettings, pings);
         })
                 .onSubscription().invoke(() -> {
-                    clients.connected();
+                    clients.connected(name);
                     Log.debugf("SSE client connected (Last-Event-ID %s)", lastEventId);
                 })
-                .onTermination().invoke(clients::disconnected);
+                .onTermination().invoke(() -> clients.disconnected(name));
     }
 
     private static OutboundSseEvent settingsEvent(Sse sse, FrameSettings current) {

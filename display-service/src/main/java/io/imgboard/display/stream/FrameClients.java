@@ -5,29 +5,48 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** How many SSE streams (frames, admin pages) are open right now. */
+/**
+ * How many SSE streams are open right now, in all and per frame name. img-board's own stream
+ * ({@code /api/events}) has no frame name; it counts under {@link #COMPAT}, which no frame can be
+ * called (frame names have no slash).
+ */
 @ApplicationScoped
 public class FrameClients implements MeterBinder {
-    private final AtomicInteger connected = new AtomicInteger();
+    /** The key img-board's {@code /api/events} streams count under in {@link #byFrame()}. */
+    public static final String COMPAT = "/api/events";
 
-    void connected() {
+    private final AtomicInteger connected = new AtomicInteger();
+    private final Map<String, Integer> perFrame = new ConcurrentHashMap<>();
+
+    void connected(String frame) {
         connected.incrementAndGet();
+        perFrame.merge(frame, 1, Integer::sum);
     }
 
-    void disconnected() {
+    void disconnected(String frame) {
         connected.decrementAndGet();
+        // Names with no stream left are dropped, so the map does not grow with every name ever asked for.
+        perFrame.computeIfPresent(frame, (name, count) -> count <= 1 ? null : count - 1);
     }
 
     public int count() {
         return connected.get();
     }
 
+    /** Open streams per frame name (only names with at least one), sorted by name; a copy. */
+    public Map<String, Integer> byFrame() {
+        return new TreeMap<>(perFrame);
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("imgboard.display.sse.clients", connected, AtomicInteger::get)
-                .description("Open SSE streams on /api/v1/events")
+                .description("Open SSE streams on /api/v1/events and /api/events")
                 .register(registry);
     }
 }
