@@ -21,6 +21,9 @@ public final class Topics {
     /** {@link SettingsChanged}, keyed by section; compacted. display admin → all. */
     public static final String SETTINGS = "imgboard.settings";
 
+    /** Each named frame's shuffle-bag position (display's own JSON), keyed by frame name; compacted. display → display. */
+    public static final String FRAME_BAGS = "imgboard.frame-bags";
+
     /** {@link ExportRequested}, keyed by photo id. ledger → ingest (which answers with {@link FileExported}). */
     public static final String EXPORT_REQUESTS = "imgboard.export-requests";
 
@@ -34,6 +37,7 @@ public final class Topics {
             PROCESSING_RESULTS, false,
             CATALOG, true,
             SETTINGS, true,
+            FRAME_BAGS, true,
             EXPORT_REQUESTS, false,
             DEAD_LETTER, false);
 
