@@ -6,6 +6,9 @@ public final class Channels {
     /** File events out, to {@link io.imgboard.events.Topics#FILES} (see application.properties). */
     public static final String FILES_OUT = "files-out";
 
+    /** Export requests in, from {@link io.imgboard.events.Topics#EXPORT_REQUESTS} (ingest's export writer). */
+    public static final String EXPORT_REQUESTS_IN = "export-requests-in";
+
     private Channels() {
     }
 }

@@ -180,6 +180,60 @@ public class FolderScanner {
         }
     }
 
+    /**
+     * Runs work while no scan of this source runs (waiting for one to end). The export writer puts a
+     * file into the folder and records it in the snapshot as one step, so no scan finds it in between
+     * and takes it for a new file.
+     */
+    public <T> T whileNotScanning(String id, java.util.function.Supplier<T> work) {
+        ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a scan of this source would find a file at this path (relative to its root): within its
+     * depth, in no ignored folder, and taken by its rules. Only such a file may be recorded with
+     * {@link #recordWritten}; any other would look gone at the next scan and be reported removed.
+     */
+    public boolean watches(SourceSettings source, String rel) {
+        if (!source.recursive() && rel.contains("/")) {
+            return false;
+        }
+        SourceRules rules = SourceRules.of(source);
+        for (int slash = rel.indexOf('/'); slash >= 0; slash = rel.indexOf('/', slash + 1)) {
+            if (rules.skipsFolder(rel.substring(0, slash))) {
+                return false;
+            }
+        }
+        return rules.takes(rel);
+    }
+
+    /**
+     * Records a file ingest wrote into the source itself (an export) as imported, with the attributes a
+     * scan will see, so the scan neither reads it again nor announces it as new. Call it inside
+     * {@link #whileNotScanning}.
+     */
+    public void recordWritten(SourceSettings source, String rel, Path file, String sha256) throws IOException {
+        BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        long mtime = attrs.lastModifiedTime().toMillis();
+        snapshots.upsert(source.id(), List.of(new SnapshotEntry(rel, attrs.size(), mtime, ctimeOf(file, mtime),
+                Instant.now(), IMPORTED, sha256, null)));
+    }
+
+    /** The file's ctime where the file system has one, else its mtime (then size and mtime alone decide). */
+    private static long ctimeOf(Path file, long mtime) {
+        try {
+            return ((FileTime) Files.getAttribute(file, "unix:ctime")).toMillis();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return mtime;
+        }
+    }
+
     /** Why the root cannot be scanned, for a person, or null. */
     static String rootProblem(Path root) {
         if (!Files.exists(root)) {
@@ -408,12 +462,7 @@ public class FolderScanner {
                     if (!rules.takes(rel)) {
                         return FileVisitResult.CONTINUE;
                     }
-                    long ctime = attrs.lastModifiedTime().toMillis();
-                    try {
-                        ctime = ((FileTime) Files.getAttribute(file, "unix:ctime")).toMillis();
-                    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-                        // no ctime on this file system: size and mtime alone
-                    }
+                    long ctime = ctimeOf(file, attrs.lastModifiedTime().toMillis());
                     walk.found.put(rel, new Seen(file, attrs.size(), attrs.lastModifiedTime().toMillis(), ctime));
                     return FileVisitResult.CONTINUE;
                 }
