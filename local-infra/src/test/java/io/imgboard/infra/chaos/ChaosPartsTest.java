@@ -1,0 +1,108 @@
+package io.imgboard.infra.chaos;
+
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The chaos run's pure parts: its photos, its fault plan, the soak's trend verdict and the options. */
+class ChaosPartsTest {
+
+    @Test
+    void photosAreOneMegapixelJpegsTheSameForASeedAndDistinctAcrossIndexes() throws Exception {
+        byte[] first = SeededPhotos.jpeg(42, 0);
+        assertArrayEquals(first, SeededPhotos.jpeg(42, 0), "the same seed and index must give the same bytes");
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(first));
+        assertEquals(SeededPhotos.WIDTH, image.getWidth());
+        assertEquals(SeededPhotos.HEIGHT, image.getHeight());
+        assertTrue(image.getWidth() * image.getHeight() > 950_000, "about one megapixel");
+        Set<String> shas = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            shas.add(ChaosRun.sha256(SeededPhotos.jpeg(42, i)));
+        }
+        shas.add(ChaosRun.sha256(SeededPhotos.jpeg(43, 0)));
+        assertEquals(21, shas.size(), "every photo distinct");
+        // Far apart to the eye, not only in bytes: the ledger's near-duplicate check must keep them apart.
+        assertTrue(meanDifference(image, ImageIO.read(new ByteArrayInputStream(SeededPhotos.jpeg(42, 1)))) > 30);
+    }
+
+    @Test
+    void theDefaultPlanKillsEachServiceTwiceAndHitsEachServerOnceInASeededOrder() {
+        List<Faults.Fault> plan = Faults.plan(2, true, 7);
+        assertEquals(11, plan.size());
+        for (String service : Faults.SERVICES) {
+            assertEquals(2, plan.stream().filter(f -> f.target().equals(service) && f.kind() == Faults.Kind.KILL_SERVICE).count());
+        }
+        for (Faults.Kind kind : List.of(Faults.Kind.RESTART_KAFKA, Faults.Kind.RESTART_POSTGRES, Faults.Kind.PAUSE_S3)) {
+            assertEquals(1, plan.stream().filter(f -> f.kind() == kind).count(), kind.toString());
+        }
+        assertEquals(plan, Faults.plan(2, true, 7), "a seed replays the same order");
+        assertNotEquals(plan, Faults.plan(2, true, 8));
+    }
+
+    @Test
+    void aSteadyClimbIsGrowthButNoiseAndAFlatLineAreNot() {
+        Duration window = Duration.ofMinutes(24);
+        // 300 MB climbing 60 MB an hour, sampled every 10 s for 30 minutes
+        List<Soak.Sample> climbing = new ArrayList<>();
+        List<Soak.Sample> noisy = new ArrayList<>();
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 180; i++) {
+            double hours = i * 10 / 3600.0;
+            climbing.add(new Soak.Sample(hours, 1, (long) (300 * 1024 + 60 * 1024 * hours), 100 + i / 6));
+            noisy.add(new Soak.Sample(hours, 1, 300 * 1024 + random.nextInt(40 * 1024), 100 + random.nextInt(5)));
+        }
+        Soak.Trend up = Soak.trend("ledger-service", climbing);
+        assertEquals(60 * 1024, up.rssSlopeKbPerHour(), 1);
+        assertTrue(up.rssGrows(window));
+        assertTrue(up.fdsGrow(window), "one more file every minute is a leak");
+        Soak.Trend flat = Soak.trend("ledger-service", noisy);
+        assertFalse(flat.rssGrows(window), flat.toString());
+        assertFalse(flat.fdsGrow(window), flat.toString());
+        assertFalse(flat.restarted());
+
+        List<Soak.Sample> restarted = new ArrayList<>(noisy);
+        restarted.add(new Soak.Sample(0.6, 2, 200 * 1024, 90));
+        assertTrue(Soak.trend("ingest-service", restarted).restarted());
+    }
+
+    @Test
+    void durationsAndBadOptionsSayWhatIsExpected() {
+        assertEquals(Duration.ofMinutes(30), ChaosMain.duration("--soak", "30m"));
+        assertEquals(Duration.ofSeconds(10), ChaosMain.duration("--sample", "10s"));
+        assertEquals(Duration.ofHours(1), ChaosMain.duration("--soak", "1h"));
+        assertEquals(Duration.ofMillis(500), ChaosMain.duration("--every", "500ms"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChaosMain.duration("--soak", "soon"));
+        assertTrue(e.getMessage().contains("30m"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ChaosMain.run(List.of("--photos", "0")));
+        assertThrows(IllegalArgumentException.class, () -> ChaosMain.run(List.of("--frobnicate")));
+    }
+
+    private static double meanDifference(BufferedImage a, BufferedImage b) {
+        long sum = 0;
+        long n = 0;
+        for (int y = 0; y < a.getHeight(); y += 8) {
+            for (int x = 0; x < a.getWidth(); x += 8) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                sum += Math.abs(((p >> 16) & 0xFF) - ((q >> 16) & 0xFF)) + Math.abs(((p >> 8) & 0xFF) - ((q >> 8) & 0xFF))
+                        + Math.abs((p & 0xFF) - (q & 0xFF));
+                n++;
+            }
+        }
+        return sum / (3.0 * n);
+    }
+}
