@@ -1,78 +1,89 @@
 /*
- * img-board frame: a slideshow fed by /api/v1/events.
+ * img-board frame: a slideshow fed by /api/v1/events (frame protocol v2), meant to run for months.
  *
- * Settings come from the server ("settings" event: interval, order, transition, fit, overlay) and
- * apply from the next transition on, without a reload. Query parameters interval=<seconds> and
- * shuffle=1 override them for one screen.
- * Events: "playlist" replaces the list, "add" inserts a photo so it shows next (or updates one in
- * place), "remove" drops one, "settings" changes how photos are shown, "ping" is the heartbeat.
- * EventSource reconnects by itself; a watchdog reopens the stream when even pings stop (a half-open
- * connection after Wi-Fi trouble).
+ * The frame's name is in the path (/frames/<name>; / is "default"). The server keeps the frame's
+ * shuffle bag: a "page" event gives a window of what comes next (the first photo is the one to show
+ * now); when 10 or fewer are left the frame asks /api/v1/frames/<name>/next?after=<photo on screen>
+ * and replaces the rest of its window with the answer, so "after" is always what a person has
+ * actually seen. "add" puts a new photo next (a known one is updated in place), "remove" drops one
+ * (off the screen at once), "settings" changes the look from the next transition, "ping" is the
+ * heartbeat. A display still on protocol v1 sends "playlist" (the whole list) instead of "page";
+ * the frame then cycles that list itself.
+ *
+ * Resilience: EventSource retries by itself with Last-Event-ID; after a few failed tries, a stream
+ * the browser gave up on (CLOSED, e.g. a proxy's 502) or a silent one (no event or ping for three
+ * ping intervals: a half-open connection after Wi-Fi trouble), the frame reconnects itself with
+ * jittered exponential backoff (1 s doubling to 60 s) and passes the last event id as lastEventId.
+ * While the display is away it keeps cycling the photos it has already shown (their media are
+ * cached as immutable), and leaves its window untouched, so it carries on where it was.
+ *
+ * Memory is bounded for runs of months: the window (at most what one page or /next answer holds),
+ * up to 100 live additions, 100 photos of history; no object URLs, no DOM nodes or listeners added
+ * after start-up (each EventSource takes its listeners with it when it is closed).
+ * Query parameters: interval=<seconds> overrides the frame's interval for one screen; token=<t> is
+ * passed on to the stream and /next when the display requires imgboard.frames.token.
  * Keys: right arrow shows the next photo, left arrow the one before; auto-advance goes on from there.
  *
- * Plain ES2015 on purpose: wall tablets run old browsers.
+ * Plain ES2015 on purpose (wall tablets run old browsers); decode() and the Wake Lock API are used
+ * where they exist.
  */
 (function () {
   'use strict';
 
   var params = new URLSearchParams(window.location.search);
+  var named = /^\/frames\/([a-z0-9][a-z0-9-]{0,39})\/?$/.exec(window.location.pathname);
+  var frameName = named ? named[1] : 'default';
+  var token = params.get('token');
   var intervalParam = Number(params.get('interval'));
   var intervalMs = intervalParam ? Math.max(1, intervalParam) * 1000 : 5000;
-  var shuffleParam = params.get('shuffle');
-  var shuffle = shuffleParam === null ? true : (shuffleParam === '1' || shuffleParam === 'true');
-  var orderBy = shuffle ? 'shuffle' : 'captured';
   var rendition = window.screen.width * (window.devicePixelRatio || 1) > 1920 ? 'uhd' : 'display';
   var FADE_MS = 1500;
   var transition = 'crossfade';
   var fit = 'contain';
   var showDate = false;
   var showYearsAgo = false;
-  var shownAt = 0;        // when the photo on screen was revealed
-  var PLACEHOLDER_AFTER_MS = 300;   // show the placeholder if the photo is not there by then
+  var PLACEHOLDER_AFTER_MS = 300;   // show the placeholder if the photo is not decoded by then
   var LOAD_TIMEOUT_MS = 30000;      // give up on one photo and move on
+  var ASK_WHEN_LEFT = 10;           // ask for more when this many of the window are left
+  var MAX_UP_NEXT = 100;
+  var MAX_HISTORY = 100;
+  var MAX_LOG = 500;
 
   var layers = Array.prototype.map.call(document.querySelectorAll('.layer'), function (el) {
     return { el: el, placeholder: el.querySelector('.placeholder'), photo: el.querySelector('.photo') };
   });
   var statusEl = document.getElementById('status');
   var overlayEl = document.getElementById('overlay');
-  var history = [];       // photoIds shown, oldest first (at most 100)
-  var back = 0;           // how many steps back from the newest in history the screen is
 
-  var photos = {};        // photoId -> photo
-  var order = [];         // photoIds in showing order
-  var pos = -1;           // index in order of the last photo taken from it
-  var upNext = [];        // photoIds added live, shown before the order resumes
-  var currentId = null;   // the photo on screen
-  var front = 0;          // index of the visible layer
+  var queue = [];          // the window: photos to show, in the server's order, queue[0] next
+  var upNext = [];         // photos added live, shown before the window resumes
+  var history = [];        // photos shown, oldest first (arrow keys, and what to cycle while offline)
+  var back = 0;            // how many steps back from the newest in history the screen is
+  var current = null;      // the photo on screen
+  var lastTaken = null;    // id of the last photo taken from the window: the frame's bag position
+  var lastTakenRound = null; // the bag's round that photo belonged to
+  var takenFromWindow = 0; // photos taken since the window came from the server
+  var paging = false;      // the display speaks v2 (page + /next)
+  var library = [];        // v1 only: the whole playlist, cycled by the frame
+  var bag = { round: null, total: null, position: null };
+  var started = null;      // the bag where this page began
+  var replayAt = 0;        // where in history the offline cycling is
+  var failures = 0;        // photos in a row that failed to load while the display was reachable
+  var front = 0;           // index of the visible layer
   var timer = null;
-  var showing = 0;        // increases per show(), so late callbacks of an older one do nothing
-  var failures = 0;       // photos in a row that failed to load
+  var showing = 0;         // increases per show(), so late callbacks of an older one do nothing
+  var shownAt = 0;
+  var loading = null;      // the photo show() is bringing on screen
+  var log = [];            // for tests and the curious: the last MAX_LOG photos shown ("~" = offline replay)
+  var counts = { page: 0, add: 0, remove: 0, settings: 0, ping: 0, playlist: 0, connects: 0, next: 0, nextFailed: 0 };
 
-  // ---- what to show ------------------------------------------------------------------------
+  // ---- the window --------------------------------------------------------------------------
 
-  function shuffleInPlace(ids) {
-    for (var i = ids.length - 1; i > 0; i--) {
-      var j = Math.floor(Math.random() * (i + 1));
-      var t = ids[i]; ids[i] = ids[j]; ids[j] = t;
+  function indexOf(list, id) {
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].photoId === id) { return i; }
     }
-    return ids;
-  }
-
-  function time(photo, field) {
-    var t = photo && photo[field] ? Date.parse(photo[field]) : NaN;
-    return isNaN(t) ? 0 : t;
-  }
-
-  /** The showing order of a list of ids under the current setting: shuffled, or newest first. */
-  function arrange(ids) {
-    if (orderBy === 'shuffle') { return shuffleInPlace(ids); }
-    var field = orderBy === 'arrival' ? 'arrivedAt' : 'capturedAt';
-    return ids.sort(function (a, b) {
-      var pa = photos[a], pb = photos[b];
-      var ta = time(pa, field) || time(pa, 'publishedAt'), tb = time(pb, field) || time(pb, 'publishedAt');
-      return (tb - ta) || (a < b ? -1 : a > b ? 1 : 0);
-    });
+    return -1;
   }
 
   function srcOf(photo) {
@@ -80,26 +91,92 @@
     return r[rendition] || r.display || photo.url;
   }
 
-  function takeNext() {
-    while (upNext.length) {
-      var id = upNext.shift();
-      if (photos[id]) { return id; }
-    }
-    if (!order.length) { return null; }
-    pos = (pos + 1) % order.length;
-    if (pos === 0 && orderBy === 'shuffle' && order.length > 2) {
-      // A new round in a new order, without showing the same photo twice in a row.
-      shuffleInPlace(order);
-      if (order[0] === currentId) { order.push(order.shift()); }
-    }
-    return order[pos];
+  /** The photo to show next, without taking it: it is taken only once it is on screen. */
+  function peek() {
+    if (upNext.length) { return upNext[0]; }
+    if (!queue.length && !paging && library.length) { queue = library.slice(); takenFromWindow = 0; }
+    return queue.length ? queue[0] : null;
   }
 
-  function peekNext() {
-    for (var i = 0; i < upNext.length; i++) {
-      if (photos[upNext[i]]) { return upNext[i]; }
+  /** Takes the photo off the window (or the additions); shown = it reached the screen. */
+  function take(photo, shown) {
+    var i = indexOf(upNext, photo.photoId);
+    if (i >= 0) {
+      upNext.splice(i, 1);
+    } else if (queue.length && queue[0].photoId === photo.photoId) {
+      queue.shift();
+      lastTaken = photo.photoId;
+      lastTakenRound = bag.round;
+      takenFromWindow++;
     }
-    return order.length ? order[(pos + 1) % order.length] : null;
+    if (!shown) { return; }
+    history.push(photo);
+    if (history.length > MAX_HISTORY) { history.shift(); }
+    record(photo.photoId);
+  }
+
+  function record(entry) {
+    log.push(entry);
+    if (log.length > MAX_LOG) { log.shift(); }
+  }
+
+  /**
+   * A new window from the server. When a photo is on screen and the window repeats what was taken
+   * since the last answer (the server's position is where the frame last asked), it continues after
+   * that photo rather than showing those again.
+   */
+  function setWindow(photos) {
+    var skip = -1;
+    if (lastTaken) {
+      var candidates = [takenFromWindow - 1, 0];
+      for (var c = 0; c < candidates.length && skip < 0; c++) {
+        var k = candidates[c];
+        if (k >= 0 && k < photos.length && photos[k].photoId === lastTaken) { skip = k; }
+      }
+    }
+    queue = photos.slice(skip + 1);
+    takenFromWindow = 0;
+  }
+
+  var asking = false;
+  var askAgainAt = 0;
+  var askFailures = 0;
+
+  function askForMore() {
+    if (!paging || asking || queue.length > ASK_WHEN_LEFT || Date.now() < askAgainAt) { return; }
+    var after = lastTaken || (current && current.photoId);
+    if (!after) { return; }
+    asking = true;
+    // The round tells the server whether "after" is still in its current round (else it moves nothing).
+    var url = '/api/v1/frames/' + encodeURIComponent(frameName) + '/next?after=' + encodeURIComponent(after)
+        + (lastTaken && lastTakenRound !== null && lastTakenRound !== undefined ? '&round=' + lastTakenRound : '')
+        + '&limit=100' + (token ? '&token=' + encodeURIComponent(token) : '');
+    fetch(url, { credentials: 'same-origin', cache: 'no-store' }).then(function (response) {
+      if (!response.ok) { throw new Error('HTTP ' + response.status); }
+      return response.json();
+    }).then(function (answer) {
+      asking = false;
+      askFailures = 0;
+      counts.next++;
+      if (lastTaken !== after) {
+        // More was shown while the answer travelled: ask again from the newest of those.
+        askForMore();
+        return;
+      }
+      noteBag(answer);
+      queue = answer.photos || [];
+      takenFromWindow = 0;
+      if (!current) { advance(); } else { preload(peek()); }
+    }).catch(function () {
+      asking = false;
+      counts.nextFailed++;
+      askAgainAt = Date.now() + backoff(askFailures++);
+    });
+  }
+
+  function noteBag(data) {
+    bag = { round: data.round, total: data.total, position: data.position };
+    if (!started) { started = bag; }
   }
 
   // ---- showing -----------------------------------------------------------------------------
@@ -110,26 +187,54 @@
   }
 
   function advance() {
+    clearTimeout(timer);
     // Stepped back with the left arrow: go forward through what was shown before taking new ones.
     while (back > 0) {
       back--;
       var again = history[history.length - 1 - back];
-      if (photos[again] && again !== currentId) { show(again); return; }
+      if (again && again !== current) { show(again, null, true); return; }
     }
-    var id = takeNext();
-    if (!id) { showEmpty(); return; }
-    if (id === currentId) { schedule(intervalMs); return; }  // a playlist of one: nothing to fade to
-    history.push(id);
-    if (history.length > 100) { history.shift(); }
-    show(id);
+    var next = peek();
+    askForMore();
+    if (!next) {
+      // The next window is on its way: wait for it rather than repeat a photo.
+      if (asking && online) { schedule(500); return; }
+      if (!replay()) {
+        if (current) { schedule(intervalMs); } else { showEmpty(); }
+      }
+      return;
+    }
+    if (current && next.photoId === current.photoId) {
+      take(next, true);  // already on screen (a frame of one photo): nothing to fade to
+      schedule(intervalMs);
+      return;
+    }
+    if (!online && !preloadedOk(next)) {
+      // The display is away and this photo's image was never fetched: show one we have instead,
+      // and keep this one (and the window) for when it is back.
+      if (replay()) { return; }
+    }
+    show(next, function () {
+      take(next, true);
+      askForMore();
+    }, false);
+  }
+
+  /** Shows again a photo from history (offline): its image is in the browser's cache. */
+  function replay() {
+    var candidates = history.filter(function (p) { return !current || p.photoId !== current.photoId; });
+    if (!candidates.length) { return false; }
+    var photo = candidates[replayAt++ % candidates.length];
+    show(photo, function () { record('~' + photo.photoId); }, true);
+    return true;
   }
 
   function previous() {
     for (var steps = back + 1; steps < history.length; steps++) {
-      var id = history[history.length - 1 - steps];
-      if (photos[id] && id !== currentId) {
+      var photo = history[history.length - 1 - steps];
+      if (photo !== current) {
         back = steps;
-        show(id);
+        show(photo, null, true);
         return;
       }
     }
@@ -140,6 +245,110 @@
     if (event.key === 'ArrowLeft') { event.preventDefault(); previous(); }
   });
 
+  /** Resolves once the image can be painted without a flash: decode() where there is one. */
+  function decoded(img) {
+    if (img.decode) { return img.decode(); }
+    return new Promise(function (resolve, reject) {
+      if (img.complete && img.naturalWidth) { resolve(); return; }
+      img.onload = function () { resolve(); };
+      img.onerror = function () { reject(new Error('load failed')); };
+    });
+  }
+
+  /**
+   * Loads the photo into the hidden layer, decodes it, then swaps the layers. The tiny placeholder
+   * shows if the photo is not ready within PLACEHOLDER_AFTER_MS. onShown runs once it is on screen.
+   * again: the photo was shown before (history, offline cycling), so its failure is not the window's.
+   */
+  function show(photo, onShown, again) {
+    var mine = ++showing;
+    loading = photo;
+    var layer = layers[1 - front];
+    var revealed = false;
+    var src = srcOf(photo);
+    statusEl.hidden = true;
+
+    function reveal() {
+      if (revealed || mine !== showing) { return; }
+      revealed = true;
+      var outgoing = layers[front];
+      outgoing.el.style.transitionDelay = '0ms';
+      layer.el.style.transitionDelay = transition === 'fade' ? FADE_MS / 2 + 'ms' : '0ms';
+      outgoing.el.classList.remove('shown');
+      layer.el.classList.add('shown');
+      front = 1 - front;
+      current = photo;
+      shownAt = Date.now();
+      showOverlay(photo);
+      schedule(intervalMs + (transition === 'none' ? 0 : FADE_MS));
+    }
+
+    function failed() {
+      if (mine !== showing) { return; }
+      if (!online) {
+        // Nothing can load now: cycle what we have, try again later.
+        if (!again && replay()) { return; }
+        schedule(intervalMs);
+        return;
+      }
+      failures++;
+      if (failures <= 2) { schedule(1000); return; }
+      // Reachable, yet this one will not load (a broken rendition): skip it, and wait longer when
+      // every photo fails (storage down?) instead of spinning through them.
+      failures = 0;
+      var next = peek();
+      if (next && next.photoId === photo.photoId) { take(photo, false); }
+      if (!replay()) { schedule(30000); }
+    }
+
+    layer.photo.classList.remove('loaded');
+    if (photo.placeholder) {
+      layer.placeholder.src = photo.placeholder;
+      layer.placeholder.hidden = false;
+      setTimeout(reveal, PLACEHOLDER_AFTER_MS);
+    } else {
+      layer.placeholder.removeAttribute('src');
+      layer.placeholder.hidden = true;
+    }
+    clearTimeout(timer);
+    timer = setTimeout(failed, LOAD_TIMEOUT_MS);
+    if (layer.photo.getAttribute('src') !== src) { layer.photo.src = src; }
+    decoded(layer.photo).then(function () {
+      if (mine !== showing) { return; }
+      failures = 0;
+      layer.photo.classList.add('loaded');
+      reveal();
+      if (fit === 'blur') {
+        // Blurred fill: the photo itself, stretched to cover and blurred, behind the letterboxed photo.
+        layer.placeholder.src = src;
+        layer.placeholder.hidden = false;
+      } else {
+        setTimeout(function () { if (mine === showing) { layer.placeholder.hidden = true; } }, 700);
+      }
+      if (onShown) { onShown(); }
+      preload(peek());
+    }, failed);
+  }
+
+  var preloader = new Image();
+  var preloadedSrc = null;
+
+  /** Fetches and decodes the next photo ahead of time, so the swap is instant (and works offline). */
+  function preload(photo) {
+    if (!photo) { return; }
+    var src = srcOf(photo);
+    if (preloader.getAttribute('src') === src) { return; }
+    preloadedSrc = null;
+    preloader.src = src;
+    decoded(preloader).then(function () {
+      if (preloader.getAttribute('src') === src) { preloadedSrc = src; }
+    }, function () { /* shown later, or replaced by a cached one while offline */ });
+  }
+
+  function preloadedOk(photo) {
+    return preloadedSrc === srcOf(photo);
+  }
+
   // ---- how it looks --------------------------------------------------------------------------
 
   function applyLook() {
@@ -148,6 +357,11 @@
     layers.forEach(function (layer) {
       layer.el.style.transitionDuration = transition === 'none' ? '0s' : (transition === 'fade' ? FADE_MS / 2 : FADE_MS) + 'ms';
     });
+  }
+
+  function time(photo, field) {
+    var t = photo && photo[field] ? Date.parse(photo[field]) : NaN;
+    return isNaN(t) ? 0 : t;
   }
 
   function yearsAgo(photo) {
@@ -171,16 +385,21 @@
     overlayEl.hidden = parts.length === 0;
   }
 
+  function showEmpty() {
+    clearTimeout(timer);
+    current = null;
+    layers.forEach(function (layer) { layer.el.classList.remove('shown'); });
+    statusEl.textContent = 'waiting for photos';
+    statusEl.hidden = false;
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+
   function onSettings(settings) {
     if (!intervalParam && settings.intervalMs >= 1000) {
       intervalMs = settings.intervalMs;
       // The photo on screen stays for the new interval counted from when it appeared.
-      if (currentId && timer) { schedule(Math.max(0, shownAt + intervalMs - Date.now())); }
-    }
-    if (shuffleParam === null && settings.order && settings.order !== orderBy) {
-      orderBy = settings.order;
-      arrange(order);
-      pos = currentId ? order.indexOf(currentId) : -1;
+      if (current && timer) { schedule(Math.max(0, shownAt + intervalMs - Date.now())); }
     }
     if (settings.transition) { transition = settings.transition; }
     if (settings.transitionMs >= 0) { FADE_MS = settings.transitionMs; }
@@ -190,116 +409,68 @@
     applyLook();
   }
 
-  function showEmpty() {
-    clearTimeout(timer);
-    currentId = null;
-    layers.forEach(function (layer) { layer.el.classList.remove('shown'); });
-    statusEl.hidden = false;
-  }
-
-  function show(id) {
-    var photo = photos[id];
-    var token = ++showing;
-    var layer = layers[1 - front];
-    var revealed = false;
-    statusEl.hidden = true;
-
-    function reveal() {
-      if (revealed || token !== showing) { return; }
-      revealed = true;
-      var outgoing = layers[front];
-      outgoing.el.style.transitionDelay = '0ms';
-      layer.el.style.transitionDelay = transition === 'fade' ? FADE_MS / 2 + 'ms' : '0ms';
-      outgoing.el.classList.remove('shown');
-      layer.el.classList.add('shown');
-      front = 1 - front;
-      currentId = id;
-      shownAt = Date.now();
-      showOverlay(photo);
-      schedule(intervalMs + (transition === 'none' ? 0 : FADE_MS));
-    }
-
-    layer.photo.classList.remove('loaded');
-    layer.photo.onload = function () {
-      if (token !== showing) { return; }
-      failures = 0;
-      layer.photo.classList.add('loaded');
-      reveal();
-      if (fit === 'blur') {
-        // Blurred fill: the photo itself, stretched to cover and blurred, behind the letterboxed photo.
-        layer.placeholder.src = layer.photo.getAttribute('src');
-        layer.placeholder.hidden = false;
-      } else {
-        setTimeout(function () { if (token === showing) { layer.placeholder.hidden = true; } }, 700);
-      }
-      preload(peekNext());
-    };
-    layer.photo.onerror = function () {
-      if (token !== showing) { return; }
-      failures++;
-      // Every photo failing (storage down?): wait instead of spinning through them.
-      schedule(failures >= Math.max(1, order.length) ? 30000 : 1000);
-    };
-    if (photo.placeholder) {
-      layer.placeholder.src = photo.placeholder;
-      layer.placeholder.hidden = false;
-      setTimeout(reveal, PLACEHOLDER_AFTER_MS);
+  function onPage(data) {
+    paging = true;
+    library = [];
+    upNext = [];   // the page is the server's whole view of what comes next, additions included
+    noteBag(data);
+    setWindow(data.photos || []);
+    if (!current) {
+      if (queue.length) { advance(); } else { showEmpty(); }
     } else {
-      layer.placeholder.removeAttribute('src');
-      layer.placeholder.hidden = true;
-    }
-    var src = srcOf(photo);
-    schedule(LOAD_TIMEOUT_MS);
-    if (layer.photo.getAttribute('src') === src && layer.photo.complete && layer.photo.naturalWidth) {
-      layer.photo.onload();  // already there: some browsers fire no second load for the same src
-    } else {
-      layer.photo.src = src;
+      preload(peek());
     }
   }
 
-  var preloaded = new Image();
-  function preload(id) {
-    if (id && photos[id]) { preloaded.src = srcOf(photos[id]); }
-  }
-
-  // ---- the playlist --------------------------------------------------------------------------
-
+  /** v1: the whole list, newest first; the frame cycles it from the photo after the one on screen. */
   function onPlaylist(list) {
-    photos = {};
-    list.forEach(function (p) { photos[p.photoId] = p; });
-    order = arrange(list.map(function (p) { return p.photoId; }));
-    upNext = upNext.filter(function (id) { return photos[id]; });
-    pos = currentId ? order.indexOf(currentId) : -1;
-    if (!order.length) { showEmpty(); return; }
-    if (!currentId || !photos[currentId]) { advance(); }
+    if (paging) { return; }
+    library = list;
+    upNext = upNext.filter(function (p) { return indexOf(list, p.photoId) >= 0; });
+    var i = current ? indexOf(list, current.photoId) : -1;
+    queue = list.slice(i + 1);
+    if (!list.length) { showEmpty(); return; }
+    if (!current || i < 0) { advance(); }
+  }
+
+  function replaceIn(list, photo) {
+    var found = false;
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].photoId === photo.photoId) { list[i] = photo; found = true; }
+    }
+    return found;
   }
 
   function onAdd(photo) {
-    var known = !!photos[photo.photoId];
-    photos[photo.photoId] = photo;
-    if (known) { return; }  // an update: same photo, same place
-    if (orderBy === 'shuffle') {
-      order.splice(pos + 1 + Math.floor(Math.random() * (order.length - pos)), 0, photo.photoId);
-    } else {
-      order.push(photo.photoId);
-    }
-    upNext.push(photo.photoId);
-    if (!currentId) { advance(); } else { preload(peekNext()); }
+    if (!photo || !photo.photoId) { return; }
+    // A changed photo: the same place, its new renditions from the next time it shows.
+    var known = replaceIn(upNext, photo);
+    known = replaceIn(queue, photo) || known;
+    known = replaceIn(history, photo) || known;
+    if (!paging) { known = replaceIn(library, photo) || known; }
+    if (current && current.photoId === photo.photoId) { current = photo; known = true; }
+    if (known) { return; }
+    if (!paging) { library.unshift(photo); }
+    upNext.push(photo);
+    if (upNext.length > MAX_UP_NEXT) { upNext.shift(); }
+    if (!current) { advance(); } else { preload(peek()); }
   }
 
   function onRemove(photoId) {
-    if (!photos[photoId]) { return; }
-    delete photos[photoId];
-    var i = order.indexOf(photoId);
-    if (i >= 0) {
-      order.splice(i, 1);
-      if (i <= pos) { pos--; }
-    }
-    upNext = upNext.filter(function (id) { return id !== photoId; });
-    if (currentId === photoId) {
+    function keep(p) { return p.photoId !== photoId; }
+    upNext = upNext.filter(keep);
+    queue = queue.filter(keep);
+    history = history.filter(keep);
+    library = library.filter(keep);
+    var onScreen = current && current.photoId === photoId;
+    if (onScreen || (loading && loading.photoId === photoId)) {
       // Off the screen at once (it may have been retired on purpose), even if the next one is slow.
-      layers[front].el.classList.remove('shown');
-      currentId = null;
+      ++showing;
+      loading = null;
+      if (onScreen) {
+        layers[front].el.classList.remove('shown');
+        current = null;
+      }
       advance();
     }
   }
@@ -307,12 +478,28 @@
   // ---- the stream ----------------------------------------------------------------------------
 
   var source = null;
+  var online = false;
+  var resumeId = null;      // the last event id: where a reconnect continues
   var lastHeard = Date.now();
   var heartbeatMs = 20000;
+  var attempts = 0;         // reconnects of our own since the stream last carried an event
+  var errorsInRow = 0;      // the browser's own failed retries in a row
+  var reconnectTimer = null;
 
-  function handler(fn) {
+  /** Jittered exponential backoff: 1 s doubling to 60 s, each wait between half and all of that. */
+  function backoff(n) {
+    var ceiling = Math.min(60000, 1000 * Math.pow(2, Math.min(n, 6)));
+    return ceiling / 2 + Math.random() * ceiling / 2;
+  }
+
+  function handler(kind, fn) {
     return function (event) {
       lastHeard = Date.now();
+      online = true;
+      attempts = 0;
+      errorsInRow = 0;
+      if (event.lastEventId) { resumeId = event.lastEventId; }
+      counts[kind]++;
       try {
         fn(JSON.parse(event.data));
       } catch (e) {
@@ -321,43 +508,82 @@
     };
   }
 
+  function eventsUrl() {
+    return '/api/v1/events?frame=' + encodeURIComponent(frameName)
+        + (resumeId ? '&lastEventId=' + encodeURIComponent(resumeId) : '')
+        + (token ? '&token=' + encodeURIComponent(token) : '');
+  }
+
   function connect() {
+    clearTimeout(reconnectTimer);
     if (source) { source.close(); }
     lastHeard = Date.now();
-    source = new EventSource('/api/v1/events');
-    source.addEventListener('playlist', handler(function (data) { onPlaylist(data.photos || []); }));
-    source.addEventListener('add', handler(onAdd));
-    source.addEventListener('remove', handler(function (data) { onRemove(data.photoId); }));
-    source.addEventListener('settings', handler(onSettings));
-    source.addEventListener('ping', handler(function (data) {
+    counts.connects++;
+    var es = new EventSource(eventsUrl());
+    source = es;
+    es.addEventListener('page', handler('page', onPage));
+    es.addEventListener('playlist', handler('playlist', function (data) { onPlaylist(data.photos || []); }));
+    es.addEventListener('add', handler('add', onAdd));
+    es.addEventListener('remove', handler('remove', function (data) { onRemove(data.photoId); }));
+    es.addEventListener('settings', handler('settings', onSettings));
+    es.addEventListener('ping', handler('ping', function (data) {
       if (data.intervalSeconds > 0) { heartbeatMs = data.intervalSeconds * 1000; }
     }));
-    source.onerror = function () {
-      // CONNECTING: the browser retries by itself. CLOSED (e.g. a proxy answered 502): we do.
-      if (source.readyState === 2) { setTimeout(connect, 5000); }
+    es.onopen = function () {
+      if (es === source) { online = true; }
+    };
+    es.onerror = function () {
+      if (es !== source) { return; }
+      online = false;
+      errorsInRow++;
+      // CONNECTING: the browser retries by itself, with Last-Event-ID; after a few failed tries, or
+      // when it gave up (CLOSED, e.g. a proxy answered 502), the frame backs off on its own.
+      if (es.readyState === 2 || errorsInRow >= 3) { reconnectLater(); }
     };
   }
 
+  function reconnectLater() {
+    if (source) { source.close(); source = null; }
+    online = false;
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(connect, backoff(attempts++));
+  }
+
+  // Watchdog: a stream that carried nothing, not even a ping, for three ping intervals is dead.
   setInterval(function () {
-    if (Date.now() - lastHeard > 3 * heartbeatMs + 15000) { connect(); }
-  }, 10000);
+    if (source && Date.now() - lastHeard > 3 * heartbeatMs) {
+      lastHeard = Date.now();
+      reconnectLater();
+    }
+  }, 1000);
 
   // ---- keep the screen on where the browser allows it -------------------------------------------
 
+  var wakeLock = null;
   function keepAwake() {
-    if (navigator.wakeLock && document.visibilityState === 'visible') {
-      navigator.wakeLock.request('screen').catch(function () { /* not allowed here: fine */ });
-    }
+    if (wakeLock || !navigator.wakeLock || document.visibilityState !== 'visible') { return; }
+    navigator.wakeLock.request('screen').then(function (lock) {
+      wakeLock = lock;
+      // Released when the page is hidden; visibilitychange asks again when it is back.
+      lock.addEventListener('release', function () { wakeLock = null; });
+    }, function () { /* not allowed here (no user gesture, battery saver): fine */ });
   }
   document.addEventListener('visibilitychange', keepAwake);
   keepAwake();
 
+  statusEl.textContent = 'connecting\u2026';
+  statusEl.hidden = false;
   applyLook();
   connect();
 
   // For tests and the curious: what the frame is doing.
   window.imgboardFrame = function () {
-    return { currentId: currentId, intervalMs: intervalMs, order: orderBy, transition: transition, fit: fit,
-             history: history.slice(), back: back };
+    return {
+      frame: frameName, currentId: current ? current.photoId : null, intervalMs: intervalMs, transition: transition,
+      fit: fit, history: history.map(function (p) { return p.photoId; }), back: back, shown: log.slice(),
+      upcoming: upNext.concat(queue.slice(0, 10)).slice(0, 10).map(function (p) { return p.photoId; }),
+      window: queue.length, upNext: upNext.length, library: library.length, paging: paging, online: online,
+      resumeId: resumeId, bag: bag, started: started, events: counts, wakeLock: !!wakeLock
+    };
   };
 }());

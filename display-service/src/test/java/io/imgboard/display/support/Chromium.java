@@ -110,6 +110,29 @@ public final class Chromium implements AutoCloseable {
         Files.write(file, java.util.Base64.getDecoder().decode(shot.path("data").asText()));
     }
 
+    /** Every request from now on waits this long for its answer, as on a slow link (0 = no delay). */
+    public void latency(long millis) throws Exception {
+        call("Network.enable", Map.of());
+        call("Network.emulateNetworkConditions", Map.of("offline", false, "latency", millis,
+                "downloadThroughput", -1, "uploadThroughput", -1));
+    }
+
+    /**
+     * What the page holds after a full garbage collection, from the DevTools protocol: the V8 heap in use
+     * and its size, the DOM nodes and the JavaScript event listeners.
+     */
+    public Memory memory() throws Exception {
+        call("HeapProfiler.collectGarbage", Map.of());
+        JsonNode heap = call("Runtime.getHeapUsage", Map.of());
+        JsonNode dom = call("Memory.getDOMCounters", Map.of());
+        return new Memory(heap.path("usedSize").asLong(), heap.path("totalSize").asLong(),
+                dom.path("nodes").asLong(), dom.path("jsEventListeners").asLong());
+    }
+
+    /** Figures of {@link #memory()}: bytes, and counts. */
+    public record Memory(long usedHeap, long totalHeap, long nodes, long listeners) {
+    }
+
     /** The value of a JavaScript expression in the page (null when it is undefined). */
     public JsonNode eval(String expression) throws Exception {
         JsonNode result = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true));
