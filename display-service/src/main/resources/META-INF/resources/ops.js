@@ -1,32 +1,236 @@
-/* /ops: each service's health, the ledger's counters, this display, failed photos. Read-only. */
+/* /ops: throughput plot (uPlot), services, consumer lag, dead letters (with replay), sources, frames, the ledger's
+   counters and failed photos. Everything from the server goes in as text. */
 (function () {
   'use strict';
   var el = Pages.el;
+  var COLORS = ['#1f6feb', '#8250df', '#1a7f37', '#c62828'];
+  var state = { range: 'recent', throughput: null, health: null, services: null, lag: null, deadLetters: null,
+    sources: null, frames: null, display: null };
+  var plot = null;
 
-  function checkData(data) {
-    var keys = Object.keys(data || {});
-    if (!keys.length) { return null; }
-    return el('span', { 'class': 'data', text: ' — ' + keys.map(function (k) {
-      var v = data[k];
-      return k + ': ' + (typeof v === 'object' ? JSON.stringify(v) : v);
-    }).join(', ') });
+  function level(cls, text) { return el('span', { 'class': 'level ' + cls, text: text }); }
+
+  function fmt(n) {
+    if (n === null || n === undefined) { return '–'; }
+    return Math.round(n) === n ? String(n) : n.toFixed(1);
   }
 
+  function failed(id, e) { Pages.fill(id, Pages.message('error', e.message)); }
+
+  // --- Throughput -------------------------------------------------------------------------------------------------
+
+  function plotData(t) {
+    var series = state.range === 'hour' ? t.minutes : t.recent;
+    return [series.time].concat(series.values);
+  }
+
+  function drawPlot(t) {
+    var box = document.getElementById('plot');
+    var data = plotData(t);
+    var width = Math.max(260, box.clientWidth);
+    if (!plot) {
+      box.textContent = '';
+      plot = new uPlot({
+        width: width,
+        height: width < 500 ? 220 : 280,
+        series: [{}].concat(t.stages.map(function (name, i) {
+          return { label: name, stroke: COLORS[i % COLORS.length], width: 2, points: { show: false },
+            value: function (u, v) { return v === null || v === undefined ? '–' : fmt(Math.round(v * 10) / 10); } };
+        })),
+        scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(5, max * 1.15)]; } } },
+        axes: [{}, { size: 48 }]
+      }, data, box);
+    } else {
+      plot.setData(data);
+    }
+  }
+
+  function throughput() {
+    return Pages.getJson('/api/v1/ops/throughput').then(function (t) {
+      state.throughput = t;
+      document.getElementById('throughput-unit').textContent = state.range === 'hour'
+        ? 'photos per minute, by minute' : 'photos per minute, every ' + t.intervalSeconds + ' s';
+      Pages.fill('throughput-totals', el('div', { 'class': 'numbers compact' }, t.stages.map(function (name, i) {
+        return Pages.number(name + ' (last hour)', fmt(t.lastHour[i]));
+      })));
+      drawPlot(t);
+      var reads = el('span', {}, t.scrapes.map(function (s, i) {
+        return el('span', {}, [i ? ' · ' : '', s.service + ': ',
+          s.ok ? level('ok', 'metrics read') : level('bad', s.error || 'not read')]);
+      }));
+      Pages.fill('throughput-reads', reads);
+    }).catch(function (e) { failed('throughput-reads', e); });
+  }
+
+  function setRange(range) {
+    state.range = range;
+    document.getElementById('range-recent').setAttribute('aria-pressed', String(range === 'recent'));
+    document.getElementById('range-hour').setAttribute('aria-pressed', String(range === 'hour'));
+    if (state.throughput) {
+      if (plot) { plot.destroy(); plot = null; }
+      throughput();
+    }
+  }
+
+  // --- Services ---------------------------------------------------------------------------------------------------
+
   function services() {
-    return Pages.getJson('/api/v1/ops/health').then(function (body) {
-      Pages.fill('services', Pages.table(['service', 'status', 'checks', 'url'], body.services.map(function (s) {
-        var checks = s.error
-          ? el('span', { 'class': 'error', text: s.error })
+    return Promise.all([
+      Pages.getJson('/api/v1/ops/health').then(function (h) { state.health = h; }),
+      Pages.getJson('/api/v1/ops/services').then(function (s) { state.services = s; }, function () { state.services = null; })
+    ]).then(function () {
+      var extra = {};
+      ((state.services && state.services.services) || []).forEach(function (s) { extra[s.name] = s; });
+      var supervised = state.services && state.services.supervised;
+      var rows = state.health.services.map(function (s) {
+        var more = extra[s.name] || {};
+        var p = more.process;
+        var checks = s.error ? el('span', { 'class': 'error', text: s.error })
           : el('ul', { 'class': 'checks' }, s.checks.map(function (c) {
-            return el('li', {}, [el('span', { 'class': 'status ' + c.status, text: c.status }), ' ' + c.name,
-              checkData(c.data)]);
+            return el('li', {}, [el('span', { 'class': 'status ' + c.status, text: c.status }), ' ' + c.name]);
           }));
-        return [s.name, el('span', { 'class': 'status ' + s.status, text: s.status }), checks,
-          el('span', { 'class': 'mono', text: s.url })];
+        return [el('b', { text: s.name }), el('span', { 'class': 'status ' + s.status, text: s.status }),
+          more.version || '–', restarts(p, supervised), lastExit(p), checks];
+      });
+      ((state.services && state.services.infrastructure) || []).forEach(function (p) {
+        rows.push([p.name, el('span', { 'class': 'status ' + (p.state === 'ready' ? 'UP' : 'DOWN'), text: p.state }),
+          '–', restarts(p, true), lastExit(p), el('span', { 'class': 'note', text: p.kind })]);
+      });
+      var parts = [Pages.table(['service', 'health', 'version', 'restarts', 'last exit', 'checks'], rows)];
+      if (state.services && !supervised) {
+        parts.push(Pages.message('note', 'Not supervised by ./imgboard up (no IMGBOARD_STATUS_FILE): restarts unknown here.'));
+      } else if (state.services && state.services.statusError) {
+        parts.push(Pages.message('error', state.services.statusError));
+      }
+      Pages.fill('services', el('div', {}, parts));
+    }).catch(function (e) { failed('services', e); });
+  }
+
+  function restarts(p, supervised) {
+    if (!p) { return supervised ? '–' : 'not supervised'; }
+    return p.restarts > 0 ? level(p.restarts > 2 ? 'bad' : 'warn', String(p.restarts)) : level('ok', '0');
+  }
+
+  function lastExit(p) {
+    if (!p || !p.lastExit) { return ''; }
+    return el('span', {}, [p.lastExit, el('br'), el('span', { 'class': 'note', text: Pages.when(p.lastExitAt) })]);
+  }
+
+  // --- Consumer lag -----------------------------------------------------------------------------------------------
+
+  function lagLevel(row) {
+    if (row.lag === null || row.lag === undefined) { return level('muted', '?'); }
+    if (row.lag === 0) { return level('ok', '0'); }
+    return level(row.lag > 100 || row.members === 0 ? 'bad' : 'warn', String(row.lag));
+  }
+
+  function lag() {
+    return Pages.getJson('/api/v1/ops/lag').then(function (r) {
+      state.lag = r;
+      var parts = [];
+      if (r.error) { parts.push(Pages.message('error', r.error)); }
+      if (!r.groups.length) {
+        parts.push(Pages.message('empty', 'No consumer groups.'));
+      } else {
+        parts.push(Pages.table(['consumer', 'topic', 'lag', 'state', 'members', 'partitions', 'end offset'],
+          r.groups.map(function (g) {
+            return [el('span', { title: g.group }, [el('b', { text: g.label }),
+              g.label !== g.group ? el('span', { 'class': 'note mono', text: ' ' + g.group }) : null]),
+              el('span', { 'class': 'mono', text: g.topic || '–' }),
+              el('span', {}, [lagLevel(g), g.note ? el('div', { 'class': 'note', text: g.note }) : null]),
+              g.state, String(g.members), String(g.partitions), String(g.endOffsets)];
+          })));
+      }
+      Pages.fill('lag', el('div', {}, parts));
+    }).catch(function (e) { failed('lag', e); });
+  }
+
+  // --- Dead letters -----------------------------------------------------------------------------------------------
+
+  function replay(letter, button) {
+    button.disabled = true;
+    Pages.send('POST', '/api/v1/ops/dead-letters/' + encodeURIComponent(letter.id) + '/replay').then(function () {
+      deadLetters();
+    }).catch(function (e) {
+      button.disabled = false;
+      button.parentNode.appendChild(el('div', { 'class': 'error', text: e.message }));
+    });
+  }
+
+  function deadLetters() {
+    return Pages.getJson('/api/v1/ops/dead-letters').then(function (list) {
+      state.deadLetters = list;
+      var waiting = list.filter(function (d) { return !d.replayedAt; }).length;
+      document.getElementById('dead-letters-count').textContent = '(' + waiting + ' waiting, ' + list.length + ' shown)';
+      if (!list.length) { Pages.fill('dead-letters', Pages.message('empty', 'No dead letters.')); return; }
+      Pages.fill('dead-letters', Pages.table(['#', 'topic', 'error', 'received', 'replay'], list.map(function (d) {
+        var action;
+        if (d.replayedAt) {
+          action = el('span', { 'class': 'ok', text: 'replayed ' + Pages.when(d.replayedAt) });
+        } else {
+          action = el('span', {});
+          var button = el('button', { type: 'button', 'class': 'secondary', text: 'Replay',
+            'aria-label': 'Replay dead letter ' + d.id });
+          button.addEventListener('click', function () { replay(d, button); });
+          action.appendChild(button);
+        }
+        return [String(d.id), el('span', { 'class': 'mono', text: d.topic + (d.offset !== null && d.offset !== undefined
+            ? ' @' + d.partition + ':' + d.offset : '') }),
+          el('span', {}, [el('span', { 'class': 'error', text: d.reason || '' }),
+            d.cause ? el('div', { 'class': 'note', text: d.cause }) : null]),
+          Pages.when(d.receivedAt), action];
       })));
     }).catch(function (e) {
-      Pages.fill('services', Pages.message('error', e.message));
+      state.deadLetters = null;
+      document.getElementById('dead-letters-count').textContent = '';
+      failed('dead-letters', e);
     });
+  }
+
+  // --- Sources ----------------------------------------------------------------------------------------------------
+
+  function counts(map) {
+    var keys = Object.keys(map || {});
+    return keys.map(function (k) {
+      var v = map[k];
+      return k + ' ' + (typeof v === 'object' && v !== null ? JSON.stringify(v) : v);
+    }).join(', ');
+  }
+
+  function sources() {
+    return Pages.getJson('/api/v1/ops/sources').then(function (list) {
+      state.sources = list;
+      if (!list.length) { Pages.fill('sources', Pages.message('empty', 'No folder sources.')); return; }
+      Pages.fill('sources', Pages.table(['source', 'state', 'last scan', 'last scan found', 'errors'], list.map(function (s) {
+        var bad = (s.errors || []).length > 0;
+        return [el('span', {}, [el('b', { text: s.id }), el('div', { 'class': 'note mono', text: s.path })]),
+          level(bad ? 'bad' : (s.state === 'ok' || s.state === 'watching' || s.state === 'idle' ? 'ok' : 'warn'),
+            (s.state || '?') + (s.scanning ? ' (scanning)' : '')),
+          s.lastScanAt ? el('span', {}, [Pages.when(s.lastScanAt),
+            el('div', { 'class': 'note', text: s.lastScanMillis !== null ? s.lastScanMillis + ' ms' : '' })]) : 'never',
+          el('span', { 'class': 'note', text: counts(s.lastScan) }),
+          bad ? el('ul', { 'class': 'checks' }, s.errors.map(function (e) { return el('li', { 'class': 'error', text: e }); }))
+            : level('ok', 'none')];
+      })));
+    }).catch(function (e) { state.sources = null; failed('sources', e); });
+  }
+
+  // --- Frames, ledger, failures ---------------------------------------------------------------------------------
+
+  function frames() {
+    return Promise.all([Pages.getJson('/api/v1/ops/frames'), Pages.getJson('/api/v1/ops/display')]).then(function (both) {
+      var f = both[0];
+      state.frames = f;
+      state.display = both[1];
+      document.getElementById('frames-count').textContent = '(' + f.total + ')';
+      var names = Object.keys(f.byFrame || {});
+      var parts = [el('div', { 'class': 'numbers' }, names.map(function (name) {
+        return Pages.number(name === '/api/events' ? 'img-board frames (/api/events)' : 'frame ' + name, f.byFrame[name]);
+      }).concat([Pages.number('photos in playlist', both[1].photos),
+        Pages.number('catalog', both[1].catalogLoaded ? 'loaded' : 'loading')]))];
+      if (!names.length) { parts.unshift(Pages.message('empty', 'No frame is connected.')); }
+      Pages.fill('frames', el('div', {}, parts));
+    }).catch(function (e) { failed('frames', e); });
   }
 
   function stats() {
@@ -35,20 +239,7 @@
         Pages.number('photos', s.photos), Pages.number('ready', s.ready), Pages.number('pending', s.pending),
         Pages.number('failed', s.failed), Pages.number('origins', s.origins), Pages.number('duplicates', s.duplicates)
       ]));
-    }).catch(function (e) {
-      Pages.fill('stats', Pages.message('error', e.message));
-    });
-  }
-
-  function display() {
-    return Pages.getJson('/api/v1/ops/display').then(function (d) {
-      Pages.fill('display', el('div', { 'class': 'numbers' }, [
-        Pages.number('photos in playlist', d.photos), Pages.number('open frame streams', d.clients),
-        Pages.number('catalog', d.catalogLoaded ? 'loaded' : 'loading')
-      ]));
-    }).catch(function (e) {
-      Pages.fill('display', Pages.message('error', e.message));
-    });
+    }).catch(function (e) { failed('stats', e); });
   }
 
   function failures() {
@@ -57,14 +248,77 @@
       Pages.fill('failures', Pages.failuresTable(list));
     }).catch(function (e) {
       document.getElementById('failures-count').textContent = '';
-      Pages.fill('failures', Pages.message('error', e.message));
+      failed('failures', e);
     });
   }
 
-  function refresh() {
-    Promise.all([services(), stats(), display(), failures()]).then(Pages.stamp);
+  // --- At a glance ------------------------------------------------------------------------------------------------
+
+  function tile(label, value, cls) {
+    var node = Pages.number(label, value);
+    node.className += ' ' + cls;
+    return node;
   }
+
+  function overview() {
+    var tiles = [];
+    if (state.health) {
+      var up = state.health.services.filter(function (s) { return s.status === 'UP'; }).length;
+      var all = state.health.services.length;
+      tiles.push(tile('services up', up + ' / ' + all, up === all ? 'ok' : 'bad'));
+    }
+    if (state.lag) {
+      var total = 0;
+      var known = 0;
+      state.lag.groups.forEach(function (g) { if (g.lag !== null && g.lag !== undefined) { total += g.lag; known++; } });
+      tiles.push(tile('consumer lag (records)', known ? total : '?', state.lag.error ? 'bad' : total === 0 ? 'ok' : total > 100 ? 'bad' : 'warn'));
+    }
+    if (state.deadLetters) {
+      var waiting = state.deadLetters.filter(function (d) { return !d.replayedAt; }).length;
+      tiles.push(tile('dead letters waiting', waiting, waiting ? 'bad' : 'ok'));
+    }
+    if (state.sources) {
+      var broken = state.sources.filter(function (s) { return (s.errors || []).length; }).length;
+      tiles.push(tile('sources with errors', broken + ' / ' + state.sources.length, broken ? 'bad' : 'ok'));
+    }
+    if (state.frames) { tiles.push(tile('frames connected', state.frames.total, 'plain')); }
+    if (state.throughput) {
+      var t = state.throughput;
+      tiles.push(tile('processed (last hour)', fmt(t.lastHour[2]), 'plain'));
+      tiles.push(tile('failed (last hour)', fmt(t.lastHour[3]), t.lastHour[3] ? 'warn' : 'ok'));
+    }
+    Pages.fill('overview', tiles.length ? el('div', { 'class': 'numbers glance' }, tiles) : Pages.message('empty', 'Loading…'));
+  }
+
+  function refresh() {
+    Promise.all([services(), lag(), deadLetters(), sources(), frames(), stats(), failures(), throughput()])
+      .then(overview).then(Pages.stamp);
+  }
+
+  /** For tests and curious operators: what the plot holds. */
+  window.imgboardOps = function () {
+    var data = plot ? plot.data : [[]];
+    var nonZero = 0;
+    for (var i = 1; i < data.length; i++) {
+      data[i].forEach(function (v) { if (v) { nonZero++; } });
+    }
+    return { points: data[0].length, series: data.length - 1, nonZero: nonZero,
+      canvas: !!document.querySelector('#plot canvas'),
+      first: data[0][0] || null, last: data[0][data[0].length - 1] || null };
+  };
+
+  document.getElementById('range-recent').addEventListener('click', function () { setRange('recent'); });
+  document.getElementById('range-hour').addEventListener('click', function () { setRange('hour'); });
+  window.addEventListener('resize', function () {
+    var box = document.getElementById('plot');
+    if (plot && box.clientWidth) { plot.setSize({ width: Math.max(260, box.clientWidth), height: plot.height }); }
+  });
 
   refresh();
   setInterval(refresh, 10000);
+  // The plot moves on its own clock: one point per read of the services' metrics.
+  (function tick() {
+    var seconds = state.throughput ? Math.max(2, state.throughput.intervalSeconds) : 5;
+    setTimeout(function () { throughput().then(function () { if (state.throughput) { overview(); } }).then(tick); }, seconds * 1000);
+  }());
 }());
