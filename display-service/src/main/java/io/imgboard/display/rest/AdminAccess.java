@@ -38,36 +38,46 @@ import java.util.Optional;
  * the length of the real token does not leak either. The caller's address is the connection's
  * peer; {@code X-Forwarded-For} counts only when that peer is in {@code imgboard.admin.trusted-proxies}
  * (Quarkus' own forwarding support trusts every proxy when no list is given, which would let any
- * caller claim to be on an allowed network).
+ * caller claim to be on an allowed network). That same address is what {@link FailedAttempts} counts
+ * wrong tokens against: once it has sent too many, a request with a token answers 429.
  */
 class AdminAccess {
     static final String NOT_CONFIGURED = "admin token not configured";
     static final String REQUIRED = "admin token required: send Authorization: Bearer <token>";
     static final String ACCESS_DENIED = "Access denied";
+    static final String TOO_MANY = "too many wrong tokens from your address: wait and try again";
     private static final String BEARER = "bearer ";
 
     private final Optional<byte[]> expected;
     private final List<IpSubnetFilterRule> allowed;
     private final List<IpSubnetFilterRule> proxies;
+    private final FailedAttempts failures;
 
     @Inject
-    AdminAccess(AdminConfig admin) {
-        this(admin.token(), admin.allowedNetworks().orElse(List.of()), admin.trustedProxies().orElse(List.of()));
+    AdminAccess(AdminConfig admin, FailedAttempts failures) {
+        this(admin.token(), admin.allowedNetworks().orElse(List.of()), admin.trustedProxies().orElse(List.of()), failures);
     }
 
     AdminAccess(Optional<String> adminToken, List<String> allowedNetworks, List<String> trustedProxies) {
+        this(adminToken, allowedNetworks, trustedProxies, new FailedAttempts(10, java.time.Duration.ofMinutes(1), System::nanoTime));
+    }
+
+    AdminAccess(Optional<String> adminToken, List<String> allowedNetworks, List<String> trustedProxies,
+                FailedAttempts failures) {
+        this.failures = failures;
         this.expected = adminToken.map(String::strip).filter(t -> !t.isEmpty()).map(AdminAccess::sha256);
         this.allowed = rules("imgboard.admin.allowed-networks", allowedNetworks);
         this.proxies = rules("imgboard.admin.trusted-proxies", trustedProxies);
     }
 
     @ServerRequestFilter
-    Optional<Response> check(ResourceInfo resource, HttpHeaders headers) {
+    Optional<Response> check(ResourceInfo resource, HttpHeaders headers, HttpServerRequest request) {
         Class<?> target = resource.getResourceClass();
         if (target == null || !target.isAnnotationPresent(AdminOnly.class)) {
             return Optional.empty();
         }
-        return refusal(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
+        return refusal(headers.getHeaderString(HttpHeaders.AUTHORIZATION),
+                caller(request.remoteAddress(), request.getHeader("X-Forwarded-For")));
     }
 
     /**
@@ -80,8 +90,16 @@ class AdminAccess {
             return Optional.empty();
         }
         InetAddress caller = caller(request.remoteAddress(), request.getHeader("X-Forwarded-For"));
-        return compatAdmitted(request.getHeader(HttpHeaders.AUTHORIZATION), caller) ? Optional.empty()
-                : Optional.of(Compat.error(Response.Status.FORBIDDEN, ACCESS_DENIED));
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        Optional<Response> limited = tooMany(authorization, caller);
+        if (limited.isPresent()) {
+            return limited;
+        }
+        if (compatAdmitted(authorization, caller)) {
+            return Optional.empty();
+        }
+        countFailure(authorization, caller);
+        return Optional.of(Compat.error(Response.Status.FORBIDDEN, ACCESS_DENIED));
     }
 
     /** {@code /admin}, {@code /admin.html} and everything under {@code /api/admin}. */
@@ -95,15 +113,43 @@ class AdminAccess {
 
     /** Empty when {@code authorization} carries the token; else the 401 or 503 to answer. */
     Optional<Response> refusal(String authorization) {
+        return refusal(authorization, null);
+    }
+
+    /** As {@link #refusal(String)}, counting a wrong token against {@code caller} and refusing it with 429 when it sent too many. */
+    Optional<Response> refusal(String authorization, InetAddress caller) {
         if (expected.isEmpty()) {
             return Optional.of(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE, NOT_CONFIGURED));
+        }
+        Optional<Response> limited = tooMany(authorization, caller);
+        if (limited.isPresent()) {
+            return limited;
         }
         if (hasToken(authorization)) {
             return Optional.empty();
         }
+        countFailure(authorization, caller);
         return Optional.of(Response.fromResponse(ErrorBody.response(Response.Status.UNAUTHORIZED, REQUIRED))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"img-board admin\"")
                 .build());
+    }
+
+    /** A request that carries a token from an address that sent too many wrong ones: 429, its token unchecked. */
+    private Optional<Response> tooMany(String authorization, InetAddress caller) {
+        long wait = authorization == null ? 0 : failures.retryAfterSeconds(caller);
+        if (wait == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Response.fromResponse(ErrorBody.response(429, TOO_MANY + " (" + wait + " s)"))
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(wait))
+                .build());
+    }
+
+    /** Only a token that was sent counts: a request without one is no guess (browsers send one first). */
+    private void countFailure(String authorization, InetAddress caller) {
+        if (authorization != null && !authorization.isBlank()) {
+            failures.failed(caller);
+        }
     }
 
     /** img-board's rule: the token, or (when an allowlist is configured) an allowed network or loopback. */
