@@ -1,6 +1,7 @@
 package io.imgboard.ledger.rest;
 
 import io.imgboard.ledger.config.ServiceTokenConfig;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -8,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Set;
@@ -17,7 +19,8 @@ import java.util.Set;
  * token>}; reads stay open (the ledger listens on loopback or the private network only), and so does
  * {@code POST /api/v1/photos/known}, a query that is a POST only because 1,000 checksums do not fit a
  * URL. The token is compared in constant time. Without a configured token nothing is writable (the service does not
- * start in production then, see {@code StartupCheck}).
+ * start in production then, see {@code StartupCheck}). Wrong tokens are counted per peer address
+ * ({@link FailedAttempts}); an address that sent too many gets 429 for a while, its token unchecked.
  */
 class ServiceTokenFilter {
     private static final Set<String> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
@@ -25,24 +28,38 @@ class ServiceTokenFilter {
     private static final String KNOWN = "/api/v1/photos/known";
 
     private final byte[] expected;
+    private final FailedAttempts failures;
 
-    ServiceTokenFilter(ServiceTokenConfig config) {
+    ServiceTokenFilter(ServiceTokenConfig config, FailedAttempts failures) {
+        this.failures = failures;
         this.expected = config.token().map(String::strip).filter(t -> !t.isEmpty())
                 .map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
 
     @ServerRequestFilter(preMatching = true)
-    Response check(ContainerRequestContext request) {
+    Response check(ContainerRequestContext request, HttpServerRequest connection) {
         String path = request.getUriInfo().getPath();
         if (!WRITES.contains(request.getMethod()) || !path.startsWith("/api/") || path.equals(KNOWN)) {
             return null;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        InetAddress peer = connection.remoteAddress() == null ? null : FailedAttempts.literal(connection.remoteAddress().hostAddress());
+        long wait = header == null ? 0 : failures.retryAfterSeconds(peer);
+        if (wait > 0) {
+            return Response.status(429)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(wait))
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ErrorBody("too many wrong service tokens from your address: try again in " + wait + " s", 429))
+                    .build();
+        }
         if (expected != null && header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             byte[] given = header.substring(PREFIX.length()).strip().getBytes(StandardCharsets.UTF_8);
             if (MessageDigest.isEqual(expected, given)) {
                 return null;
             }
+        }
+        if (header != null) {
+            failures.failed(peer);
         }
         return Response.status(Response.Status.UNAUTHORIZED)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"imgboard-ledger\"")
