@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -32,7 +33,10 @@ import java.util.List;
  * an API path can slip past. Uploads and WebDAV take the upload token, a device's token or the
  * admin token ({@link Credentials}); the operator APIs (devices, sources, rejections) only the admin
  * token. WebDAV paths are confined here too ({@link DavPath}): a path that tries to leave its tree
- * is refused with 400 before anything is read or written.
+ * is refused with 400 before anything is read or written. Wrong tokens are counted per peer address
+ * ({@link FailedAttempts}); an address that sent too many gets 429 for a while, its token unchecked.
+ * A body is taken only while the spool folder's disk keeps {@code imgboard.upload.min-free-space}
+ * free after it: a full disk answers 507 up front instead of failing half-way through a spool file.
  */
 @ApplicationScoped
 class RequestGate {
@@ -47,22 +51,30 @@ class RequestGate {
     private static final List<String> ADMIN_PATHS = List.of("/api/v1/devices", "/api/v1/sources", "/api/v1/uploads/rejections");
 
     private final Credentials credentials;
+    private final FailedAttempts failures;
     private final DeviceTokens devices;
     private final Rejections rejections;
     private final long maxBodyBytes;
+    private final long minFreeBytes;
+    private final java.nio.file.Path spool;
     private final String openPrefix;
     private final Vertx vertx;
 
-    RequestGate(UploadConfig config, S3Config s3, Credentials credentials, DeviceTokens devices, Rejections rejections,
-                Vertx vertx,
+    RequestGate(UploadConfig config, S3Config s3, Credentials credentials, FailedAttempts failures, DeviceTokens devices,
+                Rejections rejections, Vertx vertx,
                 @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
-                @ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String nonApplicationRoot) {
+                @ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String nonApplicationRoot,
+                @ConfigProperty(name = "imgboard.upload.min-free-space", defaultValue = "256M") MemorySize minFreeSpace,
+                @ConfigProperty(name = "quarkus.http.body.uploads-directory") String uploadsDirectory) {
         StartupCheck.requireValid(config, s3);
         this.credentials = credentials;
+        this.failures = failures;
         this.devices = devices;
         this.rejections = rejections;
         this.vertx = vertx;
         this.maxBodyBytes = maxBodySize.asLongValue();
+        this.minFreeBytes = minFreeSpace.asLongValue();
+        this.spool = java.nio.file.Path.of(uploadsDirectory).toAbsolutePath();
         this.openPrefix = "/" + nonApplicationRoot.replaceAll("^/+|/+$", "") + "/";
     }
 
@@ -78,8 +90,21 @@ class RequestGate {
             return;
         }
         boolean dav = DavPath.isDav(request.path());
-        Principal principal = credentials.identify(TokenCheck.secret(request.getHeader(HttpHeaders.AUTHORIZATION))).orElse(null);
+        String secret = TokenCheck.secret(request.getHeader(HttpHeaders.AUTHORIZATION));
+        InetAddress peer = request.remoteAddress() == null ? null : FailedAttempts.literal(request.remoteAddress().hostAddress());
+        long wait = secret == null ? 0 : failures.retryAfterSeconds(peer);
+        if (wait > 0) {
+            rejections.record(RejectionReason.TOO_MANY_ATTEMPTS, Rejections.REQUEST, request.method() + " " + path
+                    + " from " + request.remoteAddress() + ": too many wrong tokens, refused for " + wait + " s");
+            context.response().putHeader("Retry-After", Long.toString(wait));
+            refuse(context, 429, "too many wrong tokens from your address: try again in " + wait + " s", false);
+            return;
+        }
+        Principal principal = credentials.identify(secret).orElse(null);
         if (principal == null) {
+            if (secret != null) {
+                failures.failed(peer);
+            }
             rejections.record(RejectionReason.UNAUTHORIZED, Rejections.REQUEST, request.method() + " " + path
                     + " from " + request.remoteAddress() + " without a valid token");
             refuse(context, 401, dav
@@ -120,7 +145,34 @@ class RequestGate {
             refuse(context, 413, error, false);
             return;
         }
+        if (hasBody(request, declared)) {
+            long free = usableSpace();
+            if (free >= 0 && free - Math.max(declared, 0) < minFreeBytes) {
+                String error = "the upload spool disk is full (" + free / (1024 * 1024) + " MiB free, "
+                        + minFreeBytes / (1024 * 1024) + " MiB must stay free): nothing was stored, try again later";
+                rejections.record(RejectionReason.SPOOL_FULL, Rejections.REQUEST, error);
+                refuse(context, 507, error, false);
+                return;
+            }
+        }
         context.next();
+    }
+
+    private static boolean hasBody(HttpServerRequest request, long declared) {
+        return declared > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+
+    /** Free bytes on the spool folder's disk (its nearest existing parent), -1 when the system cannot say. */
+    private long usableSpace() {
+        java.nio.file.Path p = spool;
+        while (p != null && !java.nio.file.Files.exists(p)) {
+            p = p.getParent();
+        }
+        try {
+            return p == null ? -1 : java.nio.file.Files.getFileStore(p).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     /** Who the request was admitted as; never null behind this gate. */

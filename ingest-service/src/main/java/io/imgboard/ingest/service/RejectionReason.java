@@ -8,7 +8,9 @@ public enum RejectionReason {
     UNRECOGNISED(415, "unrecognised-format"),
     TOO_LARGE(413, "too-large"),
     BAD_REQUEST(400, "bad-request"),
-    UNAUTHORIZED(401, "unauthorized");
+    UNAUTHORIZED(401, "unauthorized"),
+    TOO_MANY_ATTEMPTS(429, "too-many-attempts"),
+    SPOOL_FULL(507, "spool-full");
 
     private final int status;
     private final String tag;

@@ -48,7 +48,7 @@ public class Rejections {
     /** Records a refusal; {@code detail} is the sentence the client gets, {@code name} the file's label. */
     public void record(RejectionReason reason, String name, String detail) {
         counters.get(reason).increment();
-        if (reason == RejectionReason.UNAUTHORIZED) {
+        if (reason == RejectionReason.UNAUTHORIZED || reason == RejectionReason.TOO_MANY_ATTEMPTS) {
             Log.warnf("upload refused (%d %s): %s", reason.status(), reason.tag(), detail);
             return;
         }

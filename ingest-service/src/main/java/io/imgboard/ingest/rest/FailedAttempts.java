@@ -1,0 +1,132 @@
+package io.imgboard.ingest.rest;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Failed token attempts per client address: after {@code imgboard.auth.max-failures} wrong tokens
+ * within {@code imgboard.auth.failure-window} (counted from the first of them), every further
+ * request carrying a token from that address answers 429 until the window is over. Even the right
+ * token is not checked then, or a guesser would still learn which guess was right.
+ *
+ * <p>Memory stays bounded: at most {@value #MAX_ADDRESSES} addresses are tracked; when the table is
+ * full, ended windows go first, then the oldest. An IPv6 caller is counted by its /64, since one
+ * host usually holds a whole /64 and could otherwise pick a fresh address per guess.
+ */
+@ApplicationScoped
+public class FailedAttempts {
+    static final int MAX_ADDRESSES = 10_000;
+
+    @ConfigMapping(prefix = "imgboard.auth")
+    public interface Limits {
+        /** Wrong tokens an address may send within one window. */
+        @WithDefault("10")
+        int maxFailures();
+
+        /** How long an address's count lasts, from its first failure. */
+        @WithDefault("1m")
+        Duration failureWindow();
+    }
+
+    /** One address's count; replaced, never mutated, so the map's atomic operations suffice. */
+    private record Window(long startNanos, int failures) {
+    }
+
+    private final int maxFailures;
+    private final long windowNanos;
+    private final LongSupplier clock;
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+    @Inject
+    FailedAttempts(Limits limits) {
+        this(limits.maxFailures(), limits.failureWindow(), System::nanoTime);
+    }
+
+    FailedAttempts(int maxFailures, Duration window, LongSupplier clock) {
+        if (maxFailures < 1) {
+            throw new IllegalArgumentException("imgboard.auth.max-failures must be at least 1, not " + maxFailures);
+        }
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("imgboard.auth.failure-window must be positive, not " + window);
+        }
+        this.maxFailures = maxFailures;
+        this.windowNanos = window.toNanos();
+        this.clock = clock;
+    }
+
+    /** @return whole seconds the address must wait (for {@code Retry-After}), or 0 when it may try */
+    public long retryAfterSeconds(InetAddress address) {
+        if (address == null) {
+            return 0;
+        }
+        Window w = windows.get(key(address));
+        if (w == null || w.failures() < maxFailures) {
+            return 0;
+        }
+        long left = w.startNanos() + windowNanos - clock.getAsLong();
+        return left <= 0 ? 0 : Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
+    }
+
+    /** Counts one wrong token from {@code address}. */
+    public void failed(InetAddress address) {
+        if (address == null) {
+            return;
+        }
+        long now = clock.getAsLong();
+        String key = key(address);
+        if (!windows.containsKey(key) && windows.size() >= MAX_ADDRESSES) {
+            makeRoom(now);
+        }
+        windows.compute(key, (k, w) -> w == null || now - w.startNanos() >= windowNanos
+                ? new Window(now, 1) : new Window(w.startNanos(), Math.min(w.failures() + 1, maxFailures)));
+    }
+
+    /** The peer's address as a vert.x request reports it; null when it is not an IP literal (no DNS lookups). */
+    public static InetAddress literal(String hostAddress) {
+        if (hostAddress == null || hostAddress.isEmpty() || !hostAddress.matches("[0-9A-Fa-f:.]+(%[\\w.-]+)?")) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(hostAddress);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** Addresses tracked now (for tests). */
+    int tracked() {
+        return windows.size();
+    }
+
+    private void makeRoom(long now) {
+        windows.values().removeIf(w -> now - w.startNanos() >= windowNanos);
+        while (windows.size() >= MAX_ADDRESSES) {
+            windows.entrySet().stream().min((a, b) -> Long.compare(a.getValue().startNanos(), b.getValue().startNanos()))
+                    .ifPresent(oldest -> windows.remove(oldest.getKey(), oldest.getValue()));
+        }
+    }
+
+    private static String key(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] bytes = Arrays.copyOf(address.getAddress(), 16);
+            Arrays.fill(bytes, 8, 16, (byte) 0);
+            try {
+                return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
+            } catch (UnknownHostException e) {
+                return address.getHostAddress();
+            }
+        }
+        return address.getHostAddress();
+    }
+}
