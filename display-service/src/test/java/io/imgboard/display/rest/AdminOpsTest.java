@@ -36,7 +36,8 @@ class AdminOpsTest {
     @Test
     void theAdminAndOpsApisAre401JsonWithoutTheAdminToken() {
         for (String path : new String[]{"/api/v1/admin/failures", "/api/v1/admin/rejections", "/api/v1/ops/health",
-                "/api/v1/ops/stats", "/api/v1/ops/display"}) {
+                "/api/v1/ops/stats", "/api/v1/ops/display", "/api/v1/ops/lag", "/api/v1/ops/throughput",
+                "/api/v1/ops/sources", "/api/v1/ops/services", "/api/v1/ops/frames", "/api/v1/ops/dead-letters"}) {
             for (String authorization : new String[]{null, "Bearer wrong-token", "Bearer " + Neighbours.UPLOAD_TOKEN,
                     "Bearer ", "Basic " + Neighbours.ADMIN_TOKEN, Neighbours.ADMIN_TOKEN, "Bearer " + Neighbours.ADMIN_TOKEN + "x"}) {
                 RequestSpecification request = authorization == null ? given() : given().header("Authorization", authorization);
@@ -47,6 +48,14 @@ class AdminOpsTest {
                         .body("status", equalTo(401))
                         .body("error", equalTo("admin token required: send Authorization: Bearer <token>"));
             }
+        }
+        for (String authorization : new String[]{null, "Bearer wrong-token", "Bearer " + Neighbours.UPLOAD_TOKEN,
+                "Bearer " + Neighbours.SERVICE_TOKEN}) {
+            RequestSpecification request = authorization == null ? given() : given().header("Authorization", authorization);
+            request.post("/api/v1/ops/dead-letters/1/replay").then()
+                    .statusCode(401)
+                    .contentType("application/json")
+                    .body("error", equalTo("admin token required: send Authorization: Bearer <token>"));
         }
         org.hamcrest.MatcherAssert.assertThat("nothing reached ingest without the admin token",
                 Neighbours.INGEST_AUTHORIZATIONS.size(), equalTo(rejectionsAsked));
