@@ -129,8 +129,21 @@ public final class ImageProcessor {
                         + " for a reason of this machine: " + e.detail(), e);
             }
             String what = stage.equals("decode") ? "corrupt or truncated " : "cannot convert ";
-            throw new ImageRefusedException(what + format.label() + ": " + e.detail(), e);
+            throw new ImageRefusedException(what + format.label() + ": " + readable(e.detail()), e);
         }
+    }
+
+    /**
+     * libvips' words for the failure, or ours when all it has is a function name: libpng reports a
+     * PNG with a 0x0 header or no IDAT only as a warning, and the error buffer then says just
+     * "vips_pngload_buffer failed", which tells the person who sent the file nothing.
+     */
+    static String readable(String detail) {
+        String d = detail == null ? "" : detail.strip();
+        if (d.isEmpty() || d.matches("(?s)(vips_\\w+(: )?\\s*failed\\s*)+")) {
+            return "the decoder gave no reason; the header or the image data is damaged or missing";
+        }
+        return d;
     }
 
     /**
