@@ -79,7 +79,7 @@ class FolderSourceIT {
 
         SseClient frame = new SseClient(URI.create(system.url("display-service") + "/api/v1/events"));
         try (frame) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> !frame.named("playlist").isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !frame.named("page").isEmpty());
             HttpResponse<String> created = post("/api/v1/sources", "{\"id\":\"nas\",\"path\":\"" + library
                     + "\",\"pollSeconds\":1,\"stableSeconds\":1}");
             assertEquals(201, created.statusCode(), created.body());

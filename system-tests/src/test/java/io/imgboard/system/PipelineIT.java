@@ -199,8 +199,8 @@ class PipelineIT {
 
     private SseClient openFrameStream() {
         SseClient frame = new SseClient(URI.create(display("/api/v1/events")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> !frame.named("playlist").isEmpty());
-        assertNotNull(frame.named("playlist").get(0).id(), "every event has an id");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !frame.named("page").isEmpty());
+        assertNotNull(frame.named("page").get(0).id(), "every event has an id");
         return frame;
     }
 

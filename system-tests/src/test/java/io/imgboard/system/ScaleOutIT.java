@@ -89,8 +89,8 @@ class ScaleOutIT {
 
         try (SseClient first = new SseClient(java.net.URI.create(system.url("display-service") + "/api/v1/events"));
              SseClient second = new SseClient(java.net.URI.create(system.url("display-service-2") + "/api/v1/events"))) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> !first.named("playlist").isEmpty()
-                    && !second.named("playlist").isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !first.named("page").isEmpty()
+                    && !second.named("page").isEmpty());
 
             Map<String, String> shaToName = new HashMap<>();
             for (int i = 0; i < PHOTOS; i++) {

@@ -60,6 +60,7 @@ class CatalogConsumer {
             return message.nack(e);
         } finally {
             MDC.remove("photoId");
+            playlist.read(record.offset(), record.timestamp());
             // Counts as read whether it was applied or dead-lettered: loading is about position.
             loading.read(record.topic(), record.partition(), record.offset());
         }
@@ -69,7 +70,7 @@ class CatalogConsumer {
         UUID photoId = MediaPaths.photoId(record.key()).orElseThrow(() -> new InvalidCatalogRecordException(
                 "key is not a photo id: " + record.key()));
         if (record.value() == null) {
-            Optional<PlaylistEvent> change = playlist.retire(photoId);
+            Optional<PlaylistEvent> change = playlist.retire(photoId, record.offset());
             change.ifPresent(c -> Log.infof("photo %s retired (seq %d)", photoId, c.seq()));
             return;
         }
@@ -77,7 +78,7 @@ class CatalogConsumer {
         if (!photoId.equals(published.photoId())) {
             throw new InvalidCatalogRecordException("key " + photoId + " does not match photoId " + published.photoId());
         }
-        playlist.publish(published).ifPresent(c -> Log.infof("photo %s published (seq %d)", photoId, c.seq()));
+        playlist.publish(published, record.offset()).ifPresent(c -> Log.infof("photo %s published (seq %d)", photoId, c.seq()));
     }
 
     private PhotoPublished parse(String value) {

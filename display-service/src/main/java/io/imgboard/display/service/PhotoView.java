@@ -3,9 +3,12 @@ package io.imgboard.display.service;
 import io.imgboard.events.PhotoPublished;
 import io.imgboard.events.Rendition;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -23,6 +26,8 @@ import java.util.UUID;
  * @param renditions  rendition name → relative versioned URL, e.g. {@code display}, {@code uhd}, {@code thumb}
  * @param fileName    the img-board file name ({@code /images/<fileName>}, see {@link CompatNames})
  * @param arrivedAt   when the ledger first recorded the photo (order "by arrival"), or null when unknown
+ * @param sourceIds   the sources it has an origin in, for named frames' filters; never sent to frames
+ * @param deviceIds   the device tokens it came through, likewise
  */
 public record PhotoView(
         UUID photoId,
@@ -34,7 +39,9 @@ public record PhotoView(
         Instant publishedAt,
         Map<String, String> renditions,
         String fileName,
-        Instant arrivedAt) {
+        Instant arrivedAt,
+        @JsonIgnore List<String> sourceIds,
+        @JsonIgnore List<String> deviceIds) {
 
     static final String DEFAULT_RENDITION = "display";
     static final String PLACEHOLDER_PREFIX = "data:image/webp;base64,";
@@ -64,7 +71,8 @@ public record PhotoView(
         String url = renditions.getOrDefault(DEFAULT_RENDITION, renditions.values().iterator().next());
         return new PhotoView(photoId, url, published.width(), published.height(), placeholder(published.placeholder()),
                 published.capturedAt(), published.occurredAt(), Collections.unmodifiableMap(renditions),
-                CompatNames.of(published.name(), photoId), published.arrivedAt());
+                CompatNames.of(published.name(), photoId), published.arrivedAt(), ids(published.sourceIds()),
+                ids(published.deviceIds()));
     }
 
     /** The placeholder only when it is an inline WebP; a frame must never be pointed at anything else. */
@@ -72,12 +80,32 @@ public record PhotoView(
         return candidate != null && candidate.startsWith(PLACEHOLDER_PREFIX) ? candidate : null;
     }
 
+    private static List<String> ids(List<String> ids) {
+        return ids == null ? List.of() : ids.stream().filter(java.util.Objects::nonNull).toList();
+    }
+
     PhotoView withFileName(String name) {
-        return new PhotoView(photoId, url, width, height, placeholder, capturedAt, publishedAt, renditions, name, arrivedAt);
+        return new PhotoView(photoId, url, width, height, placeholder, capturedAt, publishedAt, renditions, name, arrivedAt,
+                sourceIds, deviceIds);
     }
 
     PhotoView withPublishedAt(Instant at) {
-        return new PhotoView(photoId, url, width, height, placeholder, capturedAt, at, renditions, fileName, arrivedAt);
+        return new PhotoView(photoId, url, width, height, placeholder, capturedAt, at, renditions, fileName, arrivedAt,
+                sourceIds, deviceIds);
+    }
+
+    /** The same photo as a frame sees it: equal when only what frames are never sent differs. */
+    boolean looksLike(PhotoView other) {
+        return other != null && equals(new PhotoView(other.photoId, other.url, other.width, other.height, other.placeholder,
+                other.capturedAt, other.publishedAt, other.renditions, other.fileName, other.arrivedAt, sourceIds, deviceIds));
+    }
+
+    /** When the photo joined the library: its arrival at the ledger, else its first publication. */
+    public Instant joinedAt() {
+        if (arrivedAt != null) {
+            return arrivedAt;
+        }
+        return publishedAt != null ? publishedAt : Instant.EPOCH;
     }
 
     /** The rendition img-board's {@code /images/<fileName>} serves: {@code display}, else the first there is. */

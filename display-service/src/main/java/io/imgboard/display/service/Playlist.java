@@ -40,12 +40,27 @@ public class Playlist implements MeterBinder {
             .thenComparing(PhotoView::photoId);
 
     private final BroadcastProcessor<PlaylistEvent> changes = BroadcastProcessor.create();
+    /** Removals kept for frames that resume; older ones are answered with a fresh start. */
+    static final int REMOVALS_KEPT = 10_000;
+    /**
+     * Kafka drops a compacted topic's tombstones after {@code delete.retention.ms} (a day by default):
+     * a display reading the catalog afresh cannot tell what was removed before then, so it does not
+     * resume frames from records older than this when it read them.
+     */
+    static final Duration RESUMABLE_AGE = Duration.ofHours(20);
+
     private final Map<UUID, PhotoView> byId = new HashMap<>();
+    /** Photo → the offset of the record that last changed what frames see of it. */
+    private final Map<UUID, Long> changedAt = new HashMap<>();
+    private final java.util.ArrayDeque<PlaylistEvent.Removed> removals = new java.util.ArrayDeque<>();
+    private final long startedAt = System.currentTimeMillis();
+    /** Resuming after an offset below this could miss a removal. */
+    private long horizon = -1;
     private final Map<String, PhotoView> byFileName = new HashMap<>();
     private final NavigableMap<PhotoView, PhotoView> ordered = new TreeMap<>(NEWEST_FIRST);
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final List<Consumer<PlaylistEvent>> listeners = new CopyOnWriteArrayList<>();
-    private long seq;
+    private long seq = -1;
     private volatile int size;
 
     /**
@@ -55,7 +70,13 @@ public class Playlist implements MeterBinder {
      * @throws InvalidCatalogRecordException when no frame could show the photo
      */
     public synchronized Optional<PlaylistEvent> publish(PhotoPublished published) {
+        return publish(published, seq + 1);
+    }
+
+    /** {@link #publish(PhotoPublished)} for the catalog record at {@code offset}. */
+    public synchronized Optional<PlaylistEvent> publish(PhotoPublished published, long offset) {
         PhotoView view = PhotoView.from(published);
+        seq = Math.max(seq, offset);
         PhotoView previous = byId.get(view.photoId());
         if (previous != null) {
             // A name is the photo's for life, and so is its first publication time: the ledger publishes
@@ -66,26 +87,95 @@ public class Playlist implements MeterBinder {
             view = view.withFileName(CompatNames.full(published.name(), view.photoId()));
         }
         byId.put(view.photoId(), view);
-        if (view.equals(previous)) {
+        if (view.looksLike(previous)) {
+            // Kept (a named frame's filter reads its sources), but nothing a frame shows changed.
+            ordered.remove(previous);
+            ordered.put(view, view);
+            byFileName.put(view.fileName(), view);
             return Optional.empty();
         }
+        changedAt.put(view.photoId(), seq);
         if (previous != null) {
             ordered.remove(previous);
         }
         ordered.put(view, view);
         byFileName.put(view.fileName(), view);
-        return Optional.of(emit(new PlaylistEvent.Added(++seq, view)));
+        return Optional.of(emit(new PlaylistEvent.Added(seq, view)));
     }
 
     /** Removes a photo; empty when it was not there (tombstones are idempotent too). */
     public synchronized Optional<PlaylistEvent> retire(UUID photoId) {
+        return retire(photoId, seq + 1);
+    }
+
+    /**
+     * {@link #retire(UUID)} for the tombstone at {@code offset}. A tombstone for a photo this instance
+     * never saw (its record compacted away) is still kept for resuming frames, which may have it.
+     */
+    public synchronized Optional<PlaylistEvent> retire(UUID photoId, long offset) {
+        seq = Math.max(seq, offset);
         PhotoView previous = byId.remove(photoId);
+        changedAt.remove(photoId);
+        PlaylistEvent.Removed removed = new PlaylistEvent.Removed(seq, photoId, previous == null ? null : previous.fileName());
+        removals.addLast(removed);
+        if (removals.size() > REMOVALS_KEPT) {
+            horizon = Math.max(horizon, removals.removeFirst().seq());
+        }
         if (previous == null) {
             return Optional.empty();
         }
         ordered.remove(previous);
         byFileName.remove(previous.fileName());
-        return Optional.of(emit(new PlaylistEvent.Removed(++seq, photoId, previous.fileName())));
+        return Optional.of(emit(removed));
+    }
+
+    /**
+     * Every catalog record read, applied or not, with its Kafka timestamp: moves the position ids
+     * name, and keeps frames from resuming past records too old to trust (see {@link #RESUMABLE_AGE}).
+     */
+    public synchronized void read(long offset, long timestampMillis) {
+        seq = Math.max(seq, offset);
+        if (timestampMillis >= 0 && timestampMillis < startedAt - RESUMABLE_AGE.toMillis()) {
+            horizon = Math.max(horizon, offset);
+        }
+    }
+
+    /** The catalog offset of the last record read: what a fresh stream's first event is numbered. */
+    public synchronized long seq() {
+        return seq;
+    }
+
+    /**
+     * Runs {@code work} over every photo (in no particular order) under the lock that applies
+     * changes, so it sees one consistent state; it must not keep the collection nor block.
+     */
+    public synchronized <T> T read(java.util.function.Function<java.util.Collection<PhotoView>, T> work) {
+        return work.apply(java.util.Collections.unmodifiableCollection(byId.values()));
+    }
+
+    /**
+     * The changes after {@code offset}, in order: every photo changed since (as it is now) and every
+     * removal since; empty when this instance cannot tell (the offset is ahead of what it read, or
+     * older than what it keeps). Each photo comes once, as its latest state, so a frame that applies
+     * them in order ends where a fresh frame would be.
+     */
+    synchronized Optional<List<PlaylistEvent>> since(long offset) {
+        if (offset < horizon || offset > seq || offset < -1) {
+            return Optional.empty();
+        }
+        List<PlaylistEvent> missed = new java.util.ArrayList<>();
+        changedAt.forEach((id, at) -> {
+            if (at > offset) {
+                missed.add(new PlaylistEvent.Added(at, byId.get(id)));
+            }
+        });
+        for (PlaylistEvent.Removed removed : removals) {
+            if (removed.seq() > offset && !byId.containsKey(removed.photoId())) {
+                missed.add(removed);
+            }
+        }
+        missed.sort(Comparator.comparingLong(PlaylistEvent::seq));
+        return Optional.of(missed);
     }
 
     public synchronized PlaylistEvent.Snapshot snapshot() {
@@ -101,6 +191,11 @@ public class Playlist implements MeterBinder {
         return size;
     }
 
+    /** Completes once the catalog has been read up to where it stood at start-up. */
+    public Uni<Void> whenLoaded() {
+        return Uni.createFrom().completionStage(loaded::copy);
+    }
+
     /** The playlist once the catalog has been read up to where it stood at start-up. */
     public Uni<PlaylistView> current() {
         return Uni.createFrom().completionStage(loaded::copy)
@@ -114,10 +209,27 @@ public class Playlist implements MeterBinder {
      * again from a snapshot, which is cheaper than holding changes for a stalled connection.
      */
     public Multi<PlaylistEvent> follow(int bufferSize) {
+        return follow(bufferSize, -2, photos -> snapshot());
+    }
+
+    /**
+     * A stream for one frame that may resume: when {@code resumeAfter} is an offset this instance can
+     * continue from ({@link #since}), the changes after it, else {@code start} applied to every photo
+     * (under the lock: it sees exactly the state the following changes start from); then every change.
+     *
+     * @param resumeAfter a frame's {@code Last-Event-ID}, or anything below -1 for a fresh start
+     */
+    public Multi<PlaylistEvent> follow(int bufferSize, long resumeAfter,
+                                       java.util.function.Function<java.util.Collection<PhotoView>, PlaylistEvent> start) {
         Multi<PlaylistEvent> live = Multi.createFrom().<PlaylistEvent>emitter(emitter -> {
             Cancellable subscription;
             synchronized (this) {
-                emitter.emit(snapshot());
+                Optional<List<PlaylistEvent>> missed = resumeAfter < -1 ? Optional.empty() : since(resumeAfter);
+                if (missed.isPresent()) {
+                    missed.get().forEach(emitter::emit);
+                } else {
+                    emitter.emit(start.apply(java.util.Collections.unmodifiableCollection(byId.values())));
+                }
                 subscription = changes.subscribe().with(emitter::emit, emitter::fail, emitter::complete);
             }
             emitter.onTermination(subscription::cancel);

@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * What a frame's stream carries, each with the sequence number of the playlist state it leaves the
- * frame in. Sequence numbers grow by one per change within one display process.
+ * What a frame's stream carries, each with the catalog offset of the playlist state it leaves the
+ * frame in. Offsets come from the compacted {@code imgboard.catalog} topic (one partition), so they
+ * mean the same in every display instance and after a restart: a frame's {@code Last-Event-ID}.
  */
 public sealed interface PlaylistEvent {
     long seq();
 
-    /** The whole playlist, newest first. Always the first event of a stream. */
+    /** The whole playlist, newest first. */
     record Snapshot(long seq, List<PhotoView> photos) implements PlaylistEvent {
     }
 
@@ -18,7 +19,11 @@ public sealed interface PlaylistEvent {
     record Added(long seq, PhotoView photo) implements PlaylistEvent {
     }
 
-    /** A photo was retired; {@code fileName} is the img-board name it had. */
+    /** A photo was retired; {@code fileName} is the img-board name it had (null when never seen here). */
     record Removed(long seq, UUID photoId, String fileName) implements PlaylistEvent {
+    }
+
+    /** The first event of a fresh stream, built by whoever follows (a named frame's window, say). */
+    record Start(long seq, Object body) implements PlaylistEvent {
     }
 }

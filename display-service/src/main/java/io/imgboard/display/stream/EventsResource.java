@@ -1,20 +1,27 @@
 package io.imgboard.display.stream;
 
 import io.imgboard.display.config.DisplayConfig;
+import io.imgboard.display.rest.ErrorBody;
 import io.imgboard.display.service.FrameSettings;
 import io.imgboard.display.service.PhotoView;
 import io.imgboard.display.service.Playlist;
 import io.imgboard.display.service.PlaylistEvent;
-import io.imgboard.display.service.PlaylistView;
-import io.imgboard.display.service.Settings;
+import io.imgboard.display.service.frames.FrameBags;
+import io.imgboard.display.service.frames.FrameDefinition;
+import io.imgboard.display.service.frames.FramePage;
+import io.imgboard.display.service.frames.Frames;
+import io.imgboard.display.service.frames.FramesConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -25,37 +32,39 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The live playlist for frames, as server-sent events ({@code text/event-stream}):
+ * A frame's live playlist, v2, as server-sent events ({@code text/event-stream}) on
+ * {@code /api/v1/events?frame=<name>} (absent: {@code default}):
  *
  * <pre>
+ * event:settings           first on every connection, and whenever they change: the frame's settings
+ * retry:17342              (the display's with its overrides); retry is random per connection, 3–30 s
+ * data:{"intervalMs":5000,"order":"shuffle",…}
+ *
  * id:41
- * event:playlist           first on every connection (and reconnection): {"photos":[…]}, newest first
- * retry:5000
- * data:{"photos":[…]}
+ * event:page               a fresh connection: the next up to 100 photos of the frame's bag, the first to show now
+ * data:{"frame":"kitchen","round":2,"total":5000,"position":17,"photos":[…]}
  *
  * id:42
- * event:add                a new or changed photo (same photoId: replace it): {"photoId":…,"url":…,…}
- * data:{…}
+ * event:add                a new or changed photo the frame shows (same photoId: replace it; new: show it next)
+ * data:{"photoId":…,"url":…,…}
  *
  * id:43
- * event:remove             a retired photo: {"photoId":"…"}
- * data:{…}
- *
- * event:settings           the frame settings, right after the playlist and whenever they change (no id: not playlist state)
- * data:{"intervalMs":5000,"order":"shuffle","transition":"crossfade",…}
+ * event:remove             a retired photo, or one that no longer matches the frame's filter: {"photoId":"…"}
  *
  * id:43
  * event:ping               every imgboard.display.heartbeat: {"at":"…","intervalSeconds":20}
- * data:{…}
  * </pre>
  *
- * Ids are the playlist's sequence number in this process; a ping repeats the id of the last event
- * this stream carried, so {@code Last-Event-ID} always names state the frame has. A reconnecting
- * frame gets the full playlist again whatever its {@code Last-Event-ID}: the display keeps no
- * history, a playlist is small, and after a display restart the numbers start again anyway.
+ * Ids are offsets of the compacted catalog topic, the same in every instance and after a restart. A
+ * frame that reconnects with a {@code Last-Event-ID} (or {@code ?lastEventId=}, for a new EventSource,
+ * which cannot set headers) this display can continue from gets only the
+ * {@code add}/{@code remove} it missed, each photo once in its latest state; otherwise (unknown, or older
+ * than the display keeps) a fresh {@code page}. A ping repeats the last id, so {@code Last-Event-ID}
+ * always names state the frame has. More photos: {@code GET /api/v1/frames/<name>/next}.
  */
 @Path("/api/v1/events")
 @Tag(name = "frames")
@@ -63,13 +72,18 @@ public class EventsResource {
     private final Playlist playlist;
     private final FrameClients clients;
     private final DisplayConfig config;
-    private final Settings settings;
+    private final Frames frames;
+    private final FrameBags bags;
+    private final FramesConfig framesConfig;
 
-    EventsResource(Playlist playlist, FrameClients clients, DisplayConfig config, Settings settings) {
+    EventsResource(Playlist playlist, FrameClients clients, DisplayConfig config, Frames frames, FrameBags bags,
+                   FramesConfig framesConfig) {
         this.playlist = playlist;
-        this.settings = settings;
         this.clients = clients;
         this.config = config;
+        this.frames = frames;
+        this.bags = bags;
+        this.framesConfig = framesConfig;
     }
 
     /** Body of {@code remove}. */
@@ -85,61 +99,90 @@ public class EventsResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @ResponseHeader(name = "Cache-Control", value = "no-cache")
     @ResponseHeader(name = "X-Accel-Buffering", value = "no") // nginx: do not buffer the stream
-    @Operation(summary = "Live playlist: playlist, then add / remove; ping as heartbeat")
+    @Operation(summary = "A frame's live playlist: settings, page (or what it missed), then add / remove; ping as heartbeat")
     public Multi<OutboundSseEvent> events(@Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId,
-                                          @jakarta.ws.rs.QueryParam("frame") String frame) {
-        String name = frame == null || frame.isBlank() ? "default" : frame;
+                                          @QueryParam("frame") String frame, @QueryParam("lastEventId") String resumeFrom) {
+        String name = frame == null || frame.isBlank() ? Frames.DEFAULT : frame.strip();
+        if (frames.find(name).isEmpty()) {
+            throw new WebApplicationException(Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ErrorBody("There is no frame called \"" + name + "\".", 404)).build());
+        }
+        // A frame that opens a new EventSource itself cannot set the header; it sends the id as a parameter.
+        long resumeAfter = resumeToken(lastEventId != null ? lastEventId : resumeFrom);
         return Multi.createFrom().deferred(() -> {
-            AtomicLong lastId = new AtomicLong(-1); // nothing sent yet: pings carry no id
-            // The settings in force follow the playlist at once; later changes come as they happen.
-            Multi<OutboundSseEvent> changes = playlist.follow(config.clientBuffer())
-                    .onItem().transformToMultiAndConcatenate(event -> {
-                        lastId.set(event.seq());
-                        OutboundSseEvent sent = toSse(sse, event);
-                        return event instanceof PlaylistEvent.Snapshot
-                                ? Multi.createFrom().items(sent, settingsEvent(sse, settings.current()))
-                                : Multi.createFrom().item(sent);
-                    });
+            // Before a page or a missed change, pings repeat the id the frame resumed from.
+            AtomicLong lastId = new AtomicLong(resumeAfter >= -1 ? resumeAfter : Long.MIN_VALUE);
+            Multi<OutboundSseEvent> changes = playlist.follow(config.clientBuffer(), resumeAfter, photos -> {
+                FrameDefinition definition = definition(name);
+                FramePage page = bags.page(definition, frames.effective(definition), photos, FrameBags.MAX_WINDOW);
+                return new PlaylistEvent.Start(playlist.seq(), page);
+            }).map(event -> {
+                lastId.set(event.seq());
+                return toSse(sse, name, event);
+            });
             Duration heartbeat = config.heartbeat();
             Multi<OutboundSseEvent> pings = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat)
                     .onOverflow().drop()
                     .map(tick -> ping(sse, lastId.get(), heartbeat));
-            Multi<OutboundSseEvent> frameSettings = settings.follow().skip().first()
-                    .map(current -> settingsEvent(sse, current));
-            return Multi.createBy().merging().streams(changes, frameSettings, pings);
+            Multi<OutboundSseEvent> laterSettings = frames.follow(name).skip().first()
+                    .map(current -> settingsEvent(sse, current, null));
+            OutboundSseEvent first = settingsEvent(sse, frames.effective(definition(name)), retry());
+            return Multi.createBy().concatenating().streams(Multi.createFrom().item(first),
+                    Multi.createBy().merging().streams(changes, laterSettings, pings));
         })
                 .onSubscription().invoke(() -> {
                     clients.connected(name);
-                    Log.debugf("SSE client connected (Last-Event-ID %s)", lastEventId);
+                    Log.debugf("SSE client of frame %s connected (Last-Event-ID %s)", name, lastEventId);
                 })
                 .onTermination().invoke(() -> clients.disconnected(name));
     }
 
-    private static OutboundSseEvent settingsEvent(Sse sse, FrameSettings current) {
-        return sse.newEventBuilder().name("settings").data(FrameSettings.class, current).build();
+    private FrameDefinition definition(String name) {
+        return frames.find(name).orElse(FrameDefinition.empty(name));
+    }
+
+    /** A {@code Last-Event-ID} as a catalog offset; anything else (none, garbage) means a fresh start. */
+    static long resumeToken(String lastEventId) {
+        if (lastEventId == null || !lastEventId.strip().matches("-?[0-9]{1,18}")) {
+            return -2;
+        }
+        long id = Long.parseLong(lastEventId.strip());
+        return id < -1 ? -2 : id;
+    }
+
+    private long retry() {
+        long min = framesConfig.retryMin().toMillis();
+        long max = Math.max(min, framesConfig.retryMax().toMillis());
+        return ThreadLocalRandom.current().nextLong(min, max + 1);
+    }
+
+    private static OutboundSseEvent settingsEvent(Sse sse, FrameSettings current, Long retryMs) {
+        OutboundSseEvent.Builder builder = sse.newEventBuilder().name("settings").data(FrameSettings.class, current);
+        if (retryMs != null) {
+            builder.reconnectDelay(retryMs);
+        }
+        return builder.build();
     }
 
     private static OutboundSseEvent ping(Sse sse, long lastId, Duration interval) {
         OutboundSseEvent.Builder builder = sse.newEventBuilder().name("ping")
                 .data(Ping.class, new Ping(Instant.now(), Math.max(1, interval.toSeconds())));
-        if (lastId >= 0) {
+        if (lastId >= -1 && lastId != Long.MIN_VALUE) {
             builder.id(Long.toString(lastId));
         }
         return builder.build();
     }
 
-    private OutboundSseEvent toSse(Sse sse, PlaylistEvent event) {
+    private OutboundSseEvent toSse(Sse sse, String name, PlaylistEvent event) {
         OutboundSseEvent.Builder builder = sse.newEventBuilder().id(Long.toString(event.seq()));
-        if (event instanceof PlaylistEvent.Snapshot snapshot) {
-            return builder.name("playlist")
-                    .reconnectDelay(config.reconnectDelay().toMillis())
-                    .data(PlaylistView.class, new PlaylistView(snapshot.photos()))
-                    .build();
+        if (event instanceof PlaylistEvent.Start start) {
+            return builder.name("page").data(FramePage.class, start.body()).build();
         }
-        if (event instanceof PlaylistEvent.Added added) {
+        if (event instanceof PlaylistEvent.Added added && bags.shows(definition(name), added.photo())) {
             return builder.name("add").data(PhotoView.class, added.photo()).build();
         }
-        PlaylistEvent.Removed removed = (PlaylistEvent.Removed) event;
-        return builder.name("remove").data(Removed.class, new Removed(removed.photoId())).build();
+        UUID photoId = event instanceof PlaylistEvent.Added added ? added.photo().photoId()
+                : event instanceof PlaylistEvent.Removed removed ? removed.photoId() : null;
+        return builder.name("remove").data(Removed.class, new Removed(photoId)).build();
     }
 }

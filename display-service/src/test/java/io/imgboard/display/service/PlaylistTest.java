@@ -59,7 +59,8 @@ class PlaylistTest {
         long before = playlist.snapshot().seq();
         assertTrue(playlist.publish(published).isPresent());
         assertFalse(playlist.publish(published).isPresent());
-        assertEquals(before + 1, playlist.snapshot().seq());
+        // Ids are catalog offsets: the no-op record moved the position, but sent nothing.
+        assertEquals(before + 2, playlist.snapshot().seq());
     }
 
     @Test
@@ -172,6 +173,29 @@ class PlaylistTest {
         stalled.request(Long.MAX_VALUE);
         stalled.awaitFailure(Duration.ofSeconds(10));
         assertThat(stalled.getItems().size(), lessThan(1_000));
+    }
+
+    @Test
+    void changesSinceAnOffsetAreEachPhotoOnceInItsLatestStateAndTheRemovalsInOrder() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        UUID c = UUID.randomUUID();
+        playlist.publish(photo(a, null, Instant.now()), 10);
+        playlist.publish(photo(b, null, Instant.now()), 11);
+        playlist.retire(a, 12);
+        playlist.publish(photo(c, null, Instant.now()), 13);
+        playlist.publish(photo(b, Instant.parse("2020-01-01T00:00:00Z"), Instant.now()), 14);
+
+        List<PlaylistEvent> missed = playlist.since(11).orElseThrow();
+        assertEquals(List.of(12L, 13L, 14L), missed.stream().map(PlaylistEvent::seq).toList());
+        assertEquals(a, ((PlaylistEvent.Removed) missed.get(0)).photoId());
+        assertEquals(c, ((PlaylistEvent.Added) missed.get(1)).photo().photoId());
+        assertEquals(b, ((PlaylistEvent.Added) missed.get(2)).photo().photoId());
+        assertTrue(playlist.since(14).orElseThrow().isEmpty(), "up to date: nothing");
+        assertTrue(playlist.since(15).isEmpty(), "ahead of what this instance read: cannot resume");
+        playlist.read(15, System.currentTimeMillis() - Playlist.RESUMABLE_AGE.toMillis() - 60_000);
+        assertTrue(playlist.since(14).isEmpty(), "older than a record read too old to trust: fresh page");
+        assertTrue(playlist.since(15).isPresent());
     }
 
     private List<UUID> ids() {

@@ -26,7 +26,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -65,15 +67,15 @@ class CatalogStreamTest {
         try (SseClient frame = SseClient.open(events)) {
             assertEquals(200, frame.response().statusCode());
             assertThat(frame.response().headers().firstValue("Content-Type").orElse(""), startsWith("text/event-stream"));
-            SseClient.Event playlist = frame.await(SseClient.named("playlist"));
-            assertThat(playlist.data(), not(containsString(photoId.toString())));
+            SseClient.Event page = frame.await(SseClient.named("page"));
+            assertThat(page.data(), not(containsString(photoId.toString())));
 
             catalog.publish(Catalog.photo(photoId, Instant.parse("2024-06-01T12:00:00Z")));
 
             SseClient.Event add = frame.await(SseClient.named("add", photoId.toString()));
             assertNotNull(add.id(), "add event without id");
             assertTrue(add.lines().stream().anyMatch(line -> line.startsWith("id:")), "no id: line in " + add.lines());
-            assertThat(Long.parseLong(add.id()), greaterThan(Long.parseLong(playlist.id())));
+            assertThat(Long.parseLong(add.id()), greaterThan(Long.parseLong(page.id())));
             JsonNode photo = Catalog.JSON.readTree(add.data());
             String media = "/media/" + photoId + "/";
             assertEquals(photoId.toString(), photo.path("photoId").asText());
@@ -90,19 +92,33 @@ class CatalogStreamTest {
     }
 
     @Test
-    void aNewClientGetsThePhotoInItsFirstPlaylistEventAndTheEndpointAgrees() throws Exception {
+    void aNewClientGetsSettingsWithARandomRetryThenAPageWithThePhoto() throws Exception {
         UUID photoId = UUID.randomUUID();
-        catalog.publish(Catalog.photo(photoId, Instant.parse("2023-01-01T08:00:00Z")));
+        // A day no other test uses, and a frame that shows only it: the page is a window of at most
+        // 100 photos, and the shared catalog holds many more.
+        Instant taken = Instant.parse("1911-03-04T08:00:00Z");
+        catalog.publish(Catalog.photo(photoId, taken));
         await().atMost(Duration.ofSeconds(60)).until(() -> playlistIds().contains(photoId.toString()));
+        RestAssured.given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType("application/json")
+                .body("{\"filter\":{\"from\":\"1911-03-03\",\"to\":\"1911-03-05\"}}")
+                .put("/api/v1/frames/stream-1911").then().statusCode(anyOf(equalTo(200), equalTo(201)));
 
-        try (SseClient frame = SseClient.open(events)) {
+        try (SseClient frame = SseClient.open(URI.create(events + "?frame=stream-1911"))) {
             SseClient.Event first = frame.await(event -> true);
-            assertEquals("playlist", first.name());
-            assertNotNull(first.id(), "playlist event without id");
-            assertThat(first.lines(), hasItem("retry:5000"));
-            JsonNode photos = Catalog.JSON.readTree(first.data()).path("photos");
-            assertTrue(photos.isArray(), "photos is not an array: " + first.data());
-            assertThat(photos.findValuesAsText("photoId"), hasItem(photoId.toString()));
+            assertEquals("settings", first.name());
+            String retry = first.lines().stream().filter(line -> line.startsWith("retry:")).findFirst().orElseThrow();
+            long retryMs = Long.parseLong(retry.substring("retry:".length()));
+            assertTrue(retryMs >= 3000 && retryMs <= 30000, retry);
+            SseClient.Event page = frame.await(SseClient.named("page"));
+            assertNotNull(page.id(), "page event without id");
+            JsonNode body = Catalog.JSON.readTree(page.data());
+            assertEquals("stream-1911", body.path("frame").asText());
+            assertEquals(1, body.path("total").asInt(), page.data());
+            assertEquals(0, body.path("position").asInt());
+            assertThat(body.path("photos").findValuesAsText("photoId"), hasItem(photoId.toString()));
+        }
+        try (SseClient frame = SseClient.open(URI.create(events + "?frame=no-such-frame"))) {
+            assertEquals(404, frame.response().statusCode());
         }
     }
 
@@ -121,7 +137,7 @@ class CatalogStreamTest {
             assertThat(playlistIds(), not(hasItem(photoId.toString())));
         }
         try (SseClient late = SseClient.open(events)) {
-            assertThat(late.await(SseClient.named("playlist")).data(), not(containsString(photoId.toString())));
+            assertThat(late.await(SseClient.named("page")).data(), not(containsString(photoId.toString())));
         }
     }
 
@@ -145,7 +161,7 @@ class CatalogStreamTest {
     void eventIdsIncreaseAcrossChanges() throws Exception {
         List<UUID> photoIds = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
         try (SseClient frame = SseClient.open(events)) {
-            frame.await(SseClient.named("playlist"));
+            frame.await(SseClient.named("page"));
             for (UUID photoId : photoIds) {
                 catalog.publish(Catalog.photo(photoId, null));
             }
@@ -157,7 +173,7 @@ class CatalogStreamTest {
                     ids.add(Long.parseLong(event.id()));
                 }
             }
-            assertThat("playlist, three adds and a remove: " + frame.events(), ids.size(), greaterThanOrEqualTo(5));
+            assertThat("page, three adds and a remove: " + frame.events(), ids.size(), greaterThanOrEqualTo(5));
             for (int i = 1; i < ids.size(); i++) {
                 assertThat(ids.get(i), greaterThan(ids.get(i - 1)));
             }
@@ -165,21 +181,48 @@ class CatalogStreamTest {
     }
 
     @Test
-    void aLastEventIdReconnectGetsTheFullPlaylistAgain() throws Exception {
-        UUID photoId = UUID.randomUUID();
-        catalog.publish(Catalog.photo(photoId, null));
-        await().atMost(Duration.ofSeconds(60)).until(() -> playlistIds().contains(photoId.toString()));
-        try (SseClient frame = SseClient.open(events, Map.of("Last-Event-ID", "1"))) {
-            SseClient.Event first = frame.await(event -> true);
-            assertEquals("playlist", first.name());
-            assertThat(first.data(), containsString(photoId.toString()));
+    void aLastEventIdReconnectGetsOnlyWhatItMissedAndAnUnknownOneAFreshPage() throws Exception {
+        UUID kept = UUID.randomUUID();
+        UUID retired = UUID.randomUUID();
+        UUID added = UUID.randomUUID();
+        String lastId;
+        try (SseClient frame = SseClient.open(events)) {
+            frame.await(SseClient.named("page"));
+            catalog.publish(Catalog.photo(kept, null));
+            catalog.publish(Catalog.photo(retired, null));
+            frame.await(SseClient.named("add", kept.toString()));
+            lastId = frame.await(SseClient.named("add", retired.toString())).id();
+        }
+        // Missed while away: one add, one remove.
+        catalog.retire(retired);
+        catalog.publish(Catalog.photo(added, null));
+        await().atMost(Duration.ofSeconds(60)).until(() -> playlistIds().contains(added.toString())
+                && !playlistIds().contains(retired.toString()));
+
+        try (SseClient frame = SseClient.open(events, Map.of("Last-Event-ID", lastId))) {
+            frame.await(SseClient.named("add", added.toString()));
+            frame.await(SseClient.named("remove", retired.toString()));
+            assertTrue(frame.events().stream().noneMatch(e -> "page".equals(e.name())), "a resume sends no page");
+            assertTrue(frame.events().stream().noneMatch(e -> "add".equals(e.name()) && e.data().contains(kept.toString())),
+                    "nothing the frame already had");
+            List<SseClient.Event> changes = frame.events().stream().filter(e -> "add".equals(e.name())
+                    || "remove".equals(e.name())).toList();
+            for (SseClient.Event change : changes) {
+                assertThat(Long.parseLong(change.id()), greaterThan(Long.parseLong(lastId)));
+            }
+        }
+        try (SseClient frame = SseClient.open(events, Map.of("Last-Event-ID", "999999999999"))) {
+            assertThat(frame.await(SseClient.named("page")).id(), not(equalTo("999999999999")));
+        }
+        try (SseClient frame = SseClient.open(events, Map.of("Last-Event-ID", "not-a-number"))) {
+            frame.await(SseClient.named("page"));
         }
     }
 
     @Test
     void streamsCarryAHeartbeat() throws Exception {
         try (SseClient frame = SseClient.open(events)) {
-            String lastId = frame.await(SseClient.named("playlist")).id();
+            String lastId = frame.await(SseClient.named("page")).id();
             SseClient.Event ping = frame.await(SseClient.named("ping"), Duration.ofSeconds(20));
             // The id of the last event this stream carried, so Last-Event-ID stays meaningful.
             assertThat(Long.parseLong(ping.id()), greaterThanOrEqualTo(Long.parseLong(lastId)));

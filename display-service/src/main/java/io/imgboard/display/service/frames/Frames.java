@@ -1,0 +1,156 @@
+package io.imgboard.display.service.frames;
+
+import io.imgboard.display.service.FrameSettings;
+import io.imgboard.display.service.Settings;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The named frames, kept like the display's settings: on the compacted {@code imgboard.settings}
+ * topic, one section {@code frame:<name>} per frame (a tombstone deletes it), read back by every
+ * instance. {@code default} (the frame at {@code /}) always exists; stored, it can carry a filter and
+ * overrides like any other frame, and deleting it only drops those.
+ */
+@ApplicationScoped
+public class Frames {
+    public static final String DEFAULT = "default";
+    public static final String SECTION_PREFIX = "frame:";
+    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    /** The change notice for every frame: the display's own settings changed. */
+    private static final String ALL = "*";
+
+    private final Settings settings;
+    private final Map<String, FrameDefinition> defined = new ConcurrentHashMap<>();
+    private final BroadcastProcessor<String> changes = BroadcastProcessor.create();
+    private volatile Store store;
+
+    /** Writes a frame (or its tombstone) and waits for the broker; set by the messaging side. */
+    public interface Store {
+        void save(FrameDefinition frame);
+
+        void delete(String name);
+    }
+
+    Frames(Settings settings) {
+        this.settings = settings;
+        settings.onChange(next -> changed(ALL));
+    }
+
+    public void storeWith(Store store) {
+        this.store = store;
+    }
+
+    public static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /** The frame so named, if it exists ({@code default} always does). */
+    public Optional<FrameDefinition> find(String name) {
+        if (!validName(name)) {
+            return Optional.empty();
+        }
+        FrameDefinition frame = defined.get(name);
+        return frame != null || !DEFAULT.equals(name) ? Optional.ofNullable(frame) : Optional.of(FrameDefinition.empty(DEFAULT));
+    }
+
+    /** Every frame, {@code default} first, then by name. */
+    public List<FrameDefinition> all() {
+        List<FrameDefinition> all = new ArrayList<>();
+        all.add(find(DEFAULT).orElseThrow());
+        defined.keySet().stream().filter(name -> !DEFAULT.equals(name)).sorted().forEach(name -> {
+            FrameDefinition frame = defined.get(name);
+            if (frame != null) {
+                all.add(frame);
+            }
+        });
+        return all;
+    }
+
+    /** The settings {@code frame} runs with now. */
+    public FrameSettings effective(FrameDefinition frame) {
+        return frame.effective(settings.current());
+    }
+
+    /**
+     * Stores a frame (blocking until the broker acknowledged it) and applies it here at once.
+     *
+     * @throws IllegalArgumentException when it is not valid, with the reason for a person
+     * @throws IllegalStateException    when it could not be stored
+     */
+    public FrameDefinition save(FrameDefinition frame) {
+        if (!validName(frame.name())) {
+            throw new IllegalArgumentException("A frame name is 1 to 40 characters: a-z, 0-9 and '-', not starting with '-'.");
+        }
+        frame.validate().ifPresent(reason -> {
+            throw new IllegalArgumentException(reason);
+        });
+        storeOrFail().save(frame);
+        apply(frame.name(), frame);
+        return frame;
+    }
+
+    /** Deletes a frame; false when there was none. */
+    public boolean delete(String name) {
+        if (!defined.containsKey(name)) {
+            return false;
+        }
+        storeOrFail().delete(name);
+        apply(name, null);
+        return true;
+    }
+
+    private Store storeOrFail() {
+        Store target = store;
+        if (target == null) {
+            throw new IllegalStateException("the frame store is not ready yet");
+        }
+        return target;
+    }
+
+    /** A frame read from the topic (this instance's or another's); null deletes it. */
+    public void apply(String name, FrameDefinition frame) {
+        FrameDefinition previous = frame == null ? defined.remove(name) : defined.put(name, frame);
+        if (frame == null ? previous != null : !frame.equals(previous)) {
+            Log.infof("frame %s %s", name, frame == null ? "deleted" : "now " + frame);
+            changed(name);
+        }
+    }
+
+    private synchronized void changed(String name) {
+        changes.onNext(name);
+    }
+
+    /**
+     * The settings frame {@code name} runs with now, then whenever they change (its own overrides or
+     * the display's settings); for its stream.
+     */
+    public Multi<FrameSettings> follow(String name) {
+        return Multi.createFrom().<FrameSettings>emitter(emitter -> {
+            Cancellable subscription;
+            synchronized (this) {
+                emitter.emit(current(name));
+                subscription = changes.subscribe().with(changed -> {
+                    if (ALL.equals(changed) || name.equals(changed)) {
+                        emitter.emit(current(name));
+                    }
+                }, emitter::fail, emitter::complete);
+            }
+            emitter.onTermination(subscription::cancel);
+        }, 16).emitOn(Infrastructure.getDefaultExecutor()).skip().repetitions();
+    }
+
+    private FrameSettings current(String name) {
+        return effective(find(name).orElse(FrameDefinition.empty(name)));
+    }
+}

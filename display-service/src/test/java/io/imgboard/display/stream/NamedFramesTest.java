@@ -1,0 +1,223 @@
+package io.imgboard.display.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.display.support.Catalog;
+import io.imgboard.display.support.Neighbours;
+import io.imgboard.display.support.SseClient;
+import io.imgboard.events.Topics;
+import io.imgboard.infra.testing.LocalInfraResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Named frames through the real broker: the admin API (kept on the settings topic), a filtered
+ * frame's page and live events, its bag over rounds through {@code /next}, and the bag's position on
+ * {@code imgboard.frame-bags}.
+ */
+@QuarkusTest
+@QuarkusTestResource(LocalInfraResource.class)
+@QuarkusTestResource(Neighbours.class)
+class NamedFramesTest {
+    private static Catalog catalog;
+
+    @TestHTTPResource("/api/v1/events")
+    URI events;
+
+    @BeforeAll
+    static void producer() {
+        catalog = new Catalog();
+    }
+
+    @AfterAll
+    static void close() {
+        catalog.close();
+    }
+
+    private static RequestSpecification admin() {
+        return RestAssured.given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType("application/json");
+    }
+
+    @Test
+    void framesAreCreatedReadChangedAndDeletedWithTheAdminTokenOnly() {
+        RestAssured.given().contentType("application/json").body("{}").put("/api/v1/frames/hall").then().statusCode(401);
+        RestAssured.get("/api/v1/frames").then().statusCode(401);
+
+        admin().body("{}").put("/api/v1/frames/hall").then().statusCode(201)
+                .body("name", equalTo("hall")).body("settings.intervalMs", equalTo(5000)).body("overrides.size()", equalTo(0));
+        admin().body("{\"settings\":{\"intervalMs\":2000,\"order\":\"captured\",\"showDate\":true},"
+                        + "\"filter\":{\"sources\":[\"nas\"],\"from\":\"2019-01-01\",\"to\":\"2019-12-31\",\"onThisDay\":false}}")
+                .put("/api/v1/frames/hall").then().statusCode(200)
+                .body("settings.intervalMs", equalTo(2000)).body("settings.order", equalTo("captured"))
+                .body("settings.transition", equalTo("crossfade")).body("filter.from", equalTo("2019-01-01"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/frames").then().statusCode(200)
+                .body("name", hasItem("hall")).body("[0].name", equalTo("default")));
+        admin().get("/api/v1/frames/hall").then().statusCode(200).body("overrides.intervalMs", equalTo("2000"))
+                .body("filter.sources", equalTo(List.of("nas")));
+        RestAssured.get("/frames/hall").then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("/frame.js"));
+
+        admin().delete("/api/v1/frames/hall").then().statusCode(204);
+        admin().get("/api/v1/frames/hall").then().statusCode(404).body("status", equalTo(404))
+                .body("error", containsString("hall"));
+        RestAssured.get("/frames/hall").then().statusCode(404).body(containsString("no frame called"));
+        admin().delete("/api/v1/frames/hall").then().statusCode(404);
+    }
+
+    @Test
+    void badFramesGetAReasonAPersonUnderstands() {
+        Map<String, String> bad = Map.of(
+                "{\"settings\":{\"intervalMs\":10}}", "1 second",
+                "{\"settings\":{\"colour\":\"red\"}}", "colour",
+                "{\"settings\":{\"intervalMs\":\"soon\"}}", "whole number",
+                "{\"filter\":{\"from\":\"yesterday\"}}", "YYYY-MM-DD",
+                "{\"filter\":{\"from\":\"2020-02-02\",\"to\":\"2020-01-01\"}}", "after",
+                "{\"filter\":{\"sources\":\"nas\"}}", "list",
+                "{\"wall\":1}", "wall",
+                "[1,2]", "JSON object");
+        bad.forEach((body, reason) -> admin().body(body).put("/api/v1/frames/bad-one").then().statusCode(400)
+                .body("status", equalTo(400)).body("error", containsString(reason)));
+        admin().body("{}").put("/api/v1/frames/Kitchen").then().statusCode(400).body("error", containsString("a-z"));
+        admin().body("{}").put("/api/v1/frames/-x").then().statusCode(400);
+        admin().get("/api/v1/frames/bad-one").then().statusCode(404);
+    }
+
+    @Test
+    void aFilteredFrameGetsOnlyItsPhotosInPagesAndLiveEvents() throws Exception {
+        List<UUID> in = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            UUID id = UUID.randomUUID();
+            catalog.publish(Catalog.named(id, "in-" + i + ".jpg", Instant.parse("1923-05-0" + (i + 1) + "T10:00:00Z")));
+            in.add(id);
+        }
+        UUID out = UUID.randomUUID();
+        catalog.publish(Catalog.named(out, "out.jpg", Instant.parse("1923-07-01T10:00:00Z")));
+        admin().body("{\"settings\":{\"intervalMs\":1000},\"filter\":{\"from\":\"1923-05-01\",\"to\":\"1923-05-31\"}}")
+                .put("/api/v1/frames/may-1923").then().statusCode(201);
+        await().atMost(Duration.ofSeconds(60)).until(() -> RestAssured.get("/api/v1/playlist").asString().contains(out.toString()));
+
+        try (SseClient frame = SseClient.open(URI.create(events + "?frame=may-1923"))) {
+            JsonNode settings = Catalog.JSON.readTree(frame.await(SseClient.named("settings")).data());
+            assertEquals(1000, settings.path("intervalMs").asInt());
+            JsonNode page = Catalog.JSON.readTree(frame.await(SseClient.named("page")).data());
+            assertEquals(3, page.path("total").asInt(), page.toString());
+            assertEquals(new HashSet<>(in.stream().map(UUID::toString).toList()),
+                    new HashSet<>(page.path("photos").findValuesAsText("photoId")));
+
+            UUID lateIn = UUID.randomUUID();
+            UUID lateOut = UUID.randomUUID();
+            catalog.publish(Catalog.named(lateOut, "late-out.jpg", Instant.parse("1999-01-01T00:00:00Z")));
+            catalog.publish(Catalog.named(lateIn, "late-in.jpg", Instant.parse("1923-05-20T00:00:00Z")));
+            frame.await(SseClient.named("add", lateIn.toString()));
+            assertTrue(frame.events().stream().noneMatch(e -> "add".equals(e.name()) && e.data().contains(lateOut.toString())),
+                    "a photo outside the filter is never added");
+            // The sources and devices the filter reads are never sent to frames.
+            assertThat(frame.await(SseClient.named("add", lateIn.toString())).data(), not(containsString("upload:test")));
+
+            admin().body("{\"settings\":{\"intervalMs\":3000},\"filter\":{\"from\":\"1923-05-01\",\"to\":\"1923-05-31\"}}")
+                    .put("/api/v1/frames/may-1923").then().statusCode(200);
+            frame.await(SseClient.named("settings", "\"intervalMs\":3000"));
+        }
+    }
+
+    @Test
+    void nextWalksTheBagRoundByRoundAndItsPositionIsStoredOnTheTopic() throws Exception {
+        Set<String> all = new HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            UUID id = UUID.randomUUID();
+            catalog.publish(Catalog.named(id, "bag-" + i + ".jpg", Instant.parse("1931-08-1" + i + "T10:00:00Z")));
+            all.add(id.toString());
+        }
+        admin().body("{\"filter\":{\"from\":\"1931-08-01\",\"to\":\"1931-08-31\"}}").put("/api/v1/frames/bag-1931")
+                .then().statusCode(201);
+        await().atMost(Duration.ofSeconds(60)).until(() -> RestAssured.get("/api/v1/playlist").asString()
+                .contains(all.iterator().next()));
+
+        JsonNode page = next("bag-1931", null, 2);
+        List<List<String>> rounds = new ArrayList<>();
+        List<String> shown = new ArrayList<>();
+        long round = page.path("round").asLong();
+        String last = null;
+        while (rounds.size() < 3) {
+            if (page.path("round").asLong() != round) {
+                rounds.add(shown);
+                shown = new ArrayList<>();
+                round = page.path("round").asLong();
+            }
+            List<String> ids = page.path("photos").findValuesAsText("photoId");
+            assertTrue(ids.size() <= 2, page.toString());
+            shown.addAll(ids);
+            last = ids.get(ids.size() - 1);
+            page = next("bag-1931", last + "&round=" + round, 2);
+        }
+        for (List<String> one : rounds) {
+            assertEquals(5, one.size(), "every photo once per round: " + rounds);
+            assertEquals(all, new HashSet<>(one));
+        }
+        String reported = last;
+        await().atMost(Duration.ofSeconds(60)).until(() -> bagRecord("bag-1931")
+                .filter(value -> value.contains(reported)).isPresent());
+
+        RestAssured.get("/api/v1/frames/bag-1931/next?after=nonsense").then().statusCode(400).body("status", equalTo(400));
+        RestAssured.get("/api/v1/frames/bag-1931/next?limit=101").then().statusCode(400);
+        RestAssured.get("/api/v1/frames/no-such-frame/next").then().statusCode(404);
+    }
+
+    private static JsonNode next(String frame, String after, int limit) throws Exception {
+        String query = "?limit=" + limit + (after == null ? "" : "&after=" + after);
+        String body = RestAssured.get("/api/v1/frames/" + frame + "/next" + query).then().statusCode(200).extract().asString();
+        return Catalog.JSON.readTree(body);
+    }
+
+    /** The latest value on imgboard.frame-bags for a frame. */
+    private static Optional<String> bagRecord(String frame) {
+        TopicPartition partition = new TopicPartition(Topics.FRAME_BAGS, 0);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Catalog.bootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            String latest = null;
+            while (consumer.position(partition) < end) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (frame.equals(record.key())) {
+                        latest = record.value();
+                    }
+                }
+            }
+            return Optional.ofNullable(latest);
+        }
+    }
+}
