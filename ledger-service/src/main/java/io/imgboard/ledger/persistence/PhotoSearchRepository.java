@@ -1,0 +1,84 @@
+package io.imgboard.ledger.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The admin page's photo search: by source, device and <em>capture</em> date ({@link PhotoRepository#page}
+ * filters by arrival), newest arrival first, one page of ids at a time. Ids only: the caller maps
+ * each to the one view the ledger has of a photo.
+ */
+@ApplicationScoped
+public class PhotoSearchRepository {
+
+    /**
+     * @param state          VISIBLE (ready, shown), HIDDEN, PENDING, FAILED, RETIRED, DELETED, or null: all but deleted
+     * @param capturedFrom   inclusive; a photo without a capture time never matches a date range
+     * @param capturedBefore exclusive
+     */
+    public record Query(String state, String sourceId, String deviceId, Instant capturedFrom, Instant capturedBefore,
+                        Instant afterCreatedAt, UUID afterId) {
+    }
+
+    private final EntityManager entities;
+
+    PhotoSearchRepository(EntityManager entities) {
+        this.entities = entities;
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<UUID> ids(Query query, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT p.id FROM photo p WHERE p.twin_of IS NULL");
+        Map<String, Object> parameters = new HashMap<>();
+        String live = " AND p.retired_at IS NULL AND p.deleted_at IS NULL";
+        if (query.state() == null) {
+            sql.append(" AND p.deleted_at IS NULL");
+        } else {
+            switch (query.state()) {
+                case "VISIBLE" -> sql.append(" AND p.status = 'READY' AND NOT p.hidden").append(live);
+                case "HIDDEN" -> sql.append(" AND p.hidden").append(live);
+                case "RETIRED" -> sql.append(" AND p.retired_at IS NOT NULL AND p.deleted_at IS NULL");
+                case "DELETED" -> sql.append(" AND p.deleted_at IS NOT NULL");
+                default -> {
+                    sql.append(" AND p.status = :status").append(live);
+                    parameters.put("status", query.state());
+                }
+            }
+        }
+        // A twin's origins count for its photo, as in PhotoRepository#page.
+        if (query.sourceId() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM origin o WHERE o.source_id = :source AND (o.photo_id = p.id"
+                    + " OR o.photo_id IN (SELECT t.id FROM photo t WHERE t.twin_of = p.id)))");
+            parameters.put("source", query.sourceId());
+        }
+        if (query.deviceId() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM origin o WHERE o.device_id = :device AND (o.photo_id = p.id"
+                    + " OR o.photo_id IN (SELECT t.id FROM photo t WHERE t.twin_of = p.id)))");
+            parameters.put("device", query.deviceId());
+        }
+        if (query.capturedFrom() != null) {
+            sql.append(" AND p.captured_at >= :capturedFrom");
+            parameters.put("capturedFrom", query.capturedFrom());
+        }
+        if (query.capturedBefore() != null) {
+            sql.append(" AND p.captured_at < :capturedBefore");
+            parameters.put("capturedBefore", query.capturedBefore());
+        }
+        if (query.afterCreatedAt() != null) {
+            sql.append(" AND (p.created_at, p.id) < (:afterCreated, :afterId)");
+            parameters.put("afterCreated", query.afterCreatedAt());
+            parameters.put("afterId", query.afterId());
+        }
+        sql.append(" ORDER BY p.created_at DESC, p.id DESC LIMIT :limit");
+        var sqlQuery = entities.createNativeQuery(sql.toString(), UUID.class);
+        parameters.forEach(sqlQuery::setParameter);
+        sqlQuery.setParameter("limit", limit);
+        return sqlQuery.getResultList();
+    }
+}

@@ -1,0 +1,97 @@
+package io.imgboard.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.imgboard.ledger.Pipeline.arrived;
+import static io.imgboard.ledger.Pipeline.asService;
+import static io.imgboard.ledger.Pipeline.awaitPhoto;
+import static io.imgboard.ledger.Pipeline.newSha256;
+import static io.imgboard.ledger.Pipeline.photo;
+import static io.imgboard.ledger.Pipeline.processed;
+import static io.imgboard.ledger.Pipeline.read;
+import static io.imgboard.ledger.Pipeline.send;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code GET /api/v1/photo-search}: the admin page's list by source, device, capture date and state, in pages. */
+@QuarkusTest
+class PhotoSearchTest {
+
+    @Test
+    void searchesBySourceCaptureDayAndStateAndPagesWithABodyCursor() {
+        // A source of this run only, so other tests' photos never match.
+        String source = "folder:search-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant[] taken = {Instant.parse("2019-03-01T10:00:00Z"), Instant.parse("2019-03-02T23:30:00Z"),
+                Instant.parse("2021-07-04T08:00:00Z")};
+        List<String> ids = new ArrayList<>();
+        for (Instant at : taken) {
+            String sha = newSha256();
+            send(arrived(source, "s-" + sha.substring(0, 6) + ".jpg", sha));
+            UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+            processed(id, 800, 600, at, Pipeline.randomPhash());
+            await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photo(sha).get("status").asText()));
+            ids.add(id.toString());
+        }
+        String noCapture = newSha256();
+        send(arrived(source, "s-" + noCapture.substring(0, 6) + ".jpg", noCapture));
+        String pendingId = awaitPhoto(noCapture).get("photoId").asText();
+
+        assertEquals(List.of(pendingId, ids.get(2), ids.get(1), ids.get(0)), search("source=" + source),
+                "all of the source's photos, newest arrival first");
+        assertEquals(List.of(ids.get(1), ids.get(0)), search("source=" + source + "&from=2019-03-01&to=2019-03-02"),
+                "'to' is inclusive; a photo without a capture time matches no date range");
+        assertEquals(List.of(ids.get(2)), search("source=" + source + "&from=2020-01-01"));
+        assertEquals(List.of(pendingId), search("source=" + source + "&state=pending"));
+
+        asService().post("/api/v1/photos/{id}/hide", ids.get(1)).then().statusCode(200);
+        assertEquals(List.of(ids.get(1)), search("source=" + source + "&state=HIDDEN"));
+        assertEquals(List.of(ids.get(2), ids.get(0)), search("source=" + source + "&state=VISIBLE"));
+
+        // Pages of two: the cursor is in the body and the last page has none.
+        JsonNode first = page("source=" + source + "&limit=2");
+        assertNotNull(first.get("next").textValue());
+        JsonNode second = page("source=" + source + "&limit=2&cursor=" + first.get("next").asText());
+        assertEquals(List.of(ids.get(1), ids.get(0)), idsOf(second));
+        JsonNode third = page("source=" + source + "&limit=2&cursor=" + second.get("next").asText());
+        assertTrue(third.get("photos").isEmpty() && third.get("next").isNull(), third.toString());
+    }
+
+    @Test
+    void badQueriesAreJson400s() {
+        given().get("/api/v1/photo-search?from=yesterday").then().statusCode(400).contentType(ContentType.JSON)
+                .body("status", equalTo(400)).body("error", containsString("2026-07-01")).body(not(containsString("at io.")));
+        given().get("/api/v1/photo-search?from=2020-02-02&to=2020-02-01").then().statusCode(400)
+                .body("error", containsString("before"));
+        given().get("/api/v1/photo-search?state=LOST").then().statusCode(400).body("error", containsString("VISIBLE"));
+        given().get("/api/v1/photo-search?limit=0").then().statusCode(400).body("status", equalTo(400));
+        given().get("/api/v1/photo-search?cursor=zzz").then().statusCode(400).body("error", containsString("cursor"));
+    }
+
+    private static JsonNode page(String query) {
+        return read(given().get("/api/v1/photo-search?" + query).then().statusCode(200).extract().asString());
+    }
+
+    private static List<String> search(String query) {
+        return idsOf(page(query));
+    }
+
+    private static List<String> idsOf(JsonNode page) {
+        List<String> out = new ArrayList<>();
+        page.get("photos").forEach(p -> out.add(p.get("photoId").asText()));
+        return out;
+    }
+}
