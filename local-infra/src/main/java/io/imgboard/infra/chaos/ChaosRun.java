@@ -109,7 +109,7 @@ public final class ChaosRun {
     }
 
     private ChaosReport run(ChaosStack stack, Instant began) {
-        Faults faults = new Faults(stack.state, options.s3Pause());
+        Faults faults = new Faults(stack.state, options.s3Pause(), stack.ports().values());
         Map<Integer, String> shaByIndex = new ConcurrentHashMap<>();
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         Map<String, Integer> doorCounts = new ConcurrentHashMap<>();

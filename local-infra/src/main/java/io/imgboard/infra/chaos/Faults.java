@@ -3,6 +3,7 @@ package io.imgboard.infra.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.infra.InfraException;
+import io.imgboard.infra.Services;
 import io.imgboard.infra.Sleeper;
 import io.imgboard.infra.StateDir;
 import io.imgboard.infra.Supervisor;
@@ -63,10 +64,12 @@ final class Faults {
 
     private final StateDir state;
     private final Duration s3Pause;
+    private final java.util.Collection<Integer> servicePorts;
 
-    Faults(StateDir state, Duration s3Pause) {
+    Faults(StateDir state, Duration s3Pause, java.util.Collection<Integer> servicePorts) {
         this.state = state;
         this.s3Pause = s3Pause;
+        this.servicePorts = List.copyOf(servicePorts);
     }
 
     /**
@@ -109,9 +112,10 @@ final class Faults {
         Instant deadline = endedAt.plus(patience);
         while (Instant.now().isBefore(deadline)) {
             JsonNode process = process(fault.target());
-            // A frozen S3 server keeps its pid and its port; it is back when the services that use it are ready again.
+            // A frozen S3 server keeps its pid and its port; it is back when the services that use it
+            // answer ready again, asked directly (the status file rechecks readiness only every few seconds).
             boolean back = restarts ? process != null && process.path("state").asText().equals("ready")
-                    && process.path("pid").asLong() != pid : allReady();
+                    && process.path("pid").asLong() != pid : servicePorts.stream().allMatch(Services::isReady);
             if (back) {
                 return new Injected(fault, fault.describe(s3Pause), at, endedAt, pid,
                         restarts ? process.path("pid").asLong() : null, Duration.between(endedAt, Instant.now()));

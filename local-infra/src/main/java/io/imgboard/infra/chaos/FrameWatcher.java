@@ -37,6 +37,15 @@ final class FrameWatcher implements AutoCloseable {
     private final Map<String, AtomicInteger> removes = new ConcurrentHashMap<>();
     /** Photos named by a snapshot ({@code playlist} or {@code page}) on a connection after the first. */
     private final Set<String> inLaterSnapshots = ConcurrentHashMap.newKeySet();
+    /**
+     * What the frame holds now: a fresh snapshot replaces it (that is what a frame does with one),
+     * an {@code add} joins it, a {@code remove} leaves it; a resumed stream keeps it.
+     */
+    private final Set<String> view = ConcurrentHashMap.newKeySet();
+    /** An {@code add} for a photo already in the frame's view: the frame is told twice. */
+    private final Map<String, AtomicInteger> duplicates = new ConcurrentHashMap<>();
+    /** An {@code add} for a photo told before, after a fresh snapshot that left it out. */
+    private final Map<String, AtomicInteger> retold = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger freshReconnects = new AtomicInteger();
     private final AtomicInteger resumedReconnects = new AtomicInteger();
@@ -130,15 +139,28 @@ final class FrameWatcher implements AutoCloseable {
 
     private void handle(String name, String data, int connection) throws IOException {
         switch (name) {
-            case "add" -> adds.computeIfAbsent(JSON.readTree(data).path("photoId").asText(), k -> new AtomicInteger())
-                    .incrementAndGet();
-            case "remove" -> removes.computeIfAbsent(JSON.readTree(data).path("photoId").asText(), k -> new AtomicInteger())
-                    .incrementAndGet();
+            case "add" -> {
+                String id = JSON.readTree(data).path("photoId").asText();
+                int before = adds.computeIfAbsent(id, k -> new AtomicInteger()).getAndIncrement();
+                if (!view.add(id)) {
+                    duplicates.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                } else if (before > 0) {
+                    retold.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                }
+            }
+            case "remove" -> {
+                String id = JSON.readTree(data).path("photoId").asText();
+                removes.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                view.remove(id);
+            }
             case "playlist", "page" -> {
                 protocol = name.equals("page") ? "v2 (page, resumable)" : "v1 (playlist on every connection)";
-                if (connection > 1) {
-                    for (JsonNode photo : JSON.readTree(data).path("photos")) {
-                        inLaterSnapshots.add(photo.path("photoId").asText());
+                view.clear();
+                for (JsonNode photo : JSON.readTree(data).path("photos")) {
+                    String id = photo.path("photoId").asText();
+                    view.add(id);
+                    if (connection > 1) {
+                        inLaterSnapshots.add(id);
                     }
                 }
                 firstSnapshotSeen = true;
@@ -173,6 +195,18 @@ final class FrameWatcher implements AutoCloseable {
         Map<String, Integer> copy = new java.util.HashMap<>();
         removes.forEach((k, v) -> copy.put(k, v.get()));
         return copy;
+    }
+
+    /** Adds for this photo while the frame already held it. */
+    int duplicatesFor(String photoId) {
+        AtomicInteger count = duplicates.get(photoId);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Adds for this photo that told it again after a fresh snapshot had left it out. */
+    int retoldFor(String photoId) {
+        AtomicInteger count = retold.get(photoId);
+        return count == null ? 0 : count.get();
     }
 
     boolean inLaterSnapshot(String photoId) {

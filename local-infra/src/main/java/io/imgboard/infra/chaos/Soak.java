@@ -68,7 +68,7 @@ public final class Soak {
     /** Runs the soak and prints its table; true when nothing grew and nothing restarted. */
     public boolean run() {
         try (ChaosStack stack = ChaosStack.start(layout, out)) {
-            Faults faults = new Faults(stack.state, Duration.ZERO);
+            Faults faults = new Faults(stack.state, Duration.ZERO, stack.ports().values());
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
             Instant began = Instant.now();
             Instant end = began.plus(duration);
@@ -102,17 +102,24 @@ public final class Soak {
                         } else {
                             refused++;
                         }
+                    } catch (IOException e) {
+                        refused++;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                    try {
                         while (kept.size() > KEPT) {
-                            String sha = kept.peekFirst();
-                            JsonNode photo = ChaosStack.getJson(stack.url("ledger-service") + "/api/v1/photos/by-sha256/" + sha);
+                            JsonNode photo = ChaosStack.getJson(stack.url("ledger-service") + "/api/v1/photos/by-sha256/"
+                                    + kept.peekFirst());
                             if (stack.deletePhoto(photo.path("photoId").asText()) / 100 != 2) {
-                                break; // not yet known to the ledger; try again on the next round
+                                break;
                             }
                             kept.removeFirst();
                             deleted++;
                         }
                     } catch (IOException e) {
-                        refused++;
+                        // not yet known to the ledger: deleted on a later round
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;
