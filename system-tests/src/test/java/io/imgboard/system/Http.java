@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 /** What curl does in the README, from Java. */
@@ -43,6 +44,12 @@ final class Http {
 
     /** {@code curl -H 'Authorization: Bearer TOKEN' -F file=@FILE URL}. */
     static Response upload(String url, String token, Path... files) throws IOException, InterruptedException {
+        return upload(url, token, Map.of(), files);
+    }
+
+    /** {@link #upload(String, String, Path...)} with more request headers. */
+    static Response upload(String url, String token, Map<String, String> headers, Path... files)
+            throws IOException, InterruptedException {
         String boundary = "imgboard-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Path file : files) {
@@ -60,6 +67,7 @@ final class Http {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(request::header);
         return send(request.build());
     }
 

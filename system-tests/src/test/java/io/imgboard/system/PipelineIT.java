@@ -1,6 +1,7 @@
 package io.imgboard.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.Topics;
 import io.imgboard.infra.Credentials;
 import io.imgboard.infra.Endpoints.Ports3;
 import io.imgboard.infra.Layout;
@@ -18,6 +19,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -220,6 +222,45 @@ class PipelineIT {
         SseClient.Event add = frame.named("add").stream().filter(e -> e.data().contains(photoId[0])).findFirst().orElseThrow();
         assertNotNull(add.id(), "every event has an id");
         return readTree(add.data());
+    }
+
+    /**
+     * OpenTelemetry through Kafka headers: the client's {@code traceparent} on the upload is the trace
+     * of every record the photo causes — the file event, the ledger's request (through its outbox),
+     * the preprocessor's result and the ledger's catalog record the display reads.
+     */
+    @Test
+    void onePhotoIsOneTraceFromTheUploadThroughEveryTopic() throws Exception {
+        byte[] random = new byte[16];
+        new java.security.SecureRandom().nextBytes(random);
+        String traceId = HexFormat.of().formatHex(random);
+        Path photo = Photos.iphonePortrait(photos, "IMG_0077.JPG", 77);
+        Http.Response upload = Http.upload(ingest("/api/v1/uploads"), TOKEN,
+                Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"), photo);
+        assertEquals(201, upload.status(), upload.text());
+        String sha = sha256(photo);
+        String photoId = await().atMost(PIPELINE).until(() -> {
+            Http.Response known = Http.get(ledger("/api/v1/photos/by-sha256/" + sha));
+            return known.status() == 200 ? known.json().get("photoId").asText() : null;
+        }, id -> id != null);
+
+        String header = "traceparent=00-" + traceId + "-";
+        await().atMost(PIPELINE).until(() -> recordsWith(Topics.FILES, header).size() == 1);
+        for (String topic : List.of(Topics.PROCESS_REQUESTS, Topics.PROCESSING_RESULTS, Topics.CATALOG)) {
+            await().atMost(PIPELINE).until(() -> !recordsWith(topic, header).isEmpty());
+            assertTrue(recordsWith(topic, header).stream().allMatch(line -> line.startsWith(photoId + "|")),
+                    topic + ": only this photo's records are in its trace");
+        }
+    }
+
+    /** {@code key|headers} of every record on {@code topic} whose headers contain {@code text}, read with kcat. */
+    private static List<String> recordsWith(String topic, String text) throws Exception {
+        Process kcat = new ProcessBuilder("kcat", "-C", "-b", system.endpoints().kafkaBootstrap(), "-t", topic,
+                "-o", "beginning", "-e", "-q", "-f", "%k|%h\n").redirectErrorStream(true).start();
+        String out = new String(kcat.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(kcat.waitFor(60, TimeUnit.SECONDS), "kcat finished");
+        assertEquals(0, kcat.exitValue(), out);
+        return out.lines().filter(line -> line.contains(text)).toList();
     }
 
     private static JsonNode readTree(String json) {

@@ -1,9 +1,11 @@
 package io.imgboard.telemetry;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -108,6 +110,22 @@ public final class Tracing {
     public static Optional<String> traceId(Context context) {
         SpanContext span = Span.fromContext(context).getSpanContext();
         return span.isValid() ? Optional.of(span.getTraceId()) : Optional.empty();
+    }
+
+    /**
+     * Starts a server span {@code name} that continues the caller's {@code traceparent} (a new trace
+     * without one) and makes it current on this thread; closing ends it.
+     */
+    public static Scope serve(OpenTelemetry openTelemetry, String name, String traceparent) {
+        Span span = openTelemetry.getTracer("io.imgboard").spanBuilder(name)
+                .setSpanKind(SpanKind.SERVER)
+                .setParent(parse(traceparent))
+                .startSpan();
+        Scope entered = enter(Context.root().with(span));
+        return () -> {
+            entered.close();
+            span.end();
+        };
     }
 
     /** Makes {@code context} current on this thread, its trace id in the MDC, until closed. */

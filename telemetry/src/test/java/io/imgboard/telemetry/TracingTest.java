@@ -86,6 +86,22 @@ class TracingTest {
     }
 
     @Test
+    void aServedRequestIsAChildSpanOfTheCallersTraceAndCurrentUntilClosed() {
+        try (OpenTelemetrySdk sdk = Tracing.sdk("svc", Optional.empty())) {
+            try (Scope ignored = Tracing.serve(sdk, "upload", PARENT)) {
+                String current = Tracing.traceparent();
+                assertTrue(current.startsWith("00-" + TRACE_ID + "-"), current);
+                assertFalse(current.equals(PARENT), "a span of its own");
+            }
+            assertNull(Tracing.traceparent());
+            try (Scope ignored = Tracing.serve(sdk, "upload", null)) {
+                String fresh = Tracing.traceparent();
+                assertTrue(fresh.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]"), "a new sampled trace (W3C level 2 may add the random-id flag): " + fresh);
+            }
+        }
+    }
+
+    @Test
     void aBaseUrlGetsTheTracesPath() {
         assertEquals("http://c:4318/v1/traces", Tracing.tracesUrl("http://c:4318/"));
         assertEquals("http://c:4318/v1/traces", Tracing.tracesUrl("http://c:4318/v1/traces"));

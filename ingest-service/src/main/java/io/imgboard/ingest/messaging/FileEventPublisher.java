@@ -1,6 +1,8 @@
 package io.imgboard.ingest.messaging;
 
 import io.imgboard.events.FileEvent;
+import io.imgboard.telemetry.Tracing;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +25,9 @@ public class FileEventPublisher {
      */
     public void publish(FileEvent event) {
         Message<FileEvent> message = Message.of(event)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())
+                // The upload's trace when there is one; the Kafka connector writes it as the traceparent header.
+                .addMetadata(Tracing.following(Context.current()));
         try {
             emitter.sendMessageAndAwait(message);
         } catch (RuntimeException e) {

@@ -6,6 +6,9 @@ import io.imgboard.ingest.service.Rejections;
 import io.imgboard.ingest.service.UploadService;
 import io.imgboard.ingest.service.UploadService.Incoming;
 import io.imgboard.ingest.service.UploadService.Outcome;
+import io.imgboard.telemetry.Tracing;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Scope;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import io.imgboard.ingest.service.Credentials;
@@ -64,9 +67,11 @@ public class UploadResource {
     private final LedgerClient ledger;
     private final Credentials credentials;
     private final java.nio.file.Path spoolDir;
+    private final OpenTelemetry telemetry;
 
     UploadResource(UploadService uploads, Rejections rejections, LedgerClient ledger, Credentials credentials,
-                   @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
+                   @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir, OpenTelemetry telemetry) {
+        this.telemetry = telemetry;
         this.uploads = uploads;
         this.rejections = rejections;
         this.ledger = ledger;
@@ -107,6 +112,7 @@ public class UploadResource {
                                        @QueryParam("source") String source,
                                        @HeaderParam("X-Content-SHA256") String declaredSha256,
                                        @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                       @HeaderParam(Tracing.TRACEPARENT) String traceparent,
                                        InputStream body) {
         String sourceId;
         try {
@@ -123,8 +129,11 @@ public class UploadResource {
             Files.createDirectories(spoolDir);
             spool = Files.createTempFile(spoolDir, "put-", ".upload");
             Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
-            Outcome outcome = uploads.intake(new UploadService.Intake(sourceId, null, filename, spool, deviceId, null,
-                    null, null, false, declaredSha256));
+            Outcome outcome;
+            try (Scope traced = Tracing.serve(telemetry, "PUT /api/v1/uploads", traceparent)) {
+                outcome = uploads.intake(new UploadService.Intake(sourceId, null, filename, spool, deviceId, null,
+                        null, null, false, declaredSha256));
+            }
             return switch (outcome.status()) {
                 case CREATED -> RestResponse.status(RestResponse.Status.CREATED, result(outcome, null));
                 case DUPLICATE -> RestResponse.ok(result(outcome, photoId(outcome.sha256())));
@@ -211,7 +220,8 @@ public class UploadResource {
             @RestForm("source") @Schema(description = "short source name, [a-z0-9-]{1,40}; the event's source id is "
                     + "upload:<source>", defaultValue = "api") String source,
             @RestForm("path") @Schema(description = "the client's own name for each file, in the order of the files; "
-                    + "default <sha256[0:12]>/<file name>") List<String> paths) {
+                    + "default <sha256[0:12]>/<file name>") List<String> paths,
+            @HeaderParam(Tracing.TRACEPARENT) String traceparent) {
         String sourceId;
         try {
             sourceId = UploadService.uploadSourceId(source);
@@ -222,10 +232,13 @@ public class UploadResource {
             throw refuse(RejectionReason.BAD_REQUEST, "no file: send each image as a multipart/form-data part named \"file\"");
         }
         List<Outcome> outcomes = new ArrayList<>(files.size());
-        for (int i = 0; i < files.size(); i++) {
-            FileUpload file = files.get(i);
-            String path = paths != null && i < paths.size() ? paths.get(i) : null;
-            outcomes.add(uploads.accept(sourceId, new Incoming(file.uploadedFile(), file.fileName(), path)));
+        // One trace per request, continuing the client's traceparent: it follows each photo through Kafka.
+        try (Scope traced = Tracing.serve(telemetry, "POST /api/v1/uploads", traceparent)) {
+            for (int i = 0; i < files.size(); i++) {
+                FileUpload file = files.get(i);
+                String path = paths != null && i < paths.size() ? paths.get(i) : null;
+                outcomes.add(uploads.accept(sourceId, new Incoming(file.uploadedFile(), file.fileName(), path)));
+            }
         }
         return answer(outcomes);
     }

@@ -11,6 +11,7 @@ import io.imgboard.ingest.service.UploadServices;
 import io.imgboard.ingest.storage.OriginalStore;
 import io.imgboard.ingest.storage.TestStores;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedHashMap;
@@ -72,7 +73,7 @@ class UploadPartialFailureTest {
         double failedBefore = failedCount();
 
         RestResponse<UploadResponse> response = resource.upload(List.of(part(dir, "first.jpg", first),
-                part(dir, "second.jpg", second), part(dir, "third.jpg", third)), null, null);
+                part(dir, "second.jpg", second), part(dir, "third.jpg", third)), null, null, null);
 
         assertEquals(201, response.getStatus(), "two of three files were accepted");
         UploadResponse body = response.getEntity();
@@ -99,7 +100,7 @@ class UploadPartialFailureTest {
         UploadResource resource = resource(TestStores.at("http://127.0.0.1:1", "imgboard-originals"), publisher);
 
         RestResponse<UploadResponse> response = resource.upload(List.of(part(dir, "notes.jpg", "a list".getBytes()),
-                part(dir, "a.jpg", a), part(dir, "b.jpg", b)), null, null);
+                part(dir, "a.jpg", a), part(dir, "b.jpg", b)), null, null, null);
 
         assertEquals(503, response.getStatus(), "nothing accepted and S3 failed: retry later, not 415");
         UploadResponse body = response.getEntity();
@@ -115,7 +116,7 @@ class UploadPartialFailureTest {
 
     private UploadResource resource(OriginalStore originals, FileEventPublisher events) {
         return new UploadResource(UploadServices.of(originals, events, rejections, registry), rejections, null, null,
-                "target/imgboard-ingest-uploads");
+                "target/imgboard-ingest-uploads", OpenTelemetry.noop());
     }
 
     private double failedCount() {

@@ -2,8 +2,10 @@ package io.imgboard.ledger.messaging;
 
 import io.imgboard.ledger.config.LedgerConfig;
 import io.imgboard.ledger.service.InvalidEventException;
+import io.imgboard.telemetry.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,6 +55,13 @@ class InboundEvents {
         if (retry.stopping()) {
             return CompletableFuture.completedFuture(null);
         }
+        // The record's trace is current while it is applied: outbox rows written now carry it on.
+        try (Scope traced = Tracing.enter(Tracing.of(message))) {
+            return settle(message, what, work);
+        }
+    }
+
+    private CompletionStage<Void> settle(Message<?> message, String what, Runnable work) {
         try {
             return switch (retry.untilDone(what, () -> QuarkusTransaction.requiringNew().run(work))) {
                 case DONE -> message.ack();

@@ -1,5 +1,6 @@
 package io.imgboard.ledger.messaging;
 
+import io.imgboard.telemetry.Tracing;
 import io.smallrye.reactive.messaging.kafka.Record;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,15 +24,16 @@ class OutboxPublisher {
     }
 
     /**
+     * @param traceparent the trace the record continues (null starts a new one)
      * @return completes when the broker acknowledged the record (acks=all), fails when the send failed
      */
-    CompletableFuture<Void> send(String topic, String key, String payload) {
+    CompletableFuture<Void> send(String topic, String key, String payload, String traceparent) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(topic)
                 .withKey(key)
                 .build();
-        Message<Record<String, String>> message = Message.of(Record.of(key, payload), Metadata.of(metadata),
+        Message<Record<String, String>> message = Message.of(Record.of(key, payload), Metadata.of(metadata, Tracing.following(Tracing.parse(traceparent))),
                 () -> {
                     acknowledged.complete(null);
                     return CompletableFuture.completedFuture(null);

@@ -122,7 +122,7 @@ class OutboxRelay {
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
         for (OutboxEntity row : batch) {
-            acks.add(publisher.send(row.topic, row.messageKey, row.payload));
+            acks.add(publisher.send(row.topic, row.messageKey, row.payload, row.traceparent));
         }
         long deadline = System.nanoTime() + config.sendTimeout().toNanos();
         int acknowledged = 0;

@@ -26,4 +26,6 @@ public class OutboxEntity {
     public Instant nextAttemptAt;
     /** Set when the row cannot be sent (not an outage): no longer tried until replayed. */
     public Instant parkedAt;
+    /** W3C trace context of the change that wrote the row, so the sent record stays in the photo's trace; may be null. */
+    public String traceparent;
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.ledger.persistence.OutboxEntity;
 import io.imgboard.ledger.persistence.OutboxRepository;
+import io.imgboard.telemetry.Tracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -34,6 +35,7 @@ public class Outbox {
         row.messageKey = key;
         row.payload = event == null ? null : serialize(event);
         row.createdAt = Instant.now();
+        row.traceparent = Tracing.traceparent();
         rows.persist(row);
         written.fire(new OutboxWritten(topic));
     }
@@ -46,6 +48,7 @@ public class Outbox {
         row.messageKey = key == null ? "" : key;
         row.payload = payload;
         row.createdAt = Instant.now();
+        row.traceparent = Tracing.traceparent();
         rows.persist(row);
         written.fire(new OutboxWritten(topic));
     }

@@ -6,6 +6,8 @@ import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.ProcessingResult;
 import io.imgboard.preprocessor.config.PreprocessorConfig;
 import io.imgboard.preprocessor.service.PhotoPreprocessor;
+import io.imgboard.telemetry.Tracing;
+import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -76,7 +78,7 @@ public class ProcessRequestConsumer {
             return message.nack(e);
         }
         MDC.put("photoId", request.photoId().toString());
-        try {
+        try (Scope traced = Tracing.enter(Tracing.of(message))) {
             Log.debugf("request %s for %s (%s)", request.eventId(), request.originalKey(), request.reason());
             if (answer(request)) {
                 return message.ack();

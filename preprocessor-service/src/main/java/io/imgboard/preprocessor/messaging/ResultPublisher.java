@@ -3,6 +3,8 @@ package io.imgboard.preprocessor.messaging;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.events.ProcessingResult;
+import io.imgboard.telemetry.Tracing;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +31,8 @@ public class ResultPublisher {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        emitter.sendMessageAndAwait(KafkaRecord.of(result.photoId().toString(), json));
+        // In the trace of the request being answered (the consumer's context is current on this thread).
+        emitter.sendMessageAndAwait(KafkaRecord.of(result.photoId().toString(), json)
+                .addMetadata(Tracing.following(Context.current())));
     }
 }
