@@ -3,32 +3,41 @@ package io.imgboard.display.rest;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.imgboard.display.support.Catalog;
 import io.imgboard.display.support.Chromium;
+import io.imgboard.display.support.Neighbours;
 import io.imgboard.display.support.Renditions;
+import io.imgboard.events.PhotoPublished;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.both;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The frame page in real headless Chromium against the real stream and media: it shows the newest
- * photo, shows a photo added live next (before the rest of the order), and takes a retired photo
- * off the screen at once. The interval is long (20 s) so that no rotation can pass either step.
+ * The frame page in real headless Chromium against the real stream and media. A named frame (its own
+ * filter and order) shows its newest photo, shows a photo added live next (before the rest of its
+ * window), takes a retired photo off the screen at once, and never shows another source's photo. The
+ * interval is long (20 s) so that no rotation can pass either step. On a slow link the placeholder
+ * shows first, then the photo (the screenshots in docs/screenshots).
  */
 @QuarkusTest
 class FramePageBrowserTest {
@@ -40,37 +49,46 @@ class FramePageBrowserTest {
             + " document.querySelectorAll('.photo').forEach(function (p) { p.addEventListener('load', function () {"
             + " window.loadedPhotos.push(p.getAttribute('src')); }); }); return true; })()";
     private static final String LOADED = "JSON.stringify(window.loadedPhotos)";
+    private static final Path SHOTS = Path.of("target", "screenshots");
 
     @TestHTTPResource("/")
     URI root;
 
     @Test
-    void theFrameShowsTheNewestPhotoThenOneAddedLiveAndDropsARetiredOne() throws Exception {
+    void aNamedFrameShowsItsNewestPhotoThenOneAddedLiveDropsARetiredOneAndNeverAnotherFramesPhoto() throws Exception {
         assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String source = "upload:page-" + tag;
+        String frame = "page-" + tag;
         UUID newest = UUID.randomUUID();
         UUID second = UUID.randomUUID();
         UUID added = UUID.randomUUID();
+        UUID outsider = UUID.randomUUID();
         byte[] webp = Renditions.fixture();
-        for (UUID photoId : List.of(newest, second, added)) {
+        for (UUID photoId : List.of(newest, second, added, outsider)) {
             Renditions.put(photoId, "display", webp);
             Renditions.put(photoId, "uhd", webp);
         }
         try (Catalog catalog = new Catalog()) {
-            // In playlist order `second` follows `newest`; only the up-next rule puts `added` before it.
-            catalog.publish(Catalog.photo(second, Instant.parse("2998-01-01T00:00:00Z")));
-            catalog.publish(Catalog.photo(newest, Instant.parse("2999-01-01T00:00:00Z")));
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> RestAssured.get("/api/v1/playlist").jsonPath().getList("photos.photoId", String.class),
-                            both(hasItem(second.toString())).and(hasItem(newest.toString())));
+            // In the frame's order (capture date, newest first) `second` follows `newest`; only the
+            // up-next rule puts `added` before it. `outsider` is newer than all, from another source.
+            catalog.publish(from(Catalog.photo(second, Instant.parse("2998-01-01T00:00:00Z")), source));
+            catalog.publish(from(Catalog.photo(newest, Instant.parse("2999-01-01T00:00:00Z")), source));
+            catalog.publish(from(Catalog.photo(outsider, Instant.parse("3000-01-01T00:00:00Z")), "upload:elsewhere-" + tag));
+            given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
+                    .body("{\"settings\":{\"intervalMs\":20000,\"order\":\"captured\"},\"filter\":{\"sources\":[\"" + source + "\"]}}")
+                    .put("/api/v1/frames/" + frame).then().statusCode(lessThan(300));
+            await().atMost(Duration.ofSeconds(120)).until(() -> given().get("/api/v1/frames/" + frame + "/next?limit=100")
+                    .jsonPath().getInt("total") == 2);
 
             try (Chromium browser = Chromium.start("1280", "720")) {
-                browser.open(root + "?interval=20&shuffle=0");
+                browser.open(root + "frames/" + frame);
                 // Decoded by the browser at its real width (64): the bytes came through intact.
-                await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval(ON_SCREEN).asText(),
+                await().atMost(Duration.ofSeconds(60)).until(() -> browser.eval(ON_SCREEN).asText(),
                         matchesPattern(shown(newest)));
                 browser.eval(RECORD_LOADS);
 
-                catalog.publish(Catalog.photo(added, Instant.parse("1990-01-01T00:00:00Z")));
+                catalog.publish(from(Catalog.photo(added, Instant.parse("1990-01-01T00:00:00Z")), source));
                 // The next photo to load after `newest` is `added`, not `second` (the order's next).
                 await().atMost(Duration.ofSeconds(40)).until(() -> loaded(browser), not(empty()));
                 assertThat(loaded(browser).get(0), matchesPattern(media(added)));
@@ -83,7 +101,57 @@ class FramePageBrowserTest {
                         .until(() -> browser.eval(ON_SCREEN).asText(), not(startsWith("/media/" + added + "/")));
                 await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(ON_SCREEN).asText(),
                         matchesPattern(shown(second)));
+                assertThat("another source's photo never reaches this frame", loaded(browser),
+                        not(hasItem(startsWith("/media/" + outsider + "/"))));
+                assertThat(browser.eval("JSON.stringify(window.imgboardFrame().shown)").asText(), not(containsString(outsider.toString())));
             }
+        }
+    }
+
+    /** The photo as the ledger publishes it, with its one origin in {@code source}. */
+    private static PhotoPublished from(PhotoPublished p, String source) {
+        return new PhotoPublished(p.eventId(), p.occurredAt(), p.photoId(), p.sha256(), p.renditions(), p.width(), p.height(),
+                p.capturedAt(), p.placeholder(), "IMG.JPG", Instant.now(), List.of(source), List.of());
+    }
+
+    /**
+     * What a person sees on a slow link: the tiny placeholder, blurred, at once; then the photo. The link
+     * is slowed in the browser (DevTools latency), the screenshots go to target/screenshots (copied to
+     * docs/screenshots by hand after looking at them).
+     */
+    @Test
+    void aSlowPhotoShowsItsPlaceholderFirstThenThePhoto() throws Exception {
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
+        UUID photoId = UUID.randomUUID();
+        byte[] landscape = fixture("landscape-960x640.webp");
+        Renditions.put(photoId, "display", landscape);
+        Renditions.put(photoId, "uhd", landscape);
+        PhotoPublished p = Catalog.photo(photoId, Instant.parse("2024-06-01T00:00:00Z"));
+        PhotoPublished withPlaceholder = new PhotoPublished(p.eventId(), p.occurredAt(), photoId, p.sha256(), p.renditions(),
+                960, 640, p.capturedAt(), "data:image/webp;base64," + Base64.getEncoder().encodeToString(fixture("landscape-24x16.webp")));
+        try (Catalog catalog = new Catalog(); Chromium browser = Chromium.start("1280", "720")) {
+            browser.open(root + "?interval=2");
+            await().atMost(Duration.ofSeconds(120)).until(() -> browser.eval("typeof window.imgboardFrame").asText(), equalTo("function"));
+            browser.latency(20000);
+            catalog.publish(withPlaceholder);
+            // Shown next (an addition), faded in, its image still on the way: the placeholder is what is on screen.
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> browser.eval(
+                    "(function () { var l = document.querySelector('.layer.shown'); return !!l && window.imgboardFrame().currentId === '"
+                            + photoId + "' && !l.querySelector('.placeholder').hidden && !l.querySelector('.photo.loaded')"
+                            + " && getComputedStyle(l).opacity === '1'; })()").asBoolean());
+            browser.screenshot(SHOTS.resolve("frame-placeholder.png"), false);
+            browser.latency(0);
+            await().atMost(Duration.ofSeconds(120)).until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(media(photoId) + " 960"));
+            // The photo has faded in over its placeholder (0.6 s).
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(
+                    "getComputedStyle(document.querySelector('.layer.shown .photo')).opacity").asText(), equalTo("1"));
+            browser.screenshot(SHOTS.resolve("frame-photo.png"), false);
+        }
+    }
+
+    private static byte[] fixture(String name) throws Exception {
+        try (var in = FramePageBrowserTest.class.getResourceAsStream("/fixtures/" + name)) {
+            return in.readAllBytes();
         }
     }
 

@@ -145,7 +145,8 @@ public final class Chromium implements AutoCloseable {
         pending.put(id, answer);
         socket.sendText(JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params)), true)
                 .get(10, TimeUnit.SECONDS);
-        JsonNode message = answer.get(30, TimeUnit.SECONDS);
+        // Generous: on a loaded machine a navigation alone can take half a minute.
+        JsonNode message = answer.get(90, TimeUnit.SECONDS);
         if (message.has("error")) {
             throw new IllegalStateException(method + ": " + message.get("error"));
         }
