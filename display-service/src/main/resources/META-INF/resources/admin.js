@@ -1,6 +1,8 @@
 /*
  * /admin: upload by drag and drop, frame settings, reprocessing, and what the system holds (stats,
- * the playlist as thumbnails, failed photos from the ledger, rejected uploads from ingest).
+ * the playlist as thumbnails, failed photos from the ledger, rejected uploads from ingest), and the
+ * sections that change it: photos (hide, delete), folder sources, devices, failures (retry), export
+ * and named frames.
  * Everything from the server goes in as text, never as HTML.
  */
 (function () {
@@ -61,7 +63,7 @@
     return Pages.getJson('/api/v1/admin/failures').then(function (list) {
       counts.failures = list.length;
       document.getElementById('failures-count').textContent = '(' + list.length + ')';
-      Pages.fill('failures', Pages.failuresTable(list));
+      Pages.fill('failures', failureRows(list));
     }).catch(function (e) {
       counts.failures = null;
       document.getElementById('failures-count').textContent = '';
@@ -360,6 +362,501 @@
     });
   }
 
+  // ---- sections: photos, sources, devices, failures, export, named frames ------------------------
+  // Each asks the display's /api/v1/admin/... routes (which ask ingest and the ledger server-side) or
+  // the frames API; buttons that destroy something ask for a second click instead of a dialog.
+
+  function button(text, cls, onClick, label) {
+    var b = el('button', { type: 'button', 'class': cls || 'secondary', text: text });
+    if (label) { b.setAttribute('aria-label', label); }
+    b.addEventListener('click', function () { onClick(b); });
+    return b;
+  }
+
+  /** A button that acts on its second click ("Delete" → "Really delete?"), and resets after 5 s. */
+  function confirmButton(text, label, onConfirm) {
+    var armed = null;
+    return button(text, 'secondary danger', function (b) {
+      if (!armed) {
+        b.textContent = 'Really ' + text.toLowerCase() + '?';
+        armed = setTimeout(function () { armed = null; b.textContent = text; }, 5000);
+        return;
+      }
+      clearTimeout(armed);
+      armed = null;
+      b.disabled = true;
+      onConfirm(b);
+    }, label);
+  }
+
+  function say(id, cls, text) {
+    var node = field(id);
+    node.className = cls;
+    node.textContent = text;
+    if (cls === 'error' || cls === 'ok') { announce(text); }
+  }
+
+  function list(value) {
+    return value.split(',').map(function (s) { return s.trim(); }).filter(function (s) { return s; });
+  }
+
+  function day(iso) {
+    if (!iso) { return ''; }
+    var date = new Date(iso);
+    return isNaN(date) ? String(iso) : date.toLocaleDateString();
+  }
+
+  // photos ------------------------------------------------------------------------------------
+
+  var photoCursor = null;
+
+  function photoQuery(cursor) {
+    var params = [['state', field('p-state').value], ['source', field('p-source').value.trim()],
+      ['device', field('p-device').value], ['from', field('p-from').value], ['to', field('p-to').value],
+      ['limit', '48'], ['cursor', cursor || '']];
+    return params.filter(function (p) { return p[1]; }).map(function (p) {
+      return encodeURIComponent(p[0]) + '=' + encodeURIComponent(p[1]);
+    }).join('&');
+  }
+
+  function photoCard(p) {
+    var actions = el('div', { 'class': 'card-actions' });
+    var state = el('span', { 'class': 'state ' + p.state, text: p.state.toLowerCase() });
+    function act(path, method, done) {
+      return function (b) {
+        b.disabled = true;
+        Pages.send(method, '/api/v1/admin/photos/' + encodeURIComponent(p.photoId) + path).then(function () {
+          done();
+        }).catch(function (e) {
+          b.disabled = false;
+          say('photos-message', 'error', e.message);
+        });
+      };
+    }
+    function draw() {
+      actions.textContent = '';
+      state.textContent = p.state.toLowerCase();
+      state.className = 'state ' + p.state;
+      if (p.state === 'DELETED') { return; }
+      var what = p.name || p.photoId;
+      if (p.hidden) {
+        actions.appendChild(button('Unhide', 'secondary', act('/unhide', 'POST', function () {
+          p.hidden = false; p.state = 'READY'; draw(); say('photos-message', 'ok', what + ' is back on the frames.');
+        }), 'Unhide ' + what));
+      } else {
+        actions.appendChild(button('Hide', 'secondary', act('/hide', 'POST', function () {
+          p.hidden = true; p.state = 'HIDDEN'; draw(); say('photos-message', 'ok', what + ' is hidden from the frames.');
+        }), 'Hide ' + what));
+      }
+      actions.appendChild(confirmButton('Delete', 'Delete ' + what, act('', 'DELETE', function () {
+        p.state = 'DELETED'; draw(); say('photos-message', 'ok', what + ' is deleted.');
+      })));
+    }
+    draw();
+    var picture = p.thumb
+      ? el('a', { href: p.display || p.thumb, target: '_blank', rel: 'noopener', title: p.photoId },
+        [el('img', { src: p.thumb, alt: p.name || '', loading: 'lazy' })])
+      : el('div', { 'class': 'nothumb', text: p.state === 'FAILED' ? 'failed' : 'no image yet' });
+    var origin = (p.sources || []).concat((p.devices || []).map(function (d) { return 'device ' + d; })).join(', ');
+    return el('li', { 'class': 'card', 'data-photo': p.photoId }, [picture,
+      el('div', { 'class': 'card-text' }, [
+        el('b', { 'class': 'name', text: p.name || p.photoId }),
+        el('span', { text: p.capturedAt ? 'taken ' + day(p.capturedAt) : 'date unknown' }),
+        el('span', { 'class': 'note', text: origin }), state]),
+      actions]);
+  }
+
+  function searchPhotos(more) {
+    var cursor = more ? photoCursor : null;
+    say('photos-message', '', 'Searching…');
+    return Pages.getJson('/api/v1/admin/photos?' + photoQuery(cursor)).then(function (page) {
+      var cards = (page.photos || []).map(photoCard);
+      var grid = more ? document.querySelector('#photos ul') : null;
+      if (!grid) {
+        grid = el('ul', { 'class': 'cards', id: 'photo-cards' });
+        Pages.fill('photos', cards.length ? grid : Pages.message('empty', 'No photos match.'));
+      }
+      cards.forEach(function (c) { grid.appendChild(c); });
+      photoCursor = page.next || null;
+      field('photos-more').hidden = !photoCursor;
+      say('photos-message', '', document.querySelectorAll('#photos li.card').length + ' shown'
+        + (photoCursor ? ', more below' : ''));
+    }).catch(function (e) {
+      say('photos-message', 'error', e.message);
+    });
+  }
+
+  // sources -----------------------------------------------------------------------------------
+
+  var editingSource = null;
+
+  function scanSummary(s) {
+    var last = s.lastScan || {};
+    if (!s.lastScanAt) { return 'not scanned yet'; }
+    return Pages.when(s.lastScanAt) + ': ' + (last.discovered || 0) + ' found, ' + (last['new'] || 0) + ' new, '
+      + (last.duplicate || 0) + ' duplicate, ' + (last.failed || 0) + ' failed';
+  }
+
+  function totals(s) {
+    var t = s.totals || {};
+    return Object.keys(t).filter(function (k) { return typeof t[k] !== 'object'; })
+      .map(function (k) { return k + ' ' + t[k]; }).join(', ');
+  }
+
+  function report(r) {
+    var skipped = r.skipped || {};
+    var lines = [(r.simulated ? 'Simulation of ' : 'Scan of ') + r.source + ' (' + r.millis + ' ms): '
+      + r.discovered + ' found, ' + r['new'] + ' new, ' + r.duplicate + ' duplicate, ' + r.failed + ' failed, '
+      + r.pending + ' waiting'
+      + (Object.keys(skipped).length ? '; skipped: ' + Object.keys(skipped).map(function (k) {
+        return k + ' ' + skipped[k]; }).join(', ') : '')
+      + (r.held ? '; held by a lock file' : '')];
+    (r.errors || []).forEach(function (e) { lines.push('Error: ' + e); });
+    return el('div', { 'class': 'report' }, lines.map(function (l, i) {
+      return el('p', { 'class': i ? 'error' : '', text: l });
+    }));
+  }
+
+  function sourceAction(s, action) {
+    return function (b) {
+      b.disabled = true;
+      say('sources-message', '', (action === 'scan' ? 'Scanning ' : 'Simulating ') + s.id + '…');
+      Pages.send('POST', '/api/v1/admin/sources/' + encodeURIComponent(s.id) + '/' + action).then(function (r) {
+        b.disabled = false;
+        say('sources-message', 'ok', (action === 'scan' ? 'Scanned ' : 'Simulated ') + s.id + '.');
+        Pages.fill('source-report', report(r));
+        if (action === 'scan') { sources(); }
+      }).catch(function (e) {
+        b.disabled = false;
+        say('sources-message', 'error', e.message);
+      });
+    };
+  }
+
+  function sources() {
+    return Pages.getJson('/api/v1/admin/sources').then(function (all) {
+      field('sources-count').textContent = '(' + all.length + ')';
+      var options = field('p-sources');
+      options.textContent = '';
+      all.forEach(function (s) { options.appendChild(el('option', { value: 'folder:' + s.id })); });
+      if (!all.length) {
+        Pages.fill('sources', Pages.message('empty', 'No folder sources yet.'));
+        return;
+      }
+      Pages.fill('sources', Pages.table(['source', 'folder', 'status', 'last scan', 'files', ''], all.map(function (s) {
+        var errors = (s.errors || []).join(' ');
+        return [el('b', { text: s.id }), el('span', { 'class': 'mono', text: s.path }),
+          el('span', { 'class': 'state ' + (errors ? 'FAILED' : ''), text: (s.scanning ? 'scanning' : s.state || '')
+            + (errors ? ': ' + errors : '') }),
+          scanSummary(s), totals(s),
+          el('div', { 'class': 'row-actions' }, [
+            button('Scan now', 'secondary', sourceAction(s, 'scan'), 'Scan ' + s.id + ' now'),
+            button('Simulate', 'secondary', sourceAction(s, 'simulate'), 'Simulate a scan of ' + s.id),
+            button('Edit', 'secondary', function () { editSource(s); }, 'Edit ' + s.id),
+            confirmButton('Delete', 'Delete source ' + s.id, function () {
+              Pages.send('DELETE', '/api/v1/admin/sources/' + encodeURIComponent(s.id)).then(function () {
+                say('sources-message', 'ok', 'Source ' + s.id + ' removed.');
+                sources();
+              }).catch(function (e) { say('sources-message', 'error', e.message); sources(); });
+            })])];
+      })));
+    }).catch(function (e) {
+      field('sources-count').textContent = '';
+      Pages.fill('sources', Pages.message('error', e.message));
+    });
+  }
+
+  function editSource(s) {
+    editingSource = s ? s.id : null;
+    field('src-id').value = s ? s.id : '';
+    field('src-id').disabled = !!s;
+    field('src-path').value = s ? s.path : '';
+    field('src-include').value = s ? (s.include || []).join(', ') : '';
+    field('src-exclude').value = s ? (s.exclude || []).join(', ') : '';
+    field('src-poll').value = s ? s.pollSeconds : '';
+    field('src-after').value = s ? s.afterImport || 'keep' : 'keep';
+    field('src-archive').value = s ? s.archivePath || '' : '';
+    field('src-ondelete').value = s ? s.onDelete || 'retire' : 'retire';
+    field('src-recursive').checked = s ? !!s.recursive : true;
+    field('source-form-title').textContent = s ? 'Edit source ' + s.id : 'Add a source';
+    field('source-save').textContent = s ? 'Save source' : 'Add source';
+    field('source-cancel').hidden = !s;
+    say('source-form-message', '', '');
+    if (s) { field('src-path').focus(); }
+  }
+
+  function saveSource(event) {
+    event.preventDefault();
+    var id = field('src-id').value.trim();
+    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(id)) {
+      say('source-form-message', 'error', 'The id is 1 to 40 characters from a-z, 0-9 and -, starting with a letter or digit.');
+      return;
+    }
+    var body = { id: id, path: field('src-path').value.trim(), recursive: field('src-recursive').checked,
+      include: list(field('src-include').value), exclude: list(field('src-exclude').value),
+      afterImport: field('src-after').value, onDelete: field('src-ondelete').value };
+    if (field('src-poll').value !== '') { body.pollSeconds = Number(field('src-poll').value); }
+    if (field('src-archive').value.trim()) { body.archivePath = field('src-archive').value.trim(); }
+    var editing = editingSource;
+    say('source-form-message', '', 'Saving…');
+    (editing ? Pages.send('PUT', '/api/v1/admin/sources/' + encodeURIComponent(editing), body)
+      : Pages.send('POST', '/api/v1/admin/sources', body)).then(function (saved) {
+      editSource(null);
+      say('source-form-message', 'ok', (editing ? 'Saved ' : 'Added ') + saved.id + '.');
+      sources();
+    }).catch(function (e) {
+      say('source-form-message', 'error', e.message);
+    });
+  }
+
+  // devices -----------------------------------------------------------------------------------
+
+  function devices() {
+    return Pages.getJson('/api/v1/admin/devices').then(function (all) {
+      field('devices-count').textContent = '(' + all.length + ')';
+      var select = field('p-device');
+      var chosen = select.value;
+      select.textContent = '';
+      select.appendChild(el('option', { value: '', text: 'any' }));
+      all.forEach(function (d) { select.appendChild(el('option', { value: d.name, text: d.name })); });
+      select.value = chosen;
+      Pages.fill('devices', all.length
+        ? Pages.table(['device', 'created', 'last used', 'uploads', ''], all.map(function (d) {
+          return [el('b', { text: d.name }), Pages.when(d.created), d.lastUsed ? Pages.when(d.lastUsed) : 'never',
+            d.uploads, confirmButton('Revoke', 'Revoke ' + d.name, function () {
+              Pages.send('DELETE', '/api/v1/admin/devices/' + encodeURIComponent(d.name)).then(function () {
+                say('device-message', 'ok', d.name + ' is revoked: its token no longer works.');
+                devices();
+              }).catch(function (e) { say('device-message', 'error', e.message); devices(); });
+            })];
+        }))
+        : Pages.message('empty', 'No devices yet.'));
+    }).catch(function (e) {
+      field('devices-count').textContent = '';
+      Pages.fill('devices', Pages.message('error', e.message));
+    });
+  }
+
+  function createDevice(event) {
+    event.preventDefault();
+    var name = field('device-name').value.trim();
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) {
+      say('device-message', 'error', 'A device name is 1 to 64 characters from a-z, 0-9, “.”, “_” and “-”.');
+      return;
+    }
+    Pages.send('POST', '/api/v1/admin/devices', { name: name }).then(function (created) {
+      field('device-name').value = '';
+      var box = field('device-token');
+      box.textContent = '';
+      box.appendChild(el('p', {}, [el('b', { text: 'Token for ' + created.name + ': ' }),
+        el('code', { id: 'device-token-value', text: created.token })]));
+      box.appendChild(el('p', { 'class': 'note', text: 'Copy it into the device now: it is shown this once and cannot be shown again.' }));
+      box.appendChild(button('Done, hide it', 'secondary', function () { box.hidden = true; box.textContent = ''; }));
+      box.hidden = false;
+      say('device-message', 'ok', 'Device ' + created.name + ' created.');
+      devices();
+    }).catch(function (e) {
+      say('device-message', 'error', e.message);
+    });
+  }
+
+  // failures (listed by the summary refresh above) ---------------------------------------------
+
+  function failureRows(list) {
+    if (!list.length) { return Pages.message('empty', 'No failures.'); }
+    return Pages.table(['photo', 'names', 'reason', 'kind', 'failed at', ''], list.map(function (f) {
+      return [el('span', { 'class': 'mono', title: (f.photoId || '') + '\n' + (f.sha256 || ''),
+        text: (f.photoId || (f.sha256 || '').slice(0, 12) || '?') }),
+        (f.names || []).join(', '), f.reason, f.permanent ? 'permanent' : 'retryable', Pages.when(f.failedAt),
+        f.photoId ? button('Retry', 'secondary', function (b) {
+          b.disabled = true;
+          Pages.send('POST', '/api/v1/admin/photos/' + encodeURIComponent(f.photoId) + '/retry').then(function () {
+            say('failures-message', 'ok', 'Asked to process ' + ((f.names || [])[0] || f.photoId) + ' again.');
+            failures();
+          }).catch(function (e) { b.disabled = false; say('failures-message', 'error', e.message); });
+        }, 'Retry ' + ((f.names || [])[0] || f.photoId)) : ''];
+    }));
+  }
+
+  function retryAll(event) {
+    var b = event.currentTarget;
+    b.disabled = true;
+    Pages.send('POST', '/api/v1/admin/photos/retry-failed').then(function (answer) {
+      b.disabled = false;
+      say('failures-message', 'ok', 'Asked to process ' + (answer && answer.retried) + ' failed photos again.');
+      failures();
+    }).catch(function (e) { b.disabled = false; say('failures-message', 'error', e.message); });
+  }
+
+  // export ------------------------------------------------------------------------------------
+
+  function plan(p, ran) {
+    var skipped = p.skipped || {};
+    var lines = [(ran ? 'Started: ' : 'A run now would export ') + (p['export'] !== undefined ? p['export'] : p.requested)
+      + ' photos into ' + (p.folder || 'the folder')
+      + (Object.keys(skipped).length ? '; skipped: ' + Object.keys(skipped).map(function (k) {
+        return k + ' ' + skipped[k]; }).join(', ') : '')];
+    if (p.sample && p.sample.length) { lines.push('For example: ' + p.sample.slice(0, 5).join(', ')); }
+    return el('div', { 'class': 'report' }, lines.map(function (l) { return el('p', { text: l }); }));
+  }
+
+  function showExport(x) {
+    field('x-path').value = x.path || '';
+    field('x-layout').value = x.layout || 'date';
+    field('x-mode').value = x.mode || 'going-forward';
+    field('x-source').value = x.sourceId || '';
+    var run = x.lastRun;
+    Pages.fill('export-report', run
+      ? Pages.message('note', 'Last run ' + Pages.when(run.startedAt) + ' into ' + run.folder + ': ' + run.requested
+        + ' requested, ' + run.written + ' written, ' + run.failed + ' failed.')
+      : Pages.message('note', 'Not run yet.'));
+  }
+
+  function loadExport() {
+    return Pages.getJson('/api/v1/admin/export').then(showExport).catch(function (e) {
+      say('export-message', 'error', e.message);
+    });
+  }
+
+  function saveExport(event) {
+    event.preventDefault();
+    var body = { path: field('x-path').value.trim() || null, layout: field('x-layout').value,
+      mode: field('x-mode').value, sourceId: field('x-source').value.trim() || null };
+    say('export-message', '', 'Saving…');
+    Pages.send('PUT', '/api/v1/admin/export', body).then(function () {
+      say('export-message', 'ok', 'Export settings saved.');
+      loadExport();
+    }).catch(function (e) { say('export-message', 'error', e.message); });
+  }
+
+  function exportAction(action) {
+    return function (event) {
+      var b = event.currentTarget;
+      b.disabled = true;
+      say('export-message', '', action === 'run' ? 'Starting…' : 'Simulating…');
+      Pages.send('POST', '/api/v1/admin/export/' + action).then(function (p) {
+        b.disabled = false;
+        say('export-message', 'ok', action === 'run' ? 'Export started.' : 'Simulated.');
+        Pages.fill('export-report', plan(p, action === 'run'));
+      }).catch(function (e) { b.disabled = false; say('export-message', 'error', e.message); });
+    };
+  }
+
+  // named frames ------------------------------------------------------------------------------
+
+  var editingFrame = null;
+
+  function frameFilter(f) {
+    var parts = [];
+    if (f.sources && f.sources.length) { parts.push('sources ' + f.sources.join(', ')); }
+    if (f.devices && f.devices.length) { parts.push('devices ' + f.devices.join(', ')); }
+    if (f.from || f.to) { parts.push('taken ' + (f.from || '…') + ' to ' + (f.to || '…')); }
+    if (f.onThisDay) { parts.push('on this day'); }
+    return parts.join('; ') || 'all photos';
+  }
+
+  function framePage(name) {
+    return name === 'default' ? '/' : '/frames/' + encodeURIComponent(name);
+  }
+
+  function frames() {
+    return Pages.getJson('/api/v1/frames').then(function (all) {
+      field('frames-count').textContent = '(' + all.length + ')';
+      Pages.fill('frames', all.length
+        ? Pages.table(['frame', 'settings', 'filter', ''], all.map(function (f) {
+          var s = f.settings || {};
+          return [el('a', { href: framePage(f.name), target: '_blank', rel: 'noopener', text: f.name }),
+            (s.intervalMs ? Math.round(s.intervalMs / 1000) + ' s, ' : '') + (s.order || '') + ', ' + (s.transition || '')
+              + ', ' + (s.fit || ''),
+            frameFilter(f.filter || {}),
+            el('div', { 'class': 'row-actions' }, [
+              button('Edit', 'secondary', function () { editFrame(f); }, 'Edit frame ' + f.name),
+              f.name === 'default' ? null : confirmButton('Delete', 'Delete frame ' + f.name, function () {
+                Pages.send('DELETE', '/api/v1/frames/' + encodeURIComponent(f.name)).then(function () {
+                  say('frame-message', 'ok', 'Frame ' + f.name + ' deleted.');
+                  frames();
+                }).catch(function (e) { say('frame-message', 'error', e.message); frames(); });
+              })])];
+        }))
+        : Pages.message('empty', 'No named frames yet.'));
+    }).catch(function (e) {
+      field('frames-count').textContent = '';
+      Pages.fill('frames', Pages.message('error', e.status === 404
+        ? 'Named frames are not available on this display yet.' : e.message));
+    });
+  }
+
+  function editFrame(f) {
+    var s = (f && f.overrides) || (f && f.settings) || {};
+    var filter = (f && f.filter) || {};
+    editingFrame = f ? f.name : null;
+    field('f-name').value = f ? f.name : '';
+    field('f-name').disabled = !!f;
+    field('f-interval').value = f && s.intervalMs ? Math.round(s.intervalMs / 1000) : '';
+    field('f-order').value = f ? s.order || '' : '';
+    field('f-transition').value = f ? s.transition || '' : '';
+    field('f-fit').value = f ? s.fit || '' : '';
+    field('f-sources').value = (filter.sources || []).join(', ');
+    field('f-devices').value = (filter.devices || []).join(', ');
+    field('f-from').value = filter.from || '';
+    field('f-to').value = filter.to || '';
+    field('f-onthisday').checked = !!filter.onThisDay;
+    field('frame-form-title').textContent = f ? 'Edit frame ' + f.name : 'Add a frame';
+    field('frame-cancel').hidden = !f;
+    say('frame-message', '', '');
+    if (f) { field('f-interval').focus(); }
+  }
+
+  function saveFrame(event) {
+    event.preventDefault();
+    var name = field('f-name').value.trim();
+    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) {
+      say('frame-message', 'error', 'A frame name is 1 to 40 characters from a-z, 0-9 and -, starting with a letter or digit.');
+      return;
+    }
+    var settings = {};
+    if (field('f-interval').value !== '') {
+      var seconds = Number(field('f-interval').value);
+      if (Math.floor(seconds) !== seconds || seconds < 1 || seconds > 86400) {
+        say('frame-message', 'error', 'The time each photo is shown must be a whole number from 1 to 86400 seconds.');
+        return;
+      }
+      settings.intervalMs = seconds * 1000;
+    }
+    ['order', 'transition', 'fit'].forEach(function (key) {
+      if (field('f-' + key).value) { settings[key] = field('f-' + key).value; }
+    });
+    var filter = { sources: list(field('f-sources').value), devices: list(field('f-devices').value),
+      onThisDay: field('f-onthisday').checked };
+    if (field('f-from').value) { filter.from = field('f-from').value; }
+    if (field('f-to').value) { filter.to = field('f-to').value; }
+    say('frame-message', '', 'Saving…');
+    Pages.send('PUT', '/api/v1/frames/' + encodeURIComponent(name), { settings: settings, filter: filter }).then(function () {
+      editFrame(null);
+      say('frame-message', 'ok', 'Frame ' + name + ' saved; its page is ' + framePage(name) + '.');
+      frames();
+    }).catch(function (e) { say('frame-message', 'error', e.message); });
+  }
+
+  function setUpSections() {
+    field('photo-search').addEventListener('submit', function (event) { event.preventDefault(); searchPhotos(false); });
+    field('photos-more').addEventListener('click', function () { searchPhotos(true); });
+    field('source-form').addEventListener('submit', saveSource);
+    field('source-cancel').addEventListener('click', function () { editSource(null); });
+    field('device-form').addEventListener('submit', createDevice);
+    field('retry-all').addEventListener('click', retryAll);
+    field('export-form').addEventListener('submit', saveExport);
+    field('export-simulate').addEventListener('click', exportAction('simulate'));
+    field('export-run').addEventListener('click', exportAction('run'));
+    field('frame-form').addEventListener('submit', saveFrame);
+    field('frame-cancel').addEventListener('click', function () { editFrame(null); });
+    searchPhotos(false);
+    sources();
+    devices();
+    loadExport();
+    frames();
+  }
+
   function refresh() {
     Promise.all([playlist(), display(), failures(), rejections(), stats()]).then(function () {
       summary();
@@ -371,6 +868,7 @@
   field('settings-form').addEventListener('submit', saveSettings);
   field('reprocess-button').addEventListener('click', reprocess);
   loadSettings();
+  setUpSections();
   // A run started elsewhere (or before a reload) shows its progress too.
   Pages.getJson('/api/admin/reprocess-status').then(function (status) {
     if (status.active) { pollReprocess(); }

@@ -1,0 +1,180 @@
+package io.imgboard.display.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.display.service.MediaPaths;
+import io.imgboard.display.service.Upstreams;
+import io.imgboard.events.Rendition;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The admin page's photos: every photo the ledger knows (hidden ones too, which the display's own
+ * playlist no longer holds), searched by source, device and capture date, with thumbnail URLs the
+ * display serves; hide, unhide, delete and retry go to the ledger. Admin token only.
+ */
+@Path("/api/v1/admin/photos")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin")
+@AdminOnly
+public class AdminPhotosResource {
+    private static final String SEARCH = "/api/v1/photo-search";
+    private static final String PHOTOS = "/api/v1/photos/";
+    private static final String THUMB = "thumb";
+    private static final String DISPLAY = "display";
+
+    /**
+     * One photo as the admin page lists it.
+     *
+     * @param state   VISIBLE-side words from the ledger: READY, PENDING, FAILED, HIDDEN, RETIRED, DELETED
+     * @param thumb   the smallest rendition's versioned URL on this display, or null when there is none
+     * @param sources the ledger's source ids of its origins ({@code folder:nas}, {@code dav:anna}, …)
+     */
+    public record AdminPhoto(String photoId, String name, String state, boolean hidden, String capturedAt,
+                             String createdAt, List<String> sources, List<String> devices, String thumb,
+                             String display, String failureReason, Integer width, Integer height) {
+    }
+
+    /** A page of photos; {@code next} is the cursor of the following page, null on the last one. */
+    public record Page(List<AdminPhoto> photos, String next) {
+    }
+
+    private final AdminRelay relay;
+
+    AdminPhotosResource(AdminRelay relay) {
+        this.relay = relay;
+    }
+
+    @GET
+    @Operation(summary = "Photos from the ledger, newest arrival first: state (visible, hidden, pending, failed, "
+            + "retired, deleted), source, device, capture dates from/to (YYYY-MM-DD, inclusive), limit, cursor")
+    public Uni<Response> search(@QueryParam("state") String state, @QueryParam("source") String source,
+                                @QueryParam("device") String device, @QueryParam("from") String from,
+                                @QueryParam("to") String to, @QueryParam("limit") String limit,
+                                @QueryParam("cursor") String cursor) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("state", state);
+        query.put("source", source);
+        query.put("device", device);
+        query.put("from", from);
+        query.put("to", to);
+        query.put("limit", limit);
+        query.put("cursor", cursor);
+        return relay.relay(Upstreams.LEDGER, "GET", SEARCH + AdminRelay.query(query), null, AdminPhotosResource::page);
+    }
+
+    @POST
+    @Path("{id}/hide")
+    @Operation(summary = "Take a photo off every frame (the ledger retires it from the catalog); undone by unhide")
+    public Uni<Response> hide(@PathParam("id") String id) {
+        return command("POST", id, "/hide");
+    }
+
+    @POST
+    @Path("{id}/unhide")
+    @Operation(summary = "Put a hidden photo back on the frames")
+    public Uni<Response> unhide(@PathParam("id") String id) {
+        return command("POST", id, "/unhide");
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a photo: off the frames, its renditions and (unless another origin needs it) original removed")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return command("DELETE", id, "");
+    }
+
+    @POST
+    @Path("{id}/retry")
+    @Operation(summary = "Process a failed photo again; 409 when it has not failed")
+    public Uni<Response> retry(@PathParam("id") String id) {
+        return command("POST", id, "/retry");
+    }
+
+    @POST
+    @Path("retry-failed")
+    @Operation(summary = "Process every failed photo again; answers how many were asked")
+    public Uni<Response> retryFailed() {
+        return relay.relay(Upstreams.LEDGER, "POST", "/api/v1/failures/retry", null);
+    }
+
+    private Uni<Response> command(String method, String id, String action) {
+        Optional<UUID> photoId = MediaPaths.photoId(id);
+        if (photoId.isEmpty()) {
+            return AdminRelay.badRequest("not a photo id: " + (id.length() > 40 ? id.substring(0, 40) + "…" : id));
+        }
+        return relay.relay(Upstreams.LEDGER, method, PHOTOS + photoId.get() + action, null);
+    }
+
+    static Page page(JsonNode body) {
+        List<AdminPhoto> photos = new ArrayList<>();
+        for (JsonNode p : body.path("photos")) {
+            Optional<UUID> id = MediaPaths.photoId(p.path("photoId").asText(null));
+            if (id.isEmpty()) {
+                continue;
+            }
+            Set<String> sources = new LinkedHashSet<>();
+            Set<String> devices = new LinkedHashSet<>();
+            for (JsonNode origin : p.path("origins")) {
+                if (origin.hasNonNull("sourceId")) {
+                    sources.add(origin.get("sourceId").asText());
+                }
+                if (origin.hasNonNull("deviceId")) {
+                    devices.add(origin.get("deviceId").asText());
+                }
+            }
+            String state = p.path("state").asText(p.path("status").asText(""));
+            boolean gone = "DELETED".equals(state);
+            photos.add(new AdminPhoto(id.get().toString(), p.path("name").asText(null), state, p.path("hidden").asBoolean(),
+                    p.path("capturedAt").asText(null), p.path("createdAt").asText(null), List.copyOf(sources),
+                    List.copyOf(devices), gone ? null : rendition(id.get(), p.path("renditions"), THUMB, true),
+                    gone ? null : rendition(id.get(), p.path("renditions"), DISPLAY, false), p.path("failureReason").asText(null),
+                    p.hasNonNull("width") ? p.get("width").asInt() : null,
+                    p.hasNonNull("height") ? p.get("height").asInt() : null));
+        }
+        JsonNode next = body.path("next");
+        return new Page(photos, next.isTextual() ? next.asText() : null);
+    }
+
+    /**
+     * The versioned media URL (the frames' own, {@link MediaPaths#url}) of the {@code preferred}
+     * rendition, else of the smallest (or largest) there is.
+     */
+    private static String rendition(UUID photoId, JsonNode renditions, String preferred, boolean smallest) {
+        Rendition chosen = null;
+        for (JsonNode r : renditions) {
+            String name = r.path("name").asText("");
+            if (!MediaPaths.isRenditionName(name)) {
+                continue;
+            }
+            Rendition candidate = new Rendition(name, r.path("key").asText(""), r.path("width").asInt(),
+                    r.path("height").asInt(), r.path("bytes").asLong());
+            if (preferred.equals(name)) {
+                chosen = candidate;
+                break;
+            }
+            if (chosen == null || (smallest ? candidate.width() < chosen.width() : candidate.width() > chosen.width())) {
+                chosen = candidate;
+            }
+        }
+        return chosen == null ? null : MediaPaths.url(photoId, chosen);
+    }
+}

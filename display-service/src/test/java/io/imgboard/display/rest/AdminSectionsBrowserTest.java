@@ -1,0 +1,226 @@
+package io.imgboard.display.rest;
+
+import io.imgboard.display.support.AdminNeighbours;
+import io.imgboard.infra.testing.LocalInfraResource;
+import io.imgboard.display.support.Chromium;
+import io.imgboard.display.support.Neighbours;
+import io.imgboard.display.support.Renditions;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The admin sections in real headless Chromium, at 1280 px and at 360 px, against ingest and ledger
+ * stand-ins that answer as the real ones do ({@link AdminNeighbours}; AdminSectionsIT drives the real
+ * services): photos with thumbnails this display serves from the real S3 server, hide and a
+ * two-click delete that reach the ledger; a device's token shown once; sources with their status;
+ * failures with a retry. Screenshots of each section go to {@code target/screenshots}.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = AdminNeighbours.class, restrictToAnnotatedClass = true)
+class AdminSectionsBrowserTest {
+    private static final Path SHOTS = AdminPageBrowserTest.SHOTS;
+    private static final String SERVICE = "Bearer test-service-token-0123456789";
+
+    @TestHTTPResource("/")
+    URI root;
+
+    private final UUID ready = UUID.randomUUID();
+    private final UUID hidden = UUID.randomUUID();
+    private final UUID failed = UUID.randomUUID();
+
+    @BeforeEach
+    void neighbours() throws Exception {
+        AdminNeighbours.INGEST.reset();
+        AdminNeighbours.LEDGER.reset();
+        for (UUID id : new UUID[]{ready, hidden}) {
+            Renditions.put(id, "thumb", Renditions.fixture());
+            Renditions.put(id, "display", Renditions.fixture());
+        }
+        AdminNeighbours.LEDGER.answer("GET /api/v1/photo-search?limit=48", 200, "{\"photos\":["
+                + photo(ready, "IMG_2041.JPG", "READY", false, "2024-07-14T09:12:00Z", "folder:nas", null) + ","
+                + photo(hidden, "IMG_1999.HEIC", "HIDDEN", true, "2019-12-24T18:30:00Z", "dav:anna-iphone", "anna-iphone") + ","
+                + photo(failed, "scan-0913.png", "FAILED", false, null, "upload:api", null) + "],\"next\":\"page-2\"}");
+        AdminNeighbours.LEDGER.answer("GET /api/v1/failures", 200, "[{\"photoId\":\"" + failed + "\",\"sha256\":\""
+                + "ab".repeat(32) + "\",\"names\":[\"scan-0913.png\"],\"reason\":\"not an image: the file ends after 812 bytes\","
+                + "\"permanent\":true,\"failedAt\":\"2026-12-01T20:04:00Z\"}]");
+        AdminNeighbours.LEDGER.answer("GET /api/v1/stats", 200,
+                "{\"photos\":3,\"ready\":1,\"pending\":0,\"failed\":1,\"origins\":3,\"duplicates\":0}");
+        AdminNeighbours.LEDGER.answer("GET /api/v1/renditions", 200, "{\"renditions\":[{\"name\":\"display\",\"width\":1920,"
+                + "\"height\":1080,\"quality\":82},{\"name\":\"thumb\",\"width\":480,\"height\":480,\"quality\":75}]}");
+        AdminNeighbours.LEDGER.answer("GET /api/v1/jobs/current", 200, "{\"state\":\"none\"}");
+        AdminNeighbours.LEDGER.answer("GET /api/v1/export", 200, "{\"path\":\"/volume1/photo/export\",\"layout\":\"date\","
+                + "\"mode\":\"going-forward\",\"baseline\":\"2026-11-01T00:00:00Z\",\"sourceId\":\"folder:nas\",\"lastRun\":"
+                + "{\"id\":\"7\",\"folder\":\"/volume1/photo/export\",\"startedAt\":\"2026-12-01T21:00:00Z\",\"requested\":12,"
+                + "\"written\":12,\"failed\":0,\"skipped\":{}}}");
+        AdminNeighbours.LEDGER.answer("POST /api/v1/export/simulate", 200, "{\"runId\":null,\"folder\":\"/volume1/photo/export\","
+                + "\"export\":7,\"skipped\":{\"came from the export folder\":1201},\"sample\":[\"2024/07/IMG_2041.JPG\"]}");
+        AdminNeighbours.INGEST.answer("GET /api/v1/uploads/rejections", 200, "[]");
+        AdminNeighbours.INGEST.answer("GET /api/v1/sources", 200, "[{\"id\":\"nas\",\"path\":\"/volume1/photo\","
+                + "\"recursive\":true,\"include\":[],\"exclude\":[\"**/@eaDir/**\"],\"pollSeconds\":60,\"stableSeconds\":2,"
+                + "\"afterImport\":\"keep\",\"archivePath\":null,\"onDelete\":\"retire\",\"configuredBy\":\"api\",\"state\":\"ok\","
+                + "\"scanning\":false,\"lastScanAt\":\"2026-12-02T01:10:00Z\",\"lastScanMillis\":812,\"lastScan\":{\"discovered\":1204,"
+                + "\"new\":3,\"duplicate\":1,\"failed\":0,\"pending\":0},\"totals\":{\"stored\":1201,\"skipped\":3},\"errors\":[]},"
+                + "{\"id\":\"icloud\",\"path\":\"/data/icloudpd\",\"recursive\":true,\"include\":[\"*.HEIC\",\"*.JPG\"],\"exclude\":[],"
+                + "\"pollSeconds\":300,\"stableSeconds\":10,\"afterImport\":\"keep\",\"archivePath\":null,\"onDelete\":\"keep\","
+                + "\"configuredBy\":\"api\",\"state\":\"error\",\"scanning\":false,\"lastScanAt\":\"2026-12-02T01:05:00Z\","
+                + "\"lastScanMillis\":3,\"lastScan\":{\"discovered\":0},\"totals\":{},"
+                + "\"errors\":[\"folder /data/icloudpd does not exist\"]}]");
+        AdminNeighbours.INGEST.answer("POST /api/v1/sources/nas/scan", 200, "{\"source\":\"nas\",\"simulated\":false,"
+                + "\"startedAt\":\"2026-12-02T01:20:00Z\",\"millis\":640,\"discovered\":1205,\"new\":1,\"duplicate\":0,"
+                + "\"skipped\":{\"not an image\":2},\"failed\":0,\"pending\":0,\"removed\":0,\"archived\":0,\"deleted\":0,"
+                + "\"hashed\":1,\"held\":false,\"errors\":[]}");
+        AdminNeighbours.INGEST.answer("GET /api/v1/devices", 200, "[{\"name\":\"anna-iphone\",\"created\":\"2026-10-01T08:00:00Z\","
+                + "\"lastUsed\":\"2026-12-01T19:45:00Z\",\"uploads\":412},{\"name\":\"ben-pixel\",\"created\":\"2026-11-20T10:00:00Z\","
+                + "\"lastUsed\":null,\"uploads\":0}]");
+        AdminNeighbours.INGEST.answer("POST /api/v1/devices", 201,
+                "{\"name\":\"kitchen-tablet\",\"token\":\"dev_7QkTn2wXb9LmZr4Yp1VhCs\"}");
+    }
+
+    private static String photo(UUID id, String name, String state, boolean isHidden, String captured, String source,
+                                String device) {
+        String renditions = "FAILED".equals(state) ? "[]" : "[{\"name\":\"display\",\"key\":\"renditions/" + id
+                + "/display.webp\",\"width\":1920,\"height\":1080,\"bytes\":900},{\"name\":\"thumb\",\"key\":\"renditions/"
+                + id + "/thumb.webp\",\"width\":480,\"height\":270,\"bytes\":100}]";
+        return "{\"photoId\":\"" + id + "\",\"name\":\"" + name + "\",\"state\":\"" + state + "\",\"hidden\":" + isHidden
+                + ",\"capturedAt\":" + (captured == null ? "null" : "\"" + captured + "\"") + ",\"createdAt\":\"2026-12-01T10:00:00Z\","
+                + "\"origins\":[{\"sourceId\":\"" + source + "\",\"deviceId\":" + (device == null ? "null" : "\"" + device + "\"")
+                + "}],\"renditions\":" + renditions + "}";
+    }
+
+    private Chromium signedIn(int width, int height) throws Exception {
+        Chromium admin = Chromium.start(String.valueOf(width), String.valueOf(height));
+        admin.open(root + "admin/");
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> admin.eval("!!document.getElementById('photo-search')").asBoolean());
+        admin.eval("localStorage.setItem('imgboard.adminToken', '" + Neighbours.ADMIN_TOKEN + "'); true");
+        admin.open(root + "admin/");
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> admin.eval("document.querySelectorAll('#photos li.card').length").asInt(), equalTo(3));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> admin.eval("document.querySelectorAll('#devices tbody tr').length").asInt(), equalTo(2));
+        return admin;
+    }
+
+    private static void click(Chromium page, String selector) throws Exception {
+        assertTrue(page.eval("(function () { var b = document.querySelector(\"" + selector + "\");"
+                + " if (!b) { return false; } b.click(); return true; })()").asBoolean(), "no " + selector);
+    }
+
+    private static void shoot(Chromium page, String section, String file) throws Exception {
+        page.eval("document.getElementById('" + section + "').scrollIntoView(); true");
+        page.screenshot(SHOTS.resolve(file), false);
+    }
+
+    @Test
+    void photosShowTheirThumbnailsAndHideAndATwoClickDeleteReachTheLedger() throws Exception {
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
+        try (Chromium admin = signedIn(1280, 900)) {
+            // The thumbnails load from this display's media route (the real S3 server behind it).
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("Array.prototype.every.call("
+                    + "document.querySelectorAll('#photos li.card img'), function (i) { return i.complete && i.naturalWidth > 0; })"
+                    + " && document.querySelectorAll('#photos li.card img').length === 2").asBoolean());
+            assertEquals("hidden", admin.eval("document.querySelector(\"[data-photo='" + hidden + "'] .state\").textContent").asText());
+            assertFalse(admin.eval("document.getElementById('photos-more').hidden").asBoolean(), "a next page is offered");
+            shoot(admin, "photos-section", "admin-photos.png");
+
+            click(admin, "[data-photo='" + ready + "'] .card-actions button");
+            await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
+                    hasItem("POST /api/v1/photos/" + ready + "/hide " + SERVICE + " "));
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval(
+                    "document.querySelector(\"[data-photo='" + ready + "'] .card-actions button\").textContent").asText(),
+                    equalTo("Unhide"));
+
+            String delete = "[data-photo='" + hidden + "'] .card-actions button.danger";
+            click(admin, delete);
+            assertEquals("Really delete?", admin.eval("document.querySelector(\"" + delete + "\").textContent").asText());
+            assertFalse(AdminNeighbours.LEDGER.received.stream().anyMatch(r -> r.startsWith("DELETE")), "one click deletes nothing");
+            click(admin, delete);
+            await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
+                    hasItem("DELETE /api/v1/photos/" + hidden + " " + SERVICE + " "));
+
+            // Searching sends the filters to the ledger's capture-date search.
+            admin.eval("document.getElementById('p-source').value = 'folder:nas';"
+                    + " document.getElementById('p-from').value = '2024-01-01'; true");
+            click(admin, "#photo-search button[type=submit]");
+            await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
+                    hasItem("GET /api/v1/photo-search?source=folder%3Anas&from=2024-01-01&limit=48 " + SERVICE + " "));
+        }
+    }
+
+    @Test
+    void aDevicesTokenIsShownOnceAndSourcesFailuresAndExportDoTheirWork() throws Exception {
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
+        try (Chromium admin = signedIn(1280, 900)) {
+            admin.eval("document.getElementById('device-name').value = 'kitchen-tablet'; true");
+            click(admin, "#device-form button[type=submit]");
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval(
+                    "document.getElementById('device-token-value') ? document.getElementById('device-token-value').textContent : ''")
+                    .asText(), equalTo("dev_7QkTn2wXb9LmZr4Yp1VhCs"));
+            assertTrue(AdminNeighbours.INGEST.received.contains("POST /api/v1/devices Bearer " + Neighbours.ADMIN_TOKEN
+                    + " {\"name\":\"kitchen-tablet\"}"), AdminNeighbours.INGEST.received.toString());
+            shoot(admin, "devices-section", "admin-devices.png");
+            click(admin, "#device-token button");
+            assertFalse(admin.eval("document.body.textContent").asText().contains("dev_7QkTn2wXb9LmZr4Yp1VhCs"),
+                    "gone from the page once dismissed");
+            admin.open(root + "admin/");
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> admin.eval("document.querySelectorAll('#devices tbody tr').length").asInt(), equalTo(2));
+            assertFalse(admin.eval("document.body.textContent").asText().contains("dev_7QkTn2wXb9LmZr4Yp1VhCs"),
+                    "never shown again");
+
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.eval("document.querySelectorAll('#sources tbody tr').length").asInt(), equalTo(2));
+            assertThat(admin.eval("document.querySelector('#sources tbody tr:nth-child(2)').textContent").asText(),
+                    containsString("folder /data/icloudpd does not exist"));
+            click(admin, "#sources tbody tr:first-child .row-actions button");
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('source-report').textContent")
+                    .asText(), containsString("1 new"));
+            shoot(admin, "sources-section", "admin-sources.png");
+
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.eval("document.querySelectorAll('#failures tbody tr').length").asInt(), equalTo(1));
+            AdminNeighbours.LEDGER.answer("POST /api/v1/photos/" + failed + "/retry", 200,
+                    "{\"photoId\":\"" + failed + "\",\"requested\":true}");
+            click(admin, "#failures tbody tr button");
+            await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
+                    hasItem("POST /api/v1/photos/" + failed + "/retry " + SERVICE + " "));
+            shoot(admin, "failures-section", "admin-failures.png");
+
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.eval("document.getElementById('x-path').value").asText(), equalTo("/volume1/photo/export"));
+            click(admin, "#export-simulate");
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('export-report').textContent")
+                    .asText(), containsString("would export 7 photos"));
+            shoot(admin, "export-section", "admin-export.png");
+            shoot(admin, "frames-section", "admin-frames.png");
+        }
+        try (Chromium phone = signedIn(360, 780)) {
+            phone.viewport(360, 780);
+            assertTrue(phone.eval("document.documentElement.scrollWidth <= 360").asBoolean(),
+                    "nothing wider than a 360 px phone: " + phone.eval("document.documentElement.scrollWidth").asInt());
+            shoot(phone, "photos-section", "admin-photos-360.png");
+            shoot(phone, "sources-section", "admin-sources-360.png");
+        }
+    }
+
+    private static <T> void assertThat(T actual, org.hamcrest.Matcher<? super T> matcher) {
+        org.hamcrest.MatcherAssert.assertThat(actual, matcher);
+    }
+}
