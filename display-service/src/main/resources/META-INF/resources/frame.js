@@ -63,6 +63,8 @@
   var lastTaken = null;    // id of the last photo taken from the window: the frame's bag position
   var lastTakenRound = null; // the bag's round that photo belonged to
   var takenFromWindow = 0; // photos taken since the window came from the server
+  var windowChanges = 0;   // counts every take from the window and every new window: an answer to an
+                           // older question is stale (ids repeat across rounds, so they cannot tell)
   var paging = false;      // the display speaks v2 (page + /next)
   var library = [];        // v1 only: the whole playlist, cycled by the frame
   var bag = { round: null, total: null, position: null };
@@ -108,6 +110,7 @@
       lastTaken = photo.photoId;
       lastTakenRound = bag.round;
       takenFromWindow++;
+      windowChanges++;
     }
     if (!shown) { return; }
     history.push(photo);
@@ -136,6 +139,7 @@
     }
     queue = photos.slice(skip + 1);
     takenFromWindow = 0;
+    windowChanges++;
   }
 
   var asking = false;
@@ -147,6 +151,7 @@
     var after = lastTaken || (current && current.photoId);
     if (!after) { return; }
     asking = true;
+    var asked = windowChanges;
     // The round tells the server whether "after" is still in its current round (else it moves nothing).
     var url = '/api/v1/frames/' + encodeURIComponent(frameName) + '/next?after=' + encodeURIComponent(after)
         + (lastTaken && lastTakenRound !== null && lastTakenRound !== undefined ? '&round=' + lastTakenRound : '')
@@ -158,14 +163,15 @@
       asking = false;
       askFailures = 0;
       counts.next++;
-      if (lastTaken !== after) {
-        // More was shown while the answer travelled: ask again from the newest of those.
+      if (windowChanges !== asked) {
+        // More was shown, or a page came, while the answer travelled: ask again from where it is now.
         askForMore();
         return;
       }
       noteBag(answer);
       queue = answer.photos || [];
       takenFromWindow = 0;
+      windowChanges++;
       if (!current) { advance(); } else { preload(peek()); }
     }).catch(function () {
       asking = false;
