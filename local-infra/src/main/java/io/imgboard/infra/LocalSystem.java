@@ -240,7 +240,8 @@ public final class LocalSystem implements AutoCloseable {
         synchronized (services) {
             services.forEach((name, process) -> {
                 int port = instancePorts.get(name);
-                units.add(new Supervisor.Unit(name, "service", port, process, restarters.get(name), () -> Services.isReady(port)));
+                units.add(new Supervisor.Unit(name, "service", port, process, restarters.get(name), () -> Services.isReady(port),
+                        () -> Services.isLiveDown(port)));
             });
         }
         return new Supervisor(state, launch, units, (name, process) -> {

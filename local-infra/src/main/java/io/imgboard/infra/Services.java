@@ -79,6 +79,23 @@ public final class Services {
         }
     }
 
+    /**
+     * True only when {@code /q/health/live} answers 503: the service says itself that a part of it
+     * is dead. A timeout or a refused connection is not evidence (starting, or a busy machine).
+     */
+    public static boolean isLiveDown(int port) {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/q/health/live")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 503;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static URI readyUri(int port) {
         return URI.create("http://127.0.0.1:" + port + "/q/health/ready");
     }

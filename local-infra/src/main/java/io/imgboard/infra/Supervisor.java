@@ -18,7 +18,10 @@ import java.util.function.Supplier;
 /**
  * Keeps every process of {@code ./imgboard up} running: a process that dies is started again after
  * a backoff (1 s, doubling to 30 s; back to 1 s once it has been ready for a minute), with its
- * restart count and how it ended kept for {@code ./imgboard status} and the ops page.
+ * restart count and how it ended kept for {@code ./imgboard status} and the ops page. A service that
+ * is alive but says itself it is not ({@code /q/health/live} DOWN, e.g. a Kafka consumer that gave up
+ * during a broker restart) for {@link #LIVENESS_GRACE} is killed and started again, as Kubernetes'
+ * liveness probe would; no answer at all is not taken as DOWN (a busy machine answers late).
  *
  * <p>The status is written to {@code <state>/run/status.json} (atomically, on every change and at
  * least every 5 s) and its path is given to every service as {@code IMGBOARD_STATUS_FILE}:
@@ -36,6 +39,7 @@ public final class Supervisor implements Runnable {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration STABLE = Duration.ofSeconds(60);
+    static final Duration LIVENESS_GRACE = Duration.ofSeconds(60);
     private static final Duration TICK = Duration.ofMillis(500);
     private static final Duration READY_RECHECK = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,7 +51,9 @@ public final class Supervisor implements Runnable {
         final int port;
         final Supplier<ManagedProcess> starter;
         final BooleanSupplier ready;
+        final BooleanSupplier liveDown;
         volatile ManagedProcess process;
+        volatile Instant downSince;
         volatile String state = "starting";
         volatile int restarts;
         volatile String lastExit;
@@ -59,6 +65,13 @@ public final class Supervisor implements Runnable {
 
         public Unit(String name, String kind, int port, ManagedProcess process, Supplier<ManagedProcess> starter,
                     BooleanSupplier ready) {
+            this(name, kind, port, process, starter, ready, () -> false);
+        }
+
+        /** {@code liveDown}: true only when the process itself reports that it is not live. */
+        public Unit(String name, String kind, int port, ManagedProcess process, Supplier<ManagedProcess> starter,
+                    BooleanSupplier ready, BooleanSupplier liveDown) {
+            this.liveDown = liveDown;
             this.name = name;
             this.kind = kind;
             this.port = port;
@@ -138,6 +151,22 @@ public final class Supervisor implements Runnable {
                     unit.lastReadyCheck = now;
                     boolean ready = unit.ready.getAsBoolean();
                     String next = ready ? "ready" : unit.state.equals("starting") ? "starting" : "unready";
+                    if (next.equals("unready") && unit.liveDown.getAsBoolean()) {
+                        unit.downSince = unit.downSince == null ? now : unit.downSince;
+                        if (!unit.downSince.plus(LIVENESS_GRACE).isAfter(now)) {
+                            unit.downSince = null;
+                            unit.process.stop(Duration.ZERO);
+                            unit.lastExit = "not live for " + LIVENESS_GRACE.toSeconds() + " s (its /q/health/live said DOWN); killed";
+                            unit.lastExitAt = now;
+                            scheduleRestart(unit, now);
+                            System.out.printf("imgboard: %s %s; starting it again in %d s%n", unit.name, unit.lastExit,
+                                    unit.backoff.toSeconds());
+                            unit.backoff = min(unit.backoff.multipliedBy(2), MAX_BACKOFF);
+                            return true;
+                        }
+                    } else {
+                        unit.downSince = null;
+                    }
                     if (!next.equals(unit.state)) {
                         unit.state = next;
                         if (ready) {
