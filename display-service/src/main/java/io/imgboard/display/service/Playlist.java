@@ -48,6 +48,8 @@ public class Playlist implements MeterBinder {
      * resume frames from records older than this when it read them.
      */
     static final Duration RESUMABLE_AGE = Duration.ofHours(20);
+    /** More missed changes than this, and a fresh start is cheaper for frame and display alike. */
+    static final int MAX_MISSED = 500;
 
     private final Map<UUID, PhotoView> byId = new HashMap<>();
     /** Photo → the offset of the record that last changed what frames see of it. */
@@ -156,8 +158,8 @@ public class Playlist implements MeterBinder {
     /**
      * The changes after {@code offset}, in order: every photo changed since (as it is now) and every
      * removal since; empty when this instance cannot tell (the offset is ahead of what it read, or
-     * older than what it keeps). Each photo comes once, as its latest state, so a frame that applies
-     * them in order ends where a fresh frame would be.
+     * older than what it keeps) or when more than {@link #MAX_MISSED} changed. Each photo comes
+     * once, as its latest state, so a frame that applies them in order ends where a fresh frame would be.
      */
     synchronized Optional<List<PlaylistEvent>> since(long offset) {
         if (offset < horizon || offset > seq || offset < -1) {
@@ -173,6 +175,9 @@ public class Playlist implements MeterBinder {
             if (removed.seq() > offset && !byId.containsKey(removed.photoId())) {
                 missed.add(removed);
             }
+        }
+        if (missed.size() > MAX_MISSED) {
+            return Optional.empty();
         }
         missed.sort(Comparator.comparingLong(PlaylistEvent::seq));
         return Optional.of(missed);
@@ -214,7 +219,8 @@ public class Playlist implements MeterBinder {
 
     /**
      * A stream for one frame that may resume: when {@code resumeAfter} is an offset this instance can
-     * continue from ({@link #since}), the changes after it, else {@code start} applied to every photo
+     * continue from ({@link #since}), a {@code Start} without body and the changes after it, else
+     * {@code start} applied to every photo
      * (under the lock: it sees exactly the state the following changes start from); then every change.
      *
      * @param resumeAfter a frame's {@code Last-Event-ID}, or anything below -1 for a fresh start
@@ -226,6 +232,7 @@ public class Playlist implements MeterBinder {
             synchronized (this) {
                 Optional<List<PlaylistEvent>> missed = resumeAfter < -1 ? Optional.empty() : since(resumeAfter);
                 if (missed.isPresent()) {
+                    emitter.emit(new PlaylistEvent.Start(seq, null)); // resumed: the follower knows it is subscribed
                     missed.get().forEach(emitter::emit);
                 } else {
                     emitter.emit(start.apply(java.util.Collections.unmodifiableCollection(byId.values())));

@@ -23,7 +23,10 @@ public sealed interface PlaylistEvent {
     record Removed(long seq, UUID photoId, String fileName) implements PlaylistEvent {
     }
 
-    /** The first event of a fresh stream, built by whoever follows (a named frame's window, say). */
+    /**
+     * The first event of a stream, once it follows every change: for a fresh stream with what whoever
+     * follows built from the playlist (a named frame's window, say); null when it resumes.
+     */
     record Start(long seq, Object body) implements PlaylistEvent {
     }
 }

@@ -116,9 +116,19 @@ public class EventsResource {
                 FrameDefinition definition = definition(name);
                 FramePage page = bags.page(definition, frames.effective(definition), photos, FrameBags.MAX_WINDOW);
                 return new PlaylistEvent.Start(playlist.seq(), page);
-            }).map(event -> {
+            }).onItem().transformToMultiAndConcatenate(event -> {
+                if (event instanceof PlaylistEvent.Start start) {
+                    // Sent only now that the stream follows every change, so a photo published right
+                    // after a frame saw its first event cannot fall between page and add.
+                    OutboundSseEvent first = settingsEvent(sse, frames.effective(definition(name)), retry());
+                    if (start.body() == null) {
+                        return Multi.createFrom().item(first);
+                    }
+                    lastId.set(event.seq());
+                    return Multi.createFrom().items(first, toSse(sse, name, event));
+                }
                 lastId.set(event.seq());
-                return toSse(sse, name, event);
+                return Multi.createFrom().item(toSse(sse, name, event));
             });
             Duration heartbeat = config.heartbeat();
             Multi<OutboundSseEvent> pings = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat)
@@ -126,9 +136,7 @@ public class EventsResource {
                     .map(tick -> ping(sse, lastId.get(), heartbeat));
             Multi<OutboundSseEvent> laterSettings = frames.follow(name).skip().first()
                     .map(current -> settingsEvent(sse, current, null));
-            OutboundSseEvent first = settingsEvent(sse, frames.effective(definition(name)), retry());
-            return Multi.createBy().concatenating().streams(Multi.createFrom().item(first),
-                    Multi.createBy().merging().streams(changes, laterSettings, pings));
+            return Multi.createBy().merging().streams(changes, laterSettings, pings);
         })
                 .onSubscription().invoke(() -> {
                     clients.connected(name);
