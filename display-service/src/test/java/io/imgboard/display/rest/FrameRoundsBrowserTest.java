@@ -1,0 +1,107 @@
+package io.imgboard.display.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.display.support.Catalog;
+import io.imgboard.display.support.Chromium;
+import io.imgboard.display.support.Neighbours;
+import io.imgboard.display.support.Renditions;
+import io.imgboard.events.PhotoPublished;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shuffle bag as a person sees it: a named frame of 8 photos (its filter keeps every other photo of
+ * the test run out) with a 1 s interval, in real headless Chromium against the real display. Over three
+ * rounds the page shows every photo exactly once per round, taking its window from the {@code page}
+ * event and asking {@code /next} for the rest, and the rounds are not all in the same order.
+ */
+@QuarkusTest
+class FrameRoundsBrowserTest {
+    private static final String STATE = "JSON.stringify(window.imgboardFrame())";
+    private static final int PHOTOS = 8;
+
+    @TestHTTPResource("/")
+    URI root;
+
+    @Test
+    void overThreeRoundsEveryPhotoIsShownOncePerRound() throws Exception {
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String source = "upload:rounds-" + tag;
+        String frame = "rounds-" + tag;
+        byte[] webp = Renditions.fixture();
+        Set<String> photos = new HashSet<>();
+        try (Catalog catalog = new Catalog(); Chromium browser = Chromium.start("1280", "720")) {
+            for (int i = 0; i < PHOTOS; i++) {
+                UUID photoId = UUID.randomUUID();
+                Renditions.put(photoId, "display", webp);
+                Renditions.put(photoId, "uhd", webp);
+                PhotoPublished p = Catalog.photo(photoId, Instant.parse("2019-03-01T00:00:00Z").plusSeconds(3600L * i));
+                catalog.publish(new PhotoPublished(p.eventId(), p.occurredAt(), photoId, p.sha256(), p.renditions(), p.width(),
+                        p.height(), p.capturedAt(), p.placeholder(), "IMG_" + i + ".JPG", Instant.now(), List.of(source), List.of()));
+                photos.add(photoId.toString());
+            }
+            given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
+                    .body("{\"settings\":{\"intervalMs\":1000,\"transition\":\"none\",\"order\":\"shuffle\"},"
+                            + "\"filter\":{\"sources\":[\"" + source + "\"]}}")
+                    .put("/api/v1/frames/" + frame).then().statusCode(org.hamcrest.Matchers.lessThan(300));
+            // The frame's page may be served before the catalog records are read: wait until the bag has all 8.
+            await().atMost(Duration.ofSeconds(120)).until(() -> given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN)
+                    .get("/api/v1/frames/" + frame + "/next?limit=100").jsonPath().getInt("total") == PHOTOS);
+
+            browser.open(root + "frames/" + frame);
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> shown(state(browser)).size() >= 4 * PHOTOS);
+            JsonNode state = state(browser);
+            List<String> shown = shown(state);
+            // A bag that had been started shows the rest of its round first: skip to the first full round.
+            int first = (PHOTOS - state.path("started").path("position").asInt(0)) % PHOTOS;
+            List<List<String>> rounds = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                rounds.add(shown.subList(first + r * PHOTOS, first + (r + 1) * PHOTOS));
+            }
+            System.out.printf("frame %s, three rounds of %d photos: %s; /next answers %d%n", frame, PHOTOS, rounds,
+                    state.path("events").path("next").asInt());
+            for (List<String> round : rounds) {
+                assertEquals(photos, new HashSet<>(round), "every photo once in the round " + round);
+            }
+            assertFalse(rounds.get(0).equals(rounds.get(1)) && rounds.get(1).equals(rounds.get(2)),
+                    "each round is shuffled anew: " + rounds);
+            assertThat("the frame asked the server for its next window", state.path("events").path("next").asInt(), greaterThan(0));
+        }
+    }
+
+    /** The photos the page took from its window, in order (not those shown again while offline). */
+    private static List<String> shown(JsonNode state) {
+        List<String> shown = new ArrayList<>();
+        state.path("shown").forEach(entry -> {
+            if (!entry.asText().startsWith("~")) {
+                shown.add(entry.asText());
+            }
+        });
+        return shown;
+    }
+
+    private static JsonNode state(Chromium browser) throws Exception {
+        return Catalog.JSON.readTree(browser.eval(STATE).asText());
+    }
+}
