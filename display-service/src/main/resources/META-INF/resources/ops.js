@@ -17,6 +17,14 @@
 
   function failed(id, e) { Pages.fill(id, Pages.message('error', e.message)); }
 
+  /** Marks columns a phone can do without (hidden below 480 px by pages.css), so the rest fits. */
+  function optional(table, columns) {
+    Array.prototype.forEach.call(table.querySelectorAll('tr'), function (row) {
+      columns.forEach(function (i) { if (row.children[i]) { row.children[i].classList.add('optional'); } });
+    });
+    return table;
+  }
+
   // --- Throughput -------------------------------------------------------------------------------------------------
 
   function plotData(t) {
@@ -96,7 +104,7 @@
         rows.push([p.name, el('span', { 'class': 'status ' + (p.state === 'ready' ? 'UP' : 'DOWN'), text: p.state }),
           '–', restarts(p, true), lastExit(p), el('span', { 'class': 'note', text: p.kind })]);
       });
-      var parts = [Pages.table(['service', 'health', 'version', 'restarts', 'last exit', 'checks'], rows)];
+      var parts = [optional(Pages.table(['service', 'health', 'version', 'restarts', 'last exit', 'checks'], rows), [5])];
       if (state.services && !supervised) {
         parts.push(Pages.message('note', 'Not supervised by ./imgboard up (no IMGBOARD_STATUS_FILE): restarts unknown here.'));
       } else if (state.services && state.services.statusError) {
@@ -132,14 +140,14 @@
       if (!r.groups.length) {
         parts.push(Pages.message('empty', 'No consumer groups.'));
       } else {
-        parts.push(Pages.table(['consumer', 'topic', 'lag', 'state', 'members', 'partitions', 'end offset'],
+        parts.push(optional(Pages.table(['consumer', 'topic', 'lag', 'state', 'members', 'partitions', 'end offset'],
           r.groups.map(function (g) {
             return [el('span', { title: g.group }, [el('b', { text: g.label }),
-              g.label !== g.group ? el('span', { 'class': 'note mono', text: ' ' + g.group }) : null]),
+              g.label !== g.group ? el('span', { 'class': 'note mono optional', text: ' ' + g.group }) : null]),
               el('span', { 'class': 'mono', text: g.topic || '–' }),
               el('span', {}, [lagLevel(g), g.note ? el('div', { 'class': 'note', text: g.note }) : null]),
               g.state, String(g.members), String(g.partitions), String(g.endOffsets)];
-          })));
+          })), [3, 4, 5, 6]));
       }
       Pages.fill('lag', el('div', {}, parts));
     }).catch(function (e) { failed('lag', e); });
@@ -163,7 +171,7 @@
       var waiting = list.filter(function (d) { return !d.replayedAt; }).length;
       document.getElementById('dead-letters-count').textContent = '(' + waiting + ' waiting, ' + list.length + ' shown)';
       if (!list.length) { Pages.fill('dead-letters', Pages.message('empty', 'No dead letters.')); return; }
-      Pages.fill('dead-letters', Pages.table(['#', 'topic', 'error', 'received', 'replay'], list.map(function (d) {
+      Pages.fill('dead-letters', optional(Pages.table(['#', 'topic', 'error', 'received', 'replay'], list.map(function (d) {
         var action;
         if (d.replayedAt) {
           action = el('span', { 'class': 'ok', text: 'replayed ' + Pages.when(d.replayedAt) });
@@ -179,7 +187,7 @@
           el('span', {}, [el('span', { 'class': 'error', text: d.reason || '' }),
             d.cause ? el('div', { 'class': 'note', text: d.cause }) : null]),
           Pages.when(d.receivedAt), action];
-      })));
+      })), [0, 3]));
     }).catch(function (e) {
       state.deadLetters = null;
       document.getElementById('dead-letters-count').textContent = '';
@@ -201,7 +209,7 @@
     return Pages.getJson('/api/v1/ops/sources').then(function (list) {
       state.sources = list;
       if (!list.length) { Pages.fill('sources', Pages.message('empty', 'No folder sources.')); return; }
-      Pages.fill('sources', Pages.table(['source', 'state', 'last scan', 'last scan found', 'errors'], list.map(function (s) {
+      Pages.fill('sources', optional(Pages.table(['source', 'state', 'last scan', 'last scan found', 'errors'], list.map(function (s) {
         var bad = (s.errors || []).length > 0;
         return [el('span', {}, [el('b', { text: s.id }), el('div', { 'class': 'note mono', text: s.path })]),
           level(bad ? 'bad' : (s.state === 'ok' || s.state === 'watching' || s.state === 'idle' ? 'ok' : 'warn'),
@@ -211,7 +219,7 @@
           el('span', { 'class': 'note', text: counts(s.lastScan) }),
           bad ? el('ul', { 'class': 'checks' }, s.errors.map(function (e) { return el('li', { 'class': 'error', text: e }); }))
             : level('ok', 'none')];
-      })));
+      })), [3]));
     }).catch(function (e) { state.sources = null; failed('sources', e); });
   }
 
