@@ -37,6 +37,8 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
+ * A benchmark, not in the suite (its name is not *Test): run it with
+ * {@code mvn -B -o -pl display-service verify -Dtest=FrameScaleBench -Dit.test=NONE -Dfailsafe.failIfNoSpecifiedTests=false}.
  * 100,000 photos on the real catalog topic: a frame's connect payload stays a window (under 200 KB)
  * and the display's heap is printed. The photos are retired again at the end, so the tests that share
  * this broker see a small catalog.
@@ -44,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 @QuarkusTestResource(LocalInfraResource.class)
 @QuarkusTestResource(Neighbours.class)
-class FrameScaleTest {
+class FrameScaleBench {
     static final int PHOTOS = 100_000;
     static final int MAX_CONNECT_BYTES = 200 * 1024;
 
@@ -76,7 +78,7 @@ class FrameScaleTest {
             producer.flush();
         }
         try {
-            await().atMost(Duration.ofMinutes(5)).until(() -> playlist.size() >= before + PHOTOS);
+            await().atMost(Duration.ofMinutes(30)).until(() -> playlist.size() >= before + PHOTOS);
             long heapLoaded = usedHeapAfterGc(memory);
 
             long started = System.nanoTime();
@@ -91,7 +93,7 @@ class FrameScaleTest {
             int photosInPage = Catalog.JSON.readTree(page).path("photos").size();
             int total = Catalog.JSON.readTree(page).path("total").asInt();
 
-            System.out.printf("FrameScaleTest: %d photos in the catalog (frame total %d); connect page %d photos, %,d bytes;"
+            System.out.printf("FrameScaleBench: %d photos in the catalog (frame total %d); connect page %d photos, %,d bytes;"
                             + " /next %,d bytes; first page after %d ms (not asserted);"
                             + " heap used after GC: %,d MB before, %,d MB with the photos (%,d bytes per photo)%n",
                     playlist.size(), total, photosInPage, pageBytes, nextBytes, connectMs, heapBefore >> 20,
@@ -105,7 +107,7 @@ class FrameScaleTest {
                 ids.forEach(id -> producer.send(new ProducerRecord<>(Topics.CATALOG, id.toString(), null)));
                 producer.flush();
             }
-            await().atMost(Duration.ofMinutes(5)).until(() -> playlist.size() <= before);
+            await().atMost(Duration.ofMinutes(30)).until(() -> playlist.size() <= before);
         }
     }
 
