@@ -1,0 +1,140 @@
+package io.imgboard.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.Topics;
+import io.imgboard.infra.Credentials;
+import io.imgboard.infra.Endpoints.Ports3;
+import io.imgboard.infra.Layout;
+import io.imgboard.infra.LocalSystem;
+import io.imgboard.infra.StateDir;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The ops routes on the whole system: a poison record on {@code imgboard.files} becomes a dead letter in
+ * the real ledger and shows on the display's {@code /api/v1/ops/dead-letters} with its error, and
+ * replays through it; the ledger's consumer group is on {@code /api/v1/ops/lag}, labelled;
+ * one uploaded photo shows in the throughput as an upload and a processed photo, read from the real
+ * services' {@code /q/metrics}; every service says its version.
+ */
+class OpsIT {
+    private static final Credentials CREDENTIALS = Credentials.random();
+    private static final Duration PIPELINE = Duration.ofSeconds(180);
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static Path home;
+    @TempDir
+    static Path photos;
+    private static LocalSystem system;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        home = Files.createTempDirectory("imgboard-ops-");
+        system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(),
+                CREDENTIALS);
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    private static HttpResponse<String> ops(String method, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(system.url("display-service") + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + CREDENTIALS.admin())
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode opsJson(String path) throws Exception {
+        HttpResponse<String> response = ops("GET", path);
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return Http.JSON.readTree(response.body());
+    }
+
+    @Test
+    void aPoisonRecordIsADeadLetterOnTheOpsRoutesAndReplays() throws Exception {
+        String marker = "ops-it-poison-" + UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.endpoints().kafkaBootstrap(), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.FILES, marker, "{not json " + marker)).get(30, TimeUnit.SECONDS);
+        }
+        JsonNode letter = await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+            for (JsonNode d : opsJson("/api/v1/ops/dead-letters")) {
+                if (marker.equals(d.path("key").asText()) && d.path("replayedAt").isNull()) {
+                    return d;
+                }
+            }
+            return null;
+        }, java.util.Objects::nonNull);
+        assertEquals(Topics.FILES, letter.path("topic").asText());
+        assertFalse(letter.path("reason").asText().isBlank(), "the dead letter says why: " + letter);
+
+        HttpResponse<String> replay = ops("POST", "/api/v1/ops/dead-letters/" + letter.path("id").asLong() + "/replay");
+        assertEquals(200, replay.statusCode(), replay.body());
+        assertFalse(Http.JSON.readTree(replay.body()).path("replayedAt").isNull(), replay.body());
+        assertEquals(404, ops("POST", "/api/v1/ops/dead-letters/999999999/replay").statusCode());
+
+        // The ledger's consumer group is on the lag route, labelled, with the poison and its replay counted.
+        await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
+            JsonNode files = null;
+            for (JsonNode row : opsJson("/api/v1/ops/lag").path("groups")) {
+                if ("imgboard-ledger".equals(row.path("group").asText()) && Topics.FILES.equals(row.path("topic").asText())) {
+                    files = row;
+                }
+            }
+            assertNotNull(files, "the ledger's group on " + Topics.FILES);
+            assertEquals("ledger", files.path("label").asText());
+            assertTrue(files.path("endOffsets").asLong() >= 2, files.toString());
+        });
+    }
+
+    @Test
+    void anUploadedPhotoIsCountedOnThePlotFromTheServicesCounters() throws Exception {
+        // The display's first read of each service is its baseline: wait for it before the photo arrives.
+        await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
+            JsonNode t = opsJson("/api/v1/ops/throughput");
+            for (JsonNode read : t.path("scrapes")) {
+                assertTrue(read.path("ok").asBoolean(), read.toString());
+            }
+        });
+        Path photo = Photos.iphonePortrait(photos, "ops-it.jpg", 77);
+        Http.Response upload = Http.upload(system.url("ingest-service") + "/api/v1/uploads", CREDENTIALS.upload(), photo);
+        assertEquals(201, upload.status(), upload.text());
+        await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().untilAsserted(() -> {
+            JsonNode t = opsJson("/api/v1/ops/throughput");
+            assertTrue(t.path("lastHour").path(0).asDouble() >= 1, "uploads: " + t.path("lastHour"));
+            assertTrue(t.path("lastHour").path(2).asDouble() >= 1, "processed: " + t.path("lastHour"));
+        });
+        JsonNode services = opsJson("/api/v1/ops/services");
+        for (JsonNode service : services.path("services")) {
+            assertFalse(service.path("version").isNull(), "version of " + service);
+        }
+    }
+}
