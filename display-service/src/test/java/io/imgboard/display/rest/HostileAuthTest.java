@@ -1,0 +1,126 @@
+package io.imgboard.display.rest;
+
+import io.imgboard.display.support.Neighbours;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Guessing the admin token (issue 12): after {@code imgboard.auth.max-failures} wrong tokens from one
+ * address, its requests with a token answer 429 with {@code Retry-After}, even with the right token,
+ * until the window is over. The address is the one {@link AdminAccess} trusts: here 127.0.0.1 is a
+ * trusted proxy, so each test names its own caller in {@code X-Forwarded-For}.
+ */
+@QuarkusTest
+@TestProfile(HostileAuthTest.Limited.class)
+class HostileAuthTest {
+    public static class Limited implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // application.properties sets %test.imgboard.auth.max-failures high for the other tests, and a
+            // profile-specific key outranks a plain one from any source: override both.
+            return Map.of("%test.imgboard.auth.max-failures", "3", "imgboard.auth.max-failures", "3", "imgboard.auth.failure-window", "30s",
+                    "imgboard.admin.trusted-proxies", "127.0.0.1,::1");
+        }
+    }
+
+    private static RequestSpecification from(String caller, String authorization) {
+        RequestSpecification request = given().header("X-Forwarded-For", caller);
+        return authorization == null ? request : request.header("Authorization", authorization);
+    }
+
+    @Test
+    void theFourthWrongTokenFromAnAddressIs429AndSoIsTheRightOneUntilTheWindowEnds() {
+        String caller = "198.51.100.7";
+        for (int i = 0; i < 3; i++) {
+            from(caller, "Bearer guess-" + i).get("/api/v1/admin/settings").then().statusCode(401);
+        }
+        from(caller, "Bearer guess-3").get("/api/v1/admin/settings").then()
+                .statusCode(429)
+                .contentType("application/json")
+                .body("status", equalTo(429))
+                .body("error", containsString("too many wrong tokens"));
+        String retryAfter = from(caller, "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/admin/config").then()
+                .statusCode(429).extract().header("Retry-After");
+        int seconds = Integer.parseInt(retryAfter);
+        assertTrue(seconds >= 1 && seconds <= 30, "Retry-After " + retryAfter);
+        // No token is no guess: a browser's first request still learns it must log in.
+        from(caller, null).get("/api/v1/admin/settings").then().statusCode(401);
+        // Another address is not held back by this one's guesses.
+        from("198.51.100.8", "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/admin/config").then().statusCode(200);
+        // When the window is over, the right token works again.
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                from(caller, "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/admin/config").then().statusCode(200));
+    }
+
+    @Test
+    void wrongTokensOnImgBoardsAdminRoutesCountToo() {
+        String caller = "2001:db8:5:6::1";
+        for (int i = 0; i < 3; i++) {
+            from(caller, "Bearer guess-" + i).get("/api/admin/stats").then().statusCode(403);
+        }
+        // Same /64, another address: the same guesser.
+        from("2001:db8:5:6::99", "Bearer guess-x").get("/api/admin/stats").then().statusCode(429)
+                .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9]|[12][0-9]|30"));
+        from("2001:db8:5:7::1", "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/admin/config").then().statusCode(200);
+    }
+
+    @Test
+    void aSpoofedForwardedForFromAnUntrustedPeerIsNotBelieved() throws Exception {
+        // Without trusted proxies the peer counts, whatever the header says.
+        FailedAttempts failures = new FailedAttempts(2, Duration.ofMinutes(1), System::nanoTime);
+        AdminAccess access = new AdminAccess(java.util.Optional.of("admin-secret"), java.util.List.of(), java.util.List.of(),
+                failures);
+        InetAddress peer = access.caller(io.vertx.core.net.SocketAddress.inetSocketAddress(4000, "203.0.113.5"), "10.1.1.1");
+        assertEquals(InetAddress.getByName("203.0.113.5"), peer);
+        assertEquals(401, access.refusal("Bearer a", peer).orElseThrow().getStatus());
+        assertEquals(401, access.refusal("Bearer b", peer).orElseThrow().getStatus());
+        assertEquals(429, access.refusal("Bearer admin-secret", peer).orElseThrow().getStatus());
+        assertTrue(access.refusal("Bearer admin-secret", InetAddress.getByName("203.0.113.6")).isEmpty());
+    }
+
+    /** The table is bounded and forgets: a fake clock drives the window. */
+    @Test
+    void theCountsForgetAndStayBounded() throws Exception {
+        AtomicLong now = new AtomicLong(0);
+        FailedAttempts failures = new FailedAttempts(2, Duration.ofSeconds(60), now::get);
+        InetAddress a = InetAddress.getByName("192.0.2.1");
+        failures.failed(a);
+        assertEquals(0, failures.retryAfterSeconds(a));
+        failures.failed(a);
+        assertEquals(60, failures.retryAfterSeconds(a));
+        now.set(Duration.ofSeconds(59).toNanos() + 1);
+        assertEquals(1, failures.retryAfterSeconds(a));
+        now.set(Duration.ofSeconds(60).toNanos());
+        assertEquals(0, failures.retryAfterSeconds(a), "the window is over");
+        failures.failed(a);
+        assertEquals(0, failures.retryAfterSeconds(a), "a new window starts with one failure");
+
+        byte[] bytes = {10, 0, 0, 0};
+        for (int i = 0; i < FailedAttempts.MAX_ADDRESSES + 500; i++) {
+            bytes[1] = (byte) (i >> 16);
+            bytes[2] = (byte) (i >> 8);
+            bytes[3] = (byte) i;
+            failures.failed(InetAddress.getByAddress(bytes));
+        }
+        assertTrue(failures.tracked() <= FailedAttempts.MAX_ADDRESSES, "tracked " + failures.tracked());
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        failures.failed(InetAddress.getByName("192.0.2.2"));
+        failures.failed(InetAddress.getByName("192.0.2.3"));
+        assertTrue(failures.tracked() <= FailedAttempts.MAX_ADDRESSES);
+    }
+}
