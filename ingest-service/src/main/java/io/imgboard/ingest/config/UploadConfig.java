@@ -1,5 +1,6 @@
 package io.imgboard.ingest.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -21,4 +22,11 @@ public interface UploadConfig {
     /** How many recent rejections {@code GET /api/v1/uploads/rejections} keeps. */
     @WithDefault("200")
     int rejectionHistory();
+
+    /**
+     * Free space the spool folder's disk must keep: a request with a body is answered 507 before
+     * anything is spooled when it would go below.
+     */
+    @WithDefault("256M")
+    MemorySize minFreeSpace();
 }

@@ -64,7 +64,6 @@ class RequestGate {
                 Rejections rejections, Vertx vertx,
                 @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
                 @ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String nonApplicationRoot,
-                @ConfigProperty(name = "imgboard.upload.min-free-space", defaultValue = "256M") MemorySize minFreeSpace,
                 @ConfigProperty(name = "quarkus.http.body.uploads-directory") String uploadsDirectory) {
         StartupCheck.requireValid(config, s3);
         this.credentials = credentials;
@@ -73,7 +72,7 @@ class RequestGate {
         this.rejections = rejections;
         this.vertx = vertx;
         this.maxBodyBytes = maxBodySize.asLongValue();
-        this.minFreeBytes = minFreeSpace.asLongValue();
+        this.minFreeBytes = config.minFreeSpace().asLongValue();
         this.spool = java.nio.file.Path.of(uploadsDirectory).toAbsolutePath();
         this.openPrefix = "/" + nonApplicationRoot.replaceAll("^/+|/+$", "") + "/";
     }

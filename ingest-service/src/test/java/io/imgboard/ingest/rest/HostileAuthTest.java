@@ -1,0 +1,83 @@
+package io.imgboard.ingest.rest;
+
+import io.imgboard.infra.testing.LocalInfraResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+
+/**
+ * Guessing a token (issue 12): after {@code imgboard.auth.max-failures} wrong tokens from one peer
+ * address, RequestGate answers 429 with {@code Retry-After} to every request with a token (Bearer or
+ * WebDAV's Basic), the right one included, until the window is over. A real token used on the wrong
+ * door is no guess and does not count.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
+@TestProfile(HostileAuthTest.Limited.class)
+class HostileAuthTest {
+    public static class Limited implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // application.properties sets %test.imgboard.auth.max-failures high for the other tests, and a
+            // profile-specific key outranks a plain one from any source: override both.
+            // HostileSpoolTest shares this profile (one start-up less): no disk has this much free.
+            return Map.of("%test.imgboard.auth.max-failures", "3", "imgboard.auth.max-failures", "3", "imgboard.auth.failure-window", "30s",
+                    "imgboard.upload.min-free-space", "999999G");
+        }
+    }
+
+    @ConfigProperty(name = "imgboard.admin.token")
+    String adminToken;
+    @ConfigProperty(name = "imgboard.upload.token")
+    String uploadToken;
+
+    private static String basic(String password) {
+        return "Basic " + Base64.getEncoder().encodeToString(("phone:" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void guessesAreRefusedWith429UntilTheWindowEnds() {
+        // The upload token on an operator API: refused, but it is a real token, so not counted.
+        for (int i = 0; i < 5; i++) {
+            given().header("Authorization", "Bearer " + uploadToken).get("/api/v1/devices").then().statusCode(401);
+        }
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/devices").then().statusCode(200);
+
+        given().header("Authorization", "Bearer guess-1").get("/api/v1/devices").then().statusCode(401);
+        given().header("Authorization", basic("guess-2")).header("Depth", "0").request("PROPFIND", "/dav/").then().statusCode(401);
+        given().header("Authorization", "Bearer guess-3").put("/api/v1/uploads/x.jpg").then().statusCode(401);
+        given().header("Authorization", "Bearer guess-4").get("/api/v1/devices").then()
+                .statusCode(429)
+                .header("Retry-After", matchesPattern("[1-9]|[12][0-9]|30"))
+                .contentType("application/json")
+                .body("status", equalTo(429))
+                .body("error", containsString("too many wrong tokens"));
+        given().header("Authorization", basic(uploadToken)).header("Depth", "0").request("PROPFIND", "/dav/").then()
+                .statusCode(429);
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/devices").then().statusCode(429);
+        // No credential is no guess: a WebDAV client's first request still learns it must log in.
+        given().header("Depth", "0").request("PROPFIND", "/dav/").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Basic"));
+        // Counted for the operator (not listed: strangers must not flood the rejections list).
+        given().get("/q/metrics").then().statusCode(200)
+                .body(matchesPattern("(?s).*imgboard_uploads_rejected_total\\{[^}]*reason=\"too-many-attempts\"[^}]*} [1-9].*"));
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                given().header("Authorization", "Bearer " + adminToken).get("/api/v1/devices").then().statusCode(200));
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/devices").then().statusCode(200);
+    }
+}
