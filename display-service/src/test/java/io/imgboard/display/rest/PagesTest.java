@@ -21,8 +21,9 @@ class PagesTest {
                 .body(containsString("<script src=\"/frame.js\"></script>"))
                 .body(containsString("waiting for photos"));
         given().get("/frame.js").then().statusCode(200)
-                .body(containsString("new EventSource('/api/v1/events')"))
-                .body(containsString("'playlist'"))
+                .body(containsString("new EventSource(eventsUrl())"))
+                .body(containsString("'/api/v1/events?frame='"))
+                .body(containsString("'page'"))
                 .body(containsString("'add'"))
                 .body(containsString("'remove'"));
         given().get("/frame.css").then().statusCode(200).body(containsString("object-fit: contain"));
