@@ -108,31 +108,6 @@ class AdminSectionsIT {
         assertEquals(404, admin("GET", "/api/v1/admin/sources/album", null).statusCode());
     }
 
-    @Test
-    void aDeviceCreatedInTheAdminUploadsWithItsTokenUntilRevoked() throws Exception {
-        HttpResponse<String> created = admin("POST", "/api/v1/admin/devices", "{\"name\":\"it-phone\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        String token = json(created).get("token").asText();
-        assertFalse(token.isBlank());
-        String listed = admin("GET", "/api/v1/admin/devices", null).body();
-        assertTrue(listed.contains("\"it-phone\"") && !listed.contains(token), "listed, never with its token: " + listed);
-
-        Http.Response upload = Http.upload(system.url("ingest-service") + "/api/v1/uploads", token,
-                Photos.iphonePortrait(photos, "device.jpg", 7002));
-        assertEquals(201, upload.status(), new String(upload.body()));
-        await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).until(() ->
-                json(admin("GET", "/api/v1/admin/photos?device=it-phone", null)).get("photos").size() == 1);
-
-        assertEquals(204, admin("DELETE", "/api/v1/admin/devices/it-phone", null).statusCode());
-        assertEquals(401, Http.upload(system.url("ingest-service") + "/api/v1/uploads", token,
-                Photos.iphonePortrait(photos, "after.jpg", 7003)).status());
-
-        // The other sections answer from the real services too.
-        assertEquals(200, admin("POST", "/api/v1/admin/photos/retry-failed", null).statusCode());
-        assertEquals(200, admin("GET", "/api/v1/admin/export", null).statusCode());
-        assertEquals(401, send("GET", "/api/v1/admin/devices", null, null).statusCode(), "no token, no admin");
-    }
-
     private static boolean onFrames(String photoId) throws Exception {
         return send("GET", "/api/v1/playlist", null, null).body().contains(photoId);
     }
