@@ -345,7 +345,8 @@ public final class Main {
         if (status != null && status.path("supervisor").path("pid").asLong() == launcher.get().pid()) {
             System.out.printf("launcher (supervisor) pid %d, %s, up %s%n", launcher.get().pid(),
                     status.path("supervisor").path("state").asText(),
-                    uptime(status.path("supervisor").path("startedAt").asText(null)));
+                    uptime(launcher.get().info().startInstant().map(Instant::toString)
+                            .orElse(status.path("supervisor").path("startedAt").asText(null))));
             System.out.printf("%-24s %-8s %-6s %-9s %-10s %-8s %s%n", "PROCESS", "PID", "PORT", "STATE", "UPTIME",
                     "RESTARTS", "LAST EXIT");
             for (JsonNode p : status.path("processes")) {
