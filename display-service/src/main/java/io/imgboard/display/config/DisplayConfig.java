@@ -29,8 +29,9 @@ public interface DisplayConfig {
     int clientBuffer();
 
     /**
-     * How long a new instance holds back the first playlist while it reads the catalog from the
-     * beginning. After that it serves what it has, so a broker outage never blanks frames forever.
+     * A new instance holds back the first playlist while it reads the catalog from the beginning, as
+     * long as the read keeps moving; after this long without progress it serves what it has, so a
+     * broker outage never blanks frames forever.
      */
     @WithDefault("30s")
     Duration catalogLoadTimeout();

@@ -24,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The photos frames show, rebuilt in memory from the compacted catalog topic at every start.
@@ -258,15 +257,13 @@ public class Playlist implements MeterBinder {
     }
 
     /**
-     * Serves what there is after {@code timeout} even when the end of the catalog was never seen
-     * (broker unreachable, say), so frames are not held back forever.
+     * Serves what there is although the end of the catalog was never seen, because reading it made
+     * no progress for {@code quiet} (broker unreachable, say), so frames are not held back forever.
      */
-    public void loadAtMostFor(Duration timeout) {
-        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (loaded.complete(null)) {
-                Log.warnf("catalog not fully read after %s; serving the %d photos read so far", timeout, size);
-            }
-        });
+    public void serveUnfinished(Duration quiet) {
+        if (loaded.complete(null)) {
+            Log.warnf("catalog reading made no progress for %s; serving the %d photos read so far", quiet, size);
+        }
     }
 
     @Override
