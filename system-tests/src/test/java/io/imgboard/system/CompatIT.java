@@ -6,6 +6,7 @@ import io.imgboard.infra.Endpoints.Ports3;
 import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
 import io.imgboard.infra.StateDir;
+import io.imgboard.infra.testing.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,7 +103,7 @@ class CompatIT {
         });
 
         try (SseClient frame = new SseClient(URI.create(system.url("display-service") + "/api/events"))) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> !frame.named("connected").isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !frame.events("connected").isEmpty());
             HttpResponse<String> saved = send("POST", "/api/admin/config", "application/json",
                     "{\"slideshowInterval\":7000,\"preprocessing\":{\"targetWidth\":640,\"targetHeight\":640}}", admin());
             // The first poll comes right after the answer: the run is registered before the 200 (B3).
@@ -116,7 +117,7 @@ class CompatIT {
                 polls.add(status);
                 return !status.get("active").asBoolean();
             });
-            await().atMost(Duration.ofSeconds(20)).until(() -> frame.named("config-update").stream()
+            await().atMost(Duration.ofSeconds(20)).until(() -> frame.events("config-update").stream()
                     .anyMatch(e -> e.data().equals("{\"slideshowInterval\":7000}")));
             assertTrue(polls.get(0).get("active").asBoolean(), "active from the first poll: " + polls);
             assertTrue(polls.get(0).get("total").asInt() >= 2, polls.get(0).toString());

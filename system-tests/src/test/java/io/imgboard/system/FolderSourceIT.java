@@ -6,6 +6,7 @@ import io.imgboard.infra.Endpoints.Ports3;
 import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
 import io.imgboard.infra.StateDir;
+import io.imgboard.infra.testing.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class FolderSourceIT {
 
         SseClient frame = new SseClient(URI.create(system.url("display-service") + "/api/v1/events"));
         try (frame) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> !frame.named("page").isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !frame.events("page").isEmpty());
             HttpResponse<String> created = post("/api/v1/sources", "{\"id\":\"nas\",\"path\":\"" + library
                     + "\",\"pollSeconds\":1,\"stableSeconds\":1}");
             assertEquals(201, created.statusCode(), created.body());
@@ -95,7 +96,7 @@ class FolderSourceIT {
                     }
                 }
                 return photoIds.size() == distinct.size() && photoIds.values().stream()
-                        .allMatch(id -> frame.named("add").stream().anyMatch(e -> e.data().contains(id)));
+                        .allMatch(id -> frame.events("add").stream().anyMatch(e -> e.data().contains(id)));
             });
 
             // a later scan sees nothing new: the source's own status says so
@@ -107,7 +108,7 @@ class FolderSourceIT {
                 assertEquals(0, source.get("lastScan").get("hashed").asInt(), source.toString());
             });
             for (String id : photoIds.values()) {
-                assertEquals(1, frame.named("add").stream().filter(e -> e.data().contains(id)).count(),
+                assertEquals(1, frame.events("add").stream().filter(e -> e.data().contains(id)).count(),
                         "photo " + id + " was added more than once");
             }
             JsonNode twice = Http.get(system.url("ledger-service") + "/api/v1/photos/by-sha256/" + sha256(a)).json();

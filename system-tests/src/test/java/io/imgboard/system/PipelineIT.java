@@ -7,6 +7,7 @@ import io.imgboard.infra.Endpoints.Ports3;
 import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
 import io.imgboard.infra.StateDir;
+import io.imgboard.infra.testing.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class PipelineIT {
             Path later = Photos.iphonePortrait(photos, "later.jpg", 3);
             assertEquals(201, Http.upload(ingest("/api/v1/uploads"), TOKEN, later).status());
             awaitAdd(frame, sha256(later));
-            long adds = frame.named("add").stream().filter(e -> e.data().contains(photoId)).count();
+            long adds = frame.events("add").stream().filter(e -> e.data().contains(photoId)).count();
             assertEquals(1, adds, "the duplicate upload published the photo again");
         }
     }
@@ -165,7 +166,7 @@ class PipelineIT {
             // The next good photo still arrives.
             assertEquals(201, Http.upload(ingest("/api/v1/uploads"), TOKEN, good).status());
             awaitAdd(frame, sha256(good));
-            assertTrue(frame.named("add").stream().noneMatch(e -> e.data().contains(brokenSha)));
+            assertTrue(frame.events("add").stream().noneMatch(e -> e.data().contains(brokenSha)));
         }
     }
 
@@ -201,8 +202,8 @@ class PipelineIT {
 
     private SseClient openFrameStream() {
         SseClient frame = new SseClient(URI.create(display("/api/v1/events")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> !frame.named("page").isEmpty());
-        assertNotNull(frame.named("page").get(0).id(), "every event has an id");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !frame.events("page").isEmpty());
+        assertNotNull(frame.events("page").get(0).id(), "every event has an id");
         return frame;
     }
 
@@ -217,9 +218,9 @@ class PipelineIT {
                 }
                 photoId[0] = known.json().get("photoId").asText();
             }
-            return frame.named("add").stream().anyMatch(e -> e.data().contains(photoId[0]));
+            return frame.events("add").stream().anyMatch(e -> e.data().contains(photoId[0]));
         });
-        SseClient.Event add = frame.named("add").stream().filter(e -> e.data().contains(photoId[0])).findFirst().orElseThrow();
+        SseClient.Event add = frame.events("add").stream().filter(e -> e.data().contains(photoId[0])).findFirst().orElseThrow();
         assertNotNull(add.id(), "every event has an id");
         return readTree(add.data());
     }

@@ -8,6 +8,7 @@ import io.imgboard.infra.KafkaServer;
 import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
 import io.imgboard.infra.StateDir;
+import io.imgboard.infra.testing.SseClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -89,8 +90,8 @@ class ScaleOutIT {
 
         try (SseClient first = new SseClient(java.net.URI.create(system.url("display-service") + "/api/v1/events"));
              SseClient second = new SseClient(java.net.URI.create(system.url("display-service-2") + "/api/v1/events"))) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> !first.named("page").isEmpty()
-                    && !second.named("page").isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !first.events("page").isEmpty()
+                    && !second.events("page").isEmpty());
 
             Map<String, String> shaToName = new HashMap<>();
             for (int i = 0; i < PHOTOS; i++) {
@@ -112,7 +113,7 @@ class ScaleOutIT {
                 assertEquals(PHOTOS, photoIds.size(), "photos the ledger knows");
                 for (SseClient frame : List.of(first, second)) {
                     for (String id : photoIds.values()) {
-                        assertTrue(frame.named("add").stream().anyMatch(e -> e.data().contains(id)),
+                        assertTrue(frame.events("add").stream().anyMatch(e -> e.data().contains(id)),
                                 "a frame has not seen " + id);
                     }
                 }

@@ -2,7 +2,7 @@ package io.imgboard.display.rest;
 
 import io.imgboard.display.support.AdminNeighbours;
 import io.imgboard.infra.testing.LocalInfraResource;
-import io.imgboard.display.support.Chromium;
+import io.imgboard.infra.testing.Chromium;
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.display.support.Renditions;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -3,7 +3,7 @@ package io.imgboard.display.rest;
 import io.imgboard.display.support.Catalog;
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.display.support.Renditions;
-import io.imgboard.display.support.SseClient;
+import io.imgboard.infra.testing.SseClient;
 import io.imgboard.events.Topics;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

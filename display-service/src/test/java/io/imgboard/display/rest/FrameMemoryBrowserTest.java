@@ -2,7 +2,7 @@ package io.imgboard.display.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.display.support.Catalog;
-import io.imgboard.display.support.Chromium;
+import io.imgboard.infra.testing.Chromium;
 import io.imgboard.display.support.Renditions;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

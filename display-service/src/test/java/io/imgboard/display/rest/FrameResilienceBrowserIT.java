@@ -2,7 +2,7 @@ package io.imgboard.display.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.display.support.Catalog;
-import io.imgboard.display.support.Chromium;
+import io.imgboard.infra.testing.Chromium;
 import io.imgboard.display.support.Renditions;
 import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;

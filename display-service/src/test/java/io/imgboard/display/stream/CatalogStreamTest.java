@@ -3,7 +3,7 @@ package io.imgboard.display.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.display.support.Catalog;
 import io.imgboard.display.support.Neighbours;
-import io.imgboard.display.support.SseClient;
+import io.imgboard.infra.testing.SseClient;
 import io.imgboard.events.PhotoPublished;
 import io.imgboard.events.Topics;
 import io.imgboard.infra.testing.LocalInfraResource;

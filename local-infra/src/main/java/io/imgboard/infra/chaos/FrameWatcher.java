@@ -2,6 +2,7 @@ package io.imgboard.infra.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.infra.testing.SseClient;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection) and v2 (a {@code page} on a fresh connection, only the missed {@code add}/{@code remove}
  * on a resumed one); for the count only {@code add} and {@code remove} matter, and the photos of a
  * snapshot are kept apart so a photo that arrived while the display was down can be told from one
- * that was never shown.
+ * that was never shown. The lines are cut into events by the tests' own {@link SseClient.Parser}.
  */
 final class FrameWatcher implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -103,35 +104,22 @@ final class FrameWatcher implements AutoCloseable {
     private void read(InputStream body, int connection) throws IOException {
         boolean sawData = false;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            String id = null;
-            String name = "message";
-            StringBuilder data = new StringBuilder();
+            SseClient.Parser parser = new SseClient.Parser();
             String line;
             while (!closed && (line = lines.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (data.length() > 0) {
-                        if (!sawData && connection > 1 && !name.equals("ping") && !name.equals("settings")) {
-                            sawData = true;
-                            boolean snapshot = name.equals("playlist") || name.equals("page");
-                            (snapshot ? freshReconnects : resumedReconnects).incrementAndGet();
-                        }
-                        handle(name, data.toString(), connection);
-                        if (id != null && !name.equals("ping")) {
-                            lastEventId = id;
-                        }
-                    }
-                    id = null;
-                    name = "message";
-                    data.setLength(0);
-                } else if (line.startsWith("id:")) {
-                    id = line.substring(3).trim();
-                } else if (line.startsWith("event:")) {
-                    name = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    if (data.length() > 0) {
-                        data.append('\n');
-                    }
-                    data.append(line.substring(5).stripLeading());
+                SseClient.Event event = parser.line(line).orElse(null);
+                if (event == null || event.data() == null || event.data().isEmpty()) {
+                    continue;
+                }
+                String name = event.name();
+                if (!sawData && connection > 1 && !name.equals("ping") && !name.equals("settings")) {
+                    sawData = true;
+                    boolean snapshot = name.equals("playlist") || name.equals("page");
+                    (snapshot ? freshReconnects : resumedReconnects).incrementAndGet();
+                }
+                handle(name, event.data(), connection);
+                if (event.id() != null && !name.equals("ping")) {
+                    lastEventId = event.id();
                 }
             }
         }

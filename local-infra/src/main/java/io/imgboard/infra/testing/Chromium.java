@@ -1,7 +1,8 @@
-package io.imgboard.display.support;
+package io.imgboard.infra.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.infra.Sleeper;
 
 import java.io.File;
 import java.io.IOException;
@@ -23,8 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * Real headless Chromium (Debian's {@code chromium}) driven over the DevTools protocol with the JDK's
@@ -69,12 +68,34 @@ public final class Chromium implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         URI list = URI.create("http://127.0.0.1:" + port + "/json/list");
         // A loaded machine can take a while to start a browser.
-        String pageSocket = await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
-                .until(() -> page(http, list), Optional::isPresent).orElseThrow();
+        String pageSocket = firstPage(http, list, Duration.ofSeconds(120));
         socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), new Listener()).get(30, TimeUnit.SECONDS);
     }
 
-    private static Optional<String> page(HttpClient http, URI list) throws Exception {
+    private String firstPage(HttpClient http, URI list, Duration atMost) throws IOException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("chromium exited (" + process.exitValue() + "); see " + profile.resolve("chromium.log"));
+            }
+            try {
+                Optional<String> page = page(http, list);
+                if (page.isPresent()) {
+                    return page.get();
+                }
+            } catch (IOException e) {
+                last = e; // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while chromium started", e);
+            }
+            Sleeper.pause(Duration.ofMillis(250));
+        }
+        throw new IOException("chromium showed no page within " + atMost + "; see " + profile.resolve("chromium.log"), last);
+    }
+
+    private static Optional<String> page(HttpClient http, URI list) throws IOException, InterruptedException {
         JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(list).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         for (JsonNode target : targets) {
