@@ -11,9 +11,8 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Scope;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import io.imgboard.ingest.service.Credentials;
+import io.imgboard.ingest.service.DeviceTokens;
 import io.imgboard.ingest.service.LedgerClient;
-import io.imgboard.ingest.service.Principal;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -21,7 +20,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -65,17 +65,17 @@ public class UploadResource {
     private final UploadService uploads;
     private final Rejections rejections;
     private final LedgerClient ledger;
-    private final Credentials credentials;
+    private final DeviceTokens devices;
     private final java.nio.file.Path spoolDir;
     private final OpenTelemetry telemetry;
 
-    UploadResource(UploadService uploads, Rejections rejections, LedgerClient ledger, Credentials credentials,
+    UploadResource(UploadService uploads, Rejections rejections, LedgerClient ledger, DeviceTokens devices,
                    @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir, OpenTelemetry telemetry) {
         this.telemetry = telemetry;
         this.uploads = uploads;
         this.rejections = rejections;
         this.ledger = ledger;
-        this.credentials = credentials;
+        this.devices = devices;
         this.spoolDir = java.nio.file.Path.of(spoolDir);
     }
 
@@ -111,8 +111,8 @@ public class UploadResource {
     public RestResponse<PutResult> put(@PathParam("filename") String filename,
                                        @QueryParam("source") String source,
                                        @HeaderParam("X-Content-SHA256") String declaredSha256,
-                                       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                        @HeaderParam(Tracing.TRACEPARENT) String traceparent,
+                                       @Context RoutingContext rc,
                                        InputStream body) {
         String sourceId;
         try {
@@ -123,7 +123,7 @@ public class UploadResource {
         if (declaredSha256 != null && !declaredSha256.strip().matches("[0-9a-fA-F]{64}")) {
             throw refuse(RejectionReason.BAD_REQUEST, "X-Content-SHA256 must be the 64 hex digits of the body's SHA-256");
         }
-        String deviceId = credentials.identify(TokenCheck.secret(authorization)).map(Principal::deviceId).orElse(null);
+        String deviceId = RequestGate.principal(rc).deviceId();
         java.nio.file.Path spool = null;
         try {
             Files.createDirectories(spoolDir);
@@ -134,6 +134,7 @@ public class UploadResource {
                 outcome = uploads.intake(new UploadService.Intake(sourceId, null, filename, spool, deviceId, null,
                         null, null, false, declaredSha256));
             }
+            countForDevice(deviceId, List.of(outcome));
             return switch (outcome.status()) {
                 case CREATED -> RestResponse.status(RestResponse.Status.CREATED, result(outcome, null));
                 case DUPLICATE -> RestResponse.ok(result(outcome, photoId(outcome.sha256())));
@@ -221,7 +222,16 @@ public class UploadResource {
                     + "upload:<source>", defaultValue = "api") String source,
             @RestForm("path") @Schema(description = "the client's own name for each file, in the order of the files; "
                     + "default <sha256[0:12]>/<file name>") List<String> paths,
-            @HeaderParam(Tracing.TRACEPARENT) String traceparent) {
+            @HeaderParam(Tracing.TRACEPARENT) String traceparent,
+            @Context RoutingContext rc) {
+        // The device is the one RequestGate admitted: its name is what the ledger keeps on the origin
+        // and what the admin's photo search and the frames' device filter ask for.
+        return uploadAs(RequestGate.principal(rc).deviceId(), files, source, paths, traceparent);
+    }
+
+    /** {@link #upload} for a device (null: the shared upload or admin token). */
+    RestResponse<UploadResponse> uploadAs(String deviceId, List<FileUpload> files, String source, List<String> paths,
+                                          String traceparent) {
         String sourceId;
         try {
             sourceId = UploadService.uploadSourceId(source);
@@ -237,10 +247,20 @@ public class UploadResource {
             for (int i = 0; i < files.size(); i++) {
                 FileUpload file = files.get(i);
                 String path = paths != null && i < paths.size() ? paths.get(i) : null;
-                outcomes.add(uploads.accept(sourceId, new Incoming(file.uploadedFile(), file.fileName(), path)));
+                outcomes.add(uploads.accept(sourceId, deviceId, new Incoming(file.uploadedFile(), file.fileName(), path)));
             }
         }
+        countForDevice(deviceId, outcomes);
         return answer(outcomes);
+    }
+
+    /** A device's upload count, as WebDAV keeps it: each file stored or recognised as stored before. */
+    private void countForDevice(String deviceId, List<Outcome> outcomes) {
+        if (deviceId == null) {
+            return;
+        }
+        outcomes.stream().filter(o -> o.status() == UploadService.Status.CREATED || o.status() == UploadService.Status.DUPLICATE)
+                .forEach(o -> devices.uploaded(deviceId));
     }
 
     /**

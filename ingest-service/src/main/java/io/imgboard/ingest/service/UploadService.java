@@ -112,10 +112,12 @@ public class UploadService {
      * Never throws for an unavailable S3 or Kafka: the outcome is then {@link Status#FAILED}.
      * Without a path from the client the event's path is {@code <sha256[0:12]>/<name>}: the name
      * alone would let two devices' {@code IMG_0001.JPG}s share an origin.
+     *
+     * @param deviceId the device whose token the request came with (RequestGate's principal), or null
      */
-    public Outcome accept(String sourceId, Incoming file) {
+    public Outcome accept(String sourceId, String deviceId, Incoming file) {
         String path = file.clientPath() == null ? null : Names.path(file.clientPath(), null);
-        return intake(new Intake(sourceId, path, file.clientName(), file.spoolFile(), null, null, null, null,
+        return intake(new Intake(sourceId, path, file.clientName(), file.spoolFile(), deviceId, null, null, null,
                 false, null));
     }
 

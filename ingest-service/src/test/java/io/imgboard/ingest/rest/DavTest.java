@@ -219,11 +219,15 @@ class DavTest {
         await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
                 && f.sha256().equals(shaDav) && "anna-phone".equals(f.deviceId()) && f.sourceId().equals("dav:anna-phone")
                 && f.path().equals("Camera/IMG_1.JPG")));
+        // The REST door names the device too: the ledger keeps it on the origin, the admin searches by it.
+        String shaRest = TestImages.sha256(viaRest);
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.sha256().equals(shaRest) && "anna-phone".equals(f.deviceId()) && f.sourceId().equals("upload:api")));
         // the device sees its own tree, not the shared one
         assertEquals(404, dav("GET", "/dav/Camera/IMG_1.JPG", uploadToken, null).statusCode());
         given().header("Authorization", "Bearer " + adminToken).get("/api/v1/devices").then().statusCode(200)
                 .body("name", hasItem("anna-phone"))
-                .body("find { it.name == 'anna-phone' }.uploads", equalTo(1))
+                .body("find { it.name == 'anna-phone' }.uploads", equalTo(2))
                 .body("find { it.name == 'anna-phone' }.lastUsed", org.hamcrest.Matchers.notNullValue())
                 .body("find { it.name == 'anna-phone' }.token", org.hamcrest.Matchers.nullValue());
 

@@ -72,7 +72,7 @@ class UploadPartialFailureTest {
         UploadResource resource = resource(store, ScriptedPublisher.failing(publisher, 2));
         double failedBefore = failedCount();
 
-        RestResponse<UploadResponse> response = resource.upload(List.of(part(dir, "first.jpg", first),
+        RestResponse<UploadResponse> response = resource.uploadAs(null, List.of(part(dir, "first.jpg", first),
                 part(dir, "second.jpg", second), part(dir, "third.jpg", third)), null, null, null);
 
         assertEquals(201, response.getStatus(), "two of three files were accepted");
@@ -99,7 +99,7 @@ class UploadPartialFailureTest {
         byte[] b = TestImages.jpeg(35);
         UploadResource resource = resource(TestStores.at("http://127.0.0.1:1", "imgboard-originals"), publisher);
 
-        RestResponse<UploadResponse> response = resource.upload(List.of(part(dir, "notes.jpg", "a list".getBytes()),
+        RestResponse<UploadResponse> response = resource.uploadAs(null, List.of(part(dir, "notes.jpg", "a list".getBytes()),
                 part(dir, "a.jpg", a), part(dir, "b.jpg", b)), null, null, null);
 
         assertEquals(503, response.getStatus(), "nothing accepted and S3 failed: retry later, not 415");
