@@ -170,8 +170,11 @@ class ComposeFileTest {
         }
         for (Object v : list(map(services.get("ingest")).get("volumes"))) {
             if (String.valueOf(v).endsWith(":/photos")) {
-                assertTrue(String.valueOf(map(map(services.get("ingest")).get("environment")).get("IMGBOARD_SOURCES"))
-                        .contains("=/photos"), "the folder-source volume must be a source");
+                Map<String, Object> env = map(map(services.get("ingest")).get("environment"));
+                assertTrue(String.valueOf(env.get("IMGBOARD_SOURCES")).contains("=/photos"),
+                        "the folder-source volume must be a source");
+                assertTrue(String.valueOf(env.get("IMGBOARD_EXPORT_ALLOWED_ROOTS")).contains("/photos"),
+                        "an export must be allowed into the folder-source volume: " + env.get("IMGBOARD_EXPORT_ALLOWED_ROOTS"));
                 return;
             }
         }

@@ -112,9 +112,38 @@ class KubernetesManifestsTest {
                     map(map(budget.get("spec")).get("selector")).get("matchLabels"));
             assertTrue(byKindName.containsKey("Service/" + service), "no Service " + service);
         }
+        assertIngestHasItsPhotosFolder(byKindName);
         assertPreprocessorMemoryHoldsTwoLargeImages(byKindName.get("Deployment/preprocessor"));
         assertOnlyDisplayAndIngestAreReachableFromOutside(objects);
         assertTopicsMatchTheCatalogue(objects, byKindName.get("ScaledObject/preprocessor"));
+    }
+
+    /** The folder source and the export share a mounted volume, and ingest is told both. */
+    private static void assertIngestHasItsPhotosFolder(Map<String, Map<String, Object>> byKindName) {
+        Map<String, Object> pod = map(map(map(byKindName.get("Deployment/ingest").get("spec")).get("template")).get("spec"));
+        Map<String, Object> container = map(list(pod.get("containers")).get(0));
+        Map<String, String> env = new HashMap<>();
+        for (Object e : list(container.get("env"))) {
+            env.put(String.valueOf(map(e).get("name")), String.valueOf(map(e).get("value")));
+        }
+        String mountPath = null;
+        String volume = null;
+        for (Object m : list(container.get("volumeMounts"))) {
+            if ("/photos".equals(map(m).get("mountPath"))) {
+                mountPath = "/photos";
+                volume = String.valueOf(map(m).get("name"));
+            }
+        }
+        assertEquals("/photos", mountPath, "ingest mounts the photos folder");
+        assertTrue(String.valueOf(env.get("IMGBOARD_SOURCES")).contains("=/photos"), "the mounted folder is a source");
+        assertEquals("/photos", env.get("IMGBOARD_EXPORT_ALLOWED_ROOTS"), "an export may write into the mounted folder");
+        String claim = null;
+        for (Object v : list(pod.get("volumes"))) {
+            if (volume.equals(map(v).get("name"))) {
+                claim = String.valueOf(map(map(v).get("persistentVolumeClaim")).get("claimName"));
+            }
+        }
+        assertTrue(byKindName.containsKey("PersistentVolumeClaim/" + claim), "the photos volume's claim exists: " + claim);
     }
 
     /** Two 100 MP images decoded as RGBA are ≈ 800 MB outside a 384 MB heap. */
