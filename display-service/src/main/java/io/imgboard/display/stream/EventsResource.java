@@ -31,9 +31,12 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A frame's live playlist, v2, as server-sent events ({@code text/event-stream}) on
@@ -45,8 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * data:{"intervalMs":5000,"order":"shuffle",…}
  *
  * id:41
- * event:page               a fresh connection: the next up to 100 photos of the frame's bag, the first to show now
- * data:{"frame":"kitchen","round":2,"total":5000,"position":17,"photos":[…]}
+ * event:page               a fresh connection (and a changed order or filter): the next up to 100 photos of
+ * data:{"frame":"kitchen","round":2,"total":5000,"position":17,"photos":[…],"bag":"…"}   the frame's bag, the first to show now
  *
  * id:42
  * event:add                a new or changed photo the frame shows (same photoId: replace it; new: show it next)
@@ -65,6 +68,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code add}/{@code remove} it missed, each photo once in its latest state; otherwise (unknown, or older
  * than the display keeps) a fresh {@code page}. A ping repeats the last id, so {@code Last-Event-ID}
  * always names state the frame has. More photos: {@code GET /api/v1/frames/<name>/next}.
+ *
+ * <p>A reloaded frame (or a new tab) passes {@code ?shown=<photoId>&bag=<page's bag>}, the last photo it
+ * showed: its page continues right after it rather than from where the frame last asked for {@code /next}.
  */
 @Path("/api/v1/events")
 @Tag(name = "frames")
@@ -101,7 +107,8 @@ public class EventsResource {
     @ResponseHeader(name = "X-Accel-Buffering", value = "no") // nginx: do not buffer the stream
     @Operation(summary = "A frame's live playlist: settings, page (or what it missed), then add / remove; ping as heartbeat")
     public Multi<OutboundSseEvent> events(@Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId,
-                                          @QueryParam("frame") String frame, @QueryParam("lastEventId") String resumeFrom) {
+                                          @QueryParam("frame") String frame, @QueryParam("lastEventId") String resumeFrom,
+                                          @QueryParam("shown") String shown, @QueryParam("bag") String bag) {
         String name = frame == null || frame.isBlank() ? Frames.DEFAULT : frame.strip();
         if (frames.find(name).isEmpty()) {
             throw new WebApplicationException(Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
@@ -109,34 +116,62 @@ public class EventsResource {
         }
         // A frame that opens a new EventSource itself cannot set the header; it sends the id as a parameter.
         long resumeAfter = resumeToken(lastEventId != null ? lastEventId : resumeFrom);
+        UUID shownId = photoId(shown);
+        String shownBag = bag == null || bag.isBlank() || bag.length() > 64 ? null : bag.strip();
         return Multi.createFrom().deferred(() -> {
             // Before a page or a missed change, pings repeat the id the frame resumed from.
             AtomicLong lastId = new AtomicLong(resumeAfter >= -1 ? resumeAfter : Long.MIN_VALUE);
+            // What this connection's frame was last sent: a change of either is sent at once.
+            AtomicReference<FrameSettings> sentSettings = new AtomicReference<>();
+            AtomicReference<String> sentBasis = new AtomicReference<>();
             Multi<OutboundSseEvent> changes = playlist.follow(config.clientBuffer(), resumeAfter, photos -> {
                 FrameDefinition definition = definition(name);
-                FramePage page = bags.page(definition, frames.effective(definition), photos, FrameBags.MAX_WINDOW);
+                FrameSettings settings = frames.effective(definition);
+                FramePage page = bags.page(definition, settings, photos, shownId, shownBag, FrameBags.MAX_WINDOW);
+                sentBasis.set(FrameBags.basis(definition, settings));
                 return new PlaylistEvent.Start(playlist.seq(), page);
             }).onItem().transformToMultiAndConcatenate(event -> {
                 if (event instanceof PlaylistEvent.Start start) {
                     // Sent only now that the stream follows every change, so a photo published right
                     // after a frame saw its first event cannot fall between page and add.
-                    OutboundSseEvent first = settingsEvent(sse, frames.effective(definition(name)), retry());
+                    FrameDefinition definition = definition(name);
+                    FrameSettings settings = frames.effective(definition);
+                    sentSettings.set(settings);
+                    OutboundSseEvent first = settingsEvent(sse, settings, retry());
                     if (start.body() == null) {
+                        sentBasis.compareAndSet(null, FrameBags.basis(definition, settings));
                         return Multi.createFrom().item(first);
                     }
-                    lastId.set(event.seq());
+                    lastId.accumulateAndGet(event.seq(), Math::max);
                     return Multi.createFrom().items(first, toSse(sse, name, event));
                 }
-                lastId.set(event.seq());
+                lastId.accumulateAndGet(event.seq(), Math::max);
                 return Multi.createFrom().item(toSse(sse, name, event));
             });
             Duration heartbeat = config.heartbeat();
             Multi<OutboundSseEvent> pings = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat)
                     .onOverflow().drop()
                     .map(tick -> ping(sse, lastId.get(), heartbeat));
-            Multi<OutboundSseEvent> laterSettings = frames.follow(name).skip().first()
-                    .map(current -> settingsEvent(sse, current, null));
-            return Multi.createBy().merging().streams(changes, laterSettings, pings);
+            Multi<OutboundSseEvent> redefined = frames.followDefinition(name).skip().first()
+                    .onItem().transformToMultiAndConcatenate(definition -> {
+                        List<OutboundSseEvent> out = new ArrayList<>(2);
+                        FrameSettings settings = frames.effective(definition);
+                        if (!settings.equals(sentSettings.getAndSet(settings))) {
+                            out.add(settingsEvent(sse, settings, null));
+                        }
+                        // Another order or filter is another bag: the window the frame holds is stale.
+                        // (A frame that has had no page yet gets the new bag in its first one.)
+                        String basis = FrameBags.basis(definition, settings);
+                        String before = sentBasis.get();
+                        if (before != null && !before.equals(basis) && sentBasis.compareAndSet(before, basis)) {
+                            PlaylistEvent.Start fresh = playlist.read(photos -> new PlaylistEvent.Start(playlist.seq(),
+                                    bags.page(definition, settings, photos, FrameBags.MAX_WINDOW)));
+                            lastId.accumulateAndGet(fresh.seq(), Math::max);
+                            out.add(toSse(sse, name, fresh));
+                        }
+                        return Multi.createFrom().iterable(out);
+                    });
+            return Multi.createBy().merging().streams(changes, redefined, pings);
         })
                 .onSubscription().invoke(() -> {
                     clients.connected(name);
@@ -147,6 +182,14 @@ public class EventsResource {
 
     private FrameDefinition definition(String name) {
         return frames.find(name).orElse(FrameDefinition.empty(name));
+    }
+
+    private static UUID photoId(String text) {
+        try {
+            return text == null || text.isBlank() ? null : UUID.fromString(text.strip());
+        } catch (IllegalArgumentException e) {
+            return null; // a report the frame garbled: start from the server's position
+        }
     }
 
     /** A {@code Last-Event-ID} as a catalog offset; anything else (none, garbage) means a fresh start. */

@@ -31,6 +31,15 @@ public record BagState(long seed, long round, Instant roundStartedAt, long curso
         return new BagState(seed, round, roundStartedAt, key, photoId, basis, now);
     }
 
+    /**
+     * An opaque name for this round of this bag: another seed (a new bag, e.g. for a changed filter) or
+     * round gives another name, and the seed cannot be read back from it.
+     */
+    String token() {
+        long h = FrameBags.shuffleKey(seed, round, new UUID(round, seed));
+        return Long.toHexString(h) + "." + round;
+    }
+
     /** Whether (key, id) comes after the cursor in the bag's order. */
     boolean after(long key, UUID id) {
         if (cursorId == null) {

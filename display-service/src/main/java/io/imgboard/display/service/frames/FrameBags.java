@@ -104,7 +104,47 @@ public class FrameBags {
      * (see {@link Playlist#follow}), so {@code photos} is the state the stream's changes start from.
      */
     public FramePage page(FrameDefinition frame, FrameSettings settings, Collection<PhotoView> photos, int limit) {
-        return window(frame, settings, photos, null, null, limit);
+        return page(frame, settings, photos, null, null, limit);
+    }
+
+    /**
+     * {@link #page}, for a frame that says where it was ({@code shown}, the last photo it showed of the
+     * round {@code bag} names: a reloaded page, a new tab): when that is still the bag's round and lies
+     * ahead of the position the server has, the bag moves there first, so the page continues right after
+     * it. Never backwards: the stream's URL, and so an old report, is reused by the browser's own retries.
+     */
+    public FramePage page(FrameDefinition frame, FrameSettings settings, Collection<PhotoView> photos, UUID shown,
+                          String bag, int limit) {
+        synchronized (this) {
+            if (shown != null && bag != null) {
+                BagState state = current(frame, settings);
+                if (bag.equals(state.token())) {
+                    PhotoView reported = photos.stream().filter(p -> p.photoId().equals(shown)).findAny().orElse(null);
+                    LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+                    if (reported != null && member(frame, settings, state, reported, today)
+                            && state.after(key(settings, state, reported), shown)) {
+                        remember(frame.name(), state.at(key(settings, state, reported), shown, clock.instant()));
+                    }
+                }
+            }
+            return window(frame, settings, photos, null, null, limit);
+        }
+    }
+
+    /** The basis a frame's bag is built for: another order or filter is another bag. */
+    public static String basis(FrameDefinition frame, FrameSettings settings) {
+        return settings.order() + " " + frame.filter();
+    }
+
+    /** The frame's bag, a fresh one when it has none for its order and filter. */
+    private BagState current(FrameDefinition frame, FrameSettings settings) {
+        String basis = basis(frame, settings);
+        BagState state = states.get(frame.name());
+        if (state == null || !state.basis().equals(basis)) {
+            state = BagState.fresh(ThreadLocalRandom.current().nextLong(), basis, clock.instant());
+            remember(frame.name(), state);
+        }
+        return state;
     }
 
     /**
@@ -121,12 +161,7 @@ public class FrameBags {
         String name = frame.name();
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, zone);
-        String basis = settings.order() + " " + frame.filter();
-        BagState state = states.get(name);
-        if (state == null || !state.basis().equals(basis)) {
-            state = BagState.fresh(ThreadLocalRandom.current().nextLong(), basis, now);
-            remember(name, state);
-        }
+        BagState state = current(frame, settings);
         if (after != null && (round == null || round == state.round())) {
             PhotoView reported = photos.stream().filter(p -> p.photoId().equals(after)).findAny().orElse(null);
             if (reported != null && member(frame, settings, state, reported, today)) {
@@ -144,7 +179,7 @@ public class FrameBags {
         }
         Scan scan = scan(frame, settings, state, photos, limit, today);
         FramePage page = scan.page();
-        if (page.photos().isEmpty() && (page.total() > 0 || scan.late() > 0)) {
+        if (limit > 0 && page.photos().isEmpty() && (page.total() > 0 || scan.late() > 0)) {
             // The round is over (or had nothing yet while photos came): the next one, reshuffled, from its start.
             state = state.nextRound(now);
             remember(name, state);
@@ -189,8 +224,8 @@ public class FrameBags {
         }
         List<Keyed> window = new ArrayList<>(kept);
         window.sort(ORDER);
-        return new Scan(new FramePage(frame.name(), state.round(), total, position, window.stream().map(Keyed::photo).toList()),
-                late);
+        return new Scan(new FramePage(frame.name(), state.round(), total, position, window.stream().map(Keyed::photo).toList(),
+                state.token()), late);
     }
 
     /** Whether the frame shows the photo, and it belongs to this round (it had joined when the round began). */

@@ -132,25 +132,27 @@ public class Frames {
     }
 
     /**
-     * The settings frame {@code name} runs with now, then whenever they change (its own overrides or
-     * the display's settings); for its stream.
+     * Frame {@code name} as it is now, then whenever its definition (filter, overrides) or the display's
+     * settings change; for its stream, which sends new settings and, for another order or filter, a
+     * fresh page.
      */
-    public Multi<FrameSettings> follow(String name) {
-        return Multi.createFrom().<FrameSettings>emitter(emitter -> {
+    public Multi<FrameDefinition> followDefinition(String name) {
+        return Multi.createFrom().<FrameDefinition>emitter(emitter -> {
             Cancellable subscription;
             synchronized (this) {
-                emitter.emit(current(name));
+                emitter.emit(definition(name));
                 subscription = changes.subscribe().with(changed -> {
                     if (ALL.equals(changed) || name.equals(changed)) {
-                        emitter.emit(current(name));
+                        emitter.emit(definition(name));
                     }
                 }, emitter::fail, emitter::complete);
             }
             emitter.onTermination(subscription::cancel);
-        }, 16).emitOn(Infrastructure.getDefaultExecutor()).skip().repetitions();
+        }, 16).emitOn(Infrastructure.getDefaultExecutor());
     }
 
-    private FrameSettings current(String name) {
-        return effective(find(name).orElse(FrameDefinition.empty(name)));
+    private FrameDefinition definition(String name) {
+        return find(name).orElse(FrameDefinition.empty(name));
     }
+
 }
