@@ -6,6 +6,7 @@ import io.imgboard.infra.Endpoints.Ports3;
 import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
 import io.imgboard.infra.StateDir;
+import io.imgboard.infra.testing.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,9 +19,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +109,107 @@ class AdminSectionsIT {
         assertEquals(3600, json(edited).get("pollSeconds").asInt(), edited.body());
         assertEquals(204, admin("DELETE", "/api/v1/admin/sources/album", null).statusCode());
         assertEquals(404, admin("GET", "/api/v1/admin/sources/album", null).statusCode());
+    }
+
+    @Test
+    void aDeviceCreatedInTheAdminUploadsWithItsTokenUntilRevoked() throws Exception {
+        HttpResponse<String> created = admin("POST", "/api/v1/admin/devices", "{\"name\":\"it-phone\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String token = json(created).get("token").asText();
+        assertFalse(token.isBlank());
+        String listed = admin("GET", "/api/v1/admin/devices", null).body();
+        assertTrue(listed.contains("\"it-phone\"") && !listed.contains(token), "listed, never with its token: " + listed);
+
+        Http.Response upload = Http.upload(system.url("ingest-service") + "/api/v1/uploads", token,
+                Photos.iphonePortrait(photos, "device.jpg", 7002));
+        assertEquals(201, upload.status(), new String(upload.body()));
+        // The search by device finds it: ingest names the device on the file's origin as the admin does.
+        JsonNode found = await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).until(() ->
+                json(admin("GET", "/api/v1/admin/photos?device=it-phone", null)).get("photos"), p -> p.size() == 1);
+        assertEquals("device.jpg", found.get(0).get("name").asText(), found.toString());
+        assertTrue(found.get(0).get("devices").toString().contains("it-phone"), found.toString());
+        assertEquals(0, json(admin("GET", "/api/v1/admin/photos?device=another-phone", null)).get("photos").size());
+        JsonNode devices = json(admin("GET", "/api/v1/admin/devices", null));
+        assertEquals(1, devices.findParents("name").stream().filter(d -> "it-phone".equals(d.path("name").asText()))
+                .findFirst().orElseThrow().path("uploads").asInt(), "the device's upload is counted: " + devices);
+
+        assertEquals(204, admin("DELETE", "/api/v1/admin/devices/it-phone", null).statusCode());
+        assertEquals(401, Http.upload(system.url("ingest-service") + "/api/v1/uploads", token,
+                Photos.iphonePortrait(photos, "after.jpg", 7003)).status());
+
+        // The other sections answer from the real services too.
+        assertEquals(200, admin("POST", "/api/v1/admin/photos/retry-failed", null).statusCode());
+        assertEquals(200, admin("GET", "/api/v1/admin/export", null).statusCode());
+        assertEquals(401, send("GET", "/api/v1/admin/devices", null, null).statusCode(), "no token, no admin");
+    }
+
+    @Test
+    void theAdminSectionsInRealChromiumOnTheRealSystem() throws Exception {
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
+        // Something in every section: photos uploaded (one with a device's token), one that fails in the
+        // preprocessor, a folder source, a device, a named frame.
+        Path shots = Files.createDirectories(photos.resolve("shots"));
+        HttpResponse<String> device = admin("POST", "/api/v1/admin/devices", "{\"name\":\"kitchen-tablet\"}");
+        assertEquals(201, device.statusCode(), device.body());
+        String deviceToken = json(device).get("token").asText();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String name = "IMG_80" + i + "0.JPG";
+            String token = i == 0 ? deviceToken : CREDENTIALS.upload();
+            assertEquals(201, Http.upload(system.url("ingest-service") + "/api/v1/uploads", token,
+                    Photos.iphonePortrait(shots, name, 8000 + i)).status());
+            names.add(name);
+        }
+        Path whole = Photos.iphonePortrait(shots, "whole.jpg", 8100);
+        assertEquals(201, Http.upload(system.url("ingest-service") + "/api/v1/uploads", CREDENTIALS.upload(),
+                Photos.truncated(whole, shots, "scan-0913.jpg")).status());
+        Path nas = Files.createDirectories(photos.resolve("nas"));
+        assertEquals(201, admin("POST", "/api/v1/admin/sources", "{\"id\":\"nas\",\"path\":\"" + nas
+                + "\",\"pollSeconds\":600,\"stableSeconds\":5}").statusCode());
+        assertEquals(201, admin("PUT", "/api/v1/frames/kitchen", "{\"settings\":{\"intervalMs\":8000,\"fit\":\"cover\"},"
+                + "\"filter\":{\"devices\":[\"kitchen-tablet\"]}}").statusCode());
+        await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).until(() ->
+                json(admin("GET", "/api/v1/admin/photos?state=visible&source=upload%3Aapi", null)).get("photos").size() >= 5
+                        && json(admin("GET", "/api/v1/admin/failures", null)).toString().contains("scan-0913.jpg"));
+
+        Path out = Files.createDirectories(Path.of("target", "screenshots"));
+        try (Chromium browser = Chromium.start("1280", "900")) {
+            browser.open(display("/admin/"));
+            await().atMost(PIPELINE).ignoreExceptions()
+                    .until(() -> browser.eval("!!document.getElementById('photo-search')").asBoolean());
+            browser.eval("localStorage.setItem('imgboard.adminToken', '" + CREDENTIALS.admin() + "'); true");
+            browser.open(display("/admin/"));
+            // Every card's thumbnail is decoded: the display served it from the real S3 server.
+            await().atMost(PIPELINE).ignoreExceptions().until(() -> browser.eval(
+                    "(function () { var imgs = document.querySelectorAll('#photos li.card img');"
+                            + " return imgs.length >= 5 && Array.prototype.every.call(imgs, function (i) {"
+                            + " return i.complete && i.naturalWidth > 0; }); })()").asBoolean());
+            await().atMost(PIPELINE).ignoreExceptions().until(() -> browser.eval(
+                    "document.querySelectorAll('#devices tbody tr').length >= 1"
+                            + " && document.querySelectorAll('#sources tbody tr').length >= 1"
+                            + " && document.querySelectorAll('#failures tbody tr').length >= 1"
+                            + " && document.querySelectorAll('#frames tbody tr').length >= 2"
+                            + " && !!document.getElementById('x-path')").asBoolean());
+            for (String[] section : new String[][]{{"photos-title", "admin-photos.png"}, {"sources-title", "admin-sources.png"},
+                    {"devices-title", "admin-devices.png"}, {"failures-title", "admin-failures.png"},
+                    {"export-title", "admin-export.png"}, {"frames-title", "admin-frames.png"}}) {
+                browser.eval("document.getElementById('" + section[0] + "').scrollIntoView(); true");
+                browser.screenshot(out.resolve(section[1]), false);
+            }
+
+            // Hide a photo with the button a person clicks; the ledger records it, the frames lose it.
+            String id = browser.eval("document.querySelector('#photos li.card').getAttribute('data-photo')").asText();
+            assertEquals("Hide", browser.eval("document.querySelector(\"[data-photo='" + id + "'] .card-actions button\").textContent").asText());
+            browser.eval("document.querySelector(\"[data-photo='" + id + "'] .card-actions button\").click(); true");
+            await().atMost(PIPELINE).until(() -> Http.JSON.readTree(CLIENT.send(HttpRequest.newBuilder(
+                            URI.create(system.url("ledger-service") + "/api/v1/photos/" + id)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("hidden").asBoolean());
+            await().atMost(PIPELINE).until(() -> browser.eval(
+                    "document.querySelector(\"[data-photo='" + id + "'] .card-actions button\").textContent").asText().equals("Unhide"));
+            await().atMost(PIPELINE).until(() -> !onFrames(id));
+            browser.eval("document.getElementById('photos-title').scrollIntoView(); true");
+            browser.screenshot(out.resolve("admin-photos-hidden.png"), false);
+        }
     }
 
     private static boolean onFrames(String photoId) throws Exception {
