@@ -113,6 +113,14 @@ class AuthScanIT {
             new Public("display-service", "HEAD", "/api/events", "img-board frames: HEAD of their SSE stream"),
             new Public("display-service", "GET", "/health", "img-board's liveness for its frames"),
             new Public("display-service", "HEAD", "/health", "img-board's liveness, HEAD"),
+            // img-board's admin page (hidden from the document, added by undocumented()): a browser cannot send
+            // the token when it navigates, so the page is a sign-in shell for everyone; its data routes
+            // (/api/admin/*, /api/v1/admin/*) are scanned above and refuse strangers.
+            new Public("display-service", "GET", "/admin", "img-board's redirect to its admin page; no data", 302),
+            new Public("display-service", "HEAD", "/admin", "HEAD of img-board's redirect to its admin page", 302),
+            new Public("display-service", "GET", "/admin.html",
+                    "the admin page shell: static HTML that asks for the token; every route it calls refuses strangers", 200),
+            new Public("display-service", "HEAD", "/admin.html", "HEAD of the admin page shell", 200),
             // img-board's catch-all: every other /api/ path answers its JSON 404 and does nothing.
             new Public("display-service", "*", "/api/{rest}", "img-board's JSON 404 for unknown /api/ paths; does nothing", 404),
             // Internal services: open reads, reachable from loopback only (asserted below).
@@ -353,7 +361,7 @@ class AuthScanIT {
             extra.add(new Operation(service, "DELETE", chunks, chunks, null));
         }
         if (service.equals("display-service")) {
-            for (String path : List.of("/admin", "/admin.html")) { // img-board's admin page, hidden from the document
+            for (String path : List.of("/admin", "/admin.html")) { // img-board's admin page (public, see PUBLIC), hidden from the document
                 extra.add(new Operation(service, "GET", path, path, null));
                 extra.add(new Operation(service, "HEAD", path, path, null));
             }

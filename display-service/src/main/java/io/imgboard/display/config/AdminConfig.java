@@ -14,8 +14,9 @@ import java.util.Optional;
  *       compatible admin routes 403), so a deployment without one is visibly unfinished, not open.</li>
  *   <li>{@code allowed-networks} ({@code IMGBOARD_ADMIN_ALLOWED_NETWORKS}, comma-separated CIDRs or
  *       single addresses, off by default): callers from these networks, and then loopback too, may use
- *       the img-board compatible admin routes ({@code /api/admin/*}, {@code /admin}, {@code /admin.html})
- *       without the token, as img-board's {@code admin.allowedIPs} users expect.</li>
+ *       the img-board compatible admin routes ({@code /api/admin/*}) without the token, as img-board's
+ *       {@code admin.allowedIPs} users expect. (The admin page itself is open to every browser: it holds
+ *       no data and asks for the token.)</li>
  *   <li>{@code trusted-proxies} ({@code IMGBOARD_ADMIN_TRUSTED_PROXIES}, CIDRs, none by default): only a
  *       request coming straight from one of these may name the real caller in {@code X-Forwarded-For}.</li>
  * </ul>

@@ -36,6 +36,14 @@ public interface DisplayConfig {
     @WithDefault("30s")
     Duration catalogLoadTimeout();
 
+    /**
+     * How long a settings change made right after start-up waits for this instance to have read the
+     * saved settings from {@code imgboard.settings}. A change is merged onto the saved settings, never
+     * onto the defaults: after this wait it is refused (try again) rather than undo what was saved.
+     */
+    @WithDefault("30s")
+    Duration settingsLoadTimeout();
+
     /** How long the admin and ops pages wait for another service. */
     @WithDefault("5s")
     Duration upstreamTimeout();

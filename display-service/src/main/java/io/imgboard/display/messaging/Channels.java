@@ -14,6 +14,9 @@ public final class Channels {
     /** {@link Topics#SETTINGS}, read from the beginning by every display instance. */
     public static final String SETTINGS = "settings";
 
+    /** Configured as {@code consumer-rebalance-listener.name} of {@link #SETTINGS}. */
+    public static final String SETTINGS_LOADING = "settings-loading";
+
     /** {@link Topics#SETTINGS}, written when an admin saves frame settings. */
     public static final String SETTINGS_OUT = "settings-out";
 

@@ -10,6 +10,7 @@ import io.imgboard.display.service.frames.Frames;
 import io.imgboard.events.SettingsChanged;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,10 +49,12 @@ class SettingsTopic implements Settings.Store, Frames.Store {
     private volatile UUID lastOwn;
 
     private final Frames frames;
+    private final SettingsLoading loading;
 
     SettingsTopic(Settings settings, Frames frames, @Channel(Channels.SETTINGS_OUT) MutinyEmitter<String> out,
-                  ObjectMapper json) {
+                  ObjectMapper json, @Identifier(Channels.SETTINGS_LOADING) SettingsLoading loading) {
         this.settings = settings;
+        this.loading = loading;
         this.frames = frames;
         this.out = out;
         this.json = json;
@@ -115,6 +118,14 @@ class SettingsTopic implements Settings.Store, Frames.Store {
     /** Values arrive as strings, like the catalog's, so a bad record is a warning, never a stuck channel. */
     @Incoming(Channels.SETTINGS)
     void onRecord(ConsumerRecord<String, String> record) {
+        try {
+            read(record);
+        } finally {
+            loading.read(record.topic(), record.partition(), record.offset());
+        }
+    }
+
+    private void read(ConsumerRecord<String, String> record) {
         String value = record.value();
         String key = record.key();
         if (key != null && key.startsWith(Frames.SECTION_PREFIX)) {

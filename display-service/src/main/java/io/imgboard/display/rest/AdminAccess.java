@@ -28,10 +28,14 @@ import java.util.Optional;
  *   <li>{@link AdminOnly} resources ({@code /api/v1/admin/*}, {@code /api/v1/ops/*}) need
  *       {@code Authorization: Bearer <imgboard.admin.token>}: 401 without it, 503 when no token is
  *       configured.</li>
- *   <li>img-board's admin paths ({@code /api/admin/*}, {@code /admin}, {@code /admin.html},
- *       {@link #isCompatAdminPath}) admit the same token, or a caller from {@code imgboard.admin.allowed-networks}
- *       (and then loopback too, as img-board did); everything else gets img-board's plain
- *       403 {@code {"error":"Access denied"}}, which its frames turn into their 5 s default.</li>
+ *   <li>img-board's admin routes ({@code /api/admin/*}, {@link #isCompatAdminPath}) admit the same
+ *       token, or a caller from {@code imgboard.admin.allowed-networks} (and then loopback too, as
+ *       img-board did); everything else gets img-board's plain 403 {@code {"error":"Access denied"}},
+ *       which its frames turn into their 5 s default.</li>
+ *   <li>The admin page itself ({@code /admin}, {@code /admin.html}, {@code /admin/}) and its scripts
+ *       are open: a browser cannot send a bearer token when it navigates, so a protected page could
+ *       never show its sign-in. The page holds no data; everything it shows or changes comes from the
+ *       routes above.</li>
  * </ul>
  *
  * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}: constant time, and
@@ -102,13 +106,13 @@ class AdminAccess {
         return Optional.of(Compat.error(Response.Status.FORBIDDEN, ACCESS_DENIED));
     }
 
-    /** {@code /admin}, {@code /admin.html} and everything under {@code /api/admin}. */
+    /** Everything under {@code /api/admin}: img-board's admin data routes (not its page, see the class comment). */
     static boolean isCompatAdminPath(String path) {
         if (path == null) {
             return false;
         }
         String p = path.toLowerCase(Locale.ROOT);
-        return p.equals("/admin") || p.equals("/admin.html") || p.equals("/api/admin") || p.startsWith("/api/admin/");
+        return p.equals("/api/admin") || p.startsWith("/api/admin/");
     }
 
     /** Empty when {@code authorization} carries the token; else the 401 or 503 to answer. */

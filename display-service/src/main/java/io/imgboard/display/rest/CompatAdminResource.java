@@ -40,8 +40,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 /**
  * img-board's admin routes (IMG-BOARD-API.md sections 2, 4–6), for its scripts and admin page:
  * settings, stats, reprocessing and uploads, answered from the frame settings, the ledger and ingest.
- * Only for the admin token or an allowed network ({@link AdminAccess#checkCompat}); everyone else
- * gets 403 {@code Access denied}.
+ * The {@code /api/admin/*} routes are only for the admin token or an allowed network
+ * ({@link AdminAccess#checkCompat}); everyone else gets 403 {@code Access denied}. The page routes
+ * ({@code /admin}, {@code /admin.html}) are open: see {@link #admin()}.
  */
 @Path("/")
 @Tag(name = "img-board compatibility")
@@ -218,6 +219,13 @@ public class CompatAdminResource {
         return status;
     }
 
+    /**
+     * img-board's {@code /admin}: 302 to {@code /admin.html}, for every caller. Unlike img-board's
+     * (IMG-BOARD-API.md lists 403 for a refused caller), the page is not protected: a browser cannot
+     * send the admin token when it navigates, so a protected page would stay 403 for everyone outside
+     * the allowed networks, token or not. The page is a shell with a sign-in; every route it reads or
+     * changes ({@code /api/admin/*}, {@code /api/v1/admin/*}) checks the token or the network (B8).
+     */
     @GET
     @Path("admin")
     @Operation(hidden = true)
@@ -231,6 +239,7 @@ public class CompatAdminResource {
         return admin();
     }
 
+    /** The admin page (the same file as {@code /admin/}), for every caller; see {@link #admin()}. */
     @GET
     @Path("admin.html")
     @Operation(hidden = true)
@@ -268,8 +277,9 @@ public class CompatAdminResource {
     @POST
     @Path("api/admin/upload")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "img-board: upload up to 10 JPEG/PNG files (parts named images), all checked before any is kept; "
-            + "forwarded to ingest")
+    @Operation(summary = "img-board: upload up to 10 JPEG/PNG files (parts named images); count, size, extension and type "
+            + "are checked on all before any is kept, then ingest checks each file's content: uploaded lists the kept files, "
+            + "refused the others with the reason")
     public Response upload(@RestForm("images") List<FileUpload> images,
                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         List<FileUpload> files = images == null ? List.of() : images;
@@ -281,19 +291,16 @@ public class CompatAdminResource {
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\n"
                 + UPLOAD_SOURCE + "\r\n"));
-        ArrayNode uploaded = Compat.object().arrayNode();
-        long now = System.currentTimeMillis();
+        List<String> originals = new ArrayList<>();
         try {
             for (FileUpload file : files) {
                 String original = basename(file.fileName());
+                originals.add(original);
                 parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
                         + "filename=\"" + headerSafe(original) + "\"\r\nContent-Type: " + file.contentType() + "\r\n\r\n",
                         StandardCharsets.UTF_8));
                 parts.add(HttpRequest.BodyPublishers.ofFile(file.uploadedFile()));
                 parts.add(HttpRequest.BodyPublishers.ofString("\r\n"));
-                uploaded.addObject().put("original", original)
-                        .put("saved", now + "-" + UNSAFE_SAVED.matcher(original).replaceAll("_"))
-                        .put("size", file.size());
             }
         } catch (IOException e) {
             return Compat.error(400, "An uploaded file could not be read back: " + e.getMessage());
@@ -313,17 +320,68 @@ public class CompatAdminResource {
         if (answer.status() == 413) {
             return Compat.error(413, "File too large (max 50MB)");
         }
-        if (!answer.ok()) {
-            int status = answer.status() >= 500 ? 502 : 400;
-            return Compat.json(status, Compat.object().put("error", answer.error())
-                    .set("files", answer.body() == null ? null : answer.body().get("files")));
+        JsonNode results = answer.body() == null ? null : answer.body().get("files");
+        if (results == null || !results.isArray() || results.size() != files.size()) {
+            if (!answer.ok()) {
+                return Compat.error(answer.status() >= 500 ? 502 : 400, answer.error());
+            }
+            Log.warnf("upload: ingest answered %d without a result per file", answer.status());
+            return Compat.error(Response.Status.BAD_GATEWAY, "Upload failed: the ingest service did not say what became of each file");
+        }
+        return uploadAnswer(files, originals, results, System.currentTimeMillis());
+    }
+
+    /**
+     * img-board's answer from ingest's result per file, honest about each. Section 2.1's checks ran on
+     * every file before any was sent, so a request they refuse keeps nothing. Ingest then looks inside
+     * each file (is it really a JPEG or PNG, can it be decoded); a file it refuses is reported in
+     * {@code refused} with the reason and the others are kept, as img-board kept every file of a
+     * request and failed a bad one later, alone, when processing it. {@code uploaded} lists only the
+     * kept files (a duplicate too: it is kept, once). 200 when any file was kept; otherwise 400 for
+     * files refused for their content, 502 when ingest could not store them (S3 or Kafka down).
+     */
+    static Response uploadAnswer(List<FileUpload> files, List<String> originals, JsonNode results, long now) {
+        ArrayNode uploaded = Compat.object().arrayNode();
+        ArrayNode refused = Compat.object().arrayNode();
+        boolean unavailable = false;
+        for (int i = 0; i < files.size(); i++) {
+            JsonNode result = results.get(i);
+            String status = result.path("status").asText("");
+            String original = originals.get(i);
+            if (status.equals("created") || status.equals("duplicate")) {
+                uploaded.addObject().put("original", original)
+                        .put("saved", now + "-" + UNSAFE_SAVED.matcher(original).replaceAll("_"))
+                        .put("size", files.get(i).size());
+            } else {
+                unavailable |= status.equals("failed");
+                String reason = result.path("error").asText("");
+                refused.addObject().put("original", original).put("status", status)
+                        .put("error", reason.isBlank() ? (status.equals("failed") ? "it could not be stored; send it again later"
+                                : "it is not an image that can be shown") : reason);
+            }
+        }
+        if (uploaded.isEmpty()) {
+            String error = refused.size() == 1 ? refused.get(0).get("error").asText()
+                    : "No file was kept: " + describe(refused);
+            ObjectNode body = Compat.object().put("error", error);
+            body.set("refused", refused);
+            body.set("files", results);
+            return Compat.json(unavailable ? 502 : 400, body);
         }
         ObjectNode result = Compat.object().put("success", true);
         result.set("uploaded", uploaded);
-        result.put("message", files.size() + " file(s) uploaded. Processing will begin shortly.");
+        result.put("message", uploaded.size() + " file(s) uploaded. Processing will begin shortly."
+                + (refused.isEmpty() ? "" : " " + refused.size() + " file(s) not kept: " + describe(refused) + "."));
+        result.set("refused", refused);
         // Each file's outcome at ingest (created / duplicate / rejected / failed, with the reason).
-        result.set("files", answer.body() == null ? null : answer.body().get("files"));
+        result.set("files", results);
         return Compat.ok(result);
+    }
+
+    private static String describe(ArrayNode refused) {
+        List<String> each = new ArrayList<>();
+        refused.forEach(r -> each.add(r.get("original").asText() + " (" + r.get("error").asText() + ")"));
+        return String.join("; ", each);
     }
 
     /** Section 2.1's checks, each over every file, in the table's order; the first failure refuses the request. */

@@ -10,6 +10,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -55,6 +56,11 @@ public class SettingsResource {
     @GET
     @Operation(summary = "Frame settings and rendition sizes; renditions is null when the ledger cannot be asked")
     public Body get() {
+        try {
+            settings.awaitLoaded(); // the page saves the whole form back: never show it the defaults by mistake
+        } catch (IllegalStateException e) {
+            throw new WebApplicationException(ErrorBody.response(503, "The settings could not be read: " + e.getMessage()));
+        }
         ArrayNode renditions;
         try {
             renditions = config.renditions();

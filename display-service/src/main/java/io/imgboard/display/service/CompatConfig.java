@@ -72,8 +72,16 @@ public class CompatConfig {
         this.https = tlsCert.filter(c -> !c.isBlank()).isPresent();
     }
 
-    /** The whole document, every key of section 4. */
+    /**
+     * The whole document, every key of section 4. Right after start-up it waits for the saved settings
+     * (a script that GETs, edits and POSTs back must not write the defaults over them).
+     */
     public ObjectNode document() {
+        try {
+            settings.awaitLoaded();
+        } catch (IllegalStateException e) {
+            throw new Unavailable(e.getMessage());
+        }
         return document(renditions());
     }
 
@@ -117,6 +125,11 @@ public class CompatConfig {
      * failure rejects everything) and applies it. Runs one at a time.
      */
     public Outcome update(ObjectNode patch) {
+        try {
+            settings.awaitLoaded();
+        } catch (IllegalStateException e) {
+            throw new Unavailable(e.getMessage());
+        }
         return settings.exclusively(() -> {
             ArrayNode renditions = renditions();
             ObjectNode before = document(renditions);

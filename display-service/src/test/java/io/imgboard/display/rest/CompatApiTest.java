@@ -175,7 +175,7 @@ class CompatApiTest {
         for (String authorization : new String[]{null, "Bearer " + Neighbours.UPLOAD_TOKEN, "Bearer wrong"}) {
             for (String[] route : new String[][]{{"GET", "/api/admin/config"}, {"POST", "/api/admin/config"},
                     {"GET", "/api/admin/stats"}, {"POST", "/api/admin/reprocess"}, {"GET", "/api/admin/reprocess-status"},
-                    {"GET", "/admin"}, {"GET", "/admin.html"}, {"POST", "/api/admin/upload"}, {"HEAD", "/api/admin/config"}, {"GET", "/api/admin/nope"}}) {
+                    {"POST", "/api/admin/upload"}, {"HEAD", "/api/admin/config"}, {"GET", "/api/admin/nope"}}) {
                 RequestSpecification request = given().redirects().follow(false);
                 if (authorization != null) {
                     request = request.header("Authorization", authorization);
@@ -196,6 +196,34 @@ class CompatApiTest {
         admin().redirects().follow(false).get("/admin").then().statusCode(302).header("Location", matchesPattern(".*/admin\\.html"));
         admin().get("/admin.html").then().statusCode(200).contentType(startsWith("text/html"));
         admin().head("/admin.html").then().statusCode(200);
+    }
+
+    /**
+     * A browser cannot send the token when it navigates: {@code /admin} and {@code /admin.html} give
+     * everyone the page, which signs in with the token; the data it reads stays behind the token.
+     */
+    @Test
+    void aBrowserWithoutTheTokenGetsTheAdminPageWhoseDataStaysBehindTheToken() {
+        for (String authorization : new String[]{null, "Bearer wrong"}) {
+            RequestSpecification browser = given().redirects().follow(false).header("Accept", "text/html,application/xhtml+xml");
+            if (authorization != null) {
+                browser = browser.header("Authorization", authorization);
+            }
+            browser.get("/admin").then().statusCode(302).header("Location", matchesPattern(".*/admin\\.html"));
+            browser.head("/admin").then().statusCode(302);
+        }
+        String page = given().header("Accept", "text/html").get("/admin.html").then().statusCode(200)
+                .contentType(startsWith("text/html")).header("Cache-Control", "no-store").extract().asString();
+        assertThat(page, allOf(containsString("/admin.js"), containsString("/pages.js"), containsString("id=\"dropzone\""),
+                containsString("id=\"reprocess-bar\"")));
+        assertEquals(page, given().get("/admin/").asString(), "/admin.html is the page /admin/ serves");
+        given().head("/admin.html").then().statusCode(200).contentType(startsWith("text/html"));
+        // The page asks for the token on its first 401/403 (pages.js): the data routes it calls refuse without it.
+        given().get("/pages.js").then().statusCode(200).body(containsString("askForToken"));
+        for (String data : new String[]{"/api/admin/stats", "/api/admin/config", "/api/admin/reprocess-status"}) {
+            given().get(data).then().statusCode(403).body("error", equalTo("Access denied"));
+        }
+        given().get("/api/v1/admin/settings").then().statusCode(401);
     }
 
     // ---- config -------------------------------------------------------------------------------
@@ -385,6 +413,34 @@ class CompatApiTest {
                 Neighbours.UPLOADS.get(Neighbours.UPLOADS.size() - 1));
         assertThat(Neighbours.INGEST_AUTHORIZATIONS.get(Neighbours.INGEST_AUTHORIZATIONS.size() - 1),
                 equalTo("Bearer " + Neighbours.ADMIN_TOKEN));
+    }
+
+    /**
+     * Past the contract's checks, ingest looks inside each file. A file it refuses is not reported as
+     * uploaded: {@code uploaded} lists the kept files only, {@code refused} the others with the reason,
+     * and a request that keeps nothing is a 400 that says why.
+     */
+    @Test
+    void aFileIngestRefusesForItsContentIsReportedAsRefusedNotUploaded() {
+        byte[] jpeg = new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3};
+        admin().multiPart("images", "good.jpg", jpeg, "image/jpeg").multiPart("images", "not-a-photo.jpg", jpeg, "image/jpeg")
+                .post("/api/admin/upload").then().statusCode(200)
+                .body("success", equalTo(true))
+                .body("uploaded.original", contains("good.jpg"))
+                .body("refused.original", contains("not-a-photo.jpg"))
+                .body("refused[0].error", equalTo("not an image: its bytes are neither JPEG nor PNG"))
+                .body("message", equalTo("1 file(s) uploaded. Processing will begin shortly. 1 file(s) not kept: "
+                        + "not-a-photo.jpg (not an image: its bytes are neither JPEG nor PNG)."))
+                .body("files.status", contains("created", "rejected"));
+        admin().multiPart("images", "not-a-photo.jpg", jpeg, "image/jpeg").post("/api/admin/upload").then().statusCode(400)
+                .body("error", equalTo("not an image: its bytes are neither JPEG nor PNG"))
+                .body("refused.original", contains("not-a-photo.jpg"))
+                .body("success", nullValue());
+        admin().multiPart("images", "not-a-photo-1.png", jpeg, "image/png").multiPart("images", "not-a-photo-2.jpg", jpeg, "image/jpeg")
+                .post("/api/admin/upload").then().statusCode(400)
+                .body("error", equalTo("No file was kept: not-a-photo-1.png (not an image: its bytes are neither JPEG nor PNG); "
+                        + "not-a-photo-2.jpg (not an image: its bytes are neither JPEG nor PNG)"))
+                .body("uploaded", nullValue());
     }
 
     // ---- the event stream ----------------------------------------------------------------------

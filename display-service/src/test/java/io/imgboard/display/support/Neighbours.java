@@ -150,16 +150,28 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
                 answer(exchange, 401, "{\"error\":\"missing or wrong token\",\"status\":401}");
                 return;
             }
+            // Like ingest, which looks inside each file: a file named not-a-photo* is refused for its content.
             ArrayNode files = JSON.createArrayNode();
+            boolean accepted = false;
             for (Map<String, Object> part : parts(new String(body, StandardCharsets.ISO_8859_1))) {
                 UPLOADS.add(part);
-                files.addObject().put("name", (String) part.get("name")).put("sha256", "ab".repeat(32))
+                boolean refused = ((String) part.get("name")).startsWith("not-a-photo");
+                accepted |= !refused;
+                ObjectNode file = files.addObject().put("name", (String) part.get("name")).put("sha256", "ab".repeat(32))
                         .put("size", (Integer) part.get("size")).put("contentType", (String) part.get("contentType"))
-                        .put("status", "created").putNull("error");
+                        .put("status", refused ? "rejected" : "created");
+                if (refused) {
+                    file.put("error", "not an image: its bytes are neither JPEG nor PNG");
+                } else {
+                    file.putNull("error");
+                }
             }
             ObjectNode answer = JSON.createObjectNode();
             answer.set("files", files);
-            answer(exchange, 201, answer.toString());
+            if (!accepted) {
+                answer.put("error", "not an image: its bytes are neither JPEG nor PNG").put("status", 415);
+            }
+            answer(exchange, accepted ? 201 : 415, answer.toString());
         });
         ledger.createContext("/q/health", exchange -> answer(exchange, 503, "{\"status\":\"DOWN\",\"checks\":[]}"));
         ledger.createContext("/api/v1/failures", exchange -> answer(exchange, 503,
