@@ -5,10 +5,16 @@ import io.imgboard.events.FileEvent;
 import io.imgboard.events.FileExported;
 import io.imgboard.events.Topics;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class ExportTest {
     private static final String TARGET = "folder:exp";
+
+    @Inject
+    DataSource dataSource;
 
     @Test
     void exportingTwiceAndScanningTheFolderChangesNothingAndNothingLoops() {
@@ -102,6 +111,61 @@ class ExportTest {
         assertEquals(statsBefore.get("duplicates").asLong(), statsAfter.get("duplicates").asLong(),
                 "the exported file is a known place, not a duplicate");
         assertEquals(2, photoById(elsewhereId).get("origins").size());
+    }
+
+    /** A body of unknown fields (a typo, an older admin page) changes nothing and says which fields. */
+    @Test
+    void unknownFieldsAreRefusedByNameAndTheSettingsStay() {
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("path", "/srv/export", "layout", "flat", "mode", "full", "sourceId", TARGET))
+                .put("/api/v1/export").then().statusCode(200);
+        asService().contentType(ContentType.JSON).body("{\"folder\": \"/srv/elsewhere\", \"style\": \"flat\"}")
+                .put("/api/v1/export").then().statusCode(400)
+                .body("error", containsString("\"folder\"")).body("error", containsString("\"style\""));
+        asService().contentType(ContentType.JSON).body("{\"path\": \"/srv/other\", \"layuot\": \"date\"}")
+                .put("/api/v1/export").then().statusCode(400).body("error", containsString("\"layuot\""));
+        JsonNode kept = read(given().get("/api/v1/export").then().statusCode(200).extract().asString());
+        assertEquals("/srv/export", kept.get("path").asText());
+        assertEquals("flat", kept.get("layout").asText());
+        assertEquals("full", kept.get("mode").asText());
+        assertEquals(TARGET, kept.get("sourceId").asText());
+    }
+
+    /** Ingest avoided a clash with a file already there ({@code -1}); the ledger records where the file is. */
+    @Test
+    void theExportRecordKeepsThePathIngestReallyWrote() throws SQLException {
+        String sha = newSha256();
+        String name = "IMG_" + sha.substring(0, 6) + ".JPG";
+        send(arrived("upload:api", name, sha));
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        processed(photoId, 800, 600, Instant.parse("2023-03-04T10:00:00Z"), randomPhash());
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(photoId).get("status").asText()));
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("path", "/srv/export", "layout", "date", "mode", "full", "sourceId", TARGET))
+                .put("/api/v1/export").then().statusCode(200);
+        JsonNode run = plan("/api/v1/export/run", 202);
+        UUID runId = UUID.fromString(run.get("runId").asText());
+        ConsumerRecord<String, String> request = awaitRecords(Topics.EXPORT_REQUESTS, 1,
+                r -> r.value().contains(runId.toString()) && r.value().contains(photoId.toString())).get(0);
+        String asked = read(request.value()).get("relativePath").asText();
+        assertEquals("2023/03/" + name, asked);
+        assertEquals(asked, exportItemPath(photoId), "recorded when requested");
+
+        String written = "2023/03/IMG_" + sha.substring(0, 6) + "-1.JPG";
+        send((FileEvent) new FileExported(UUID.randomUUID(), Instant.now(), TARGET, written, runId, photoId, sha, true, null));
+        await().atMost(Pipeline.TIMEOUT).until(() -> photoById(photoId).get("origins").size() == 2);
+        assertEquals(written, exportItemPath(photoId));
+    }
+
+    private String exportItemPath(UUID photoId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT relative_path FROM export_item WHERE photo_id = ?")) {
+            s.setObject(1, photoId);
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next(), "no export_item for " + photoId);
+                return rs.getString(1);
+            }
+        }
     }
 
     private static JsonNode plan(String route, int status) {

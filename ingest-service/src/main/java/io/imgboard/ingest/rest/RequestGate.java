@@ -1,5 +1,6 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.support.FailedAttempts;
 import io.imgboard.ingest.config.S3Config;
 import io.imgboard.ingest.config.StartupCheck;
 import io.imgboard.ingest.config.UploadConfig;

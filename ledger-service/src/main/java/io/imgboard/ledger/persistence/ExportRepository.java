@@ -108,14 +108,19 @@ public class ExportRepository {
                 .setParameter("path", relativePath).setParameter("now", now).executeUpdate();
     }
 
-    /** Settles the item of this run; counts it on the run once. */
-    public void settled(UUID runId, UUID photoId, boolean written, String relativePath, String error, Instant now) {
+    /**
+     * Settles the item of this run; counts it on the run once. {@code writtenName} is the file name ingest
+     * really wrote (after a clash suffix such as {@code -1}), or null to keep the requested one; ingest
+     * only renames the file, never its folder, so the requested folder stays.
+     */
+    public void settled(UUID runId, UUID photoId, boolean written, String writtenName, String error, Instant now) {
         int changed = em().createNativeQuery("""
                         UPDATE export_item SET state = :state, error = :error, updated_at = :now,
-                            relative_path = COALESCE(:path, relative_path)
+                            relative_path = COALESCE(regexp_replace(relative_path, '[^/]*$', '') || CAST(:name AS text),
+                                                     relative_path)
                         WHERE run_id = :run AND photo_id = :photo AND state = 'requested'""")
                 .setParameter("state", written ? "written" : "failed").setParameter("error", error)
-                .setParameter("now", now).setParameter("path", relativePath).setParameter("run", runId)
+                .setParameter("now", now).setParameter("name", writtenName).setParameter("run", runId)
                 .setParameter("photo", photoId).executeUpdate();
         if (changed > 0) {
             em().createNativeQuery("UPDATE export_run SET " + (written ? "written = written + 1" : "failed = failed + 1")

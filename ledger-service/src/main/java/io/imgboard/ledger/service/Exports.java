@@ -252,8 +252,10 @@ public class Exports {
         PhotoMdc.set(photo.id);
         Instant now = Instant.now();
         if (event.exportRunId() != null) {
-            exports.settled(event.exportRunId(), photo.id, event.written(), null, EventChecks.cleanText(event.error(), 2000),
-                    now);
+            // the path ingest wrote, which differs from the requested one when a file of that name was there
+            String writtenName = event.written() && event.path() != null ? FileEvents.lastSegment(event.path()) : null;
+            exports.settled(event.exportRunId(), photo.id, event.written(), writtenName,
+                    EventChecks.cleanText(event.error(), 2000), now);
         }
         if (!event.written()) {
             counts.add(event.sourceId(), "export-failed", 1);

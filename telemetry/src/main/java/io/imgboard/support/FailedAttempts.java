@@ -1,4 +1,4 @@
-package io.imgboard.ingest.rest;
+package io.imgboard.support;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -23,10 +23,13 @@ import java.util.function.LongSupplier;
  * <p>Memory stays bounded: at most {@value #MAX_ADDRESSES} addresses are tracked; when the table is
  * full, ended windows go first, then the oldest. An IPv6 caller is counted by its /64, since one
  * host usually holds a whole /64 and could otherwise pick a fresh address per guess.
+ *
+ * <p>One class for every service (ingest's {@code RequestGate}, the ledger's {@code ServiceTokenFilter},
+ * the display's {@code AdminAccess}), so the limit and its configuration mean the same everywhere.
  */
 @ApplicationScoped
 public class FailedAttempts {
-    static final int MAX_ADDRESSES = 10_000;
+    public static final int MAX_ADDRESSES = 10_000;
 
     @ConfigMapping(prefix = "imgboard.auth")
     public interface Limits {
@@ -53,7 +56,7 @@ public class FailedAttempts {
         this(limits.maxFailures(), limits.failureWindow(), System::nanoTime);
     }
 
-    FailedAttempts(int maxFailures, Duration window, LongSupplier clock) {
+    public FailedAttempts(int maxFailures, Duration window, LongSupplier clock) {
         if (maxFailures < 1) {
             throw new IllegalArgumentException("imgboard.auth.max-failures must be at least 1, not " + maxFailures);
         }
@@ -105,7 +108,7 @@ public class FailedAttempts {
     }
 
     /** Addresses tracked now (for tests). */
-    int tracked() {
+    public int tracked() {
         return windows.size();
     }
 

@@ -1,0 +1,58 @@
+package io.imgboard.support;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The one failed-token limit every service uses; the services' own tests drive it over HTTP. */
+class FailedAttemptsTest {
+
+    @Test
+    void anAddressIsHeldOnlyAfterTheLimitAndOnlyForTheRestOfItsWindow() throws Exception {
+        AtomicLong now = new AtomicLong(0);
+        FailedAttempts failures = new FailedAttempts(3, Duration.ofSeconds(30), now::get);
+        InetAddress guesser = InetAddress.getByName("198.51.100.7");
+        InetAddress neighbour = InetAddress.getByName("198.51.100.8");
+        failures.failed(guesser);
+        failures.failed(guesser);
+        assertEquals(0, failures.retryAfterSeconds(guesser), "two of three");
+        failures.failed(guesser);
+        assertEquals(30, failures.retryAfterSeconds(guesser));
+        assertEquals(0, failures.retryAfterSeconds(neighbour), "another IPv4 address is another client");
+        now.set(Duration.ofSeconds(10).toNanos());
+        assertEquals(20, failures.retryAfterSeconds(guesser));
+        now.set(Duration.ofSeconds(30).toNanos());
+        assertEquals(0, failures.retryAfterSeconds(guesser));
+    }
+
+    @Test
+    void anIpv6ClientIsCountedByItsSlash64() throws Exception {
+        FailedAttempts failures = new FailedAttempts(2, Duration.ofMinutes(1), System::nanoTime);
+        failures.failed(InetAddress.getByName("2001:db8:1:2::1"));
+        failures.failed(InetAddress.getByName("2001:db8:1:2:ffff::9"));
+        assertEquals(1, failures.tracked());
+        assertEquals(60, failures.retryAfterSeconds(InetAddress.getByName("2001:db8:1:2::abcd")), "the same /64");
+        assertEquals(0, failures.retryAfterSeconds(InetAddress.getByName("2001:db8:1:3::1")), "the next /64");
+    }
+
+    @Test
+    void onlyIpLiteralsAreAddressesSoNothingAsksTheDns() {
+        assertEquals("192.0.2.4", FailedAttempts.literal("192.0.2.4").getHostAddress());
+        assertEquals("0:0:0:0:0:0:0:1", FailedAttempts.literal("::1").getHostAddress());
+        assertNull(FailedAttempts.literal("example.org"));
+        assertNull(FailedAttempts.literal(""));
+        assertNull(FailedAttempts.literal(null));
+    }
+
+    @Test
+    void aLimitThatCouldNeverBeMetIsRefusedAtStart() {
+        assertThrows(IllegalArgumentException.class, () -> new FailedAttempts(0, Duration.ofMinutes(1), System::nanoTime));
+        assertThrows(IllegalArgumentException.class, () -> new FailedAttempts(5, Duration.ZERO, System::nanoTime));
+    }
+}
