@@ -2,14 +2,11 @@ package io.imgboard.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.infra.Credentials;
-import io.imgboard.infra.Endpoints.Ports3;
-import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
-import io.imgboard.infra.StateDir;
 import io.imgboard.infra.testing.Chromium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -35,13 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that is on the frames; hiding it takes it off the frames, unhiding puts it back; a device created
  * there gets a token once, the token uploads, revoking it refuses it.
  */
+@ExtendWith(SharedSystem.class)
 class AdminSectionsIT {
-    private static final Credentials CREDENTIALS = Credentials.random();
+    private static final Credentials CREDENTIALS = SharedSystem.CREDENTIALS;
     private static final Duration PIPELINE = Duration.ofSeconds(120);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static LocalSystem system;
-    private static Path home;
     /** JUnit deletes it after the class. */
     @TempDir
     static Path photos;
@@ -50,17 +47,8 @@ class AdminSectionsIT {
 
     @BeforeAll
     static void startEverything() throws Exception {
-        home = Files.createTempDirectory("imgboard-admin-");
         album = Files.createDirectories(photos.resolve("album"));
-        system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(),
-                CREDENTIALS);
-    }
-
-    @AfterAll
-    static void stopEverything() throws Exception {
-        if (system != null) {
-            system.close();
-        }
+        system = SharedSystem.system(); // shared with the other classes of this JVM: see SharedSystem
     }
 
     @Test

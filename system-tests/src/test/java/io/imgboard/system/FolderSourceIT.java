@@ -2,14 +2,11 @@ package io.imgboard.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.infra.Credentials;
-import io.imgboard.infra.Endpoints.Ports3;
-import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
-import io.imgboard.infra.StateDir;
 import io.imgboard.infra.testing.SseClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -36,11 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ingest's admin API: every distinct image ends as exactly one photo on a frame's SSE stream; album
  * links, live-photo videos, sidecars, NAS thumbnails and partial downloads never become photos.
  */
+@ExtendWith(SharedSystem.class)
 class FolderSourceIT {
-    private static final Credentials CREDENTIALS = Credentials.random();
+    private static final Credentials CREDENTIALS = SharedSystem.CREDENTIALS;
     private static final Duration PIPELINE = Duration.ofSeconds(120);
 
-    private static Path home;
+    @TempDir
+    static Path home; // scratch for a photo made outside the library
     /** JUnit deletes it after the class. */
     @TempDir
     static Path library;
@@ -48,17 +47,9 @@ class FolderSourceIT {
 
     @BeforeAll
     static void startEverything() throws Exception {
-        home = Files.createTempDirectory("imgboard-system-");
-        system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(),
-                CREDENTIALS);
+        system = SharedSystem.system(); // shared with the other classes of this JVM: see SharedSystem
     }
 
-    @AfterAll
-    static void stopEverything() throws Exception {
-        if (system != null) {
-            system.close();
-        }
-    }
 
     @Test
     void aFolderDropEndsAsExactlyOnePhotoPerDistinctImage() throws Exception {

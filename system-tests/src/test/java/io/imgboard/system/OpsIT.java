@@ -3,24 +3,20 @@ package io.imgboard.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.events.Topics;
 import io.imgboard.infra.Credentials;
-import io.imgboard.infra.Endpoints.Ports3;
-import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
-import io.imgboard.infra.StateDir;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -40,29 +36,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one uploaded photo shows in the throughput as an upload and a processed photo, read from the real
  * services' {@code /q/metrics}; every service says its version.
  */
+@ExtendWith(SharedSystem.class)
 class OpsIT {
-    private static final Credentials CREDENTIALS = Credentials.random();
+    private static final Credentials CREDENTIALS = SharedSystem.CREDENTIALS;
     private static final Duration PIPELINE = Duration.ofSeconds(180);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static Path home;
     @TempDir
     static Path photos;
     private static LocalSystem system;
 
     @BeforeAll
     static void startEverything() throws Exception {
-        home = Files.createTempDirectory("imgboard-ops-");
-        system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(),
-                CREDENTIALS);
+        system = SharedSystem.system(); // shared with the other classes of this JVM: see SharedSystem
     }
 
-    @AfterAll
-    static void stopEverything() throws Exception {
-        if (system != null) {
-            system.close();
-        }
-    }
 
     private static HttpResponse<String> ops(String method, String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(system.url("display-service") + path))
@@ -124,7 +112,7 @@ class OpsIT {
                 assertTrue(read.path("ok").asBoolean(), read.toString());
             }
         });
-        Path photo = Photos.iphonePortrait(photos, "ops-it.jpg", 77);
+        Path photo = Photos.iphonePortrait(photos, "ops-it.jpg", 7702);
         Http.Response upload = Http.upload(system.url("ingest-service") + "/api/v1/uploads", CREDENTIALS.upload(), photo);
         assertEquals(201, upload.status(), upload.text());
         await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().untilAsserted(() -> {

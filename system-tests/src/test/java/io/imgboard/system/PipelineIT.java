@@ -3,14 +3,12 @@ package io.imgboard.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.events.Topics;
 import io.imgboard.infra.Credentials;
-import io.imgboard.infra.Endpoints.Ports3;
-import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
-import io.imgboard.infra.StateDir;
 import io.imgboard.infra.testing.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -34,29 +32,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Kafka, PostgreSQL and S3 server; photos go in with an HTTP upload and come out on a frame's
  * Server-Sent Events stream as WebP renditions.
  */
+@ExtendWith(SharedSystem.class)
 class PipelineIT {
     /** Three distinct tokens, as ./imgboard up makes them: uploads use one, admin APIs another. */
-    private static final Credentials CREDENTIALS = Credentials.random();
+    private static final Credentials CREDENTIALS = SharedSystem.CREDENTIALS;
     private static final String TOKEN = CREDENTIALS.upload();
     private static final String ADMIN = CREDENTIALS.admin();
     private static final Duration PIPELINE = Duration.ofSeconds(90);
 
-    private static Path home;
     private static Path photos;
     private static LocalSystem system;
 
     @BeforeAll
     static void startEverything() throws Exception {
-        home = Files.createTempDirectory("imgboard-system-");
         photos = Files.createTempDirectory("imgboard-photos-");
-        system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(), CREDENTIALS);
+        system = SharedSystem.system(); // shared with the other classes of this JVM: see SharedSystem
     }
 
     @AfterAll
     static void stopEverything() throws Exception {
-        if (system != null) {
-            system.close(); // throwaway: also deletes its state folder
-        }
         if (photos != null) {
             try (var paths = Files.walk(photos)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
