@@ -7,8 +7,12 @@
  * and replaces the rest of its window with the answer, so "after" is always what a person has
  * actually seen. "add" puts a new photo next (a known one is updated in place), "remove" drops one
  * (off the screen at once), "settings" changes the look from the next transition, "ping" is the
- * heartbeat. A display still on protocol v1 sends "playlist" (the whole list) instead of "page";
- * the frame then cycles that list itself.
+ * heartbeat. A changed order or filter of the frame comes as a fresh "page".
+ *
+ * Reloads: the last photo taken from the window and the bag round it belongs to ("bag", from the
+ * page) are kept in localStorage under the frame's name; a reloaded page (or a new tab of the same
+ * frame) passes them as ?shown=&bag= when it connects, and the server's page continues right after
+ * that photo instead of from where the frame last asked /next (up to a window's worth earlier).
  *
  * Resilience: EventSource retries by itself with Last-Event-ID; after a few failed tries, a stream
  * the browser gave up on (CLOSED, e.g. a proxy's 502) or a silent one (no event or ping for three
@@ -62,12 +66,12 @@
   var current = null;      // the photo on screen
   var lastTaken = null;    // id of the last photo taken from the window: the frame's bag position
   var lastTakenRound = null; // the bag's round that photo belonged to
+  var lastTakenBag = null; // and that round's name (the page's "bag"), for a reload to resume from
   var takenFromWindow = 0; // photos taken since the window came from the server
   var windowChanges = 0;   // counts every take from the window and every new window: an answer to an
                            // older question is stale (ids repeat across rounds, so they cannot tell)
-  var paging = false;      // the display speaks v2 (page + /next)
-  var library = [];        // v1 only: the whole playlist, cycled by the frame
-  var bag = { round: null, total: null, position: null };
+  var paging = false;      // a page has come: /next may be asked
+  var bag = { round: null, total: null, position: null, bag: null };
   var started = null;      // the bag where this page began
   var replayAt = 0;        // where in history the offline cycling is
   var failures = 0;        // photos in a row that failed to load while the display was reachable
@@ -77,7 +81,7 @@
   var shownAt = 0;
   var loading = null;      // the photo show() is bringing on screen
   var log = [];            // for tests and the curious: the last MAX_LOG photos shown ("~" = offline replay)
-  var counts = { page: 0, add: 0, remove: 0, settings: 0, ping: 0, playlist: 0, connects: 0, next: 0, nextFailed: 0 };
+  var counts = { page: 0, add: 0, remove: 0, settings: 0, ping: 0, connects: 0, next: 0, nextFailed: 0 };
 
   // ---- the window --------------------------------------------------------------------------
 
@@ -96,26 +100,53 @@
   /** The photo to show next, without taking it: it is taken only once it is on screen. */
   function peek() {
     if (upNext.length) { return upNext[0]; }
-    if (!queue.length && !paging && library.length) { queue = library.slice(); takenFromWindow = 0; }
     return queue.length ? queue[0] : null;
   }
 
   /** Takes the photo off the window (or the additions); shown = it reached the screen. */
   function take(photo, shown) {
     var i = indexOf(upNext, photo.photoId);
+    var taken = true;
     if (i >= 0) {
       upNext.splice(i, 1);
     } else if (queue.length && queue[0].photoId === photo.photoId) {
       queue.shift();
       lastTaken = photo.photoId;
       lastTakenRound = bag.round;
+      lastTakenBag = bag.bag;
       takenFromWindow++;
       windowChanges++;
+      remember();
+    } else {
+      taken = false;
     }
-    if (!shown) { return; }
+    // A photo whose placeholder was revealed but which decoded only after its interval was taken
+    // already by advance() ("on screen"): its late onShown must not count it a second time.
+    if (!shown || (!taken && history.length && history[history.length - 1].photoId === photo.photoId)) { return; }
     history.push(photo);
     if (history.length > MAX_HISTORY) { history.shift(); }
     record(photo.photoId);
+  }
+
+  // ---- where the frame is, kept across reloads ------------------------------------------------
+
+  var STORE_KEY = 'imgboard.frame.' + frameName;
+
+  function remember() {
+    if (!lastTakenBag) { return; }
+    try {
+      window.localStorage.setItem(STORE_KEY, JSON.stringify({ shown: lastTaken, bag: lastTakenBag }));
+    } catch (e) { /* storage off or full: a reload then starts where the server last heard of the frame */ }
+  }
+
+  /** What the page before this one (or another tab of this frame) showed last, if anything. */
+  function remembered() {
+    try {
+      var kept = JSON.parse(window.localStorage.getItem(STORE_KEY) || 'null');
+      return kept && typeof kept.shown === 'string' && typeof kept.bag === 'string' ? kept : null;
+    } catch (e) {
+      return null;
+    }
   }
 
   function record(entry) {
@@ -181,7 +212,7 @@
   }
 
   function noteBag(data) {
-    bag = { round: data.round, total: data.total, position: data.position };
+    bag = { round: data.round, total: data.total, position: data.position, bag: data.bag || null };
     if (!started) { started = bag; }
   }
 
@@ -417,7 +448,6 @@
 
   function onPage(data) {
     paging = true;
-    library = [];
     upNext = [];   // the page is the server's whole view of what comes next, additions included
     noteBag(data);
     setWindow(data.photos || []);
@@ -426,17 +456,6 @@
     } else {
       preload(peek());
     }
-  }
-
-  /** v1: the whole list, newest first; the frame cycles it from the photo after the one on screen. */
-  function onPlaylist(list) {
-    if (paging) { return; }
-    library = list;
-    upNext = upNext.filter(function (p) { return indexOf(list, p.photoId) >= 0; });
-    var i = current ? indexOf(list, current.photoId) : -1;
-    queue = list.slice(i + 1);
-    if (!list.length) { showEmpty(); return; }
-    if (!current || i < 0) { advance(); }
   }
 
   function replaceIn(list, photo) {
@@ -453,10 +472,8 @@
     var known = replaceIn(upNext, photo);
     known = replaceIn(queue, photo) || known;
     known = replaceIn(history, photo) || known;
-    if (!paging) { known = replaceIn(library, photo) || known; }
     if (current && current.photoId === photo.photoId) { current = photo; known = true; }
     if (known) { return; }
-    if (!paging) { library.unshift(photo); }
     upNext.push(photo);
     if (upNext.length > MAX_UP_NEXT) { upNext.shift(); }
     if (!current) { advance(); } else { preload(peek()); }
@@ -467,7 +484,6 @@
     upNext = upNext.filter(keep);
     queue = queue.filter(keep);
     history = history.filter(keep);
-    library = library.filter(keep);
     var onScreen = current && current.photoId === photoId;
     if (onScreen || (loading && loading.photoId === photoId)) {
       // Off the screen at once (it may have been retired on purpose), even if the next one is slow.
@@ -515,8 +531,11 @@
   }
 
   function eventsUrl() {
+    // Where the frame is: what it took last, or (just reloaded) what the page before it took last.
+    var at = lastTaken && lastTakenBag ? { shown: lastTaken, bag: lastTakenBag } : (lastTaken ? null : remembered());
     return '/api/v1/events?frame=' + encodeURIComponent(frameName)
         + (resumeId ? '&lastEventId=' + encodeURIComponent(resumeId) : '')
+        + (at ? '&shown=' + encodeURIComponent(at.shown) + '&bag=' + encodeURIComponent(at.bag) : '')
         + (token ? '&token=' + encodeURIComponent(token) : '');
   }
 
@@ -528,7 +547,6 @@
     var es = new EventSource(eventsUrl());
     source = es;
     es.addEventListener('page', handler('page', onPage));
-    es.addEventListener('playlist', handler('playlist', function (data) { onPlaylist(data.photos || []); }));
     es.addEventListener('add', handler('add', onAdd));
     es.addEventListener('remove', handler('remove', function (data) { onRemove(data.photoId); }));
     es.addEventListener('settings', handler('settings', onSettings));
@@ -588,7 +606,7 @@
       frame: frameName, currentId: current ? current.photoId : null, intervalMs: intervalMs, transition: transition,
       fit: fit, history: history.map(function (p) { return p.photoId; }), back: back, shown: log.slice(),
       upcoming: upNext.concat(queue.slice(0, 10)).slice(0, 10).map(function (p) { return p.photoId; }),
-      window: queue.length, upNext: upNext.length, library: library.length, paging: paging, online: online,
+      window: queue.length, upNext: upNext.length, paging: paging, online: online,
       resumeId: resumeId, bag: bag, started: started, events: counts, wakeLock: !!wakeLock
     };
   };

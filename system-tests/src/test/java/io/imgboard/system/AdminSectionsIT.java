@@ -186,7 +186,9 @@ class AdminSectionsIT {
             }
 
             // Hide a photo with the button a person clicks; the ledger records it, the frames lose it.
-            String id = browser.eval("document.querySelector('#photos li.card').getAttribute('data-photo')").asText();
+            String id = browser.eval("document.querySelector('#photos li.card .state.READY').closest('li.card')"
+                    + ".getAttribute('data-photo')").asText();
+            await().atMost(PIPELINE).until(() -> onFrames(id));
             assertEquals("Hide", browser.eval("document.querySelector(\"[data-photo='" + id + "'] .card-actions button\").textContent").asText());
             browser.eval("document.querySelector(\"[data-photo='" + id + "'] .card-actions button\").click(); true");
             await().atMost(PIPELINE).until(() -> Http.JSON.readTree(CLIENT.send(HttpRequest.newBuilder(
