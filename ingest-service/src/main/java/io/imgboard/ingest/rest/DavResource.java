@@ -118,6 +118,16 @@ public class DavResource {
         }
     }
 
+    /** The Destination of a COPY or MOVE, which must name this server (else {@link DavPath.OtherServer}). */
+    static DavPath destination(RoutingContext rc, HttpHeaders headers) throws DavPath.BadPath, DavPath.OtherServer {
+        io.vertx.core.net.HostAndPort authority = rc.request().authority();
+        String host = authority == null ? null
+                : authority.host().indexOf(':') >= 0 && !authority.host().startsWith("[") ? "[" + authority.host() + "]"
+                : authority.host();
+        return DavPath.destination(headers.getHeaderString("Destination"), rc.request().scheme(),
+                host == null ? null : authority.port() >= 0 ? host + ":" + authority.port() : host);
+    }
+
     private Req request(RoutingContext rc, HttpHeaders headers) {
         Principal principal = RequestGate.principal(rc);
         DavPath target;
@@ -339,22 +349,24 @@ public class DavResource {
     @Path(ROUTE)
     @Operation(summary = "WebDAV: copy; a copied photo is a new origin (FileArrived)")
     public Response copy(@Context RoutingContext rc, @Context HttpHeaders headers) {
-        return handle(() -> transfer(request(rc, headers), false));
+        return handle(() -> transfer(rc, request(rc, headers), false));
     }
 
     @MOVE
     @Path(ROUTE)
     @Operation(summary = "WebDAV: move or rename; a moved photo's origin moves (FileMoved)")
     public Response move(@Context RoutingContext rc, @Context HttpHeaders headers) {
-        return handle(() -> transfer(request(rc, headers), true));
+        return handle(() -> transfer(rc, request(rc, headers), true));
     }
 
-    private Response transfer(Req req, boolean move) {
+    private Response transfer(RoutingContext rc, Req req, boolean move) {
         DavPath destination;
         try {
-            destination = DavPath.destination(req.headers().getHeaderString("Destination"));
+            destination = destination(rc, req.headers());
         } catch (DavPath.BadPath e) {
             return error(400, e.getMessage());
+        } catch (DavPath.OtherServer e) {
+            return error(502, e.getMessage());
         }
         String from = req.path();
         String to = destination.path();
