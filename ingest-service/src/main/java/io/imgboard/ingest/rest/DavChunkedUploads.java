@@ -134,9 +134,11 @@ public class DavChunkedUploads {
         }
         DavPath destination;
         try {
-            destination = DavPath.destination(headers.getHeaderString("Destination"));
+            destination = DavResource.destination(rc, headers);
         } catch (DavPath.BadPath e) {
             return DavResource.error(400, e.getMessage());
+        } catch (DavPath.OtherServer e) {
+            return DavResource.error(502, e.getMessage());
         }
         if (destination.isUploadArea()) {
             return DavResource.error(400, "the Destination must be in the files tree (/remote.php/dav/files/<user>/...)");

@@ -68,12 +68,44 @@ record DavPath(String mount, String path) {
 
     /** A {@code Destination} header: an absolute URI or an absolute path, on this server's same mount kind. */
     static DavPath destination(String header) throws BadPath {
+        return parseDestination(header).path;
+    }
+
+    /**
+     * A {@code Destination} that must name this server: an absolute URI with another scheme, host or port
+     * is {@link OtherServer} (RFC 4918 9.8.5 and 9.9.4: 502 Bad Gateway), never applied inside this tree.
+     *
+     * @param scheme    the scheme the request came in on ({@code http} or {@code https})
+     * @param authority the request's {@code Host} ({@code host} or {@code host:port}); null when it has none
+     */
+    static DavPath destination(String header, String scheme, String authority) throws BadPath, OtherServer {
+        Destination d = parseDestination(header);
+        if (d.uri.getRawAuthority() != null || d.uri.getScheme() != null) {
+            String named = d.uri.getScheme() == null ? null : d.uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (named != null && !named.equals(scheme)) {
+                throw new OtherServer(header.strip());
+            }
+            if (authority != null && d.uri.getRawAuthority() != null) {
+                String effectiveScheme = named != null ? named : scheme;
+                if (!sameHostAndPort(d.uri, effectiveScheme, authority)) {
+                    throw new OtherServer(header.strip());
+                }
+            }
+        }
+        return d.path;
+    }
+
+    private record Destination(URI uri, DavPath path) {
+    }
+
+    private static Destination parseDestination(String header) throws BadPath {
         if (header == null || header.isBlank()) {
             throw new BadPath("no Destination header");
         }
         String raw;
+        URI uri;
         try {
-            URI uri = new URI(header.strip());
+            uri = new URI(header.strip());
             raw = uri.getRawPath();
         } catch (URISyntaxException e) {
             throw new BadPath("the Destination header is not a URI");
@@ -81,7 +113,32 @@ record DavPath(String mount, String path) {
         if (raw == null || !raw.startsWith("/")) {
             throw new BadPath("the Destination header has no absolute path");
         }
-        return parse(raw);
+        return new Destination(uri, parse(raw));
+    }
+
+    private static boolean sameHostAndPort(URI destination, String scheme, String authority) {
+        URI own;
+        try {
+            own = new URI(scheme + "://" + authority + "/");
+        } catch (URISyntaxException e) {
+            return true; // a Host header we cannot read: nothing to compare against
+        }
+        String host = destination.getHost();
+        if (host == null || own.getHost() == null || !host.equalsIgnoreCase(own.getHost())) {
+            return false;
+        }
+        return port(destination, scheme) == port(own, scheme);
+    }
+
+    private static int port(URI uri, String scheme) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
+    }
+
+    /** The Destination names another server (scheme, host or port): this one does not copy or move there. */
+    static final class OtherServer extends Exception {
+        OtherServer(String destination) {
+            super("the Destination " + destination + " is on another server; copies and moves stay on this one");
+        }
     }
 
     private static String segment(String raw) throws BadPath {

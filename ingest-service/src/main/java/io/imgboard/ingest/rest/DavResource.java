@@ -1,15 +1,14 @@
 package io.imgboard.ingest.rest;
 
 import io.imgboard.events.FileArrived;
-import io.imgboard.events.FileEvent;
 import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
-import io.imgboard.ingest.messaging.FileEventPublisher;
-import io.imgboard.ingest.messaging.PublishException;
+import io.imgboard.ingest.messaging.OutboxRelay;
 import io.imgboard.ingest.persistence.DavEntry;
 import io.imgboard.ingest.persistence.DavIndex;
 import io.imgboard.ingest.persistence.DavIndex.Relocated;
 import io.imgboard.ingest.persistence.DavProperty;
+import io.imgboard.ingest.persistence.FileEventOutbox;
 import io.imgboard.ingest.rest.DavMethods.COPY;
 import io.imgboard.ingest.rest.DavMethods.LOCK;
 import io.imgboard.ingest.rest.DavMethods.MKCOL;
@@ -24,6 +23,7 @@ import io.imgboard.ingest.service.UploadService.Outcome;
 import io.imgboard.ingest.storage.OriginalStore;
 import io.imgboard.ingest.storage.StorageException;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.DELETE;
@@ -65,7 +65,8 @@ import java.util.UUID;
  * streamed to a spool file and, once complete, goes through the one intake path every door uses:
  * images become photos ({@code FileArrived}), anything else is kept and recorded as skipped with its
  * reason. DELETE and MOVE of a file become {@code FileRemoved} and {@code FileMoved} for the source
- * {@code dav:<device or "upload">}. {@link RequestGate} has checked the credential and the path's
+ * {@code dav:<device or "upload">}; they are written to {@link FileEventOutbox} in the transaction
+ * that changes the namespace and relayed until Kafka takes them ({@link OutboxRelay}). {@link RequestGate} has checked the credential and the path's
  * confinement before the body is read.
  */
 @Path("/")
@@ -82,17 +83,19 @@ public class DavResource {
     private final DavLocks locks;
     private final UploadService uploads;
     private final OriginalStore store;
-    private final FileEventPublisher publisher;
+    private final FileEventOutbox outbox;
+    private final OutboxRelay relay;
     private final DeviceTokens devices;
     private final java.nio.file.Path spoolDir;
 
-    DavResource(DavIndex index, DavLocks locks, UploadService uploads, OriginalStore store, FileEventPublisher publisher,
-                DeviceTokens devices, @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
+    DavResource(DavIndex index, DavLocks locks, UploadService uploads, OriginalStore store, FileEventOutbox outbox,
+                OutboxRelay relay, DeviceTokens devices, @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
         this.index = index;
         this.locks = locks;
         this.uploads = uploads;
         this.store = store;
-        this.publisher = publisher;
+        this.outbox = outbox;
+        this.relay = relay;
         this.devices = devices;
         this.spoolDir = java.nio.file.Path.of(spoolDir);
     }
@@ -116,6 +119,16 @@ public class DavResource {
             super(null, null, false, false);
             this.response = response;
         }
+    }
+
+    /** The Destination of a COPY or MOVE, which must name this server (else {@link DavPath.OtherServer}). */
+    static DavPath destination(RoutingContext rc, HttpHeaders headers) throws DavPath.BadPath, DavPath.OtherServer {
+        io.vertx.core.net.HostAndPort authority = rc.request().authority();
+        String host = authority == null ? null
+                : authority.host().indexOf(':') >= 0 && !authority.host().startsWith("[") ? "[" + authority.host() + "]"
+                : authority.host();
+        return DavPath.destination(headers.getHeaderString("Destination"), rc.request().scheme(),
+                host == null ? null : authority.port() >= 0 ? host + ":" + authority.port() : host);
     }
 
     private Req request(RoutingContext rc, HttpHeaders headers) {
@@ -275,9 +288,18 @@ public class DavResource {
                 return error(503, UploadService.STORAGE_UNAVAILABLE);
             }
         }
-        index.putFile(req.tree(), req.path(), size, sha, type, mtime, kept, kept.equals("photo") ? null : outcome.error());
-        if (before.isPresent() && "photo".equals(before.get().outcome()) && !kept.equals("photo")) {
-            publish(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(), eventPath(req.path())));
+        boolean photoReplaced = before.isPresent() && "photo".equals(before.get().outcome()) && !kept.equals("photo");
+        String keptAs = kept;
+        QuarkusTransaction.requiringNew().run(() -> {
+            index.putFile(req.tree(), req.path(), size, sha, type, mtime, keptAs,
+                    keptAs.equals("photo") ? null : outcome.error());
+            if (photoReplaced) {
+                outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
+                        eventPath(req.path())));
+            }
+        });
+        if (photoReplaced) {
+            relay.relay();
         }
         if (req.principal().deviceId() != null) {
             devices.uploaded(req.principal().deviceId());
@@ -323,14 +345,18 @@ public class DavResource {
             DavEntry entry = existing(req, req.path());
             requireConditions(req, req.path(), Optional.of(entry));
             requireUnlockedTree(req, req.path());
-            List<DavEntry> removed = index.deleteTree(req.tree(), req.path());
-            locks.release(req.tree(), req.path());
-            for (DavEntry file : removed) {
-                if ("photo".equals(file.outcome())) {
-                    publish(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
-                            eventPath(file.path())));
+            // The namespace change and its FileRemoved events commit together; the relay sends them
+            // until Kafka takes them, so a broker outage now cannot leave the photo on the frames.
+            QuarkusTransaction.requiringNew().run(() -> {
+                for (DavEntry file : index.deleteTree(req.tree(), req.path())) {
+                    if ("photo".equals(file.outcome())) {
+                        outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
+                                eventPath(file.path())));
+                    }
                 }
-            }
+            });
+            locks.release(req.tree(), req.path());
+            relay.relay();
             return Response.noContent().build();
         });
     }
@@ -339,22 +365,24 @@ public class DavResource {
     @Path(ROUTE)
     @Operation(summary = "WebDAV: copy; a copied photo is a new origin (FileArrived)")
     public Response copy(@Context RoutingContext rc, @Context HttpHeaders headers) {
-        return handle(() -> transfer(request(rc, headers), false));
+        return handle(() -> transfer(rc, request(rc, headers), false));
     }
 
     @MOVE
     @Path(ROUTE)
     @Operation(summary = "WebDAV: move or rename; a moved photo's origin moves (FileMoved)")
     public Response move(@Context RoutingContext rc, @Context HttpHeaders headers) {
-        return handle(() -> transfer(request(rc, headers), true));
+        return handle(() -> transfer(rc, request(rc, headers), true));
     }
 
-    private Response transfer(Req req, boolean move) {
+    private Response transfer(RoutingContext rc, Req req, boolean move) {
         DavPath destination;
         try {
-            destination = DavPath.destination(req.headers().getHeaderString("Destination"));
+            destination = destination(rc, req.headers());
         } catch (DavPath.BadPath e) {
             return error(400, e.getMessage());
+        } catch (DavPath.OtherServer e) {
+            return error(502, e.getMessage());
         }
         String from = req.path();
         String to = destination.path();
@@ -381,28 +409,32 @@ public class DavResource {
             requireUnlockedTree(req, from);
         }
         requireUnlockedTree(req, to);
-        List<Relocated> changes = move ? index.move(req.tree(), from, to) : index.copy(req.tree(), from, to, deep);
+        String sourceId = req.principal().davSourceId();
+        // As for DELETE: the namespace change and the events it causes commit together (outbox).
+        QuarkusTransaction.requiringNew().run(() -> {
+            List<Relocated> changes = move ? index.move(req.tree(), from, to) : index.copy(req.tree(), from, to, deep);
+            for (Relocated change : changes) {
+                DavEntry file = change.from();
+                if (!"photo".equals(file.outcome())) {
+                    continue;
+                }
+                if (change.toPath() == null) {
+                    outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path())));
+                } else if (move) {
+                    outbox.add(new FileMoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path()),
+                            eventPath(change.toPath())));
+                } else {
+                    outbox.add(new FileArrived(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path()),
+                            file.name(), file.size(), file.sha256(), file.contentType(), OriginalStore.keyFor(file.sha256()),
+                            file.modifiedAt(), req.principal().deviceId(), null));
+                }
+            }
+        });
         if (move) {
             locks.release(req.tree(), from);
         }
         locks.release(req.tree(), to);
-        String sourceId = req.principal().davSourceId();
-        for (Relocated change : changes) {
-            DavEntry file = change.from();
-            if (!"photo".equals(file.outcome())) {
-                continue;
-            }
-            if (change.toPath() == null) {
-                publish(new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path())));
-            } else if (move) {
-                publish(new FileMoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path()),
-                        eventPath(change.toPath())));
-            } else {
-                publish(new FileArrived(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path()), file.name(),
-                        file.size(), file.sha256(), file.contentType(), OriginalStore.keyFor(file.sha256()),
-                        file.modifiedAt(), req.principal().deviceId(), null));
-            }
-        }
+        relay.relay();
         return Response.status(existingDestination.isPresent() ? 204 : 201).build();
     }
 
@@ -777,15 +809,6 @@ public class DavResource {
             }
         }
         return DavLocks.DEFAULT_TIMEOUT_SECONDS;
-    }
-
-    private void publish(FileEvent event) {
-        try {
-            publisher.publish(event);
-        } catch (PublishException e) {
-            // the tree has changed already; the ledger keeps the origin until it is told again
-            Log.errorf(e, "WebDAV: could not announce %s", event.key());
-        }
     }
 
     private static String eventPath(String path) {

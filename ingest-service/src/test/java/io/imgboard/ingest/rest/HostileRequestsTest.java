@@ -176,6 +176,50 @@ class HostileRequestsTest {
         assertEquals(207, still.status(), "the source is gone after a refused MOVE: " + still.body());
     }
 
+    /**
+     * A Destination on another server (host, port or scheme; the request's Host is {@code localhost}, so
+     * port 80) is a 502 (RFC 4918 9.8.5, 9.9.4), and nothing is copied or moved inside this tree,
+     * though the path would fit it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"MOVE http://elsewhere.example", "COPY http://elsewhere.example", "MOVE http://localhost:8",
+            "COPY http://localhost:8", "MOVE https://localhost", "COPY https://localhost", "MOVE http://127.0.0.2"})
+    void aDestinationOnAnotherServerIsA502AndNothingMoves(String row) throws IOException {
+        String[] parts = row.split(" ");
+        byte[] jpeg = TestImages.jpeg(SEED.incrementAndGet());
+        String source = "/dav/hostile-elsewhere/" + SEED.get() + ".jpg";
+        String target = "/dav/hostile-elsewhere/" + SEED.get() + "-there.jpg";
+        raw("MKCOL /dav/hostile-elsewhere/ HTTP/1.1", List.of("Authorization: " + basic()), new byte[0]);
+        Raw put = raw("PUT " + source + " HTTP/1.1", List.of("Authorization: " + basic(), "Content-Length: " + jpeg.length), jpeg);
+        assertEquals(2, put.status() / 100, put.body());
+
+        Raw r = raw(parts[0] + " " + source + " HTTP/1.1",
+                List.of("Authorization: " + basic(), "Destination: " + parts[1] + target), new byte[0]);
+
+        assertEquals(502, r.status(), row + ": " + r.head() + r.body());
+        assertTrue(r.body().contains("on another server"), row + ": " + r.body());
+        assertEquals(207, raw("PROPFIND " + source + " HTTP/1.1", List.of("Authorization: " + basic(), "Depth: 0"),
+                new byte[0]).status(), "the source stays");
+        assertEquals(404, raw("PROPFIND " + target + " HTTP/1.1", List.of("Authorization: " + basic(), "Depth: 0"),
+                new byte[0]).status(), "nothing was written at the same path here");
+    }
+
+    /** The same Destination naming this server (Host: localhost, port 80 implied) is applied. */
+    @Test
+    void aDestinationNamingThisServerIsApplied() throws IOException {
+        byte[] jpeg = TestImages.jpeg(SEED.incrementAndGet());
+        String source = "/dav/hostile-elsewhere/" + SEED.get() + ".jpg";
+        String target = "/dav/hostile-elsewhere/" + SEED.get() + "-here.jpg";
+        raw("MKCOL /dav/hostile-elsewhere/ HTTP/1.1", List.of("Authorization: " + basic()), new byte[0]);
+        assertEquals(2, raw("PUT " + source + " HTTP/1.1", List.of("Authorization: " + basic(), "Content-Length: " + jpeg.length),
+                jpeg).status() / 100);
+        Raw r = raw("MOVE " + source + " HTTP/1.1", List.of("Authorization: " + basic(), "Destination: http://LOCALHOST:80" + target),
+                new byte[0]);
+        assertEquals(201, r.status(), r.head() + r.body());
+        assertEquals(207, raw("PROPFIND " + target + " HTTP/1.1", List.of("Authorization: " + basic(), "Depth: 0"),
+                new byte[0]).status());
+    }
+
     // --- XML bodies ---------------------------------------------------------------------------------
 
     static final String XXE = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>";

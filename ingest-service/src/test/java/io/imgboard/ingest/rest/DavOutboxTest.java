@@ -1,0 +1,180 @@
+package io.imgboard.ingest.rest;
+
+import io.imgboard.events.Topics;
+import io.imgboard.infra.KafkaServer;
+import io.imgboard.infra.Layout;
+import io.imgboard.infra.ManagedProcess;
+import io.imgboard.infra.Ports;
+import io.imgboard.infra.StateDir;
+import io.imgboard.infra.testing.LocalInfraResource;
+import io.imgboard.ingest.TestImages;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A WebDAV DELETE while Kafka is down: the namespace changes at once (204), the FileRemoved waits in
+ * ingest's outbox, and reaches {@code imgboard.files} once the broker is back. The file events go to
+ * a broker of this test's own (a real one, killed and started again on the same ports and data), so
+ * the shared broker of the other tests is never touched.
+ */
+@QuarkusTest
+@TestProfile(DavOutboxTest.OwnBroker.class)
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
+class DavOutboxTest {
+    private static final String PREFIX = "davoutboxtest.";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** The profile starts the broker; its coordinates go through system properties (profiles and tests load apart). */
+    public static class OwnBroker implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            if (System.getProperty(PREFIX + "port") == null) {
+                try {
+                    Path dir = Files.createTempDirectory("imgboard-outbox-kafka-");
+                    int port = Ports.free();
+                    int controller = Ports.free();
+                    System.setProperty(PREFIX + "dir", dir.toString());
+                    System.setProperty(PREFIX + "port", Integer.toString(port));
+                    System.setProperty(PREFIX + "controller", Integer.toString(controller));
+                    startBroker();
+                    Runtime.getRuntime().addShutdownHook(new Thread(DavOutboxTest::stopBroker, "stop-outbox-test-kafka"));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            String out = "mp.messaging.outgoing.files-out.";
+            return Map.of(out + "bootstrap.servers", bootstrap(),
+                    out + "max.block.ms", "1500", out + "request.timeout.ms", "1500", out + "delivery.timeout.ms", "3000",
+                    "imgboard.outbox.relay-every", "1s");
+        }
+    }
+
+    static String bootstrap() {
+        return "127.0.0.1:" + System.getProperty(PREFIX + "port");
+    }
+
+    static void startBroker() {
+        StateDir state = new StateDir(Path.of(System.getProperty(PREFIX + "dir")));
+        ManagedProcess kafka = KafkaServer.start(Layout.find(), state, Integer.parseInt(System.getProperty(PREFIX + "port")),
+                Integer.parseInt(System.getProperty(PREFIX + "controller")));
+        System.setProperty(PREFIX + "pid", Long.toString(kafka.pid()));
+        KafkaServer.awaitAndCreateTopics(kafka, bootstrap(), Topics.ALL, Duration.ofSeconds(90));
+    }
+
+    static void killBroker() {
+        ProcessHandle.of(Long.parseLong(System.getProperty(PREFIX + "pid"))).ifPresent(p -> {
+            p.destroyForcibly();
+            p.onExit().join();
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> Ports.isFree(Integer.parseInt(System.getProperty(PREFIX + "port"))));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        String pid = System.getProperty(PREFIX + "pid");
+        if (pid != null) {
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Inject
+    DataSource dataSource;
+    @ConfigProperty(name = "imgboard.upload.token")
+    String uploadToken;
+
+    @Test
+    void aDeleteWhileKafkaIsDownIsAnnouncedOnceKafkaIsBack() throws Exception {
+        String name = "outbox-" + UUID.randomUUID() + ".jpg";
+        byte[] jpeg = TestImages.jpeg(91_001);
+        assertEquals(201, dav("PUT", "/dav/" + name, jpeg).statusCode());
+        List<String> events = new ArrayList<>();
+        try (KafkaConsumer<String, String> files = consumer()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                files.poll(Duration.ofMillis(500)).forEach(r -> events.add(r.value()));
+                return events.stream().anyMatch(e -> e.contains("FileArrived") && e.contains(name));
+            });
+        }
+
+        killBroker();
+        HttpResponse<String> delete = dav("DELETE", "/dav/" + name, null);
+        assertEquals(204, delete.statusCode(), delete.body());
+        assertEquals(404, dav("PROPFIND", "/dav/" + name, null, "Depth", "0").statusCode(), "the namespace changed at once");
+        assertEquals(1, waiting(name), "the FileRemoved waits in the outbox");
+
+        startBroker();
+        try (KafkaConsumer<String, String> files = consumer()) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                files.poll(Duration.ofMillis(500)).forEach(r -> events.add(r.value()));
+                return events.stream().anyMatch(e -> e.contains("FileRemoved") && e.contains(name));
+            });
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> waiting(name) == 0);
+        assertEquals(1, events.stream().filter(e -> e.contains("FileRemoved") && e.contains(name)).count(),
+                "announced once: " + events);
+    }
+
+    private long waiting(String name) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM file_event_outbox WHERE event LIKE ?")) {
+            s.setString(1, "%" + name + "%");
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next());
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "outbox-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(Topics.FILES));
+        return consumer;
+    }
+
+    private HttpResponse<String> dav(String method, String path, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString(("outbox:" + uploadToken).getBytes(StandardCharsets.UTF_8)));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
