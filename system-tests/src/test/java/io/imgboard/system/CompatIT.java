@@ -6,6 +6,7 @@ import io.imgboard.infra.Endpoints.Ports3;
 import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
 import io.imgboard.infra.StateDir;
+import io.imgboard.infra.testing.Chromium;
 import io.imgboard.infra.testing.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +28,7 @@ import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code /api/admin/upload} goes display → ingest (admin token) → ledger → preprocessor → catalog and
  * comes out as an img-board file name on {@code /api/images} and {@code /images/<name>}; with the
  * ledger's rendition and job routes, a box change through {@code /api/admin/config} reprocesses every
- * photo and {@code reprocess-status} is active from the trigger to the real end.
+ * photo and {@code reprocess-status} is active from the trigger to the real end; the same box change
+ * saved from the admin page in headless Chromium moves its progress bar from the first poll to the end.
  */
 class CompatIT {
     private static final Credentials CREDENTIALS = Credentials.random();
@@ -129,19 +132,135 @@ class CompatIT {
         assertEquals(409, send("POST", "/api/admin/reprocess", null, null, admin()).statusCode());
     }
 
+    /**
+     * Past the contract's checks (count, size, extension, type: all or nothing), the real ingest looks
+     * inside each file. A file it refuses is named in {@code refused} with its reason and is not in
+     * {@code uploaded}; the real photo of the same request is kept and shown.
+     */
+    @Test
+    void anUploadKeepsItsPhotosAndNamesTheFileIngestRefusesForItsContent() throws Exception {
+        Path good = Photos.iphonePortrait(photos, "kept.jpg", 45);
+        Path fake = photos.resolve("fake.jpg");
+        Files.writeString(fake, "a text file with a photo's name, not a photo");
+        HttpResponse<String> mixed = uploadImages(good, fake);
+        assertEquals(200, mixed.statusCode(), mixed.body());
+        JsonNode answer = Http.JSON.readTree(mixed.body());
+        assertEquals(1, answer.get("uploaded").size(), mixed.body());
+        assertEquals("kept.jpg", answer.get("uploaded").get(0).get("original").asText());
+        assertEquals(1, answer.get("refused").size(), mixed.body());
+        assertEquals("fake.jpg", answer.get("refused").get(0).get("original").asText());
+        String reason = answer.get("refused").get(0).get("error").asText();
+        assertFalse(reason.isBlank(), mixed.body());
+        assertEquals("1 file(s) uploaded. Processing will begin shortly. 1 file(s) not kept: fake.jpg (" + reason + ").",
+                answer.get("message").asText());
+
+        HttpResponse<String> alone = uploadImages(fake);
+        assertEquals(400, alone.statusCode(), alone.body());
+        JsonNode refused = Http.JSON.readTree(alone.body());
+        assertEquals(reason, refused.get("error").asText());
+        assertFalse(refused.has("success"), alone.body());
+
+        await().atMost(PIPELINE).until(() -> send("GET", "/api/images", null, null, null).body()
+                .matches("(?s).*\"kept-[0-9a-f]{12}\\.webp\".*"));
+    }
+
+    /**
+     * The issue's "Done when", on the real services: in headless Chromium, the admin page (reached at
+     * {@code /admin}, signed in with its form) saves a new display box; the ledger's job re-renders
+     * every photo with the real preprocessor, the page's progress bar rises from its first poll to the
+     * real end, and every served image then fits the new box.
+     */
+    @Test
+    void aBoxChangeSavedInTheAdminPageReprocessesEveryPhotoWhileItsBarRisesToTheEnd() throws Exception {
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
+        // A few photos of our own, so the run outlasts several of the page's 1 s polls.
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            files.add(Photos.iphonePortrait(photos, "bar-" + i + ".jpg", 60 + i));
+        }
+        HttpResponse<String> uploaded = uploadImages(files.toArray(Path[]::new));
+        assertEquals(200, uploaded.statusCode(), uploaded.body());
+        await().atMost(PIPELINE).until(() -> {
+            String listed = send("GET", "/api/images", null, null, null).body();
+            return java.util.stream.IntStream.range(0, 4).allMatch(i -> listed.matches("(?s).*\"bar-" + i + "-[0-9a-f]{12}\\.webp\".*"));
+        });
+        // Another test's run (the trigger's 409 check) must be over: the bar is to show this run.
+        await().atMost(PIPELINE).until(() -> !Http.JSON.readTree(send("GET", "/api/admin/reprocess-status", null, null, admin())
+                .body()).get("active").asBoolean());
+        JsonNode config = Http.JSON.readTree(send("GET", "/api/admin/config", null, null, admin()).body());
+        int box = config.get("preprocessing").get("targetWidth").asInt() == 720 ? 800 : 720;
+
+        String display = system.url("display-service");
+        try (Chromium admin = Chromium.start("1280", "2400")) {
+            // /admin → /admin.html, which asks for the token on its first refused call.
+            admin.open(display + "/admin");
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> admin.eval(
+                    "location.pathname + ' ' + !!document.getElementById('admin-token')").asText(), "/admin.html true"::equals);
+            admin.eval("document.getElementById('admin-token').value = '" + CREDENTIALS.admin() + "';"
+                    + " document.querySelector('#token-form button[type=submit]').click(); true");
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> admin.eval(
+                    "document.getElementById('r-display-width').value").asText(),
+                    String.valueOf(config.get("preprocessing").get("targetWidth").asInt())::equals);
+            admin.eval("window.seen = []; window.texts = []; var bar = document.getElementById('reprocess-bar');"
+                    + " new MutationObserver(function (changes) { changes.forEach(function (c) {"
+                    + " if (c.attributeName === 'aria-valuenow') { window.seen.push(bar.getAttribute('aria-valuenow')); }"
+                    + " if (c.attributeName === 'aria-valuetext') { window.texts.push(bar.getAttribute('aria-valuetext')); } }); })"
+                    + ".observe(bar, {attributes: true}); true");
+            admin.eval("document.getElementById('r-display-width').value = '" + box + "';"
+                    + " document.getElementById('r-display-height').value = '" + box + "';"
+                    + " document.querySelector('#settings-form button[type=submit]').click(); true");
+            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).until(() -> admin.eval(
+                    "document.getElementById('reprocess-message').textContent").asText(), "Finished."::equals);
+
+            assertTrue(admin.eval("document.getElementById('settings-message').textContent").asText()
+                    .startsWith("Saved. The sizes changed"), "the page said the box change reprocesses");
+            List<Integer> seen = new ArrayList<>();
+            for (JsonNode value : Http.JSON.readTree(admin.eval("JSON.stringify(window.seen)").asText())) {
+                seen.add(Integer.parseInt(value.asText()));
+            }
+            String texts = admin.eval("JSON.stringify(window.texts)").asText();
+            String counts = admin.eval("document.getElementById('reprocess-counts').textContent").asText();
+            System.out.printf("[compat] box %d: bar %s, %s, %s%n", box, seen, texts, counts);
+            // First poll: the run is already active (B3), so the bar starts below the end ...
+            assertTrue(seen.size() >= 3, "the first poll, at least one step and the end: " + seen);
+            assertTrue(seen.get(0) < 100, "the first poll found the run active: " + seen);
+            // ... rises, never back, through at least one step between the first poll and the end ...
+            for (int i = 1; i < seen.size(); i++) {
+                assertTrue(seen.get(i) >= seen.get(i - 1), "the bar never goes back: " + seen);
+            }
+            assertTrue(seen.stream().anyMatch(v -> v > seen.get(0) && v < 100), "the bar moved between the first poll and the end: " + seen);
+            // ... and ends at 100 when the ledger's job really ended, with every photo done.
+            assertEquals(100, seen.get(seen.size() - 1), seen.toString());
+            List<String> names = new ArrayList<>();
+            Http.JSON.readTree(send("GET", "/api/images", null, null, null).body()).forEach(n -> names.add(n.asText()));
+            assertEquals(names.size() + " of " + names.size() + " photos done, 0 failed.", counts);
+            assertTrue(Http.JSON.readTree(texts).get(0).asText().endsWith(" of " + names.size() + " photos"), texts);
+
+            // Every served image is the new rendition: a portrait 4032×3024 fitted into box × box.
+            for (String name : names) {
+                int[] size = Photos.webpSize(Http.get(display + "/images/" + name).body());
+                assertEquals(box, size[1], name + " is " + size[0] + "x" + size[1] + " for a " + box + " box");
+                assertTrue(Math.abs(size[0] - box * 3 / 4) <= 1, name + " is " + size[0] + "x" + size[1] + " for a " + box + " box");
+            }
+        }
+    }
+
     private static String admin() {
         return "Bearer " + CREDENTIALS.admin();
     }
 
-    private static HttpResponse<String> uploadImages(Path file) throws Exception {
+    private static HttpResponse<String> uploadImages(Path... files) throws Exception {
         String boundary = "compat-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"images\"; filename=\"" + file.getFileName()
-                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.write(Files.readAllBytes(file));
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        for (Path file : files) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"images\"; filename=\"" + file.getFileName()
+                    + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(Files.readAllBytes(file));
+            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return CLIENT.send(HttpRequest.newBuilder(URI.create(system.url("display-service") + "/api/admin/upload"))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", admin())
+                .timeout(Duration.ofSeconds(180)).header("Authorization", admin())
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
     }
