@@ -1,5 +1,6 @@
 package io.imgboard.support;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -43,8 +44,11 @@ public class JsonBodyErrors {
 
     /** What was wrong with the body, for a person; never Jackson's own text (it names Java types). */
     public static String message(JsonProcessingException e) {
-        if (e instanceof JsonParseException) {
-            return "the request body is not valid JSON";
+        if (e instanceof JsonParseException parse) {
+            JsonLocation at = parse.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            return "the request body is not valid JSON" + where + ": check the quotes, commas and braces there";
         }
         String where = e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
                 ? " at \"" + mapping.getPath().stream()

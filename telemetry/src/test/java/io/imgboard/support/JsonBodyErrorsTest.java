@@ -36,7 +36,8 @@ class JsonBodyErrorsTest {
     @Test
     void textThatIsNotJsonIsSaidToBeThat() {
         JsonProcessingException e = assertThrows(JsonProcessingException.class, () -> mapper.readValue("{sha256: 1}", Check.class));
-        assertEquals("the request body is not valid JSON", JsonBodyErrors.message(e));
+        assertEquals("the request body is not valid JSON (line 1, column 2): check the quotes, commas and braces there",
+                JsonBodyErrors.message(e));
     }
 
     @Test

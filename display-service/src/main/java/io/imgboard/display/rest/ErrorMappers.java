@@ -2,11 +2,8 @@ package io.imgboard.display.rest;
 
 import io.imgboard.display.service.UpstreamException;
 import io.imgboard.display.storage.StorageUnavailableException;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.imgboard.support.JsonBodyErrors;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -14,9 +11,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.stream.Collectors;
-
-/** Turns the failures of what the display depends on into JSON errors a page can show. */
+/**
+ * Turns the failures of what the display depends on into JSON errors a page can show. A JSON body
+ * that does not parse or has the wrong shape is answered by the shared {@link JsonBodyErrors}.
+ */
 class ErrorMappers {
 
     /** Another service is down or answered nonsense: the display itself is fine, so 502. */
@@ -24,26 +22,6 @@ class ErrorMappers {
     Response upstream(UpstreamException e) {
         Log.warnf("%s", e.getMessage());
         return ErrorBody.response(Response.Status.BAD_GATEWAY, e.getMessage());
-    }
-
-    /**
-     * A body that is not JSON ({@code {"frames": }}): Quarkus' own answer is an empty 400. This one says
-     * where the JSON breaks. Mapped for Jackson's exact types, so these win over Quarkus' built-ins.
-     */
-    @ServerExceptionMapper
-    Response malformed(JsonParseException e) {
-        return ErrorBody.response(400, notJson(e));
-    }
-
-    /** JSON of a shape the route cannot read at all (an empty body, a list where an object belongs). */
-    @ServerExceptionMapper
-    Response mismatched(MismatchedInputException e) {
-        return ErrorBody.response(400, wrongShape(e));
-    }
-
-    @ServerExceptionMapper
-    Response unreadable(JsonProcessingException e) {
-        return ErrorBody.response(400, e instanceof JsonParseException parse ? notJson(parse) : wrongShape(e));
     }
 
     /**
@@ -59,11 +37,8 @@ class ErrorMappers {
         }
         int status = response.getStatus();
         // Quarkus wraps a body Jackson cannot read in a bare 400; its cause says what was wrong.
-        if (status == 400 && e.getCause() instanceof JsonParseException parse) {
-            return ErrorBody.response(400, notJson(parse));
-        }
-        if (status == 400 && e.getCause() instanceof JsonProcessingException shape) {
-            return ErrorBody.response(400, wrongShape(shape));
+        if (status == 400 && e.getCause() instanceof JsonProcessingException json) {
+            return ErrorBody.response(400, JsonBodyErrors.message(json));
         }
         String error;
         if (status >= 500) {
@@ -85,23 +60,6 @@ class ErrorMappers {
         Response.ResponseBuilder json = Response.fromResponse(response).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ErrorBody(error, status));
         return json.build();
-    }
-
-    static String notJson(JsonParseException e) {
-        JsonLocation at = e.getLocation();
-        String where = at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        return "The request body is not valid JSON" + where + ": check the quotes, commas and braces there.";
-    }
-
-    static String wrongShape(JsonProcessingException e) {
-        String where = "";
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            where = " at \"" + m.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")) + "\"";
-        }
-        return "The request body is not the JSON this route takes" + where
-                + ": it is empty, or a value has the wrong type (text, number, list or object).";
     }
 
     /** S3 cannot be asked; a frame will try the image again later. */

@@ -76,7 +76,7 @@ class HostileRequestsTest {
         Response r = given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType("application/json")
                 .body("{\"frames\": {\"intervalMs\": 8000,}}").put("/api/v1/admin/settings");
         assertEquals(400, r.statusCode(), r.asString());
-        assertEquals("The request body is not valid JSON (line 1, column 32): check the quotes, commas and braces there.",
+        assertEquals("the request body is not valid JSON (line 1, column 32): check the quotes, commas and braces there",
                 r.jsonPath().getString("error"));
         assertEquals(400, r.jsonPath().getInt("status"));
         clearJsonError(r, "malformed settings");
