@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -123,10 +122,10 @@ class LauncherIT {
         String afterKills = run("status").output();
         assertTrue(afterKills.contains("SIGKILL"), afterKills);
 
-        Set<Long> pids = allPids();
+        Set<Long> pids = StateProcesses.all(home);
         Result down = run("down");
         assertEquals(0, down.code(), down.output());
-        assertNothingLeft(pids);
+        StateProcesses.assertNoneLeft(home, pids, ENV);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFolder)),
                 "the private folder was loosened");
     }
@@ -152,73 +151,20 @@ class LauncherIT {
         Set<Long> seen = new HashSet<>();
         try {
             await().atMost(START).pollInterval(Duration.ofMillis(50)).until(() -> {
-                seen.addAll(allPids());
+                seen.addAll(StateProcesses.all(home));
                 return Files.exists(pidFile) || !up.isAlive();
             });
             assertTrue(up.isAlive(), "up ended before " + name + " started:\n" + Files.readString(output));
-            seen.addAll(allPids());
+            seen.addAll(StateProcesses.all(home));
             new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
             assertTrue(up.waitFor(3, TimeUnit.MINUTES), "up did not stop after Ctrl-C:\n" + Files.readString(output));
-            seen.addAll(allPids());
-            assertNothingLeft(seen);
+            seen.addAll(StateProcesses.all(home));
+            StateProcesses.assertNoneLeft(home, seen, ENV);
             assertFalse(Files.exists(home.resolve("run/launcher.pid")), "the launcher's pid file is left");
         } finally {
             up.destroyForcibly();
             Files.deleteIfExists(output);
         }
-    }
-
-    /** Every process the pid files and the status file name, and every process that mentions the state folder. */
-    private static Set<Long> allPids() throws IOException {
-        Set<Long> pids = new HashSet<>(mentioningHome());
-        Path run = home.resolve("run");
-        if (Files.isDirectory(run)) {
-            try (Stream<Path> files = Files.list(run)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
-                    try {
-                        pids.add(Long.parseLong(Files.readAllLines(file).get(0).trim()));
-                    } catch (IOException | RuntimeException vanished) {
-                        // written or deleted right now; the next look sees it
-                    }
-                }
-            }
-        }
-        return pids;
-    }
-
-    /** Processes whose command line or environment names the state folder or its PostgreSQL cluster. */
-    private static Set<Long> mentioningHome() {
-        Path external = PostgresServer.externalCluster(new StateDir(home));
-        Set<Long> found = new HashSet<>();
-        ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid()).forEach(p -> {
-            String cmd = p.info().commandLine().orElse("");
-            String environ = "";
-            try {
-                environ = new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")),
-                        StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException ignored) {
-                // gone, or not ours to read
-            }
-            if (cmd.contains(home.toString()) || environ.contains(home.toString())
-                    || (external != null && cmd.contains(external.toString()))) {
-                found.add(p.pid());
-            }
-        });
-        return found;
-    }
-
-    private static void assertNothingLeft(Set<Long> pids) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            List<String> alive = new ArrayList<>();
-            for (long pid : pids) {
-                ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                        .ifPresent(p -> alive.add(pid + " " + p.info().commandLine().orElse("?")));
-            }
-            mentioningHome().forEach(pid -> alive.add(pid + " (mentions the state folder)"));
-            assertTrue(alive.isEmpty(), "processes left behind:\n" + String.join("\n", alive));
-        });
-        assertFalse(Ports.isListening(Integer.parseInt(ENV.get("IMGBOARD_KAFKA_PORT"))), "Kafka still listening");
-        assertFalse(Ports.isListening(Integer.parseInt(ENV.get("IMGBOARD_POSTGRES_PORT"))), "PostgreSQL still listening");
     }
 
     private static JsonNode process(String name) throws IOException {

@@ -7,22 +7,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,55 +131,13 @@ class NormalUserLauncherIT {
         Http.Response ledger = Http.get("http://127.0.0.1:" + ENV.get("IMGBOARD_LEDGER_PORT") + "/q/health/ready");
         assertEquals(200, ledger.status(), ledger.text());
 
-        Set<Long> pids = allPids();
+        Set<Long> pids = StateProcesses.all(home);
         Result down = run("down");
         assertEquals(0, down.code(), down.output());
-        assertNothingLeft(pids);
+        StateProcesses.assertNoneLeft(home, pids, ENV);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(userHome)),
                 "the user's home was loosened");
         assertEquals(account, Files.getOwner(home).getName(), "the state folder belongs to another user");
-    }
-
-    /** Every process the pid files name, and every process that mentions the state folder. */
-    private static Set<Long> allPids() throws IOException {
-        Set<Long> pids = new HashSet<>(mentioningHome());
-        try (Stream<Path> files = Files.list(home.resolve("run"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
-                pids.add(Long.parseLong(Files.readAllLines(file).get(0).trim()));
-            }
-        }
-        return pids;
-    }
-
-    private static Set<Long> mentioningHome() {
-        Set<Long> found = new HashSet<>();
-        ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid()).forEach(p -> {
-            String environ = "";
-            try {
-                environ = new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")),
-                        StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException ignored) {
-                // gone, or not ours to read
-            }
-            if (p.info().commandLine().orElse("").contains(home.toString()) || environ.contains(home.toString())) {
-                found.add(p.pid());
-            }
-        });
-        return found;
-    }
-
-    private static void assertNothingLeft(Set<Long> pids) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            List<String> alive = new ArrayList<>();
-            for (long pid : pids) {
-                ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                        .ifPresent(p -> alive.add(pid + " " + p.info().commandLine().orElse("?")));
-            }
-            mentioningHome().forEach(pid -> alive.add(pid + " (mentions the state folder)"));
-            assertTrue(alive.isEmpty(), "processes left behind:\n" + String.join("\n", alive));
-        });
-        assertFalse(Ports.isListening(Integer.parseInt(ENV.get("IMGBOARD_KAFKA_PORT"))), "Kafka still listening");
-        assertFalse(Ports.isListening(Integer.parseInt(ENV.get("IMGBOARD_POSTGRES_PORT"))), "PostgreSQL still listening");
     }
 
     record Result(int code, String output) {
