@@ -2,13 +2,10 @@ package io.imgboard.display.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.display.support.Catalog;
+import io.imgboard.display.support.FrameFixtures;
 import io.imgboard.infra.testing.Chromium;
-import io.imgboard.display.support.Neighbours;
-import io.imgboard.display.support.Renditions;
-import io.imgboard.events.PhotoPublished;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -21,7 +18,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,24 +46,8 @@ class FrameReloadBrowserTest {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         String source = "upload:reload-" + tag;
         String frame = "reload-" + tag;
-        byte[] webp = Renditions.fixture();
-        Set<String> photos = new HashSet<>();
         try (Catalog catalog = new Catalog(); Chromium browser = Chromium.start("1280", "720")) {
-            for (int i = 0; i < PHOTOS; i++) {
-                UUID photoId = UUID.randomUUID();
-                Renditions.put(photoId, "display", webp);
-                Renditions.put(photoId, "uhd", webp);
-                PhotoPublished p = Catalog.photo(photoId, Instant.parse("2018-06-01T00:00:00Z").plusSeconds(3600L * i));
-                catalog.publish(new PhotoPublished(p.eventId(), p.occurredAt(), photoId, p.sha256(), p.renditions(), p.width(),
-                        p.height(), p.capturedAt(), p.placeholder(), "IMG_" + i + ".JPG", Instant.now(), List.of(source), List.of()));
-                photos.add(photoId.toString());
-            }
-            given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
-                    .body("{\"settings\":{\"intervalMs\":1000,\"transition\":\"none\",\"order\":\"shuffle\"},"
-                            + "\"filter\":{\"sources\":[\"" + source + "\"]}}")
-                    .put("/api/v1/frames/" + frame).then().statusCode(org.hamcrest.Matchers.lessThan(300));
-            await().atMost(Duration.ofSeconds(120)).until(() -> given().get("/api/v1/frames/" + frame + "/next?limit=1")
-                    .jsonPath().getInt("total") == PHOTOS);
+            Set<String> photos = FrameFixtures.shuffledFrame(catalog, frame, source, PHOTOS, Instant.parse("2018-06-01T00:00:00Z"));
 
             browser.open(root + "frames/" + frame);
             JsonNode before = await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
