@@ -152,7 +152,8 @@ class AdminSectionsIT {
         assertEquals(201, Http.upload(system.url("ingest-service") + "/api/v1/uploads", CREDENTIALS.upload(),
                 Photos.truncated(whole, shots, "scan-0913.jpg")).status());
         Path nas = Files.createDirectories(photos.resolve("nas"));
-        assertEquals(201, admin("POST", "/api/v1/admin/sources", "{\"id\":\"nas\",\"path\":\"" + nas
+        // The system is shared (SharedSystem): FolderSourceIT has a source "nas" of its own.
+        assertEquals(201, admin("POST", "/api/v1/admin/sources", "{\"id\":\"admin-nas\",\"path\":\"" + nas
                 + "\",\"pollSeconds\":600,\"stableSeconds\":5}").statusCode());
         assertEquals(201, admin("PUT", "/api/v1/frames/kitchen", "{\"settings\":{\"intervalMs\":8000,\"fit\":\"cover\"},"
                 + "\"filter\":{\"devices\":[\"kitchen-tablet\"]}}").statusCode());
@@ -185,9 +186,13 @@ class AdminSectionsIT {
                 browser.screenshot(out.resolve(section[1]), false);
             }
 
-            // Hide a photo with the button a person clicks; the ledger records it, the frames lose it.
-            String id = browser.eval("document.querySelector('#photos li.card .state.READY').closest('li.card')"
-                    + ".getAttribute('data-photo')").asText();
+            // Hide one of this test's photos (the system is shared) with the button a person clicks; the
+            // ledger records it, the frames lose it.
+            String id = browser.eval("(function () { var cards = document.querySelectorAll('#photos li.card');"
+                    + " for (var i = 0; i < cards.length; i++) { if (cards[i].querySelector('.state.READY')"
+                    + " && cards[i].textContent.indexOf('" + names.get(4) + "') >= 0) {"
+                    + " return cards[i].getAttribute('data-photo'); } } return ''; })()").asText();
+            assertFalse(id.isEmpty(), names.get(4) + " is not among the ready photos the admin lists");
             await().atMost(PIPELINE).until(() -> onFrames(id));
             assertEquals("Hide", browser.eval("document.querySelector(\"[data-photo='" + id + "'] .card-actions button\").textContent").asText());
             browser.eval("document.querySelector(\"[data-photo='" + id + "'] .card-actions button\").click(); true");
