@@ -41,14 +41,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A reprocess of 50 photos reports honest progress from the first poll to the end and survives a
- * {@code kill -9} of the preprocessor (simulated at the ledger's boundary: it dies holding ten
+ * A reprocess of 20 photos reports honest progress from the first poll to the end and survives a
+ * {@code kill -9} of the preprocessor (simulated at the ledger's boundary: it dies holding four
  * requests it never answers) and of the packaged ledger itself, mid-run. Also: the packaged ledger
  * refuses to start without a service token.
  */
 class ReprocessSurvivesKillIT {
     private static final String TOKEN = "it-service-token-0123456789";
-    private static final int PHOTOS = 50;
+    private static final int PHOTOS = 20;
+    private static final int ANSWERED = 8;
+    private static final int HELD = 4;
 
     @Test
     void theLedgerRefusesToStartWithoutAServiceToken(@TempDir Path dir) throws Exception {
@@ -60,11 +62,11 @@ class ReprocessSurvivesKillIT {
     }
 
     @Test
-    void aReprocessOfFiftyPhotosSurvivesKillingThePreprocessorAndTheLedger(@TempDir Path dir) throws Exception {
+    void aReprocessSurvivesKillingThePreprocessorAndTheLedger(@TempDir Path dir) throws Exception {
         Endpoints infra = endpoints();
         Map<String, String> env = new HashMap<>(infra.env());
         env.put("IMGBOARD_SERVICE_TOKEN", TOKEN);
-        env.put("IMGBOARD_LEDGER_PROCESSING_STUCK_AFTER", "10s");
+        env.put("IMGBOARD_LEDGER_PROCESSING_STUCK_AFTER", "5s");
         env.put("IMGBOARD_LEDGER_PROCESSING_SWEEP_INTERVAL", "1s");
         String source = "folder:kill-" + UUID.randomUUID().toString().substring(0, 8);
         try (KafkaProducer<String, String> producer = producer(infra);
@@ -92,18 +94,18 @@ class ReprocessSurvivesKillIT {
                 assertEquals(PHOTOS, started.get("total").asInt(), "total known at once");
                 assertEquals("running", started.get("state").asText());
                 List<Integer> progress = new ArrayList<>();
-                // twenty answered; ten taken and never answered (the preprocessor dies holding them)
+                // some answered; some taken and never answered (the preprocessor dies holding them)
                 await().atMost(Duration.ofMinutes(2)).until(() -> {
-                    preprocessor.answer(20 - preprocessor.reprocessed);
-                    return preprocessor.reprocessed >= 20;
+                    preprocessor.answer(ANSWERED - preprocessor.reprocessed);
+                    return preprocessor.reprocessed >= ANSWERED;
                 });
-                preprocessor.drop(10);
+                preprocessor.drop(HELD);
                 await().atMost(Duration.ofMinutes(1)).until(() -> {
                     JsonNode job = get(url, "/api/v1/jobs/current");
                     progress.add(job.get("done").asInt());
                     assertEquals(PHOTOS, job.get("total").asInt());
                     assertEquals("running", job.get("state").asText());
-                    return job.get("done").asInt() == 20;
+                    return job.get("done").asInt() == ANSWERED;
                 });
                 first.kill();
 
@@ -125,7 +127,7 @@ class ReprocessSurvivesKillIT {
                 for (int i = 1; i < progress.size(); i++) {
                     assertTrue(progress.get(i) >= progress.get(i - 1), "progress never goes back: " + progress);
                 }
-                assertTrue(preprocessor.dropped.size() == 10, "ten requests were lost with the preprocessor");
+                assertEquals(HELD, preprocessor.dropped.size(), "requests lost with the preprocessor");
             } finally {
                 first.close();
                 if (second != null) {

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A reprocess of 50 photos on the real four services, under the same supervisor as
+ * A reprocess of 20 photos on the real four services, under the same supervisor as
  * {@code ./imgboard up}: the real preprocessor is killed with {@code kill -9} while it works on the
  * job, then the ledger is; both come back, the job ends with every photo done and none failed, and
  * the progress the ledger reports never goes backwards from the first poll to the end.
@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReprocessKillIT {
     private static final Credentials CREDENTIALS = Credentials.random();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final int PHOTOS = 50;
+    private static final int PHOTOS = 20;
 
     private static Path home;
     private static LocalSystem system;
