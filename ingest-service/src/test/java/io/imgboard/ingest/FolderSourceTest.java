@@ -217,7 +217,8 @@ class FolderSourceTest {
         write(dir.resolve("photos/._IMG_2000.JPG"), new byte[]{0, 5, 22, 7});
         write(dir.resolve("photos/.DS_Store"), new byte[]{0, 0, 0, 1});
         write(dir.resolve("photos/Thumbs.db"), new byte[]{1, 2, 3});
-        String id = addSource(dir, Map.of("onDelete", "keep"));
+        // a window no scan reaches during the simulation: the scheduler's own first scan only records the files
+        String id = addSource(dir, Map.of("onDelete", "keep", "stableSeconds", 3600));
 
         // simulate: what a scan would take, and nothing happens
         admin().post(SOURCES + "/" + id + "/simulate").then().statusCode(200)
@@ -230,6 +231,8 @@ class FolderSourceTest {
         admin().get(SOURCES + "/" + id).then().statusCode(200)
                 .body("lastScan.simulated", org.hamcrest.Matchers.anyOf(nullValue(), equalTo(false)));
 
+        admin().body(Map.of("path", dir.toString(), "onDelete", "keep", "pollSeconds", 3600, "stableSeconds", 0))
+                .put(SOURCES + "/" + id).then().statusCode(200);
         scanUntil(id, () -> eventsOf(id).size() >= 4);
         List<FileEvent> all = eventsOf(id);
         assertEquals(List.of("photos/IMG_2000.JPG"), all.stream().filter(FileArrived.class::isInstance)
@@ -302,6 +305,60 @@ class FolderSourceTest {
         assertEquals(TestImages.sha256(jpeg), events.of("folder:" + id, FileArrived.class).get(0).sha256());
         admin().get(SOURCES + "/" + id).then().statusCode(200).body("lastScanAt", org.hamcrest.Matchers.notNullValue())
                 .body("lastScan.discovered", equalTo(1));
+    }
+
+    @Test
+    void aDropIsTakenOnTheWatchHintWithoutWaitingForThePoll() throws Exception {
+        Path dir = folder("hinted");
+        String id = addSource(dir, Map.of("pollSeconds", 3600, "stableSeconds", 1));
+        // the scheduler's first scan walks the empty folder (and watches it); the next poll is an hour away
+        await().atMost(WAIT).until(() -> admin().get(SOURCES + "/" + id).then().statusCode(200).extract()
+                .jsonPath().get("lastScanAt") != null);
+        byte[] jpeg = TestImages.jpeg(86501);
+        Path aside = write(dir.resolve(".incoming-IMG_7.JPG"), jpeg);
+        Files.move(aside, dir.resolve("IMG_7.JPG"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        // found on the hint, taken on the re-check when its window ends: seconds, not the poll's hour
+        await().atMost(Duration.ofSeconds(20)).until(() -> !events.of("folder:" + id, FileArrived.class).isEmpty());
+        FileArrived arrived = events.of("folder:" + id, FileArrived.class).get(0);
+        assertEquals("IMG_7.JPG", arrived.path());
+        assertEquals(TestImages.sha256(jpeg), arrived.sha256());
+        assertTrue(eventsOf(id).stream().noneMatch(e -> e.path().startsWith(".")), "the file aside is never taken");
+    }
+
+    @Test
+    void aFileWrittenSlowlyInChunksIsTakenOnlyOnceItStoppedChangingForTheWindow() throws Exception {
+        Path dir = folder("slow-writer");
+        int window = 3;
+        String id = addSource(dir, Map.of("pollSeconds", 3600, "stableSeconds", window));
+        await().atMost(WAIT).until(() -> admin().get(SOURCES + "/" + id).then().statusCode(200).extract()
+                .jsonPath().get("lastScanAt") != null);
+        // a Finder or Explorer copy over SMB: the final name from the first byte, the rest in chunks, here
+        // 8 of them half a second apart: 3.5 s of writing, longer than the window, never still for a window
+        byte[] jpeg = TestImages.jpeg(86601);
+        Path photo = dir.resolve("DSC_0001.JPG");
+        int chunks = 8;
+        long lastWrite = 0;
+        for (int i = 0; i < chunks; i++) {
+            int from = jpeg.length * i / chunks;
+            int to = jpeg.length * (i + 1) / chunks;
+            Files.write(photo, java.util.Arrays.copyOfRange(jpeg, from, to), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            lastWrite = System.nanoTime();
+            if (i < chunks - 1) {
+                // each chunk is hinted and scanned; none may be taken while the file still grows
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                        .until(() -> events.of("folder:" + id, FileArrived.class).isEmpty());
+            }
+        }
+        await().atMost(WAIT).until(() -> !events.of("folder:" + id, FileArrived.class).isEmpty());
+        long seenAfter = System.nanoTime() - lastWrite;
+        List<FileArrived> arrived = events.of("folder:" + id, FileArrived.class);
+        assertEquals(1, arrived.size(), "one photo, never a partial version: " + arrived);
+        assertEquals(TestImages.sha256(jpeg), arrived.get(0).sha256(), "the whole file, not a part of it");
+        assertTrue(seenAfter >= Duration.ofSeconds(window).toNanos(),
+                "taken " + seenAfter / 1_000_000 + " ms after the last write, before its " + window + " s window");
+        // taken by the re-check when the window ended, not by the poll an hour away
+        assertTrue(seenAfter < Duration.ofSeconds(window + 15).toNanos(), "taken after " + seenAfter / 1_000_000 + " ms");
     }
 
     @Test

@@ -69,10 +69,14 @@ public class FolderScanner {
     private final LedgerClient ledger;
     private final ObjectMapper json;
     private final MeterRegistry registry;
+    private final SourceWatcher watcher;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Per source, when its last scan left a file to look at again (a pending file's window ends), if any. */
+    private final Map<String, Instant> nextChecks = new ConcurrentHashMap<>();
 
     FolderScanner(SnapshotRepository snapshots, SourceRepository sources, UploadService uploads,
-                  FileEventPublisher publisher, LedgerClient ledger, ObjectMapper json, MeterRegistry registry) {
+                  FileEventPublisher publisher, LedgerClient ledger, ObjectMapper json, MeterRegistry registry,
+                  SourceWatcher watcher) {
         this.snapshots = snapshots;
         this.sources = sources;
         this.uploads = uploads;
@@ -80,6 +84,16 @@ public class FolderScanner {
         this.ledger = ledger;
         this.json = json;
         this.registry = registry;
+        this.watcher = watcher;
+    }
+
+    /**
+     * When the last scan of this source left work that another scan can finish: the earliest moment a
+     * pending file's stability window ends (first seen unchanged + stableSeconds), or now when a scan
+     * took no more than {@link #MAX_FILES_PER_SCAN}. Empty when nothing waits.
+     */
+    public java.util.Optional<Instant> nextCheck(String id) {
+        return java.util.Optional.ofNullable(nextChecks.get(id));
     }
 
     /** Whether a scan of this source is running now. */
@@ -122,6 +136,9 @@ public class FolderScanner {
     }
 
     private void run(SourceSettings source, boolean simulate, Tally tally) {
+        if (!simulate) {
+            nextChecks.remove(source.id());
+        }
         Path root = Path.of(source.path());
         String problem = rootProblem(root);
         if (problem != null) {
@@ -129,17 +146,27 @@ public class FolderScanner {
             return; // an unmounted share is not a deletion of every file
         }
         if (Files.exists(root.resolve(LIBRARY_LOCK))) {
+            if (!simulate) {
+                watcher.watch(source.id(), root); // so the lock's removal brings the next scan forward
+            }
             tally.held = true;
             tally.errors.add("held: " + LIBRARY_LOCK + " exists at the root (icloud-photos-sync is syncing); "
                     + "nothing is taken until it is gone");
             return;
         }
-        Walk walk = walk(root, source, tally);
+        // A file's attributes are read during the walk: after walkStarted, before now. A change is
+        // stamped with now (no earlier than the reading), a file is ready when walkStarted (no later
+        // than the reading) is a whole window after that stamp: two readings span at least the window,
+        // however long a walk of a large source takes.
+        Instant walkStarted = Instant.now();
+        Walk walk = walk(root, source, tally, !simulate);
         tally.discovered = walk.found.size();
         Map<String, SnapshotEntry> snapshot = snapshots.load(source.id());
         Instant now = Instant.now();
         List<SnapshotEntry> changed = new ArrayList<>();
         List<String> ready = new ArrayList<>();
+        Duration window = Duration.ofSeconds(source.stableSeconds());
+        Instant due = null;
         for (Map.Entry<String, Seen> e : walk.found.entrySet()) {
             String rel = e.getKey();
             Seen seen = e.getValue();
@@ -147,14 +174,16 @@ public class FolderScanner {
             if (old == null || !old.sameAttributes(seen.size, seen.mtime, seen.ctime)) {
                 changed.add(new SnapshotEntry(rel, seen.size, seen.mtime, seen.ctime, now, PENDING,
                         old == null ? null : old.sha256(), null));
+                due = earlier(due, now.plus(window));
                 if (simulate) {
                     ready.add(rel);
                 }
             } else if (PENDING.equals(old.state()) || FAILED.equals(old.state())) {
-                if (simulate || !Duration.between(old.stableSince(), now).minusSeconds(source.stableSeconds()).isNegative()) {
+                if (simulate || !Duration.between(old.stableSince(), walkStarted).minus(window).isNegative()) {
                     ready.add(rel);
                 } else {
                     tally.pending++;
+                    due = earlier(due, old.stableSince().plus(window));
                 }
             }
         }
@@ -169,9 +198,13 @@ public class FolderScanner {
         for (String rel : ready) {
             if (taken++ >= MAX_FILES_PER_SCAN) {
                 tally.pending++;
+                due = now;
                 continue;
             }
             take(source, rel, walk, tally);
+        }
+        if (due != null) {
+            nextChecks.put(source.id(), due);
         }
         if (walk.complete) {
             removeGone(source, snapshot, walk, tally);
@@ -232,6 +265,10 @@ public class FolderScanner {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return mtime;
         }
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
     }
 
     /** Why the root cannot be scanned, for a person, or null. */
@@ -439,7 +476,8 @@ public class FolderScanner {
         }
     }
 
-    private Walk walk(Path root, SourceSettings source, Tally tally) {
+    /** Walks the source; {@code watch}: registers each folder it enters for change hints. */
+    private Walk walk(Path root, SourceSettings source, Tally tally, boolean watch) {
         Walk walk = new Walk(root);
         SourceRules rules = SourceRules.of(source);
         int depth = source.recursive() ? Integer.MAX_VALUE : 1;
@@ -447,10 +485,13 @@ public class FolderScanner {
             Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), depth, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (dir.equals(root)) {
-                        return FileVisitResult.CONTINUE;
+                    if (!dir.equals(root) && rules.skipsFolder(relative(root, dir))) {
+                        return FileVisitResult.SKIP_SUBTREE;
                     }
-                    return rules.skipsFolder(relative(root, dir)) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    if (watch) {
+                        watcher.watch(source.id(), dir);
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override

@@ -43,7 +43,17 @@ final class SourceRules {
 
     /** Whether a file (path relative to the source) is taken. */
     boolean takes(String rel) {
-        String name = lastSegment(rel);
+        if (!notLitter(lastSegment(rel))) {
+            return false;
+        }
+        if (matches(exclude, rel)) {
+            return false;
+        }
+        return include.isEmpty() || matches(include, rel);
+    }
+
+    /** Whether a name is none of the built-in litter: dot-files, NAS and desktop files, partial downloads. */
+    static boolean notLitter(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (name.startsWith(".") || IGNORED_FILES.contains(lower)) {
             return false;
@@ -53,10 +63,7 @@ final class SourceRules {
                 return false;
             }
         }
-        if (matches(exclude, rel)) {
-            return false;
-        }
-        return include.isEmpty() || matches(include, rel);
+        return true;
     }
 
     private static boolean matches(List<PathMatcher> matchers, String rel) {

@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +35,12 @@ import java.util.regex.Pattern;
  * Folder sources: configured from {@code IMGBOARD_SOURCES} / {@code imgboard.sources.<id>.*} at
  * start, or through the admin API; stored in ingest's database; each polled on scan threads (never
  * the event loop), one scan per source at a time.
+ *
+ * <p>When a source is scanned: every {@code pollSeconds} (the authority, which works on NFS/SMB);
+ * again exactly when the stability window of a file its last scan left pending ends; and soon after
+ * the {@link SourceWatcher} hints that a watched folder changed. Early scans (the last two) keep a
+ * source's scanning to at most half of one thread: one starts no sooner than the last one's duration
+ * after it ended, so a large source being written to does not scan without pause.
  */
 @ApplicationScoped
 public class SourceService {
@@ -69,7 +78,17 @@ public class SourceService {
     private final FolderScanner scanner;
     private final ObjectMapper json;
     private final Config config;
+    /** A hint waits this long, so a burst of changes (a writer's chunks, a batch of renames) is one scan. */
+    static final Duration HINT_DELAY = Duration.ofMillis(100);
+
     private final Map<String, Instant> lastStarted = new ConcurrentHashMap<>();
+    private final Map<String, Pace> paces = new ConcurrentHashMap<>();
+    private final SourceWatcher watcher;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "imgboard-source-timer");
+        t.setDaemon(true);
+        return t;
+    });
     private final ExecutorService scans = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "imgboard-source-scan");
         t.setDaemon(true);
@@ -77,12 +96,14 @@ public class SourceService {
     });
 
     SourceService(SourceRepository repository, SnapshotRepository snapshots, FolderScanner scanner, ObjectMapper json,
-                  Config config) {
+                  Config config, SourceWatcher watcher) {
         this.repository = repository;
         this.snapshots = snapshots;
         this.scanner = scanner;
         this.json = json;
         this.config = config;
+        this.watcher = watcher;
+        watcher.onChange(id -> scanAt(id, Instant.now().plus(HINT_DELAY)));
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -100,6 +121,7 @@ public class SourceService {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        timer.shutdownNow();
         scans.shutdownNow();
         try {
             scans.awaitTermination(10, TimeUnit.SECONDS);
@@ -156,6 +178,7 @@ public class SourceService {
             throw new SourceException(404, "no source " + id);
         }
         lastStarted.remove(id);
+        watcher.forget(id); // the path may have changed: the next scan watches what it walks
         return get(id).orElseThrow();
     }
 
@@ -164,6 +187,11 @@ public class SourceService {
             throw new SourceException(404, "no source " + id);
         }
         lastStarted.remove(id);
+        watcher.forget(id);
+        Pace pace = paces.remove(id);
+        if (pace != null) {
+            pace.cancelPlanned();
+        }
         Log.infof("folder source %s removed", id);
     }
 
@@ -171,10 +199,13 @@ public class SourceService {
     public ScanReport scan(String id, boolean simulate) {
         SourceSettings source = repository.find(id).orElseThrow(() -> new SourceException(404, "no source " + id))
                 .settings().withDefaults();
-        if (!simulate) {
-            lastStarted.put(id, Instant.now());
+        if (simulate) {
+            return scanner.scan(source, true);
         }
-        return scanner.scan(source, simulate);
+        lastStarted.put(id, Instant.now());
+        ScanReport report = scanner.scan(source, false);
+        scanner.nextCheck(id).ifPresent(at -> scanAt(id, at));
+        return report;
     }
 
     /** Starts the scans that are due on the scan threads; a slow source never delays another's tick. */
@@ -189,17 +220,94 @@ public class SourceService {
                     || last != null && last.plusSeconds(source.pollSeconds()).isAfter(now)) {
                 continue;
             }
-            lastStarted.put(source.id(), now);
+            start(source.id());
+        }
+    }
+
+    /**
+     * Scans a source at that moment, or as soon after it as its pace allows (see the class comment);
+     * an earlier plan of an early scan stands, a later one is brought forward.
+     */
+    void scanAt(String id, Instant at) {
+        Pace pace = paces.computeIfAbsent(id, k -> new Pace());
+        synchronized (pace) {
+            Instant earliest = pace.lastEnded == null ? at : latest(at, pace.lastEnded.plus(pace.lastDuration));
+            if (pace.planned != null && !pace.planned.isDone() && !pace.plannedAt.isAfter(earliest)) {
+                return;
+            }
+            pace.cancelPlanned();
+            long delay = Math.max(0, Duration.between(Instant.now(), earliest).toMillis());
             try {
-                scans.submit(() -> {
-                    try {
-                        scanner.scan(source, false);
-                    } catch (RuntimeException e) {
-                        Log.errorf(e, "scan of source %s failed", source.id());
-                    }
-                });
+                pace.plannedAt = earliest;
+                pace.planned = timer.schedule(() -> start(id), delay, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
-                return; // shutting down
+                pace.planned = null; // shutting down
+            }
+        }
+    }
+
+    /** Starts a scan of the source on the scan threads; while one runs, another follows it. */
+    private void start(String id) {
+        Pace pace = paces.computeIfAbsent(id, k -> new Pace());
+        synchronized (pace) {
+            if (pace.running) {
+                pace.again = true;
+                return;
+            }
+            pace.running = true;
+        }
+        lastStarted.put(id, Instant.now());
+        try {
+            scans.submit(() -> scanOnce(id, pace));
+        } catch (RejectedExecutionException e) {
+            synchronized (pace) {
+                pace.running = false; // shutting down
+            }
+        }
+    }
+
+    private void scanOnce(String id, Pace pace) {
+        Instant started = Instant.now();
+        try {
+            Optional<StoredSource> stored = repository.find(id);
+            if (stored.isPresent()) {
+                scanner.scan(stored.get().settings().withDefaults(), false);
+            }
+        } catch (RuntimeException e) {
+            Log.errorf(e, "scan of source %s failed", id);
+        }
+        Instant ended = Instant.now();
+        boolean again;
+        synchronized (pace) {
+            pace.running = false;
+            pace.lastEnded = ended;
+            pace.lastDuration = Duration.between(started, ended);
+            again = pace.again;
+            pace.again = false;
+        }
+        if (again) {
+            scanAt(id, ended);
+        }
+        scanner.nextCheck(id).ifPresent(at -> scanAt(id, at));
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    /** When a source's early scans may run: the one planned, whether one runs, the last one's duration. */
+    private static final class Pace {
+        ScheduledFuture<?> planned;
+        Instant plannedAt;
+        boolean running;
+        boolean again;
+        Instant lastEnded;
+        Duration lastDuration = Duration.ZERO;
+
+        void cancelPlanned() {
+            if (planned != null) {
+                planned.cancel(false);
+                planned = null;
             }
         }
     }

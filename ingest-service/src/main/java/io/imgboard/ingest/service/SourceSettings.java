@@ -23,7 +23,12 @@ public record SourceSettings(String id, String path, Boolean recursive, List<Str
                              String onDelete) {
 
     public static final int DEFAULT_POLL_SECONDS = 2;
-    public static final int DEFAULT_STABLE_SECONDS = 2;
+    /**
+     * One second: with change hints and a re-check exactly when the window ends, a dropped file reaches
+     * the frames in about 2 s (README, Performance). A writer that stalls longer mid-file (a slow SMB or
+     * NFS client, attribute caching) needs a longer window for its source: README, folder sources.
+     */
+    public static final int DEFAULT_STABLE_SECONDS = 1;
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     private static final List<String> AFTER_IMPORT = List.of("keep", "archive", "delete");
     private static final List<String> ON_DELETE = List.of("retire", "keep");
