@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * Many SSE clients of one display in one thread: non-blocking sockets on one {@link Selector}, spread
+ * Many SSE clients of one display in a few threads: non-blocking sockets on a few {@link Selector}s, spread
  * over loopback source addresses ({@code 127.0.0.2}, {@code 127.0.0.3}, …) so the client side does not
  * run out of ephemeral ports (about 28,000 per source and destination pair). Each connection keeps a
  * few fields and no buffer of its own: it looks for one marker (a photoId) in what arrives and notes
@@ -30,13 +30,11 @@ public final class FanoutClients implements AutoCloseable {
     private final InetSocketAddress server;
     private final String request;
     private final int sourceAddresses;
-    private final Selector selector;
-    private final Thread loop;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final List<Loop> loops = new ArrayList<>();
     private final List<Conn> conns = new ArrayList<>();
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger streaming = new AtomicInteger();
+    private final AtomicInteger opened = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
@@ -45,8 +43,28 @@ public final class FanoutClients implements AutoCloseable {
     private volatile boolean reconnect;
     private volatile boolean running = true;
 
+    /** One selector and its thread; a connection stays on one loop. */
+    private final class Loop {
+        final Selector selector;
+        final Thread thread;
+        final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+
+        Loop(int index) throws IOException {
+            selector = Selector.open();
+            thread = new Thread(() -> run(this), "fanout-clients-" + index);
+            thread.setDaemon(true);
+        }
+
+        void submit(Runnable task) {
+            tasks.add(task);
+            selector.wakeup();
+        }
+    }
+
     private final class Conn {
         final int index;
+        final Loop loop;
         SocketChannel channel;
         volatile State state = State.CONNECTING;
         int status = -1;
@@ -59,6 +77,7 @@ public final class FanoutClients implements AutoCloseable {
 
         Conn(int index) {
             this.index = index;
+            this.loop = loops.get(index % loops.size());
         }
     }
 
@@ -67,14 +86,22 @@ public final class FanoutClients implements AutoCloseable {
      * @param sourceAddresses how many {@code 127.0.0.x} addresses to spread over (1: the OS picks)
      */
     public FanoutClients(String host, int port, String path, int sourceAddresses) throws IOException {
+        this(host, port, path, sourceAddresses, 1);
+    }
+
+    /**
+     * @param threads selectors, each with its thread (a few, so that on a busy machine the client's
+     *                share of the CPU is not what the figures measure)
+     */
+    public FanoutClients(String host, int port, String path, int sourceAddresses, int threads) throws IOException {
         this.server = new InetSocketAddress(host, port);
         this.request = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
         this.sourceAddresses = Math.max(1, sourceAddresses);
-        this.selector = Selector.open();
-        this.loop = new Thread(this::run, "fanout-clients");
-        this.loop.setDaemon(true);
-        this.loop.start();
+        for (int i = 0; i < Math.max(1, threads); i++) {
+            loops.add(new Loop(i));
+        }
+        loops.forEach(loop -> loop.thread.start());
     }
 
     /**
@@ -91,8 +118,7 @@ public final class FanoutClients implements AutoCloseable {
                 conns.add(new Conn(index));
             }
             Conn conn = conns.get(index);
-            tasks.add(() -> open(conn));
-            selector.wakeup();
+            conn.loop.submit(() -> open(conn));
             while (pending() >= inFlight && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
                 java.util.concurrent.locks.LockSupport.parkNanos(200_000);
@@ -112,6 +138,11 @@ public final class FanoutClients implements AutoCloseable {
     /** Connections whose response is 200 and that are still open. */
     public int streaming() {
         return streaming.get();
+    }
+
+    /** Responses with status 200 so far, reconnects included. */
+    public int opened() {
+        return opened.get();
     }
 
     /** Answered with another status than 200 (e.g. 503 at the display's connection cap). */
@@ -149,18 +180,24 @@ public final class FanoutClients implements AutoCloseable {
 
     /** Looks for {@code text} from now on in every stream; earlier sightings are forgotten. */
     public void expect(String text) {
-        CountDownTask reset = new CountDownTask(() -> {
-            marker = text.getBytes(StandardCharsets.UTF_8);
-            synchronized (conns) {
-                for (Conn conn : conns) {
-                    conn.markerAt = 0;
-                    conn.matched = 0;
+        marker = new byte[0];
+        List<CountDownTask> resets = new ArrayList<>();
+        for (Loop loop : loops) {
+            CountDownTask reset = new CountDownTask(() -> {
+                synchronized (conns) {
+                    for (Conn conn : conns) {
+                        if (conn.loop == loop) {
+                            conn.markerAt = 0;
+                            conn.matched = 0;
+                        }
+                    }
                 }
-            }
-        });
-        tasks.add(reset);
-        selector.wakeup();
-        reset.await();
+            });
+            resets.add(reset);
+            loop.submit(reset);
+        }
+        resets.forEach(CountDownTask::await);
+        marker = text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@link System#nanoTime()} at which each open stream saw the marker, 0 for not yet. */
@@ -225,7 +262,7 @@ public final class FanoutClients implements AutoCloseable {
             if (channel.connect(server)) {
                 connected(conn);
             } else {
-                channel.register(selector, SelectionKey.OP_CONNECT, conn);
+                channel.register(conn.loop.selector, SelectionKey.OP_CONNECT, conn);
             }
         } catch (IOException e) {
             end(conn, State.FAILED, null);
@@ -234,15 +271,16 @@ public final class FanoutClients implements AutoCloseable {
 
     private void connected(Conn conn) throws IOException {
         conn.channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
-        conn.channel.register(selector, SelectionKey.OP_READ, conn);
+        conn.channel.register(conn.loop.selector, SelectionKey.OP_READ, conn);
     }
 
-    private void run() {
+    private void run(Loop loop) {
+        Selector selector = loop.selector;
         while (running) {
             try {
                 selector.select(100);
                 Runnable task;
-                while ((task = tasks.poll()) != null) {
+                while ((task = loop.tasks.poll()) != null) {
                     task.run();
                 }
                 for (SelectionKey key : selector.selectedKeys()) {
@@ -268,6 +306,7 @@ public final class FanoutClients implements AutoCloseable {
     }
 
     private void read(Conn conn) throws IOException {
+        ByteBuffer readBuffer = conn.loop.readBuffer;
         while (true) {
             readBuffer.clear();
             int n = conn.channel.read(readBuffer);
@@ -278,6 +317,8 @@ public final class FanoutClients implements AutoCloseable {
             if (n == 0) {
                 return;
             }
+            // Less than a full buffer: the socket is drained (saves a read that would return 0).
+            boolean drained = n < readBuffer.capacity();
             readBuffer.flip();
             long now = System.nanoTime();
             if (!conn.headersDone) {
@@ -297,6 +338,7 @@ public final class FanoutClients implements AutoCloseable {
                         conn.head.setLength(0);
                         conn.state = State.OPEN;
                         streaming.incrementAndGet();
+                        opened.incrementAndGet();
                     }
                 }
             }
@@ -316,6 +358,9 @@ public final class FanoutClients implements AutoCloseable {
                         conn.matched = b == want[0] ? 1 : 0;
                     }
                 }
+            }
+            if (drained) {
+                return;
             }
         }
     }
@@ -349,7 +394,7 @@ public final class FanoutClients implements AutoCloseable {
             } else {
                 failed.decrementAndGet();
             }
-            tasks.add(() -> open(conn));
+            conn.loop.tasks.add(() -> open(conn));
         }
     }
 
@@ -357,11 +402,13 @@ public final class FanoutClients implements AutoCloseable {
     public void close() {
         running = false;
         reconnect = false;
-        selector.wakeup();
-        try {
-            loop.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Loop loop : loops) {
+            loop.selector.wakeup();
+            try {
+                loop.thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         synchronized (conns) {
             for (Conn conn : conns) {
@@ -374,10 +421,12 @@ public final class FanoutClients implements AutoCloseable {
                 }
             }
         }
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // closing anyway
+        for (Loop loop : loops) {
+            try {
+                loop.selector.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
     }
 

@@ -188,9 +188,9 @@ public class FrameStreams {
             error(context.response(), 404, "There is no frame called \"" + name + "\".");
             return;
         }
-        int open = clients.count();
-        if (open >= maxStreams) {
-            refuse(context.response(), name, open);
+        // Counted now (atomically against the cap), so connections racing on other event loops cannot pass it.
+        if (!clients.connectedUnder(name, maxStreams)) {
+            refuse(context.response(), name, clients.count());
             return;
         }
         String lastEventId = request.getHeader("Last-Event-ID");
@@ -209,7 +209,6 @@ public class FrameStreams {
                 .putHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
         // Before a page or a missed change, pings repeat the id the frame resumed from.
         Stream stream = new Stream(response, name, loop, resumeAfter >= -1 ? resumeAfter : Long.MIN_VALUE);
-        clients.connected(name);
         response.closeHandler(ignored -> closed(stream));
         response.exceptionHandler(ignored -> closed(stream));
         Log.debugf("SSE client of frame %s connected (Last-Event-ID %s)", name, lastEventId);
