@@ -44,6 +44,13 @@ public interface DisplayConfig {
     @WithDefault("30s")
     Duration settingsLoadTimeout();
 
+    /**
+     * The most SSE streams ({@code /api/v1/events}) this instance holds; a frame beyond them is answered
+     * 503 with {@code Retry-After}. Unset: the open-file limit less 1,024, and at most one per 16 KB of
+     * heap (see {@code FrameStreams.StreamLimit}).
+     */
+    java.util.Optional<Integer> maxStreams();
+
     /** How long the admin and ops pages wait for another service. */
     @WithDefault("5s")
     Duration upstreamTimeout();

@@ -160,7 +160,7 @@ public class Playlist implements MeterBinder {
      * older than what it keeps) or when more than {@link #MAX_MISSED} changed. Each photo comes
      * once, as its latest state, so a frame that applies them in order ends where a fresh frame would be.
      */
-    synchronized Optional<List<PlaylistEvent>> since(long offset) {
+    public synchronized Optional<List<PlaylistEvent>> since(long offset) {
         if (offset < horizon || offset > seq || offset < -1) {
             return Optional.empty();
         }

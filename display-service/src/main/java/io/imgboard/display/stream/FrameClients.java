@@ -28,6 +28,19 @@ public class FrameClients implements MeterBinder {
         perFrame.merge(frame, 1, Integer::sum);
     }
 
+    /** {@link #connected} unless {@code max} streams are open already (then false, nothing counted). */
+    boolean connectedUnder(String frame, int max) {
+        int open;
+        do {
+            open = connected.get();
+            if (open >= max) {
+                return false;
+            }
+        } while (!connected.compareAndSet(open, open + 1));
+        perFrame.merge(frame, 1, Integer::sum);
+        return true;
+    }
+
     void disconnected(String frame) {
         connected.decrementAndGet();
         // Names with no stream left are dropped, so the map does not grow with every name ever asked for.

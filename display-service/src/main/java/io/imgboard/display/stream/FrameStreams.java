@@ -1,0 +1,501 @@
+package io.imgboard.display.stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.display.config.DisplayConfig;
+import io.imgboard.display.rest.ErrorBody;
+import io.imgboard.display.service.FrameSettings;
+import io.imgboard.display.service.PhotoView;
+import io.imgboard.display.service.Playlist;
+import io.imgboard.display.service.PlaylistEvent;
+import io.imgboard.display.service.frames.FrameBags;
+import io.imgboard.display.service.frames.FrameDefinition;
+import io.imgboard.display.service.frames.FramePage;
+import io.imgboard.display.service.frames.Frames;
+import io.imgboard.display.service.frames.FramesConfig;
+import io.netty.channel.EventLoop;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A frame's live playlist, v2, as server-sent events ({@code text/event-stream}) on
+ * {@code GET /api/v1/events?frame=<name>} (absent: {@code default}):
+ *
+ * <pre>
+ * event:settings           first on every connection, and whenever they change: the frame's settings
+ * retry:17342              (the display's with its overrides); retry is random per connection, 3–30 s
+ * data:{"intervalMs":5000,"order":"shuffle",…}
+ *
+ * id:41
+ * event:page               a fresh connection (and a changed order or filter): the next up to 100 photos of
+ * data:{"frame":"kitchen","round":2,"total":5000,"position":17,"photos":[…],"bag":"…"}   the frame's bag, the first to show now
+ *
+ * id:42
+ * event:add                a new or changed photo the frame shows (same photoId: replace it; new: show it next)
+ * data:{"photoId":…,"url":…,…}
+ *
+ * id:43
+ * event:remove             a retired photo, or one that no longer matches the frame's filter: {"photoId":"…"}
+ *
+ * id:43
+ * event:ping               every imgboard.display.heartbeat: {"at":"…","intervalSeconds":20}
+ * </pre>
+ *
+ * Ids are offsets of the compacted catalog topic, the same in every instance and after a restart. A
+ * frame that reconnects with a {@code Last-Event-ID} (or {@code ?lastEventId=}, for a new EventSource,
+ * which cannot set headers) this display can continue from gets only the
+ * {@code add}/{@code remove} it missed, each photo once in its latest state; otherwise (unknown, or older
+ * than the display keeps) a fresh {@code page}. A ping repeats the last id, so {@code Last-Event-ID}
+ * always names state the frame has. More photos: {@code GET /api/v1/frames/<name>/next}.
+ *
+ * <p>A reloaded frame (or a new tab) passes {@code ?shown=<photoId>&bag=<page's bag>}, the last photo it
+ * showed: its page continues right after it rather than from where the frame last asked for {@code /next}.
+ *
+ * <p><b>Fan-out.</b> A plain Vert.x route, not a REST resource: a stream is a response and a few fields
+ * ({@link Stream}), kept in a set of its event loop ({@link Loop}). A change is encoded once per frame
+ * name, and each event loop gets one task that writes the same bytes to all of its streams; one timer
+ * sends every ping. A stream whose client does not read is closed after
+ * {@code imgboard.display.client-buffer} events written while its write queue was full (the frame
+ * reconnects and resumes). A fresh page is encoded once per frame and playlist state, not per
+ * connection, so a reconnect storm after a restart costs little. Above
+ * {@code imgboard.display.max-streams} open streams (default: from the open-file limit and the heap, see
+ * {@link StreamLimit}) a new one is answered 503 with {@code Retry-After}, and a log line says why;
+ * the streams already open are not touched.
+ */
+@ApplicationScoped
+public class FrameStreams {
+    static final String PATH = "/api/v1/events";
+
+    private final Playlist playlist;
+    private final FrameClients clients;
+    private final DisplayConfig config;
+    private final Frames frames;
+    private final FrameBags bags;
+    private final FramesConfig framesConfig;
+    private final ObjectMapper json;
+    private final Vertx vertx;
+    private final int maxStreams;
+    private final Map<EventLoop, Loop> loops = new ConcurrentHashMap<>();
+    /** Frame names whose definition the streams follow (one subscription each). */
+    private final Map<String, Boolean> definitions = new ConcurrentHashMap<>();
+    /** Frame name → the last fresh page encoded, reused while the playlist and the bag have not moved. */
+    private final Map<String, EncodedPage> pages = new ConcurrentHashMap<>();
+    private final AtomicLong refusedSinceLog = new AtomicLong();
+    private volatile long lastRefusalLog;
+    private long heartbeatTimer = -1;
+
+    FrameStreams(Playlist playlist, FrameClients clients, DisplayConfig config, Frames frames, FrameBags bags,
+                 FramesConfig framesConfig, ObjectMapper json, Vertx vertx) {
+        this.playlist = playlist;
+        this.clients = clients;
+        this.config = config;
+        this.frames = frames;
+        this.bags = bags;
+        this.framesConfig = framesConfig;
+        this.json = json;
+        this.vertx = vertx;
+        this.maxStreams = config.maxStreams().orElseGet(StreamLimit::derived);
+    }
+
+    /** Body of {@code remove}. */
+    public record Removed(UUID photoId) {
+    }
+
+    /** Body of {@code ping}; frames use the interval to notice a stream that went quiet. */
+    public record Ping(Instant at, long intervalSeconds) {
+    }
+
+    /** One open stream; its fields are only touched on its event loop (or before it joins one). */
+    static final class Stream {
+        final HttpServerResponse response;
+        final String frame;
+        final Loop loop;
+        /** The last id sent (a ping repeats it); Long.MIN_VALUE for none. */
+        long lastId;
+        FrameSettings sentSettings;
+        String sentBasis;
+        /** Events written while the client was not reading (the write queue full). */
+        int behind;
+        volatile boolean closed;
+
+        Stream(HttpServerResponse response, String frame, Loop loop, long lastId) {
+            this.response = response;
+            this.frame = frame;
+            this.loop = loop;
+            this.lastId = lastId;
+        }
+    }
+
+    /** The streams of one event loop; only that loop's thread touches the set. */
+    static final class Loop {
+        final EventLoop eventLoop;
+        final Set<Stream> streams = new HashSet<>();
+
+        Loop(EventLoop eventLoop) {
+            this.eventLoop = eventLoop;
+        }
+    }
+
+    private record EncodedPage(FramePage page, long seq, Buffer bytes) {
+    }
+
+    void install(@Observes Router router) {
+        router.get(PATH).handler(this::open);
+        playlist.onChange(this::changed);
+        long every = Math.max(1, config.heartbeat().toMillis());
+        heartbeatTimer = vertx.setPeriodic(every, every, id -> ping());
+        Log.infof("SSE streams: at most %d open (imgboard.display.max-streams)", maxStreams);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+        }
+    }
+
+    /** How many streams this display holds at most. */
+    public int maxStreams() {
+        return maxStreams;
+    }
+
+    private void open(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        String frame = request.getParam("frame");
+        String name = frame == null || frame.isBlank() ? Frames.DEFAULT : frame.strip();
+        if (frames.find(name).isEmpty()) {
+            error(context.response(), 404, "There is no frame called \"" + name + "\".");
+            return;
+        }
+        // Counted now (atomically against the cap), so connections racing on other event loops cannot pass it.
+        if (!clients.connectedUnder(name, maxStreams)) {
+            refuse(context.response(), name, clients.count());
+            return;
+        }
+        String lastEventId = request.getHeader("Last-Event-ID");
+        // A frame that opens a new EventSource itself cannot set the header; it sends the id as a parameter.
+        long resumeAfter = resumeToken(lastEventId != null ? lastEventId : request.getParam("lastEventId"));
+        UUID shown = photoId(request.getParam("shown"));
+        String bagParam = request.getParam("bag");
+        String bag = bagParam == null || bagParam.isBlank() || bagParam.length() > 64 ? null : bagParam.strip();
+
+        EventLoop eventLoop = ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop();
+        Loop loop = loops.computeIfAbsent(eventLoop, Loop::new);
+        HttpServerResponse response = context.response();
+        response.setChunked(true)
+                .putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
+        // Before a page or a missed change, pings repeat the id the frame resumed from.
+        Stream stream = new Stream(response, name, loop, resumeAfter >= -1 ? resumeAfter : Long.MIN_VALUE);
+        response.closeHandler(ignored -> closed(stream));
+        response.exceptionHandler(ignored -> closed(stream));
+        Log.debugf("SSE client of frame %s connected (Last-Event-ID %s)", name, lastEventId);
+        follow(name);
+        if (!playlist.isLoaded()) {
+            response.write(":loading the catalog\n\n"); // the headers now; events once the catalog is read
+        }
+        playlist.whenLoaded().subscribe().with(
+                ignored -> vertx.executeBlocking(() -> {
+                    start(stream, resumeAfter, shown, bag);
+                    return null;
+                }, false),
+                failure -> stream.response.close());
+    }
+
+    /**
+     * The stream's first events, computed under the playlist's lock, and the stream joins its loop's set
+     * in the same task that writes them: every change applied after this point reaches it (its task is
+     * queued on the same loop after this one), and none before.
+     */
+    private void start(Stream stream, long resumeAfter, UUID shown, String bag) {
+        playlist.read(photos -> {
+            if (stream.closed) {
+                return null;
+            }
+            FrameDefinition definition = definition(stream.frame);
+            FrameSettings settings = frames.effective(definition);
+            String basis = FrameBags.basis(definition, settings);
+            Buffer out = Buffer.buffer(512);
+            out.appendString(settingsEvent(settings, retry()));
+            long lastId = stream.lastId;
+            Optional<List<PlaylistEvent>> missed = resumeAfter < -1 ? Optional.empty() : playlist.since(resumeAfter);
+            if (missed.isPresent()) {
+                for (PlaylistEvent event : missed.get()) {
+                    out.appendBuffer(change(event, definition, stream.frame));
+                    lastId = Math.max(lastId, event.seq());
+                }
+            } else {
+                long seq = playlist.seq();
+                out.appendBuffer(page(stream.frame, seq, bags.page(definition, settings, photos, shown, bag, FrameBags.MAX_WINDOW)));
+                lastId = Math.max(lastId, seq);
+            }
+            long id = lastId;
+            stream.loop.eventLoop.execute(() -> {
+                if (stream.closed) {
+                    return;
+                }
+                stream.lastId = id;
+                stream.sentSettings = settings;
+                stream.sentBasis = basis;
+                stream.loop.streams.add(stream);
+                write(stream, out);
+            });
+            return null;
+        });
+    }
+
+    /** A change of the playlist, on the thread that applies it and under its lock: queued to every loop in order. */
+    private void changed(PlaylistEvent event) {
+        if (loops.isEmpty() || definitions.isEmpty()) {
+            return;
+        }
+        Map<String, Buffer> byFrame = new HashMap<>();
+        Buffer add = null;
+        Buffer remove = null;
+        for (String name : definitions.keySet()) {
+            FrameDefinition definition = definition(name);
+            boolean shows = event instanceof PlaylistEvent.Added added && bags.shows(definition, added.photo());
+            if (shows) {
+                add = add != null ? add : change(event, definition, name);
+                byFrame.put(name, add);
+            } else {
+                remove = remove != null ? remove : removeEvent(event);
+                byFrame.put(name, remove);
+            }
+        }
+        long seq = event.seq();
+        for (Loop loop : loops.values()) {
+            loop.eventLoop.execute(() -> {
+                for (Stream stream : loop.streams) {
+                    Buffer bytes = byFrame.get(stream.frame);
+                    if (bytes != null) {
+                        stream.lastId = Math.max(stream.lastId, seq);
+                        write(stream, bytes);
+                    }
+                }
+            });
+        }
+    }
+
+    /** One timer for every stream: the ping's bytes are made once per last id. */
+    private void ping() {
+        long seconds = Math.max(1, config.heartbeat().toSeconds());
+        String data = encode(new Ping(Instant.now(), seconds));
+        for (Loop loop : loops.values()) {
+            loop.eventLoop.execute(() -> {
+                Map<Long, Buffer> byId = new HashMap<>();
+                for (Stream stream : loop.streams) {
+                    Buffer bytes = byId.computeIfAbsent(stream.lastId, id -> Buffer.buffer(
+                            (id >= -1 && id != Long.MIN_VALUE ? "id:" + id + "\n" : "") + "event:ping\ndata:" + data + "\n\n"));
+                    write(stream, bytes);
+                }
+            });
+        }
+    }
+
+    /**
+     * Streams of frame {@code name} follow its definition (filter, overrides) and the display's settings:
+     * new settings are sent, and for another order or filter a fresh page. One subscription per frame name.
+     */
+    private void follow(String name) {
+        definitions.computeIfAbsent(name, ignored -> {
+            frames.followDefinition(name).skip().first().subscribe().with(definition -> redefined(name, definition));
+            return Boolean.TRUE;
+        });
+    }
+
+    private void redefined(String name, FrameDefinition definition) {
+        if (!clients.byFrame().containsKey(name)) {
+            return;
+        }
+        playlist.read(photos -> {
+            FrameSettings settings = frames.effective(definition);
+            String basis = FrameBags.basis(definition, settings);
+            Buffer settingsBytes = Buffer.buffer(settingsEvent(settings, null));
+            long seq = playlist.seq();
+            // Another order or filter is another bag: the window a frame holds is stale.
+            Buffer pageBytes = page(name, seq, bags.page(definition, settings, photos, FrameBags.MAX_WINDOW));
+            for (Loop loop : loops.values()) {
+                loop.eventLoop.execute(() -> {
+                    for (Stream stream : loop.streams) {
+                        if (!stream.frame.equals(name)) {
+                            continue;
+                        }
+                        if (!settings.equals(stream.sentSettings)) {
+                            stream.sentSettings = settings;
+                            write(stream, settingsBytes);
+                        }
+                        if (stream.sentBasis != null && !stream.sentBasis.equals(basis)) {
+                            stream.sentBasis = basis;
+                            stream.lastId = Math.max(stream.lastId, seq);
+                            write(stream, pageBytes);
+                        }
+                    }
+                });
+            }
+            return null;
+        });
+    }
+
+    /** Writes on the stream's loop; a client that stopped reading is closed once too far behind. */
+    private void write(Stream stream, Buffer bytes) {
+        if (stream.closed) {
+            return;
+        }
+        HttpServerResponse response = stream.response;
+        if (response.writeQueueFull()) {
+            if (++stream.behind > config.clientBuffer()) {
+                Log.debugf("SSE client of frame %s fell %d events behind: closed (it reconnects)", stream.frame, stream.behind);
+                response.close();
+                closed(stream);
+                return;
+            }
+            if (stream.behind == 1) {
+                response.drainHandler(ignored -> stream.behind = 0);
+            }
+        }
+        response.write(bytes);
+    }
+
+    private void closed(Stream stream) {
+        if (stream.closed) {
+            return;
+        }
+        stream.closed = true;
+        clients.disconnected(stream.frame);
+        // Later, never now: this may run inside a loop over the set.
+        stream.loop.eventLoop.execute(() -> stream.loop.streams.remove(stream));
+    }
+
+    /** The page event; encoded once while the bag hands out the same page at the same position. */
+    private Buffer page(String frame, long seq, FramePage page) {
+        EncodedPage cached = pages.get(frame);
+        if (cached != null && cached.page() == page && cached.seq() == seq) {
+            return cached.bytes();
+        }
+        Buffer bytes = Buffer.buffer("id:" + seq + "\nevent:page\ndata:" + encode(page) + "\n\n");
+        pages.put(frame, new EncodedPage(page, seq, bytes));
+        return bytes;
+    }
+
+    private Buffer change(PlaylistEvent event, FrameDefinition definition, String frame) {
+        if (event instanceof PlaylistEvent.Added added && bags.shows(definition, added.photo())) {
+            return Buffer.buffer("id:" + event.seq() + "\nevent:add\ndata:" + encode(added.photo()) + "\n\n");
+        }
+        return removeEvent(event);
+    }
+
+    private Buffer removeEvent(PlaylistEvent event) {
+        UUID photoId = event instanceof PlaylistEvent.Added added ? added.photo().photoId()
+                : event instanceof PlaylistEvent.Removed removed ? removed.photoId() : null;
+        return Buffer.buffer("id:" + event.seq() + "\nevent:remove\ndata:" + encode(new Removed(photoId)) + "\n\n");
+    }
+
+    private String settingsEvent(FrameSettings settings, Long retryMs) {
+        return "event:settings\n" + (retryMs != null ? "retry:" + retryMs + "\n" : "") + "data:" + encode(settings) + "\n\n";
+    }
+
+    private String encode(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private void refuse(HttpServerResponse response, String frame, int open) {
+        long refused = refusedSinceLog.incrementAndGet();
+        long now = System.currentTimeMillis();
+        if (now - lastRefusalLog >= 10_000) {
+            lastRefusalLog = now;
+            refusedSinceLog.set(0);
+            Log.warnf("SSE stream for frame %s refused (503): %d streams open, the most this display holds"
+                            + " (imgboard.display.max-streams=%d; open-file limit %d); %d refused in the last 10 s."
+                            + " Frames retry; run more displays behind a load balancer to hold more",
+                    frame, open, maxStreams, StreamLimit.openFileLimit(), refused);
+        }
+        response.putHeader("Retry-After", Long.toString(ThreadLocalRandom.current().nextLong(10, 61)));
+        error(response, 503, "This display holds " + maxStreams + " frame streams, its most; try again later.");
+    }
+
+    private void error(HttpServerResponse response, int status, String message) {
+        response.setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(encode(new ErrorBody(message, status)).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private FrameDefinition definition(String name) {
+        return frames.find(name).orElse(FrameDefinition.empty(name));
+    }
+
+    private static UUID photoId(String text) {
+        try {
+            return text == null || text.isBlank() ? null : UUID.fromString(text.strip());
+        } catch (IllegalArgumentException e) {
+            return null; // a report the frame garbled: start from the server's position
+        }
+    }
+
+    /** A {@code Last-Event-ID} as a catalog offset; anything else (none, garbage) means a fresh start. */
+    static long resumeToken(String lastEventId) {
+        if (lastEventId == null || !lastEventId.strip().matches("-?[0-9]{1,18}")) {
+            return -2;
+        }
+        long id = Long.parseLong(lastEventId.strip());
+        return id < -1 ? -2 : id;
+    }
+
+    private long retry() {
+        long min = framesConfig.retryMin().toMillis();
+        long max = Math.max(min, framesConfig.retryMax().toMillis());
+        return ThreadLocalRandom.current().nextLong(min, max + 1);
+    }
+
+    /** The default of {@code imgboard.display.max-streams}. */
+    static final class StreamLimit {
+        /** Files kept for everything else: Kafka, S3, jars, logs, short requests. */
+        static final int RESERVE = 1024;
+        /** Heap kept per stream when the cap is derived from the heap (measured: a few KB; with margin). */
+        static final long HEAP_PER_STREAM = 16 * 1024;
+
+        private StreamLimit() {
+        }
+
+        static int derived() {
+            long files = openFileLimit();
+            long byFiles = files > 0 ? files - RESERVE : 10_000;
+            long byHeap = Runtime.getRuntime().maxMemory() / HEAP_PER_STREAM;
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.min(byFiles, byHeap)));
+        }
+
+        static long openFileLimit() {
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+                return unix.getMaxFileDescriptorCount();
+            }
+            return -1;
+        }
+    }
+
+}
