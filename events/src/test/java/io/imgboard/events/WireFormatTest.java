@@ -107,6 +107,25 @@ class WireFormatTest {
     }
 
     @Test
+    void photoProcessedEarlyNamesWhatIsPending() throws IOException {
+        PhotoProcessed early = new PhotoProcessed(EVENT, AT, PHOTO, REQUEST, RENDITIONS.subList(0, 1), 3024, 4032, "jpeg",
+                null, "c3d4e5f6a7b8c9d0", null, List.of("uhd", "thumb"));
+        String json = MAPPER.writerFor(ProcessingResult.class).writeValueAsString(early);
+        assertEquals(List.of("uhd", "thumb"), MAPPER.readTree(json).get("pending").traverse(MAPPER).readValueAs(List.class));
+        PhotoProcessed read = assertInstanceOf(PhotoProcessed.class, MAPPER.readValue(json, ProcessingResult.class));
+        assertEquals(early, read);
+    }
+
+    @Test
+    void aPhotoProcessedWrittenBeforePendingExistedIsComplete() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode older = (com.fasterxml.jackson.databind.node.ObjectNode) golden("photo-processed.json");
+        older.remove("pending");
+        PhotoProcessed read = assertInstanceOf(PhotoProcessed.class, MAPPER.treeToValue(older, ProcessingResult.class));
+        assertEquals(null, read.pending());
+        assertEquals(2, read.renditions().size());
+    }
+
+    @Test
     void processingFailed() throws IOException {
         assertWireFormat("processing-failed.json", new ProcessingFailed(EVENT, AT, PHOTO, REQUEST,
                 "not a readable image: VipsJpeg: Premature end of JPEG file", true), ProcessingResult.class);

@@ -206,4 +206,43 @@ class ProcessingResultsTest {
         Pipeline.assertStays(Topics.CATALOG, keyed(photoId), 1, Duration.ofSeconds(4));
         assertEquals("READY", photo(sha).get("status").asText());
     }
+
+    @Test
+    void anEarlyResultPublishesThePhotoWithItsDisplayRenditionAndTheCompleteOneUpdatesIt() {
+        String sha = newSha256();
+        send(arrived("upload:phone-anna", "IMG_" + sha.substring(0, 6) + ".JPG", sha));
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        UUID requestId = requestId(photoId);
+        String phash = Pipeline.randomPhash();
+        Rendition display = new Rendition("display", "renditions/" + photoId + "/display.webp", 1440, 1080, 91234);
+        Rendition uhd = new Rendition("uhd", "renditions/" + photoId + "/uhd.webp", 2880, 2160, 301234);
+        Rendition thumb = new Rendition("thumb", "renditions/" + photoId + "/thumb.webp", 480, 360, 12001);
+
+        send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId, List.of(display), 4032, 3024,
+                "jpeg", null, phash, null, List.of("uhd", "thumb")));
+
+        JsonNode first = read(awaitRecords(Topics.CATALOG, 1, keyed(photoId)).get(0).value());
+        assertEquals(List.of("display"), names(first.get("renditions")));
+        assertEquals("READY", photo(sha).get("status").asText());
+
+        send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId, List.of(display, uhd, thumb),
+                4032, 3024, "jpeg", null, phash, null));
+
+        JsonNode second = read(awaitRecords(Topics.CATALOG, 2, keyed(photoId)).get(1).value());
+        assertEquals(List.of("display", "uhd", "thumb"), names(second.get("renditions")));
+        assertEquals(List.of("display", "uhd", "thumb"), names(photo(sha).get("renditions")));
+
+        // the early result delivered again after the complete one: nothing goes back to one rendition
+        RecordMetadata late = send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId,
+                List.of(display), 4032, 3024, "jpeg", null, phash, null, List.of("uhd", "thumb")));
+        awaitConsumed(late);
+        assertEquals(List.of("display", "uhd", "thumb"), names(photo(sha).get("renditions")));
+        assertEquals(2, recordsNow(Topics.CATALOG, keyed(photoId)).size());
+    }
+
+    private static List<String> names(JsonNode renditions) {
+        List<String> names = new java.util.ArrayList<>();
+        renditions.forEach(r -> names.add(r.get("name").asText()));
+        return names;
+    }
 }

@@ -87,16 +87,35 @@ public class ProcessingResults {
                     result.requestId(), photo.lastRequestId);
             return;
         }
+        boolean early = result instanceof PhotoProcessed processed && processed.pending() != null
+                && !processed.pending().isEmpty();
         if (photo.deletedAt != null || photo.status == PhotoStatus.TWIN) {
-            photo.requestedAt = null;
+            if (!early) {
+                photo.requestedAt = null;
+            }
+            if (photo.status == PhotoStatus.TWIN && result instanceof PhotoProcessed processed) {
+                // The rest of a photo that became a twin on its early result: stored after the twin let
+                // its renditions go, nobody shows them.
+                processed.renditions().forEach(r -> deletions.rendition(r.key()));
+            }
             Log.infof("%s for photo %s ignored: the photo is %s", what, photo.id,
                     photo.deletedAt != null ? "deleted" : "a twin of " + photo.twinOf);
             return;
         }
         boolean alreadyAnswered = photo.requestedAt == null && photo.status == PhotoStatus.READY;
+        if (early) {
+            if (alreadyAnswered) {
+                Log.infof("photo %s is ready; an early result for request %s, after the complete one, ignored", photo.id,
+                        result.requestId());
+                return;
+            }
+            // Still asked: the complete result is to come (and the requeue asks again if it never does).
+            processed(photo, (PhotoProcessed) result, true);
+            return;
+        }
         photo.requestedAt = null;
         if (result instanceof PhotoProcessed processed) {
-            processed(photo, processed);
+            processed(photo, processed, false);
         } else if (result instanceof ProcessingFailed failed) {
             if (alreadyAnswered) {
                 // Renditions exist and frames show them: a late failure report (a retry of the same request
@@ -137,7 +156,12 @@ public class ProcessingResults {
         }
     }
 
-    private void processed(PhotoEntity photo, PhotoProcessed event) {
+    /**
+     * {@code early}: the frames' rendition ahead of the others (the result's {@code pending} names them);
+     * the photo is published with it, keeps the renditions it has, and counts as answered only when
+     * the complete result comes.
+     */
+    private void processed(PhotoEntity photo, PhotoProcessed event, boolean early) {
         Instant now = Instant.now();
         boolean wasVisible = photo.visible();
         boolean firstTime = photo.renditions == null || photo.renditions.isEmpty();
@@ -166,15 +190,23 @@ public class ProcessingResults {
             renditions.add(new StoredRendition(r.name(), r.key(), r.width(), r.height(), r.bytes()));
             keys.add(r.key());
         }
-        // A rendition the set no longer has (a changed rendition set) is deleted once its successor exists.
-        if (photo.renditions != null) {
+        if (early) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            renditions.forEach(r -> names.add(r.name()));
+            if (photo.renditions != null) {
+                photo.renditions.stream().filter(r -> !names.contains(r.name())).forEach(renditions::add);
+            }
+        } else if (photo.renditions != null) {
+            // A rendition the set no longer has (a changed rendition set) is deleted once its successor exists.
             photo.renditions.stream().map(StoredRendition::key).filter(key -> !keys.contains(key))
                     .forEach(deletions::rendition);
         }
         photo.renditions = renditions;
         clearFailure(photo);
         photo.updatedAt = now;
-        jobs.resultFor(photo.id, true, null);
+        if (!early) {
+            jobs.resultFor(photo.id, true, null);
+        }
 
         if (firstTime && !photo.neverTwin && photo.twinOf == null && photos.twinsOf(photo.id).isEmpty()) {
             Optional<PhotoEntity> twin = twins.find(photo);
@@ -184,8 +216,8 @@ public class ProcessingResults {
             }
         }
         catalog.update(photo, wasVisible);
-        Log.infof("photo %s ready: %dx%d %s, %d renditions, published", photo.id, event.width(), event.height(),
-                event.format(), renditions.size());
+        Log.infof("photo %s ready: %dx%d %s, %d renditions%s, published", photo.id, event.width(), event.height(),
+                event.format(), renditions.size(), early ? " (early: " + event.pending() + " to come)" : "");
     }
 
     /**

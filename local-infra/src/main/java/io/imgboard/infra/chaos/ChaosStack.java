@@ -35,9 +35,9 @@ import java.util.stream.Stream;
  * services started by {@link LocalSystem} with a folder source, kept running by the same
  * {@link Supervisor} as {@code ./imgboard up}, on free ports in a state folder of its own (so a run
  * never touches the data of {@code up}). The state folder is deleted afterwards unless asked to keep
- * it; a failed run keeps it, for its logs.
+ * it; a failed run keeps it, for its logs. {@code ./imgboard bench pipeline} measures on one too.
  */
-final class ChaosStack implements AutoCloseable {
+public final class ChaosStack implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final Duration REQUEST = Duration.ofSeconds(60);
@@ -63,9 +63,14 @@ final class ChaosStack implements AutoCloseable {
     }
 
     static ChaosStack start(Layout layout, PrintStream out) {
+        return start(layout, out, "chaos");
+    }
+
+    /** A system of its own; {@code label} names the run in what it prints and in its temporary folder. */
+    public static ChaosStack start(Layout layout, PrintStream out, String label) {
         Path home;
         try {
-            home = Files.createTempDirectory("imgboard-chaos-");
+            home = Files.createTempDirectory("imgboard-" + label + "-");
         } catch (IOException e) {
             throw new InfraException("cannot create a state folder for the chaos run: " + e.getMessage(), e);
         }
@@ -75,7 +80,7 @@ final class ChaosStack implements AutoCloseable {
             Files.createDirectories(stack.folder);
             Files.createDirectories(stack.staging);
             long began = System.nanoTime();
-            out.println("chaos: starting Kafka, PostgreSQL, the S3 server and the four services in " + home + " …");
+            out.println(label + ": starting Kafka, PostgreSQL, the S3 server and the four services in " + home + " …");
             stack.system = LocalSystem.start(layout, stack.state, Ports3.free(), LocalSystem.freeServicePorts(),
                     stack.credentials, Map.of("chaos", stack.folder), stack.launch);
             Supervisor supervisor = stack.system.supervisor(stack.state);
@@ -83,7 +88,7 @@ final class ChaosStack implements AutoCloseable {
             supervising.setDaemon(true);
             supervising.start();
             stack.guard = guard(stack.state, home);
-            out.printf("chaos: up in %.1f s%n", (System.nanoTime() - began) / 1e9);
+            out.printf(label + ": up in %.1f s%n", (System.nanoTime() - began) / 1e9);
             return stack;
         } catch (RuntimeException | IOException e) {
             stack.keep = true;
@@ -112,8 +117,35 @@ final class ChaosStack implements AutoCloseable {
         }
     }
 
-    String url(String service) {
+    public String url(String service) {
         return system.url(service);
+    }
+
+    public String kafkaBootstrap() {
+        return system.endpoints().kafkaBootstrap();
+    }
+
+    /** A process's log file in this run's state folder ({@code preprocessor-service}, {@code kafka}, …). */
+    public Path log(String name) {
+        return state.logFile(name);
+    }
+
+    /** The pid of each running process, as its pid file names it. */
+    public Map<String, Long> pids() {
+        Map<String, Long> pids = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(state.root().resolve("run"))) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".pid"))::iterator) {
+                String name = file.getFileName().toString().replaceFirst("\\.pid$", "");
+                try {
+                    pids.put(name, Long.parseLong(Files.readAllLines(file).get(0).strip()));
+                } catch (IOException | RuntimeException unreadable) {
+                    // a process between restarts: left out
+                }
+            }
+        } catch (IOException e) {
+            // no run folder: nothing running
+        }
+        return pids;
     }
 
     Map<String, Integer> ports() {
@@ -121,7 +153,7 @@ final class ChaosStack implements AutoCloseable {
     }
 
     /** Keep the state folder (its logs) after the run. */
-    void keep() {
+    public void keep() {
         keep = true;
     }
 
@@ -132,7 +164,7 @@ final class ChaosStack implements AutoCloseable {
     // --- the three doors ----------------------------------------------------------------------------
 
     /** {@code curl -H 'Authorization: Bearer <upload token>' -F file=@name …/api/v1/uploads}. */
-    HttpResponse<String> upload(String name, byte[] jpeg) throws IOException, InterruptedException {
+    public HttpResponse<String> upload(String name, byte[] jpeg) throws IOException, InterruptedException {
         String boundary = "chaos-" + UUID.randomUUID();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
                 + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8);

@@ -71,6 +71,14 @@ public interface PreprocessorConfig {
     boolean warmUp();
 
     /**
+     * The rendition of a new photo sent on as soon as it is made, in an early result, before the
+     * others are (the frames show this one, so a photo reaches them sooner); {@code none}: results
+     * only once every rendition is made.
+     */
+    @WithDefault("display")
+    String earlyRendition();
+
+    /**
      * Images processed at once, one per core. Read by the worker pool through
      * {@code smallrye.messaging.worker.imgboard-preprocess.max-concurrency} in application.properties.
      */

@@ -79,6 +79,18 @@ public final class ImageProcessor {
      * a missing loader), which is worth retrying — see {@link EnvironmentFault}.
      */
     public ProcessedImage process(Path file, List<RenditionSize> sizes) throws ImageRefusedException, IOException {
+        return process(file, sizes, null);
+    }
+
+    /**
+     * As {@link #process(Path, List)}, and as soon as the rendition named {@code early}'s rendition
+     * is encoded, hands it to the listener with everything else the photo's result needs (size,
+     * capture, hash, placeholder), on the thread that encoded it and before the other renditions
+     * are waited for: the caller can send the photo on with that one while the rest are still made.
+     * The listener's own failures are its business; {@code early} null: none.
+     */
+    public ProcessedImage process(Path file, List<RenditionSize> sizes, Early early)
+            throws ImageRefusedException, IOException {
         refuseIfTooManyBytes(Files.size(file));
         byte[] head = new byte[FormatSniffer.HEAD_BYTES];
         int length;
@@ -86,7 +98,11 @@ public final class ImageProcessor {
             length = in.readNBytes(head, 0, head.length);
         }
         ImageFormat format = accept(FormatSniffer.sniff(head, length));
-        return decode(format, load -> VipsImage.open(format.loader(), file, load), sizes);
+        return decode(format, load -> VipsImage.open(format.loader(), file, load), sizes, early);
+    }
+
+    /** Which rendition to hand over as soon as it is encoded, and to whom. */
+    public record Early(String rendition, java.util.function.Consumer<ProcessedImage> listener) {
     }
 
     /** Processes encoded bytes; they are copied to native memory for libvips. Failures as for a file. */
@@ -94,7 +110,7 @@ public final class ImageProcessor {
         refuseIfTooManyBytes(bytes.length);
         ImageFormat format = accept(FormatSniffer.sniff(bytes, bytes.length));
         try (NativeBytes nativeBytes = NativeBytes.copyOf(bytes)) {
-            return decode(format, load -> VipsImage.open(format.loader(), nativeBytes, load), sizes);
+            return decode(format, load -> VipsImage.open(format.loader(), nativeBytes, load), sizes, null);
         }
     }
 
@@ -103,7 +119,7 @@ public final class ImageProcessor {
         VipsImage open(LoadOptions load);
     }
 
-    private ProcessedImage decode(ImageFormat format, Opener opener, List<RenditionSize> sizes)
+    private ProcessedImage decode(ImageFormat format, Opener opener, List<RenditionSize> sizes, Early early)
             throws ImageRefusedException {
         requireDistinctNames(sizes);
         String stage = "decode";
@@ -121,7 +137,7 @@ public final class ImageProcessor {
             try (VipsImage shrunk = shrink > 1 ? opener.open(load.withShrink(shrink)) : null;
                  VipsImage decoded = decodeSrgb(shrunk != null ? shrunk : header)) {
                 stage = "convert";
-                return render(format, upright, capture, decoded, orientation >= 5, sizes, targets);
+                return render(format, upright, capture, decoded, orientation >= 5, sizes, targets, early);
             }
         } catch (VipsException e) {
             if (EnvironmentFault.matches(e.detail())) {
@@ -181,7 +197,7 @@ public final class ImageProcessor {
      * pool when there is one, so one photo alone uses every core; the caller encodes the largest.
      */
     private ProcessedImage render(ImageFormat format, Dimensions upright, CaptureInfo capture, VipsImage decoded,
-                                  boolean sideways, List<RenditionSize> sizes, List<Dimensions> targets) {
+                                  boolean sideways, List<RenditionSize> sizes, List<Dimensions> targets, Early early) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < sizes.size(); i++) {
             order.add(i);
@@ -211,16 +227,26 @@ public final class ImageProcessor {
                 }
             }
             Instant resizedAt = Instant.now();
-            for (int i = 0; i < sizes.size(); i++) {
-                VipsImage image = resized[i];
-                RenditionSize size = sizes.get(i);
-                encoded.add(submit(() -> encode(image, size), i != order.get(0), inline));
-            }
+            // Hash and placeholder first (from the smallest image, a few ms): an early rendition carries them.
             String hash;
             String placeholder;
             try (VipsImage uprightSmall = upright(small)) {
                 hash = perceptualHash(uprightSmall);
                 placeholder = placeholder(uprightSmall);
+            }
+            for (int i = 0; i < sizes.size(); i++) {
+                VipsImage image = resized[i];
+                RenditionSize size = sizes.get(i);
+                Callable<EncodedRendition> task = () -> encode(image, size);
+                if (early != null && size.name().equals(early.rendition())) {
+                    task = () -> {
+                        EncodedRendition rendition = encode(image, size);
+                        early.listener().accept(new ProcessedImage(format, upright.width(), upright.height(), capture,
+                                hash, placeholder, List.of(rendition), resizedAt));
+                        return rendition;
+                    };
+                }
+                encoded.add(submit(task, i != order.get(0), inline));
             }
             inline.forEach(FutureTask::run);
             List<EncodedRendition> renditions = new ArrayList<>(sizes.size());

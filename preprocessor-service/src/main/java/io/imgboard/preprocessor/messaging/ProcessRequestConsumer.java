@@ -53,8 +53,23 @@ public class ProcessRequestConsumer {
     @Inject
     ProcessRequestConsumer(PhotoPreprocessor preprocessor, ResultPublisher publisher, ObjectMapper mapper,
             PreprocessorConfig config) {
-        this(preprocessor::process, publisher, mapper, config.publishRetry().initialBackoff(),
-                config.publishRetry().maxBackoff());
+        this(request -> preprocessor.process(request, early -> publishEarly(publisher, early)), publisher, mapper,
+                config.publishRetry().initialBackoff(), config.publishRetry().maxBackoff());
+    }
+
+    /**
+     * An early result (a new photo's frames rendition, before the others) is sent once, not retried:
+     * if it cannot be, the photo reaches the frames with the complete result, as without it. It is
+     * sent before the complete one (the worker waits for that rendition's encode, which includes
+     * this send), so the ledger sees them in that order on the photo's partition.
+     */
+    static void publishEarly(ResultPublisher publisher, ProcessingResult early) {
+        try {
+            publisher.publish(early);
+        } catch (RuntimeException e) {
+            Log.warnf("early result for photo %s not published (the complete result follows): %s", early.photoId(),
+                    e.toString());
+        }
     }
 
     ProcessRequestConsumer(Function<ProcessRequested, ProcessingResult> preprocessor, ResultPublisher publisher,

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
+import org.jboss.logging.MDC;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -36,7 +37,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * One request, start to end: fetch the original to a temporary file (in a sub-directory of the
@@ -116,8 +120,21 @@ public class PhotoPreprocessor {
     }
 
     public ProcessingResult process(ProcessRequested request) {
+        return process(request, null);
+    }
+
+    /**
+     * As {@link #process(ProcessRequested)}; for a new photo ({@code NEW}) and {@code earlyResults}
+     * given, the rendition named {@code imgboard.preprocessor.early-rendition} (the frames' one) is
+     * stored and handed over as an early {@link PhotoProcessed} (its {@code pending} names the rest)
+     * as soon as it is encoded, on the thread that encoded it, while the others are still being
+     * made: a new photo reaches the frames without waiting for its largest rendition. The returned
+     * result is still the complete one. A reprocess never answers early: its photo is on the frames
+     * already, with renditions an early answer would leave out.
+     */
+    public ProcessingResult process(ProcessRequested request, Consumer<ProcessingResult> earlyResults) {
         Timer.Sample sample = Timer.start(metrics);
-        ProcessingResult result = attempt(request);
+        ProcessingResult result = attempt(request, earlyResults);
         String outcome = result instanceof ProcessingFailed failed
                 ? (failed.permanent() ? "refused" : "failed") : "processed";
         long nanos = sample.stop(metrics.timer("imgboard.preprocessor.duration", "outcome", outcome));
@@ -132,7 +149,7 @@ public class PhotoPreprocessor {
         return result;
     }
 
-    private ProcessingResult attempt(ProcessRequested request) {
+    private ProcessingResult attempt(ProcessRequested request, Consumer<ProcessingResult> earlyResults) {
         String key = request.originalKey();
         if (key == null || key.isBlank()) {
             return failed(request, "the request names no original", true);
@@ -160,12 +177,16 @@ public class PhotoPreprocessor {
             });
             Path downloaded = original;
             Instant downloadedAt = Instant.now();
-            ProcessedImage image = retrier.imaging("process " + key, () -> processor.process(downloaded, sizes));
+            Set<String> storedEarly = ConcurrentHashMap.newKeySet();
+            ImageProcessor.Early early = early(request, sizes, earlyResults, storedEarly);
+            ProcessedImage image = retrier.imaging("process " + key, () -> processor.process(downloaded, sizes, early));
             List<Rendition> renditions = new ArrayList<>();
             for (EncodedRendition rendition : image.renditions()) {
                 String objectKey = renditionKey(request.photoId(), rendition.name());
                 retrier.call("upload " + objectKey, () -> {
-                    store.putRendition(objectKey, rendition.webp());
+                    if (!storedEarly.contains(objectKey)) {
+                        store.putRendition(objectKey, rendition.webp());
+                    }
                     return null;
                 });
                 renditions.add(new Rendition(rendition.name(), objectKey, rendition.width(), rendition.height(),
@@ -195,6 +216,37 @@ public class PhotoPreprocessor {
         } finally {
             deleteQuietly(original);
         }
+    }
+
+    /** The early answer for a new photo, when asked for and the set has that rendition and others. */
+    private ImageProcessor.Early early(ProcessRequested request, List<RenditionSize> sizes,
+                                       Consumer<ProcessingResult> earlyResults, Set<String> storedEarly) {
+        String name = config.earlyRendition();
+        if (earlyResults == null || request.reason() != ProcessRequested.Reason.NEW || sizes.size() < 2
+                || sizes.stream().noneMatch(s -> s.name().equals(name))) {
+            return null;
+        }
+        List<String> pending = sizes.stream().map(RenditionSize::name).filter(n -> !n.equals(name)).toList();
+        String photoId = request.photoId().toString();
+        return new ImageProcessor.Early(name, image -> {
+            MDC.put("photoId", photoId);
+            try {
+                EncodedRendition rendition = image.renditions().get(0);
+                String objectKey = renditionKey(request.photoId(), rendition.name());
+                store.putRendition(objectKey, rendition.webp());
+                storedEarly.add(objectKey);
+                earlyResults.accept(new PhotoProcessed(UUID.randomUUID(), Instant.now(), request.photoId(),
+                        request.eventId(), List.of(new Rendition(rendition.name(), objectKey, rendition.width(),
+                        rendition.height(), rendition.webp().length)), image.width(), image.height(), image.format().id(),
+                        capture(image.capture()), image.perceptualHash(), image.placeholder(), pending));
+            } catch (StorageUnavailableException | RuntimeException e) {
+                // Only the head start is lost: the complete result follows as it always did.
+                Log.warnf("early %s of %s not sent (the complete result follows): %s", name, request.originalKey(),
+                        e.toString());
+            } finally {
+                MDC.remove("photoId");
+            }
+        });
     }
 
     /**

@@ -63,7 +63,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(LocalInfraResource.class)
 class PreprocessorPipelineTest {
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
-    static final Map<String, String> results = new ConcurrentHashMap<>();
+    /** Every result per photo id, in the order they came (an early one, then the complete one). */
+    static final Map<String, List<String>> results = new ConcurrentHashMap<>();
     static final List<ConsumerRecord<String, String>> deadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     static Path dir;
@@ -130,6 +131,47 @@ class PreprocessorPipelineTest {
             assertEquals(rendition.width(), image.getWidth(), rendition.name());
             assertEquals(rendition.height(), image.getHeight(), rendition.name());
         }
+    }
+
+    @Test
+    void aNewPhotoGoesOnWithItsDisplayRenditionFirstAndTheCompleteResultFollows() throws Exception {
+        Path jpeg = TestImages.photo(dir, "early.jpg[Q=88]", 4032, 3024, 36);
+        ProcessRequested request = request(putOriginal(Files.readAllBytes(jpeg)), List.of());
+
+        PhotoProcessed complete = assertInstanceOf(PhotoProcessed.class, send(request));
+
+        List<String> answers = results.get(request.photoId().toString());
+        assertEquals(2, answers.size(), answers::toString);
+        PhotoProcessed early = assertInstanceOf(PhotoProcessed.class, JSON.readValue(answers.get(0), ProcessingResult.class));
+        assertEquals(List.of("uhd", "thumb"), early.pending());
+        assertEquals(request.eventId(), early.requestId());
+        assertEquals(1, early.renditions().size());
+        Rendition display = early.renditions().get(0);
+        assertEquals("display", display.name());
+        assertEquals("1440x1080", size(display));
+        assertEquals(complete.perceptualHash(), early.perceptualHash());
+        assertEquals(complete.placeholder(), early.placeholder());
+        assertEquals(4032, early.width());
+        // the early rendition is in the bucket, and it is the one the complete result names
+        assertEquals(display.bytes(), s3.statObject(StatObjectArgs.builder().bucket("imgboard-renditions")
+                .object(display.key()).build()).size());
+        assertEquals(null, complete.pending());
+        assertEquals(List.of("display", "uhd", "thumb"), complete.renditions().stream().map(Rendition::name).toList());
+        assertEquals(display, complete.renditions().get(0));
+    }
+
+    @Test
+    void aReprocessAnswersOnceWithEveryRendition() throws Exception {
+        Path jpeg = TestImages.photo(dir, "again.jpg[Q=88]", 1600, 1200, 37);
+        ProcessRequested first = request(putOriginal(Files.readAllBytes(jpeg)), List.of());
+        ProcessRequested again = new ProcessRequested(UUID.randomUUID(), Instant.now(), first.photoId(), first.sha256(),
+                first.originalKey(), first.contentType(), List.of(), ProcessRequested.Reason.REPROCESS);
+
+        PhotoProcessed complete = assertInstanceOf(PhotoProcessed.class, send(again));
+
+        assertEquals(List.of(again.eventId()), results.get(first.photoId().toString()).stream()
+                .map(json -> read(json).requestId()).toList());
+        assertEquals(3, complete.renditions().size());
     }
 
     @Test
@@ -230,19 +272,33 @@ class PreprocessorPipelineTest {
                 "image/jpeg", renditions, ProcessRequested.Reason.NEW);
     }
 
-    /** Produces the request and waits for the result with its photo id. */
+    /** Produces the request and waits for its complete result (an early one may come before). */
     private static ProcessingResult send(ProcessRequested request) throws Exception {
         String key = request.photoId().toString();
         producer.send(new ProducerRecord<>(Topics.PROCESS_REQUESTS, key, JSON.writeValueAsString(request)))
                 .get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(90)).until(() -> {
             pollOnce();
-            return results.containsKey(key);
+            return complete(request).isPresent();
         });
-        ProcessingResult result = JSON.readValue(results.get(key), ProcessingResult.class);
+        ProcessingResult result = complete(request).orElseThrow();
         assertEquals(request.photoId(), result.photoId());
-        assertFalse(results.get(key).isBlank());
         return result;
+    }
+
+    private static java.util.Optional<ProcessingResult> complete(ProcessRequested request) {
+        return results.getOrDefault(request.photoId().toString(), List.of()).stream().map(PreprocessorPipelineTest::read)
+                .filter(r -> request.eventId().equals(r.requestId()))
+                .filter(r -> !(r instanceof PhotoProcessed p) || p.pending() == null || p.pending().isEmpty())
+                .findFirst();
+    }
+
+    private static ProcessingResult read(String json) {
+        try {
+            return JSON.readValue(json, ProcessingResult.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static synchronized void pollOnce() {
@@ -250,7 +306,7 @@ class PreprocessorPipelineTest {
             if (record.topic().equals(Topics.DEAD_LETTER)) {
                 deadLetters.add(record);
             } else {
-                results.put(record.key(), record.value());
+                results.computeIfAbsent(record.key(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(record.value());
             }
         }
     }

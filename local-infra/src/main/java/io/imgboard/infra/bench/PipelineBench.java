@@ -1,0 +1,351 @@
+package io.imgboard.infra.bench;
+
+import io.imgboard.infra.InfraException;
+import io.imgboard.infra.Layout;
+import io.imgboard.infra.chaos.ChaosStack;
+import io.imgboard.infra.testing.SseClient;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./imgboard bench pipeline}: on a system of its own ({@link ChaosStack}: Kafka, PostgreSQL,
+ * the S3 server and the four services as {@code ./imgboard up} runs them, free ports, a temporary
+ * state folder), measures what a person at a frame feels:
+ * <ol>
+ *   <li>the first upload after start-up → its SSE {@code add} (target ≤ 2 s);</li>
+ *   <li>warm uploads one at a time → {@code add}, p50/p95/p99 (targets p50 ≤ 0.7 s, p99 ≤ 2 s);</li>
+ *   <li>a burst of the corpus's 12 MP photos uploaded together → the last {@code add} (target ≤ 4 s
+ *       for 28), and the pipeline's photos per second against the imaging core alone on the same
+ *       files, measured afterwards in the same run (target ≥ 0.85).</li>
+ * </ol>
+ * Each upload is followed through the services by their own timestamps ({@link Hops}): the Kafka
+ * record timestamps of every topic on its way and the preprocessor's per-photo timeline log, so a
+ * table of medians per hop shows where the time goes. The photos are the benchmark corpus's 12 MP
+ * JPEGs (for the burst) and distinct shots made from it once with {@code vips} (the warm and cold
+ * uploads): every upload is a new photo, never a duplicate or a near-duplicate the ledger would fold.
+ * Speed is measured here, never asserted in tests.
+ */
+public final class PipelineBench {
+    static final String USAGE = """
+            usage: ./imgboard bench pipeline [--warm N] [--burst N] [--parallel N] [--corpus DIR] [--no-core] [--keep]
+              --warm N      warm uploads, one at a time (30)
+              --burst N     corpus photos uploaded together (28, all the 12 MP JPEGs of the corpus)
+              --parallel N  uploads in flight during the burst (4)
+              --corpus DIR  the benchmark corpus (/tmp/perfcorpus, else ./imgboard bench imaging's generated one)
+              --no-core     skip the imaging core's own rate (no ratio)
+              --keep        keep the system's state folder and logs
+            """;
+    private static final Duration ADD_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Options options;
+    private final Layout layout;
+    private final PrintStream out;
+
+    record Options(int warm, int burst, int parallel, Path corpus, boolean core, boolean keep) {
+    }
+
+    PipelineBench(Options options, Layout layout, PrintStream out) {
+        this.options = options;
+        this.layout = layout;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int warm = 30;
+        int burst = 28;
+        int parallel = 4;
+        Path corpus = null;
+        boolean core = true;
+        boolean keep = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--warm" -> warm = Integer.parseInt(value(args, ++i));
+                case "--burst" -> burst = Integer.parseInt(value(args, ++i));
+                case "--parallel" -> parallel = Math.max(1, Integer.parseInt(value(args, ++i)));
+                case "--corpus" -> corpus = Path.of(value(args, ++i));
+                case "--no-core" -> core = false;
+                case "--keep" -> keep = true;
+                case "-h", "--help" -> {
+                    System.out.print(USAGE);
+                    return;
+                }
+                default -> {
+                    System.err.print("unknown option '" + args[i] + "'\n" + USAGE);
+                    System.exit(2);
+                }
+            }
+        }
+        try {
+            new PipelineBench(new Options(warm, burst, parallel, corpus, core, keep), Layout.find(), System.out).run();
+            System.exit(0);
+        } catch (InfraException | IllegalStateException e) {
+            System.err.println("imgboard bench pipeline: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        return args[i];
+    }
+
+    void run() throws Exception {
+        Corpus corpus = Corpus.prepare(options.corpus(), options.warm() + 1, out);
+        List<Path> burst = corpus.originals().subList(0, Math.min(options.burst(), corpus.originals().size()));
+        Result result = new Result();
+        String load;
+        try (ChaosStack stack = ChaosStack.start(layout, out, "pipeline")) {
+            if (options.keep()) {
+                stack.keep();
+            }
+            try (Hops hops = Hops.follow(stack.kafkaBootstrap(), stack.log("preprocessor-service"));
+                 SseClient frame = SseClient.open(URI.create(stack.url("display-service") + "/api/v1/events"))) {
+                List<Path> variants = corpus.variants();
+                result.cold = upload(stack, hops, frame, variants.get(0));
+                out.printf(Locale.ROOT, "first upload after start-up → add: %.2f s%n", result.cold.addSeconds());
+                for (int i = 1; i <= options.warm(); i++) {
+                    result.warm.add(upload(stack, hops, frame, variants.get(i)));
+                }
+                out.printf(Locale.ROOT, "%d warm uploads, one at a time: done%n", options.warm());
+                if (!burst.isEmpty()) {
+                    burst(stack, hops, frame, burst, result);
+                }
+                load = loadAverage();
+                result.rss = rss(stack.pids());
+            }
+        }
+        if (options.core() && !burst.isEmpty()) {
+            result.coreRate = CoreRate.measure(layout, corpus.burstFolder(burst), out);
+        }
+        result.print(out, options, burst.size(), load);
+    }
+
+    /** One upload, then its add on the frame stream; the hops from the services' timestamps. */
+    private Trip upload(ChaosStack stack, Hops hops, SseClient frame, Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        String sha = sha256(bytes);
+        long sent = System.currentTimeMillis();
+        HttpResponse<String> answer = stack.upload(file.getFileName().toString(), bytes);
+        long answered = System.currentTimeMillis();
+        if (answer.statusCode() / 100 != 2 || !answer.body().contains("created")) {
+            throw new IllegalStateException("upload of " + file + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        long added = awaitAdd(hops, frame, sha, file);
+        return new Trip(sha, sent, answered, added, hops);
+    }
+
+    private void burst(ChaosStack stack, Hops hops, SseClient frame, List<Path> files, Result result) throws Exception {
+        List<byte[]> bytes = new ArrayList<>();
+        for (Path file : files) {
+            bytes.add(Files.readAllBytes(file));
+        }
+        ExecutorService uploads = Executors.newFixedThreadPool(options.parallel());
+        try {
+            long began = System.currentTimeMillis();
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                String name = files.get(i).getFileName().toString();
+                byte[] body = bytes.get(i);
+                answers.add(uploads.submit(() -> stack.upload(name, body)));
+            }
+            for (int i = 0; i < answers.size(); i++) {
+                HttpResponse<String> answer = answers.get(i).get();
+                if (answer.statusCode() / 100 != 2 || !answer.body().contains("created")) {
+                    throw new IllegalStateException("burst upload of " + files.get(i) + " answered " + answer.statusCode()
+                            + ": " + answer.body());
+                }
+            }
+            long lastAnswer = System.currentTimeMillis();
+            long lastAdd = began;
+            for (int i = 0; i < files.size(); i++) {
+                String sha = sha256(bytes.get(i));
+                long added = awaitAdd(hops, frame, sha, files.get(i));
+                lastAdd = Math.max(lastAdd, added);
+                result.burstTrips.add(new Trip(sha, began, lastAnswer, added, hops));
+            }
+            result.burstSeconds = (lastAdd - began) / 1000.0;
+            result.burstAnsweredSeconds = (lastAnswer - began) / 1000.0;
+        } finally {
+            uploads.shutdownNow();
+        }
+    }
+
+    /** When the frame stream carried the add of the photo with these bytes (found through the ledger's request). */
+    private static long awaitAdd(Hops hops, SseClient frame, String sha, Path file) {
+        long deadline = System.nanoTime() + ADD_TIMEOUT.toNanos();
+        String photoId = null;
+        while (photoId == null) {
+            photoId = hops.photoId(sha);
+            if (photoId == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the ledger never asked for renditions of " + file + " (" + sha + ")");
+                }
+                hops.awaitRecord(Duration.ofMillis(200));
+            }
+        }
+        String id = photoId;
+        try {
+            // await wakes as the event arrives; for one awaited after it came (the burst's), the time is
+            // later than its arrival, but the latest of the burst's is still the last add's arrival.
+            frame.await(event -> "add".equals(event.name()) && event.data() != null && event.data().contains(id),
+                    Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            return System.currentTimeMillis();
+        } catch (AssertionError timedOut) {
+            throw new IllegalStateException("no add for " + file + " (photo " + id + ") within " + ADD_TIMEOUT);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Resident set size of every process of the system, in MB. */
+    private static Map<String, Long> rss(Map<String, Long> pids) {
+        Map<String, Long> rss = new LinkedHashMap<>();
+        Pattern vmRss = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+        pids.forEach((name, pid) -> {
+            try {
+                Matcher m = vmRss.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+                if (m.find()) {
+                    rss.put(name, Long.parseLong(m.group(1)) / 1024);
+                }
+            } catch (IOException | RuntimeException gone) {
+                // exited meanwhile
+            }
+        });
+        return rss;
+    }
+
+    /** One photo's way through the system, in epoch milliseconds. */
+    record Trip(String sha, long sent, long answered, long added, Hops.Timeline timeline) {
+        Trip(String sha, long sent, long answered, long added, Hops hops) {
+            this(sha, sent, answered, added, hops.timeline(sha));
+        }
+
+        double addSeconds() {
+            return (added - sent) / 1000.0;
+        }
+    }
+
+    static final class Result {
+        Trip cold;
+        final List<Trip> warm = new ArrayList<>();
+        final List<Trip> burstTrips = new ArrayList<>();
+        double burstSeconds = Double.NaN;
+        double burstAnsweredSeconds = Double.NaN;
+        double coreRate = Double.NaN;
+        Map<String, Long> rss = Map.of();
+
+        void print(PrintStream out, Options options, int burst, String load) {
+            out.println();
+            out.printf(Locale.ROOT, "bench pipeline — load average at the end %s, %d cores%n", load,
+                    Runtime.getRuntime().availableProcessors());
+            List<Double> warmSeconds = new ArrayList<>(warm.stream().map(Trip::addSeconds).toList());
+            Collections.sort(warmSeconds);
+            out.printf(Locale.ROOT, "  first upload after start-up → add: %.2f s (target ≤ 2 s: %s)%n", cold.addSeconds(),
+                    met(cold.addSeconds() <= 2));
+            if (!warmSeconds.isEmpty()) {
+                double p50 = percentile(warmSeconds, 50);
+                double p95 = percentile(warmSeconds, 95);
+                double p99 = percentile(warmSeconds, 99);
+                out.printf(Locale.ROOT, "  upload → add, %d warm uploads one at a time: p50 %.2f s, p95 %.2f s, p99 %.2f s, max %.2f s"
+                                + " (targets p50 ≤ 0.7 s: %s, p99 ≤ 2 s: %s)%n", warmSeconds.size(), p50, p95, p99,
+                        warmSeconds.get(warmSeconds.size() - 1), met(p50 <= 0.7), met(p99 <= 2));
+            }
+            if (burst > 0) {
+                out.printf(Locale.ROOT, "  burst of %d × 12 MP, %d uploads in flight: all answered after %.2f s, last add after %.2f s"
+                        + " (target ≤ 4 s for 28: %s)%n", burst, options.parallel(), burstAnsweredSeconds, burstSeconds,
+                        met(burstSeconds <= 4));
+                double pipelineRate = burst / burstSeconds;
+                if (!Double.isNaN(coreRate)) {
+                    double ratio = pipelineRate / coreRate;
+                    out.printf(Locale.ROOT, "  throughput: pipeline %.2f photos/s, imaging core alone on the same files %.2f images/s:"
+                            + " ratio %.2f (target ≥ 0.85: %s)%n", pipelineRate, coreRate, ratio, met(ratio >= 0.85));
+                } else {
+                    out.printf(Locale.ROOT, "  throughput: pipeline %.2f photos/s (imaging core not measured)%n", pipelineRate);
+                }
+            }
+            out.println();
+            out.println("  where the time goes (ms after the upload was sent; the services' own timestamps):");
+            Hops.table(out, cold, warm, burstTrips);
+            if (!rss.isEmpty()) {
+                out.println();
+                StringBuilder line = new StringBuilder("  RSS after the run (MB):");
+                long total = 0;
+                for (Map.Entry<String, Long> e : rss.entrySet()) {
+                    line.append(' ').append(e.getKey()).append(' ').append(e.getValue()).append(',');
+                    total += e.getValue();
+                }
+                line.setLength(line.length() - 1);
+                out.println(line + "; total " + total);
+            }
+        }
+    }
+
+    static String met(boolean met) {
+        return met ? "met" : "NOT met";
+    }
+
+    static double percentile(List<Double> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    static double median(List<Long> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder left behind is harmless
+        }
+    }
+}
