@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -23,9 +22,6 @@ import java.util.stream.Collectors;
  */
 public class JsonBodyErrors {
 
-    /** The body every service answers errors with: {@code {"error": "<for a person>", "status": <code>}}. */
-    public record Body(String error, int status) {
-    }
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
@@ -60,6 +56,6 @@ public class JsonBodyErrors {
     }
 
     private static Response badRequest(String error) {
-        return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(new Body(error, 400)).build();
+        return ErrorBody.response(400, error);
     }
 }

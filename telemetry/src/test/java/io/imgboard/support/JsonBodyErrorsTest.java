@@ -27,7 +27,7 @@ class JsonBodyErrorsTest {
                 () -> mapper.readValue("{\"check\": {\"sha256\": [\"a\", {\"x\": 1}]}}", Outer.class));
         Response r = errors.unreadable(e);
         assertEquals(400, r.getStatus());
-        JsonBodyErrors.Body body = (JsonBodyErrors.Body) r.getEntity();
+        ErrorBody body = (ErrorBody) r.getEntity();
         assertEquals(400, body.status());
         assertEquals("the request body is not the JSON this route takes at \"check.sha256.[1]\": a field has the wrong"
                 + " type (text, number, list or object), or the body is not an object", body.error());

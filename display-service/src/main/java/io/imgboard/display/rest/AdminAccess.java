@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.support.ErrorBody;
 import io.imgboard.support.FailedAttempts;
 import io.imgboard.display.config.AdminConfig;
 import io.netty.handler.ipfilter.IpFilterRuleType;

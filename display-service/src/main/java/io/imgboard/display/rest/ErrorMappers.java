@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.support.ErrorBody;
 import io.imgboard.display.service.UpstreamException;
 import io.imgboard.display.storage.StorageUnavailableException;
 import com.fasterxml.jackson.core.JsonProcessingException;

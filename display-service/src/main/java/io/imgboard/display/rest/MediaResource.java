@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.support.ErrorBody;
 import io.imgboard.display.service.MediaPaths;
 import io.imgboard.display.storage.RenditionInfo;
 import io.imgboard.display.storage.RenditionObject;

@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.support.ErrorBody;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.display.messaging.ConsumerLag;
 import io.imgboard.display.service.LedgerStats;

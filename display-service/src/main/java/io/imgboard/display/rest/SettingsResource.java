@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.support.ErrorBody;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -3,7 +3,7 @@ package io.imgboard.display.stream;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.display.config.DisplayConfig;
-import io.imgboard.display.rest.ErrorBody;
+import io.imgboard.support.ErrorBody;
 import io.imgboard.display.service.FrameSettings;
 import io.imgboard.display.service.PhotoView;
 import io.imgboard.display.service.Playlist;

@@ -4,7 +4,7 @@ import io.imgboard.display.service.frames.FrameBags;
 import io.imgboard.display.service.frames.FrameDefinition;
 import io.imgboard.display.service.frames.FramePage;
 import io.imgboard.display.service.frames.Frames;
-import io.imgboard.display.rest.ErrorBody;
+import io.imgboard.support.ErrorBody;
 import io.imgboard.display.service.Playlist;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;

@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.support.ErrorBody;
 import io.vertx.core.net.SocketAddress;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.support.ErrorBody;
 import io.imgboard.events.FileArrived;
 import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;

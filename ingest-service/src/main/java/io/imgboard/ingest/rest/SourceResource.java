@@ -1,5 +1,6 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.support.ErrorBody;
 import io.imgboard.ingest.service.Credentials;
 import io.imgboard.ingest.service.Principal;
 import io.imgboard.ingest.service.ScanReport;

@@ -1,5 +1,6 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.support.ErrorBody;
 import io.imgboard.ingest.rest.UploadResponse.FileResult;
 import io.imgboard.ingest.service.RejectionReason;
 import io.imgboard.ingest.service.Rejections;

@@ -1,5 +1,6 @@
 package io.imgboard.ledger.rest;
 
+import io.imgboard.support.ErrorBody;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;

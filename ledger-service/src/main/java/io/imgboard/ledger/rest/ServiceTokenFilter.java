@@ -1,5 +1,6 @@
 package io.imgboard.ledger.rest;
 
+import io.imgboard.support.ErrorBody;
 import io.imgboard.support.FailedAttempts;
 import io.imgboard.ledger.config.ServiceTokenConfig;
 import io.vertx.core.http.HttpServerRequest;
