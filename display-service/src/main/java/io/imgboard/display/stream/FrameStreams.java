@@ -152,6 +152,8 @@ public class FrameStreams {
     static final class Loop {
         final EventLoop eventLoop;
         final Set<Stream> streams = new HashSet<>();
+        /** Connected while the catalog is still being read: they get pings (so the frame stays online), no changes yet. */
+        final Set<Stream> waiting = new HashSet<>();
 
         Loop(EventLoop eventLoop) {
             this.eventLoop = eventLoop;
@@ -213,6 +215,11 @@ public class FrameStreams {
         response.exceptionHandler(ignored -> closed(stream));
         Log.debugf("SSE client of frame %s connected (Last-Event-ID %s)", name, lastEventId);
         follow(name);
+        loop.eventLoop.execute(() -> {
+            if (!stream.closed) {
+                loop.waiting.add(stream);
+            }
+        });
         if (!playlist.isLoaded()) {
             response.write(":loading the catalog\n\n"); // the headers now; events once the catalog is read
         }
@@ -259,6 +266,7 @@ public class FrameStreams {
                 stream.lastId = id;
                 stream.sentSettings = settings;
                 stream.sentBasis = basis;
+                stream.loop.waiting.remove(stream);
                 stream.loop.streams.add(stream);
                 write(stream, out);
             });
@@ -306,10 +314,12 @@ public class FrameStreams {
         for (Loop loop : loops.values()) {
             loop.eventLoop.execute(() -> {
                 Map<Long, Buffer> byId = new HashMap<>();
-                for (Stream stream : loop.streams) {
-                    Buffer bytes = byId.computeIfAbsent(stream.lastId, id -> Buffer.buffer(
-                            (id >= -1 && id != Long.MIN_VALUE ? "id:" + id + "\n" : "") + "event:ping\ndata:" + data + "\n\n"));
-                    write(stream, bytes);
+                for (Set<Stream> streams : List.of(loop.streams, loop.waiting)) {
+                    for (Stream stream : streams) {
+                        Buffer bytes = byId.computeIfAbsent(stream.lastId, id -> Buffer.buffer(
+                                (id >= -1 && id != Long.MIN_VALUE ? "id:" + id + "\n" : "") + "event:ping\ndata:" + data + "\n\n"));
+                        write(stream, bytes);
+                    }
                 }
             });
         }
@@ -386,7 +396,10 @@ public class FrameStreams {
         stream.closed = true;
         clients.disconnected(stream.frame);
         // Later, never now: this may run inside a loop over the set.
-        stream.loop.eventLoop.execute(() -> stream.loop.streams.remove(stream));
+        stream.loop.eventLoop.execute(() -> {
+            stream.loop.streams.remove(stream);
+            stream.loop.waiting.remove(stream);
+        });
     }
 
     /** The page event; encoded once while the bag hands out the same page at the same position. */
