@@ -73,9 +73,10 @@ public interface PreprocessorConfig {
     /**
      * The rendition of a new photo sent on as soon as it is made, in an early result, before the
      * others are (the frames show this one, so a photo reaches them sooner); {@code none}: results
-     * only once every rendition is made.
+     * only once every rendition is made (the default, until the display tells a photo's second
+     * publication apart from a new one: it sends both as {@code add}).
      */
-    @WithDefault("display")
+    @WithDefault("none")
     String earlyRendition();
 
     /**
