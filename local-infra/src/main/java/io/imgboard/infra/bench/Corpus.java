@@ -24,14 +24,18 @@ import java.util.stream.Stream;
  */
 record Corpus(Path dir, List<Path> originals, List<Path> variants) {
     static final Path PERF_CORPUS = Path.of("/tmp/perfcorpus");
+    /** Where {@code ./imgboard bench imaging} generates its corpus when there is no {@link #PERF_CORPUS}. */
+    static final Path GENERATED = Path.of(System.getProperty("java.io.tmpdir"), "imgboard-bench-corpus-v1");
     private static final long TWELVE_MP = 4032L * 3024;
 
     static Corpus prepare(Path dir, int variantsNeeded, PrintStream out) throws IOException, InterruptedException {
         if (dir == null) {
-            dir = PERF_CORPUS;
+            dir = Files.isDirectory(PERF_CORPUS) ? PERF_CORPUS : GENERATED;
         }
         if (!Files.isDirectory(dir)) {
-            throw new InfraException("no corpus folder " + dir + ": give --corpus DIR, a folder of 12 MP JPEGs (4032×3024)");
+            throw new InfraException("no corpus folder " + dir + ": make one with `bash ../shared/corpus/make-corpus.sh "
+                    + PERF_CORPUS + "`, or run `./imgboard bench imaging` once (it generates " + GENERATED
+                    + "; then use --warm 7), or give --corpus DIR, a folder of 12 MP JPEGs (4032×3024)");
         }
         List<Path> originals = new ArrayList<>();
         List<Path> larger = new ArrayList<>();
