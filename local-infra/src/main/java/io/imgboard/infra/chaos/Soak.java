@@ -17,20 +17,31 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * {@code ./imgboard chaos --soak 30m}: no faults, a steady stream of uploads (REST) and deletes
  * (the library stays at about {@link #KEPT} photos), and every process's resident memory and open
- * files sampled from {@code /proc} at a fixed interval. At the end each gets a least-squares slope
- * per hour over the samples after the warm-up (the first fifth, when heaps and pools are still
- * growing into their sizes); a process fails when it grows steadily (the line explains most of the
- * variation, R² ≥ 0.5) by more than 10 % of its mean per hour, or when it was restarted.
+ * files sampled from {@code /proc} at a fixed interval. A JVM's resident memory is read right after
+ * a full collection ({@link HeapProbe}, once a minute), with its live heap: what it keeps, not how
+ * far its heap has grown towards {@code -Xmx} since the last collection (a young heap touches new
+ * pages until its first full collection; that is growth, not a leak). At the end each process gets
+ * a least-squares slope per hour over the samples after the warm-up (the first fifth, when heaps
+ * and pools are still growing into their sizes); a process fails when its memory, its live heap
+ * or its open files grow steadily (the line explains most of the variation, R² ≥ 0.5) by more than
+ * 10 % of the mean per hour, or when it was restarted.
  */
 public final class Soak {
     static final int KEPT = 30;
     private static final long MIN_RSS_GROWTH_KB = 16 * 1024;
     private static final double MIN_FD_GROWTH = 10;
+    private static final long MIN_HEAP_GROWTH_KB = 8 * 1024;
+    static final Duration HEAP_EVERY = Duration.ofMinutes(1);
 
     private final Duration duration;
     private final Duration sample;
@@ -48,20 +59,43 @@ public final class Soak {
         this.out = out;
     }
 
-    record Sample(double hours, long pid, long rssKb, int fds) {
+    /** One reading; {@code liveKb} is the heap right after a full collection, -1 when none was made. */
+    record Sample(double hours, long pid, long rssKb, int fds, long liveKb) {
+        Sample(double hours, long pid, long rssKb, int fds) {
+            this(hours, pid, rssKb, fds, -1);
+        }
+
+        boolean afterCollection() {
+            return liveKb >= 0;
+        }
     }
 
-    /** One process's trend: slope per hour, its share of the mean, and how well a line fits (R²). */
-    record Trend(String name, double rssSlopeKbPerHour, double rssMeanKb, double rssR2, double fdSlopePerHour,
-                 double fdMean, double fdR2, boolean restarted, int samples) {
+    /** A least-squares line through a series: slope per hour, mean, and how well it fits (R²). */
+    record Line(double slopePerHour, double mean, double r2) {
+        static final Line NONE = new Line(0, 0, 0);
+
+        boolean grows(Duration window, double minGrowth) {
+            double growth = slopePerHour * window.toMillis() / 3_600_000.0;
+            return r2 >= 0.5 && slopePerHour > 0.10 * mean && growth > minGrowth;
+        }
+    }
+
+    /** One process's trends: resident memory, live heap (JVMs; {@link Line#NONE} otherwise), open files. */
+    record Trend(String name, Line rss, Line live, Line fds, boolean restarted, int samples) {
         boolean rssGrows(Duration window) {
-            double growth = rssSlopeKbPerHour * window.toMillis() / 3_600_000.0;
-            return rssR2 >= 0.5 && rssSlopeKbPerHour > 0.10 * rssMeanKb && growth > MIN_RSS_GROWTH_KB;
+            return rss.grows(window, MIN_RSS_GROWTH_KB);
+        }
+
+        boolean liveGrows(Duration window) {
+            return live.grows(window, MIN_HEAP_GROWTH_KB);
         }
 
         boolean fdsGrow(Duration window) {
-            double growth = fdSlopePerHour * window.toMillis() / 3_600_000.0;
-            return fdR2 >= 0.5 && fdSlopePerHour > 0.10 * fdMean && growth > MIN_FD_GROWTH;
+            return fds.grows(window, MIN_FD_GROWTH);
+        }
+
+        boolean grows(Duration window) {
+            return rssGrows(window) || liveGrows(window) || fdsGrow(window);
         }
     }
 
@@ -70,10 +104,30 @@ public final class Soak {
         try (ChaosStack stack = ChaosStack.start(layout, out)) {
             Faults faults = new Faults(stack.state, Duration.ZERO, stack.ports().values());
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
+            Optional<HeapProbe> probe = HeapProbe.find(stack.state.root());
             Instant began = Instant.now();
             Instant end = began.plus(duration);
-            Instant nextSample = began;
             Instant nextUpload = began;
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "soak-sampler");
+                t.setDaemon(true);
+                return t;
+            });
+            long heapEvery = Math.max(1, HEAP_EVERY.toMillis() / sample.toMillis());
+            AtomicLong ticks = new AtomicLong();
+            sampler.scheduleAtFixedRate(() -> {
+                boolean collect = ticks.getAndIncrement() % heapEvery == 0;
+                double hours = Duration.between(began, Instant.now()).toMillis() / 3_600_000.0;
+                faults.pids().forEach((name, pid) -> {
+                    long live = collect ? probe.flatMap(p -> p.collect(pid)).map(h -> h[1]).orElse(-1L) : -1;
+                    sample(pid).ifPresent(s -> {
+                        synchronized (samples) {
+                            samples.computeIfAbsent(name, k -> new ArrayList<>())
+                                    .add(new Sample(hours, pid, s[0], (int) s[1], live));
+                        }
+                    });
+                });
+            }, 0, sample.toMillis(), TimeUnit.MILLISECONDS);
             Deque<String> kept = new ArrayDeque<>();
             int index = 0;
             int uploaded = 0;
@@ -83,13 +137,6 @@ public final class Soak {
                     duration.toMinutes(), every.toMillis(), KEPT, sample.toSeconds());
             while (Instant.now().isBefore(end)) {
                 Instant now = Instant.now();
-                if (!now.isBefore(nextSample)) {
-                    double hours = Duration.between(began, now).toMillis() / 3_600_000.0;
-                    faults.pids().forEach((name, pid) -> sample(pid).ifPresent(s ->
-                            samples.computeIfAbsent(name, k -> new ArrayList<>())
-                                    .add(new Sample(hours, pid, s[0], (int) s[1]))));
-                    nextSample = nextSample.plus(sample);
-                }
                 if (!now.isBefore(nextUpload)) {
                     nextUpload = nextUpload.plus(every);
                     byte[] jpeg = SeededPhotos.jpeg(seed, index);
@@ -127,20 +174,30 @@ public final class Soak {
                 }
                 Sleeper.pause(Duration.ofMillis(100));
             }
+            sampler.shutdownNow();
             out.printf("%nsoak, seed %d, %d min: %d uploads answered 2xx, %d not, %d deletes%n", seed,
                     duration.toMinutes(), uploaded, refused, deleted);
+            out.println(probe.isPresent()
+                    ? "  JVMs: resident memory and live heap right after a full collection (jcmd GC.run), once a minute"
+                    : "  no jcmd next to java: resident memory as sampled, no live heap");
             boolean passed = true;
             Duration window = Duration.ofMillis(duration.toMillis() * 4 / 5);
-            out.printf("  %-22s %8s %14s %6s %10s %12s %6s  %s%n", "process", "samples", "RSS MB/h", "R²", "RSS MB",
-                    "fds/h", "R²", "verdict");
-            for (Map.Entry<String, List<Sample>> entry : samples.entrySet()) {
-                Trend trend = trend(entry.getKey(), entry.getValue());
-                boolean grows = trend.rssGrows(window) || trend.fdsGrow(window);
-                String verdict = trend.restarted() ? "RESTARTED" : grows ? "GROWS" : "flat";
-                passed &= !trend.restarted() && !grows;
-                out.printf("  %-22s %8d %+14.1f %6.2f %10.0f %+12.1f %6.2f  %s%n", trend.name(), trend.samples(),
-                        trend.rssSlopeKbPerHour() / 1024, trend.rssR2(), trend.rssMeanKb() / 1024, trend.fdSlopePerHour(),
-                        trend.fdR2(), verdict);
+            out.printf("  %-22s %7s %10s %5s %8s %11s %5s %8s %8s %5s  %s%n", "process", "samples", "RSS MB/h", "R²",
+                    "RSS MB", "live MB/h", "R²", "live MB", "fds/h", "R²", "verdict");
+            synchronized (samples) {
+                for (Map.Entry<String, List<Sample>> entry : samples.entrySet()) {
+                    Trend trend = trend(entry.getKey(), entry.getValue());
+                    boolean grows = trend.grows(window);
+                    String verdict = trend.restarted() ? "RESTARTED" : grows ? "GROWS" : "flat";
+                    passed &= !trend.restarted() && !grows;
+                    boolean jvm = trend.live() != Line.NONE;
+                    out.printf("  %-22s %7d %+10.1f %5.2f %8.0f %11s %5s %8s %+8.1f %5.2f  %s%n", trend.name(),
+                            trend.samples(), trend.rss().slopePerHour() / 1024, trend.rss().r2(), trend.rss().mean() / 1024,
+                            jvm ? String.format("%+.1f", trend.live().slopePerHour() / 1024) : "-",
+                            jvm ? String.format("%.2f", trend.live().r2()) : "-",
+                            jvm ? String.format("%.0f", trend.live().mean() / 1024) : "-",
+                            trend.fds().slopePerHour(), trend.fds().r2(), verdict);
+                }
             }
             if (refused > uploaded / 100) {
                 out.println("  more than 1 % of the uploads were not answered 2xx");
@@ -156,7 +213,7 @@ public final class Soak {
     }
 
     /** Resident memory (kB, VmRSS) and open file descriptors of a process, from /proc. */
-    static java.util.Optional<long[]> sample(long pid) {
+    static Optional<long[]> sample(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid));
         try {
             long rss = -1;
@@ -169,25 +226,34 @@ public final class Soak {
             try (Stream<Path> open = Files.list(proc.resolve("fd"))) {
                 fds = open.count();
             }
-            return rss < 0 ? java.util.Optional.empty() : java.util.Optional.of(new long[] {rss, fds});
+            return rss < 0 ? Optional.empty() : Optional.of(new long[] {rss, fds});
         } catch (IOException | RuntimeException gone) {
-            return java.util.Optional.empty(); // restarting right now
+            return Optional.empty(); // restarting right now
         }
     }
 
+    /**
+     * The trends after the warm-up fifth. A JVM's memory is judged on the readings taken right after
+     * a full collection when there are any (the others show how far its heap has grown since).
+     */
     static Trend trend(String name, List<Sample> all) {
         List<Sample> used = all.subList(all.size() / 5, all.size());
         boolean restarted = all.stream().map(Sample::pid).distinct().count() > 1;
-        double[] rss = fit(used.stream().mapToDouble(Sample::hours).toArray(), used.stream().mapToDouble(Sample::rssKb).toArray());
-        double[] fds = fit(used.stream().mapToDouble(Sample::hours).toArray(), used.stream().mapToDouble(Sample::fds).toArray());
-        return new Trend(name, rss[0], rss[1], rss[2], fds[0], fds[1], fds[2], restarted, all.size());
+        List<Sample> collected = used.stream().filter(Sample::afterCollection).toList();
+        List<Sample> memory = collected.size() >= 3 ? collected : used;
+        Line rss = fit(memory.stream().mapToDouble(Sample::hours).toArray(), memory.stream().mapToDouble(Sample::rssKb).toArray());
+        Line live = collected.size() >= 3
+                ? fit(collected.stream().mapToDouble(Sample::hours).toArray(), collected.stream().mapToDouble(Sample::liveKb).toArray())
+                : Line.NONE;
+        Line fds = fit(used.stream().mapToDouble(Sample::hours).toArray(), used.stream().mapToDouble(Sample::fds).toArray());
+        return new Trend(name, rss, live, fds, restarted, all.size());
     }
 
-    /** Least squares: {slope, mean of y, R²}; a flat series (no variance) fits nothing and grows by nothing. */
-    static double[] fit(double[] x, double[] y) {
+    /** Least squares; a flat series (no variance) fits nothing and grows by nothing. */
+    static Line fit(double[] x, double[] y) {
         int n = x.length;
         if (n < 3) {
-            return new double[] {0, n == 0 ? 0 : y[0], 0};
+            return new Line(0, n == 0 ? 0 : y[0], 0);
         }
         double mx = 0;
         double my = 0;
@@ -206,9 +272,8 @@ public final class Soak {
             syy += (y[i] - my) * (y[i] - my);
         }
         if (sxx == 0 || syy == 0) {
-            return new double[] {0, my, 0};
+            return new Line(0, my, 0);
         }
-        double slope = sxy / sxx;
-        return new double[] {slope, my, (sxy * sxy) / (sxx * syy)};
+        return new Line(sxy / sxx, my, (sxy * sxy) / (sxx * syy));
     }
 }

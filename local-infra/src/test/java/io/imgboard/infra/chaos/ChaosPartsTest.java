@@ -66,7 +66,7 @@ class ChaosPartsTest {
             noisy.add(new Soak.Sample(hours, 1, 300 * 1024 + random.nextInt(40 * 1024), 100 + random.nextInt(5)));
         }
         Soak.Trend up = Soak.trend("ledger-service", climbing);
-        assertEquals(60 * 1024, up.rssSlopeKbPerHour(), 1);
+        assertEquals(60 * 1024, up.rss().slopePerHour(), 1);
         assertTrue(up.rssGrows(window));
         assertTrue(up.fdsGrow(window), "one more file every minute is a leak");
         Soak.Trend flat = Soak.trend("ledger-service", noisy);
@@ -77,6 +77,52 @@ class ChaosPartsTest {
         List<Soak.Sample> restarted = new ArrayList<>(noisy);
         restarted.add(new Soak.Sample(0.6, 2, 200 * 1024, 90));
         assertTrue(Soak.trend("ingest-service", restarted).restarted());
+    }
+
+    @Test
+    void aJvmIsJudgedOnWhatItKeepsAfterAFullCollection() {
+        Duration window = Duration.ofMinutes(24);
+        // a heap growing into its -Xmx between collections (+120 MB/h as sampled), the same 250 MB
+        // after every full collection (once a minute), and a live heap that stays at 30 MB
+        List<Soak.Sample> growingHeap = new ArrayList<>();
+        List<Soak.Sample> leaking = new ArrayList<>();
+        for (int i = 0; i < 180; i++) {
+            double hours = i * 10 / 3600.0;
+            boolean collected = i % 6 == 0;
+            long between = (long) (250 * 1024 + 120 * 1024 * hours);
+            growingHeap.add(new Soak.Sample(hours, 1, collected ? 250 * 1024 + i % 5 * 1024 : between, 100,
+                    collected ? 30 * 1024 + i % 7 * 512 : -1));
+            leaking.add(new Soak.Sample(hours, 1, collected ? (long) (250 * 1024 + 60 * 1024 * hours) : between, 100,
+                    collected ? (long) (30 * 1024 + 60 * 1024 * hours) : -1));
+        }
+        Soak.Trend warming = Soak.trend("ledger-service", growingHeap);
+        assertFalse(warming.grows(window), warming.toString());
+        Soak.Trend leak = Soak.trend("ledger-service", leaking);
+        assertTrue(leak.liveGrows(window), leak.toString());
+        assertTrue(leak.rssGrows(window), leak.toString());
+        assertEquals(60 * 1024, leak.live().slopePerHour(), 1);
+    }
+
+    @Test
+    void heapInfoOfSerialAndG1IsSummedOverTheHeapNotMetaspace() {
+        String serial = """
+                8407:
+                 def new generation   total 116224K, used 47922K [0x00000000e8000000, 0x00000000efe10000)
+                  eden space 103360K,  46% used [0x00000000e8000000, 0x00000000eaecca40)
+                 tenured generation   total 258048K, used 26871K [0x00000000f0000000, 0x0000000100000000)
+                   the space 258048K,  10% used [0x00000000f0000000, 0x00000000ffc00000)
+                 Metaspace       used 101442K, committed 102272K, reserved 1179648K
+                  class space    used 13046K, committed 13440K, reserved 1048576K
+                """;
+        assertArrayEquals(new long[] {116224 + 258048, 47922 + 26871}, HeapProbe.parse(serial).orElseThrow());
+        String g1 = """
+                7575:
+                 garbage-first heap   total 131072K, used 67453K [0x00000000e0000000, 0x0000000100000000)
+                  region size 1024K, 16 young (16384K), 1 survivors (1024K)
+                 Metaspace       used 45898K, committed 46848K, reserved 1114112K
+                """;
+        assertArrayEquals(new long[] {131072, 67453}, HeapProbe.parse(g1).orElseThrow());
+        assertTrue(HeapProbe.parse("7575:\nAttachNotSupportedException: Unable to open socket file").isEmpty());
     }
 
     @Test

@@ -1,0 +1,81 @@
+package io.imgboard.infra.chaos;
+
+import io.imgboard.infra.Layout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A full collection of one JVM and its heap right after it, through the JDK's own {@code jcmd}
+ * ({@code GC.run}, then {@code GC.heap_info}, in one attach): what the process keeps, not what it
+ * has not yet collected. A process that is not a JVM of this user, or a JDK without {@code jcmd},
+ * gives nothing.
+ */
+final class HeapProbe {
+    /** A heap's (or generation's) line: "def new generation   total 39296K, used 1213K [...". */
+    private static final Pattern GENERATION = Pattern.compile("^\\s*(?!Metaspace|class space)[A-Za-z -]+?\\s+total (\\d+)K, used (\\d+)K");
+
+    private final Path jcmd;
+    private final Path commands;
+
+    private HeapProbe(Path jcmd, Path commands) {
+        this.jcmd = jcmd;
+        this.commands = commands;
+    }
+
+    /** The probe next to the running JDK's {@code java}, or empty when that JDK has no {@code jcmd}. */
+    static Optional<HeapProbe> find(Path workDir) {
+        Path jcmd = Path.of(Layout.java()).resolveSibling("jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return Optional.empty();
+        }
+        try {
+            Path commands = workDir.resolve("soak-jcmd.txt");
+            Files.writeString(commands, "GC.run\nGC.heap_info\n", StandardCharsets.UTF_8);
+            return Optional.of(new HeapProbe(jcmd, commands));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {committed heap kB, live heap kB} right after a full collection of {@code pid}. */
+    Optional<long[]> collect(long pid) {
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "-f", commands.toString())
+                    .redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return Optional.empty();
+            }
+            return parse(text);
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Sums the heap's generations in a {@code GC.heap_info} answer: {committed kB, used kB}. */
+    static Optional<long[]> parse(String heapInfo) {
+        long committed = 0;
+        long used = 0;
+        boolean any = false;
+        for (String line : heapInfo.split("\n")) {
+            Matcher m = GENERATION.matcher(line);
+            if (m.find()) {
+                committed += Long.parseLong(m.group(1));
+                used += Long.parseLong(m.group(2));
+                any = true;
+            }
+        }
+        return any ? Optional.of(new long[] {committed, used}) : Optional.empty();
+    }
+}
