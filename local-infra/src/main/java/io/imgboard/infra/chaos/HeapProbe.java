@@ -44,8 +44,15 @@ final class HeapProbe {
         }
     }
 
-    /** {committed heap kB, live heap kB} right after a full collection of {@code pid}. */
+    /**
+     * {committed heap kB, live heap kB} right after a full collection of {@code pid}; nothing for a
+     * process that is not a JVM. It must be asked first: the attach mechanism signals the process
+     * with SIGQUIT, which PostgreSQL takes as "shut down immediately".
+     */
     Optional<long[]> collect(long pid) {
+        if (!isJvm(pid)) {
+            return Optional.empty();
+        }
         try {
             Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "-f", commands.toString())
                     .redirectErrorStream(true).start();
@@ -60,6 +67,17 @@ final class HeapProbe {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+    }
+
+    /** A HotSpot JVM: its executable is a {@code java} launcher and it maps libjvm. */
+    static boolean isJvm(long pid) {
+        try {
+            Path exe = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"));
+            return exe.getFileName().toString().equals("java")
+                    && Files.readString(Path.of("/proc", Long.toString(pid), "maps"), StandardCharsets.ISO_8859_1).contains("/libjvm.so");
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -126,6 +126,21 @@ class ChaosPartsTest {
     }
 
     @Test
+    void onlyAJvmIsAskedForItsHeap() throws Exception {
+        assertTrue(HeapProbe.isJvm(ProcessHandle.current().pid()), "this test runs on a JVM");
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            // a process that is not a JVM is never attached to: attaching sends it SIGQUIT
+            assertFalse(HeapProbe.isJvm(sleeper.pid()));
+            assertTrue(HeapProbe.find(java.nio.file.Files.createTempDirectory("heap-probe")).orElseThrow()
+                    .collect(sleeper.pid()).isEmpty());
+            assertTrue(sleeper.isAlive(), "the process was not signalled");
+        } finally {
+            sleeper.destroy();
+        }
+    }
+
+    @Test
     void durationsAndBadOptionsSayWhatIsExpected() {
         assertEquals(Duration.ofMinutes(30), ChaosMain.duration("--soak", "30m"));
         assertEquals(Duration.ofSeconds(10), ChaosMain.duration("--sample", "10s"));
