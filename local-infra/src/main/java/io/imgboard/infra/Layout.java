@@ -2,6 +2,7 @@ package io.imgboard.infra;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,6 +40,23 @@ public record Layout(Path projectRoot) {
     /** The java that runs this launcher, so every child runs on the same JDK. */
     public static String java() {
         return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /**
+     * {@code java} and the JVM options of a Java process the project starts (a service, the broker,
+     * the S3 server): {@code own}, then {@code IMGBOARD_JVM_OPTIONS} (space-separated). Unset under
+     * {@code up}; the tests set {@code -XX:TieredStopAtLevel=1} (the root pom's {@code test.jvm.options}),
+     * because their processes live for seconds to minutes and spend much of their CPU compiling at start.
+     */
+    public static List<String> javaCommand(String... own) {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(List.of(own));
+        String extra = System.getenv("IMGBOARD_JVM_OPTIONS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return command;
     }
 
     /** PostgreSQL server binaries: {@code IMGBOARD_PG_BIN}, else the newest /usr/lib/postgresql/N/bin. */

@@ -40,8 +40,9 @@ public final class S3Server {
         } catch (IOException e) {
             throw new InfraException("cannot write s3proxy configuration: " + e.getMessage(), e);
         }
-        return ManagedProcess.start(NAME, List.of(Layout.java(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-jar", layout.s3proxyJar().toString(), "--properties", config.toString()), Map.of(), home, state);
+        List<String> command = new java.util.ArrayList<>(Layout.javaCommand("-Xmx256m", "-XX:+UseSerialGC"));
+        command.addAll(List.of("-jar", layout.s3proxyJar().toString(), "--properties", config.toString()));
+        return ManagedProcess.start(NAME, command, Map.of(), home, state);
     }
 
     /**
