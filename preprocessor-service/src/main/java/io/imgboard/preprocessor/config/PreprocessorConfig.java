@@ -65,7 +65,9 @@ public interface PreprocessorConfig {
 
     /**
      * Process a tiny generated photo at start-up, before the service reports ready, so the first
-     * real photo does not pay for loading libvips' modules and compiling the Java path.
+     * real photo does not pay for loading libvips' modules and compiling the Java path; and ask S3
+     * for an object that is not there, fetch the results topic's metadata and write and read a
+     * request and a result as JSON (the first photo's other first times).
      */
     @WithDefault("true")
     boolean warmUp();

@@ -41,6 +41,10 @@ import java.util.concurrent.FutureTask;
  *       {@link WebpMetadata}).</li>
  * </ol>
  *
+ * <p>With an {@link Early} rendition that is not the largest, a JPEG is decoded twice: first at the
+ * fraction of its size the early rendition (and every smaller one, the hash and the placeholder)
+ * needs, so that one is out without waiting for the full decode; then at the size the rest need.
+ *
  * <p>Plain Java and thread-safe: a service runs one image per worker thread, a command line tool
  * can use it directly. Native memory per image is about the decoded size, 3–4 bytes per pixel
  * (twice that briefly while a rotated image is copied).
@@ -130,14 +134,35 @@ public final class ImageProcessor {
             Dimensions upright = orientation >= 5
                     ? new Dimensions(header.height(), header.width())
                     : new Dimensions(header.width(), header.height());
-            CaptureInfo capture = ExifText.capture(header);
             List<Dimensions> targets = sizes.stream().map(s -> s.fit(upright.width(), upright.height())).toList();
-            int shrink = format.loader().shrinksOnLoad() ? shrinkOnLoad(upright, targets) : 1;
+            Photo photo = new Photo(format, upright, ExifText.capture(header), orientation >= 5, sizes, targets);
+            boolean shrinks = format.loader().shrinksOnLoad();
+            int shrink = shrinks ? shrinkOnLoad(upright, targets) : 1;
+            List<Integer> first = shrinks ? earlyPass(photo, early) : List.of();
+            int firstShrink = first.isEmpty() ? 1 : shrinkOnLoad(upright, first.stream().map(targets::get).toList());
 
+            Part head = null;
+            if (firstShrink > shrink) {
+                // The early rendition and those no larger come from a decode at a fraction of the size
+                // (a JPEG decoded at 1/2 costs about a third of the full decode): the frames get their
+                // photo without waiting for the full decode the largest rendition needs.
+                try (VipsImage shrunk = opener.open(load.withShrink(firstShrink)); VipsImage decoded = decodeSrgb(shrunk)) {
+                    stage = "convert";
+                    head = render(photo, decoded, first, null, early);
+                }
+                stage = "decode";
+            }
+            List<Integer> rest = new ArrayList<>();
+            for (int i = 0; i < sizes.size(); i++) {
+                if (head == null || head.renditions()[i] == null) {
+                    rest.add(i);
+                }
+            }
             try (VipsImage shrunk = shrink > 1 ? opener.open(load.withShrink(shrink)) : null;
                  VipsImage decoded = decodeSrgb(shrunk != null ? shrunk : header)) {
                 stage = "convert";
-                return render(format, upright, capture, decoded, orientation >= 5, sizes, targets, early);
+                Part tail = render(photo, decoded, rest, head, head == null ? early : null);
+                return photo.result(head, tail);
             }
         } catch (VipsException e) {
             if (EnvironmentFault.matches(e.detail())) {
@@ -147,6 +172,61 @@ public final class ImageProcessor {
             String what = stage.equals("decode") ? "corrupt or truncated " : "cannot convert ";
             throw new ImageRefusedException(what + format.label() + ": " + readable(e.detail()), e);
         }
+    }
+
+    /** What every rendition of one original shares: its format, upright size, capture, and the sizes asked for. */
+    private record Photo(ImageFormat format, Dimensions upright, CaptureInfo capture, boolean sideways,
+                         List<RenditionSize> sizes, List<Dimensions> targets) {
+
+        ProcessedImage image(String hash, String placeholder, List<EncodedRendition> renditions, Instant resizedAt) {
+            return new ProcessedImage(format, upright.width(), upright.height(), capture, hash, placeholder,
+                    renditions, resizedAt);
+        }
+
+        /** Every rendition in the order asked for, from one pass or two; the first pass' hash, placeholder and time. */
+        ProcessedImage result(Part head, Part tail) {
+            Part first = head != null ? head : tail;
+            List<EncodedRendition> renditions = new ArrayList<>(sizes.size());
+            for (int i = 0; i < sizes.size(); i++) {
+                renditions.add(head != null && head.renditions()[i] != null ? head.renditions()[i] : tail.renditions()[i]);
+            }
+            return image(first.hash(), first.placeholder(), List.copyOf(renditions), first.resizedAt());
+        }
+    }
+
+    /**
+     * The renditions made from one decode: encoded ones at their index in the sizes asked for (null
+     * for those of the other pass), the hash and placeholder, and when resizing was done.
+     */
+    private record Part(EncodedRendition[] renditions, String hash, String placeholder, Instant resizedAt) {
+    }
+
+    /**
+     * For an early rendition that is not the largest: it and every rendition that fits inside it
+     * (made in a first pass from a smaller decode); empty when there is no such split.
+     */
+    private static List<Integer> earlyPass(Photo photo, Early early) {
+        if (early == null) {
+            return List.of();
+        }
+        int e = -1;
+        for (int i = 0; i < photo.sizes().size(); i++) {
+            if (photo.sizes().get(i).name().equals(early.rendition())) {
+                e = i;
+            }
+        }
+        if (e < 0) {
+            return List.of();
+        }
+        Dimensions box = photo.targets().get(e);
+        List<Integer> first = new ArrayList<>();
+        for (int i = 0; i < photo.targets().size(); i++) {
+            Dimensions target = photo.targets().get(i);
+            if (target.width() <= box.width() && target.height() <= box.height()) {
+                first.add(i);
+            }
+        }
+        return first.size() == photo.sizes().size() ? List.of() : first;
     }
 
     /**
@@ -190,33 +270,32 @@ public final class ImageProcessor {
     }
 
     /**
-     * Every rendition from the one decoded image, largest first, each resized from the smallest
-     * image made so far that still covers it (the display size from the UHD one, the thumbnail from
-     * the display one, hash and placeholder from the smallest): only the largest reads the whole
-     * photo. Each resized image is held in memory, turned upright, then encoded — on the render
-     * pool when there is one, so one photo alone uses every core; the caller encodes the largest.
+     * The renditions at {@code indices} from one decoded image, largest first, each resized from
+     * the smallest image made so far that still covers it (the display size from the UHD one, the
+     * thumbnail from the display one, hash and placeholder from the smallest): only the largest
+     * reads the whole decode. Each resized image is held in memory, turned upright, then encoded —
+     * on the render pool when there is one, so one photo alone uses every core; the caller encodes
+     * the largest. Hash and placeholder come from {@code made} when an earlier pass made them.
      */
-    private ProcessedImage render(ImageFormat format, Dimensions upright, CaptureInfo capture, VipsImage decoded,
-                                  boolean sideways, List<RenditionSize> sizes, List<Dimensions> targets, Early early) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < sizes.size(); i++) {
-            order.add(i);
-        }
+    private Part render(Photo photo, VipsImage decoded, List<Integer> indices, Part made, Early early) {
+        List<RenditionSize> sizes = photo.sizes();
+        List<Dimensions> targets = photo.targets();
+        List<Integer> order = new ArrayList<>(indices);
         order.sort(Comparator.comparingLong((Integer i) -> targets.get(i).pixels()).reversed());
         VipsImage[] resized = new VipsImage[sizes.size()];
-        List<Future<EncodedRendition>> encoded = new ArrayList<>(sizes.size());
-        List<FutureTask<EncodedRendition>> inline = new ArrayList<>(sizes.size());
+        List<Future<EncodedRendition>> encoded = new ArrayList<>(indices.size());
+        List<FutureTask<EncodedRendition>> inline = new ArrayList<>(indices.size());
         try {
             int need = Math.max(PerceptualHash.SIZE, options.placeholderSize());
             VipsImage small = decoded;
             for (int i : order) {
                 Dimensions target = targets.get(i);
-                Dimensions stored = sideways ? new Dimensions(target.height(), target.width()) : target;
+                Dimensions stored = photo.sideways() ? new Dimensions(target.height(), target.width()) : target;
                 VipsImage source = decoded;
-                for (VipsImage made : resized) {
-                    if (made != null && made.width() >= stored.width() && made.height() >= stored.height()
-                            && made.width() < source.width()) {
-                        source = made;
+                for (VipsImage image : resized) {
+                    if (image != null && image.width() >= stored.width() && image.height() >= stored.height()
+                            && image.width() < source.width()) {
+                        source = image;
                     }
                 }
                 try (VipsImage lazy = resizeTo(source, stored)) {
@@ -230,31 +309,34 @@ public final class ImageProcessor {
             // Hash and placeholder first (from the smallest image, a few ms): an early rendition carries them.
             String hash;
             String placeholder;
-            try (VipsImage uprightSmall = upright(small)) {
-                hash = perceptualHash(uprightSmall);
-                placeholder = placeholder(uprightSmall);
+            if (made != null) {
+                hash = made.hash();
+                placeholder = made.placeholder();
+            } else {
+                try (VipsImage uprightSmall = upright(small)) {
+                    hash = perceptualHash(uprightSmall);
+                    placeholder = placeholder(uprightSmall);
+                }
             }
-            for (int i = 0; i < sizes.size(); i++) {
+            for (int i : indices) {
                 VipsImage image = resized[i];
                 RenditionSize size = sizes.get(i);
                 Callable<EncodedRendition> task = () -> encode(image, size);
                 if (early != null && size.name().equals(early.rendition())) {
                     task = () -> {
                         EncodedRendition rendition = encode(image, size);
-                        early.listener().accept(new ProcessedImage(format, upright.width(), upright.height(), capture,
-                                hash, placeholder, List.of(rendition), resizedAt));
+                        early.listener().accept(photo.image(hash, placeholder, List.of(rendition), resizedAt));
                         return rendition;
                     };
                 }
                 encoded.add(submit(task, i != order.get(0), inline));
             }
             inline.forEach(FutureTask::run);
-            List<EncodedRendition> renditions = new ArrayList<>(sizes.size());
-            for (Future<EncodedRendition> future : encoded) {
-                renditions.add(join(future));
+            EncodedRendition[] renditions = new EncodedRendition[sizes.size()];
+            for (int k = 0; k < indices.size(); k++) {
+                renditions[indices.get(k)] = join(encoded.get(k));
             }
-            return new ProcessedImage(format, upright.width(), upright.height(), capture, hash, placeholder,
-                    List.copyOf(renditions), resizedAt);
+            return new Part(renditions, hash, placeholder, resizedAt);
         } finally {
             // No image may be closed while an encode task could still read it.
             inline.forEach(task -> task.cancel(false)); // only this thread runs them: none is running now

@@ -229,6 +229,9 @@ public class PhotoPreprocessor {
         List<String> pending = sizes.stream().map(RenditionSize::name).filter(n -> !n.equals(name)).toList();
         String photoId = request.photoId().toString();
         return new ImageProcessor.Early(name, image -> {
+            // On the worker's own thread (when the early rendition is the one it encodes) the photo id is
+            // in the MDC already and must stay there for the rest of the photo's log lines.
+            Object before = MDC.get("photoId");
             MDC.put("photoId", photoId);
             try {
                 EncodedRendition rendition = image.renditions().get(0);
@@ -244,7 +247,11 @@ public class PhotoPreprocessor {
                 Log.warnf("early %s of %s not sent (the complete result follows): %s", name, request.originalKey(),
                         e.toString());
             } finally {
-                MDC.remove("photoId");
+                if (before == null) {
+                    MDC.remove("photoId");
+                } else {
+                    MDC.put("photoId", before);
+                }
             }
         });
     }

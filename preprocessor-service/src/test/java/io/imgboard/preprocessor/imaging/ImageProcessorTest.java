@@ -138,7 +138,12 @@ class ImageProcessorTest {
     }
 
     private static Path orientedQuadrants(int orientation) {
-        Path work = dir.resolve("orient-" + orientation);
+        return orientedQuadrants(orientation, 150, 100);
+    }
+
+    /** As above, each quadrant {@code width}×{@code height}. */
+    private static Path orientedQuadrants(int orientation, int width, int height) {
+        Path work = dir.resolve("orient-" + orientation + "-" + width + "x" + height);
         String w = work.resolve("w.v").toString();
         String g = work.resolve("g.v").toString();
         String k = work.resolve("k.v").toString();
@@ -150,7 +155,7 @@ class ImageProcessorTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        TestImages.run("vips", "black", k, "150", "100", "--bands", "3");
+        TestImages.run("vips", "black", k, "" + width, "" + height, "--bands", "3");
         TestImages.run("vips", "linear", k, w, "1", "255", "--uchar");
         TestImages.run("vips", "linear", k, g, "1", "128", "--uchar");
         TestImages.run("vips", "arrayjoin", w + " " + g + " " + k + " " + k, upright, "--across", "2");
@@ -346,6 +351,54 @@ class ImageProcessorTest {
         try (NativeBytes input = NativeBytes.copyOf(bytes)) {
             return VipsImage.open(Loader.JPEG, input, new LoadOptions(io.imgboard.preprocessor.imaging.vips.FailOn.TRUNCATED,
                     false, 1));
+        }
+    }
+
+    /**
+     * A 12 MP JPEG stored sideways: the early display rendition (and the thumbnail, which fits
+     * inside it) come from a decode at half the size, the UHD one from the full decode; every one
+     * upright, at the size asked for, with no metadata, and the early one is the one in the result.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {6, 8})
+    void anEarlyDisplayRenditionOfAJpegComesFromAShrunkDecodeUprightAndTheRightSize(int orientation) throws Exception {
+        Path stored = orientedQuadrants(orientation, 2016, 1512); // upright 4032×3024, stored 3024×4032
+        Dimensions upright = new Dimensions(4032, 3024);
+        assertEquals(2, ImageProcessor.shrinkOnLoad(upright, List.of(new Dimensions(1440, 1080), new Dimensions(480, 360))),
+                "the early pass decodes at 1/2");
+        assertEquals(1, ImageProcessor.shrinkOnLoad(upright, List.of(new Dimensions(2880, 2160))),
+                "the UHD rendition needs the full decode");
+        List<ProcessedImage> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        ProcessedImage result = processor.process(stored, DEFAULT_SIZES,
+                new ImageProcessor.Early("display", early::add));
+
+        assertEquals(1, early.size());
+        ProcessedImage first = early.get(0);
+        assertEquals(4032, first.width());
+        assertEquals(3024, first.height());
+        assertEquals(result.perceptualHash(), first.perceptualHash());
+        assertEquals(result.placeholder(), first.placeholder());
+        EncodedRendition display = first.renditions().get(0);
+        assertSize(display, 1440, 1080);
+        assertArrayEquals(byName(result).get("display").webp(), display.webp(), "the result carries the early display");
+        assertSize(byName(result).get("uhd"), 2880, 2160);
+        assertSize(byName(result).get("thumb"), 480, 360);
+        assertEquals(List.of("display", "uhd", "thumb"), result.renditions().stream().map(EncodedRendition::name).toList());
+        for (EncodedRendition rendition : result.renditions()) {
+            BufferedImage image = TestImages.decode(rendition.webp(), dir);
+            assertEquals(rendition.width() + "x" + rendition.height(), image.getWidth() + "x" + image.getHeight());
+            String where = rendition.name() + ", orientation " + orientation;
+            assertTrue(TestImages.mean(image, 0.1, 0.1, 0.4, 0.4) > 235, where + ": top left is not white");
+            double topRight = TestImages.mean(image, 0.6, 0.1, 0.9, 0.4);
+            assertTrue(topRight > 108 && topRight < 148, where + ": top right is not grey");
+            assertTrue(TestImages.mean(image, 0.1, 0.6, 0.4, 0.9) < 20, where + ": bottom left is not black");
+            Path file = Files.write(dir.resolve("early-" + orientation + "-" + rendition.name() + ".webp"), rendition.webp());
+            List<String> metadata = TestImages.vipsFields(file).stream()
+                    .filter(f -> f.startsWith("exif-") || f.startsWith("xmp-") || f.startsWith("iptc-")
+                            || f.startsWith("icc-") || f.equals("orientation"))
+                    .toList();
+            assertEquals(List.of(), metadata, where);
         }
     }
 

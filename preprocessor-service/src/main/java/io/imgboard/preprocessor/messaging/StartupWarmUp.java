@@ -1,0 +1,72 @@
+package io.imgboard.preprocessor.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.ProcessRequested;
+import io.imgboard.events.ProcessingFailed;
+import io.imgboard.events.ProcessingResult;
+import io.imgboard.preprocessor.config.PreprocessorConfig;
+import io.imgboard.preprocessor.storage.MissingObjectException;
+import io.imgboard.preprocessor.storage.ObjectStore;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What the first photo after start-up would otherwise pay for besides imaging (which
+ * {@link io.imgboard.preprocessor.service.ImagingEngine} warms): the S3 client's first requests
+ * (connection, signing, the error answer), the results producer's first metadata fetch, and the
+ * first JSON of a request and of a result. Runs at start-up with {@code imgboard.preprocessor.warm-up};
+ * nothing is written anywhere, and a failure costs only the first photo's speed.
+ */
+@ApplicationScoped
+class StartupWarmUp {
+
+    void onStart(@Observes StartupEvent event, PreprocessorConfig config, ObjectStore store, KafkaClientService kafka,
+                 ObjectMapper mapper) {
+        if (!config.warmUp()) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            UUID id = UUID.randomUUID();
+            for (int pass = 0; pass < 2; pass++) {
+                absent(() -> store.originalSize("warm-up/" + id));
+                absent(() -> store.renditionSize("warm-up/" + id + ".webp"));
+            }
+            String topic = ConfigProvider.getConfig()
+                    .getOptionalValue("mp.messaging.outgoing." + Channels.PROCESSING_RESULTS + ".topic", String.class)
+                    .orElse(Channels.PROCESSING_RESULTS);
+            kafka.getProducer(Channels.PROCESSING_RESULTS).partitionsFor(topic).await().atMost(Duration.ofSeconds(10));
+            ProcessRequested request = new ProcessRequested(id, Instant.now(), id, "0".repeat(64), "warm-up/" + id,
+                    "image/jpeg", List.of(), ProcessRequested.Reason.NEW);
+            mapper.readValue(mapper.writeValueAsString(request), ProcessRequested.class);
+            ProcessingResult result = new ProcessingFailed(id, Instant.now(), id, id, "warm-up", false);
+            mapper.readValue(mapper.writerFor(ProcessingResult.class).writeValueAsString(result), ProcessingResult.class);
+            Log.infof("storage, results producer and JSON warmed up in %d ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (Exception e) {
+            Log.warnf("storage/Kafka warm-up failed (the first photo will be slower): %s", e.toString());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Lookup {
+        long call() throws Exception;
+    }
+
+    /** A look-up of an object that does not exist: the answer that it is missing is the expected one. */
+    private static void absent(Lookup lookup) throws Exception {
+        try {
+            lookup.call();
+        } catch (MissingObjectException expected) {
+            // the request went all the way to the server and back
+        }
+    }
+}
