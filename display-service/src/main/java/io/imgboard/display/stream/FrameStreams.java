@@ -53,20 +53,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * data:{"frame":"kitchen","round":2,"total":5000,"position":17,"photos":[…],"bag":"…"}   the frame's bag, the first to show now
  *
  * id:42
- * event:add                a new or changed photo the frame shows (same photoId: replace it; new: show it next)
+ * event:add                a photo new to the frame (show it next)
  * data:{"photoId":…,"url":…,…}
  *
  * id:43
+ * event:update             a photo the frame already has, changed (more renditions after the early display
+ * data:{"photoId":…,…}     one, a reprocess): replace it where it is; a frame that does not hold it ignores it
+ *
+ * id:44
  * event:remove             a retired photo, or one that no longer matches the frame's filter: {"photoId":"…"}
  *
- * id:43
+ * id:44
  * event:ping               every imgboard.display.heartbeat: {"at":"…","intervalSeconds":20}
  * </pre>
  *
  * Ids are offsets of the compacted catalog topic, the same in every instance and after a restart. A
  * frame that reconnects with a {@code Last-Event-ID} (or {@code ?lastEventId=}, for a new EventSource,
  * which cannot set headers) this display can continue from gets only the
- * {@code add}/{@code remove} it missed, each photo once in its latest state; otherwise (unknown, or older
+ * {@code add}/{@code update}/{@code remove} it missed, each photo once in its latest state; otherwise (unknown, or older
  * than the display keeps) a fresh {@code page}. A ping repeats the last id, so {@code Last-Event-ID}
  * always names state the frame has. More photos: {@code GET /api/v1/frames/<name>/next}.
  *
@@ -250,7 +254,10 @@ public class FrameStreams {
             Optional<List<PlaylistEvent>> missed = resumeAfter < -1 ? Optional.empty() : playlist.since(resumeAfter);
             if (missed.isPresent()) {
                 for (PlaylistEvent event : missed.get()) {
-                    out.appendBuffer(change(event, definition, stream.frame));
+                    Buffer bytes = change(event, definition);
+                    if (bytes != null) {
+                        out.appendBuffer(bytes);
+                    }
                     lastId = Math.max(lastId, event.seq());
                 }
             } else {
@@ -280,18 +287,15 @@ public class FrameStreams {
             return;
         }
         Map<String, Buffer> byFrame = new HashMap<>();
-        Buffer add = null;
-        Buffer remove = null;
+        Map<String, Buffer> encoded = new HashMap<>(4); // event name → bytes: each kind encoded once
         for (String name : definitions.keySet()) {
-            FrameDefinition definition = definition(name);
-            boolean shows = event instanceof PlaylistEvent.Added added && bags.shows(definition, added.photo());
-            if (shows) {
-                add = add != null ? add : change(event, definition, name);
-                byFrame.put(name, add);
-            } else {
-                remove = remove != null ? remove : removeEvent(event);
-                byFrame.put(name, remove);
+            String kind = kind(event, definition(name));
+            if (kind != null) {
+                byFrame.put(name, encoded.computeIfAbsent(kind, k -> encode(event, k)));
             }
+        }
+        if (byFrame.isEmpty()) {
+            return;
         }
         long seq = event.seq();
         for (Loop loop : loops.values()) {
@@ -413,17 +417,41 @@ public class FrameStreams {
         return bytes;
     }
 
-    private Buffer change(PlaylistEvent event, FrameDefinition definition, String frame) {
-        if (event instanceof PlaylistEvent.Added added && bags.shows(definition, added.photo())) {
-            return Buffer.buffer("id:" + event.seq() + "\nevent:add\ndata:" + encode(added.photo()) + "\n\n");
-        }
-        return removeEvent(event);
+    private Buffer change(PlaylistEvent event, FrameDefinition definition) {
+        String kind = kind(event, definition);
+        return kind == null ? null : encode(event, kind);
     }
 
-    private Buffer removeEvent(PlaylistEvent event) {
-        UUID photoId = event instanceof PlaylistEvent.Added added ? added.photo().photoId()
-                : event instanceof PlaylistEvent.Removed removed ? removed.photoId() : null;
-        return Buffer.buffer("id:" + event.seq() + "\nevent:remove\ndata:" + encode(new Removed(photoId)) + "\n\n");
+    /**
+     * What a frame of {@code definition} is told of {@code event}: {@code add} for a photo new to it,
+     * {@code update} for one it already had (the same photo, changed: replaced in place, not shown again),
+     * {@code remove} for one it no longer shows; null for a change that does not concern it (a new photo,
+     * or an update of one, its filter leaves out).
+     */
+    private String kind(PlaylistEvent event, FrameDefinition definition) {
+        if (event instanceof PlaylistEvent.Removed) {
+            return "remove";
+        }
+        PhotoView photo = event.shown();
+        if (photo == null) {
+            return null;
+        }
+        boolean shows = bags.shows(definition, photo);
+        if (event instanceof PlaylistEvent.Updated updated) {
+            // previous null: a resumed frame missed several changes; it had the photo if its filter let it in
+            boolean showed = updated.previous() == null || bags.shows(definition, updated.previous());
+            return shows ? (showed ? "update" : "add") : (showed ? "remove" : null);
+        }
+        return shows ? "add" : null; // new to the playlist: no frame can hold it yet
+    }
+
+    private Buffer encode(PlaylistEvent event, String kind) {
+        Object body = kind.equals("remove") ? new Removed(photoId(event)) : event.shown();
+        return Buffer.buffer("id:" + event.seq() + "\nevent:" + kind + "\ndata:" + encode(body) + "\n\n");
+    }
+
+    private static UUID photoId(PlaylistEvent event) {
+        return event instanceof PlaylistEvent.Removed removed ? removed.photoId() : event.shown().photoId();
     }
 
     private String settingsEvent(FrameSettings settings, Long retryMs) {
