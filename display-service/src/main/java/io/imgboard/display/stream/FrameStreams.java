@@ -13,6 +13,9 @@ import io.imgboard.display.service.frames.FrameDefinition;
 import io.imgboard.display.service.frames.FramePage;
 import io.imgboard.display.service.frames.Frames;
 import io.imgboard.display.service.frames.FramesConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.channel.EventLoop;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -89,7 +92,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the streams already open are not touched.
  */
 @ApplicationScoped
-public class FrameStreams {
+public class FrameStreams implements MeterBinder {
     static final String PATH = "/api/v1/events";
 
     private final Playlist playlist;
@@ -109,6 +112,8 @@ public class FrameStreams {
     private final AtomicLong refusedSinceLog = new AtomicLong();
     private volatile long lastRefusalLog;
     private long heartbeatTimer = -1;
+    /** The last change's fan-out: streams, seconds to the first loop, seconds to the last write ({@link Fanout}). */
+    private volatile double[] lastFanout = {0, 0, 0};
 
     FrameStreams(Playlist playlist, FrameClients clients, DisplayConfig config, Frames frames, FrameBags bags,
                  FramesConfig framesConfig, ObjectMapper json, Vertx vertx) {
@@ -195,8 +200,9 @@ public class FrameStreams {
             return;
         }
         // Counted now (atomically against the cap), so connections racing on other event loops cannot pass it.
-        if (!clients.connectedUnder(name, maxStreams)) {
-            refuse(context.response(), name, clients.count());
+        if (!admit(name)) {
+            context.response().putHeader("Retry-After", Long.toString(retryAfterSeconds()));
+            error(context.response(), 503, refusal());
             return;
         }
         String lastEventId = request.getHeader("Last-Event-ID");
@@ -298,17 +304,63 @@ public class FrameStreams {
             return;
         }
         long seq = event.seq();
+        Fanout fanout = new Fanout(System.nanoTime(), loops.size());
         for (Loop loop : loops.values()) {
             loop.eventLoop.execute(() -> {
+                long start = System.nanoTime();
+                int written = 0;
                 for (Stream stream : loop.streams) {
                     Buffer bytes = byFrame.get(stream.frame);
                     if (bytes != null) {
                         stream.lastId = Math.max(stream.lastId, seq);
                         write(stream, bytes);
+                        written++;
                     }
                 }
+                fanout.loopDone(start, System.nanoTime(), written);
             });
         }
+    }
+
+    /**
+     * When one change was written, for {@code bench fanout} ({@code imgboard_display_fanout_*} on
+     * {@code /q/metrics}): from the change being applied to the first loop starting and to the last
+     * stream written. Tells the display's own share of the spread the clients see.
+     */
+    private final class Fanout {
+        private final long appliedAt;
+        private int loopsLeft;
+        private long firstStart = Long.MAX_VALUE;
+        private long lastEnd;
+        private int streams;
+
+        Fanout(long appliedAt, int loops) {
+            this.appliedAt = appliedAt;
+            this.loopsLeft = loops;
+        }
+
+        synchronized void loopDone(long start, long end, int written) {
+            if (written > 0) {
+                firstStart = Math.min(firstStart, start);
+                lastEnd = Math.max(lastEnd, end);
+                streams += written;
+            }
+            if (--loopsLeft == 0 && streams > 0) {
+                lastFanout = new double[] {streams, (firstStart - appliedAt) / 1e9, (lastEnd - appliedAt) / 1e9};
+                Log.debugf("change written to %d streams: first loop after %.1f ms, last stream after %.1f ms",
+                        (Object) streams, (firstStart - appliedAt) / 1e6, (lastEnd - appliedAt) / 1e6);
+            }
+        }
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("imgboard.display.fanout.streams", this, streams -> streams.lastFanout[0])
+                .description("Streams the last change was written to").register(registry);
+        Gauge.builder("imgboard.display.fanout.start.seconds", this, streams -> streams.lastFanout[1])
+                .description("From the last change applied to the first event loop writing it").register(registry);
+        Gauge.builder("imgboard.display.fanout.written.seconds", this, streams -> streams.lastFanout[2])
+                .description("From the last change applied to its last stream written").register(registry);
     }
 
     /** One timer for every stream: the ping's bytes are made once per last id. */
@@ -390,7 +442,7 @@ public class FrameStreams {
                 response.drainHandler(ignored -> stream.behind = 0);
             }
         }
-        response.write(bytes);
+        response.write(bytes, null); // no promise per write: nobody waits for it (the drain handler paces)
     }
 
     private void closed(Stream stream) {
@@ -466,7 +518,15 @@ public class FrameStreams {
         }
     }
 
-    private void refuse(HttpServerResponse response, String frame, int open) {
+    /**
+     * Counts a new stream of {@code frame} ({@link FrameClients#COMPAT} for img-board's) unless
+     * {@link #maxStreams()} are open, all endpoints together; false (and a log line at most every 10 s)
+     * when it must be refused: 503 with {@link #refusal()} and {@link #retryAfterSeconds()}.
+     */
+    boolean admit(String frame) {
+        if (clients.connectedUnder(frame, maxStreams)) {
+            return true;
+        }
         long refused = refusedSinceLog.incrementAndGet();
         long now = System.currentTimeMillis();
         if (now - lastRefusalLog >= 10_000) {
@@ -475,10 +535,17 @@ public class FrameStreams {
             Log.warnf("SSE stream for frame %s refused (503): %d streams open, the most this display holds"
                             + " (imgboard.display.max-streams=%d; open-file limit %d); %d refused in the last 10 s."
                             + " Frames retry; run more displays behind a load balancer to hold more",
-                    frame, open, maxStreams, StreamLimit.openFileLimit(), refused);
+                    frame, clients.count(), maxStreams, StreamLimit.openFileLimit(), refused);
         }
-        response.putHeader("Retry-After", Long.toString(ThreadLocalRandom.current().nextLong(10, 61)));
-        error(response, 503, "This display holds " + maxStreams + " frame streams, its most; try again later.");
+        return false;
+    }
+
+    String refusal() {
+        return "This display holds " + maxStreams + " frame streams, its most; try again later.";
+    }
+
+    static long retryAfterSeconds() {
+        return ThreadLocalRandom.current().nextLong(10, 61);
     }
 
     private void error(HttpServerResponse response, int status, String message) {
