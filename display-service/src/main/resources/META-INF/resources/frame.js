@@ -5,7 +5,8 @@
  * shuffle bag: a "page" event gives a window of what comes next (the first photo is the one to show
  * now); when 10 or fewer are left the frame asks /api/v1/frames/<name>/next?after=<photo on screen>
  * and replaces the rest of its window with the answer, so "after" is always what a person has
- * actually seen. "add" puts a new photo next (a known one is updated in place), "remove" drops one
+ * actually seen. "add" puts a new photo next, "update" replaces a photo the frame holds in place (its
+ * new renditions from the next time it shows; one it does not hold is ignored), "remove" drops one
  * (off the screen at once), "settings" changes the look from the next transition, "ping" is the
  * heartbeat. A changed order or filter of the frame comes as a fresh "page".
  *
@@ -81,7 +82,7 @@
   var shownAt = 0;
   var loading = null;      // the photo show() is bringing on screen
   var log = [];            // for tests and the curious: the last MAX_LOG photos shown ("~" = offline replay)
-  var counts = { page: 0, add: 0, remove: 0, settings: 0, ping: 0, connects: 0, next: 0, nextFailed: 0 };
+  var counts = { page: 0, add: 0, update: 0, remove: 0, settings: 0, ping: 0, connects: 0, next: 0, nextFailed: 0 };
 
   // ---- the window --------------------------------------------------------------------------
 
@@ -466,14 +467,23 @@
     return found;
   }
 
-  function onAdd(photo) {
-    if (!photo || !photo.photoId) { return; }
-    // A changed photo: the same place, its new renditions from the next time it shows.
+  /** A changed photo takes its old one's place, its new renditions from the next time it shows: true if held. */
+  function replaceHeld(photo) {
     var known = replaceIn(upNext, photo);
     known = replaceIn(queue, photo) || known;
     known = replaceIn(history, photo) || known;
     if (current && current.photoId === photo.photoId) { current = photo; known = true; }
-    if (known) { return; }
+    return known;
+  }
+
+  /** "update": a photo this frame may hold changed; one it does not hold comes with a later window. */
+  function onUpdate(photo) {
+    if (photo && photo.photoId) { replaceHeld(photo); }
+  }
+
+  function onAdd(photo) {
+    if (!photo || !photo.photoId) { return; }
+    if (replaceHeld(photo)) { return; } // an older display's way of telling a change
     upNext.push(photo);
     if (upNext.length > MAX_UP_NEXT) { upNext.shift(); }
     if (!current) { advance(); } else { preload(peek()); }
@@ -548,6 +558,7 @@
     source = es;
     es.addEventListener('page', handler('page', onPage));
     es.addEventListener('add', handler('add', onAdd));
+    es.addEventListener('update', handler('update', onUpdate));
     es.addEventListener('remove', handler('remove', function (data) { onRemove(data.photoId); }));
     es.addEventListener('settings', handler('settings', onSettings));
     es.addEventListener('ping', handler('ping', function (data) {

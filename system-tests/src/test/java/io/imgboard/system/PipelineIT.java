@@ -97,7 +97,11 @@ class PipelineIT {
             assertTrue(etag.startsWith("\""), "strong ETag expected: " + etag);
             assertEquals(304, Http.get(this.display(added.get("url").asText()), "If-None-Match", etag).status());
 
-            // uhd and thumb come from the same decode and obey their boxes and the orientation too.
+            // uhd and thumb come from the same decode and obey their boxes and the orientation too. The add
+            // may carry only the early display rendition; the complete result follows as an update.
+            await().atMost(PIPELINE).pollInterval(250, TimeUnit.MILLISECONDS).until(() -> java.util.stream.Stream.concat(
+                    frame.events("add").stream(), frame.events("update").stream()).anyMatch(e -> e.data().contains(photoId)
+                    && e.data().contains("/uhd.webp") && e.data().contains("/thumb.webp")));
             int[] uhd = Photos.webpSize(Http.get(this.display("/media/" + photoId + "/uhd.webp")).body());
             assertTrue(uhd[0] <= 3840 && uhd[1] <= 2160 && uhd[1] > uhd[0], "uhd is " + uhd[0] + "×" + uhd[1]);
             assertEquals(2160, uhd[1]);

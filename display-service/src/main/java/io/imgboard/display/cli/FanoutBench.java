@@ -156,6 +156,13 @@ public final class FanoutBench {
                             + " last − first %.0f ms (rounds %s; target ≤ %.0f ms: %.2f×; Node 136–191 ms: %.2f×)%n",
                     rounds, mid(first), mid(median), mid(last), mid(spread), Arrays.toString(Arrays.stream(spread).mapToLong(Math::round).toArray()),
                     TARGET_SPREAD_MS, mid(spread) / TARGET_SPREAD_MS, mid(spread) / 163.5);
+            double[] writing = times.stream().mapToDouble(t -> t[4] - t[3]).sorted().toArray();
+            System.out.printf("  the display's own account (median): wrote to %.0f streams from %.0f ms to %.0f ms after it read the record:"
+                            + " its write loop %.0f ms of the %.0f ms spread the clients saw (rounds %s)%n",
+                    mid(times.stream().mapToDouble(t -> t[5]).sorted().toArray()),
+                    mid(times.stream().mapToDouble(t -> t[3]).sorted().toArray()),
+                    mid(times.stream().mapToDouble(t -> t[4]).sorted().toArray()), mid(writing), mid(spread),
+                    Arrays.toString(Arrays.stream(writing).mapToLong(Math::round).toArray()));
 
             if (fill) {
                 fillToLimit(frames, addresses);
@@ -183,10 +190,40 @@ public final class FanoutBench {
         if (!all || at.length == 0) {
             System.out.printf("  add reached only %,d of %,d open streams within %s%n", at.length, open, timeout);
             if (at.length == 0) {
-                return new double[] {Double.NaN, Double.NaN, Double.NaN};
+                return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
             }
         }
-        return new double[] {(at[0] - sent) / 1e6, (at[at.length / 2] - sent) / 1e6, (at[at.length - 1] - sent) / 1e6};
+        double[] display = displayFanout();
+        return new double[] {(at[0] - sent) / 1e6, (at[at.length / 2] - sent) / 1e6, (at[at.length - 1] - sent) / 1e6,
+                display[1] * 1e3, display[2] * 1e3, display[0]};
+    }
+
+    /**
+     * The display's own account of the last change it wrote ({@code imgboard_display_fanout_*} on
+     * {@code /q/metrics}): streams, seconds from the change applied to the first loop writing it, to the
+     * last stream written; NaN when it cannot be read.
+     */
+    private double[] displayFanout() {
+        double[] values = {Double.NaN, Double.NaN, Double.NaN};
+        try {
+            java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(display.resolve("/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            for (String line : metrics.body().lines().toList()) {
+                String[] parts = line.split(" ");
+                int index = line.startsWith("imgboard_display_fanout_streams") ? 0
+                        : line.startsWith("imgboard_display_fanout_start_seconds") ? 1
+                        : line.startsWith("imgboard_display_fanout_written_seconds") ? 2 : -1;
+                if (index >= 0 && parts.length > 1) {
+                    values[index] = Double.parseDouble(parts[parts.length - 1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // an older display: the clients' figures only
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return values;
     }
 
     /**

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code reshuffleInterval} 0: each change goes out at once as {@code add} / {@code remove}
- *       (a reprocessed photo keeps its name and sends nothing); N: every N ms one {@code reshuffle}
+ *       (a changed photo, e.g. its complete renditions after the early {@code display} one or a
+ *       reprocess, keeps its name and sends nothing); N: every N ms one {@code reshuffle}
  *       with the whole list, the first N ms after start (or after the setting changed).</li>
  *   <li>A changed interval sends {@code config-update}; a changed {@code reshuffleInterval} restarts
  *       the timer at once, and N → 0 flushes one {@code reshuffle}.</li>
@@ -128,9 +129,11 @@ public class CompatFeed {
 
     private void onPlaylist(PlaylistEvent event) {
         synchronized (this) {
-            if (event instanceof PlaylistEvent.Added added) {
-                if (listed.add(added.photo().fileName()) && reshuffleMs == 0) {
-                    broadcast("add", Map.of("filename", added.photo().fileName()));
+            if (event.shown() != null) {
+                // An update (the complete result after the early display rendition, a reprocess) keeps the
+                // photo's name: img-board's frames already list it, so only a name new here is an add.
+                if (listed.add(event.shown().fileName()) && reshuffleMs == 0) {
+                    broadcast("add", Map.of("filename", event.shown().fileName()));
                 }
             } else if (event instanceof PlaylistEvent.Removed removed) {
                 if (listed.remove(removed.fileName()) && reshuffleMs == 0) {

@@ -53,6 +53,8 @@ public class Playlist implements MeterBinder {
     private final Map<UUID, PhotoView> byId = new HashMap<>();
     /** Photo → the offset of the record that last changed what frames see of it. */
     private final Map<UUID, Long> changedAt = new HashMap<>();
+    /** Photo → the offset of the record that made it join the playlist (a resuming frame older than that lacks it). */
+    private final Map<UUID, Long> joinedAt = new HashMap<>();
     private final java.util.ArrayDeque<PlaylistEvent.Removed> removals = new java.util.ArrayDeque<>();
     private final long startedAt = System.currentTimeMillis();
     /** Resuming after an offset below this could miss a removal. */
@@ -98,10 +100,13 @@ public class Playlist implements MeterBinder {
         changedAt.put(view.photoId(), seq);
         if (previous != null) {
             ordered.remove(previous);
+        } else {
+            joinedAt.put(view.photoId(), seq);
         }
         ordered.put(view, view);
         byFileName.put(view.fileName(), view);
-        return Optional.of(emit(new PlaylistEvent.Added(seq, view)));
+        // A photo frames already have changed: they replace it in place rather than show it as new.
+        return Optional.of(emit(previous == null ? new PlaylistEvent.Added(seq, view) : new PlaylistEvent.Updated(seq, view, previous)));
     }
 
     /** Removes a photo; empty when it was not there (tombstones are idempotent too). */
@@ -117,6 +122,7 @@ public class Playlist implements MeterBinder {
         seq = Math.max(seq, offset);
         PhotoView previous = byId.remove(photoId);
         changedAt.remove(photoId);
+        joinedAt.remove(photoId);
         PlaylistEvent.Removed removed = new PlaylistEvent.Removed(seq, photoId, previous == null ? null : previous.fileName());
         removals.addLast(removed);
         if (removals.size() > REMOVALS_KEPT) {
@@ -158,7 +164,9 @@ public class Playlist implements MeterBinder {
      * The changes after {@code offset}, in order: every photo changed since (as it is now) and every
      * removal since; empty when this instance cannot tell (the offset is ahead of what it read, or
      * older than what it keeps) or when more than {@link #MAX_MISSED} changed. Each photo comes
-     * once, as its latest state, so a frame that applies them in order ends where a fresh frame would be.
+     * once, as its latest state: {@code Added} when it joined after {@code offset}, else {@code Updated}
+     * (the frame had it), so a frame that applies them in order ends where a fresh frame would be. A photo
+     * retired and published again since comes as its removal, then {@code Added}.
      */
     public synchronized Optional<List<PlaylistEvent>> since(long offset) {
         if (offset < horizon || offset > seq || offset < -1) {
@@ -167,11 +175,14 @@ public class Playlist implements MeterBinder {
         List<PlaylistEvent> missed = new java.util.ArrayList<>();
         changedAt.forEach((id, at) -> {
             if (at > offset) {
-                missed.add(new PlaylistEvent.Added(at, byId.get(id)));
+                missed.add(joinedAt.get(id) > offset ? new PlaylistEvent.Added(at, byId.get(id))
+                        : new PlaylistEvent.Updated(at, byId.get(id), null));
             }
         });
         for (PlaylistEvent.Removed removed : removals) {
-            if (removed.seq() > offset && !byId.containsKey(removed.photoId())) {
+            Long joined = joinedAt.get(removed.photoId());
+            // Gone now, or back since under the same id: the frame may hold it as it was before.
+            if (removed.seq() > offset && (joined == null || joined > removed.seq())) {
                 missed.add(removed);
             }
         }

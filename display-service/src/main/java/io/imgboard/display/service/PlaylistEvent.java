@@ -11,12 +11,26 @@ import java.util.UUID;
 public sealed interface PlaylistEvent {
     long seq();
 
+    /** The photo an {@link Added} or {@link Updated} carries, else null. */
+    default PhotoView shown() {
+        return this instanceof Added added ? added.photo() : this instanceof Updated updated ? updated.photo() : null;
+    }
+
     /** The whole playlist, newest first. */
     record Snapshot(long seq, List<PhotoView> photos) implements PlaylistEvent {
     }
 
-    /** A photo was published, or a published photo changed (same id: replace it). */
+    /** A photo joined the playlist. */
     record Added(long seq, PhotoView photo) implements PlaylistEvent {
+    }
+
+    /**
+     * A photo already in the playlist changed what frames see of it (the complete result after the early
+     * {@code display} rendition, a reprocess, a new capture time): replace it where it is, never show it
+     * again for it. {@code previous} is its state before, or null when a resuming frame missed several
+     * changes and the state it holds is not known.
+     */
+    record Updated(long seq, PhotoView photo, PhotoView previous) implements PlaylistEvent {
     }
 
     /** A photo was retired; {@code fileName} is the img-board name it had (null when never seen here). */

@@ -2,12 +2,14 @@ package io.imgboard.display.stream;
 
 import io.imgboard.display.config.DisplayConfig;
 import io.imgboard.display.service.CompatFeed;
+import io.imgboard.support.ErrorBody;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -18,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseHeader;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * img-board's {@code GET /api/events} (IMG-BOARD-API.md, section 3): {@code connected}, then
@@ -34,10 +37,13 @@ public class CompatEventsResource {
     private final FrameClients clients;
     private final DisplayConfig config;
 
-    CompatEventsResource(CompatFeed feed, FrameClients clients, DisplayConfig config) {
+    private final FrameStreams streams;
+
+    CompatEventsResource(CompatFeed feed, FrameClients clients, DisplayConfig config, FrameStreams streams) {
         this.feed = feed;
         this.clients = clients;
         this.config = config;
+        this.streams = streams;
     }
 
     /** {@code curl -I} and {@code wget --spider}: the stream's headers, no stream. */
@@ -55,6 +61,13 @@ public class CompatEventsResource {
     @Operation(summary = "img-board: connected, add/remove or reshuffle, config-update")
     public Multi<OutboundSseEvent> events(@Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId) {
         Duration keepalive = config.heartbeat().compareTo(MAX_KEEPALIVE) < 0 ? config.heartbeat() : MAX_KEEPALIVE;
+        // Counted against imgboard.display.max-streams with /api/v1/events: every stream holds a file.
+        if (!streams.admit(FrameClients.COMPAT)) {
+            throw new WebApplicationException(Response.status(503).type(MediaType.APPLICATION_JSON)
+                    .header("Retry-After", FrameStreams.retryAfterSeconds())
+                    .entity(new ErrorBody(streams.refusal(), 503)).build());
+        }
+        AtomicBoolean counted = new AtomicBoolean(true);
         return Multi.createFrom().deferred(() -> {
             Multi<OutboundSseEvent> events = feed.follow(lastEventId, config.clientBuffer()).map(event -> {
                 // No mediaType(): Quarkus would write it as a non-standard "content-type:" line.
@@ -72,7 +85,10 @@ public class CompatEventsResource {
                     .map(tick -> sse.newEventBuilder().comment(" keepalive").build());
             return Multi.createBy().merging().streams(events, comments);
         })
-                .onSubscription().invoke(() -> clients.connected(FrameClients.COMPAT))
-                .onTermination().invoke(() -> clients.disconnected(FrameClients.COMPAT));
+                .onTermination().invoke(() -> {
+                    if (counted.getAndSet(false)) {
+                        clients.disconnected(FrameClients.COMPAT);
+                    }
+                });
     }
 }

@@ -23,11 +23,6 @@ public class FrameClients implements MeterBinder {
     private final AtomicInteger connected = new AtomicInteger();
     private final Map<String, Integer> perFrame = new ConcurrentHashMap<>();
 
-    void connected(String frame) {
-        connected.incrementAndGet();
-        perFrame.merge(frame, 1, Integer::sum);
-    }
-
     /** {@link #connected} unless {@code max} streams are open already (then false, nothing counted). */
     boolean connectedUnder(String frame, int max) {
         int open;

@@ -13,6 +13,9 @@ import io.imgboard.display.service.frames.FrameDefinition;
 import io.imgboard.display.service.frames.FramePage;
 import io.imgboard.display.service.frames.Frames;
 import io.imgboard.display.service.frames.FramesConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.channel.EventLoop;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,20 +56,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * data:{"frame":"kitchen","round":2,"total":5000,"position":17,"photos":[…],"bag":"…"}   the frame's bag, the first to show now
  *
  * id:42
- * event:add                a new or changed photo the frame shows (same photoId: replace it; new: show it next)
+ * event:add                a photo new to the frame (show it next)
  * data:{"photoId":…,"url":…,…}
  *
  * id:43
+ * event:update             a photo the frame already has, changed (more renditions after the early display
+ * data:{"photoId":…,…}     one, a reprocess): replace it where it is; a frame that does not hold it ignores it
+ *
+ * id:44
  * event:remove             a retired photo, or one that no longer matches the frame's filter: {"photoId":"…"}
  *
- * id:43
+ * id:44
  * event:ping               every imgboard.display.heartbeat: {"at":"…","intervalSeconds":20}
  * </pre>
  *
  * Ids are offsets of the compacted catalog topic, the same in every instance and after a restart. A
  * frame that reconnects with a {@code Last-Event-ID} (or {@code ?lastEventId=}, for a new EventSource,
  * which cannot set headers) this display can continue from gets only the
- * {@code add}/{@code remove} it missed, each photo once in its latest state; otherwise (unknown, or older
+ * {@code add}/{@code update}/{@code remove} it missed, each photo once in its latest state; otherwise (unknown, or older
  * than the display keeps) a fresh {@code page}. A ping repeats the last id, so {@code Last-Event-ID}
  * always names state the frame has. More photos: {@code GET /api/v1/frames/<name>/next}.
  *
@@ -85,7 +92,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the streams already open are not touched.
  */
 @ApplicationScoped
-public class FrameStreams {
+public class FrameStreams implements MeterBinder {
     static final String PATH = "/api/v1/events";
 
     private final Playlist playlist;
@@ -105,6 +112,8 @@ public class FrameStreams {
     private final AtomicLong refusedSinceLog = new AtomicLong();
     private volatile long lastRefusalLog;
     private long heartbeatTimer = -1;
+    /** The last change's fan-out: streams, seconds to the first loop, seconds to the last write ({@link Fanout}). */
+    private volatile double[] lastFanout = {0, 0, 0};
 
     FrameStreams(Playlist playlist, FrameClients clients, DisplayConfig config, Frames frames, FrameBags bags,
                  FramesConfig framesConfig, ObjectMapper json, Vertx vertx) {
@@ -191,8 +200,9 @@ public class FrameStreams {
             return;
         }
         // Counted now (atomically against the cap), so connections racing on other event loops cannot pass it.
-        if (!clients.connectedUnder(name, maxStreams)) {
-            refuse(context.response(), name, clients.count());
+        if (!admit(name)) {
+            context.response().putHeader("Retry-After", Long.toString(retryAfterSeconds()));
+            error(context.response(), 503, refusal());
             return;
         }
         String lastEventId = request.getHeader("Last-Event-ID");
@@ -250,7 +260,10 @@ public class FrameStreams {
             Optional<List<PlaylistEvent>> missed = resumeAfter < -1 ? Optional.empty() : playlist.since(resumeAfter);
             if (missed.isPresent()) {
                 for (PlaylistEvent event : missed.get()) {
-                    out.appendBuffer(change(event, definition, stream.frame));
+                    Buffer bytes = change(event, definition);
+                    if (bytes != null) {
+                        out.appendBuffer(bytes);
+                    }
                     lastId = Math.max(lastId, event.seq());
                 }
             } else {
@@ -280,31 +293,74 @@ public class FrameStreams {
             return;
         }
         Map<String, Buffer> byFrame = new HashMap<>();
-        Buffer add = null;
-        Buffer remove = null;
+        Map<String, Buffer> encoded = new HashMap<>(4); // event name → bytes: each kind encoded once
         for (String name : definitions.keySet()) {
-            FrameDefinition definition = definition(name);
-            boolean shows = event instanceof PlaylistEvent.Added added && bags.shows(definition, added.photo());
-            if (shows) {
-                add = add != null ? add : change(event, definition, name);
-                byFrame.put(name, add);
-            } else {
-                remove = remove != null ? remove : removeEvent(event);
-                byFrame.put(name, remove);
+            String kind = kind(event, definition(name));
+            if (kind != null) {
+                byFrame.put(name, encoded.computeIfAbsent(kind, k -> encode(event, k)));
             }
         }
+        if (byFrame.isEmpty()) {
+            return;
+        }
         long seq = event.seq();
+        Fanout fanout = new Fanout(System.nanoTime(), loops.size());
         for (Loop loop : loops.values()) {
             loop.eventLoop.execute(() -> {
+                long start = System.nanoTime();
+                int written = 0;
                 for (Stream stream : loop.streams) {
                     Buffer bytes = byFrame.get(stream.frame);
                     if (bytes != null) {
                         stream.lastId = Math.max(stream.lastId, seq);
                         write(stream, bytes);
+                        written++;
                     }
                 }
+                fanout.loopDone(start, System.nanoTime(), written);
             });
         }
+    }
+
+    /**
+     * When one change was written, for {@code bench fanout} ({@code imgboard_display_fanout_*} on
+     * {@code /q/metrics}): from the change being applied to the first loop starting and to the last
+     * stream written. Tells the display's own share of the spread the clients see.
+     */
+    private final class Fanout {
+        private final long appliedAt;
+        private int loopsLeft;
+        private long firstStart = Long.MAX_VALUE;
+        private long lastEnd;
+        private int streams;
+
+        Fanout(long appliedAt, int loops) {
+            this.appliedAt = appliedAt;
+            this.loopsLeft = loops;
+        }
+
+        synchronized void loopDone(long start, long end, int written) {
+            if (written > 0) {
+                firstStart = Math.min(firstStart, start);
+                lastEnd = Math.max(lastEnd, end);
+                streams += written;
+            }
+            if (--loopsLeft == 0 && streams > 0) {
+                lastFanout = new double[] {streams, (firstStart - appliedAt) / 1e9, (lastEnd - appliedAt) / 1e9};
+                Log.debugf("change written to %d streams: first loop after %.1f ms, last stream after %.1f ms",
+                        (Object) streams, (firstStart - appliedAt) / 1e6, (lastEnd - appliedAt) / 1e6);
+            }
+        }
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("imgboard.display.fanout.streams", this, streams -> streams.lastFanout[0])
+                .description("Streams the last change was written to").register(registry);
+        Gauge.builder("imgboard.display.fanout.start.seconds", this, streams -> streams.lastFanout[1])
+                .description("From the last change applied to the first event loop writing it").register(registry);
+        Gauge.builder("imgboard.display.fanout.written.seconds", this, streams -> streams.lastFanout[2])
+                .description("From the last change applied to its last stream written").register(registry);
     }
 
     /** One timer for every stream: the ping's bytes are made once per last id. */
@@ -386,7 +442,7 @@ public class FrameStreams {
                 response.drainHandler(ignored -> stream.behind = 0);
             }
         }
-        response.write(bytes);
+        response.write(bytes, null); // no promise per write: nobody waits for it (the drain handler paces)
     }
 
     private void closed(Stream stream) {
@@ -413,17 +469,41 @@ public class FrameStreams {
         return bytes;
     }
 
-    private Buffer change(PlaylistEvent event, FrameDefinition definition, String frame) {
-        if (event instanceof PlaylistEvent.Added added && bags.shows(definition, added.photo())) {
-            return Buffer.buffer("id:" + event.seq() + "\nevent:add\ndata:" + encode(added.photo()) + "\n\n");
-        }
-        return removeEvent(event);
+    private Buffer change(PlaylistEvent event, FrameDefinition definition) {
+        String kind = kind(event, definition);
+        return kind == null ? null : encode(event, kind);
     }
 
-    private Buffer removeEvent(PlaylistEvent event) {
-        UUID photoId = event instanceof PlaylistEvent.Added added ? added.photo().photoId()
-                : event instanceof PlaylistEvent.Removed removed ? removed.photoId() : null;
-        return Buffer.buffer("id:" + event.seq() + "\nevent:remove\ndata:" + encode(new Removed(photoId)) + "\n\n");
+    /**
+     * What a frame of {@code definition} is told of {@code event}: {@code add} for a photo new to it,
+     * {@code update} for one it already had (the same photo, changed: replaced in place, not shown again),
+     * {@code remove} for one it no longer shows; null for a change that does not concern it (a new photo,
+     * or an update of one, its filter leaves out).
+     */
+    private String kind(PlaylistEvent event, FrameDefinition definition) {
+        if (event instanceof PlaylistEvent.Removed) {
+            return "remove";
+        }
+        PhotoView photo = event.shown();
+        if (photo == null) {
+            return null;
+        }
+        boolean shows = bags.shows(definition, photo);
+        if (event instanceof PlaylistEvent.Updated updated) {
+            // previous null: a resumed frame missed several changes; it had the photo if its filter let it in
+            boolean showed = updated.previous() == null || bags.shows(definition, updated.previous());
+            return shows ? (showed ? "update" : "add") : (showed ? "remove" : null);
+        }
+        return shows ? "add" : null; // new to the playlist: no frame can hold it yet
+    }
+
+    private Buffer encode(PlaylistEvent event, String kind) {
+        Object body = kind.equals("remove") ? new Removed(photoId(event)) : event.shown();
+        return Buffer.buffer("id:" + event.seq() + "\nevent:" + kind + "\ndata:" + encode(body) + "\n\n");
+    }
+
+    private static UUID photoId(PlaylistEvent event) {
+        return event instanceof PlaylistEvent.Removed removed ? removed.photoId() : event.shown().photoId();
     }
 
     private String settingsEvent(FrameSettings settings, Long retryMs) {
@@ -438,7 +518,15 @@ public class FrameStreams {
         }
     }
 
-    private void refuse(HttpServerResponse response, String frame, int open) {
+    /**
+     * Counts a new stream of {@code frame} ({@link FrameClients#COMPAT} for img-board's) unless
+     * {@link #maxStreams()} are open, all endpoints together; false (and a log line at most every 10 s)
+     * when it must be refused: 503 with {@link #refusal()} and {@link #retryAfterSeconds()}.
+     */
+    boolean admit(String frame) {
+        if (clients.connectedUnder(frame, maxStreams)) {
+            return true;
+        }
         long refused = refusedSinceLog.incrementAndGet();
         long now = System.currentTimeMillis();
         if (now - lastRefusalLog >= 10_000) {
@@ -447,10 +535,17 @@ public class FrameStreams {
             Log.warnf("SSE stream for frame %s refused (503): %d streams open, the most this display holds"
                             + " (imgboard.display.max-streams=%d; open-file limit %d); %d refused in the last 10 s."
                             + " Frames retry; run more displays behind a load balancer to hold more",
-                    frame, open, maxStreams, StreamLimit.openFileLimit(), refused);
+                    frame, clients.count(), maxStreams, StreamLimit.openFileLimit(), refused);
         }
-        response.putHeader("Retry-After", Long.toString(ThreadLocalRandom.current().nextLong(10, 61)));
-        error(response, 503, "This display holds " + maxStreams + " frame streams, its most; try again later.");
+        return false;
+    }
+
+    String refusal() {
+        return "This display holds " + maxStreams + " frame streams, its most; try again later.";
+    }
+
+    static long retryAfterSeconds() {
+        return ThreadLocalRandom.current().nextLong(10, 61);
     }
 
     private void error(HttpServerResponse response, int status, String message) {

@@ -6,6 +6,7 @@ import io.imgboard.infra.testing.Chromium;
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.display.support.Renditions;
 import io.imgboard.events.PhotoPublished;
+import io.imgboard.events.Rendition;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -88,6 +89,15 @@ class FramePageBrowserTest {
                         matchesPattern(shown(newest)));
                 browser.eval(RECORD_LOADS);
 
+                // `second`, waiting in the window, changes (new rendition bytes: a new ?v=): an update
+                // replaces it where it is, it is not queued to come next.
+                catalog.publish(changed(from(Catalog.photo(second, Instant.parse("2998-01-01T00:00:00Z")), source)));
+                await().atMost(Duration.ofSeconds(40)).until(() -> browser.eval(
+                        "window.imgboardFrame().events.update").asInt(), equalTo(1));
+                assertThat("not queued as a new photo", browser.eval("window.imgboardFrame().upNext").asInt(), equalTo(0));
+                String secondNow = given().get("/api/v1/playlist").jsonPath()
+                        .getString("photos.find { it.photoId == '" + second + "' }.url");
+                assertThat(secondNow, containsString("?v="));
                 catalog.publish(from(Catalog.photo(added, Instant.parse("1990-01-01T00:00:00Z")), source));
                 // The next photo to load after `newest` is `added`, not `second` (the order's next).
                 await().atMost(Duration.ofSeconds(40)).until(() -> loaded(browser), not(empty()));
@@ -101,6 +111,9 @@ class FramePageBrowserTest {
                         .until(() -> browser.eval(ON_SCREEN).asText(), not(startsWith("/media/" + added + "/")));
                 await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(ON_SCREEN).asText(),
                         matchesPattern(shown(second)));
+                assertThat("the changed photo shows in its new version", browser.eval(ON_SCREEN).asText(),
+                        matchesPattern("/media/" + second + "/(display|uhd)\\.webp\\?v="
+                                + secondNow.substring(secondNow.indexOf("?v=") + 3) + " 64"));
                 assertThat("another source's photo never reaches this frame", loaded(browser),
                         not(hasItem(startsWith("/media/" + outsider + "/"))));
                 assertThat(browser.eval("JSON.stringify(window.imgboardFrame().shown)").asText(), not(containsString(outsider.toString())));
@@ -112,6 +125,14 @@ class FramePageBrowserTest {
     private static PhotoPublished from(PhotoPublished p, String source) {
         return new PhotoPublished(p.eventId(), p.occurredAt(), p.photoId(), p.sha256(), p.renditions(), p.width(), p.height(),
                 p.capturedAt(), p.placeholder(), "IMG.JPG", Instant.now(), List.of(source), List.of());
+    }
+
+    /** The photo with every rendition's bytes changed, as a reprocess publishes it. */
+    private static PhotoPublished changed(PhotoPublished p) {
+        List<Rendition> renditions = p.renditions().stream()
+                .map(r -> new Rendition(r.name(), r.key(), r.width(), r.height(), r.bytes() + 1)).toList();
+        return new PhotoPublished(UUID.randomUUID(), p.occurredAt(), p.photoId(), p.sha256(), renditions, p.width(), p.height(),
+                p.capturedAt(), p.placeholder(), p.name(), p.arrivedAt(), p.sourceIds(), p.deviceIds());
     }
 
     /**

@@ -190,12 +190,35 @@ class PlaylistTest {
         assertEquals(List.of(12L, 13L, 14L), missed.stream().map(PlaylistEvent::seq).toList());
         assertEquals(a, ((PlaylistEvent.Removed) missed.get(0)).photoId());
         assertEquals(c, ((PlaylistEvent.Added) missed.get(1)).photo().photoId());
-        assertEquals(b, ((PlaylistEvent.Added) missed.get(2)).photo().photoId());
+        assertEquals(b, ((PlaylistEvent.Updated) missed.get(2)).photo().photoId(), "b was there at 11: changed, not new");
+        assertNull(((PlaylistEvent.Updated) missed.get(2)).previous(), "what the frame holds of b is not known");
+        assertEquals(List.of(PlaylistEvent.Added.class), playlist.since(10).orElseThrow().stream()
+                .filter(e -> e.shown() != null && e.shown().photoId().equals(b)).map(Object::getClass).toList(),
+                "b joined after 10: one add, in its latest state");
         assertTrue(playlist.since(14).orElseThrow().isEmpty(), "up to date: nothing");
         assertTrue(playlist.since(15).isEmpty(), "ahead of what this instance read: cannot resume");
         playlist.read(15, System.currentTimeMillis() - Playlist.RESUMABLE_AGE.toMillis() - 60_000);
         assertTrue(playlist.since(14).isEmpty(), "older than a record read too old to trust: fresh page");
         assertTrue(playlist.since(15).isPresent());
+    }
+
+    @Test
+    void aChangedPhotoIsAnUpdateWithItsPreviousStateAndARetiredOneBackUnderItsIdIsRemovedThenAdded() {
+        UUID a = UUID.randomUUID();
+        PlaylistEvent first = playlist.publish(photo(a, null, Instant.now()), 10).orElseThrow();
+        PlaylistEvent changed = playlist.publish(photo(a, Instant.parse("2020-01-01T00:00:00Z"), Instant.now()), 11).orElseThrow();
+        assertThat(first, instanceOf(PlaylistEvent.Added.class));
+        PlaylistEvent.Updated update = (PlaylistEvent.Updated) changed;
+        assertEquals(first.shown(), update.previous());
+        assertEquals(Instant.parse("2020-01-01T00:00:00Z"), update.photo().capturedAt());
+
+        playlist.retire(a, 12);
+        assertThat(playlist.publish(photo(a, null, Instant.now()), 13).orElseThrow(), instanceOf(PlaylistEvent.Added.class));
+        List<PlaylistEvent> missed = playlist.since(11).orElseThrow();
+        assertEquals(List.of(12L, 13L), missed.stream().map(PlaylistEvent::seq).toList());
+        assertThat(missed.get(0), instanceOf(PlaylistEvent.Removed.class));
+        assertThat(missed.get(1), instanceOf(PlaylistEvent.Added.class));
+        assertEquals(List.of(13L), playlist.since(12).orElseThrow().stream().map(PlaylistEvent::seq).toList());
     }
 
     private List<UUID> ids() {

@@ -142,19 +142,87 @@ class CatalogStreamTest {
     }
 
     @Test
-    void aRepublishedPhotoReplacesItsEntryAndIsSentAgain() throws Exception {
+    void aRepublishedPhotoReplacesItsEntryAndReachesFramesAsAnUpdateNotASecondAdd() throws Exception {
         UUID photoId = UUID.randomUUID();
         try (SseClient frame = SseClient.open(events)) {
             catalog.publish(Catalog.photo(photoId, Instant.parse("2020-01-01T00:00:00Z")));
             frame.await(SseClient.named("add", "2020-01-01T00:00:00Z"));
             catalog.publish(Catalog.photo(photoId, Instant.parse("2021-02-02T00:00:00Z")));
-            frame.await(SseClient.named("add", "2021-02-02T00:00:00Z"));
+            SseClient.Event update = frame.await(SseClient.named("update", "2021-02-02T00:00:00Z"));
+            assertEquals(photoId.toString(), Catalog.JSON.readTree(update.data()).path("photoId").asText());
+            assertEquals(1, frame.events().stream().filter(SseClient.named("add", photoId.toString())).count(),
+                    "one add per photo: " + frame.events());
         }
         List<String> ids = playlistIds();
         assertEquals(1, ids.stream().filter(photoId.toString()::equals).count());
         String playlist = RestAssured.get("/api/v1/playlist").asString();
         assertThat(playlist, containsString("2021-02-02T00:00:00Z"));
         assertThat(playlist, not(containsString("2020-01-01T00:00:00Z")));
+    }
+
+    @Test
+    void theEarlyDisplayRenditionIsTheAddAndTheCompleteResultAnUpdateAndARedeliveryNothing() throws Exception {
+        UUID photoId = UUID.randomUUID();
+        UUID marker = UUID.randomUUID();
+        PhotoPublished complete = Catalog.photo(photoId, Instant.parse("2022-05-05T10:00:00Z"));
+        try (SseClient frame = SseClient.open(events)) {
+            frame.await(SseClient.named("page"));
+            catalog.publish(Catalog.early(complete));
+            JsonNode early = Catalog.JSON.readTree(frame.await(SseClient.named("add", photoId.toString())).data());
+            assertTrue(early.path("renditions").path("uhd").isMissingNode(), early.toString());
+
+            catalog.publish(complete);
+            SseClient.Event update = frame.await(SseClient.named("update", photoId.toString()));
+            JsonNode full = Catalog.JSON.readTree(update.data());
+            assertThat(full.path("renditions").path("uhd").asText(), startsWith("/media/" + photoId + "/uhd.webp?v="));
+            assertEquals(early.path("url").asText(), full.path("url").asText(), "the display rendition did not change");
+
+            // The same record again (a redelivery), then another photo: the frame hears of the other only.
+            catalog.publish(Catalog.again(complete));
+            catalog.publish(Catalog.photo(marker, null));
+            frame.await(SseClient.named("add", marker.toString()));
+            List<String> told = frame.events().stream().filter(e -> e.data() != null && e.data().contains(photoId.toString()))
+                    .map(SseClient.Event::name).toList();
+            assertEquals(List.of("add", "update"), told, "what the frame was told of the photo");
+        }
+    }
+
+    @Test
+    void aNamedFrameGetsAnAddWhenAChangeBringsAPhotoIntoItsFilterAndARemoveWhenItLeaves() throws Exception {
+        UUID photoId = UUID.randomUUID();
+        UUID marker = UUID.randomUUID();
+        for (String frame : List.of("stream-1913", "stream-1914")) {
+            String year = frame.substring("stream-".length());
+            RestAssured.given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType("application/json")
+                    .body("{\"filter\":{\"from\":\"" + year + "-01-01\",\"to\":\"" + year + "-12-31\"}}")
+                    .put("/api/v1/frames/" + frame).then().statusCode(anyOf(equalTo(200), equalTo(201)));
+        }
+        try (SseClient of1913 = SseClient.open(URI.create(events + "?frame=stream-1913"));
+             SseClient of1914 = SseClient.open(URI.create(events + "?frame=stream-1914"));
+             SseClient all = SseClient.open(events)) {
+            for (SseClient frame : List.of(of1913, of1914, all)) {
+                frame.await(SseClient.named("page"));
+            }
+            catalog.publish(Catalog.photo(photoId, Instant.parse("1913-06-01T12:00:00Z")));
+            of1913.await(SseClient.named("add", photoId.toString()));
+            all.await(SseClient.named("add", photoId.toString()));
+            // Its capture date read again (a reprocess): it moves from one frame's filter to the other's.
+            catalog.publish(Catalog.photo(photoId, Instant.parse("1914-06-01T12:00:00Z")));
+            of1913.await(SseClient.named("remove", photoId.toString()));
+            of1914.await(SseClient.named("add", photoId.toString()));
+            all.await(SseClient.named("update", photoId.toString()));
+            catalog.publish(Catalog.photo(marker, Instant.parse("1914-07-01T12:00:00Z")));
+            of1914.await(SseClient.named("add", marker.toString()));
+            all.await(SseClient.named("add", marker.toString()));
+            assertEquals(List.of("add", "remove"), names(of1913, photoId));
+            assertEquals(List.of("add"), names(of1914, photoId));
+            assertEquals(List.of("add", "update"), names(all, photoId));
+        }
+    }
+
+    private static List<String> names(SseClient frame, UUID photoId) {
+        return frame.events().stream().filter(e -> !"page".equals(e.name()) && e.data() != null
+                && e.data().contains(photoId.toString())).map(SseClient.Event::name).toList();
     }
 
     @Test
@@ -184,29 +252,50 @@ class CatalogStreamTest {
     void aLastEventIdReconnectGetsOnlyWhatItMissedAndAnUnknownOneAFreshPage() throws Exception {
         UUID kept = UUID.randomUUID();
         UUID retired = UUID.randomUUID();
+        UUID changed = UUID.randomUUID();
         UUID added = UUID.randomUUID();
+        UUID addedThenChanged = UUID.randomUUID();
+        UUID back = UUID.randomUUID();
+        PhotoPublished completeChanged = Catalog.photo(changed, null);
+        PhotoPublished completeAdded = Catalog.photo(addedThenChanged, null);
         String lastId;
         try (SseClient frame = SseClient.open(events)) {
             frame.await(SseClient.named("page"));
             catalog.publish(Catalog.photo(kept, null));
             catalog.publish(Catalog.photo(retired, null));
+            catalog.publish(Catalog.early(completeChanged));
+            catalog.publish(Catalog.photo(back, Instant.parse("2001-01-01T00:00:00Z")));
             frame.await(SseClient.named("add", kept.toString()));
-            lastId = frame.await(SseClient.named("add", retired.toString())).id();
+            frame.await(SseClient.named("add", retired.toString()));
+            frame.await(SseClient.named("add", changed.toString()));
+            lastId = frame.await(SseClient.named("add", back.toString())).id();
         }
-        // Missed while away: one add, one remove.
+        // Missed while away: a removal, a new photo, the complete result of one the frame holds, a new
+        // photo and its complete result, and a photo retired and published again under its id.
         catalog.retire(retired);
         catalog.publish(Catalog.photo(added, null));
-        await().atMost(Duration.ofSeconds(60)).until(() -> playlistIds().contains(added.toString())
-                && !playlistIds().contains(retired.toString()));
+        catalog.publish(completeChanged);
+        catalog.publish(Catalog.early(completeAdded));
+        catalog.publish(completeAdded);
+        catalog.retire(back);
+        catalog.publish(Catalog.photo(back, Instant.parse("2002-02-02T00:00:00Z")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> RestAssured.get("/api/v1/playlist").asString()
+                .contains("2002-02-02T00:00:00Z"));
 
         try (SseClient frame = SseClient.open(events, Map.of("Last-Event-ID", lastId))) {
+            frame.await(SseClient.named("add", "2002-02-02T00:00:00Z"));
             frame.await(SseClient.named("add", added.toString()));
             frame.await(SseClient.named("remove", retired.toString()));
+            frame.await(SseClient.named("update", changed.toString()));
+            frame.await(SseClient.named("add", addedThenChanged.toString()));
             assertTrue(frame.events().stream().noneMatch(e -> "page".equals(e.name())), "a resume sends no page");
-            assertTrue(frame.events().stream().noneMatch(e -> "add".equals(e.name()) && e.data().contains(kept.toString())),
+            assertTrue(frame.events().stream().noneMatch(e -> e.data() != null && e.data().contains(kept.toString())),
                     "nothing the frame already had");
+            assertEquals(List.of("update"), names(frame, changed), "the frame holds it: replaced, not added again");
+            assertEquals(List.of("add"), names(frame, addedThenChanged), "new to the frame: once, as it is now");
+            assertEquals(List.of("remove", "add"), names(frame, back), "gone and back: the old one off, the new one on");
             List<SseClient.Event> changes = frame.events().stream().filter(e -> "add".equals(e.name())
-                    || "remove".equals(e.name())).toList();
+                    || "update".equals(e.name()) || "remove".equals(e.name())).toList();
             for (SseClient.Event change : changes) {
                 assertThat(Long.parseLong(change.id()), greaterThan(Long.parseLong(lastId)));
             }

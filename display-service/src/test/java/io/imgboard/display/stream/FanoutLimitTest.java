@@ -99,6 +99,12 @@ class FanoutLimitTest {
             assertEquals(10, late.refused(), "streaming " + late.streaming() + ", failed " + late.failed());
             assertThat(late.lastRefusal(), containsString("503"));
             assertThat(late.lastRefusal(), containsString("This display holds " + CAP + " frame streams"));
+            // img-board's stream counts against the same cap.
+            try (FanoutClients compat = new FanoutClients(events.getHost(), events.getPort(), "/api/events", 1)) {
+                compat.connect(3, 3, Duration.ofSeconds(10));
+                assertEquals(3, compat.refused(), "streaming " + compat.streaming() + ", failed " + compat.failed());
+                assertThat(compat.lastRefusal(), containsString("503"));
+            }
             // Other requests are still served.
             RestAssured.get("/api/v1/frames/default/next?limit=1").then().statusCode(200);
 
@@ -116,5 +122,19 @@ class FanoutLimitTest {
                 assertEquals(1, again.streaming());
             });
         }
+    }
+
+    @Test
+    void imgBoardsStreamsTakeTheirPlacesUnderTheSameCap() throws Exception {
+        try (FanoutClients compat = new FanoutClients(events.getHost(), events.getPort(), "/api/events", 2);
+             FanoutClients frames = new FanoutClients(events.getHost(), events.getPort(), "/api/v1/events?frame=default", 4)) {
+            compat.connect(10, 10, Duration.ofSeconds(10));
+            assertEquals(10, compat.streaming(), "refused " + compat.refused() + " (" + compat.lastRefusal() + ")");
+            await().atMost(Duration.ofSeconds(10)).until(() -> clients.count() == 10);
+            frames.connect(CAP, CAP, Duration.ofSeconds(10));
+            assertEquals(CAP - 10, frames.streaming(), "refused " + frames.refused() + ", failed " + frames.failed());
+            assertEquals(10, frames.refused());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> clients.count() == 0); // img-board's streams free theirs too
     }
 }

@@ -60,6 +60,24 @@ public final class Catalog implements AutoCloseable {
                 capturedAt, p.placeholder(), name, Instant.now(), List.of("upload:test"), List.of());
     }
 
+    /**
+     * {@code photo} as the ledger publishes it first when the preprocessor sends the early {@code display}
+     * rendition: the same record, a new event id, only that rendition.
+     */
+    public static PhotoPublished early(PhotoPublished photo) {
+        return new PhotoPublished(UUID.randomUUID(), photo.occurredAt(), photo.photoId(), photo.sha256(),
+                photo.renditions().stream().filter(r -> r.name().equals("display")).toList(), photo.width(),
+                photo.height(), photo.capturedAt(), photo.placeholder(), photo.name(), photo.arrivedAt(),
+                photo.sourceIds(), photo.deviceIds());
+    }
+
+    /** {@code photo} delivered again: a new event id, nothing else changed. */
+    public static PhotoPublished again(PhotoPublished photo) {
+        return new PhotoPublished(UUID.randomUUID(), photo.occurredAt(), photo.photoId(), photo.sha256(),
+                photo.renditions(), photo.width(), photo.height(), photo.capturedAt(), photo.placeholder(), photo.name(),
+                photo.arrivedAt(), photo.sourceIds(), photo.deviceIds());
+    }
+
     private static Rendition rendition(UUID photoId, String name, int width, int height) {
         return new Rendition(name, "renditions/" + photoId + "/" + name + ".webp", width, height, 1000);
     }

@@ -75,10 +75,10 @@ public interface PreprocessorConfig {
     /**
      * The rendition of a new photo sent on as soon as it is made, in an early result, before the
      * others are (the frames show this one, so a photo reaches them sooner); {@code none}: results
-     * only once every rendition is made (the default, until the display tells a photo's second
-     * publication apart from a new one: it sends both as {@code add}).
+     * only once every rendition is made. The display tells frames of the complete result as an
+     * {@code update} of the photo, never a second {@code add}.
      */
-    @WithDefault("none")
+    @WithDefault("display")
     String earlyRendition();
 
     /**
