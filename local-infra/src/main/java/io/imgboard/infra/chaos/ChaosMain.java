@@ -15,13 +15,14 @@ import java.util.Locale;
 public final class ChaosMain {
     static final String USAGE = """
             usage: ./imgboard chaos [--photos N] [--seed S] [--kills-per-service K] [--window W] [--keep]
-                   ./imgboard chaos --soak DURATION [--sample 10s] [--every 2s] [--seed S]
+                   ./imgboard chaos --soak DURATION [--warm-up 10m] [--sample 10s] [--every 2s] [--seed S]
               --photos N             distinct generated photos (about 1 MP), a third each by REST, folder, WebDAV (1000)
               --seed S               replays a run: same photos, same fault order (default: random, printed)
               --kills-per-service K  kill -9 of each service K times (2); Kafka and PostgreSQL restart once, S3 stops 10 s
               --window W             photos fed ahead of what the ledger has finished (50)
               --keep                 keep the state folder and logs (a failed run always keeps them)
               --soak DURATION        uploads and deletes at a steady rate instead, sampling RSS and open files (e.g. 30m)
+              --warm-up W            the soak's first W at the same rate are not judged (10m): heaps, pools, JIT settle
             """;
 
     private ChaosMain() {
@@ -44,6 +45,7 @@ public final class ChaosMain {
         boolean keep = false;
         Duration soak = null;
         Duration sample = Duration.ofSeconds(10);
+        Duration warmUp = Duration.ofMinutes(10);
         Duration every = Duration.ofSeconds(2);
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -55,6 +57,7 @@ public final class ChaosMain {
                 case "--keep" -> keep = true;
                 case "--soak" -> soak = duration(arg, value(args, ++i, arg));
                 case "--sample" -> sample = duration(arg, value(args, ++i, arg));
+                case "--warm-up" -> warmUp = duration(arg, value(args, ++i, arg));
                 case "--every" -> every = duration(arg, value(args, ++i, arg));
                 case "-h", "--help" -> {
                     System.out.print(USAGE);
@@ -68,7 +71,7 @@ public final class ChaosMain {
         }
         Layout layout = Layout.find();
         if (soak != null) {
-            return new Soak(soak, sample, every, seed, layout, System.out).run();
+            return new Soak(soak, warmUp, sample, every, seed, layout, System.out).run();
         }
         ChaosRun.Options options = ChaosRun.Options.defaults(photos, seed).withKillsPerService(kills).withWindow(window)
                 .keeping(keep);

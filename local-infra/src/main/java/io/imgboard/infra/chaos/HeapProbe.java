@@ -13,13 +13,22 @@ import java.util.regex.Pattern;
 
 /**
  * A full collection of one JVM and its heap right after it, through the JDK's own {@code jcmd}
- * ({@code GC.run}, then {@code GC.heap_info}, in one attach): what the process keeps, not what it
- * has not yet collected. A process that is not a JVM of this user, or a JDK without {@code jcmd},
- * gives nothing.
+ * ({@code GC.run}, {@code GC.heap_info}, then {@code VM.native_memory summary}, in one attach):
+ * what the process keeps, not what it has not yet collected, and where its memory outside the heap
+ * is (code cache, metaspace, threads, …) when it runs with {@code -XX:NativeMemoryTracking=summary}.
+ * A process that is not a JVM of this user, or a JDK without {@code jcmd}, gives nothing.
  */
 final class HeapProbe {
     /** A heap's (or generation's) line: "def new generation   total 39296K, used 1213K [...". */
     private static final Pattern GENERATION = Pattern.compile("^\\s*(?!Metaspace|class space)[A-Za-z -]+?\\s+total (\\d+)K, used (\\d+)K");
+    /** A native memory tracking category: "-      Code (reserved=249887KB, committed=23747KB)". */
+    private static final Pattern CATEGORY = Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB");
+    /** Native memory tracking's total: "Total: reserved=1857805KB, committed=462337KB". */
+    private static final Pattern TOTAL = Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB");
+
+    /** One reading: heap committed and used (kB), and committed kB per tracked category with "Total" (empty without tracking). */
+    record Reading(long heapKb, long liveKb, java.util.Map<String, Long> nativeKb) {
+    }
 
     private final Path jcmd;
     private final Path commands;
@@ -37,7 +46,7 @@ final class HeapProbe {
         }
         try {
             Path commands = workDir.resolve("soak-jcmd.txt");
-            Files.writeString(commands, "GC.run\nGC.heap_info\n", StandardCharsets.UTF_8);
+            Files.writeString(commands, "GC.run\nGC.heap_info\nVM.native_memory summary\n", StandardCharsets.UTF_8);
             return Optional.of(new HeapProbe(jcmd, commands));
         } catch (IOException e) {
             return Optional.empty();
@@ -49,7 +58,7 @@ final class HeapProbe {
      * process that is not a JVM. It must be asked first: the attach mechanism signals the process
      * with SIGQUIT, which PostgreSQL takes as "shut down immediately".
      */
-    Optional<long[]> collect(long pid) {
+    Optional<Reading> collect(long pid) {
         if (!isJvm(pid)) {
             return Optional.empty();
         }
@@ -81,19 +90,31 @@ final class HeapProbe {
         }
     }
 
-    /** Sums the heap's generations in a {@code GC.heap_info} answer: {committed kB, used kB}. */
-    static Optional<long[]> parse(String heapInfo) {
+    /**
+     * Sums the heap's generations in a {@code GC.heap_info} answer, and reads the categories of a
+     * {@code VM.native_memory summary} answer when there is one.
+     */
+    static Optional<Reading> parse(String answer) {
         long committed = 0;
         long used = 0;
         boolean any = false;
-        for (String line : heapInfo.split("\n")) {
+        java.util.Map<String, Long> tracked = new java.util.LinkedHashMap<>();
+        for (String line : answer.split("\n")) {
             Matcher m = GENERATION.matcher(line);
             if (m.find()) {
                 committed += Long.parseLong(m.group(1));
                 used += Long.parseLong(m.group(2));
                 any = true;
             }
+            Matcher total = TOTAL.matcher(line);
+            if (total.find()) {
+                tracked.put("Total", Long.parseLong(total.group(1)));
+            }
+            Matcher category = CATEGORY.matcher(line.trim().startsWith("-") ? line.trim().replaceFirst("^-\\s*", "- ") : "");
+            if (category.find()) {
+                tracked.put(category.group(1).trim(), Long.parseLong(category.group(2)));
+            }
         }
-        return any ? Optional.of(new long[] {committed, used}) : Optional.empty();
+        return any ? Optional.of(new Reading(committed, used, tracked)) : Optional.empty();
     }
 }

@@ -31,10 +31,13 @@ import java.util.stream.Stream;
  * a full collection ({@link HeapProbe}, once a minute), with its live heap: what it keeps, not how
  * far its heap has grown towards {@code -Xmx} since the last collection (a young heap touches new
  * pages until its first full collection; that is growth, not a leak). At the end each process gets
- * a least-squares slope per hour over the samples after the warm-up (the first fifth, when heaps
- * and pools are still growing into their sizes); a process fails when its memory, its live heap
- * or its open files grow steadily (the line explains most of the variation, R² ≥ 0.5) by more than
- * 10 % of the mean per hour, or when it was restarted.
+ * a least-squares slope per hour over the samples after the warm-up ({@code --warm-up}, 10 minutes
+ * at the same rate before the soak's duration, when heaps, pools and the JIT's code are still growing
+ * into their sizes); a process fails when its memory, its live heap or its open files grow steadily
+ * (the line explains most of the variation, R² ≥ 0.5) by more than 10 % of the mean per hour, or when
+ * it was restarted. Under {@code ./imgboard chaos --soak} the JVMs also run with native memory
+ * tracking, and the table is followed by where memory outside the heap grew (code cache, metaspace,
+ * threads, or "untracked": native libraries and glibc's arenas).
  */
 public final class Soak {
     static final int KEPT = 30;
@@ -44,14 +47,16 @@ public final class Soak {
     static final Duration HEAP_EVERY = Duration.ofMinutes(1);
 
     private final Duration duration;
+    private final Duration warmUp;
     private final Duration sample;
     private final Duration every;
     private final long seed;
     private final Layout layout;
     private final PrintStream out;
 
-    public Soak(Duration duration, Duration sample, Duration every, long seed, Layout layout, PrintStream out) {
+    public Soak(Duration duration, Duration warmUp, Duration sample, Duration every, long seed, Layout layout, PrintStream out) {
         this.duration = duration;
+        this.warmUp = warmUp;
         this.sample = sample;
         this.every = every;
         this.seed = seed;
@@ -60,9 +65,13 @@ public final class Soak {
     }
 
     /** One reading; {@code liveKb} is the heap right after a full collection, -1 when none was made. */
-    record Sample(double hours, long pid, long rssKb, int fds, long liveKb) {
+    record Sample(double hours, long pid, long rssKb, int fds, long liveKb, Map<String, Long> nativeKb) {
         Sample(double hours, long pid, long rssKb, int fds) {
-            this(hours, pid, rssKb, fds, -1);
+            this(hours, pid, rssKb, fds, -1, Map.of());
+        }
+
+        Sample(double hours, long pid, long rssKb, int fds, long liveKb) {
+            this(hours, pid, rssKb, fds, liveKb, Map.of());
         }
 
         boolean afterCollection() {
@@ -106,7 +115,7 @@ public final class Soak {
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
             Optional<HeapProbe> probe = HeapProbe.find(stack.state.root());
             Instant began = Instant.now();
-            Instant end = began.plus(duration);
+            Instant end = began.plus(warmUp).plus(duration);
             Instant nextUpload = began;
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "soak-sampler");
@@ -119,11 +128,12 @@ public final class Soak {
                 boolean collect = ticks.getAndIncrement() % heapEvery == 0;
                 double hours = Duration.between(began, Instant.now()).toMillis() / 3_600_000.0;
                 faults.pids().forEach((name, pid) -> {
-                    long live = collect ? probe.flatMap(p -> p.collect(pid)).map(h -> h[1]).orElse(-1L) : -1;
+                    Optional<HeapProbe.Reading> heap = collect ? probe.flatMap(p -> p.collect(pid)) : Optional.empty();
                     sample(pid).ifPresent(s -> {
                         synchronized (samples) {
-                            samples.computeIfAbsent(name, k -> new ArrayList<>())
-                                    .add(new Sample(hours, pid, s[0], (int) s[1], live));
+                            samples.computeIfAbsent(name, k -> new ArrayList<>()).add(new Sample(hours, pid, s[0], (int) s[1],
+                                    heap.map(HeapProbe.Reading::liveKb).orElse(-1L),
+                                    heap.map(HeapProbe.Reading::nativeKb).orElse(Map.of())));
                         }
                     });
                 });
@@ -133,8 +143,8 @@ public final class Soak {
             int uploaded = 0;
             int deleted = 0;
             int refused = 0;
-            out.printf("chaos: soak for %d min: one upload every %d ms, deletes keep %d photos, samples every %d s%n",
-                    duration.toMinutes(), every.toMillis(), KEPT, sample.toSeconds());
+            out.printf("chaos: soak for %d min after a %d min warm-up: one upload every %d ms, deletes keep %d photos, samples every %d s%n",
+                    duration.toMinutes(), warmUp.toMinutes(), every.toMillis(), KEPT, sample.toSeconds());
             while (Instant.now().isBefore(end)) {
                 Instant now = Instant.now();
                 if (!now.isBefore(nextUpload)) {
@@ -181,12 +191,13 @@ public final class Soak {
                     ? "  JVMs: resident memory and live heap right after a full collection (jcmd GC.run), once a minute"
                     : "  no jcmd next to java: resident memory as sampled, no live heap");
             boolean passed = true;
-            Duration window = Duration.ofMillis(duration.toMillis() * 4 / 5);
+            Duration window = duration;
+            double fromHours = warmUp.toMillis() / 3_600_000.0;
             out.printf("  %-22s %7s %10s %5s %8s %11s %5s %8s %8s %5s  %s%n", "process", "samples", "RSS MB/h", "R²",
                     "RSS MB", "live MB/h", "R²", "live MB", "fds/h", "R²", "verdict");
             synchronized (samples) {
                 for (Map.Entry<String, List<Sample>> entry : samples.entrySet()) {
-                    Trend trend = trend(entry.getKey(), entry.getValue());
+                    Trend trend = trend(entry.getKey(), entry.getValue(), fromHours);
                     boolean grows = trend.grows(window);
                     String verdict = trend.restarted() ? "RESTARTED" : grows ? "GROWS" : "flat";
                     passed &= !trend.restarted() && !grows;
@@ -198,6 +209,13 @@ public final class Soak {
                             jvm ? String.format("%.0f", trend.live().mean() / 1024) : "-",
                             trend.fds().slopePerHour(), trend.fds().r2(), verdict);
                 }
+                out.println("  outside the heap, committed MB/h after the warm-up (native memory tracking; untracked = RSS − its total):");
+                samples.forEach((name, list) -> {
+                    String line = nativeTrends(list, fromHours);
+                    if (!line.isEmpty()) {
+                        out.printf("  %-22s %s%n", name, line);
+                    }
+                });
             }
             if (refused > uploaded / 100) {
                 out.println("  more than 1 % of the uploads were not answered 2xx");
@@ -237,7 +255,12 @@ public final class Soak {
      * a full collection when there are any (the others show how far its heap has grown since).
      */
     static Trend trend(String name, List<Sample> all) {
-        List<Sample> used = all.subList(all.size() / 5, all.size());
+        return trend(name, all, all.isEmpty() ? 0 : all.get(all.size() / 5).hours());
+    }
+
+    /** The trends of the samples from {@code fromHours} on (the warm-up's end). */
+    static Trend trend(String name, List<Sample> all, double fromHours) {
+        List<Sample> used = all.stream().filter(s -> s.hours() >= fromHours).toList();
         boolean restarted = all.stream().map(Sample::pid).distinct().count() > 1;
         List<Sample> collected = used.stream().filter(Sample::afterCollection).toList();
         List<Sample> memory = collected.size() >= 3 ? collected : used;
@@ -247,6 +270,31 @@ public final class Soak {
                 : Line.NONE;
         Line fds = fit(used.stream().mapToDouble(Sample::hours).toArray(), used.stream().mapToDouble(Sample::fds).toArray());
         return new Trend(name, rss, live, fds, restarted, all.size());
+    }
+
+    /**
+     * Each native memory category's slope (MB/h) over the readings after {@code fromHours}, the largest
+     * first, with "untracked" (resident but not the JVM's own: glibc arenas, native libraries); empty
+     * when the process ran without native memory tracking.
+     */
+    static String nativeTrends(List<Sample> all, double fromHours) {
+        List<Sample> tracked = all.stream().filter(s -> s.hours() >= fromHours && s.nativeKb().containsKey("Total")).toList();
+        if (tracked.size() < 3) {
+            return "";
+        }
+        double[] hours = tracked.stream().mapToDouble(Sample::hours).toArray();
+        Map<String, Double> slopes = new LinkedHashMap<>();
+        for (String category : tracked.get(tracked.size() - 1).nativeKb().keySet()) {
+            slopes.put(category, fit(hours, tracked.stream().mapToDouble(s -> s.nativeKb().getOrDefault(category, 0L)).toArray())
+                    .slopePerHour() / 1024);
+        }
+        slopes.put("untracked", fit(hours, tracked.stream().mapToDouble(s -> s.rssKb() - s.nativeKb().get("Total")).toArray())
+                .slopePerHour() / 1024);
+        StringBuilder line = new StringBuilder();
+        slopes.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .filter(e -> Math.abs(e.getValue()) >= 0.5 || e.getKey().equals("Total") || e.getKey().equals("untracked"))
+                .forEach(e -> line.append(String.format("%s %+.1f  ", e.getKey(), e.getValue())));
+        return line.toString().trim();
     }
 
     /** Least squares; a flat series (no variance) fits nothing and grows by nothing. */

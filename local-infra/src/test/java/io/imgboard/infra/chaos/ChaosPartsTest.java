@@ -114,15 +114,48 @@ class ChaosPartsTest {
                  Metaspace       used 101442K, committed 102272K, reserved 1179648K
                   class space    used 13046K, committed 13440K, reserved 1048576K
                 """;
-        assertArrayEquals(new long[] {116224 + 258048, 47922 + 26871}, HeapProbe.parse(serial).orElseThrow());
+        HeapProbe.Reading reading = HeapProbe.parse(serial).orElseThrow();
+        assertArrayEquals(new long[] {116224 + 258048, 47922 + 26871}, new long[] {reading.heapKb(), reading.liveKb()});
+        assertTrue(reading.nativeKb().isEmpty(), "no native memory tracking in the answer");
         String g1 = """
                 7575:
                  garbage-first heap   total 131072K, used 67453K [0x00000000e0000000, 0x0000000100000000)
                   region size 1024K, 16 young (16384K), 1 survivors (1024K)
                  Metaspace       used 45898K, committed 46848K, reserved 1114112K
                 """;
-        assertArrayEquals(new long[] {131072, 67453}, HeapProbe.parse(g1).orElseThrow());
+        HeapProbe.Reading g1Reading = HeapProbe.parse(g1).orElseThrow();
+        assertArrayEquals(new long[] {131072, 67453}, new long[] {g1Reading.heapKb(), g1Reading.liveKb()});
+        String tracked = serial + """
+
+                Native Memory Tracking:
+
+                Total: reserved=1857805KB, committed=462337KB
+                -                 Java Heap (reserved=393216KB, committed=374272KB)
+                                            (mmap: reserved=393216KB, committed=374272KB)
+
+                -                      Code (reserved=249887KB, committed=23747KB)
+                                            (malloc=2199KB #9361)
+                -                    Thread (reserved=32947KB, committed=2647KB)
+                """;
+        assertEquals(java.util.Map.of("Total", 462337L, "Java Heap", 374272L, "Code", 23747L, "Thread", 2647L),
+                HeapProbe.parse(tracked).orElseThrow().nativeKb());
         assertTrue(HeapProbe.parse("7575:\nAttachNotSupportedException: Unable to open socket file").isEmpty());
+    }
+
+    @Test
+    void whereMemoryOutsideTheHeapGrewIsToldPerCategory() {
+        List<Soak.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            double hours = i / 60.0;
+            long code = (long) (20 * 1024 + 30 * 1024 * hours);
+            samples.add(new Soak.Sample(hours, 1, 300 * 1024 + code, 100, 30 * 1024,
+                    java.util.Map.of("Total", 250 * 1024 + code, "Code", code, "Thread", 3 * 1024L)));
+        }
+        String line = Soak.nativeTrends(samples, 10 / 60.0);
+        assertTrue(line.startsWith("Total +30.0  Code +30.0") || line.startsWith("Code +30.0  Total +30.0"), line);
+        assertTrue(line.contains("untracked +0.0"), line);
+        assertFalse(line.contains("Thread"), "a flat category is left out: " + line);
+        assertEquals("", Soak.nativeTrends(samples.stream().map(s -> new Soak.Sample(s.hours(), 1, s.rssKb(), 100)).toList(), 0));
     }
 
     @Test
