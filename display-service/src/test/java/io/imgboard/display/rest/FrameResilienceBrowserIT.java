@@ -104,12 +104,21 @@ class FrameResilienceBrowserIT {
                 JsonNode beforeRestart = state(browser);
                 long removesBefore = beforeRestart.path("events").path("remove").asLong();
                 long addsBefore = beforeRestart.path("events").path("add").asLong();
+                long settingsBefore = beforeRestart.path("events").path("settings").asLong();
 
                 display = start(dir, port, "second");
                 // Back: the frame reconnected by itself and shows the new photo.
                 await().atMost(Duration.ofSeconds(120)).until(() -> ids(state(browser).path("shown")).contains(added.toString()));
                 await().atMost(Duration.ofSeconds(60)).until(() ->
                         consumedAfter(state(browser), shownBefore).size() >= upcoming.size() + 1);
+                // The new photo can come by /next while the stream is still in its reconnect backoff: wait for
+                // the restarted display's stream to begin (its settings come first, the missed changes with them).
+                await().atMost(Duration.ofSeconds(120)).until(() ->
+                        state(browser).path("events").path("settings").asLong() > settingsBefore);
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    JsonNode events = state(browser).path("events");
+                    return events.path("remove").asLong() > removesBefore && events.path("add").asLong() > addsBefore;
+                });
                 JsonNode after = state(browser);
                 List<String> consumed = consumedAfter(after, shownBefore);
                 System.out.printf("frame across a display restart: window before %s, shown from the window since %s,"
