@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.ProcessingFailed;
 import io.imgboard.events.ProcessingResult;
+import io.imgboard.events.Topics;
 import io.imgboard.preprocessor.config.PreprocessorConfig;
 import io.imgboard.preprocessor.storage.MissingObjectException;
 import io.imgboard.preprocessor.storage.ObjectStore;
@@ -12,7 +13,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -41,10 +41,8 @@ class StartupWarmUp {
                 absent(() -> store.originalSize("warm-up/" + id));
                 absent(() -> store.renditionSize("warm-up/" + id + ".webp"));
             }
-            String topic = ConfigProvider.getConfig()
-                    .getOptionalValue("mp.messaging.outgoing." + Channels.PROCESSING_RESULTS + ".topic", String.class)
-                    .orElse(Channels.PROCESSING_RESULTS);
-            kafka.getProducer(Channels.PROCESSING_RESULTS).partitionsFor(topic).await().atMost(Duration.ofSeconds(10));
+            kafka.getProducer(Channels.PROCESSING_RESULTS).partitionsFor(Topics.PROCESSING_RESULTS)
+                    .await().atMost(Duration.ofSeconds(10));
             ProcessRequested request = new ProcessRequested(id, Instant.now(), id, "0".repeat(64), "warm-up/" + id,
                     "image/jpeg", List.of(), ProcessRequested.Reason.NEW);
             mapper.readValue(mapper.writeValueAsString(request), ProcessRequested.class);
