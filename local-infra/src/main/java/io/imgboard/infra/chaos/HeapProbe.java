@@ -26,8 +26,8 @@ final class HeapProbe {
     /** Native memory tracking's total: "Total: reserved=1857805KB, committed=462337KB". */
     private static final Pattern TOTAL = Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB");
 
-    /** One reading: heap committed and used (kB), and committed kB per tracked category with "Total" (empty without tracking). */
-    record Reading(long heapKb, long liveKb, java.util.Map<String, Long> nativeKb) {
+    /** One reading: the heap in use right after the collection (kB), and committed kB per tracked category with "Total" (empty without tracking). */
+    record Reading(long liveKb, java.util.Map<String, Long> nativeKb) {
     }
 
     private final Path jcmd;
@@ -54,7 +54,7 @@ final class HeapProbe {
     }
 
     /**
-     * {committed heap kB, live heap kB} right after a full collection of {@code pid}; nothing for a
+     * The heap and native memory right after a full collection of {@code pid}; nothing for a
      * process that is not a JVM. It must be asked first: the attach mechanism signals the process
      * with SIGQUIT, which PostgreSQL takes as "shut down immediately".
      */
@@ -91,18 +91,16 @@ final class HeapProbe {
     }
 
     /**
-     * Sums the heap's generations in a {@code GC.heap_info} answer, and reads the categories of a
+     * Sums the heap's generations in use in a {@code GC.heap_info} answer, and reads the categories of a
      * {@code VM.native_memory summary} answer when there is one.
      */
     static Optional<Reading> parse(String answer) {
-        long committed = 0;
         long used = 0;
         boolean any = false;
         java.util.Map<String, Long> tracked = new java.util.LinkedHashMap<>();
         for (String line : answer.split("\n")) {
             Matcher m = GENERATION.matcher(line);
             if (m.find()) {
-                committed += Long.parseLong(m.group(1));
                 used += Long.parseLong(m.group(2));
                 any = true;
             }
@@ -110,11 +108,11 @@ final class HeapProbe {
             if (total.find()) {
                 tracked.put("Total", Long.parseLong(total.group(1)));
             }
-            Matcher category = CATEGORY.matcher(line.trim().startsWith("-") ? line.trim().replaceFirst("^-\\s*", "- ") : "");
+            Matcher category = CATEGORY.matcher(line.trim());
             if (category.find()) {
                 tracked.put(category.group(1).trim(), Long.parseLong(category.group(2)));
             }
         }
-        return any ? Optional.of(new Reading(committed, used, tracked)) : Optional.empty();
+        return any ? Optional.of(new Reading(used, tracked)) : Optional.empty();
     }
 }

@@ -115,7 +115,7 @@ class ChaosPartsTest {
                   class space    used 13046K, committed 13440K, reserved 1048576K
                 """;
         HeapProbe.Reading reading = HeapProbe.parse(serial).orElseThrow();
-        assertArrayEquals(new long[] {116224 + 258048, 47922 + 26871}, new long[] {reading.heapKb(), reading.liveKb()});
+        assertEquals(47922 + 26871, reading.liveKb(), "both generations, not Metaspace");
         assertTrue(reading.nativeKb().isEmpty(), "no native memory tracking in the answer");
         String g1 = """
                 7575:
@@ -124,7 +124,7 @@ class ChaosPartsTest {
                  Metaspace       used 45898K, committed 46848K, reserved 1114112K
                 """;
         HeapProbe.Reading g1Reading = HeapProbe.parse(g1).orElseThrow();
-        assertArrayEquals(new long[] {131072, 67453}, new long[] {g1Reading.heapKb(), g1Reading.liveKb()});
+        assertEquals(67453, g1Reading.liveKb());
         String tracked = serial + """
 
                 Native Memory Tracking:
