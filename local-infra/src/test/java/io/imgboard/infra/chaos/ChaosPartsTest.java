@@ -1,6 +1,7 @@
 package io.imgboard.infra.chaos;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -159,13 +160,13 @@ class ChaosPartsTest {
     }
 
     @Test
-    void onlyAJvmIsAskedForItsHeap() throws Exception {
+    void onlyAJvmIsAskedForItsHeap(@TempDir java.nio.file.Path folder) throws Exception {
         assertTrue(HeapProbe.isJvm(ProcessHandle.current().pid()), "this test runs on a JVM");
         Process sleeper = new ProcessBuilder("sleep", "30").start();
         try {
             // a process that is not a JVM is never attached to: attaching sends it SIGQUIT
             assertFalse(HeapProbe.isJvm(sleeper.pid()));
-            assertTrue(HeapProbe.find(java.nio.file.Files.createTempDirectory("heap-probe")).orElseThrow()
+            assertTrue(HeapProbe.find(folder).orElseThrow()
                     .collect(sleeper.pid()).isEmpty());
             assertTrue(sleeper.isAlive(), "the process was not signalled");
         } finally {
