@@ -54,7 +54,7 @@ public final class PackagedService implements AutoCloseable {
 
     /** Waits for "Listening on" and returns the port. */
     public int awaitListening() {
-        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        return await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("the service exited: " + output());
