@@ -90,7 +90,7 @@ public interface PreprocessorConfig {
      * turns, a new photo's early rendition before any photo's complete work. Read by the worker pool
      * through {@code smallrye.messaging.worker.imgboard-preprocess.max-concurrency} in application.properties.
      */
-    @WithDefault("8")
+    @WithDefault("32")
     int requestsInHand();
 
     /** Where originals are downloaded to while processed; the system temp folder by default. */
