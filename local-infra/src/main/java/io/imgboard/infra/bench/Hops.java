@@ -45,6 +45,8 @@ final class Hops implements AutoCloseable {
             "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) timeline received=(\\S+) downloaded=\\+(\\d+)"
                     + " resized=\\+(\\d+) (.*) stored=\\+(\\d+) ms");
     private static final Pattern RENDITION = Pattern.compile("(\\w+)=\\+(\\d+)\\.\\.\\+(\\d+)");
+    /** When the photo had its turn at the imaging core (a preprocessor that shares its cores among requests). */
+    private static final Pattern TURN = Pattern.compile("\\bturn=\\+(\\d+)\\b(?!\\.)");
 
     /** What is known of one photo, epoch milliseconds; 0 when not seen (yet). */
     static final class Timeline {
@@ -53,6 +55,7 @@ final class Hops implements AutoCloseable {
         volatile long requested;
         volatile long received;
         volatile long downloaded;
+        volatile long turn;
         volatile long resized;
         final Map<String, long[]> renditions = new LinkedHashMap<>();
         volatile long stored;
@@ -226,6 +229,10 @@ final class Hops implements AutoCloseable {
         long received = Instant.parse(m.group(2)).toEpochMilli();
         t.downloaded = received + Long.parseLong(m.group(3));
         t.resized = received + Long.parseLong(m.group(4));
+        Matcher turn = TURN.matcher(m.group(5));
+        if (turn.find()) {
+            t.turn = received + Long.parseLong(turn.group(1));
+        }
         Matcher r = RENDITION.matcher(m.group(5));
         while (r.find()) {
             t.renditions.put(r.group(1), new long[]{received + Long.parseLong(r.group(2)), received + Long.parseLong(r.group(3))});
@@ -253,7 +260,8 @@ final class Hops implements AutoCloseable {
         Step requested = step(steps, "ledger sent the process request", t -> t.timeline().requested, files);
         Step received = step(steps, "preprocessor took it", t -> t.timeline().received, requested);
         Step downloaded = step(steps, "  original downloaded", t -> t.timeline().downloaded, received);
-        Step resized = step(steps, "  decoded and resized", t -> t.timeline().resized, downloaded);
+        Step turn = step(steps, "  its turn at the imaging core", t -> t.timeline().turn, downloaded);
+        Step resized = step(steps, "  decoded and resized", t -> t.timeline().resized, turn);
         for (String name : renditionNames) {
             Step started = step(steps, "  " + name + " encode started", t -> at(t, name, 0), resized);
             step(steps, "  " + name + " encoded", t -> at(t, name, 1), started);

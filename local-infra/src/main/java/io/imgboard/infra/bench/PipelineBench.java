@@ -165,6 +165,7 @@ public final class PipelineBench {
         }
         ExecutorService uploads = Executors.newFixedThreadPool(options.parallel());
         try {
+            Map<String, Long> cpuBefore = cpuMillis(stack.pids());
             long began = System.currentTimeMillis();
             List<Future<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
@@ -189,9 +190,27 @@ public final class PipelineBench {
             }
             result.burstSeconds = (lastAdd - began) / 1000.0;
             result.burstAnsweredSeconds = (lastAnswer - began) / 1000.0;
+            result.burstCompleteSeconds = (awaitStored(hops, result.burstTrips) - began) / 1000.0;
+            Map<String, Long> cpuAfter = cpuMillis(stack.pids());
+            cpuAfter.forEach((name, ms) -> result.burstCpu.put(name, ms - cpuBefore.getOrDefault(name, ms)));
         } finally {
             uploads.shutdownNow();
         }
+    }
+
+    /**
+     * When the last of these photos had every rendition stored (the preprocessor's timeline line),
+     * waiting for the ones still in the making: with an early rendition the last add comes before that.
+     */
+    private static long awaitStored(Hops hops, List<Trip> trips) {
+        long deadline = System.nanoTime() + ADD_TIMEOUT.toNanos();
+        while (trips.stream().anyMatch(t -> t.timeline().stored == 0)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not every photo of the burst was complete within " + ADD_TIMEOUT);
+            }
+            hops.awaitRecord(Duration.ofMillis(200));
+        }
+        return trips.stream().mapToLong(t -> t.timeline().stored).max().orElse(0);
     }
 
     /** When the frame stream carried the add of the photo with these bytes (found through the ledger's request). */
@@ -236,6 +255,25 @@ public final class PipelineBench {
         }
     }
 
+    /**
+     * CPU time (user + system, its own threads) of every process of the system so far, in ms, from
+     * {@code /proc/<pid>/stat} (fields 14 and 15, in clock ticks of 10 ms: Linux' USER_HZ).
+     */
+    static Map<String, Long> cpuMillis(Map<String, Long> pids) {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                // after the command name in parentheses: state is field 3, utime 14, stime 15
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                cpu.put(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10);
+            } catch (IOException | RuntimeException gone) {
+                // exited meanwhile
+            }
+        });
+        return cpu;
+    }
+
     /** Resident set size of every process of the system, in MB. */
     private static Map<String, Long> rss(Map<String, Long> pids) {
         Map<String, Long> rss = new LinkedHashMap<>();
@@ -270,6 +308,8 @@ public final class PipelineBench {
         final List<Trip> burstTrips = new ArrayList<>();
         double burstSeconds = Double.NaN;
         double burstAnsweredSeconds = Double.NaN;
+        double burstCompleteSeconds = Double.NaN;
+        final Map<String, Long> burstCpu = new LinkedHashMap<>();
         double coreRate = Double.NaN;
         Map<String, Long> rss = Map.of();
 
@@ -300,6 +340,19 @@ public final class PipelineBench {
                             + " ratio %.2f (target ≥ 0.85: %s)%n", pipelineRate, coreRate, ratio, met(ratio >= 0.85));
                 } else {
                     out.printf(Locale.ROOT, "  throughput: pipeline %.2f photos/s (imaging core not measured)%n", pipelineRate);
+                }
+                out.printf(Locale.ROOT, "  burst complete (every rendition of every photo stored) after %.2f s: %.2f photos/s%n",
+                        burstCompleteSeconds, burst / burstCompleteSeconds);
+                if (!burstCpu.isEmpty()) {
+                    StringBuilder line = new StringBuilder("  CPU from the burst's start to complete, ms per photo:");
+                    long total = 0;
+                    for (Map.Entry<String, Long> e : burstCpu.entrySet()) {
+                        line.append(' ').append(e.getKey()).append(' ').append(e.getValue() / burst).append(',');
+                        total += e.getValue();
+                    }
+                    line.setLength(line.length() - 1);
+                    out.printf(Locale.ROOT, "%s; total %d (%.2f cores busy on average)%n", line, total / burst,
+                            total / 1000.0 / burstCompleteSeconds);
                 }
             }
             out.println();

@@ -81,12 +81,17 @@ public interface PreprocessorConfig {
     @WithDefault("display")
     String earlyRendition();
 
-    /**
-     * Images processed at once, one per core. Read by the worker pool through
-     * {@code smallrye.messaging.worker.imgboard-preprocess.max-concurrency} in application.properties.
-     */
+    /** Images decoded and encoded at once, one per core, whatever the number of requests in hand. */
     @WithDefault("2")
     int workers();
+
+    /**
+     * Requests taken at once: each downloads its original and waits for one of the {@link #workers()}
+     * turns, a new photo's early rendition before any photo's complete work. Read by the worker pool
+     * through {@code smallrye.messaging.worker.imgboard-preprocess.max-concurrency} in application.properties.
+     */
+    @WithDefault("32")
+    int requestsInHand();
 
     /** Where originals are downloaded to while processed; the system temp folder by default. */
     Optional<Path> workDir();

@@ -105,8 +105,16 @@ public final class ImageProcessor {
         return decode(format, load -> VipsImage.open(format.loader(), file, load), sizes, early);
     }
 
-    /** Which rendition to hand over as soon as it is encoded, and to whom. */
-    public record Early(String rendition, java.util.function.Consumer<ProcessedImage> listener) {
+    /**
+     * Which rendition to hand over as soon as it is encoded, and to whom; {@code beforeRest} runs on
+     * the calling thread when the early rendition came from a decode of its own (and was handed
+     * over) and the full decode for the rest is about to start: a caller that shares the cores among
+     * several photos can let another photo's early rendition go first.
+     */
+    public record Early(String rendition, java.util.function.Consumer<ProcessedImage> listener, Runnable beforeRest) {
+        public Early(String rendition, java.util.function.Consumer<ProcessedImage> listener) {
+            this(rendition, listener, () -> { });
+        }
     }
 
     /** Processes encoded bytes; they are copied to native memory for libvips. Failures as for a file. */
@@ -151,6 +159,7 @@ public final class ImageProcessor {
                     head = render(photo, decoded, first, null, early);
                 }
                 stage = "decode";
+                early.beforeRest().run();
             }
             List<Integer> rest = new ArrayList<>();
             for (int i = 0; i < sizes.size(); i++) {

@@ -8,7 +8,7 @@ public final class Channels {
     /** {@code imgboard.processing-results}, keyed by photo id. */
     public static final String PROCESSING_RESULTS = "processing-results";
 
-    /** The worker pool that runs one image per thread; its size is {@code imgboard.preprocessor.workers}. */
+    /** The worker pool that runs one request per thread; its size is {@code imgboard.preprocessor.requests-in-hand}. */
     public static final String WORKER_POOL = "imgboard-preprocess";
 
     private Channels() {

@@ -56,6 +56,7 @@ public class PhotoPreprocessor {
     private final Retrier retrier;
     private final MeterRegistry metrics;
     private final Path workDir;
+    private final WorkGate gate;
 
     PhotoPreprocessor(ImagingEngine engine, ObjectStore store, PreprocessorConfig config, MeterRegistry metrics) {
         this.engine = engine;
@@ -63,6 +64,7 @@ public class PhotoPreprocessor {
         this.config = config;
         this.retrier = new Retrier(config.retry());
         this.metrics = metrics;
+        this.gate = new WorkGate(config.workers());
         this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"))).resolve(ORIGINALS_DIR);
         removeLeftovers(workDir);
     }
@@ -112,6 +114,11 @@ public class PhotoPreprocessor {
         } catch (IOException e) {
             Log.warnf("cannot clean up %s: %s", dir, e.getMessage());
         }
+    }
+
+    /** The turns at the imaging core that the requests in hand share. */
+    WorkGate gate() {
+        return gate;
     }
 
     /** The object key of a rendition (docs/conventions.md). */
@@ -178,8 +185,18 @@ public class PhotoPreprocessor {
             Path downloaded = original;
             Instant downloadedAt = Instant.now();
             Set<String> storedEarly = ConcurrentHashMap.newKeySet();
-            ImageProcessor.Early early = early(request, sizes, earlyResults, storedEarly);
-            ProcessedImage image = retrier.imaging("process " + key, () -> processor.process(downloaded, sizes, early));
+            boolean answersEarly = answersEarly(request, sizes, earlyResults);
+            Instant[] turnAt = new Instant[1];
+            // The original is in hand; the cores are shared with the other requests in hand, early stages first.
+            ProcessedImage image = retrier.imaging("process " + key, () -> {
+                try (WorkGate.Turn turn = gate.enter(answersEarly ? WorkGate.Stage.EARLY : WorkGate.Stage.COMPLETE)) {
+                    turnAt[0] = Instant.now();
+                    ImageProcessor.Early early = answersEarly
+                            ? early(request, sizes, earlyResults, storedEarly, () -> turn.next(WorkGate.Stage.COMPLETE))
+                            : null;
+                    return processor.process(downloaded, sizes, early);
+                }
+            });
             List<Rendition> renditions = new ArrayList<>();
             for (EncodedRendition rendition : image.renditions()) {
                 String objectKey = renditionKey(request.photoId(), rendition.name());
@@ -192,7 +209,7 @@ public class PhotoPreprocessor {
                 renditions.add(new Rendition(rendition.name(), objectKey, rendition.width(), rendition.height(),
                         rendition.webp().length));
             }
-            timeline(received, downloadedAt, image, Instant.now());
+            timeline(received, downloadedAt, turnAt[0], image, Instant.now());
             return new PhotoProcessed(UUID.randomUUID(), Instant.now(), request.photoId(), request.eventId(),
                     List.copyOf(renditions), image.width(), image.height(), image.format().id(),
                     capture(image.capture()), image.perceptualHash(), image.placeholder());
@@ -218,14 +235,22 @@ public class PhotoPreprocessor {
         }
     }
 
-    /** The early answer for a new photo, when asked for and the set has that rendition and others. */
-    private ImageProcessor.Early early(ProcessRequested request, List<RenditionSize> sizes,
-                                       Consumer<ProcessingResult> earlyResults, Set<String> storedEarly) {
+    /** Whether a new photo is answered early: when asked for and the set has that rendition and others. */
+    private boolean answersEarly(ProcessRequested request, List<RenditionSize> sizes,
+                                 Consumer<ProcessingResult> earlyResults) {
         String name = config.earlyRendition();
-        if (earlyResults == null || request.reason() != ProcessRequested.Reason.NEW || sizes.size() < 2
-                || sizes.stream().noneMatch(s -> s.name().equals(name))) {
-            return null;
-        }
+        return earlyResults != null && request.reason() == ProcessRequested.Reason.NEW && sizes.size() >= 2
+                && sizes.stream().anyMatch(s -> s.name().equals(name));
+    }
+
+    /**
+     * The early answer for a new photo; {@code beforeRest} runs once it is out, when the rest of the
+     * photo needs a decode of its own (it waits for the photo's turn at its complete stage).
+     */
+    private ImageProcessor.Early early(ProcessRequested request, List<RenditionSize> sizes,
+                                       Consumer<ProcessingResult> earlyResults, Set<String> storedEarly,
+                                       Runnable beforeRest) {
+        String name = config.earlyRendition();
         List<String> pending = sizes.stream().map(RenditionSize::name).filter(n -> !n.equals(name)).toList();
         String photoId = request.photoId().toString();
         return new ImageProcessor.Early(name, image -> {
@@ -253,19 +278,21 @@ public class PhotoPreprocessor {
                     MDC.put("photoId", before);
                 }
             }
-        });
+        }, beforeRest);
     }
 
     /**
      * One log line per photo with the service's own timestamps, so a pipeline benchmark (or a person
      * reading the log) sees where the time went: {@code timeline received=<instant> downloaded=+ms
-     * resized=+ms <rendition>=+start..+end ms … stored=+ms}. The same stages go to the
+     * resized=+ms turn=+ms <rendition>=+start..+end ms … stored=+ms} ({@code turn}: when its first
+     * stage had its turn at the imaging core, {@link WorkGate}). The same stages go to the
      * {@code imgboard_preprocessor_stage_seconds{stage}} timer.
      */
-    private void timeline(Instant received, Instant downloaded, ProcessedImage image, Instant stored) {
+    private void timeline(Instant received, Instant downloaded, Instant turn, ProcessedImage image, Instant stored) {
         StringBuilder line = new StringBuilder("timeline received=").append(received)
                 .append(" downloaded=+").append(since(received, downloaded))
-                .append(" resized=+").append(since(received, image.resizedAt()));
+                .append(" resized=+").append(since(received, image.resizedAt()))
+                .append(" turn=+").append(since(received, turn));
         Instant encoded = image.resizedAt();
         for (EncodedRendition rendition : image.renditions()) {
             line.append(' ').append(rendition.name()).append("=+").append(since(received, rendition.startedAt()))
@@ -275,7 +302,8 @@ public class PhotoPreprocessor {
         line.append(" stored=+").append(since(received, stored)).append(" ms");
         Log.info(line);
         stage("download", received, downloaded);
-        stage("decode", downloaded, image.resizedAt());
+        stage("turn", downloaded, turn);
+        stage("decode", turn, image.resizedAt());
         stage("encode", image.resizedAt(), encoded);
         stage("store", encoded, stored);
     }
