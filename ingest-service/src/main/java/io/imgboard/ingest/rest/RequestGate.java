@@ -48,6 +48,8 @@ class RequestGate {
 
     /** The principal a request was admitted as, for the resources: {@link #principal(RoutingContext)}. */
     private static final String PRINCIPAL = "imgboard.principal";
+    /** {@link System#nanoTime()} when the request's head passed the gate (before its body was read). */
+    private static final String ADMITTED = "imgboard.admitted";
     /** Operator APIs: the admin token only. */
     private static final List<String> ADMIN_PATHS = List.of("/api/v1/devices", "/api/v1/sources", "/api/v1/uploads/rejections");
 
@@ -131,6 +133,7 @@ class RequestGate {
             }
         }
         context.put(PRINCIPAL, principal);
+        context.put(ADMITTED, System.nanoTime());
         if (principal.deviceId() != null) {
             String device = principal.deviceId();
             vertx.executeBlocking(() -> {
@@ -173,6 +176,12 @@ class RequestGate {
         } catch (java.io.IOException e) {
             return -1;
         }
+    }
+
+    /** Milliseconds since the request's head passed the gate, for the upload's timeline log line. */
+    static long millisSinceAdmitted(RoutingContext context) {
+        Long admitted = context.get(ADMITTED);
+        return admitted == null ? -1 : (System.nanoTime() - admitted) / 1_000_000;
     }
 
     /** Who the request was admitted as; never null behind this gate. */

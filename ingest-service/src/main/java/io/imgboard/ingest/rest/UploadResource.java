@@ -227,7 +227,13 @@ public class UploadResource {
             @Context RoutingContext rc) {
         // The device is the one RequestGate admitted: its name is what the ledger keeps on the origin
         // and what the admin's photo search and the frames' device filter ask for.
-        return uploadAs(RequestGate.principal(rc).deviceId(), files, source, paths, traceparent);
+        long spooled = RequestGate.millisSinceAdmitted(rc);
+        RestResponse<UploadResponse> answer = uploadAs(RequestGate.principal(rc).deviceId(), files, source, paths,
+                traceparent);
+        // The body's part of an upload's time: read and spooled to disk before this method ran.
+        io.quarkus.logging.Log.infof("timeline POST /api/v1/uploads of %d file(s): spooled=+%d answered=+%d ms",
+                files == null ? 0 : files.size(), spooled, RequestGate.millisSinceAdmitted(rc));
+        return answer;
     }
 
     /** {@link #upload} for a device (null: the shared upload or admin token). */

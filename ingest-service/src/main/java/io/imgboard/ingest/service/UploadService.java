@@ -129,6 +129,7 @@ public class UploadService {
      * @throws UncheckedIOException when the file cannot be read
      */
     public Outcome intake(Intake in) {
+        long start = System.nanoTime();
         String name = Names.fileName(in.name());
         Inspection inspection;
         try {
@@ -158,12 +159,14 @@ public class UploadService {
         String type = inspection.detected().contentType();
         String sourceId = in.sourceId();
         String path = in.path() != null && !in.path().isBlank() ? in.path() : Names.contentPath(sha, name);
+        long inspected = System.nanoTime();
         boolean stored;
         try {
             stored = store.storeIfAbsent(sha, in.file(), inspection.size(), type);
         } catch (StorageException e) {
             return failure(name, inspection, STORAGE_UNAVAILABLE, e);
         }
+        long storedAt = System.nanoTime();
         FileArrived event = new FileArrived(UUID.randomUUID(), Instant.now(), sourceId, path, name,
                 inspection.size(), sha, type, OriginalStore.keyFor(sha), in.fileModifiedAt(), in.deviceId(),
                 in.onDelete());
@@ -172,10 +175,17 @@ public class UploadService {
         } catch (PublishException e) {
             return failure(name, inspection, KAFKA_UNAVAILABLE, e);
         }
+        long announced = System.nanoTime();
         (stored ? created : duplicates).increment();
-        Log.infof("%s %s from %s as %s (%s, %d bytes, sha256 %s)", stored ? "stored" : "already stored",
-                name, sourceId, path, type, inspection.size(), sha);
+        // Where the time went: read and hashed, stored (or found) in S3, the event acknowledged.
+        Log.infof("%s %s from %s as %s (%s, %d bytes, sha256 %s) timeline inspected=+%d stored=+%d announced=+%d ms",
+                stored ? "stored" : "already stored", name, sourceId, path, type, inspection.size(), sha,
+                millis(start, inspected), millis(start, storedAt), millis(start, announced));
         return new Outcome(name, sha, inspection.size(), type, stored ? Status.CREATED : Status.DUPLICATE, null, null);
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
     }
 
     private Outcome skip(Intake in, String name, Inspection inspection, String reason) {

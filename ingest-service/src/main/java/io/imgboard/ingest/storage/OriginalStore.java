@@ -137,6 +137,17 @@ public class OriginalStore {
         }
     }
 
+    /** Whether the original with this SHA-256 is stored (one HEAD request). */
+    public boolean isStored(String sha256) {
+        ensureBucket();
+        String key = keyFor(sha256);
+        try {
+            return exists(key);
+        } catch (Exception e) {
+            throw new StorageException("cannot look up " + key + " in bucket " + bucket + ": " + describe(e), e);
+        }
+    }
+
     /**
      * The bytes of a stored original (the WebDAV target serves back what a client put); the caller
      * closes the stream.

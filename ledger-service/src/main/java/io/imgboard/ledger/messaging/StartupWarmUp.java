@@ -1,0 +1,130 @@
+package io.imgboard.ledger.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.FileArrived;
+import io.imgboard.events.FileEvent;
+import io.imgboard.events.PhotoProcessed;
+import io.imgboard.events.ProcessingResult;
+import io.imgboard.events.Rendition;
+import io.imgboard.events.Topics;
+import io.imgboard.ledger.persistence.PhotoEntity;
+import io.imgboard.ledger.persistence.PhotoRepository;
+import io.imgboard.ledger.service.Deliveries;
+import io.imgboard.ledger.service.FileEvents;
+import io.imgboard.ledger.service.PhotoMdc;
+import io.imgboard.ledger.service.ProcessingResults;
+import io.imgboard.support.WarmUp;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What the first photo after start-up would otherwise pay for in the ledger: the JIT and Hibernate's
+ * first run of a new photo's file event (dedup look-ups, photo, origin, process request in the
+ * outbox) and of its processing result (twin look-up, catalog entry), the JSON of both as the
+ * consumers read it, and the outbox producer's metadata for the topics it sends to. The two events
+ * are applied exactly as the consumers apply them, in one transaction that is then rolled back:
+ * nothing is committed, so no photo, outbox row, counter (they count after commit) or Kafka record
+ * comes of it. Runs at start-up with {@code imgboard.warm-up} (default on).
+ */
+@ApplicationScoped
+public class StartupWarmUp {
+    /**
+     * How the warm-up photo's SHA-256 begins (the rest is random, so instances warming up together do
+     * not wait for each other); real content begins so with a chance of 2^-40.
+     */
+    public static final String SHA256_PREFIX = "0000000000";
+
+    private final Deliveries deliveries;
+    private final FileEvents files;
+    private final ProcessingResults results;
+    private final PhotoRepository photos;
+    private final KafkaClientService kafka;
+    private final ObjectMapper mapper;
+
+    StartupWarmUp(Deliveries deliveries, FileEvents files, ProcessingResults results, PhotoRepository photos,
+                  KafkaClientService kafka, ObjectMapper mapper) {
+        this.deliveries = deliveries;
+        this.files = files;
+        this.results = results;
+        this.photos = photos;
+        this.kafka = kafka;
+        this.mapper = mapper;
+    }
+
+    void onStart(@Observes StartupEvent event,
+                 @ConfigProperty(name = "imgboard.warm-up", defaultValue = "true") boolean enabled) {
+        if (enabled) {
+            warmUp();
+        }
+    }
+
+    /** @return whether every step succeeded; never throws */
+    public boolean warmUp() {
+        return WarmUp.of("ledger")
+                .step("kafka", () -> {
+                    for (String topic : List.of(Topics.PROCESS_REQUESTS, Topics.CATALOG)) {
+                        kafka.getProducer(Channels.OUTBOX).partitionsFor(topic).await().atMost(Duration.ofSeconds(10));
+                    }
+                })
+                .step("photo", this::newPhotoRolledBack)
+                .run();
+    }
+
+    /** Ends the warm-up's transaction: what it wrote is rolled back. */
+    private static final class RolledBack extends RuntimeException {
+        RolledBack() {
+            super("warm-up rolled back", null, false, false);
+        }
+    }
+
+    /** A photo's file event and result, read as the consumers read them and applied, then rolled back. */
+    private void newPhotoRolledBack() {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String sha = SHA256_PREFIX + HexFormat.of().formatHex(random).substring(SHA256_PREFIX.length());
+        FileArrived arrived = new FileArrived(UUID.randomUUID(), Instant.now(), "upload:warm-up",
+                sha.substring(0, 12) + "/warm-up.jpg", "warm-up.jpg", 1, sha, "image/jpeg",
+                "originals/" + sha.substring(0, 2) + "/" + sha, null, null, null);
+        try (FileEventDeserializer fileJson = new FileEventDeserializer();
+             ProcessingResultDeserializer resultJson = new ProcessingResultDeserializer()) {
+            FileEvent read = fileJson.deserialize(Topics.FILES, mapper.writeValueAsBytes(arrived));
+            QuarkusTransaction.requiringNew().timeout(30).run(() -> {
+                deliveries.firstDelivery(read.eventId());
+                files.handle(read);
+                PhotoEntity photo = photos.findBySha256(sha).orElseThrow();
+                PhotoProcessed processed = new PhotoProcessed(UUID.randomUUID(), Instant.now(), photo.id,
+                        photo.lastRequestId, List.of(new Rendition("display", "warm-up/" + photo.id + ".webp", 1, 1, 1)),
+                        1, 1, "jpeg", null, null, null);
+                byte[] json;
+                try {
+                    json = mapper.writerFor(ProcessingResult.class).writeValueAsBytes(processed);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                ProcessingResult result = resultJson.deserialize(Topics.PROCESSING_RESULTS, json);
+                deliveries.firstDelivery(result.eventId());
+                results.handle(result);
+                throw new RolledBack(); // QuarkusTransaction rolls back on an exception from the work
+            });
+        } catch (RuntimeException e) {
+            if (!(e instanceof RolledBack) && !(e.getCause() instanceof RolledBack)) {
+                throw e;
+            }
+            // everything ran and nothing was committed
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            PhotoMdc.clear();
+        }
+    }
+}
