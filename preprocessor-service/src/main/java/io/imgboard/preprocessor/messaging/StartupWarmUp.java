@@ -8,7 +8,7 @@ import io.imgboard.events.Topics;
 import io.imgboard.preprocessor.config.PreprocessorConfig;
 import io.imgboard.preprocessor.storage.MissingObjectException;
 import io.imgboard.preprocessor.storage.ObjectStore;
-import io.quarkus.logging.Log;
+import io.imgboard.support.WarmUp;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.providers.connectors.WorkerPoolRegistry;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -37,25 +37,27 @@ class StartupWarmUp {
         if (!config.warmUp()) {
             return;
         }
-        long start = System.nanoTime();
-        try {
-            workers.getWorker(Channels.WORKER_POOL); // made once, by name: the consumer's @Blocking finds it made
-            UUID id = UUID.randomUUID();
-            for (int pass = 0; pass < 2; pass++) {
-                absent(() -> store.originalSize("warm-up/" + id));
-                absent(() -> store.renditionSize("warm-up/" + id + ".webp"));
-            }
-            kafka.getProducer(Channels.PROCESSING_RESULTS).partitionsFor(Topics.PROCESSING_RESULTS)
-                    .await().atMost(Duration.ofSeconds(10));
-            ProcessRequested request = new ProcessRequested(id, Instant.now(), id, "0".repeat(64), "warm-up/" + id,
-                    "image/jpeg", List.of(), ProcessRequested.Reason.NEW);
-            mapper.readValue(mapper.writeValueAsString(request), ProcessRequested.class);
-            ProcessingResult result = new ProcessingFailed(id, Instant.now(), id, id, "warm-up", false);
-            mapper.readValue(mapper.writerFor(ProcessingResult.class).writeValueAsString(result), ProcessingResult.class);
-            Log.infof("storage, results producer and JSON warmed up in %d ms", (System.nanoTime() - start) / 1_000_000);
-        } catch (Exception e) {
-            Log.warnf("storage/Kafka warm-up failed (the first photo will be slower): %s", e.toString());
-        }
+        UUID id = UUID.randomUUID();
+        WarmUp.of("preprocessor")
+                // made once, by name: the consumer's @Blocking finds it made
+                .step("workers", () -> workers.getWorker(Channels.WORKER_POOL))
+                .step("s3", () -> {
+                    for (int pass = 0; pass < 2; pass++) {
+                        absent(() -> store.originalSize("warm-up/" + id));
+                        absent(() -> store.renditionSize("warm-up/" + id + ".webp"));
+                    }
+                })
+                .step("kafka", () -> kafka.getProducer(Channels.PROCESSING_RESULTS)
+                        .partitionsFor(Topics.PROCESSING_RESULTS).await().atMost(Duration.ofSeconds(10)))
+                .step("json", () -> {
+                    ProcessRequested request = new ProcessRequested(id, Instant.now(), id, "0".repeat(64), "warm-up/" + id,
+                            "image/jpeg", List.of(), ProcessRequested.Reason.NEW);
+                    mapper.readValue(mapper.writeValueAsString(request), ProcessRequested.class);
+                    ProcessingResult result = new ProcessingFailed(id, Instant.now(), id, id, "warm-up", false);
+                    mapper.readValue(mapper.writerFor(ProcessingResult.class).writeValueAsString(result),
+                            ProcessingResult.class);
+                })
+                .run();
     }
 
     @FunctionalInterface
