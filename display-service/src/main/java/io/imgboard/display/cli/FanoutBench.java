@@ -163,6 +163,15 @@ public final class FanoutBench {
                     mid(times.stream().mapToDouble(t -> t[3]).sorted().toArray()),
                     mid(times.stream().mapToDouble(t -> t[4]).sorted().toArray()), mid(writing), mid(spread),
                     Arrays.toString(Arrays.stream(writing).mapToLong(Math::round).toArray()));
+            double[] cpu = times.stream().mapToDouble(t -> t[6]).sorted().toArray();
+            double[] queued = times.stream().mapToDouble(t -> t[7]).sorted().toArray();
+            int cores = Runtime.getRuntime().availableProcessors();
+            // Whatever the load, the spread cannot beat the loops' CPU time spread over the cores.
+            System.out.printf("  the display's %d event loops in a round (median; /proc schedstat, less dependent on the load): %.0f ms on a CPU,"
+                            + " %.1f µs per stream (≤ %.1f µs fits %.0f ms on %d idle cores); %.0f ms runnable, waiting for a CPU (rounds, CPU ms: %s)%n",
+                    ProcessFinder.eventLoops(pid), mid(cpu), mid(cpu) * 1e3 / Math.max(1, frames.streaming()),
+                    TARGET_SPREAD_MS * 1e3 * cores / Math.max(1, frames.streaming()), TARGET_SPREAD_MS, cores, mid(queued),
+                    Arrays.toString(Arrays.stream(cpu).mapToLong(Math::round).toArray()));
 
             if (fill) {
                 fillToLimit(frames, addresses);
@@ -182,20 +191,23 @@ public final class FanoutBench {
     private double[] addRound(FanoutClients frames, Duration timeout) throws Exception {
         UUID id = UUID.randomUUID();
         frames.expect(id.toString());
+        long[] loopsBefore = ProcessFinder.eventLoopTimes(pid);
         long sent = System.nanoTime();
         publish(id);
         int open = frames.streaming();
         boolean all = FanoutClients.await(() -> frames.sawMarker() >= frames.streaming(), timeout);
+        long[] loopsAfter = ProcessFinder.eventLoopTimes(pid); // before the metrics request below, which a loop serves
         long[] at = Arrays.stream(frames.markerTimes()).filter(t -> t != 0).sorted().toArray();
         if (!all || at.length == 0) {
             System.out.printf("  add reached only %,d of %,d open streams within %s%n", at.length, open, timeout);
             if (at.length == 0) {
-                return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+                return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
             }
         }
         double[] display = displayFanout();
         return new double[] {(at[0] - sent) / 1e6, (at[at.length / 2] - sent) / 1e6, (at[at.length - 1] - sent) / 1e6,
-                display[1] * 1e3, display[2] * 1e3, display[0]};
+                display[1] * 1e3, display[2] * 1e3, display[0],
+                (loopsAfter[0] - loopsBefore[0]) / 1e6, (loopsAfter[1] - loopsBefore[1]) / 1e6};
     }
 
     /**
@@ -385,6 +397,42 @@ public final class FanoutBench {
                 // unknown
             }
             return "unknown";
+        }
+
+        /**
+         * The display's Vert.x event loops (the threads that write every stream): nanoseconds they ran on a
+         * CPU and nanoseconds they were runnable but waited for one, summed ({@code /proc/<pid>/task/<tid>/schedstat}).
+         */
+        static long[] eventLoopTimes(long pid) {
+            long[] times = new long[2];
+            for (Path task : eventLoopTasks(pid)) {
+                try {
+                    String[] fields = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
+                    times[0] += Long.parseLong(fields[0]);
+                    times[1] += Long.parseLong(fields[1]);
+                } catch (IOException | RuntimeException e) {
+                    // a thread that ended
+                }
+            }
+            return times;
+        }
+
+        static int eventLoops(long pid) {
+            return eventLoopTasks(pid).size();
+        }
+
+        private static List<Path> eventLoopTasks(long pid) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                return tasks.filter(task -> {
+                    try {
+                        return Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo"); // comm: 15 characters
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }).toList();
+            } catch (IOException e) {
+                return List.of();
+            }
         }
 
         static boolean alive(long pid) {
