@@ -1,6 +1,7 @@
 package io.imgboard.display;
 
 import io.imgboard.infra.Endpoints;
+import io.imgboard.infra.Ports;
 import io.imgboard.infra.testing.LocalInfraResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +10,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,10 +77,7 @@ class TlsIT {
     void withACertificateTheDisplayServesHttpsOnItsPort(@TempDir Path dir) throws Exception {
         Path[] pem = openssl(dir);
         Endpoints real = LocalInfraResource.shared().endpoints();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         Process process = start(dir, Map.of(
                 "IMGBOARD_TLS_CERT", pem[0].toString(), "IMGBOARD_TLS_KEY", pem[1].toString(),
                 "QUARKUS_HTTP_PORT", String.valueOf(port),

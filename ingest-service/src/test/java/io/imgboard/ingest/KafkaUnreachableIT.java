@@ -3,11 +3,11 @@ package io.imgboard.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.infra.Endpoints;
+import io.imgboard.infra.Ports;
 import io.imgboard.infra.testing.LocalInfraResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,10 +36,7 @@ class KafkaUnreachableIT {
         byte[] lost = TestImages.jpeg(100);
         byte[] alsoLost = TestImages.jpeg(101);
         Endpoints real = LocalInfraResource.shared().endpoints().withDatabase("ingest");
-        int deadPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            deadPort = socket.getLocalPort();
-        }
+        int deadPort = Ports.free();
         Map<String, String> env = Map.of(
                 "IMGBOARD_UPLOAD_TOKEN", TOKEN,
                 "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + deadPort,

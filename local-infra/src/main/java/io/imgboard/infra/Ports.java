@@ -5,6 +5,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Port checks on the loopback interface, where every process img-board starts listens. */
 public final class Ports {
@@ -29,12 +34,53 @@ public final class Ports {
         }
     }
 
-    /** A port nobody uses right now, for tests. */
+    /** Below Linux's ephemeral range; nothing picks ports here on its own. */
+    private static final int LOWEST = 10_000;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nobody uses right now, for a server started a moment later. It comes from below the
+     * kernel's ephemeral range: a port the kernel hands out ({@code bind(0)}) can be taken again in
+     * that moment as the local end of any outgoing connection (a Kafka client's, say), and the
+     * server then fails with "Address already in use". A port is never handed out twice in a JVM.
+     */
     public static int free() {
+        int highest = ephemeralLow() - 1;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; highest - LOWEST > 1_000 && attempt < 500; attempt++) {
+            int port = LOWEST + random.nextInt(highest - LOWEST + 1);
+            if (HANDED_OUT.add(port) && isUnused(port)) {
+                return port;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new InfraException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    /** Strictly unused: not even in TIME_WAIT, on loopback or on every address. */
+    private static boolean isUnused(int port) {
+        for (InetAddress address : new InetAddress[] {InetAddress.getLoopbackAddress(), null}) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new InetSocketAddress(address, port));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first port of {@code net.ipv4.ip_local_port_range}; Linux's default when unreadable. */
+    static int ephemeralLow() {
+        try {
+            // readAllLines, not readString: the latter trusts the size /proc reports and reads one byte.
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

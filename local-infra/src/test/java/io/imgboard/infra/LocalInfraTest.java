@@ -96,6 +96,21 @@ class LocalInfraTest {
         }
     }
 
+    /**
+     * Ports for servers come from below the ephemeral range: there the kernel never gives one to an
+     * outgoing connection between the pick and the server's bind (CI once lost PostgreSQL's port so).
+     */
+    @Test
+    void freePortsLieBelowTheEphemeralRangeAndAreNeverHandedOutTwice() {
+        Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            int port = Ports.free();
+            assertTrue(port < Ports.ephemeralLow(), port + " is in the ephemeral range from " + Ports.ephemeralLow());
+            assertTrue(Ports.isFree(port), port + " is not free");
+            assertTrue(seen.add(port), port + " handed out twice");
+        }
+    }
+
     private static String psql(int port, String password, String sql) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Layout.postgresBin().resolve("psql").toString(), "-h", "127.0.0.1",
                 "-p", Integer.toString(port), "-U", PostgresServer.USER, "-d", "ledger", "-tAc", sql)

@@ -2,15 +2,15 @@ package io.imgboard.display.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.display.support.Catalog;
-import io.imgboard.infra.testing.Chromium;
 import io.imgboard.display.support.Renditions;
 import io.imgboard.infra.Endpoints;
+import io.imgboard.infra.Ports;
+import io.imgboard.infra.testing.Chromium;
 import io.imgboard.infra.testing.LocalInfraResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,10 +56,7 @@ class FrameResilienceBrowserIT {
         Endpoints real = LocalInfraResource.shared().endpoints();
         // The test's Kafka and S3 helpers read these keys, as in a @QuarkusTest.
         real.config().forEach(System::setProperty);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         byte[] webp = Renditions.fixture();
         List<String> photos = new ArrayList<>();
         try (Catalog catalog = new Catalog()) {

@@ -2,10 +2,11 @@ package io.imgboard.ingest.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.events.Topics;
+import io.imgboard.infra.Endpoints;
+import io.imgboard.infra.Ports;
+import io.imgboard.infra.testing.LocalInfraResource;
 import io.imgboard.ingest.storage.OriginalStore;
 import io.imgboard.ingest.storage.TestStores;
-import io.imgboard.infra.Endpoints;
-import io.imgboard.infra.testing.LocalInfraResource;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -20,7 +21,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,10 +67,7 @@ class StartupWarmUpTest {
 
     @Test
     void aWarmUpThatCannotReachS3FailsQuietly() throws Exception {
-        int deadPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            deadPort = socket.getLocalPort();
-        }
+        int deadPort = Ports.free();
         OriginalStore unreachable = TestStores.at("http://127.0.0.1:" + deadPort, "originals-nowhere");
         StartupWarmUp failing = new StartupWarmUp(unreachable, kafka, mapper);
         List<Path> tempFiles = warmUpFiles();

@@ -2,11 +2,11 @@ package io.imgboard.infra.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.infra.Ports;
 import io.imgboard.infra.Sleeper;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,10 +53,7 @@ public final class Chromium implements AutoCloseable {
     }
 
     private Chromium(String width, String height) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         profile = Files.createTempDirectory("imgboard-chromium-");
         process = new ProcessBuilder(binary().orElseThrow(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",

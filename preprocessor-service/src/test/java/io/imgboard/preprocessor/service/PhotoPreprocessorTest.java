@@ -3,6 +3,7 @@ package io.imgboard.preprocessor.service;
 import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.ProcessingFailed;
 import io.imgboard.events.RenditionSpec;
+import io.imgboard.infra.Ports;
 import io.imgboard.preprocessor.config.PreprocessorConfig;
 import io.imgboard.preprocessor.config.S3Config;
 import io.imgboard.preprocessor.storage.ObjectStore;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,10 +35,7 @@ class PhotoPreprocessorTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        int deadPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            deadPort = socket.getLocalPort();
-        }
+        int deadPort = Ports.free();
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 // Quarkus' own "10ms" / "5s" duration syntax, as in application.properties
                 .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
