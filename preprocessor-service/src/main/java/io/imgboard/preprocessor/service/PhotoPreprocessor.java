@@ -65,6 +65,11 @@ public class PhotoPreprocessor {
         this.retrier = new Retrier(config.retry());
         this.metrics = metrics;
         this.gate = new WorkGate(config.workers());
+        if (config.requestsInHand() < config.workers()) {
+            // The worker pool would get a max-concurrency below the turns at the core, or of 0.
+            throw new IllegalArgumentException("imgboard.preprocessor.requests-in-hand must be at least "
+                    + "imgboard.preprocessor.workers (" + config.workers() + "), was " + config.requestsInHand());
+        }
         this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"))).resolve(ORIGINALS_DIR);
         removeLeftovers(workDir);
     }

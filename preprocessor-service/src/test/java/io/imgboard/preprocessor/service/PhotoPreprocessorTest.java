@@ -18,11 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,21 +37,45 @@ class PhotoPreprocessorTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        int deadPort = Ports.free();
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
+        SmallRyeConfig config = config(Map.of());
+        PreprocessorConfig preprocessorConfig = config.getConfigMapping(PreprocessorConfig.class);
+        preprocessor = new PhotoPreprocessor(new ImagingEngine(preprocessorConfig),
+                new ObjectStore(config.getConfigMapping(S3Config.class)), preprocessorConfig, metrics);
+    }
+
+    private static SmallRyeConfig config(Map<String, String> overrides) {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
                 // Quarkus' own "10ms" / "5s" duration syntax, as in application.properties
                 .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
                 .withMapping(PreprocessorConfig.class)
                 .withMapping(S3Config.class)
-                .withDefaultValue("imgboard.s3.endpoint", "http://127.0.0.1:" + deadPort)
+                .withDefaultValue("imgboard.s3.endpoint", "http://127.0.0.1:" + Ports.free())
                 .withDefaultValue("imgboard.s3.access-key", "test")
                 .withDefaultValue("imgboard.s3.secret-key", "test-secret")
                 .withDefaultValue("imgboard.preprocessor.retry.attempts", "3")
-                .withDefaultValue("imgboard.preprocessor.retry.initial-backoff", "10ms")
-                .build();
-        PreprocessorConfig preprocessorConfig = config.getConfigMapping(PreprocessorConfig.class);
-        preprocessor = new PhotoPreprocessor(new ImagingEngine(preprocessorConfig),
-                new ObjectStore(config.getConfigMapping(S3Config.class)), preprocessorConfig, metrics);
+                .withDefaultValue("imgboard.preprocessor.retry.initial-backoff", "10ms");
+        overrides.forEach(builder::withDefaultValue);
+        return builder.build();
+    }
+
+    @Test
+    void fewerRequestsInHandThanWorkersStopsTheStartNamingTheSetting() {
+        for (String inHand : List.of("0", "1")) {
+            SmallRyeConfig config = config(Map.of("imgboard.preprocessor.workers", "2",
+                    "imgboard.preprocessor.requests-in-hand", inHand));
+            PreprocessorConfig preprocessorConfig = config.getConfigMapping(PreprocessorConfig.class);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PhotoPreprocessor(
+                    new ImagingEngine(preprocessorConfig), new ObjectStore(config.getConfigMapping(S3Config.class)),
+                    preprocessorConfig, metrics));
+            assertEquals("imgboard.preprocessor.requests-in-hand must be at least imgboard.preprocessor.workers (2), was "
+                    + inHand, e.getMessage());
+        }
+        SmallRyeConfig noWorkers = config(Map.of("imgboard.preprocessor.workers", "0"));
+        PreprocessorConfig preprocessorConfig = noWorkers.getConfigMapping(PreprocessorConfig.class);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PhotoPreprocessor(
+                new ImagingEngine(preprocessorConfig), new ObjectStore(noWorkers.getConfigMapping(S3Config.class)),
+                preprocessorConfig, metrics));
+        assertEquals("workers must be at least 1, was 0", e.getMessage());
     }
 
     @Test
