@@ -1,5 +1,6 @@
 package io.imgboard.ledger.messaging;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.events.FileArrived;
 import io.imgboard.events.FileEvent;
@@ -21,6 +22,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -90,7 +94,7 @@ public class StartupWarmUp {
     /** A photo's file event and result, read as the consumers read them and applied, then rolled back. */
     private void newPhotoRolledBack() {
         byte[] random = new byte[32];
-        new java.security.SecureRandom().nextBytes(random);
+        new SecureRandom().nextBytes(random);
         String sha = SHA256_PREFIX + HexFormat.of().formatHex(random).substring(SHA256_PREFIX.length());
         FileArrived arrived = new FileArrived(UUID.randomUUID(), Instant.now(), "upload:warm-up",
                 sha.substring(0, 12) + "/warm-up.jpg", "warm-up.jpg", 1, sha, "image/jpeg",
@@ -108,7 +112,7 @@ public class StartupWarmUp {
                 byte[] json;
                 try {
                     json = mapper.writerFor(ProcessingResult.class).writeValueAsBytes(processed);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                } catch (JsonProcessingException e) {
                     throw new IllegalStateException(e);
                 }
                 ProcessingResult result = resultJson.deserialize(Topics.PROCESSING_RESULTS, json);
@@ -121,8 +125,8 @@ public class StartupWarmUp {
                 throw e;
             }
             // everything ran and nothing was committed
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             PhotoMdc.clear();
         }
