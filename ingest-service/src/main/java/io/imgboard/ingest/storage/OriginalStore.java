@@ -2,8 +2,10 @@ package io.imgboard.ingest.storage;
 
 import io.imgboard.ingest.config.S3Config;
 import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
+import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
@@ -13,8 +15,11 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -120,15 +125,7 @@ public class OriginalStore {
             if (exists(key)) {
                 return false;
             }
-            // From the file, not from a stream: MinIO's stream upload copies each part into the heap,
-            // its file upload sends the file's bytes as they are read, with the length known up front.
-            UploadObjectArgs.Builder upload = UploadObjectArgs.builder().bucket(bucket).object(key).contentType(contentType);
-            if (size <= MAX_SINGLE_PUT) {
-                upload.filename(file.toString(), MAX_SINGLE_PUT); // one PUT: nothing half-done is left on failure
-            } else {
-                upload.filename(file.toString());
-            }
-            client.uploadObject(upload.build());
+            put(key, file, size, contentType);
             return true;
         } catch (StorageException e) {
             throw e;
@@ -136,6 +133,52 @@ public class OriginalStore {
             throw new StorageException("cannot store " + key + " in bucket " + bucket + ": " + describe(e), e);
         }
     }
+
+    private void put(String key, Path file, long size, String contentType) throws Exception {
+        // From the file, not from a stream: MinIO's stream upload copies each part into the heap,
+        // its file upload sends the file's bytes as they are read, with the length known up front.
+        UploadObjectArgs.Builder upload = UploadObjectArgs.builder().bucket(bucket).object(key).contentType(contentType);
+        if (size <= MAX_SINGLE_PUT) {
+            upload.filename(file.toString(), MAX_SINGLE_PUT); // one PUT: nothing half-done is left on failure
+        } else {
+            upload.filename(file.toString());
+        }
+        client.uploadObject(upload.build());
+    }
+
+    /**
+     * Stores a file under {@code warm-up/<random>} as an original is stored, reads it back as the
+     * WebDAV target serves one, and deletes it: the S3 server's and the client's write and read paths
+     * run once (the start-up warm-up), and nothing stays in the bucket.
+     */
+    public void roundTrip(Path file, long size) {
+        ensureBucket();
+        String key = WARM_UP_PREFIX + UUID.randomUUID();
+        try {
+            put(key, file, size, "application/octet-stream");
+            long read;
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                read = in.transferTo(OutputStream.nullOutputStream());
+            }
+            if (read != size) {
+                throw new StorageException("read back " + read + " of the " + size + " bytes written to " + key
+                        + " in bucket " + bucket, null);
+            }
+        } catch (StorageException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StorageException("cannot write and read " + key + " in bucket " + bucket + ": " + describe(e), e);
+        } finally {
+            try {
+                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            } catch (Exception e) {
+                Log.warnf("cannot delete %s from bucket %s: %s", key, bucket, describe(e));
+            }
+        }
+    }
+
+    /** Where {@link #roundTrip} writes; no original's key begins so. */
+    public static final String WARM_UP_PREFIX = "warm-up/";
 
     /** Whether the original with this SHA-256 is stored (one HEAD request). */
     public boolean isStored(String sha256) {
@@ -152,10 +195,10 @@ public class OriginalStore {
      * The bytes of a stored original (the WebDAV target serves back what a client put); the caller
      * closes the stream.
      */
-    public java.io.InputStream open(String sha256) {
+    public InputStream open(String sha256) {
         String key = keyFor(sha256);
         try {
-            return client.getObject(io.minio.GetObjectArgs.builder().bucket(bucket).object(key).build());
+            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
         } catch (Exception e) {
             throw new StorageException("cannot read " + key + " from bucket " + bucket + ": " + describe(e), e);
         }

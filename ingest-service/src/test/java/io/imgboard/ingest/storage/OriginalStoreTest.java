@@ -5,6 +5,7 @@ import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +67,24 @@ class OriginalStoreTest {
         try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(OriginalStore.keyFor(sha)).build())) {
             assertArrayEquals(jpeg, in.readAllBytes());
         }
+    }
+
+    @Test
+    void theWarmUpsRoundTripReadsBackWhatItWroteAndLeavesTheBucketEmpty(@TempDir Path dir) throws Exception {
+        String bucket = "originals-" + UUID.randomUUID().toString().substring(0, 8);
+        OriginalStore store = store(bucket, endpoints.s3Endpoint());
+        byte[] bytes = TestImages.jpeg(7);
+        Path file = Files.write(dir.resolve("probe"), bytes);
+
+        store.roundTrip(file, bytes.length);
+
+        assertFalse(s3.listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build()).iterator().hasNext(),
+                "the round trip left an object");
+        StorageException wrongSize = assertThrows(StorageException.class, () -> store.roundTrip(file, bytes.length + 1));
+        assertTrue(wrongSize.getMessage().startsWith("read back " + bytes.length + " of the " + (bytes.length + 1)),
+                wrongSize.getMessage());
+        assertFalse(s3.listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build()).iterator().hasNext(),
+                "a failed round trip left an object");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.quarkus.logging.Log;
@@ -99,6 +100,28 @@ public class ObjectStore {
                     .build());
         } catch (Exception e) {
             throw unavailable(e, "upload", config.renditionsBucket(), key);
+        }
+    }
+
+    /**
+     * Writes {@code probe} to the renditions bucket under {@code key} as a rendition is written,
+     * reads it back into {@code target} as an original is read, and deletes it: the S3 server's and
+     * the client's write and read paths run once (the warm-up), and nothing stays in the bucket.
+     */
+    public void roundTrip(String key, byte[] probe, Path target) throws StorageUnavailableException {
+        putRendition(key, probe);
+        try {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(config.renditionsBucket()).object(key).build())) {
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            } catch (Exception e) {
+                throw unavailable(e, "download", config.renditionsBucket(), key);
+            }
+        } finally {
+            try {
+                client.removeObject(RemoveObjectArgs.builder().bucket(config.renditionsBucket()).object(key).build());
+            } catch (Exception e) {
+                Log.warnf("cannot delete %s from bucket %s: %s", key, config.renditionsBucket(), e.toString());
+            }
         }
     }
 

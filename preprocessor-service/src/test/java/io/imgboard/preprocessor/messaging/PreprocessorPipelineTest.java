@@ -12,12 +12,15 @@ import io.imgboard.events.Topics;
 import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.imgboard.preprocessor.imaging.TestImages;
+import io.imgboard.preprocessor.storage.ObjectStore;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,11 +47,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -72,6 +77,9 @@ class PreprocessorPipelineTest {
     static KafkaProducer<String, String> producer;
     static KafkaConsumer<String, String> consumer;
 
+    @Inject
+    ObjectStore store;
+
     @BeforeAll
     static void connect() throws Exception {
         dir = Files.createTempDirectory("preprocessor-pipeline-");
@@ -93,6 +101,29 @@ class PreprocessorPipelineTest {
         producer.close();
         consumer.close();
         s3.close();
+    }
+
+    /** The warm-up's write and read against the real S3 server: the bytes come back, nothing stays behind. */
+    @Test
+    void theWarmUpsRoundTripReadsBackWhatItWroteAndLeavesNothing() throws Exception {
+        byte[] probe = new byte[300_000];
+        new java.util.SplittableRandom(7).nextBytes(probe);
+        Path target = dir.resolve("round-trip.bin");
+        store.roundTrip("warm-up/test-" + UUID.randomUUID(), probe, target);
+        assertArrayEquals(probe, Files.readAllBytes(target), "the probe did not come back whole");
+
+        List<Path> tempFiles = warmUpFiles();
+        StartupWarmUp.roundTrips(store, UUID.randomUUID());
+
+        assertFalse(s3.listObjects(ListObjectsArgs.builder().bucket(store.renditionsBucket()).prefix("warm-up/")
+                .recursive(true).build()).iterator().hasNext(), "a warm-up object stayed in the renditions bucket");
+        assertEquals(tempFiles, warmUpFiles(), "the warm-up left its temporary file");
+    }
+
+    private static List<Path> warmUpFiles() throws java.io.IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith(StartupWarmUp.TEMP_PREFIX)).sorted().toList();
+        }
     }
 
     @Test
