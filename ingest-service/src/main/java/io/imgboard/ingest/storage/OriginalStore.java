@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public class OriginalStore {
     /** The largest single PUT S3 allows; below it an upload is one request, never a multipart upload. */
     private static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+    /** Where {@link #roundTrip} writes; no original's key begins so. */
+    private static final String WARM_UP_PREFIX = "warm-up/";
     private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound");
 
     private final MinioClient client;
@@ -176,9 +178,6 @@ public class OriginalStore {
             }
         }
     }
-
-    /** Where {@link #roundTrip} writes; no original's key begins so. */
-    public static final String WARM_UP_PREFIX = "warm-up/";
 
     /** Whether the original with this SHA-256 is stored (one HEAD request). */
     public boolean isStored(String sha256) {
