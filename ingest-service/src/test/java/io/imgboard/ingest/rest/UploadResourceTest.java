@@ -10,21 +10,35 @@ import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.net.URL;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
@@ -54,6 +68,10 @@ class UploadResourceTest {
     String token;
     @ConfigProperty(name = "imgboard.admin.token")
     String adminToken;
+    @Inject
+    Vertx vertx;
+    @TestHTTPResource("/")
+    URL root;
 
     @BeforeAll
     static void connect() {
@@ -115,6 +133,50 @@ class UploadResourceTest {
         assertNull(event.fileModifiedAt());
         assertEquals(event.key(), arrival.key());
         org.hamcrest.MatcherAssert.assertThat(arrival.json(), containsString("\"type\":\"FileArrived\""));
+    }
+
+    private record Answer(HttpClientResponse response, String body) {
+    }
+
+    /**
+     * HTTP/2 (browsers and apps over TLS, Java's client over h2c) with the window the server grants: a
+     * photo-sized body goes through and the stream may send 1 MiB before it waits, not HTTP/2's 64 KiB.
+     */
+    @Test
+    void anHttp2UploadIsStoredAndGrantedAWindowOfAMebibyte() throws Exception {
+        byte[] body = Arrays.copyOf(TestImages.jpeg(31), 1_500_000); // zeros after the image: still a JPEG
+        String sha = TestImages.sha256(body);
+        String boundary = "h2-" + UUID.randomUUID();
+        Buffer multipart = Buffer.buffer()
+                .appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"h2.jpg\""
+                        + "\r\nContent-Type: image/jpeg\r\n\r\n")
+                .appendBytes(body)
+                .appendString("\r\n--" + boundary + "--\r\n");
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)); // h2c, prior knowledge
+        try {
+            HttpClientRequest request = client.request(new RequestOptions().setMethod(HttpMethod.POST)
+                            .setHost(root.getHost()).setPort(root.getPort()).setURI(UPLOADS)
+                            .putHeader("Authorization", "Bearer " + token)
+                            .putHeader("Content-Type", "multipart/form-data; boundary=" + boundary))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            // The body is read on the event loop as the response arrives, so none of it is missed.
+            Answer answer = request.send(multipart)
+                    .compose(response -> response.body().map(b -> new Answer(response, b.toString())))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+            assertEquals(HttpVersion.HTTP_2, answer.response().version());
+            assertEquals(201, answer.response().statusCode(), answer.body());
+            org.hamcrest.MatcherAssert.assertThat(answer.body(), containsString("\"sha256\":\"" + sha + "\""));
+            assertEquals(1_048_576L, request.connection().remoteSettings().getInitialWindowSize(),
+                    "the stream window the ingest grants (quarkus.http.initial-window-size)");
+        } finally {
+            client.close();
+        }
+        String key = "originals/" + sha.substring(0, 2) + "/" + sha;
+        try (InputStream stored = s3.getObject(GetObjectArgs.builder().bucket("imgboard-originals").object(key).build())) {
+            assertArrayEquals(body, stored.readAllBytes());
+        }
     }
 
     @Test
