@@ -2,6 +2,7 @@ package io.imgboard.display.storage;
 
 import io.imgboard.display.config.S3Config;
 import io.imgboard.display.service.MediaPaths;
+import io.imgboard.support.S3Clients;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
@@ -14,6 +15,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -26,22 +28,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class RenditionStore {
     private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchObject", "ResourceNotFound");
-    private static final long CONNECT_TIMEOUT_MS = 5_000;
-    private static final long WRITE_TIMEOUT_MS = 30_000;
-    private static final long READ_TIMEOUT_MS = 30_000;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(30);
 
     private final MinioClient client;
     private final String bucket;
 
     RenditionStore(S3Config s3) {
         this.bucket = s3.renditionsBucket();
-        this.client = MinioClient.builder()
-                .endpoint(s3.endpoint())
-                .credentials(s3.accessKey(), s3.secretKey())
-                .region(s3.region())
-                .build();
         // okhttp's defaults would let a hung S3 server hold a request thread for minutes.
-        client.setTimeout(CONNECT_TIMEOUT_MS, WRITE_TIMEOUT_MS, READ_TIMEOUT_MS);
+        this.client = S3Clients.create(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(), CONNECT_TIMEOUT,
+                TRANSFER_TIMEOUT);
         Log.infof("renditions from bucket %s at %s", bucket, s3.endpoint());
     }
 

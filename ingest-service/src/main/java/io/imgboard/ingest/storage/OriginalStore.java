@@ -1,6 +1,7 @@
 package io.imgboard.ingest.storage;
 
 import io.imgboard.ingest.config.S3Config;
+import io.imgboard.support.S3Clients;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
@@ -18,9 +19,9 @@ import jakarta.enterprise.event.Observes;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The bucket of originals, content-addressed: an object's key is derived from the SHA-256 of its
@@ -41,13 +42,9 @@ public class OriginalStore {
 
     OriginalStore(S3Config config) {
         this.bucket = config.originalsBucket();
-        this.client = MinioClient.builder()
-                .endpoint(config.endpoint())
-                .credentials(config.accessKey().orElse(""), config.secretKey().orElse(""))
-                .region(config.region())
-                .build();
         // OkHttp's defaults wait minutes; an upload request should fail fast when S3 is down.
-        client.setTimeout(TimeUnit.SECONDS.toMillis(5), TimeUnit.SECONDS.toMillis(60), TimeUnit.SECONDS.toMillis(60));
+        this.client = S3Clients.create(config.endpoint(), config.accessKey().orElse(""),
+                config.secretKey().orElse(""), config.region(), Duration.ofSeconds(5), Duration.ofSeconds(60));
     }
 
     /** {@code originals/<sha[0:2]>/<sha>} (conventions.md). */

@@ -1,6 +1,7 @@
 package io.imgboard.ledger.storage;
 
 import io.imgboard.ledger.config.S3Config;
+import io.imgboard.support.S3Clients;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectArgs;
 import io.quarkus.logging.Log;
@@ -8,7 +9,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Deletes objects in the originals and renditions buckets; the only class that talks to the MinIO
@@ -25,12 +26,8 @@ public class ObjectStore {
     ObjectStore(S3Config config) {
         this.configured = config.accessKey().filter(k -> !k.isBlank()).isPresent()
                 && config.secretKey().filter(k -> !k.isBlank()).isPresent();
-        this.client = MinioClient.builder()
-                .endpoint(config.endpoint())
-                .credentials(config.accessKey().orElse(""), config.secretKey().orElse(""))
-                .region(config.region())
-                .build();
-        client.setTimeout(TimeUnit.SECONDS.toMillis(5), TimeUnit.SECONDS.toMillis(30), TimeUnit.SECONDS.toMillis(30));
+        this.client = S3Clients.create(config.endpoint(), config.accessKey().orElse(""),
+                config.secretKey().orElse(""), config.region(), Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 
     public boolean configured() {

@@ -1,6 +1,7 @@
 package io.imgboard.preprocessor.storage;
 
 import io.imgboard.preprocessor.config.S3Config;
+import io.imgboard.support.S3Clients;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
@@ -20,8 +21,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /** Originals in, renditions out, through the MinIO client. */
 @Singleton
@@ -38,13 +39,9 @@ public class ObjectStore {
                 "imgboard.s3.access-key is not set: give the S3 access key in IMGBOARD_S3_ACCESS_KEY"));
         String secretKey = config.secretKey().filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "imgboard.s3.secret-key is not set: give the S3 secret key in IMGBOARD_S3_SECRET_KEY"));
-        this.client = MinioClient.builder()
-                .endpoint(config.endpoint())
-                .credentials(accessKey, secretKey)
-                .region(config.region())
-                .build();
         // The defaults wait minutes on a dead server; a worker thread should find out quickly.
-        client.setTimeout(TimeUnit.SECONDS.toMillis(5), TimeUnit.SECONDS.toMillis(60), TimeUnit.SECONDS.toMillis(60));
+        this.client = S3Clients.create(config.endpoint(), accessKey, secretKey, config.region(), Duration.ofSeconds(5),
+                Duration.ofSeconds(60));
     }
 
     /** Creates the renditions bucket when missing; an S3 outage at start-up is retried before the first write. */
