@@ -22,8 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +32,10 @@ import java.util.UUID;
 /**
  * What the first photo after start-up would otherwise pay for in the ledger: the JIT and Hibernate's
  * first run of a new photo's file event (dedup look-ups, photo, origin, process request in the
- * outbox) and of its processing result (twin look-up, catalog entry), the JSON of both as the
- * consumers read it, and the outbox producer's metadata for the topics it sends to. The two events
- * are applied exactly as the consumers apply them, in one transaction that is then rolled back:
+ * outbox) and of its processing results (the early one and the complete one: twin look-ups by
+ * capture time and by hash bands, catalog entry), the JSON of all of them as the consumers read it,
+ * and the outbox producer's metadata for the topics it sends to. The events are applied exactly as
+ * the consumers apply them, in one transaction that is then rolled back:
  * nothing is committed, so no photo, outbox row, counter (they count after commit) or Kafka record
  * comes of it. Runs at start-up with {@code imgboard.warm-up} (default on).
  */
@@ -91,33 +90,21 @@ public class StartupWarmUp {
         }
     }
 
-    /** A photo's file event and result, read as the consumers read them and applied, then rolled back. */
+    /**
+     * Two new photos, each as the consumers see one: its file event, its early result (the frames'
+     * rendition, the rest pending) and its complete result, read from JSON and applied in one
+     * transaction that is then rolled back. Each carries a perceptual hash, so the twin look-up runs:
+     * the first photo has a capture time (a phone's photo: its twins are looked up by time), the second
+     * none (by hash bands). A random hash matches no real photo's (within the distance, 64 random bits
+     * do so with a chance below 10^-11 per photo).
+     */
     private void newPhotoRolledBack() {
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String sha = SHA256_PREFIX + HexFormat.of().formatHex(random).substring(SHA256_PREFIX.length());
-        FileArrived arrived = new FileArrived(UUID.randomUUID(), Instant.now(), "upload:warm-up",
-                sha.substring(0, 12) + "/warm-up.jpg", "warm-up.jpg", 1, sha, "image/jpeg",
-                "originals/" + sha.substring(0, 2) + "/" + sha, null, null, null);
         try (FileEventDeserializer fileJson = new FileEventDeserializer();
              ProcessingResultDeserializer resultJson = new ProcessingResultDeserializer()) {
-            FileEvent read = fileJson.deserialize(Topics.FILES, mapper.writeValueAsBytes(arrived));
             QuarkusTransaction.requiringNew().timeout(30).run(() -> {
-                deliveries.firstDelivery(read.eventId());
-                files.handle(read);
-                PhotoEntity photo = photos.findBySha256(sha).orElseThrow();
-                PhotoProcessed processed = new PhotoProcessed(UUID.randomUUID(), Instant.now(), photo.id,
-                        photo.lastRequestId, List.of(new Rendition("display", "warm-up/" + photo.id + ".webp", 1, 1, 1)),
-                        1, 1, "jpeg", null, null, null);
-                byte[] json;
-                try {
-                    json = mapper.writerFor(ProcessingResult.class).writeValueAsBytes(processed);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
-                ProcessingResult result = resultJson.deserialize(Topics.PROCESSING_RESULTS, json);
-                deliveries.firstDelivery(result.eventId());
-                results.handle(result);
+                newPhoto(fileJson, resultJson, new PhotoProcessed.Capture(Instant.now(), null, null, "img-board",
+                        "warm-up"));
+                newPhoto(fileJson, resultJson, null);
                 throw new RolledBack(); // QuarkusTransaction rolls back on an exception from the work
             });
         } catch (RuntimeException e) {
@@ -125,10 +112,48 @@ public class StartupWarmUp {
                 throw e;
             }
             // everything ran and nothing was committed
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } finally {
             PhotoMdc.clear();
+        }
+    }
+
+    private void newPhoto(FileEventDeserializer fileJson, ProcessingResultDeserializer resultJson,
+                          PhotoProcessed.Capture capture) {
+        SecureRandom random = new SecureRandom();
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String sha = SHA256_PREFIX + HexFormat.of().formatHex(bytes).substring(SHA256_PREFIX.length());
+        FileArrived arrived = new FileArrived(UUID.randomUUID(), Instant.now(), "upload:warm-up",
+                sha.substring(0, 12) + "/warm-up.jpg", "warm-up.jpg", 1, sha, "image/jpeg",
+                "originals/" + sha.substring(0, 2) + "/" + sha, null, null, null);
+        FileEvent read = fileJson.deserialize(Topics.FILES, json(arrived, FileEvent.class));
+        deliveries.firstDelivery(read.eventId());
+        files.handle(read);
+        PhotoEntity photo = photos.findBySha256(sha).orElseThrow();
+        String hash = HexFormat.of().toHexDigits(random.nextLong());
+        Rendition display = rendition(photo, "display");
+        List<Rendition> all = List.of(display, rendition(photo, "uhd"), rendition(photo, "thumb"));
+        apply(resultJson, new PhotoProcessed(UUID.randomUUID(), Instant.now(), photo.id, photo.lastRequestId,
+                List.of(display), 4, 3, "jpeg", capture, hash, null, List.of("uhd", "thumb")));
+        apply(resultJson, new PhotoProcessed(UUID.randomUUID(), Instant.now(), photo.id, photo.lastRequestId,
+                all, 4, 3, "jpeg", capture, hash, null));
+    }
+
+    private static Rendition rendition(PhotoEntity photo, String name) {
+        return new Rendition(name, "warm-up/" + photo.id + "/" + name + ".webp", 4, 3, 1);
+    }
+
+    private void apply(ProcessingResultDeserializer resultJson, PhotoProcessed processed) {
+        ProcessingResult result = resultJson.deserialize(Topics.PROCESSING_RESULTS, json(processed, ProcessingResult.class));
+        deliveries.firstDelivery(result.eventId());
+        results.handle(result);
+    }
+
+    private byte[] json(Object event, Class<?> as) {
+        try {
+            return mapper.writerFor(as).writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
