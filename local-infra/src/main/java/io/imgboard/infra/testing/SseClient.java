@@ -32,6 +32,10 @@ public final class SseClient implements AutoCloseable {
     public record Event(String id, String name, String data, List<String> lines) {
     }
 
+    /** An event and when the reader took its last line off the stream (epoch milliseconds). */
+    public record Arrival(Event event, long atMillis) {
+    }
+
     /**
      * Cuts a stream's lines into events: feed it every line in order; a blank line ends an event.
      * Comment-only and retry-only blocks make no event. Not thread-safe: one per stream.
@@ -79,6 +83,7 @@ public final class SseClient implements AutoCloseable {
 
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Object arrived = new Object();
     private volatile boolean closed;
@@ -135,10 +140,18 @@ public final class SseClient implements AutoCloseable {
     }
 
     public Event await(Predicate<Event> wanted, Duration atMost) {
+        return awaitArrival(wanted, atMost).event();
+    }
+
+    /**
+     * As {@link #await(Predicate, Duration)}, with the time the event arrived: a caller that looks
+     * for it late (a benchmark) still learns when it came.
+     */
+    public Arrival awaitArrival(Predicate<Event> wanted, Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
         synchronized (arrived) {
             while (true) {
-                Optional<Event> found = events.stream().filter(wanted).findFirst();
+                Optional<Arrival> found = arrivals.stream().filter(a -> wanted.test(a.event())).findFirst();
                 if (found.isPresent()) {
                     return found.get();
                 }
@@ -174,8 +187,10 @@ public final class SseClient implements AutoCloseable {
                 }
                 lines.add(line);
                 parser.line(line).ifPresent(event -> {
+                    long at = System.currentTimeMillis();
                     synchronized (arrived) {
                         events.add(event);
+                        arrivals.add(new Arrival(event, at));
                         arrived.notifyAll();
                     }
                 });
