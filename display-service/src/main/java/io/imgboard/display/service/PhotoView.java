@@ -52,7 +52,7 @@ public record PhotoView(
      *
      * @throws InvalidCatalogRecordException when the record lacks a photo id or any usable rendition
      */
-    static PhotoView from(PhotoPublished published) {
+    public static PhotoView from(PhotoPublished published) {
         if (published.photoId() == null) {
             throw new InvalidCatalogRecordException("PhotoPublished without photoId");
         }
