@@ -30,6 +30,13 @@ public final class Topics {
     /** Records a consumer could not handle at all (poison messages), with the failure in headers. */
     public static final String DEAD_LETTER = "imgboard.dead-letter";
 
+    /**
+     * Records sent at start-up so the first photo does not pay for a cold send path: each service sends
+     * one of its own events (marked as a warm-up) through its real producer, and the local launcher
+     * sends and reads a few through the broker. Keyed by sender; compacted; no service consumes it.
+     */
+    public static final String WARM_UP = "imgboard.warm-up";
+
     /** Every topic, with whether it is compacted, for whoever creates them. */
     public static final java.util.Map<String, Boolean> ALL = java.util.Map.of(
             FILES, false,
@@ -39,7 +46,8 @@ public final class Topics {
             SETTINGS, true,
             FRAME_BAGS, true,
             EXPORT_REQUESTS, false,
-            DEAD_LETTER, false);
+            DEAD_LETTER, false,
+            WARM_UP, true);
 
     private Topics() {
     }

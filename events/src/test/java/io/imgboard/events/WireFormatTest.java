@@ -160,7 +160,7 @@ class WireFormatTest {
         assertEquals(Boolean.TRUE, Topics.ALL.get(Topics.SETTINGS));
         assertEquals(Boolean.FALSE, Topics.ALL.get(Topics.FILES));
         assertEquals(Boolean.FALSE, Topics.ALL.get(Topics.EXPORT_REQUESTS));
-        assertEquals(8, Topics.ALL.size());
+        assertEquals(9, Topics.ALL.size());
     }
 
     private static <T> void assertWireFormat(String file, T value, Class<? super T> readAs) throws IOException {

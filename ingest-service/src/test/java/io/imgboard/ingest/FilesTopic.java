@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The module's one Kafka test client: reads {@code imgboard.files} from the beginning with a plain
- * consumer (no group), the way the ledger will, every record with its key and the event parsed by
- * the contract's own types.
+ * The module's one Kafka test client: reads {@code imgboard.files} (or another topic of file events:
+ * {@code imgboard.warm-up}) from the beginning with a plain consumer (no group), the way the ledger
+ * will, every record with its key and the event parsed by the contract's own types.
  */
 public final class FilesTopic implements AutoCloseable {
     /** A record as the ledger would see it. */
@@ -36,15 +36,21 @@ public final class FilesTopic implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    private final String topic;
     private final KafkaConsumer<String, String> consumer;
     private final List<Seen> seen = new ArrayList<>();
 
     public FilesTopic() {
+        this(Topics.FILES);
+    }
+
+    public FilesTopic(String topic) {
+        this.topic = topic;
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfraResource.shared().endpoints().kafkaBootstrap(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.FILES).stream()
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
@@ -80,6 +86,18 @@ public final class FilesTopic implements AutoCloseable {
         return of(sourceId).stream().filter(type::isInstance).map(type::cast).toList();
     }
 
+    /** Reads to the current end of the topic and returns how many records it holds. */
+    public synchronized int size() {
+        readToEnd();
+        return seen.size();
+    }
+
+    /** Reads to the current end of the topic and returns the keys of this source id's records, in order. */
+    public synchronized List<String> keysOf(String sourceId) {
+        readToEnd();
+        return seen.stream().filter(s -> s.event().sourceId().equals(sourceId)).map(Seen::key).toList();
+    }
+
     private void readToEnd() {
         Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
         do {
@@ -92,7 +110,7 @@ public final class FilesTopic implements AutoCloseable {
             try {
                 seen.add(new Seen(record.key(), MAPPER.readValue(record.value(), FileEvent.class), record.value()));
             } catch (IOException e) {
-                throw new UncheckedIOException("not a FileEvent on " + Topics.FILES + ": " + record.value(), e);
+                throw new UncheckedIOException("not a FileEvent on " + topic + ": " + record.value(), e);
             }
         }
     }

@@ -4,6 +4,7 @@ import io.imgboard.events.Topics;
 import io.imgboard.ledger.messaging.StartupWarmUp;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -17,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The start-up warm-up applies a new photo's file event and its result on the real database and
  * broker, and leaves nothing behind: no photo, origin, handled event or outbox row, and no record on
- * the topics the outbox sends to. (It also ran when this test's application started.)
+ * the topics the outbox sends to, only its one send through the outbox's producer to
+ * {@code imgboard.warm-up}, which no service reads. (It also ran when this test's application started.)
  */
 @QuarkusTest
 class StartupWarmUpTest {
@@ -31,7 +33,14 @@ class StartupWarmUpTest {
 
     @Test
     void appliesAPhotoAndItsResultAndCommitsNothing() {
+        int sent = recordsNow(Topics.WARM_UP, StartupWarmUpTest::ledgers).size();
+
         assertTrue(warmUp.warmUp(), "every step of the warm-up should succeed against the real servers");
+
+        List<ConsumerRecord<String, String>> warmUps = recordsNow(Topics.WARM_UP, StartupWarmUpTest::ledgers);
+        assertEquals(sent + 1, warmUps.size(), "the warm-up's one record on " + Topics.WARM_UP);
+        assertTrue(warmUps.get(warmUps.size() - 1).value().contains("\"photoId\""),
+                "the warm-up sends a process request's JSON: " + warmUps.get(warmUps.size() - 1).value());
 
         Db db = new Db(dataSource);
         assertEquals(List.of(), db.rows("SELECT id FROM photo WHERE sha256 LIKE ?", LIKE));
@@ -44,5 +53,9 @@ class StartupWarmUpTest {
                     && (r.value().contains("\"" + StartupWarmUp.SHA256_PREFIX) || r.value().contains("warm-up/")))
                     .stream().map(r -> Map.of(r.key(), r.value())).toList(), topic);
         }
+    }
+
+    private static boolean ledgers(ConsumerRecord<String, String> record) {
+        return "ledger".equals(record.key());
     }
 }

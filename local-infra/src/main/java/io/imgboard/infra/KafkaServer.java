@@ -4,12 +4,23 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import io.imgboard.events.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -110,6 +122,83 @@ public final class KafkaServer {
         }
     }
 
+    /** How many records {@link #warmUp} sends and reads. */
+    static final int WARM_UP_RECORDS = 200;
+
+    /**
+     * Runs the broker's hot paths for a photo's events, which are otherwise first run by the first
+     * photo after start-up: {@link #WARM_UP_RECORDS} idempotent sends with acks=all, each read by a
+     * consumer whose fetch is waiting on the broker when it comes (the way the services' consumers
+     * wait), on {@link Topics#WARM_UP}, which no service reads. A failure costs only the first photo's
+     * speed: it is written to {@code log}, never thrown.
+     *
+     * @param log where one line says what it took (or why it failed)
+     * @return whether every record was acknowledged and read
+     */
+    public static boolean warmUp(String bootstrap, Path log) {
+        long start = System.nanoTime();
+        String outcome;
+        boolean done = false;
+        Map<String, Object> producerConfig = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        Map<String, Object> consumerConfig = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+        TopicPartition partition = new TopicPartition(Topics.WARM_UP, 0);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
+                new StringSerializer());
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+                     new StringDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToEnd(List.of(partition));
+            long from = consumer.position(partition, Duration.ofSeconds(10));
+            long firstNanos = 0;
+            long lastNanos = 0;
+            for (int sent = 0; sent < WARM_UP_RECORDS; sent++) {
+                long round = System.nanoTime();
+                // The send is in flight while the consumer's fetch waits for it; then the record is read.
+                Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(Topics.WARM_UP, "launcher",
+                        "warm-up " + sent));
+                long wanted = from + sent + 1;
+                Instant deadline = Instant.now().plusSeconds(10);
+                while (consumer.position(partition) < wanted) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new java.util.concurrent.TimeoutException("record " + sent + " was not read within 10 s");
+                    }
+                    consumer.poll(Duration.ofMillis(500));
+                }
+                ack.get(10, TimeUnit.SECONDS);
+                long took = System.nanoTime() - round;
+                if (sent == 0) {
+                    firstNanos = took;
+                }
+                lastNanos = took;
+            }
+            done = true;
+            outcome = String.format("Kafka warmed up in %d ms: %d records sent and read (the first in %.1f ms, the last in %.1f ms)",
+                    (System.nanoTime() - start) / 1_000_000, WARM_UP_RECORDS, firstNanos / 1e6, lastNanos / 1e6);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = "Kafka warm-up interrupted";
+        } catch (Exception e) {
+            outcome = "Kafka warm-up failed (the first photo after start-up will be slower): " + e;
+        }
+        try {
+            Files.writeString(log, Instant.now() + " " + outcome + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // the line is all that is lost
+        }
+        return done;
+    }
+
     /** Partitions of process-requests: as many preprocessors as this can share the work ({@code up --scale}). */
     public static final int PROCESS_REQUEST_PARTITIONS = 6;
 
@@ -137,7 +226,7 @@ public final class KafkaServer {
         // Where work runs in parallel, partitions to share it: process-requests (one image per core per
         // preprocessor, several preprocessors with up --scale), two elsewhere; one where order is global.
         int partitions = compacted || name.endsWith("dead-letter") ? 1
-                : name.equals(io.imgboard.events.Topics.PROCESS_REQUESTS) ? PROCESS_REQUEST_PARTITIONS : 2;
+                : name.equals(Topics.PROCESS_REQUESTS) ? PROCESS_REQUEST_PARTITIONS : 2;
         NewTopic topic = new NewTopic(name, partitions, (short) 1);
         if (compacted) {
             topic.configs(Map.of("cleanup.policy", "compact"));

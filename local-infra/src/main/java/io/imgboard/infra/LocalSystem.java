@@ -128,6 +128,8 @@ public final class LocalSystem implements AutoCloseable {
                 system.restarters.put(name, starter);
                 system.services.put(name, LocalInfra.startInto(launch, name, starter, new ArrayList<>(), Duration.ofSeconds(20)));
             }
+            // While the services start: the broker's produce and fetch paths, so the first photo does not meet them cold.
+            KafkaServer.warmUp(infra.endpoints().kafkaBootstrap(), state.logFile("kafka-warm-up"));
             if (owned && throwaway) {
                 system.watchdog = Watchdog.guard(system.services.values().stream().map(ManagedProcess::pid).toList(), null, null);
             }

@@ -5,6 +5,8 @@ import io.imgboard.infra.Endpoints.Ports3;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +68,15 @@ class LocalInfraTest {
                 ConfigResource catalog = new ConfigResource(ConfigResource.Type.TOPIC, Topics.CATALOG);
                 Config config = admin.describeConfigs(List.of(catalog)).all().get(10, TimeUnit.SECONDS).get(catalog);
                 assertEquals("compact", config.get("cleanup.policy").value());
+
+                // The broker's warm-up: every record acknowledged and read back, on the topic no service reads.
+                Path log = home.resolve("kafka-warm-up.log");
+                assertTrue(KafkaServer.warmUp(endpoints.kafkaBootstrap(), log), Files.readString(log));
+                assertTrue(Files.readString(log).contains(KafkaServer.WARM_UP_RECORDS + " records sent and read"),
+                        Files.readString(log));
+                TopicPartition warmUp = new TopicPartition(Topics.WARM_UP, 0);
+                assertEquals(KafkaServer.WARM_UP_RECORDS, admin.listOffsets(Map.of(warmUp, OffsetSpec.latest())).all()
+                        .get(10, TimeUnit.SECONDS).get(warmUp).offset());
             }
             assertEquals("1", psql(ports.postgres(), endpoints.dbPassword(), "SELECT 1"));
             // s3proxy checks signatures: an anonymous request is refused, which proves it is S3 answering.
@@ -84,6 +95,13 @@ class LocalInfraTest {
         }
         assertFalse(Ports.isListening(ports.postgres()), "PostgreSQL still listening after the second close");
         assertTrue(Files.exists(home.resolve("kafka/data/meta.properties")), "Kafka's data is not in the state folder");
+    }
+
+    @Test
+    void aBrokerWarmUpThatCannotReachKafkaSaysSoAndReturns() throws Exception {
+        Path log = privateFolder.resolve("kafka-warm-up.log");
+        assertFalse(KafkaServer.warmUp("127.0.0.1:" + Ports.free(), log));
+        assertTrue(Files.readString(log).contains("Kafka warm-up failed"), Files.readString(log));
     }
 
     @Test

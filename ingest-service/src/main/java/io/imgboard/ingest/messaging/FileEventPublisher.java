@@ -1,6 +1,7 @@
 package io.imgboard.ingest.messaging;
 
 import io.imgboard.events.FileEvent;
+import io.imgboard.events.Topics;
 import io.imgboard.telemetry.Tracing;
 import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -24,8 +25,22 @@ public class FileEventPublisher {
      * @throws PublishException when the broker did not acknowledge it within the producer's delivery timeout
      */
     public void publish(FileEvent event) {
+        send(event, OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
+    }
+
+    /**
+     * Sends the event to {@link Topics#WARM_UP} (keyed {@code ingest}, read by nobody) through the same
+     * emitter, serializer and producer as {@link #publish}, so the first upload's send path is warm.
+     *
+     * @throws PublishException as {@link #publish} does
+     */
+    public void publishWarmUp(FileEvent event) {
+        send(event, OutgoingKafkaRecordMetadata.<String>builder().withTopic(Topics.WARM_UP).withKey("ingest").build());
+    }
+
+    private void send(FileEvent event, OutgoingKafkaRecordMetadata<String> where) {
         Message<FileEvent> message = Message.of(event)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())
+                .addMetadata(where)
                 // The upload's trace when there is one; the Kafka connector writes it as the traceparent header.
                 .addMetadata(Tracing.following(Context.current()));
         try {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.events.FileArrived;
 import io.imgboard.events.FileEvent;
 import io.imgboard.events.PhotoProcessed;
+import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.ProcessingResult;
 import io.imgboard.events.Rendition;
 import io.imgboard.events.Topics;
@@ -28,16 +29,19 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the first photo after start-up would otherwise pay for in the ledger: the JIT and Hibernate's
  * first run of a new photo's file event (dedup look-ups, photo, origin, process request in the
  * outbox) and of its processing results (the early one and the complete one: twin look-ups by
  * capture time and by hash bands, catalog entry), the JSON of all of them as the consumers read it,
- * and the outbox producer's metadata for the topics it sends to. The events are applied exactly as
- * the consumers apply them, in one transaction that is then rolled back:
- * nothing is committed, so no photo, outbox row, counter (they count after commit) or Kafka record
- * comes of it. Runs at start-up with {@code imgboard.warm-up} (default on).
+ * the outbox producer's metadata for the topics it sends to, and its first send through the outbox's
+ * emitter and producer to the broker's acknowledgement (a process request's JSON, to
+ * {@link Topics#WARM_UP}, which nobody reads). The events are applied exactly as the consumers apply
+ * them, in one transaction that is then rolled back: nothing is committed, so no photo, outbox row,
+ * counter (they count after commit) or record where a service reads comes of it. Runs at start-up
+ * with {@code imgboard.warm-up} (default on).
  */
 @ApplicationScoped
 public class StartupWarmUp {
@@ -47,6 +51,7 @@ public class StartupWarmUp {
      */
     public static final String SHA256_PREFIX = "0000000000";
 
+    private final OutboxPublisher outbox;
     private final Deliveries deliveries;
     private final FileEvents files;
     private final ProcessingResults results;
@@ -54,8 +59,9 @@ public class StartupWarmUp {
     private final KafkaClientService kafka;
     private final ObjectMapper mapper;
 
-    StartupWarmUp(Deliveries deliveries, FileEvents files, ProcessingResults results, PhotoRepository photos,
-                  KafkaClientService kafka, ObjectMapper mapper) {
+    StartupWarmUp(OutboxPublisher outbox, Deliveries deliveries, FileEvents files, ProcessingResults results,
+                  PhotoRepository photos, KafkaClientService kafka, ObjectMapper mapper) {
+        this.outbox = outbox;
         this.deliveries = deliveries;
         this.files = files;
         this.results = results;
@@ -78,6 +84,13 @@ public class StartupWarmUp {
                     for (String topic : List.of(Topics.PROCESS_REQUESTS, Topics.CATALOG)) {
                         kafka.getProducer(Channels.OUTBOX).partitionsFor(topic).await().atMost(Duration.ofSeconds(10));
                     }
+                })
+                .step("send", () -> {
+                    UUID id = UUID.randomUUID();
+                    String sha = SHA256_PREFIX + "0".repeat(64 - SHA256_PREFIX.length());
+                    String request = mapper.writeValueAsString(new ProcessRequested(id, Instant.now(), id, sha,
+                            "warm-up/" + id, "image/jpeg", List.of(), ProcessRequested.Reason.NEW));
+                    outbox.send(Topics.WARM_UP, "ledger", request, null).get(10, TimeUnit.SECONDS);
                 })
                 .step("photo", this::newPhotoRolledBack)
                 .run();

@@ -3,6 +3,7 @@ package io.imgboard.preprocessor.messaging;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.events.ProcessingResult;
+import io.imgboard.events.Topics;
 import io.imgboard.telemetry.Tracing;
 import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -24,15 +25,25 @@ public class ResultPublisher {
     }
 
     public void publish(ProcessingResult result) {
-        String json;
+        // In the trace of the request being answered (the consumer's context is current on this thread).
+        emitter.sendMessageAndAwait(KafkaRecord.of(result.photoId().toString(), json(result))
+                .addMetadata(Tracing.following(Context.current())));
+    }
+
+    /**
+     * Sends the result to {@link Topics#WARM_UP} (keyed {@code preprocessor}, read by nobody) through the
+     * same emitter and producer as {@link #publish}, so the first photo's send path is warm.
+     */
+    public void publishWarmUp(ProcessingResult result) {
+        emitter.sendMessageAndAwait(KafkaRecord.of(Topics.WARM_UP, "preprocessor", json(result)));
+    }
+
+    private String json(ProcessingResult result) {
         try {
             // Written through the sealed interface so the "type" discriminator is always there.
-            json = mapper.writerFor(ProcessingResult.class).writeValueAsString(result);
+            return mapper.writerFor(ProcessingResult.class).writeValueAsString(result);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        // In the trace of the request being answered (the consumer's context is current on this thread).
-        emitter.sendMessageAndAwait(KafkaRecord.of(result.photoId().toString(), json)
-                .addMetadata(Tracing.following(Context.current())));
     }
 }

@@ -1,9 +1,11 @@
 package io.imgboard.preprocessor.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.PhotoProcessed;
 import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.ProcessingFailed;
 import io.imgboard.events.ProcessingResult;
+import io.imgboard.events.Rendition;
 import io.imgboard.events.Topics;
 import io.imgboard.preprocessor.config.PreprocessorConfig;
 import io.imgboard.preprocessor.storage.MissingObjectException;
@@ -29,7 +31,9 @@ import java.util.UUID;
  * the first record otherwise: 0.43 s of the first request's 2.2 s from the ledger's send to the
  * preprocessor taking it, bench pipeline at load 28), the S3 client's first requests (connection,
  * signing, the error answer) and a photo-sized write and read, the results producer's first metadata
- * fetch, and the first JSON of a request and of a result. Runs at start-up with
+ * fetch, the first JSON of a request and of a result, and the first send of an early result through
+ * the results' emitter and producer to the broker's acknowledgement (to {@link Topics#WARM_UP}, which
+ * nobody reads). Runs at start-up with
  * {@code imgboard.preprocessor.warm-up}; what it writes (objects under {@code warm-up/} in the
  * renditions bucket, one temporary file) it deletes, and a failure costs only the first photo's speed.
  */
@@ -37,7 +41,7 @@ import java.util.UUID;
 class StartupWarmUp {
 
     void onStart(@Observes StartupEvent event, PreprocessorConfig config, ObjectStore store, KafkaClientService kafka,
-                 ObjectMapper mapper, WorkerPoolRegistry workers) {
+                 ObjectMapper mapper, WorkerPoolRegistry workers, ResultPublisher results) {
         if (!config.warmUp()) {
             return;
         }
@@ -62,6 +66,9 @@ class StartupWarmUp {
                     mapper.readValue(mapper.writerFor(ProcessingResult.class).writeValueAsString(result),
                             ProcessingResult.class);
                 })
+                .step("send", () -> results.publishWarmUp(new PhotoProcessed(id, Instant.now(), id, id,
+                        List.of(new Rendition("display", "warm-up/" + id + ".webp", 4, 3, 1)), 4, 3, "jpeg", null,
+                        "0".repeat(16), null, List.of("uhd", "thumb"))))
                 .run();
     }
 
