@@ -11,27 +11,18 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.resteasy.reactive.common.util.CaseInsensitiveMap;
-import org.jboss.resteasy.reactive.server.core.multipart.MultipartParser;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * What the first upload after start-up would otherwise pay for: the JIT of Quarkus REST's multipart
- * parser spooling a photo-sized body (a state machine run byte by byte, interpreted at first: the first
- * three uploads spooled in 616, 406 and 177 ms, later ones in about 100), of reading and hashing a
+ * What the first upload after start-up would otherwise pay for: the JIT of reading and hashing a
  * photo-sized file, the S3 client's first requests (connection, signing, the "not there" answer of
  * the duplicate check) and a photo-sized write and read, the file producer's first metadata fetch
  * for {@code imgboard.files}, and the first send of a {@link FileArrived} through the file events'
@@ -67,11 +58,6 @@ public class StartupWarmUp {
     public boolean warmUp() {
         String sha = "f".repeat(64);
         return WarmUp.of("ingest")
-                .step("multipart", () -> {
-                    for (int pass = 0; pass < 3; pass++) {
-                        spoolAPhotoSizedUpload();
-                    }
-                })
                 .step("hash", () -> withAPhotoSizedFile(file -> {
                     for (int pass = 0; pass < 3; pass++) {
                         Inspection.of(file);
@@ -94,51 +80,6 @@ public class StartupWarmUp {
                         "upload:warm-up", "warm-up.jpg", "warm-up.jpg", FILE_BYTES, sha, "image/jpeg",
                         OriginalStore.keyFor(sha), Instant.now(), null, null)))
                 .run();
-    }
-
-    /**
-     * A multipart body with one photo-sized file part, given to Quarkus REST's own multipart parser in
-     * network-sized chunks, the file part written to a temporary file as Quarkus spools one (deleted).
-     */
-    static void spoolAPhotoSizedUpload() throws IOException {
-        String boundary = "imgboard-warm-up-" + UUID.randomUUID();
-        byte[] photo = new byte[FILE_BYTES];
-        new SplittableRandom(2).nextBytes(photo);
-        ByteArrayOutputStream body = new ByteArrayOutputStream(FILE_BYTES + 512);
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\nwarm-up\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"warm-up.jpg\"\r\n"
-                + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        body.writeBytes(photo);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        byte[] bytes = body.toByteArray();
-        Path spool = Files.createTempFile("imgboard-warm-up-", ".part");
-        try (FileChannel out = FileChannel.open(spool, StandardOpenOption.WRITE)) {
-            MultipartParser.ParseState parser = MultipartParser.beginParse(new MultipartParser.PartHandler() {
-                @Override
-                public void beginPart(CaseInsensitiveMap<String> headers) {
-                    // every part goes to the one file: only the bytes' way through matters
-                }
-
-                @Override
-                public void data(ByteBuffer buffer) throws IOException {
-                    out.write(buffer);
-                }
-
-                @Override
-                public void endPart() {
-                }
-            }, boundary.getBytes(StandardCharsets.US_ASCII), StandardCharsets.UTF_8.name());
-            int chunk = 16 * 1024;
-            for (int at = 0; at < bytes.length; at += chunk) {
-                parser.parse(ByteBuffer.wrap(bytes, at, Math.min(chunk, bytes.length - at)));
-            }
-            if (!parser.isComplete() || out.size() != FILE_BYTES + "warm-up".length()) {
-                throw new IOException("the multipart parser read " + out.size() + " bytes of the warm-up body's parts, not "
-                        + (FILE_BYTES + "warm-up".length()));
-            }
-        } finally {
-            Files.deleteIfExists(spool);
-        }
     }
 
     @FunctionalInterface
