@@ -3,8 +3,6 @@ package io.imgboard.preprocessor.messaging;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.events.PhotoProcessed;
 import io.imgboard.events.ProcessRequested;
-import io.imgboard.events.ProcessingFailed;
-import io.imgboard.events.ProcessingResult;
 import io.imgboard.events.Rendition;
 import io.imgboard.events.Topics;
 import io.imgboard.preprocessor.config.PreprocessorConfig;
@@ -31,7 +29,7 @@ import java.util.UUID;
  * the first record otherwise: 0.43 s of the first request's 2.2 s from the ledger's send to the
  * preprocessor taking it, bench pipeline at load 28), the S3 client's first requests (connection,
  * signing, the error answer) and a photo-sized write and read, the results producer's first metadata
- * fetch, the first JSON of a request and of a result, and the first send of an early result through
+ * fetch, the first JSON of a request, and the first send of an early result (its JSON included) through
  * the results' emitter and producer to the broker's acknowledgement (to {@link Topics#WARM_UP}, which
  * nobody reads). Runs at start-up with
  * {@code imgboard.preprocessor.warm-up}; what it writes (objects under {@code warm-up/} in the
@@ -42,11 +40,16 @@ class StartupWarmUp {
 
     void onStart(@Observes StartupEvent event, PreprocessorConfig config, ObjectStore store, KafkaClientService kafka,
                  ObjectMapper mapper, WorkerPoolRegistry workers, ResultPublisher results) {
-        if (!config.warmUp()) {
-            return;
+        if (config.warmUp()) {
+            warmUp(store, kafka, mapper, workers, results);
         }
+    }
+
+    /** @return whether every step succeeded; never throws */
+    static boolean warmUp(ObjectStore store, KafkaClientService kafka, ObjectMapper mapper, WorkerPoolRegistry workers,
+                          ResultPublisher results) {
         UUID id = UUID.randomUUID();
-        WarmUp.of("preprocessor")
+        return WarmUp.of("preprocessor")
                 // made once, by name: the consumer's @Blocking finds it made
                 .step("workers", () -> workers.getWorker(Channels.WORKER_POOL))
                 .step("s3", () -> {
@@ -58,14 +61,10 @@ class StartupWarmUp {
                 })
                 .step("kafka", () -> kafka.getProducer(Channels.PROCESSING_RESULTS)
                         .partitionsFor(Topics.PROCESSING_RESULTS).await().atMost(Duration.ofSeconds(10)))
-                .step("json", () -> {
-                    ProcessRequested request = new ProcessRequested(id, Instant.now(), id, "0".repeat(64), "warm-up/" + id,
-                            "image/jpeg", List.of(), ProcessRequested.Reason.NEW);
-                    mapper.readValue(mapper.writeValueAsString(request), ProcessRequested.class);
-                    ProcessingResult result = new ProcessingFailed(id, Instant.now(), id, id, "warm-up", false);
-                    mapper.readValue(mapper.writerFor(ProcessingResult.class).writeValueAsString(result),
-                            ProcessingResult.class);
-                })
+                // the request as the consumer reads it; a result's JSON is written by the send below
+                .step("json", () -> mapper.readValue(mapper.writeValueAsString(new ProcessRequested(id, Instant.now(), id,
+                        "0".repeat(64), "warm-up/" + id, "image/jpeg", List.of(), ProcessRequested.Reason.NEW)),
+                        ProcessRequested.class))
                 .step("send", () -> results.publishWarmUp(new PhotoProcessed(id, Instant.now(), id, id,
                         List.of(new Rendition("display", "warm-up/" + id + ".webp", 4, 3, 1)), 4, 3, "jpeg", null,
                         "0".repeat(16), null, List.of("uhd", "thumb"))))

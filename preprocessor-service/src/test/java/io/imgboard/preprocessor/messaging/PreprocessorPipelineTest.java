@@ -20,6 +20,8 @@ import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.providers.connectors.WorkerPoolRegistry;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,6 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -71,6 +74,7 @@ class PreprocessorPipelineTest {
     /** Every result per photo id, in the order they came (an early one, then the complete one). */
     static final Map<String, List<String>> results = new ConcurrentHashMap<>();
     static final List<ConsumerRecord<String, String>> deadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final List<ConsumerRecord<String, String>> warmUps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     static Path dir;
     static MinioClient s3;
@@ -79,6 +83,14 @@ class PreprocessorPipelineTest {
 
     @Inject
     ObjectStore store;
+    @Inject
+    KafkaClientService kafka;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    WorkerPoolRegistry workers;
+    @Inject
+    ResultPublisher publisher;
 
     @BeforeAll
     static void connect() throws Exception {
@@ -93,7 +105,7 @@ class PreprocessorPipelineTest {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "preprocessor-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer());
-        consumer.subscribe(List.of(Topics.PROCESSING_RESULTS, Topics.DEAD_LETTER));
+        consumer.subscribe(List.of(Topics.PROCESSING_RESULTS, Topics.DEAD_LETTER, Topics.WARM_UP));
     }
 
     @AfterAll
@@ -118,6 +130,37 @@ class PreprocessorPipelineTest {
         assertFalse(s3.listObjects(ListObjectsArgs.builder().bucket(store.renditionsBucket()).prefix("warm-up/")
                 .recursive(true).build()).iterator().hasNext(), "a warm-up object stayed in the renditions bucket");
         assertEquals(tempFiles, warmUpFiles(), "the warm-up left its temporary file");
+    }
+
+    /**
+     * The warm-up's send goes through the results' own producer to the topic no service reads: one
+     * early result there, keyed {@code preprocessor}, and nothing on {@code processing-results}.
+     */
+    @Test
+    void theWarmUpSendsOneEarlyResultWhereNoServiceReads() {
+        long warmUpEnd = endOf(Topics.WARM_UP);
+        long resultsEnd = endOf(Topics.PROCESSING_RESULTS);
+
+        assertTrue(StartupWarmUp.warmUp(store, kafka, mapper, workers, publisher),
+                "every step of the warm-up should succeed against the real servers");
+
+        assertEquals(warmUpEnd + 1, endOf(Topics.WARM_UP), "the warm-up's one record on " + Topics.WARM_UP);
+        assertEquals(resultsEnd, endOf(Topics.PROCESSING_RESULTS), "the warm-up sent a result where the ledger reads");
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            pollOnce();
+            return warmUps.stream().anyMatch(r -> r.offset() == warmUpEnd);
+        });
+        ConsumerRecord<String, String> sent = warmUps.stream().filter(r -> r.offset() == warmUpEnd).findFirst().orElseThrow();
+        assertEquals("preprocessor", sent.key());
+        PhotoProcessed early = assertInstanceOf(PhotoProcessed.class, read(sent.value()));
+        assertEquals(List.of("uhd", "thumb"), early.pending());
+    }
+
+    /** The sum of the topic's partitions' end offsets. */
+    private static synchronized long endOf(String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static List<Path> warmUpFiles() throws java.io.IOException {
@@ -336,6 +379,8 @@ class PreprocessorPipelineTest {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
             if (record.topic().equals(Topics.DEAD_LETTER)) {
                 deadLetters.add(record);
+            } else if (record.topic().equals(Topics.WARM_UP)) {
+                warmUps.add(record);
             } else {
                 results.computeIfAbsent(record.key(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(record.value());
             }
