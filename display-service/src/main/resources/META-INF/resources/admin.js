@@ -27,10 +27,11 @@
   }
 
   function playlist() {
-    return Pages.getJson('/api/v1/playlist').then(function (body) {
+    return Pages.getJson('/api/v1/playlist?limit=' + GRID_LIMIT).then(function (body) {
       var photos = body.photos || [];
-      counts.photos = photos.length;
-      document.getElementById('playlist-count').textContent = '(' + photos.length + ')';
+      var total = typeof body.total === 'number' ? body.total : photos.length;
+      counts.photos = total;
+      document.getElementById('playlist-count').textContent = '(' + total + ')';
       var ids = photos.slice(0, GRID_LIMIT).map(function (p) { return p.photoId; }).join();
       if (ids === shownIds) { return; }
       shownIds = ids;
@@ -45,8 +46,8 @@
           el('img', { src: r.thumb || p.url, alt: '', loading: 'lazy' })
         ]);
       }));
-      var note = photos.length > GRID_LIMIT
-        ? Pages.message('note', 'Showing the newest ' + GRID_LIMIT + ' of ' + photos.length + '.') : null;
+      var note = total > photos.length
+        ? Pages.message('note', 'Showing the newest ' + photos.length + ' of ' + total + '.') : null;
       Pages.fill('playlist', el('div', {}, [grid, note]));
     }).catch(function (e) {
       Pages.fill('playlist', Pages.message('error', e.message));

@@ -16,7 +16,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.MDC;
 
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
@@ -70,15 +69,27 @@ class CatalogConsumer {
         UUID photoId = MediaPaths.photoId(record.key()).orElseThrow(() -> new InvalidCatalogRecordException(
                 "key is not a photo id: " + record.key()));
         if (record.value() == null) {
-            Optional<PlaylistEvent> change = playlist.retire(photoId, record.offset());
-            change.ifPresent(c -> Log.infof("photo %s retired (seq %d)", photoId, c.seq()));
+            playlist.retire(photoId, record.offset()).ifPresent(c -> logChange("retired", photoId, c));
             return;
         }
         PhotoPublished published = parse(record.value());
         if (!photoId.equals(published.photoId())) {
             throw new InvalidCatalogRecordException("key " + photoId + " does not match photoId " + published.photoId());
         }
-        playlist.publish(published, record.offset()).ifPresent(c -> Log.infof("photo %s published (seq %d)", photoId, c.seq()));
+        playlist.publish(published, record.offset()).ifPresent(c -> logChange("published", photoId, c));
+    }
+
+    /**
+     * A line per change once the catalog is loaded; while it loads, only at DEBUG: a display that starts
+     * on a library of a million photos would otherwise write a million lines before it is ready
+     * (the loaded line gives the count).
+     */
+    private void logChange(String what, UUID photoId, PlaylistEvent change) {
+        if (playlist.isLoaded()) {
+            Log.infof("photo %s %s (seq %d)", photoId, what, change.seq());
+        } else {
+            Log.debugf("photo %s %s (seq %d)", photoId, what, change.seq());
+        }
     }
 
     private PhotoPublished parse(String value) {

@@ -17,10 +17,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -55,7 +53,6 @@ public class CompatFeed {
     private final ObjectMapper json;
     private final BroadcastProcessor<Event> live = BroadcastProcessor.create();
     private final Deque<Event> history = new ArrayDeque<>();
-    private final Set<String> listed = new HashSet<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "imgboard-reshuffle");
         thread.setDaemon(true);
@@ -80,10 +77,6 @@ public class CompatFeed {
             restartTimer();
         }
         playlist.onChange(this::onPlaylist);
-        List<String> already = playlist.snapshot().photos().stream().map(PhotoView::fileName).toList();
-        synchronized (this) {
-            listed.addAll(already);
-        }
         settings.onChange(this::onSettings);
     }
 
@@ -129,16 +122,13 @@ public class CompatFeed {
 
     private void onPlaylist(PlaylistEvent event) {
         synchronized (this) {
-            if (event.shown() != null) {
-                // An update (the complete result after the early display rendition, a reprocess) keeps the
-                // photo's name: img-board's frames already list it, so only a name new here is an add.
-                if (listed.add(event.shown().fileName()) && reshuffleMs == 0) {
-                    broadcast("add", Map.of("filename", event.shown().fileName()));
-                }
-            } else if (event instanceof PlaylistEvent.Removed removed) {
-                if (listed.remove(removed.fileName()) && reshuffleMs == 0) {
-                    broadcast("remove", Map.of("filename", removed.fileName()));
-                }
+            // The playlist tells a photo new to it (Added) from one it had (Updated: the complete result after the
+            // early display rendition, a reprocess), and a photo keeps its name for life: img-board's frames
+            // list a name from its add to its removal.
+            if (event instanceof PlaylistEvent.Added added && reshuffleMs == 0) {
+                broadcast("add", Map.of("filename", added.photo().fileName()));
+            } else if (event instanceof PlaylistEvent.Removed removed && removed.fileName() != null && reshuffleMs == 0) {
+                broadcast("remove", Map.of("filename", removed.fileName()));
             }
         }
     }

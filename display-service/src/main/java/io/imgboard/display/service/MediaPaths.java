@@ -19,6 +19,8 @@ public final class MediaPaths {
     private static final Pattern PHOTO_ID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern RENDITION = Pattern.compile("[a-z0-9-]{1,32}");
+    private static final HexFormat HEX = HexFormat.of();
+    private static final int VERSION_DIGITS = 12;
 
     private MediaPaths() {
     }
@@ -45,19 +47,29 @@ public final class MediaPaths {
      * browser fetches the new bytes under a new URL. The media endpoint ignores the query.
      */
     public static String url(UUID photoId, Rendition rendition) {
-        return "/media/" + photoId + "/" + rendition.name() + ".webp?v=" + version(rendition);
+        return url(photoId, rendition.name(), version(rendition));
+    }
+
+    /** {@link #url(UUID, Rendition)} from a rendition's name and its {@link #version}. */
+    static String url(UUID photoId, String rendition, long version) {
+        return "/media/" + photoId + "/" + rendition + ".webp?v=" + HEX.toHexDigits(version).substring(16 - VERSION_DIGITS);
     }
 
     /**
-     * 12 hex digits of SHA-256 over what the catalog says about the stored object (key, width,
-     * height, bytes): different when a reprocess may have changed the content, the same when an
-     * identical record is redelivered (so the event id is deliberately not part of it).
+     * The first 12 hex digits (48 bits) of SHA-256 over what the catalog says about the stored object
+     * (key, width, height, bytes): different when a reprocess may have changed the content, the same
+     * when an identical record is redelivered (so the event id is deliberately not part of it). Kept
+     * as a number: a display holds one per rendition of every photo in the library.
      */
-    static String version(Rendition rendition) {
+    static long version(Rendition rendition) {
         String identity = rendition.key() + "\n" + rendition.width() + "\n" + rendition.height() + "\n" + rendition.bytes();
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
+            long version = 0;
+            for (int i = 0; i < VERSION_DIGITS / 2; i++) {
+                version = version << 8 | (digest[i] & 0xff);
+            }
+            return version;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

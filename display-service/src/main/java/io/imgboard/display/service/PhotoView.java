@@ -1,50 +1,94 @@
 package io.imgboard.display.service;
 
 import io.imgboard.events.PhotoPublished;
-import io.imgboard.events.Rendition;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
  * One photo as frames see it: in the {@code playlist} and {@code add} events and in
- * {@code GET /api/v1/playlist}.
+ * {@code GET /api/v1/playlist}. Immutable; equal when every part is.
  *
- * @param url         the rendition a frame shows by default ({@code display}), relative to the display and
- *                    versioned ({@code /media/<photoId>/display.webp?v=<version>}, see {@link MediaPaths#url})
- * @param width       the original's upright width; renditions keep its aspect ratio
- * @param placeholder a tiny {@code data:image/webp;base64,} URI to show while the real image loads, or null
- *                    (anything else from the catalog is dropped: frames put it straight into {@code img.src})
- * @param capturedAt  when the photo was taken, or null when unknown
- * @param publishedAt when the ledger published this version of it
- * @param renditions  rendition name → relative versioned URL, e.g. {@code display}, {@code uhd}, {@code thumb}
- * @param fileName    the img-board file name ({@code /images/<fileName>}, see {@link CompatNames})
- * @param arrivedAt   when the ledger first recorded the photo (order "by arrival"), or null when unknown
- * @param sourceIds   the sources it has an origin in, for named frames' filters; never sent to frames
- * @param deviceIds   the device tokens it came through, likewise
+ * <p>A display holds one of these for every photo in the library, so it is kept small: the
+ * renditions as names and versions ({@link RenditionUrls}), the placeholder as its bytes, times as
+ * numbers, the ids of sources and devices shared between photos ({@link Shared}): about 500 bytes
+ * with the playlist's indexes, where a record of the catalog's objects took 1.9 KB. What frames read
+ * is made from them when a page or an event is encoded.
  */
-public record PhotoView(
-        UUID photoId,
-        String url,
-        int width,
-        int height,
-        String placeholder,
-        Instant capturedAt,
-        Instant publishedAt,
-        Map<String, String> renditions,
-        String fileName,
-        Instant arrivedAt,
-        @JsonIgnore List<String> sourceIds,
-        @JsonIgnore List<String> deviceIds) {
-
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+@JsonPropertyOrder({"photoId", "url", "width", "height", "placeholder", "capturedAt", "publishedAt", "renditions",
+        "fileName", "arrivedAt"})
+public final class PhotoView {
     static final String DEFAULT_RENDITION = "display";
     static final String PLACEHOLDER_PREFIX = "data:image/webp;base64,";
+    private static final Shared<List<String>> IDS = new Shared<>(10_000);
+
+    /** Capture time when known, else publish time, newest first; then by id. */
+    static final Comparator<PhotoView> NEWEST_FIRST = (a, b) -> {
+        int bySeconds = Long.compare(b.sortSeconds(), a.sortSeconds());
+        if (bySeconds != 0) {
+            return bySeconds;
+        }
+        int byNanos = Integer.compare(b.sortNanos(), a.sortNanos());
+        return byNanos != 0 ? byNanos : a.photoId.compareTo(b.photoId);
+    };
+    /** An absent time in the seconds fields. */
+    private static final long NONE = Long.MIN_VALUE;
+
+    private final UUID photoId;
+    private final int width;
+    private final int height;
+    /** The placeholder's WebP bytes (its base64 is a third longer), or null. */
+    private final byte[] placeholder;
+    // Each time as seconds and nanoseconds ({@link #NONE} when absent): an Instant is an object of its own.
+    private final long capturedSeconds;
+    private final int capturedNanos;
+    private final long publishedSeconds;
+    private final int publishedNanos;
+    private final long arrivedSeconds;
+    private final int arrivedNanos;
+    /** The renditions' names, one list shared by every photo with the same ones; see {@link RenditionUrls}. */
+    private final List<String> renditionNames;
+    /** Each rendition's version ({@link MediaPaths#version}), in the order of the names. */
+    private final long[] versions;
+    private final String fileName;
+    private final List<String> sourceIds;
+    private final List<String> deviceIds;
+
+    private PhotoView(UUID photoId, int width, int height, byte[] placeholder, Instant capturedAt, Instant publishedAt,
+                      List<String> renditionNames, long[] versions, String fileName, Instant arrivedAt,
+                      List<String> sourceIds, List<String> deviceIds) {
+        this.photoId = photoId;
+        this.width = width;
+        this.height = height;
+        this.placeholder = placeholder;
+        this.capturedSeconds = capturedAt == null ? NONE : capturedAt.getEpochSecond();
+        this.capturedNanos = capturedAt == null ? 0 : capturedAt.getNano();
+        this.publishedSeconds = publishedAt == null ? NONE : publishedAt.getEpochSecond();
+        this.publishedNanos = publishedAt == null ? 0 : publishedAt.getNano();
+        this.arrivedSeconds = arrivedAt == null ? NONE : arrivedAt.getEpochSecond();
+        this.arrivedNanos = arrivedAt == null ? 0 : arrivedAt.getNano();
+        this.renditionNames = renditionNames;
+        this.versions = versions;
+        this.fileName = fileName;
+        this.sourceIds = sourceIds;
+        this.deviceIds = deviceIds;
+    }
+
+    private static Instant instant(long seconds, int nanos) {
+        return seconds == NONE ? null : Instant.ofEpochSecond(seconds, nanos);
+    }
 
     /**
      * Maps a catalog record. Rejects what a frame could not use, so it goes to the dead-letter topic
@@ -57,67 +101,176 @@ public record PhotoView(
             throw new InvalidCatalogRecordException("PhotoPublished without photoId");
         }
         UUID photoId = published.photoId();
-        Map<String, String> renditions = new LinkedHashMap<>();
-        if (published.renditions() != null) {
-            for (Rendition rendition : published.renditions()) {
-                if (rendition != null && MediaPaths.isRenditionName(rendition.name())) {
-                    renditions.put(rendition.name(), MediaPaths.url(photoId, rendition));
-                }
-            }
-        }
+        RenditionUrls renditions = RenditionUrls.of(photoId, published.renditions());
         if (renditions.isEmpty()) {
             throw new InvalidCatalogRecordException("PhotoPublished " + photoId + " has no usable rendition");
         }
-        String url = renditions.getOrDefault(DEFAULT_RENDITION, renditions.values().iterator().next());
-        return new PhotoView(photoId, url, published.width(), published.height(), placeholder(published.placeholder()),
-                published.capturedAt(), published.occurredAt(), Collections.unmodifiableMap(renditions),
+        return new PhotoView(photoId, published.width(), published.height(), placeholderBytes(published.placeholder()),
+                published.capturedAt(), published.occurredAt(), renditions.names(), renditions.versions(),
                 CompatNames.of(published.name(), photoId), published.arrivedAt(), ids(published.sourceIds()),
                 ids(published.deviceIds()));
     }
 
     /** The placeholder only when it is an inline WebP; a frame must never be pointed at anything else. */
     static String placeholder(String candidate) {
-        return candidate != null && candidate.startsWith(PLACEHOLDER_PREFIX) ? candidate : null;
+        byte[] bytes = placeholderBytes(candidate);
+        return bytes == null ? null : PLACEHOLDER_PREFIX + Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** The bytes of an inline WebP placeholder; null for anything else, including base64 that does not decode. */
+    private static byte[] placeholderBytes(String candidate) {
+        if (candidate == null || !candidate.startsWith(PLACEHOLDER_PREFIX)) {
+            return null;
+        }
+        try {
+            return Base64.getDecoder().decode(candidate.substring(PLACEHOLDER_PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static List<String> ids(List<String> ids) {
-        return ids == null ? List.of() : ids.stream().filter(java.util.Objects::nonNull).toList();
+        return ids == null || ids.isEmpty() ? List.of() : IDS.of(ids.stream().filter(Objects::nonNull).toList());
+    }
+
+    @JsonProperty
+    public UUID photoId() {
+        return photoId;
+    }
+
+    /**
+     * The rendition a frame shows by default ({@code display}, else the first there is), relative to the
+     * display and versioned: {@code /media/<photoId>/display.webp?v=<version>}, see {@link MediaPaths#url}.
+     */
+    @JsonProperty
+    public String url() {
+        return renditions().get(compatRendition());
+    }
+
+    /** The original's upright width; renditions keep its aspect ratio. */
+    @JsonProperty
+    public int width() {
+        return width;
+    }
+
+    @JsonProperty
+    public int height() {
+        return height;
+    }
+
+    /** A tiny {@code data:image/webp;base64,} URI to show while the real image loads, or null. */
+    @JsonProperty
+    public String placeholder() {
+        return placeholder == null ? null : PLACEHOLDER_PREFIX + Base64.getEncoder().encodeToString(placeholder);
+    }
+
+    /** When the photo was taken, or null when unknown. */
+    @JsonProperty
+    public Instant capturedAt() {
+        return instant(capturedSeconds, capturedNanos);
+    }
+
+    /** When the ledger published this version of it. */
+    @JsonProperty
+    public Instant publishedAt() {
+        return instant(publishedSeconds, publishedNanos);
+    }
+
+    /** Rendition name → relative versioned URL, e.g. {@code display}, {@code uhd}, {@code thumb}; read-only. */
+    @JsonProperty
+    public Map<String, String> renditions() {
+        return new RenditionUrls(photoId, renditionNames, versions);
+    }
+
+    /** The img-board file name ({@code /images/<fileName>}, see {@link CompatNames}). */
+    @JsonProperty
+    public String fileName() {
+        return fileName;
+    }
+
+    /** When the ledger first recorded the photo (order "by arrival"), or null when unknown. */
+    @JsonProperty
+    public Instant arrivedAt() {
+        return instant(arrivedSeconds, arrivedNanos);
+    }
+
+    /** The sources it has an origin in, for named frames' filters; never sent to frames. */
+    public List<String> sourceIds() {
+        return sourceIds;
+    }
+
+    /** The device tokens it came through, likewise. */
+    public List<String> deviceIds() {
+        return deviceIds;
     }
 
     PhotoView withFileName(String name) {
-        return new PhotoView(photoId, url, width, height, placeholder, capturedAt, publishedAt, renditions, name, arrivedAt,
-                sourceIds, deviceIds);
+        return new PhotoView(photoId, width, height, placeholder, capturedAt(), publishedAt(), renditionNames, versions,
+                name, arrivedAt(), sourceIds, deviceIds);
     }
 
     PhotoView withPublishedAt(Instant at) {
-        return new PhotoView(photoId, url, width, height, placeholder, capturedAt, at, renditions, fileName, arrivedAt,
-                sourceIds, deviceIds);
+        return new PhotoView(photoId, width, height, placeholder, capturedAt(), at, renditionNames, versions, fileName,
+                arrivedAt(), sourceIds, deviceIds);
     }
 
     /** The same photo as a frame sees it: equal when only what frames are never sent differs. */
     boolean looksLike(PhotoView other) {
-        return other != null && equals(new PhotoView(other.photoId, other.url, other.width, other.height, other.placeholder,
-                other.capturedAt, other.publishedAt, other.renditions, other.fileName, other.arrivedAt, sourceIds, deviceIds));
+        return other != null && photoId.equals(other.photoId) && width == other.width && height == other.height
+                && Arrays.equals(placeholder, other.placeholder)
+                && capturedSeconds == other.capturedSeconds && capturedNanos == other.capturedNanos
+                && publishedSeconds == other.publishedSeconds && publishedNanos == other.publishedNanos
+                && arrivedSeconds == other.arrivedSeconds && arrivedNanos == other.arrivedNanos
+                && renditionNames.equals(other.renditionNames) && Arrays.equals(versions, other.versions)
+                && Objects.equals(fileName, other.fileName);
     }
 
     /** When the photo joined the library: its arrival at the ledger, else its first publication. */
     public Instant joinedAt() {
-        if (arrivedAt != null) {
-            return arrivedAt;
+        if (arrivedSeconds != NONE) {
+            return arrivedAt();
         }
-        return publishedAt != null ? publishedAt : Instant.EPOCH;
+        return publishedSeconds != NONE ? publishedAt() : Instant.EPOCH;
     }
 
     /** The rendition img-board's {@code /images/<fileName>} serves: {@code display}, else the first there is. */
     public String compatRendition() {
-        return renditions.containsKey(DEFAULT_RENDITION) ? DEFAULT_RENDITION : renditions.keySet().iterator().next();
+        return renditionNames.contains(DEFAULT_RENDITION) ? DEFAULT_RENDITION : renditionNames.get(0);
     }
 
     /** Capture time when known, else publish time: the order of the playlist. */
     public Instant sortTime() {
-        if (capturedAt != null) {
-            return capturedAt;
+        return Instant.ofEpochSecond(sortSeconds(), sortNanos());
+    }
+
+    private long sortSeconds() {
+        if (capturedSeconds != NONE) {
+            return capturedSeconds;
         }
-        return publishedAt != null ? publishedAt : Instant.EPOCH;
+        return publishedSeconds != NONE ? publishedSeconds : 0;
+    }
+
+    private int sortNanos() {
+        if (capturedSeconds != NONE) {
+            return capturedNanos;
+        }
+        return publishedSeconds != NONE ? publishedNanos : 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PhotoView other && looksLike(other) && sourceIds.equals(other.sourceIds)
+                && deviceIds.equals(other.deviceIds);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(photoId, fileName, publishedSeconds, publishedNanos);
+    }
+
+    @Override
+    public String toString() {
+        return "PhotoView[" + photoId + " " + fileName + " " + renditionNames + " " + width + "x" + height
+                + " captured " + capturedAt() + "]";
     }
 }

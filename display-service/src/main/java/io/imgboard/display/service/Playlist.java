@@ -34,12 +34,9 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class Playlist implements MeterBinder {
-    private static final Comparator<PhotoView> NEWEST_FIRST = Comparator.comparing(PhotoView::sortTime)
-            .reversed()
-            .thenComparing(PhotoView::photoId);
 
     private final BroadcastProcessor<PlaylistEvent> changes = BroadcastProcessor.create();
-    /** Removals kept for frames that resume; older ones are answered with a fresh start. */
+    /** Changes and removals kept (each) for frames that resume; a frame from before them gets a fresh start. */
     static final int REMOVALS_KEPT = 10_000;
     /**
      * Kafka drops a compacted topic's tombstones after {@code delete.retention.ms} (a day by default):
@@ -49,22 +46,31 @@ public class Playlist implements MeterBinder {
     static final Duration RESUMABLE_AGE = Duration.ofHours(20);
     /** More missed changes than this, and a fresh start is cheaper for frame and display alike. */
     static final int MAX_MISSED = 500;
+    private static final long NONE = Long.MIN_VALUE;
 
     private final Map<UUID, PhotoView> byId = new HashMap<>();
-    /** Photo → the offset of the record that last changed what frames see of it. */
-    private final Map<UUID, Long> changedAt = new HashMap<>();
-    /** Photo → the offset of the record that made it join the playlist (a resuming frame older than that lacks it). */
-    private final Map<UUID, Long> joinedAt = new HashMap<>();
+    /** Every photo held, read-only (what {@link #read} and a fresh follower's start see). */
+    private final java.util.Collection<PhotoView> views = java.util.Collections.unmodifiableCollection(byId.values());
+    /**
+     * The last {@link #REMOVALS_KEPT} changes frames were sent (a photo joined or changed), oldest first:
+     * what a resuming frame missed is read from here, in the time of what it missed rather than of the
+     * library (a reconnect storm after a restart asks once per frame, under the lock that applies changes).
+     */
+    private final java.util.ArrayDeque<Change> history = new java.util.ArrayDeque<>();
     private final java.util.ArrayDeque<PlaylistEvent.Removed> removals = new java.util.ArrayDeque<>();
     private final long startedAt = System.currentTimeMillis();
     /** Resuming after an offset below this could miss a removal. */
     private long horizon = -1;
     private final Map<String, PhotoView> byFileName = new HashMap<>();
-    private final NavigableMap<PhotoView, PhotoView> ordered = new TreeMap<>(NEWEST_FIRST);
+    private final NavigableMap<PhotoView, PhotoView> ordered = new TreeMap<>(PhotoView.NEWEST_FIRST);
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final List<Consumer<PlaylistEvent>> listeners = new CopyOnWriteArrayList<>();
     private long seq = -1;
     private volatile int size;
+
+    /** A change frames were sent: the photo joined the playlist (an {@code add}) or changed (an {@code update}). */
+    private record Change(long seq, UUID photoId, boolean joined) {
+    }
 
     /**
      * Adds or replaces a photo.
@@ -97,14 +103,15 @@ public class Playlist implements MeterBinder {
             byFileName.put(view.fileName(), view);
             return Optional.empty();
         }
-        changedAt.put(view.photoId(), seq);
         if (previous != null) {
             ordered.remove(previous);
-        } else {
-            joinedAt.put(view.photoId(), seq);
         }
         ordered.put(view, view);
         byFileName.put(view.fileName(), view);
+        history.addLast(new Change(seq, view.photoId(), previous == null));
+        if (history.size() > REMOVALS_KEPT) {
+            horizon = Math.max(horizon, history.removeFirst().seq());
+        }
         // A photo frames already have changed: they replace it in place rather than show it as new.
         return Optional.of(emit(previous == null ? new PlaylistEvent.Added(seq, view) : new PlaylistEvent.Updated(seq, view, previous)));
     }
@@ -121,8 +128,6 @@ public class Playlist implements MeterBinder {
     public synchronized Optional<PlaylistEvent> retire(UUID photoId, long offset) {
         seq = Math.max(seq, offset);
         PhotoView previous = byId.remove(photoId);
-        changedAt.remove(photoId);
-        joinedAt.remove(photoId);
         PlaylistEvent.Removed removed = new PlaylistEvent.Removed(seq, photoId, previous == null ? null : previous.fileName());
         removals.addLast(removed);
         if (removals.size() > REMOVALS_KEPT) {
@@ -157,7 +162,7 @@ public class Playlist implements MeterBinder {
      * changes, so it sees one consistent state; it must not keep the collection nor block.
      */
     public synchronized <T> T read(java.util.function.Function<java.util.Collection<PhotoView>, T> work) {
-        return work.apply(java.util.Collections.unmodifiableCollection(byId.values()));
+        return work.apply(views);
     }
 
     /**
@@ -172,17 +177,36 @@ public class Playlist implements MeterBinder {
         if (offset < horizon || offset > seq || offset < -1) {
             return Optional.empty();
         }
+        // Photo → {its last change after offset, its last join after offset or NONE}, newest first.
+        Map<UUID, long[]> changed = new HashMap<>();
+        for (java.util.Iterator<Change> newest = history.descendingIterator(); newest.hasNext(); ) {
+            Change change = newest.next();
+            if (change.seq() <= offset) {
+                break;
+            }
+            long[] at = changed.computeIfAbsent(change.photoId(), id -> new long[]{change.seq(), NONE});
+            if (change.joined() && at[1] == NONE) {
+                at[1] = change.seq();
+            }
+            if (changed.size() > MAX_MISSED) {
+                return Optional.empty();
+            }
+        }
         List<PlaylistEvent> missed = new java.util.ArrayList<>();
-        changedAt.forEach((id, at) -> {
-            if (at > offset) {
-                missed.add(joinedAt.get(id) > offset ? new PlaylistEvent.Added(at, byId.get(id))
-                        : new PlaylistEvent.Updated(at, byId.get(id), null));
+        changed.forEach((id, at) -> {
+            PhotoView now = byId.get(id);
+            if (now != null) { // else retired since: its removal below
+                missed.add(at[1] != NONE ? new PlaylistEvent.Added(at[0], now) : new PlaylistEvent.Updated(at[0], now, null));
             }
         });
-        for (PlaylistEvent.Removed removed : removals) {
-            Long joined = joinedAt.get(removed.photoId());
+        for (java.util.Iterator<PlaylistEvent.Removed> newest = removals.descendingIterator(); newest.hasNext(); ) {
+            PlaylistEvent.Removed removed = newest.next();
+            if (removed.seq() <= offset) {
+                break;
+            }
+            long[] at = changed.get(removed.photoId());
             // Gone now, or back since under the same id: the frame may hold it as it was before.
-            if (removed.seq() > offset && (joined == null || joined > removed.seq())) {
+            if (!byId.containsKey(removed.photoId()) || at != null && at[1] > removed.seq()) {
                 missed.add(removed);
             }
         }
@@ -211,10 +235,16 @@ public class Playlist implements MeterBinder {
         return Uni.createFrom().completionStage(loaded::copy);
     }
 
-    /** The playlist once the catalog has been read up to where it stood at start-up. */
-    public Uni<PlaylistView> current() {
-        return Uni.createFrom().completionStage(loaded::copy)
-                .map(ignored -> new PlaylistView(snapshot().photos()));
+    /**
+     * The newest {@code limit} photos and how many there are, once the catalog has been read up to where
+     * it stood at start-up; a library can hold a million photos, so nobody is handed them all at once.
+     */
+    public Uni<PlaylistView> newest(int limit) {
+        return Uni.createFrom().completionStage(loaded::copy).map(ignored -> {
+            synchronized (this) {
+                return new PlaylistView(ordered.values().stream().limit(limit).toList(), byId.size());
+            }
+        });
     }
 
     /**
@@ -245,7 +275,7 @@ public class Playlist implements MeterBinder {
                     emitter.emit(new PlaylistEvent.Start(seq, null)); // resumed: the follower knows it is subscribed
                     missed.get().forEach(emitter::emit);
                 } else {
-                    emitter.emit(start.apply(java.util.Collections.unmodifiableCollection(byId.values())));
+                    emitter.emit(start.apply(views));
                 }
                 subscription = changes.subscribe().with(emitter::emit, emitter::fail, emitter::complete);
             }

@@ -1,5 +1,9 @@
 package io.imgboard.display.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.imgboard.events.PhotoPublished;
 import io.imgboard.events.Rendition;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
@@ -7,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,12 +129,98 @@ class PlaylistTest {
     }
 
     @Test
+    void aPhotoReadsAsTheCatalogSaidItInTheSameJsonFramesAlwaysGot() throws Exception {
+        UUID id = UUID.randomUUID();
+        Instant captured = Instant.parse("2024-06-14T12:34:56Z");
+        Instant published = Instant.parse("2026-12-03T09:56:59.468732308Z");
+        Instant arrived = Instant.parse("2026-12-03T09:56:57.779871Z");
+        String placeholder = "data:image/webp;base64,UklGRtgAAABXRUJQVlA4WAoAAAAAAAAAHwAAFwAA";
+        List<Rendition> renditions = List.of(new Rendition("thumb", "renditions/" + id + "/thumb.webp", 480, 360, 12_196),
+                new Rendition("display", "renditions/" + id + "/display.webp", 1440, 1080, 100_704),
+                new Rendition("uhd", "renditions/" + id + "/uhd.webp", 2880, 2160, 340_312));
+        PhotoView view = PhotoView.from(new PhotoPublished(UUID.randomUUID(), published, id, "ab", renditions, 4032, 3024,
+                captured, placeholder, "IMG_0001.JPG", arrived, List.of("upload:api"), List.of()));
+
+        assertEquals(captured, view.capturedAt());
+        assertEquals(published, view.publishedAt(), "to the nanosecond");
+        assertEquals(arrived, view.arrivedAt());
+        assertEquals(placeholder, view.placeholder());
+        assertEquals(List.of("thumb", "display", "uhd"), List.copyOf(view.renditions().keySet()), "the catalog's order");
+        for (Rendition r : renditions) {
+            assertEquals(MediaPaths.url(id, r), view.renditions().get(r.name()));
+        }
+        assertEquals(view.renditions().get("display"), view.url(), "display, though it is not the first");
+
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        JsonNode tree = json.readTree(json.writeValueAsString(view));
+        List<String> fields = new ArrayList<>();
+        tree.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("photoId", "url", "width", "height", "placeholder", "capturedAt", "publishedAt", "renditions",
+                "fileName", "arrivedAt"), fields);
+        assertEquals(id.toString(), tree.path("photoId").asText());
+        assertEquals(view.url(), tree.path("url").asText());
+        assertEquals(placeholder, tree.path("placeholder").asText());
+        assertEquals("2026-12-03T09:56:59.468732308Z", tree.path("publishedAt").asText());
+        assertEquals(view.renditions().get("uhd"), tree.path("renditions").path("uhd").asText());
+        assertThat(view.fileName(), startsWith("IMG_0001"));
+        assertEquals(view.fileName(), tree.path("fileName").asText());
+
+        PhotoView undated = PhotoView.from(photo(UUID.randomUUID(), null, published));
+        assertNull(undated.capturedAt());
+        assertTrue(json.readTree(json.writeValueAsString(undated)).path("capturedAt").isNull(), "null, as before");
+        assertEquals(published, undated.sortTime());
+    }
+
+    @Test
+    void photosShareWhatTheyRepeatSoALibraryFitsInTheHeap() {
+        PhotoView a = PhotoView.from(new PhotoPublished(UUID.randomUUID(), Instant.now(), UUID.randomUUID(), "ab",
+                withDisplay(UUID.randomUUID(), 1).renditions(), 1, 1, null, null, "a.jpg", null,
+                new ArrayList<>(List.of(new String("folder:nas"))), List.of()));
+        PhotoView b = PhotoView.from(new PhotoPublished(UUID.randomUUID(), Instant.now(), UUID.randomUUID(), "ab",
+                withDisplay(UUID.randomUUID(), 2).renditions(), 1, 1, null, null, "b.jpg", null,
+                new ArrayList<>(List.of(new String("folder:nas"))), List.of()));
+
+        assertEquals(List.of("folder:nas"), a.sourceIds());
+        assertSame(a.sourceIds(), b.sourceIds(), "one list of source ids for both photos");
+        assertNotEquals(a.renditions().get("display"), b.renditions().get("display"));
+    }
+
+    @Test
+    void newestFirstToTheNanosecondThenById() {
+        Instant second = Instant.parse("2024-01-01T00:00:00Z");
+        UUID later = UUID.randomUUID();
+        UUID earlier = UUID.randomUUID();
+        UUID low = new UUID(0, 1);
+        UUID high = new UUID(0, 2);
+        playlist.publish(photo(earlier, second.plusNanos(1), second));
+        playlist.publish(photo(high, second, second));
+        playlist.publish(photo(later, second.plusNanos(2), second));
+        playlist.publish(photo(low, second, second));
+
+        assertThat(ids(), contains(later, earlier, low, high));
+    }
+
+    @Test
+    void aPageOfTheNewestSaysHowManyThereAre() {
+        playlist.markLoaded();
+        for (int i = 0; i < 5; i++) {
+            playlist.publish(photo(UUID.randomUUID(), Instant.parse("2020-01-01T00:00:00Z").plusSeconds(i), Instant.now()));
+        }
+        PlaylistView page = playlist.newest(2).await().atMost(Duration.ofSeconds(5));
+
+        assertEquals(5, page.total());
+        assertEquals(ids().subList(0, 2), page.photos().stream().map(PhotoView::photoId).toList());
+    }
+
+    @Test
     void onlyAnInlineWebpPlaceholderReachesFrames() {
         assertEquals("data:image/webp;base64,UklGRg==", PhotoView.placeholder("data:image/webp;base64,UklGRg=="));
         for (String bad : new String[]{null, "", "https://tracker.example/p.gif", "javascript:alert(1)",
                 "data:image/svg+xml;base64,PHN2Zz4=", "DATA:image/webp;base64,UklGRg==", " data:image/webp;base64,x"}) {
             assertNull(PhotoView.placeholder(bad), bad);
         }
+        assertNull(PhotoView.placeholder("data:image/webp;base64,not base64!"), "base64 that does not decode");
         UUID id = UUID.randomUUID();
         PhotoPublished remote = new PhotoPublished(UUID.randomUUID(), Instant.now(), id, "x",
                 List.of(new Rendition("display", "k", 1, 1, 1)), 1, 1, null, "https://tracker.example/p.gif");
@@ -219,6 +311,30 @@ class PlaylistTest {
         assertThat(missed.get(0), instanceOf(PlaylistEvent.Removed.class));
         assertThat(missed.get(1), instanceOf(PlaylistEvent.Added.class));
         assertEquals(List.of(13L), playlist.since(12).orElseThrow().stream().map(PlaylistEvent::seq).toList());
+    }
+
+    @Test
+    void aResumingFrameIsAnsweredFromTheChangesKeptNotFromTheWholeLibrary() {
+        int photos = Playlist.REMOVALS_KEPT + 10;
+        List<UUID> joined = new java.util.ArrayList<>();
+        for (int i = 0; i < photos; i++) {
+            UUID id = UUID.randomUUID();
+            playlist.publish(photo(id, Instant.parse("2020-01-01T00:00:00Z").plusSeconds(i), Instant.now()), i);
+            joined.add(id);
+        }
+        long last = photos - 1;
+        List<PlaylistEvent> missed = playlist.since(last - 3).orElseThrow();
+        assertEquals(List.of(last - 2, last - 1, last), missed.stream().map(PlaylistEvent::seq).toList());
+        assertTrue(missed.stream().allMatch(PlaylistEvent.Added.class::isInstance), missed.toString());
+
+        // The first photo joined long before what is kept; a change to it is still an update, not an add.
+        playlist.publish(photo(joined.get(0), Instant.parse("2019-01-01T00:00:00Z"), Instant.now()), last + 1);
+        List<PlaylistEvent> update = playlist.since(last).orElseThrow();
+        assertEquals(1, update.size());
+        assertThat(update.get(0), instanceOf(PlaylistEvent.Updated.class));
+        assertEquals(joined.get(0), update.get(0).shown().photoId());
+
+        assertTrue(playlist.since(5).isEmpty(), "from before the changes kept: a fresh page");
     }
 
     private List<UUID> ids() {

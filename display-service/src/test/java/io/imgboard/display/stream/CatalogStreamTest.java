@@ -362,6 +362,32 @@ class CatalogStreamTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> playlistIds().contains(after.toString()));
     }
 
+    @Test
+    void thePlaylistEndpointAnswersAPageOfTheNewestAndHowManyThereAre() throws Exception {
+        UUID second = UUID.randomUUID();
+        UUID newest = UUID.randomUUID();
+        catalog.publish(Catalog.photo(second, Instant.parse("2099-01-01T00:00:00Z")));
+        catalog.publish(Catalog.photo(newest, Instant.parse("2099-01-02T00:00:00Z")));
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> playlistIds().contains(newest.toString()));
+
+            io.restassured.path.json.JsonPath page = RestAssured.get("/api/v1/playlist?limit=1").then().statusCode(200)
+                    .extract().jsonPath();
+            assertEquals(List.of(newest.toString()), page.getList("photos.photoId"));
+            assertEquals(playlistIds().size(), page.getInt("total"));
+            assertThat(page.getInt("total"), greaterThan(1));
+            for (String limit : new String[]{"0", "1001", "-5"}) {
+                RestAssured.get("/api/v1/playlist?limit=" + limit).then().statusCode(400)
+                        .body(containsString("limit must be between 1 and 1000"));
+            }
+        } finally {
+            // Photos from the future would head every other test's frame page.
+            catalog.retire(second);
+            catalog.retire(newest);
+            await().atMost(Duration.ofSeconds(60)).until(() -> !playlistIds().contains(second.toString()));
+        }
+    }
+
     static List<String> playlistIds() {
         return RestAssured.get("/api/v1/playlist").then().statusCode(200).extract().jsonPath().getList("photos.photoId");
     }
