@@ -275,7 +275,7 @@ public final class PipelineBench {
     }
 
     /** Resident set size of every process of the system, in MB. */
-    private static Map<String, Long> rss(Map<String, Long> pids) {
+    static Map<String, Long> rss(Map<String, Long> pids) {
         Map<String, Long> rss = new LinkedHashMap<>();
         Pattern vmRss = Pattern.compile("VmRSS:\\s+(\\d+) kB");
         pids.forEach((name, pid) -> {
