@@ -26,6 +26,12 @@ import java.util.stream.Collectors;
 public final class LocalSystem implements AutoCloseable {
     private static final Set<String> INTERNAL = Set.of("ledger-service", "preprocessor-service");
     private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    /**
+     * The display holds every photo of the library in its heap (about 650 bytes each, see
+     * {@code ./imgboard bench library}): 1 GB takes a library of a million photos. The heap grows only as
+     * the library does, so a small library costs what it did with 384 MB.
+     */
+    private static final List<String> DISPLAY_JVM = List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     /** Where a second instance listens, relative to the first: display 8080 → 8180, preprocessor 8083 → 8183. */
     public static final int INSTANCE_PORT_STEP = 100;
 
@@ -124,7 +130,8 @@ public final class LocalSystem implements AutoCloseable {
                 // Frames on tablets and phones uploading reach display and ingest over the network;
                 // the ledger and preprocessor answer queries without a credential, so loopback only.
                 own.put("QUARKUS_HTTP_HOST", INTERNAL.contains(service) ? "127.0.0.1" : "0.0.0.0");
-                Supplier<ManagedProcess> starter = () -> Services.start(layout, state, name, instance.getValue(), own, SERVICE_JVM);
+                Supplier<ManagedProcess> starter = () -> Services.start(layout, state, name, instance.getValue(), own,
+                        service.equals("display-service") ? DISPLAY_JVM : SERVICE_JVM);
                 system.restarters.put(name, starter);
                 system.services.put(name, LocalInfra.startInto(launch, name, starter, new ArrayList<>(), Duration.ofSeconds(20)));
             }
