@@ -127,7 +127,8 @@ public final class KafkaServer {
 
     /**
      * Runs the broker's hot paths for a photo's events, which are otherwise first run by the first
-     * photo after start-up: {@link #WARM_UP_RECORDS} idempotent sends with acks=all, each read by a
+     * photo after the broker's start ({@code up}, and each time the supervisor starts it again):
+     * {@link #WARM_UP_RECORDS} idempotent sends with acks=all, each read by a
      * consumer whose fetch is waiting on the broker when it comes (the way the services' consumers
      * wait), on {@link Topics#WARM_UP}, which no service reads. A failure costs only the first photo's
      * speed: it is written to {@code log}, never thrown.
@@ -188,7 +189,7 @@ public final class KafkaServer {
             Thread.currentThread().interrupt();
             outcome = "Kafka warm-up interrupted";
         } catch (Exception e) {
-            outcome = "Kafka warm-up failed (the first photo after start-up will be slower): " + e;
+            outcome = "Kafka warm-up failed (the next photo meets a cold broker, and is slower): " + e;
         }
         try {
             Files.writeString(log, Instant.now() + " " + outcome + "\n", StandardOpenOption.CREATE,

@@ -243,8 +243,21 @@ public final class LocalSystem implements AutoCloseable {
                 PostgresServer.NAME, portOf(infra.endpoints().jdbcUrl().replaceFirst("/[^/]*$", "")));
         for (ManagedProcess process : infra.processes()) {
             int port = infraPorts.get(process.name());
-            units.add(new Supervisor.Unit(process.name(), "infrastructure", port, process,
-                    infra.restarters().get(process.name()), () -> Ports.isListening(port)));
+            Supervisor.Unit unit = new Supervisor.Unit(process.name(), "infrastructure", port, process,
+                    infra.restarters().get(process.name()), () -> Ports.isListening(port));
+            if (process.name().equals(KafkaServer.NAME)) {
+                // A broker started again is as cold as at up: the next photo would meet its produce and fetch paths first.
+                // Its port opens before it serves (a broker killed recovers its logs first): three tries, 5 s apart.
+                unit.whenReadyAgain(() -> {
+                    for (int attempt = 1; attempt <= 3; attempt++) {
+                        if (KafkaServer.warmUp(infra.endpoints().kafkaBootstrap(), state.logFile("kafka-warm-up"))) {
+                            return;
+                        }
+                        Sleeper.pause(Duration.ofSeconds(5));
+                    }
+                });
+            }
+            units.add(unit);
         }
         synchronized (services) {
             services.forEach((name, process) -> {

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * restart count and how it ended kept for {@code ./imgboard status} and the ops page. A service that
  * is alive but says itself it is not ({@code /q/health/live} DOWN, e.g. a Kafka consumer that gave up
  * during a broker restart) for {@link #LIVENESS_GRACE} is killed and started again, as Kubernetes'
- * liveness probe would; no answer at all is not taken as DOWN (a busy machine answers late).
+ * liveness probe would; no answer at all is not taken as DOWN (a busy machine answers late). A unit
+ * may have work to do each time it is ready again after a restart ({@link Unit#whenReadyAgain}).
  *
  * <p>The status is written to {@code <state>/run/status.json} (atomically, on every change and at
  * least every 5 s) and its path is given to every service as {@code IMGBOARD_STATUS_FILE}:
@@ -61,6 +62,7 @@ public final class Supervisor implements Runnable {
         volatile Instant readySince;
         volatile Instant nextStartAt;
         volatile Instant lastReadyCheck = Instant.EPOCH;
+        volatile Runnable readyAgain = () -> { };
         Duration backoff = FIRST_BACKOFF;
 
         public Unit(String name, String kind, int port, ManagedProcess process, Supplier<ManagedProcess> starter,
@@ -78,6 +80,15 @@ public final class Supervisor implements Runnable {
             this.process = process;
             this.starter = starter;
             this.ready = ready;
+        }
+
+        /**
+         * Runs {@code work} each time a process started again becomes ready (not at the first start), on a
+         * thread of its own so the supervisor goes on watching the others meanwhile.
+         */
+        public Unit whenReadyAgain(Runnable work) {
+            this.readyAgain = work;
+            return this;
         }
     }
 
@@ -168,11 +179,17 @@ public final class Supervisor implements Runnable {
                         unit.downSince = null;
                     }
                     if (!next.equals(unit.state)) {
+                        boolean started = unit.state.equals("starting");
                         unit.state = next;
                         if (ready) {
                             unit.readySince = now;
                             if (unit.restarts > 0) {
                                 System.out.printf("imgboard: %s is ready again (restart %d)%n", unit.name, unit.restarts);
+                            }
+                            if (started && unit.restarts > 0) {
+                                Thread readyAgain = new Thread(unit.readyAgain, unit.name + "-ready-again");
+                                readyAgain.setDaemon(true);
+                                readyAgain.start();
                             }
                         }
                         return true;

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,6 +47,41 @@ class LauncherPartsTest {
             assertTrue(PidFile.verified(pidFile).isEmpty());
         } finally {
             sleeper.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aProcessStartedAgainGetsItsReadyAgainWorkOnceAndItsFirstStartNone() throws Exception {
+        StateDir state = new StateDir(dir.resolve("state"));
+        Launch launch = new Launch(true);
+        Supplier<ManagedProcess> sleeper =
+                () -> ManagedProcess.start("broker", List.of("sleep", "60"), Map.of(), dir, state);
+        ManagedProcess first = launch.start("broker", clean -> { }, sleeper);
+        AtomicInteger warmedUp = new AtomicInteger();
+        CountDownLatch again = new CountDownLatch(1);
+        Supervisor.Unit unit = new Supervisor.Unit("broker", "infrastructure", 1, first, sleeper, () -> true)
+                .whenReadyAgain(() -> {
+                    warmedUp.incrementAndGet();
+                    again.countDown();
+                });
+        Thread watching = new Thread(new Supervisor(state, launch, List.of(unit), (name, process) -> { }));
+        watching.start();
+        try {
+            Path status = Supervisor.statusFile(state);
+            for (int i = 0; i < 100 && !Files.exists(status); i++) {
+                Sleeper.pause(Duration.ofMillis(100));
+            }
+            assertTrue(Files.exists(status), "the supervisor never wrote its status");
+            assertEquals(0, warmedUp.get(), "the first start is not a restart");
+
+            first.handle().destroyForcibly();
+            assertTrue(again.await(30, TimeUnit.SECONDS), "no ready-again work after the restart");
+            assertNotEquals(first.pid(), unit.process.pid());
+            assertEquals(1, warmedUp.get());
+        } finally {
+            launch.close();
+            watching.join(10_000);
+            unit.process.stop(Duration.ZERO);
         }
     }
 

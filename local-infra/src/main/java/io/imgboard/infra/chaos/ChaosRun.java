@@ -7,6 +7,7 @@ import io.imgboard.infra.Sleeper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -234,9 +236,42 @@ public final class ChaosRun {
             } catch (IOException | InterruptedException e) {
                 problems.add("could not list the catalog at the end: " + e.getMessage());
             }
+            brokerWarmedUpAgain(stack, injected, problems);
             return ChaosReport.of(options, began, plan.size(), injected, expected, acknowledged, doorCounts, retries.get(),
                     catalog, frame, lastFault, convergedAt == null ? null : Duration.between(lastFault, convergedAt),
                     problems, stack.ports());
+        }
+    }
+
+    /**
+     * The supervisor warms a broker it started again as {@code up} warms the first ({@code logs/kafka-warm-up.log}):
+     * after the last restart of Kafka there is a line, and it says the records went through (or why not).
+     */
+    private void brokerWarmedUpAgain(ChaosStack stack, List<Faults.Injected> injected, List<String> problems) {
+        Optional<Instant> restarted;
+        synchronized (injected) {
+            restarted = injected.stream().filter(f -> f.fault().kind() == Faults.Kind.RESTART_KAFKA)
+                    .map(Faults.Injected::at).max(Instant::compareTo);
+        }
+        if (restarted.isEmpty()) {
+            return;
+        }
+        List<String> after = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(stack.log("kafka-warm-up"))) {
+                int space = line.indexOf(' ');
+                if (space > 0 && Instant.parse(line.substring(0, space)).isAfter(restarted.get())) {
+                    after.add(line.substring(space + 1));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add("cannot read the Kafka warm-up log: " + e.getMessage());
+            return;
+        }
+        if (after.isEmpty()) {
+            problems.add("the broker restarted at " + restarted.get() + " was not warmed up again (logs/kafka-warm-up.log)");
+        } else {
+            out.println("chaos: after the broker's restart: " + after.get(after.size() - 1));
         }
     }
 
