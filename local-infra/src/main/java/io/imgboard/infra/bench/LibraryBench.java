@@ -1,5 +1,6 @@
 package io.imgboard.infra.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -20,10 +21,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +62,9 @@ public final class LibraryBench {
     /** A placeholder the preprocessor made for a 12 MP photo of the corpus: a WebP inside 32 px, 224 bytes. */
     private static final int PLACEHOLDER_BYTES = 224;
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(15);
+    private static final int NEXT_WINDOWS = 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final String DISPLAY = "display-service";
     private static final Pattern HEAP_USED = Pattern.compile(
             "(?m)^\\s*(?:def new generation|tenured generation|garbage-first heap|ZHeap|Shenandoah)\\s.*?used (\\d+)K");
@@ -112,7 +120,7 @@ public final class LibraryBench {
      * {@code restarts} says how often it died on the way, e.g. out of heap).
      */
     record Result(int photos, double readySeconds, int restarts, long emptyHeapKb, long heapKb, long rssMb,
-                  int pageBytes, int pagePhotos, long pageMillis) {
+                  int pageBytes, int pagePhotos, long pageMillis, double nextMillis) {
         boolean ready() {
             return !Double.isNaN(readySeconds);
         }
@@ -139,7 +147,7 @@ public final class LibraryBench {
             if (started.readyAt == null) {
                 out.printf(Locale.ROOT, "the display was not ready within %d min; it died %d times on the way (see %s)%n",
                         READY_TIMEOUT.toMinutes(), started.restarts, stack.log(DISPLAY));
-                Result result = new Result(photos, Double.NaN, started.restarts, emptyHeap, 0, 0, 0, 0, 0);
+                Result result = new Result(photos, Double.NaN, started.restarts, emptyHeap, 0, 0, 0, 0, 0, Double.NaN);
                 print(result);
                 return result;
             }
@@ -152,9 +160,10 @@ public final class LibraryBench {
                 page = frame.await(SseClient.named("page"), Duration.ofMinutes(2)).data();
             }
             long pageMillis = (System.nanoTime() - connect) / 1_000_000;
-            int pagePhotos = new ObjectMapper().readTree(page).path("photos").size();
+            JsonNode first = JSON.readTree(page);
+            double nextMillis = advance(stack, first);
             Result result = new Result(photos, readySeconds, started.restarts, emptyHeap, heap, rss,
-                    page.getBytes(StandardCharsets.UTF_8).length, pagePhotos, pageMillis);
+                    page.getBytes(StandardCharsets.UTF_8).length, first.path("photos").size(), pageMillis, nextMillis);
             print(result);
             return result;
         } catch (IOException e) {
@@ -182,6 +191,31 @@ public final class LibraryBench {
         out.printf(Locale.ROOT, "  a frame connects: page of %d photos, %,d bytes (target ≤ %,d: %s), after %d ms%n",
                 r.pagePhotos(), r.pageBytes(), PAGE_TARGET_BYTES, PipelineBench.met(r.pageBytes() <= PAGE_TARGET_BYTES),
                 r.pageMillis());
+        out.printf(Locale.ROOT, "  the frame's next windows (/next after its last photo, %d times): median %.0f ms each%n",
+                NEXT_WINDOWS, r.nextMillis());
+    }
+
+    /**
+     * A frame moving through its bag: {@link #NEXT_WINDOWS} times {@code /next} after the last photo of the
+     * window it has (each moves the bag, so none is answered from the display's cache); the median in ms.
+     */
+    private static double advance(ChaosStack stack, JsonNode page) throws IOException, InterruptedException {
+        List<Long> took = new ArrayList<>();
+        JsonNode window = page;
+        for (int i = 0; i < NEXT_WINDOWS && window.path("photos").size() > 0; i++) {
+            JsonNode photos = window.path("photos");
+            String after = photos.get(photos.size() - 1).path("photoId").asText();
+            long start = System.nanoTime();
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url(DISPLAY)
+                    + "/api/v1/frames/default/next?limit=100&after=" + after + "&round=" + window.path("round").asLong()))
+                    .timeout(Duration.ofMinutes(1)).build(), HttpResponse.BodyHandlers.ofString());
+            took.add((System.nanoTime() - start) / 1_000_000);
+            if (answer.statusCode() != 200) {
+                throw new InfraException("/next answered " + answer.statusCode() + ": " + answer.body());
+            }
+            window = JSON.readTree(answer.body());
+        }
+        return PipelineBench.median(took);
     }
 
     /** Records as the ledger publishes them: three renditions, a placeholder, a name and a source each. */

@@ -25,9 +25,9 @@ class LibraryBenchTest {
 
     @Test
     void aDisplayThatWasNeverReadyReportsNoFigures() {
-        LibraryBench.Result never = new LibraryBench.Result(1000, Double.NaN, 3, 20_000, 0, 0, 0, 0, 0);
+        LibraryBench.Result never = new LibraryBench.Result(1000, Double.NaN, 3, 20_000, 0, 0, 0, 0, 0, Double.NaN);
         assertFalse(never.ready());
-        LibraryBench.Result ready = new LibraryBench.Result(1000, 2.5, 0, 20_000, 20_000 + 640, 300, 90_000, 100, 80);
+        LibraryBench.Result ready = new LibraryBench.Result(1000, 2.5, 0, 20_000, 20_000 + 640, 300, 90_000, 100, 80, 45.0);
         assertTrue(ready.ready());
         assertEquals(655, ready.bytesPerPhoto());
     }
