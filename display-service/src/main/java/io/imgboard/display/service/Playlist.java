@@ -221,6 +221,11 @@ public class Playlist implements MeterBinder {
         return new PlaylistEvent.Snapshot(seq, List.copyOf(ordered.values()));
     }
 
+    /** The photo with this id, if the playlist holds it. */
+    public synchronized Optional<PhotoView> photo(UUID photoId) {
+        return Optional.ofNullable(byId.get(photoId));
+    }
+
     /** The photo img-board's {@code /images/<fileName>} names (exact, case-sensitive), if it is shown. */
     public synchronized Optional<PhotoView> byFileName(String fileName) {
         return Optional.ofNullable(byFileName.get(fileName));

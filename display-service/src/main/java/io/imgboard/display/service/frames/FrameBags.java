@@ -119,7 +119,7 @@ public class FrameBags {
             if (shown != null && bag != null) {
                 BagState state = current(frame, settings);
                 if (bag.equals(state.token())) {
-                    PhotoView reported = photos.stream().filter(p -> p.photoId().equals(shown)).findAny().orElse(null);
+                    PhotoView reported = playlist.photo(shown).orElse(null); // by id: photos are the playlist's
                     LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
                     if (reported != null && member(frame, settings, state, reported, today)
                             && state.after(key(settings, state, reported), shown)) {
@@ -163,7 +163,7 @@ public class FrameBags {
         LocalDate today = LocalDate.ofInstant(now, zone);
         BagState state = current(frame, settings);
         if (after != null && (round == null || round == state.round())) {
-            PhotoView reported = photos.stream().filter(p -> p.photoId().equals(after)).findAny().orElse(null);
+            PhotoView reported = playlist.photo(after).orElse(null); // by id: photos are the playlist's
             if (reported != null && member(frame, settings, state, reported, today)) {
                 BagState moved = state.at(key(settings, state, reported), after, now);
                 if (!moved.equals(state)) {
