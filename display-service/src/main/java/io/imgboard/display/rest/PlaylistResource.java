@@ -31,11 +31,18 @@ public class PlaylistResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The newest photos of the playlist, newest first (limit: 1 to 1000, default 1000), and how many"
             + " it holds (total)")
-    public Uni<PlaylistView> playlist(@QueryParam("limit") @DefaultValue("1000") int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new BadRequestException(ErrorBody.response(Response.Status.BAD_REQUEST,
-                    "limit must be between 1 and " + MAX_LIMIT + ", not " + limit));
+    public Uni<PlaylistView> playlist(@QueryParam("limit") @DefaultValue("1000") String limit) {
+        // Read here rather than as an int: JAX-RS answers a query parameter it cannot convert with a bare 404.
+        int photos;
+        try {
+            photos = Integer.parseInt(limit.strip());
+        } catch (NumberFormatException e) {
+            photos = -1;
         }
-        return playlist.newest(limit);
+        if (photos < 1 || photos > MAX_LIMIT) {
+            throw new BadRequestException(ErrorBody.response(Response.Status.BAD_REQUEST,
+                    "limit must be a whole number between 1 and " + MAX_LIMIT + ", not \"" + limit + "\""));
+        }
+        return playlist.newest(photos);
     }
 }

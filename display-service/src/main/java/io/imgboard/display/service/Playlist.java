@@ -37,7 +37,7 @@ public class Playlist implements MeterBinder {
 
     private final BroadcastProcessor<PlaylistEvent> changes = BroadcastProcessor.create();
     /** Changes and removals kept (each) for frames that resume; a frame from before them gets a fresh start. */
-    static final int REMOVALS_KEPT = 10_000;
+    static final int CHANGES_KEPT = 10_000;
     /**
      * Kafka drops a compacted topic's tombstones after {@code delete.retention.ms} (a day by default):
      * a display reading the catalog afresh cannot tell what was removed before then, so it does not
@@ -52,7 +52,7 @@ public class Playlist implements MeterBinder {
     /** Every photo held, read-only (what {@link #read} and a fresh follower's start see). */
     private final java.util.Collection<PhotoView> views = java.util.Collections.unmodifiableCollection(byId.values());
     /**
-     * The last {@link #REMOVALS_KEPT} changes frames were sent (a photo joined or changed), oldest first:
+     * The last {@link #CHANGES_KEPT} changes frames were sent (a photo joined or changed), oldest first:
      * what a resuming frame missed is read from here, in the time of what it missed rather than of the
      * library (a reconnect storm after a restart asks once per frame, under the lock that applies changes).
      */
@@ -109,7 +109,7 @@ public class Playlist implements MeterBinder {
         ordered.put(view, view);
         byFileName.put(view.fileName(), view);
         history.addLast(new Change(seq, view.photoId(), previous == null));
-        if (history.size() > REMOVALS_KEPT) {
+        if (history.size() > CHANGES_KEPT) {
             horizon = Math.max(horizon, history.removeFirst().seq());
         }
         // A photo frames already have changed: they replace it in place rather than show it as new.
@@ -130,7 +130,7 @@ public class Playlist implements MeterBinder {
         PhotoView previous = byId.remove(photoId);
         PlaylistEvent.Removed removed = new PlaylistEvent.Removed(seq, photoId, previous == null ? null : previous.fileName());
         removals.addLast(removed);
-        if (removals.size() > REMOVALS_KEPT) {
+        if (removals.size() > CHANGES_KEPT) {
             horizon = Math.max(horizon, removals.removeFirst().seq());
         }
         if (previous == null) {

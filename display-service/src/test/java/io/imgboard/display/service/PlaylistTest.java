@@ -315,7 +315,7 @@ class PlaylistTest {
 
     @Test
     void aResumingFrameIsAnsweredFromTheChangesKeptNotFromTheWholeLibrary() {
-        int photos = Playlist.REMOVALS_KEPT + 10;
+        int photos = Playlist.CHANGES_KEPT + 10;
         List<UUID> joined = new java.util.ArrayList<>();
         for (int i = 0; i < photos; i++) {
             UUID id = UUID.randomUUID();

@@ -378,9 +378,9 @@ class CatalogStreamTest {
             assertEquals(all.subList(0, 2), page.getList("photos.photoId"));
             assertEquals(all.size(), page.getInt("total"));
             assertThat(all.indexOf(newest.toString()), lessThan(all.indexOf(second.toString())));
-            for (String limit : new String[]{"0", "1001", "-5"}) {
+            for (String limit : new String[]{"0", "1001", "-5", "ten"}) {
                 RestAssured.get("/api/v1/playlist?limit=" + limit).then().statusCode(400)
-                        .body(containsString("limit must be between 1 and 1000"));
+                        .body(containsString("limit must be a whole number between 1 and 1000"));
             }
         } finally {
             // Other tests count the playlist's photos.
