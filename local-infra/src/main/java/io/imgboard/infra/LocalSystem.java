@@ -27,7 +27,7 @@ public final class LocalSystem implements AutoCloseable {
     private static final Set<String> INTERNAL = Set.of("ledger-service", "preprocessor-service");
     private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     /**
-     * The display holds every photo of the library in its heap (about 650 bytes each, see
+     * The display holds every photo of the library in its heap (about 610 bytes each, see
      * {@code ./imgboard bench library}): 1 GB takes a library of a million photos. The heap grows only as
      * the library does, so a small library costs what it did with 384 MB.
      */
@@ -249,10 +249,8 @@ public final class LocalSystem implements AutoCloseable {
                 // A broker started again is as cold as at up: the next photo would meet its produce and fetch paths first.
                 // Its port opens before it serves (a broker killed recovers its logs first): three tries, 5 s apart.
                 unit.whenReadyAgain(() -> {
-                    for (int attempt = 1; attempt <= 3; attempt++) {
-                        if (KafkaServer.warmUp(infra.endpoints().kafkaBootstrap(), state.logFile("kafka-warm-up"))) {
-                            return;
-                        }
+                    for (int attempt = 1; !KafkaServer.warmUp(infra.endpoints().kafkaBootstrap(),
+                            state.logFile("kafka-warm-up")) && attempt < 3; attempt++) {
                         Sleeper.pause(Duration.ofSeconds(5));
                     }
                 });

@@ -185,11 +185,11 @@ public final class Supervisor implements Runnable {
                             unit.readySince = now;
                             if (unit.restarts > 0) {
                                 System.out.printf("imgboard: %s is ready again (restart %d)%n", unit.name, unit.restarts);
-                            }
-                            if (started && unit.restarts > 0) {
-                                Thread readyAgain = new Thread(unit.readyAgain, unit.name + "-ready-again");
-                                readyAgain.setDaemon(true);
-                                readyAgain.start();
+                                if (started) { // a process started again, not one back from unready
+                                    Thread readyAgain = new Thread(unit.readyAgain, unit.name + "-ready-again");
+                                    readyAgain.setDaemon(true);
+                                    readyAgain.start();
+                                }
                             }
                         }
                         return true;

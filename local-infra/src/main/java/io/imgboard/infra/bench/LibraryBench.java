@@ -86,16 +86,9 @@ public final class LibraryBench {
         boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--photos" -> photos = Integer.parseInt(value(args, ++i));
+                case "--photos" -> photos = BenchArgs.number(args, ++i, 1, USAGE);
                 case "--keep" -> keep = true;
-                case "-h", "--help" -> {
-                    System.out.print(USAGE);
-                    return;
-                }
-                default -> {
-                    System.err.print("unknown option '" + args[i] + "'\n" + USAGE);
-                    System.exit(2);
-                }
+                default -> BenchArgs.helpOrUnknown(args[i], USAGE);
             }
         }
         try {
@@ -105,14 +98,6 @@ public final class LibraryBench {
             System.err.println("imgboard bench library: " + e.getMessage());
             System.exit(1);
         }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            System.err.print(USAGE);
-            System.exit(2);
-        }
-        return args[i];
     }
 
     /**

@@ -80,20 +80,13 @@ public final class PipelineBench {
         boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--warm" -> warm = Integer.parseInt(value(args, ++i));
-                case "--burst" -> burst = Integer.parseInt(value(args, ++i));
-                case "--parallel" -> parallel = Math.max(1, Integer.parseInt(value(args, ++i)));
-                case "--corpus" -> corpus = Path.of(value(args, ++i));
+                case "--warm" -> warm = BenchArgs.number(args, ++i, 0, USAGE);
+                case "--burst" -> burst = BenchArgs.number(args, ++i, 0, USAGE);
+                case "--parallel" -> parallel = BenchArgs.number(args, ++i, 1, USAGE);
+                case "--corpus" -> corpus = Path.of(BenchArgs.value(args, ++i, USAGE));
                 case "--no-core" -> core = false;
                 case "--keep" -> keep = true;
-                case "-h", "--help" -> {
-                    System.out.print(USAGE);
-                    return;
-                }
-                default -> {
-                    System.err.print("unknown option '" + args[i] + "'\n" + USAGE);
-                    System.exit(2);
-                }
+                default -> BenchArgs.helpOrUnknown(args[i], USAGE);
             }
         }
         try {
@@ -103,14 +96,6 @@ public final class PipelineBench {
             System.err.println("imgboard bench pipeline: " + e.getMessage());
             System.exit(1);
         }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            System.err.print(USAGE);
-            System.exit(2);
-        }
-        return args[i];
     }
 
     void run() throws Exception {
