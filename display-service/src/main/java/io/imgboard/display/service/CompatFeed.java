@@ -86,7 +86,7 @@ public class CompatFeed {
 
     /** The names {@code /images} serves right now: shuffled, or capture time ascending, ties by name. */
     public List<String> list() {
-        List<PhotoView> photos = new ArrayList<>(playlist.snapshot().photos());
+        List<PhotoView> photos = playlist.read(ArrayList::new); // a copy under the lock, ordered outside it
         if (settings.current().randomOrder()) {
             Collections.shuffle(photos);
         } else {

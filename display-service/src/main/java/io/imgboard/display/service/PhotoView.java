@@ -42,12 +42,18 @@ public final class PhotoView {
             return bySeconds;
         }
         int byNanos = Integer.compare(b.sortNanos(), a.sortNanos());
-        return byNanos != 0 ? byNanos : a.photoId.compareTo(b.photoId);
+        if (byNanos != 0) {
+            return byNanos;
+        }
+        int byHigh = Long.compare(a.idHigh, b.idHigh); // as UUID.compareTo
+        return byHigh != 0 ? byHigh : Long.compare(a.idLow, b.idLow);
     };
     /** An absent time in the seconds fields. */
     private static final long NONE = Long.MIN_VALUE;
 
-    private final UUID photoId;
+    // The id's two halves: a UUID is an object of its own (32 bytes, and a pointer to follow in every pass).
+    private final long idHigh;
+    private final long idLow;
     private final int width;
     private final int height;
     /** The placeholder's WebP bytes (its base64 is a third longer), or null. */
@@ -70,7 +76,8 @@ public final class PhotoView {
     private PhotoView(UUID photoId, int width, int height, byte[] placeholder, Instant capturedAt, Instant publishedAt,
                       List<String> renditionNames, long[] versions, String fileName, Instant arrivedAt,
                       List<String> sourceIds, List<String> deviceIds) {
-        this.photoId = photoId;
+        this.idHigh = photoId.getMostSignificantBits();
+        this.idLow = photoId.getLeastSignificantBits();
         this.width = width;
         this.height = height;
         this.placeholder = placeholder;
@@ -136,7 +143,18 @@ public final class PhotoView {
 
     @JsonProperty
     public UUID photoId() {
-        return photoId;
+        return new UUID(idHigh, idLow);
+    }
+
+    /** Whether this is the photo with that id (without making its {@link #photoId()}). */
+    boolean hasId(UUID id) {
+        return id.getMostSignificantBits() == idHigh && id.getLeastSignificantBits() == idLow;
+    }
+
+    /** {@code photoId().hashCode()}, without making it. */
+    int idHash() {
+        long both = idHigh ^ idLow;
+        return (int) (both >> 32) ^ (int) both;
     }
 
     /**
@@ -180,7 +198,7 @@ public final class PhotoView {
     /** Rendition name → relative versioned URL, e.g. {@code display}, {@code uhd}, {@code thumb}; read-only. */
     @JsonProperty
     public Map<String, String> renditions() {
-        return new RenditionUrls(photoId, renditionNames, versions);
+        return new RenditionUrls(photoId(), renditionNames, versions);
     }
 
     /** The img-board file name ({@code /images/<fileName>}, see {@link CompatNames}). */
@@ -206,18 +224,18 @@ public final class PhotoView {
     }
 
     PhotoView withFileName(String name) {
-        return new PhotoView(photoId, width, height, placeholder, capturedAt(), publishedAt(), renditionNames, versions,
+        return new PhotoView(photoId(), width, height, placeholder, capturedAt(), publishedAt(), renditionNames, versions,
                 name, arrivedAt(), sourceIds, deviceIds);
     }
 
     PhotoView withPublishedAt(Instant at) {
-        return new PhotoView(photoId, width, height, placeholder, capturedAt(), at, renditionNames, versions, fileName,
+        return new PhotoView(photoId(), width, height, placeholder, capturedAt(), at, renditionNames, versions, fileName,
                 arrivedAt(), sourceIds, deviceIds);
     }
 
     /** The same photo as a frame sees it: equal when only what frames are never sent differs. */
     boolean looksLike(PhotoView other) {
-        return other != null && photoId.equals(other.photoId) && width == other.width && height == other.height
+        return other != null && idHigh == other.idHigh && idLow == other.idLow && width == other.width && height == other.height
                 && Arrays.equals(placeholder, other.placeholder)
                 && capturedSeconds == other.capturedSeconds && capturedNanos == other.capturedNanos
                 && publishedSeconds == other.publishedSeconds && publishedNanos == other.publishedNanos
@@ -266,12 +284,12 @@ public final class PhotoView {
 
     @Override
     public int hashCode() {
-        return Objects.hash(photoId, fileName, publishedSeconds, publishedNanos);
+        return Objects.hash(idHash(), fileName, publishedSeconds, publishedNanos);
     }
 
     @Override
     public String toString() {
-        return "PhotoView[" + photoId + " " + fileName + " " + renditionNames + " " + width + "x" + height
+        return "PhotoView[" + photoId() + " " + fileName + " " + renditionNames + " " + width + "x" + height
                 + " captured " + capturedAt() + "]";
     }
 }

@@ -17,9 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,9 +46,8 @@ public class Playlist implements MeterBinder {
     static final int MAX_MISSED = 500;
     private static final long NONE = Long.MIN_VALUE;
 
-    private final Map<UUID, PhotoView> byId = new HashMap<>();
-    /** Every photo held, read-only (what {@link #read} and a fresh follower's start see). */
-    private final java.util.Collection<PhotoView> views = java.util.Collections.unmodifiableCollection(byId.values());
+    /** Every photo held (read-only as a collection: what {@link #read} and a fresh follower's start see). */
+    private final PhotoIndex<UUID> byId = PhotoIndex.byId();
     /**
      * The last {@link #CHANGES_KEPT} changes frames were sent (a photo joined or changed), oldest first:
      * what a resuming frame missed is read from here, in the time of what it missed rather than of the
@@ -61,8 +58,7 @@ public class Playlist implements MeterBinder {
     private final long startedAt = System.currentTimeMillis();
     /** Resuming after an offset below this could miss a removal. */
     private long horizon = -1;
-    private final Map<String, PhotoView> byFileName = new HashMap<>();
-    private final NavigableMap<PhotoView, PhotoView> ordered = new TreeMap<>(PhotoView.NEWEST_FIRST);
+    private final PhotoIndex<String> byFileName = PhotoIndex.byFileName();
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final List<Consumer<PlaylistEvent>> listeners = new CopyOnWriteArrayList<>();
     private long seq = -1;
@@ -95,19 +91,11 @@ public class Playlist implements MeterBinder {
         } else if (byFileName.containsKey(view.fileName())) {
             view = view.withFileName(CompatNames.full(published.name(), view.photoId()));
         }
-        byId.put(view.photoId(), view);
+        byId.put(view);
+        byFileName.put(view);
         if (view.looksLike(previous)) {
-            // Kept (a named frame's filter reads its sources), but nothing a frame shows changed.
-            ordered.remove(previous);
-            ordered.put(view, view);
-            byFileName.put(view.fileName(), view);
-            return Optional.empty();
+            return Optional.empty(); // kept (a named frame's filter reads its sources), but nothing a frame shows changed
         }
-        if (previous != null) {
-            ordered.remove(previous);
-        }
-        ordered.put(view, view);
-        byFileName.put(view.fileName(), view);
         history.addLast(new Change(seq, view.photoId(), previous == null));
         if (history.size() > CHANGES_KEPT) {
             horizon = Math.max(horizon, history.removeFirst().seq());
@@ -127,7 +115,7 @@ public class Playlist implements MeterBinder {
      */
     public synchronized Optional<PlaylistEvent> retire(UUID photoId, long offset) {
         seq = Math.max(seq, offset);
-        PhotoView previous = byId.remove(photoId);
+        PhotoView previous = byId.removeKey(photoId);
         PlaylistEvent.Removed removed = new PlaylistEvent.Removed(seq, photoId, previous == null ? null : previous.fileName());
         removals.addLast(removed);
         if (removals.size() > CHANGES_KEPT) {
@@ -136,8 +124,7 @@ public class Playlist implements MeterBinder {
         if (previous == null) {
             return Optional.empty();
         }
-        ordered.remove(previous);
-        byFileName.remove(previous.fileName());
+        byFileName.removeKey(previous.fileName());
         return Optional.of(emit(removed));
     }
 
@@ -162,7 +149,7 @@ public class Playlist implements MeterBinder {
      * changes, so it sees one consistent state; it must not keep the collection nor block.
      */
     public synchronized <T> T read(java.util.function.Function<java.util.Collection<PhotoView>, T> work) {
-        return work.apply(views);
+        return work.apply(byId);
     }
 
     /**
@@ -217,8 +204,11 @@ public class Playlist implements MeterBinder {
         return Optional.of(missed);
     }
 
+    /** Every photo, newest first ({@link PhotoView#NEWEST_FIRST}); sorts them all, so not for a large library's hot path. */
     public synchronized PlaylistEvent.Snapshot snapshot() {
-        return new PlaylistEvent.Snapshot(seq, List.copyOf(ordered.values()));
+        List<PhotoView> photos = new java.util.ArrayList<>(byId);
+        photos.sort(PhotoView.NEWEST_FIRST);
+        return new PlaylistEvent.Snapshot(seq, java.util.Collections.unmodifiableList(photos));
     }
 
     /** The photo with this id, if the playlist holds it. */
@@ -247,9 +237,25 @@ public class Playlist implements MeterBinder {
     public Uni<PlaylistView> newest(int limit) {
         return Uni.createFrom().completionStage(loaded::copy).map(ignored -> {
             synchronized (this) {
-                return new PlaylistView(ordered.values().stream().limit(limit).toList(), byId.size());
+                return new PlaylistView(newest(byId, limit), byId.size());
             }
         });
+    }
+
+    /** The {@code limit} newest of {@code photos}, newest first: one pass, keeping the newest in a heap. */
+    static List<PhotoView> newest(java.util.Collection<PhotoView> photos, int limit) {
+        java.util.PriorityQueue<PhotoView> kept = new java.util.PriorityQueue<>(limit + 1, PhotoView.NEWEST_FIRST.reversed());
+        for (PhotoView photo : photos) {
+            if (kept.size() < limit) {
+                kept.add(photo);
+            } else if (PhotoView.NEWEST_FIRST.compare(photo, kept.peek()) < 0) {
+                kept.poll();
+                kept.add(photo);
+            }
+        }
+        List<PhotoView> newest = new java.util.ArrayList<>(kept);
+        newest.sort(PhotoView.NEWEST_FIRST);
+        return newest;
     }
 
     /**
@@ -280,7 +286,7 @@ public class Playlist implements MeterBinder {
                     emitter.emit(new PlaylistEvent.Start(seq, null)); // resumed: the follower knows it is subscribed
                     missed.get().forEach(emitter::emit);
                 } else {
-                    emitter.emit(start.apply(views));
+                    emitter.emit(start.apply(byId));
                 }
                 subscription = changes.subscribe().with(emitter::emit, emitter::fail, emitter::complete);
             }
