@@ -27,7 +27,7 @@ public final class LocalSystem implements AutoCloseable {
     private static final Set<String> INTERNAL = Set.of("ledger-service", "preprocessor-service");
     private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     /**
-     * The display holds every photo of the library in its heap (about 610 bytes each, see
+     * The display holds every photo of the library in its heap (about 480 bytes each, see
      * {@code ./imgboard bench library}): 1 GB takes a library of a million photos. The heap grows only as
      * the library does, so a small library costs what it did with 384 MB.
      */

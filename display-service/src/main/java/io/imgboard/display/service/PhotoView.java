@@ -19,12 +19,12 @@ import java.util.UUID;
  * One photo as frames see it: in the {@code playlist} and {@code add} events and in
  * {@code GET /api/v1/playlist}. Immutable; equal when every part is.
  *
- * <p>A display holds one of these for every photo in the library, so it is kept small: the
- * renditions as names and versions ({@link RenditionUrls}), the placeholder as its bytes, times as
- * numbers, the ids of sources and devices shared between photos ({@link Shared}): about 610 bytes
- * with the playlist's indexes ({@code ./imgboard bench library}), where a record of the catalog's
- * objects took 1.9 KB. What frames read
- * is made from them when a page or an event is encoded.
+ * <p>A display holds one of these for every photo in the library, so it is kept small: the id as two
+ * numbers, the renditions as names and versions ({@link RenditionUrls}), the placeholder as its bytes,
+ * times as numbers, the ids of sources and devices shared between photos ({@link Shared}): about 480
+ * bytes with the playlist's indexes ({@link PhotoIndex}, {@code ./imgboard bench library}), where a
+ * record of the catalog's objects took 1.9 KB. What frames read is made from them when a page or an
+ * event is encoded.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
