@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -168,11 +169,16 @@ class AdminSectionsIT {
                     .until(() -> browser.eval("!!document.getElementById('photo-search')").asBoolean());
             browser.eval("localStorage.setItem('imgboard.adminToken', '" + CREDENTIALS.admin() + "'); true");
             browser.open(display("/admin/"));
-            // Every card's thumbnail is decoded: the display served it from the real S3 server.
+            // Every card's thumbnail is decoded: the display served it from the real S3 server. The cards'
+            // images load lazily, when scrolled near: asked for now, so none waits on where the page is scrolled.
+            // On a timeout the message names the images still loading or broken.
             await().atMost(PIPELINE).ignoreExceptions().until(() -> browser.eval(
-                    "(function () { var imgs = document.querySelectorAll('#photos li.card img');"
-                            + " return imgs.length >= 5 && Array.prototype.every.call(imgs, function (i) {"
-                            + " return i.complete && i.naturalWidth > 0; }); })()").asBoolean());
+                    "(function () { var imgs = Array.prototype.slice.call(document.querySelectorAll('#photos li.card img'));"
+                            + " imgs.forEach(function (i) { i.loading = 'eager'; });"
+                            + " var notShown = imgs.filter(function (i) { return !(i.complete && i.naturalWidth > 0); });"
+                            + " return imgs.length >= 5 && !notShown.length ? 'every thumbnail shown' : imgs.length + ' thumbnails;"
+                            + " not shown: ' + notShown.map(function (i) { return i.src + (i.complete ? ' (broken)' : ' (loading)'); })"
+                            + ".join(', '); })()").asText(), equalTo("every thumbnail shown"));
             await().atMost(PIPELINE).ignoreExceptions().until(() -> browser.eval(
                     "document.querySelectorAll('#devices tbody tr').length >= 1"
                             + " && document.querySelectorAll('#sources tbody tr').length >= 1"
