@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -347,18 +348,26 @@ public final class Main {
                     status.path("supervisor").path("state").asText(),
                     uptime(launcher.get().info().startInstant().map(Instant::toString)
                             .orElse(status.path("supervisor").path("startedAt").asText(null))));
-            System.out.printf("%-24s %-8s %-6s %-9s %-10s %-8s %s%n", "PROCESS", "PID", "PORT", "STATE", "UPTIME",
-                    "RESTARTS", "LAST EXIT");
+            System.out.printf("%-24s %-8s %-6s %-9s %-10s %-8s %-7s %s%n", "PROCESS", "PID", "PORT", "STATE", "UPTIME",
+                    "RESTARTS", "MEMORY", "LAST EXIT");
+            long memoryKb = ProcessMemory.ofTreeKb(launcher.get().pid()).orElse(0);
             for (JsonNode p : status.path("processes")) {
                 boolean alive = p.hasNonNull("pid") && ProcessHandle.of(p.get("pid").asLong()).map(ProcessHandle::isAlive)
                         .orElse(false);
+                OptionalLong kb = alive ? ProcessMemory.ofTreeKb(p.get("pid").asLong()) : OptionalLong.empty();
+                memoryKb += kb.orElse(0);
                 String st = p.path("state").asText();
-                System.out.printf("%-24s %-8s %-6s %-9s %-10s %-8d %s%n", p.path("name").asText(),
+                System.out.printf("%-24s %-8s %-6s %-9s %-10s %-8d %-7s %s%n", p.path("name").asText(),
                         p.hasNonNull("pid") ? p.get("pid").asText() : "-", p.path("port").asText(),
                         alive || st.equals("backoff") ? st : "stopped",
                         alive ? uptime(p.path("startedAt").asText(null)) : "-", p.path("restarts").asInt(),
+                        kb.isPresent() ? kb.getAsLong() / 1024 + " MB" : "-",
                         p.hasNonNull("lastExit") ? p.get("lastExit").asText() + " at " + p.path("lastExitAt").asText() : "-");
             }
+            // The supervisor's own JVM counts too: it is part of what `up` runs.
+            System.out.printf("memory in all, the supervisor's included: %d MB (each process with its children; a page"
+                    + " shared between processes counts for each a share; at rest it should stay within %d MB)%n",
+                    memoryKb / 1024, ProcessMemory.STACK_AT_REST_MB);
             return;
         }
         System.out.println("launcher (supervisor): not running");

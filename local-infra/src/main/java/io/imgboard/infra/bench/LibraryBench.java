@@ -9,6 +9,7 @@ import io.imgboard.events.Rendition;
 import io.imgboard.events.Topics;
 import io.imgboard.infra.InfraException;
 import io.imgboard.infra.Layout;
+import io.imgboard.infra.ProcessMemory;
 import io.imgboard.infra.Services;
 import io.imgboard.infra.Sleeper;
 import io.imgboard.infra.chaos.ChaosStack;
@@ -138,7 +139,7 @@ public final class LibraryBench {
             }
             double readySeconds = Duration.between(started.startedAt, started.readyAt).toMillis() / 1000.0;
             long heap = heapAfterGc(started.pid);
-            long rss = PipelineBench.rss(Map.of(DISPLAY, started.pid)).getOrDefault(DISPLAY, 0L);
+            long rss = ProcessMemory.residentKb(started.pid).orElse(0) / 1024;
             long connect = System.nanoTime();
             String page;
             try (SseClient frame = SseClient.open(URI.create(stack.url(DISPLAY) + "/api/v1/events"))) {

@@ -2,6 +2,7 @@ package io.imgboard.infra.bench;
 
 import io.imgboard.infra.InfraException;
 import io.imgboard.infra.Layout;
+import io.imgboard.infra.ProcessMemory;
 import io.imgboard.infra.chaos.ChaosStack;
 import io.imgboard.infra.testing.SseClient;
 
@@ -24,8 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -107,6 +106,7 @@ public final class PipelineBench {
             if (options.keep()) {
                 stack.keep();
             }
+            result.memoryIdle = ProcessMemory.ofTreesMb(stack.pids()); // up, warmed up and ready; nothing uploaded yet
             try (Hops hops = Hops.follow(stack.kafkaBootstrap(), stack.log("preprocessor-service"));
                  SseClient frame = SseClient.open(URI.create(stack.url("display-service") + "/api/v1/events"))) {
                 List<Path> variants = corpus.variants();
@@ -120,7 +120,7 @@ public final class PipelineBench {
                     burst(stack, hops, frame, burst, result);
                 }
                 load = loadAverage();
-                result.rss = rss(stack.pids());
+                result.memoryAfter = ProcessMemory.ofTreesMb(stack.pids());
             }
         }
         if (options.core() && !burst.isEmpty()) {
@@ -259,23 +259,6 @@ public final class PipelineBench {
         return cpu;
     }
 
-    /** Resident set size of every process of the system, in MB. */
-    static Map<String, Long> rss(Map<String, Long> pids) {
-        Map<String, Long> rss = new LinkedHashMap<>();
-        Pattern vmRss = Pattern.compile("VmRSS:\\s+(\\d+) kB");
-        pids.forEach((name, pid) -> {
-            try {
-                Matcher m = vmRss.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
-                if (m.find()) {
-                    rss.put(name, Long.parseLong(m.group(1)) / 1024);
-                }
-            } catch (IOException | RuntimeException gone) {
-                // exited meanwhile
-            }
-        });
-        return rss;
-    }
-
     /** One photo's way through the system, in epoch milliseconds. */
     record Trip(String sha, long sent, long answered, long added, Hops.Timeline timeline) {
         Trip(String sha, long sent, long answered, long added, Hops hops) {
@@ -296,7 +279,8 @@ public final class PipelineBench {
         double burstCompleteSeconds = Double.NaN;
         final Map<String, Long> burstCpu = new LinkedHashMap<>();
         double coreRate = Double.NaN;
-        Map<String, Long> rss = Map.of();
+        Map<String, Long> memoryIdle = Map.of();
+        Map<String, Long> memoryAfter = Map.of();
 
         void print(PrintStream out, Options options, int burst, String load) {
             out.println();
@@ -343,18 +327,24 @@ public final class PipelineBench {
             out.println();
             out.println("  where the time goes (ms after the upload was sent; the services' own timestamps):");
             Hops.table(out, cold, warm, burstTrips);
-            if (!rss.isEmpty()) {
-                out.println();
-                StringBuilder line = new StringBuilder("  RSS after the run (MB):");
-                long total = 0;
-                for (Map.Entry<String, Long> e : rss.entrySet()) {
-                    line.append(' ').append(e.getKey()).append(' ').append(e.getValue()).append(',');
-                    total += e.getValue();
-                }
-                line.setLength(line.length() - 1);
-                out.println(line + "; total " + total);
-            }
+            out.println();
+            out.println("  memory of each process with its children (MB; resident, a shared page split between the processes"
+                    + " sharing it; the supervisor is this bench's own JVM):");
+            memory(out, "idle after start-up", memoryIdle);
+            memory(out, "idle after the run", memoryAfter);
         }
+    }
+
+    /** One line of {@link ProcessMemory#ofTreesMb} figures, their total and the target for a stack at rest. */
+    static void memory(PrintStream out, String when, Map<String, Long> mb) {
+        if (mb.isEmpty()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder("    " + when + ":");
+        mb.forEach((name, figure) -> line.append(' ').append(name).append(' ').append(figure).append(','));
+        line.setLength(line.length() - 1);
+        long total = mb.values().stream().mapToLong(Long::longValue).sum();
+        out.printf(Locale.ROOT, "%s; total %d (target ≤ %d idle: %s)%n", line, total, ProcessMemory.STACK_AT_REST_MB, met(total <= ProcessMemory.STACK_AT_REST_MB));
     }
 
     static String met(boolean met) {

@@ -234,17 +234,15 @@ public final class Soak {
     static Optional<long[]> sample(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid));
         try {
-            long rss = -1;
-            for (String line : Files.readAllLines(proc.resolve("status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
+            java.util.OptionalLong rss = io.imgboard.infra.ProcessMemory.residentKb(pid);
+            if (rss.isEmpty()) {
+                return Optional.empty();
             }
             long fds;
             try (Stream<Path> open = Files.list(proc.resolve("fd"))) {
                 fds = open.count();
             }
-            return rss < 0 ? Optional.empty() : Optional.of(new long[] {rss, fds});
+            return Optional.of(new long[] {rss.getAsLong(), fds});
         } catch (IOException | RuntimeException gone) {
             return Optional.empty(); // restarting right now
         }
