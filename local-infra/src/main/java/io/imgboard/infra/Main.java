@@ -350,12 +350,12 @@ public final class Main {
                             .orElse(status.path("supervisor").path("startedAt").asText(null))));
             System.out.printf("%-24s %-8s %-6s %-9s %-10s %-8s %-7s %s%n", "PROCESS", "PID", "PORT", "STATE", "UPTIME",
                     "RESTARTS", "MEMORY", "LAST EXIT");
-            long memoryKb = ProcessMemory.ofTreeKb(launcher.get().pid()).orElse(0);
+            long startedKb = 0;
             for (JsonNode p : status.path("processes")) {
                 boolean alive = p.hasNonNull("pid") && ProcessHandle.of(p.get("pid").asLong()).map(ProcessHandle::isAlive)
                         .orElse(false);
                 OptionalLong kb = alive ? ProcessMemory.ofTreeKb(p.get("pid").asLong()) : OptionalLong.empty();
-                memoryKb += kb.orElse(0);
+                startedKb += kb.orElse(0);
                 String st = p.path("state").asText();
                 System.out.printf("%-24s %-8s %-6s %-9s %-10s %-8d %-7s %s%n", p.path("name").asText(),
                         p.hasNonNull("pid") ? p.get("pid").asText() : "-", p.path("port").asText(),
@@ -364,10 +364,11 @@ public final class Main {
                         kb.isPresent() ? kb.getAsLong() / 1024 + " MB" : "-",
                         p.hasNonNull("lastExit") ? p.get("lastExit").asText() + " at " + p.path("lastExitAt").asText() : "-");
             }
-            // The supervisor's own JVM counts too: it is part of what `up` runs.
-            System.out.printf("memory in all, the supervisor's included: %d MB (each process with its children; a page"
-                    + " shared between processes counts for each a share; at rest it should stay within %d MB)%n",
-                    memoryKb / 1024, ProcessMemory.STACK_AT_REST_MB);
+            // Everything `up` runs descends from the supervisor, whose own JVM counts too.
+            long allKb = ProcessMemory.ofTreeKb(launcher.get().pid()).orElse(startedKb);
+            System.out.printf("memory in all: %d MB, the supervisor's own %d MB included (each process with its children;"
+                    + " a page shared between processes counts for each a share; at rest it should stay within %d MB)%n",
+                    allKb / 1024, Math.max(0, allKb - startedKb) / 1024, ProcessMemory.STACK_AT_REST_MB);
             return;
         }
         System.out.println("launcher (supervisor): not running");
