@@ -5,11 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
-import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -26,14 +22,12 @@ import java.util.function.Consumer;
 /**
  * The photos frames show, rebuilt in memory from the compacted catalog topic at every start.
  *
- * <p>Changes go out through a {@link BroadcastProcessor}. A follower gets the snapshot and is
- * subscribed to changes under the same lock that applies changes, so it sees every change after
- * its snapshot exactly once, with nothing lost in between.
+ * <p>Changes go to the listeners ({@link #onChange}) under the lock that applies them; whoever
+ * {@link #read}s the photos under the same lock and then listens sees every change after that state
+ * exactly once, with nothing lost in between (the frame streams do so).
  */
 @ApplicationScoped
 public class Playlist implements MeterBinder {
-
-    private final BroadcastProcessor<PlaylistEvent> changes = BroadcastProcessor.create();
     /** Changes and removals kept (each) for frames that resume; a frame from before them gets a fresh start. */
     static final int CHANGES_KEPT = 10_000;
     /**
@@ -204,13 +198,6 @@ public class Playlist implements MeterBinder {
         return Optional.of(missed);
     }
 
-    /** Every photo, newest first ({@link PhotoView#NEWEST_FIRST}); sorts them all, so not for a large library's hot path. */
-    public synchronized PlaylistEvent.Snapshot snapshot() {
-        List<PhotoView> photos = new java.util.ArrayList<>(byId);
-        photos.sort(PhotoView.NEWEST_FIRST);
-        return new PlaylistEvent.Snapshot(seq, java.util.Collections.unmodifiableList(photos));
-    }
-
     /** The photo with this id, if the playlist holds it. */
     public synchronized Optional<PhotoView> photo(UUID photoId) {
         return Optional.ofNullable(byId.get(photoId));
@@ -258,45 +245,6 @@ public class Playlist implements MeterBinder {
         return newest;
     }
 
-    /**
-     * A stream for one frame: the snapshot (once the catalog is loaded), then every change. Items
-     * are handed to the worker pool, so a frame's stream never runs on the consumer's thread. A
-     * follower more than {@code bufferSize} events behind fails; its frame reconnects and starts
-     * again from a snapshot, which is cheaper than holding changes for a stalled connection.
-     */
-    public Multi<PlaylistEvent> follow(int bufferSize) {
-        return follow(bufferSize, -2, photos -> snapshot());
-    }
-
-    /**
-     * A stream for one frame that may resume: when {@code resumeAfter} is an offset this instance can
-     * continue from ({@link #since}), a {@code Start} without body and the changes after it, else
-     * {@code start} applied to every photo
-     * (under the lock: it sees exactly the state the following changes start from); then every change.
-     *
-     * @param resumeAfter a frame's {@code Last-Event-ID}, or anything below -1 for a fresh start
-     */
-    public Multi<PlaylistEvent> follow(int bufferSize, long resumeAfter,
-                                       java.util.function.Function<java.util.Collection<PhotoView>, PlaylistEvent> start) {
-        Multi<PlaylistEvent> live = Multi.createFrom().<PlaylistEvent>emitter(emitter -> {
-            Cancellable subscription;
-            synchronized (this) {
-                Optional<List<PlaylistEvent>> missed = resumeAfter < -1 ? Optional.empty() : since(resumeAfter);
-                if (missed.isPresent()) {
-                    emitter.emit(new PlaylistEvent.Start(seq, null)); // resumed: the follower knows it is subscribed
-                    missed.get().forEach(emitter::emit);
-                } else {
-                    emitter.emit(start.apply(byId));
-                }
-                subscription = changes.subscribe().with(emitter::emit, emitter::fail, emitter::complete);
-            }
-            emitter.onTermination(subscription::cancel);
-        }, bufferSize);
-        return Uni.createFrom().completionStage(loaded::copy)
-                .onItem().transformToMulti(ignored -> live)
-                .emitOn(Infrastructure.getDefaultExecutor());
-    }
-
     /** The catalog has been read up to its end as of start-up. */
     public void markLoaded() {
         if (loaded.complete(null)) {
@@ -336,7 +284,6 @@ public class Playlist implements MeterBinder {
     private PlaylistEvent emit(PlaylistEvent event) {
         size = byId.size();
         listeners.forEach(listener -> listener.accept(event));
-        changes.onNext(event);
         return event;
     }
 }

@@ -1,6 +1,5 @@
 package io.imgboard.display.service;
 
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -14,10 +13,6 @@ public sealed interface PlaylistEvent {
     /** The photo an {@link Added} or {@link Updated} carries, else null. */
     default PhotoView shown() {
         return this instanceof Added added ? added.photo() : this instanceof Updated updated ? updated.photo() : null;
-    }
-
-    /** The whole playlist, newest first. */
-    record Snapshot(long seq, List<PhotoView> photos) implements PlaylistEvent {
     }
 
     /** A photo joined the playlist. */
@@ -35,12 +30,5 @@ public sealed interface PlaylistEvent {
 
     /** A photo was retired; {@code fileName} is the img-board name it had (null when never seen here). */
     record Removed(long seq, UUID photoId, String fileName) implements PlaylistEvent {
-    }
-
-    /**
-     * The first event of a stream, once it follows every change: for a fresh stream with what whoever
-     * follows built from the playlist (a named frame's window, say); null when it resumes.
-     */
-    record Start(long seq, Object body) implements PlaylistEvent {
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.imgboard.events.PhotoPublished;
 import io.imgboard.events.Rendition;
-import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.UUID;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.instanceOf;
-import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The in-memory playlist: order, replacement, idempotence, and what a follower sees. */
+/** The in-memory playlist: order, replacement, idempotence, and what a resuming frame is told it missed. */
 class PlaylistTest {
     private final Playlist playlist = new Playlist();
 
@@ -62,11 +60,11 @@ class PlaylistTest {
     @Test
     void aRedeliveredRecordChangesNothingAndEmitsNothing() {
         PhotoPublished published = photo(UUID.randomUUID(), null, Instant.parse("2024-01-01T00:00:00Z"));
-        long before = playlist.snapshot().seq();
+        long before = playlist.seq();
         assertTrue(playlist.publish(published).isPresent());
         assertFalse(playlist.publish(published).isPresent());
         // Ids are catalog offsets: the no-op record moved the position, but sent nothing.
-        assertEquals(before + 2, playlist.snapshot().seq());
+        assertEquals(before + 2, playlist.seq());
     }
 
     @Test
@@ -99,9 +97,9 @@ class PlaylistTest {
         PhotoPublished thumbOnly = new PhotoPublished(UUID.randomUUID(), Instant.now(), id, "x",
                 List.of(new Rendition("thumb", "k", 1, 1, 1)), 1, 1, null, null);
         playlist.publish(thumbOnly);
-        assertThat(playlist.snapshot().photos().get(0).url(), startsWith("/media/" + id + "/thumb.webp?v="));
+        assertThat(newestFirst().get(0).url(), startsWith("/media/" + id + "/thumb.webp?v="));
         playlist.publish(photo(id, null, Instant.now()));
-        assertThat(playlist.snapshot().photos().get(0).url(), startsWith("/media/" + id + "/display.webp?v="));
+        assertThat(newestFirst().get(0).url(), startsWith("/media/" + id + "/display.webp?v="));
     }
 
     @Test
@@ -110,7 +108,7 @@ class PlaylistTest {
         assertTrue(playlist.publish(photo(id, null, Instant.parse("2024-01-01T00:00:00Z"))).isPresent());
         // the ledger publishes again when the photo gains an origin: another event, a later time
         assertTrue(playlist.publish(photo(id, null, Instant.parse("2024-01-02T00:00:00Z"))).isEmpty());
-        assertEquals(Instant.parse("2024-01-01T00:00:00Z"), playlist.snapshot().photos().get(0).publishedAt());
+        assertEquals(Instant.parse("2024-01-01T00:00:00Z"), newestFirst().get(0).publishedAt());
     }
 
     @Test
@@ -228,46 +226,6 @@ class PlaylistTest {
     }
 
     @Test
-    void aFollowerWaitsForTheCatalogThenGetsTheSnapshotThenEveryChange() {
-        UUID before = UUID.randomUUID();
-        playlist.publish(photo(before, null, Instant.now()));
-        AssertSubscriber<PlaylistEvent> follower = playlist.follow(16).subscribe().withSubscriber(AssertSubscriber.create(10));
-        follower.assertSubscribed();
-        assertTrue(follower.getItems().isEmpty(), "nothing before the catalog is loaded");
-
-        playlist.markLoaded();
-        UUID after = UUID.randomUUID();
-        follower.awaitItems(1, Duration.ofSeconds(10));
-        playlist.publish(photo(after, null, Instant.now()));
-        playlist.retire(before);
-        follower.awaitItems(3, Duration.ofSeconds(10));
-
-        List<PlaylistEvent> items = follower.getItems();
-        PlaylistEvent.Snapshot snapshot = (PlaylistEvent.Snapshot) items.get(0);
-        assertEquals(before, snapshot.photos().get(0).photoId());
-        assertThat(items.get(1), instanceOf(PlaylistEvent.Added.class));
-        assertEquals(after, ((PlaylistEvent.Added) items.get(1)).photo().photoId());
-        assertEquals(before, ((PlaylistEvent.Removed) items.get(2)).photoId());
-        assertEquals(snapshot.seq() + 1, items.get(1).seq());
-        assertEquals(snapshot.seq() + 2, items.get(2).seq());
-        follower.cancel();
-    }
-
-    @Test
-    void aFollowerThatFallsTooFarBehindIsDroppedNotBuffered() {
-        playlist.markLoaded();
-        AssertSubscriber<PlaylistEvent> stalled = playlist.follow(4).subscribe().withSubscriber(AssertSubscriber.create(0));
-        // The bound is the emitter's buffer plus what the hand-over to the worker pool prefetches.
-        for (int i = 0; i < 2_000; i++) {
-            playlist.publish(photo(UUID.randomUUID(), null, Instant.now()));
-        }
-        // When it reads again it gets what was held for it, then the failure (its frame reconnects).
-        stalled.request(Long.MAX_VALUE);
-        stalled.awaitFailure(Duration.ofSeconds(10));
-        assertThat(stalled.getItems().size(), lessThan(1_000));
-    }
-
-    @Test
     void changesSinceAnOffsetAreEachPhotoOnceInItsLatestStateAndTheRemovalsInOrder() {
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
@@ -338,7 +296,12 @@ class PlaylistTest {
     }
 
     private List<UUID> ids() {
-        return playlist.snapshot().photos().stream().map(PhotoView::photoId).toList();
+        return newestFirst().stream().map(PhotoView::photoId).toList();
+    }
+
+    /** Every photo (these tests hold a few), newest first: what a page of the playlist shows. */
+    private List<PhotoView> newestFirst() {
+        return playlist.read(photos -> Playlist.newest(photos, 1_000));
     }
 
     private static PhotoPublished withDisplay(UUID id, long displayBytes) {
