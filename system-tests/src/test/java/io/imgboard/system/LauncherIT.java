@@ -104,6 +104,18 @@ class LauncherIT {
                     name + " not ready in:\n" + status.output());
         }
         assertTrue(status.output().contains(ENV.get("IMGBOARD_INGEST_PORT")), status.output());
+        // Each process's memory, and the whole system's: the rows plus the supervisor's own JVM, each counted once
+        // (everything descends from the supervisor: counting its tree beside the rows would double the total).
+        long rows = status.output().lines().map(l -> java.util.regex.Pattern.compile(" ready +\\S+ +\\d+ +(\\d+) MB ").matcher(l))
+                .filter(java.util.regex.Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
+        java.util.regex.Matcher all = java.util.regex.Pattern.compile("memory in all: (\\d+) MB, the supervisor's own (\\d+) MB")
+                .matcher(status.output());
+        assertTrue(all.find(), status.output());
+        assertTrue(rows > 300, "seven processes cannot hold under 300 MB:\n" + status.output());
+        long total = Long.parseLong(all.group(1));
+        long supervisor = Long.parseLong(all.group(2));
+        assertTrue(supervisor > 0 && supervisor < 400, status.output());
+        assertTrue(total >= rows && total < rows + 400, status.output());
 
         // kill -9 each service: the supervisor starts it again and it becomes ready.
         for (String service : SERVICES) {
