@@ -81,6 +81,16 @@ public interface PreprocessorConfig {
     @WithDefault("display")
     String earlyRendition();
 
+    /**
+     * The nice value (0-19) of the threads that make a photo's complete stage: the rest of a new
+     * photo once its early rendition is out, and a photo not answered early (a reprocess). Higher is
+     * lower priority, so that work uses the CPU only when ingest, the ledger, the display, the broker
+     * and the next photo's early rendition do not want it. 0: made on the worker's own thread at the
+     * service's priority.
+     */
+    @WithDefault("10")
+    int completeStageNice();
+
     /** Images decoded and encoded at once, one per core, whatever the number of requests in hand. */
     @WithDefault("2")
     int workers();

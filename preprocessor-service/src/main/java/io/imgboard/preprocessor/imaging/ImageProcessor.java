@@ -109,12 +109,22 @@ public final class ImageProcessor {
      * Which rendition to hand over as soon as it is encoded, and to whom; {@code beforeRest} runs on
      * the calling thread when the early rendition came from a decode of its own (and was handed
      * over) and the full decode for the rest is about to start: a caller that shares the cores among
-     * several photos can let another photo's early rendition go first.
+     * several photos can let another photo's early rendition go first. That rest is made through
+     * {@code rest} when given (null: on the calling thread).
      */
-    public record Early(String rendition, java.util.function.Consumer<ProcessedImage> listener, Runnable beforeRest) {
+    public record Early(String rendition, java.util.function.Consumer<ProcessedImage> listener, Runnable beforeRest,
+                        Handoff rest) {
         public Early(String rendition, java.util.function.Consumer<ProcessedImage> listener) {
-            this(rendition, listener, () -> { });
+            this(rendition, listener, () -> { }, null);
         }
+    }
+
+    /**
+     * Runs work elsewhere and waits for it (a service hands the rest of a photo whose early rendition
+     * is out to threads at background priority); the work's failure comes back as it was thrown.
+     */
+    public interface Handoff {
+        <T> T call(Callable<T> work) throws Exception;
     }
 
     /** Processes encoded bytes; they are copied to native memory for libvips. Failures as for a file. */
@@ -134,7 +144,7 @@ public final class ImageProcessor {
     private ProcessedImage decode(ImageFormat format, Opener opener, List<RenditionSize> sizes, Early early)
             throws ImageRefusedException {
         requireDistinctNames(sizes);
-        String stage = "decode";
+        String[] stage = {"decode"};
         LoadOptions load = LoadOptions.sequential(options.failOn());
         try (VipsImage header = opener.open(load)) {
             refuseIfTooManyPixels(header.width(), header.height());
@@ -155,10 +165,10 @@ public final class ImageProcessor {
                 // (a JPEG decoded at 1/2 costs about a third of the full decode): the frames get their
                 // photo without waiting for the full decode the largest rendition needs.
                 try (VipsImage shrunk = opener.open(load.withShrink(firstShrink)); VipsImage decoded = decodeSrgb(shrunk)) {
-                    stage = "convert";
+                    stage[0] = "convert";
                     head = render(photo, decoded, first, null, early);
                 }
-                stage = "decode";
+                stage[0] = "decode";
                 early.beforeRest().run();
             }
             List<Integer> rest = new ArrayList<>();
@@ -167,19 +177,39 @@ public final class ImageProcessor {
                     rest.add(i);
                 }
             }
-            try (VipsImage shrunk = shrink > 1 ? opener.open(load.withShrink(shrink)) : null;
-                 VipsImage decoded = decodeSrgb(shrunk != null ? shrunk : header)) {
-                stage = "convert";
-                Part tail = render(photo, decoded, rest, head, head == null ? early : null);
-                return photo.result(head, tail);
-            }
+            Part made = head;
+            RestOfPhoto tail = () -> {
+                try (VipsImage shrunk = shrink > 1 ? opener.open(load.withShrink(shrink)) : null;
+                     VipsImage decoded = decodeSrgb(shrunk != null ? shrunk : header)) {
+                    stage[0] = "convert";
+                    return render(photo, decoded, rest, made, made == null ? early : null);
+                }
+            };
+            return photo.result(head, head != null && early.rest() != null ? handOff(early.rest(), tail) : tail.call());
         } catch (VipsException e) {
             if (EnvironmentFault.matches(e.detail())) {
-                throw new ImagingUnavailableException("libvips failed at " + stage + " of " + format.label()
+                throw new ImagingUnavailableException("libvips failed at " + stage[0] + " of " + format.label()
                         + " for a reason of this machine: " + e.detail(), e);
             }
-            String what = stage.equals("decode") ? "corrupt or truncated " : "cannot convert ";
+            String what = stage[0].equals("decode") ? "corrupt or truncated " : "cannot convert ";
             throw new ImageRefusedException(what + format.label() + ": " + readable(e.detail()), e);
+        }
+    }
+
+    /** The decode and renditions after the early pass; libvips' failures are unchecked. */
+    private interface RestOfPhoto extends Callable<Part> {
+        @Override
+        Part call();
+    }
+
+    /** The rest of a photo made through {@code handoff}; what it throws comes back unchanged. */
+    private static Part handOff(Handoff handoff, RestOfPhoto tail) {
+        try {
+            return handoff.call(tail);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the rest of the photo failed: " + e, e);
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ImagingEngine {
     private final ImageProcessor processor;
     private final ExecutorService renderPool;
+    private final BackgroundWork background;
     private final String failure;
 
     ImagingEngine(PreprocessorConfig config) {
@@ -39,9 +40,10 @@ public class ImagingEngine {
         String why = null;
         try {
             created = new ImageProcessor(config.imagingOptions(), pool);
-            Log.infof("libvips %s ready: %d thread(s) per image, %d image(s) at once, %d render thread(s), default "
-                            + "renditions %s, webp effort %d", Vips.version(), Vips.concurrency(), config.workers(), threads,
-                    config.renditions(), config.webpEffort());
+            Log.infof("libvips %s ready: %d thread(s) per image, %d image(s) at once, %d render thread(s), the "
+                            + "complete stage at nice %d, default renditions %s, webp effort %d", Vips.version(),
+                    Vips.concurrency(), config.workers(), threads, config.completeStageNice(), config.renditions(),
+                    config.webpEffort());
             if (config.warmUp()) {
                 warmUp(created, config);
             }
@@ -51,6 +53,7 @@ public class ImagingEngine {
         }
         this.processor = created;
         this.renderPool = pool;
+        this.background = new BackgroundWork(config.workers(), config.completeStageNice());
         this.failure = why;
     }
 
@@ -100,6 +103,12 @@ public class ImagingEngine {
         if (renderPool != null) {
             renderPool.shutdown();
         }
+        background.close();
+    }
+
+    /** Where a photo's complete stage is made: threads at background priority. */
+    BackgroundWork background() {
+        return background;
     }
 
     /** The core; throws {@link VipsUnavailableException} when libvips could not be loaded. */

@@ -196,10 +196,11 @@ public class PhotoPreprocessor {
             ProcessedImage image = retrier.imaging("process " + key, () -> {
                 try (WorkGate.Turn turn = gate.enter(answersEarly ? WorkGate.Stage.EARLY : WorkGate.Stage.COMPLETE)) {
                     turnAt[0] = Instant.now();
-                    ImageProcessor.Early early = answersEarly
-                            ? early(request, sizes, earlyResults, storedEarly, () -> turn.next(WorkGate.Stage.COMPLETE))
-                            : null;
-                    return processor.process(downloaded, sizes, early);
+                    if (!answersEarly) {
+                        return engine.background().imaging(() -> processor.process(downloaded, sizes, null));
+                    }
+                    return processor.process(downloaded, sizes, early(request, sizes, earlyResults, storedEarly,
+                            () -> turn.next(WorkGate.Stage.COMPLETE)));
                 }
             });
             List<Rendition> renditions = new ArrayList<>();
@@ -250,7 +251,8 @@ public class PhotoPreprocessor {
 
     /**
      * The early answer for a new photo; {@code beforeRest} runs once it is out, when the rest of the
-     * photo needs a decode of its own (it waits for the photo's turn at its complete stage).
+     * photo needs a decode of its own (it waits for the photo's turn at its complete stage), and that
+     * rest is made at background priority ({@link BackgroundWork}), as is all of a photo not answered early.
      */
     private ImageProcessor.Early early(ProcessRequested request, List<RenditionSize> sizes,
                                        Consumer<ProcessingResult> earlyResults, Set<String> storedEarly,
@@ -283,7 +285,7 @@ public class PhotoPreprocessor {
                     MDC.put("photoId", before);
                 }
             }
-        }, beforeRest);
+        }, beforeRest, engine.background());
     }
 
     /**

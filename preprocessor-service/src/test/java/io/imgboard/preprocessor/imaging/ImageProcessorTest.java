@@ -403,6 +403,40 @@ class ImageProcessorTest {
     }
 
     @Test
+    void theRestOfAPhotoAfterItsEarlyRenditionIsMadeThroughTheHandoffAndComesOutTheSame() throws Exception {
+        Path stored = orientedQuadrants(6, 2016, 1512);
+        ProcessedImage inline = processor.process(stored, DEFAULT_SIZES, new ImageProcessor.Early("display", p -> { }));
+        List<String> handedOff = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor(
+                task -> new Thread(task, "elsewhere"));
+        try {
+            List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ImageProcessor.Handoff handoff = new ImageProcessor.Handoff() {
+                @Override
+                public <T> T call(java.util.concurrent.Callable<T> work) throws Exception {
+                    order.add("rest");
+                    return other.submit(() -> {
+                        handedOff.add(Thread.currentThread().getName());
+                        return work.call();
+                    }).get();
+                }
+            };
+            ProcessedImage result = processor.process(stored, DEFAULT_SIZES, new ImageProcessor.Early("display",
+                    p -> order.add("early " + p.renditions().get(0).name()), () -> order.add("before rest"), handoff));
+
+            assertEquals(List.of("early display", "before rest", "rest"), order);
+            assertEquals(List.of("elsewhere"), handedOff, "the full decode and the UHD rendition, once, on the other thread");
+            Map<String, EncodedRendition> expected = byName(inline);
+            for (EncodedRendition rendition : result.renditions()) {
+                assertArrayEquals(expected.get(rendition.name()).webp(), rendition.webp(), rendition.name());
+            }
+            assertEquals(inline.perceptualHash(), result.perceptualHash());
+        } finally {
+            other.shutdown();
+        }
+    }
+
+    @Test
     void renditionsComeFromOneDecodeEvenWhenJpegShrinksOnLoad() throws Exception {
         // 4000×3000 for at most 480×480: decoded at 1/8 (500×375) and still exactly the sizes asked for.
         Path big = TestImages.photo(dir, "big.jpg[Q=85]", 4000, 3000, 21);

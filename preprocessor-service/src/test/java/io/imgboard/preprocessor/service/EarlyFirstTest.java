@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * With several new photos waiting, every one's early result is on the results topic before any
- * one's complete result. One worker, so the order is the gate's alone; the photos' ids are chosen
+ * one's complete result, and each complete stage is made at background priority. One worker, so the order is the gate's alone; the photos' ids are chosen
  * so their results share one partition of the real topic, whose order is then the order sent.
  */
 @QuarkusTest
@@ -62,6 +62,9 @@ class EarlyFirstTest {
 
     @Inject
     PhotoPreprocessor preprocessor;
+
+    @Inject
+    ImagingEngine engine;
 
     @Test
     void everyWaitingPhotosEarlyResultComesBeforeAnyCompleteOne() throws Exception {
@@ -95,6 +98,7 @@ class EarlyFirstTest {
                 }
             }
 
+            long backgroundBefore = engine.background().ran();
             // The core's one turn is held here until all three requests wait for it.
             try (WorkGate.Turn held = preprocessor.gate().enter(WorkGate.Stage.COMPLETE)) {
                 for (ProcessRequested request : requests) {
@@ -121,6 +125,9 @@ class EarlyFirstTest {
             assertEquals(3, order.stream().distinct().count(), seen::toString);
             assertEquals(order.stream().map(id -> "early " + id).toList(), seen.subList(0, 3), seen::toString);
             assertEquals(order.stream().map(id -> "complete " + id).toList(), seen.subList(3, 6), seen::toString);
+            // Each photo's complete stage was made on the background threads, which run at nice 10.
+            assertEquals(backgroundBefore + 3, engine.background().ran());
+            assertEquals(java.util.OptionalInt.of(10), engine.background().call(ThreadNice::current));
         }
     }
 
