@@ -64,7 +64,7 @@ public class PhotoPreprocessor {
         this.config = config;
         this.retrier = new Retrier(config.retry());
         this.metrics = metrics;
-        this.gate = new WorkGate(config.workers());
+        this.gate = new WorkGate(config.workers(), config.completeStageNice() > 0);
         if (config.requestsInHand() < config.workers()) {
             // The worker pool would get a max-concurrency below the turns at the core, or of 0.
             throw new IllegalArgumentException("imgboard.preprocessor.requests-in-hand must be at least "

@@ -9,25 +9,40 @@ import java.util.ArrayDeque;
  * {@link Stage#COMPLETE}. A free turn goes to the longest-waiting early stage, and to a complete
  * stage only when no early stage waits: with several photos waiting, every one reaches the frames
  * before any one's larger renditions are made. First come, first served within a stage.
+ *
+ * <p>When complete stages run at background priority ({@link BackgroundWork}), each stage has
+ * {@code workers} turns of its own: complete stages in progress take only the CPU that early
+ * stages leave, so they must not hold the turns the next photo's early stage needs either (their
+ * turns also last longer, niced). A complete stage still starts only when no early stage waits.
  */
 final class WorkGate {
     enum Stage { EARLY, COMPLETE }
 
+    private final int workers;
+    private final boolean separateTurns;
     private final ArrayDeque<Object> early = new ArrayDeque<>();
     private final ArrayDeque<Object> complete = new ArrayDeque<>();
-    private int free;
+    private int earlyHeld;
+    private int completeHeld;
 
+    /** Early and complete stages share {@code workers} turns. */
     WorkGate(int workers) {
+        this(workers, false);
+    }
+
+    /** {@code separateTurns}: each stage has {@code workers} turns (the complete stage runs in the background). */
+    WorkGate(int workers, boolean separateTurns) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, was " + workers);
         }
-        this.free = workers;
+        this.workers = workers;
+        this.separateTurns = separateTurns;
     }
 
     /** Waits for a turn at {@code stage}; the turn is held until {@link Turn#close()}. */
     Turn enter(Stage stage) {
         acquire(stage);
-        return new Turn();
+        return new Turn(stage);
     }
 
     private synchronized void acquire(Stage stage) {
@@ -35,7 +50,7 @@ final class WorkGate {
         ArrayDeque<Object> queue = stage == Stage.EARLY ? early : complete;
         queue.addLast(me);
         try {
-            while (free == 0 || next() != me) {
+            while (!mayStart(stage, me)) {
                 wait();
             }
         } catch (InterruptedException e) {
@@ -45,8 +60,23 @@ final class WorkGate {
             throw new IllegalStateException("interrupted while waiting for a turn at the imaging core", e);
         }
         queue.removeFirst();
-        free--;
+        if (stage == Stage.EARLY) {
+            earlyHeld++;
+        } else {
+            completeHeld++;
+        }
         notifyAll(); // the next in line may have a turn too
+    }
+
+    private boolean mayStart(Stage stage, Object me) {
+        if (!separateTurns) {
+            Object next = early.isEmpty() ? complete.peekFirst() : early.peekFirst();
+            return earlyHeld + completeHeld < workers && next == me;
+        }
+        if (stage == Stage.EARLY) {
+            return earlyHeld < workers && early.peekFirst() == me;
+        }
+        return completeHeld < workers && early.isEmpty() && complete.peekFirst() == me;
     }
 
     /** Photos waiting for a turn at {@code stage} (what a test waits for before it lets them go). */
@@ -54,26 +84,37 @@ final class WorkGate {
         return (stage == Stage.EARLY ? early : complete).size();
     }
 
-    private Object next() {
-        return early.isEmpty() ? complete.peekFirst() : early.peekFirst();
+    /** Turns held at {@code stage}. */
+    synchronized int held(Stage stage) {
+        return stage == Stage.EARLY ? earlyHeld : completeHeld;
     }
 
-    private synchronized void release() {
-        free++;
+    private synchronized void release(Stage stage) {
+        if (stage == Stage.EARLY) {
+            earlyHeld--;
+        } else {
+            completeHeld--;
+        }
         notifyAll();
     }
 
     /** One photo's hold on the core. */
     final class Turn implements AutoCloseable {
+        private Stage stage;
         private boolean held = true;
 
+        private Turn(Stage stage) {
+            this.stage = stage;
+        }
+
         /** Gives the turn up and waits for one at {@code stage}: whoever waits at a higher stage goes first. */
-        void next(Stage stage) {
+        void next(Stage next) {
             if (held) {
                 held = false;
-                release();
+                release(stage);
             }
-            acquire(stage);
+            acquire(next);
+            stage = next;
             held = true;
         }
 
@@ -81,7 +122,7 @@ final class WorkGate {
         public void close() {
             if (held) {
                 held = false;
-                release();
+                release(stage);
             }
         }
     }

@@ -100,7 +100,7 @@ class EarlyFirstTest {
 
             long backgroundBefore = engine.background().ran();
             // The core's one turn is held here until all three requests wait for it.
-            try (WorkGate.Turn held = preprocessor.gate().enter(WorkGate.Stage.COMPLETE)) {
+            try (WorkGate.Turn held = preprocessor.gate().enter(WorkGate.Stage.EARLY)) {
                 for (ProcessRequested request : requests) {
                     producer.send(new ProducerRecord<>(Topics.PROCESS_REQUESTS, request.photoId().toString(),
                             JSON.writeValueAsString(request))).get(10, TimeUnit.SECONDS);

@@ -1,0 +1,100 @@
+package io.imgboard.preprocessor.service;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Who gets a turn at the imaging core, with the complete stage sharing the turns and with turns of its own. */
+class WorkGateTest {
+
+    /** Enters at {@code stage} on a thread of its own, notes its name when in, holds until released. */
+    private static final class Photo {
+        final CountDownLatch in = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        Photo(WorkGate gate, WorkGate.Stage stage, String name, List<String> entered) {
+            Thread thread = new Thread(() -> {
+                try (WorkGate.Turn turn = gate.enter(stage)) {
+                    entered.add(name);
+                    in.countDown();
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        boolean entered() throws InterruptedException {
+            return in.await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void sharedTurnsAHeldCompleteStageKeepsTheNextEarlyStageWaiting() throws Exception {
+        WorkGate gate = new WorkGate(1);
+        List<String> entered = new CopyOnWriteArrayList<>();
+        Photo uhd = new Photo(gate, WorkGate.Stage.COMPLETE, "complete A", entered);
+        assertTrue(uhd.entered());
+        Photo next = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        assertEquals(List.of("complete A"), entered);
+        uhd.release.countDown();
+        assertTrue(next.entered());
+        next.release.countDown();
+    }
+
+    @Test
+    void turnsOfTheirOwnTheNextEarlyStageGoesPastCompleteStagesInProgress() throws Exception {
+        WorkGate gate = new WorkGate(1, true);
+        List<String> entered = new CopyOnWriteArrayList<>();
+        Photo uhd = new Photo(gate, WorkGate.Stage.COMPLETE, "complete A", entered);
+        assertTrue(uhd.entered());
+        Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+        assertTrue(b.entered(), "an early stage waited for a complete stage running in the background");
+        assertEquals(1, gate.held(WorkGate.Stage.COMPLETE));
+        assertEquals(1, gate.held(WorkGate.Stage.EARLY));
+
+        // Early stages still have `workers` turns, and a complete stage still waits while one of them waits.
+        Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        uhd.release.countDown();
+        Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.COMPLETE) == 1
+                && gate.held(WorkGate.Stage.COMPLETE) == 0);
+        assertEquals(List.of("complete A", "early B"), entered, "complete D went before the waiting early C");
+        b.release.countDown();
+        assertTrue(c.entered());
+        assertTrue(d.entered());
+        assertEquals(List.of("complete A", "early B", "early C", "complete D"), entered);
+        c.release.countDown();
+        d.release.countDown();
+    }
+
+    @Test
+    void aTurnMovedOnToTheCompleteStageFreesTheEarlyTurn() throws Exception {
+        WorkGate gate = new WorkGate(1, true);
+        List<String> entered = new CopyOnWriteArrayList<>();
+        try (WorkGate.Turn a = gate.enter(WorkGate.Stage.EARLY)) {
+            Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+            await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+            Thread moving = new Thread(() -> a.next(WorkGate.Stage.COMPLETE));
+            moving.start();
+            assertTrue(b.entered(), "the early turn A gave up went to B");
+            // A's complete stage waits for nobody now: no early stage waits and complete turns are free.
+            moving.join(10_000);
+            assertEquals(1, gate.held(WorkGate.Stage.COMPLETE));
+            b.release.countDown();
+        }
+        assertEquals(0, gate.held(WorkGate.Stage.COMPLETE));
+    }
+}
