@@ -77,6 +77,14 @@ record Corpus(Path dir, List<Path> originals, List<Path> variants) {
                 variants.add(target);
             }
         }
+        for (Path original : originals) {
+            if (variants.size() == variantsNeeded) {
+                break;
+            }
+            Path target = cache.resolve("mirrored-" + original.getFileName());
+            made += vips(target, "flip", original.toString(), target + "[Q=90]", "horizontal");
+            variants.add(target);
+        }
         if (variants.size() < variantsNeeded) {
             throw new InfraException("the corpus in " + dir + " gives " + variants.size() + " distinct shots for the warm and cold"
                     + " uploads, " + variantsNeeded + " wanted: use fewer --warm");

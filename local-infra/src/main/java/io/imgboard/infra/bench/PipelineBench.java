@@ -47,10 +47,12 @@ import java.util.stream.Stream;
  */
 public final class PipelineBench {
     static final String USAGE = """
-            usage: ./imgboard bench pipeline [--warm N] [--burst N] [--parallel N] [--corpus DIR] [--no-core] [--keep]
+            usage: ./imgboard bench pipeline [--warm N] [--burst N] [--parallel N] [--during-reprocess N] [--corpus DIR]
+                                             [--no-core] [--keep]
               --warm N      warm uploads, one at a time (30)
               --burst N     corpus photos uploaded together (28, all the 12 MP JPEGs of the corpus)
               --parallel N  uploads in flight during the burst (4)
+              --during-reprocess N  uploads one at a time while the whole library is reprocessed (10)
               --corpus DIR  the benchmark corpus (/tmp/perfcorpus, else ./imgboard bench imaging's generated one)
               --no-core     skip the imaging core's own rate (no ratio)
               --keep        keep the system's state folder and logs
@@ -61,7 +63,7 @@ public final class PipelineBench {
     private final Layout layout;
     private final PrintStream out;
 
-    record Options(int warm, int burst, int parallel, Path corpus, boolean core, boolean keep) {
+    record Options(int warm, int burst, int parallel, int duringReprocess, Path corpus, boolean core, boolean keep) {
     }
 
     PipelineBench(Options options, Layout layout, PrintStream out) {
@@ -74,6 +76,7 @@ public final class PipelineBench {
         int warm = 30;
         int burst = 28;
         int parallel = 4;
+        int duringReprocess = 10;
         Path corpus = null;
         boolean core = true;
         boolean keep = false;
@@ -82,6 +85,7 @@ public final class PipelineBench {
                 case "--warm" -> warm = BenchArgs.number(args, ++i, 0, USAGE);
                 case "--burst" -> burst = BenchArgs.number(args, ++i, 0, USAGE);
                 case "--parallel" -> parallel = BenchArgs.number(args, ++i, 1, USAGE);
+                case "--during-reprocess" -> duringReprocess = BenchArgs.number(args, ++i, 0, USAGE);
                 case "--corpus" -> corpus = Path.of(BenchArgs.value(args, ++i, USAGE));
                 case "--no-core" -> core = false;
                 case "--keep" -> keep = true;
@@ -89,7 +93,7 @@ public final class PipelineBench {
             }
         }
         try {
-            new PipelineBench(new Options(warm, burst, parallel, corpus, core, keep), Layout.find(), System.out).run();
+            new PipelineBench(new Options(warm, burst, parallel, duringReprocess, corpus, core, keep), Layout.find(), System.out).run();
             System.exit(0);
         } catch (InfraException | IllegalStateException e) {
             System.err.println("imgboard bench pipeline: " + e.getMessage());
@@ -98,7 +102,7 @@ public final class PipelineBench {
     }
 
     void run() throws Exception {
-        Corpus corpus = Corpus.prepare(options.corpus(), options.warm() + 1, out);
+        Corpus corpus = Corpus.prepare(options.corpus(), options.warm() + 1 + options.duringReprocess(), out);
         List<Path> burst = corpus.originals().subList(0, Math.min(options.burst(), corpus.originals().size()));
         Result result = new Result();
         String load;
@@ -118,6 +122,9 @@ public final class PipelineBench {
                 out.printf(Locale.ROOT, "%d warm uploads, one at a time: done%n", options.warm());
                 if (!burst.isEmpty()) {
                     burst(stack, hops, frame, burst, result);
+                }
+                if (options.duringReprocess() > 0) {
+                    duringReprocess(stack, hops, frame, variants.subList(options.warm() + 1, variants.size()), result);
                 }
                 load = loadAverage();
                 result.memoryAfter = ProcessMemory.ofTreesMb(stack.pids());
@@ -270,8 +277,38 @@ public final class PipelineBench {
         }
     }
 
+    /**
+     * An operator reprocesses the whole library (every photo made again, as after a change of the
+     * rendition set) and new photos keep coming: uploads one at a time → {@code add} while the job runs.
+     */
+    private void duringReprocess(ChaosStack stack, Hops hops, SseClient frame, List<Path> files, Result result)
+            throws Exception {
+        HttpResponse<String> started = stack.reprocessAll();
+        if (started.statusCode() != 202) {
+            throw new IllegalStateException("the reprocess job did not start: " + started.statusCode() + " " + started.body());
+        }
+        long deadline = System.nanoTime() + ADD_TIMEOUT.toNanos();
+        while (stack.currentJob().path("done").asInt(0) < 2) { // the preprocessor is at it
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the reprocess job made no progress: " + stack.currentJob());
+            }
+            hops.awaitRecord(Duration.ofMillis(200));
+        }
+        for (Path file : files) {
+            Trip trip = upload(stack, hops, frame, file);
+            com.fasterxml.jackson.databind.JsonNode job = stack.currentJob();
+            if ("running".equals(job.path("state").asText())) {
+                result.duringReprocess.add(trip);
+            }
+            result.reprocessJob = job.path("done").asInt() + " of " + job.path("total").asInt() + " photos done, state "
+                    + job.path("state").asText();
+        }
+    }
+
     static final class Result {
         Trip cold;
+        final List<Trip> duringReprocess = new ArrayList<>();
+        String reprocessJob = "";
         final List<Trip> warm = new ArrayList<>();
         final List<Trip> burstTrips = new ArrayList<>();
         double burstSeconds = Double.NaN;
@@ -297,6 +334,15 @@ public final class PipelineBench {
                 out.printf(Locale.ROOT, "  upload → add, %d warm uploads one at a time: p50 %.2f s, p95 %.2f s, p99 %.2f s, max %.2f s"
                                 + " (targets p50 ≤ 0.7 s: %s, p99 ≤ 2 s: %s)%n", warmSeconds.size(), p50, p95, p99,
                         warmSeconds.get(warmSeconds.size() - 1), met(p50 <= 0.7), met(p99 <= 2));
+            }
+            if (options.duringReprocess() > 0) {
+                List<Double> seconds = new ArrayList<>(duringReprocess.stream().map(Trip::addSeconds).toList());
+                Collections.sort(seconds);
+                out.printf(Locale.ROOT, "  upload → add while the whole library is reprocessed, one at a time: %s (%d of %d uploads"
+                                + " ended while the job ran; the job after the last: %s)%n",
+                        seconds.isEmpty() ? "none ended while it ran" : String.format(Locale.ROOT, "p50 %.2f s, max %.2f s",
+                                percentile(seconds, 50), seconds.get(seconds.size() - 1)),
+                        seconds.size(), options.duringReprocess(), reprocessJob);
             }
             if (burst > 0) {
                 out.printf(Locale.ROOT, "  burst of %d × 12 MP, %d uploads in flight: all answered after %.2f s, last add after %.2f s"

@@ -179,6 +179,24 @@ public final class ChaosStack implements AutoCloseable {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** An operator's "reprocess every photo" ({@code POST /api/v1/jobs/reprocess} on the ledger, service token). */
+    public HttpResponse<String> reprocessAll() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url("ledger-service") + "/api/v1/jobs/reprocess"))
+                .timeout(REQUEST)
+                .header("Authorization", "Bearer " + credentials.service())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"scope\":\"all\"}"))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The ledger's current job ({@code GET /api/v1/jobs/current}) as JSON: its state, total, done, failed. */
+    public com.fasterxml.jackson.databind.JsonNode currentJob() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url("ledger-service") + "/api/v1/jobs/current"))
+                .timeout(REQUEST).build();
+        return JSON.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+    }
+
     /** A WebDAV client's {@code PUT /dav/<name>} with the upload token. */
     HttpResponse<String> davPut(String name, byte[] jpeg) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url("ingest-service") + "/dav/"
