@@ -1,15 +1,21 @@
 package io.imgboard.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.PhotoProcessed;
 import io.imgboard.events.ProcessingFailed;
+import io.imgboard.events.Rendition;
 import io.imgboard.events.Topics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,9 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JobsTest {
 
     @Test
-    void aReprocessJobKnowsItsTotalAtOnceAndRunsUntilEveryPhotoHasAResult() {
+    void aReprocessJobKnowsItsTotalAtOnceAsksAFewAtATimeAndRunsUntilEveryPhotoHasAResult() {
         List<UUID> ids = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 12; i++) { // more than the 8 asked for at a time
             String sha = newSha256();
             send(arrived("folder:jobs", "job-" + sha.substring(0, 6) + ".jpg", sha));
             UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
@@ -47,33 +53,51 @@ class JobsTest {
         }
         await().atMost(Pipeline.TIMEOUT).until(() -> ids.stream().allMatch(id -> "READY".equals(photoById(id).get("status").asText())));
 
+        long startedAt = System.currentTimeMillis();
         JsonNode job = read(asService().contentType(ContentType.JSON).body(Map.of("scope", "all"))
                 .post("/api/v1/jobs/reprocess").then().statusCode(202).extract().asString());
         int total = job.get("total").asInt();
+        assertTrue(total >= ids.size(), "every photo of the ledger is in the job: " + job);
         assertEquals("running", job.get("state").asText());
         assertEquals(0, job.get("done").asInt());
         asService().contentType(ContentType.JSON).body(Map.of("scope", "all")).post("/api/v1/jobs/reprocess")
                 .then().statusCode(409).body("error", equalTo("Reprocessing already in progress"));
 
-        // every photo of the ledger is in the job; answer them all (one fails for good)
-        List<UUID> all = new ArrayList<>();
-        Pipeline.recordsNow(Topics.PROCESS_REQUESTS, r -> "REPROCESS".equals(read(r.value()).path("reason").asText()))
-                .forEach(r -> all.add(UUID.fromString(r.key())));
-        assertTrue(all.containsAll(ids) && all.stream().distinct().count() >= total, "a request per photo of the job");
+        // Answer each request as it comes (one photo fails for good): the ledger asks for the next with
+        // each result, never more than 8 unanswered, and the job runs until every photo has a result.
         UUID failing = ids.get(0);
-        send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), failing, latestRequestId(failing), "corrupt", true));
-        await().atMost(Pipeline.TIMEOUT).until(() -> current().get("failed").asInt() == 1);
-        assertEquals("running", current().get("state").asText(), "running until every photo has a result");
-        assertEquals("READY", photoById(failing).get("status").asText(), "a failed re-render keeps the old renditions");
-        for (UUID id : all.stream().distinct().toList()) {
-            if (!id.equals(failing)) {
-                processed(id, 800, 600, null, randomPhash());
+        Set<UUID> asked = new LinkedHashSet<>();
+        int[] mostUnanswered = {0};
+        await().atMost(Duration.ofMinutes(3)).until(() -> {
+            List<ConsumerRecord<String, String>> requests = Pipeline.recordsNow(Topics.PROCESS_REQUESTS,
+                    r -> r.timestamp() >= startedAt && "REPROCESS".equals(read(r.value()).path("reason").asText()));
+            List<ConsumerRecord<String, String>> fresh = requests.stream()
+                    .filter(r -> asked.add(UUID.fromString(r.key()))).toList();
+            mostUnanswered[0] = Math.max(mostUnanswered[0], fresh.size());
+            JsonNode now = current();
+            if (asked.size() < total) {
+                assertEquals("running", now.get("state").asText(), "running until every photo has a result");
             }
-        }
-        await().atMost(Pipeline.TIMEOUT).until(() -> "finished".equals(current().get("state").asText()));
+            for (ConsumerRecord<String, String> request : fresh) {
+                UUID photo = UUID.fromString(request.key());
+                UUID requestId = UUID.fromString(read(request.value()).get("eventId").asText());
+                if (photo.equals(failing)) {
+                    send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), photo, requestId, "corrupt", true));
+                } else {
+                    send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photo, requestId,
+                            List.of(new Rendition("display", "renditions/" + photo + "/display.webp", 800, 600, 4000)),
+                            800, 600, "jpeg", null, randomPhash(), null));
+                }
+            }
+            return "finished".equals(now.get("state").asText());
+        });
+        assertTrue(asked.containsAll(ids), "a request per photo of the job");
+        assertEquals(total, asked.size(), "one request per photo");
+        assertTrue(mostUnanswered[0] <= 8, "asked for " + mostUnanswered[0] + " photos at once, 8 at most");
         JsonNode done = current();
         assertEquals(total - 1, done.get("done").asInt());
         assertEquals(1, done.get("failed").asInt());
+        assertEquals("READY", photoById(failing).get("status").asText(), "a failed re-render keeps the old renditions");
     }
 
     @Test

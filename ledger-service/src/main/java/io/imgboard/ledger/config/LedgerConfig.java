@@ -97,6 +97,14 @@ public interface LedgerConfig {
         @WithDefault("15m")
         Duration stuckAfter();
 
+        /**
+         * Photos of a reprocess job asked for at once; the next is asked for with each result. New
+         * photos' requests share the topic, so this is about how many reprocess requests one of them
+         * can find ahead of it. A few per preprocessor worker keeps every worker busy.
+         */
+        @WithDefault("8")
+        int reprocessInFlight();
+
         /** How often the ledger looks for due retries and stuck requests. */
         @WithDefault("5s")
         Duration sweepInterval();

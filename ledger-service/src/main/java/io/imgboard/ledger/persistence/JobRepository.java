@@ -63,14 +63,15 @@ public class JobRepository {
     }
 
     /**
-     * Settles the photo's waiting item in the running job, if it has one, and finishes the job when
-     * every item is settled.
+     * Settles the photo's waiting item in the running job, if it has one and it was asked for (a
+     * result of an older request leaves an item not yet asked for alone), and finishes the job when
+     * every item is settled; whether it had one.
      */
     @SuppressWarnings("unchecked")
-    public void settle(UUID photoId, boolean ok, String reason, Instant now) {
+    public boolean settle(UUID photoId, boolean ok, String reason, Instant now) {
         List<Object> jobs = em().createNativeQuery("""
                         UPDATE reprocess_item SET state = :state, reason = :reason, updated_at = :now
-                        WHERE photo_id = :photo AND state = 'waiting'
+                        WHERE photo_id = :photo AND state = 'waiting' AND requested_at IS NOT NULL
                           AND job_id IN (SELECT id FROM reprocess_job WHERE state = 'running')
                         RETURNING job_id""")
                 .setParameter("state", ok ? "done" : "failed").setParameter("reason", reason)
@@ -86,6 +87,29 @@ public class JobRepository {
                             WHERE id = :id AND state = 'running' AND done + failed >= total""")
                     .setParameter("now", now).setParameter("id", job).executeUpdate();
         }
+        return !jobs.isEmpty();
+    }
+
+    /**
+     * Marks as asked for, and returns, as many of the job's items not yet asked for as keep
+     * {@code inFlight} items asked for and still waiting for a result. Call under {@link #lock()}.
+     */
+    @SuppressWarnings("unchecked")
+    public List<UUID> nextToRequest(UUID jobId, int inFlight, Instant now) {
+        return em().createNativeQuery("""
+                        WITH flying AS (
+                            SELECT count(*) AS n FROM reprocess_item
+                            WHERE job_id = :id AND state = 'waiting' AND requested_at IS NOT NULL),
+                        picked AS (
+                            SELECT photo_id FROM reprocess_item
+                            WHERE job_id = :id AND state = 'waiting' AND requested_at IS NULL
+                            ORDER BY photo_id
+                            LIMIT GREATEST(0, :k - (SELECT n FROM flying)))
+                        UPDATE reprocess_item i SET requested_at = :now
+                        FROM picked WHERE i.job_id = :id AND i.photo_id = picked.photo_id
+                        RETURNING i.photo_id""")
+                .setParameter("id", jobId).setParameter("k", inFlight).setParameter("now", now)
+                .getResultList();
     }
 
     /** Photos of the running job still waiting for a result. */

@@ -1,6 +1,7 @@
 package io.imgboard.ledger.service;
 
 import io.imgboard.events.ProcessRequested;
+import io.imgboard.ledger.config.LedgerConfig;
 import io.imgboard.ledger.persistence.JobRepository;
 import io.imgboard.ledger.persistence.PhotoEntity;
 import io.imgboard.ledger.persistence.PhotoRepository;
@@ -15,20 +16,29 @@ import java.util.UUID;
 
 /**
  * Reprocess jobs: every photo (or every failed one) rendered again from its stored original. The job
- * and one item per photo are rows, written with the requests in one transaction; progress moves only
- * when a result arrives, so a restart of any service resumes it (unanswered requests are sent again
- * by {@link Requeue}). One job at a time.
+ * and one item per photo are rows; progress moves only when a result arrives, so a restart of any
+ * service resumes it (unanswered requests are sent again by {@link Requeue}, which also asks for the
+ * next photos). One job at a time. A job asks for its photos a few at a time
+ * ({@code imgboard.ledger.processing.reprocess-in-flight}), the next with each result: the requests
+ * share the process-requests topic with new photos, whose requests would otherwise wait behind the
+ * whole library's in their partitions (hours, for a large one) before the preprocessor saw them.
  */
 @ApplicationScoped
 public class ReprocessJobs {
     private final JobRepository jobs;
     private final PhotoRepository photos;
     private final ProcessingRequests requests;
+    private final int inFlight;
 
-    ReprocessJobs(JobRepository jobs, PhotoRepository photos, ProcessingRequests requests) {
+    ReprocessJobs(JobRepository jobs, PhotoRepository photos, ProcessingRequests requests, LedgerConfig config) {
         this.jobs = jobs;
         this.photos = photos;
         this.requests = requests;
+        this.inFlight = config.processing().reprocessInFlight();
+        if (inFlight < 1) {
+            throw new IllegalArgumentException("imgboard.ledger.processing.reprocess-in-flight must be at least 1, was "
+                    + inFlight);
+        }
     }
 
     /**
@@ -53,16 +63,36 @@ public class ReprocessJobs {
         List<UUID> ids = photos.reprocessable("failed".equals(scope));
         UUID id = UUID.randomUUID();
         jobs.create(id, scope, ids, now);
-        for (UUID photoId : ids) {
+        int asked = requestNext(id, now);
+        Log.infof("reprocess job %s (%s): %d photos, asked for %d at a time", id, scope, ids.size(), asked);
+        return current();
+    }
+
+    /**
+     * Asks for the running job's next photos, as many as keep {@code reprocess-in-flight} asked for
+     * and unanswered; run after each of its results and on the requeue sweep (so a restart resumes it).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void requestNext() {
+        jobs.lock();
+        jobs.running().ifPresent(job -> requestNext(job.id(), Instant.now()));
+    }
+
+    private int requestNext(UUID jobId, Instant now) {
+        List<UUID> next = jobs.nextToRequest(jobId, inFlight, now);
+        for (UUID photoId : next) {
             PhotoEntity photo = photos.findById(photoId);
+            if (photo == null || photo.deletedAt != null) {
+                jobs.settle(photoId, false, "deleted by an operator", now);
+                continue;
+            }
             ProcessingResults.clearFailure(photo);
             if (photo.status == io.imgboard.ledger.persistence.PhotoStatus.FAILED) {
                 photo.status = io.imgboard.ledger.persistence.PhotoStatus.PENDING;
             }
             requests.request(photo, ProcessRequested.Reason.REPROCESS);
         }
-        Log.infof("reprocess job %s (%s): %d photos", id, scope, ids.size());
-        return current();
+        return next.size();
     }
 
     /** The running job, else the latest one, else {@link JobView#NONE}. */
@@ -74,7 +104,9 @@ public class ReprocessJobs {
     /** A result for the photo counts toward the running job (when the photo is one of its waiting items). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void resultFor(UUID photoId, boolean ok, String reason) {
-        jobs.settle(photoId, ok, reason, Instant.now());
+        if (jobs.settle(photoId, ok, reason, Instant.now())) {
+            requestNext();
+        }
     }
 
     private static JobView view(JobRepository.JobRow job) {

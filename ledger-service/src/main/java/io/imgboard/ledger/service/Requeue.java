@@ -14,19 +14,22 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Asks again for what is owed: photos whose temporary failure has waited its pause, and requests that
- * nobody answered within {@code imgboard.ledger.processing.stuck-after} (the preprocessor lost them).
+ * Asks again for what is owed: photos whose temporary failure has waited its pause, requests that
+ * nobody answered within {@code imgboard.ledger.processing.stuck-after} (the preprocessor lost them),
+ * and a running reprocess job's next photos ({@link ReprocessJobs#requestNext()}).
  * State lives in the database, so this resumes after any restart.
  */
 @ApplicationScoped
 public class Requeue {
     private final PhotoRepository photos;
     private final ProcessingRequests requests;
+    private final ReprocessJobs jobs;
     private final LedgerConfig.Processing config;
 
-    Requeue(PhotoRepository photos, ProcessingRequests requests, LedgerConfig config) {
+    Requeue(PhotoRepository photos, ProcessingRequests requests, ReprocessJobs jobs, LedgerConfig config) {
         this.photos = photos;
         this.requests = requests;
+        this.jobs = jobs;
         this.config = config.processing();
     }
 
@@ -38,6 +41,8 @@ public class Requeue {
             do {
                 asked = QuarkusTransaction.requiringNew().call(this::batch);
             } while (asked == 100);
+            // A running reprocess job's next photos: after a restart, or when its results stopped coming.
+            QuarkusTransaction.requiringNew().run(jobs::requestNext);
         } catch (RuntimeException e) {
             Log.warnf(e, "processing requeue failed; the next sweep tries again");
         }
