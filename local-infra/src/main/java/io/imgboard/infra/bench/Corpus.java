@@ -59,14 +59,7 @@ record Corpus(Path dir, List<Path> originals, List<Path> variants) {
         Path cache = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "imgboard-pipeline-variants"));
         List<Path> variants = new ArrayList<>();
         int made = 0;
-        for (Path original : originals) {
-            if (variants.size() == variantsNeeded) {
-                break;
-            }
-            Path target = cache.resolve("turned-" + original.getFileName());
-            made += vips(target, "rot", original.toString(), target + "[Q=90]", "d180");
-            variants.add(target);
-        }
+        made += eachTurned(originals, "turned-", "rot", "d180", cache, variants, variantsNeeded);
         for (Path photo : larger) {
             long[] size = size(photo);
             long[][] corners = {{0, 0}, {size[0] - 4032, size[1] - 3024}, {size[0] - 4032, 0}, {0, size[1] - 3024}};
@@ -77,14 +70,7 @@ record Corpus(Path dir, List<Path> originals, List<Path> variants) {
                 variants.add(target);
             }
         }
-        for (Path original : originals) {
-            if (variants.size() == variantsNeeded) {
-                break;
-            }
-            Path target = cache.resolve("mirrored-" + original.getFileName());
-            made += vips(target, "flip", original.toString(), target + "[Q=90]", "horizontal");
-            variants.add(target);
-        }
+        made += eachTurned(originals, "mirrored-", "flip", "horizontal", cache, variants, variantsNeeded);
         if (variants.size() < variantsNeeded) {
             throw new InfraException("the corpus in " + dir + " gives " + variants.size() + " distinct shots for the warm and cold"
                     + " uploads, " + variantsNeeded + " wanted: use fewer --warm");
@@ -93,6 +79,25 @@ record Corpus(Path dir, List<Path> originals, List<Path> variants) {
             out.printf("made %d distinct shots in %s (once)%n", made, cache);
         }
         return new Corpus(dir, originals, variants);
+    }
+
+    /**
+     * Adds to {@code variants}, until it holds {@code needed}, each original turned by the vips
+     * operation {@code op} (rot d180, flip horizontal): a new shot for the ledger, neither the same
+     * bytes nor the same perceptual hash. The files are kept in {@code cache}; how many were made now.
+     */
+    private static int eachTurned(List<Path> originals, String prefix, String op, String how, Path cache,
+                                  List<Path> variants, int needed) throws IOException, InterruptedException {
+        int made = 0;
+        for (Path original : originals) {
+            if (variants.size() >= needed) {
+                break;
+            }
+            Path target = cache.resolve(prefix + original.getFileName());
+            made += vips(target, op, original.toString(), target + "[Q=90]", how);
+            variants.add(target);
+        }
+        return made;
     }
 
     /** A folder of links to these files, for the imaging core's own bench. */
