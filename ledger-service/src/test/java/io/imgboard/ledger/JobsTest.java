@@ -5,7 +5,12 @@ import io.imgboard.events.PhotoProcessed;
 import io.imgboard.events.ProcessingFailed;
 import io.imgboard.events.Rendition;
 import io.imgboard.events.Topics;
+import io.imgboard.ledger.persistence.PhotoEntity;
+import io.imgboard.ledger.persistence.PhotoRepository;
+import io.imgboard.ledger.persistence.PhotoStatus;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -35,11 +40,15 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reprocess jobs report honest progress; the rendition set is the ledger's and its change starts one. */
 @QuarkusTest
 class JobsTest {
+
+    @Inject
+    PhotoRepository photos;
 
     @Test
     void aReprocessJobKnowsItsTotalAtOnceAsksAFewAtATimeAndRunsUntilEveryPhotoHasAResult() {
@@ -63,6 +72,21 @@ class JobsTest {
         asService().contentType(ContentType.JSON).body(Map.of("scope", "all")).post("/api/v1/jobs/reprocess")
                 .then().statusCode(409).body("error", equalTo("Reprocessing already in progress"));
 
+        // One photo not asked for yet becomes a twin meanwhile (its first result found the same shot): its
+        // item ends without a request, or the job would wait for it forever.
+        Set<UUID> askedFirst = new LinkedHashSet<>();
+        await().atMost(Pipeline.TIMEOUT).until(() -> {
+            Pipeline.recordsNow(Topics.PROCESS_REQUESTS, r -> r.timestamp() >= startedAt
+                    && "REPROCESS".equals(read(r.value()).path("reason").asText())).forEach(r -> askedFirst.add(UUID.fromString(r.key())));
+            return askedFirst.size() >= 8; // all the job asks for before its first result
+        });
+        UUID twin = ids.stream().filter(id -> !askedFirst.contains(id)).findFirst().orElseThrow();
+        QuarkusTransaction.requiringNew().run(() -> {
+            PhotoEntity photo = photos.findById(twin);
+            photo.status = PhotoStatus.TWIN;
+            photo.twinOf = ids.get(1);
+        });
+
         // Answer each request as it comes (one photo fails for good): the ledger asks for the next with
         // each result, never more than 8 unanswered, and the job runs until every photo has a result.
         UUID failing = ids.get(0);
@@ -75,7 +99,7 @@ class JobsTest {
                     .filter(r -> asked.add(UUID.fromString(r.key()))).toList();
             mostUnanswered[0] = Math.max(mostUnanswered[0], fresh.size());
             JsonNode now = current();
-            if (asked.size() < total) {
+            if (asked.size() < total - 1) {
                 assertEquals("running", now.get("state").asText(), "running until every photo has a result");
             }
             for (ConsumerRecord<String, String> request : fresh) {
@@ -91,12 +115,13 @@ class JobsTest {
             }
             return "finished".equals(now.get("state").asText());
         });
-        assertTrue(asked.containsAll(ids), "a request per photo of the job");
-        assertEquals(total, asked.size(), "one request per photo");
+        assertTrue(asked.containsAll(ids.stream().filter(id -> !id.equals(twin)).toList()), "a request per photo of the job");
+        assertFalse(asked.contains(twin), "the twin is not rendered on its own");
+        assertEquals(total - 1, asked.size(), "one request per photo");
         assertTrue(mostUnanswered[0] <= 8, "asked for " + mostUnanswered[0] + " photos at once, 8 at most");
         JsonNode done = current();
-        assertEquals(total - 1, done.get("done").asInt());
-        assertEquals(1, done.get("failed").asInt());
+        assertEquals(total - 2, done.get("done").asInt());
+        assertEquals(2, done.get("failed").asInt(), "the photo that failed and the twin");
         assertEquals("READY", photoById(failing).get("status").asText(), "a failed re-render keeps the old renditions");
     }
 

@@ -100,6 +100,11 @@ public class ProcessingResults {
             }
             Log.infof("%s for photo %s ignored: the photo is %s", what, photo.id,
                     photo.deletedAt != null ? "deleted" : "a twin of " + photo.twinOf);
+            if (!early) {
+                // A reprocess job asked for it before it became a twin (or was deleted): its item ends here.
+                jobs.resultFor(photo.id, false, photo.deletedAt != null ? "deleted by an operator"
+                        : ReprocessJobs.twinReason(photo));
+            }
             return;
         }
         boolean alreadyAnswered = photo.requestedAt == null && photo.status == PhotoStatus.READY;

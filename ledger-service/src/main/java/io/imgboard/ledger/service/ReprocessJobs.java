@@ -86,6 +86,11 @@ public class ReprocessJobs {
                 jobs.settle(photoId, false, "deleted by an operator", now);
                 continue;
             }
+            if (photo.status == io.imgboard.ledger.persistence.PhotoStatus.TWIN) {
+                // It became a twin after the job started (its first result came in): it has no renditions of its own.
+                jobs.settle(photoId, false, twinReason(photo), now);
+                continue;
+            }
             ProcessingResults.clearFailure(photo);
             if (photo.status == io.imgboard.ledger.persistence.PhotoStatus.FAILED) {
                 photo.status = io.imgboard.ledger.persistence.PhotoStatus.PENDING;
@@ -93,6 +98,11 @@ public class ReprocessJobs {
             requests.request(photo, ProcessRequested.Reason.REPROCESS);
         }
         return next.size();
+    }
+
+    /** Why a twin's item in a job ends without a re-render. */
+    static String twinReason(PhotoEntity photo) {
+        return "a twin of photo " + photo.twinOf + " now: not rendered on its own";
     }
 
     /** The running job, else the latest one, else {@link JobView#NONE}. */
