@@ -77,7 +77,8 @@ class JobsTest {
                     && "REPROCESS".equals(read(r.value()).path("reason").asText())).forEach(r -> askedFirst.add(UUID.fromString(r.key())));
             return askedFirst.size() >= 8; // all the job asks for before its first result
         });
-        UUID twin = ids.stream().filter(id -> !askedFirst.contains(id)).findFirst().orElseThrow();
+        // Not the photo that fails (ids 0) nor the one it becomes a twin of (ids 1).
+        UUID twin = ids.subList(2, ids.size()).stream().filter(id -> !askedFirst.contains(id)).findFirst().orElseThrow();
         QuarkusTransaction.requiringNew().run(() -> {
             PhotoEntity photo = photos.findById(twin);
             photo.status = PhotoStatus.TWIN;
@@ -94,7 +95,10 @@ class JobsTest {
                     r -> r.timestamp() >= startedAt && "REPROCESS".equals(read(r.value()).path("reason").asText()));
             List<ConsumerRecord<String, String>> fresh = requests.stream()
                     .filter(r -> asked.add(UUID.fromString(r.key()))).toList();
-            mostUnanswered[0] = Math.max(mostUnanswered[0], fresh.size());
+            // Only this test's photos are counted: the requeue sweep may ask again for another test's photo
+            // meanwhile (a due retry goes out as REPROCESS too), which is not the job's.
+            mostUnanswered[0] = Math.max(mostUnanswered[0],
+                    (int) fresh.stream().filter(r -> ids.contains(UUID.fromString(r.key()))).count());
             JsonNode now = current();
             if (asked.size() < total - 1) {
                 assertEquals("running", now.get("state").asText(), "running until every photo has a result");
@@ -114,7 +118,7 @@ class JobsTest {
         });
         assertTrue(asked.containsAll(ids.stream().filter(id -> !id.equals(twin)).toList()), "a request per photo of the job");
         assertFalse(asked.contains(twin), "the twin is not rendered on its own");
-        assertEquals(total - 1, asked.size(), "one request per photo");
+        assertTrue(asked.size() >= total - 1, "a request per photo of the job but the twin: " + asked.size() + " of " + total);
         assertTrue(mostUnanswered[0] <= 8, "asked for " + mostUnanswered[0] + " photos at once, 8 at most");
         JsonNode done = current();
         assertEquals(total - 2, done.get("done").asInt());
