@@ -5,9 +5,12 @@ import io.imgboard.events.PhotoProcessed;
 import io.imgboard.events.ProcessingFailed;
 import io.imgboard.events.Rendition;
 import io.imgboard.events.Topics;
+import io.imgboard.ledger.persistence.JobRepository;
 import io.imgboard.ledger.persistence.PhotoEntity;
 import io.imgboard.ledger.persistence.PhotoRepository;
 import io.imgboard.ledger.persistence.PhotoStatus;
+import io.imgboard.ledger.service.JobView;
+import io.imgboard.ledger.service.ReprocessJobs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -47,17 +50,15 @@ class JobsTest {
     @Inject
     PhotoRepository photos;
 
+    @Inject
+    JobRepository jobRows;
+
+    @Inject
+    ReprocessJobs jobs;
+
     @Test
     void aReprocessJobKnowsItsTotalAtOnceAsksAFewAtATimeAndRunsUntilEveryPhotoHasAResult() {
-        List<UUID> ids = new ArrayList<>();
-        for (int i = 0; i < 12; i++) { // more than the 8 asked for at a time
-            String sha = newSha256();
-            send(arrived("folder:jobs", "job-" + sha.substring(0, 6) + ".jpg", sha));
-            UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
-            processed(id, 800, 600, null, randomPhash());
-            ids.add(id);
-        }
-        await().atMost(Pipeline.TIMEOUT).until(() -> ids.stream().allMatch(id -> "READY".equals(photoById(id).get("status").asText())));
+        List<UUID> ids = readyPhotos("folder:jobs", 12); // more than the 8 asked for at a time
 
         long startedAt = System.currentTimeMillis();
         JsonNode job = read(asService().contentType(ContentType.JSON).body(Map.of("scope", "all"))
@@ -126,6 +127,34 @@ class JobsTest {
         assertEquals("READY", photoById(failing).get("status").asText(), "a failed re-render keeps the old renditions");
     }
 
+    /**
+     * Photos deleted before their turn end as failed the moment the job comes to them, and their places
+     * are filled at once: with more of them than the job asks for at a time and nothing else in flight, no
+     * result will ever come to move the job on. One transaction, rolled back: no sweep sees the job.
+     */
+    @Test
+    void photosDeletedBeforeTheirTurnEndAtOnceHoweverManyTheyAre() {
+        List<UUID> ids = readyPhotos("folder:jobs-deleted", 12); // more than the 8 asked for at a time
+
+        QuarkusTransaction.begin();
+        try {
+            Instant now = Instant.now();
+            jobRows.lock();
+            jobRows.running().ifPresent(other -> jobRows.replace(other.id(), now));
+            jobRows.create(UUID.randomUUID(), "all", ids, now);
+            for (UUID id : ids) { // an operator deletes them all after the job started
+                photos.findById(id).deletedAt = now;
+            }
+            jobs.requestNext();
+            JobView job = jobs.current();
+            assertEquals("finished", job.state(), job.toString());
+            assertEquals(12, job.failed(), job.toString());
+            assertEquals(0, job.done(), job.toString());
+        } finally {
+            QuarkusTransaction.rollback();
+        }
+    }
+
     @Test
     void renditionsAreTheLedgersAndAQualityOnlyChangeStartsNoJob() {
         JsonNode set = read(given().get("/api/v1/renditions").then().statusCode(200).extract().asString());
@@ -142,6 +171,20 @@ class JobsTest {
                 "width", 1, "height", 1, "quality", 50)))).put("/api/v1/renditions").then().statusCode(400);
         assertEquals(80, read(given().get("/api/v1/renditions").then().extract().asString())
                 .get("renditions").get(0).get("quality").asInt());
+    }
+
+    /** {@code n} new photos from {@code source}, each arrived and rendered: READY. */
+    private static List<UUID> readyPhotos(String source, int n) {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String sha = newSha256();
+            send(arrived(source, "job-" + sha.substring(0, 6) + ".jpg", sha));
+            UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+            processed(id, 800, 600, null, randomPhash());
+            ids.add(id);
+        }
+        await().atMost(Pipeline.TIMEOUT).until(() -> ids.stream().allMatch(id -> "READY".equals(photoById(id).get("status").asText())));
+        return ids;
     }
 
     private static JsonNode current() {

@@ -79,25 +79,33 @@ public class ReprocessJobs {
     }
 
     private int requestNext(UUID jobId, Instant now) {
+        int asked = 0;
         List<UUID> next = jobs.nextToRequest(jobId, inFlight, now);
-        for (UUID photoId : next) {
-            PhotoEntity photo = photos.findById(photoId);
-            if (photo == null || photo.deletedAt != null) {
-                jobs.settle(photoId, false, "deleted by an operator", now);
-                continue;
+        while (!next.isEmpty()) {
+            int settledAtOnce = 0;
+            for (UUID photoId : next) {
+                PhotoEntity photo = photos.findById(photoId);
+                if (photo == null || photo.deletedAt != null) {
+                    jobs.settle(photoId, false, "deleted by an operator", now);
+                    settledAtOnce++;
+                } else if (photo.status == io.imgboard.ledger.persistence.PhotoStatus.TWIN) {
+                    // It became a twin after the job started (its first result came in): it has no renditions of its own.
+                    jobs.settle(photoId, false, twinReason(photo), now);
+                    settledAtOnce++;
+                } else {
+                    ProcessingResults.clearFailure(photo);
+                    if (photo.status == io.imgboard.ledger.persistence.PhotoStatus.FAILED) {
+                        photo.status = io.imgboard.ledger.persistence.PhotoStatus.PENDING;
+                    }
+                    requests.request(photo, ProcessRequested.Reason.REPROCESS);
+                    asked++;
+                }
             }
-            if (photo.status == io.imgboard.ledger.persistence.PhotoStatus.TWIN) {
-                // It became a twin after the job started (its first result came in): it has no renditions of its own.
-                jobs.settle(photoId, false, twinReason(photo), now);
-                continue;
-            }
-            ProcessingResults.clearFailure(photo);
-            if (photo.status == io.imgboard.ledger.persistence.PhotoStatus.FAILED) {
-                photo.status = io.imgboard.ledger.persistence.PhotoStatus.PENDING;
-            }
-            requests.request(photo, ProcessRequested.Reason.REPROCESS);
+            // Items settled here freed their places at once: fill them now, or a job whose next photos were
+            // all deleted would wait for no result and move on only at the requeue sweep.
+            next = settledAtOnce == 0 ? List.of() : jobs.nextToRequest(jobId, inFlight, now);
         }
-        return next.size();
+        return asked;
     }
 
     /** Why a twin's item in a job ends without a re-render. */
