@@ -54,7 +54,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * SourceBench [--drops N] [--files N] [--stable-seconds S]
  * </pre>
  * {@code --stable-seconds} gives the drop source that window instead of the default (to weigh it).
- * URLs from IMGBOARD_INGEST_URL / IMGBOARD_DISPLAY_URL / IMGBOARD_LEDGER_URL (127.0.0.1:8081/8080/8082);
+ * URLs from IMGBOARD_INGEST_URL / IMGBOARD_DISPLAY_URL / IMGBOARD_LEDGER_URL, else 127.0.0.1 on the ports
+ * {@code up} uses (IMGBOARD_INGEST_PORT / _DISPLAY_PORT / _LEDGER_PORT: 8081/8080/8082);
  * the admin token from IMGBOARD_ADMIN_TOKEN or {@code $IMGBOARD_HOME/secrets/admin-token}; ingest's
  * database from QUARKUS_DATASOURCE_* or 127.0.0.1:$IMGBOARD_POSTGRES_PORT (15432), database {@code ingest},
  * user {@code imgboard}, the password in {@code $IMGBOARD_HOME/secrets/postgres-password}.
@@ -63,9 +64,9 @@ public final class SourceBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final String ingest = env("IMGBOARD_INGEST_URL", "http://127.0.0.1:8081");
-    private final String display = env("IMGBOARD_DISPLAY_URL", "http://127.0.0.1:8080");
-    private final String ledger = env("IMGBOARD_LEDGER_URL", "http://127.0.0.1:8082");
+    private final String ingest = env("IMGBOARD_INGEST_URL", "http://127.0.0.1:" + env("IMGBOARD_INGEST_PORT", "8081"));
+    private final String display = env("IMGBOARD_DISPLAY_URL", "http://127.0.0.1:" + env("IMGBOARD_DISPLAY_PORT", "8080"));
+    private final String ledger = env("IMGBOARD_LEDGER_URL", "http://127.0.0.1:" + env("IMGBOARD_LEDGER_PORT", "8082"));
     private final Path home = Path.of(env("IMGBOARD_HOME", ".imgboard"));
     private final String admin;
 

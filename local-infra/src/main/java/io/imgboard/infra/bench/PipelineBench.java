@@ -288,9 +288,12 @@ public final class PipelineBench {
             throw new IllegalStateException("the reprocess job did not start: " + started.statusCode() + " " + started.body());
         }
         long deadline = System.nanoTime() + ADD_TIMEOUT.toNanos();
-        while (stack.currentJob().path("done").asInt(0) < 2) { // the preprocessor is at it
+        // The preprocessor is at it once two photos are settled (or the whole library, when it is smaller).
+        for (com.fasterxml.jackson.databind.JsonNode job = stack.currentJob();
+                job.path("done").asInt(0) + job.path("failed").asInt(0) < Math.min(2, job.path("total").asInt(2));
+                job = stack.currentJob()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the reprocess job made no progress: " + stack.currentJob());
+                throw new IllegalStateException("the reprocess job made no progress: " + job);
             }
             hops.awaitRecord(Duration.ofMillis(200));
         }
@@ -347,7 +350,7 @@ public final class PipelineBench {
             if (burst > 0) {
                 out.printf(Locale.ROOT, "  burst of %d × 12 MP, %d uploads in flight: all answered after %.2f s, last add after %.2f s"
                         + " (target ≤ 4 s for 28: %s)%n", burst, options.parallel(), burstAnsweredSeconds, burstSeconds,
-                        met(burstSeconds <= 4));
+                        burst == 28 ? met(burstSeconds <= 4) : "not judged, a burst of " + burst);
                 double pipelineRate = burst / burstSeconds;
                 if (!Double.isNaN(coreRate)) {
                     double ratio = pipelineRate / coreRate;
