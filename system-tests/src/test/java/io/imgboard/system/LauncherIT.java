@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * private folder (mode 700, like {@code mktemp -d} or {@code /root}) on a path with spaces, which
  * PostgreSQL's own user cannot enter; supervised, so a {@code kill -9} of any service brings it back
  * ready; stopped by {@code down} or by Ctrl-C at any moment, start-up included, leaving no process.
+ * And every {@code ./imgboard bench} as a person runs it, with tiny sizes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherIT {
@@ -78,7 +79,7 @@ class LauncherIT {
 
     @Test
     @Order(1)
-    void upSupervisesDownStopsAndThePrivateFolderStaysPrivate() throws Exception {
+    void upStartsEverythingReadyAndKeepsTheTokensPrivate() throws Exception {
         Result up = run("up", "--detach");
         assertEquals(0, up.code(), up.output());
         assertTrue(up.output().contains("img-board is up"), up.output());
@@ -116,7 +117,38 @@ class LauncherIT {
         long supervisor = Long.parseLong(all.group(2));
         assertTrue(supervisor > 0 && supervisor < 400, status.output());
         assertTrue(total >= rows && total < rows + 400, status.output());
+    }
 
+    /**
+     * The benchmarks that measure a running {@code up}, as a person runs them, with tiny sizes: each
+     * finishes and prints its figures beside the target. Speed is measured by the benches, never asserted here.
+     */
+    @Test
+    @Order(2)
+    void theBenchesOfARunningSystemRunAgainstIt() throws Exception {
+        Result fanout = run("bench", "fanout", "--clients", "20", "--rounds", "1", "--addresses", "2", "--no-fill");
+        System.out.println(fanout.output()); // the figures, for whoever reads the test's log
+        assertEquals(0, fanout.code(), fanout.output());
+        for (String line : List.of("connected 20 of 20", "KB per client (target ≤ 10 KB", "add → clients, median of 1 rounds",
+                "target ≤ 150 ms", "display RSS after the bench")) {
+            assertTrue(fanout.output().contains(line), "no \"" + line + "\" in:\n" + fanout.output());
+        }
+
+        Result sources = run("bench", "sources", "--drops", "1", "--files", "200");
+        System.out.println(sources.output()); // the figures, for whoever reads the test's log
+        assertEquals(0, sources.code(), sources.output());
+        for (String line : List.of("folder drop → SSE add (1 images", "target p50 ≤ 2 s", "ledger has it → SSE add",
+                "unchanged rescan of 200 files (target ≤ 5 s)", "0 files read")) {
+            assertTrue(sources.output().contains(line), "no \"" + line + "\" in:\n" + sources.output());
+        }
+        try (Stream<Path> left = Files.list(home.resolve("bench"))) {
+            assertEquals(List.of(), left.toList(), "bench sources leaves its folders behind");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void killedServicesComeBackAndDownStopsEverything() throws Exception {
         // kill -9 each service: the supervisor starts it again and it becomes ready.
         for (String service : SERVICES) {
             long pid = process(service).get("pid").asLong();
@@ -142,14 +174,56 @@ class LauncherIT {
                 "the private folder was loosened");
     }
 
+    /**
+     * The benchmarks that start a system or an imaging core of their own, with tiny sizes (two distinct
+     * 12 MP photos, a library of 1,000): each finishes and prints its figures, the reference it measured
+     * in the same run and the target. ({@code bench catalog}'s tiny run is the ledger's {@code CatalogBenchTest}.)
+     */
     @Test
-    @Order(2)
+    @Order(4)
+    void theBenchesWithASystemOfTheirOwnRun() throws Exception {
+        Path corpus = Files.createDirectories(privateFolder.resolve("corpus"));
+        Photos.shapes(corpus, "burst-1.jpg", 4101);
+        Photos.shapes(corpus, "burst-2.jpg", 4102);
+
+        // Two burst photos, and the distinct shots the bench makes of them (turned, mirrored) for the
+        // first upload, one warm upload and one during the reprocess of the whole library.
+        Result pipeline = run("bench", "pipeline", "--warm", "1", "--burst", "2", "--parallel", "2",
+                "--during-reprocess", "1", "--corpus", corpus.toString());
+        System.out.println(pipeline.output()); // the figures, for whoever reads the test's log
+        assertEquals(0, pipeline.code(), pipeline.output());
+        for (String line : List.of("first upload after start-up → add:", "upload → add, 1 warm uploads one at a time: p50",
+                "upload → add while the whole library is reprocessed", "burst of 2 × 12 MP, 2 uploads in flight", "not judged, a burst of 2",
+                "imaging core alone on the same files", "(target ≥ 0.85:", "where the time goes", "idle after the run:")) {
+            assertTrue(pipeline.output().contains(line), "no \"" + line + "\" in:\n" + pipeline.output());
+        }
+
+        Result library = run("bench", "library", "--photos", "1000");
+        System.out.println(library.output()); // the figures, for whoever reads the test's log
+        assertEquals(0, library.code(), library.output());
+        for (String line : List.of("1,000 catalog records written", "library of 1,000 photos, one display",
+                "having read the catalog (target ≤ 60 s", "bytes per photo", "a frame connects: page of",
+                "the frame's next windows")) {
+            assertTrue(library.output().contains(line), "no \"" + line + "\" in:\n" + library.output());
+        }
+
+        Result imaging = run("bench", "imaging", "--no-sharp", "--rounds", "1", corpus.toString());
+        System.out.println(imaging.output()); // the figures, for whoever reads the test's log
+        assertEquals(0, imaging.code(), imaging.output());
+        for (String line : List.of("corpus: " + corpus + " — 2 images", "core/vipsthumbnail:",
+                "metadata in outputs (EXIF/XMP/ICCP chunks): core", "peak RSS: this JVM", "decompression bomb")) {
+            assertTrue(imaging.output().contains(line), "no \"" + line + "\" in:\n" + imaging.output());
+        }
+    }
+
+    @Test
+    @Order(5)
     void ctrlCWhileTheServersStartLeavesNoProcess() throws Exception {
         ctrlCOnceThisStarts("postgres");
     }
 
     @Test
-    @Order(3)
+    @Order(6)
     void ctrlCWhileTheServicesStartLeavesNoProcess() throws Exception {
         ctrlCOnceThisStarts("ingest-service");
     }

@@ -51,6 +51,24 @@ final class Photos {
         return file;
     }
 
+    /**
+     * A 4032×3024 (12 MP) JPEG without metadata whose picture is its seed's own: a dozen large blocks
+     * of colour at places the seed chooses, so two seeds never make twins (their perceptual hashes differ).
+     */
+    static Path shapes(Path dir, String name, long seed) throws IOException {
+        BufferedImage image = new BufferedImage(4032, 3024, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = 0; i < 12; i++) {
+            g.setColor(new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256)));
+            g.fillRect(random.nextInt(3400), random.nextInt(2500), 600 + random.nextInt(2000), 500 + random.nextInt(1500));
+        }
+        g.dispose();
+        Path file = dir.resolve(name);
+        Files.write(file, jpeg(image, 0.9f));
+        return file;
+    }
+
     /** The first part of a good JPEG: still starts like a JPEG, but the data stops half-way. */
     static Path truncated(Path good, Path dir, String name) throws IOException {
         byte[] bytes = Files.readAllBytes(good);
