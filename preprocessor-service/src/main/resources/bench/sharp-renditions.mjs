@@ -11,9 +11,9 @@ import path from 'node:path';
 
 const require = createRequire(path.join(process.cwd(), 'package.json'));
 const sharp = require('sharp');
-// One libvips thread per image, one image per lane, like the core (sharp's own default here is 1 on
-// glibc, but it changes with the environment).
-sharp.concurrency(1);
+// As many libvips threads per image as the core uses (VIPS_CONCURRENCY, set by the bench), one image
+// per lane, like the core (sharp's own default changes with the environment).
+sharp.concurrency(Number(process.env.VIPS_CONCURRENCY || 1));
 
 const [outDir, effortArg, lanesArg, warmupArg, spec, ...files] = process.argv.slice(2);
 const effort = Number(effortArg);

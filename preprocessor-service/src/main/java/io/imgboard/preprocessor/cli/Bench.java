@@ -38,9 +38,10 @@ import java.util.stream.Stream;
  * </pre>
  *
  * DIR defaults to /tmp/perfcorpus, else a generated corpus of 12 photo-like JPEG/PNG/HEIC files
- * (kept in the temp folder for the next run). The core runs 2 worker threads, one image each,
- * libvips single-threaded per image, as the service does. vipsthumbnail runs as 2 batch processes,
- * one per half of the files, each invoked once per rendition size (VIPS_CONCURRENCY=1). sharp
+ * (kept in the temp folder for the next run). The core runs 2 worker threads, one image each, with
+ * the service's libvips threads per image ({@link ImagingOptions#DEFAULT_VIPS_CONCURRENCY}), and each
+ * reference gets as many (VIPS_CONCURRENCY). vipsthumbnail runs as 2 batch processes,
+ * one per half of the files, each invoked once per rendition size. sharp
  * (npm, pinned to {@value #SHARP_VERSION}, installed into its own folder) runs 2 lanes, one image per
  * lane, its three renditions made together. sharp cannot read HEIC (its libheif has no HEVC
  * decoder), so the three are compared on the other files, and HEIC is measured for the core and
@@ -50,6 +51,8 @@ import java.util.stream.Stream;
 public final class Bench {
     static final String SHARP_VERSION = "0.35.5";
     private static final int WORKERS = 2;
+    /** libvips threads inside one image: the service's, for the core and for each reference. */
+    static final int THREADS_PER_IMAGE = ImagingOptions.DEFAULT_VIPS_CONCURRENCY;
     private static final Path PERF_CORPUS = Path.of("/tmp/perfcorpus");
     private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
 
@@ -239,9 +242,9 @@ public final class Bench {
         System.out.println();
         System.out.printf(Locale.ROOT, "on the %d files all three read (JPEG/PNG), medians of %d interleaved rounds:%n",
                 common.size(), rounds);
-        System.out.printf(Locale.ROOT, "  core:          %5.2f images/s, %4.0f ms CPU per image  (%d workers, libvips %s single-threaded per image; "
+        System.out.printf(Locale.ROOT, "  core:          %5.2f images/s, %4.0f ms CPU per image  (%d workers, libvips %s, %d thread(s) per image; "
                         + "per image p50 %d ms, p95 %d ms; %s of WebP)%n",
-                core.rate(), core.cpu(), WORKERS, io.imgboard.preprocessor.imaging.vips.Vips.version(),
+                core.rate(), core.cpu(), WORKERS, io.imgboard.preprocessor.imaging.vips.Vips.version(), THREADS_PER_IMAGE,
                 percentile(latencies, 50), percentile(latencies, 95), megabytes(webpBytes(out.resolve("core"))));
         if (sharp == null) {
             System.out.println("  sharp:         not measured (--no-sharp, or node/npm missing: see above)");
@@ -562,7 +565,7 @@ public final class Bench {
 
     static String run(List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("VIPS_CONCURRENCY", "1");
+        builder.environment().put("VIPS_CONCURRENCY", Integer.toString(THREADS_PER_IMAGE));
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {

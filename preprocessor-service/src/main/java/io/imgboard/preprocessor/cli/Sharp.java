@@ -112,7 +112,9 @@ final class Sharp {
                 renditions.stream().map(r -> r.name() + "=" + r.maxWidth() + "x" + r.maxHeight() + "@" + r.quality())
                         .collect(Collectors.joining(","))));
         files.forEach(file -> command.add(file.toAbsolutePath().toString()));
-        Process node = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("VIPS_CONCURRENCY", Integer.toString(Bench.THREADS_PER_IMAGE));
+        Process node = builder.start();
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (node.waitFor() != 0) {
             throw new IllegalStateException("node " + SCRIPT + " failed: " + output.strip());

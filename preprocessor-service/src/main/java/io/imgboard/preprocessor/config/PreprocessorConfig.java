@@ -48,11 +48,8 @@ public interface PreprocessorConfig {
     @WithDefault("32")
     int placeholderSize();
 
-    /**
-     * Threads libvips uses inside one image. Keep 1 and raise {@link #workers()} instead: JPEG
-     * decode and WebP encode are single-threaded, so images in parallel beat threads per image.
-     */
-    @WithDefault("1")
+    /** Threads libvips uses inside one image; the default is {@link ImagingOptions#DEFAULT_VIPS_CONCURRENCY}'s. */
+    @WithDefault("" + ImagingOptions.DEFAULT_VIPS_CONCURRENCY)
     int vipsConcurrency();
 
     /**
