@@ -26,6 +26,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.imgboard.ledger.Pipeline.arrived;
 import static io.imgboard.ledger.Pipeline.asService;
@@ -153,6 +158,67 @@ class JobsTest {
         } finally {
             QuarkusTransaction.rollback();
         }
+    }
+
+    /**
+     * A result never waits for the job lock while it holds the job's row: with another transaction holding
+     * the lock (as the requeue sweep or a new job does), the result settles its item and ends, and the
+     * sweep asks for the next photo once the lock is free. Waiting there could deadlock with a holder that
+     * settles an item of the same job.
+     */
+    @Test
+    void aResultDoesNotWaitForTheJobLockAndTheSweepAsksForTheNextPhoto() throws Exception {
+        List<UUID> ids = readyPhotos("folder:jobs-locked", 9); // one more than asked for at a time
+        UUID jobId = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            jobRows.lock();
+            jobRows.running().ifPresent(other -> jobRows.replace(other.id(), Instant.now()));
+            jobRows.create(jobId, "all", ids, Instant.now());
+            jobs.requestNext(); // asks for 8 of the 9
+        });
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            List<UUID> asked = itemsOf(jobId, true);
+            assertEquals(8, asked.size());
+            Future<?> holder = threads.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                jobRows.lock();
+                held.countDown();
+                try {
+                    release.await(2, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertTrue(held.await(30, TimeUnit.SECONDS), "the lock was not taken");
+            Future<?> result = threads.submit(() -> QuarkusTransaction.requiringNew()
+                    .run(() -> jobs.resultFor(asked.get(0), true, null)));
+            try {
+                result.get(30, TimeUnit.SECONDS); // before the fix it waited here for the lock's holder
+            } finally {
+                release.countDown();
+                holder.get(30, TimeUnit.SECONDS);
+            }
+            await().atMost(Pipeline.TIMEOUT).until(() -> itemsOf(jobId, false).isEmpty());
+            assertEquals(1, QuarkusTransaction.requiringNew().call(() -> jobRows.latest().orElseThrow().done()));
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+            QuarkusTransaction.requiringNew().run(() -> {
+                jobRows.lock();
+                jobRows.running().filter(job -> job.id().equals(jobId)).ifPresent(job -> jobRows.replace(jobId, Instant.now()));
+            });
+        }
+    }
+
+    /** The job's waiting items, those asked for or those not yet asked for. */
+    @SuppressWarnings("unchecked")
+    private List<UUID> itemsOf(UUID jobId, boolean asked) {
+        return QuarkusTransaction.requiringNew().call(() -> (List<UUID>) io.quarkus.hibernate.orm.panache.Panache.getEntityManager().createNativeQuery(
+                        "SELECT photo_id FROM reprocess_item WHERE job_id = :id AND state = 'waiting' AND requested_at IS "
+                                + (asked ? "NOT NULL" : "NULL"))
+                .setParameter("id", jobId).getResultList());
     }
 
     @Test

@@ -29,6 +29,11 @@ public class JobRepository {
         em().createNativeQuery("SELECT pg_advisory_xact_lock(7170001)").getSingleResult();
     }
 
+    /** Takes the job lock if no other transaction holds it; whether it did. */
+    public boolean tryLock() {
+        return (Boolean) em().createNativeQuery("SELECT pg_try_advisory_xact_lock(7170001)").getSingleResult();
+    }
+
     public Optional<JobRow> running() {
         return one("SELECT * FROM reprocess_job WHERE state = 'running'");
     }

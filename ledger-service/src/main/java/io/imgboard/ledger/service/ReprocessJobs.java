@@ -16,8 +16,8 @@ import java.util.UUID;
 
 /**
  * Reprocess jobs: every photo (or every failed one) rendered again from its stored original. The job
- * and one item per photo are rows; progress moves only when a result arrives, so a restart of any
- * service resumes it (unanswered requests are sent again by {@link Requeue}, which also asks for the
+ * and one item per photo are rows; progress moves when a result arrives (or at once, for a photo
+ * deleted or made a twin before its turn), so a restart of any service resumes it (unanswered requests are sent again by {@link Requeue}, which also asks for the
  * next photos). One job at a time. A job asks for its photos a few at a time
  * ({@code imgboard.ledger.processing.reprocess-in-flight}), the next with each result: the requests
  * share the process-requests topic with new photos, whose requests would otherwise wait behind the
@@ -123,7 +123,12 @@ public class ReprocessJobs {
     @Transactional(Transactional.TxType.MANDATORY)
     public void resultFor(UUID photoId, boolean ok, String reason) {
         if (jobs.settle(photoId, ok, reason, Instant.now())) {
-            requestNext();
+            // This transaction now holds the job's row (settle counted the result there). Waiting for the job
+            // lock here could deadlock with its holder (the requeue sweep, a new job), which may settle an item
+            // of the same job; when another transaction holds it, the sweep asks for the next photo instead.
+            if (jobs.tryLock()) {
+                jobs.running().ifPresent(job -> requestNext(job.id(), Instant.now()));
+            }
         }
     }
 
