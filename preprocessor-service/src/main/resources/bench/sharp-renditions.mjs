@@ -13,7 +13,8 @@ const require = createRequire(path.join(process.cwd(), 'package.json'));
 const sharp = require('sharp');
 // As many libvips threads per image as the core uses (VIPS_CONCURRENCY, set by the bench), one image
 // per lane, like the core (sharp's own default changes with the environment).
-sharp.concurrency(Number(process.env.VIPS_CONCURRENCY || 1));
+if (!process.env.VIPS_CONCURRENCY) throw new Error('VIPS_CONCURRENCY (libvips threads per image) is not set');
+sharp.concurrency(Number(process.env.VIPS_CONCURRENCY));
 
 const [outDir, effortArg, lanesArg, warmupArg, spec, ...files] = process.argv.slice(2);
 const effort = Number(effortArg);

@@ -21,7 +21,7 @@ public record ImagingOptions(long maxPixels, long maxBytes, int webpEffort, Fail
     /**
      * libvips threads inside one image. Two, on two cores with two images in flight: in {@code bench
      * pipeline} (2026-12-03, two runs each way, alternating) a burst of 28 ended 7.2 s after it began
-     * instead of 8.8 s, the preprocessor spent 700 ms of CPU a photo instead of 785, and a warm upload
+     * instead of 8.8 s (7.21–7.28 against 8.75–8.77), the preprocessor spent 700 ms of CPU a photo instead of 785, and a warm upload
      * was no slower (p50 0.69–0.73 s both ways).
      */
     public static final int DEFAULT_VIPS_CONCURRENCY = 2;

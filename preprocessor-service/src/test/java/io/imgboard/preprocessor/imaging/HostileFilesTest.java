@@ -57,7 +57,7 @@ class HostileFilesTest {
         processor = new ImageProcessor(ImagingOptions.defaults());
         ImagingOptions d = ImagingOptions.defaults();
         small = new ImageProcessor(new ImagingOptions(1_000_000, d.maxBytes(), d.webpEffort(), d.failOn(),
-                d.placeholderSize(), 1));
+                d.placeholderSize(), d.vipsConcurrency()));
         Path base = TestImages.photo(dir, "base.png", 320, 240, 7);
         jpeg = read(vips("copy", base, "b.jpg[Q=85]"));
         png = Files.readAllBytes(base);

@@ -145,7 +145,7 @@ class HostileInputTest {
     @Test
     void moreBytesThanTheLimit() {
         ImageProcessor strict = new ImageProcessor(new ImagingOptions(ImagingOptions.DEFAULT_MAX_PIXELS, 1000, 4,
-                io.imgboard.preprocessor.imaging.vips.FailOn.TRUNCATED, 32, 1));
+                io.imgboard.preprocessor.imaging.vips.FailOn.TRUNCATED, 32, ImagingOptions.DEFAULT_VIPS_CONCURRENCY));
         ImageRefusedException e = assertThrows(ImageRefusedException.class, () -> strict.process(jpeg, SIZES));
         assertTrue(e.reason().startsWith("file too large: "), e.reason());
     }

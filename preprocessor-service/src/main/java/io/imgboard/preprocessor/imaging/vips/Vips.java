@@ -10,8 +10,7 @@ import com.sun.jna.Pointer;
  * <p>Settings made here are process-wide: the operation cache is off (it would keep decoded
  * images, and with them their input buffers, alive after we unref them; and we never repeat an
  * operation), untrusted loaders are blocked, and the number of threads libvips uses inside one
- * image is set by {@link #start(int)}. One thread per image is the default: JPEG decode and WebP
- * encode are single-threaded, so the service gets more from one image per core.
+ * image is set by {@link #start(int)} (the service's default: {@code ImagingOptions.DEFAULT_VIPS_CONCURRENCY}).
  */
 public final class Vips {
     static final String LIBVIPS = "libvips.so.42";
