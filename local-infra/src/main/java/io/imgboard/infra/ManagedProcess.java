@@ -145,7 +145,8 @@ public final class ManagedProcess {
         }
     }
 
-    static void stopHandle(ProcessHandle handle, Duration grace) {
+    /** SIGTERM to {@code handle}, then, after {@code grace}, SIGKILL to it and everything it started. */
+    public static void stopHandle(ProcessHandle handle, Duration grace) {
         if (!handle.isAlive()) {
             return;
         }

@@ -2,6 +2,7 @@ package io.imgboard.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.infra.Layout;
+import io.imgboard.infra.ManagedProcess;
 import io.imgboard.infra.Ports;
 import io.imgboard.infra.PostgresServer;
 import io.imgboard.infra.StateDir;
@@ -275,27 +276,14 @@ class LauncherIT {
             // A bench starts a system of its own and runs it through its phases: more time than up alone.
             Duration limit = args[0].equals("bench") ? BENCH : START;
             if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
-                stop(process); // what it started too: a bench's own system stops through its shutdown hook
+                // SIGTERM (a bench's own system stops through its shutdown hook), SIGKILL to all it started after a minute
+                ManagedProcess.stopHandle(process.toHandle(), Duration.ofMinutes(1));
                 throw new AssertionError("./imgboard " + String.join(" ", args) + " did not finish within " + limit
                         + ":\n" + Files.readString(output));
             }
             return new Result(process.exitValue(), Files.readString(output));
         } finally {
             Files.deleteIfExists(output);
-        }
-    }
-
-    /** SIGTERM to a process and everything it started, then SIGKILL to whatever is left after a minute. */
-    private static void stop(Process process) throws InterruptedException {
-        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-        all.add(process.toHandle());
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle p : all) {
-            try {
-                p.onExit().get(1, TimeUnit.MINUTES);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                p.destroyForcibly();
-            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.imgboard.ledger.config.LedgerConfig;
 import io.imgboard.ledger.persistence.JobRepository;
 import io.imgboard.ledger.persistence.PhotoEntity;
 import io.imgboard.ledger.persistence.PhotoRepository;
+import io.imgboard.ledger.persistence.PhotoStatus;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -17,8 +18,8 @@ import java.util.UUID;
 /**
  * Reprocess jobs: every photo (or every failed one) rendered again from its stored original. The job
  * and one item per photo are rows; progress moves when a result arrives (or at once, for a photo
- * deleted or made a twin before its turn), so a restart of any service resumes it (unanswered requests are sent again by {@link Requeue}, which also asks for the
- * next photos). One job at a time. A job asks for its photos a few at a time
+ * deleted or made a twin before its turn), so a restart of any service resumes it (unanswered
+ * requests are sent again by {@link Requeue}, which also asks for the next photos). One job at a time. A job asks for its photos a few at a time
  * ({@code imgboard.ledger.processing.reprocess-in-flight}), the next with each result: the requests
  * share the process-requests topic with new photos, whose requests would otherwise wait behind the
  * whole library's in their partitions (hours, for a large one) before the preprocessor saw them.
@@ -70,7 +71,8 @@ public class ReprocessJobs {
 
     /**
      * Asks for the running job's next photos, as many as keep {@code reprocess-in-flight} asked for
-     * and unanswered; run after each of its results and on the requeue sweep (so a restart resumes it).
+     * and unanswered; run after each of its results (when no other transaction holds the job lock) and
+     * on the requeue sweep (so a restart resumes it).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void requestNext() {
@@ -88,14 +90,14 @@ public class ReprocessJobs {
                 if (photo == null || photo.deletedAt != null) {
                     jobs.settle(photoId, false, "deleted by an operator", now);
                     settledAtOnce++;
-                } else if (photo.status == io.imgboard.ledger.persistence.PhotoStatus.TWIN) {
+                } else if (photo.status == PhotoStatus.TWIN) {
                     // It became a twin after the job started (its first result came in): it has no renditions of its own.
                     jobs.settle(photoId, false, twinReason(photo), now);
                     settledAtOnce++;
                 } else {
                     ProcessingResults.clearFailure(photo);
-                    if (photo.status == io.imgboard.ledger.persistence.PhotoStatus.FAILED) {
-                        photo.status = io.imgboard.ledger.persistence.PhotoStatus.PENDING;
+                    if (photo.status == PhotoStatus.FAILED) {
+                        photo.status = PhotoStatus.PENDING;
                     }
                     requests.request(photo, ProcessRequested.Reason.REPROCESS);
                     asked++;
