@@ -51,6 +51,7 @@ import java.util.concurrent.FutureTask;
  */
 public final class ImageProcessor {
     private static final int PLACEHOLDER_QUALITY = 50;
+    private static final Runnable NO_PAUSE = () -> { };
 
     private final ImagingOptions options;
     private final ExecutorService renderPool;
@@ -95,6 +96,18 @@ public final class ImageProcessor {
      */
     public ProcessedImage process(Path file, List<RenditionSize> sizes, Early early)
             throws ImageRefusedException, IOException {
+        return process(file, sizes, early, NO_PAUSE);
+    }
+
+    /**
+     * As {@link #process(Path, List, Early)}; {@code pause} runs before each piece of the work that can
+     * wait (all of a photo with no early rendition, or the rest of one whose early rendition came from
+     * a decode of its own): before its decode and before its encodes, on the thread doing it. A caller
+     * that shares the cores among several photos can hold that work there while another photo's early
+     * rendition is made.
+     */
+    public ProcessedImage process(Path file, List<RenditionSize> sizes, Early early, Runnable pause)
+            throws ImageRefusedException, IOException {
         refuseIfTooManyBytes(Files.size(file));
         byte[] head = new byte[FormatSniffer.HEAD_BYTES];
         int length;
@@ -102,7 +115,7 @@ public final class ImageProcessor {
             length = in.readNBytes(head, 0, head.length);
         }
         ImageFormat format = accept(FormatSniffer.sniff(head, length));
-        return decode(format, load -> VipsImage.open(format.loader(), file, load), sizes, early);
+        return decode(format, load -> VipsImage.open(format.loader(), file, load), sizes, early, pause);
     }
 
     /**
@@ -132,7 +145,7 @@ public final class ImageProcessor {
         refuseIfTooManyBytes(bytes.length);
         ImageFormat format = accept(FormatSniffer.sniff(bytes, bytes.length));
         try (NativeBytes nativeBytes = NativeBytes.copyOf(bytes)) {
-            return decode(format, load -> VipsImage.open(format.loader(), nativeBytes, load), sizes, null);
+            return decode(format, load -> VipsImage.open(format.loader(), nativeBytes, load), sizes, null, NO_PAUSE);
         }
     }
 
@@ -141,8 +154,8 @@ public final class ImageProcessor {
         VipsImage open(LoadOptions load);
     }
 
-    private ProcessedImage decode(ImageFormat format, Opener opener, List<RenditionSize> sizes, Early early)
-            throws ImageRefusedException {
+    private ProcessedImage decode(ImageFormat format, Opener opener, List<RenditionSize> sizes, Early early,
+                                  Runnable pause) throws ImageRefusedException {
         requireDistinctNames(sizes);
         String[] stage = {"decode"};
         LoadOptions load = LoadOptions.sequential(options.failOn());
@@ -166,7 +179,7 @@ public final class ImageProcessor {
                 // photo without waiting for the full decode the largest rendition needs.
                 try (VipsImage shrunk = opener.open(load.withShrink(firstShrink)); VipsImage decoded = decodeSrgb(shrunk)) {
                     stage[0] = "convert";
-                    head = render(photo, decoded, first, null, early);
+                    head = render(photo, decoded, first, null, early, NO_PAUSE);
                 }
                 stage[0] = "decode";
                 early.beforeRest().run();
@@ -178,11 +191,14 @@ public final class ImageProcessor {
                 }
             }
             Part made = head;
+            // Work that can wait: the rest after an early rendition of its own, or a photo with none.
+            Runnable wait = made != null || early == null ? pause : NO_PAUSE;
             RestOfPhoto tail = () -> {
+                wait.run();
                 try (VipsImage shrunk = shrink > 1 ? opener.open(load.withShrink(shrink)) : null;
                      VipsImage decoded = decodeSrgb(shrunk != null ? shrunk : header)) {
                     stage[0] = "convert";
-                    return render(photo, decoded, rest, made, made == null ? early : null);
+                    return render(photo, decoded, rest, made, made == null ? early : null, wait);
                 }
             };
             return photo.result(head, head != null && early.rest() != null ? handOff(early.rest(), tail) : tail.call());
@@ -316,7 +332,8 @@ public final class ImageProcessor {
      * on the render pool when there is one, so one photo alone uses every core; the caller encodes
      * the largest. Hash and placeholder come from {@code made} when an earlier pass made them.
      */
-    private Part render(Photo photo, VipsImage decoded, List<Integer> indices, Part made, Early early) {
+    private Part render(Photo photo, VipsImage decoded, List<Integer> indices, Part made, Early early,
+                        Runnable pause) {
         List<RenditionSize> sizes = photo.sizes();
         List<Dimensions> targets = photo.targets();
         List<Integer> order = new ArrayList<>(indices);
@@ -357,6 +374,7 @@ public final class ImageProcessor {
                     placeholder = placeholder(uprightSmall);
                 }
             }
+            pause.run();
             for (int i : indices) {
                 VipsImage image = resized[i];
                 RenditionSize size = sizes.get(i);

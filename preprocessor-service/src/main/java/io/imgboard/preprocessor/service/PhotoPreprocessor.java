@@ -197,10 +197,11 @@ public class PhotoPreprocessor {
                 try (WorkGate.Turn turn = gate.enter(answersEarly ? WorkGate.Stage.EARLY : WorkGate.Stage.COMPLETE)) {
                     turnAt[0] = Instant.now();
                     if (!answersEarly) {
-                        return engine.background().imaging(() -> processor.process(downloaded, sizes, null));
+                        return engine.background().imaging(() -> processor.process(downloaded, sizes, null,
+                                gate::yieldToEarly));
                     }
                     return processor.process(downloaded, sizes, early(request, sizes, earlyResults, storedEarly,
-                            () -> turn.next(WorkGate.Stage.COMPLETE)));
+                            () -> turn.next(WorkGate.Stage.COMPLETE)), gate::yieldToEarly);
                 }
             });
             List<Rendition> renditions = new ArrayList<>();

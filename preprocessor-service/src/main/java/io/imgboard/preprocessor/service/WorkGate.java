@@ -13,7 +13,10 @@ import java.util.ArrayDeque;
  * <p>When complete stages run at background priority ({@link BackgroundWork}), each stage has
  * {@code workers} turns of its own: complete stages in progress take only the CPU that early
  * stages leave, so they must not hold the turns the next photo's early stage needs either (their
- * turns also last longer, niced). A complete stage still starts only when no early stage waits.
+ * turns also last longer, niced). A complete stage still starts only when no early stage waits,
+ * and between its pieces of work it pauses while any early stage runs or waits ({@link #yieldToEarly()}):
+ * the priority does not reach libvips' own worker threads, so a complete stage that kept going
+ * would take about half of the cores from the next photo's early stage.
  */
 final class WorkGate {
     enum Stage { EARLY, COMPLETE }
@@ -24,6 +27,7 @@ final class WorkGate {
     private final ArrayDeque<Object> complete = new ArrayDeque<>();
     private int earlyHeld;
     private int completeHeld;
+    private int paused;
 
     /** Early and complete stages share {@code workers} turns. */
     WorkGate(int workers) {
@@ -77,6 +81,33 @@ final class WorkGate {
             return earlyHeld < workers && early.peekFirst() == me;
         }
         return completeHeld < workers && early.isEmpty() && complete.peekFirst() == me;
+    }
+
+    /**
+     * For a complete stage between two pieces of its work: waits until no early stage runs or waits.
+     * Returns at once when the stages share their turns (a complete stage may then hold the turn an
+     * early stage waits for).
+     */
+    synchronized void yieldToEarly() {
+        if (!separateTurns) {
+            return;
+        }
+        paused++;
+        try {
+            while (earlyHeld > 0 || !early.isEmpty()) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a complete stage waited for early stages", e);
+        } finally {
+            paused--;
+        }
+    }
+
+    /** Complete stages in {@link #yieldToEarly()} now (what a test waits for). */
+    synchronized int paused() {
+        return paused;
     }
 
     /** Photos waiting for a turn at {@code stage} (what a test waits for before it lets them go). */

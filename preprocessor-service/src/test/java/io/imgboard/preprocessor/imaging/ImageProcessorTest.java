@@ -436,6 +436,44 @@ class ImageProcessorTest {
         }
     }
 
+    /**
+     * The work that can wait pauses where the caller may hold it (before its decode and before its
+     * encodes), and the early rendition never does; the renditions come out the same.
+     */
+    @Test
+    void theWorkThatCanWaitPausesBeforeItsDecodeAndItsEncodesAndTheEarlyRenditionNever() throws Exception {
+        Path stored = orientedQuadrants(6, 2016, 1512);
+        Map<String, EncodedRendition> unpaused = byName(processor.process(stored, DEFAULT_SIZES));
+        Map<String, EncodedRendition> unpausedEarly = byName(processor.process(stored, DEFAULT_SIZES,
+                new ImageProcessor.Early("display", p -> { })));
+        List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<java.time.Instant> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Runnable pause = () -> {
+            order.add("pause");
+            pauses.add(java.time.Instant.now());
+        };
+
+        ProcessedImage withEarly = processor.process(stored, DEFAULT_SIZES, new ImageProcessor.Early("display",
+                p -> order.add("early " + p.renditions().get(0).name()), () -> order.add("before rest"), null), pause);
+
+        assertEquals(List.of("early display", "before rest", "pause", "pause"), order);
+        EncodedRendition uhd = byName(withEarly).get("uhd");
+        assertFalse(uhd.startedAt().isBefore(pauses.get(1)), "the UHD encode started before the pause");
+        for (EncodedRendition rendition : withEarly.renditions()) {
+            assertArrayEquals(unpausedEarly.get(rendition.name()).webp(), rendition.webp(), rendition.name());
+        }
+
+        order.clear();
+        pauses.clear();
+        ProcessedImage noEarly = processor.process(stored, DEFAULT_SIZES, null, pause);
+
+        assertEquals(List.of("pause", "pause"), order, "a photo with no early rendition can wait as a whole");
+        for (EncodedRendition rendition : noEarly.renditions()) {
+            assertFalse(rendition.startedAt().isBefore(pauses.get(1)), rendition.name() + " started before the pause");
+            assertArrayEquals(unpaused.get(rendition.name()).webp(), rendition.webp(), rendition.name());
+        }
+    }
+
     @Test
     void renditionsComeFromOneDecodeEvenWhenJpegShrinksOnLoad() throws Exception {
         // 4000×3000 for at most 480×480: decoded at 1/8 (500×375) and still exactly the sizes asked for.

@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
  * With several new photos waiting, every one's early result is on the results topic before any
@@ -66,19 +67,29 @@ class EarlyFirstTest {
     @Inject
     ImagingEngine engine;
 
+    /** A 12 MP-class JPEG stored as an original; returns its sha256 (its key is {@link #keyOf}). */
+    private static String storeOriginal(Endpoints endpoints, int seed) throws Exception {
+        Path dir = Files.createTempDirectory("early-first-");
+        // Large enough that the display rendition comes from a decode at 1/2 and the UHD one needs the full one.
+        byte[] jpeg = Files.readAllBytes(TestImages.photo(dir, "waiting.jpg[Q=85]", 3200, 2400, seed));
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(jpeg));
+        try (MinioClient s3 = MinioClient.builder().endpoint(endpoints.s3Endpoint())
+                .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).region("us-east-1").build()) {
+            s3.putObject(PutObjectArgs.builder().bucket("imgboard-originals").object(keyOf(sha))
+                    .stream(new ByteArrayInputStream(jpeg), jpeg.length, -1).build());
+        }
+        return sha;
+    }
+
+    private static String keyOf(String sha) {
+        return "originals/" + sha.substring(0, 2) + "/" + sha;
+    }
+
     @Test
     void everyWaitingPhotosEarlyResultComesBeforeAnyCompleteOne() throws Exception {
         Endpoints endpoints = LocalInfraResource.shared().endpoints();
-        Path dir = Files.createTempDirectory("early-first-");
-        // Large enough that the display rendition comes from a decode at 1/2 and the UHD one needs the full one.
-        byte[] jpeg = Files.readAllBytes(TestImages.photo(dir, "waiting.jpg[Q=85]", 3200, 2400, 41));
-        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(jpeg));
-        String key = "originals/" + sha.substring(0, 2) + "/" + sha;
-        try (MinioClient s3 = MinioClient.builder().endpoint(endpoints.s3Endpoint())
-                .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).region("us-east-1").build()) {
-            s3.putObject(PutObjectArgs.builder().bucket("imgboard-originals").object(key)
-                    .stream(new ByteArrayInputStream(jpeg), jpeg.length, -1).build());
-        }
+        String sha = storeOriginal(endpoints, 41);
+        String key = keyOf(sha);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
@@ -128,6 +139,51 @@ class EarlyFirstTest {
             // Each photo's complete stage was made on the background threads, which run at nice 10.
             assertEquals(backgroundBefore + 3, engine.background().ran());
             assertEquals(java.util.OptionalInt.of(10), engine.background().call(ThreadNice::current));
+        }
+    }
+
+    /**
+     * A reprocess is work that can wait: with a new photo's early stage holding the core, it takes its
+     * complete turn and pauses before its decode, and goes on once that early stage is done.
+     */
+    @Test
+    void aReprocessWaitsBeforeItsDecodeWhileANewPhotosEarlyStageRuns() throws Exception {
+        Endpoints endpoints = LocalInfraResource.shared().endpoints();
+        String sha = storeOriginal(endpoints, 42);
+        ProcessRequested request = new ProcessRequested(UUID.randomUUID(), Instant.now(), UUID.randomUUID(), sha,
+                keyOf(sha), "image/jpeg", List.of(), ProcessRequested.Reason.REPROCESS);
+        WorkGate gate = preprocessor.gate();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                     "bootstrap.servers", endpoints.kafkaBootstrap()), new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.PROCESSING_RESULTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+
+            try (WorkGate.Turn newPhoto = gate.enter(WorkGate.Stage.EARLY)) {
+                producer.send(new ProducerRecord<>(Topics.PROCESS_REQUESTS, request.photoId().toString(),
+                        JSON.writeValueAsString(request))).get(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(60)).until(() -> gate.paused() == 1);
+                assertEquals(1, gate.held(WorkGate.Stage.COMPLETE), "the reprocess holds its complete turn while it waits");
+            }
+
+            List<ProcessingResult> results = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    ProcessingResult result = JSON.readValue(record.value(), ProcessingResult.class);
+                    if (result.photoId().equals(request.photoId())) {
+                        results.add(result);
+                    }
+                }
+                return !results.isEmpty();
+            });
+            PhotoProcessed done = assertInstanceOf(PhotoProcessed.class, results.get(0));
+            assertEquals(3, done.renditions().size(), "the reprocess made every rendition once the early stage was done");
+            assertEquals(0, gate.paused());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Who gets a turn at the imaging core, with the complete stage sharing the turns and with turns of its own. */
@@ -96,5 +97,51 @@ class WorkGateTest {
             b.release.countDown();
         }
         assertEquals(0, gate.held(WorkGate.Stage.COMPLETE));
+    }
+
+    @Test
+    void aCompleteStageBetweenPiecesOfWorkWaitsWhileAnEarlyStageRunsOrWaits() throws Exception {
+        WorkGate gate = new WorkGate(1, true);
+        List<String> entered = new CopyOnWriteArrayList<>();
+        try (WorkGate.Turn uhd = gate.enter(WorkGate.Stage.COMPLETE)) {
+            gate.yieldToEarly(); // nobody early: at once
+
+            Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+            assertTrue(b.entered());
+            Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered); // waits for B's turn
+            await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+            CountDownLatch resumed = new CountDownLatch(1);
+            Thread pausing = new Thread(() -> {
+                gate.yieldToEarly();
+                resumed.countDown();
+            }, "complete A between its decode and its encodes");
+            pausing.setDaemon(true);
+            pausing.start();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> gate.paused() == 1 || resumed.getCount() == 0);
+            assertEquals(1, resumed.getCount(), "went on while early B ran and C waited");
+            b.release.countDown();
+            assertTrue(c.entered());
+            assertEquals(1, gate.paused(), "went on while early C ran");
+            assertEquals(1, resumed.getCount(), "went on while early C ran");
+            c.release.countDown();
+            assertTrue(resumed.await(10, TimeUnit.SECONDS), "still paused with no early stage left");
+            assertEquals(1, gate.held(WorkGate.Stage.COMPLETE), "a pause keeps the complete stage's turn");
+        }
+    }
+
+    @Test
+    void sharedTurnsACompleteStageDoesNotPause() throws Exception {
+        WorkGate gate = new WorkGate(1);
+        List<String> entered = new CopyOnWriteArrayList<>();
+        try (WorkGate.Turn uhd = gate.enter(WorkGate.Stage.COMPLETE)) {
+            Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+            await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+            // B waits for the turn this complete stage holds: pausing here would never end.
+            assertTimeoutPreemptively(Duration.ofSeconds(10), gate::yieldToEarly);
+            uhd.close();
+            assertTrue(b.entered());
+            b.release.countDown();
+        }
     }
 }
