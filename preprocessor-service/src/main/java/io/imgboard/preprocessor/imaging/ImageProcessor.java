@@ -128,7 +128,7 @@ public final class ImageProcessor {
     public record Early(String rendition, java.util.function.Consumer<ProcessedImage> listener, Runnable beforeRest,
                         Handoff rest) {
         public Early(String rendition, java.util.function.Consumer<ProcessedImage> listener) {
-            this(rendition, listener, () -> { }, null);
+            this(rendition, listener, NO_PAUSE, null);
         }
     }
 
@@ -331,6 +331,8 @@ public final class ImageProcessor {
      * reads the whole decode. Each resized image is held in memory, turned upright, then encoded —
      * on the render pool when there is one, so one photo alone uses every core; the caller encodes
      * the largest. Hash and placeholder come from {@code made} when an earlier pass made them.
+     * {@code decoded} is closed once everything is resized (closing it again is harmless), then
+     * {@code pause} runs, before the encodes.
      */
     private Part render(Photo photo, VipsImage decoded, List<Integer> indices, Part made, Early early,
                         Runnable pause) {
@@ -374,6 +376,8 @@ public final class ImageProcessor {
                     placeholder = placeholder(uprightSmall);
                 }
             }
+            // Every rendition is resized into memory of its own: the decode's memory goes before any wait.
+            decoded.close();
             pause.run();
             for (int i : indices) {
                 VipsImage image = resized[i];

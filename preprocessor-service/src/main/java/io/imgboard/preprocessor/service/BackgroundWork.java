@@ -19,11 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Where a photo's complete stage runs: the rest of a new photo once its early rendition is out, and
  * any photo that is not answered early (a reprocess). Its threads are nicer than the rest of the
- * JVM ({@code imgboard.preprocessor.complete-stage-nice}), so that work takes only the CPU that
- * nothing more urgent wants: on a machine shared with ingest, the ledger, the display and the
- * broker, the next photo's upload, its hops and its early rendition no longer queue behind the UHD
- * encode of the one before. The caller waits for the result, keeping its turn at the imaging core
- * ({@link WorkGate}), so as many threads as workers are enough. Nice 0: the caller's own thread.
+ * JVM ({@code imgboard.preprocessor.complete-stage-nice}). The nice value reaches what runs on these
+ * threads; libvips 8.14 does a photo's decode, resizes and WebP encodes on threads of its own, which
+ * keep the nice value of whichever thread started them (the README's "Work that can wait"), so the
+ * complete stage also pauses between its pieces while an early stage runs ({@link WorkGate#yieldToEarly()}).
+ * The caller waits for the result, keeping its turn at the imaging core ({@link WorkGate}), so as many
+ * threads as workers are enough. Nice 0: the caller's own thread.
  */
 final class BackgroundWork implements ImageProcessor.Handoff, AutoCloseable {
     private final int nice;

@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -198,10 +199,10 @@ public class PhotoPreprocessor {
                     turnAt[0] = Instant.now();
                     if (!answersEarly) {
                         return engine.background().imaging(() -> processor.process(downloaded, sizes, null,
-                                gate::yieldToEarly));
+                                paused(turn)));
                     }
                     return processor.process(downloaded, sizes, early(request, sizes, earlyResults, storedEarly,
-                            () -> turn.next(WorkGate.Stage.COMPLETE)), gate::yieldToEarly);
+                            () -> turn.next(WorkGate.Stage.COMPLETE)), paused(turn));
                 }
             });
             List<Rendition> renditions = new ArrayList<>();
@@ -240,6 +241,15 @@ public class PhotoPreprocessor {
         } finally {
             deleteQuietly(original);
         }
+    }
+
+    /** The imaging core's pause for work that can wait: the turn yields to early stages, timed. */
+    private Runnable paused(WorkGate.Turn turn) {
+        return () -> {
+            long start = System.nanoTime();
+            turn.yieldToEarly();
+            metrics.timer("imgboard.preprocessor.paused").record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        };
     }
 
     /** Whether a new photo is answered early: when asked for and the set has that rendition and others. */

@@ -14,9 +14,12 @@ import java.util.ArrayDeque;
  * {@code workers} turns of its own: complete stages in progress take only the CPU that early
  * stages leave, so they must not hold the turns the next photo's early stage needs either (their
  * turns also last longer, niced). A complete stage still starts only when no early stage waits,
- * and between its pieces of work it pauses while any early stage runs or waits ({@link #yieldToEarly()}):
- * the priority does not reach libvips' own worker threads, so a complete stage that kept going
- * would take about half of the cores from the next photo's early stage.
+ * and between its pieces of work it pauses while any early stage runs or waits ({@link Turn#yieldToEarly()}):
+ * the priority does not reach libvips' own threads, so a complete stage that kept going would take
+ * about half of the cores from the next photo's early stage. An early stage holds its turn until
+ * its early result is sent (the S3 write and the broker's acknowledgement included), and a photo
+ * that cannot be split (a PNG, a HEIC, a small JPEG) is made whole at its early stage: complete
+ * stages wait for those too.
  */
 final class WorkGate {
     enum Stage { EARLY, COMPLETE }
@@ -84,11 +87,11 @@ final class WorkGate {
     }
 
     /**
-     * For a complete stage between two pieces of its work: waits until no early stage runs or waits.
-     * Returns at once when the stages share their turns (a complete stage may then hold the turn an
-     * early stage waits for).
+     * Waits until no early stage runs or waits; returns at once when the stages share their turns
+     * (a complete stage may then hold the turn an early stage waits for). Only through a turn held
+     * at the complete stage ({@link Turn#yieldToEarly()}): an early stage waiting here would wait for itself.
      */
-    synchronized void yieldToEarly() {
+    private synchronized void awaitNoEarly() {
         if (!separateTurns) {
             return;
         }
@@ -105,7 +108,7 @@ final class WorkGate {
         }
     }
 
-    /** Complete stages in {@link #yieldToEarly()} now (what a test waits for). */
+    /** Complete stages pausing in {@link Turn#yieldToEarly()} now (what a test waits for). */
     synchronized int paused() {
         return paused;
     }
@@ -131,8 +134,9 @@ final class WorkGate {
 
     /** One photo's hold on the core. */
     final class Turn implements AutoCloseable {
-        private Stage stage;
-        private boolean held = true;
+        // moved on by the photo's own thread, read by the thread its rest is handed to
+        private volatile Stage stage;
+        private volatile boolean held = true;
 
         private Turn(Stage stage) {
             this.stage = stage;
@@ -147,6 +151,16 @@ final class WorkGate {
             acquire(next);
             stage = next;
             held = true;
+        }
+
+        /**
+         * Between two pieces of a complete stage's work: waits while any early stage runs or waits,
+         * keeping this turn. Does nothing unless the turn is held at {@link Stage#COMPLETE}.
+         */
+        void yieldToEarly() {
+            if (held && stage == Stage.COMPLETE) {
+                awaitNoEarly();
+            }
         }
 
         @Override

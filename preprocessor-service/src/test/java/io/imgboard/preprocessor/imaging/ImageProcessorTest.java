@@ -468,6 +468,8 @@ class ImageProcessorTest {
         ProcessedImage noEarly = processor.process(stored, DEFAULT_SIZES, null, pause);
 
         assertEquals(List.of("pause", "pause"), order, "a photo with no early rendition can wait as a whole");
+        assertFalse(noEarly.resizedAt().isBefore(pauses.get(0)), "decoded and resized before the first pause");
+        assertFalse(noEarly.resizedAt().isAfter(pauses.get(1)), "the second pause came before resizing was done");
         for (EncodedRendition rendition : noEarly.renditions()) {
             assertFalse(rendition.startedAt().isBefore(pauses.get(1)), rendition.name() + " started before the pause");
             assertArrayEquals(unpaused.get(rendition.name()).webp(), rendition.webp(), rendition.name());

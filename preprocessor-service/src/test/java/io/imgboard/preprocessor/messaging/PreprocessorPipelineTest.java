@@ -13,10 +13,10 @@ import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.imgboard.preprocessor.imaging.TestImages;
 import io.imgboard.preprocessor.storage.ObjectStore;
+import io.imgboard.preprocessor.storage.TestOriginals;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,14 +37,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -333,15 +330,11 @@ class PreprocessorPipelineTest {
     }
 
     private static String putOriginal(byte[] bytes) throws Exception {
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        String key = "originals/" + sha.substring(0, 2) + "/" + sha;
-        s3.putObject(PutObjectArgs.builder().bucket("imgboard-originals").object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
-        return key;
+        return TestOriginals.put(s3, bytes);
     }
 
     private static ProcessRequested request(String originalKey, List<RenditionSpec> renditions) {
-        String sha = originalKey.substring(originalKey.lastIndexOf('/') + 1);
+        String sha = TestOriginals.sha(originalKey);
         return new ProcessRequested(UUID.randomUUID(), Instant.now(), UUID.randomUUID(), sha, originalKey,
                 "image/jpeg", renditions, ProcessRequested.Reason.NEW);
     }

@@ -9,8 +9,8 @@ import io.imgboard.events.Topics;
 import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.imgboard.preprocessor.imaging.TestImages;
+import io.imgboard.preprocessor.storage.TestOriginals;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -27,7 +27,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
  * With several new photos waiting, every one's early result is on the results topic before any
@@ -67,67 +65,85 @@ class EarlyFirstTest {
     @Inject
     ImagingEngine engine;
 
-    /** A 12 MP-class JPEG stored as an original; returns its sha256 (its key is {@link #keyOf}). */
+    /** A JPEG large enough that its display rendition comes from a decode at 1/2 and its UHD one needs the full one. */
     private static String storeOriginal(Endpoints endpoints, int seed) throws Exception {
         Path dir = Files.createTempDirectory("early-first-");
-        // Large enough that the display rendition comes from a decode at 1/2 and the UHD one needs the full one.
         byte[] jpeg = Files.readAllBytes(TestImages.photo(dir, "waiting.jpg[Q=85]", 3200, 2400, seed));
-        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(jpeg));
         try (MinioClient s3 = MinioClient.builder().endpoint(endpoints.s3Endpoint())
                 .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).region("us-east-1").build()) {
-            s3.putObject(PutObjectArgs.builder().bucket("imgboard-originals").object(keyOf(sha))
-                    .stream(new ByteArrayInputStream(jpeg), jpeg.length, -1).build());
+            return TestOriginals.put(s3, jpeg);
         }
-        return sha;
     }
 
-    private static String keyOf(String sha) {
-        return "originals/" + sha.substring(0, 2) + "/" + sha;
+    private static ProcessRequested request(UUID photo, String key, ProcessRequested.Reason reason) {
+        return new ProcessRequested(UUID.randomUUID(), Instant.now(), photo, TestOriginals.sha(key), key, "image/jpeg",
+                List.of(), reason);
+    }
+
+    private static KafkaProducer<String, String> producer(Endpoints endpoints) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    }
+
+    private static void send(KafkaProducer<String, String> producer, ProcessRequested request) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.PROCESS_REQUESTS, request.photoId().toString(),
+                JSON.writeValueAsString(request))).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A consumer of the results topic from its end now, on {@code partitions} (all when empty). */
+    private static KafkaConsumer<String, String> results(Endpoints endpoints, List<Integer> partitions) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", endpoints.kafkaBootstrap()),
+                new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> assigned = consumer.partitionsFor(Topics.PROCESSING_RESULTS).stream()
+                .filter(p -> partitions.isEmpty() || partitions.contains(p.partition()))
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(assigned);
+        consumer.seekToEnd(assigned);
+        assigned.forEach(consumer::position);
+        return consumer;
+    }
+
+    /** "early <photo>" or "complete <photo>" for each of {@code photos}' results polled now, in order. */
+    private static List<String> poll(KafkaConsumer<String, String> consumer, List<UUID> photos) throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+            ProcessingResult result = JSON.readValue(record.value(), ProcessingResult.class);
+            if (photos.contains(result.photoId())) {
+                boolean early = result instanceof PhotoProcessed p && p.pending() != null && !p.pending().isEmpty();
+                seen.add((early ? "early " : "complete ") + result.photoId());
+            }
+        }
+        return seen;
     }
 
     @Test
     void everyWaitingPhotosEarlyResultComesBeforeAnyCompleteOne() throws Exception {
         Endpoints endpoints = LocalInfraResource.shared().endpoints();
-        String sha = storeOriginal(endpoints, 41);
-        String key = keyOf(sha);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
-             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                     "bootstrap.servers", endpoints.kafkaBootstrap()), new StringDeserializer(), new StringDeserializer())) {
+        String key = storeOriginal(endpoints, 41);
+        try (KafkaProducer<String, String> producer = producer(endpoints);
+             KafkaConsumer<String, String> consumer = results(endpoints, List.of(0))) {
             int partitions = consumer.partitionsFor(Topics.PROCESSING_RESULTS).size();
-            TopicPartition partition = new TopicPartition(Topics.PROCESSING_RESULTS, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToEnd(List.of(partition));
-            consumer.position(partition);
             List<ProcessRequested> requests = new ArrayList<>();
             while (requests.size() < 3) {
                 UUID photo = UUID.randomUUID();
                 if (partitionOf(photo, partitions) == 0) {
-                    requests.add(new ProcessRequested(UUID.randomUUID(), Instant.now(), photo, sha, key, "image/jpeg",
-                            List.of(), ProcessRequested.Reason.NEW));
+                    requests.add(request(photo, key, ProcessRequested.Reason.NEW));
                 }
             }
+            List<UUID> photos = requests.stream().map(ProcessRequested::photoId).toList();
 
             long backgroundBefore = engine.background().ran();
             // The core's one turn is held here until all three requests wait for it.
             try (WorkGate.Turn held = preprocessor.gate().enter(WorkGate.Stage.EARLY)) {
                 for (ProcessRequested request : requests) {
-                    producer.send(new ProducerRecord<>(Topics.PROCESS_REQUESTS, request.photoId().toString(),
-                            JSON.writeValueAsString(request))).get(10, TimeUnit.SECONDS);
+                    send(producer, request);
                 }
                 await().atMost(Duration.ofSeconds(60)).until(() -> preprocessor.gate().waiting(WorkGate.Stage.EARLY) == 3);
             }
 
-            List<String> seen = new ArrayList<>(); // "early <photo>" or "complete <photo>", in the partition's order
+            List<String> seen = new ArrayList<>(); // in the partition's order
             await().atMost(Duration.ofSeconds(120)).until(() -> {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    ProcessingResult result = JSON.readValue(record.value(), ProcessingResult.class);
-                    if (requests.stream().anyMatch(r -> r.photoId().equals(result.photoId()))) {
-                        boolean early = result instanceof PhotoProcessed p && p.pending() != null && !p.pending().isEmpty();
-                        seen.add((early ? "early " : "complete ") + result.photoId());
-                    }
-                }
+                seen.addAll(poll(consumer, photos));
                 return seen.size() >= 6;
             });
             // The first photo's early stage ends while the other two wait at theirs: both go before its
@@ -149,41 +165,62 @@ class EarlyFirstTest {
     @Test
     void aReprocessWaitsBeforeItsDecodeWhileANewPhotosEarlyStageRuns() throws Exception {
         Endpoints endpoints = LocalInfraResource.shared().endpoints();
-        String sha = storeOriginal(endpoints, 42);
-        ProcessRequested request = new ProcessRequested(UUID.randomUUID(), Instant.now(), UUID.randomUUID(), sha,
-                keyOf(sha), "image/jpeg", List.of(), ProcessRequested.Reason.REPROCESS);
+        ProcessRequested reprocess = request(UUID.randomUUID(), storeOriginal(endpoints, 42), ProcessRequested.Reason.REPROCESS);
         WorkGate gate = preprocessor.gate();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
-             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                     "bootstrap.servers", endpoints.kafkaBootstrap()), new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.PROCESSING_RESULTS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-
+        try (KafkaProducer<String, String> producer = producer(endpoints);
+             KafkaConsumer<String, String> consumer = results(endpoints, List.of())) {
+            List<String> seen = new ArrayList<>();
             try (WorkGate.Turn newPhoto = gate.enter(WorkGate.Stage.EARLY)) {
-                producer.send(new ProducerRecord<>(Topics.PROCESS_REQUESTS, request.photoId().toString(),
-                        JSON.writeValueAsString(request))).get(10, TimeUnit.SECONDS);
+                send(producer, reprocess);
                 await().atMost(Duration.ofSeconds(60)).until(() -> gate.paused() == 1);
                 assertEquals(1, gate.held(WorkGate.Stage.COMPLETE), "the reprocess holds its complete turn while it waits");
+                seen.addAll(poll(consumer, List.of(reprocess.photoId())));
+                assertEquals(List.of(), seen, "the reprocess went on while the early stage ran");
             }
-
-            List<ProcessingResult> results = new ArrayList<>();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    ProcessingResult result = JSON.readValue(record.value(), ProcessingResult.class);
-                    if (result.photoId().equals(request.photoId())) {
-                        results.add(result);
-                    }
-                }
-                return !results.isEmpty();
+                seen.addAll(poll(consumer, List.of(reprocess.photoId())));
+                return !seen.isEmpty();
             });
-            PhotoProcessed done = assertInstanceOf(PhotoProcessed.class, results.get(0));
-            assertEquals(3, done.renditions().size(), "the reprocess made every rendition once the early stage was done");
+            assertEquals(List.of("complete " + reprocess.photoId()), seen);
             assertEquals(0, gate.paused());
+        }
+    }
+
+    /**
+     * The rest of a new photo waits for the next photo's early stage: A's early stage runs while
+     * another early stage waits behind it; that one has the core when A's rest is handed on, and A's
+     * rest pauses before its full decode until it is done.
+     */
+    @Test
+    void theRestOfANewPhotoWaitsWhileTheNextPhotosEarlyStageRuns() throws Exception {
+        Endpoints endpoints = LocalInfraResource.shared().endpoints();
+        ProcessRequested a = request(UUID.randomUUID(), storeOriginal(endpoints, 43), ProcessRequested.Reason.NEW);
+        WorkGate gate = preprocessor.gate();
+        try (KafkaProducer<String, String> producer = producer(endpoints);
+             KafkaConsumer<String, String> consumer = results(endpoints, List.of())) {
+            java.util.concurrent.CompletableFuture<WorkGate.Turn> next = new java.util.concurrent.CompletableFuture<>();
+            try (WorkGate.Turn first = gate.enter(WorkGate.Stage.EARLY)) {
+                send(producer, a);
+                await().atMost(Duration.ofSeconds(60)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+                Thread nextPhoto = new Thread(() -> next.complete(gate.enter(WorkGate.Stage.EARLY)), "the next photo");
+                nextPhoto.setDaemon(true);
+                nextPhoto.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 2);
+            } // A's early stage goes first, the next photo's after it
+            List<String> seen = new ArrayList<>();
+            try (WorkGate.Turn nextPhoto = next.get(60, TimeUnit.SECONDS)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> gate.paused() == 1);
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    seen.addAll(poll(consumer, List.of(a.photoId())));
+                    return !seen.isEmpty();
+                });
+                assertEquals(List.of("early " + a.photoId()), seen, "A's rest went on while the next early stage ran");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                seen.addAll(poll(consumer, List.of(a.photoId())));
+                return seen.size() >= 2;
+            });
+            assertEquals(List.of("early " + a.photoId(), "complete " + a.photoId()), seen);
         }
     }
 

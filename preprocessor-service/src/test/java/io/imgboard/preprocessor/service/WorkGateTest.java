@@ -104,29 +104,38 @@ class WorkGateTest {
         WorkGate gate = new WorkGate(1, true);
         List<String> entered = new CopyOnWriteArrayList<>();
         try (WorkGate.Turn uhd = gate.enter(WorkGate.Stage.COMPLETE)) {
-            gate.yieldToEarly(); // nobody early: at once
+            uhd.yieldToEarly(); // nobody early: at once
 
             Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
             assertTrue(b.entered());
-            Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered); // waits for B's turn
-            await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
             CountDownLatch resumed = new CountDownLatch(1);
             Thread pausing = new Thread(() -> {
-                gate.yieldToEarly();
+                uhd.yieldToEarly();
                 resumed.countDown();
             }, "complete A between its decode and its encodes");
             pausing.setDaemon(true);
             pausing.start();
-
             await().atMost(Duration.ofSeconds(10)).until(() -> gate.paused() == 1 || resumed.getCount() == 0);
-            assertEquals(1, resumed.getCount(), "went on while early B ran and C waited");
+            assertEquals(1, resumed.getCount(), "went on while early B ran");
+
+            Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered); // waits for B's turn
+            await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
             b.release.countDown();
             assertTrue(c.entered());
-            assertEquals(1, gate.paused(), "went on while early C ran");
+            assertEquals(1, gate.paused(), "went on between early B and early C");
             assertEquals(1, resumed.getCount(), "went on while early C ran");
             c.release.countDown();
             assertTrue(resumed.await(10, TimeUnit.SECONDS), "still paused with no early stage left");
             assertEquals(1, gate.held(WorkGate.Stage.COMPLETE), "a pause keeps the complete stage's turn");
+        }
+    }
+
+    @Test
+    void onlyATurnAtTheCompleteStagePauses() throws Exception {
+        WorkGate gate = new WorkGate(1, true);
+        try (WorkGate.Turn early = gate.enter(WorkGate.Stage.EARLY)) {
+            // An early stage that paused would wait for itself.
+            assertTimeoutPreemptively(Duration.ofSeconds(10), early::yieldToEarly);
         }
     }
 
@@ -138,7 +147,7 @@ class WorkGateTest {
             Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
             await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
             // B waits for the turn this complete stage holds: pausing here would never end.
-            assertTimeoutPreemptively(Duration.ofSeconds(10), gate::yieldToEarly);
+            assertTimeoutPreemptively(Duration.ofSeconds(10), uhd::yieldToEarly);
             uhd.close();
             assertTrue(b.entered());
             b.release.countDown();
