@@ -116,6 +116,14 @@ class EarlyFirstTest {
         return seen;
     }
 
+    /** Polls until {@code seen} holds at least {@code count} of {@code photos}' results. */
+    private static void awaitSeen(KafkaConsumer<String, String> consumer, List<UUID> photos, List<String> seen, int count) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            seen.addAll(poll(consumer, photos));
+            return seen.size() >= count;
+        });
+    }
+
     @Test
     void everyWaitingPhotosEarlyResultComesBeforeAnyCompleteOne() throws Exception {
         Endpoints endpoints = LocalInfraResource.shared().endpoints();
@@ -142,10 +150,7 @@ class EarlyFirstTest {
             }
 
             List<String> seen = new ArrayList<>(); // in the partition's order
-            await().atMost(Duration.ofSeconds(120)).until(() -> {
-                seen.addAll(poll(consumer, photos));
-                return seen.size() >= 6;
-            });
+            awaitSeen(consumer, photos, seen, 6);
             // The first photo's early stage ends while the other two wait at theirs: both go before its
             // complete stage, and the complete stages follow in the order the photos got their turns.
             List<String> order = seen.subList(0, 3).stream().map(s -> s.replace("early ", "")).toList();
@@ -177,10 +182,7 @@ class EarlyFirstTest {
                 seen.addAll(poll(consumer, List.of(reprocess.photoId())));
                 assertEquals(List.of(), seen, "the reprocess went on while the early stage ran");
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                seen.addAll(poll(consumer, List.of(reprocess.photoId())));
-                return !seen.isEmpty();
-            });
+            awaitSeen(consumer, List.of(reprocess.photoId()), seen, 1);
             assertEquals(List.of("complete " + reprocess.photoId()), seen);
             assertEquals(0, gate.paused());
         }
@@ -210,16 +212,10 @@ class EarlyFirstTest {
             List<String> seen = new ArrayList<>();
             try (WorkGate.Turn nextPhoto = next.get(60, TimeUnit.SECONDS)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> gate.paused() == 1);
-                await().atMost(Duration.ofSeconds(60)).until(() -> {
-                    seen.addAll(poll(consumer, List.of(a.photoId())));
-                    return !seen.isEmpty();
-                });
+                awaitSeen(consumer, List.of(a.photoId()), seen, 1);
                 assertEquals(List.of("early " + a.photoId()), seen, "A's rest went on while the next early stage ran");
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                seen.addAll(poll(consumer, List.of(a.photoId())));
-                return seen.size() >= 2;
-            });
+            awaitSeen(consumer, List.of(a.photoId()), seen, 2);
             assertEquals(List.of("early " + a.photoId(), "complete " + a.photoId()), seen);
         }
     }
