@@ -376,7 +376,8 @@ public final class ImageProcessor {
                     placeholder = placeholder(uprightSmall);
                 }
             }
-            // Every rendition is resized into memory of its own: the decode's memory goes before any wait.
+            // Every rendition is resized into memory of its own: the decoded copy goes before any wait (what
+            // the loader itself holds stays until the photo is done).
             decoded.close();
             pause.run();
             for (int i : indices) {

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JVM ({@code imgboard.preprocessor.complete-stage-nice}). The nice value reaches what runs on these
  * threads; libvips 8.14 does a photo's decode, resizes and WebP encodes on threads of its own, which
  * keep the nice value of whichever thread started them (the README's "Work that can wait"), so the
- * complete stage also pauses between its pieces while an early stage runs ({@link WorkGate#yieldToEarly()}).
+ * complete stage also pauses between its pieces while an early stage runs ({@link WorkGate.Turn#yieldToEarly()}).
  * The caller waits for the result, keeping its turn at the imaging core ({@link WorkGate}), so as many
  * threads as workers are enough. Nice 0: the caller's own thread.
  */

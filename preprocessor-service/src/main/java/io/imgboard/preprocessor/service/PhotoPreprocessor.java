@@ -243,12 +243,13 @@ public class PhotoPreprocessor {
         }
     }
 
-    /** The imaging core's pause for work that can wait: the turn yields to early stages, timed. */
+    /** The imaging core's pause for work that can wait: the turn yields to early stages; a wait is timed. */
     private Runnable paused(WorkGate.Turn turn) {
         return () -> {
             long start = System.nanoTime();
-            turn.yieldToEarly();
-            metrics.timer("imgboard.preprocessor.paused").record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (turn.yieldToEarly()) {
+                metrics.timer("imgboard.preprocessor.paused").record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
         };
     }
 

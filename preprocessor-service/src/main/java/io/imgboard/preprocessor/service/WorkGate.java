@@ -87,19 +87,20 @@ final class WorkGate {
     }
 
     /**
-     * Waits until no early stage runs or waits; returns at once when the stages share their turns
+     * Waits until no early stage runs or waits, and says whether it had to; returns at once when the stages share their turns
      * (a complete stage may then hold the turn an early stage waits for). Only through a turn held
      * at the complete stage ({@link Turn#yieldToEarly()}): an early stage waiting here would wait for itself.
      */
-    private synchronized void awaitNoEarly() {
-        if (!separateTurns) {
-            return;
+    private synchronized boolean awaitNoEarly() {
+        if (!separateTurns || earlyHeld == 0 && early.isEmpty()) {
+            return false;
         }
         paused++;
         try {
             while (earlyHeld > 0 || !early.isEmpty()) {
                 wait();
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a complete stage waited for early stages", e);
@@ -156,11 +157,11 @@ final class WorkGate {
         /**
          * Between two pieces of a complete stage's work: waits while any early stage runs or waits,
          * keeping this turn. Does nothing unless the turn is held at {@link Stage#COMPLETE}.
+         *
+         * @return whether it waited
          */
-        void yieldToEarly() {
-            if (held && stage == Stage.COMPLETE) {
-                awaitNoEarly();
-            }
+        boolean yieldToEarly() {
+            return held && stage == Stage.COMPLETE && awaitNoEarly();
         }
 
         @Override

@@ -201,19 +201,25 @@ class EarlyFirstTest {
         try (KafkaProducer<String, String> producer = producer(endpoints);
              KafkaConsumer<String, String> consumer = results(endpoints, List.of())) {
             java.util.concurrent.CompletableFuture<WorkGate.Turn> next = new java.util.concurrent.CompletableFuture<>();
-            try (WorkGate.Turn first = gate.enter(WorkGate.Stage.EARLY)) {
-                send(producer, a);
-                await().atMost(Duration.ofSeconds(60)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
-                Thread nextPhoto = new Thread(() -> next.complete(gate.enter(WorkGate.Stage.EARLY)), "the next photo");
-                nextPhoto.setDaemon(true);
-                nextPhoto.start();
-                await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 2);
-            } // A's early stage goes first, the next photo's after it
+            Thread behind = new Thread(() -> next.complete(gate.enter(WorkGate.Stage.EARLY)), "the next photo");
+            behind.setDaemon(true);
             List<String> seen = new ArrayList<>();
-            try (WorkGate.Turn nextPhoto = next.get(60, TimeUnit.SECONDS)) {
+            try {
+                try (WorkGate.Turn first = gate.enter(WorkGate.Stage.EARLY)) {
+                    send(producer, a);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+                    behind.start();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 2);
+                } // A's early stage goes first, the next photo's after it
+                WorkGate.Turn nextPhoto = next.get(60, TimeUnit.SECONDS);
                 await().atMost(Duration.ofSeconds(60)).until(() -> gate.paused() == 1);
                 awaitSeen(consumer, List.of(a.photoId()), seen, 1);
                 assertEquals(List.of("early " + a.photoId()), seen, "A's rest went on while the next early stage ran");
+                nextPhoto.close();
+            } finally {
+                // Whatever failed, the next photo's turn must not stay held: the other tests need the one turn.
+                behind.interrupt();
+                next.thenAccept(WorkGate.Turn::close);
             }
             awaitSeen(consumer, List.of(a.photoId()), seen, 2);
             assertEquals(List.of("early " + a.photoId(), "complete " + a.photoId()), seen);

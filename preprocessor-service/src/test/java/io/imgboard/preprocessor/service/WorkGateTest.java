@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,13 +105,14 @@ class WorkGateTest {
         WorkGate gate = new WorkGate(1, true);
         List<String> entered = new CopyOnWriteArrayList<>();
         try (WorkGate.Turn uhd = gate.enter(WorkGate.Stage.COMPLETE)) {
-            uhd.yieldToEarly(); // nobody early: at once
+            assertFalse(uhd.yieldToEarly(), "nobody early: at once"); // and it says it did not wait
 
             Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
             assertTrue(b.entered());
             CountDownLatch resumed = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean waited = new java.util.concurrent.atomic.AtomicBoolean();
             Thread pausing = new Thread(() -> {
-                uhd.yieldToEarly();
+                waited.set(uhd.yieldToEarly());
                 resumed.countDown();
             }, "complete A between its decode and its encodes");
             pausing.setDaemon(true);
@@ -126,6 +128,7 @@ class WorkGateTest {
             assertEquals(1, resumed.getCount(), "went on while early C ran");
             c.release.countDown();
             assertTrue(resumed.await(10, TimeUnit.SECONDS), "still paused with no early stage left");
+            assertTrue(waited.get());
             assertEquals(1, gate.held(WorkGate.Stage.COMPLETE), "a pause keeps the complete stage's turn");
         }
     }
@@ -135,7 +138,9 @@ class WorkGateTest {
         WorkGate gate = new WorkGate(1, true);
         try (WorkGate.Turn early = gate.enter(WorkGate.Stage.EARLY)) {
             // An early stage that paused would wait for itself.
-            assertTimeoutPreemptively(Duration.ofSeconds(10), early::yieldToEarly);
+            assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                return early.yieldToEarly();
+            }));
         }
     }
 
@@ -147,7 +152,9 @@ class WorkGateTest {
             Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
             await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
             // B waits for the turn this complete stage holds: pausing here would never end.
-            assertTimeoutPreemptively(Duration.ofSeconds(10), uhd::yieldToEarly);
+            assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                return uhd.yieldToEarly();
+            }));
             uhd.close();
             assertTrue(b.entered());
             b.release.countDown();
