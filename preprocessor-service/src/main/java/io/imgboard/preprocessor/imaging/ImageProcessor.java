@@ -192,13 +192,13 @@ public final class ImageProcessor {
             }
             Part made = head;
             // Work that can wait: the rest after an early rendition of its own, or a photo with none.
-            Runnable wait = made != null || early == null ? pause : NO_PAUSE;
+            Runnable restPause = made != null || early == null ? pause : NO_PAUSE;
             RestOfPhoto tail = () -> {
-                wait.run();
+                restPause.run();
                 try (VipsImage shrunk = shrink > 1 ? opener.open(load.withShrink(shrink)) : null;
                      VipsImage decoded = decodeSrgb(shrunk != null ? shrunk : header)) {
                     stage[0] = "convert";
-                    return render(photo, decoded, rest, made, made == null ? early : null, wait);
+                    return render(photo, decoded, rest, made, made == null ? early : null, restPause);
                 }
             };
             return photo.result(head, head != null && early.rest() != null ? handOff(early.rest(), tail) : tail.call());

@@ -40,7 +40,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -246,9 +245,9 @@ public class PhotoPreprocessor {
     /** The imaging core's pause for work that can wait: the turn yields to early stages; a wait is timed. */
     private Runnable paused(WorkGate.Turn turn) {
         return () -> {
-            long start = System.nanoTime();
+            Timer.Sample sample = Timer.start(metrics);
             if (turn.yieldToEarly()) {
-                metrics.timer("imgboard.preprocessor.paused").record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                sample.stop(metrics.timer("imgboard.preprocessor.paused"));
             }
         };
     }
