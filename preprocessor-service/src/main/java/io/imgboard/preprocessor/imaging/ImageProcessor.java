@@ -100,14 +100,17 @@ public final class ImageProcessor {
     }
 
     /**
-     * As {@link #process(Path, List, Early)}; {@code pause} runs before each piece of the work that can
-     * wait (all of a photo with no early rendition, or the rest of one whose early rendition came from
-     * a decode of its own): before its decode and before its encodes, on the thread doing it. A caller
-     * that shares the cores among several photos can hold that work there while another photo's early
-     * rendition is made.
+     * As {@link #process(Path, List, Early)}, with {@code pause} run all through the work that can wait
+     * (all of a photo with no early rendition, or the rest of one whose early rendition came from a
+     * decode of its own): that work is done on the calling thread alone, its decode and resizes a band
+     * of rows at a time and its encodes by libwebp directly, and {@code pause} runs between bands and
+     * between the encoder's steps, every few ms of work. A caller that shares the cores among several
+     * photos can hold that work there while another photo's early rendition is made; the renditions
+     * are the same bytes as without a pause. {@code pause} null: none, as {@link #process(Path, List, Early)}.
      */
     public ProcessedImage process(Path file, List<RenditionSize> sizes, Early early, Runnable pause)
             throws ImageRefusedException, IOException {
+        Runnable paused = pause == null ? NO_PAUSE : pause;
         refuseIfTooManyBytes(Files.size(file));
         byte[] head = new byte[FormatSniffer.HEAD_BYTES];
         int length;
@@ -115,7 +118,7 @@ public final class ImageProcessor {
             length = in.readNBytes(head, 0, head.length);
         }
         ImageFormat format = accept(FormatSniffer.sniff(head, length));
-        return decode(format, load -> VipsImage.open(format.loader(), file, load), sizes, early, pause);
+        return decode(format, load -> VipsImage.open(format.loader(), file, load), sizes, early, paused);
     }
 
     /**
@@ -177,7 +180,8 @@ public final class ImageProcessor {
                 // The early rendition and those no larger come from a decode at a fraction of the size
                 // (a JPEG decoded at 1/2 costs about a third of the full decode): the frames get their
                 // photo without waiting for the full decode the largest rendition needs.
-                try (VipsImage shrunk = opener.open(load.withShrink(firstShrink)); VipsImage decoded = decodeSrgb(shrunk)) {
+                try (VipsImage shrunk = opener.open(load.withShrink(firstShrink));
+                     VipsImage decoded = decodeSrgb(shrunk, NO_PAUSE)) {
                     stage[0] = "convert";
                     head = render(photo, decoded, first, null, early, NO_PAUSE);
                 }
@@ -194,9 +198,8 @@ public final class ImageProcessor {
             // Work that can wait: the rest after an early rendition of its own, or a photo with none.
             Runnable restPause = made != null || early == null ? pause : NO_PAUSE;
             RestOfPhoto tail = () -> {
-                restPause.run();
                 try (VipsImage shrunk = shrink > 1 ? opener.open(load.withShrink(shrink)) : null;
-                     VipsImage decoded = decodeSrgb(shrunk != null ? shrunk : header)) {
+                     VipsImage decoded = decodeSrgb(shrunk != null ? shrunk : header, restPause)) {
                     stage[0] = "convert";
                     return render(photo, decoded, rest, made, made == null ? early : null, restPause);
                 }
@@ -318,10 +321,15 @@ public final class ImageProcessor {
      * sRGB, 8-bit, fully decoded into memory, still as stored: turning it upright is left to each
      * (much smaller) rendition, which saves rotating and copying the whole photo.
      */
-    private static VipsImage decodeSrgb(VipsImage source) {
+    private static VipsImage decodeSrgb(VipsImage source, Runnable pause) {
         try (VipsImage srgb = toSrgb(source)) {
-            return srgb.copyMemory();
+            return inMemory(srgb, pause);
         }
+    }
+
+    /** Rendered into memory: by libvips' threads, or with a pause on this thread alone (see {@link #process(Path, List, Early, Runnable)}). */
+    private static VipsImage inMemory(VipsImage image, Runnable pause) {
+        return pause == NO_PAUSE ? image.copyMemory() : image.copyMemory(pause);
     }
 
     /**
@@ -331,8 +339,10 @@ public final class ImageProcessor {
      * reads the whole decode. Each resized image is held in memory, turned upright, then encoded —
      * on the render pool when there is one, so one photo alone uses every core; the caller encodes
      * the largest. Hash and placeholder come from {@code made} when an earlier pass made them.
-     * {@code decoded} is closed once everything is resized (closing it again is harmless), then
-     * {@code pause} runs, before the encodes.
+     * {@code decoded} is closed once everything is resized (closing it again is harmless). With a
+     * {@code pause}, the resizes and encodes are all done on this thread with that pause
+     * ({@link #process(Path, List, Early, Runnable)}): one of the render pool's threads held in a
+     * pause could keep an early stage's encode waiting, and so the pause for ever.
      */
     private Part render(Photo photo, VipsImage decoded, List<Integer> indices, Part made, Early early,
                         Runnable pause) {
@@ -357,7 +367,7 @@ public final class ImageProcessor {
                     }
                 }
                 try (VipsImage lazy = resizeTo(source, stored)) {
-                    resized[i] = lazy.copyMemory();
+                    resized[i] = inMemory(lazy, pause);
                 }
                 if (resized[i].width() >= need && resized[i].height() >= need && resized[i].width() < small.width()) {
                     small = resized[i];
@@ -379,19 +389,18 @@ public final class ImageProcessor {
             // Every rendition is resized into memory of its own: the decoded copy goes before any wait (what
             // the loader itself holds stays until the photo is done).
             decoded.close();
-            pause.run();
             for (int i : indices) {
                 VipsImage image = resized[i];
                 RenditionSize size = sizes.get(i);
-                Callable<EncodedRendition> task = () -> encode(image, size);
+                Callable<EncodedRendition> task = () -> encode(image, size, pause);
                 if (early != null && size.name().equals(early.rendition())) {
                     task = () -> {
-                        EncodedRendition rendition = encode(image, size);
+                        EncodedRendition rendition = encode(image, size, pause);
                         early.listener().accept(photo.image(hash, placeholder, List.of(rendition), resizedAt));
                         return rendition;
                     };
                 }
-                encoded.add(submit(task, i != order.get(0), inline));
+                encoded.add(submit(task, i != order.get(0) && pause == NO_PAUSE, inline));
             }
             inline.forEach(FutureTask::run);
             EncodedRendition[] renditions = new EncodedRendition[sizes.size()];
@@ -489,10 +498,11 @@ public final class ImageProcessor {
         }
     }
 
-    private EncodedRendition encode(VipsImage resized, RenditionSize size) {
+    private EncodedRendition encode(VipsImage resized, RenditionSize size, Runnable pause) {
         Instant startedAt = Instant.now();
         try (VipsImage upright = upright(resized); VipsImage clean = upright.withoutMetadata()) {
-            byte[] webp = WebpMetadata.strip(clean.webp(size.quality(), options.webpEffort()));
+            byte[] webp = WebpMetadata.strip(pause == NO_PAUSE ? clean.webp(size.quality(), options.webpEffort())
+                    : clean.webp(size.quality(), options.webpEffort(), pause));
             return new EncodedRendition(size.name(), clean.width(), clean.height(), webp, startedAt, Instant.now());
         }
     }

@@ -22,7 +22,11 @@ public final class WebpMetadata {
     private WebpMetadata() {
     }
 
-    /** The same image without EXIF, XMP and ICCP chunks; the VP8X flags are updated to match. */
+    /**
+     * The same image without EXIF, XMP and ICCP chunks; the VP8X flags are updated to match, and a
+     * VP8X left with no flags at all (a still image without alpha) is dropped: the file is then in
+     * WebP's simple format, byte for byte what libwebp itself writes for that image.
+     */
     public static byte[] strip(byte[] webp) {
         ByteBuffer in = ByteBuffer.wrap(webp).order(ByteOrder.LITTLE_ENDIAN);
         if (webp.length < 12 || !fourCc(webp, 0).equals("RIFF") || !fourCc(webp, 8).equals("WEBP")) {
@@ -49,7 +53,10 @@ public final class WebpMetadata {
                     int cleared = flags & ~(VP8X_ICC | VP8X_EXIF | VP8X_XMP);
                     chunk[8] = (byte) cleared;
                     changed |= cleared != flags;
-                    out.writeBytes(chunk);
+                    // Nothing left to say (no alpha, no animation): the simple format, as libwebp writes such an image.
+                    if (cleared != 0 || flags == 0) {
+                        out.writeBytes(chunk);
+                    }
                 }
                 default -> out.write(webp, offset, length);
             }

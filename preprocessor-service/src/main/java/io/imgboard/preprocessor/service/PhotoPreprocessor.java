@@ -242,8 +242,15 @@ public class PhotoPreprocessor {
         }
     }
 
-    /** The imaging core's pause for work that can wait: the turn yields to early stages; a wait is timed. */
+    /**
+     * The imaging core's pause for work that can wait: the turn yields to early stages; a wait is timed.
+     * None (null) when the stages share their turns ({@code complete-stage-nice} 0): the work is then
+     * not paced either, and libvips' threads do it as they do an early stage.
+     */
     private Runnable paused(WorkGate.Turn turn) {
+        if (!gate.pauses()) {
+            return null;
+        }
         return () -> {
             Timer.Sample sample = Timer.start(metrics);
             if (turn.yieldToEarly()) {

@@ -109,6 +109,11 @@ final class WorkGate {
         }
     }
 
+    /** Whether a complete stage's {@link Turn#yieldToEarly()} can wait at all: only when the stages have turns of their own. */
+    boolean pauses() {
+        return separateTurns;
+    }
+
     /** Complete stages pausing in {@link Turn#yieldToEarly()} now (what a test waits for). */
     synchronized int paused() {
         return paused;

@@ -139,6 +139,12 @@ class CoreUnitsTest {
                 stripped);
         byte[] simple = riff(chunk("VP8 ", new byte[]{1, 2}));
         assertArrayEquals(simple, WebpMetadata.strip(simple));
+        byte[] exifOnly = new byte[10];
+        exifOnly[0] = 0x08;
+        assertArrayEquals(simple, WebpMetadata.strip(riff(chunk("VP8X", exifOnly), chunk("VP8 ", new byte[]{1, 2}),
+                chunk("EXIF", new byte[]{7}))), "a VP8X with nothing left to flag goes too: the simple format");
+        byte[] none = riff(chunk("VP8X", new byte[10]), chunk("VP8 ", new byte[]{1, 2}));
+        assertArrayEquals(none, WebpMetadata.strip(none), "a file with no metadata is returned as it came");
         assertThrows(IllegalArgumentException.class, () -> WebpMetadata.strip("RIFF....AVI ".getBytes(StandardCharsets.US_ASCII)));
     }
 

@@ -116,4 +116,21 @@ interface LibVips extends Library {
 
     /** Renders the image into a new g_malloc'ed buffer of packed pixels. */
     Pointer vips_image_write_to_memory(Pointer in, NativeLongByReference size);
+
+    // Rendering on the calling thread, a band of rows at a time.
+
+    /** A region on {@code image} (a GObject: g_object_unref it). */
+    Pointer vips_region_new(Pointer image);
+
+    /** Computes an area on the calling thread and returns a g_malloc'ed copy of its packed pixels, NULL on failure. */
+    Pointer vips_region_fetch(Pointer region, int left, int top, int width, int height, NativeLongByReference len);
+
+    /** An empty image in memory, to be written line by line. */
+    Pointer vips_image_new_memory();
+
+    /** Gives {@code image} the header and metadata of the NULL-terminated input images. */
+    int vips_image_pipelinev(Pointer image, int demandStyle, Object... inputs);
+
+    /** Writes one line of packed pixels; line 0 allocates the memory, the last one completes the image. */
+    int vips_image_write_line(Pointer image, int y, Pointer line);
 }

@@ -1,5 +1,6 @@
 package io.imgboard.preprocessor.imaging.vips;
 
+import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
@@ -24,6 +25,9 @@ import java.util.Optional;
 public final class VipsImage implements AutoCloseable {
     private static final int FORMAT_UCHAR = 0;
     private static final int INTERPRETATION_CMYK = 15;
+    private static final int DEMAND_THINSTRIP = 2;
+    /** Pixels in one band of rows rendered on the calling thread: a few ms of decoding or resizing. */
+    private static final int BAND_PIXELS = 1 << 18;
 
     private final Pointer handle;
     private final NativeBytes source;
@@ -240,6 +244,85 @@ public final class VipsImage implements AutoCloseable {
         });
     }
 
+    /**
+     * As {@link #copyMemory()}, but rendered on the calling thread, a band of rows at a time, with
+     * {@code between} run before each band (a few ms of work each): work that can wait, computed at
+     * the calling thread's priority and held between bands. libvips' own worker threads are not used.
+     */
+    public VipsImage copyMemory(Runnable between) {
+        Pointer in = handle();
+        VipsImage out = derive("vips_image_new_memory", (vips, image) -> {
+            Pointer memory = vips.vips_image_new_memory();
+            if (memory != null && vips.vips_image_pipelinev(memory, DEMAND_THINSTRIP, in, null) != 0) {
+                Vips.natives().gobject().g_object_unref(memory);
+                return -1;
+            }
+            image.setValue(memory);
+            return memory == null ? -1 : 0;
+        });
+        try {
+            LibVips vips = Vips.natives().vips();
+            inBands(between, (top, rows, pixels, lineBytes) -> {
+                for (int i = 0; i < rows; i++) {
+                    if (vips.vips_image_write_line(out.handle, top + i, pixels.share(i * lineBytes)) != 0) {
+                        throw Vips.failure("vips_image_write_line");
+                    }
+                }
+            });
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Band {
+        /** {@code rows} lines from line {@code top}, packed, {@code lineBytes} each; valid only during the call. */
+        void accept(int top, int rows, Pointer pixels, long lineBytes);
+    }
+
+    /** Computes the image on this thread in bands of rows, top to bottom, running {@code between} before each. */
+    private void inBands(Runnable between, Band band) {
+        Vips.Natives n = Vips.natives();
+        int width = width();
+        int height = height();
+        int rows = Math.max(8, BAND_PIXELS / width);
+        Pointer region;
+        Vips.beginCall();
+        try {
+            region = n.vips().vips_region_new(handle());
+            if (region == null) {
+                throw Vips.failure("vips_region_new");
+            }
+        } finally {
+            Vips.endCall();
+        }
+        try {
+            for (int top = 0; top < height; top += rows) {
+                between.run();
+                int count = Math.min(rows, height - top);
+                NativeLongByReference length = new NativeLongByReference();
+                Pointer pixels = null;
+                Vips.beginCall();
+                try {
+                    pixels = n.vips().vips_region_fetch(region, 0, top, width, count, length);
+                    if (pixels == null) {
+                        throw Vips.failure("vips_region_fetch");
+                    }
+                    band.accept(top, count, pixels, length.getValue().longValue() / count);
+                } finally {
+                    Vips.endCall();
+                    if (pixels != null) {
+                        n.glib().g_free(pixels);
+                    }
+                }
+            }
+        } finally {
+            n.gobject().g_object_unref(region);
+        }
+    }
+
     /** Upright according to the {@code orientation} field (all eight EXIF values); removes the field. */
     public VipsImage autorot() {
         Pointer in = handle();
@@ -307,6 +390,28 @@ public final class VipsImage implements AutoCloseable {
             if (data != null) {
                 n.glib().g_free(data);
             }
+        }
+    }
+
+    /**
+     * As {@link #webp(int, int)}, the same bytes, but made on the calling thread, rendered a band of
+     * rows at a time and encoded by libwebp directly ({@link WebpEncoder}), with {@code pause} run
+     * between bands and between the encoder's steps: an encode that can wait, held there while
+     * {@code pause} waits and computed at the calling thread's priority. An 8-bit RGB or RGBA image.
+     */
+    public byte[] webp(int quality, int effort, Runnable pause) {
+        int width = width();
+        int height = height();
+        int bands = bands();
+        if (!isUchar() || bands != 3 && bands != 4) {
+            throw new IllegalStateException("a paced WebP encode needs 8-bit RGB or RGBA, not " + bands + " bands");
+        }
+        try (Memory pixels = new Memory((long) width * height * bands)) {
+            inBands(pause, (top, rows, band, lineBytes) -> {
+                byte[] copy = band.getByteArray(0, Math.toIntExact(rows * lineBytes));
+                pixels.write(top * lineBytes, copy, 0, copy.length);
+            });
+            return WebpEncoder.encode(pixels, width, height, bands, quality, effort, pause);
         }
     }
 
