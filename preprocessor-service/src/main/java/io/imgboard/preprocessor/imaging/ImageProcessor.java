@@ -102,9 +102,12 @@ public final class ImageProcessor {
     /**
      * As {@link #process(Path, List, Early)}, with {@code pause} run all through the work that can wait
      * (all of a photo with no early rendition, or the rest of one whose early rendition came from a
-     * decode of its own): that work is done on the calling thread alone, its decode and resizes a band
-     * of rows at a time and its encodes by libwebp directly, and {@code pause} runs between bands and
-     * between the encoder's steps, every few ms of work. A caller that shares the cores among several
+     * decode of its own): that work is done on the calling thread, its decode and resizes a band of
+     * rows at a time and its encodes by libwebp directly, and {@code pause} runs between bands and at
+     * each step libwebp reports (a 12 MP photo's decode pauses about 50 times, its UHD encode about
+     * 100; libwebp's analysis before its first report is not split). Only the hash and placeholder of
+     * a photo with no early rendition, a few ms from its smallest rendition, still use libvips'
+     * threads. The decoded image is held in memory through its pauses. A caller that shares the cores among several
      * photos can hold that work there while another photo's early rendition is made; the renditions
      * are the same bytes as without a pause. {@code pause} null: none, as {@link #process(Path, List, Early)}.
      */

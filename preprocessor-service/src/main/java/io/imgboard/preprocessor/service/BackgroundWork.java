@@ -19,10 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Where a photo's complete stage runs: the rest of a new photo once its early rendition is out, and
  * any photo that is not answered early (a reprocess). Its threads are nicer than the rest of the
- * JVM ({@code imgboard.preprocessor.complete-stage-nice}). The nice value reaches what runs on these
- * threads; libvips 8.14 does a photo's decode, resizes and WebP encodes on threads of its own, which
- * keep the nice value of whichever thread started them (the README's "Work that can wait"), so the
- * complete stage also pauses between its pieces while an early stage runs ({@link WorkGate.Turn#yieldToEarly()}).
+ * JVM ({@code imgboard.preprocessor.complete-stage-nice}). The work is paced
+ * ({@link ImageProcessor#process(java.nio.file.Path, java.util.List, ImageProcessor.Early, Runnable)}):
+ * decoded, resized and encoded on the thread given it, not on libvips' own threads (which keep the
+ * nice value of whichever thread started them: the README's "Work that can wait"), so the nice value
+ * reaches all of it, and it pauses every few ms of work while an early stage runs or waits
+ * ({@link WorkGate.Turn#yieldToEarly()}).
  * The caller waits for the result, keeping its turn at the imaging core ({@link WorkGate}), so as many
  * threads as workers are enough. Nice 0: the caller's own thread.
  */

@@ -14,9 +14,10 @@ import java.util.ArrayDeque;
  * {@code workers} turns of its own: complete stages in progress take only the CPU that early
  * stages leave, so they must not hold the turns the next photo's early stage needs either (their
  * turns also last longer, niced). A complete stage still starts only when no early stage waits,
- * and between its pieces of work it pauses while any early stage runs or waits ({@link Turn#yieldToEarly()}):
- * the priority does not reach libvips' own threads, so a complete stage that kept going would take
- * about half of the cores from the next photo's early stage. An early stage holds its turn until
+ * and every few ms of its work (between bands of rows and the encoder's steps: the work is paced on
+ * its own thread) it pauses while any early stage runs or waits ({@link Turn#yieldToEarly()}): a
+ * complete stage that kept going, even niced, would slow the next photo's early stage by a quarter
+ * (two processes' measurement, the README's "Work that can wait"). An early stage holds its turn until
  * its early result is sent (the S3 write and the broker's acknowledgement included), and a photo
  * that cannot be split (a PNG, a HEIC, a small JPEG) is made whole at its early stage: complete
  * stages wait for those too.

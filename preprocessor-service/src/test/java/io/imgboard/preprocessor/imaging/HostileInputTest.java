@@ -56,6 +56,12 @@ class HostileInputTest {
         Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
         ImageRefusedException e = assertThrows(ImageRefusedException.class, () -> processor.process(cut, SIZES));
         assertTrue(e.reason().startsWith("corrupt or truncated JPEG: "), e.reason());
+        // Work that can wait is decoded a band of rows at a time on this thread: refused the same way.
+        java.util.concurrent.atomic.AtomicInteger pauses = new java.util.concurrent.atomic.AtomicInteger();
+        ImageRefusedException paced = assertThrows(ImageRefusedException.class,
+                () -> processor.process(cut, SIZES, null, pauses::incrementAndGet));
+        assertEquals(e.reason(), paced.reason());
+        assertTrue(pauses.get() > 1, "the decode was paced: " + pauses.get() + " pauses");
     }
 
     @Test

@@ -131,6 +131,9 @@ interface LibVips extends Library {
     /** Gives {@code image} the header and metadata of the NULL-terminated input images. */
     int vips_image_pipelinev(Pointer image, int demandStyle, Object... inputs);
 
-    /** Writes one line of packed pixels; line 0 allocates the memory, the last one completes the image. */
+    /** Allocates a memory image's pixels (8.14's vips_image_write_line does not check that it could). */
+    int vips_image_write_prepare(Pointer image);
+
+    /** Writes one line of packed pixels into a prepared image; the last one completes the image. */
     int vips_image_write_line(Pointer image, int y, Pointer line);
 }

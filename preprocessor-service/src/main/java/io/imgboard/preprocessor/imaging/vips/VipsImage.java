@@ -253,7 +253,9 @@ public final class VipsImage implements AutoCloseable {
         Pointer in = handle();
         VipsImage out = derive("vips_image_new_memory", (vips, image) -> {
             Pointer memory = vips.vips_image_new_memory();
-            if (memory != null && vips.vips_image_pipelinev(memory, DEMAND_THINSTRIP, in, null) != 0) {
+            // The pixels are allocated here, checked: vips_image_write_line would write through a null pointer.
+            if (memory != null && (vips.vips_image_pipelinev(memory, DEMAND_THINSTRIP, in, null) != 0
+                    || vips.vips_image_write_prepare(memory) != 0)) {
                 Vips.natives().gobject().g_object_unref(memory);
                 return -1;
             }

@@ -10,7 +10,7 @@ import com.sun.jna.Pointer;
  * of its own, so an encode that has started cannot be held and does not run at the caller's
  * priority; libwebp's progress hook can hold it. The settings are {@code webpsave}'s for the same
  * {@code Q} and {@code effort} (its default preset, alpha quality 100, no sharp YUV), so the bytes
- * are the same as {@link VipsImage#webp(int, int)}'s: {@code VipsImageTest} compares them.
+ * are the same as {@link VipsImage#webp(int, int)}'s once libvips' extra chunks are stripped: {@code PacedWorkTest} compares them.
  */
 final class WebpEncoder {
     static final String LIBWEBP = "libwebp.so.7";
@@ -65,13 +65,14 @@ final class WebpEncoder {
         LibWebp.MemoryWriter output = new LibWebp.MemoryWriter();
         webp.WebPMemoryWriterInit(output);
         LibWebp.Picture picture = new LibWebp.Picture();
-        RuntimeException[] stopped = new RuntimeException[1];
+        Throwable[] stopped = new Throwable[1];
         // Held in a local for the whole encode: JNA frees a callback's native stub once its object is collected.
+        // It runs on this thread (thread_level 0: libwebp starts no thread of its own).
         LibWebp.ProgressHook hook = (percent, ignored) -> {
             try {
                 pause.run();
                 return 1;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 stopped[0] = e;
                 return 0;
             }
@@ -92,17 +93,34 @@ final class WebpEncoder {
                 throw new VipsException("WebPPictureImport", "out of memory for a " + width + "x" + height + " picture");
             }
             if (webp.WebPEncode(config, picture) == 0) {
-                if (stopped[0] != null) {
-                    throw stopped[0];
-                }
-                throw new VipsException("WebPEncode", "libwebp could not encode (error " + picture.error_code + ")");
+                throw failure(picture.error_code, stopped[0]);
             }
             output.read();
             return output.mem.getByteArray(0, Math.toIntExact(output.size.longValue()));
         } finally {
             webp.WebPPictureFree(picture);
+            // What libwebp wrote so far is in native memory only; JNA would write the Java copy over it first.
+            output.read();
             webp.WebPMemoryWriterClear(output);
             java.lang.ref.Reference.reachabilityFence(hook);
         }
+    }
+
+    /** Why WebPEncode returned 0: what the pause threw, as it was, or libwebp's error in words the retry policy reads. */
+    private static RuntimeException failure(int errorCode, Throwable stopped) {
+        if (stopped instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (stopped instanceof Error error) {
+            throw error;
+        }
+        if (stopped != null) {
+            return new IllegalStateException("the pause failed: " + stopped, stopped);
+        }
+        return switch (errorCode) {
+            case 1, 2 -> new VipsException("WebPEncode", "out of memory (libwebp error " + errorCode + ")");
+            case 10 -> new IllegalStateException("the WebP encode was stopped by its progress hook");
+            default -> new VipsException("WebPEncode", "libwebp could not encode (error " + errorCode + ")");
+        };
     }
 }

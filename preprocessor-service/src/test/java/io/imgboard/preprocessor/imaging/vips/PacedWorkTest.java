@@ -61,18 +61,30 @@ class PacedWorkTest {
     }
 
     @Test
-    void whatThePauseThrowsStopsTheEncodeAndComesBack() {
-        IllegalStateException interrupted = new IllegalStateException("interrupted while waiting");
-        AtomicInteger pauses = new AtomicInteger();
+    void whatThePauseThrowsStopsTheEncodeAndComesBackAsItWas() {
         try (VipsImage image = open(); VipsImage whole = image.copyMemory()) {
-            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> whole.webp(82, 2, () -> {
-                if (pauses.incrementAndGet() == 12) {
-                    throw interrupted;
+            AtomicInteger all = new AtomicInteger();
+            byte[] expected = whole.webp(82, 2, all::incrementAndGet);
+            // The first band, a step of the encoder, and its last step, when libwebp has written the file.
+            for (int at : new int[]{1, 12, all.get()}) {
+                IllegalStateException interrupted = new IllegalStateException("interrupted while waiting");
+                AtomicInteger pauses = new AtomicInteger();
+                IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> whole.webp(82, 2, () -> {
+                    if (pauses.incrementAndGet() == at) {
+                        throw interrupted;
+                    }
+                }));
+                assertSame(interrupted, thrown, "at pause " + at);
+                assertEquals(at, pauses.get(), "nothing ran after the pause that threw");
+            }
+            StackOverflowError error = new StackOverflowError("an Error, not an image fault");
+            AtomicInteger pauses = new AtomicInteger();
+            assertSame(error, assertThrows(StackOverflowError.class, () -> whole.webp(82, 2, () -> {
+                if (pauses.incrementAndGet() == 12) { // a step of the encoder: thrown in libwebp's progress hook
+                    throw error;
                 }
-            }));
-            assertSame(interrupted, thrown);
-            assertEquals(12, pauses.get(), "nothing ran after the pause that threw");
-            assertArrayEquals(webpsave(whole, 82, 2), whole.webp(82, 2, () -> { }), "and the next encode is whole");
+            })));
+            assertArrayEquals(expected, whole.webp(82, 2, () -> { }), "and the next encode is whole");
         }
     }
 
