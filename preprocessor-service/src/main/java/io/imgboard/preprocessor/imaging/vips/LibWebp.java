@@ -29,11 +29,13 @@ interface LibWebp extends Library {
 
     int WebPEncode(Config config, Picture picture);
 
-    void WebPPictureFree(Picture picture);
+    /** By pointer, so that JNA does not write its Java copy over what libwebp allocated. */
+    void WebPPictureFree(Pointer picture);
 
     void WebPMemoryWriterInit(MemoryWriter writer);
 
-    void WebPMemoryWriterClear(MemoryWriter writer);
+    /** By pointer, as {@link #WebPPictureFree(Pointer)}. */
+    void WebPMemoryWriterClear(Pointer writer);
 
     /** {@code WebPProgressHook}: 0 aborts the encode. */
     interface ProgressHook extends Callback {

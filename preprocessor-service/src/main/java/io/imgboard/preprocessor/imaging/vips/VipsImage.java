@@ -272,7 +272,7 @@ public final class VipsImage implements AutoCloseable {
                 }
             });
             return out;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             out.close();
             throw e;
         }

@@ -42,8 +42,8 @@ final class WebpEncoder {
 
     /**
      * Encodes packed 8-bit RGB ({@code bands} 3) or RGBA (4) pixels. {@code pause} runs each time
-     * libwebp reports progress (about a hundred times an image), on this thread; what it throws
-     * stops the encode and is thrown here.
+     * libwebp reports progress (about 60 times an image at effort 2; not during the conversion to YUV
+     * before), on this thread; what it throws stops the encode and is thrown here.
      */
     static byte[] encode(Pointer pixels, int width, int height, int bands, int quality, int effort, Runnable pause) {
         if (bands != 3 && bands != 4) {
@@ -68,7 +68,12 @@ final class WebpEncoder {
         Throwable[] stopped = new Throwable[1];
         // Held in a local for the whole encode: JNA frees a callback's native stub once its object is collected.
         // It runs on this thread (thread_level 0: libwebp starts no thread of its own).
+        // libwebp 1.2 ignores a stop asked for during its statistics pass (effort ≤ 2) and goes on calling: once
+        // stopped, the hook answers 0 without pausing again, and the encode counts as stopped whatever it returns.
         LibWebp.ProgressHook hook = (percent, ignored) -> {
+            if (stopped[0] != null) {
+                return 0;
+            }
             try {
                 pause.run();
                 return 1;
@@ -92,16 +97,15 @@ final class WebpEncoder {
             if (imported == 0) {
                 throw new VipsException("WebPPictureImport", "out of memory for a " + width + "x" + height + " picture");
             }
-            if (webp.WebPEncode(config, picture) == 0) {
+            if (webp.WebPEncode(config, picture) == 0 || stopped[0] != null || picture.error_code != 0) {
                 throw failure(picture.error_code, stopped[0]);
             }
             output.read();
             return output.mem.getByteArray(0, Math.toIntExact(output.size.longValue()));
         } finally {
-            webp.WebPPictureFree(picture);
-            // What libwebp wrote so far is in native memory only; JNA would write the Java copy over it first.
-            output.read();
-            webp.WebPMemoryWriterClear(output);
+            // By pointer: what libwebp wrote is in native memory only, and must not be overwritten by the Java copy.
+            webp.WebPPictureFree(picture.getPointer());
+            webp.WebPMemoryWriterClear(output.getPointer());
             java.lang.ref.Reference.reachabilityFence(hook);
         }
     }
@@ -118,7 +122,8 @@ final class WebpEncoder {
             return new IllegalStateException("the pause failed: " + stopped, stopped);
         }
         return switch (errorCode) {
-            case 1, 2 -> new VipsException("WebPEncode", "out of memory (libwebp error " + errorCode + ")");
+            // 8, a failed write: WebPMemoryWrite's allocation.
+            case 1, 2, 8 -> new VipsException("WebPEncode", "out of memory (libwebp error " + errorCode + ")");
             case 10 -> new IllegalStateException("the WebP encode was stopped by its progress hook");
             default -> new VipsException("WebPEncode", "libwebp could not encode (error " + errorCode + ")");
         };
