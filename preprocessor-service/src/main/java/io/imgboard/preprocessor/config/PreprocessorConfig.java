@@ -88,6 +88,16 @@ public interface PreprocessorConfig {
     @WithDefault("10")
     int completeStageNice();
 
+    /**
+     * How long a photo's complete stage gives way to new photos' early stages at most, counted from
+     * when it asked for its turn (with {@code complete-stage-nice} above 0, when it also pauses while
+     * they run). After that it goes on beside them, still at its nice value: under a steady stream of
+     * new photos the larger renditions of the ones before come about this much later, not only once
+     * the stream ends.
+     */
+    @WithDefault("60s")
+    Duration completeStagePatience();
+
     /** Images decoded and encoded at once, one per core, whatever the number of requests in hand. */
     @WithDefault("2")
     int workers();

@@ -18,6 +18,7 @@ import io.imgboard.preprocessor.imaging.vips.VipsUnavailableException;
 import io.imgboard.preprocessor.storage.MissingObjectException;
 import io.imgboard.preprocessor.storage.ObjectStore;
 import io.imgboard.preprocessor.storage.StorageUnavailableException;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -64,7 +65,14 @@ public class PhotoPreprocessor {
         this.config = config;
         this.retrier = new Retrier(config.retry());
         this.metrics = metrics;
-        this.gate = new WorkGate(config.workers(), config.completeStageNice() > 0);
+        if (config.completeStagePatience().isNegative() || config.completeStagePatience().isZero()) {
+            throw new IllegalArgumentException("imgboard.preprocessor.complete-stage-patience must be positive, was "
+                    + config.completeStagePatience());
+        }
+        this.gate = new WorkGate(config.workers(), config.completeStageNice() > 0, config.completeStagePatience());
+        FunctionCounter.builder("imgboard.preprocessor.impatient", gate, WorkGate::impatient)
+                .description("complete stages that went on beside early ones, their patience spent")
+                .register(metrics);
         if (config.requestsInHand() < config.workers()) {
             // The worker pool would get a max-concurrency below the turns at the core, or of 0.
             throw new IllegalArgumentException("imgboard.preprocessor.requests-in-hand must be at least "

@@ -1,6 +1,8 @@
 package io.imgboard.preprocessor.service;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns at the imaging core: {@code workers} photos are decoded and encoded at once, however many
@@ -21,45 +23,66 @@ import java.util.ArrayDeque;
  * its early result is sent (the S3 write and the broker's acknowledgement included), and a photo
  * that cannot be split (a PNG, a HEIC, a small JPEG) is made whole at its early stage: complete
  * stages wait for those too.
+ *
+ * <p>Giving way has a bound, the gate's {@code patience}: a complete stage that has been waiting for
+ * early stages (for its turn and in its pauses) that long since it asked for its turn goes on as if
+ * none were there, still in its own turns and at its own priority. A steady stream of new photos
+ * then delays the larger renditions of the photos before it by about that much, never for as long
+ * as the stream lasts.
  */
 final class WorkGate {
     enum Stage { EARLY, COMPLETE }
 
     private final int workers;
     private final boolean separateTurns;
-    private final ArrayDeque<Object> early = new ArrayDeque<>();
-    private final ArrayDeque<Object> complete = new ArrayDeque<>();
+    private final long patienceNanos;
+    private final ArrayDeque<Waiter> early = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> complete = new ArrayDeque<>();
     private int earlyHeld;
     private int completeHeld;
     private int paused;
+    private long impatient;
 
-    /** Early and complete stages share {@code workers} turns. */
-    WorkGate(int workers) {
-        this(workers, false);
+    /** One photo waiting for a turn, and since when its stage has been waiting ({@link System#nanoTime()}). */
+    private record Waiter(long since) {
     }
 
-    /** {@code separateTurns}: each stage has {@code workers} turns (the complete stage runs in the background). */
-    WorkGate(int workers, boolean separateTurns) {
+    /** Early and complete stages share {@code workers} turns; a complete stage waits as long as early stages come. */
+    WorkGate(int workers) {
+        this(workers, false, null);
+    }
+
+    /**
+     * {@code separateTurns}: each stage has {@code workers} turns (the complete stage runs in the
+     * background); {@code patience}: how long a complete stage gives way to early stages at most
+     * (null: as long as they come).
+     */
+    WorkGate(int workers, boolean separateTurns, Duration patience) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, was " + workers);
         }
+        if (patience != null && (patience.isNegative() || patience.isZero())) {
+            throw new IllegalArgumentException("patience must be positive, was " + patience);
+        }
         this.workers = workers;
         this.separateTurns = separateTurns;
+        this.patienceNanos = patience == null ? Long.MAX_VALUE : patience.toNanos();
     }
 
     /** Waits for a turn at {@code stage}; the turn is held until {@link Turn#close()}. */
     Turn enter(Stage stage) {
-        acquire(stage);
-        return new Turn(stage);
+        long since = System.nanoTime();
+        acquire(stage, since);
+        return new Turn(stage, since);
     }
 
-    private synchronized void acquire(Stage stage) {
-        Object me = new Object();
-        ArrayDeque<Object> queue = stage == Stage.EARLY ? early : complete;
+    private synchronized void acquire(Stage stage, long since) {
+        Waiter me = new Waiter(since);
+        ArrayDeque<Waiter> queue = stage == Stage.EARLY ? early : complete;
         queue.addLast(me);
         try {
             while (!mayStart(stage, me)) {
-                wait();
+                waitUntilOverdue(stage == Stage.COMPLETE ? complete.peekFirst() : null);
             }
         } catch (InterruptedException e) {
             queue.remove(me);
@@ -68,6 +91,9 @@ final class WorkGate {
             throw new IllegalStateException("interrupted while waiting for a turn at the imaging core", e);
         }
         queue.removeFirst();
+        if (stage == Stage.COMPLETE && !early.isEmpty()) {
+            impatient++; // only a complete stage out of patience starts while an early one waits
+        }
         if (stage == Stage.EARLY) {
             earlyHeld++;
         } else {
@@ -76,30 +102,54 @@ final class WorkGate {
         notifyAll(); // the next in line may have a turn too
     }
 
-    private boolean mayStart(Stage stage, Object me) {
+    private boolean mayStart(Stage stage, Waiter me) {
+        Waiter firstComplete = complete.peekFirst();
+        boolean completeFirst = early.isEmpty() || overdue(firstComplete);
         if (!separateTurns) {
-            Object next = early.isEmpty() ? complete.peekFirst() : early.peekFirst();
+            Waiter next = completeFirst ? firstComplete : early.peekFirst();
             return earlyHeld + completeHeld < workers && next == me;
         }
         if (stage == Stage.EARLY) {
             return earlyHeld < workers && early.peekFirst() == me;
         }
-        return completeHeld < workers && early.isEmpty() && complete.peekFirst() == me;
+        return completeHeld < workers && completeFirst && firstComplete == me;
+    }
+
+    private boolean overdue(Waiter waiter) {
+        return waiter != null && System.nanoTime() - waiter.since() >= patienceNanos;
     }
 
     /**
-     * Waits until no early stage runs or waits, and says whether it had to; returns at once when the stages share their turns
+     * {@link #wait()}, at most until {@code waiter} runs out of patience (null, or already out of it:
+     * until notified). Holding the lock.
+     */
+    private void waitUntilOverdue(Waiter waiter) throws InterruptedException {
+        long left = waiter == null || patienceNanos == Long.MAX_VALUE
+                ? 0 : patienceNanos - (System.nanoTime() - waiter.since());
+        if (left > 0) {
+            wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        } else {
+            wait();
+        }
+    }
+
+    /**
+     * Waits until no early stage runs or waits, or until {@code me}'s patience is spent, and says
+     * whether it had to; returns at once when the stages share their turns
      * (a complete stage may then hold the turn an early stage waits for). Only through a turn held
      * at the complete stage ({@link Turn#yieldToEarly()}): an early stage waiting here would wait for itself.
      */
-    private synchronized boolean awaitNoEarly() {
-        if (!separateTurns || earlyHeld == 0 && early.isEmpty()) {
+    private synchronized boolean awaitNoEarly(Waiter me) {
+        if (!separateTurns || earlyHeld == 0 && early.isEmpty() || overdue(me)) {
             return false;
         }
         paused++;
         try {
-            while (earlyHeld > 0 || !early.isEmpty()) {
-                wait();
+            while ((earlyHeld > 0 || !early.isEmpty()) && !overdue(me)) {
+                waitUntilOverdue(me);
+            }
+            if (overdue(me) && (earlyHeld > 0 || !early.isEmpty())) {
+                impatient++;
             }
             return true;
         } catch (InterruptedException e) {
@@ -113,6 +163,14 @@ final class WorkGate {
     /** Whether a complete stage's {@link Turn#yieldToEarly()} can wait at all: only when the stages have turns of their own. */
     boolean pauses() {
         return separateTurns;
+    }
+
+    /**
+     * How many times a complete stage went on while early stages ran or waited because its patience
+     * was spent (at its start or in a pause).
+     */
+    synchronized long impatient() {
+        return impatient;
     }
 
     /** Complete stages pausing in {@link Turn#yieldToEarly()} now (what a test waits for). */
@@ -144,9 +202,12 @@ final class WorkGate {
         // moved on by the photo's own thread, read by the thread its rest is handed to
         private volatile Stage stage;
         private volatile boolean held = true;
+        // since when this photo's current stage has been waiting for its turn
+        private volatile Waiter since;
 
-        private Turn(Stage stage) {
+        private Turn(Stage stage, long since) {
             this.stage = stage;
+            this.since = new Waiter(since);
         }
 
         /** Gives the turn up and waits for one at {@code stage}: whoever waits at a higher stage goes first. */
@@ -155,19 +216,22 @@ final class WorkGate {
                 held = false;
                 release(stage);
             }
-            acquire(next);
+            long now = System.nanoTime();
+            acquire(next, now);
+            since = new Waiter(now);
             stage = next;
             held = true;
         }
 
         /**
          * Between two pieces of a complete stage's work: waits while any early stage runs or waits,
-         * keeping this turn. Does nothing unless the turn is held at {@link Stage#COMPLETE}.
+         * keeping this turn, until the gate's patience since this stage asked for its turn is spent.
+         * Does nothing unless the turn is held at {@link Stage#COMPLETE}.
          *
          * @return whether it waited
          */
         boolean yieldToEarly() {
-            return held && stage == Stage.COMPLETE && awaitNoEarly();
+            return held && stage == Stage.COMPLETE && awaitNoEarly(since);
         }
 
         @Override

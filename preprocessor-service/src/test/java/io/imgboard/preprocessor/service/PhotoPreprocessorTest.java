@@ -79,6 +79,16 @@ class PhotoPreprocessorTest {
     }
 
     @Test
+    void aPatienceThatIsNotPositiveStopsTheStartNamingTheSetting() {
+        SmallRyeConfig config = config(Map.of("imgboard.preprocessor.complete-stage-patience", "0s"));
+        PreprocessorConfig preprocessorConfig = config.getConfigMapping(PreprocessorConfig.class);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PhotoPreprocessor(
+                new ImagingEngine(preprocessorConfig), new ObjectStore(config.getConfigMapping(S3Config.class)),
+                preprocessorConfig, metrics));
+        assertEquals("imgboard.preprocessor.complete-stage-patience must be positive, was PT0S", e.getMessage());
+    }
+
+    @Test
     void anS3OutageEndsInARetryableFailureAfterTheRetries() {
         ProcessRequested request = request("originals/ab/" + "ab".repeat(32), List.of());
 

@@ -57,7 +57,7 @@ class WorkGateTest {
 
     @Test
     void turnsOfTheirOwnTheNextEarlyStageGoesPastCompleteStagesInProgress() throws Exception {
-        WorkGate gate = new WorkGate(1, true);
+        WorkGate gate = new WorkGate(1, true, null);
         List<String> entered = new CopyOnWriteArrayList<>();
         Photo uhd = new Photo(gate, WorkGate.Stage.COMPLETE, "complete A", entered);
         assertTrue(uhd.entered());
@@ -87,7 +87,7 @@ class WorkGateTest {
 
     @Test
     void aTurnMovedOnToTheCompleteStageFreesTheEarlyTurn() throws Exception {
-        WorkGate gate = new WorkGate(1, true);
+        WorkGate gate = new WorkGate(1, true, null);
         List<String> entered = new CopyOnWriteArrayList<>();
         try (WorkGate.Turn a = gate.enter(WorkGate.Stage.EARLY)) {
             Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
@@ -105,7 +105,7 @@ class WorkGateTest {
 
     @Test
     void aCompleteStageBetweenPiecesOfWorkWaitsWhileAnEarlyStageRunsOrWaits() throws Exception {
-        WorkGate gate = new WorkGate(1, true);
+        WorkGate gate = new WorkGate(1, true, null);
         List<String> entered = new CopyOnWriteArrayList<>();
         try (WorkGate.Turn uhd = gate.enter(WorkGate.Stage.COMPLETE)) {
             assertFalse(uhd.yieldToEarly(), "nobody early: at once"); // and it says it did not wait
@@ -138,7 +138,7 @@ class WorkGateTest {
 
     @Test
     void onlyATurnAtTheCompleteStagePauses() throws Exception {
-        WorkGate gate = new WorkGate(1, true);
+        WorkGate gate = new WorkGate(1, true, null);
         try (WorkGate.Turn early = gate.enter(WorkGate.Stage.EARLY)) {
             // An early stage that paused would wait for itself.
             assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
@@ -162,5 +162,89 @@ class WorkGateTest {
             assertTrue(b.entered());
             b.release.countDown();
         }
+    }
+
+    @Test
+    void aPausedCompleteStageGoesOnBesideEarlyStagesOnceItsPatienceIsSpent() throws Exception {
+        Duration patience = Duration.ofMillis(300);
+        WorkGate gate = new WorkGate(1, true, patience);
+        List<String> entered = new CopyOnWriteArrayList<>();
+        try (WorkGate.Turn uhd = gate.enter(WorkGate.Stage.COMPLETE)) {
+            long asked = System.nanoTime();
+            Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+            assertTrue(b.entered());
+            boolean waited = assertTimeoutPreemptively(Duration.ofSeconds(10), uhd::yieldToEarly);
+            long elapsed = System.nanoTime() - asked;
+            assertTrue(waited, "paused while early B ran");
+            assertTrue(elapsed >= patience.toNanos(), "went on after " + elapsed / 1_000_000 + " ms");
+            assertEquals(1, gate.held(WorkGate.Stage.EARLY), "early B still runs");
+            assertEquals(1, gate.impatient());
+            // Spent is spent: the next pause of the same stage does not wait for B either.
+            assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(10), uhd::yieldToEarly));
+            b.release.countDown();
+        }
+    }
+
+    @Test
+    void aCompleteStageStartsPastWaitingEarlyStagesOnceItsPatienceIsSpent() throws Exception {
+        Duration patience = Duration.ofMillis(300);
+        WorkGate gate = new WorkGate(1, true, patience);
+        List<String> entered = new CopyOnWriteArrayList<>();
+        Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+        assertTrue(b.entered());
+        Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered); // waits for B's turn
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        long asked = System.nanoTime();
+        Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered);
+        assertTrue(d.entered(), "complete D still waited with its patience spent");
+        assertTrue(System.nanoTime() - asked >= patience.toNanos(), "complete D went before its patience was spent");
+        assertEquals(1, gate.waiting(WorkGate.Stage.EARLY), "early C still waits for B's turn");
+        assertEquals(List.of("early B", "complete D"), entered);
+        assertEquals(1, gate.impatient());
+        b.release.countDown();
+        assertTrue(c.entered());
+        c.release.countDown();
+        d.release.countDown();
+    }
+
+    @Test
+    void sharedTurnsACompleteStageOutOfPatienceTakesTheNextTurnBeforeEarlyStages() throws Exception {
+        Duration patience = Duration.ofMillis(300);
+        WorkGate gate = new WorkGate(1, false, patience);
+        List<String> entered = new CopyOnWriteArrayList<>();
+        Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+        assertTrue(b.entered());
+        long asked = System.nanoTime();
+        Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.COMPLETE) == 1);
+        Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1
+                && System.nanoTime() - asked > patience.toNanos());
+        b.release.countDown();
+        assertTrue(d.entered(), "the turn B gave up went to the early stage that came after complete D");
+        assertEquals(List.of("early B", "complete D"), entered);
+        d.release.countDown();
+        assertTrue(c.entered());
+        c.release.countDown();
+        assertEquals(1, gate.impatient());
+    }
+
+    @Test
+    void withoutPatienceSpentEarlyStagesStillGoFirst() throws Exception {
+        WorkGate gate = new WorkGate(1, false, Duration.ofMinutes(10));
+        List<String> entered = new CopyOnWriteArrayList<>();
+        Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+        assertTrue(b.entered());
+        Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.COMPLETE) == 1);
+        Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        b.release.countDown();
+        assertTrue(c.entered());
+        assertEquals(List.of("early B", "early C"), entered);
+        c.release.countDown();
+        assertTrue(d.entered());
+        d.release.countDown();
+        assertEquals(0, gate.impatient());
     }
 }
