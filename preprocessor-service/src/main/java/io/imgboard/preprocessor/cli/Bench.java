@@ -93,10 +93,10 @@ public final class Bench {
             dir = Files.isDirectory(PERF_CORPUS) ? PERF_CORPUS : Corpus.generated();
         }
         List<Path> files = images(dir);
-        if (libvips != null && files.stream().anyMatch(f -> format(f) == ImageFormat.HEIF)) {
+        if ("sharp".equals(libvips) && files.stream().anyMatch(f -> format(f) == ImageFormat.HEIF)) {
             // sharp's build has no HEVC decoder: the core would stop at the first HEIC.
             files = files.stream().filter(f -> format(f) != ImageFormat.HEIF).toList();
-            System.out.println("--libvips: HEIC files left out (sharp's libvips build cannot decode HEVC)");
+            System.out.println("--libvips sharp: HEIC files left out (sharp's libvips build cannot decode HEVC)");
         }
         if (files.isEmpty()) {
             System.err.println("Bench: no JPEG/PNG/HEIC/WebP/TIFF/GIF files in " + dir);

@@ -89,11 +89,13 @@ public interface PreprocessorConfig {
     int completeStageNice();
 
     /**
-     * How long a photo's complete stage gives way to new photos' early stages at most, counted from
-     * when it asked for its turn (with {@code complete-stage-nice} above 0, when it also pauses while
-     * they run). After that it goes on beside them, still at its nice value: under a steady stream of
-     * new photos the larger renditions of the ones before come about this much later, not only once
-     * the stream ends.
+     * How long a photo's complete stage gives way to new photos' early stages at most, added up: the
+     * time it waits for its turn while an early stage waits, and (with {@code complete-stage-nice}
+     * above 0) the time it is paused while one runs or waits; not its wait behind other complete
+     * stages. Then it gives way no more: with {@code complete-stage-nice} above 0 it goes on beside
+     * them, niced; at 0 (shared turns) it takes the next free turn before the early stages waiting.
+     * Under a steady stream of new photos the larger renditions of the ones before come about this
+     * much later, not only once the stream ends. A very long value (e.g. {@code 3650d}) is no bound.
      */
     @WithDefault("60s")
     Duration completeStagePatience();

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
  * requests are in hand. A photo's first stage (the one that makes its early rendition, or all of it
  * when it has none) is {@link Stage#EARLY}; the rest of a photo whose early rendition is out is
  * {@link Stage#COMPLETE}. A free turn goes to the longest-waiting early stage, and to a complete
- * stage only when no early stage waits: with several photos waiting, every one reaches the frames
- * before any one's larger renditions are made. First come, first served within a stage.
+ * stage only when no early stage waits (or its patience is spent, below): with several photos
+ * waiting, every one reaches the frames before any one's larger renditions are made. First come,
+ * first served within a stage.
  *
  * <p>When complete stages run at background priority ({@link BackgroundWork}), each stage has
  * {@code workers} turns of its own: complete stages in progress take only the CPU that early
@@ -24,11 +25,14 @@ import java.util.concurrent.TimeUnit;
  * that cannot be split (a PNG, a HEIC, a small JPEG) is made whole at its early stage: complete
  * stages wait for those too.
  *
- * <p>Giving way has a bound, the gate's {@code patience}: a complete stage that has been waiting for
- * early stages (for its turn and in its pauses) that long since it asked for its turn goes on as if
- * none were there, still in its own turns and at its own priority. A steady stream of new photos
- * then delays the larger renditions of the photos before it by about that much, never for as long
- * as the stream lasts.
+ * <p>Giving way has a bound, the gate's {@code patience}: the time a complete stage has spent giving
+ * way to early stages (waiting for its turn while an early stage waits, and paused while one runs or
+ * waits; not the time it waits behind other complete stages, nor its own work) is added up, and once
+ * it reaches the patience the stage gives way no more: with turns of their own it starts while early
+ * stages wait and no longer pauses, in its own turns and at its own priority; sharing the turns, it
+ * takes the next free one before the early stages waiting. A steady stream of new photos then delays
+ * the larger renditions of each photo before it by about the patience (on top of its wait behind
+ * other complete stages), never for as long as the stream lasts.
  */
 final class WorkGate {
     enum Stage { EARLY, COMPLETE }
@@ -43,8 +47,28 @@ final class WorkGate {
     private int paused;
     private long impatient;
 
-    /** One photo waiting for a turn, and since when its stage has been waiting ({@link System#nanoTime()}). */
-    private record Waiter(long since) {
+    /**
+     * One photo at one stage: its place in a queue (compared by identity) and, at the complete stage,
+     * how long it has given way to early stages. Read and written under the gate's lock.
+     */
+    private static final class Waiter {
+        private long yielded;
+        private long givingWaySince = -1;
+        private boolean counted;
+
+        /** Notes, at {@code now}, whether the stage gives way to early stages from here on. */
+        void givingWay(boolean yes, long now) {
+            if (yes && givingWaySince < 0) {
+                givingWaySince = now;
+            } else if (!yes && givingWaySince >= 0) {
+                yielded += now - givingWaySince;
+                givingWaySince = -1;
+            }
+        }
+
+        long yielded(long now) {
+            return yielded + (givingWaySince >= 0 ? now - givingWaySince : 0);
+        }
     }
 
     /** Early and complete stages share {@code workers} turns; a complete stage waits as long as early stages come. */
@@ -55,7 +79,7 @@ final class WorkGate {
     /**
      * {@code separateTurns}: each stage has {@code workers} turns (the complete stage runs in the
      * background); {@code patience}: how long a complete stage gives way to early stages at most
-     * (null: as long as they come).
+     * (null, or longer than about 292 years: as long as they come).
      */
     WorkGate(int workers, boolean separateTurns, Duration patience) {
         if (workers < 1) {
@@ -66,22 +90,28 @@ final class WorkGate {
         }
         this.workers = workers;
         this.separateTurns = separateTurns;
-        this.patienceNanos = patience == null ? Long.MAX_VALUE : patience.toNanos();
+        this.patienceNanos = patience == null || patience.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0
+                ? Long.MAX_VALUE : patience.toNanos();
     }
 
     /** Waits for a turn at {@code stage}; the turn is held until {@link Turn#close()}. */
     Turn enter(Stage stage) {
-        long since = System.nanoTime();
-        acquire(stage, since);
-        return new Turn(stage, since);
+        Waiter me = new Waiter();
+        acquire(stage, me);
+        return new Turn(stage, me);
     }
 
-    private synchronized void acquire(Stage stage, long since) {
-        Waiter me = new Waiter(since);
+    private synchronized void acquire(Stage stage, Waiter me) {
         ArrayDeque<Waiter> queue = stage == Stage.EARLY ? early : complete;
         queue.addLast(me);
+        if (stage == Stage.EARLY) {
+            notifyAll(); // complete stages waiting or paused now give way to this one
+        }
         try {
             while (!mayStart(stage, me)) {
+                if (stage == Stage.COMPLETE) {
+                    me.givingWay(!early.isEmpty(), System.nanoTime());
+                }
                 waitUntilOverdue(stage == Stage.COMPLETE ? complete.peekFirst() : null);
             }
         } catch (InterruptedException e) {
@@ -91,8 +121,11 @@ final class WorkGate {
             throw new IllegalStateException("interrupted while waiting for a turn at the imaging core", e);
         }
         queue.removeFirst();
-        if (stage == Stage.COMPLETE && !early.isEmpty()) {
-            impatient++; // only a complete stage out of patience starts while an early one waits
+        if (stage == Stage.COMPLETE) {
+            me.givingWay(false, System.nanoTime());
+            if (!early.isEmpty()) {
+                countImpatient(me); // only a complete stage out of patience starts while an early one waits
+            }
         }
         if (stage == Stage.EARLY) {
             earlyHeld++;
@@ -116,16 +149,24 @@ final class WorkGate {
     }
 
     private boolean overdue(Waiter waiter) {
-        return waiter != null && System.nanoTime() - waiter.since() >= patienceNanos;
+        return waiter != null && waiter.yielded(System.nanoTime()) >= patienceNanos;
+    }
+
+    private void countImpatient(Waiter me) {
+        if (!me.counted) {
+            me.counted = true;
+            impatient++;
+        }
     }
 
     /**
-     * {@link #wait()}, at most until {@code waiter} runs out of patience (null, or already out of it:
-     * until notified). Holding the lock.
+     * {@link #wait()}, at most until {@code waiter} runs out of patience if it is giving way now
+     * (null, not giving way, or already out of patience: until notified). Holding the lock; every
+     * change that could let a waiter go, or make it give way, notifies.
      */
     private void waitUntilOverdue(Waiter waiter) throws InterruptedException {
-        long left = waiter == null || patienceNanos == Long.MAX_VALUE
-                ? 0 : patienceNanos - (System.nanoTime() - waiter.since());
+        long left = waiter == null || waiter.givingWaySince < 0 || patienceNanos == Long.MAX_VALUE
+                ? 0 : patienceNanos - waiter.yielded(System.nanoTime());
         if (left > 0) {
             wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
         } else {
@@ -140,24 +181,36 @@ final class WorkGate {
      * at the complete stage ({@link Turn#yieldToEarly()}): an early stage waiting here would wait for itself.
      */
     private synchronized boolean awaitNoEarly(Waiter me) {
-        if (!separateTurns || earlyHeld == 0 && early.isEmpty() || overdue(me)) {
+        if (!separateTurns || earlyHeld == 0 && early.isEmpty()) {
+            return false;
+        }
+        if (overdue(me)) {
+            countImpatient(me); // goes on beside them
             return false;
         }
         paused++;
         try {
             while ((earlyHeld > 0 || !early.isEmpty()) && !overdue(me)) {
+                me.givingWay(true, System.nanoTime());
                 waitUntilOverdue(me);
             }
-            if (overdue(me) && (earlyHeld > 0 || !early.isEmpty())) {
-                impatient++;
+            me.givingWay(false, System.nanoTime());
+            if (earlyHeld > 0 || !early.isEmpty()) {
+                countImpatient(me);
             }
             return true;
         } catch (InterruptedException e) {
+            me.givingWay(false, System.nanoTime());
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a complete stage waited for early stages", e);
         } finally {
             paused--;
         }
+    }
+
+    /** Whether the complete stage first in line has spent its patience (what a test waits for). */
+    synchronized boolean firstCompleteOverdue() {
+        return overdue(complete.peekFirst());
     }
 
     /** Whether a complete stage's {@link Turn#yieldToEarly()} can wait at all: only when the stages have turns of their own. */
@@ -166,8 +219,8 @@ final class WorkGate {
     }
 
     /**
-     * How many times a complete stage went on while early stages ran or waited because its patience
-     * was spent (at its start or in a pause).
+     * Complete stages that went on while early stages ran or waited, their patience spent (each
+     * counted once, at its start or at the first pause it did not take).
      */
     synchronized long impatient() {
         return impatient;
@@ -202,36 +255,39 @@ final class WorkGate {
         // moved on by the photo's own thread, read by the thread its rest is handed to
         private volatile Stage stage;
         private volatile boolean held = true;
-        // since when this photo's current stage has been waiting for its turn
-        private volatile Waiter since;
+        // this photo at its current stage (how long it has given way)
+        private volatile Waiter waiter;
 
-        private Turn(Stage stage, long since) {
+        private Turn(Stage stage, Waiter waiter) {
             this.stage = stage;
-            this.since = new Waiter(since);
+            this.waiter = waiter;
         }
 
-        /** Gives the turn up and waits for one at {@code stage}: whoever waits at a higher stage goes first. */
+        /**
+         * Gives the turn up and waits for one at {@code next}: an early stage first, a complete one
+         * when no early stage waits or its patience is spent; the time given way counts from here.
+         */
         void next(Stage next) {
             if (held) {
                 held = false;
                 release(stage);
             }
-            long now = System.nanoTime();
-            acquire(next, now);
-            since = new Waiter(now);
+            Waiter me = new Waiter();
+            acquire(next, me);
+            waiter = me;
             stage = next;
             held = true;
         }
 
         /**
          * Between two pieces of a complete stage's work: waits while any early stage runs or waits,
-         * keeping this turn, until the gate's patience since this stage asked for its turn is spent.
+         * keeping this turn, until the time this stage has given way adds up to the gate's patience.
          * Does nothing unless the turn is held at {@link Stage#COMPLETE}.
          *
          * @return whether it waited
          */
         boolean yieldToEarly() {
-            return held && stage == Stage.COMPLETE && awaitNoEarly(since);
+            return held && stage == Stage.COMPLETE && awaitNoEarly(waiter);
         }
 
         @Override

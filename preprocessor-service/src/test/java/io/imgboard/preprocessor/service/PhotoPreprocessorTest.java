@@ -86,6 +86,8 @@ class PhotoPreprocessorTest {
                 new ImagingEngine(preprocessorConfig), new ObjectStore(config.getConfigMapping(S3Config.class)),
                 preprocessorConfig, metrics));
         assertEquals("imgboard.preprocessor.complete-stage-patience must be positive, was PT0S", e.getMessage());
+        // The counter of stages that ran out of it is on the service's metrics from the start.
+        assertEquals(0.0, metrics.get("imgboard.preprocessor.impatient").functionCounter().count());
     }
 
     @Test

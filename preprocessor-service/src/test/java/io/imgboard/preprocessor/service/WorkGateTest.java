@@ -169,18 +169,19 @@ class WorkGateTest {
         Duration patience = Duration.ofMillis(300);
         WorkGate gate = new WorkGate(1, true, patience);
         List<String> entered = new CopyOnWriteArrayList<>();
-        try (WorkGate.Turn uhd = gate.enter(WorkGate.Stage.COMPLETE)) {
-            long asked = System.nanoTime();
-            Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
-            assertTrue(b.entered());
+        Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+        assertTrue(b.entered());
+        try (WorkGate.Turn uhd = gate.enter(WorkGate.Stage.COMPLETE)) { // no early stage waits: at once
+            long pausedAt = System.nanoTime();
             boolean waited = assertTimeoutPreemptively(Duration.ofSeconds(10), uhd::yieldToEarly);
-            long elapsed = System.nanoTime() - asked;
+            long elapsed = System.nanoTime() - pausedAt;
             assertTrue(waited, "paused while early B ran");
             assertTrue(elapsed >= patience.toNanos(), "went on after " + elapsed / 1_000_000 + " ms");
             assertEquals(1, gate.held(WorkGate.Stage.EARLY), "early B still runs");
             assertEquals(1, gate.impatient());
-            // Spent is spent: the next pause of the same stage does not wait for B either.
+            // Spent is spent: the next pause of the same stage does not wait for B, and is not counted again.
             assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(10), uhd::yieldToEarly));
+            assertEquals(1, gate.impatient());
             b.release.countDown();
         }
     }
@@ -208,18 +209,62 @@ class WorkGateTest {
     }
 
     @Test
-    void sharedTurnsACompleteStageOutOfPatienceTakesTheNextTurnBeforeEarlyStages() throws Exception {
+    void waitingBehindAnotherCompleteStageIsNotGivingWay() throws Exception {
         Duration patience = Duration.ofMillis(300);
-        WorkGate gate = new WorkGate(1, false, patience);
+        WorkGate gate = new WorkGate(1, true, patience);
+        List<String> entered = new CopyOnWriteArrayList<>();
+        Photo a = new Photo(gate, WorkGate.Stage.COMPLETE, "complete A", entered);
+        assertTrue(a.entered());
+        Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered); // behind A, no early stage anywhere
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.COMPLETE) == 1);
+        long from = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - from > 3 * patience.toNanos());
+        assertFalse(gate.firstCompleteOverdue(), "waiting behind complete A was counted as giving way");
+        // Once an early stage waits, D gives way to it, and after its patience goes past it.
+        Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+        assertTrue(b.entered());
+        Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        a.release.countDown();
+        assertTrue(d.entered());
+        assertEquals(1, gate.waiting(WorkGate.Stage.EARLY), "early C still waits for B's turn");
+        assertEquals(1, gate.impatient());
+        b.release.countDown();
+        assertTrue(c.entered());
+        c.release.countDown();
+        d.release.countDown();
+    }
+
+    @Test
+    void aTurnMovedOnToTheCompleteStageGivesWayAndRunsOutOfPatienceThere() throws Exception {
+        Duration patience = Duration.ofMillis(300);
+        WorkGate gate = new WorkGate(1, true, patience);
+        List<String> entered = new CopyOnWriteArrayList<>();
+        try (WorkGate.Turn turn = gate.enter(WorkGate.Stage.EARLY)) {
+            Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
+            await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> turn.next(WorkGate.Stage.COMPLETE));
+            assertTrue(b.entered());
+            long pausedAt = System.nanoTime();
+            assertTrue(assertTimeoutPreemptively(Duration.ofSeconds(10), turn::yieldToEarly));
+            assertTrue(System.nanoTime() - pausedAt >= patience.toNanos());
+            assertEquals(1, gate.held(WorkGate.Stage.EARLY), "early B still runs");
+            assertEquals(1, gate.impatient());
+            b.release.countDown();
+        }
+    }
+
+    @Test
+    void sharedTurnsACompleteStageOutOfPatienceTakesTheNextTurnBeforeEarlyStages() throws Exception {
+        WorkGate gate = new WorkGate(1, false, Duration.ofMillis(300));
         List<String> entered = new CopyOnWriteArrayList<>();
         Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
         assertTrue(b.entered());
-        long asked = System.nanoTime();
         Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered);
         await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.COMPLETE) == 1);
         Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1
-                && System.nanoTime() - asked > patience.toNanos());
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(gate::firstCompleteOverdue); // D gave way to C long enough
         b.release.countDown();
         assertTrue(d.entered(), "the turn B gave up went to the early stage that came after complete D");
         assertEquals(List.of("early B", "complete D"), entered);
@@ -246,5 +291,11 @@ class WorkGateTest {
         assertTrue(d.entered());
         d.release.countDown();
         assertEquals(0, gate.impatient());
+    }
+
+    @Test
+    void aPatienceLongerThanNanosecondsCanCountMeansNoBound() {
+        WorkGate gate = new WorkGate(1, true, Duration.ofDays(365 * 1000L));
+        assertFalse(gate.firstCompleteOverdue());
     }
 }
