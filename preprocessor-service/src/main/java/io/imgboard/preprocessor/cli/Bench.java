@@ -83,8 +83,8 @@ public final class Bench {
             }
         }
         if (libvips != null) {
-            // An experiment, not a setting of the service: run the core on another libvips build, e.g.
-            // the one sharp ships (8.18, libwebp 1.6, no HEVC decoder, so HEIC fails there).
+            // Run the core on another libvips build, e.g. the one inside sharp's npm folder (HEIC then
+            // goes through Debian's libvips beside it, as in the service).
             String path = libvips.equals("sharp") && sharpDir != null
                     ? sharpDir.resolve("node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.18.7").toString() : libvips;
             System.setProperty("imgboard.libvips", path);
@@ -93,11 +93,6 @@ public final class Bench {
             dir = Files.isDirectory(PERF_CORPUS) ? PERF_CORPUS : Corpus.generated();
         }
         List<Path> files = images(dir);
-        if ("sharp".equals(libvips) && files.stream().anyMatch(f -> format(f) == ImageFormat.HEIF)) {
-            // sharp's build has no HEVC decoder: the core would stop at the first HEIC.
-            files = files.stream().filter(f -> format(f) != ImageFormat.HEIF).toList();
-            System.out.println("--libvips sharp: HEIC files left out (sharp's libvips build cannot decode HEVC)");
-        }
         if (files.isEmpty()) {
             System.err.println("Bench: no JPEG/PNG/HEIC/WebP/TIFF/GIF files in " + dir);
             System.exit(1);

@@ -89,6 +89,23 @@ interface LibVips extends Library {
 
     int vips_image_remove(Pointer image, String name);
 
+    /** A blob field; {@code data} stays owned by the image. */
+    int vips_image_get_blob(Pointer image, String name, PointerByReference data, NativeLongByReference length);
+
+    int vips_image_get_double(Pointer image, String name, com.sun.jna.ptr.DoubleByReference out);
+
+    void vips_image_set_blob_copy(Pointer image, String name, Pointer data, NativeLong length);
+
+    void vips_image_set_int(Pointer image, String name, int value);
+
+    void vips_image_set_double(Pointer image, String name, double value);
+
+    void vips_image_set_string(Pointer image, String name, String value);
+
+    /** A new image holding a copy of packed pixels. */
+    Pointer vips_image_new_from_memory_copy(Pointer data, NativeLong size, int width, int height, int bands,
+            int format);
+
     // Operations.
 
     int vips_copy(Pointer in, PointerByReference out, Object... options);

@@ -5,7 +5,13 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
 /**
- * libvips, loaded once per JVM by soname and initialised once.
+ * libvips, loaded once per JVM and initialised once: Debian's ({@value #LIBVIPS}), or the
+ * self-contained build named by {@value #LIBVIPS_ENV} (or {@code -Dimgboard.libvips}): the one sharp
+ * publishes as {@code @img/sharp-libvips-linux-x64}, which {@code ./imgboard} and the container image
+ * fetch (libvips 8.18 with libwebp 1.6 and Highway's SIMD resize: the imaging core runs about a third
+ * faster there, the README's Performance). That build's libheif has no HEVC decoder, so a HEIC is then
+ * decoded by Debian's libvips, loaded beside it on the first one ({@link HeifBridge}). Each is loaded
+ * {@code RTLD_LOCAL}: the build carries its own GLib, and neither may bind to the other's.
  *
  * <p>Settings made here are process-wide: the operation cache is off (it would keep decoded
  * images, and with them their input buffers, alive after we unref them; and we never repeat an
@@ -14,16 +20,24 @@ import com.sun.jna.Pointer;
  */
 public final class Vips {
     static final String LIBVIPS = "libvips.so.42";
+    /** The environment variable naming another libvips build to load instead of Debian's. */
+    public static final String LIBVIPS_ENV = "IMGBOARD_LIBVIPS";
+    /** dlopen's RTLD_LAZY without RTLD_GLOBAL (JNA's default has it). */
+    private static final int RTLD_LAZY_LOCAL = 1;
     static final String LIBGLIB = "libglib-2.0.so.0";
     static final String LIBGOBJECT = "libgobject-2.0.so.0";
 
     private static Natives natives;
     private static String failure;
+    private static Natives system;
+    private static String systemFailure;
+    private static int concurrency = 1;
 
     private Vips() {
     }
 
-    record Natives(LibVips vips, GLib glib, GObject gobject, String version) {
+    /** One loaded libvips and the GLib it uses; {@code bundle}: a self-contained build, not Debian's. */
+    record Natives(LibVips vips, GLib glib, GObject gobject, String version, boolean bundle) {
     }
 
     /**
@@ -37,6 +51,48 @@ public final class Vips {
         }
         Natives loaded = load();
         loaded.vips().vips_concurrency_set(concurrency);
+        Vips.concurrency = concurrency;
+        if (system != null) {
+            system.vips().vips_concurrency_set(concurrency);
+        }
+    }
+
+    /** The library asked for: {@code -Dimgboard.libvips}, else {@value #LIBVIPS_ENV}, else Debian's. */
+    static String configuredLibrary() {
+        String property = System.getProperty("imgboard.libvips");
+        if (property != null && !property.isBlank()) {
+            return property;
+        }
+        String env = System.getenv(LIBVIPS_ENV);
+        return env != null && !env.isBlank() ? env : LIBVIPS;
+    }
+
+    /** True when HEIC/HEIF is decoded by Debian's libvips beside a self-contained build (see the class). */
+    static boolean heifElsewhere() {
+        return natives().bundle();
+    }
+
+    /**
+     * Debian's libvips beside a self-contained build, loaded on first use, for what that build cannot
+     * decode. Throws {@link VipsUnavailableException} with the reason (remembered) when it cannot be loaded.
+     */
+    static synchronized Natives system() {
+        if (system != null) {
+            return system;
+        }
+        if (systemFailure != null) {
+            throw new VipsUnavailableException(systemFailure);
+        }
+        try {
+            Natives loaded = open(LIBVIPS, true);
+            loaded.vips().vips_concurrency_set(concurrency);
+            system = loaded;
+            return loaded;
+        } catch (UnsatisfiedLinkError | VipsUnavailableException e) {
+            systemFailure = "cannot load Debian's libvips for HEIC (" + LIBVIPS + "): " + e.getMessage()
+                    + " — install it with: apt-get install -y libvips42";
+            throw new VipsUnavailableException(systemFailure, e);
+        }
     }
 
     /** True when libvips is loaded and initialised. Never loads it. */
@@ -73,31 +129,64 @@ public final class Vips {
         if (failure != null) {
             throw new VipsUnavailableException(failure);
         }
+        String library = configuredLibrary();
         try {
-            // -Dimgboard.libvips=PATH loads another, self-contained libvips build that exports glib and
-            // gobject itself (sharp's does): a benchmark lever (Bench --libvips), not a service setting.
-            String library = System.getProperty("imgboard.libvips", LIBVIPS);
-            boolean bundle = !library.equals(LIBVIPS);
-            LibVips vips = Native.load(library, LibVips.class);
-            GLib glib = Native.load(bundle ? library : LIBGLIB, GLib.class);
-            GObject gobject = Native.load(bundle ? library : LIBGOBJECT, GObject.class);
-            if (vips.vips_init("imgboard-preprocessor") != 0) {
-                throw new VipsUnavailableException("vips_init failed: " + errorText(vips, glib));
-            }
-            vips.vips_cache_set_max(0);
-            vips.vips_cache_set_max_mem(new NativeLong(0));
-            vips.vips_cache_set_max_files(0);
-            try {
-                vips.vips_block_untrusted_set(1);
-            } catch (UnsatisfiedLinkError olderThan813) {
-                // we only ever call named loaders, so this is defence in depth
-            }
-            natives = new Natives(vips, glib, gobject, vips.vips_version_string());
+            natives = open(library, !library.equals(LIBVIPS));
             return natives;
         } catch (UnsatisfiedLinkError | VipsUnavailableException e) {
-            failure = "cannot load libvips (" + System.getProperty("imgboard.libvips", LIBVIPS) + "): " + e.getMessage()
-                    + " — install it with: apt-get install -y libvips42";
+            failure = "cannot load libvips (" + library + "): " + e.getMessage()
+                    + (library.equals(LIBVIPS) ? " — install it with: apt-get install -y libvips42"
+                            : " — unset " + LIBVIPS_ENV + " to use Debian's (apt-get install -y libvips42)");
             throw new VipsUnavailableException(failure, e);
+        }
+    }
+
+    /**
+     * Loads and initialises one libvips: {@code local} keeps its symbols (and a self-contained build's
+     * GLib) to itself, so two can live in one process.
+     */
+    private static Natives open(String library, boolean local) {
+        boolean bundle = !library.equals(LIBVIPS);
+        java.util.Map<String, Object> options = local
+                ? java.util.Map.of(com.sun.jna.Library.OPTION_OPEN_FLAGS, RTLD_LAZY_LOCAL) : java.util.Map.of();
+        LibVips vips = Native.load(library, LibVips.class, options);
+        GLib glib = Native.load(bundle ? library : LIBGLIB, GLib.class, options);
+        GObject gobject = Native.load(bundle ? library : LIBGOBJECT, GObject.class, options);
+        String vipsHome = System.getenv("VIPSHOME");
+        int init = vips.vips_init("imgboard-preprocessor");
+        if (bundle) {
+            // sharp's build sets VIPSHOME to the prefix it was built in (/target) in the process'
+            // environment: Debian's libvips would then look for its loader modules (HEIC's among them)
+            // there, and so would every vips command this process starts.
+            restoreEnv("VIPSHOME", vipsHome);
+        }
+        if (init != 0) {
+            throw new VipsUnavailableException("vips_init failed: " + errorText(vips, glib));
+        }
+        vips.vips_cache_set_max(0);
+        vips.vips_cache_set_max_mem(new NativeLong(0));
+        vips.vips_cache_set_max_files(0);
+        try {
+            vips.vips_block_untrusted_set(1);
+        } catch (UnsatisfiedLinkError olderThan813) {
+            // we only ever call named loaders, so this is defence in depth
+        }
+        return new Natives(vips, glib, gobject, vips.vips_version_string(), bundle);
+    }
+
+    /** The process' environment (libc's, what native code and child processes see). */
+    private interface LibC extends com.sun.jna.Library {
+        int setenv(String name, String value, int overwrite);
+
+        int unsetenv(String name);
+    }
+
+    private static void restoreEnv(String name, String value) {
+        LibC libc = Native.load("c", LibC.class);
+        if (value == null) {
+            libc.unsetenv(name);
+        } else {
+            libc.setenv(name, value, 1);
         }
     }
 
@@ -151,7 +240,7 @@ public final class Vips {
         }
     }
 
-    private static String errorText(LibVips vips, GLib glib) {
+    static String errorText(LibVips vips, GLib glib) {
         Pointer copy = vips.vips_error_buffer_copy();
         if (copy == null) {
             return "";

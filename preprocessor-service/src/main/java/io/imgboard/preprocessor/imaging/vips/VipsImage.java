@@ -60,18 +60,60 @@ public final class VipsImage implements AutoCloseable {
         int invoke(LibVips vips, PointerByReference out);
     }
 
-    /** Opens a file. Only the header is read now; pixels are decoded when something needs them. */
+    /**
+     * Opens a file. Only the header is read now; pixels are decoded when something needs them (a
+     * HEIC beside a self-contained libvips is decoded whole now, see {@link HeifBridge}).
+     */
     public static VipsImage open(Loader loader, Path file, LoadOptions options) {
         String name = file.toAbsolutePath().toString();
+        if (loader == Loader.HEIF && Vips.heifElsewhere()) {
+            return HeifBridge.open(loader.function(), (vips, out) -> loader.loadFile(vips, name, out,
+                    options.varargs(loader)));
+        }
         return create(loader.function(), null,
                 (vips, out) -> loader.loadFile(vips, name, out, options.varargs(loader)));
     }
 
     /** Opens encoded bytes held in native memory; the image keeps them alive. */
     public static VipsImage open(Loader loader, NativeBytes bytes, LoadOptions options) {
+        if (loader == Loader.HEIF && Vips.heifElsewhere()) {
+            return HeifBridge.open(loader.function() + "_buffer", (vips, out) -> loader.loadBuffer(vips,
+                    bytes.pointer(), new NativeLong(bytes.size()), out, options.varargs(loader)));
+        }
         return create(loader.function() + "_buffer", bytes,
                 (vips, out) -> loader.loadBuffer(vips, bytes.pointer(), new NativeLong(bytes.size()), out,
                         options.varargs(loader)));
+    }
+
+    /**
+     * A new image of the libvips in use holding a copy of packed pixels; the caller owns the handle
+     * ({@link #adopt(Pointer, int)}).
+     */
+    static Pointer fromMemory(String operation, Pointer pixels, NativeLong size, int width, int height, int bands,
+                              int format) {
+        Vips.beginCall();
+        try {
+            Pointer image = Vips.natives().vips().vips_image_new_from_memory_copy(pixels, size, width, height, bands,
+                    format);
+            if (image == null) {
+                throw Vips.failure(operation);
+            }
+            return image;
+        } finally {
+            Vips.endCall();
+        }
+    }
+
+    /** Takes ownership of a handle of the libvips in use, and gives the image {@code interpretation}. */
+    static VipsImage adopt(Pointer handle, int interpretation) {
+        VipsImage image = new VipsImage(handle, null);
+        if (Vips.natives().vips().vips_image_get_interpretation(handle) == interpretation) {
+            return image;
+        }
+        try (image) {
+            return image.derive("vips_copy", (vips, out) -> vips.vips_copy(image.handle(), out,
+                    "interpretation", interpretation, null));
+        }
     }
 
     private static VipsImage create(String operation, NativeBytes source, Call call) {
