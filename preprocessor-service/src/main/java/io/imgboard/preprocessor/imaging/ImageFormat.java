@@ -7,7 +7,7 @@ public enum ImageFormat {
     JPEG("jpeg", "JPEG", Loader.JPEG),
     PNG("png", "PNG", Loader.PNG),
     HEIF("heif", "HEIC/HEIF", Loader.HEIF),
-    AVIF("avif", "AVIF", Loader.HEIF),
+    AVIF("avif", "AVIF", Loader.AVIF),
     WEBP("webp", "WebP", Loader.WEBP),
     TIFF("tiff", "TIFF", Loader.TIFF),
     GIF("gif", "GIF", Loader.GIF);

@@ -1,6 +1,7 @@
 package io.imgboard.preprocessor.imaging;
 
 import io.imgboard.preprocessor.imaging.vips.LoadOptions;
+import io.imgboard.preprocessor.imaging.vips.TooManyPixelsException;
 import io.imgboard.preprocessor.imaging.vips.NativeBytes;
 import io.imgboard.preprocessor.imaging.vips.Vips;
 import io.imgboard.preprocessor.imaging.vips.VipsException;
@@ -164,8 +165,8 @@ public final class ImageProcessor {
                                   Runnable pause) throws ImageRefusedException {
         requireDistinctNames(sizes);
         String[] stage = {"decode"};
-        LoadOptions load = LoadOptions.sequential(options.failOn());
-        try (VipsImage header = opener.open(load)) {
+        LoadOptions load = LoadOptions.sequential(options.failOn()).withMaxPixels(options.maxPixels());
+        try (VipsImage header = openHeader(opener, load)) {
             refuseIfTooManyPixels(header.width(), header.height());
             int orientation = header.orientation();
             Dimensions upright = orientation >= 5
@@ -215,6 +216,16 @@ public final class ImageProcessor {
             }
             String what = stage[0].equals("decode") ? "corrupt or truncated " : "cannot convert ";
             throw new ImageRefusedException(what + format.label() + ": " + readable(e.detail()), e);
+        }
+    }
+
+    /** The image's header; one whose header is too large is refused before a loader that decodes whole does. */
+    private VipsImage openHeader(Opener opener, LoadOptions load) throws ImageRefusedException {
+        try {
+            return opener.open(load);
+        } catch (TooManyPixelsException e) {
+            refuseIfTooManyPixels(e.width(), e.height());
+            throw new IllegalStateException("refused above the limit, yet within it: " + e.getMessage(), e);
         }
     }
 

@@ -150,6 +150,16 @@ class HostileInputTest {
     }
 
     @Test
+    void aHeicOfMorePixelsThanTheLimitIsRefusedFromItsHeader() throws Exception {
+        // Beside libvips 8.18 a HEIC is decoded whole to be opened (HeifBridge): it must be refused first.
+        long limit = 320L * 240;
+        ImageProcessor small = new ImageProcessor(new ImagingOptions(limit, ImagingOptions.defaults().maxBytes(), 4,
+                io.imgboard.preprocessor.imaging.vips.FailOn.TRUNCATED, 32, ImagingOptions.DEFAULT_VIPS_CONCURRENCY));
+        ImageRefusedException e = assertThrows(ImageRefusedException.class, () -> small.process(heic, SIZES));
+        assertTrue(e.reason().startsWith("image too large: "), e.reason());
+    }
+
+    @Test
     void moreBytesThanTheLimit() {
         ImageProcessor strict = new ImageProcessor(new ImagingOptions(ImagingOptions.DEFAULT_MAX_PIXELS, 1000, 4,
                 io.imgboard.preprocessor.imaging.vips.FailOn.TRUNCATED, 32, ImagingOptions.DEFAULT_VIPS_CONCURRENCY));

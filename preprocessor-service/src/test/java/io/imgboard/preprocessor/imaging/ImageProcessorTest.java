@@ -351,7 +351,7 @@ class ImageProcessorTest {
     private static VipsImage openAndLetGo(byte[] bytes) {
         try (NativeBytes input = NativeBytes.copyOf(bytes)) {
             return VipsImage.open(Loader.JPEG, input, new LoadOptions(io.imgboard.preprocessor.imaging.vips.FailOn.TRUNCATED,
-                    false, 1));
+                    false, 1, Long.MAX_VALUE));
         }
     }
 

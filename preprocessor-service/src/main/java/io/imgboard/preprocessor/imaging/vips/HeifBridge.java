@@ -9,11 +9,12 @@ import com.sun.jna.ptr.PointerByReference;
 import java.util.Set;
 
 /**
- * HEIC/HEIF (and AVIF, which shares the loader) beside a self-contained libvips whose libheif cannot
- * decode HEVC ({@link Vips}): Debian's libvips decodes the file whole, as its loader does anyway, and
+ * HEIC/HEIF beside a self-contained libvips whose libheif cannot decode HEVC ({@link Vips}): Debian's libvips decodes the file whole, as its loader does anyway, and
  * its pixels and metadata (orientation, ICC profile, EXIF and its parsed fields) are copied into an
  * image of the libvips in use, which does everything after. Nothing is written to disk. One file at
- * a time: Debian's libvips has its own error buffer, and this class keeps it to one caller.
+ * a time: Debian's libvips has its own error buffer, and this class keeps it to one caller; the decode
+ * runs on Debian's libvips threads, not paced (a HEIC's decode is whole in any case). A photo briefly
+ * exists three times (libheif's, the packed copy, the new image): 900 MB for 100 MP.
  */
 final class HeifBridge {
     /** Header fields every image has; the new image gets them from its pixels. */
@@ -31,9 +32,10 @@ final class HeifBridge {
 
     /**
      * Decodes with Debian's libvips and returns the image in the libvips in use; a failure is a
-     * {@link VipsException} with Debian's libvips' words, named after {@code operation}.
+     * {@link VipsException} with Debian's libvips' words, named after {@code operation}, and a header
+     * of more than {@code maxPixels} a {@link TooManyPixelsException} before anything is decoded.
      */
-    static synchronized VipsImage open(String operation, Load load) {
+    static synchronized VipsImage open(String operation, Load load, long maxPixels) {
         Vips.Natives debian = Vips.system();
         LibVips vips = debian.vips();
         vips.vips_error_clear();
@@ -43,6 +45,12 @@ final class HeifBridge {
         }
         Pointer image = out.getValue();
         try {
+            // Only the header is read so far: refuse a photo too large before decoding it.
+            int width = vips.vips_image_get_width(image);
+            int height = vips.vips_image_get_height(image);
+            if ((long) width * height > maxPixels) {
+                throw new TooManyPixelsException(width, height);
+            }
             NativeLongByReference size = new NativeLongByReference();
             Pointer pixels = vips.vips_image_write_to_memory(image, size);
             if (pixels == null) {

@@ -9,8 +9,10 @@ import java.util.List;
  * @param failOn     how strict decoding is
  * @param sequential read top to bottom once (enough for a full decode into memory, and cheaper)
  * @param shrink     1, 2, 4 or 8: decode at that fraction of the size (only loaders that can; else ignored)
+ * @param maxPixels  a loader that must decode the whole image to open it (a HEIC beside a self-contained
+ *                   libvips) refuses one larger than this from its header first ({@link TooManyPixelsException})
  */
-public record LoadOptions(FailOn failOn, boolean sequential, int shrink) {
+public record LoadOptions(FailOn failOn, boolean sequential, int shrink, long maxPixels) {
 
     public LoadOptions {
         if (shrink != 1 && shrink != 2 && shrink != 4 && shrink != 8) {
@@ -19,11 +21,15 @@ public record LoadOptions(FailOn failOn, boolean sequential, int shrink) {
     }
 
     public static LoadOptions sequential(FailOn failOn) {
-        return new LoadOptions(failOn, true, 1);
+        return new LoadOptions(failOn, true, 1, Long.MAX_VALUE);
     }
 
     public LoadOptions withShrink(int factor) {
-        return new LoadOptions(failOn, sequential, factor);
+        return new LoadOptions(failOn, sequential, factor, maxPixels);
+    }
+
+    public LoadOptions withMaxPixels(long max) {
+        return new LoadOptions(failOn, sequential, shrink, max);
     }
 
     /** Name/value pairs and the terminating null, as the variadic C call wants them. */

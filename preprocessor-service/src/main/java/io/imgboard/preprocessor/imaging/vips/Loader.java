@@ -11,8 +11,10 @@ import com.sun.jna.ptr.PointerByReference;
 public enum Loader {
     JPEG("vips_jpegload", true),
     PNG("vips_pngload", false),
-    /** HEIC, HEIF and AVIF (libheif). */
+    /** HEIC and HEIF (libheif; HEVC inside). */
     HEIF("vips_heifload", false),
+    /** AVIF (libheif; AV1 inside, which libvips 8.18's own build decodes too). */
+    AVIF("vips_heifload", false),
     WEBP("vips_webpload", false),
     TIFF("vips_tiffload", false),
     /** Only the first frame of an animation is loaded. */
@@ -39,7 +41,7 @@ public enum Loader {
         return switch (this) {
             case JPEG -> vips.vips_jpegload(file, out, options);
             case PNG -> vips.vips_pngload(file, out, options);
-            case HEIF -> vips.vips_heifload(file, out, options);
+            case HEIF, AVIF -> vips.vips_heifload(file, out, options);
             case WEBP -> vips.vips_webpload(file, out, options);
             case TIFF -> vips.vips_tiffload(file, out, options);
             case GIF -> vips.vips_gifload(file, out, options);
@@ -50,7 +52,7 @@ public enum Loader {
         return switch (this) {
             case JPEG -> vips.vips_jpegload_buffer(buf, len, out, options);
             case PNG -> vips.vips_pngload_buffer(buf, len, out, options);
-            case HEIF -> vips.vips_heifload_buffer(buf, len, out, options);
+            case HEIF, AVIF -> vips.vips_heifload_buffer(buf, len, out, options);
             case WEBP -> vips.vips_webpload_buffer(buf, len, out, options);
             case TIFF -> vips.vips_tiffload_buffer(buf, len, out, options);
             case GIF -> vips.vips_gifload_buffer(buf, len, out, options);

@@ -8,10 +8,13 @@ import com.sun.jna.Pointer;
  * libvips, loaded once per JVM and initialised once: Debian's ({@value #LIBVIPS}), or the
  * self-contained build named by {@value #LIBVIPS_ENV} (or {@code -Dimgboard.libvips}): the one sharp
  * publishes as {@code @img/sharp-libvips-linux-x64}, which {@code ./imgboard} and the container image
- * fetch (libvips 8.18 with libwebp 1.6 and Highway's SIMD resize: the imaging core runs about a third
- * faster there, the README's Performance). That build's libheif has no HEVC decoder, so a HEIC is then
+ * fetch (libvips 8.18 with libwebp 1.6 and Highway's SIMD resize: the imaging core needs about a third
+ * less CPU there, the README's Performance). That build's libheif has no HEVC decoder, so a HEIC is then
  * decoded by Debian's libvips, loaded beside it on the first one ({@link HeifBridge}). Each is loaded
- * {@code RTLD_LOCAL}: the build carries its own GLib, and neither may bind to the other's.
+ * {@code RTLD_LOCAL}, the build first: it carries its own GLib and binds its calls to it inside
+ * itself (no PLT entry for a GLib function; its few GLib data references are bound when it loads).
+ * Debian's libvips later makes its own GLib process-wide when it loads its HEIC module
+ * ({@code g_module_open}), which then no longer matters.
  *
  * <p>Settings made here are process-wide: the operation cache is off (it would keep decoded
  * images, and with them their input buffers, alive after we unref them; and we never repeat an
@@ -80,6 +83,9 @@ public final class Vips {
         if (system != null) {
             return system;
         }
+        // After the library in use, never before: a self-contained build binds its GLib data when it
+        // loads, and Debian's libvips makes its GLib process-wide once it loads its HEIC module.
+        natives();
         if (systemFailure != null) {
             throw new VipsUnavailableException(systemFailure);
         }

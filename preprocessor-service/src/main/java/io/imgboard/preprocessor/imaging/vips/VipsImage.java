@@ -68,7 +68,7 @@ public final class VipsImage implements AutoCloseable {
         String name = file.toAbsolutePath().toString();
         if (loader == Loader.HEIF && Vips.heifElsewhere()) {
             return HeifBridge.open(loader.function(), (vips, out) -> loader.loadFile(vips, name, out,
-                    options.varargs(loader)));
+                    options.varargs(loader)), options.maxPixels());
         }
         return create(loader.function(), null,
                 (vips, out) -> loader.loadFile(vips, name, out, options.varargs(loader)));
@@ -78,7 +78,7 @@ public final class VipsImage implements AutoCloseable {
     public static VipsImage open(Loader loader, NativeBytes bytes, LoadOptions options) {
         if (loader == Loader.HEIF && Vips.heifElsewhere()) {
             return HeifBridge.open(loader.function() + "_buffer", (vips, out) -> loader.loadBuffer(vips,
-                    bytes.pointer(), new NativeLong(bytes.size()), out, options.varargs(loader)));
+                    bytes.pointer(), new NativeLong(bytes.size()), out, options.varargs(loader)), options.maxPixels());
         }
         return create(loader.function() + "_buffer", bytes,
                 (vips, out) -> loader.loadBuffer(vips, bytes.pointer(), new NativeLong(bytes.size()), out,

@@ -18,7 +18,7 @@ final class WebpEncoder {
     private WebpEncoder() {
     }
 
-    /** Loaded on first use; libvips itself depends on this library. */
+    /** Loaded on first use: Debian's libwebp (libvips42 depends on it; the self-contained 8.18 build keeps its own 1.6 to itself). */
     private static final class Holder {
         static final LibWebp WEBP;
         static final Pointer MEMORY_WRITE;

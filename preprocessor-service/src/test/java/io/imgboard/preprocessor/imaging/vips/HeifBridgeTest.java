@@ -44,7 +44,7 @@ class HeifBridgeTest {
         byte[] expected = debianPixels(file, options);
 
         try (VipsImage bridged = HeifBridge.open("vips_heifload",
-                (vips, out) -> Loader.HEIF.loadFile(vips, file, out, options.varargs(Loader.HEIF)))) {
+                (vips, out) -> Loader.HEIF.loadFile(vips, file, out, options.varargs(Loader.HEIF)), Long.MAX_VALUE)) {
             assertEquals(640, bridged.width());
             assertEquals(480, bridged.height());
             assertEquals(3, bridged.bands());
@@ -64,14 +64,24 @@ class HeifBridgeTest {
         String file = truncated.toAbsolutePath().toString();
         LoadOptions options = LoadOptions.sequential(FailOn.TRUNCATED);
         VipsException e = assertThrows(VipsException.class, () -> HeifBridge.open("vips_heifload",
-                (vips, out) -> Loader.HEIF.loadFile(vips, file, out, options.varargs(Loader.HEIF))).close());
+                (vips, out) -> Loader.HEIF.loadFile(vips, file, out, options.varargs(Loader.HEIF)), Long.MAX_VALUE).close());
         assertTrue(e.getMessage().startsWith("vips_heifload failed: "), e.getMessage());
         assertTrue(e.detail().contains("heif"), e.detail());
         // and the next file is whole
         try (VipsImage next = HeifBridge.open("vips_heifload", (vips, out) -> Loader.HEIF.loadFile(vips,
-                heic.toAbsolutePath().toString(), out, options.varargs(Loader.HEIF)))) {
+                heic.toAbsolutePath().toString(), out, options.varargs(Loader.HEIF)), Long.MAX_VALUE)) {
             assertEquals(640, next.width());
         }
+    }
+
+    @Test
+    void aHeaderOverThePixelLimitIsRefusedBeforeTheDecode() {
+        LoadOptions options = LoadOptions.sequential(FailOn.TRUNCATED);
+        String file = heic.toAbsolutePath().toString();
+        TooManyPixelsException e = assertThrows(TooManyPixelsException.class, () -> HeifBridge.open("vips_heifload",
+                (vips, out) -> Loader.HEIF.loadFile(vips, file, out, options.varargs(Loader.HEIF)), 640L * 480 - 1));
+        assertEquals(640, e.width());
+        assertEquals(480, e.height());
     }
 
     /** The file decoded by Debian's libvips, read straight through its own handle. */
