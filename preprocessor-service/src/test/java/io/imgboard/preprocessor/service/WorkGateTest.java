@@ -41,6 +41,11 @@ class WorkGateTest {
         }
     }
 
+    /** Waits (at most 10 s) until {@code count} photos wait for a turn at {@code stage}. */
+    private static void untilWaiting(WorkGate gate, WorkGate.Stage stage, int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(stage) == count);
+    }
+
     @Test
     void sharedTurnsAHeldCompleteStageKeepsTheNextEarlyStageWaiting() throws Exception {
         WorkGate gate = new WorkGate(1);
@@ -48,7 +53,7 @@ class WorkGateTest {
         Photo uhd = new Photo(gate, WorkGate.Stage.COMPLETE, "complete A", entered);
         assertTrue(uhd.entered());
         Photo next = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        untilWaiting(gate, WorkGate.Stage.EARLY, 1);
         assertEquals(List.of("complete A"), entered);
         uhd.release.countDown();
         assertTrue(next.entered());
@@ -68,7 +73,7 @@ class WorkGateTest {
 
         // Early stages still have `workers` turns, and a complete stage still waits while one of them waits.
         Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        untilWaiting(gate, WorkGate.Stage.EARLY, 1);
         uhd.release.countDown();
         Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered);
         await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.COMPLETE) == 1
@@ -91,7 +96,7 @@ class WorkGateTest {
         List<String> entered = new CopyOnWriteArrayList<>();
         try (WorkGate.Turn a = gate.enter(WorkGate.Stage.EARLY)) {
             Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
-            await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+            untilWaiting(gate, WorkGate.Stage.EARLY, 1);
             Thread moving = new Thread(() -> a.next(WorkGate.Stage.COMPLETE));
             moving.start();
             assertTrue(b.entered(), "the early turn A gave up went to B");
@@ -124,7 +129,7 @@ class WorkGateTest {
             assertEquals(1, resumed.getCount(), "went on while early B ran");
 
             Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered); // waits for B's turn
-            await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+            untilWaiting(gate, WorkGate.Stage.EARLY, 1);
             b.release.countDown();
             assertTrue(c.entered());
             assertEquals(1, gate.paused(), "went on between early B and early C");
@@ -153,7 +158,7 @@ class WorkGateTest {
         List<String> entered = new CopyOnWriteArrayList<>();
         try (WorkGate.Turn uhd = gate.enter(WorkGate.Stage.COMPLETE)) {
             Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
-            await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+            untilWaiting(gate, WorkGate.Stage.EARLY, 1);
             // B waits for the turn this complete stage holds: pausing here would never end.
             assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
                 return uhd.yieldToEarly();
@@ -194,7 +199,7 @@ class WorkGateTest {
         Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
         assertTrue(b.entered());
         Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered); // waits for B's turn
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        untilWaiting(gate, WorkGate.Stage.EARLY, 1);
         long asked = System.nanoTime();
         Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered);
         assertTrue(d.entered(), "complete D still waited with its patience spent");
@@ -216,7 +221,7 @@ class WorkGateTest {
         Photo a = new Photo(gate, WorkGate.Stage.COMPLETE, "complete A", entered);
         assertTrue(a.entered());
         Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered); // behind A, no early stage anywhere
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.COMPLETE) == 1);
+        untilWaiting(gate, WorkGate.Stage.COMPLETE, 1);
         long from = System.nanoTime();
         await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - from > 3 * patience.toNanos());
         assertFalse(gate.firstCompleteOverdue(), "waiting behind complete A was counted as giving way");
@@ -224,7 +229,7 @@ class WorkGateTest {
         Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
         assertTrue(b.entered());
         Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        untilWaiting(gate, WorkGate.Stage.EARLY, 1);
         a.release.countDown();
         assertTrue(d.entered());
         assertEquals(1, gate.waiting(WorkGate.Stage.EARLY), "early C still waits for B's turn");
@@ -242,7 +247,7 @@ class WorkGateTest {
         List<String> entered = new CopyOnWriteArrayList<>();
         try (WorkGate.Turn turn = gate.enter(WorkGate.Stage.EARLY)) {
             Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
-            await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+            untilWaiting(gate, WorkGate.Stage.EARLY, 1);
             // The time given way counts from next(): while B has not yet taken the turn given up, the
             // complete turn waits for it, and that wait is part of the patience.
             long askedAt = System.nanoTime();
@@ -263,9 +268,9 @@ class WorkGateTest {
         Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
         assertTrue(b.entered());
         Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.COMPLETE) == 1);
+        untilWaiting(gate, WorkGate.Stage.COMPLETE, 1);
         Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        untilWaiting(gate, WorkGate.Stage.EARLY, 1);
         await().atMost(Duration.ofSeconds(10)).until(gate::firstCompleteOverdue); // D gave way to C long enough
         b.release.countDown();
         assertTrue(d.entered(), "the turn B gave up went to the early stage that came after complete D");
@@ -283,9 +288,9 @@ class WorkGateTest {
         Photo b = new Photo(gate, WorkGate.Stage.EARLY, "early B", entered);
         assertTrue(b.entered());
         Photo d = new Photo(gate, WorkGate.Stage.COMPLETE, "complete D", entered);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.COMPLETE) == 1);
+        untilWaiting(gate, WorkGate.Stage.COMPLETE, 1);
         Photo c = new Photo(gate, WorkGate.Stage.EARLY, "early C", entered);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting(WorkGate.Stage.EARLY) == 1);
+        untilWaiting(gate, WorkGate.Stage.EARLY, 1);
         b.release.countDown();
         assertTrue(c.entered());
         assertEquals(List.of("early B", "early C"), entered);

@@ -58,9 +58,8 @@ final class HeifBridge {
             }
             Pointer copy;
             try {
-                copy = VipsImage.fromMemory(operation, pixels, size.getValue(), vips.vips_image_get_width(image),
-                        vips.vips_image_get_height(image), vips.vips_image_get_bands(image),
-                        vips.vips_image_get_format(image));
+                copy = VipsImage.fromMemory(operation, pixels, size.getValue(), width, height,
+                        vips.vips_image_get_bands(image), vips.vips_image_get_format(image));
             } finally {
                 debian.glib().g_free(pixels);
             }

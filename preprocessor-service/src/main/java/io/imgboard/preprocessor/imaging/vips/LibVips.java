@@ -3,6 +3,7 @@ package io.imgboard.preprocessor.imaging.vips;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.DoubleByReference;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.NativeLongByReference;
 import com.sun.jna.ptr.PointerByReference;
@@ -92,7 +93,7 @@ interface LibVips extends Library {
     /** A blob field; {@code data} stays owned by the image. */
     int vips_image_get_blob(Pointer image, String name, PointerByReference data, NativeLongByReference length);
 
-    int vips_image_get_double(Pointer image, String name, com.sun.jna.ptr.DoubleByReference out);
+    int vips_image_get_double(Pointer image, String name, DoubleByReference out);
 
     void vips_image_set_blob_copy(Pointer image, String name, Pointer data, NativeLong length);
 

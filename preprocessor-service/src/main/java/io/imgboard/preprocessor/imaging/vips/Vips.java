@@ -1,8 +1,11 @@
 package io.imgboard.preprocessor.imaging.vips;
 
+import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+
+import java.util.Map;
 
 /**
  * libvips, loaded once per JVM and initialised once: Debian's ({@value #LIBVIPS}), or the
@@ -153,8 +156,7 @@ public final class Vips {
      */
     private static Natives open(String library, boolean local) {
         boolean bundle = !library.equals(LIBVIPS);
-        java.util.Map<String, Object> options = local
-                ? java.util.Map.of(com.sun.jna.Library.OPTION_OPEN_FLAGS, RTLD_LAZY_LOCAL) : java.util.Map.of();
+        Map<String, Object> options = local ? Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY_LOCAL) : Map.of();
         LibVips vips = Native.load(library, LibVips.class, options);
         GLib glib = Native.load(bundle ? library : LIBGLIB, GLib.class, options);
         GObject gobject = Native.load(bundle ? library : LIBGOBJECT, GObject.class, options);
@@ -181,7 +183,7 @@ public final class Vips {
     }
 
     /** The process' environment (libc's, what native code and child processes see). */
-    private interface LibC extends com.sun.jna.Library {
+    private interface LibC extends Library {
         int setenv(String name, String value, int overwrite);
 
         int unsetenv(String name);
