@@ -189,15 +189,17 @@ class LauncherIT {
         Photos.shapes(corpus, "burst-1.jpg", 4101);
         Photos.shapes(corpus, "burst-2.jpg", 4102);
 
-        // Two burst photos, and the distinct shots the bench makes of them (turned, mirrored) for the
-        // first upload, one warm upload and one during the reprocess of the whole library.
+        // Two burst photos, and the distinct shots the bench makes of them (turned, mirrored, turned by
+        // 90°) for the first upload, one warm upload, one during the reprocess of the whole library and
+        // the second burst.
         Result pipeline = run("bench", "pipeline", "--warm", "1", "--burst", "2", "--parallel", "2",
                 "--during-reprocess", "1", "--corpus", corpus.toString());
         System.out.println(pipeline.output()); // the figures, for whoever reads the test's log
         assertEquals(0, pipeline.code(), pipeline.output());
         for (String line : List.of("first upload after start-up → add:", "upload → add, 1 warm uploads one at a time: p50",
                 "upload → add while the whole library is reprocessed", "burst of 2 × 12 MP, 2 uploads in flight", "not judged, a burst of 2",
-                "imaging core alone on the same files", "(target ≥ 0.85:", "where the time goes", "idle after the run:")) {
+                "imaging core alone on the first burst's files", "(target ≥ 0.85:", "burst 2 of 2 × 12 MP",
+                "CPU from its start to its last add, ms per photo:", "by thread", "where the time goes", "idle after the run:")) {
             assertTrue(pipeline.output().contains(line), "no \"" + line + "\" in:\n" + pipeline.output());
         }
 

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * The bench's photos: the benchmark corpus's 12 MP JPEGs as they are (the burst), and distinct 12 MP
  * shots made from the corpus once with {@code vips} and kept in the temporary folder (the warm and
- * cold uploads): each original turned by 180°, then 4032×3024 crops of the larger photos. A changed
+ * cold uploads, the later bursts): each original turned by 180°, then 4032×3024 crops of the larger
+ * photos, then each original mirrored, then each turned by 90° (3024×4032). A changed
  * pixel or a re-encode would not do: the ledger folds near-duplicates (perceptual hash within 3 bits)
  * into one photo, which never reaches the frames as an {@code add}.
  */
@@ -71,6 +72,7 @@ record Corpus(Path dir, List<Path> originals, List<Path> variants) {
             }
         }
         made += eachTurned(originals, "mirrored-", "flip", "horizontal", cache, variants, variantsNeeded);
+        made += eachTurned(originals, "upright-", "rot", "d90", cache, variants, variantsNeeded);
         if (variants.size() < variantsNeeded) {
             throw new InfraException("the corpus in " + dir + " gives " + variants.size() + " distinct shots for the warm and cold"
                     + " uploads, " + variantsNeeded + " wanted: use fewer --warm");
@@ -83,7 +85,7 @@ record Corpus(Path dir, List<Path> originals, List<Path> variants) {
 
     /**
      * Adds to {@code variants}, until it holds {@code needed}, each original turned by the vips
-     * operation {@code op} (rot d180, flip horizontal): a new shot for the ledger, neither the same
+     * operation {@code op} (rot d180, flip horizontal, rot d90): a new shot for the ledger, neither the same
      * bytes nor the same perceptual hash. The files are kept in {@code cache}; how many were made now.
      */
     private static int eachTurned(List<Path> originals, String prefix, String op, String how, Path cache,

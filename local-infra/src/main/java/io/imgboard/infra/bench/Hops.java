@@ -243,9 +243,9 @@ final class Hops implements AutoCloseable {
 
     /**
      * Medians per hop: for the cold upload its own figures, for the warm ones the median of each
-     * hop (and the median of the times since sending), for the burst the same.
+     * hop (and the median of the times since sending).
      */
-    static void table(PrintStream out, PipelineBench.Trip cold, List<PipelineBench.Trip> warm, List<PipelineBench.Trip> burst) {
+    static void table(PrintStream out, PipelineBench.Trip cold, List<PipelineBench.Trip> warm) {
         List<String> renditionNames = new ArrayList<>();
         for (PipelineBench.Trip trip : concat(cold, warm)) {
             for (String name : trip.timeline().renditions.keySet()) {
@@ -292,15 +292,21 @@ final class Hops implements AutoCloseable {
                     Double.isNaN(hop) ? "" : String.format(Locale.ROOT, "%+.0f", hop),
                     step.after() == null ? "" : "after " + step.after().name().strip());
         }
-        if (!burst.isEmpty()) {
-            long began = burst.get(0).sent();
-            long lastStored = burst.stream().mapToLong(t -> t.timeline().stored).max().orElse(0);
-            long lastCatalog = burst.stream().mapToLong(t -> t.timeline().firstCatalog).max().orElse(0);
-            long firstReceived = burst.stream().mapToLong(t -> t.timeline().received).filter(v -> v > 0).min().orElse(0);
-            long lastRequested = burst.stream().mapToLong(t -> t.timeline().requested).max().orElse(0);
-            out.printf(Locale.ROOT, "    burst: last request sent +%d ms, first taken by the preprocessor +%d ms, last stored +%d ms,"
-                    + " last published +%d ms%n", lastRequested - began, firstReceived - began, lastStored - began, lastCatalog - began);
+    }
+
+    /** A burst's ends, from its first upload: the last request, the first taken, the last stored and published. */
+    static void burstLine(PrintStream out, String label, List<PipelineBench.Trip> burst) {
+        if (burst.isEmpty()) {
+            return;
         }
+        long began = burst.get(0).sent();
+        long lastStored = burst.stream().mapToLong(t -> t.timeline().stored).max().orElse(0);
+        long lastCatalog = burst.stream().mapToLong(t -> t.timeline().firstCatalog).max().orElse(0);
+        long firstReceived = burst.stream().mapToLong(t -> t.timeline().received).filter(v -> v > 0).min().orElse(0);
+        long lastRequested = burst.stream().mapToLong(t -> t.timeline().requested).max().orElse(0);
+        out.printf(Locale.ROOT, "    %s: last request sent +%d ms, first taken by the preprocessor +%d ms, last stored +%d ms,"
+                + " last published +%d ms%n", label, lastRequested - began, firstReceived - began, lastStored - began,
+                lastCatalog - began);
     }
 
     private static long at(PipelineBench.Trip trip, String rendition, int which) {

@@ -36,7 +36,9 @@ import java.util.stream.Stream;
  *   <li>warm uploads one at a time → {@code add}, p50/p95/p99 (targets p50 ≤ 0.7 s, p99 ≤ 2 s);</li>
  *   <li>a burst of the corpus's 12 MP photos uploaded together → the last {@code add} (target ≤ 4 s
  *       for 28), and the pipeline's photos per second against the imaging core alone on the same
- *       files, measured afterwards in the same run (target ≥ 0.85).</li>
+ *       files, measured afterwards in the same run (target ≥ 0.85). Then, once every rendition of
+ *       the first burst is stored, a second burst of as many other shots: the system as it is later
+ *       in its life, its JIT done with these paths and no earlier photo's renditions queued.</li>
  * </ol>
  * Each upload is followed through the services by their own timestamps ({@link Hops}): the Kafka
  * record timestamps of every topic on its way and the preprocessor's per-photo timeline log, so a
@@ -47,10 +49,12 @@ import java.util.stream.Stream;
  */
 public final class PipelineBench {
     static final String USAGE = """
-            usage: ./imgboard bench pipeline [--warm N] [--burst N] [--parallel N] [--during-reprocess N] [--corpus DIR]
-                                             [--no-core] [--keep]
+            usage: ./imgboard bench pipeline [--warm N] [--burst N] [--bursts N] [--parallel N] [--during-reprocess N]
+                                             [--corpus DIR] [--no-core] [--keep]
               --warm N      warm uploads, one at a time (30)
               --burst N     corpus photos uploaded together (28, all the 12 MP JPEGs of the corpus)
+              --bursts N    bursts one after another, each once the one before is stored (2; the later
+                            ones are distinct shots made from the corpus, like the warm uploads)
               --parallel N  uploads in flight during the burst (4)
               --during-reprocess N  uploads one at a time while the whole library is reprocessed (10)
               --corpus DIR  the benchmark corpus (/tmp/perfcorpus, else ./imgboard bench imaging's generated one)
@@ -63,7 +67,7 @@ public final class PipelineBench {
     private final Layout layout;
     private final PrintStream out;
 
-    record Options(int warm, int burst, int parallel, int duringReprocess, Path corpus, boolean core, boolean keep) {
+    record Options(int warm, int burst, int bursts, int parallel, int duringReprocess, Path corpus, boolean core, boolean keep) {
     }
 
     PipelineBench(Options options, Layout layout, PrintStream out) {
@@ -75,6 +79,7 @@ public final class PipelineBench {
     public static void main(String[] args) throws Exception {
         int warm = 30;
         int burst = 28;
+        int bursts = 2;
         int parallel = 4;
         int duringReprocess = 10;
         Path corpus = null;
@@ -84,6 +89,7 @@ public final class PipelineBench {
             switch (args[i]) {
                 case "--warm" -> warm = BenchArgs.number(args, ++i, 0, USAGE);
                 case "--burst" -> burst = BenchArgs.number(args, ++i, 0, USAGE);
+                case "--bursts" -> bursts = BenchArgs.number(args, ++i, 1, USAGE);
                 case "--parallel" -> parallel = BenchArgs.number(args, ++i, 1, USAGE);
                 case "--during-reprocess" -> duringReprocess = BenchArgs.number(args, ++i, 0, USAGE);
                 case "--corpus" -> corpus = Path.of(BenchArgs.value(args, ++i, USAGE));
@@ -93,7 +99,7 @@ public final class PipelineBench {
             }
         }
         try {
-            new PipelineBench(new Options(warm, burst, parallel, duringReprocess, corpus, core, keep), Layout.find(), System.out).run();
+            new PipelineBench(new Options(warm, burst, bursts, parallel, duringReprocess, corpus, core, keep), Layout.find(), System.out).run();
             System.exit(0);
         } catch (InfraException | IllegalStateException e) {
             System.err.println("imgboard bench pipeline: " + e.getMessage());
@@ -102,8 +108,11 @@ public final class PipelineBench {
     }
 
     void run() throws Exception {
-        Corpus corpus = Corpus.prepare(options.corpus(), options.warm() + 1 + options.duringReprocess(), out);
-        List<Path> burst = corpus.originals().subList(0, Math.min(options.burst(), corpus.originals().size()));
+        List<Path> originals = Corpus.prepare(options.corpus(), 0, out).originals();
+        int burstSize = Math.min(options.burst(), originals.size());
+        int shots = options.warm() + 1 + options.duringReprocess();
+        Corpus corpus = Corpus.prepare(options.corpus(), shots + burstSize * (options.bursts() - 1), out);
+        List<Path> burst = corpus.originals().subList(0, burstSize);
         Result result = new Result();
         String load;
         try (ChaosStack stack = ChaosStack.start(layout, out, "pipeline")) {
@@ -121,10 +130,14 @@ public final class PipelineBench {
                 }
                 out.printf(Locale.ROOT, "%d warm uploads, one at a time: done%n", options.warm());
                 if (!burst.isEmpty()) {
-                    burst(stack, hops, frame, burst, result);
+                    result.bursts.add(burst(stack, hops, frame, burst));
+                    for (int i = 1; i < options.bursts(); i++) {
+                        int from = shots + burstSize * (i - 1);
+                        result.bursts.add(burst(stack, hops, frame, variants.subList(from, from + burstSize)));
+                    }
                 }
                 if (options.duringReprocess() > 0) {
-                    duringReprocess(stack, hops, frame, variants.subList(options.warm() + 1, variants.size()), result);
+                    duringReprocess(stack, hops, frame, variants.subList(options.warm() + 1, shots), result);
                 }
                 load = loadAverage();
                 result.memoryAfter = ProcessMemory.ofTreesMb(stack.pids());
@@ -150,14 +163,16 @@ public final class PipelineBench {
         return new Trip(sha, sent, answered, added, hops);
     }
 
-    private void burst(ChaosStack stack, Hops hops, SseClient frame, List<Path> files, Result result) throws Exception {
+    private Burst burst(ChaosStack stack, Hops hops, SseClient frame, List<Path> files) throws Exception {
+        Burst result = new Burst();
         List<byte[]> bytes = new ArrayList<>();
         for (Path file : files) {
             bytes.add(Files.readAllBytes(file));
         }
         ExecutorService uploads = Executors.newFixedThreadPool(options.parallel());
         try {
-            Map<String, Long> cpuBefore = cpuMillis(stack.pids());
+            Map<String, Long> cpuBefore = ProcessCpu.ofTrees(stack.pids());
+            Map<String, Map<String, Long>> threadsBefore = threads(stack.pids());
             long began = System.currentTimeMillis();
             List<Future<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
@@ -178,13 +193,19 @@ public final class PipelineBench {
                 String sha = sha256(bytes.get(i));
                 long added = awaitAdd(hops, frame, sha, files.get(i));
                 lastAdd = Math.max(lastAdd, added);
-                result.burstTrips.add(new Trip(sha, began, lastAnswer, added, hops));
+                result.trips.add(new Trip(sha, began, lastAnswer, added, hops));
             }
-            result.burstSeconds = (lastAdd - began) / 1000.0;
-            result.burstAnsweredSeconds = (lastAnswer - began) / 1000.0;
-            result.burstCompleteSeconds = (awaitStored(hops, result.burstTrips) - began) / 1000.0;
-            Map<String, Long> cpuAfter = cpuMillis(stack.pids());
-            cpuAfter.forEach((name, ms) -> result.burstCpu.put(name, ms - cpuBefore.getOrDefault(name, ms)));
+            Map<String, Long> cpuAdded = ProcessCpu.ofTrees(stack.pids());
+            Map<String, Map<String, Long>> threadsAdded = threads(stack.pids());
+            cpuAdded.forEach((name, ms) -> result.cpuToAdd.put(name, ms - cpuBefore.getOrDefault(name, ms)));
+            threadsAdded.forEach((name, ms) -> result.threadsToAdd.put(name,
+                    ProcessCpu.since(threadsBefore.getOrDefault(name, Map.of()), ms)));
+            result.seconds = (lastAdd - began) / 1000.0;
+            result.answeredSeconds = (lastAnswer - began) / 1000.0;
+            result.completeSeconds = (awaitStored(hops, result.trips) - began) / 1000.0;
+            Map<String, Long> cpuAfter = ProcessCpu.ofTrees(stack.pids());
+            cpuAfter.forEach((name, ms) -> result.cpuToComplete.put(name, ms - cpuBefore.getOrDefault(name, ms)));
+            return result;
         } finally {
             uploads.shutdownNow();
         }
@@ -248,22 +269,18 @@ public final class PipelineBench {
     }
 
     /**
-     * CPU time (user + system, its own threads) of every process of the system so far, in ms, from
-     * {@code /proc/<pid>/stat} (fields 14 and 15, in clock ticks of 10 ms: Linux' USER_HZ).
+     * {@link ProcessCpu#byThread} of each JVM of the system (PostgreSQL's work is in its children), and
+     * of this bench's own: its uploads and its frame share the two cores.
      */
-    static Map<String, Long> cpuMillis(Map<String, Long> pids) {
-        Map<String, Long> cpu = new LinkedHashMap<>();
+    private static Map<String, Map<String, Long>> threads(Map<String, Long> pids) {
+        Map<String, Map<String, Long>> threads = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                // after the command name in parentheses: state is field 3, utime 14, stime 15
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                cpu.put(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10);
-            } catch (IOException | RuntimeException gone) {
-                // exited meanwhile
+            if (!"postgres".equals(name)) {
+                threads.put(name, ProcessCpu.byThread(pid));
             }
         });
-        return cpu;
+        threads.put("this bench", ProcessCpu.byThread(ProcessHandle.current().pid()));
+        return threads;
     }
 
     /** One photo's way through the system, in epoch milliseconds. */
@@ -308,16 +325,52 @@ public final class PipelineBench {
         }
     }
 
+    /** One burst: its photos' trips, when they were all answered, shown and stored, and the CPU it took. */
+    static final class Burst {
+        final List<Trip> trips = new ArrayList<>();
+        double seconds = Double.NaN;
+        double answeredSeconds = Double.NaN;
+        double completeSeconds = Double.NaN;
+        final Map<String, Long> cpuToAdd = new LinkedHashMap<>();
+        final Map<String, Long> cpuToComplete = new LinkedHashMap<>();
+        final Map<String, Map<String, Long>> threadsToAdd = new LinkedHashMap<>();
+
+        void print(PrintStream out, String label, Options options, int burst, double coreRate) {
+            out.printf(Locale.ROOT, "  %s of %d × 12 MP, %d uploads in flight: all answered after %.2f s, last add after %.2f s"
+                    + " (target ≤ 4 s for 28: %s)%n", label, burst, options.parallel(), answeredSeconds, seconds,
+                    burst == 28 ? met(seconds <= 4) : "not judged, a burst of " + burst);
+            double pipelineRate = burst / seconds;
+            if (!Double.isNaN(coreRate)) {
+                double ratio = pipelineRate / coreRate;
+                out.printf(Locale.ROOT, "    throughput: pipeline %.2f photos/s, imaging core alone on the first burst's files %.2f"
+                        + " images/s: ratio %.2f (target ≥ 0.85: %s)%n", pipelineRate, coreRate, ratio, met(ratio >= 0.85));
+            } else {
+                out.printf(Locale.ROOT, "    throughput: pipeline %.2f photos/s (imaging core not measured)%n", pipelineRate);
+            }
+            out.printf(Locale.ROOT, "    complete (every rendition of every photo stored) after %.2f s: %.2f photos/s%n",
+                    completeSeconds, burst / completeSeconds);
+            cpuLine(out, "to its last add", cpuToAdd, burst, seconds);
+            cpuLine(out, "to complete", cpuToComplete, burst, completeSeconds);
+            out.println("    the same to the last add by thread, ms per photo (each process's busiest; names as Linux keeps them):");
+            threadsToAdd.forEach((process, threads) -> {
+                StringBuilder line = new StringBuilder("      " + process + ":");
+                threads.entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .limit(6)
+                        .filter(e -> e.getValue() / burst > 0)
+                        .forEach(e -> line.append(' ').append(e.getKey()).append(' ').append(e.getValue() / burst).append(','));
+                line.setLength(line.length() - 1);
+                out.println(line);
+            });
+        }
+    }
+
     static final class Result {
         Trip cold;
         final List<Trip> duringReprocess = new ArrayList<>();
         String reprocessJob = "";
         final List<Trip> warm = new ArrayList<>();
-        final List<Trip> burstTrips = new ArrayList<>();
-        double burstSeconds = Double.NaN;
-        double burstAnsweredSeconds = Double.NaN;
-        double burstCompleteSeconds = Double.NaN;
-        final Map<String, Long> burstCpu = new LinkedHashMap<>();
+        final List<Burst> bursts = new ArrayList<>();
         double coreRate = Double.NaN;
         Map<String, Long> memoryIdle = Map.of();
         Map<String, Long> memoryAfter = Map.of();
@@ -347,41 +400,36 @@ public final class PipelineBench {
                                 percentile(seconds, 50), seconds.get(seconds.size() - 1)),
                         seconds.size(), options.duringReprocess(), reprocessJob);
             }
-            if (burst > 0) {
-                out.printf(Locale.ROOT, "  burst of %d × 12 MP, %d uploads in flight: all answered after %.2f s, last add after %.2f s"
-                        + " (target ≤ 4 s for 28: %s)%n", burst, options.parallel(), burstAnsweredSeconds, burstSeconds,
-                        burst == 28 ? met(burstSeconds <= 4) : "not judged, a burst of " + burst);
-                double pipelineRate = burst / burstSeconds;
-                if (!Double.isNaN(coreRate)) {
-                    double ratio = pipelineRate / coreRate;
-                    out.printf(Locale.ROOT, "  throughput: pipeline %.2f photos/s, imaging core alone on the same files %.2f images/s:"
-                            + " ratio %.2f (target ≥ 0.85: %s)%n", pipelineRate, coreRate, ratio, met(ratio >= 0.85));
-                } else {
-                    out.printf(Locale.ROOT, "  throughput: pipeline %.2f photos/s (imaging core not measured)%n", pipelineRate);
-                }
-                out.printf(Locale.ROOT, "  burst complete (every rendition of every photo stored) after %.2f s: %.2f photos/s%n",
-                        burstCompleteSeconds, burst / burstCompleteSeconds);
-                if (!burstCpu.isEmpty()) {
-                    StringBuilder line = new StringBuilder("  CPU from the burst's start to complete, ms per photo:");
-                    long total = 0;
-                    for (Map.Entry<String, Long> e : burstCpu.entrySet()) {
-                        line.append(' ').append(e.getKey()).append(' ').append(e.getValue() / burst).append(',');
-                        total += e.getValue();
-                    }
-                    line.setLength(line.length() - 1);
-                    out.printf(Locale.ROOT, "%s; total %d (%.2f cores busy on average)%n", line, total / burst,
-                            total / 1000.0 / burstCompleteSeconds);
-                }
+            for (int i = 0; i < bursts.size(); i++) {
+                bursts.get(i).print(out, i == 0 ? "burst" : "burst " + (i + 1), options, burst, coreRate);
             }
             out.println();
             out.println("  where the time goes (ms after the upload was sent; the services' own timestamps):");
-            Hops.table(out, cold, warm, burstTrips);
+            Hops.table(out, cold, warm);
+            for (int i = 0; i < bursts.size(); i++) {
+                Hops.burstLine(out, i == 0 ? "burst" : "burst " + (i + 1), bursts.get(i).trips);
+            }
             out.println();
             out.println("  memory of each process with its children (MB; resident, a shared page split between the processes"
                     + " sharing it; the supervisor is this bench's own JVM):");
             memory(out, "idle after start-up", memoryIdle);
             memory(out, "idle after the run", memoryAfter);
         }
+    }
+
+    /** The CPU each process (with its children) used in a span of the burst, per photo, and how many cores that kept busy. */
+    static void cpuLine(PrintStream out, String span, Map<String, Long> cpu, int burst, double seconds) {
+        if (cpu.isEmpty()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder("    CPU from its start " + span + ", ms per photo:");
+        long total = 0;
+        for (Map.Entry<String, Long> e : cpu.entrySet()) {
+            line.append(' ').append(e.getKey()).append(' ').append(e.getValue() / burst).append(',');
+            total += e.getValue();
+        }
+        line.setLength(line.length() - 1);
+        out.printf(Locale.ROOT, "%s; total %d (%.2f cores busy on average)%n", line, total / burst, total / 1000.0 / seconds);
     }
 
     /** One line of {@link ProcessMemory#ofTreesMb} figures, their total and the target for a stack at rest. */
