@@ -68,6 +68,8 @@ class OutboxRelayTest {
             assertNull(rejected.get("sent_at"));
             assertNotNull(rejected.get("last_error"));
             assertNotNull(rejected.get("next_attempt_at"), "tried again later, with a pause");
+            // The sweep's run counts it for the gauge, once a second.
+            await().atMost(Pipeline.TIMEOUT).until(() -> Pipeline.metric("imgboard_ledger_outbox_unsent") >= 1);
 
             String later = UUID.randomUUID().toString();
             QuarkusTransaction.requiringNew().run(() -> outbox.add(Topics.CATALOG, later, Map.of("photoId", later)));

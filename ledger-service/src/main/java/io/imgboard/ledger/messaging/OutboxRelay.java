@@ -102,19 +102,25 @@ class OutboxRelay {
     private void drain() {
         // Cleared before reading, so a row committed from now on triggers another run.
         queued.set(false);
+        boolean count = countDue.getAndSet(false);
         try {
             int acknowledged;
             do {
                 acknowledged = QuarkusTransaction.requiringNew()
                         .timeout(transactionTimeoutSeconds())
-                        .call(this::relayBatch);
+                        .call(() -> {
+                            int acked = relayBatch();
+                            if (acked == 0 && count) {
+                                // The gauge, once a second (the sweep's run), in the run's last transaction:
+                                // after every commit it was a third of the relay's transactions.
+                                unsent.set(rows.countUnsent());
+                            }
+                            return acked;
+                        });
                 // Also after a short batch: a sent row may have been holding back the next row of its key.
             } while (acknowledged > 0 && !Thread.currentThread().isInterrupted());
-            if (countDue.getAndSet(false)) {
-                // Once a second is enough for a gauge; after every commit it was a third of the relay's transactions.
-                unsent.set(QuarkusTransaction.requiringNew().call(rows::countUnsent));
-            }
         } catch (RuntimeException e) {
+            countDue.compareAndSet(false, count);
             Log.warnf(e, "outbox relay run failed; the next sweep tries again");
         }
     }
