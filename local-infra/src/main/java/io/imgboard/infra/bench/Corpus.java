@@ -36,7 +36,7 @@ record Corpus(Path dir, List<Path> originals, List<Path> variants) {
         if (!Files.isDirectory(dir)) {
             throw new InfraException("no corpus folder " + dir + ": make one with `bash ../shared/corpus/make-corpus.sh "
                     + PERF_CORPUS + "`, or run `./imgboard bench imaging` once (it generates " + GENERATED
-                    + "; then use --warm 7), or give --corpus DIR, a folder of 12 MP JPEGs (4032×3024)");
+                    + "; then use --warm 5), or give --corpus DIR, a folder of 12 MP JPEGs (4032×3024)");
         }
         List<Path> originals = new ArrayList<>();
         List<Path> larger = new ArrayList<>();
@@ -74,8 +74,9 @@ record Corpus(Path dir, List<Path> originals, List<Path> variants) {
         made += eachTurned(originals, "mirrored-", "flip", "horizontal", cache, variants, variantsNeeded);
         made += eachTurned(originals, "upright-", "rot", "d90", cache, variants, variantsNeeded);
         if (variants.size() < variantsNeeded) {
-            throw new InfraException("the corpus in " + dir + " gives " + variants.size() + " distinct shots for the warm and cold"
-                    + " uploads, " + variantsNeeded + " wanted: use fewer --warm");
+            throw new InfraException("the corpus in " + dir + " gives " + variants.size() + " distinct shots for the first, warm"
+                    + " and during-reprocess uploads and the later bursts, " + variantsNeeded
+                    + " wanted: use fewer --warm, --during-reprocess or --bursts");
         }
         if (made > 0) {
             out.printf("made %d distinct shots in %s (once)%n", made, cache);

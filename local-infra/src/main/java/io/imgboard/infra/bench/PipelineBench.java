@@ -196,6 +196,8 @@ public final class PipelineBench {
                 lastAdd = Math.max(lastAdd, added);
                 result.trips.add(new Trip(sha, began, lastAnswer, added, hops));
             }
+            // Read once the bench has seen the last add: a little after it came (the add itself is dated
+            // when it reached the frame stream), so "to the last add" is a little high, never low.
             Map<String, Long> cpuAdded = ProcessCpu.ofTrees(stack.pids());
             Map<String, Map<String, Long>> threadsAdded = threads(stack.pids());
             cpuAdded.forEach((name, ms) -> result.cpuToAdd.put(name, ms - cpuBefore.getOrDefault(name, ms)));

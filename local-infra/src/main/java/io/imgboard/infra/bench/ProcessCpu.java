@@ -68,7 +68,11 @@ final class ProcessCpu {
         return cpu;
     }
 
-    /** The difference of two {@link #byThread} readings; a thread that ended meanwhile counts from zero. */
+    /**
+     * The difference of two {@link #byThread} readings. A thread that started meanwhile counts from zero;
+     * one that ended meanwhile takes its time out of its name's sum (never below zero): right for the
+     * compilers and the services' fixed pools, an undercount for a pool that shrank.
+     */
     static Map<String, Long> since(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> used = new HashMap<>();
         after.forEach((name, ms) -> used.put(name, Math.max(0, ms - before.getOrDefault(name, 0L))));
