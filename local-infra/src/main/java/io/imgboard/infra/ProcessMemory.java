@@ -38,14 +38,17 @@ public final class ProcessMemory {
             return own;
         }
         long kb = own.getAsLong();
-        List<Long> children;
-        try (Stream<ProcessHandle> descendants = ProcessHandle.of(pid).map(ProcessHandle::descendants).orElse(Stream.empty())) {
-            children = descendants.map(ProcessHandle::pid).toList();
-        }
-        for (long child : children) {
+        for (long child : descendants(pid)) {
             kb += field(child, "smaps_rollup", "Pss:").orElse(0); // a child that ended meanwhile holds nothing
         }
         return OptionalLong.of(kb);
+    }
+
+    /** The pids of a process's descendants, parents before their children; none when it is gone. */
+    public static List<Long> descendants(long pid) {
+        try (Stream<ProcessHandle> tree = ProcessHandle.of(pid).map(ProcessHandle::descendants).orElse(Stream.empty())) {
+            return tree.map(ProcessHandle::pid).toList();
+        }
     }
 
     /** {@link #ofTreeKb} of each named process, in MB, in the map's order; a process gone is left out. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +30,10 @@ record Corpus(Path dir, List<Path> originals, List<Path> variants) {
     static final Path GENERATED = Path.of(System.getProperty("java.io.tmpdir"), "imgboard-bench-corpus-v1");
     private static final long TWELVE_MP = 4032L * 3024;
 
-    static Corpus prepare(Path dir, int variantsNeeded, PrintStream out) throws IOException, InterruptedException {
+    /**
+     * @param shotsWanted how many distinct shots are wanted, given how many 12 MP originals the corpus has
+     */
+    static Corpus prepare(Path dir, IntUnaryOperator shotsWanted, PrintStream out) throws IOException, InterruptedException {
         if (dir == null) {
             dir = Files.isDirectory(PERF_CORPUS) ? PERF_CORPUS : GENERATED;
         }
@@ -57,6 +61,7 @@ record Corpus(Path dir, List<Path> originals, List<Path> variants) {
         if (originals.isEmpty()) {
             throw new InfraException("no 12 MP JPEG in " + dir);
         }
+        int variantsNeeded = shotsWanted.applyAsInt(originals.size());
         Path cache = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "imgboard-pipeline-variants"));
         List<Path> variants = new ArrayList<>();
         int made = 0;

@@ -109,10 +109,10 @@ public final class PipelineBench {
     }
 
     void run() throws Exception {
-        List<Path> originals = Corpus.prepare(options.corpus(), 0, out).originals();
-        int burstSize = Math.min(options.burst(), originals.size());
         int shots = options.warm() + 1 + options.duringReprocess();
-        Corpus corpus = Corpus.prepare(options.corpus(), shots + burstSize * (options.bursts() - 1), out);
+        Corpus corpus = Corpus.prepare(options.corpus(),
+                originals -> shots + Math.min(options.burst(), originals) * (options.bursts() - 1), out);
+        int burstSize = Math.min(options.burst(), corpus.originals().size());
         List<Path> burst = corpus.originals().subList(0, burstSize);
         Result result = new Result();
         String load;

@@ -1,11 +1,12 @@
 package io.imgboard.infra.bench;
 
+import io.imgboard.infra.ProcessMemory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -32,11 +33,7 @@ final class ProcessCpu {
                 return;
             }
             long total = own[0] + own[1];
-            List<Long> descendants;
-            try (Stream<ProcessHandle> tree = ProcessHandle.of(pid).map(ProcessHandle::descendants).orElse(Stream.empty())) {
-                descendants = tree.map(ProcessHandle::pid).toList();
-            }
-            for (long child : descendants) {
+            for (long child : ProcessMemory.descendants(pid)) {
                 long[] ticks = ticks(Path.of("/proc", Long.toString(child), "stat"));
                 if (ticks != null) {
                     total += ticks[0] + ticks[1];
