@@ -95,7 +95,11 @@
         var p = more.process;
         var checks = s.error ? el('span', { 'class': 'error', text: s.error })
           : el('ul', { 'class': 'checks' }, s.checks.map(function (c) {
-            return el('li', {}, [el('span', { 'class': 'status ' + c.status, text: c.status }), ' ' + c.name]);
+            // A check says why it is down (data.error), or what is wrong while it is up (data.warning).
+            var data = c.data || {};
+            var why = data.error ? el('span', { 'class': 'data error', text: ': ' + data.error })
+              : data.warning ? el('span', { 'class': 'data warning', text: ': ' + data.warning }) : null;
+            return el('li', {}, [el('span', { 'class': 'status ' + c.status, text: c.status }), ' ' + c.name, why]);
           }));
         return [el('b', { text: s.name }), el('span', { 'class': 'status ' + s.status, text: s.status }),
           more.version || '–', restarts(p, supervised), lastExit(p), checks];

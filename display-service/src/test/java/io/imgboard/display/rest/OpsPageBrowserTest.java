@@ -100,6 +100,9 @@ class OpsPageBrowserTest {
                 .body("services.find { it.name == 'preprocessor' }.process.restarts", equalTo(2))
                 .body("services.find { it.name == 'preprocessor' }.process.lastExit", equalTo("killed by SIGKILL (exit 137)"))
                 .body("infrastructure.name", hasItems("kafka"));
+        admin().get("/api/v1/ops/health").then().statusCode(200)
+                .body("services.find { it.name == 'preprocessor' }.checks.find { it.name == 'libvips' }.data.warning",
+                        equalTo(OpsNeighbours.LIBVIPS_WARNING));
         admin().get("/api/v1/ops/frames").then().statusCode(200)
                 .body("total", greaterThan(-1)).body("byFrame", not(nullValue()));
     }
@@ -121,6 +124,7 @@ class OpsPageBrowserTest {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
                     text(page, "dead-letters").contains("FileAnnounced") && text(page, "sources").contains("permission denied")
                             && text(page, "services").contains("killed by SIGKILL")
+                            && text(page, "services").contains("libvips: " + OpsNeighbours.LIBVIPS_WARNING)
                             && text(page, "lag").contains("display (this instance)"));
             long firstLast = state(page).path("last").asLong();
             Path first = SHOTS.resolve("ops.png");

@@ -59,6 +59,19 @@ public final class Bench {
     private Bench() {
     }
 
+    /** The libvips inside sharp's npm folder, whichever version this sharp ships (its file name carries it). */
+    static String sharpsLibvips(Path sharpDir) throws IOException {
+        Path lib = sharpDir.resolve("node_modules/@img/sharp-libvips-linux-x64/lib");
+        if (!Files.isDirectory(lib)) {
+            throw new IllegalArgumentException("--libvips sharp: no " + lib + " (run the bench once with sharp to install it)");
+        }
+        try (Stream<Path> files = Files.list(lib)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("libvips-cpp.so.")).map(Path::toString)
+                    .sorted().reduce((a, b) -> b)
+                    .orElseThrow(() -> new IllegalArgumentException("--libvips sharp: no libvips-cpp.so.* in " + lib));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int effort = ImagingOptions.DEFAULT_WEBP_EFFORT;
         int rounds = 3;
@@ -85,9 +98,13 @@ public final class Bench {
         if (libvips != null) {
             // Run the core on another libvips build, e.g. the one inside sharp's npm folder (HEIC then
             // goes through Debian's libvips beside it, as in the service).
-            String path = libvips.equals("sharp") && sharpDir != null
-                    ? sharpDir.resolve("node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.18.7").toString() : libvips;
-            System.setProperty("imgboard.libvips", path);
+            try {
+                System.setProperty("imgboard.libvips", libvips.equals("sharp")
+                        ? sharpsLibvips(sharpDir != null ? sharpDir : defaultSharpDir()) : libvips);
+            } catch (IllegalArgumentException e) {
+                System.err.println("Bench: " + e.getMessage());
+                System.exit(1);
+            }
         }
         if (dir == null) {
             dir = Files.isDirectory(PERF_CORPUS) ? PERF_CORPUS : Corpus.generated();
@@ -246,6 +263,9 @@ public final class Bench {
                         + "per image p50 %d ms, p95 %d ms; %s of WebP)%n",
                 core.rate(), core.cpu(), WORKERS, io.imgboard.preprocessor.imaging.vips.Vips.version(), THREADS_PER_IMAGE,
                 percentile(latencies, 50), percentile(latencies, 95), megabytes(webpBytes(out.resolve("core"))));
+        if (io.imgboard.preprocessor.imaging.vips.Vips.warning() != null) {
+            System.out.println("  core warning:  " + io.imgboard.preprocessor.imaging.vips.Vips.warning());
+        }
         if (sharp == null) {
             System.out.println("  sharp:         not measured (--no-sharp, or node/npm missing: see above)");
         } else {

@@ -7,6 +7,7 @@ import io.imgboard.preprocessor.imaging.ImagingOptions;
 import io.imgboard.preprocessor.imaging.ImagingUnavailableException;
 import io.imgboard.preprocessor.imaging.ProcessedImage;
 import io.imgboard.preprocessor.imaging.RenditionSize;
+import io.imgboard.preprocessor.imaging.vips.Vips;
 import io.imgboard.preprocessor.imaging.vips.VipsUnavailableException;
 
 import java.io.IOException;
@@ -73,6 +74,9 @@ public final class Convert {
         ImageProcessor processor;
         try {
             processor = new ImageProcessor(ImagingOptions.defaults().withWebpEffort(arguments.effort()));
+            if (Vips.warning() != null) {
+                err.println("Convert: warning: " + Vips.warning());
+            }
             Files.createDirectories(arguments.outputDir());
         } catch (VipsUnavailableException e) {
             err.println("Convert: " + e.getMessage());

@@ -44,6 +44,9 @@ public class ImagingEngine {
                             + "complete stage at nice %d, default renditions %s, webp effort %d", Vips.version(),
                     Vips.concurrency(), config.workers(), threads, config.completeStageNice(), config.renditions(),
                     config.webpEffort());
+            if (Vips.warning() != null) {
+                Log.warn(Vips.warning());
+            }
             if (config.warmUp()) {
                 warmUp(created, config);
             }
@@ -122,6 +125,11 @@ public class ImagingEngine {
     /** Why libvips is not available, if it is not. */
     public Optional<String> failure() {
         return Optional.ofNullable(failure);
+    }
+
+    /** Why the loaded libvips is Debian's although another build was asked for, if it is. */
+    public Optional<String> warning() {
+        return processor == null ? Optional.empty() : Optional.ofNullable(Vips.warning());
     }
 
     /** The loaded libvips version, if any. */

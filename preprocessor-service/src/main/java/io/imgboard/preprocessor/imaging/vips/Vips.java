@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code RTLD_LOCAL}, the build first: it carries its own GLib and binds its calls to it inside
  * itself (no PLT entry for a GLib function; its few GLib data references are bound when it loads).
  * Debian's libvips later makes its own GLib process-wide when it loads its HEIC module
- * ({@code g_module_open}), which then no longer matters.
+ * ({@code g_module_open}), which then no longer matters. When the build asked for cannot be loaded
+ * here, Debian's is loaded in its place and {@link #warning()} says why.
  *
  * <p>Settings made here are process-wide: the operation cache is off (it would keep decoded
  * images, and with them their input buffers, alive after we unref them; and we never repeat an
@@ -35,6 +36,7 @@ public final class Vips {
 
     private static Natives natives;
     private static String failure;
+    private static String warning;
     private static Natives system;
     private static String systemFailure;
     private static int concurrency = 1;
@@ -98,7 +100,7 @@ public final class Vips {
             system = loaded;
             return loaded;
         } catch (UnsatisfiedLinkError | VipsUnavailableException e) {
-            systemFailure = "cannot load Debian's libvips for HEIC (" + LIBVIPS + "): " + e.getMessage()
+            systemFailure = "cannot load Debian's libvips for HEIC (" + LIBVIPS + "): " + why(e)
                     + " — install it with: apt-get install -y libvips42";
             throw new VipsUnavailableException(systemFailure, e);
         }
@@ -143,11 +145,42 @@ public final class Vips {
             natives = open(library, !library.equals(LIBVIPS));
             return natives;
         } catch (UnsatisfiedLinkError | VipsUnavailableException e) {
-            failure = "cannot load libvips (" + library + "): " + e.getMessage()
-                    + (library.equals(LIBVIPS) ? " — install it with: apt-get install -y libvips42"
-                            : " — unset " + LIBVIPS_ENV + " to use Debian's (apt-get install -y libvips42)");
-            throw new VipsUnavailableException(failure, e);
+            String reason = "cannot load libvips (" + library + "): " + why(e);
+            if (library.equals(LIBVIPS)) {
+                failure = reason + " — install it with: apt-get install -y libvips42";
+                throw new VipsUnavailableException(failure, e);
+            }
+            // Another build was asked for and cannot be had here: Debian's keeps photos flowing, more
+            // slowly, and the warning says so wherever the version is shown.
+            try {
+                natives = open(LIBVIPS, false);
+            } catch (UnsatisfiedLinkError | VipsUnavailableException debian) {
+                failure = reason + "; Debian's libvips (" + LIBVIPS + ") cannot be loaded either: " + why(debian)
+                        + " — install it with: apt-get install -y libvips42";
+                throw new VipsUnavailableException(failure, e);
+            }
+            warning = reason + "; running on Debian's libvips " + natives.version() + " instead, which needs about"
+                    + " half as much CPU again per photo (fix " + LIBVIPS_ENV + ", or unset it to choose Debian's)";
+            return natives;
         }
+    }
+
+    /**
+     * A load failure in a line a person reads: JNA's message repeats dlopen's reason and then lists the
+     * whole class path it also searched, which says nothing here.
+     */
+    private static String why(Throwable e) {
+        return String.join("; ", String.valueOf(e.getMessage()).lines()
+                .map(line -> line.strip().replaceFirst(":$", ""))
+                .filter(line -> !line.isEmpty() && !line.startsWith("Native library (")).distinct().toList());
+    }
+
+    /**
+     * Why libvips runs on Debian's build although another was asked for ({@value #LIBVIPS_ENV} names a
+     * library that cannot be loaded here), or null.
+     */
+    public static synchronized String warning() {
+        return warning;
     }
 
     /**
