@@ -7,6 +7,8 @@ import io.imgboard.preprocessor.imaging.ImageProcessor;
 import io.imgboard.preprocessor.imaging.ImagingOptions;
 import io.imgboard.preprocessor.imaging.ProcessedImage;
 import io.imgboard.preprocessor.imaging.RenditionSize;
+import io.imgboard.preprocessor.imaging.vips.Vips;
+import io.imgboard.preprocessor.imaging.vips.VipsUnavailableException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,11 +67,15 @@ public final class Bench {
         if (!Files.isDirectory(lib)) {
             throw new IllegalArgumentException("--libvips sharp: no " + lib + " (run the bench once with sharp to install it)");
         }
+        List<String> found;
         try (Stream<Path> files = Files.list(lib)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("libvips-cpp.so.")).map(Path::toString)
-                    .sorted().reduce((a, b) -> b)
-                    .orElseThrow(() -> new IllegalArgumentException("--libvips sharp: no libvips-cpp.so.* in " + lib));
+            found = files.filter(f -> f.getFileName().toString().startsWith("libvips-cpp.so.")).map(Path::toString).toList();
         }
+        if (found.size() != 1) {
+            throw new IllegalArgumentException("--libvips sharp: " + (found.isEmpty() ? "no libvips-cpp.so.*" : "more than one libvips-cpp.so.* "
+                    + found) + " in " + lib + ": name the one to use with --libvips PATH");
+        }
+        return found.get(0);
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,8 +107,14 @@ public final class Bench {
             try {
                 System.setProperty("imgboard.libvips", libvips.equals("sharp")
                         ? sharpsLibvips(sharpDir != null ? sharpDir : defaultSharpDir()) : libvips);
-            } catch (IllegalArgumentException e) {
+                Vips.start(THREADS_PER_IMAGE);
+            } catch (IllegalArgumentException | VipsUnavailableException e) {
                 System.err.println("Bench: " + e.getMessage());
+                System.exit(1);
+            }
+            // The service would go on with Debian's; a measurement of the build asked for must not.
+            if (Vips.warning() != null) {
+                System.err.println("Bench: --libvips " + libvips + ": " + Vips.warning());
                 System.exit(1);
             }
         }
@@ -261,10 +273,10 @@ public final class Bench {
                 common.size(), rounds);
         System.out.printf(Locale.ROOT, "  core:          %5.2f images/s, %4.0f ms CPU per image  (%d workers, libvips %s, %d thread(s) per image; "
                         + "per image p50 %d ms, p95 %d ms; %s of WebP)%n",
-                core.rate(), core.cpu(), WORKERS, io.imgboard.preprocessor.imaging.vips.Vips.version(), THREADS_PER_IMAGE,
+                core.rate(), core.cpu(), WORKERS, Vips.version(), THREADS_PER_IMAGE,
                 percentile(latencies, 50), percentile(latencies, 95), megabytes(webpBytes(out.resolve("core"))));
-        if (io.imgboard.preprocessor.imaging.vips.Vips.warning() != null) {
-            System.out.println("  core warning:  " + io.imgboard.preprocessor.imaging.vips.Vips.warning());
+        if (Vips.warning() != null) {
+            System.out.println("  core warning:  " + Vips.warning());
         }
         if (sharp == null) {
             System.out.println("  sharp:         not measured (--no-sharp, or node/npm missing: see above)");

@@ -23,13 +23,14 @@ public class PreprocessorResource {
     }
 
     /** The settings in force. */
-    public record Settings(String libvips, String libvipsError, List<RenditionSize> renditions, int workers,
-                           int vipsConcurrency, int webpEffort, long maxPixels, long maxBytes) {
+    public record Settings(String libvips, String libvipsError, String libvipsWarning, List<RenditionSize> renditions,
+                           int workers, int vipsConcurrency, int webpEffort, long maxPixels, long maxBytes) {
     }
 
     @GET
     public Settings settings() {
-        return new Settings(engine.libvipsVersion().orElse(null), engine.failure().orElse(null), config.renditions(),
-                config.workers(), config.vipsConcurrency(), config.webpEffort(), config.maxPixels(), config.maxBytes());
+        return new Settings(engine.libvipsVersion().orElse(null), engine.failure().orElse(null),
+                engine.warning().orElse(null), config.renditions(), config.workers(), config.vipsConcurrency(),
+                config.webpEffort(), config.maxPixels(), config.maxBytes());
     }
 }

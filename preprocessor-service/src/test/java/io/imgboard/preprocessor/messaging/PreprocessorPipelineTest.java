@@ -306,9 +306,12 @@ class PreprocessorPipelineTest {
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("libvips"))
+                .body("checks.find { it.name == 'libvips' }.data.version", equalTo(io.imgboard.preprocessor.imaging.vips.Vips.version()))
+                .body("checks.find { it.name == 'libvips' }.data.warning", equalTo(io.imgboard.preprocessor.imaging.vips.Vips.warning()))
                 .body("checks.name", hasItem("s3")));
         given().when().get("/api/v1/preprocessor").then().statusCode(200)
                 .body("libvips", equalTo(io.imgboard.preprocessor.imaging.vips.Vips.version()))
+                .body("libvipsWarning", equalTo(io.imgboard.preprocessor.imaging.vips.Vips.warning()))
                 .body("renditions.name", hasItem("thumb"));
     }
 

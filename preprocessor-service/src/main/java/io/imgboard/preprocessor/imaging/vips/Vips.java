@@ -151,33 +151,45 @@ public final class Vips {
                 throw new VipsUnavailableException(failure, e);
             }
             // Another build was asked for and cannot be had here: Debian's keeps photos flowing, more
-            // slowly, and the warning says so wherever the version is shown.
+            // slowly, and the warning says so (the log, the readiness check, /api/v1/preprocessor, the CLIs).
             try {
                 natives = open(LIBVIPS, false);
             } catch (UnsatisfiedLinkError | VipsUnavailableException debian) {
                 failure = reason + "; Debian's libvips (" + LIBVIPS + ") cannot be loaded either: " + why(debian)
                         + " — install it with: apt-get install -y libvips42";
+                e.addSuppressed(debian);
                 throw new VipsUnavailableException(failure, e);
             }
-            warning = reason + "; running on Debian's libvips " + natives.version() + " instead, which needs about"
-                    + " half as much CPU again per photo (fix " + LIBVIPS_ENV + ", or unset it to choose Debian's)";
+            warning = reason + "; running on Debian's libvips " + natives.version() + " instead, about 1.5 times the CPU"
+                    + " per photo (" + configuredBy() + ")";
             return natives;
         }
     }
 
-    /**
-     * A load failure in a line a person reads: JNA's message repeats dlopen's reason and then lists the
-     * whole class path it also searched, which says nothing here.
-     */
-    private static String why(Throwable e) {
-        return String.join("; ", String.valueOf(e.getMessage()).lines()
-                .map(line -> line.strip().replaceFirst(":$", ""))
-                .filter(line -> !line.isEmpty() && !line.startsWith("Native library (")).distinct().toList());
+    /** Which setting named the build, and how to choose Debian's on purpose. */
+    private static String configuredBy() {
+        String property = System.getProperty("imgboard.libvips");
+        return property != null && !property.isBlank()
+                ? "-Dimgboard.libvips named it"
+                : LIBVIPS_ENV + " named it: correct it, or set it empty (" + LIBVIPS_ENV + "=) to choose Debian's";
     }
 
     /**
-     * Why libvips runs on Debian's build although another was asked for ({@value #LIBVIPS_ENV} names a
-     * library that cannot be loaded here), or null.
+     * A load failure in a line a person reads: dlopen's reason. JNA's message wraps it in "Unable to load
+     * library" and then lists the whole class path it also searched, which says nothing here.
+     */
+    private static String why(Throwable e) {
+        String reason = String.join("; ", String.valueOf(e.getMessage()).lines()
+                .map(line -> line.strip().replaceFirst(":$", ""))
+                .filter(line -> !line.isEmpty() && !line.startsWith("Native library (")
+                        && !line.startsWith("Unable to load library"))
+                .distinct().toList());
+        return reason.isEmpty() ? String.valueOf(e.getMessage()) : reason;
+    }
+
+    /**
+     * Why libvips runs on Debian's build although another was asked for ({@value #LIBVIPS_ENV} or
+     * {@code -Dimgboard.libvips} names a library that cannot be loaded here), or null.
      */
     public static synchronized String warning() {
         return warning;
