@@ -102,7 +102,10 @@ class OpsPageBrowserTest {
                 .body("infrastructure.name", hasItems("kafka"));
         admin().get("/api/v1/ops/health").then().statusCode(200)
                 .body("services.find { it.name == 'preprocessor' }.checks.find { it.name == 'libvips' }.data.warning",
-                        equalTo(OpsNeighbours.LIBVIPS_WARNING));
+                        equalTo(OpsNeighbours.LIBVIPS_WARNING))
+                .body("services.find { it.name == 'ledger' }.status", equalTo("DOWN"))
+                .body("services.find { it.name == 'ledger' }.checks.find { it.name == 'postgresql' }.data.error",
+                        equalTo(OpsNeighbours.LEDGER_DOWN));
         admin().get("/api/v1/ops/frames").then().statusCode(200)
                 .body("total", greaterThan(-1)).body("byFrame", not(nullValue()));
     }
@@ -125,6 +128,7 @@ class OpsPageBrowserTest {
                     text(page, "dead-letters").contains("FileAnnounced") && text(page, "sources").contains("permission denied")
                             && text(page, "services").contains("killed by SIGKILL")
                             && text(page, "services").contains("libvips: " + OpsNeighbours.LIBVIPS_WARNING)
+                            && text(page, "services").contains("postgresql: " + OpsNeighbours.LEDGER_DOWN)
                             && text(page, "lag").contains("display (this instance)"));
             long firstLast = state(page).path("last").asLong();
             Path first = SHOTS.resolve("ops.png");

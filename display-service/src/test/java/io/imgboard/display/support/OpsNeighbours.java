@@ -20,14 +20,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A healthy, busy neighbourhood for the ops page's tests (Kafka is the real one from LocalInfraResource):
  * ingest, ledger and preprocessor stand-ins whose {@code /q/metrics} counters grow on every read (uploads,
- * files found, processed and now and then a failure, in Micrometer's Prometheus text), a preprocessor whose
- * libvips check is up with a warning, a folder source with
+ * files found, processed and now and then a failure, in Micrometer's Prometheus text), a ledger whose database
+ * check is down and a preprocessor whose libvips check is up with a warning, a folder source with
  * an error, dead letters the ledger replays only with the service token, and a supervisor status file with
  * restarts. Started after {@link Neighbours}, so its addresses win for the classes that use it.
  */
 public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String VERSION = "9.8.7-ops-test";
+    /** The ledger is down: its database check fails with this error. */
+    public static final String LEDGER_DOWN = "cannot reach PostgreSQL at 127.0.0.1:5432 (connection refused)";
     /** The preprocessor's libvips check is up with this warning, as when the build asked for could not be loaded. */
     public static final String LIBVIPS_WARNING = "cannot load libvips (/opt/libvips-cpp.so.8.18.7): file too short;"
             + " running on Debian's libvips 8.14.1 instead";
@@ -61,9 +63,13 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
             String checks = server == preprocessor
                     ? "{\"name\":\"ready\",\"status\":\"UP\"},{\"name\":\"libvips\",\"status\":\"UP\",\"data\":{"
                             + "\"version\":\"8.14.1\",\"warning\":\"" + LIBVIPS_WARNING + "\"}}"
+                    : server == ledger
+                    ? "{\"name\":\"ready\",\"status\":\"UP\"},{\"name\":\"postgresql\",\"status\":\"DOWN\",\"data\":{"
+                            + "\"error\":\"" + LEDGER_DOWN + "\"}}"
                     : "{\"name\":\"ready\",\"status\":\"UP\"}";
-            server.createContext("/q/health", exchange -> answer(exchange, 200, "application/json",
-                    "{\"status\":\"UP\",\"checks\":[" + checks + "]}"));
+            boolean down = server == ledger;
+            server.createContext("/q/health", exchange -> answer(exchange, down ? 503 : 200, "application/json",
+                    "{\"status\":\"" + (down ? "DOWN" : "UP") + "\",\"checks\":[" + checks + "]}"));
             server.createContext("/q/openapi", exchange -> answer(exchange, 200, "application/json",
                     "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"stand-in\",\"version\":\"" + VERSION + "\"}}"));
         }
