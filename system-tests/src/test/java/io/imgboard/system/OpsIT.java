@@ -125,4 +125,24 @@ class OpsIT {
             assertFalse(service.path("version").isNull(), "version of " + service);
         }
     }
+
+    @Test
+    void theOpsPageHasEachChecksDataFromTheRealServices() throws Exception {
+        // The preprocessor's libvips check, as the ops page lists it: the version loaded and no warning, for
+        // the build this run named (IMGBOARD_LIBVIPS) loads; a build that fell back to Debian's would say so here.
+        await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
+            JsonNode libvips = null;
+            for (JsonNode service : opsJson("/api/v1/ops/health").path("services")) {
+                for (JsonNode check : service.path("checks")) {
+                    if (service.path("name").asText().equals("preprocessor") && check.path("name").asText().equals("libvips")) {
+                        libvips = check;
+                    }
+                }
+            }
+            assertNotNull(libvips, "the preprocessor's libvips check on the ops page");
+            assertEquals("UP", libvips.path("status").asText(), libvips.toString());
+            assertTrue(libvips.path("data").path("version").asText().matches("8\\.\\d+\\.\\d+"), libvips.toString());
+            assertTrue(libvips.path("data").path("warning").isMissingNode(), "no fallback to Debian's libvips: " + libvips);
+        });
+    }
 }

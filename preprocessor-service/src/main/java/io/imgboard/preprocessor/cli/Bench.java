@@ -58,6 +58,9 @@ public final class Bench {
     private static final Path PERF_CORPUS = Path.of("/tmp/perfcorpus");
     private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
 
+    static final String USAGE = "usage: Bench [--effort 0-6] [--rounds N] [--efforts 0,2,4] [--sharp-dir DIR | --no-sharp] "
+            + "[--libvips PATH|sharp] [DIR]";
+
     private Bench() {
     }
 
@@ -85,38 +88,48 @@ public final class Bench {
         Path sharpDir = defaultSharpDir();
         List<Integer> efforts = List.of();
         String libvips = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--effort" -> effort = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Math.max(1, Integer.parseInt(args[++i]));
-                case "--sharp-dir" -> sharpDir = Path.of(args[++i]);
-                case "--no-sharp" -> sharpDir = null;
-                case "--libvips" -> libvips = args[++i];
-                case "--efforts" -> efforts = Stream.of(args[++i].split(",")).map(String::strip).map(Integer::valueOf).toList();
-                case "-h", "--help" -> {
-                    System.out.println("usage: Bench [--effort 0-6] [--rounds N] [--efforts 0,2,4] [--sharp-dir DIR | --no-sharp] "
-                            + "[--libvips PATH|sharp] [DIR]");
-                    return;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--effort" -> effort = Integer.parseInt(args[++i]);
+                    case "--rounds" -> rounds = Math.max(1, Integer.parseInt(args[++i]));
+                    case "--sharp-dir" -> sharpDir = Path.of(args[++i]);
+                    case "--no-sharp" -> sharpDir = null;
+                    case "--libvips" -> libvips = args[++i];
+                    case "--efforts" -> efforts = Stream.of(args[++i].split(",")).map(String::strip).map(Integer::valueOf).toList();
+                    case "-h", "--help" -> {
+                        System.out.println(USAGE);
+                        return;
+                    }
+                    default -> dir = Path.of(args[i]);
                 }
-                default -> dir = Path.of(args[i]);
             }
+        } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+            System.err.println("Bench: " + (e instanceof NumberFormatException ? "not a number: " + e.getMessage()
+                    : args[args.length - 1] + " needs a value"));
+            System.err.println(USAGE);
+            System.exit(1);
         }
-        if (libvips != null) {
-            // Run the core on another libvips build, e.g. the one inside sharp's npm folder (HEIC then
-            // goes through Debian's libvips beside it, as in the service).
-            try {
-                System.setProperty("imgboard.libvips", libvips.equals("sharp")
+        try {
+            if (libvips != null) {
+                // Run the core on another libvips build, e.g. the one inside sharp's npm folder (HEIC then
+                // goes through Debian's libvips beside it, as in the service).
+                System.setProperty(Vips.LIBVIPS_PROPERTY, libvips.equals("sharp")
                         ? sharpsLibvips(sharpDir != null ? sharpDir : defaultSharpDir()) : libvips);
-                Vips.start(THREADS_PER_IMAGE);
-            } catch (IllegalArgumentException | VipsUnavailableException e) {
-                System.err.println("Bench: " + e.getMessage());
-                System.exit(1);
             }
-            // The service would go on with Debian's; a measurement of the build asked for must not.
-            if (Vips.warning() != null) {
+            Vips.start(THREADS_PER_IMAGE);
+        } catch (IllegalArgumentException | VipsUnavailableException e) {
+            System.err.println("Bench: " + e.getMessage());
+            System.exit(1);
+        }
+        if (Vips.warning() != null) {
+            // The service goes on with Debian's; a measurement of the build named with --libvips must not,
+            // and one of the build IMGBOARD_LIBVIPS named says first whose figures follow.
+            if (libvips != null) {
                 System.err.println("Bench: --libvips " + libvips + ": " + Vips.warning());
                 System.exit(1);
             }
+            System.out.println("Bench: warning: " + Vips.warning() + "; the core's figures below are Debian's libvips");
         }
         if (dir == null) {
             dir = Files.isDirectory(PERF_CORPUS) ? PERF_CORPUS : Corpus.generated();
@@ -275,9 +288,6 @@ public final class Bench {
                         + "per image p50 %d ms, p95 %d ms; %s of WebP)%n",
                 core.rate(), core.cpu(), WORKERS, Vips.version(), THREADS_PER_IMAGE,
                 percentile(latencies, 50), percentile(latencies, 95), megabytes(webpBytes(out.resolve("core"))));
-        if (Vips.warning() != null) {
-            System.out.println("  core warning:  " + Vips.warning());
-        }
         if (sharp == null) {
             System.out.println("  sharp:         not measured (--no-sharp, or node/npm missing: see above)");
         } else {

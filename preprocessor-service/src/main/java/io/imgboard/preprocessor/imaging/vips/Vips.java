@@ -29,6 +29,8 @@ public final class Vips {
     static final String LIBVIPS = "libvips.so.42";
     /** The environment variable naming another libvips build to load instead of Debian's. */
     public static final String LIBVIPS_ENV = "IMGBOARD_LIBVIPS";
+    /** The system property naming another libvips build; wins over {@value #LIBVIPS_ENV}. */
+    public static final String LIBVIPS_PROPERTY = "imgboard.libvips";
     /** dlopen's RTLD_LAZY without RTLD_GLOBAL (JNA's default has it). */
     private static final int RTLD_LAZY_LOCAL = 1;
     static final String LIBGLIB = "libglib-2.0.so.0";
@@ -67,12 +69,20 @@ public final class Vips {
 
     /** The library asked for: {@code -Dimgboard.libvips}, else {@value #LIBVIPS_ENV}, else Debian's. */
     static String configuredLibrary() {
-        String property = System.getProperty("imgboard.libvips");
+        String property = System.getProperty(LIBVIPS_PROPERTY);
         if (property != null && !property.isBlank()) {
             return property;
         }
         String env = System.getenv(LIBVIPS_ENV);
         return env != null && !env.isBlank() ? env : LIBVIPS;
+    }
+
+    /** Which setting named the build {@link #configuredLibrary()} gave, and how to choose Debian's on purpose. */
+    private static String configuredBy() {
+        String property = System.getProperty(LIBVIPS_PROPERTY);
+        return property != null && !property.isBlank()
+                ? "-D" + LIBVIPS_PROPERTY + " named it (the benches' --libvips sets it)"
+                : LIBVIPS_ENV + " named it: correct it, or set it empty (" + LIBVIPS_ENV + "=) to choose Debian's";
     }
 
     /** True when HEIC/HEIF is decoded by Debian's libvips beside a self-contained build (see the class). */
@@ -164,14 +174,6 @@ public final class Vips {
                     + " per photo (" + configuredBy() + ")";
             return natives;
         }
-    }
-
-    /** Which setting named the build, and how to choose Debian's on purpose. */
-    private static String configuredBy() {
-        String property = System.getProperty("imgboard.libvips");
-        return property != null && !property.isBlank()
-                ? "-Dimgboard.libvips named it"
-                : LIBVIPS_ENV + " named it: correct it, or set it empty (" + LIBVIPS_ENV + "=) to choose Debian's";
     }
 
     /**
