@@ -55,7 +55,7 @@ public final class KafkaServer {
             throw new InfraException("cannot write Kafka configuration in " + home + ": " + e.getMessage(), e);
         }
         String classpath = layout.kafkaLibs().resolve("*").toString();
-        List<String> jvm = new ArrayList<>(Layout.javaCommand("-Xms128m", "-Xmx512m", "-XX:+UseG1GC",
+        List<String> jvm = new ArrayList<>(layout.javaCommand("-Xms128m", "-Xmx512m", "-XX:+UseG1GC",
                 "-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + log4j));
         jvm.addAll(List.of("-cp", classpath));
         // Formatting twice fails, and reformatting would lose data: format only a new folder.

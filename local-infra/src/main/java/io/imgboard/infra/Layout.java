@@ -42,16 +42,27 @@ public record Layout(Path projectRoot) {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
+    /** The JVM options every img-board Java process runs with, here and in the images (a java argument file). */
+    public Path jvmOptions() {
+        Path options = projectRoot.resolve("deploy/jvm.options");
+        if (!Files.isRegularFile(options)) {
+            throw new InfraException(options + " is missing: it is part of the project (git checkout -- deploy/jvm.options)");
+        }
+        return options;
+    }
+
     /**
      * {@code java} and the JVM options of a Java process the project starts (a service, the broker,
-     * the S3 server): {@code own}, then {@code IMGBOARD_JVM_OPTIONS} (space-separated). Unset under
-     * {@code up}; the tests set {@code -XX:TieredStopAtLevel=1} (the root pom's {@code test.jvm.options}),
-     * because their processes live for seconds to minutes and spend much of their CPU compiling at start.
+     * the S3 server): {@code own}, then {@link #jvmOptions()}, then {@code IMGBOARD_JVM_OPTIONS}
+     * (space-separated). That is unset under {@code up}; the tests set {@code -XX:TieredStopAtLevel=1}
+     * (the root pom's {@code test.jvm.options}), because their processes live for seconds to minutes and
+     * spend much of their CPU compiling at start.
      */
-    public static List<String> javaCommand(String... own) {
+    public List<String> javaCommand(String... own) {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(List.of(own));
+        command.add("@" + jvmOptions());
         String extra = System.getenv("IMGBOARD_JVM_OPTIONS");
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));

@@ -40,7 +40,7 @@ public final class S3Server {
         } catch (IOException e) {
             throw new InfraException("cannot write s3proxy configuration: " + e.getMessage(), e);
         }
-        List<String> command = new java.util.ArrayList<>(Layout.javaCommand("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC"));
+        List<String> command = new java.util.ArrayList<>(layout.javaCommand("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC"));
         command.addAll(List.of("-jar", layout.s3proxyJar().toString(), "--properties", config.toString()));
         return ManagedProcess.start(NAME, command, Map.of(), home, state);
     }

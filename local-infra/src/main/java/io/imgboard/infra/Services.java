@@ -55,7 +55,7 @@ public final class Services {
     public static ManagedProcess start(Layout layout, StateDir state, String instance, int port, Map<String, String> env,
                                        List<String> jvmOptions) {
         Ports.requireFree(port, instance, portVariable(serviceOf(instance)));
-        List<String> command = new ArrayList<>(Layout.javaCommand(jvmOptions.toArray(String[]::new)));
+        List<String> command = new ArrayList<>(layout.javaCommand(jvmOptions.toArray(String[]::new)));
         command.add("-jar");
         command.add(layout.serviceJar(serviceOf(instance)).toString());
         Map<String, String> withPort = new LinkedHashMap<>(env);

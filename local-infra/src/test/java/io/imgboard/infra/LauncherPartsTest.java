@@ -158,4 +158,34 @@ class LauncherPartsTest {
         assertTrue(assertThrows(InfraException.class, () -> Credentials.of(state,
                 name -> name.equals(Credentials.UPLOAD_VARIABLE) ? "short" : null)).getMessage().contains("16"));
     }
+
+    /**
+     * Every Java process the launcher starts gets deploy/jvm.options (as the images do): the file is a valid
+     * argument file, and each of its -XX flags reaches the JVM with the file's value.
+     */
+    @Test
+    void everyJavaProcessRunsWithTheProjectsJvmOptions() throws Exception {
+        Layout layout = Layout.find();
+        List<String> flags = new ArrayList<>();
+        for (String line : Files.readAllLines(layout.jvmOptions())) {
+            String option = line.replaceFirst("#.*", "").strip();
+            if (!option.isEmpty()) {
+                flags.add(option);
+            }
+        }
+        assertFalse(flags.isEmpty(), "deploy/jvm.options names no option");
+        List<String> command = new ArrayList<>(layout.javaCommand());
+        command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes());
+        assertTrue(java.waitFor(60, TimeUnit.SECONDS), "java -version did not end");
+        assertEquals(0, java.exitValue(), "java would not start with " + command + ":\n" + output);
+        for (String flag : flags) {
+            String[] nameValue = flag.replaceFirst("^-XX:", "").split("=", 2);
+            assertEquals(2, nameValue.length, "not an -XX:Name=value flag: " + flag);
+            assertTrue(output.lines().anyMatch(l -> l.matches("\\s*\\S+\\s+" + nameValue[0] + "\\s+= " + nameValue[1]
+                            + "\\s+\\{.*\\} \\{command line\\}")),
+                    flag + " did not reach the JVM started with " + command);
+        }
+    }
 }
