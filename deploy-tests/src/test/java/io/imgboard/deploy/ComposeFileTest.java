@@ -111,6 +111,10 @@ class ComposeFileTest {
             }
         }
         assertTrue(dockerfile.contains("libvips42"), "the service image must carry libvips");
+        // The images run with the JVM options ./imgboard gives every Java process (one file for both).
+        assertTrue(dockerfile.contains("COPY deploy/jvm.options /app/jvm.options"), "the image must carry deploy/jvm.options");
+        assertTrue(Pattern.compile("(?m)^ENTRYPOINT .*exec java @/app/jvm.options ").matcher(dockerfile).find(),
+                "the image's java must read /app/jvm.options");
         assertEquals(List.of(), problems);
     }
 

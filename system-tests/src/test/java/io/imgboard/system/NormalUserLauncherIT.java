@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NormalUserLauncherIT {
     static final String USER = "imgboard-plain";
     private static final Duration START = Duration.ofMinutes(6);
-    private static final List<String> ARTIFACTS = List.of("imgboard", "deploy/libvips.env", "local-infra/target/local-infra-0.1.0-SNAPSHOT.jar",
+    private static final List<String> ARTIFACTS = List.of("imgboard", "deploy/libvips.env", "deploy/jvm.options", "local-infra/target/local-infra-0.1.0-SNAPSHOT.jar",
             "local-infra/target/lib", "local-infra/target/s3proxy", "local-infra/kafka-broker/pom.xml",
             "local-infra/kafka-broker/target/lib", "ledger-service/target/quarkus-app",
             "preprocessor-service/target/quarkus-app", "ingest-service/target/quarkus-app",
