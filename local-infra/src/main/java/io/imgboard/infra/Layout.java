@@ -42,7 +42,7 @@ public record Layout(Path projectRoot) {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    /** The JVM options every img-board Java process runs with, here and in the images (a java argument file). */
+    /** The JVM options every img-board server runs with, here and in the images (a java argument file). */
     public Path jvmOptions() {
         Path options = projectRoot.resolve("deploy/jvm.options");
         if (!Files.isRegularFile(options)) {

@@ -164,7 +164,7 @@ class LauncherPartsTest {
      * argument file, and each of its -XX flags reaches the JVM with the file's value.
      */
     @Test
-    void everyJavaProcessRunsWithTheProjectsJvmOptions() throws Exception {
+    void everyServerJvmRunsWithTheProjectsJvmOptions() throws Exception {
         Layout layout = Layout.find();
         List<String> flags = new ArrayList<>();
         for (String line : Files.readAllLines(layout.jvmOptions())) {

@@ -127,7 +127,7 @@ class OpsIT {
     }
 
     @Test
-    void theOpsPageHasEachChecksDataFromTheRealServices() throws Exception {
+    void theOpsPageShowsThePreprocessorsLibvipsCheckFromTheRealService() throws Exception {
         // The preprocessor's libvips check, as the ops page lists it: the version loaded and no warning, for
         // the build this run named (IMGBOARD_LIBVIPS) loads; a build that fell back to Debian's would say so here.
         await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
