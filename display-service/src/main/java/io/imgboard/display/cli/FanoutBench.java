@@ -80,20 +80,29 @@ public final class FanoutBench {
         boolean storm = false;
         boolean histogram = false;
         long pid = 0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--clients" -> clients = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--addresses" -> addresses = Integer.parseInt(args[++i]);
-                case "--no-fill" -> fill = false;
-                case "--storm" -> storm = true;
-                case "--histogram" -> histogram = true;
-                case "--pid" -> pid = Long.parseLong(args[++i]);
-                default -> {
-                    System.err.println("usage: ./imgboard bench fanout [--clients N] [--rounds R] [--addresses A] [--no-fill] [--storm] [--histogram] [--pid PID]");
-                    System.exit(2);
+        String usage = "usage: ./imgboard bench fanout [--clients N] [--rounds R] [--addresses A] [--no-fill] [--storm] [--histogram] [--pid PID]";
+        int i = 0;
+        try {
+            for (; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--clients" -> clients = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
+                    case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                    case "--addresses" -> addresses = Integer.parseInt(args[++i]);
+                    case "--no-fill" -> fill = false;
+                    case "--storm" -> storm = true;
+                    case "--histogram" -> histogram = true;
+                    case "--pid" -> pid = Long.parseLong(args[++i]);
+                    default -> {
+                        System.err.println("unknown option '" + args[i] + "'\n" + usage);
+                        System.exit(2);
+                    }
                 }
             }
+        } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+            // i is at the value that was missing or not a number, the option just before it.
+            System.err.println("'" + args[i - 1] + "' " + (e instanceof NumberFormatException
+                    ? "needs a whole number, not '" + args[i] + "'" : "needs a value") + "\n" + usage);
+            System.exit(2);
         }
         String url = System.getenv("IMGBOARD_DISPLAY_URL");
         URI display = URI.create(url != null ? url : "http://127.0.0.1:" + env("IMGBOARD_DISPLAY_PORT", "8080"));

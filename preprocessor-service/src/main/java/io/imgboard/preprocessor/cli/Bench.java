@@ -88,8 +88,9 @@ public final class Bench {
         Path sharpDir = defaultSharpDir();
         List<Integer> efforts = List.of();
         String libvips = null;
+        int i = 0;
         try {
-            for (int i = 0; i < args.length; i++) {
+            for (; i < args.length; i++) {
                 switch (args[i]) {
                     case "--effort" -> effort = Integer.parseInt(args[++i]);
                     case "--rounds" -> rounds = Math.max(1, Integer.parseInt(args[++i]));
@@ -105,8 +106,9 @@ public final class Bench {
                 }
             }
         } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
-            System.err.println("Bench: " + (e instanceof NumberFormatException ? "not a number: " + e.getMessage()
-                    : args[args.length - 1] + " needs a value"));
+            // i is at the value that was missing or not a number, the option just before it.
+            System.err.println("Bench: '" + args[i - 1] + "' " + (e instanceof NumberFormatException
+                    ? "needs a whole number, not '" + args[i] + "'" : "needs a value"));
             System.err.println(USAGE);
             System.exit(1);
         }

@@ -6,12 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +31,7 @@ class LibvipsFallbackTest {
         Path heic = TestImages.heic(TestImages.photo(dir, "heic-source.png", 800, 600, 8), dir.resolve("IMG_0003.heic"));
         Path output = dir.resolve("out");
 
-        Result run = convert("-Dimgboard.libvips=" + broken, photo.toString(), heic.toString(),
+        OwnJvm.Result run = convert("-Dimgboard.libvips=" + broken, photo.toString(), heic.toString(),
                 "--rendition", "display=1920x1080@82", "-o", output.toString());
 
         assertEquals(0, run.status(), run.err());
@@ -57,7 +54,7 @@ class LibvipsFallbackTest {
         String inUse = System.getenv("IMGBOARD_LIBVIPS");
         Path photo = TestImages.photo(dir, "IMG_0004.jpg", 640, 480, 9);
 
-        Result run = convert("-Dimgboard.libvips=" + (inUse == null || inUse.isBlank() ? "libvips.so.42" : inUse),
+        OwnJvm.Result run = convert("-Dimgboard.libvips=" + (inUse == null || inUse.isBlank() ? "libvips.so.42" : inUse),
                 photo.toString(), "-o", dir.resolve("out").toString());
 
         assertEquals(0, run.status(), run.err());
@@ -65,24 +62,8 @@ class LibvipsFallbackTest {
         assertFalse(run.err().contains("warning"), run.err());
     }
 
-    private record Result(int status, String out, String err) {
-    }
-
     /** {@code Convert} in a JVM of its own with this test's class path; the environment's build choice is left out. */
-    private Result convert(String property, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", property, "-cp", System.getProperty("java.class.path"), Convert.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(dir.resolve("stdout.txt").toFile())
-                .redirectError(dir.resolve("stderr.txt").toFile());
-        builder.environment().remove("IMGBOARD_LIBVIPS");
-        Process process = builder.start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("Convert did not finish within 120 s");
-        }
-        return new Result(process.exitValue(), Files.readString(dir.resolve("stdout.txt"), StandardCharsets.UTF_8),
-                Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8));
+    private OwnJvm.Result convert(String property, String... args) throws IOException, InterruptedException {
+        return OwnJvm.run(dir, Convert.class, List.of(property), args);
     }
 }
