@@ -2,12 +2,14 @@ package io.imgboard.display.rest;
 
 import io.imgboard.support.ErrorBody;
 import io.imgboard.support.FailedAttempts;
+import io.imgboard.support.RequestPath;
 import io.imgboard.display.config.AdminConfig;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -76,25 +78,41 @@ class AdminAccess {
         this.proxies = rules("imgboard.admin.trusted-proxies", trustedProxies);
     }
 
+    /**
+     * After routing, by what the request was routed to: an {@link AdminOnly} resource, or one of img-board's
+     * admin routes (by its route template, which no spelling of the request's path can change).
+     */
     @ServerRequestFilter
     Optional<Response> check(ResourceInfo resource, HttpHeaders headers, HttpServerRequest request) {
         Class<?> target = resource.getResourceClass();
-        if (target == null || !target.isAnnotationPresent(AdminOnly.class)) {
+        if (target == null) {
             return Optional.empty();
         }
-        return refusal(headers.getHeaderString(HttpHeaders.AUTHORIZATION),
-                caller(request.remoteAddress(), request.getHeader("X-Forwarded-For")));
+        if (target.isAnnotationPresent(AdminOnly.class)) {
+            return refusal(headers.getHeaderString(HttpHeaders.AUTHORIZATION),
+                    caller(request.remoteAddress(), request.getHeader("X-Forwarded-For")));
+        }
+        return isCompatAdminPath(routeTemplate(resource)) ? compatRefusal(request) : Optional.empty();
     }
 
     /**
      * img-board's admin paths, before routing: a refused caller gets 403 whatever else is wrong with
-     * the request (a wrong content type, say), and learns nothing about which admin paths exist.
+     * the request (a wrong content type, say), and learns nothing about which admin paths exist. The path is
+     * judged as the router will route it ({@link RequestPath#canonical}); {@link #check} judges the route again.
      */
     @ServerRequestFilter(preMatching = true)
     Optional<Response> checkCompat(HttpServerRequest request) {
-        if (!isCompatAdminPath(request.path())) {
-            return Optional.empty();
-        }
+        return isCompatAdminPath(RequestPath.canonical(request.path())) ? compatRefusal(request) : Optional.empty();
+    }
+
+    /** The class's and the method's {@code @Path} joined: the template the request matched. */
+    static String routeTemplate(ResourceInfo resource) {
+        Path type = resource.getResourceClass().getAnnotation(Path.class);
+        Path method = resource.getResourceMethod() == null ? null : resource.getResourceMethod().getAnnotation(Path.class);
+        return RequestPath.canonical((type == null ? "" : type.value()) + "/" + (method == null ? "" : method.value()));
+    }
+
+    private Optional<Response> compatRefusal(HttpServerRequest request) {
         InetAddress caller = caller(request.remoteAddress(), request.getHeader("X-Forwarded-For"));
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         Optional<Response> limited = tooMany(authorization, caller);
@@ -113,8 +131,7 @@ class AdminAccess {
         if (path == null) {
             return false;
         }
-        String p = path.toLowerCase(Locale.ROOT);
-        return p.equals("/api/admin") || p.startsWith("/api/admin/");
+        return RequestPath.isAtOrUnder(path.toLowerCase(Locale.ROOT), "/api/admin");
     }
 
     /** Empty when {@code authorization} carries the token; else the 401 or 503 to answer. */

@@ -2,6 +2,7 @@ package io.imgboard.display.rest;
 
 import io.imgboard.display.config.AdminConfig;
 import io.imgboard.display.service.frames.FramesConfig;
+import io.imgboard.support.RequestPath;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -24,8 +25,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>Frame pages ({@code /}, {@code /index.html}, {@code /frames/<name>}) carry
- *       {@code Content-Security-Policy: frame-ancestors <imgboard.frames.frame-ancestors>}
- *       ({@code 'self'} unless set, e.g. to let DAKboard put a frame in its iframe).</li>
+ *       {@code Content-Security-Policy: frame-ancestors <imgboard.frames.frame-ancestors>} when it is set
+ *       (unset: no rule, as img-board sent none, so any site such as DAKboard may put a frame in its iframe).</li>
  *   <li>With {@code imgboard.frames.token} set, frame pages, their streams and windows, the playlist and
  *       media (img-board's {@code /images} and {@code /api/events} too) answer only a caller that sends
  *       {@code ?token=} (a page then sets a cookie, so its own requests need no parameter), that cookie,
@@ -52,7 +53,7 @@ class FrameAccess {
         this.adminToken = admin.token().map(String::strip).filter(t -> !t.isEmpty()).map(FrameAccess::sha256);
         this.allowed = AdminAccess.rules("imgboard.frames.allowed-networks", frames.allowedNetworks().orElse(List.of()));
         this.addresses = new AdminAccess(Optional.empty(), List.of(), admin.trustedProxies().orElse(List.of()));
-        this.frameAncestors = frames.frameAncestors().strip();
+        this.frameAncestors = frames.frameAncestors().map(String::strip).orElse("");
     }
 
     void install(@Observes Router router) {
@@ -60,7 +61,7 @@ class FrameAccess {
     }
 
     void check(RoutingContext context) {
-        String path = context.normalizedPath();
+        String path = RequestPath.canonical(context.request().path()); // as the routers will route it
         boolean page = isPage(path);
         if (page && !frameAncestors.isEmpty()) {
             context.response().putHeader("Content-Security-Policy", "frame-ancestors " + frameAncestors);

@@ -3,6 +3,7 @@ package io.imgboard.display.rest;
 import io.imgboard.display.support.Catalog;
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.display.support.Renditions;
+import io.imgboard.infra.testing.RawHttp;
 import io.imgboard.infra.testing.SseClient;
 import io.imgboard.events.Topics;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -47,6 +48,8 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * img-board's HTTP API (IMG-BOARD-API.md), driven with the original's requests and payloads against
@@ -189,6 +192,39 @@ class CompatApiTest {
         }
         assertEquals(writes, Neighbours.LEDGER_WRITES.size(), "no ledger write without the admin token");
         assertEquals(uploads, Neighbours.UPLOADS.size(), "no upload without the admin token");
+    }
+
+    /**
+     * The routers forgive {@code //}, dot segments, escapes and {@code ;parameters}: every spelling of an admin
+     * route is refused as the plain one is, and nothing is written.
+     */
+    @Test
+    void everySpellingOfAnAdminRouteIs403WithoutTheToken() throws Exception {
+        int writes = Neighbours.LEDGER_WRITES.size();
+        String before = admin().get("/api/admin/config").then().statusCode(200).extract().asString();
+        for (String path : new String[]{"//api/admin/config", "/api//admin/config", "/api/./admin/config", "/x/../api/admin/config",
+                "/%61pi/admin/config", "/api/%61dmin/config", "/api;x/admin/config", "/api/admin;x/config",
+                "/api/admin/config;x", "/API/admin/config/../config"}) {
+            for (String method : new String[]{"GET", "POST"}) {
+                byte[] body = method.equals("POST") ? "{\"slideshowInterval\":7000}".getBytes(StandardCharsets.UTF_8) : new byte[0];
+                RawHttp.Raw r = RawHttp.send(URI.create(RestAssured.baseURI).getHost(), RestAssured.port,
+                        method + " " + path + " HTTP/1.1", List.of("Content-Type: application/json"), body);
+                assertTrue(r.status() == 403 || r.status() == 404, method + " " + path + ": " + r.head() + "\n" + r.body());
+                assertFalse(r.body().contains("slideshowInterval"), method + " " + path + ": " + r.body());
+            }
+        }
+        assertEquals(writes, Neighbours.LEDGER_WRITES.size(), "no ledger write without the admin token");
+        assertEquals(before, admin().get("/api/admin/config").then().statusCode(200).extract().asString(), "the config is unchanged");
+    }
+
+    @Test
+    void theSlideshowPageMayBeEmbeddedByAnySiteAsImgBoardsWas() {
+        for (String path : new String[]{"/", "/api/images"}) {
+            Response response = given().get(path);
+            assertEquals(200, response.statusCode(), path);
+            assertEquals(null, response.header("Content-Security-Policy"), path);
+            assertEquals(null, response.header("X-Frame-Options"), path);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.imgboard.display.rest;
 
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.infra.testing.LocalInfraResource;
+import io.imgboard.infra.testing.RawHttp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -10,6 +11,8 @@ import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.containsString;
@@ -17,6 +20,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** imgboard.frames.token and imgboard.frames.frame-ancestors: frames kept off the street, embeddable where allowed. */
 @QuarkusTest
@@ -45,6 +49,17 @@ class FrameTokenTest {
         }
         // Scripts and styles carry no photos.
         RestAssured.get("/frame.js").then().statusCode(200);
+    }
+
+    @Test
+    void everySpellingOfAFramePathNeedsTheTokenToo() throws Exception {
+        for (String path : new String[]{"/media;x/00000000-0000-0000-0000-000000000001/display.webp", "//api/v1/playlist",
+                "/api;x/v1/playlist", "/api/v1/./playlist", "/x/../api/v1/playlist", "/%61pi/v1/playlist", "/api/v1/playlist;x",
+                "//api/images", "/api;x/images", "//frames/default", "/index.html;x", "/api/v1/events;x"}) {
+            RawHttp.Raw r = RawHttp.send(URI.create(RestAssured.baseURI).getHost(), RestAssured.port, "GET " + path + " HTTP/1.1",
+                    List.of(), new byte[0]);
+            assertTrue(r.status() == 401 || r.status() == 404 || r.status() == 400, path + ": " + r.head() + "\n" + r.body());
+        }
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.List;
  * delivers records the device.
  */
 @Path("/api/v1/devices")
+@AdminOnly
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "devices")
 public class DevicesResource {

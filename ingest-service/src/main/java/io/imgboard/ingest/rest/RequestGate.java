@@ -1,6 +1,7 @@
 package io.imgboard.ingest.rest;
 
 import io.imgboard.support.FailedAttempts;
+import io.imgboard.support.RequestPath;
 import io.imgboard.ingest.config.S3Config;
 import io.imgboard.ingest.config.StartupCheck;
 import io.imgboard.ingest.config.UploadConfig;
@@ -33,7 +34,8 @@ import java.util.List;
  * ({@code /q/health}, {@code /q/metrics}, {@code /q/openapi}): failing closed means no spelling of
  * an API path can slip past. Uploads and WebDAV take the upload token, a device's token or the
  * admin token ({@link Credentials}); the operator APIs (devices, sources, rejections) only the admin
- * token. WebDAV paths are confined here too ({@link DavPath}): a path that tries to leave its tree
+ * token, judged on the path as the routers route it ({@link RequestPath#canonical}), and again after routing
+ * ({@link AdminOnly}). WebDAV paths are confined here too ({@link DavPath}): a path that tries to leave its tree
  * is refused with 400 before anything is read or written. Wrong tokens are counted per peer address
  * ({@link FailedAttempts}); an address that sent too many gets 429 for a while, its token unchecked.
  * A body is taken only while the spool folder's disk keeps {@code imgboard.upload.min-free-space}
@@ -87,7 +89,8 @@ class RequestGate {
     void filter(RoutingContext context) {
         HttpServerRequest request = context.request();
         String path = context.normalizedPath();
-        if (path != null && path.startsWith(openPrefix)) {
+        // Open only when both the Vert.x-normalised path and the path as the routers route it are open.
+        if (path != null && path.startsWith(openPrefix) && RequestPath.canonical(request.path()).startsWith(openPrefix)) {
             context.next();
             return;
         }
@@ -114,10 +117,8 @@ class RequestGate {
                     : "missing or wrong token: send the header Authorization: Bearer <token>", dav);
             return;
         }
-        if (isAdminPath(path) && !principal.isAdmin()) {
-            String error = credentials.adminConfigured()
-                    ? "this operator API needs the admin token: send Authorization: Bearer <IMGBOARD_ADMIN_TOKEN>"
-                    : "this operator API is off: no admin token is configured on ingest (set IMGBOARD_ADMIN_TOKEN)";
+        if (isAdminPath(RequestPath.canonical(request.path())) && !principal.isAdmin()) {
+            String error = adminRequired(credentials.adminConfigured());
             rejections.record(RejectionReason.UNAUTHORIZED, Rejections.REQUEST, request.method() + " " + path
                     + " from " + request.remoteAddress() + " without the admin token");
             refuse(context, 401, error, false);
@@ -193,9 +194,16 @@ class RequestGate {
         return principal;
     }
 
+    /** {@code path} as {@link RequestPath#canonical} makes it: {@code /api/v1/devices;x} is {@code /api/v1/devices}. */
     private static boolean isAdminPath(String path) {
-        String p = path == null ? "" : path;
-        return ADMIN_PATHS.stream().anyMatch(a -> p.equals(a) || p.startsWith(a + "/"));
+        return ADMIN_PATHS.stream().anyMatch(a -> RequestPath.isAtOrUnder(path, a));
+    }
+
+    /** The refusal of an upload or device token on an operator API ({@link AdminOnly}). */
+    static String adminRequired(boolean adminConfigured) {
+        return adminConfigured
+                ? "this operator API needs the admin token: send Authorization: Bearer <IMGBOARD_ADMIN_TOKEN>"
+                : "this operator API is off: no admin token is configured on ingest (set IMGBOARD_ADMIN_TOKEN)";
     }
 
     private static long declaredLength(HttpServerRequest request) {

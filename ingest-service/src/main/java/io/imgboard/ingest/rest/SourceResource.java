@@ -1,8 +1,6 @@
 package io.imgboard.ingest.rest;
 
 import io.imgboard.support.ErrorBody;
-import io.imgboard.ingest.service.Credentials;
-import io.imgboard.ingest.service.Principal;
 import io.imgboard.ingest.service.ScanReport;
 import io.imgboard.ingest.service.SourceService;
 import io.imgboard.ingest.service.SourceService.SourceException;
@@ -11,13 +9,11 @@ import io.imgboard.ingest.service.SourceSettings;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -27,61 +23,53 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import java.util.List;
 
 /**
- * {@code /api/v1/sources}: folder sources, for operators (the admin token). Scans and simulations
+ * {@code /api/v1/sources}: folder sources, for operators (the admin token, {@link AdminOnly}). Scans and simulations
  * run on a worker thread, never the event loop.
  */
 @Path("/api/v1/sources")
+@AdminOnly
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "sources")
 public class SourceResource {
     private final SourceService sources;
-    private final Credentials credentials;
 
-    SourceResource(SourceService sources, Credentials credentials) {
+    SourceResource(SourceService sources) {
         this.sources = sources;
-        this.credentials = credentials;
     }
 
     @GET
     @Operation(summary = "Every folder source with its state, last scan and current errors")
-    public List<SourceView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        requireAdmin(authorization);
+    public List<SourceView> list() {
         return sources.list();
     }
 
     @POST
     @Operation(summary = "Add a folder source", description = "{id, path, recursive, include, exclude, pollSeconds, "
             + "stableSeconds, afterImport: keep|archive|delete, archivePath, onDelete: retire|keep}")
-    public RestResponse<SourceView> create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                                           SourceSettings settings) {
-        requireAdmin(authorization);
+    public RestResponse<SourceView> create(SourceSettings settings) {
         return RestResponse.status(RestResponse.Status.CREATED, sources.create(settings));
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One folder source: settings, last scan time and duration, counts by outcome, current errors")
-    public SourceView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
-        requireAdmin(authorization);
+    public SourceView get(@PathParam("id") String id) {
         return sources.get(id).orElseThrow(() -> new SourceException(404, "no source " + id));
     }
 
     @PUT
     @Path("/{id}")
     @Operation(summary = "Change a folder source (the id comes from the URL)")
-    public SourceView update(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id,
+    public SourceView update(@PathParam("id") String id,
                              SourceSettings settings) {
-        requireAdmin(authorization);
         return sources.update(id, settings);
     }
 
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Stop watching a folder source; its files and photos are left as they are")
-    public RestResponse<Void> delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                                     @PathParam("id") String id) {
-        requireAdmin(authorization);
+    public RestResponse<Void> delete(@PathParam("id") String id) {
         sources.delete(id);
         return RestResponse.noContent();
     }
@@ -89,8 +77,7 @@ public class SourceResource {
     @POST
     @Path("/{id}/scan")
     @Operation(summary = "Scan now and answer what the scan did")
-    public ScanReport scan(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
-        requireAdmin(authorization);
+    public ScanReport scan(@PathParam("id") String id) {
         return sources.scan(id, false);
     }
 
@@ -99,27 +86,12 @@ public class SourceResource {
     @Operation(summary = "What a scan would take, without side effects",
             description = "{discovered, new, duplicate, skipped: {reason: count}, failed}: reads and hashes the files a "
                     + "scan would take; stores, announces, moves and records nothing")
-    public ScanReport simulate(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                               @PathParam("id") String id) {
-        requireAdmin(authorization);
+    public ScanReport simulate(@PathParam("id") String id) {
         return sources.scan(id, true);
     }
 
     @ServerExceptionMapper
     RestResponse<ErrorBody> refused(SourceException e) {
         return RestResponse.status(RestResponse.Status.fromStatusCode(e.status()), new ErrorBody(e.getMessage(), e.status()));
-    }
-
-    private void requireAdmin(String authorization) {
-        if (!credentials.adminConfigured()) {
-            throw new ApiException(401, "no admin token is configured: set IMGBOARD_ADMIN_TOKEN (imgboard.admin.token)");
-        }
-        Principal principal = credentials.identify(TokenCheck.secret(authorization)).orElse(null);
-        if (principal == null) {
-            throw new ApiException(401, "missing or wrong admin token: send Authorization: Bearer <IMGBOARD_ADMIN_TOKEN>");
-        }
-        if (!principal.isAdmin()) {
-            throw new ApiException(403, "sources need the admin token, not an upload or device token");
-        }
     }
 }

@@ -299,6 +299,7 @@ public class UploadResource {
 
     @GET
     @Path("/rejections")
+    @AdminOnly
     @Operation(summary = "Recent refused uploads, newest first", description = "Operator data: needs the token too.")
     public List<Rejections.Rejection> rejections() {
         return rejections.recent();

@@ -6,6 +6,8 @@ import io.imgboard.infra.testing.LocalInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.imgboard.infra.testing.RawHttp;
+import io.imgboard.infra.testing.RawHttp.Raw;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -272,6 +274,27 @@ class HostileRequestsTest {
         clearJsonRefusal(r.status(), r.contentType(), r.body(), line);
     }
 
+    /**
+     * The operator APIs take the admin token only, however the path is spelled: the routers forgive
+     * {@code ;parameters}, {@code //}, dot segments and escapes, so the gate must judge the path they route.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /api/v1/devices", "GET /api/v1/devices;x", "GET //api/v1/devices", "GET /api/v1;x/devices",
+            "GET /api/./v1/devices", "GET /x/../api/v1/devices", "GET /%61pi/v1/devices", "POST /api/v1/devices;x",
+            "DELETE /api/v1;x/devices/hostile-probe", "GET /api/v1/uploads;x/rejections", "GET /api//v1/uploads/rejections",
+            "GET /api/v1/sources;x", "POST /api/v1/sources/x;y/scan", "GET /q/../api/v1/devices"})
+    void anUploadTokenNeverOpensAnOperatorApi(String line) throws IOException {
+        String[] parts = line.split(" ");
+        byte[] body = parts[0].equals("POST") ? "{\"name\": \"hostile-probe\"}".getBytes(StandardCharsets.UTF_8) : new byte[0];
+        Raw r = raw(line + " HTTP/1.1", List.of("Authorization: Bearer " + token, "Content-Type: application/json"), body);
+        assertEquals(401, r.status(), line + ": " + r.head() + "\n" + r.body());
+        clearJsonRefusal(r.status(), r.contentType(), r.body(), line);
+        assertTrue(r.body().contains("needs the admin token"), line + ": " + r.body());
+        // and nothing was done: no device was made
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/devices").then().statusCode(200)
+                .body("name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("hostile-probe")));
+    }
+
     @Test
     void anOversizedHeaderIsRefused() throws IOException {
         Raw r = raw("GET /api/v1/devices HTTP/1.1", List.of("Authorization: Bearer " + adminToken, "X-Junk: " + "a".repeat(64 * 1024)),
@@ -335,17 +358,6 @@ class HostileRequestsTest {
 
     // --- a raw HTTP/1.1 client: the test decides every byte ----------------------------------------
 
-    record Raw(int status, String head, String body) {
-        String contentType() {
-            for (String line : head.split("\r\n")) {
-                if (line.toLowerCase().startsWith("content-type:")) {
-                    return line.substring(13).strip();
-                }
-            }
-            return null;
-        }
-    }
-
     private static void clearJsonRefusalOrPlain(Raw r, String what) {
         // 4xx, or a 5xx that is an answer (502 for a Destination on another server, 507), not a crash (500)
         assertTrue(r.status() >= 400 && r.status() < 600 && r.status() != 500, what + ": " + r.status() + " " + r.body());
@@ -358,62 +370,7 @@ class HostileRequestsTest {
         }
     }
 
-    /**
-     * True when the bytes hold a whole answer with a {@code Content-Length}: the server may keep the
-     * connection open after a refusal (it does not read the refused body), so waiting for it to
-     * close only measures its idle timeout.
-     */
-    private static boolean complete(String text) {
-        int split = text.indexOf("\r\n\r\n");
-        if (split < 0) {
-            return false;
-        }
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$")
-                .matcher(text.substring(0, split));
-        return length.find() && text.length() - split - 4 >= Long.parseLong(length.group(1));
-    }
-
     static Raw raw(String requestLine, List<String> headers, byte[] body) throws IOException {
-        try (Socket socket = new Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port)) {
-            socket.setSoTimeout(60_000);
-            OutputStream out = socket.getOutputStream();
-            StringBuilder head = new StringBuilder(requestLine).append("\r\nHost: localhost\r\nConnection: close\r\n");
-            boolean hasLength = false;
-            for (String h : headers) {
-                head.append(h).append("\r\n");
-                hasLength |= h.toLowerCase().startsWith("content-length:");
-            }
-            if (!hasLength) {
-                head.append("Content-Length: ").append(body.length).append("\r\n");
-            }
-            head.append("\r\n");
-            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
-            try {
-                out.write(body);
-                out.flush();
-            } catch (IOException refusedWhileSending) {
-                // the server may answer and close before the body is in; read what it said
-            }
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            try {
-                while ((n = in.read(buffer)) > 0) {
-                    all.write(buffer, 0, n);
-                    if (all.size() > 4 * 1024 * 1024 || complete(all.toString(StandardCharsets.ISO_8859_1))) {
-                        break;
-                    }
-                }
-            } catch (IOException reset) {
-                // a reset after the answer: keep what arrived
-            }
-            String text = all.toString(StandardCharsets.UTF_8);
-            int split = text.indexOf("\r\n\r\n");
-            String h = split < 0 ? text : text.substring(0, split);
-            String b = split < 0 ? "" : text.substring(split + 4);
-            int status = h.startsWith("HTTP/1.1 ") && h.length() >= 12 ? Integer.parseInt(h.substring(9, 12)) : -1;
-            return new Raw(status, h, b);
-        }
+        return RawHttp.send(URI.create(RestAssured.baseURI).getHost(), RestAssured.port, requestLine, headers, body);
     }
 }

@@ -20,9 +20,12 @@ public interface FramesConfig {
     /** Networks (CIDRs) whose callers see frames without the token; when set, loopback does too. */
     Optional<List<String>> allowedNetworks();
 
-    /** The CSP {@code frame-ancestors} of frame pages: who may put a frame in an iframe (DAKboard, say). */
-    @WithDefault("'self'")
-    String frameAncestors();
+    /**
+     * The CSP {@code frame-ancestors} of frame pages: who may put a frame in an iframe. Unset, no such rule is
+     * sent, as img-board sent none (IMG-BOARD-API.md: DAKboard iframes keep loading); a frame page has no action
+     * another site could trick a viewer into.
+     */
+    Optional<String> frameAncestors();
 
     /** The shortest {@code retry:} a stream tells its frame; each connection gets one at random up to {@link #retryMax}. */
     @WithDefault("3s")
