@@ -66,8 +66,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuthScanIT {
     private static final Credentials CREDENTIALS = Credentials.random();
-    /** A well-formed credential nobody issued, one per run, so the log check can look for it too. */
+    /**
+     * The start of the well-formed credentials nobody issued, one per run, so the log check can look for it
+     * too; each call adds a number ({@link #wrong()}), as a guesser sends a new guess each time.
+     */
     private static final String WRONG = "wrong-" + UUID.randomUUID().toString().replace("-", "");
+    private static final java.util.concurrent.atomic.AtomicInteger GUESSES = new java.util.concurrent.atomic.AtomicInteger();
     private static final List<String> SERVICES = List.of("display-service", "ingest-service", "ledger-service",
             "preprocessor-service");
     /** Services that answer queries without a credential: they must not be reachable from the network. */
@@ -288,11 +292,14 @@ class AuthScanIT {
         secrets.put("admin token", CREDENTIALS.admin());
         secrets.put("upload token", CREDENTIALS.upload());
         secrets.put("service token", CREDENTIALS.service());
-        secrets.put("wrong token this test sent", WRONG);
+        secrets.put("a wrong token this test sent", WRONG);
         // Basic credentials this test sent, as they travel (a logged header would show them so).
         secrets.put("Basic header with the upload token", basic("phone", CREDENTIALS.upload()).substring("Basic ".length()));
         secrets.put("Basic header with the service token", basic("phone", CREDENTIALS.service()).substring("Basic ".length()));
-        secrets.put("Basic header with the wrong token", basic("phone", WRONG).substring("Basic ".length()));
+        // the wrong ones end in a number: look for the part of their Base64 that the number does not change
+        int whole = ("phone:" + WRONG).length() / 3 * 3;
+        secrets.put("Basic header with a wrong token", Base64.getEncoder().encodeToString(("phone:" + WRONG).substring(0, whole)
+                .getBytes(StandardCharsets.UTF_8)).replace("=", ""));
 
         List<Path> files;
         try (Stream<Path> walk = Files.walk(logs)) {
@@ -369,11 +376,16 @@ class AuthScanIT {
         return extra;
     }
 
+    /** A new guess: the run's {@link #WRONG} and a number (a wrong token sent again is no new guess to the services). */
+    private static String wrong() {
+        return WRONG + GUESSES.incrementAndGet();
+    }
+
     /** Wrong credentials for an operation that needs one: none, a made-up one, and the real tokens of other roles. */
     private static Map<String, String> wrongCredentials(Operation op) {
         Map<String, String> attempts = new LinkedHashMap<>();
         attempts.put("no credential", null);
-        attempts.put("a wrong Bearer token", bearer(WRONG));
+        attempts.put("a wrong Bearer token", bearer(wrong()));
         boolean dav = op.path().startsWith("/dav") || op.path().startsWith("/remote.php/");
         switch (op.service()) {
             case "display-service" -> {
@@ -388,7 +400,7 @@ class AuthScanIT {
                 }
                 attempts.put("the service token", bearer(CREDENTIALS.service()));
                 if (dav) {
-                    attempts.put("a wrong Basic password", basic("phone", WRONG));
+                    attempts.put("a wrong Basic password", basic("phone", wrong()));
                     attempts.put("the service token as Basic password", basic("phone", CREDENTIALS.service()));
                 }
             }

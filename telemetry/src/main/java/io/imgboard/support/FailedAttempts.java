@@ -6,6 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.net.Inet6Address;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -19,6 +23,10 @@ import java.util.function.LongSupplier;
  * within {@code imgboard.auth.failure-window} (counted from the first of them), every further
  * request carrying a token from that address answers 429 until the window is over. Even the right
  * token is not checked then, or a guesser would still learn which guess was right.
+ *
+ * <p>Only a token the address has not sent before in the window counts: a guess is a new token. A
+ * stale one sent again and again (a page loading a dozen resources with an old token, a sync client
+ * with an old password) is one wrong token, so it does not lock everyone behind that address out.
  *
  * <p>Memory stays bounded: at most {@value #MAX_ADDRESSES} addresses are tracked; when the table is
  * full, ended windows go first, then the oldest. An IPv6 caller is counted by its /64, since one
@@ -42,8 +50,28 @@ public class FailedAttempts {
         Duration failureWindow();
     }
 
-    /** One address's count; replaced, never mutated, so the map's atomic operations suffice. */
-    private record Window(long startNanos, int failures) {
+    /**
+     * One address's count and the tokens it counted (a 64-bit piece of each one's SHA-256, at most
+     * {@code maxFailures}); replaced, never mutated, so the map's atomic operations suffice.
+     */
+    private record Window(long startNanos, int failures, long[] seen) {
+        boolean counted(long token) {
+            for (int i = 0; i < failures; i++) {
+                if (seen[i] == token) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        Window plus(long token, int max) {
+            if (failures >= max || counted(token)) {
+                return this;
+            }
+            long[] more = Arrays.copyOf(seen, failures + 1);
+            more[failures] = token;
+            return new Window(startNanos, failures + 1, more);
+        }
     }
 
     private final int maxFailures;
@@ -81,18 +109,28 @@ public class FailedAttempts {
         return left <= 0 ? 0 : Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
     }
 
-    /** Counts one wrong token from {@code address}. */
-    public void failed(InetAddress address) {
+    /** Counts {@code token}, a wrong one from {@code address}, unless that address sent it already in this window. */
+    public void failed(InetAddress address, String token) {
         if (address == null) {
             return;
         }
         long now = clock.getAsLong();
+        long digest = digest(token);
         String key = key(address);
         if (!windows.containsKey(key) && windows.size() >= MAX_ADDRESSES) {
             makeRoom(now);
         }
         windows.compute(key, (k, w) -> w == null || now - w.startNanos() >= windowNanos
-                ? new Window(now, 1) : new Window(w.startNanos(), Math.min(w.failures() + 1, maxFailures)));
+                ? new Window(now, 1, new long[] {digest}) : w.plus(digest, maxFailures));
+    }
+
+    private static long digest(String token) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest((token == null ? "" : token).getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(sha).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** The peer's address as a vert.x request reports it; null when it is not an IP literal (no DNS lookups). */

@@ -19,10 +19,10 @@ class FailedAttemptsTest {
         FailedAttempts failures = new FailedAttempts(3, Duration.ofSeconds(30), now::get);
         InetAddress guesser = InetAddress.getByName("198.51.100.7");
         InetAddress neighbour = InetAddress.getByName("198.51.100.8");
-        failures.failed(guesser);
-        failures.failed(guesser);
+        failures.failed(guesser, "guess-1");
+        failures.failed(guesser, "guess-2");
         assertEquals(0, failures.retryAfterSeconds(guesser), "two of three");
-        failures.failed(guesser);
+        failures.failed(guesser, "guess-3");
         assertEquals(30, failures.retryAfterSeconds(guesser));
         assertEquals(0, failures.retryAfterSeconds(neighbour), "another IPv4 address is another client");
         now.set(Duration.ofSeconds(10).toNanos());
@@ -32,10 +32,25 @@ class FailedAttemptsTest {
     }
 
     @Test
+    void aWrongTokenSentAgainIsNoNewGuess() throws Exception {
+        FailedAttempts failures = new FailedAttempts(3, Duration.ofSeconds(30), System::nanoTime);
+        InetAddress page = InetAddress.getByName("198.51.100.9");
+        for (int i = 0; i < 50; i++) {
+            failures.failed(page, "yesterdays-token"); // a page's dozen requests, a sync client's retries
+        }
+        failures.failed(page, "typo-token");
+        assertEquals(0, failures.retryAfterSeconds(page), "two distinct wrong tokens of three");
+        failures.failed(page, "guess-3");
+        assertEquals(30, failures.retryAfterSeconds(page), "the third distinct one");
+        failures.failed(page, "yesterdays-token");
+        assertEquals(30, failures.retryAfterSeconds(page));
+    }
+
+    @Test
     void anIpv6ClientIsCountedByItsSlash64() throws Exception {
         FailedAttempts failures = new FailedAttempts(2, Duration.ofMinutes(1), System::nanoTime);
-        failures.failed(InetAddress.getByName("2001:db8:1:2::1"));
-        failures.failed(InetAddress.getByName("2001:db8:1:2:ffff::9"));
+        failures.failed(InetAddress.getByName("2001:db8:1:2::1"), "guess-1");
+        failures.failed(InetAddress.getByName("2001:db8:1:2:ffff::9"), "guess-2");
         assertEquals(1, failures.tracked());
         assertEquals(60, failures.retryAfterSeconds(InetAddress.getByName("2001:db8:1:2::abcd")), "the same /64");
         assertEquals(0, failures.retryAfterSeconds(InetAddress.getByName("2001:db8:1:3::1")), "the next /64");

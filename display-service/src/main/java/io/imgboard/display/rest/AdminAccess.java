@@ -171,7 +171,7 @@ class AdminAccess {
     /** Only a token that was sent counts: a request without one is no guess (browsers send one first). */
     private void countFailure(String authorization, InetAddress caller) {
         if (authorization != null && !authorization.isBlank()) {
-            failures.failed(caller);
+            failures.failed(caller, authorization);
         }
     }
 

@@ -68,6 +68,17 @@ class HostileAuthTest {
                 from(caller, "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/admin/config").then().statusCode(200));
     }
 
+    /** A page loading a dozen resources with yesterday's token is one wrong token, not a dozen guesses. */
+    @Test
+    void aStaleTokenSentAgainAndAgainLocksNobodyOut() {
+        String caller = "198.51.100.20";
+        for (int i = 0; i < 12; i++) {
+            from(caller, "Bearer yesterdays-token").get(i % 2 == 0 ? "/api/v1/admin/settings" : "/api/v1/ops/services")
+                    .then().statusCode(401);
+        }
+        from(caller, "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/v1/admin/settings").then().statusCode(200);
+    }
+
     @Test
     void wrongTokensOnImgBoardsAdminRoutesCountToo() {
         String caller = "2001:db8:5:6::1";
@@ -100,15 +111,15 @@ class HostileAuthTest {
         AtomicLong now = new AtomicLong(0);
         FailedAttempts failures = new FailedAttempts(2, Duration.ofSeconds(60), now::get);
         InetAddress a = InetAddress.getByName("192.0.2.1");
-        failures.failed(a);
+        failures.failed(a, "guess-1");
         assertEquals(0, failures.retryAfterSeconds(a));
-        failures.failed(a);
+        failures.failed(a, "guess-2");
         assertEquals(60, failures.retryAfterSeconds(a));
         now.set(Duration.ofSeconds(59).toNanos() + 1);
         assertEquals(1, failures.retryAfterSeconds(a));
         now.set(Duration.ofSeconds(60).toNanos());
         assertEquals(0, failures.retryAfterSeconds(a), "the window is over");
-        failures.failed(a);
+        failures.failed(a, "guess-1");
         assertEquals(0, failures.retryAfterSeconds(a), "a new window starts with one failure");
 
         byte[] bytes = {10, 0, 0, 0};
@@ -116,12 +127,12 @@ class HostileAuthTest {
             bytes[1] = (byte) (i >> 16);
             bytes[2] = (byte) (i >> 8);
             bytes[3] = (byte) i;
-            failures.failed(InetAddress.getByAddress(bytes));
+            failures.failed(InetAddress.getByAddress(bytes), "guess");
         }
         assertTrue(failures.tracked() <= FailedAttempts.MAX_ADDRESSES, "tracked " + failures.tracked());
         now.addAndGet(Duration.ofSeconds(61).toNanos());
-        failures.failed(InetAddress.getByName("192.0.2.2"));
-        failures.failed(InetAddress.getByName("192.0.2.3"));
+        failures.failed(InetAddress.getByName("192.0.2.2"), "guess");
+        failures.failed(InetAddress.getByName("192.0.2.3"), "guess");
         assertTrue(failures.tracked() <= FailedAttempts.MAX_ADDRESSES);
     }
 }

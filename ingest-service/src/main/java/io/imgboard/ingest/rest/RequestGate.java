@@ -108,7 +108,7 @@ class RequestGate {
         Principal principal = credentials.identify(secret).orElse(null);
         if (principal == null) {
             if (secret != null) {
-                failures.failed(peer);
+                failures.failed(peer, secret);
             }
             rejections.record(RejectionReason.UNAUTHORIZED, Rejections.REQUEST, request.method() + " " + path
                     + " from " + request.remoteAddress() + " without a valid token");

@@ -61,7 +61,7 @@ class ServiceTokenFilter {
             }
         }
         if (header != null) {
-            failures.failed(peer);
+            failures.failed(peer, header);
         }
         return Response.status(Response.Status.UNAUTHORIZED)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"imgboard-ledger\"")
