@@ -524,7 +524,9 @@
       say('sources-message', '', (action === 'scan' ? 'Scanning ' : 'Simulating ') + s.id + '…');
       Pages.send('POST', '/api/v1/admin/sources/' + encodeURIComponent(s.id) + '/' + action).then(function (r) {
         b.disabled = false;
-        say('sources-message', 'ok', (action === 'scan' ? 'Scanned ' : 'Simulated ') + s.id + '.');
+        var failed = (r.errors || []).length > 0;
+        say('sources-message', failed ? 'error' : 'ok', (action === 'scan' ? 'Scanned ' : 'Simulated ') + s.id
+          + (failed ? ' with errors: see below.' : '.'));
         Pages.fill('source-report', report(r));
         if (action === 'scan') { sources(); }
       }).catch(function (e) {

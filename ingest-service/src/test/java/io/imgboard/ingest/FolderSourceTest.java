@@ -373,6 +373,16 @@ class FolderSourceTest {
         // once it appears, it is scanned like any other
         Files.createDirectories(missing);
         admin().get(SOURCES + "/" + id).then().statusCode(200).body("state", equalTo("ok"));
+
+        // a source moved to another folder no longer shows the old folder's errors
+        String moved = "moved-" + UUID.randomUUID().toString().substring(0, 8);
+        Path gone = base.resolve("not-mounted-" + UUID.randomUUID());
+        admin().body(Map.of("id", moved, "path", gone.toString())).post(SOURCES).then().statusCode(201);
+        scan(moved);
+        admin().get(SOURCES + "/" + moved).then().statusCode(200).body("errors[0]", containsString("does not exist"));
+        admin().body(Map.of("path", folder("moved").toString())).put(SOURCES + "/" + moved).then().statusCode(200)
+                .body("state", equalTo("ok")).body("errors", org.hamcrest.Matchers.empty());
+        admin().delete(SOURCES + "/" + moved).then().statusCode(204);
     }
 
     @Test

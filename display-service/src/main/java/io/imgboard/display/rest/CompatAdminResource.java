@@ -21,7 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.net.http.HttpRequest;
@@ -230,7 +229,9 @@ public class CompatAdminResource {
     @Path("admin")
     @Operation(hidden = true)
     public Response admin() {
-        return Response.status(Response.Status.FOUND).location(URI.create("/admin.html")).build();
+        // as img-board answered: the path alone (location(URI) would make it absolute from the Host header,
+        // the wrong scheme behind a TLS proxy)
+        return Response.status(Response.Status.FOUND).header(HttpHeaders.LOCATION, "/admin.html").build();
     }
 
     @HEAD
@@ -323,7 +324,8 @@ public class CompatAdminResource {
         JsonNode results = answer.body() == null ? null : answer.body().get("files");
         if (results == null || !results.isArray() || results.size() != files.size()) {
             if (!answer.ok()) {
-                return Compat.error(answer.status() >= 500 ? 502 : 400, answer.error());
+                // 400 only for what is wrong with the request; ingest failing or holding this address back (429) is not
+                return Compat.error(answer.status() >= 500 || answer.status() == 429 ? 502 : 400, answer.error());
             }
             Log.warnf("upload: ingest answered %d without a result per file", answer.status());
             return Compat.error(Response.Status.BAD_GATEWAY, "Upload failed: the ingest service did not say what became of each file");

@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.support.HttpDate;
 import io.imgboard.display.service.CompatFeed;
 import io.imgboard.display.service.CompatNames;
 import io.imgboard.display.service.PhotoView;
@@ -23,8 +24,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -43,7 +43,6 @@ public class CompatResource {
     private final Playlist playlist;
     private final CompatFeed feed;
     private final RenditionStore store;
-    private final long startedAt = System.nanoTime();
 
     CompatResource(Playlist playlist, CompatFeed feed, RenditionStore store) {
         this.playlist = playlist;
@@ -68,7 +67,8 @@ public class CompatResource {
     @Path("health")
     @Operation(summary = "img-board: liveness, {\"status\":\"ok\",\"uptime\":<seconds>}")
     public Response health() {
-        double uptime = (System.nanoTime() - startedAt) / 1e9;
+        // since the service's JVM started (this resource is made on its first request, so a time of its own would not do)
+        double uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
         return Compat.ok(Compat.object().put("status", "ok").put("uptime", Math.round(uptime * 1000) / 1000.0));
     }
 
@@ -233,8 +233,7 @@ public class CompatResource {
             builder.header(HttpHeaders.ETAG, info.etag());
         }
         if (info.lastModified() != null) {
-            builder.header(HttpHeaders.LAST_MODIFIED,
-                    DateTimeFormatter.RFC_1123_DATE_TIME.format(info.lastModified().atOffset(ZoneOffset.UTC)));
+            builder.header(HttpHeaders.LAST_MODIFIED, HttpDate.format(info.lastModified()));
         }
         return builder;
     }

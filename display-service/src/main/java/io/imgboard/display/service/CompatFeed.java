@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  *       the timer at once, and N → 0 flushes one {@code reshuffle}.</li>
  *   <li>Every broadcast gets the next id and is kept (the last {@value #HISTORY}), so a frame that
  *       reconnects with {@code Last-Event-ID} gets what it missed, or one {@code reshuffle} when that is
- *       no longer kept.</li>
+ *       no longer kept or the id is from an earlier life of the display (ids start from its start time).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -58,7 +58,12 @@ public class CompatFeed {
         thread.setDaemon(true);
         return thread;
     });
-    private long lastId;
+    /**
+     * Ids start above this life's start time (ms × 1000), so an id a frame kept from an earlier life of the
+     * display is below every id of this one: it gets a {@code reshuffle}, never another life's events after it.
+     */
+    private final long firstId = System.currentTimeMillis() * 1000;
+    private long lastId = firstId;
     private long intervalMs;
     private long reshuffleMs;
     private ScheduledFuture<?> ticks;
@@ -108,7 +113,7 @@ public class CompatFeed {
             synchronized (this) {
                 emitter.emit(new Event(null, "connected", "{}"));
                 if (resumeAfter != null) {
-                    if (resumeAfter >= 0 && resumeAfter <= lastId && (history.isEmpty() || history.peekFirst().id() <= resumeAfter + 1)) {
+                    if (resumeAfter >= firstId && resumeAfter <= lastId && (history.isEmpty() || history.peekFirst().id() <= resumeAfter + 1)) {
                         history.stream().filter(e -> e.id() > resumeAfter).forEach(emitter::emit);
                     } else {
                         emitter.emit(new Event(lastId, "reshuffle", write(Map.of("images", everything))));

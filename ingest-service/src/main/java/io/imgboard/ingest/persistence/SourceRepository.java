@@ -60,14 +60,15 @@ public class SourceRepository {
         }
     }
 
-    /** @return false when there is no such source */
+    /** @return false when there is no such source. A new path forgets the last scan's errors: they were the old folder's. */
     public boolean update(SourceSettings s) {
         String sql = "update source set id = ?, path = ?, recursive = ?, include_globs = ?, exclude_globs = ?, "
                 + "poll_seconds = ?, stable_seconds = ?, after_import = ?, archive_path = ?, on_delete = ?, "
-                + "updated_at = ? where id = ?";
+                + "updated_at = ?, last_errors = case when path is distinct from ? then null else last_errors end where id = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bind(ps, s);
             ps.setTimestamp(i++, Timestamp.from(Instant.now()));
+            ps.setString(i++, s.path());
             ps.setString(i, s.id());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {

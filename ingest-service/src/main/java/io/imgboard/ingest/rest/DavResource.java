@@ -1,5 +1,6 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.support.HttpDate;
 import io.imgboard.support.ErrorBody;
 import io.imgboard.events.FileArrived;
 import io.imgboard.events.FileMoved;
@@ -47,7 +48,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,7 +76,6 @@ import java.util.UUID;
 public class DavResource {
     /** Both mounts; the path itself is read raw from the request and confined by {@link DavPath}. */
     static final String ROUTE = "{dav: (dav|remote\\.php/dav/files/[^/]+|remote\\.php/webdav)(/.*)?}";
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private static final String XML = "application/xml; charset=utf-8";
 
@@ -191,7 +190,7 @@ public class DavResource {
                 .type(entry.contentType() == null ? "application/octet-stream" : entry.contentType())
                 .header("Content-Length", entry.size())
                 .header("ETag", etag(entry))
-                .header("Last-Modified", HTTP_DATE.format(entry.modifiedAt()));
+                .header("Last-Modified", HttpDate.format(entry.modifiedAt()));
         String ifNoneMatch = req.headers().getHeaderString("If-None-Match");
         if (ifNoneMatch != null && (ifNoneMatch.contains(entry.sha256()) || ifNoneMatch.strip().equals("*"))) {
             return Response.notModified().header("ETag", etag(entry)).build();
@@ -509,7 +508,7 @@ public class DavResource {
         props.put(dav("resourcetype"), DavMultistatus.dav("resourcetype", entry.collection() ? "<D:collection/>" : null, true));
         props.put(dav("creationdate"), DavMultistatus.dav("creationdate",
                 DateTimeFormatter.ISO_INSTANT.format(entry.createdAt()), false));
-        props.put(dav("getlastmodified"), DavMultistatus.dav("getlastmodified", HTTP_DATE.format(entry.modifiedAt()), false));
+        props.put(dav("getlastmodified"), DavMultistatus.dav("getlastmodified", HttpDate.format(entry.modifiedAt()), false));
         if (!entry.collection()) {
             props.put(dav("getcontentlength"), DavMultistatus.dav("getcontentlength", Long.toString(entry.size()), false));
             props.put(dav("getcontenttype"), DavMultistatus.dav("getcontenttype", entry.contentType(), false));
