@@ -255,6 +255,9 @@ public final class KafkaServer {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                // One broker, no replica to fall back on: a record is on disk before it is acknowledged, so an
+                // upload answered 2xx keeps its event through a power cut (Kafka's default leaves it to the OS).
+                "log.flush.interval.messages=1",
                 "log.segment.bytes=67108864",
                 "log.cleaner.dedupe.buffer.size=16777216",
                 "") + "\n";

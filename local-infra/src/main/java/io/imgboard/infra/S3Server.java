@@ -10,10 +10,12 @@ import java.util.Map;
 
 /**
  * An S3 server: s3proxy with its filesystem blob store, objects as plain files under
- * {@code <state>/s3/<bucket>/<key>}. It checks request signatures, so services need the credential.
+ * {@code <state>/s3/<bucket>/<key>}, each flushed to disk before it is acknowledged
+ * ({@link io.imgboard.infra.s3.DurableS3Proxy}). It checks request signatures, so services need the credential.
  */
 public final class S3Server {
     static final String NAME = "s3";
+    static final String DURABLE_MAIN = "io.imgboard.infra.s3.DurableS3Proxy";
     public static final String ACCESS_KEY = "imgboard";
 
     private S3Server() {
@@ -41,8 +43,23 @@ public final class S3Server {
             throw new InfraException("cannot write s3proxy configuration: " + e.getMessage(), e);
         }
         List<String> command = new java.util.ArrayList<>(layout.javaCommand("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC"));
-        command.addAll(List.of("-jar", layout.s3proxyJar().toString(), "--properties", config.toString()));
+        // s3proxy with a store that flushes each object to disk before answering (DurableS3Proxy)
+        command.addAll(List.of("-cp", layout.s3proxyJar() + java.io.File.pathSeparator + ownClasses(),
+                DURABLE_MAIN, "--properties", config.toString()));
         return ManagedProcess.start(NAME, command, Map.of(), home, state);
+    }
+
+    /**
+     * Where this class was loaded from (local-infra's jar, or its classes folder in a build): it holds
+     * {@link io.imgboard.infra.s3.DurableS3Proxy}, named, not loaded here (it needs s3proxy's classes, which the
+     * launcher does not have).
+     */
+    private static String ownClasses() {
+        try {
+            return Path.of(S3Server.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new InfraException("cannot tell where the launcher's classes are: " + e.getMessage(), e);
+        }
     }
 
     /**

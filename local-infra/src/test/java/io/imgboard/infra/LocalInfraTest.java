@@ -68,6 +68,10 @@ class LocalInfraTest {
                 ConfigResource catalog = new ConfigResource(ConfigResource.Type.TOPIC, Topics.CATALOG);
                 Config config = admin.describeConfigs(List.of(catalog)).all().get(10, TimeUnit.SECONDS).get(catalog);
                 assertEquals("compact", config.get("cleanup.policy").value());
+                // one broker: each record is flushed to disk before it is acknowledged
+                ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+                assertEquals("1", admin.describeConfigs(List.of(broker)).all().get(10, TimeUnit.SECONDS).get(broker)
+                        .get("log.flush.interval.messages").value());
 
                 // The broker's warm-up: every record acknowledged and read back, on the topic no service reads.
                 Path log = home.resolve("kafka-warm-up.log");
@@ -84,6 +88,9 @@ class LocalInfraTest {
                     HttpRequest.newBuilder(URI.create(endpoints.s3Endpoint() + "/" + LocalInfra.ORIGINALS_BUCKET)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(403, anonymous.statusCode(), anonymous.body());
+            // and it is the durable one: each object flushed to disk before it is acknowledged
+            assertTrue(Files.readString(home.resolve("logs/s3.log")).contains("objects flushed to disk before each answer"),
+                    Files.readString(home.resolve("logs/s3.log")));
             psql(ports.postgres(), endpoints.dbPassword(), "CREATE TABLE kept(x int); INSERT INTO kept VALUES (42)");
         }
         assertFalse(Ports.isListening(ports.kafka()), "Kafka still listening after close");
