@@ -55,7 +55,12 @@ public final class Services {
     public static ManagedProcess start(Layout layout, StateDir state, String instance, int port, Map<String, String> env,
                                        List<String> jvmOptions) {
         Ports.requireFree(port, instance, portVariable(serviceOf(instance)));
-        List<String> command = new ArrayList<>(layout.javaCommand(jvmOptions.toArray(String[]::new)));
+        // Temporary files (ingest's upload spool, the preprocessor's originals) in the state folder, one
+        // folder per instance: nothing written outside it, and no two systems on a machine share a spool.
+        List<String> options = new ArrayList<>();
+        options.add("-Djava.io.tmpdir=" + state.dir("work/" + instance + "/tmp"));
+        options.addAll(jvmOptions);
+        List<String> command = new ArrayList<>(layout.javaCommand(options.toArray(String[]::new)));
         command.add("-jar");
         command.add(layout.serviceJar(serviceOf(instance)).toString());
         Map<String, String> withPort = new LinkedHashMap<>(env);

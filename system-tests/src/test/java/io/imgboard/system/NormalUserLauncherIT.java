@@ -124,6 +124,13 @@ class NormalUserLauncherIT {
             long pid = p.get("pid").asLong();
             assertEquals(account, Files.getOwner(Path.of("/proc", Long.toString(pid))).getName(),
                     p.get("name").asText() + " (pid " + pid + ") runs as another user");
+            String name = p.get("name").asText();
+            if (name.endsWith("-service")) {
+                // its temporary files (ingest's upload spool) in the state folder too, not a /tmp shared by every system
+                String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+                Path tmp = home.resolve("work/" + name + "/tmp");
+                assertTrue(cmdline.contains("-Djava.io.tmpdir=" + tmp + " ") && Files.isDirectory(tmp), name + ": " + cmdline);
+            }
         }
         assertTrue(Files.isRegularFile(home.resolve("postgres/data/PG_VERSION")), "the cluster is not in the state folder");
         Http.Response ready = Http.get("http://127.0.0.1:" + ENV.get("IMGBOARD_DISPLAY_PORT") + "/q/health/ready");
