@@ -122,7 +122,7 @@ public final class ImageProcessor {
             length = in.readNBytes(head, 0, head.length);
         }
         ImageFormat format = accept(FormatSniffer.sniff(head, length));
-        return decode(format, load -> VipsImage.open(format.loader(), file, load), sizes, early, paused);
+        return decode(format, load -> VipsImage.open(format.loader(), file, load), sizes, early, paused, file.toString());
     }
 
     /**
@@ -152,7 +152,7 @@ public final class ImageProcessor {
         refuseIfTooManyBytes(bytes.length);
         ImageFormat format = accept(FormatSniffer.sniff(bytes, bytes.length));
         try (NativeBytes nativeBytes = NativeBytes.copyOf(bytes)) {
-            return decode(format, load -> VipsImage.open(format.loader(), nativeBytes, load), sizes, null, NO_PAUSE);
+            return decode(format, load -> VipsImage.open(format.loader(), nativeBytes, load), sizes, null, NO_PAUSE, null);
         }
     }
 
@@ -161,8 +161,9 @@ public final class ImageProcessor {
         VipsImage open(LoadOptions load);
     }
 
+    /** {@code source}: the file libvips reads (its messages name it), or null for bytes in memory. */
     private ProcessedImage decode(ImageFormat format, Opener opener, List<RenditionSize> sizes, Early early,
-                                  Runnable pause) throws ImageRefusedException {
+                                  Runnable pause, String source) throws ImageRefusedException {
         requireDistinctNames(sizes);
         String[] stage = {"decode"};
         LoadOptions load = LoadOptions.sequential(options.failOn()).withMaxPixels(options.maxPixels());
@@ -215,7 +216,7 @@ public final class ImageProcessor {
                         + " for a reason of this machine: " + e.detail(), e);
             }
             String what = stage[0].equals("decode") ? "corrupt or truncated " : "cannot convert ";
-            throw new ImageRefusedException(what + format.label() + ": " + readable(e.detail()), e);
+            throw new ImageRefusedException(what + format.label() + ": " + readable(e.detail(), source), e);
         }
     }
 
@@ -306,8 +307,15 @@ public final class ImageProcessor {
      * PNG with a 0x0 header or no IDAT only as a warning, and the error buffer then says just
      * "vips_pngload_buffer failed", which tells the person who sent the file nothing.
      */
-    static String readable(String detail) {
+    /**
+     * libvips' reason as a person reads it: the file it names is this service's temporary copy, so it is
+     * "the file" (and reasons stay alike from photo to photo, which the stats count by reason).
+     */
+    static String readable(String detail, String source) {
         String d = detail == null ? "" : detail.strip();
+        if (source != null && !source.isEmpty()) {
+            d = d.replace(source, "the file");
+        }
         if (d.isEmpty() || d.matches("(?s)(vips_\\w+(: )?\\s*failed\\s*)+")) {
             return "the decoder gave no reason; the header or the image data is damaged or missing";
         }

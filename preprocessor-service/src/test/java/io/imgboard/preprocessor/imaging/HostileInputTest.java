@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,6 +124,20 @@ class HostileInputTest {
         }
         String reason = refused(bytes);
         assertTrue(reason.startsWith("corrupt or truncated HEIC/HEIF: "), reason);
+    }
+
+    @Test
+    void aReasonNeverNamesTheServicesTemporaryCopy() throws Exception {
+        byte[] whole = Files.readAllBytes(heic);
+        Path copy = Files.createTempFile("original-0000-", "");
+        try {
+            Files.write(copy, Arrays.copyOf(whole, whole.length / 2));
+            String reason = assertThrows(ImageRefusedException.class, () -> processor.process(copy, SIZES, null)).reason();
+            assertTrue(reason.startsWith("corrupt or truncated HEIC/HEIF: "), reason);
+            assertFalse(reason.contains(copy.getFileName().toString()), reason);
+        } finally {
+            Files.delete(copy);
+        }
     }
 
     @Test
