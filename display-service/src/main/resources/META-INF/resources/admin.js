@@ -74,20 +74,11 @@
 
   function rejections() {
     return Pages.getJson('/api/v1/admin/rejections').then(function (body) {
-      if (!body.configured) {
-        counts.rejections = null;
-        Pages.fill('rejections', Pages.message('note',
-          'Not configured: set IMGBOARD_ADMIN_TOKEN on the display (and ingest) to see them.'));
-        return;
+      counts.rejections = body.configured ? (body.rejections || []).length : null;
+      if (body.configured) {
+        document.getElementById('rejections-count').textContent = '(' + counts.rejections + ')';
       }
-      var list = body.rejections || [];
-      counts.rejections = list.length;
-      document.getElementById('rejections-count').textContent = '(' + list.length + ')';
-      Pages.fill('rejections', list.length
-        ? Pages.table(['file', 'reason', 'status', 'at'], list.map(function (r) {
-          return [r.name, r.reason, r.status, Pages.when(r.at)];
-        }))
-        : Pages.message('empty', 'No rejected uploads.'));
+      Pages.fill('rejections', Pages.rejectionsTable(body));
     }).catch(function (e) {
       counts.rejections = null;
       Pages.fill('rejections', Pages.message('error', e.message));

@@ -264,6 +264,16 @@
     });
   }
 
+  function rejections() {
+    return Pages.getJson('/api/v1/admin/rejections').then(function (body) {
+      document.getElementById('rejections-count').textContent = body.configured ? '(' + (body.rejections || []).length + ')' : '';
+      Pages.fill('rejections', Pages.rejectionsTable(body));
+    }).catch(function (e) {
+      document.getElementById('rejections-count').textContent = '';
+      failed('rejections', e);
+    });
+  }
+
   // --- At a glance ------------------------------------------------------------------------------------------------
 
   function tile(label, value, cls) {
@@ -303,7 +313,7 @@
   }
 
   function refresh() {
-    Promise.all([services(), lag(), deadLetters(), sources(), frames(), stats(), failures(), throughput()])
+    Promise.all([services(), lag(), deadLetters(), sources(), frames(), stats(), failures(), rejections(), throughput()])
       .then(overview).then(Pages.stamp);
   }
 

@@ -135,6 +135,18 @@ var Pages = (function () {
     }));
   }
 
+  /** Uploads ingest refused (GET /api/v1/admin/rejections), newest first: the admin page and the ops page show them alike. */
+  function rejectionsTable(body) {
+    if (!body.configured) {
+      return message('note', 'Not configured: set IMGBOARD_ADMIN_TOKEN on the display (and ingest) to see them.');
+    }
+    var list = body.rejections || [];
+    if (!list.length) { return message('empty', 'No rejected uploads.'); }
+    return table(['file', 'reason', 'status', 'at'], list.map(function (r) {
+      return [r.name, r.reason, r.status, when(r.at)];
+    }));
+  }
+
   return { el: el, getJson: getJson, send: send, token: storedToken, table: table, fill: fill, message: message, when: when,
-    number: number, stamp: stamp, failuresTable: failuresTable };
+    number: number, stamp: stamp, failuresTable: failuresTable, rejectionsTable: rejectionsTable };
 }());

@@ -129,7 +129,9 @@ class OpsPageBrowserTest {
                             && text(page, "services").contains("killed by SIGKILL")
                             && text(page, "services").contains("libvips: " + OpsNeighbours.LIBVIPS_WARNING)
                             && text(page, "services").contains("postgresql: " + OpsNeighbours.LEDGER_DOWN)
-                            && text(page, "lag").contains("display (this instance)"));
+                            && text(page, "lag").contains("display (this instance)")
+                            // refused uploads are shown where operators look, with their reason
+                            && text(page, "rejections").contains("notes.txt") && text(page, "rejections").contains("not an image"));
             long firstLast = state(page).path("last").asLong();
             Path first = SHOTS.resolve("ops.png");
             page.screenshot(first, true);

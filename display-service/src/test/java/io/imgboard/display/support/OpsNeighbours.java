@@ -84,6 +84,8 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
                     + "# TYPE imgboard_source_files_total counter\n"
                     + "imgboard_source_files_total{outcome=\"created\",source=\"nas\"} " + (1.5 * n + 3 * Math.sin(n / 9.0 + 1)) + "\n");
         });
+        ingest.createContext("/api/v1/uploads/rejections", exchange -> answer(exchange, 200, "application/json",
+                "[{\"name\":\"notes.txt\",\"reason\":\"not an image\",\"status\":415,\"at\":\"" + Instant.now() + "\"}]"));
         ingest.createContext("/api/v1/sources", exchange -> {
             ArrayNode sources = JSON.createArrayNode();
             sources.addObject().put("id", "nas").put("path", "/mnt/photos").put("state", "watching").put("scanning", false)
