@@ -93,8 +93,8 @@
 
   // ---- upload: one request per file, so each has its own progress and outcome -----------------
 
-  var MAX_BYTES = 52428800;
-  var ACCEPTED = /\.(jpe?g|png)$/i;
+  // Ingest tells a photo by its bytes (JPEG, PNG, HEIC, AVIF, WebP, TIFF, GIF) and says why it refuses one:
+  // no rule of the page's own about names or sizes.
   var queue = [];
   var uploading = false;
 
@@ -117,14 +117,6 @@
       var outcome = el('span', { 'class': 'outcome', text: 'waiting' });
       var row = el('li', {}, [el('span', { 'class': 'name', text: file.name }), progress, outcome]);
       document.getElementById('uploads').appendChild(row);
-      if (!ACCEPTED.test(file.name)) {
-        finish(outcome, progress, 'refused', 'Refused: only JPEG and PNG files can be uploaded here.');
-        return;
-      }
-      if (file.size > MAX_BYTES) {
-        finish(outcome, progress, 'refused', 'Refused: the file is larger than 50 MB.');
-        return;
-      }
       queue.push({ file: file, progress: progress, outcome: outcome });
     });
     next();
@@ -142,9 +134,9 @@
     uploading = true;
     var item = queue.shift();
     var form = new FormData();
-    form.append('images', item.file, item.file.name);
+    form.append('file', item.file, item.file.name);
     var xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/admin/upload');
+    xhr.open('POST', '/api/v1/admin/uploads');
     var token = Pages.token();
     if (token) { xhr.setRequestHeader('Authorization', 'Bearer ' + token); }
     item.outcome.textContent = 'uploading…';
@@ -152,19 +144,18 @@
       if (event.lengthComputable) { item.progress.set(event.loaded / event.total * 100); }
     };
     xhr.onload = function () {
+      item.progress.set(100); // sent whole, whatever the answer
       var body = null;
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
-      if (xhr.status === 200 && body) {
-        var result = body.files && body.files[0] ? body.files[0] : { status: 'created' };
-        if (result.status === 'duplicate') {
-          finish(item.outcome, item.progress, 'duplicate', 'Already there: these exact bytes were uploaded before.');
-        } else if (result.status === 'rejected' || result.status === 'failed') {
-          finish(item.outcome, item.progress, 'refused', 'Refused: ' + (result.error || result.status));
-        } else {
-          finish(item.outcome, item.progress, 'created', 'Uploaded: it will show on the frames once it is processed.');
-        }
+      // ingest's answer: a result per file (created, duplicate, or its error), 2xx when it kept the file
+      var result = body && body.files && body.files[0] ? body.files[0] : null;
+      if (xhr.status >= 200 && xhr.status < 300 && result && result.status === 'duplicate') {
+        finish(item.outcome, item.progress, 'duplicate', 'Already there: these exact bytes were uploaded before.');
+      } else if (xhr.status >= 200 && xhr.status < 300) {
+        finish(item.outcome, item.progress, 'created', 'Uploaded: it will show on the frames once it is processed.');
       } else {
-        finish(item.outcome, item.progress, 'refused', 'Refused: ' + (body && body.error ? body.error : 'HTTP ' + xhr.status));
+        finish(item.outcome, item.progress, 'refused', 'Refused: ' + (result && result.error ? result.error
+          : body && body.error ? body.error : 'HTTP ' + xhr.status));
       }
       uploading = false;
       next();

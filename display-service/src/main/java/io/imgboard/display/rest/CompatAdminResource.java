@@ -23,13 +23,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import jakarta.ws.rs.Consumes;
 import org.jboss.resteasy.reactive.RestForm;
@@ -49,10 +46,7 @@ public class CompatAdminResource {
     static final int MAX_CONFIG_BYTES = 100 * 1024;
     static final int MAX_FILES = 10;
     static final long MAX_FILE_BYTES = 52_428_800;
-    /** Uploads from the admin page arrive at ingest as source {@code upload:admin}. */
-    static final String UPLOAD_SOURCE = "admin";
     private static final Pattern UNSAFE_SAVED = Pattern.compile("[^A-Za-z0-9._-]");
-    private static final Duration UPLOAD_WAIT = Duration.ofMinutes(10);
     private static final Duration LEDGER_WAIT = Duration.ofSeconds(10);
 
     private final CompatConfig config;
@@ -288,29 +282,12 @@ public class CompatAdminResource {
         if (refused.isPresent()) {
             return refused.get();
         }
-        String boundary = "imgboard-" + UUID.randomUUID();
-        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
-        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\n"
-                + UPLOAD_SOURCE + "\r\n"));
-        List<String> originals = new ArrayList<>();
-        try {
-            for (FileUpload file : files) {
-                String original = basename(file.fileName());
-                originals.add(original);
-                parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
-                        + "filename=\"" + headerSafe(original) + "\"\r\nContent-Type: " + file.contentType() + "\r\n\r\n",
-                        StandardCharsets.UTF_8));
-                parts.add(HttpRequest.BodyPublishers.ofFile(file.uploadedFile()));
-                parts.add(HttpRequest.BodyPublishers.ofString("\r\n"));
-            }
-        } catch (IOException e) {
-            return Compat.error(400, "An uploaded file could not be read back: " + e.getMessage());
-        }
-        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n"));
+        List<String> originals = files.stream().map(file -> IngestUpload.basename(file.fileName())).toList();
         Upstreams.Answer answer;
         try {
-            answer = upstreams.upload(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)),
-                    "multipart/form-data; boundary=" + boundary, authorization).await().atMost(UPLOAD_WAIT);
+            answer = IngestUpload.send(upstreams, files, IngestUpload.ADMIN_SOURCE, authorization);
+        } catch (IOException e) {
+            return Compat.error(400, "An uploaded file could not be read back: " + e.getMessage());
         } catch (RuntimeException e) {
             Log.warnf("upload: %s", e.getMessage());
             return Compat.error(Response.Status.BAD_GATEWAY, "Upload failed: the ingest service cannot be reached");
@@ -400,7 +377,7 @@ public class CompatAdminResource {
             }
         }
         for (FileUpload file : files) {
-            String name = basename(file.fileName());
+            String name = IngestUpload.basename(file.fileName());
             int dot = name.lastIndexOf('.');
             String extension = dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
             if (!CompatConfig.INPUT_EXTENSIONS.contains(extension)) {
@@ -414,15 +391,5 @@ public class CompatAdminResource {
             }
         }
         return Optional.empty();
-    }
-
-    private static String basename(String name) {
-        String given = name == null ? "" : name;
-        return given.substring(Math.max(given.lastIndexOf('/'), given.lastIndexOf('\\')) + 1);
-    }
-
-    /** A file name inside a quoted multipart header: no quotes, backslashes or line breaks. */
-    private static String headerSafe(String name) {
-        return name.replaceAll("[\"\\\\\\r\\n]", "_");
     }
 }

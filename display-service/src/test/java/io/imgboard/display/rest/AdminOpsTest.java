@@ -89,6 +89,23 @@ class AdminOpsTest {
     }
 
     @Test
+    void theAdminPagesUploadsGoToIngestWhateverTheirFormatAndComeBackWithIngestsAnswer() {
+        byte[] heic = "....ftypheic".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        given().multiPart("file", "IMG_0002.HEIC", heic, "image/heic").post("/api/v1/admin/uploads").then().statusCode(401);
+        given().header("Authorization", "Bearer " + Neighbours.UPLOAD_TOKEN).multiPart("file", "IMG_0002.HEIC", heic, "image/heic")
+                .post("/api/v1/admin/uploads").then().statusCode(401);
+        int before = Neighbours.UPLOADS.size();
+        admin().multiPart("file", "IMG_0002.HEIC", heic, "image/heic").post("/api/v1/admin/uploads").then()
+                .statusCode(201).body("files[0].name", equalTo("IMG_0002.HEIC")).body("files[0].status", equalTo("created"));
+        org.junit.jupiter.api.Assertions.assertEquals(before + 1, Neighbours.UPLOADS.size());
+        admin().multiPart("file", "not-a-photo.heic", heic, "image/heic").post("/api/v1/admin/uploads").then()
+                .statusCode(415).body("files[0].status", equalTo("rejected"))
+                .body("files[0].error", containsString("not an image"));
+        admin().multiPart("other", "x").post("/api/v1/admin/uploads").then().statusCode(400)
+                .body("error", containsString("multipart parts named file"));
+    }
+
+    @Test
     void rejectionsAreFetchedFromIngestWithTheAdminTokenNeverTheUploadToken() {
         admin().get("/api/v1/admin/rejections").then()
                 .statusCode(200)

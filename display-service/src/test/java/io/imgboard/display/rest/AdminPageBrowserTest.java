@@ -102,7 +102,8 @@ class AdminPageBrowserTest {
             admin.eval("(function () { var s = atob('" + Base64.getEncoder().encodeToString(jpeg) + "');"
                     + " var a = new Uint8Array(s.length); for (var i = 0; i < s.length; i++) { a[i] = s.charCodeAt(i); }"
                     + " var dt = new DataTransfer(); dt.items.add(new File([a], 'beach day.jpg', {type: 'image/jpeg'}));"
-                    + " dt.items.add(new File(['x'], 'notes.txt', {type: 'text/plain'}));"
+                    + " dt.items.add(new File([a], 'IMG_0001.HEIC', {type: 'image/heic'}));"
+                    + " dt.items.add(new File(['x'], 'not-a-photo.txt', {type: 'text/plain'}));"
                     + " var zone = document.getElementById('dropzone');"
                     + " zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));"
                     + " zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));"
@@ -111,11 +112,18 @@ class AdminPageBrowserTest {
                     "document.querySelectorAll('#uploads li .outcome')[0].textContent").asText(), startsWith("Uploaded"));
             assertEquals("100", admin.eval("document.querySelectorAll('#uploads li [role=progressbar]')[0]"
                     + ".getAttribute('aria-valuenow')").asText());
+            // every file goes to ingest, which tells a photo by its bytes: a HEIC is taken like a JPEG, and a text
+            // file is refused with ingest's reason
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval(
+                    "document.querySelectorAll('#uploads li .outcome')[2].textContent").asText(), startsWith("Refused"));
             assertThat(admin.eval("document.querySelectorAll('#uploads li .outcome')[1].textContent").asText(),
-                    startsWith("Refused: only JPEG and PNG"));
-            assertEquals(uploadsBefore + 1, Neighbours.UPLOADS.size(), "only the JPEG went to ingest");
+                    startsWith("Uploaded"));
+            assertThat(admin.eval("document.querySelectorAll('#uploads li .outcome')[2].textContent").asText(),
+                    equalTo("Refused: not an image: its bytes are neither JPEG nor PNG"));
+            assertEquals(uploadsBefore + 3, Neighbours.UPLOADS.size(), "each file went to ingest");
             assertEquals("beach day.jpg", Neighbours.UPLOADS.get(uploadsBefore).get("name"));
             assertEquals(jpeg.length, Neighbours.UPLOADS.get(uploadsBefore).get("size"));
+            assertEquals("IMG_0001.HEIC", Neighbours.UPLOADS.get(uploadsBefore + 1).get("name"));
             admin.screenshot(SHOTS.resolve("admin-upload.png"), false);
 
             // Ingest, the ledger and the preprocessor do their part; the open frame shows it next, without a reload.
