@@ -426,7 +426,7 @@
         actions.appendChild(button('Unhide', 'secondary', act('/unhide', 'POST', function () {
           p.hidden = false; p.state = 'READY'; draw(); say('photos-message', 'ok', what + ' is back on the frames.');
         }), 'Unhide ' + what));
-      } else {
+      } else if (p.state !== 'RETIRED') { // a retired photo (its last origin gone) is off the frames already
         actions.appendChild(button('Hide', 'secondary', act('/hide', 'POST', function () {
           p.hidden = true; p.state = 'HIDDEN'; draw(); say('photos-message', 'ok', what + ' is hidden from the frames.');
         }), 'Hide ' + what));

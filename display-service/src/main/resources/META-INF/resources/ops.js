@@ -46,7 +46,8 @@
             value: function (u, v) { return v === null || v === undefined ? '–' : fmt(Math.round(v * 10) / 10); } };
         })),
         scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(5, max * 1.15)]; } } },
-        axes: [{}, { size: 48 }]
+        // time labels at least 90 px apart: uPlot's default 50 lets "12/5/26 12:53am" run into the next one
+        axes: [{ space: 90 }, { size: 48 }]
       }, data, box);
     } else {
       plot.setData(data);
@@ -108,7 +109,8 @@
         rows.push([p.name, el('span', { 'class': 'status ' + (p.state === 'ready' ? 'UP' : 'DOWN'), text: p.state }),
           '–', restarts(p, true), lastExit(p), el('span', { 'class': 'note', text: p.kind })]);
       });
-      var parts = [optional(Pages.table(['service', 'health', 'version', 'restarts', 'last exit', 'checks'], rows), [5])];
+      // on a phone the version and last exit give way: the checks are where a service that is down says why
+      var parts = [optional(Pages.table(['service', 'health', 'version', 'restarts', 'last exit', 'checks'], rows), [2, 4])];
       if (state.services && !supervised) {
         parts.push(Pages.message('note', 'Not supervised by ./imgboard up (no IMGBOARD_STATUS_FILE): restarts unknown here.'));
       } else if (state.services && state.services.statusError) {
