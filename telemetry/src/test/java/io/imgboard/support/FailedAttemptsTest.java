@@ -33,7 +33,8 @@ class FailedAttemptsTest {
 
     @Test
     void aWrongTokenSentAgainIsNoNewGuess() throws Exception {
-        FailedAttempts failures = new FailedAttempts(3, Duration.ofSeconds(30), System::nanoTime);
+        AtomicLong now = new AtomicLong(0);
+        FailedAttempts failures = new FailedAttempts(3, Duration.ofSeconds(30), now::get);
         InetAddress page = InetAddress.getByName("198.51.100.9");
         for (int i = 0; i < 50; i++) {
             failures.failed(page, "yesterdays-token"); // a page's dozen requests, a sync client's retries

@@ -61,7 +61,9 @@ class FrameAccess {
     }
 
     void check(RoutingContext context) {
-        String path = RequestPath.canonical(context.request().path()); // as the routers will route it
+        // As the routers will route it, and without a trailing slash, which they forgive too (/api/v1/playlist/)
+        String canonical = RequestPath.canonical(context.request().path());
+        String path = canonical.length() > 1 && canonical.endsWith("/") ? canonical.substring(0, canonical.length() - 1) : canonical;
         boolean page = isPage(path);
         if (page && !frameAncestors.isEmpty()) {
             context.response().putHeader("Content-Security-Policy", "frame-ancestors " + frameAncestors);

@@ -21,6 +21,60 @@ class AdminAccessTest {
         return AdminAccess.parse(literal);
     }
 
+    /**
+     * The check after routing on its own (the one before routing refuses the same requests first, so over HTTP
+     * this layer is never the one that answers): it judges the route the request matched, not its path.
+     */
+    @Test
+    void afterRoutingTheAdminRoutesAreJudgedByTheRouteTheyMatched() {
+        AdminAccess access = new AdminAccess(Optional.of("admin-secret"), List.of(), List.of());
+        for (String method : new String[]{"getConfig", "postConfig", "upload"}) {
+            assertEquals(403, access.check(routedTo(CompatAdminResource.class, method), headers(null), request(null))
+                    .orElseThrow().getStatus(), method);
+            assertEquals(403, access.check(routedTo(CompatAdminResource.class, method), headers("Bearer wrong"), request("Bearer wrong"))
+                    .orElseThrow().getStatus(), method);
+            assertTrue(access.check(routedTo(CompatAdminResource.class, method), headers("Bearer admin-secret"),
+                    request("Bearer admin-secret")).isEmpty(), method);
+        }
+        assertEquals(401, access.check(routedTo(AdminResource.class, "failures"), headers(null), request(null)).orElseThrow().getStatus());
+        // img-board's page shell and its public routes are open
+        assertTrue(access.check(routedTo(CompatAdminResource.class, "admin"), headers(null), request(null)).isEmpty());
+        assertTrue(access.check(routedTo(CompatResource.class, "images"), headers(null), request(null)).isEmpty());
+    }
+
+    private static jakarta.ws.rs.container.ResourceInfo routedTo(Class<?> type, String method) {
+        java.lang.reflect.Method found = java.util.Arrays.stream(type.getDeclaredMethods()).filter(m -> m.getName().equals(method))
+                .findFirst().orElseThrow(() -> new AssertionError(type.getSimpleName() + " has no " + method));
+        return new jakarta.ws.rs.container.ResourceInfo() {
+            @Override
+            public java.lang.reflect.Method getResourceMethod() {
+                return found;
+            }
+
+            @Override
+            public Class<?> getResourceClass() {
+                return type;
+            }
+        };
+    }
+
+    private static jakarta.ws.rs.core.HttpHeaders headers(String authorization) {
+        return (jakarta.ws.rs.core.HttpHeaders) java.lang.reflect.Proxy.newProxyInstance(AdminAccessTest.class.getClassLoader(),
+                new Class<?>[]{jakarta.ws.rs.core.HttpHeaders.class},
+                (proxy, m, args) -> m.getName().equals("getHeaderString") && "Authorization".equalsIgnoreCase((String) args[0])
+                        ? authorization : null);
+    }
+
+    /** A request from 203.0.113.9 (no allowlist: the token alone decides). */
+    private static io.vertx.core.http.HttpServerRequest request(String authorization) {
+        return (io.vertx.core.http.HttpServerRequest) java.lang.reflect.Proxy.newProxyInstance(AdminAccessTest.class.getClassLoader(),
+                new Class<?>[]{io.vertx.core.http.HttpServerRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "remoteAddress" -> SocketAddress.inetSocketAddress(40000, "203.0.113.9");
+                    case "getHeader" -> "Authorization".equalsIgnoreCase(String.valueOf(args[0])) ? authorization : null;
+                    default -> null;
+                });
+    }
+
     @Test
     void onlyTheAdminTokenOpensTheV1AdminApis() {
         AdminAccess access = new AdminAccess(Optional.of("admin-secret"), List.of(), List.of());

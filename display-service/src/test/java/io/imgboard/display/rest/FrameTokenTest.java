@@ -53,12 +53,15 @@ class FrameTokenTest {
 
     @Test
     void everySpellingOfAFramePathNeedsTheTokenToo() throws Exception {
+        // each of these reaches a route when nothing guards it (the routers forgive a trailing slash, //, dot
+        // segments, escapes and ;parameters): the guard must answer 401 first
         for (String path : new String[]{"/media;x/00000000-0000-0000-0000-000000000001/display.webp", "//api/v1/playlist",
                 "/api;x/v1/playlist", "/api/v1/./playlist", "/x/../api/v1/playlist", "/%61pi/v1/playlist", "/api/v1/playlist;x",
-                "//api/images", "/api;x/images", "//frames/default", "/index.html;x", "/api/v1/events;x"}) {
+                "//api/images", "/api;x/images", "//frames/default", "/index.html;x", "/api/v1/events;x", "/api/v1/playlist/",
+                "/api/v1/events/", "/api/events/", "/api/images/", "/api/v1/frames/default/next/", "/api;x/v1/playlist/"}) {
             RawHttp.Raw r = RawHttp.send(URI.create(RestAssured.baseURI).getHost(), RestAssured.port, "GET " + path + " HTTP/1.1",
                     List.of(), new byte[0]);
-            assertTrue(r.status() == 401 || r.status() == 404 || r.status() == 400, path + ": " + r.head() + "\n" + r.body());
+            assertEquals(401, r.status(), path + ": " + r.head() + "\n" + r.body());
         }
     }
 

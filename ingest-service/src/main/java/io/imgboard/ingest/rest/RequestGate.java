@@ -49,7 +49,7 @@ class RequestGate {
     private static final long DRAIN_MILLIS = 10_000;
 
     /** The principal a request was admitted as, for the resources: {@link #principal(RoutingContext)}. */
-    private static final String PRINCIPAL = "imgboard.principal";
+    static final String PRINCIPAL = "imgboard.principal";
     /** {@link System#nanoTime()} when the request's head passed the gate (before its body was read). */
     private static final String ADMITTED = "imgboard.admitted";
     /** Operator APIs: the admin token only. */
