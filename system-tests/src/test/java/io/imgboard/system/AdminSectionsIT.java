@@ -100,6 +100,27 @@ class AdminSectionsIT {
         assertEquals(404, admin("GET", "/api/v1/admin/sources/album", null).statusCode());
     }
 
+    /** The admin page's upload route, display → real ingest: a HEIC is taken and reaches the frames; a text file is refused. */
+    @Test
+    void theAdminPageUploadsAHeicThroughIngestAndItIsShown() throws Exception {
+        String display = system.url("display-service") + "/api/v1/admin/uploads";
+        Http.Response taken = Http.upload(display, CREDENTIALS.admin(), Photos.heic(photos, "IMG_4120.HEIC", 7101));
+        assertEquals(201, taken.status(), new String(taken.body()));
+        JsonNode result = taken.json().get("files").get(0);
+        assertEquals("created", result.get("status").asText(), result.toString());
+        assertTrue(result.get("contentType").asText().startsWith("image/hei"), result.toString());
+        JsonNode shown = await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).until(() ->
+                json(admin("GET", "/api/v1/admin/photos?state=visible&source=upload%3Aadmin", null)).get("photos"),
+                p -> p.toString().contains("IMG_4120.HEIC"));
+        assertTrue(shown.toString().contains("IMG_4120.HEIC"), shown.toString());
+
+        Path notes = Files.writeString(photos.resolve("notes.txt"), "not a photo");
+        Http.Response refused = Http.upload(display, CREDENTIALS.admin(), notes);
+        assertEquals(415, refused.status(), new String(refused.body()));
+        assertTrue(new String(refused.body()).contains("not an image"), new String(refused.body()));
+        assertEquals(401, Http.upload(display, CREDENTIALS.upload(), notes).status(), "the upload token is not the admin's");
+    }
+
     @Test
     void aDeviceCreatedInTheAdminUploadsWithItsTokenUntilRevoked() throws Exception {
         HttpResponse<String> created = admin("POST", "/api/v1/admin/devices", "{\"name\":\"it-phone\"}");

@@ -69,6 +69,32 @@ final class Photos {
         return file;
     }
 
+    /**
+     * A 1600×1200 HEIC, as iPhones send them: a picture of coloured blocks (its seed's own) encoded by
+     * libheif's {@code heif-enc}, which {@code ./imgboard test} installs for the preprocessor's tests.
+     */
+    static Path heic(Path dir, String name, long seed) throws IOException, InterruptedException {
+        BufferedImage image = new BufferedImage(1600, 1200, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = 0; i < 8; i++) {
+            g.setColor(new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256)));
+            g.fillRect(random.nextInt(1300), random.nextInt(900), 200 + random.nextInt(800), 200 + random.nextInt(600));
+        }
+        g.dispose();
+        Path png = dir.resolve(name + ".png");
+        javax.imageio.ImageIO.write(image, "png", png.toFile());
+        Path file = dir.resolve(name);
+        Process encode = new ProcessBuilder("heif-enc", "-q", "80", "-o", file.toString(), png.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(encode.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (encode.waitFor() != 0 || !Files.isRegularFile(file)) {
+            throw new IOException("heif-enc could not make " + file + ": " + output);
+        }
+        Files.delete(png);
+        return file;
+    }
+
     /** The first part of a good JPEG: still starts like a JPEG, but the data stops half-way. */
     static Path truncated(Path good, Path dir, String name) throws IOException {
         byte[] bytes = Files.readAllBytes(good);
