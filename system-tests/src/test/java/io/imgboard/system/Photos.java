@@ -56,17 +56,23 @@ final class Photos {
      * of colour at places the seed chooses, so two seeds never make twins (their perceptual hashes differ).
      */
     static Path shapes(Path dir, String name, long seed) throws IOException {
-        BufferedImage image = new BufferedImage(4032, 3024, BufferedImage.TYPE_INT_RGB);
+        Path file = dir.resolve(name);
+        Files.write(file, jpeg(blocks(4032, 3024, 12, seed), 0.9f));
+        return file;
+    }
+
+    /** {@code count} blocks of colour, each at least a seventh of the picture wide, where {@code seed} puts them. */
+    private static BufferedImage blocks(int width, int height, int count, long seed) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         java.util.Random random = new java.util.Random(seed);
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < count; i++) {
             g.setColor(new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256)));
-            g.fillRect(random.nextInt(3400), random.nextInt(2500), 600 + random.nextInt(2000), 500 + random.nextInt(1500));
+            g.fillRect(random.nextInt(width * 5 / 6), random.nextInt(height * 5 / 6), width / 7 + random.nextInt(width / 2),
+                    height / 6 + random.nextInt(height / 2));
         }
         g.dispose();
-        Path file = dir.resolve(name);
-        Files.write(file, jpeg(image, 0.9f));
-        return file;
+        return image;
     }
 
     /**
@@ -74,16 +80,8 @@ final class Photos {
      * libheif's {@code heif-enc}, which {@code ./imgboard test} installs for the preprocessor's tests.
      */
     static Path heic(Path dir, String name, long seed) throws IOException, InterruptedException {
-        BufferedImage image = new BufferedImage(1600, 1200, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        java.util.Random random = new java.util.Random(seed);
-        for (int i = 0; i < 8; i++) {
-            g.setColor(new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256)));
-            g.fillRect(random.nextInt(1300), random.nextInt(900), 200 + random.nextInt(800), 200 + random.nextInt(600));
-        }
-        g.dispose();
         Path png = dir.resolve(name + ".png");
-        javax.imageio.ImageIO.write(image, "png", png.toFile());
+        javax.imageio.ImageIO.write(blocks(1600, 1200, 8, seed), "png", png.toFile());
         Path file = dir.resolve(name);
         Process encode = new ProcessBuilder("heif-enc", "-q", "80", "-o", file.toString(), png.toString())
                 .redirectErrorStream(true).start();
