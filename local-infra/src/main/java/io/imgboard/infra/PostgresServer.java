@@ -3,11 +3,15 @@ package io.imgboard.infra;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -75,8 +79,14 @@ public final class PostgresServer {
             // No -l: the postmaster inherits pg_ctl's output, the log file the launcher opened.
             run(root, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
                     "-w", "-t", "60", "-o", options, "start"), Map.of(), log, "pg_ctl start");
-            for (String database : databases) {
-                createDatabase(bin, port, password, database);
+            try {
+                for (String database : databases) {
+                    createDatabase(bin, port, password, database);
+                }
+            } catch (RuntimeException e) {
+                // Not left running behind a failed start: nothing else knows of it yet.
+                stop(state, "fast");
+                throw e;
             }
             long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
             ManagedProcess postmaster = ManagedProcess.adopt(NAME, pid, state);
@@ -105,11 +115,30 @@ public final class PostgresServer {
             }
             Path cluster = clustersRoot().resolve(digest(state.root().toString()));
             Files.createDirectories(cluster.getParent());
+            setAsideOrphan(cluster, state.root());
             Files.writeString(record, cluster + "\n");
             return cluster.resolve("data");
         } catch (IOException e) {
             throw new InfraException("cannot choose a folder for PostgreSQL's data: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A cluster already in the place this state folder is choosing belonged to an earlier state folder
+     * at the same path that was deleted (that folder held its record and its password): starting on
+     * it would fail with a wrong password. Deleting the state folder means starting from nothing, so the
+     * new cluster starts empty; the old data is moved aside, not deleted, and the move is said.
+     */
+    static void setAsideOrphan(Path cluster, Path stateRoot) throws IOException {
+        if (!Files.exists(cluster, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        Path aside = cluster.resolveSibling(cluster.getFileName() + ".orphaned-" + stamp);
+        Files.move(cluster, aside);
+        System.err.println("imgboard: " + cluster + " held the PostgreSQL cluster of an earlier state folder at "
+                + stateRoot + ", which was deleted with its password; this one starts with an empty cluster. The old"
+                + " data was moved to " + aside + ": delete that folder when you no longer need it.");
     }
 
     /** The folder that holds this state folder's cluster when it lives outside it, or null. */

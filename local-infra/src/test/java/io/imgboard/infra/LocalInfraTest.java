@@ -46,12 +46,14 @@ class LocalInfraTest {
         Path home = privateFolder.resolve("my photos").resolve("img board state");
         StateDir state = new StateDir(home);
         Ports3 ports = Ports3.free();
+        Path external = null;
         try {
             startCheckAndRestart(state, ports);
+            external = PostgresServer.externalCluster(state);
+            startsFromNothingOnceTheStateFolderIsDeleted(state, ports, external);
         } finally {
-            Path external = PostgresServer.externalCluster(state);
-            if (external != null) {
-                LocalInfra.deleteTree(external);
+            for (Path cluster : clustersOf(state, external)) {
+                LocalInfra.deleteTree(cluster);
             }
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFolder)),
@@ -133,6 +135,42 @@ class LocalInfraTest {
             assertTrue(port < Ports.ephemeralLow(), port + " is in the ephemeral range from " + Ports.ephemeralLow());
             assertTrue(Ports.isFree(port), port + " is not free");
             assertTrue(seen.add(port), port + " handed out twice");
+        }
+    }
+
+    /**
+     * The README's way to start from nothing: delete the state folder. As root the cluster lives outside
+     * it, in a place chosen by the folder's path, so a new folder at the same path finds the old cluster,
+     * whose password went with the old folder. PostgreSQL must start empty anyway, with the new password.
+     */
+    private static void startsFromNothingOnceTheStateFolderIsDeleted(StateDir state, Ports3 ports, Path oldCluster)
+            throws Exception {
+        LocalInfra.deleteTree(state.root());
+        StateDir fresh = new StateDir(state.root());
+        String password = "a-new-folder-" + System.nanoTime();
+        PostgresServer.start(fresh, ports.postgres(), password, List.of("ledger"));
+        try {
+            assertEquals("t", psql(ports.postgres(), password, "SELECT to_regclass('kept') IS NULL"),
+                    "the new state folder's database is not empty");
+        } finally {
+            PostgresServer.stop(fresh, "fast");
+        }
+        if (oldCluster != null) { // as root: the old data is kept aside, not deleted, and the new cluster is elsewhere
+            assertEquals(oldCluster, PostgresServer.externalCluster(fresh), "the new folder chose another place");
+            List<Path> aside = clustersOf(fresh, oldCluster).stream().filter(p -> !p.equals(oldCluster)).toList();
+            assertEquals(1, aside.size(), "the old cluster set aside: " + aside);
+            assertTrue(Files.exists(aside.get(0).resolve("data/PG_VERSION")), aside.get(0) + " lost the old data");
+        }
+    }
+
+    /** The cluster folders of this state folder's path outside it, the set-aside ones included. */
+    private static List<Path> clustersOf(StateDir state, Path external) throws Exception {
+        Path cluster = external != null ? external : PostgresServer.externalCluster(state);
+        if (cluster == null) {
+            return List.of();
+        }
+        try (var siblings = Files.list(cluster.getParent())) {
+            return siblings.filter(p -> p.getFileName().toString().startsWith(cluster.getFileName().toString())).toList();
         }
     }
 
