@@ -90,11 +90,10 @@ public class SettingsResource {
                 ArrayNode renditions = null;
                 if (body.hasNonNull("renditions")) {
                     renditions = checkRenditions(body.get("renditions"), config.renditions());
-                    JsonNode answer = config.putRenditions(renditions);
-                    reprocessing = answer != null && answer.path("reprocessing").asBoolean(false);
                 }
-                if (next != null) {
-                    settings.save(next);
+                JsonNode answer = config.saveTogether(next, renditions);
+                if (renditions != null) {
+                    reprocessing = answer != null && answer.path("reprocessing").asBoolean(false);
                 }
                 return Response.ok(new Body(settings.current(), renditions == null ? null : RenditionSize.of(renditions),
                         reprocessing)).build();

@@ -122,7 +122,7 @@ public class CompatConfig {
 
     /**
      * Section 5: deep-merges {@code patch} onto the current document, checks the result (the first
-     * failure rejects everything) and applies it. Runs one at a time.
+     * failure rejects everything) and applies it whole or not at all ({@link #saveTogether}). Runs one at a time.
      */
     public Outcome update(ObjectNode patch) {
         try {
@@ -151,8 +151,9 @@ public class CompatConfig {
             JsonNode old = before.get("preprocessing");
             boolean boxChanged = pre.get("targetWidth").longValue() != old.get("targetWidth").longValue()
                     || pre.get("targetHeight").longValue() != old.get("targetHeight").longValue();
+            ArrayNode changed = null;
             if (boxChanged || pre.get("quality").longValue() != old.get("quality").longValue()) {
-                ArrayNode changed = renditions.deepCopy();
+                changed = renditions.deepCopy();
                 for (JsonNode rendition : changed) {
                     if (DISPLAY.equals(rendition.path("name").asText())) {
                         ((ObjectNode) rendition).put("width", pre.get("targetWidth").intValue())
@@ -160,8 +161,28 @@ public class CompatConfig {
                                 .put("quality", pre.get("quality").intValue());
                     }
                 }
-                putRenditions(changed);
             }
+            saveTogether(next, changed);
+            return new Outcome(boxChanged);
+        });
+    }
+
+    /**
+     * Saves frame settings and the ledger's rendition set as one change, whole or not at all (the
+     * admin page and img-board's config route both): the frame settings first, because they alone can
+     * be taken back cheaply, then the renditions, whose change starts a reprocess of the library; when
+     * the ledger does not take them, the frame settings saved a moment before are taken back. Call it
+     * inside {@link Settings#exclusively}.
+     *
+     * @param next       the frame settings to save, or null for none
+     * @param renditions the rendition set to {@code PUT}, or null for none
+     * @return the ledger's answer to the {@code PUT}, or null when none was sent
+     * @throws Rejected    a value the settings or the ledger refuse (400)
+     * @throws Unavailable the broker or the ledger could not be reached; nothing of the change stays
+     */
+    public JsonNode saveTogether(FrameSettings next, ArrayNode renditions) {
+        FrameSettings before = settings.current();
+        if (next != null) {
             try {
                 settings.save(next);
             } catch (IllegalArgumentException e) {
@@ -169,8 +190,33 @@ public class CompatConfig {
             } catch (RuntimeException e) {
                 throw new Unavailable(e.getMessage());
             }
-            return new Outcome(boxChanged);
-        });
+        }
+        if (renditions == null) {
+            return null;
+        }
+        try {
+            return putRenditions(renditions);
+        } catch (Rejected | Unavailable e) {
+            if (next != null) {
+                takeBack(before, e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Restores the frame settings a failed update saved. When even that fails the request's settings
+     * stay applied, and the answer says so rather than claim nothing changed.
+     */
+    private void takeBack(FrameSettings before, RuntimeException failure) {
+        try {
+            settings.save(before);
+        } catch (RuntimeException again) {
+            Log.errorf("config update: the renditions were not saved (%s) and the frame settings saved before"
+                    + " them could not be taken back: %s", failure.getMessage(), again.getMessage());
+            throw new Unavailable(failure.getMessage() + "; the frame settings of this request stay applied, because"
+                    + " taking them back failed too: " + again.getMessage());
+        }
     }
 
     /** {@code PUT} the rendition set at the ledger; its own refusals are the caller's 400. */

@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.display.service.Settings;
 import io.imgboard.display.support.Catalog;
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.display.support.Renditions;
@@ -8,6 +9,7 @@ import io.imgboard.infra.testing.SseClient;
 import io.imgboard.events.Topics;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -63,6 +65,13 @@ class CompatApiTest {
 
     @TestHTTPResource("/api/events")
     URI events;
+
+    @Inject
+    Settings settings;
+
+    /** The real store of the settings (the compacted topic), put back after a test replaced it. */
+    @Inject
+    Settings.Store settingsTopic;
 
     @TestHTTPResource("/api/v1/events")
     URI v1Events;
@@ -394,6 +403,42 @@ class CompatApiTest {
                 .body("reprocessing", equalTo(false));
         postConfig("{\"preprocessing\":{\"quality\":70}}").then().statusCode(200).body("reprocessing", equalTo(false));
         assertEquals(70, Neighbours.LEDGER.renditions().get(0).path("quality").asInt());
+    }
+
+    /**
+     * A change of both the frame settings and the display rendition is applied whole or not at all,
+     * through img-board's route and the admin page's: when the settings cannot be stored the ledger's
+     * renditions are left alone, and when the ledger does not take the renditions the settings saved a
+     * moment before are taken back.
+     */
+    @Test
+    void aChangeOfSettingsAndRenditionsIsAppliedWholeOrNotAtAll() {
+        int width = Neighbours.LEDGER.renditions().get(0).path("width").asInt();
+        long interval = settings.current().intervalMs();
+        String both = "{\"slideshowInterval\":" + (interval + 1000) + ",\"preprocessing\":{\"targetWidth\":" + (width - 16) + "}}";
+        String bothOnThePage = "{\"frames\":{\"intervalMs\":" + (interval + 1000) + "},\"renditions\":[{\"name\":\"display\","
+                + "\"width\":" + (width - 16) + ",\"height\":1080,\"quality\":82}]}";
+
+        settings.storeWith(frames -> {
+            throw new IllegalStateException("the broker did not acknowledge the settings");
+        });
+        try {
+            postConfig(both).then().statusCode(500).body("error", equalTo("Failed to update configuration"));
+            admin().contentType(ContentType.JSON).body(bothOnThePage).put("/api/v1/admin/settings").then().statusCode(503);
+        } finally {
+            settings.storeWith(settingsTopic);
+        }
+        assertEquals(width, Neighbours.LEDGER.renditions().get(0).path("width").asInt(),
+                "the renditions changed though the settings of the same request were not stored");
+
+        Neighbours.LEDGER.renditionsRefusal = 503;
+        postConfig(both).then().statusCode(500).body("error", equalTo("Failed to update configuration"));
+        assertEquals(interval, settings.current().intervalMs(), "img-board's route left the settings of a failed change");
+        admin().contentType(ContentType.JSON).body(bothOnThePage).put("/api/v1/admin/settings").then().statusCode(503);
+        assertEquals(interval, settings.current().intervalMs(), "the admin page's route left the settings of a failed change");
+        Neighbours.LEDGER.renditionsRefusal = 0;
+        admin().get("/api/admin/config").then().statusCode(200).body("slideshowInterval", equalTo((int) interval))
+                .body("preprocessing.targetWidth", equalTo(width));
     }
 
     // ---- stats and reprocessing ----------------------------------------------------------------

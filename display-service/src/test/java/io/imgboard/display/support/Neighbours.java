@@ -54,6 +54,8 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
     /** The ledger's rendition set and reprocess job: each poll of the current job moves it one photo on. */
     public static final class FakeLedger {
         public volatile int photos = 3;
+        /** When not 0, the status a rendition write is answered with (a ledger that cannot take it). */
+        public volatile int renditionsRefusal;
         private ArrayNode renditions;
         private ObjectNode job;
 
@@ -67,6 +69,7 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
             renditions.addObject().put("name", "uhd").put("width", 3840).put("height", 2160).put("quality", 82);
             renditions.addObject().put("name", "thumb").put("width", 480).put("height", 480).put("quality", 75);
             job = null;
+            renditionsRefusal = 0;
         }
 
         public synchronized ArrayNode renditions() {
@@ -186,6 +189,11 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             if (refusedWrite(exchange)) {
+                return;
+            }
+            if (LEDGER.renditionsRefusal != 0) {
+                answer(exchange, LEDGER.renditionsRefusal, "{\"error\":\"database unavailable\",\"status\":"
+                        + LEDGER.renditionsRefusal + "}");
                 return;
             }
             answer(exchange, 200, LEDGER.put(JSON.readTree(exchange.getRequestBody())).toString());
