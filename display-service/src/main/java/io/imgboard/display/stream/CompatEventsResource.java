@@ -2,41 +2,49 @@ package io.imgboard.display.stream;
 
 import io.imgboard.display.config.DisplayConfig;
 import io.imgboard.display.service.CompatFeed;
-import io.imgboard.support.ErrorBody;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
-import jakarta.ws.rs.GET;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.HEAD;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.ResponseHeader;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Flow.Subscription;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * img-board's {@code GET /api/events} (IMG-BOARD-API.md, section 3): {@code connected}, then
  * {@code add}/{@code remove} or {@code reshuffle}, and {@code config-update}, each with an id for
  * {@code Last-Event-ID}; a {@code : keepalive} comment at least every 15 s so proxies keep idle
  * streams open.
+ *
+ * <p>Written as the contract shows it, byte for byte ({@code event: add}, {@code data: {…}}, a space
+ * after each colon), on a route of its own: Quarkus REST's SSE writer leaves the space out, which
+ * {@code EventSource} forgives but a script reading {@code data: } lines does not. One event is
+ * written at a time; a frame that stops reading lets {@link CompatFeed}'s buffer fill, and its stream
+ * is then closed (it reconnects and resumes with {@code Last-Event-ID}).
  */
-@Path("/api/events")
+@ApplicationScoped
+@Path(CompatEventsResource.PATH)
 @Tag(name = "img-board compatibility")
 public class CompatEventsResource {
+    static final String PATH = "/api/events";
     static final Duration MAX_KEEPALIVE = Duration.ofSeconds(15);
 
     private final CompatFeed feed;
     private final FrameClients clients;
     private final DisplayConfig config;
-
     private final FrameStreams streams;
 
     CompatEventsResource(CompatFeed feed, FrameClients clients, DisplayConfig config, FrameStreams streams) {
@@ -46,6 +54,10 @@ public class CompatEventsResource {
         this.streams = streams;
     }
 
+    void install(@Observes Router router) {
+        router.get(PATH).handler(this::open);
+    }
+
     /** {@code curl -I} and {@code wget --spider}: the stream's headers, no stream. */
     @HEAD
     public Response head() {
@@ -53,42 +65,116 @@ public class CompatEventsResource {
                 .header("Connection", "keep-alive").header("X-Accel-Buffering", "no").build();
     }
 
-    @GET
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @ResponseHeader(name = "Cache-Control", value = "no-cache")
-    @ResponseHeader(name = "Connection", value = "keep-alive")
-    @ResponseHeader(name = "X-Accel-Buffering", value = "no")
-    @Operation(summary = "img-board: connected, add/remove or reshuffle, config-update")
-    public Multi<OutboundSseEvent> events(@Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId) {
-        Duration keepalive = config.heartbeat().compareTo(MAX_KEEPALIVE) < 0 ? config.heartbeat() : MAX_KEEPALIVE;
+    /** One event as section 3 frames it; the id and the reconnect delay are the allowed additions. */
+    static String frame(CompatFeed.Event event, long retryMs) {
+        StringBuilder out = new StringBuilder(event.data().length() + 48);
+        if (event.id() != null) {
+            out.append("id: ").append(event.id()).append('\n');
+        }
+        if ("connected".equals(event.name())) {
+            out.append("retry: ").append(retryMs).append('\n');
+        }
+        return out.append("event: ").append(event.name()).append('\n')
+                .append("data: ").append(event.data()).append("\n\n").toString();
+    }
+
+    private void open(RoutingContext context) {
+        HttpServerResponse response = context.response();
         // Counted against imgboard.display.max-streams with /api/v1/events: every stream holds a file.
         if (!streams.admit(FrameClients.COMPAT)) {
-            throw new WebApplicationException(Response.status(503).type(MediaType.APPLICATION_JSON)
-                    .header("Retry-After", FrameStreams.retryAfterSeconds())
-                    .entity(new ErrorBody(streams.refusal(), 503)).build());
+            response.putHeader("Retry-After", Long.toString(FrameStreams.retryAfterSeconds()));
+            streams.error(response, 503, streams.refusal());
+            return;
         }
         AtomicBoolean counted = new AtomicBoolean(true);
-        return Multi.createFrom().deferred(() -> {
-            Multi<OutboundSseEvent> events = feed.follow(lastEventId, config.clientBuffer()).map(event -> {
-                // No mediaType(): Quarkus would write it as a non-standard "content-type:" line.
-                OutboundSseEvent.Builder builder = sse.newEventBuilder().name(event.name()).data(String.class, event.data());
-                if (event.id() != null) {
-                    builder.id(Long.toString(event.id()));
-                }
-                if ("connected".equals(event.name())) {
-                    builder.reconnectDelay(config.reconnectDelay().toMillis());
-                }
-                return builder.build();
-            });
-            Multi<OutboundSseEvent> comments = Multi.createFrom().ticks().startingAfter(keepalive).every(keepalive)
-                    .onOverflow().drop()
-                    .map(tick -> sse.newEventBuilder().comment(" keepalive").build());
-            return Multi.createBy().merging().streams(events, comments);
-        })
-                .onTermination().invoke(() -> {
-                    if (counted.getAndSet(false)) {
-                        clients.disconnected(FrameClients.COMPAT);
+        Runnable release = () -> {
+            if (counted.getAndSet(false)) {
+                clients.disconnected(FrameClients.COMPAT);
+            }
+        };
+        response.setChunked(true)
+                .putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("Connection", "keep-alive")
+                .putHeader("X-Accel-Buffering", "no");
+        Duration keepalive = config.heartbeat().compareTo(MAX_KEEPALIVE) < 0 ? config.heartbeat() : MAX_KEEPALIVE;
+        long retryMs = config.reconnectDelay().toMillis();
+        Multi<String> events = feed.follow(context.request().getHeader("Last-Event-ID"), config.clientBuffer())
+                .map(event -> frame(event, retryMs));
+        Multi<String> comments = Multi.createFrom().ticks().startingAfter(keepalive).every(keepalive)
+                .onOverflow().drop().map(tick -> ": keepalive\n\n");
+        Writer writer = new Writer(response, release);
+        response.closeHandler(ignored -> writer.cancel());
+        response.exceptionHandler(ignored -> writer.cancel());
+        Multi.createBy().merging().streams(events, comments).subscribe().withSubscriber(writer);
+    }
+
+    /** Writes one piece at a time and asks for the next when the socket took it. */
+    private static final class Writer implements MultiSubscriber<String> {
+        private final HttpServerResponse response;
+        private final Runnable release;
+        private final AtomicReference<Subscription> subscription = new AtomicReference<>();
+        private volatile boolean cancelled;
+
+        Writer(HttpServerResponse response, Runnable release) {
+            this.response = response;
+            this.release = release;
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription.set(s);
+            if (cancelled) {
+                s.cancel();
+                return;
+            }
+            s.request(1);
+        }
+
+        @Override
+        public void onItem(String piece) {
+            if (cancelled) {
+                return;
+            }
+            response.write(Buffer.buffer(piece.getBytes(StandardCharsets.UTF_8)), written -> {
+                if (written.succeeded()) {
+                    Subscription s = subscription.get();
+                    if (s != null && !cancelled) {
+                        s.request(1);
                     }
-                });
+                } else {
+                    cancel();
+                }
+            });
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            // The frame fell too far behind (the feed's buffer overflowed) or the feed failed: it reconnects.
+            Log.debugf("img-board event stream ended: %s", failure.toString());
+            end();
+        }
+
+        @Override
+        public void onCompletion() {
+            end();
+        }
+
+        void cancel() {
+            cancelled = true;
+            Subscription s = subscription.get();
+            if (s != null) {
+                s.cancel();
+            }
+            release.run();
+        }
+
+        private void end() {
+            cancelled = true;
+            release.run();
+            if (!response.ended() && !response.closed()) {
+                response.end();
+            }
+        }
     }
 }

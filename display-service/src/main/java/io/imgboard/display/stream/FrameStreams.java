@@ -634,7 +634,7 @@ public class FrameStreams implements MeterBinder {
         return ThreadLocalRandom.current().nextLong(10, 61);
     }
 
-    private void error(HttpServerResponse response, int status, String message) {
+    void error(HttpServerResponse response, int status, String message) {
         response.setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(Buffer.buffer(encode(new ErrorBody(message, status)).getBytes(StandardCharsets.UTF_8)));
     }

@@ -586,8 +586,11 @@ class CompatApiTest {
             assertThat(frame.events().stream().filter(SseClient.named("add", batchedName)).count(), equalTo(0L));
             // Keepalive comments (every heartbeat, 2 s in tests).
             assertThat(frame.lines(), hasItem(": keepalive"));
-            assertThat("only img-board's fields: id, event, data, retry, comments",
-                    frame.lines(), everyItem(matchesPattern("(|id:.*|event:.*|data:.*|retry:.*|: keepalive)")));
+            // Framed as section 3 shows it, a space after each colon: scripts that read "data: " lines rely on it.
+            assertThat("only img-board's fields (id, event, data, retry, comments), each as the contract writes it",
+                    frame.lines(), everyItem(matchesPattern("(|id: [0-9]+|event: [a-z-]+|data: \\{.*\\}|retry: [0-9]+|: keepalive)")));
+            assertThat(frame.lines(), hasItem("event: connected"));
+            assertThat(frame.lines(), hasItem("data: {}"));
             catalog.retire(batched);
         }
     }
