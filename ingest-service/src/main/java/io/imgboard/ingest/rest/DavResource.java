@@ -50,10 +50,12 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -413,9 +415,21 @@ public class DavResource {
         // As for DELETE: the namespace change and the events it causes commit together (outbox).
         QuarkusTransaction.requiringNew().run(() -> {
             List<Relocated> changes = move ? index.move(req.tree(), from, to) : index.copy(req.tree(), from, to, deep);
+            // A photo moved or copied onto a path that held one replaces it there (the ledger retires the
+            // old one on the FileMoved or FileArrived itself): that path gets no FileRemoved, which would
+            // come after and take the new photo away instead.
+            Set<String> landed = new HashSet<>();
+            for (Relocated change : changes) {
+                if (change.toPath() != null && "photo".equals(change.from().outcome())) {
+                    landed.add(change.toPath());
+                }
+            }
             for (Relocated change : changes) {
                 DavEntry file = change.from();
                 if (!"photo".equals(file.outcome())) {
+                    continue;
+                }
+                if (change.toPath() == null && landed.contains(file.path())) {
                     continue;
                 }
                 if (change.toPath() == null) {

@@ -201,6 +201,29 @@ class DavTest {
                 listing.body());
     }
 
+    /**
+     * Apps upload to a temporary name and move it over the real one: the photo moved (or copied) onto a
+     * path that held another replaces it there, and no removal of that path follows, which would take the
+     * new photo off the frames (the ledger retires the replaced one on the move or arrival itself).
+     */
+    @Test
+    void aPhotoMovedOrCopiedOverAnotherReplacesItAndNoRemovalFollows() throws Exception {
+        assertEquals(201, dav("MKCOL", "/dav/over/", uploadToken, null).statusCode());
+        for (int i = 1; i <= 4; i++) {
+            assertEquals(201, dav("PUT", "/dav/over/p" + i + ".jpg", uploadToken, TestImages.jpeg(6300 + i)).statusCode());
+        }
+        String copied = TestImages.sha256(TestImages.jpeg(6303));
+        assertEquals(204, dav("MOVE", "/dav/over/p1.jpg", uploadToken, null, "Destination", base() + "/dav/over/p2.jpg").statusCode());
+        assertEquals(204, dav("COPY", "/dav/over/p3.jpg", uploadToken, null, "Destination", base() + "/dav/over/p4.jpg").statusCode());
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileMoved m
+                && m.path().equals("over/p1.jpg") && m.toPath().equals("over/p2.jpg")));
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.path().equals("over/p4.jpg") && f.sha256().equals(copied)));
+        Thread.sleep(2_000); // each operation's events leave in one outbox batch: a removal would be here by now
+        assertTrue(events().stream().noneMatch(e -> e instanceof FileRemoved r && r.sourceId().equals("dav:upload")
+                && (r.path().equals("over/p2.jpg") || r.path().equals("over/p4.jpg"))), "a removal followed: " + events());
+    }
+
     @Test
     void aDeviceTokenWorksOverWebDavAndRestUntilRevoked() throws Exception {
         given().header("Authorization", "Bearer " + uploadToken).contentType("application/json")
