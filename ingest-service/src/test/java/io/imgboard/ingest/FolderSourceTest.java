@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -201,6 +202,36 @@ class FolderSourceTest {
         assertTrue(status.getList("errors", String.class).stream().anyMatch(e -> e.contains("symlink loop")),
                 "the loop is reported: " + status.getList("errors"));
         assertEquals("ok", status.getString("state"));
+    }
+
+    /**
+     * The source is its folder, not the host: a link out of it (to a file or a folder elsewhere) is not
+     * followed and says so, while the photo inside is taken. A photo later overwritten by something that
+     * is not one leaves the frames, as a deleted one does.
+     */
+    @Test
+    void aLinkOutOfTheFolderIsNotFollowedAndAPhotoOverwrittenByTextIsRemoved() throws Exception {
+        Path dir = folder("links");
+        Path elsewhere = folder("elsewhere");
+        write(elsewhere.resolve("private.jpg"), TestImages.jpeg(86201));
+        write(elsewhere.resolve("album/secret.jpg"), TestImages.jpeg(86202));
+        write(dir.resolve("kept.jpg"), TestImages.jpeg(86203));
+        Files.createSymbolicLink(dir.resolve("linked.jpg"), elsewhere.resolve("private.jpg"));
+        Files.createSymbolicLink(dir.resolve("linked-album"), elsewhere.resolve("album"));
+        String id = addSource(dir, Map.of());
+
+        scanUntil(id, () -> !events.of("folder:" + id, FileArrived.class).isEmpty());
+        scan(id);
+        scan(id); // a file is taken once two scans saw it unchanged: a followed link would be in by now
+        assertEquals(List.of("kept.jpg"), events.of("folder:" + id, FileArrived.class).stream().map(FileArrived::path).toList());
+        List<String> errors = admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath()
+                .getList("errors", String.class);
+        assertThat(errors, hasItem("symlink at linked.jpg points outside the source folder: not followed"));
+        assertThat(errors, hasItem("symlink at linked-album points outside the source folder: not followed"));
+
+        Files.writeString(dir.resolve("kept.jpg"), "not a photo any more");
+        scanUntil(id, () -> events.of("folder:" + id, FileRemoved.class).stream().anyMatch(r -> r.path().equals("kept.jpg")));
+        assertTrue(events.of("folder:" + id, FileSkipped.class).stream().anyMatch(s -> s.path().equals("kept.jpg")));
     }
 
     @Test

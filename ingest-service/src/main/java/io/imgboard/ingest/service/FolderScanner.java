@@ -172,8 +172,10 @@ public class FolderScanner {
             Seen seen = e.getValue();
             SnapshotEntry old = snapshot.get(rel);
             if (old == null || !old.sameAttributes(seen.size, seen.mtime, seen.ctime)) {
+                // A pending entry keeps the sha of the photo its path held (if it held one) until the new
+                // content is taken: a change into a non-photo, or a deletion meanwhile, then still removes it.
                 changed.add(new SnapshotEntry(rel, seen.size, seen.mtime, seen.ctime, now, PENDING,
-                        old == null ? null : old.sha256(), null));
+                        holdsPhoto(old) ? old.sha256() : null, null));
                 due = earlier(due, now.plus(window));
                 if (simulate) {
                     ready.add(rel);
@@ -201,7 +203,7 @@ public class FolderScanner {
                 due = now;
                 continue;
             }
-            take(source, rel, walk, tally);
+            take(source, rel, snapshot.get(rel), walk, tally);
         }
         if (due != null) {
             nextChecks.put(source.id(), due);
@@ -285,7 +287,11 @@ public class FolderScanner {
         return null;
     }
 
-    private void take(SourceSettings source, String rel, Walk walk, Tally tally) {
+    /**
+     * @param before what the last scans recorded at {@code rel} (null: new): a photo there that is now
+     *               replaced by a file that is not one is announced removed, or it would stay on the frames
+     */
+    private void take(SourceSettings source, String rel, SnapshotEntry before, Walk walk, Tally tally) {
         Seen seen = walk.found.get(rel);
         String name = seen.file.getFileName().toString();
         Predicate<String> siblings = walk.siblings(rel);
@@ -296,6 +302,7 @@ public class FolderScanner {
             try {
                 publisher.publish(new FileSkipped(UUID.randomUUID(), Instant.now(), source.sourceId(), rel, name,
                         seen.size, reason));
+                removeReplacedPhoto(source, rel, before, tally);
                 tally.skip(reason);
                 count(source, "skipped");
                 entry = seen.entry(rel, SKIPPED, null, reason);
@@ -331,11 +338,8 @@ public class FolderScanner {
                     return;
                 }
             }
-            case SKIPPED -> {
-                tally.skip(outcome.error());
-                entry = seen.entry(rel, SKIPPED, outcome.sha256(), outcome.error());
-            }
-            case REJECTED -> {
+            case SKIPPED, REJECTED -> {
+                removeReplacedPhoto(source, rel, before, tally);
                 tally.skip(outcome.error());
                 entry = seen.entry(rel, SKIPPED, outcome.sha256(), outcome.error());
             }
@@ -407,13 +411,36 @@ public class FolderScanner {
         }
     }
 
+    /**
+     * A path that held an imported photo now holds something that is not one (a text file written over
+     * it, a video, an empty file): the photo's origin there is gone, as if the file were deleted.
+     * Published after the skip itself, so the ledger sees the path's last word last.
+     */
+    private void removeReplacedPhoto(SourceSettings source, String rel, SnapshotEntry before, Tally tally) {
+        if (!holdsPhoto(before)) {
+            return;
+        }
+        try {
+            publisher.publish(new FileRemoved(UUID.randomUUID(), Instant.now(), source.sourceId(), rel,
+                    source.removalPolicy()));
+            tally.removed++;
+        } catch (PublishException e) {
+            tally.errors.add("cannot announce that " + rel + " is no longer a photo: Kafka unavailable");
+        }
+    }
+
+    /** Whether the ledger has a photo at this entry's path: imported, or changed since and not yet taken again. */
+    private static boolean holdsPhoto(SnapshotEntry entry) {
+        return entry != null && (IMPORTED.equals(entry.state()) || PENDING.equals(entry.state()) && entry.sha256() != null);
+    }
+
     private void removeGone(SourceSettings source, Map<String, SnapshotEntry> snapshot, Walk walk, Tally tally) {
         List<String> gone = new ArrayList<>();
         for (SnapshotEntry entry : snapshot.values()) {
             if (walk.found.containsKey(entry.path())) {
                 continue;
             }
-            if (IMPORTED.equals(entry.state())) {
+            if (holdsPhoto(entry)) {
                 try {
                     publisher.publish(new FileRemoved(UUID.randomUUID(), Instant.now(), source.sourceId(), entry.path(),
                             source.removalPolicy()));
@@ -480,12 +507,17 @@ public class FolderScanner {
     private Walk walk(Path root, SourceSettings source, Tally tally, boolean watch) {
         Walk walk = new Walk(root);
         SourceRules rules = SourceRules.of(source);
+        Path realRoot = realPath(root);
         int depth = source.recursive() ? Integer.MAX_VALUE : 1;
         try {
             Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), depth, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (!dir.equals(root) && rules.skipsFolder(relative(root, dir))) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    if (!dir.equals(root) && leavesRoot(dir, realRoot)) {
+                        tally.errors.add(OUTSIDE.formatted(relative(root, dir)));
                         return FileVisitResult.SKIP_SUBTREE;
                     }
                     if (watch) {
@@ -501,6 +533,10 @@ public class FolderScanner {
                     }
                     String rel = relative(root, file);
                     if (!rules.takes(rel)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (leavesRoot(file, realRoot)) {
+                        tally.errors.add(OUTSIDE.formatted(rel));
                         return FileVisitResult.CONTINUE;
                     }
                     long ctime = ctimeOf(file, attrs.lastModifiedTime().toMillis());
@@ -525,6 +561,33 @@ public class FolderScanner {
             tally.errors.add("cannot walk " + root + ": " + e.getMessage());
         }
         return walk;
+    }
+
+    /** A link that leads out of the source folder is never followed: the source is that folder, not the host. */
+    static final String OUTSIDE = "symlink at %s points outside the source folder: not followed";
+
+    /**
+     * Whether {@code path} is a symlink whose target is not inside the folder ({@code realRoot}: the
+     * root with its own links resolved). Links inside the folder (album folders that point into
+     * {@code _All-Photos}) are followed; everything under a followed folder is checked by the same rule.
+     */
+    private static boolean leavesRoot(Path path, Path realRoot) {
+        if (!Files.isSymbolicLink(path)) {
+            return false;
+        }
+        try {
+            return realRoot == null || !path.toRealPath().startsWith(realRoot);
+        } catch (IOException e) {
+            return true; // dangling: nothing to follow
+        }
+    }
+
+    private static Path realPath(Path root) {
+        try {
+            return root.toRealPath();
+        } catch (IOException e) {
+            return null; // the walk itself reports the folder as unreadable
+        }
     }
 
     private static String relative(Path root, Path file) {
