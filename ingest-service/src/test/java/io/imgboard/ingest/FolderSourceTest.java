@@ -229,6 +229,14 @@ class FolderSourceTest {
         assertThat(errors, hasItem("symlink at linked.jpg points outside the source folder: not followed"));
         assertThat(errors, hasItem("symlink at linked-album points outside the source folder: not followed"));
 
+        // A name no file event may carry (the ledger refuses control characters): left out, and said.
+        write(dir.resolve("tab\tin name.jpg"), TestImages.jpeg(86204));
+        scan(id);
+        scan(id);
+        assertEquals(List.of("kept.jpg"), events.of("folder:" + id, FileArrived.class).stream().map(FileArrived::path).toList());
+        assertThat(admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath().getList("errors", String.class),
+                hasItem("tab?in name.jpg has a control character (U+0009) in its name: not taken; rename it"));
+
         Files.writeString(dir.resolve("kept.jpg"), "not a photo any more");
         scanUntil(id, () -> events.of("folder:" + id, FileRemoved.class).stream().anyMatch(r -> r.path().equals("kept.jpg")));
         assertTrue(events.of("folder:" + id, FileSkipped.class).stream().anyMatch(s -> s.path().equals("kept.jpg")));

@@ -539,6 +539,11 @@ public class FolderScanner {
                         tally.errors.add(OUTSIDE.formatted(rel));
                         return FileVisitResult.CONTINUE;
                     }
+                    String control = controlCharacter(rel);
+                    if (control != null) {
+                        tally.errors.add(CONTROL.formatted(rel.replaceAll("\\p{Cntrl}", "?"), control));
+                        return FileVisitResult.CONTINUE;
+                    }
                     long ctime = ctimeOf(file, attrs.lastModifiedTime().toMillis());
                     walk.found.put(rel, new Seen(file, attrs.size(), attrs.lastModifiedTime().toMillis(), ctime));
                     return FileVisitResult.CONTINUE;
@@ -561,6 +566,20 @@ public class FolderScanner {
             tally.errors.add("cannot walk " + root + ": " + e.getMessage());
         }
         return walk;
+    }
+
+    /** File events carry no control characters (the ledger refuses them); such a name is left for a person to fix. */
+    static final String CONTROL = "%s has a control character (%s) in its name: not taken; rename it";
+
+    /** The first control character in {@code path} as {@code U+XXXX}, or null. */
+    static String controlCharacter(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (Character.isISOControl(c)) {
+                return String.format("U+%04X", (int) c);
+            }
+        }
+        return null;
     }
 
     /** A link that leads out of the source folder is never followed: the source is that folder, not the host. */
