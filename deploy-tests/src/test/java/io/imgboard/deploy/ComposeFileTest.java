@@ -164,6 +164,10 @@ class ComposeFileTest {
             assertTrue(String.valueOf(map(service.get("healthcheck")).get("test")).contains(":" + port + "/q/health/ready"),
                     name + ": the health check must ask /q/health/ready on " + port);
             assertTrue(env.containsKey("IMGBOARD_SERVICE_TOKEN"), name + " needs the service token");
+            for (String s3 : List.of("IMGBOARD_S3_ENDPOINT", "IMGBOARD_S3_ACCESS_KEY", "IMGBOARD_S3_SECRET_KEY")) {
+                assertEquals(Project.usesS3(SERVICES.get(name)), env.containsKey(s3),
+                        name + ": " + s3 + " (every service that talks to S3, and only those)");
+            }
             assertEquals(name.equals("ingest"), env.containsKey("IMGBOARD_UPLOAD_TOKEN"),
                     name + ": only ingest holds the upload token");
             assertEquals(name.equals("ingest") || name.equals("display"), env.containsKey("IMGBOARD_ADMIN_TOKEN"),

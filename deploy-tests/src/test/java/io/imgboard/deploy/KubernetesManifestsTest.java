@@ -102,6 +102,10 @@ class KubernetesManifestsTest {
                                 service + ": " + env.get("name") + " must come from a Secret");
                     }
                 }
+                for (String s3 : List.of("IMGBOARD_S3_ACCESS_KEY", "IMGBOARD_S3_SECRET_KEY")) {
+                    boolean has = list(container.get("env")).stream().anyMatch(e -> s3.equals(map(e).get("name")));
+                    assertEquals(Project.usesS3(service), has, service + ": " + s3 + " (every service that talks to S3)");
+                }
                 boolean hasUpload = list(container.get("env")).stream()
                         .anyMatch(e -> "IMGBOARD_UPLOAD_TOKEN".equals(map(e).get("name")));
                 assertEquals(service.equals("ingest"), hasUpload, service + ": only ingest holds the upload token");

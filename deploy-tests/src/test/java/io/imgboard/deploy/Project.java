@@ -23,6 +23,18 @@ final class Project {
         throw new IllegalStateException("no project root above " + Path.of("").toAbsolutePath());
     }
 
+    /** Whether a service talks to S3: its code maps the {@code imgboard.s3} settings. */
+    static boolean usesS3(String service) throws IOException {
+        try (var files = Files.walk(ROOT.resolve(service + "-service/src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (Files.readString(file).contains("@ConfigMapping(prefix = \"imgboard.s3\")")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The port a service's application.properties sets (quarkus.http.port), the one every deployment must use. */
     static int httpPort(String service) throws IOException {
         String properties = Files.readString(ROOT.resolve(service + "-service/src/main/resources/application.properties"));
