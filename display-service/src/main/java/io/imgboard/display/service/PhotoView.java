@@ -234,7 +234,7 @@ public final class PhotoView {
     }
 
     /** The same photo as a frame sees it: equal when only what frames are never sent differs. */
-    boolean looksLike(PhotoView other) {
+    public boolean looksLike(PhotoView other) {
         return other != null && idHigh == other.idHigh && idLow == other.idLow && width == other.width && height == other.height
                 && Arrays.equals(placeholder, other.placeholder)
                 && capturedSeconds == other.capturedSeconds && capturedNanos == other.capturedNanos

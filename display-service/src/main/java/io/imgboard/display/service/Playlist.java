@@ -87,9 +87,10 @@ public class Playlist implements MeterBinder {
         }
         byId.put(view);
         byFileName.put(view);
-        if (view.looksLike(previous)) {
-            return Optional.empty(); // kept (a named frame's filter reads its sources), but nothing a frame shows changed
+        if (view.equals(previous)) {
+            return Optional.empty(); // kept, but nothing a frame shows or filters on changed
         }
+        // Only its origins changed: frames filtered by source or device may gain or lose it (FrameStreams.kind).
         history.addLast(new Change(seq, view.photoId(), previous == null));
         if (history.size() > CHANGES_KEPT) {
             horizon = Math.max(horizon, history.removeFirst().seq());

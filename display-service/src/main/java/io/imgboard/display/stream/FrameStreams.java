@@ -578,6 +578,9 @@ public class FrameStreams implements MeterBinder {
         if (event instanceof PlaylistEvent.Updated updated) {
             // previous null: a resumed frame missed several changes; it had the photo if its filter let it in
             boolean showed = updated.previous() == null || bags.shows(definition, updated.previous());
+            if (shows && showed && photo.looksLike(updated.previous())) {
+                return null; // only its origins changed, and this frame shows it either way
+            }
             return shows ? (showed ? "update" : "add") : (showed ? "remove" : null);
         }
         return shows ? "add" : null; // new to the playlist: no frame can hold it yet

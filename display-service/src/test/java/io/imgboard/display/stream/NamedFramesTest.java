@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.display.support.Catalog;
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.infra.testing.SseClient;
+import io.imgboard.events.PhotoPublished;
 import io.imgboard.events.Topics;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -148,6 +149,41 @@ class NamedFramesTest {
                     .put("/api/v1/frames/may-1923").then().statusCode(200);
             frame.await(SseClient.named("settings", "\"intervalMs\":3000"));
         }
+    }
+
+    /**
+     * A photo gains or loses an origin (a copy dropped into the NAS folder, the NAS copy deleted while an
+     * upload keeps it): a frame filtered by source gets an add or a remove, a frame that shows it either
+     * way gets nothing.
+     */
+    @Test
+    void aFrameFilteredBySourceFollowsAPhotoGainingAndLosingThatSource() throws Exception {
+        admin().body("{\"filter\":{\"sources\":[\"nas-1961\"]}}").put("/api/v1/frames/nas-1961").then().statusCode(201);
+        UUID id = UUID.randomUUID();
+        PhotoPublished uploaded = Catalog.named(id, "origins.jpg", Instant.parse("1961-04-12T06:07:00Z"));
+        catalog.publish(uploaded);
+        await().atMost(Duration.ofSeconds(60)).until(() -> RestAssured.get("/api/v1/playlist").asString().contains(id.toString()));
+        try (SseClient nas = SseClient.open(URI.create(events + "?frame=nas-1961"));
+             SseClient everything = SseClient.open(URI.create(events + "?frame=default"))) {
+            nas.await(SseClient.named("page"));
+            everything.await(SseClient.named("page"));
+            catalog.publish(withSources(uploaded, List.of("upload:test", "folder:nas-1961")));
+            nas.await(SseClient.named("add", id.toString()));
+            catalog.publish(withSources(uploaded, List.of("upload:test")));
+            nas.await(SseClient.named("remove", id.toString()));
+            UUID marker = UUID.randomUUID(); // everything after the two changes has reached the streams by its add
+            catalog.publish(Catalog.named(marker, "marker.jpg", Instant.parse("1961-04-13T00:00:00Z")));
+            everything.await(SseClient.named("add", marker.toString()));
+            assertTrue(everything.events().stream().noneMatch(e -> e.data().contains(id.toString()) && !"page".equals(e.name())),
+                    "a frame that shows the photo either way was sent: " + everything.events());
+        } finally {
+            admin().delete("/api/v1/frames/nas-1961");
+        }
+    }
+
+    private static PhotoPublished withSources(PhotoPublished p, List<String> sourceIds) {
+        return new PhotoPublished(UUID.randomUUID(), Instant.now(), p.photoId(), p.sha256(), p.renditions(), p.width(),
+                p.height(), p.capturedAt(), p.placeholder(), p.name(), p.arrivedAt(), sourceIds, p.deviceIds());
     }
 
     @Test
