@@ -242,6 +242,26 @@ class FolderSourceTest {
         assertTrue(events.of("folder:" + id, FileSkipped.class).stream().anyMatch(s -> s.path().equals("kept.jpg")));
     }
 
+    /** Sorting a photo into an album folder moves its origin; it never leaves the frames meanwhile. */
+    @Test
+    void aPhotoMovedWithinTheFolderIsAMoveNotARemoval() throws Exception {
+        Path dir = folder("sorted");
+        write(dir.resolve("IMG_0100.jpg"), TestImages.jpeg(86301));
+        write(dir.resolve("IMG_0101.jpg"), TestImages.jpeg(86302)); // stays where it is
+        String id = addSource(dir, Map.of());
+        scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() == 2);
+
+        Files.createDirectories(dir.resolve("Summer"));
+        Files.move(dir.resolve("IMG_0100.jpg"), dir.resolve("Summer/IMG_0100.jpg"));
+        scan(id);
+        assertEquals(List.of("IMG_0100.jpg -> Summer/IMG_0100.jpg"), events.of("folder:" + id, FileMoved.class).stream()
+                .map(m -> m.path() + " -> " + m.toPath()).toList());
+        scan(id);
+        scan(id);
+        assertTrue(events.of("folder:" + id, FileRemoved.class).isEmpty(), "a removal: " + eventsOf(id));
+        assertEquals(2, events.of("folder:" + id, FileArrived.class).size(), "the moved photo arrived again: " + eventsOf(id));
+    }
+
     @Test
     void synologyShareWithLivePhotoSidecarVideoAndADeletion() throws Exception {
         Path dir = folder("synology");

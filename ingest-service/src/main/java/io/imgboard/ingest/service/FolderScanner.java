@@ -429,6 +429,39 @@ public class FolderScanner {
         }
     }
 
+    /**
+     * An imported photo gone from its path while a new file of the same size and modification time, and
+     * the same bytes, appeared in the same scan was renamed or moved within the folder (sorted into an
+     * album folder, say): announced as a {@code FileMoved}, so it stays on the frames, rather than
+     * removed now and added again once the new path has settled.
+     */
+    private boolean renamed(SourceSettings source, SnapshotEntry entry, Map<String, List<String>> newBySizeAndTime,
+                            Walk walk, Tally tally) {
+        List<String> candidates = newBySizeAndTime.get(entry.size() + "/" + entry.mtimeMillis());
+        if (candidates == null || entry.sha256() == null) {
+            return false;
+        }
+        for (String rel : candidates) {
+            Seen seen = walk.found.get(rel);
+            try {
+                if (!entry.sha256().equals(Inspection.of(seen.file).sha256())) {
+                    continue;
+                }
+                publisher.publish(new FileMoved(UUID.randomUUID(), Instant.now(), source.sourceId(), entry.path(), rel));
+            } catch (IOException e) {
+                continue; // not readable now: the new path is taken as a new file once it settles
+            } catch (PublishException e) {
+                tally.errors.add("cannot announce the move of " + entry.path() + " to " + rel + ": Kafka unavailable");
+                return false;
+            }
+            candidates.remove(rel);
+            snapshots.upsert(source.id(), List.of(seen.entry(rel, IMPORTED, entry.sha256(), null)));
+            Log.infof("%s: %s moved to %s", source.sourceId(), entry.path(), rel);
+            return true;
+        }
+        return false;
+    }
+
     /** Whether the ledger has a photo at this entry's path: imported, or changed since and not yet taken again. */
     private static boolean holdsPhoto(SnapshotEntry entry) {
         return entry != null && (IMPORTED.equals(entry.state()) || PENDING.equals(entry.state()) && entry.sha256() != null);
@@ -436,8 +469,18 @@ public class FolderScanner {
 
     private void removeGone(SourceSettings source, Map<String, SnapshotEntry> snapshot, Walk walk, Tally tally) {
         List<String> gone = new ArrayList<>();
+        Map<String, List<String>> newBySizeAndTime = new HashMap<>();
+        walk.found.forEach((rel, seen) -> {
+            if (!snapshot.containsKey(rel)) {
+                newBySizeAndTime.computeIfAbsent(seen.size + "/" + seen.mtime, k -> new ArrayList<>()).add(rel);
+            }
+        });
         for (SnapshotEntry entry : snapshot.values()) {
             if (walk.found.containsKey(entry.path())) {
+                continue;
+            }
+            if (IMPORTED.equals(entry.state()) && renamed(source, entry, newBySizeAndTime, walk, tally)) {
+                gone.add(entry.path());
                 continue;
             }
             if (holdsPhoto(entry)) {
