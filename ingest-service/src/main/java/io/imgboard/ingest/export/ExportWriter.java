@@ -1,6 +1,7 @@
 package io.imgboard.ingest.export;
 
 import io.imgboard.events.ExportRequested;
+import io.imgboard.ingest.persistence.SnapshotRepository;
 import io.imgboard.ingest.persistence.SourceRepository;
 import io.imgboard.ingest.service.FolderScanner;
 import io.imgboard.ingest.service.SourceSettings;
@@ -62,12 +63,15 @@ public class ExportWriter {
 
     private final ExportConfig config;
     private final SourceRepository sources;
+    private final SnapshotRepository snapshots;
     private final FolderScanner scanner;
     private final OriginalStore store;
 
-    ExportWriter(ExportConfig config, SourceRepository sources, FolderScanner scanner, OriginalStore store) {
+    ExportWriter(ExportConfig config, SourceRepository sources, SnapshotRepository snapshots, FolderScanner scanner,
+                 OriginalStore store) {
         this.config = config;
         this.sources = sources;
+        this.snapshots = snapshots;
         this.scanner = scanner;
         this.store = store;
     }
@@ -85,6 +89,10 @@ public class ExportWriter {
         List<String> segments = ExportPaths.segments(request.relativePath());
         try {
             Path folder = folder(request.folder());
+            Optional<Written> cameFromIt = cameFrom(folder, sha256);
+            if (cameFromIt.isPresent()) {
+                return cameFromIt.get();
+            }
             Path dir = folder;
             for (String segment : segments.subList(0, segments.size() - 1)) {
                 dir = childFolder(folder, dir, segment);
@@ -183,6 +191,28 @@ public class ExportWriter {
             throw new ExportRefused(child + " is a file, not a folder: the export cannot put files below it");
         }
         return real;
+    }
+
+    /**
+     * A photo that came from the folder source the export folder belongs to is never copied into it
+     * again: it is there already. Answered as the same content found in place, at the path the source
+     * took it from (the ledger has that origin, and from then on knows the folder's source).
+     */
+    private Optional<Written> cameFrom(Path folder, String sha256) {
+        for (SourceRepository.StoredSource stored : sources.all()) {
+            SourceSettings source = stored.settings().withDefaults();
+            Path root = realOrNull(Path.of(source.path()));
+            if (root == null || !folder.startsWith(root)) {
+                continue;
+            }
+            Optional<String> path = snapshots.importedPath(source.id(), sha256);
+            if (path.isPresent()) {
+                Log.infof("export of %s skipped: it came from %s:%s, the folder it would be exported into",
+                        sha256.substring(0, 12), source.sourceId(), path.get());
+                return Optional.of(new Written(source.sourceId(), path.get()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Which folder source, if any, will find the file at its next scan. */

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -135,6 +136,21 @@ public class SnapshotRepository {
             return known;
         } catch (SQLException e) {
             throw new SourceDataException("cannot read the snapshots", e);
+        }
+    }
+
+    /** Where the source imported this content from, relative to its root (the first such path), if it did. */
+    public Optional<String> importedPath(String sourceId, String sha256) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select path from source_file where source_id = ? and sha256 = ?"
+                     + " and state = 'imported' order by path limit 1")) {
+            ps.setString(1, sourceId);
+            ps.setString(2, sha256);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new SourceDataException("cannot read the snapshot of source " + sourceId, e);
         }
     }
 

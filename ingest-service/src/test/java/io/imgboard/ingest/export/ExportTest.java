@@ -175,6 +175,30 @@ class ExportTest {
                 .body("totals.imported", org.hamcrest.Matchers.equalTo(1));
     }
 
+    /**
+     * Exporting into a folder source's root, before the ledger knows which source that folder is: a photo
+     * that source took from the folder is not copied back into it; the answer names where it already is.
+     */
+    @Test
+    void aPhotoThatCameFromTheFolderIsNotCopiedBackIntoIt() throws Exception {
+        Path dir = folder("came-from");
+        byte[] jpeg = TestImages.jpeg(87101);
+        Files.write(dir.resolve("IMG_0042.JPG"), jpeg);
+        String id = addSource(dir);
+        await().atMost(WAIT).until(() -> {
+            scan(id);
+            return !files.of("folder:" + id, FileArrived.class).isEmpty();
+        });
+        String sha = stored(jpeg);
+
+        FileExported answer = exportAndWait(request(UUID.randomUUID(), UUID.randomUUID(), sha, dir, "2024/07/IMG_0042.JPG"));
+
+        assertTrue(answer.written(), "the same content is there: " + answer);
+        assertEquals("folder:" + id, answer.sourceId());
+        assertEquals("IMG_0042.JPG", answer.path());
+        assertEquals(List.of(dir.resolve("IMG_0042.JPG")), filesIn(dir), "copied back into the folder it came from");
+    }
+
     @Test
     void aNameHeldByOtherContentGetsASuffixAndIsNeverOverwritten() throws Exception {
         Path dir = folder("clash");
