@@ -86,9 +86,37 @@ public final class LocalSystem implements AutoCloseable {
                 new Credentials(token, token, Credentials.random().service()));
     }
 
+    /**
+     * Every process needs a port of its own: two settings that name the same one (or a scaled instance's
+     * port, 100 above its first, landing on another's) are refused before anything starts. Otherwise the
+     * second process fails to bind again and again while the first answers its readiness checks.
+     */
+    static void requireDistinctPorts(Ports3 infra, Map<String, Integer> instances) {
+        Map<Integer, String> owners = new LinkedHashMap<>();
+        claim(owners, infra.kafka(), "Kafka (IMGBOARD_KAFKA_PORT)");
+        claim(owners, infra.kafkaController(), "Kafka's controller (IMGBOARD_KAFKA_CONTROLLER_PORT)");
+        claim(owners, infra.postgres(), "PostgreSQL (IMGBOARD_POSTGRES_PORT)");
+        claim(owners, infra.s3(), "the S3 server (IMGBOARD_S3_PORT)");
+        instances.forEach((instance, port) ->
+                claim(owners, port, instance + " (" + Services.portVariable(Services.serviceOf(instance)) + ")"));
+    }
+
+    private static void claim(Map<Integer, String> owners, int port, String who) {
+        String other = owners.putIfAbsent(port, who);
+        if (other != null) {
+            throw new InfraException("port " + port + " is given to both " + other + " and " + who
+                    + ": every process needs a port of its own; set one of them to another port");
+        }
+    }
+
     private static LocalSystem start(Layout layout, StateDir state, Ports3 infraPorts, Map<String, Integer> instancePorts,
                                      Credentials credentials, Map<String, Path> sources, Launch launch, boolean owned) {
         // Check every port and jar before starting anything, so a clash costs nothing to undo.
+        requireDistinctPorts(infraPorts, instancePorts);
+        Ports.requireFree(infraPorts.kafka(), "Kafka", "IMGBOARD_KAFKA_PORT");
+        Ports.requireFree(infraPorts.kafkaController(), "Kafka's controller", "IMGBOARD_KAFKA_CONTROLLER_PORT");
+        Ports.requireFree(infraPorts.postgres(), "PostgreSQL", "IMGBOARD_POSTGRES_PORT");
+        Ports.requireFree(infraPorts.s3(), "S3 server", "IMGBOARD_S3_PORT");
         instancePorts.forEach((instance, port) ->
                 Ports.requireFree(port, instance, Services.portVariable(Services.serviceOf(instance))));
         instancePorts.keySet().forEach(instance -> layout.serviceJar(Services.serviceOf(instance)));

@@ -426,10 +426,15 @@ public final class Main {
         if (value == null || value.isBlank()) {
             return fallback;
         }
+        int port;
         try {
-            return Integer.parseInt(value.trim());
+            port = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
             throw new InfraException(variable + "=" + value + " is not a port number");
         }
+        if (port < 1 || port > 65535) {
+            throw new InfraException(variable + "=" + value + " is not a port number (1 to 65535)");
+        }
+        return port;
     }
 }

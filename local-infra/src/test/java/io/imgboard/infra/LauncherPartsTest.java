@@ -188,4 +188,27 @@ class LauncherPartsTest {
                     flag + " did not reach the JVM started with " + command);
         }
     }
+    /** Two settings naming one port: refused with both names before anything starts (the second would bind in vain). */
+    @Test
+    void portsGivenTwiceOrOutOfRangeAreRefusedBeforeAnythingStarts() {
+        Endpoints.Ports3 infra = new Endpoints.Ports3(9092, 9093, 15432, 9000);
+        Map<String, Integer> clash = new java.util.LinkedHashMap<>();
+        clash.put("display-service", 27080);
+        clash.put("ingest-service", 27080);
+        assertEquals("port 27080 is given to both display-service (IMGBOARD_DISPLAY_PORT) and ingest-service"
+                        + " (IMGBOARD_INGEST_PORT): every process needs a port of its own; set one of them to another port",
+                assertThrows(InfraException.class, () -> LocalSystem.requireDistinctPorts(infra, clash)).getMessage());
+        Map<String, Integer> scaled = new java.util.LinkedHashMap<>();
+        scaled.put("preprocessor-service", 8900);
+        scaled.put("preprocessor-service-2", 9000);
+        assertTrue(assertThrows(InfraException.class, () -> LocalSystem.requireDistinctPorts(infra, scaled)).getMessage()
+                .startsWith("port 9000 is given to both the S3 server (IMGBOARD_S3_PORT) and preprocessor-service-2"));
+        LocalSystem.requireDistinctPorts(infra, Map.of("display-service", 8080, "ingest-service", 8081));
+
+        for (String bad : List.of("70000", "0", "-1")) {
+            assertEquals("IMGBOARD_DISPLAY_PORT=" + bad + " is not a port number (1 to 65535)", assertThrows(InfraException.class,
+                    () -> Main.port(bad, "IMGBOARD_DISPLAY_PORT", 8080)).getMessage());
+        }
+        assertEquals(8080, Main.port(" ", "IMGBOARD_DISPLAY_PORT", 8080));
+    }
 }
