@@ -242,6 +242,34 @@ class FolderSourceTest {
         assertTrue(events.of("folder:" + id, FileSkipped.class).stream().anyMatch(s -> s.path().equals("kept.jpg")));
     }
 
+    /**
+     * An unmounted share leaves its mount point behind, empty: its photos are not retired (every frame
+     * would go blank), the source says why, and nothing changes when the share comes back.
+     */
+    @Test
+    void anEmptiedMountPointRemovesNothing() throws Exception {
+        Path dir = folder("mount");
+        write(dir.resolve("IMG_0200.jpg"), TestImages.jpeg(86401));
+        String id = addSource(dir, Map.of());
+        scanUntil(id, () -> !events.of("folder:" + id, FileArrived.class).isEmpty());
+
+        Path away = Files.move(dir, dir.resolveSibling(dir.getFileName() + "-away"));
+        Files.createDirectory(dir);
+        scan(id);
+        scan(id);
+        assertTrue(events.of("folder:" + id, FileRemoved.class).isEmpty(), "removed from an empty mount point: " + eventsOf(id));
+        assertThat(admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath().getList("errors", String.class),
+                hasItem("the folder is empty, but 1 photos came from it: if it is a share, is it mounted?"
+                        + " Nothing is reported removed while it stays completely empty"));
+
+        Files.delete(dir);
+        Files.move(away, dir);
+        scan(id);
+        scan(id);
+        assertTrue(events.of("folder:" + id, FileRemoved.class).isEmpty());
+        assertEquals(1, events.of("folder:" + id, FileArrived.class).size(), "taken again: " + eventsOf(id));
+    }
+
     /** Sorting a photo into an album folder moves its origin; it never leaves the frames meanwhile. */
     @Test
     void aPhotoMovedWithinTheFolderIsAMoveNotARemoval() throws Exception {

@@ -208,12 +208,20 @@ public class FolderScanner {
         if (due != null) {
             nextChecks.put(source.id(), due);
         }
-        if (walk.complete) {
+        long photos = snapshot.values().stream().filter(FolderScanner::holdsPhoto).count();
+        if (walk.complete && walk.found.isEmpty() && photos > 0) {
+            // An unmounted share usually leaves its mount point behind, empty: that is no deletion of everything.
+            tally.errors.add(EMPTY.formatted(photos));
+        } else if (walk.complete) {
             removeGone(source, snapshot, walk, tally);
         } else {
             tally.errors.add("parts of the folder could not be read: no file is reported removed in this scan");
         }
     }
+
+    /** Said while a folder that held photos is completely empty. */
+    static final String EMPTY = "the folder is empty, but %d photos came from it: if it is a share, is it mounted?"
+            + " Nothing is reported removed while it stays completely empty";
 
     /**
      * Runs work while no scan of this source runs (waiting for one to end). The export writer puts a
