@@ -457,6 +457,20 @@ public class FrameStreams implements MeterBinder {
         if (!clients.byFrame().containsKey(name)) {
             return;
         }
+        if (frames.find(name).isEmpty()) {
+            // Deleted: its screens must not fall back to the whole library. Closed, they reconnect and
+            // are told the frame is gone (404), as a reload would be.
+            for (Loop loop : loops.values()) {
+                loop.eventLoop.execute(() -> {
+                    for (Stream stream : List.copyOf(loop.streams)) {
+                        if (stream.frame.equals(name)) {
+                            stream.response.close();
+                        }
+                    }
+                });
+            }
+            return;
+        }
         playlist.read(photos -> {
             FrameSettings settings = frames.effective(definition);
             String basis = FrameBags.basis(definition, settings);

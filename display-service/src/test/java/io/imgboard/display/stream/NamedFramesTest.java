@@ -181,6 +181,20 @@ class NamedFramesTest {
         }
     }
 
+    /** A frame deleted while screens show it: their streams end (they reconnect to a 404), no page of everything. */
+    @Test
+    void aDeletedFrameEndsItsStreamsRatherThanShowTheWholeLibrary() throws Exception {
+        admin().body("{\"filter\":{\"from\":\"1977-01-01\",\"to\":\"1977-12-31\"}}").put("/api/v1/frames/gone-1977")
+                .then().statusCode(201);
+        try (SseClient frame = SseClient.open(URI.create(events + "?frame=gone-1977"))) {
+            frame.await(SseClient.named("page"));
+            admin().delete("/api/v1/frames/gone-1977").then().statusCode(204);
+            await().atMost(Duration.ofSeconds(30)).until(frame::ended);
+            assertEquals(1, frame.events("page").size(), "another page was sent: " + frame.events());
+        }
+        RestAssured.get(events + "?frame=gone-1977").then().statusCode(404);
+    }
+
     private static PhotoPublished withSources(PhotoPublished p, List<String> sourceIds) {
         return new PhotoPublished(UUID.randomUUID(), Instant.now(), p.photoId(), p.sha256(), p.renditions(), p.width(),
                 p.height(), p.capturedAt(), p.placeholder(), p.name(), p.arrivedAt(), sourceIds, p.deviceIds());

@@ -87,6 +87,7 @@ public final class SseClient implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Object arrived = new Object();
     private volatile boolean closed;
+    private volatile boolean ended;
 
     /** Connects in the background; the events come as they come (see {@link #open} to wait for the answer). */
     public SseClient(URI uri) {
@@ -198,7 +199,14 @@ public final class SseClient implements AutoCloseable {
         } catch (RuntimeException ended) {
             // the stream ended under the reader (the test closed it, or the server went away):
             // what came before stays readable
+        } finally {
+            ended = true;
         }
+    }
+
+    /** Whether the stream has ended (the server closed it, or this client did). */
+    public boolean ended() {
+        return ended;
     }
 
     @Override
