@@ -100,6 +100,15 @@ class LauncherIT {
         assertEquals(3, tokens.size(), "admin, upload and service tokens must differ");
         assertTrue(up.output().contains(secrets.toString()), up.output());
 
+        // A second up on the running system is refused at once: before a build, which would replace the jars
+        // under the running services (so this one may build, as a person's would).
+        ProcessBuilder building = command("up", "--detach");
+        building.environment().remove("IMGBOARD_NO_BUILD");
+        Result again = run(building, "up", "--detach");
+        assertEquals(1, again.code(), again.output());
+        assertTrue(again.output().contains("already running (launcher pid"), again.output());
+        assertFalse(again.output().contains("building"), "a second up built under the running system:\n" + again.output());
+
         Result status = run("status");
         for (String name : List.of("kafka", "s3", "postgres", "ledger-service", "preprocessor-service", "ingest-service",
                 "display-service")) {
@@ -272,9 +281,13 @@ class LauncherIT {
     }
 
     private static Result run(String... args) throws Exception {
+        return run(command(args), args);
+    }
+
+    private static Result run(ProcessBuilder builder, String... args) throws Exception {
         Path output = Files.createTempFile("imgboard-", ".log");
         try {
-            Process process = command(args).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
             // A bench starts a system of its own and runs it through its phases: more time than up alone.
             Duration limit = args[0].equals("bench") ? BENCH : START;
             if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
