@@ -306,6 +306,7 @@ public final class Main {
      */
     private static void down(StateDir state) {
         Optional<ProcessHandle> launcher = PidFile.verified(state.pidFile(LAUNCHER));
+        boolean wasRunning = launcher.isPresent();
         if (launcher.isPresent()) {
             System.out.println("stopping the launcher (pid " + launcher.get().pid() + ") and everything it started …");
             launcher.get().destroy();
@@ -325,18 +326,24 @@ public final class Main {
             (INFRA_NAMES.contains(name) ? infra : services).add(name);
         }
         for (String service : services) {
-            ManagedProcess.stopByPidFile(state.pidFile(service), Duration.ofSeconds(20))
-                    .ifPresent(pid -> System.out.println("stopped " + service + " (pid " + pid + ")"));
+            Optional<Long> stopped = ManagedProcess.stopByPidFile(state.pidFile(service), Duration.ofSeconds(20));
+            stopped.ifPresent(pid -> System.out.println("stopped " + service + " (pid " + pid + ")"));
+            wasRunning |= stopped.isPresent();
         }
         if (infra.contains(PostgresServer.NAME)) {
+            Optional<ProcessHandle> postgres = PidFile.verified(state.pidFile(PostgresServer.NAME));
             PostgresServer.stop(state);
+            postgres.ifPresent(h -> System.out.println("stopped postgres (pid " + h.pid() + ")"));
+            wasRunning |= postgres.isPresent();
         }
         for (String name : List.of(S3Server.NAME, KafkaServer.NAME)) {
-            ManagedProcess.stopByPidFile(state.pidFile(name), Duration.ofSeconds(30))
-                    .ifPresent(pid -> System.out.println("stopped " + name + " (pid " + pid + ")"));
+            Optional<Long> stopped = ManagedProcess.stopByPidFile(state.pidFile(name), Duration.ofSeconds(30));
+            stopped.ifPresent(pid -> System.out.println("stopped " + name + " (pid " + pid + ")"));
+            wasRunning |= stopped.isPresent();
         }
         PidFile.delete(state.pidFile(LAUNCHER));
-        System.out.println("img-board is down; data stays in " + state.root());
+        System.out.println(wasRunning ? "img-board is down; data stays in " + state.root()
+                : "nothing of img-board was running in " + state.root() + " (is IMGBOARD_HOME the folder it was started in?)");
     }
 
     /** Each process with its pid, port, state (readiness), uptime, restarts and how it last ended. */

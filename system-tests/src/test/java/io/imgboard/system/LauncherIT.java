@@ -180,7 +180,12 @@ class LauncherIT {
         Set<Long> pids = StateProcesses.all(home);
         Result down = run("down");
         assertEquals(0, down.code(), down.output());
+        assertTrue(down.output().contains("img-board is down"), down.output());
         StateProcesses.assertNoneLeft(home, pids, ENV);
+        // Again, with nothing left: said so, not that it stopped something (a person may have the wrong folder).
+        Result again = run("down");
+        assertEquals(0, again.code(), again.output());
+        assertTrue(again.output().contains("nothing of img-board was running in " + home), again.output());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFolder)),
                 "the private folder was loosened");
     }
