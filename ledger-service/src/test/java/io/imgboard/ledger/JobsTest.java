@@ -240,6 +240,29 @@ class JobsTest {
     }
 
     /** {@code n} new photos from {@code source}, each arrived and rendered: READY. */
+    /**
+     * A photo retired while the library was reprocessed (a job leaves retired photos out) comes back with
+     * renditions of the old sizes: its return asks for it to be processed again.
+     */
+    @Test
+    void aPhotoRetiredDuringAWholeLibraryJobIsProcessedAgainWhenItComesBack() {
+        String sha = newSha256();
+        String path = "revive-" + sha.substring(0, 6) + ".jpg";
+        send(arrived("folder:revive", path, sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        processed(id, 800, 600, null, randomPhash());
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("status").asText()));
+        send(Pipeline.removed("folder:revive", path));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+
+        // A job over the whole library while it is retired (one without photos: finished at once, touching no other test's).
+        QuarkusTransaction.requiringNew().run(() -> jobRows.create(UUID.randomUUID(), "all", List.of(), java.time.Instant.now()));
+        long back = System.currentTimeMillis();
+        send(arrived("folder:revive", "back-" + path, sha));
+        await().atMost(Pipeline.TIMEOUT).until(() -> Pipeline.recordsNow(Topics.PROCESS_REQUESTS, r -> r.key().equals(id.toString())
+                && r.timestamp() >= back && "REPROCESS".equals(read(r.value()).path("reason").asText())).size() == 1);
+    }
+
     private static List<UUID> readyPhotos(String source, int n) {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {

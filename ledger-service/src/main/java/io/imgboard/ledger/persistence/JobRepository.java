@@ -42,6 +42,12 @@ public class JobRepository {
         return one("SELECT * FROM reprocess_job ORDER BY (state = 'running') DESC, started_at DESC LIMIT 1");
     }
 
+    /** Whether a job over the whole library started after {@code since} (a job leaves out retired photos). */
+    public boolean wholeLibraryJobSince(Instant since) {
+        return ((Number) em().createNativeQuery("SELECT count(*) FROM reprocess_job WHERE scope = 'all' AND started_at > :since")
+                .setParameter("since", since).getSingleResult()).longValue() > 0;
+    }
+
     public void replace(UUID id, Instant now) {
         em().createNativeQuery("UPDATE reprocess_job SET state = 'replaced', finished_at = :now, updated_at = :now WHERE id = :id")
                 .setParameter("now", now).setParameter("id", id).executeUpdate();
