@@ -26,6 +26,20 @@ public sealed interface FileEvent permits FileArrived, FileRemoved, FileMoved, F
     /** The file's path within its source, as the source names it (never used as a local path). */
     String path();
 
+    /**
+     * The first character that no text of a file event may carry (a control character: below U+0020,
+     * or U+007F), or -1 for none. Consumers refuse an event with one; a source leaves such a name out.
+     */
+    static int forbiddenCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
     /** The Kafka key: the order that matters is per (source, path). */
     default String key() {
         return sourceId() + ":" + path();

@@ -2,6 +2,7 @@ package io.imgboard.ingest.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.FileEvent;
 import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.events.FileSkipped;
@@ -20,6 +21,7 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -558,7 +560,7 @@ public class FolderScanner {
     private Walk walk(Path root, SourceSettings source, Tally tally, boolean watch) {
         Walk walk = new Walk(root);
         SourceRules rules = SourceRules.of(source);
-        Path realRoot = realPath(root);
+        Path realRoot = realOrNull(root); // null: the walk itself reports the folder as unreadable
         int depth = source.recursive() ? Integer.MAX_VALUE : 1;
         try {
             Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), depth, new SimpleFileVisitor<>() {
@@ -590,8 +592,8 @@ public class FolderScanner {
                         tally.errors.add(OUTSIDE.formatted(rel));
                         return FileVisitResult.CONTINUE;
                     }
-                    String control = controlCharacter(rel);
-                    if (control != null) {
+                    int control = FileEvent.forbiddenCharacter(rel);
+                    if (control >= 0) {
                         tally.errors.add(CONTROL.formatted(rel.replaceAll("\\p{Cntrl}", "?"), control));
                         return FileVisitResult.CONTINUE;
                     }
@@ -619,19 +621,8 @@ public class FolderScanner {
         return walk;
     }
 
-    /** File events carry no control characters (the ledger refuses them); such a name is left for a person to fix. */
-    static final String CONTROL = "%s has a control character (%s) in its name: not taken; rename it";
-
-    /** The first control character in {@code path} as {@code U+XXXX}, or null. */
-    static String controlCharacter(String path) {
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (Character.isISOControl(c)) {
-                return String.format("U+%04X", (int) c);
-            }
-        }
-        return null;
-    }
+    /** File events carry no control characters ({@link FileEvent#forbiddenCharacter}); such a name is left for a person to fix. */
+    static final String CONTROL = "%s has a control character (U+%04X) in its name: not taken; rename it";
 
     /** A link that leads out of the source folder is never followed: the source is that folder, not the host. */
     static final String OUTSIDE = "symlink at %s points outside the source folder: not followed";
@@ -652,11 +643,12 @@ public class FolderScanner {
         }
     }
 
-    private static Path realPath(Path root) {
+    /** The path with its links resolved, or null when it does not exist or cannot be read. */
+    public static Path realOrNull(Path path) {
         try {
-            return root.toRealPath();
-        } catch (IOException e) {
-            return null; // the walk itself reports the folder as unreadable
+            return path.toRealPath();
+        } catch (IOException | InvalidPathException e) {
+            return null;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.imgboard.ledger.service;
 
+import io.imgboard.events.FileEvent;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -36,12 +38,10 @@ final class EventChecks {
             throw new InvalidEventException(what + " with a " + field + " of " + value.length()
                     + " characters; at most " + max + " are accepted");
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                throw new InvalidEventException(what + " with a control character (U+" + String.format("%04X", (int) c)
-                        + ") in its " + field);
-            }
+        int c = FileEvent.forbiddenCharacter(value);
+        if (c >= 0) {
+            throw new InvalidEventException(what + " with a control character (U+" + String.format("%04X", c)
+                    + ") in its " + field);
         }
         return value;
     }
