@@ -129,15 +129,14 @@ public class ExportWriter {
                     + " is not an absolute path");
         }
         folder = folder.normalize();
-        Path realFolder = realOrNull(folder);
-        for (SourceRepository.StoredSource stored : sources.all()) {
-            Path root = realOrNull(Path.of(stored.settings().withDefaults().path()));
-            if (root != null && root.equals(realFolder)) {
-                return root;
+        Path realFolder = FolderScanner.realOrNull(folder);
+        for (SourceRoot source : sourceRoots()) {
+            if (source.root().equals(realFolder)) {
+                return source.root();
             }
         }
         for (Path root : allowedRoots()) {
-            Path realRoot = realOrNull(root);
+            Path realRoot = FolderScanner.realOrNull(root);
             if (realRoot == null || !folder.startsWith(root)) {
                 continue;
             }
@@ -199,17 +198,15 @@ public class ExportWriter {
      * took it from (the ledger has that origin, and from then on knows the folder's source).
      */
     private Optional<Written> cameFrom(Path folder, String sha256) {
-        for (SourceRepository.StoredSource stored : sources.all()) {
-            SourceSettings source = stored.settings().withDefaults();
-            Path root = realOrNull(Path.of(source.path()));
-            if (root == null || !folder.startsWith(root)) {
+        for (SourceRoot source : sourceRoots()) {
+            if (!folder.startsWith(source.root())) {
                 continue;
             }
-            Optional<String> path = snapshots.importedPath(source.id(), sha256);
+            Optional<String> path = snapshots.importedPath(source.settings().id(), sha256);
             if (path.isPresent()) {
                 Log.infof("export of %s skipped: it came from %s:%s, the folder it would be exported into",
-                        sha256.substring(0, 12), source.sourceId(), path.get());
-                return Optional.of(new Written(source.sourceId(), path.get()));
+                        sha256.substring(0, 12), source.settings().sourceId(), path.get());
+                return Optional.of(new Written(source.settings().sourceId(), path.get()));
             }
         }
         return Optional.empty();
@@ -217,16 +214,29 @@ public class ExportWriter {
 
     /** Which folder source, if any, will find the file at its next scan. */
     private Target target(Path folder, Path dir, String name) {
-        for (SourceRepository.StoredSource stored : sources.all()) {
-            SourceSettings source = stored.settings().withDefaults();
-            Path root = realOrNull(Path.of(source.path()));
-            if (root != null && dir.startsWith(root)) {
-                if (scanner.watches(source, relative(root, dir.resolve(name)))) {
-                    return new Target(folder, Optional.of(source), root);
-                }
+        for (SourceRoot source : sourceRoots()) {
+            if (dir.startsWith(source.root()) && scanner.watches(source.settings(), relative(source.root(), dir.resolve(name)))) {
+                return new Target(folder, Optional.of(source.settings()), source.root());
             }
         }
         return new Target(folder, Optional.empty(), folder);
+    }
+
+    /** A folder source and its root, real (links resolved). */
+    private record SourceRoot(SourceSettings settings, Path root) {
+    }
+
+    /** Every folder source whose root exists now. */
+    private List<SourceRoot> sourceRoots() {
+        List<SourceRoot> roots = new ArrayList<>();
+        for (SourceRepository.StoredSource stored : sources.all()) {
+            SourceSettings source = stored.settings().withDefaults();
+            Path root = FolderScanner.realOrNull(Path.of(source.path()));
+            if (root != null) {
+                roots.add(new SourceRoot(source, root));
+            }
+        }
+        return roots;
     }
 
     /** The original's bytes into {@code temp}, checked against the SHA-256 and on disk before it returns. */
@@ -367,14 +377,6 @@ public class ExportWriter {
             }
         } catch (IOException e) {
             Log.debugf("cannot clear old export files in %s: %s", dir, e.getMessage());
-        }
-    }
-
-    private static Path realOrNull(Path path) {
-        try {
-            return path.toRealPath();
-        } catch (IOException | InvalidPathException e) {
-            return null;
         }
     }
 

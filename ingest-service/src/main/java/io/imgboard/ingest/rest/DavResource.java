@@ -429,10 +429,10 @@ public class DavResource {
                 if (!"photo".equals(file.outcome())) {
                     continue;
                 }
-                if (change.toPath() == null && landed.contains(file.path())) {
-                    continue;
-                }
                 if (change.toPath() == null) {
+                    if (landed.contains(file.path())) {
+                        continue;
+                    }
                     outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path())));
                 } else if (move) {
                     outbox.add(new FileMoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path()),
