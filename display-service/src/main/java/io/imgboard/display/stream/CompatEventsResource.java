@@ -4,7 +4,7 @@ import io.imgboard.display.config.DisplayConfig;
 import io.imgboard.display.service.CompatFeed;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.MultiSubscriber;
+import io.smallrye.mutiny.vertx.MutinyHelper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Written as the contract shows it, byte for byte ({@code event: add}, {@code data: {…}}, a space
  * after each colon), on a route of its own: Quarkus REST's SSE writer leaves the space out, which
- * {@code EventSource} forgives but a script reading {@code data: } lines does not. One event is
- * written at a time; a frame that stops reading lets {@link CompatFeed}'s buffer fill, and its stream
- * is then closed (it reconnects and resumes with {@code Last-Event-ID}).
+ * {@code EventSource} forgives but a script reading {@code data: } lines does not. Events are
+ * written while the socket takes them; a frame that stops reading lets {@link CompatFeed}'s buffer fill,
+ * and its stream is then closed (it reconnects and resumes with {@code Last-Event-ID}).
  */
 @ApplicationScoped
 @Path(CompatEventsResource.PATH)
@@ -87,11 +87,6 @@ public class CompatEventsResource {
             return;
         }
         AtomicBoolean counted = new AtomicBoolean(true);
-        Runnable release = () -> {
-            if (counted.getAndSet(false)) {
-                clients.disconnected(FrameClients.COMPAT);
-            }
-        };
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache")
@@ -103,78 +98,29 @@ public class CompatEventsResource {
                 .map(event -> frame(event, retryMs));
         Multi<String> comments = Multi.createFrom().ticks().startingAfter(keepalive).every(keepalive)
                 .onOverflow().drop().map(tick -> ": keepalive\n\n");
-        Writer writer = new Writer(response, release);
-        response.closeHandler(ignored -> writer.cancel());
-        response.exceptionHandler(ignored -> writer.cancel());
-        Multi.createBy().merging().streams(events, comments).subscribe().withSubscriber(writer);
-    }
-
-    /** Writes one piece at a time and asks for the next when the socket took it. */
-    private static final class Writer implements MultiSubscriber<String> {
-        private final HttpServerResponse response;
-        private final Runnable release;
-        private final AtomicReference<Subscription> subscription = new AtomicReference<>();
-        private volatile boolean cancelled;
-
-        Writer(HttpServerResponse response, Runnable release) {
-            this.response = response;
-            this.release = release;
-        }
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            subscription.set(s);
-            if (cancelled) {
-                s.cancel();
-                return;
-            }
-            s.request(1);
-        }
-
-        @Override
-        public void onItem(String piece) {
-            if (cancelled) {
-                return;
-            }
-            response.write(Buffer.buffer(piece.getBytes(StandardCharsets.UTF_8)), written -> {
-                if (written.succeeded()) {
-                    Subscription s = subscription.get();
-                    if (s != null && !cancelled) {
-                        s.request(1);
+        AtomicReference<Subscription> upstream = new AtomicReference<>();
+        Multi.createBy().merging().streams(events, comments)
+                .map(piece -> Buffer.buffer(piece.getBytes(StandardCharsets.UTF_8)))
+                .onSubscription().invoke(upstream::set)
+                .onTermination().invoke(() -> { // completed, failed or cancelled: the stream's slot is free
+                    if (counted.getAndSet(false)) {
+                        clients.disconnected(FrameClients.COMPAT);
                     }
-                } else {
-                    cancel();
-                }
-            });
-        }
-
-        @Override
-        public void onFailure(Throwable failure) {
-            // The frame fell too far behind (the feed's buffer overflowed) or the feed failed: it reconnects.
-            Log.debugf("img-board event stream ended: %s", failure.toString());
-            end();
-        }
-
-        @Override
-        public void onCompletion() {
-            end();
-        }
-
-        void cancel() {
-            cancelled = true;
-            Subscription s = subscription.get();
-            if (s != null) {
-                s.cancel();
+                })
+                // Mutiny's bridge to a Vert.x write stream: asks for more while the socket takes it.
+                .subscribe().withSubscriber(MutinyHelper.toSubscriber(response).onFailure(failure -> {
+                    // The frame fell too far behind (the feed's buffer overflowed) or the feed failed: it reconnects.
+                    Log.debugf("img-board event stream ended: %s", failure.toString());
+                    if (!response.ended() && !response.closed()) {
+                        response.end();
+                    }
+                }));
+        // A frame that hangs up between events: stop following the feed at once, not at the next write.
+        response.closeHandler(ignored -> {
+            Subscription subscription = upstream.get();
+            if (subscription != null) {
+                subscription.cancel();
             }
-            release.run();
-        }
-
-        private void end() {
-            cancelled = true;
-            release.run();
-            if (!response.ended() && !response.closed()) {
-                response.end();
-            }
-        }
+        });
     }
 }
