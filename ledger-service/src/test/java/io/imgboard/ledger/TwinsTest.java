@@ -72,6 +72,43 @@ class TwinsTest {
     }
 
     @Test
+    void aTwinOfARetiredPhotoBringsItBackRatherThanShowingTheShotTwice() {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2021-03-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String jpeg = newSha256();
+        String heic = newSha256();
+        String jpegPath = "IMG_" + jpeg.substring(0, 6) + ".JPG";
+        send(arrived("folder:nas", jpegPath, jpeg));
+        UUID jpegId = UUID.fromString(awaitPhoto(jpeg).get("photoId").asText());
+        processed(jpegId, 3024, 4032, shot, String.format("%016x", hash));
+        awaitRecords(Topics.CATALOG, 1, keyed(jpegId));
+        send(Pipeline.removed("folder:nas", jpegPath));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(jpegId).get("state").asText()));
+
+        // the HEIC of the same shot arrives elsewhere while the JPEG is retired
+        send(arrived("folder:icloudpd", "2021/03/IMG_" + heic.substring(0, 6) + ".HEIC", heic));
+        UUID heicId = UUID.fromString(read(Pipeline.awaitRecords(Topics.PROCESS_REQUESTS, 1,
+                r -> r.value().contains(heic)).get(0).value()).get("photoId").asText());
+        processed(heicId, 3024, 4032, shot.plusSeconds(1), String.format("%016x", hash ^ 0x11L));
+
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(jpegId.toString()));
+        assertEquals("READY", photoById(jpegId).get("state").asText(), "the retired photo is back");
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> catalog =
+                awaitRecords(Topics.CATALOG, 3, keyed(jpegId));
+        assertTrue(catalog.get(catalog.size() - 1).value() != null, "published again after its tombstone");
+        Pipeline.assertStays(Topics.CATALOG, keyed(heicId), 0, java.time.Duration.ofSeconds(2));
+
+        // the JPEG itself coming back later changes nothing: still one photo
+        send(arrived("folder:nas", jpegPath, jpeg));
+        await().atMost(Pipeline.TIMEOUT).until(() -> origins(jpeg) == 2);
+        assertEquals(heicId.toString(), photo(jpeg).get("twins").get(0).get("twinId").asText());
+    }
+
+    private static int origins(String sha256) {
+        return photo(sha256).get("origins").size();
+    }
+
+    @Test
     void photosTooFarApartInHashOrTimeAreNotTwins() {
         long hash = ThreadLocalRandom.current().nextLong();
         Instant shot = Instant.parse("2010-01-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));

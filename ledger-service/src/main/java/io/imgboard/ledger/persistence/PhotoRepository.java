@@ -76,10 +76,13 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
               AND COALESCE(primary_photo.retired_at, p.retired_at) IS NULL
               AND COALESCE(primary_photo.deleted_at, p.deleted_at) IS NULL""";
 
-    /** Twin candidates by capture time: id, from, to, limit. */
+    /**
+     * Twin candidates by capture time: id, from, to, limit. Retired photos are candidates (a twin
+     * brings one back, {@code Retirements}); deleted ones are not.
+     */
     public static final String TWINS_BY_TIME_SQL = """
             SELECT * FROM photo WHERE id <> ?1 AND twin_of IS NULL AND status = 'READY'
-              AND deleted_at IS NULL AND retired_at IS NULL AND phash IS NOT NULL
+              AND deleted_at IS NULL AND phash IS NOT NULL
               AND captured_at BETWEEN ?2 AND ?3 ORDER BY created_at, id LIMIT ?4""";
 
     /**
@@ -91,7 +94,7 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
     public static final String TWINS_BY_BANDS_SQL = """
             WITH candidate AS MATERIALIZED (
               SELECT * FROM photo WHERE id <> ?1 AND twin_of IS NULL AND status = 'READY'
-                AND deleted_at IS NULL AND retired_at IS NULL AND phash IS NOT NULL
+                AND deleted_at IS NULL AND phash IS NOT NULL
                 AND captured_at IS NULL AND width = ?2 AND height = ?3
                 AND (((phash >> 48) & 65535) = ?4 OR ((phash >> 32) & 65535) = ?5
                   OR ((phash >> 16) & 65535) = ?6 OR (phash & 65535) = ?7))

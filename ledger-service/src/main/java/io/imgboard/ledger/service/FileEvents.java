@@ -9,7 +9,6 @@ import io.imgboard.events.FileSkipped;
 import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.RemovalPolicy;
 import io.imgboard.ledger.persistence.OriginEntity;
-import io.imgboard.ledger.persistence.JobRepository;
 import io.imgboard.ledger.persistence.OriginRepository;
 import io.imgboard.ledger.persistence.PhotoEntity;
 import io.imgboard.ledger.persistence.PhotoRepository;
@@ -43,11 +42,12 @@ public class FileEvents {
     private final Catalog catalog;
     private final Exports exports;
     private final LedgerMetrics metrics;
-    private final JobRepository jobs;
+    private final Retirements retirements;
 
     FileEvents(PhotoRepository photos, OriginRepository origins, SourceCountRepository counts,
-               ProcessingRequests requests, Catalog catalog, Exports exports, LedgerMetrics metrics, JobRepository jobs) {
-        this.jobs = jobs;
+               ProcessingRequests requests, Catalog catalog, Exports exports, LedgerMetrics metrics,
+               Retirements retirements) {
+        this.retirements = retirements;
         this.photos = photos;
         this.origins = origins;
         this.counts = counts;
@@ -160,17 +160,10 @@ public class FileEvents {
         }
         boolean wasVisible = primary.visible();
         if (primary.retiredAt != null && primary.deletedAt == null) {
-            Instant retiredAt = primary.retiredAt;
-            primary.retiredAt = null;
-            primary.updatedAt = now;
-            Log.infof("photo %s arrived again at %s:%s and is no longer retired", primary.id, event.sourceId(),
-                    event.path());
-            catalog.update(primary, false);
-            if (jobs.wholeLibraryJobSince(retiredAt)) {
-                // The library was reprocessed (new sizes) while it was retired, and a job leaves retired
-                // photos out: its renditions are from before. Shown at once, made again now.
+            boolean stale = retirements.bringBack(primary, "it arrived again at " + event.sourceId() + ":" + event.path());
+            catalog.update(primary, false); // shown at once; when stale, made again now
+            if (stale) {
                 requests.request(primary, ProcessRequested.Reason.REPROCESS);
-                Log.infof("photo %s was retired while the library was reprocessed: processing it again", primary.id);
             }
         } else if (newOrigin && wasVisible) {
             // Frames filter by source and device: tell them about the new place.

@@ -46,10 +46,12 @@ public class ProcessingResults {
     private final ObjectDeletions deletions;
     private final LedgerMetrics metrics;
     private final LedgerConfig.Processing config;
+    private final Retirements retirements;
 
     ProcessingResults(PhotoRepository photos, OriginRepository origins, SourceCountRepository counts,
                       ProcessingRequests requests, Catalog catalog, Twins twins, ReprocessJobs jobs,
-                      ObjectDeletions deletions, LedgerMetrics metrics, LedgerConfig config) {
+                      ObjectDeletions deletions, LedgerMetrics metrics, LedgerConfig config, Retirements retirements) {
+        this.retirements = retirements;
         this.photos = photos;
         this.origins = origins;
         this.counts = counts;
@@ -228,7 +230,8 @@ public class ProcessingResults {
     /**
      * The content is the same shot as {@code primary}: it becomes a twin origin of that photo and is
      * never shown on its own. When it is the better original (more pixels; a tie keeps the earlier),
-     * the photo is rendered again from it, under the same id.
+     * the photo is rendered again from it, under the same id. A retired photo comes back with it, as
+     * when its own bytes arrive again: left retired, its return would show the shot twice.
      */
     private void joinTwin(PhotoEntity twin, PhotoEntity primary) {
         twin.status = PhotoStatus.TWIN;
@@ -243,13 +246,16 @@ public class ProcessingResults {
         boolean better = twin.pixels() > primary.pixels();
         Log.infof("photo %s (%s) is a twin of photo %s%s", twin.id, twin.sha256, primary.id,
                 better ? "; its original is better and is rendered from now on" : "");
+        boolean wasVisible = primary.visible();
+        boolean stale = primary.retiredAt != null
+                && retirements.bringBack(primary, "its twin " + twin.id + " (" + twin.sha256 + ") arrived");
         if (better) {
             primary.renderedSha256 = twin.sha256;
+        }
+        if (better || stale) {
             requests.request(primary, ProcessRequested.Reason.REPROCESS);
         }
-        if (primary.visible()) {
-            catalog.update(primary, true); // new sources and devices
-        }
+        catalog.update(primary, wasVisible); // new sources and devices, or back on the frames
     }
 
     private void failed(PhotoEntity photo, ProcessingFailed event) {
