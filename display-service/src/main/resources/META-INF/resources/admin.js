@@ -1,7 +1,7 @@
 /*
  * /admin: upload by drag and drop, frame settings, reprocessing, and what the system holds (stats,
  * the playlist as thumbnails, failed photos from the ledger, rejected uploads from ingest), and the
- * sections that change it: photos (hide, delete), folder sources, devices, failures (retry), export
+ * sections that change it: photos (hide, delete, split a wrong twin), folder sources, devices, failures (retry), export
  * and named frames.
  * Everything from the server goes in as text, never as HTML.
  */
@@ -441,12 +441,34 @@
         [el('img', { src: p.thumb, alt: p.name || '', loading: 'lazy' })])
       : el('div', { 'class': 'nothumb', text: p.state === 'FAILED' ? 'failed' : 'no image yet' });
     var origin = (p.sources || []).concat((p.devices || []).map(function (d) { return 'device ' + d; })).join(', ');
-    return el('li', { 'class': 'card', 'data-photo': p.photoId }, [picture,
-      el('div', { 'class': 'card-text' }, [
-        el('b', { 'class': 'name', text: p.name || p.photoId }),
-        el('span', { text: p.capturedAt ? 'taken ' + day(p.capturedAt) : 'date unknown' }),
-        el('span', { 'class': 'note', text: origin }), state]),
-      actions]);
+    var text = el('div', { 'class': 'card-text' }, [
+      el('b', { 'class': 'name', text: p.name || p.photoId }),
+      el('span', { text: p.capturedAt ? 'taken ' + day(p.capturedAt) : 'date unknown' }),
+      el('span', { 'class': 'note', text: origin }), state]);
+    (p.twins || []).forEach(function (t) { text.appendChild(twinLine(p, t)); });
+    return el('li', { 'class': 'card', 'data-photo': p.photoId }, [picture, text, actions]);
+  }
+
+  /**
+   * Other content the ledger took for the same shot (the HEIC beside a JPEG): part of this photo, never
+   * shown on its own. "Not the same shot" splits it off into a photo of its own.
+   */
+  function twinLine(p, t) {
+    var label = (t.names && t.names.length ? t.names.join(', ') : 'photo ' + t.twinId)
+      + (t.width && t.height ? ', ' + t.width + '×' + t.height : '') + (t.format ? ' ' + t.format : '')
+      + (t.rendered ? ' (the frames show this original)' : '');
+    var line = el('span', { 'class': 'note twin', 'data-twin': t.twinId }, [el('span', { text: 'Same shot: ' + label + ' ' })]);
+    line.appendChild(confirmButton('Not the same shot', 'Split ' + label + ' off ' + (p.name || p.photoId), function (b) {
+      Pages.send('POST', '/api/v1/admin/photos/' + encodeURIComponent(p.photoId) + '/twins/'
+        + encodeURIComponent(t.twinId) + '/split').then(function () {
+        line.textContent = 'Split off: ' + label + ' is a photo of its own.';
+        say('photos-message', 'ok', label + ' is a photo of its own now.');
+      }).catch(function (e) {
+        b.disabled = false;
+        say('photos-message', 'error', e.message);
+      });
+    }));
+    return line;
   }
 
   function searchPhotos(more) {
@@ -691,10 +713,15 @@
     field('x-mode').value = x.mode || 'going-forward';
     field('x-source').value = x.sourceId || '';
     var run = x.lastRun;
-    Pages.fill('export-report', run
-      ? Pages.message('note', 'Last run ' + Pages.when(run.startedAt) + ' into ' + run.folder + ': ' + run.requested
-        + ' requested, ' + run.written + ' written, ' + run.failed + ' failed.')
-      : Pages.message('note', 'Not run yet.'));
+    if (!run) { Pages.fill('export-report', Pages.message('note', 'Not run yet.')); return; }
+    var report = el('div', {}, [Pages.message('note', 'Last run ' + Pages.when(run.startedAt) + ' into ' + run.folder + ': '
+      + run.requested + ' requested, ' + run.written + ' written, ' + run.failed + ' failed.')]);
+    if ((run.failures || []).length) {
+      report.appendChild(el('ul', { 'class': 'checks' }, run.failures.map(function (f) {
+        return el('li', { 'class': 'error', text: f.photos + (f.photos === 1 ? ' photo: ' : ' photos: ') + f.reason });
+      })));
+    }
+    Pages.fill('export-report', report);
   }
 
   function loadExport() {

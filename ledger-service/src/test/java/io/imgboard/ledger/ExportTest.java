@@ -157,6 +157,28 @@ class ExportTest {
         assertEquals(written, exportItemPath(photoId));
     }
 
+    /** A photo ingest could not write: the export's summary says why, not only how many. */
+    @Test
+    void theSummaryGivesTheReasonsPhotosWereNotWritten() {
+        String sha = newSha256();
+        send(arrived("upload:api", "IMG_" + sha.substring(0, 6) + ".JPG", sha));
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        processed(photoId, 800, 600, Instant.parse("2023-05-06T10:00:00Z"), randomPhash());
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(photoId).get("status").asText()));
+        String folder = "/srv/export-" + sha.substring(0, 8);
+        asService().contentType(ContentType.JSON).body(Map.of("path", folder, "layout", "date", "mode", "full"))
+                .put("/api/v1/export").then().statusCode(200);
+        UUID runId = UUID.fromString(plan("/api/v1/export/run", 202).get("runId").asText());
+        awaitRecords(Topics.EXPORT_REQUESTS, 1, r -> r.value().contains(runId.toString()) && r.value().contains(photoId.toString()));
+
+        String reason = "ingest may not write into the export folder " + folder + ": permission denied";
+        send((FileEvent) new FileExported(UUID.randomUUID(), Instant.now(), "export", "-", runId, photoId, sha, false, reason));
+        JsonNode last = await().atMost(Pipeline.TIMEOUT).until(() -> read(asService().get("/api/v1/export").then()
+                .statusCode(200).extract().asString()).get("lastRun"), r -> r.get("failed").asInt() >= 1);
+        assertEquals(runId.toString(), last.get("id").asText());
+        assertTrue(last.get("failures").toString().contains("{\"reason\":\"" + reason + "\",\"photos\":1}"), last.toString());
+    }
+
     private String exportItemPath(UUID photoId) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT relative_path FROM export_item WHERE photo_id = ?")) {

@@ -68,7 +68,8 @@ class AdminSectionsBrowserTest {
         AdminNeighbours.LEDGER.answer("GET /api/v1/export", 200, "{\"path\":\"/volume1/photo/export\",\"layout\":\"date\","
                 + "\"mode\":\"going-forward\",\"baseline\":\"2026-11-01T00:00:00Z\",\"sourceId\":\"folder:nas\",\"lastRun\":"
                 + "{\"id\":\"7\",\"folder\":\"/volume1/photo/export\",\"startedAt\":\"2026-12-01T21:00:00Z\",\"requested\":12,"
-                + "\"written\":12,\"failed\":0,\"skipped\":{}}}");
+                + "\"written\":10,\"failed\":2,\"skipped\":{},\"failures\":[{\"reason\":\"ingest may not write into the export "
+                + "folder /volume1/photo/export: permission denied\",\"photos\":2}]}}");
         AdminNeighbours.LEDGER.answer("POST /api/v1/export/simulate", 200, "{\"runId\":null,\"folder\":\"/volume1/photo/export\","
                 + "\"export\":7,\"skipped\":{\"came from the export folder\":1201},\"sample\":[\"2024/07/IMG_2041.JPG\"]}");
         AdminNeighbours.INGEST.answer("GET /api/v1/uploads/rejections", 200, "[]");
@@ -205,6 +206,10 @@ class AdminSectionsBrowserTest {
 
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> admin.eval("document.getElementById('x-path').value").asText(), equalTo("/volume1/photo/export"));
+            // the last run's failures with their reason, where the operator sets the folder
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('export-report').textContent")
+                    .asText(), containsString("2 photos: ingest may not write into the export folder /volume1/photo/export"));
+            shoot(admin, "export-section", "admin-export-failures.png");
             click(admin, "#export-simulate");
             await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('export-report').textContent")
                     .asText(), containsString("would export 7 photos"));

@@ -16,8 +16,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -111,9 +113,23 @@ public class ExportWriter {
                 Files.deleteIfExists(temp);
             }
         } catch (IOException e) {
+            // Trying again changes nothing until someone changes the folder: said at once, not after minutes of retries.
+            if (e instanceof AccessDeniedException || reason(e, "Operation not permitted")) {
+                throw new ExportRefused("ingest may not write into the export folder " + request.folder() + ": "
+                        + describe(e) + "; give the user ingest runs write access to it, or choose another folder");
+            }
+            if (reason(e, "Read-only file system")) {
+                throw new ExportRefused("the export folder " + request.folder() + " is on a read-only file system ("
+                        + e.getMessage() + "); mount it writable, or choose another folder");
+            }
             throw new UncheckedIOException("cannot write into the export folder " + request.folder() + ": "
                     + describe(e), e);
         }
+    }
+
+    /** The system's own words for an error (EPERM, EROFS), which Java reports as a plain FileSystemException. */
+    private static boolean reason(IOException e, String reason) {
+        return e instanceof FileSystemException fs && reason.equals(fs.getReason());
     }
 
     /** The export folder, real and confirmed: a folder source's root, or in an allowed root (created there). */

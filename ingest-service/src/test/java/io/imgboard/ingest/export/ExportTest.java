@@ -319,6 +319,37 @@ class ExportTest {
         assertEquals("folder:" + id, second.sourceId());
     }
 
+    /** A folder ingest may not write into: said at once with what to do, not after minutes of retries. */
+    @Test
+    void aFolderIngestMayNotWriteIntoIsRefusedAtOnceWithAReason() throws Exception {
+        Path dir = folder("locked");
+        addSource(dir);
+        String sha = stored(TestImages.jpeg(87013));
+        // root passes permission bits: an immutable folder (chattr +i) refuses root too
+        boolean root = "root".equals(System.getProperty("user.name"));
+        lock(dir, root, true);
+        try {
+            FileExported answer = exportAndWait(request(UUID.randomUUID(), UUID.randomUUID(), sha, dir, "IMG_0013.JPG"));
+
+            assertFalse(answer.written());
+            assertTrue(answer.error().startsWith("ingest may not write into the export folder " + dir), answer.error());
+            assertTrue(answer.error().contains("write access"), answer.error());
+        } finally {
+            lock(dir, root, false);
+        }
+        assertEquals(List.of(), filesIn(dir), "no file and no temporary file");
+    }
+
+    private static void lock(Path dir, boolean root, boolean locked) throws Exception {
+        if (root) {
+            Process chattr = new ProcessBuilder("chattr", locked ? "+i" : "-i", dir.toString()).redirectErrorStream(true).start();
+            String output = new String(chattr.getInputStream().readAllBytes());
+            assertEquals(0, chattr.waitFor(), "chattr: " + output);
+        } else {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString(locked ? "r-xr-xr-x" : "rwxr-xr-x"));
+        }
+    }
+
     @Test
     void anOriginalMissingFromTheBucketIsAFailureAPersonUnderstands() throws Exception {
         Path dir = folder("missing");

@@ -129,6 +129,18 @@ public class ExportRepository {
     }
 
     @SuppressWarnings("unchecked")
+    /** Why photos of a run were not written, the commonest reasons first, with how many photos each. */
+    public record Failure(String reason, long photos) {
+    }
+
+    public List<Failure> failures(UUID runId, int limit) {
+        List<Object[]> rows = em().createNativeQuery("""
+                        SELECT COALESCE(error, 'no reason given'), count(*) FROM export_item
+                        WHERE run_id = :run AND state = 'failed' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT :limit""")
+                .setParameter("run", runId).setParameter("limit", limit).getResultList();
+        return rows.stream().map(r -> new Failure((String) r[0], ((Number) r[1]).longValue())).toList();
+    }
+
     public Optional<Run> latestRun() {
         List<Object[]> rows = em().createNativeQuery("""
                         SELECT id, folder, started_at, requested, written, failed, CAST(skipped AS text)

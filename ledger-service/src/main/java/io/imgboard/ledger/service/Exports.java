@@ -231,6 +231,7 @@ public class Exports {
             r.put("requested", run.requested());
             r.put("written", run.written());
             r.put("failed", run.failed());
+            r.put("failures", exports.failures(run.id(), 5)); // what an operator must fix, not only how many
             try {
                 r.put("skipped", json.readTree(run.skipped()));
             } catch (JsonProcessingException e) {
