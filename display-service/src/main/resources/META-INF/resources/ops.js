@@ -203,12 +203,24 @@
 
   // --- Sources ----------------------------------------------------------------------------------------------------
 
-  function counts(map) {
-    var keys = Object.keys(map || {});
-    return keys.map(function (k) {
-      var v = map[k];
-      return k + ' ' + (typeof v === 'object' && v !== null ? JSON.stringify(v) : v);
-    }).join(', ');
+  /**
+   * What a scan found, in words: the counts that are not zero, skipped files by reason ("3 skipped:
+   * not an image 2, hidden file 1"), a held source; its time and errors have columns of their own.
+   */
+  function scanFound(report) {
+    if (!report || !Object.keys(report).length) { return ''; } // never scanned
+    if (report.held) { return 'held: a lock file at its root, nothing taken'; }
+    var parts = [];
+    ['discovered', 'new', 'duplicate', 'pending', 'failed', 'removed', 'archived', 'deleted', 'hashed'].forEach(function (k) {
+      if (report[k]) { parts.push(report[k] + ' ' + (k === 'hashed' ? 'read' : k)); }
+    });
+    var skipped = report.skipped || {};
+    var reasons = Object.keys(skipped);
+    var total = reasons.reduce(function (sum, r) { return sum + skipped[r]; }, 0);
+    if (total) {
+      parts.push(total + ' skipped (' + reasons.map(function (r) { return r + ' ' + skipped[r]; }).join(', ') + ')');
+    }
+    return (report.simulated ? 'simulated: ' : '') + (parts.length ? parts.join(', ') : 'nothing');
   }
 
   function sources() {
@@ -222,7 +234,7 @@
             (s.state || '?') + (s.scanning ? ' (scanning)' : '')),
           s.lastScanAt ? el('span', {}, [Pages.when(s.lastScanAt),
             el('div', { 'class': 'note', text: s.lastScanMillis !== null ? s.lastScanMillis + ' ms' : '' })]) : 'never',
-          el('span', { 'class': 'note', text: counts(s.lastScan) }),
+          el('span', { 'class': 'note', text: scanFound(s.lastScan) }),
           bad ? el('ul', { 'class': 'checks' }, s.errors.map(function (e) { return el('li', { 'class': 'error', text: e }); }))
             : level('ok', 'none')];
       })), [3]));
@@ -250,8 +262,10 @@
   function stats() {
     return Pages.getJson('/api/v1/ops/stats').then(function (s) {
       Pages.fill('stats', el('div', { 'class': 'numbers' }, [
-        Pages.number('photos', s.photos), Pages.number('ready', s.ready), Pages.number('pending', s.pending),
-        Pages.number('failed', s.failed), Pages.number('origins', s.origins), Pages.number('duplicates', s.duplicates)
+        Pages.number('photos', s.photos), Pages.number('on the frames', s.shown), Pages.number('pending', s.pending),
+        Pages.number('failed', s.failed), Pages.number('hidden', s.hidden), Pages.number('retired', s.retired),
+        Pages.number('deleted', s.deleted), Pages.number('twins', s.twins), Pages.number('origins', s.origins),
+        Pages.number('duplicates', s.duplicates)
       ]));
     }).catch(function (e) { failed('stats', e); });
   }

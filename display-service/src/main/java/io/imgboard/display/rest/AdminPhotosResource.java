@@ -29,7 +29,8 @@ import java.util.UUID;
 /**
  * The admin page's photos: every photo the ledger knows (hidden ones too, which the display's own
  * playlist no longer holds), searched by source, device and capture date, with thumbnail URLs the
- * display serves; hide, unhide, delete and retry go to the ledger. Admin token only.
+ * display serves, and the other content found to be the same shot (twins); hide, unhide, delete,
+ * retry and splitting off a wrong twin go to the ledger. Admin token only.
  */
 @Path("/api/v1/admin/photos")
 @Produces(MediaType.APPLICATION_JSON)
@@ -50,7 +51,19 @@ public class AdminPhotosResource {
      */
     public record AdminPhoto(String photoId, String name, String state, boolean hidden, String capturedAt,
                              String createdAt, List<String> sources, List<String> devices, String thumb,
-                             String display, String failureReason, Integer width, Integer height) {
+                             String display, String failureReason, Integer width, Integer height,
+                             List<Twin> twins) {
+    }
+
+    /**
+     * Other content the ledger found to be the same shot (the HEIC beside a JPEG), shown as part of the
+     * photo; an operator who sees it is not splits it off.
+     *
+     * @param names    the file names it has at its origins
+     * @param rendered whether the photo's renditions are made from it (the better original)
+     */
+    public record Twin(String twinId, List<String> names, Integer width, Integer height, String format,
+                       boolean rendered) {
     }
 
     /** A page of photos; {@code next} is the cursor of the following page, null on the last one. */
@@ -110,6 +123,18 @@ public class AdminPhotosResource {
     }
 
     @POST
+    @Path("{id}/twins/{twinId}/split")
+    @Operation(summary = "Not the same shot: the twin becomes a photo of its own, never matched again; the photo "
+            + "is rendered from its own original again when it was rendered from the twin's")
+    public Uni<Response> split(@PathParam("id") String id, @PathParam("twinId") String twinId) {
+        Optional<UUID> twin = MediaPaths.photoId(twinId);
+        if (twin.isEmpty()) {
+            return AdminRelay.badRequest("not a photo id: " + shortened(twinId));
+        }
+        return command("POST", id, "/twins/" + twin.get() + "/split");
+    }
+
+    @POST
     @Path("retry-failed")
     @Operation(summary = "Process every failed photo again; answers how many were asked")
     public Uni<Response> retryFailed() {
@@ -119,9 +144,13 @@ public class AdminPhotosResource {
     private Uni<Response> command(String method, String id, String action) {
         Optional<UUID> photoId = MediaPaths.photoId(id);
         if (photoId.isEmpty()) {
-            return AdminRelay.badRequest("not a photo id: " + (id.length() > 40 ? id.substring(0, 40) + "…" : id));
+            return AdminRelay.badRequest("not a photo id: " + shortened(id));
         }
         return relay.relay(Upstreams.LEDGER, method, PHOTOS + photoId.get() + action, null);
+    }
+
+    private static String shortened(String id) {
+        return id.length() > 40 ? id.substring(0, 40) + "…" : id;
     }
 
     static Page page(JsonNode body) {
@@ -133,6 +162,7 @@ public class AdminPhotosResource {
             }
             Set<String> sources = new LinkedHashSet<>();
             Set<String> devices = new LinkedHashSet<>();
+            Map<String, Set<String>> namesBySha = new LinkedHashMap<>();
             for (JsonNode origin : p.path("origins")) {
                 if (origin.hasNonNull("sourceId")) {
                     sources.add(origin.get("sourceId").asText());
@@ -140,6 +170,18 @@ public class AdminPhotosResource {
                 if (origin.hasNonNull("deviceId")) {
                     devices.add(origin.get("deviceId").asText());
                 }
+                if (origin.hasNonNull("sha256") && origin.hasNonNull("name")) {
+                    namesBySha.computeIfAbsent(origin.get("sha256").asText(), sha -> new LinkedHashSet<>())
+                            .add(origin.get("name").asText());
+                }
+            }
+            List<Twin> twins = new ArrayList<>();
+            for (JsonNode t : p.path("twins")) {
+                MediaPaths.photoId(t.path("twinId").asText(null)).ifPresent(twinId -> twins.add(new Twin(
+                        twinId.toString(), List.copyOf(namesBySha.getOrDefault(t.path("sha256").asText(""), Set.of())),
+                        t.hasNonNull("width") ? t.get("width").asInt() : null,
+                        t.hasNonNull("height") ? t.get("height").asInt() : null,
+                        t.path("format").asText(null), t.path("rendered").asBoolean())));
             }
             String state = p.path("state").asText(p.path("status").asText(""));
             boolean gone = "DELETED".equals(state);
@@ -148,7 +190,7 @@ public class AdminPhotosResource {
                     List.copyOf(devices), gone ? null : rendition(id.get(), p.path("renditions"), THUMB, true),
                     gone ? null : rendition(id.get(), p.path("renditions"), DISPLAY, false), p.path("failureReason").asText(null),
                     p.hasNonNull("width") ? p.get("width").asInt() : null,
-                    p.hasNonNull("height") ? p.get("height").asInt() : null));
+                    p.hasNonNull("height") ? p.get("height").asInt() : null, List.copyOf(twins)));
         }
         JsonNode next = body.path("next");
         return new Page(photos, next.isTextual() ? next.asText() : null);

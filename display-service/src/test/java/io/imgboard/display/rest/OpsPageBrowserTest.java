@@ -126,6 +126,12 @@ class OpsPageBrowserTest {
             // Each section fills on its own answer: wait until all of them have.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
                     text(page, "dead-letters").contains("FileAnnounced") && text(page, "sources").contains("permission denied")
+                            // what the last scan found, in words: no field names, times or empty counts
+                            && text(page, "sources").contains("1204 discovered, 12 new, 1 pending, 13 read, 3 skipped (not an image 3)")
+                            && !text(page, "sources").contains("startedAt")
+                            // on the frames is not "ready": hidden, retired and deleted photos are ready too
+                            && text(page, "stats").contains("on the frames") && text(page, "stats").contains("1201")
+                            && text(page, "stats").contains("retired")
                             && text(page, "services").contains("killed by SIGKILL")
                             && text(page, "services").contains("libvips: " + OpsNeighbours.LIBVIPS_WARNING)
                             && text(page, "services").contains("postgresql: " + OpsNeighbours.LEDGER_DOWN)

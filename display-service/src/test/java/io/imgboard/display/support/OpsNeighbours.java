@@ -90,7 +90,13 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
             ArrayNode sources = JSON.createArrayNode();
             sources.addObject().put("id", "nas").put("path", "/mnt/photos").put("state", "watching").put("scanning", false)
                     .put("lastScanAt", Instant.now().minusSeconds(40).toString()).put("lastScanMillis", 812)
-                    .putPOJO("lastScan", Map.of("discovered", 1204, "new", 12, "failed", 0))
+                    // ingest's ScanReport as it is
+                    .putPOJO("lastScan", new java.util.LinkedHashMap<>(Map.ofEntries(Map.entry("source", "nas"),
+                            Map.entry("simulated", false), Map.entry("startedAt", Instant.now().minusSeconds(41).toString()),
+                            Map.entry("millis", 812), Map.entry("discovered", 1204), Map.entry("new", 12),
+                            Map.entry("duplicate", 0), Map.entry("skipped", Map.of("not an image", 3)), Map.entry("failed", 0),
+                            Map.entry("pending", 1), Map.entry("removed", 0), Map.entry("archived", 0), Map.entry("deleted", 0),
+                            Map.entry("hashed", 13), Map.entry("held", false), Map.entry("errors", java.util.List.of()))))
                     .putArray("errors");
             sources.addObject().put("id", "phone-backup").put("path", "/mnt/phone").put("state", "unavailable")
                     .put("scanning", false).putNull("lastScanAt").putNull("lastScanMillis").putPOJO("lastScan", Map.of())
@@ -109,7 +115,8 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
         });
         ledger.createContext("/api/v1/dead-letters", this::deadLetters);
         ledger.createContext("/api/v1/stats", exchange -> answer(exchange, 200, "application/json",
-                "{\"photos\":1240,\"ready\":1228,\"pending\":9,\"failed\":3,\"origins\":1302,\"duplicates\":62}"));
+                "{\"photos\":1240,\"ready\":1228,\"pending\":9,\"failed\":3,\"origins\":1302,\"duplicates\":62,"
+                        + "\"twins\":4,\"retired\":9,\"hidden\":15,\"deleted\":3,\"shown\":1201,\"stages\":{},\"sources\":{}}"));
         ledger.createContext("/api/v1/failures", exchange -> answer(exchange, 200, "application/json", "[]"));
         ingest.start();
         ledger.start();
