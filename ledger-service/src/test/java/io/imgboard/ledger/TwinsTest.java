@@ -1,8 +1,16 @@
 package io.imgboard.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.events.ProcessRequested;
+import io.imgboard.events.Rendition;
 import io.imgboard.events.Topics;
+import io.imgboard.ledger.persistence.PhotoRepository;
+import io.imgboard.ledger.service.ObjectDeletions;
+import io.imgboard.ledger.service.ProcessingRequests;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -28,6 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The JPEG and the HEIC of one shot are one photo; the better original is rendered; a wrong match splits. */
 @QuarkusTest
 class TwinsTest {
+    @Inject
+    ObjectDeletions deletions;
+    @Inject
+    ProcessingRequests requests;
+    @Inject
+    PhotoRepository photos;
 
     @Test
     void theSameShotFromTwoPlacesIsOnePhotoRenderedFromTheBetterOriginal() {
@@ -93,7 +107,7 @@ class TwinsTest {
 
         await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(jpegId.toString()));
         assertEquals("READY", photoById(jpegId).get("state").asText(), "the retired photo is back");
-        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> catalog =
+        List<ConsumerRecord<String, String>> catalog =
                 awaitRecords(Topics.CATALOG, 3, keyed(jpegId));
         assertTrue(catalog.get(catalog.size() - 1).value() != null, "published again after its tombstone");
         Pipeline.assertStays(Topics.CATALOG, keyed(heicId), 0, java.time.Duration.ofSeconds(2));
@@ -102,6 +116,29 @@ class TwinsTest {
         send(arrived("folder:nas", jpegPath, jpeg));
         await().atMost(Pipeline.TIMEOUT).until(() -> origins(jpeg) == 2);
         assertEquals(heicId.toString(), photo(jpeg).get("twins").get(0).get("twinId").asText());
+    }
+
+    /**
+     * A twin's renditions are deleted when it joins its photo; split off soon after, it is rendered
+     * again at the same keys, and the deletion still waiting must not remove the new renditions. Asking
+     * for a photo's renditions takes back the waiting deletions of the keys it is about to write (both
+     * in one transaction here, so the 1 s sweep cannot run in between); others stay.
+     */
+    @Test
+    void askingForAPhotosRenditionsTakesBackTheirWaitingDeletions() {
+        String sha = newSha256();
+        send(arrived("folder:nas", "IMG_" + sha.substring(0, 6) + ".JPG", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        String display = Rendition.keyFor(id, "display");
+        String dropped = Rendition.keyFor(id, "no-longer-in-the-set");
+        QuarkusTransaction.requiringNew().run(() -> {
+            deletions.rendition(display);
+            deletions.rendition(dropped);
+            requests.request(photos.findById(id), ProcessRequested.Reason.REPROCESS);
+        });
+        assertEquals(List.of(dropped), QuarkusTransaction.requiringNew().call(() ->
+                photos.getEntityManager().createNativeQuery("SELECT object_key FROM object_deletion WHERE object_key IN (:keys)")
+                        .setParameter("keys", List.of(display, dropped)).getResultList()));
     }
 
     private static int origins(String sha256) {

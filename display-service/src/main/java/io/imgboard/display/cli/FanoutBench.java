@@ -312,7 +312,7 @@ public final class FanoutBench {
         Instant now = Instant.now();
         List<Rendition> renditions = Stream.of(new int[] {1440, 1080}, new int[] {2880, 2160}, new int[] {320, 240})
                 .map(size -> new Rendition(size[0] == 320 ? "thumb" : size[0] == 1440 ? "display" : "uhd",
-                        "renditions/" + id + "/" + (size[0] == 320 ? "thumb" : size[0] == 1440 ? "display" : "uhd") + ".webp",
+                        Rendition.keyFor(id, size[0] == 320 ? "thumb" : size[0] == 1440 ? "display" : "uhd"),
                         size[0], size[1], 100_000))
                 .toList();
         PhotoPublished photo = new PhotoPublished(UUID.randomUUID(), now, id, "%064x".formatted(id.getLeastSignificantBits() & Long.MAX_VALUE),

@@ -46,7 +46,7 @@ public class StartupWarmUp {
         UUID photoId = UUID.randomUUID();
         Instant now = Instant.now();
         PhotoPublished record = new PhotoPublished(UUID.randomUUID(), now, photoId, "0".repeat(64),
-                List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 4, 3, 1)), 4, 3, now,
+                List.of(new Rendition("display", Rendition.keyFor(photoId, "display"), 4, 3, 1)), 4, 3, now,
                 null, "warm-up.jpg", now, List.of("upload:warm-up"), List.of());
         PhotoPublished read = json.readValue(json.writeValueAsString(record), PhotoPublished.class);
         return json.writeValueAsString(PhotoView.from(read));

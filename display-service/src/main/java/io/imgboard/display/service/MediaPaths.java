@@ -74,9 +74,4 @@ public final class MediaPaths {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
-
-    /** Object key in the renditions bucket (DESIGN.md, "Objects"). */
-    public static String objectKey(UUID photoId, String rendition) {
-        return "renditions/" + photoId + "/" + rendition + ".webp";
-    }
 }

@@ -1,7 +1,7 @@
 package io.imgboard.display.storage;
 
 import io.imgboard.display.config.S3Config;
-import io.imgboard.display.service.MediaPaths;
+import io.imgboard.events.Rendition;
 import io.imgboard.support.S3Clients;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -44,7 +44,7 @@ public class RenditionStore {
 
     /** Size and ETag of a rendition, without its bytes; empty when there is no such object. */
     public Optional<RenditionInfo> stat(UUID photoId, String rendition) {
-        String key = MediaPaths.objectKey(photoId, rendition);
+        String key = Rendition.keyFor(photoId, rendition);
         try {
             StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
             return Optional.of(new RenditionInfo(RenditionInfo.strongEtag(stat.etag()), stat.size(),
@@ -69,7 +69,7 @@ public class RenditionStore {
      * {@code offset} is negative); the info's size is then the size of that part.
      */
     public Optional<RenditionObject> open(UUID photoId, String rendition, long offset, long length) {
-        String key = MediaPaths.objectKey(photoId, rendition);
+        String key = Rendition.keyFor(photoId, rendition);
         try {
             GetObjectArgs.Builder args = GetObjectArgs.builder().bucket(bucket).object(key);
             if (offset >= 0) {

@@ -44,6 +44,8 @@ class AdminSectionsBrowserTest {
     private final UUID ready = UUID.randomUUID();
     private final UUID hidden = UUID.randomUUID();
     private final UUID failed = UUID.randomUUID();
+    /** The HEIC of {@link #ready}'s shot, found to be its twin. */
+    private final UUID twin = UUID.randomUUID();
 
     @BeforeEach
     void neighbours() throws Exception {
@@ -54,7 +56,11 @@ class AdminSectionsBrowserTest {
             Renditions.put(id, "display", Renditions.fixture());
         }
         AdminNeighbours.LEDGER.answer("GET /api/v1/photo-search?limit=48", 200, "{\"photos\":["
-                + photo(ready, "IMG_2041.JPG", "READY", false, "2024-07-14T09:12:00Z", "folder:nas", null) + ","
+                + photo(ready, "IMG_2041.JPG", "READY", false, "2024-07-14T09:12:00Z", "folder:nas", null).replaceFirst(
+                        "\"origins\":\\[", "\"twins\":[{\"twinId\":\"" + twin + "\",\"sha256\":\"" + "cd".repeat(32)
+                                + "\",\"width\":4032,\"height\":3024,\"format\":\"heif\",\"rendered\":true}],\"origins\":["
+                                + "{\"sourceId\":\"dav:anna-iphone\",\"name\":\"IMG_2041.HEIC\",\"sha256\":\"" + "cd".repeat(32) + "\"},")
+                + ","
                 + photo(hidden, "IMG_1999.HEIC", "HIDDEN", true, "2019-12-24T18:30:00Z", "dav:anna-iphone", "anna-iphone") + ","
                 + photo(failed, "scan-0913.png", "FAILED", false, null, "upload:api", null) + "],\"next\":\"page-2\"}");
         AdminNeighbours.LEDGER.answer("GET /api/v1/failures", 200, "[{\"photoId\":\"" + failed + "\",\"sha256\":\""
@@ -155,6 +161,18 @@ class AdminSectionsBrowserTest {
             click(admin, delete);
             await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
                     hasItem("DELETE /api/v1/photos/" + hidden + " " + SERVICE + " "));
+
+            // The HEIC of the same shot is listed with the photo; two clicks split it off.
+            String twinLine = "[data-photo='" + ready + "'] [data-twin='" + twin + "']";
+            assertEquals("Same shot: IMG_2041.HEIC, 4032×3024 heif (the frames show this original) Not the same shot",
+                    admin.eval("document.querySelector(\"" + twinLine + "\").textContent").asText());
+            click(admin, twinLine + " button");
+            assertFalse(AdminNeighbours.LEDGER.received.stream().anyMatch(r -> r.contains("/split")), "one click splits nothing");
+            click(admin, twinLine + " button");
+            await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
+                    hasItem("POST /api/v1/photos/" + ready + "/twins/" + twin + "/split " + SERVICE + " "));
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.querySelector(\"" + twinLine + "\").textContent")
+                    .asText(), equalTo("Split off: IMG_2041.HEIC, 4032×3024 heif (the frames show this original) is a photo of its own."));
 
             // Searching sends the filters to the ledger's capture-date search.
             admin.eval("document.getElementById('p-source').value = 'folder:nas';"

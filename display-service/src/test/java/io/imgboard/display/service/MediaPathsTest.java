@@ -15,7 +15,7 @@ class MediaPathsTest {
         UUID id = UUID.randomUUID();
         assertEquals(id, MediaPaths.photoId(id.toString().toUpperCase()).orElseThrow());
         assertEquals("renditions/" + id + "/display.webp",
-                MediaPaths.objectKey(MediaPaths.photoId(id.toString().toUpperCase()).orElseThrow(), "display"));
+                io.imgboard.events.Rendition.keyFor(MediaPaths.photoId(id.toString().toUpperCase()).orElseThrow(), "display"));
         for (String bad : new String[]{null, "", "1-2-3-4-5", "../../etc/passwd", id + "/..", " " + id, id + "x"}) {
             assertTrue(MediaPaths.photoId(bad).isEmpty(), bad);
         }

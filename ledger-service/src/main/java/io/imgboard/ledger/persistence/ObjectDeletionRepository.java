@@ -19,6 +19,19 @@ public class ObjectDeletionRepository {
                 .setParameter("bucket", bucket).setParameter("key", key).setParameter("now", now).executeUpdate();
     }
 
+    /**
+     * Takes back the deletions of these objects that have not run (waiting for a sweep that holds them
+     * locked, this waits for it: then they have run, and the object is gone before anything is written).
+     */
+    public int takeBack(String bucket, List<String> keys) {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        return Panache.getEntityManager().createNativeQuery(
+                        "DELETE FROM object_deletion WHERE bucket = :bucket AND object_key IN (:keys) AND done_at IS NULL")
+                .setParameter("bucket", bucket).setParameter("keys", keys).executeUpdate();
+    }
+
     @SuppressWarnings("unchecked")
     public List<Due> lockDue(int limit, Instant now) {
         List<Object[]> rows = Panache.getEntityManager().createNativeQuery("""

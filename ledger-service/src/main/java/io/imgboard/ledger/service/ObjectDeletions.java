@@ -1,5 +1,6 @@
 package io.imgboard.ledger.service;
 
+import io.imgboard.events.Rendition;
 import io.imgboard.ledger.config.S3Config;
 import io.imgboard.ledger.persistence.ObjectDeletionRepository;
 import io.imgboard.ledger.storage.ObjectStore;
@@ -13,6 +14,7 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * S3 objects to delete, queued in the transaction that decided it and deleted afterwards (at least
@@ -33,6 +35,19 @@ public class ObjectDeletions {
     @Transactional(Transactional.TxType.MANDATORY)
     public void rendition(String key) {
         queue.add(s3.renditionsBucket(), key, Instant.now());
+    }
+
+    /**
+     * The photo is about to be rendered again, at the keys of these rendition names: a deletion of
+     * them still waiting (its renditions dropped when it became a twin, then split off) would delete
+     * the new renditions once written. Taken back here, in the transaction that asks for them.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void keepRenditions(UUID photoId, List<String> names) {
+        int taken = queue.takeBack(s3.renditionsBucket(), names.stream().map(name -> Rendition.keyFor(photoId, name)).toList());
+        if (taken > 0) {
+            Log.infof("photo %s is rendered again: %d waiting deletion(s) of its renditions taken back", photoId, taken);
+        }
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

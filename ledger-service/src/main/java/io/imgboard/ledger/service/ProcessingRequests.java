@@ -1,6 +1,7 @@
 package io.imgboard.ledger.service;
 
 import io.imgboard.events.ProcessRequested;
+import io.imgboard.events.RenditionSpec;
 import io.imgboard.events.Topics;
 import io.imgboard.ledger.persistence.PhotoEntity;
 import io.imgboard.ledger.persistence.PhotoRepository;
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -20,11 +22,13 @@ public class ProcessingRequests {
     private final PhotoRepository photos;
     private final RenditionSpecRepository specs;
     private final Outbox outbox;
+    private final ObjectDeletions deletions;
 
-    ProcessingRequests(PhotoRepository photos, RenditionSpecRepository specs, Outbox outbox) {
+    ProcessingRequests(PhotoRepository photos, RenditionSpecRepository specs, Outbox outbox, ObjectDeletions deletions) {
         this.photos = photos;
         this.specs = specs;
         this.outbox = outbox;
+        this.deletions = deletions;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -45,8 +49,10 @@ public class ProcessingRequests {
         photo.requestedAt = now;
         photo.nextRetryAt = null;
         photo.updatedAt = now;
+        List<RenditionSpec> set = specs.current();
+        deletions.keepRenditions(photo.id, set.stream().map(RenditionSpec::name).toList());
         outbox.add(Topics.PROCESS_REQUESTS, photo.id.toString(), new ProcessRequested(requestId, now, photo.id,
-                source.sha256, source.originalKey, source.contentType, specs.current(), reason));
+                source.sha256, source.originalKey, source.contentType, set, reason));
         return requestId;
     }
 }

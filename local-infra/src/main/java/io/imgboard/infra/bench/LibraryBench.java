@@ -239,7 +239,7 @@ public final class LibraryBench {
     }
 
     private static Rendition rendition(UUID id, String name, int width, int height, long bytes) {
-        return new Rendition(name, "renditions/" + id + "/" + name + ".webp", width, height, bytes);
+        return new Rendition(name, Rendition.keyFor(id, name), width, height, bytes);
     }
 
     private record Started(long pid, Instant startedAt, Instant readyAt, int restarts) {

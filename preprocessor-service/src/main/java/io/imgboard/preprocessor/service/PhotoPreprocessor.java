@@ -134,11 +134,6 @@ public class PhotoPreprocessor {
         return gate;
     }
 
-    /** The object key of a rendition (docs/conventions.md). */
-    public static String renditionKey(UUID photoId, String name) {
-        return "renditions/" + photoId + "/" + name + ".webp";
-    }
-
     public ProcessingResult process(ProcessRequested request) {
         return process(request, null);
     }
@@ -214,7 +209,7 @@ public class PhotoPreprocessor {
             });
             List<Rendition> renditions = new ArrayList<>();
             for (EncodedRendition rendition : image.renditions()) {
-                String objectKey = renditionKey(request.photoId(), rendition.name());
+                String objectKey = Rendition.keyFor(request.photoId(), rendition.name());
                 retrier.call("upload " + objectKey, () -> {
                     if (!storedEarly.contains(objectKey)) {
                         store.putRendition(objectKey, rendition.webp());
@@ -293,7 +288,7 @@ public class PhotoPreprocessor {
             MDC.put("photoId", photoId);
             try {
                 EncodedRendition rendition = image.renditions().get(0);
-                String objectKey = renditionKey(request.photoId(), rendition.name());
+                String objectKey = Rendition.keyFor(request.photoId(), rendition.name());
                 store.putRendition(objectKey, rendition.webp());
                 storedEarly.add(objectKey);
                 earlyResults.accept(new PhotoProcessed(UUID.randomUUID(), Instant.now(), request.photoId(),
