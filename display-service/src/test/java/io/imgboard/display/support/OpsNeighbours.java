@@ -41,6 +41,7 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
     private HttpServer ledger;
     private HttpServer preprocessor;
     private Path status;
+    private java.util.concurrent.ScheduledExecutorService rewriter;
     private final Map<Long, String> replayed = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
@@ -59,6 +60,20 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        // rewritten every 5 s, as a running supervisor does (one that stops rewriting is reported gone)
+        rewriter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ops-status-rewriter");
+            t.setDaemon(true);
+            return t;
+        });
+        rewriter.scheduleAtFixedRate(() -> {
+            try { // atomically, as the supervisor writes it
+                Path next = Files.writeString(status.resolveSibling(status.getFileName() + ".next"), statusFile());
+                Files.move(next, status, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // the next round tries again
+            }
+        }, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
         for (HttpServer server : new HttpServer[]{ingest, ledger, preprocessor}) {
             String checks = server == preprocessor
                     ? "{\"name\":\"ready\",\"status\":\"UP\"},{\"name\":\"libvips\",\"status\":\"UP\",\"data\":{"
@@ -191,6 +206,9 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        if (rewriter != null) {
+            rewriter.shutdownNow();
+        }
         for (HttpServer server : new HttpServer[]{ingest, ledger, preprocessor}) {
             if (server != null) {
                 server.stop(0);

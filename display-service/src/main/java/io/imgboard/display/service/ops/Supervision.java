@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +23,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class Supervision {
+    /** Six of the supervisor's 5 s rewrites missed. */
+    static final Duration SILENT_AFTER = Duration.ofSeconds(30);
 
     /** One supervised process as the status file tells it. */
     public record Process(String name, String kind, Long pid, Integer port, String state, String startedAt,
@@ -68,8 +72,33 @@ public class Supervision {
                     text(p, "state"), text(p, "startedAt"), text(p, "readySince"), p.path("restarts").asInt(0),
                     text(p, "lastExit"), text(p, "lastExitAt"), text(p, "nextStartAt")));
         }
-        return new Status(true, path.toString(), text(root.path("supervisor"), "state"), text(root, "updatedAt"),
-                processes, null);
+        String updatedAt = text(root, "updatedAt");
+        String state = text(root.path("supervisor"), "state");
+        return new Status(true, path.toString(), state, updatedAt, processes, silence(state, updatedAt, Instant.now()));
+    }
+
+    /**
+     * A running supervisor rewrites its status at least every 5 s; one killed outright (SIGKILL, the
+     * machine's OOM killer) leaves its last word behind, which must not read as "running".
+     *
+     * @return what to tell the operator when the status is older than {@link #SILENT_AFTER}, else null
+     */
+    static String silence(String state, String updatedAt, Instant now) {
+        if (!"running".equals(state) && !"starting".equals(state)) {
+            return null;
+        }
+        Instant written;
+        try {
+            written = updatedAt == null ? null : Instant.parse(updatedAt);
+        } catch (java.time.format.DateTimeParseException e) {
+            written = null;
+        }
+        if (written != null && Duration.between(written, now).compareTo(SILENT_AFTER) <= 0) {
+            return null;
+        }
+        return "the supervisor (./imgboard up) has not written its status since " + (written == null ? "an unknown time" : written)
+                + ": it is not running, so nothing restarts a process that ends; the restarts and states here are from then"
+                + " (./imgboard down, then ./imgboard up)";
     }
 
     private static String text(JsonNode node, String field) {
