@@ -40,6 +40,12 @@ public final class Main {
         String command = args.length == 0 ? "status" : args[0];
         List<String> rest = List.of(args).subList(Math.min(1, args.length), args.length);
         try {
+            if (!command.equals("up") && !Files.isDirectory(home())) {
+                // down and status only look: they leave no empty state folder behind
+                System.out.println("nothing of img-board in " + home() + ": there is no such folder"
+                        + " (is IMGBOARD_HOME the folder it was started in?)");
+                return;
+            }
             StateDir state = new StateDir(home());
             switch (command) {
                 case "up" -> up(state, UpOptions.parse(rest));
@@ -378,15 +384,21 @@ public final class Main {
                     allKb / 1024, Math.max(0, allKb - startedKb) / 1024, ProcessMemory.STACK_AT_REST_MB);
             return;
         }
-        System.out.println("launcher (supervisor): not running");
+        // A launcher without a status of its own is still starting the broker, PostgreSQL and S3: its
+        // supervisor writes the status once it starts the services.
+        String others = launcher.map(h -> "started by the launcher").orElse("running without a supervisor");
+        System.out.println(launcher.map(h -> "launcher pid " + h.pid() + ": starting, up "
+                        + uptime(h.info().startInstant().map(Instant::toString).orElse(null))
+                        + " (the services start once Kafka, PostgreSQL and S3 are up; ./imgboard logs launcher)")
+                .orElse("launcher (supervisor): not running"));
         List<String> names = pidFileNames(state);
-        if (names.isEmpty()) {
+        if (names.isEmpty() || launcher.isEmpty() && names.equals(List.of(LAUNCHER))) {
             System.out.println("nothing is running");
         }
         for (String name : names) {
             if (!name.equals(LAUNCHER)) {
                 System.out.printf("%-24s %s%n", name, PidFile.verified(state.pidFile(name))
-                        .map(h -> "running without a supervisor (pid " + h.pid() + "); ./imgboard down stops it")
+                        .map(h -> others + " (pid " + h.pid() + "); ./imgboard down stops it")
                         .orElse("stopped"));
             }
         }

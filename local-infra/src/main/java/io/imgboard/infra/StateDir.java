@@ -4,15 +4,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * The one folder that holds all local state: data of each server, logs, pid files and generated
  * secrets. It survives {@code down}/{@code up}; deleting it starts from nothing.
  */
 public final class StateDir {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
     private final Path root;
 
     public StateDir(Path root) {
@@ -42,20 +47,32 @@ public final class StateDir {
 
     /**
      * A secret kept in the state folder (mode 600): generated on first use, the same afterwards, so
-     * data written with it stays readable across restarts.
+     * data written with it stays readable across restarts. It is created readable by its owner only
+     * (never world-readable for a moment) and complete (written aside, then renamed); a secret file
+     * others may read is made private again, and an empty one is refused rather than used.
      */
     public String secret(String name) {
         Path file = root.resolve("secrets").resolve(name);
         try {
             if (Files.exists(file)) {
-                return Files.readString(file).trim();
+                if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+                    Files.setPosixFilePermissions(file, OWNER_ONLY);
+                    System.err.println("imgboard: " + file + " could be read by others: it is mode 600 again");
+                }
+                String value = Files.readString(file).trim();
+                if (value.isEmpty()) {
+                    throw new InfraException(file + " is empty: put the secret back, or delete the state folder "
+                            + root + " to start from nothing");
+                }
+                return value;
             }
             mkdirs(file.getParent());
             byte[] bytes = new byte[24];
             new SecureRandom().nextBytes(bytes);
             String value = HexFormat.of().formatHex(bytes);
-            Files.writeString(file, value);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            Path aside = Files.createTempFile(file.getParent(), "." + name, ".new", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.writeString(aside, value);
+            Files.move(aside, file, StandardCopyOption.ATOMIC_MOVE);
             return value;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -121,6 +121,48 @@ class AdminSectionsIT {
         assertEquals(401, Http.upload(display, CREDENTIALS.upload(), notes).status(), "the upload token is not the admin's");
     }
 
+    /**
+     * Two files of one shot (the same picture at two JPEG qualities) are one photo with a twin; the
+     * admin lists the twin with its file name, and "not the same shot" makes it a photo of its own.
+     */
+    @Test
+    void aTwinListedInTheAdminIsSplitOffIntoAPhotoOfItsOwn() throws Exception {
+        Path shots = Files.createDirectories(photos.resolve("twins"));
+        String ingest = system.url("ingest-service") + "/api/v1/uploads";
+        assertEquals(201, Http.upload(ingest, CREDENTIALS.upload(), Photos.shapes(shots, "IMG_9301.JPG", 9301)).status());
+        await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).until(() -> adminPhoto("IMG_9301.JPG") != null);
+        assertEquals(201, Http.upload(ingest, CREDENTIALS.upload(), Photos.shapes(shots, "IMG_9301-small.JPG", 9301, 0.5f)).status());
+        JsonNode photo = await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).until(() -> adminPhoto("IMG_9301.JPG"),
+                p -> p != null && p.get("twins").size() == 1);
+        JsonNode twin = photo.get("twins").get(0);
+        assertEquals("[\"IMG_9301-small.JPG\"]", twin.get("names").toString(), photo.toString());
+        assertEquals(4032, twin.get("width").asInt(), photo.toString());
+        assertEquals(null, adminPhoto("IMG_9301-small.JPG"), "a twin is not listed on its own");
+        String id = photo.get("photoId").asText();
+        String twinId = twin.get("twinId").asText();
+
+        assertEquals(400, admin("POST", "/api/v1/admin/photos/" + id + "/twins/not-an-id/split", null).statusCode());
+        assertEquals(404, admin("POST", "/api/v1/admin/photos/" + twinId + "/twins/" + id + "/split", null).statusCode(),
+                "the photo is not a twin of its twin");
+        HttpResponse<String> split = admin("POST", "/api/v1/admin/photos/" + id + "/twins/" + twinId + "/split", null);
+        assertEquals(200, split.statusCode(), split.body());
+        JsonNode own = await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).until(() -> adminPhoto("IMG_9301-small.JPG"),
+                p -> p != null && "READY".equals(p.get("state").asText()));
+        assertEquals(twinId, own.get("photoId").asText());
+        assertEquals(0, adminPhoto("IMG_9301.JPG").get("twins").size());
+        await().atMost(PIPELINE).until(() -> onFrames(id) && onFrames(twinId));
+    }
+
+    /** The admin's listing of this test's upload by its file name, or null. */
+    private static JsonNode adminPhoto(String name) throws Exception {
+        for (JsonNode p : json(admin("GET", "/api/v1/admin/photos?source=upload%3Aapi&limit=200", null)).get("photos")) {
+            if (name.equals(p.path("name").asText())) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     @Test
     void aDeviceCreatedInTheAdminUploadsWithItsTokenUntilRevoked() throws Exception {
         HttpResponse<String> created = admin("POST", "/api/v1/admin/devices", "{\"name\":\"it-phone\"}");

@@ -260,6 +260,13 @@ class LauncherIT {
                 return Files.exists(pidFile) || !up.isAlive();
             });
             assertTrue(up.isAlive(), "up ended before " + name + " started:\n" + Files.readString(output));
+            if (name.equals("postgres")) {
+                // status while up is still starting the servers: the launcher is running, not "not running"
+                String status = run("status").output();
+                assertFalse(status.contains("not running"), status);
+                assertTrue(status.contains("launcher pid " + up.pid() + ": starting")
+                        || status.contains("launcher (supervisor) pid " + up.pid()), status);
+            }
             seen.addAll(StateProcesses.all(home));
             new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
             assertTrue(up.waitFor(3, TimeUnit.MINUTES), "up did not stop after Ctrl-C:\n" + Files.readString(output));

@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +121,12 @@ class OpsIT {
             assertTrue(t.path("lastHour").path(0).asDouble() >= 1, "uploads: " + t.path("lastHour"));
             assertTrue(t.path("lastHour").path(2).asDouble() >= 1, "processed: " + t.path("lastHour"));
         });
+        // what the ops page counts: the photos on the frames apart from the hidden, retired and deleted ones
+        JsonNode stats = opsJson("/api/v1/ops/stats");
+        for (String count : List.of("shown", "hidden", "retired", "deleted", "twins")) {
+            assertTrue(stats.path(count).isNumber(), count + " in " + stats);
+        }
+        assertTrue(stats.path("shown").asLong() >= 1 && stats.path("shown").asLong() <= stats.path("ready").asLong(), stats.toString());
         JsonNode services = opsJson("/api/v1/ops/services");
         for (JsonNode service : services.path("services")) {
             assertFalse(service.path("version").isNull(), "version of " + service);

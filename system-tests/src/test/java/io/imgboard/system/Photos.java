@@ -56,8 +56,13 @@ final class Photos {
      * of colour at places the seed chooses, so two seeds never make twins (their perceptual hashes differ).
      */
     static Path shapes(Path dir, String name, long seed) throws IOException {
+        return shapes(dir, name, seed, 0.9f);
+    }
+
+    /** The same picture at another JPEG quality: other bytes, the same shot (a twin). */
+    static Path shapes(Path dir, String name, long seed, float quality) throws IOException {
         Path file = dir.resolve(name);
-        Files.write(file, jpeg(blocks(4032, 3024, 12, seed), 0.9f));
+        Files.write(file, jpeg(blocks(4032, 3024, 12, seed), quality));
         return file;
     }
 

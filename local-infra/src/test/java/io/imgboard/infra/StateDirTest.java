@@ -1,0 +1,38 @@
+package io.imgboard.infra;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The generated secrets: private from the start, the same on every use, made private again when loosened. */
+class StateDirTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void aSecretIsPrivateStableAndMadePrivateAgain() throws Exception {
+        StateDir state = new StateDir(home);
+        String token = state.secret("admin-token");
+        Path file = home.resolve("secrets/admin-token");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertTrue(token.matches("[0-9a-f]{48}"), token);
+        try (var left = Files.list(file.getParent())) {
+            assertEquals(1, left.count(), "nothing is left beside the secret");
+        }
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(token, new StateDir(home).secret("admin-token"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        Files.writeString(file, "\n");
+        InfraException empty = assertThrows(InfraException.class, () -> state.secret("admin-token"));
+        assertTrue(empty.getMessage().contains("is empty"), empty.getMessage());
+    }
+}
