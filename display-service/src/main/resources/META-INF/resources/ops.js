@@ -280,6 +280,26 @@
     });
   }
 
+  function skipped() {
+    return Pages.getJson('/api/v1/ops/skipped').then(function (body) {
+      var files = body.files || [];
+      document.getElementById('skipped-count').textContent = '(' + body.total + ')';
+      if (!files.length) { Pages.fill('skipped', Pages.message('empty', 'No skipped files.')); return; }
+      var more = body.total > files.length ? [Pages.message('note', 'The newest ' + files.length + ' of ' + body.total + '.')] : [];
+      Pages.fill('skipped', el('div', {}, [optional(Pages.table(['file', 'source', 'reason', 'size', 'at'], files.map(function (f) {
+        return [el('span', {}, [el('b', { text: f.name || f.path }), el('div', { 'class': 'note mono', text: f.path })]),
+          f.sourceId, f.reason, bytes(f.size), Pages.when(f.skippedAt)];
+      })), [1, 3])].concat(more)));
+    }).catch(function (e) {
+      document.getElementById('skipped-count').textContent = '';
+      failed('skipped', e);
+    });
+  }
+
+  function bytes(n) {
+    return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : n >= 1024 ? Math.round(n / 1024) + ' KB' : n + ' B';
+  }
+
   function rejections() {
     return Pages.getJson('/api/v1/admin/rejections').then(function (body) {
       document.getElementById('rejections-count').textContent = body.configured ? '(' + (body.rejections || []).length + ')' : '';
@@ -329,7 +349,7 @@
   }
 
   function refresh() {
-    Promise.all([services(), lag(), deadLetters(), sources(), frames(), stats(), failures(), rejections(), throughput()])
+    Promise.all([services(), lag(), deadLetters(), sources(), frames(), stats(), failures(), rejections(), skipped(), throughput()])
       .then(overview).then(Pages.stamp);
   }
 

@@ -212,6 +212,17 @@ class LifecycleTest {
         assertEquals(1, mine.get("skipped").get("sidecar").asLong());
         assertEquals(0, mine.get("new").asLong());
         assertFalse(Pipeline.stats().get("stages").get("skipped").isEmpty());
+        // each file with its reason, for the ops page
+        JsonNode skipped = read(asService().get("/api/v1/skipped?limit=200").then().statusCode(200).extract().asString());
+        assertTrue(skipped.get("total").asLong() >= 3, skipped.toString());
+        List<String> listed = new java.util.ArrayList<>();
+        skipped.get("files").forEach(f -> {
+            if (f.get("sourceId").asText().equals(source)) {
+                listed.add(f.get("name").asText() + " " + f.get("reason").asText() + " " + f.get("size").asLong());
+            }
+        });
+        assertEquals(List.of("IMG_1.AAE sidecar 1", "IMG_1.MOV live-photo video 10", "IMG_2.MOV live-photo video 10"),
+                listed.stream().sorted().toList());
     }
 
     private static List<String> origins(UUID id) {

@@ -133,6 +133,29 @@ class OpsIT {
         }
     }
 
+    /** A file a WebDAV client pushed that is not a photo is kept for the client, and listed where operators look. */
+    @Test
+    void aFileThatIsNotAPhotoIsListedAsSkippedWithItsReason() throws Exception {
+        String name = "notes-" + UUID.randomUUID().toString().substring(0, 8) + ".txt";
+        String basic = java.util.Base64.getEncoder().encodeToString(("ops-it:" + CREDENTIALS.upload())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> put = CLIENT.send(HttpRequest.newBuilder(URI.create(system.url("ingest-service") + "/dav/" + name))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Basic " + basic)
+                .PUT(HttpRequest.BodyPublishers.ofString("a shopping list, not a photo")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, put.statusCode(), put.body());
+        JsonNode file = await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+            for (JsonNode f : opsJson("/api/v1/ops/skipped").path("files")) {
+                if (name.equals(f.path("name").asText())) {
+                    return f;
+                }
+            }
+            return null;
+        }, f -> f != null);
+        assertEquals("dav:upload", file.path("sourceId").asText(), file.toString());
+        assertEquals(28, file.path("size").asLong(), file.toString());
+        assertFalse(file.path("reason").asText().isBlank(), file.toString());
+    }
+
     @Test
     void theOpsPageShowsThePreprocessorsLibvipsCheckFromTheRealService() throws Exception {
         // The preprocessor's libvips check, as the ops page lists it: the version loaded and no warning, for

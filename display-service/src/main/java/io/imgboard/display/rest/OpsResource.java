@@ -38,6 +38,8 @@ public class OpsResource {
     static final String DISPLAY = "display";
     /** Dead letters the page lists (the ledger's newest first); the count gauge looks further. */
     static final int DEAD_LETTERS_SHOWN = 100;
+    /** Skipped files the ops page lists (the newest; the total is given too). */
+    static final int SKIPPED_SHOWN = 100;
 
     private final Upstreams upstreams;
     private final SmallRyeHealthReporter health;
@@ -161,6 +163,15 @@ public class OpsResource {
     @Operation(summary = "The ledger's newest dead letters (every service's poison records) with their errors")
     public Uni<Response> deadLetters() {
         return upstreams.call(Upstreams.LEDGER, "GET", "/api/v1/dead-letters?limit=" + DEAD_LETTERS_SHOWN, null)
+                .map(answer -> relay(Upstreams.LEDGER, answer, false));
+    }
+
+    @GET
+    @Path("skipped")
+    @Operation(summary = "The newest files sources left out on purpose (not an image, a sidecar, ...) with their reason, "
+            + "and how many there are; 502 when the ledger cannot be asked")
+    public Uni<Response> skipped() {
+        return upstreams.call(Upstreams.LEDGER, "GET", "/api/v1/skipped?limit=" + SKIPPED_SHOWN, null)
                 .map(answer -> relay(Upstreams.LEDGER, answer, false));
     }
 

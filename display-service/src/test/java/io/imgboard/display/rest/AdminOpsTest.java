@@ -37,7 +37,8 @@ class AdminOpsTest {
     void theAdminAndOpsApisAre401JsonWithoutTheAdminToken() {
         for (String path : new String[]{"/api/v1/admin/failures", "/api/v1/admin/rejections", "/api/v1/ops/health",
                 "/api/v1/ops/stats", "/api/v1/ops/display", "/api/v1/ops/lag", "/api/v1/ops/throughput",
-                "/api/v1/ops/sources", "/api/v1/ops/services", "/api/v1/ops/frames", "/api/v1/ops/dead-letters"}) {
+                "/api/v1/ops/sources", "/api/v1/ops/services", "/api/v1/ops/frames", "/api/v1/ops/dead-letters",
+                "/api/v1/ops/skipped"}) {
             for (String authorization : new String[]{null, "Bearer wrong-token", "Bearer " + Neighbours.UPLOAD_TOKEN,
                     "Bearer ", "Basic " + Neighbours.ADMIN_TOKEN, Neighbours.ADMIN_TOKEN, "Bearer " + Neighbours.ADMIN_TOKEN + "x"}) {
                 RequestSpecification request = authorization == null ? given() : given().header("Authorization", authorization);

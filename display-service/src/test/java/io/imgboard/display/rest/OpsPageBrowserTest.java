@@ -132,6 +132,9 @@ class OpsPageBrowserTest {
                             // on the frames is not "ready": hidden, retired and deleted photos are ready too
                             && text(page, "stats").contains("on the frames") && text(page, "stats").contains("1201")
                             && text(page, "stats").contains("retired")
+                            // files the sources left out, each with its reason, and how many there are
+                            && text(page, "skipped").contains("IMG_2041.MOV") && text(page, "skipped").contains("not an image (video/quicktime)")
+                            && text(page, "skipped").contains("46.0 MB") && text(page, "skipped").contains("The newest 1 of 212.")
                             && text(page, "services").contains("killed by SIGKILL")
                             && text(page, "services").contains("libvips: " + OpsNeighbours.LIBVIPS_WARNING)
                             && text(page, "services").contains("postgresql: " + OpsNeighbours.LEDGER_DOWN)

@@ -133,6 +133,10 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
                 "{\"photos\":1240,\"ready\":1228,\"pending\":9,\"failed\":3,\"origins\":1302,\"duplicates\":62,"
                         + "\"twins\":4,\"retired\":9,\"hidden\":15,\"deleted\":3,\"shown\":1201,\"stages\":{},\"sources\":{}}"));
         ledger.createContext("/api/v1/failures", exchange -> answer(exchange, 200, "application/json", "[]"));
+        ledger.createContext("/api/v1/skipped", exchange -> answer(exchange, 200, "application/json",
+                "{\"total\":212,\"files\":[{\"sourceId\":\"folder:nas\",\"path\":\"2024/07/IMG_2041.MOV\",\"name\":"
+                        + "\"IMG_2041.MOV\",\"size\":48234496,\"reason\":\"not an image (video/quicktime)\",\"skippedAt\":\""
+                        + Instant.now().minusSeconds(90) + "\"}]}"));
         ingest.start();
         ledger.start();
         preprocessor.start();

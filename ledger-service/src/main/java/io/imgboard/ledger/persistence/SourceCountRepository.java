@@ -3,6 +3,7 @@ package io.imgboard.ledger.persistence;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ public class SourceCountRepository {
     }
 
     /** Records a skipped file; false when this (source, path) was already recorded with the same reason. */
-    public boolean skipped(String sourceId, String path, String name, long size, String reason, java.time.Instant at) {
+    public boolean skipped(String sourceId, String path, String name, long size, String reason, Instant at) {
         return Panache.getEntityManager().createNativeQuery("""
                         INSERT INTO skipped_file (source_id, path, name, size, reason, skipped_at)
                         VALUES (:source, :path, :name, :size, :reason, :at)
@@ -62,6 +63,26 @@ public class SourceCountRepository {
                 .setParameter("reason", reason)
                 .setParameter("at", at)
                 .executeUpdate() == 1;
+    }
+
+    /** A file a source found and left out on purpose (not an image, a sidecar, a live photo's video). */
+    public record SkippedFile(String sourceId, String path, String name, long size, String reason, Instant skippedAt) {
+    }
+
+    /** The newest skipped files of every source. */
+    @SuppressWarnings("unchecked")
+    public List<SkippedFile> newestSkipped(int limit) {
+        List<Object[]> rows = Panache.getEntityManager().createNativeQuery("""
+                        SELECT source_id, path, name, size, reason, skipped_at FROM skipped_file
+                        ORDER BY skipped_at DESC, source_id, path LIMIT :limit""")
+                .setParameter("limit", limit).getResultList();
+        return rows.stream().map(r -> new SkippedFile((String) r[0], (String) r[1], (String) r[2],
+                ((Number) r[3]).longValue(), (String) r[4], JobRepository.instant(r[5]))).toList();
+    }
+
+    public long skippedCount() {
+        return ((Number) Panache.getEntityManager().createNativeQuery("SELECT count(*) FROM skipped_file")
+                .getSingleResult()).longValue();
     }
 
     public void unskip(String sourceId, String path) {

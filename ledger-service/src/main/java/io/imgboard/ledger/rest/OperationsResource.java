@@ -1,7 +1,9 @@
 package io.imgboard.ledger.rest;
 
+import io.imgboard.ledger.persistence.SourceCountRepository;
 import io.imgboard.ledger.service.DeadLetters;
 import io.imgboard.ledger.service.OutboxAdmin;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.DefaultValue;
@@ -17,16 +19,32 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 
-/** What went wrong and can be replayed: dead letters (every service's) and parked outbox rows. */
+/**
+ * What went wrong and can be replayed (dead letters, every service's, and parked outbox rows), and
+ * what the sources left out on purpose (skipped files, with their reason).
+ */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class OperationsResource {
     private final DeadLetters deadLetters;
     private final OutboxAdmin outbox;
+    private final SourceCountRepository counts;
 
-    OperationsResource(DeadLetters deadLetters, OutboxAdmin outbox) {
+    OperationsResource(DeadLetters deadLetters, OutboxAdmin outbox, SourceCountRepository counts) {
         this.deadLetters = deadLetters;
         this.outbox = outbox;
+        this.counts = counts;
+    }
+
+    /** {@code total}: every skipped file known; {@code files}: the newest {@code limit} of them. */
+    public record Skipped(long total, List<SourceCountRepository.SkippedFile> files) {
+    }
+
+    @GET
+    @Path("/skipped")
+    @Transactional
+    public Skipped skipped(@QueryParam("limit") @DefaultValue("100") String limit) {
+        return new Skipped(counts.skippedCount(), counts.newestSkipped(PhotoResource.limit(limit)));
     }
 
     @GET
