@@ -445,7 +445,9 @@
       el('b', { 'class': 'name', text: p.name || p.photoId }),
       el('span', { text: p.capturedAt ? 'taken ' + day(p.capturedAt) : 'date unknown' }),
       el('span', { 'class': 'note', text: origin }), state]);
-    (p.twins || []).forEach(function (t) { text.appendChild(twinLine(p, t)); });
+    if (p.state !== 'DELETED') { // a deleted photo's twins stay part of it
+      (p.twins || []).forEach(function (t) { text.appendChild(twinLine(p, t)); });
+    }
     return el('li', { 'class': 'card', 'data-photo': p.photoId }, [picture, text, actions]);
   }
 

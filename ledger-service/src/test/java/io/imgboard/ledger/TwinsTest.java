@@ -118,6 +118,58 @@ class TwinsTest {
         assertEquals(heicId.toString(), photo(jpeg).get("twins").get(0).get("twinId").asText());
     }
 
+    @Test
+    void aDeletedPhotosTwinIsNotSplitOff() {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2023-02-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String jpeg = newSha256();
+        String heic = newSha256();
+        send(arrived("folder:nas", "D_" + jpeg.substring(0, 6) + ".JPG", jpeg));
+        UUID id = UUID.fromString(awaitPhoto(jpeg).get("photoId").asText());
+        processed(id, 3024, 4032, shot, String.format("%016x", hash));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
+        send(arrived("folder:icloudpd", "D_" + heic.substring(0, 6) + ".HEIC", heic));
+        UUID twinId = UUID.fromString(awaitPhoto(heic).get("photoId").asText());
+        processed(twinId, 3024, 4032, shot, String.format("%016x", hash ^ 0x1L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(id.toString()));
+
+        asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
+        asService().post("/api/v1/photos/{id}/twins/{twin}/split", id, twinId).then().statusCode(409)
+                .body(org.hamcrest.Matchers.containsString("is deleted"));
+        assertEquals(id.toString(), photo(heic).get("photoId").asText(), "still part of the deleted photo");
+    }
+
+    /** A shot on the frames wins over a retired photo of it, which joining would bring back beside it. */
+    @Test
+    void aNewTwinJoinsThePhotoOnTheFramesRatherThanARetiredOne() {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2022-06-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String retired = newSha256();
+        String live = newSha256();
+        String third = newSha256();
+        String retiredPath = "A_" + retired.substring(0, 6) + ".JPG";
+        send(arrived("folder:nas", retiredPath, retired));
+        UUID retiredId = UUID.fromString(awaitPhoto(retired).get("photoId").asText());
+        processed(retiredId, 3024, 4032, shot, String.format("%016x", hash));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(retiredId).get("state").asText()));
+        send(Pipeline.removed("folder:nas", retiredPath));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(retiredId).get("state").asText()));
+        // 4 bits from the retired one: a photo of its own
+        send(arrived("folder:icloudpd", "B_" + live.substring(0, 6) + ".HEIC", live));
+        UUID liveId = UUID.fromString(awaitPhoto(live).get("photoId").asText());
+        processed(liveId, 3024, 4032, shot.plusSeconds(1), String.format("%016x", hash ^ 0xF0L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(liveId).get("state").asText()));
+        assertEquals("RETIRED", photoById(retiredId).get("state").asText());
+
+        // 2 bits from each; the retired one is older
+        send(arrived("dav:alice-iphone", "C_" + third.substring(0, 6) + ".JPG", third));
+        UUID thirdId = UUID.fromString(awaitPhoto(third).get("photoId").asText());
+        processed(thirdId, 3024, 4032, shot, String.format("%016x", hash ^ 0x30L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> !photo(third).get("photoId").asText().equals(thirdId.toString()));
+        assertEquals(liveId.toString(), photo(third).get("photoId").asText());
+        assertEquals("RETIRED", photoById(retiredId).get("state").asText(), "not brought back beside the shot on the frames");
+    }
+
     /**
      * A twin's renditions are deleted when it joins its photo; split off soon after, it is rendered
      * again at the same keys, and the deletion still waiting must not remove the new renditions. Asking

@@ -113,14 +113,17 @@ public class ExportWriter {
                 Files.deleteIfExists(temp);
             }
         } catch (IOException e) {
-            // Trying again changes nothing until someone changes the folder: said at once, not after minutes of retries.
+            // Trying again changes nothing until someone changes the folder: said at once, not after minutes of
+            // retries. The same words for every photo (no file or temporary name), so the run's summary adds them up.
             if (e instanceof AccessDeniedException || reason(e, "Operation not permitted")) {
-                throw new ExportRefused("ingest may not write into the export folder " + request.folder() + ": "
-                        + describe(e) + "; give the user ingest runs write access to it, or choose another folder");
+                Log.warnf("export of photo %s: %s", request.photoId(), describe(e));
+                throw new ExportRefused("ingest may not write into the export folder " + request.folder() + " ("
+                        + (e instanceof AccessDeniedException ? "permission denied" : "operation not permitted")
+                        + "); give the user ingest runs write access to it, or choose another folder");
             }
             if (reason(e, "Read-only file system")) {
-                throw new ExportRefused("the export folder " + request.folder() + " is on a read-only file system ("
-                        + e.getMessage() + "); mount it writable, or choose another folder");
+                throw new ExportRefused("the export folder " + request.folder()
+                        + " is on a read-only file system; mount it writable, or choose another folder");
             }
             throw new UncheckedIOException("cannot write into the export folder " + request.folder() + ": "
                     + describe(e), e);

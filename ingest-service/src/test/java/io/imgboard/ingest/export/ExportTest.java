@@ -325,15 +325,18 @@ class ExportTest {
         Path dir = folder("locked");
         addSource(dir);
         String sha = stored(TestImages.jpeg(87013));
+        String otherSha = stored(TestImages.jpeg(87014));
         // root passes permission bits: an immutable folder (chattr +i) refuses root too
         boolean root = "root".equals(System.getProperty("user.name"));
         lock(dir, root, true);
         try {
             FileExported answer = exportAndWait(request(UUID.randomUUID(), UUID.randomUUID(), sha, dir, "IMG_0013.JPG"));
+            FileExported other = exportAndWait(request(UUID.randomUUID(), UUID.randomUUID(), otherSha, dir, "2024/IMG_0014.JPG"));
 
             assertFalse(answer.written());
             assertTrue(answer.error().startsWith("ingest may not write into the export folder " + dir), answer.error());
             assertTrue(answer.error().contains("write access"), answer.error());
+            assertEquals(answer.error(), other.error(), "the same words for every photo, so a run's failures add up by reason");
         } finally {
             lock(dir, root, false);
         }
@@ -344,7 +347,10 @@ class ExportTest {
         if (root) {
             Process chattr = new ProcessBuilder("chattr", locked ? "+i" : "-i", dir.toString()).redirectErrorStream(true).start();
             String output = new String(chattr.getInputStream().readAllBytes());
-            assertEquals(0, chattr.waitFor(), "chattr: " + output);
+            int exit = chattr.waitFor();
+            // a container without CAP_LINUX_IMMUTABLE, or a file system without the flag, cannot lock a folder against root
+            org.junit.jupiter.api.Assumptions.assumeTrue(!locked || exit == 0, "chattr +i is refused here: " + output);
+            assertEquals(0, exit, "chattr: " + output);
         } else {
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString(locked ? "r-xr-xr-x" : "rwxr-xr-x"));
         }

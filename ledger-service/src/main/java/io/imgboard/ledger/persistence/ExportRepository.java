@@ -128,11 +128,11 @@ public class ExportRepository {
         }
     }
 
-    @SuppressWarnings("unchecked")
     /** Why photos of a run were not written, the commonest reasons first, with how many photos each. */
     public record Failure(String reason, long photos) {
     }
 
+    @SuppressWarnings("unchecked")
     public List<Failure> failures(UUID runId, int limit) {
         List<Object[]> rows = em().createNativeQuery("""
                         SELECT COALESCE(error, 'no reason given'), count(*) FROM export_item
@@ -141,6 +141,7 @@ public class ExportRepository {
         return rows.stream().map(r -> new Failure((String) r[0], ((Number) r[1]).longValue())).toList();
     }
 
+    @SuppressWarnings("unchecked")
     public Optional<Run> latestRun() {
         List<Object[]> rows = em().createNativeQuery("""
                         SELECT id, folder, started_at, requested, written, failed, CAST(skipped AS text)

@@ -180,8 +180,12 @@ public class PhotoResource {
     public PhotoDetails split(@PathParam("id") String id, @PathParam("twinId") String twinId) {
         UUID photoId = photoId(id);
         UUID twin = photoId(twinId);
-        if (!commands.split(photoId, twin)) {
-            throw new NotFoundException("photo " + twinId + " is not a twin of photo " + id);
+        try {
+            if (!commands.split(photoId, twin)) {
+                throw new NotFoundException("photo " + twinId + " is not a twin of photo " + id);
+            }
+        } catch (IllegalStateException e) {
+            throw new ClientErrorException(e.getMessage(), Response.Status.CONFLICT);
         }
         return queries.byId(twin).orElseThrow(() -> notFound(twinId));
     }

@@ -134,6 +134,10 @@ public class PhotoCommands {
         if (photo == null || twin == null || !id.equals(twin.twinOf)) {
             return false;
         }
+        if (photo.deletedAt != null) {
+            // Its renditions are gone for good; rendering a part of it again would undo the operator's delete.
+            throw new IllegalStateException("photo " + id + " is deleted: its twins stay part of it");
+        }
         PhotoMdc.set(photo.id);
         twin.twinOf = null;
         twin.neverTwin = true;

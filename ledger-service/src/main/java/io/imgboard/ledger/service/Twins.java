@@ -27,7 +27,10 @@ public class Twins {
         this.config = config.twins();
     }
 
-    /** The existing photo this one is the same shot as: the closest hash, then the earliest. */
+    /**
+     * The existing photo this one is the same shot as: one on the frames before a retired one (which
+     * joining would bring back beside it), then the closest hash, then the earliest.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<PhotoEntity> find(PhotoEntity photo) {
         if (photo.phash == null || photo.width == null || photo.height == null) {
@@ -36,7 +39,8 @@ public class Twins {
         long hash = photo.phash;
         return photos.twinCandidates(photo, config.captureWindow(), MAX_CANDIDATES).stream()
                 .filter(candidate -> distance(hash, candidate.phash) <= config.maxDistance())
-                .min(Comparator.<PhotoEntity>comparingInt(candidate -> distance(hash, candidate.phash))
+                .min(Comparator.<PhotoEntity, Boolean>comparing(candidate -> candidate.retiredAt != null)
+                        .thenComparingInt(candidate -> distance(hash, candidate.phash))
                         .thenComparing(candidate -> candidate.createdAt)
                         .thenComparing(candidate -> candidate.id));
     }
