@@ -40,7 +40,7 @@ public final class Main {
         String command = args.length == 0 ? "status" : args[0];
         List<String> rest = List.of(args).subList(Math.min(1, args.length), args.length);
         try {
-            if (!command.equals("up") && !Files.isDirectory(home())) {
+            if ((command.equals("down") || command.equals("status")) && !Files.isDirectory(home())) {
                 // down and status only look: they leave no empty state folder behind
                 System.out.println("nothing of img-board in " + home() + ": there is no such folder"
                         + " (is IMGBOARD_HOME the folder it was started in?)");

@@ -17,6 +17,7 @@ import java.util.Set;
  */
 public final class StateDir {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER = PosixFilePermissions.fromString("rwx------");
 
     private final Path root;
 
@@ -55,9 +56,11 @@ public final class StateDir {
         Path file = root.resolve("secrets").resolve(name);
         try {
             if (Files.exists(file)) {
-                if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
-                    Files.setPosixFilePermissions(file, OWNER_ONLY);
-                    System.err.println("imgboard: " + file + " could be read by others: it is mode 600 again");
+                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+                if (mode.stream().anyMatch(bit -> !OWNER.contains(bit))) {
+                    mode.retainAll(OWNER);
+                    Files.setPosixFilePermissions(file, mode);
+                    System.err.println("imgboard: " + file + " could be read by others: it is its owner's only again");
                 }
                 String value = Files.readString(file).trim();
                 if (value.isEmpty()) {

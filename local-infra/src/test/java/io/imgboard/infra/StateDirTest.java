@@ -31,6 +31,11 @@ class StateDirTest {
         assertEquals(token, new StateDir(home).secret("admin-token"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
 
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        assertEquals(token, new StateDir(home).secret("admin-token"));
+        assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), "owner-only stays as it is");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+
         Files.writeString(file, "\n");
         InfraException empty = assertThrows(InfraException.class, () -> state.secret("admin-token"));
         assertTrue(empty.getMessage().contains("is empty"), empty.getMessage());

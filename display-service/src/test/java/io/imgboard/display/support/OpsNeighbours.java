@@ -191,7 +191,9 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
 
     private static String statusFile() {
         String now = Instant.now().toString();
-        return "{\"supervisor\":{\"pid\":4242,\"startedAt\":\"" + now + "\",\"state\":\"running\"},\"updatedAt\":\"" + now + "\","
+        // this JVM stands in for the supervisor: its process is alive, as a running supervisor's is
+        return "{\"supervisor\":{\"pid\":" + ProcessHandle.current().pid() + ",\"startedAt\":\"" + now
+                + "\",\"state\":\"running\"},\"updatedAt\":\"" + now + "\","
                 + "\"processes\":["
                 + process("kafka", "infrastructure", 0, null)
                 + "," + process("ingest-service", "service", 0, null)

@@ -23,8 +23,11 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class Supervision {
-    /** Six of the supervisor's 5 s rewrites missed. */
-    static final Duration SILENT_AFTER = Duration.ofSeconds(30);
+    /**
+     * The supervisor rewrites its status every 5 s when its loop is quick, but the loop also waits for
+     * each process's health checks (up to 6 s each on a busy machine): this is well past its slowest round.
+     */
+    static final Duration SILENT_AFTER = Duration.ofSeconds(120);
 
     /** One supervised process as the status file tells it. */
     public record Process(String name, String kind, Long pid, Integer port, String state, String startedAt,
@@ -74,18 +77,25 @@ public class Supervision {
         }
         String updatedAt = text(root, "updatedAt");
         String state = text(root.path("supervisor"), "state");
-        return new Status(true, path.toString(), state, updatedAt, processes, silence(state, updatedAt, Instant.now()));
+        JsonNode pid = root.path("supervisor").path("pid");
+        boolean ended = pid.isIntegralNumber() && ProcessHandle.of(pid.asLong()).map(h -> !h.isAlive()).orElse(true);
+        return new Status(true, path.toString(), state, updatedAt, processes, silence(state, updatedAt, ended, Instant.now()));
     }
 
     /**
-     * A running supervisor rewrites its status at least every 5 s; one killed outright (SIGKILL, the
-     * machine's OOM killer) leaves its last word behind, which must not read as "running".
+     * A supervisor killed outright (SIGKILL, the machine's OOM killer) leaves its last word behind,
+     * which must not read as "running": its process is gone (it runs on this machine, as the display
+     * it started does), or it has not rewritten its status for {@link #SILENT_AFTER}.
      *
-     * @return what to tell the operator when the status is older than {@link #SILENT_AFTER}, else null
+     * @return what to tell the operator then, else null
      */
-    static String silence(String state, String updatedAt, Instant now) {
+    static String silence(String state, String updatedAt, boolean ended, Instant now) {
         if (!"running".equals(state) && !"starting".equals(state)) {
             return null;
+        }
+        if (ended) {
+            return "the supervisor (./imgboard up) has ended without stopping what it ran: nothing restarts a process"
+                    + " that ends; the restarts and states here are its last (./imgboard down, then ./imgboard up)";
         }
         Instant written;
         try {

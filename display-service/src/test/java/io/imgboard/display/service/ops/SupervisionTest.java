@@ -25,22 +25,32 @@ class SupervisionTest {
         Path file = run.resolve("status.json");
         Supervision supervision = new Supervision(config(file), new ObjectMapper());
 
-        Files.writeString(file, status("running", Instant.now()));
+        long alive = ProcessHandle.current().pid();
+        Files.writeString(file, status(alive, "running", Instant.now()));
         assertNull(supervision.read().error(), "rewritten just now");
 
-        Instant killedAt = Instant.now().minus(Duration.ofMinutes(2));
-        Files.writeString(file, status("running", killedAt));
-        Supervision.Status stale = supervision.read();
-        assertTrue(stale.error().startsWith("the supervisor (./imgboard up) has not written its status since " + killedAt),
-                stale.error());
-        assertEquals(1, stale.processes().size(), "what it last said is still shown");
+        // its process gone (a process of its own, started and ended here)
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Files.writeString(file, status(ended.pid(), "running", Instant.now()));
+        Supervision.Status killed = supervision.read();
+        assertTrue(killed.error().startsWith("the supervisor (./imgboard up) has ended without stopping what it ran"),
+                killed.error());
+        assertEquals(1, killed.processes().size(), "what it last said is still shown");
 
-        Files.writeString(file, status("stopped", killedAt));
+        // alive, but silent for longer than its slowest round
+        Instant stuckSince = Instant.now().minus(Duration.ofMinutes(5));
+        Files.writeString(file, status(alive, "running", stuckSince));
+        Supervision.Status stale = supervision.read();
+        assertTrue(stale.error().startsWith("the supervisor (./imgboard up) has not written its status since " + stuckSince),
+                stale.error());
+
+        Files.writeString(file, status(ended.pid(), "stopped", stuckSince));
         assertNull(supervision.read().error(), "a supervisor that stopped says so itself");
     }
 
-    private static String status(String state, Instant updatedAt) {
-        return "{\"supervisor\":{\"pid\":1,\"startedAt\":\"2026-12-05T07:00:00Z\",\"state\":\"" + state + "\"},"
+    private static String status(long pid, String state, Instant updatedAt) {
+        return "{\"supervisor\":{\"pid\":" + pid + ",\"startedAt\":\"2026-12-05T07:00:00Z\",\"state\":\"" + state + "\"},"
                 + "\"updatedAt\":\"" + updatedAt + "\",\"processes\":[{\"name\":\"kafka\",\"kind\":\"infrastructure\","
                 + "\"pid\":2,\"port\":9092,\"state\":\"ready\",\"restarts\":0}]}";
     }
