@@ -50,9 +50,8 @@ class TwinsTest {
         Instant shot = Instant.parse("2019-05-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
         String jpeg = newSha256();
         String heic = newSha256();
-        send(arrived("dav:alice-iphone", "IMG_" + jpeg.substring(0, 4) + ".JPG", jpeg));
-        UUID jpegId = UUID.fromString(awaitPhoto(jpeg).get("photoId").asText());
-        processed(jpegId, 3024, 4032, shot, String.format("%016x", hash));
+        UUID jpegId = arrivedAndProcessed("dav:alice-iphone", "IMG_" + jpeg.substring(0, 4) + ".JPG", jpeg,
+                3024, 4032, shot, hash);
         awaitRecords(Topics.CATALOG, 1, keyed(jpegId));
 
         send(arrived("folder:icloudpd", "2019/05/IMG_" + heic.substring(0, 4) + ".HEIC", heic));
@@ -92,12 +91,9 @@ class TwinsTest {
         String jpeg = newSha256();
         String heic = newSha256();
         String jpegPath = "IMG_" + jpeg.substring(0, 6) + ".JPG";
-        send(arrived("folder:nas", jpegPath, jpeg));
-        UUID jpegId = UUID.fromString(awaitPhoto(jpeg).get("photoId").asText());
-        processed(jpegId, 3024, 4032, shot, String.format("%016x", hash));
+        UUID jpegId = arrivedAndProcessed("folder:nas", jpegPath, jpeg, 3024, 4032, shot, hash);
         awaitRecords(Topics.CATALOG, 1, keyed(jpegId));
-        send(Pipeline.removed("folder:nas", jpegPath));
-        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(jpegId).get("state").asText()));
+        retire(jpegId, "folder:nas", jpegPath);
 
         // the HEIC of the same shot arrives elsewhere while the JPEG is retired
         send(arrived("folder:icloudpd", "2021/03/IMG_" + heic.substring(0, 6) + ".HEIC", heic));
@@ -124,13 +120,10 @@ class TwinsTest {
         Instant shot = Instant.parse("2023-02-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
         String jpeg = newSha256();
         String heic = newSha256();
-        send(arrived("folder:nas", "D_" + jpeg.substring(0, 6) + ".JPG", jpeg));
-        UUID id = UUID.fromString(awaitPhoto(jpeg).get("photoId").asText());
-        processed(id, 3024, 4032, shot, String.format("%016x", hash));
+        UUID id = arrivedAndProcessed("folder:nas", "D_" + jpeg.substring(0, 6) + ".JPG", jpeg, 3024, 4032, shot, hash);
         await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
-        send(arrived("folder:icloudpd", "D_" + heic.substring(0, 6) + ".HEIC", heic));
-        UUID twinId = UUID.fromString(awaitPhoto(heic).get("photoId").asText());
-        processed(twinId, 3024, 4032, shot, String.format("%016x", hash ^ 0x1L));
+        UUID twinId = arrivedAndProcessed("folder:icloudpd", "D_" + heic.substring(0, 6) + ".HEIC", heic,
+                3024, 4032, shot, hash ^ 0x1L);
         await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(id.toString()));
 
         asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
@@ -148,23 +141,18 @@ class TwinsTest {
         String live = newSha256();
         String third = newSha256();
         String retiredPath = "A_" + retired.substring(0, 6) + ".JPG";
-        send(arrived("folder:nas", retiredPath, retired));
-        UUID retiredId = UUID.fromString(awaitPhoto(retired).get("photoId").asText());
-        processed(retiredId, 3024, 4032, shot, String.format("%016x", hash));
+        UUID retiredId = arrivedAndProcessed("folder:nas", retiredPath, retired, 3024, 4032, shot, hash);
         await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(retiredId).get("state").asText()));
-        send(Pipeline.removed("folder:nas", retiredPath));
-        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(retiredId).get("state").asText()));
+        retire(retiredId, "folder:nas", retiredPath);
         // 4 bits from the retired one: a photo of its own
-        send(arrived("folder:icloudpd", "B_" + live.substring(0, 6) + ".HEIC", live));
-        UUID liveId = UUID.fromString(awaitPhoto(live).get("photoId").asText());
-        processed(liveId, 3024, 4032, shot.plusSeconds(1), String.format("%016x", hash ^ 0xF0L));
+        UUID liveId = arrivedAndProcessed("folder:icloudpd", "B_" + live.substring(0, 6) + ".HEIC", live,
+                3024, 4032, shot.plusSeconds(1), hash ^ 0xF0L);
         await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(liveId).get("state").asText()));
         assertEquals("RETIRED", photoById(retiredId).get("state").asText());
 
         // 2 bits from each; the retired one is older
-        send(arrived("dav:alice-iphone", "C_" + third.substring(0, 6) + ".JPG", third));
-        UUID thirdId = UUID.fromString(awaitPhoto(third).get("photoId").asText());
-        processed(thirdId, 3024, 4032, shot, String.format("%016x", hash ^ 0x30L));
+        UUID thirdId = arrivedAndProcessed("dav:alice-iphone", "C_" + third.substring(0, 6) + ".JPG", third,
+                3024, 4032, shot, hash ^ 0x30L);
         await().atMost(Pipeline.TIMEOUT).until(() -> !photo(third).get("photoId").asText().equals(thirdId.toString()));
         assertEquals(liveId.toString(), photo(third).get("photoId").asText());
         assertEquals("RETIRED", photoById(retiredId).get("state").asText(), "not brought back beside the shot on the frames");
@@ -191,6 +179,21 @@ class TwinsTest {
         assertEquals(List.of(dropped), QuarkusTransaction.requiringNew().call(() ->
                 photos.getEntityManager().createNativeQuery("SELECT object_key FROM object_deletion WHERE object_key IN (:keys)")
                         .setParameter("keys", List.of(display, dropped)).getResultList()));
+    }
+
+    /** Some content of a shot arriving at a place and processed (its own photo until a twin is found); its photo id then. */
+    private static UUID arrivedAndProcessed(String sourceId, String path, String sha256, int width, int height,
+                                            Instant capturedAt, long phash) {
+        send(arrived(sourceId, path, sha256));
+        UUID id = UUID.fromString(awaitPhoto(sha256).get("photoId").asText());
+        processed(id, width, height, capturedAt, String.format("%016x", phash));
+        return id;
+    }
+
+    /** The photo's only file removed: it is retired. */
+    private static void retire(UUID id, String sourceId, String path) {
+        send(Pipeline.removed(sourceId, path));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
     }
 
     private static int origins(String sha256) {
