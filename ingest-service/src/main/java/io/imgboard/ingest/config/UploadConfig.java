@@ -29,4 +29,13 @@ public interface UploadConfig {
      */
     @WithDefault("256M")
     MemorySize minFreeSpace();
+
+    /**
+     * The largest body the upload API takes ({@code POST /api/v1/uploads}, {@code PUT /api/v1/uploads/<name>}):
+     * photos only, so far below WebDAV's limit, which is the HTTP server's own
+     * ({@code quarkus.http.limits.max-body-size}: push apps also send their videos there). A larger
+     * declared body is answered 413 before it is read; a chunked one is cut off at the limit.
+     */
+    @WithDefault("200M")
+    MemorySize maxSize();
 }

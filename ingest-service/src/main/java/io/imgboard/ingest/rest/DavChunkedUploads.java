@@ -4,6 +4,8 @@ import io.imgboard.ingest.rest.DavMethods.MKCOL;
 import io.imgboard.ingest.rest.DavMethods.MOVE;
 import io.imgboard.ingest.rest.DavMethods.PROPFIND;
 import io.imgboard.ingest.service.Principal;
+import io.imgboard.ingest.service.RejectionReason;
+import io.imgboard.ingest.service.Rejections;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Blocking;
@@ -47,10 +49,15 @@ public class DavChunkedUploads {
     private static final Duration EXPIRY = Duration.ofHours(24);
 
     private final DavResource files;
+    private final RequestGate gate;
+    private final Rejections rejections;
     private final java.nio.file.Path root;
 
-    DavChunkedUploads(DavResource files, @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
+    DavChunkedUploads(DavResource files, RequestGate gate, Rejections rejections,
+                      @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
         this.files = files;
+        this.gate = gate;
+        this.rejections = rejections;
         this.root = java.nio.file.Path.of(spoolDir, "dav-chunked");
     }
 
@@ -142,6 +149,23 @@ public class DavChunkedUploads {
         }
         if (destination.isUploadArea()) {
             return DavResource.error(400, "the Destination must be in the files tree (/remote.php/dav/files/<user>/...)");
+        }
+        long size = 0;
+        for (java.nio.file.Path chunk : chunks(folder)) {
+            size += Files.size(chunk);
+        }
+        if (size > gate.davLimit()) {
+            // it can never be assembled: the staging goes now, not after a day
+            delete(folder);
+            String error = "request too large: the chunks hold " + size + " bytes, the limit for WebDAV is "
+                    + gate.davLimit() + " bytes";
+            rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST, error);
+            return DavResource.error(413, error);
+        }
+        String full = gate.spoolFull(size);
+        if (full != null) {
+            rejections.record(RejectionReason.SPOOL_FULL, Rejections.REQUEST, full);
+            return DavResource.error(507, full);
         }
         java.nio.file.Path assembled = Files.createTempFile(folder, ".assembled-", "");
         try {

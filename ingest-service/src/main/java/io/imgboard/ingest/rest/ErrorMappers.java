@@ -44,10 +44,13 @@ class ErrorMappers {
     Response unexpected(Exception e, HttpServerResponse response) {
         if (response.ended()) {
             // Quarkus has answered already. With a declared length RequestGate refuses an oversized
-            // body before it is read; a chunked one is cut off by Quarkus (413, no body, connection closed).
-            if (e instanceof IOException && "Request too large".equals(e.getMessage())) {
+            // body before it is read; a chunked one is cut off by Quarkus at its path's limit (413, no
+            // body, connection closed). WebDAV's handlers hand the reader's IOException on wrapped.
+            Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+            if (cause instanceof IOException && "Request too large".equals(cause.getMessage())) {
                 rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST,
-                        "request too large: the chunked body ran over quarkus.http.limits.max-body-size");
+                        "request too large: the chunked body ran over the limit (imgboard.upload.max-size for uploads, "
+                                + "quarkus.http.limits.max-body-size for WebDAV)");
             } else {
                 Log.warnf("request ended early: %s", e.toString());
             }

@@ -12,6 +12,7 @@ import io.imgboard.ingest.service.RejectionReason;
 import io.imgboard.ingest.service.Rejections;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.VertxHttpRecorder;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -40,11 +41,22 @@ import java.util.List;
  * ({@link FailedAttempts}); an address that sent too many gets 429 for a while, its token unchecked.
  * A body is taken only while the spool folder's disk keeps {@code imgboard.upload.min-free-space}
  * free after it: a full disk answers 507 up front instead of failing half-way through a spool file.
+ *
+ * <p>Bodies have two limits ({@link #limit}): WebDAV's is the HTTP server's own
+ * ({@code quarkus.http.limits.max-body-size}, large: push apps send their videos too, and a refused
+ * file is sent again forever), the upload API's is {@code imgboard.upload.max-size}. A declared length
+ * is judged here; a chunked body is read against its path's limit, which {@link #limitChunked} hands to
+ * the body's reader after Quarkus has put its server-wide one.
  */
 @ApplicationScoped
 class RequestGate {
     /** Runs before Quarkus's own handlers, body reading included. */
     private static final int PRIORITY = 100;
+    /**
+     * Filters run in the order of their priorities, highest first, as routes of order {@code -priority}.
+     * Quarkus puts its server-wide body limit on the request at order -2; this runs right after it.
+     */
+    private static final int AFTER_QUARKUS_BODY_LIMIT = 1;
     /** How long a refused client may keep sending the body it had started before the connection is closed. */
     private static final long DRAIN_MILLIS = 10_000;
 
@@ -60,6 +72,7 @@ class RequestGate {
     private final DeviceTokens devices;
     private final Rejections rejections;
     private final long maxBodyBytes;
+    private final long maxUploadBytes;
     private final long minFreeBytes;
     private final java.nio.file.Path spool;
     private final String openPrefix;
@@ -77,6 +90,7 @@ class RequestGate {
         this.rejections = rejections;
         this.vertx = vertx;
         this.maxBodyBytes = maxBodySize.asLongValue();
+        this.maxUploadBytes = Math.min(config.maxSize().asLongValue(), maxBodyBytes);
         this.minFreeBytes = config.minFreeSpace().asLongValue();
         this.spool = java.nio.file.Path.of(uploadsDirectory).toAbsolutePath();
         this.openPrefix = "/" + nonApplicationRoot.replaceAll("^/+|/+$", "") + "/";
@@ -84,6 +98,24 @@ class RequestGate {
 
     void register(@Observes Filters filters) {
         filters.register(this::filter, PRIORITY);
+        filters.register(this::limitChunked, AFTER_QUARKUS_BODY_LIMIT);
+    }
+
+    /** The most bytes a request on this path may send: WebDAV's limit or the upload API's. */
+    long limit(HttpServerRequest request) {
+        return DavPath.isDav(request.path()) ? maxBodyBytes : maxUploadBytes;
+    }
+
+    /**
+     * A body without a declared length is read against its path's limit: the readers of a request's
+     * body (RESTEasy's input stream and its multipart parser) stop at the number Quarkus left on the
+     * request, and answer 413 with the connection closed.
+     */
+    void limitChunked(RoutingContext context) {
+        if (context.request().getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+            context.put(VertxHttpRecorder.MAX_REQUEST_SIZE_KEY, limit(context.request()));
+        }
+        context.next();
     }
 
     void filter(RoutingContext context) {
@@ -143,23 +175,41 @@ class RequestGate {
             }, false).onFailure(e -> Log.warnf("could not record the use of device %s: %s", device, e.toString()));
         }
         long declared = declaredLength(request);
-        if (declared > maxBodyBytes) {
-            String error = "request too large: " + declared + " bytes, the limit is " + maxBodyBytes + " bytes";
+        long limit = limit(request);
+        if (declared > limit) {
+            String error = "request too large: " + declared + " bytes, the limit " + (dav ? "for WebDAV" : "for uploads")
+                    + " is " + limit + " bytes";
             rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST, error);
             refuse(context, 413, error, false);
             return;
         }
         if (hasBody(request, declared)) {
-            long free = usableSpace();
-            if (free >= 0 && free - Math.max(declared, 0) < minFreeBytes) {
-                String error = "the upload spool disk is full (" + free / (1024 * 1024) + " MiB free, "
-                        + minFreeBytes / (1024 * 1024) + " MiB must stay free): nothing was stored, try again later";
+            String error = spoolFull(Math.max(declared, 0));
+            if (error != null) {
                 rejections.record(RejectionReason.SPOOL_FULL, Rejections.REQUEST, error);
                 refuse(context, 507, error, false);
                 return;
             }
         }
         context.next();
+    }
+
+    /** WebDAV's limit on one file, also on one assembled from a chunked upload's chunks. */
+    long davLimit() {
+        return maxBodyBytes;
+    }
+
+    /**
+     * Why {@code bytes} more on the spool folder's disk would leave it too full
+     * ({@code imgboard.upload.min-free-space}), or null when they fit or the system cannot say.
+     */
+    String spoolFull(long bytes) {
+        long free = usableSpace();
+        if (free >= 0 && free - bytes < minFreeBytes) {
+            return "the upload spool disk is full (" + free / (1024 * 1024) + " MiB free, "
+                    + minFreeBytes / (1024 * 1024) + " MiB must stay free): nothing was stored, try again later";
+        }
+        return null;
     }
 
     private static boolean hasBody(HttpServerRequest request, long declared) {

@@ -294,6 +294,71 @@ class DavTest {
         assertEquals(404, dav("PROPFIND", uploads, uploadToken, null, "Depth", "1").statusCode(), "the staging is gone");
     }
 
+    /**
+     * A push app sends its videos too, and a file refused with 413 is sent again at every sync: WebDAV
+     * takes bodies up to the server's limit (%test 4M), far above the upload API's (%test 2M), declared
+     * or chunked, and keeps them as skipped files. Above it, nothing is kept and the client is told why.
+     */
+    @Test
+    void webDavTakesFilesLargerThanTheUploadLimitUpToItsOwn() throws Exception {
+        byte[] video = new byte[3 * 1024 * 1024];
+        new java.util.Random(6601).nextBytes(video);
+        assertEquals(201, dav("MKCOL", "/dav/Videos", uploadToken, null).statusCode());
+        HttpResponse<String> declared = dav("PUT", "/dav/Videos/declared.mov", uploadToken, video);
+        assertEquals(201, declared.statusCode(), declared.body());
+        HttpResponse<String> chunked = chunkedPut("/dav/Videos/chunked.mov", video);
+        assertEquals(201, chunked.statusCode(), chunked.body());
+        for (String name : List.of("declared.mov", "chunked.mov")) {
+            HttpResponse<byte[]> back = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/dav/Videos/" + name))
+                    .header("Authorization", basic(uploadToken)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, back.statusCode(), name);
+            assertArrayEquals(video, back.body(), name + " is kept whole");
+        }
+        // the upload API keeps its own limit, declared or chunked
+        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/uploads/big.jpg"))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(video)).header("Authorization", "Bearer " + uploadToken)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, upload.statusCode(), upload.body());
+        assertTrue(upload.body().contains("the limit for uploads is 2097152 bytes"), upload.body());
+        assertEquals(413, chunked("/api/v1/uploads/big-chunked.jpg", "Bearer " + uploadToken, video).statusCode());
+
+        byte[] tooLarge = new byte[5 * 1024 * 1024];
+        HttpResponse<String> over = dav("PUT", "/dav/Videos/over.mov", uploadToken, tooLarge);
+        assertEquals(413, over.statusCode(), over.body());
+        assertTrue(over.body().contains("the limit for WebDAV is 4194304 bytes"), over.body());
+        assertEquals(413, chunkedPut("/dav/Videos/over-chunked.mov", tooLarge).statusCode());
+        HttpResponse<String> listing = dav("PROPFIND", "/dav/Videos/", uploadToken, null, "Depth", "1");
+        assertTrue(listing.body().contains("declared.mov") && listing.body().contains("chunked.mov"), listing.body());
+        assertFalse(listing.body().contains("over.mov") || listing.body().contains("over-chunked.mov"), "nothing of a refused body is kept: " + listing.body());
+
+        // chunks may each fit while the file they make does not: refused at the MOVE, the staging gone
+        String uploads = "/remote.php/dav/uploads/anna/too-large-1";
+        assertEquals(201, dav("MKCOL", uploads, uploadToken, null).statusCode());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, dav("PUT", uploads + "/" + i, uploadToken, video).statusCode());
+        }
+        HttpResponse<String> move = dav("MOVE", uploads + "/.file", uploadToken, null,
+                "Destination", base() + "/remote.php/dav/files/anna/Videos/assembled.mov");
+        assertEquals(413, move.statusCode(), move.body());
+        assertTrue(move.body().contains("the chunks hold 9437184 bytes, the limit for WebDAV is 4194304 bytes"), move.body());
+        assertEquals(404, dav("PROPFIND", uploads, uploadToken, null, "Depth", "1").statusCode(), "the staging is gone");
+        assertEquals(404, dav("PROPFIND", "/dav/Videos/assembled.mov", uploadToken, null, "Depth", "0").statusCode());
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("reason", hasItem(org.hamcrest.Matchers.startsWith("request too large: the chunks hold 9437184 bytes")));
+    }
+
+    private HttpResponse<String> chunkedPut(String path, byte[] body) throws Exception {
+        return chunked(path, basic(uploadToken), body);
+    }
+
+    /** HTTP/1.1 with no Content-Length: sent chunked, as Finder and OkHttp-based apps do. */
+    private static HttpResponse<String> chunked(String path, String authorization, byte[] body) throws Exception {
+        HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return http11.send(HttpRequest.newBuilder(URI.create(base() + path))
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .header("Authorization", authorization).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void pathsThatLeaveTheTreeAreRefusedAndNothingIsWritten() throws Exception {
         byte[] jpeg = TestImages.jpeg(6401);
