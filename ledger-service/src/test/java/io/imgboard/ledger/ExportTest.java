@@ -157,6 +157,58 @@ class ExportTest {
         assertEquals(written, exportItemPath(photoId));
     }
 
+    /**
+     * A shot that arrived twice (a JPEG, then its better HEIC) is one photo rendered from the HEIC:
+     * the export writes that original, under its own name, and the folder's scan finds a known place.
+     */
+    @Test
+    void aPhotoIsExportedFromTheOriginalItIsShownFrom() {
+        long hash = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2018-02-01T00:00:00Z")
+                .plusSeconds(java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000_000));
+        String jpeg = newSha256();
+        String heic = newSha256();
+        UUID photoId = Pipeline.arrivedAndProcessed("upload:api", "IMG_" + jpeg.substring(0, 6) + ".JPG", jpeg,
+                3024, 4032, shot, hash);
+        String heicName = "IMG_" + heic.substring(0, 6) + ".HEIC";
+        UUID twinId = Pipeline.arrivedAndProcessed("folder:icloudpd", "2018/" + heicName, heic, 4032, 5376,
+                shot.plusSeconds(1), hash ^ 0x8001L);
+        await().atMost(Pipeline.TIMEOUT).until(() -> Pipeline.photo(heic).get("photoId").asText().equals(photoId.toString()));
+        processed(photoId, 4032, 5376, shot, String.format("%016x", hash)); // rendered again, from the HEIC
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(photoId).get("status").asText()));
+
+        String target = "folder:exp-" + jpeg.substring(0, 6);
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("path", "/srv/export-" + jpeg.substring(0, 6), "layout", "flat", "mode", "full", "sourceId", target))
+                .put("/api/v1/export").then().statusCode(200);
+        UUID runId = UUID.fromString(plan("/api/v1/export/run", 202).get("runId").asText());
+        JsonNode request = read(awaitRecords(Topics.EXPORT_REQUESTS, 1,
+                r -> r.value().contains(runId.toString()) && r.value().contains(photoId.toString())).get(0).value());
+        assertEquals(heic, request.get("sha256").asText(), "the better original, the one on the frames");
+        assertEquals("originals/" + heic.substring(0, 2) + "/" + heic, request.get("originalKey").asText());
+        assertEquals(heicName, request.get("relativePath").asText(), "the name goes with the bytes");
+
+        send((FileEvent) new FileExported(UUID.randomUUID(), Instant.now(), target, heicName, runId, photoId, heic, true, null));
+        await().atMost(Pipeline.TIMEOUT).until(() -> Pipeline.photo(heic).get("origins").toString().contains(target));
+        long duplicates = Pipeline.stats().get("duplicates").asLong();
+        Pipeline.awaitConsumed(send(arrived(target, heicName, heic)));
+        assertEquals(duplicates, Pipeline.stats().get("duplicates").asLong(), "the exported file is a known place");
+        JsonNode folder = Pipeline.stats().get("sources").get(target);
+        assertEquals(1, folder.path("exported").asLong(), folder.toString());
+        assertEquals(0, folder.path("duplicate").asLong(), "seen again, not a file replaced by a duplicate: " + folder);
+        JsonNode group = Pipeline.photo(heic);
+        assertEquals(twinId.toString(), group.get("twins").get(0).get("twinId").asText());
+        JsonNode exported = null;
+        for (JsonNode origin : group.get("origins")) {
+            if (origin.get("sourceId").asText().equals(target)) {
+                assertEquals(null, exported, "one place in the folder: " + group.get("origins"));
+                exported = origin;
+            }
+        }
+        assertEquals(heic, exported.get("sha256").asText(), "the place holds the HEIC's bytes");
+        assertEquals("READY", photoById(photoId).get("status").asText());
+    }
+
     /** A photo ingest could not write: the export's summary says why, not only how many. */
     @Test
     void theSummaryGivesTheReasonsPhotosWereNotWritten() {

@@ -253,6 +253,15 @@ final class Pipeline {
                 : new io.imgboard.events.PhotoProcessed.Capture(capturedAt, null, null, null, null), phash, null));
     }
 
+    /** Some content of a shot arriving at a place and processed (its own photo until a twin is found); its photo id then. */
+    static UUID arrivedAndProcessed(String sourceId, String path, String sha256, int width, int height,
+                                    Instant capturedAt, long phash) {
+        send(arrived(sourceId, path, sha256));
+        UUID id = UUID.fromString(awaitPhoto(sha256).get("photoId").asText());
+        processed(id, width, height, capturedAt, String.format("%016x", phash));
+        return id;
+    }
+
     /** The id of the newest ProcessRequested for the photo (after retries and reprocessing). */
     static UUID latestRequestId(UUID photoId) {
         List<ConsumerRecord<String, String>> all = recordsNow(Topics.PROCESS_REQUESTS, keyed(photoId));

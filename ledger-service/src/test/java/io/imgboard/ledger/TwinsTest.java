@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static io.imgboard.ledger.Pipeline.arrived;
+import static io.imgboard.ledger.Pipeline.arrivedAndProcessed;
 import static io.imgboard.ledger.Pipeline.asService;
 import static io.imgboard.ledger.Pipeline.awaitPhoto;
 import static io.imgboard.ledger.Pipeline.awaitRecords;
@@ -179,15 +180,6 @@ class TwinsTest {
         assertEquals(List.of(dropped), QuarkusTransaction.requiringNew().call(() ->
                 photos.getEntityManager().createNativeQuery("SELECT object_key FROM object_deletion WHERE object_key IN (:keys)")
                         .setParameter("keys", List.of(display, dropped)).getResultList()));
-    }
-
-    /** Some content of a shot arriving at a place and processed (its own photo until a twin is found); its photo id then. */
-    private static UUID arrivedAndProcessed(String sourceId, String path, String sha256, int width, int height,
-                                            Instant capturedAt, long phash) {
-        send(arrived(sourceId, path, sha256));
-        UUID id = UUID.fromString(awaitPhoto(sha256).get("photoId").asText());
-        processed(id, width, height, capturedAt, String.format("%016x", phash));
-        return id;
     }
 
     /** The photo's only file removed: it is retired. */

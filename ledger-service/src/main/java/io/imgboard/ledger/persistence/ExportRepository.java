@@ -59,13 +59,19 @@ public class ExportRepository {
 
     /** Photos frames show (not hidden, retired, deleted; twins are part of their photo), oldest first. */
     @SuppressWarnings("unchecked")
+    /**
+     * Photos to export, each with the original the frames show: a better twin's bytes and its name
+     * (the name's extension goes with the bytes) when one is rendered, else the photo's own.
+     */
     public List<Candidate> candidates() {
         List<Object[]> rows = em().createNativeQuery("""
-                        SELECT p.id, p.sha256, p.original_key, p.name, p.created_at,
+                        SELECT p.id, COALESCE(r.sha256, p.sha256), COALESCE(r.original_key, p.original_key),
+                               COALESCE(r.name, p.name), p.created_at,
                                COALESCE(p.captured_at, p.file_modified_at, p.created_at),
                                (SELECT string_agg(DISTINCT o.source_id, chr(31)) FROM origin o
                                  WHERE o.photo_id = p.id OR o.photo_id IN (SELECT t.id FROM photo t WHERE t.twin_of = p.id))
                         FROM photo p
+                        LEFT JOIN photo r ON r.sha256 = p.rendered_sha256 AND r.twin_of = p.id
                         WHERE p.twin_of IS NULL AND p.status = 'READY' AND NOT p.hidden
                           AND p.retired_at IS NULL AND p.deleted_at IS NULL
                         ORDER BY p.created_at, p.id""").getResultList();

@@ -274,7 +274,11 @@ public class Exports {
         }
         Instant at = event.occurredAt() != null ? event.occurredAt() : now;
         OriginEntity origin = new OriginEntity();
-        origin.photoId = photo.id;
+        // The place holds the bytes written, a better twin's when that is what the photo shows: the
+        // folder's scan then finds it a known place of those bytes, not a file replaced in place.
+        origin.photoId = event.sha256() == null ? photo.id : photos.findBySha256(event.sha256())
+                .filter(written -> written.id.equals(photo.id) || photo.id.equals(written.twinOf))
+                .map(written -> written.id).orElse(photo.id);
         origin.sourceId = event.sourceId();
         origin.path = event.path();
         origin.name = FileEvents.lastSegment(event.path());
