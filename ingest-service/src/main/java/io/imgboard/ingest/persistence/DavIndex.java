@@ -43,8 +43,24 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
         return find("principal = ?1 and parent = ?2 order by path", principal, path).stream().map(DavEntry::of).toList();
     }
 
+    /**
+     * Holds the path until the transaction ends, so two requests for one path (two MKCOLs of a new
+     * folder, a client's parallel transfers) take turns: the second sees what the first made instead
+     * of running into the unique key. A path that does not exist yet has no row to lock, so the lock is
+     * PostgreSQL's advisory one on a hash of the path (two paths with one hash only take turns too).
+     */
+    private void lockPath(String principal, String path) {
+        em.createNativeQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))) held")
+                .setParameter("key", "dav " + principal + " " + path).getSingleResult();
+    }
+
+    /** Makes a collection; empty when something exists at the path already (made meanwhile by another request). */
     @Transactional
-    public DavEntry mkcol(String principal, String path, Instant at) {
+    public Optional<DavEntry> mkcol(String principal, String path, Instant at) {
+        lockPath(principal, path);
+        if (entity(principal, path).isPresent()) {
+            return Optional.empty();
+        }
         DavEntryEntity e = new DavEntryEntity();
         e.principal = principal;
         e.path = path;
@@ -53,7 +69,7 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
         e.createdAt = at;
         e.modifiedAt = at;
         persist(e);
-        return DavEntry.of(e);
+        return Optional.of(DavEntry.of(e));
     }
 
     /**
@@ -64,6 +80,7 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
     @Transactional
     public Optional<DavEntry> putFile(String principal, String path, long size, String sha256, String contentType,
                                       Instant modifiedAt, String outcome, String reason) {
+        lockPath(principal, path);
         Optional<DavEntryEntity> existing = entity(principal, path);
         Optional<DavEntry> before = existing.map(DavEntry::of);
         DavEntryEntity e = existing.orElseGet(DavEntryEntity::new);
@@ -110,6 +127,7 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
      */
     @Transactional
     public List<Relocated> move(String principal, String from, String to) {
+        lockPath(principal, to);
         List<Relocated> result = new ArrayList<>();
         List<DavEntry> replaced = entity(principal, to).isPresent() ? deleteTree(principal, to) : List.of();
         em.flush();
@@ -133,6 +151,7 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
      */
     @Transactional
     public List<Relocated> copy(String principal, String from, String to, boolean deep) {
+        lockPath(principal, to);
         List<Relocated> result = new ArrayList<>();
         List<DavEntry> replaced = entity(principal, to).isPresent() ? deleteTree(principal, to) : List.of();
         em.flush();

@@ -270,7 +270,7 @@ public class DavResource {
         String parent = DavIndex.parentOf(req.path());
         Outcome outcome = uploads.intake(new UploadService.Intake(req.principal().davSourceId(), eventPath(req.path()),
                 name, spool, req.principal().deviceId(), null, mtime,
-                sibling -> index.lookup(req.tree(), parent + "/" + sibling).isPresent(), true, null));
+                sibling -> index.lookup(req.tree(), parent + "/" + sibling).isPresent(), UploadService.NonImages.KEEP, null));
         String kept;
         switch (outcome.status()) {
             case CREATED, DUPLICATE -> kept = "photo";
@@ -281,8 +281,9 @@ public class DavResource {
             default -> kept = "skipped"; // refused by the upload rules: still kept, so the client does not retry forever
         }
         String sha = outcome.sha256();
-        String type = outcome.contentType() == null ? "application/octet-stream" : outcome.contentType();
-        if (size > 0 && !kept.equals("photo")) {
+        String type = UploadService.keptType(outcome.contentType());
+        // A skipped file's bytes were stored by the intake before it was announced; a refused one's are stored here.
+        if (size > 0 && outcome.status() != UploadService.Status.SKIPPED && !kept.equals("photo")) {
             try {
                 store.storeIfAbsent(sha, spool, size, type);
             } catch (StorageException e) {
@@ -330,7 +331,9 @@ public class DavResource {
             requireParent(req, req.path());
             requireConditions(req, req.path(), Optional.empty());
             requireUnlocked(req, req.path(), true);
-            index.mkcol(req.tree(), req.path(), Instant.now());
+            if (index.mkcol(req.tree(), req.path(), Instant.now()).isEmpty()) {
+                return error(405, "something exists at this path already");
+            }
             return Response.status(201).build();
         });
     }

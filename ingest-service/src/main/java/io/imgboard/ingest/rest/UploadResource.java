@@ -133,7 +133,7 @@ public class UploadResource {
             Outcome outcome;
             try (Scope traced = Tracing.serve(telemetry, "PUT /api/v1/uploads", traceparent)) {
                 outcome = uploads.intake(new UploadService.Intake(sourceId, null, filename, spool, deviceId, null,
-                        null, null, false, declaredSha256));
+                        null, null, UploadService.NonImages.REFUSE, declaredSha256));
             }
             countForDevice(deviceId, List.of(outcome));
             return switch (outcome.status()) {

@@ -327,7 +327,7 @@ public class FolderScanner {
         try {
             tally.hashed++;
             outcome = uploads.intake(new UploadService.Intake(source.sourceId(), rel, name, seen.file, null,
-                    source.removalPolicy(), Instant.ofEpochMilli(seen.mtime), siblings, true, null));
+                    source.removalPolicy(), Instant.ofEpochMilli(seen.mtime), siblings, UploadService.NonImages.SKIP, null));
         } catch (UncheckedIOException e) {
             tally.failed++;
             tally.errors.add("cannot read " + rel + ": " + e.getCause().getMessage());

@@ -45,15 +45,29 @@ public class UploadService {
      * @param onDelete       the source's removal policy, or null (retire)
      * @param fileModifiedAt the file's own mtime when the source knows it, or null
      * @param siblings       whether a file of a given name lies beside it (pairs live photos); may be null
-     * @param skipNonImages  true: anything not an image is recorded as skipped ({@link FileSkipped}) with
-     *                       its {@link FileKinds} reason, as a sync target must (folders, WebDAV); false: it
-     *                       is refused with a 4xx, as the REST upload does
+     * @param nonImages      what becomes of anything that is not an image ({@link NonImages})
      * @param expectedSha256 the SHA-256 the client declared ({@code X-Content-SHA256}), or null; a mismatch
      *                       is refused and nothing is stored
      */
     public record Intake(String sourceId, String path, String name, Path file, String deviceId,
                          RemovalPolicy onDelete, Instant fileModifiedAt, Predicate<String> siblings,
-                         boolean skipNonImages, String expectedSha256) {
+                         NonImages nonImages, String expectedSha256) {
+    }
+
+    /** What an intake does with a file that is not an image. */
+    public enum NonImages {
+        /** Refused with a 4xx, as the REST upload does. */
+        REFUSE,
+        /**
+         * Recorded as skipped ({@link FileSkipped}) with its {@link FileKinds} reason, as a sync target
+         * must; its bytes stay where they are (a folder source).
+         */
+        SKIP,
+        /**
+         * Skipped, and its bytes stored first, before it is announced: the WebDAV target is their only
+         * home, and a client is told it has them only once they are kept.
+         */
+        KEEP
     }
 
     /**
@@ -118,7 +132,7 @@ public class UploadService {
     public Outcome accept(String sourceId, String deviceId, Incoming file) {
         String path = file.clientPath() == null ? null : Names.path(file.clientPath(), null);
         return intake(new Intake(sourceId, path, file.clientName(), file.spoolFile(), deviceId, null, null, null,
-                false, null));
+                NonImages.REFUSE, null));
     }
 
     /**
@@ -143,7 +157,7 @@ public class UploadService {
             rejections.record(RejectionReason.BAD_REQUEST, name, error);
             return rejected(name, inspection, RejectionReason.BAD_REQUEST, error);
         }
-        if (in.skipNonImages()) {
+        if (in.nonImages() != NonImages.REFUSE) {
             String reason = inspection.size() == 0 ? FileKinds.EMPTY_REASON
                     : FileKinds.of(name, inspection.detected(), in.siblings()).skipReason();
             if (reason != null) {
@@ -191,6 +205,13 @@ public class UploadService {
     private Outcome skip(Intake in, String name, Inspection inspection, String reason) {
         String path = in.path() != null && !in.path().isBlank() ? in.path()
                 : Names.contentPath(inspection.sha256(), name);
+        if (in.nonImages() == NonImages.KEEP && inspection.size() > 0) {
+            try {
+                store.storeIfAbsent(inspection.sha256(), in.file(), inspection.size(), keptType(inspection.detected().contentType()));
+            } catch (StorageException e) {
+                return failure(name, inspection, STORAGE_UNAVAILABLE, e);
+            }
+        }
         try {
             publisher.publish(new FileSkipped(UUID.randomUUID(), Instant.now(), in.sourceId(), path, name,
                     inspection.size(), reason));
@@ -200,6 +221,11 @@ public class UploadService {
         Log.infof("skipped %s from %s as %s: %s", name, in.sourceId(), path, reason);
         return new Outcome(name, inspection.sha256(), inspection.size(), inspection.detected().contentType(),
                 Status.SKIPPED, null, reason);
+    }
+
+    /** The content type a kept file is stored with: what its bytes look like, else plain bytes. */
+    public static String keptType(String detected) {
+        return detected == null ? "application/octet-stream" : detected;
     }
 
     private Outcome failure(String name, Inspection inspection, String error, RuntimeException cause) {

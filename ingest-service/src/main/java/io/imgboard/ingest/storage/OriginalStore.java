@@ -30,8 +30,15 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class OriginalStore {
-    /** The largest single PUT S3 allows; below it an upload is one request, never a multipart upload. */
-    private static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+    /**
+     * Up to this size an original is one PUT (nearly every photo); larger ones are sent as a multipart
+     * upload in parts of this size. S3 itself takes one PUT up to 5 GB, but S3 servers that check a
+     * signed body hold it in memory first and refuse large ones (s3proxy, which {@code ./imgboard up}
+     * runs: 128 MiB), so a video kept from WebDAV or a 120 MB panorama must go in parts.
+     */
+    static final long PART_SIZE = 16L * 1024 * 1024;
+    /** The most parts S3 takes in one multipart upload. */
+    private static final long MAX_PARTS = 10_000;
     /** Where {@link #roundTrip} writes; no original's key begins so. */
     private static final String WARM_UP_PREFIX = "warm-up/";
     private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound");
@@ -136,13 +143,11 @@ public class OriginalStore {
     private void put(String key, Path file, long size, String contentType) throws Exception {
         // From the file, not from a stream: MinIO's stream upload copies each part into the heap,
         // its file upload sends the file's bytes as they are read, with the length known up front.
-        UploadObjectArgs.Builder upload = UploadObjectArgs.builder().bucket(bucket).object(key).contentType(contentType);
-        if (size <= MAX_SINGLE_PUT) {
-            upload.filename(file.toString(), MAX_SINGLE_PUT); // one PUT: nothing half-done is left on failure
-        } else {
-            upload.filename(file.toString());
-        }
-        client.uploadObject(upload.build());
+        // One PUT up to a part's size; above it, parts. Either way nothing half-done stays: a failed
+        // multipart upload is aborted by the client, and the object appears only when it is complete.
+        long partSize = Math.max(PART_SIZE, (size + MAX_PARTS - 1) / MAX_PARTS);
+        client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).contentType(contentType)
+                .filename(file.toString(), partSize).build());
     }
 
     /**

@@ -359,6 +359,42 @@ class DavTest {
                 .header("Authorization", authorization).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A client's parallel transfers into a new folder each make it (rclone with 4 transfers): one
+     * MKCOL makes it, the others are told it exists; parallel PUTs of one new file all succeed.
+     */
+    @Test
+    void requestsRacingForOneNewPathTakeTurns() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String folder = "/dav/Race-" + round + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+                List<java.util.concurrent.Future<HttpResponse<String>>> mkcols = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    mkcols.add(pool.submit(() -> dav("MKCOL", folder, uploadToken, null)));
+                }
+                List<Integer> statuses = new ArrayList<>();
+                for (var f : mkcols) {
+                    statuses.add(f.get().statusCode());
+                }
+                assertEquals(1, statuses.stream().filter(c -> c == 201).count(), folder + ": " + statuses);
+                assertEquals(5, statuses.stream().filter(c -> c == 405).count(), folder + ": " + statuses);
+
+                byte[] text = ("notes " + round).getBytes(StandardCharsets.UTF_8);
+                List<java.util.concurrent.Future<HttpResponse<String>>> puts = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    puts.add(pool.submit(() -> dav("PUT", folder + "/notes.txt", uploadToken, text)));
+                }
+                for (var f : puts) {
+                    HttpResponse<String> put = f.get();
+                    assertTrue(put.statusCode() == 201 || put.statusCode() == 204, put.statusCode() + " " + put.body());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void pathsThatLeaveTheTreeAreRefusedAndNothingIsWritten() throws Exception {
         byte[] jpeg = TestImages.jpeg(6401);

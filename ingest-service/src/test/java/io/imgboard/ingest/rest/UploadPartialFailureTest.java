@@ -1,5 +1,6 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.events.FileSkipped;
 import io.imgboard.ingest.FilesTopic;
 import io.imgboard.ingest.TestImages;
 import io.imgboard.ingest.messaging.FileEventPublisher;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,6 +114,34 @@ class UploadPartialFailureTest {
         assertEquals(UploadService.STORAGE_UNAVAILABLE, body.files().get(2).error());
         assertEquals(TestImages.sha256(b), body.files().get(2).sha256());
         assertEquals(List.of(), topic.allArrivalsNowOf(TestImages.sha256(a)), "not stored, so not announced");
+    }
+
+    /**
+     * A file WebDAV keeps but does not make a photo of (a video) is announced as skipped only once its
+     * bytes are stored: the client that was told 503 sends it again, and operators are not told of a
+     * file that is not there.
+     */
+    @Test
+    void aKeptFileIsAnnouncedOnlyOnceItsBytesAreStored(@TempDir Path dir) throws Exception {
+        byte[] video = ("a video " + UUID.randomUUID()).getBytes();
+        Path file = Files.write(dir.resolve("clip.mov"), video);
+        String sourceId = "dav:keep-" + UUID.randomUUID().toString().substring(0, 8);
+        UploadService.Intake intake = new UploadService.Intake(sourceId, "Camera/clip.mov", "clip.mov", file, null, null,
+                null, null, UploadService.NonImages.KEEP, null);
+
+        UploadService.Outcome down = UploadServices.of(TestStores.at("http://127.0.0.1:1", "imgboard-originals"),
+                publisher, rejections, registry).intake(intake);
+        assertEquals(UploadService.Status.FAILED, down.status());
+        assertEquals(UploadService.STORAGE_UNAVAILABLE, down.error());
+
+        UploadService.Outcome kept = UploadServices.of(store, publisher, rejections, registry).intake(intake);
+        assertEquals(UploadService.Status.SKIPPED, kept.status());
+        try (java.io.InputStream in = store.open(kept.sha256())) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(video, in.readAllBytes(), "stored");
+        }
+        // one key, one partition: an event of the failed intake would have come before this one
+        await().atMost(KAFKA_WAIT).until(() -> topic.of(sourceId, FileSkipped.class).size() == 1);
+        assertEquals(1, topic.of(sourceId).size(), "the failed intake announced nothing: " + topic.of(sourceId));
     }
 
     private UploadResource resource(OriginalStore originals, FileEventPublisher events) {

@@ -69,6 +69,39 @@ class OriginalStoreTest {
         }
     }
 
+    /**
+     * A file larger than the S3 server takes in one signed PUT (s3proxy: 128 MiB, what {@code up} runs)
+     * is stored in parts and reads back whole.
+     */
+    @Test
+    void aFileLargerThanOnePutTakesIsStoredInParts(@TempDir Path dir) throws Exception {
+        String bucket = "originals-" + UUID.randomUUID().toString().substring(0, 8);
+        OriginalStore store = store(bucket, endpoints.s3Endpoint());
+        Path file = dir.resolve("video.mov");
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        java.util.Random random = new java.util.Random(136);
+        byte[] block = new byte[1024 * 1024];
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 136; i++) {
+                random.nextBytes(block);
+                sha.update(block);
+                out.write(block);
+            }
+        }
+        String sha256 = java.util.HexFormat.of().formatHex(sha.digest());
+        long size = Files.size(file);
+        assertTrue(size > 128L * 1024 * 1024 && size > OriginalStore.PART_SIZE);
+
+        assertTrue(store.storeIfAbsent(sha256, file, size, "video/quicktime"));
+        java.security.MessageDigest back = java.security.MessageDigest.getInstance("SHA-256");
+        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(OriginalStore.keyFor(sha256)).build())) {
+            for (int n = in.read(block); n >= 0; n = in.read(block)) {
+                back.update(block, 0, n);
+            }
+        }
+        assertEquals(sha256, java.util.HexFormat.of().formatHex(back.digest()), "read back whole");
+    }
+
     @Test
     void theWarmUpsRoundTripReadsBackWhatItWroteAndLeavesTheBucketEmpty(@TempDir Path dir) throws Exception {
         String bucket = "originals-" + UUID.randomUUID().toString().substring(0, 8);
