@@ -196,6 +196,11 @@ class LifecycleTest {
         assertEquals("DELETED", photoById(keptId).get("state").asText());
         List<ConsumerRecord<String, String>> catalog = awaitRecords(Topics.CATALOG, 2, keyed(keptId));
         assertNull(catalog.get(catalog.size() - 1).value());
+        // a deleted photo cannot be shown again, nor hidden: the operator is told, not answered "done"
+        asService().post("/api/v1/photos/{id}/unhide", keptId).then().statusCode(409)
+                .body("error", org.hamcrest.Matchers.containsString("is deleted"));
+        asService().post("/api/v1/photos/{id}/hide", keptId).then().statusCode(409);
+        assertFalse(photoById(keptId).get("hidden").asBoolean());
     }
 
     @Test

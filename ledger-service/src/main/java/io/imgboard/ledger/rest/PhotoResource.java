@@ -140,15 +140,23 @@ public class PhotoResource {
     @POST
     @Path("/photos/{id}/hide")
     public Map<String, Object> hide(@PathParam("id") String id) {
+        return hide(id, true);
+    }
+
+    /** 409 for a deleted photo. */
+    private Map<String, Object> hide(String id, boolean hidden) {
         UUID photoId = photoId(id);
-        return Map.of("photoId", commands.hide(photoId, true).orElseThrow(() -> notFound(id)), "hidden", true);
+        try {
+            return Map.of("photoId", commands.hide(photoId, hidden).orElseThrow(() -> notFound(id)), "hidden", hidden);
+        } catch (IllegalStateException e) {
+            throw new ClientErrorException(e.getMessage(), Response.Status.CONFLICT);
+        }
     }
 
     @POST
     @Path("/photos/{id}/unhide")
     public Map<String, Object> unhide(@PathParam("id") String id) {
-        UUID photoId = photoId(id);
-        return Map.of("photoId", commands.hide(photoId, false).orElseThrow(() -> notFound(id)), "hidden", false);
+        return hide(id, false);
     }
 
     @DELETE

@@ -41,6 +41,10 @@ public class PhotoCommands {
     public Optional<UUID> hide(UUID id, boolean hidden) {
         return primary(id).map(photo -> {
             PhotoMdc.set(photo.id);
+            if (photo.deletedAt != null) {
+                throw new IllegalStateException("photo " + photo.id + " is deleted: it is on no frame, and "
+                        + (hidden ? "hiding" : "showing") + " it changes nothing");
+            }
             if (photo.hidden != hidden) {
                 boolean wasVisible = photo.visible();
                 photo.hidden = hidden;
