@@ -179,14 +179,14 @@ class RequestGate {
         if (declared > limit) {
             String error = "request too large: " + declared + " bytes, the limit " + (dav ? "for WebDAV" : "for uploads")
                     + " is " + limit + " bytes";
-            rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST, error);
+            rejections.record(RejectionReason.TOO_LARGE, Rejections.requestLabel(request.method().name(), request.path()), error);
             refuse(context, 413, error, false);
             return;
         }
         if (hasBody(request, declared)) {
             String error = spoolFull(Math.max(declared, 0));
             if (error != null) {
-                rejections.record(RejectionReason.SPOOL_FULL, Rejections.REQUEST, error);
+                rejections.record(RejectionReason.SPOOL_FULL, Rejections.requestLabel(request.method().name(), request.path()), error);
                 refuse(context, 507, error, false);
                 return;
             }

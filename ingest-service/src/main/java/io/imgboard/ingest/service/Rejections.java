@@ -30,6 +30,23 @@ public class Rejections {
     /** The name listed for a refusal of a whole request rather than one of its files. */
     public static final String REQUEST = "(request)";
 
+    /**
+     * The label of a refusal of a whole request: the file a PUT was sending (the upload API's raw PUT,
+     * WebDAV), from its path's last segment, cleaned as every file name is; else {@value #REQUEST}.
+     */
+    public static String requestLabel(String method, String rawPath) {
+        if (!"PUT".equals(method) || rawPath == null || rawPath.endsWith("/")) {
+            return REQUEST;
+        }
+        String last = rawPath.substring(rawPath.lastIndexOf('/') + 1);
+        try {
+            last = java.net.URLDecoder.decode(last.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // not valid percent-encoding: the segment as sent, cleaned below
+        }
+        return Names.fileName(last);
+    }
+
     private final int capacity;
     private final Deque<Rejection> recent = new ArrayDeque<>();
     private final Map<RejectionReason, Counter> counters = new EnumMap<>(RejectionReason.class);

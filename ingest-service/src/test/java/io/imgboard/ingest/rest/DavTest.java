@@ -326,6 +326,8 @@ class DavTest {
         HttpResponse<String> over = dav("PUT", "/dav/Videos/over.mov", uploadToken, tooLarge);
         assertEquals(413, over.statusCode(), over.body());
         assertTrue(over.body().contains("the limit for WebDAV is 4194304 bytes"), over.body());
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("find { it.reason.startsWith('request too large: 5242880 bytes') }.name", equalTo("over.mov"));
         assertEquals(413, chunkedPut("/dav/Videos/over-chunked.mov", tooLarge).statusCode());
         HttpResponse<String> listing = dav("PROPFIND", "/dav/Videos/", uploadToken, null, "Depth", "1");
         assertTrue(listing.body().contains("declared.mov") && listing.body().contains("chunked.mov"), listing.body());
