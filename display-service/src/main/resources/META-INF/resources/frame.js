@@ -82,6 +82,8 @@
   var shownAt = 0;
   var loading = null;      // the photo show() is bringing on screen
   var log = [];            // for tests and the curious: the last MAX_LOG photos shown ("~" = offline replay)
+  var logRounds = [];      // the bag round each entry of the log was shown in
+  var shownAdditions = []; // live additions shown, with the round: {id, round}; one the window also holds is not shown twice
   var counts = { page: 0, add: 0, update: 0, remove: 0, settings: 0, ping: 0, connects: 0, next: 0, nextFailed: 0 };
 
   // ---- the window --------------------------------------------------------------------------
@@ -101,7 +103,25 @@
   /** The photo to show next, without taking it: it is taken only once it is on screen. */
   function peek() {
     if (upNext.length) { return upNext[0]; }
+    passShownAdditions();
     return queue.length ? queue[0] : null;
+  }
+
+  /**
+   * A live addition shown already in this round that the window now holds (a round that began after it
+   * arrived, as when the display restarted meanwhile) is taken from the window without being shown
+   * again: the server's place in the bag moves on, the screen does not repeat it.
+   */
+  function passShownAdditions() {
+    while (queue.length) {
+      var k = -1;
+      for (var i = 0; i < shownAdditions.length; i++) {
+        if (shownAdditions[i].id === queue[0].photoId && shownAdditions[i].round === bag.round) { k = i; }
+      }
+      if (k < 0) { return; }
+      shownAdditions.splice(k, 1);
+      take(queue[0], false);
+    }
   }
 
   /** Takes the photo off the window (or the additions); shown = it reached the screen. */
@@ -110,6 +130,10 @@
     var taken = true;
     if (i >= 0) {
       upNext.splice(i, 1);
+      if (shown) {
+        shownAdditions.push({ id: photo.photoId, round: bag.round });
+        if (shownAdditions.length > MAX_UP_NEXT) { shownAdditions.shift(); }
+      }
     } else if (queue.length && queue[0].photoId === photo.photoId) {
       queue.shift();
       lastTaken = photo.photoId;
@@ -152,7 +176,8 @@
 
   function record(entry) {
     log.push(entry);
-    if (log.length > MAX_LOG) { log.shift(); }
+    logRounds.push(bag.round === undefined ? null : bag.round);
+    if (log.length > MAX_LOG) { log.shift(); logRounds.shift(); }
   }
 
   /**
@@ -615,7 +640,7 @@
   window.imgboardFrame = function () {
     return {
       frame: frameName, currentId: current ? current.photoId : null, intervalMs: intervalMs, transition: transition,
-      fit: fit, history: history.map(function (p) { return p.photoId; }), back: back, shown: log.slice(),
+      fit: fit, history: history.map(function (p) { return p.photoId; }), back: back, shown: log.slice(), shownRounds: logRounds.slice(),
       upcoming: upNext.concat(queue.slice(0, 10)).slice(0, 10).map(function (p) { return p.photoId; }),
       window: queue.length, upNext: upNext.length, paging: paging, online: online,
       resumeId: resumeId, bag: bag, started: started, events: counts, wakeLock: !!wakeLock
