@@ -30,9 +30,11 @@ import java.util.List;
 @AdminOnly
 public class AdminResource {
     private final Upstreams upstreams;
+    private final io.imgboard.display.service.UploadRefusals refusals;
 
-    AdminResource(Upstreams upstreams) {
+    AdminResource(Upstreams upstreams, io.imgboard.display.service.UploadRefusals refusals) {
         this.upstreams = upstreams;
+        this.refusals = refusals;
     }
 
     @GET
@@ -44,9 +46,10 @@ public class AdminResource {
 
     @GET
     @Path("rejections")
-    @Operation(summary = "Uploads ingest rejected; configured=false when no admin token is set; 502 when ingest cannot be asked")
+    @Operation(summary = "Uploads ingest rejected, and those the display refused itself (img-board's upload checks), newest "
+            + "first; configured=false when no admin token is set; 502 when ingest cannot be asked")
     public Uni<Rejections> rejections() {
-        return upstreams.rejections();
+        return upstreams.rejections().map(refusals::withOwn);
     }
 
     /**

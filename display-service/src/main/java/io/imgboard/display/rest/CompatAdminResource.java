@@ -54,7 +54,11 @@ public class CompatAdminResource {
     private final Playlist playlist;
     private final ObjectMapper json;
 
-    CompatAdminResource(CompatConfig config, Upstreams upstreams, Playlist playlist, ObjectMapper json) {
+    private final io.imgboard.display.service.UploadRefusals refusals;
+
+    CompatAdminResource(CompatConfig config, Upstreams upstreams, Playlist playlist, ObjectMapper json,
+                        io.imgboard.display.service.UploadRefusals refusals) {
+        this.refusals = refusals;
         this.config = config;
         this.upstreams = upstreams;
         this.playlist = playlist;
@@ -280,7 +284,12 @@ public class CompatAdminResource {
         List<FileUpload> files = images == null ? List.of() : images;
         Optional<Response> refused = uploadRefusal(files);
         if (refused.isPresent()) {
-            return refused.get();
+            Response answer = refused.get();
+            String names = String.join(", ", files.stream().map(file -> IngestUpload.basename(file.fileName())).toList());
+            refusals.record(names.isEmpty() ? "(request)" : names.length() > 200 ? names.substring(0, 200) + "…" : names,
+                    "img-board upload: " + ((com.fasterxml.jackson.databind.JsonNode) answer.getEntity()).path("error").asText(),
+                    answer.getStatus());
+            return answer;
         }
         List<String> originals = files.stream().map(file -> IngestUpload.basename(file.fileName())).toList();
         Upstreams.Answer answer;

@@ -31,12 +31,19 @@ class ErrorMappers {
      * already has a body is kept as it is.
      */
     @ServerExceptionMapper
-    Response web(WebApplicationException e) {
+    Response web(WebApplicationException e, jakarta.ws.rs.core.UriInfo uri) {
         Response response = e.getResponse();
         if (response.hasEntity()) {
             return response;
         }
         int status = response.getStatus();
+        // The upload routes take multipart/form-data; img-board's answers any other malformed upload 400 (section 2.1).
+        if (status == 415 && uri != null && uri.getPath().endsWith("/upload")) {
+            return Compat.error(400, "The upload must be multipart/form-data, each file in a part named images");
+        }
+        if (status == 415 && uri != null && uri.getPath().endsWith("/uploads")) {
+            return ErrorBody.response(415, "The upload must be multipart/form-data, each file in a part named file");
+        }
         // Quarkus wraps a body Jackson cannot read in a bare 400; its cause says what was wrong.
         if (status == 400 && e.getCause() instanceof JsonProcessingException json) {
             return ErrorBody.response(400, JsonBodyErrors.message(json));

@@ -42,17 +42,19 @@ public class FramesResource {
 
     private final Frames frames;
     private final FrameBags bags;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-    FramesResource(Frames frames, FrameBags bags) {
+    FramesResource(Frames frames, FrameBags bags, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.frames = frames;
         this.bags = bags;
+        this.json = json;
     }
 
     /**
      * One frame: {@code settings} as it runs (the display's with its overrides), {@code overrides} what it
-     * sets itself, {@code filter} which photos it shows.
+     * sets itself (typed as in {@code settings}: an interval is a number), {@code filter} which photos it shows.
      */
-    public record FrameView(String name, FrameSettings settings, Map<String, String> overrides, FrameFilter filter) {
+    public record FrameView(String name, FrameSettings settings, Map<String, Object> overrides, FrameFilter filter) {
     }
 
     /** Thrown while reading a body: the reason for a person. */
@@ -118,7 +120,11 @@ public class FramesResource {
     }
 
     private FrameView view(FrameDefinition frame) {
-        return new FrameView(frame.name(), frames.effective(frame), frame.settings(), frame.filter());
+        FrameSettings effective = frames.effective(frame);
+        com.fasterxml.jackson.databind.JsonNode typed = json.valueToTree(effective);
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        frame.settings().forEach((key, value) -> overrides.put(key, typed.has(key) ? typed.get(key) : value));
+        return new FrameView(frame.name(), effective, overrides, frame.filter());
     }
 
     private static Response missing(String name) {

@@ -488,6 +488,13 @@ class CompatApiTest {
         admin().multiPart("images", "a.jpg", jpeg, "image/jpeg").multiPart("images", "b.png", jpeg, "image/gif")
                 .post("/api/admin/upload").then().statusCode(400).body("error", equalTo("Invalid MIME type: image/gif"));
         assertEquals(before, Neighbours.UPLOADS.size(), "nothing from a refused request reached ingest");
+        // a body that is not multipart: img-board's 400 with the reason, not the JSON routes' 415
+        admin().contentType("application/json").body("{}").post("/api/admin/upload").then().statusCode(400)
+                .body("error", equalTo("The upload must be multipart/form-data, each file in a part named images"));
+        // refused here, before ingest: listed where operators look, beside ingest's refusals
+        admin().get("/api/v1/admin/rejections").then().statusCode(200)
+                .body("rejections.find { it.name == 'a.jpg, b.GIF' }.reason", equalTo("img-board upload: Invalid extension: .gif"))
+                .body("rejections.find { it.name == 'a.jpg, b.GIF' }.status", equalTo(400));
 
         admin().multiPart("images", "IMG 1.JPG", jpeg, "image/jpeg").post("/api/admin/upload").then().statusCode(200)
                 .body("success", equalTo(true))

@@ -83,7 +83,8 @@ class NamedFramesTest {
                 .body("settings.transition", equalTo("crossfade")).body("filter.from", equalTo("2019-01-01"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/frames").then().statusCode(200)
                 .body("name", hasItem("hall")).body("[0].name", equalTo("default")));
-        admin().get("/api/v1/frames/hall").then().statusCode(200).body("overrides.intervalMs", equalTo("2000"))
+        admin().get("/api/v1/frames/hall").then().statusCode(200).body("overrides.intervalMs", equalTo(2000))
+                .body("overrides.showDate", equalTo(true)).body("overrides.order", equalTo("captured"))
                 .body("filter.sources", equalTo(List.of("nas")));
         RestAssured.get("/frames/hall").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("/frame.js"));
