@@ -1,5 +1,6 @@
 package io.imgboard.preprocessor.imaging;
 
+import io.imgboard.preprocessor.imaging.vips.FailOn;
 import io.imgboard.preprocessor.imaging.vips.LoadOptions;
 import io.imgboard.preprocessor.imaging.vips.TooManyPixelsException;
 import io.imgboard.preprocessor.imaging.vips.NativeBytes;
@@ -161,12 +162,50 @@ public final class ImageProcessor {
         VipsImage open(LoadOptions load);
     }
 
-    /** {@code source}: the file libvips reads (its messages name it), or null for bytes in memory. */
+    /**
+     * {@code source}: the file libvips reads (its messages name it), or null for bytes in memory.
+     *
+     * <p>With {@link FailOn#TRUNCATED} (the default) the decode is strict first: libjpeg only warns when
+     * a part of the picture is lost (a marker inside the image data: the rest comes out grey), so any
+     * warning stops it. A warning that loses nothing (bytes between markers, a PNG's odd colour profile)
+     * is decoded again as before; one that loses a part of the picture refuses the file
+     * ({@link #losesPicture}). A clean file is decoded once, as before.
+     */
     private ProcessedImage decode(ImageFormat format, Opener opener, List<RenditionSize> sizes, Early early,
                                   Runnable pause, String source) throws ImageRefusedException {
+        if (options.failOn() != FailOn.TRUNCATED) {
+            return decode(format, opener, sizes, early, pause, source, options.failOn());
+        }
+        boolean[] handedOver = {false};
+        Early watched = early == null ? null : new Early(early.rendition(), image -> {
+            handedOver[0] = true;
+            early.listener().accept(image);
+        }, early.beforeRest(), early.rest());
+        try {
+            return decode(format, opener, sizes, watched, pause, source, FailOn.WARNING);
+        } catch (ImageRefusedException e) {
+            if (!(e.getCause() instanceof VipsException vips) || EnvironmentFault.matches(vips.detail())
+                    || losesPicture(vips.detail())) {
+                throw e;
+            }
+            return decode(format, opener, sizes, handedOver[0] ? null : early, pause, source, FailOn.TRUNCATED);
+        }
+    }
+
+    /** libjpeg's warnings that mean a part of the picture was not decoded (it comes out grey). */
+    private static final List<String> PICTURE_LOST = List.of("premature end of data segment", "bad huffman code",
+            "instead of rst", "premature end of jpeg", "premature end of input");
+
+    static boolean losesPicture(String detail) {
+        String lower = detail == null ? "" : detail.toLowerCase(java.util.Locale.ROOT);
+        return PICTURE_LOST.stream().anyMatch(lower::contains);
+    }
+
+    private ProcessedImage decode(ImageFormat format, Opener opener, List<RenditionSize> sizes, Early early,
+                                  Runnable pause, String source, FailOn failOn) throws ImageRefusedException {
         requireDistinctNames(sizes);
         String[] stage = {"decode"};
-        LoadOptions load = LoadOptions.sequential(options.failOn()).withMaxPixels(options.maxPixels());
+        LoadOptions load = LoadOptions.sequential(failOn).withMaxPixels(options.maxPixels());
         try (VipsImage header = openHeader(opener, load)) {
             refuseIfTooManyPixels(header.width(), header.height());
             int orientation = header.orientation();

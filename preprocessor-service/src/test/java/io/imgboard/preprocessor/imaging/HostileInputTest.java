@@ -66,6 +66,41 @@ class HostileInputTest {
         assertTrue(pauses.get() > 1, "the decode was paced: " + pauses.get() + " pauses");
     }
 
+    /**
+     * A JPEG cut short and followed by the start of another file: libjpeg only warns (a marker inside
+     * the image data) and fills the rest with grey. Refused, not a half-grey photo on the frames.
+     */
+    @Test
+    void aJpegCutShortByAnotherFilesStartIsRefused() throws Exception {
+        byte[] whole = Files.readAllBytes(jpeg);
+        byte[] cut = Arrays.copyOf(whole, whole.length * 2 / 5 + 3);
+        cut[cut.length - 3] = (byte) 0xFF;
+        cut[cut.length - 2] = (byte) 0xD8;
+        cut[cut.length - 1] = (byte) 0xFF;
+        String reason = refused(cut);
+        assertTrue(reason.startsWith("corrupt or truncated JPEG: "), reason);
+        assertTrue(reason.toLowerCase(java.util.Locale.ROOT).contains("premature end of data segment"), reason);
+        Path file = Files.write(dir.resolve("cut-by-another.jpg"), cut);
+        assertThrows(ImageRefusedException.class, () -> processor.process(file, SIZES,
+                new ImageProcessor.Early("display", image -> { })));
+    }
+
+    /** Bytes between two markers: libjpeg warns and loses nothing; the photo is made as usual. */
+    @Test
+    void aJpegWithAHarmlessWarningIsProcessed() throws Exception {
+        byte[] whole = Files.readAllBytes(jpeg);
+        int at = 2 + 2 + (((whole[4] & 0xFF) << 8) | (whole[5] & 0xFF)); // after the first segment behind SOI
+        byte[] padded = new byte[whole.length + 3];
+        System.arraycopy(whole, 0, padded, 0, at);
+        System.arraycopy(whole, at, padded, at + 3, whole.length - at);
+        Path file = Files.write(dir.resolve("extraneous.jpg"), padded);
+        java.util.concurrent.atomic.AtomicInteger early = new java.util.concurrent.atomic.AtomicInteger();
+        ProcessedImage image = processor.process(file, SIZES, new ImageProcessor.Early("display", i -> early.incrementAndGet()));
+        assertEquals(1200, image.width());
+        assertEquals(SIZES.size(), image.renditions().size());
+        assertEquals(1, early.get(), "the early rendition is handed over once");
+    }
+
     @Test
     void zeroBytes() {
         assertEquals("unsupported format: empty file", refused(new byte[0]));
