@@ -83,7 +83,7 @@
   var loading = null;      // the photo show() is bringing on screen
   var log = [];            // for tests and the curious: the last MAX_LOG photos shown ("~" = offline replay)
   var logRounds = [];      // the bag round each entry of the log was shown in
-  var shownAdditions = []; // live additions shown, with the round: {id, round}; one the window also holds is not shown twice
+  var shownAdditions = []; // live additions shown, with the bag round's name: {id, bag}; one the window also holds is not shown twice
   var counts = { page: 0, add: 0, update: 0, remove: 0, settings: 0, ping: 0, connects: 0, next: 0, nextFailed: 0 };
 
   // ---- the window --------------------------------------------------------------------------
@@ -108,7 +108,7 @@
   }
 
   /**
-   * A live addition shown already in this round that the window now holds (a round that began after it
+   * A live addition shown already in this bag round (named by the page's "bag") that the window now holds (a round that began after it
    * arrived, as when the display restarted meanwhile) is taken from the window without being shown
    * again: the server's place in the bag moves on, the screen does not repeat it.
    */
@@ -116,7 +116,7 @@
     while (queue.length) {
       var k = -1;
       for (var i = 0; i < shownAdditions.length; i++) {
-        if (shownAdditions[i].id === queue[0].photoId && shownAdditions[i].round === bag.round) { k = i; }
+        if (shownAdditions[i].id === queue[0].photoId && shownAdditions[i].bag && shownAdditions[i].bag === bag.bag) { k = i; }
       }
       if (k < 0) { return; }
       shownAdditions.splice(k, 1);
@@ -127,13 +127,15 @@
   /** Takes the photo off the window (or the additions); shown = it reached the screen. */
   function take(photo, shown) {
     var i = indexOf(upNext, photo.photoId);
+    var fromWindow = i < 0 && queue.length && queue[0].photoId === photo.photoId;
+    // A live addition on screen (also one a fresh page took out of upNext while it loaded).
+    if (shown && (i >= 0 || (photo.addition && !fromWindow))) {
+      shownAdditions.push({ id: photo.photoId, bag: bag.bag });
+      if (shownAdditions.length > MAX_UP_NEXT) { shownAdditions.shift(); }
+    }
     var taken = true;
     if (i >= 0) {
       upNext.splice(i, 1);
-      if (shown) {
-        shownAdditions.push({ id: photo.photoId, round: bag.round });
-        if (shownAdditions.length > MAX_UP_NEXT) { shownAdditions.shift(); }
-      }
     } else if (queue.length && queue[0].photoId === photo.photoId) {
       queue.shift();
       lastTaken = photo.photoId;
@@ -509,6 +511,7 @@
   function onAdd(photo) {
     if (!photo || !photo.photoId) { return; }
     if (replaceHeld(photo)) { return; } // an older display's way of telling a change
+    photo.addition = true;
     upNext.push(photo);
     if (upNext.length > MAX_UP_NEXT) { upNext.shift(); }
     if (!current) { advance(); } else { preload(peek()); }

@@ -38,10 +38,11 @@ class ErrorMappers {
         }
         int status = response.getStatus();
         // The upload routes take multipart/form-data; img-board's answers any other malformed upload 400 (section 2.1).
-        if (status == 415 && uri != null && uri.getPath().endsWith("/upload")) {
+        String path = uri == null ? "" : uri.getPath().replaceFirst("^/+", "");
+        if (status == 415 && "api/admin/upload".equals(path)) {
             return Compat.error(400, "The upload must be multipart/form-data, each file in a part named images");
         }
-        if (status == 415 && uri != null && uri.getPath().endsWith("/uploads")) {
+        if (status == 415 && "api/v1/admin/uploads".equals(path)) {
             return ErrorBody.response(415, "The upload must be multipart/form-data, each file in a part named file");
         }
         // Quarkus wraps a body Jackson cannot read in a bare 400; its cause says what was wrong.

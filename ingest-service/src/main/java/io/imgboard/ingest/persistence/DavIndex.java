@@ -54,6 +54,13 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
                 .setParameter("key", "dav " + principal + " " + path).getSingleResult();
     }
 
+    /** Both ends of a MOVE or COPY, always in the same order, so two requests never wait for each other's. */
+    private void lockPaths(String principal, String from, String to) {
+        boolean fromFirst = from.compareTo(to) < 0;
+        lockPath(principal, fromFirst ? from : to);
+        lockPath(principal, fromFirst ? to : from);
+    }
+
     /** Makes a collection; empty when something exists at the path already (made meanwhile by another request). */
     @Transactional
     public Optional<DavEntry> mkcol(String principal, String path, Instant at) {
@@ -127,7 +134,7 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
      */
     @Transactional
     public List<Relocated> move(String principal, String from, String to) {
-        lockPath(principal, to);
+        lockPaths(principal, from, to);
         List<Relocated> result = new ArrayList<>();
         List<DavEntry> replaced = entity(principal, to).isPresent() ? deleteTree(principal, to) : List.of();
         em.flush();
@@ -151,7 +158,7 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
      */
     @Transactional
     public List<Relocated> copy(String principal, String from, String to, boolean deep) {
-        lockPath(principal, to);
+        lockPaths(principal, from, to);
         List<Relocated> result = new ArrayList<>();
         List<DavEntry> replaced = entity(principal, to).isPresent() ? deleteTree(principal, to) : List.of();
         em.flush();

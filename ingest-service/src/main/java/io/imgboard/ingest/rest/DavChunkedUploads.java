@@ -94,6 +94,19 @@ public class DavChunkedUploads {
         if (chunk.startsWith(".") || chunk.contains("/") || chunk.contains("\\")) {
             return DavResource.error(400, "invalid chunk name");
         }
+        long staged = 0;
+        for (java.nio.file.Path other : chunks(folder)) {
+            staged += other.getFileName().toString().equals(chunk) ? 0 : Files.size(other);
+        }
+        String length = rc.request().getHeader("Content-Length");
+        long declared = length == null ? 0 : parseOrZero(length);
+        if (staged + declared > gate.davLimit()) {
+            // the file these chunks make could never be assembled: refused before this one is read
+            String error = "request too large: this upload's chunks would hold " + (staged + declared)
+                    + " bytes, the limit for WebDAV is " + gate.davLimit() + " bytes";
+            rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST, error);
+            return DavResource.error(413, error);
+        }
         java.nio.file.Path target = folder.resolve(chunk);
         java.nio.file.Path part = Files.createTempFile(folder, ".part-", "");
         try (OutputStream out = Files.newOutputStream(part)) {
@@ -105,6 +118,14 @@ public class DavChunkedUploads {
             Files.deleteIfExists(part);
         }
         return Response.status(201).build();
+    }
+
+    private static long parseOrZero(String number) {
+        try {
+            return Long.parseLong(number.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     @PROPFIND

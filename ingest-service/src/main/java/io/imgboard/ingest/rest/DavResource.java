@@ -228,7 +228,7 @@ public class DavResource {
             Instant mtime = mtime(req);
             java.nio.file.Path spool = spool(body);
             try {
-                return store(req, spool, mtime, before);
+                return store(req, spool, mtime);
             } finally {
                 deleteQuietly(spool);
             }
@@ -252,7 +252,7 @@ public class DavResource {
             requireParent(req, req.path());
             requireConditions(req, req.path(), before);
             requireUnlocked(req, req.path(), before.isEmpty());
-            return store(req, assembled, mtime(req), before);
+            return store(req, assembled, mtime(req));
         });
     }
 
@@ -264,7 +264,7 @@ public class DavResource {
         }
     }
 
-    private Response store(Req req, java.nio.file.Path spool, Instant mtime, Optional<DavEntry> before) throws IOException {
+    private Response store(Req req, java.nio.file.Path spool, Instant mtime) throws IOException {
         long size = Files.size(spool);
         String name = DavPath.segments(req.path()).get(DavPath.segments(req.path()).size() - 1);
         String parent = DavIndex.parentOf(req.path());
@@ -291,16 +291,19 @@ public class DavResource {
                 return error(503, UploadService.STORAGE_UNAVAILABLE);
             }
         }
-        boolean photoReplaced = before.isPresent() && "photo".equals(before.get().outcome()) && !kept.equals("photo");
         String keptAs = kept;
-        QuarkusTransaction.requiringNew().run(() -> {
-            index.putFile(req.tree(), req.path(), size, sha, type, mtime, keptAs,
+        // What was there is what putFile replaced under its lock, not what the request saw before its
+        // body came in (another device may have put a file there meanwhile).
+        Optional<DavEntry> replaced = QuarkusTransaction.requiringNew().call(() -> {
+            Optional<DavEntry> was = index.putFile(req.tree(), req.path(), size, sha, type, mtime, keptAs,
                     keptAs.equals("photo") ? null : outcome.error());
-            if (photoReplaced) {
+            if (was.isPresent() && "photo".equals(was.get().outcome()) && !keptAs.equals("photo")) {
                 outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
                         eventPath(req.path())));
             }
+            return was;
         });
+        boolean photoReplaced = replaced.isPresent() && "photo".equals(replaced.get().outcome()) && !kept.equals("photo");
         if (photoReplaced) {
             relay.relay();
         }
@@ -309,7 +312,7 @@ public class DavResource {
         }
         Log.infof("WebDAV PUT %s%s by %s: %d bytes, %s%s", req.target().mount(), req.path(), req.principal().name(), size,
                 kept, kept.equals("photo") ? "" : " (" + outcome.error() + ")");
-        return Response.status(before.isPresent() ? 204 : 201)
+        return Response.status(replaced.isPresent() ? 204 : 201)
                 .header("ETag", "\"" + sha + "\"")
                 .header("OC-ETag", "\"" + sha + "\"")
                 .header("X-OC-Mtime", req.headers().getHeaderString("X-OC-Mtime") != null ? "accepted" : null)

@@ -179,19 +179,26 @@ class RequestGate {
         if (declared > limit) {
             String error = "request too large: " + declared + " bytes, the limit " + (dav ? "for WebDAV" : "for uploads")
                     + " is " + limit + " bytes";
-            rejections.record(RejectionReason.TOO_LARGE, Rejections.requestLabel(request.method().name(), request.path()), error);
+            rejections.record(RejectionReason.TOO_LARGE, label(request, dav), error);
             refuse(context, 413, error, false);
             return;
         }
         if (hasBody(request, declared)) {
             String error = spoolFull(Math.max(declared, 0));
             if (error != null) {
-                rejections.record(RejectionReason.SPOOL_FULL, Rejections.requestLabel(request.method().name(), request.path()), error);
+                rejections.record(RejectionReason.SPOOL_FULL, label(request, dav), error);
                 refuse(context, 507, error, false);
                 return;
             }
         }
         context.next();
+    }
+
+    /** A refused body's label: the file a WebDAV or raw upload PUT was sending, else the request. */
+    private static String label(HttpServerRequest request, boolean dav) {
+        boolean file = dav ? !request.path().startsWith("/remote.php/dav/uploads/")
+                : RequestPath.isAtOrUnder(RequestPath.canonical(request.path()), "/api/v1/uploads");
+        return file ? Rejections.requestLabel(request.method().name(), request.path()) : Rejections.REQUEST;
     }
 
     /** WebDAV's limit on one file, also on one assembled from a chunked upload's chunks. */

@@ -210,7 +210,7 @@ public class UploadResource {
             content = @Content(schema = @Schema(implementation = UploadResponse.class)))
     @APIResponse(responseCode = "401", description = "missing or wrong token",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "413", description = "body larger than quarkus.http.limits.max-body-size",
+    @APIResponse(responseCode = "413", description = "body larger than imgboard.upload.max-size",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "415", description = "every file was refused as not an image (or not a supported one)",
             content = @Content(schema = @Schema(implementation = UploadResponse.class)))

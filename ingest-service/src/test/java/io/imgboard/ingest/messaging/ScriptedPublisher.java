@@ -27,6 +27,11 @@ public final class ScriptedPublisher extends FileEventPublisher {
         return new ScriptedPublisher(real, Set.of(calls));
     }
 
+    /** How many events it was asked to publish. */
+    public int calls() {
+        return calls.get();
+    }
+
     @Override
     public void publish(FileEvent event) {
         int call = calls.incrementAndGet();

@@ -129,10 +129,12 @@ class UploadPartialFailureTest {
         UploadService.Intake intake = new UploadService.Intake(sourceId, "Camera/clip.mov", "clip.mov", file, null, null,
                 null, null, UploadService.NonImages.KEEP, null);
 
+        ScriptedPublisher watched = ScriptedPublisher.failing(publisher);
         UploadService.Outcome down = UploadServices.of(TestStores.at("http://127.0.0.1:1", "imgboard-originals"),
-                publisher, rejections, registry).intake(intake);
+                watched, rejections, registry).intake(intake);
         assertEquals(UploadService.Status.FAILED, down.status());
         assertEquals(UploadService.STORAGE_UNAVAILABLE, down.error());
+        assertEquals(0, watched.calls(), "nothing announced for bytes that were not stored");
 
         UploadService.Outcome kept = UploadServices.of(store, publisher, rejections, registry).intake(intake);
         assertEquals(UploadService.Status.SKIPPED, kept.status());

@@ -57,12 +57,12 @@ public class ExportRepository {
                 .setParameter("source", sourceId).setParameter("folder", folder).executeUpdate();
     }
 
-    /** Photos frames show (not hidden, retired, deleted; twins are part of their photo), oldest first. */
-    @SuppressWarnings("unchecked")
     /**
-     * Photos to export, each with the original the frames show: a better twin's bytes and its name
-     * (the name's extension goes with the bytes) when one is rendered, else the photo's own.
+     * Photos frames show (not hidden, retired, deleted; twins are part of their photo), oldest first,
+     * each with the original the frames show: a better twin's bytes and its name (the name's extension
+     * goes with the bytes) when one is rendered, else the photo's own.
      */
+    @SuppressWarnings("unchecked")
     public List<Candidate> candidates() {
         List<Object[]> rows = em().createNativeQuery("""
                         SELECT p.id, COALESCE(r.sha256, p.sha256), COALESCE(r.original_key, p.original_key),

@@ -165,15 +165,15 @@ public final class ImageProcessor {
     /**
      * {@code source}: the file libvips reads (its messages name it), or null for bytes in memory.
      *
-     * <p>With {@link FailOn#TRUNCATED} (the default) the decode is strict first: libjpeg only warns when
+     * <p>With {@link FailOn#TRUNCATED} (the default) a JPEG's decode is strict first: libjpeg only warns when
      * a part of the picture is lost (a marker inside the image data: the rest comes out grey), so any
-     * warning stops it. A warning that loses nothing (bytes between markers, a PNG's odd colour profile)
-     * is decoded again as before; one that loses a part of the picture refuses the file
+     * warning stops it. A warning that loses nothing (stray bytes between markers) is decoded again as
+     * before; one that loses a part of the picture refuses the file
      * ({@link #losesPicture}). A clean file is decoded once, as before.
      */
     private ProcessedImage decode(ImageFormat format, Opener opener, List<RenditionSize> sizes, Early early,
                                   Runnable pause, String source) throws ImageRefusedException {
-        if (options.failOn() != FailOn.TRUNCATED) {
+        if (options.failOn() != FailOn.TRUNCATED || format != ImageFormat.JPEG) {
             return decode(format, opener, sizes, early, pause, source, options.failOn());
         }
         boolean[] handedOver = {false};
@@ -184,8 +184,8 @@ public final class ImageProcessor {
         try {
             return decode(format, opener, sizes, watched, pause, source, FailOn.WARNING);
         } catch (ImageRefusedException e) {
-            if (!(e.getCause() instanceof VipsException vips) || EnvironmentFault.matches(vips.detail())
-                    || losesPicture(vips.detail())) {
+            if (!e.reason().startsWith(CORRUPT) || !(e.getCause() instanceof VipsException vips)
+                    || EnvironmentFault.matches(vips.detail()) || losesPicture(vips.detail())) {
                 throw e;
             }
             return decode(format, opener, sizes, handedOver[0] ? null : early, pause, source, FailOn.TRUNCATED);
@@ -194,7 +194,9 @@ public final class ImageProcessor {
 
     /** libjpeg's warnings that mean a part of the picture was not decoded (it comes out grey). */
     private static final List<String> PICTURE_LOST = List.of("premature end of data segment", "bad huffman code",
-            "instead of rst", "premature end of jpeg", "premature end of input");
+            "bad arithmetic code", "instead of rst", "premature end of jpeg", "premature end of input");
+    /** How a file that failed to decode is refused; a failure to convert or encode says so instead. */
+    private static final String CORRUPT = "corrupt or truncated ";
 
     static boolean losesPicture(String detail) {
         String lower = detail == null ? "" : detail.toLowerCase(java.util.Locale.ROOT);
@@ -254,7 +256,7 @@ public final class ImageProcessor {
                 throw new ImagingUnavailableException("libvips failed at " + stage[0] + " of " + format.label()
                         + " for a reason of this machine: " + e.detail(), e);
             }
-            String what = stage[0].equals("decode") ? "corrupt or truncated " : "cannot convert ";
+            String what = stage[0].equals("decode") ? CORRUPT : "cannot convert ";
             throw new ImageRefusedException(what + format.label() + ": " + readable(e.detail(), source), e);
         }
     }

@@ -152,9 +152,10 @@ class HostileFilesTest {
                 row("JPEG with 3 MB of EXIF in 48 APP1 segments", () -> exifSegments(jpeg, 48), Expect.processed()),
                 row("JPEG whose EXIF IFD claims 65535 entries", () -> withSegment(jpeg, 0xE1, exifManyEntries()), Expect.processed()),
                 row("JPEG whose EXIF IFD points at itself", () -> withSegment(jpeg, 0xE1, exifLoop()), Expect.processed()),
-                // Damaged entropy-coded data decodes with warnings (FailOn.TRUNCATED on purpose): shown as
-                // every viewer shows it, not refused; what matters is that nothing breaks.
-                row("JPEG with random bytes in its scan data", () -> scramble(jpeg), Expect.processed()),
+                // Damaged entropy-coded data: libjpeg only warns and decodes noise and grey where the data is
+                // lost. A frame would show that on the wall: refused with libjpeg's reason, the original kept.
+                row("JPEG with random bytes in its scan data", () -> scramble(jpeg),
+                        Expect.refused("corrupt or truncated JPEG: .*Corrupt JPEG data: .*")),
                 row("PNG with a wrong IDAT checksum", () -> pngBadCrc(png), Expect.refused(corrupt)),
                 row("animated GIF with 3000 frames", () -> animatedGif(3000), Expect.processed()),
                 // 16 MP a frame is allowed; only the first frame is decoded, so 3000 of them cost nothing
