@@ -282,14 +282,12 @@ public class CompatAdminResource {
     public Response upload(@RestForm("images") List<FileUpload> images,
                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         List<FileUpload> files = images == null ? List.of() : images;
-        Optional<Response> refused = uploadRefusal(files);
+        Optional<Refusal> refused = uploadRefusal(files);
         if (refused.isPresent()) {
-            Response answer = refused.get();
             String names = String.join(", ", files.stream().map(file -> IngestUpload.basename(file.fileName())).toList());
             refusals.record(names.isEmpty() ? "(request)" : names.length() > 200 ? names.substring(0, 200) + "…" : names,
-                    "img-board upload: " + ((com.fasterxml.jackson.databind.JsonNode) answer.getEntity()).path("error").asText(),
-                    answer.getStatus());
-            return answer;
+                    "img-board upload: " + refused.get().error(), refused.get().status());
+            return Compat.error(refused.get().status(), refused.get().error());
         }
         List<String> originals = files.stream().map(file -> IngestUpload.basename(file.fileName())).toList();
         Upstreams.Answer answer;
@@ -372,17 +370,21 @@ public class CompatAdminResource {
         return String.join("; ", each);
     }
 
+    /** Why an upload is refused: img-board's status and words. */
+    record Refusal(int status, String error) {
+    }
+
     /** Section 2.1's checks, each over every file, in the table's order; the first failure refuses the request. */
-    static Optional<Response> uploadRefusal(List<FileUpload> files) {
+    static Optional<Refusal> uploadRefusal(List<FileUpload> files) {
         if (files.isEmpty()) {
-            return Optional.of(Compat.error(400, "No files uploaded"));
+            return Optional.of(new Refusal(400, "No files uploaded"));
         }
         if (files.size() > MAX_FILES) {
-            return Optional.of(Compat.error(400, "Too many files (max " + MAX_FILES + ")"));
+            return Optional.of(new Refusal(400, "Too many files (max " + MAX_FILES + ")"));
         }
         for (FileUpload file : files) {
             if (file.size() > MAX_FILE_BYTES) {
-                return Optional.of(Compat.error(413, "File too large (max 50MB)"));
+                return Optional.of(new Refusal(413, "File too large (max 50MB)"));
             }
         }
         for (FileUpload file : files) {
@@ -390,13 +392,13 @@ public class CompatAdminResource {
             int dot = name.lastIndexOf('.');
             String extension = dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
             if (!CompatConfig.INPUT_EXTENSIONS.contains(extension)) {
-                return Optional.of(Compat.error(400, "Invalid extension: " + (extension.isEmpty() ? "(none)" : extension)));
+                return Optional.of(new Refusal(400, "Invalid extension: " + (extension.isEmpty() ? "(none)" : extension)));
             }
         }
         for (FileUpload file : files) {
             String type = file.contentType() == null ? "" : file.contentType().split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
             if (!CompatConfig.INPUT_TYPES.contains(type)) {
-                return Optional.of(Compat.error(400, "Invalid MIME type: " + (type.isEmpty() ? "(none)" : type)));
+                return Optional.of(new Refusal(400, "Invalid MIME type: " + (type.isEmpty() ? "(none)" : type)));
             }
         }
         return Optional.empty();

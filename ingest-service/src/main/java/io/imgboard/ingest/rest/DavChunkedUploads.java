@@ -94,12 +94,8 @@ public class DavChunkedUploads {
         if (chunk.startsWith(".") || chunk.contains("/") || chunk.contains("\\")) {
             return DavResource.error(400, "invalid chunk name");
         }
-        long staged = 0;
-        for (java.nio.file.Path other : chunks(folder)) {
-            staged += other.getFileName().toString().equals(chunk) ? 0 : Files.size(other);
-        }
-        String length = rc.request().getHeader("Content-Length");
-        long declared = length == null ? 0 : parseOrZero(length);
+        long staged = stagedBytes(folder, chunk);
+        long declared = Math.max(0, RequestGate.declaredLength(rc.request()));
         if (staged + declared > gate.davLimit()) {
             // the file these chunks make could never be assembled: refused before this one is read
             String error = "request too large: this upload's chunks would hold " + (staged + declared)
@@ -120,12 +116,13 @@ public class DavChunkedUploads {
         return Response.status(201).build();
     }
 
-    private static long parseOrZero(String number) {
-        try {
-            return Long.parseLong(number.strip());
-        } catch (NumberFormatException e) {
-            return 0;
+    /** The bytes of the upload's chunks so far, but the one named {@code except} (a chunk sent again replaces it). */
+    private static long stagedBytes(java.nio.file.Path folder, String except) throws IOException {
+        long staged = 0;
+        for (java.nio.file.Path chunk : chunks(folder)) {
+            staged += chunk.getFileName().toString().equals(except) ? 0 : Files.size(chunk);
         }
+        return staged;
     }
 
     @PROPFIND
@@ -171,10 +168,7 @@ public class DavChunkedUploads {
         if (destination.isUploadArea()) {
             return DavResource.error(400, "the Destination must be in the files tree (/remote.php/dav/files/<user>/...)");
         }
-        long size = 0;
-        for (java.nio.file.Path chunk : chunks(folder)) {
-            size += Files.size(chunk);
-        }
+        long size = stagedBytes(folder, null);
         if (size > gate.davLimit()) {
             // it can never be assembled: the staging goes now, not after a day
             delete(folder);

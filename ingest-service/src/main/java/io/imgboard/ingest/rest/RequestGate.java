@@ -263,7 +263,8 @@ class RequestGate {
                 : "this operator API is off: no admin token is configured on ingest (set IMGBOARD_ADMIN_TOKEN)";
     }
 
-    private static long declaredLength(HttpServerRequest request) {
+    /** The request's declared body length, -1 when it declares none (chunked) or an unreadable one. */
+    static long declaredLength(HttpServerRequest request) {
         String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (header == null) {
             return -1; // chunked: Quarkus's own limit applies while the body is read
