@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,8 +81,7 @@ public class CompatAdminResource {
     @HEAD
     @Path("api/admin/config")
     public Response headConfig() {
-        Response full = getConfig();
-        return Response.fromResponse(full).entity(null).build();
+        return Compat.head(getConfig());
     }
 
     @POST
@@ -145,7 +145,7 @@ public class CompatAdminResource {
     @HEAD
     @Path("api/admin/stats")
     public Response headStats() {
-        return Response.fromResponse(stats()).entity(null).build();
+        return Compat.head(stats());
     }
 
     @POST
@@ -193,7 +193,7 @@ public class CompatAdminResource {
     @HEAD
     @Path("api/admin/reprocess-status")
     public Response headReprocessStatus() {
-        return Response.fromResponse(reprocessStatus()).entity(null).build();
+        return Compat.head(reprocessStatus());
     }
 
     /** The ledger's job as img-board's status; a finished run adds its counts, clients key on {@code active}. */
@@ -243,14 +243,19 @@ public class CompatAdminResource {
     @Path("admin.html")
     @Operation(hidden = true)
     public Response adminPage() {
-        InputStream page = CompatAdminResource.class.getResourceAsStream("/META-INF/resources/admin/index.html");
+        byte[] page;
+        try (InputStream in = CompatAdminResource.class.getResourceAsStream("/META-INF/resources/admin/index.html")) {
+            page = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the admin page could not be read from the service's own resources", e);
+        }
         return Response.ok(page, MediaType.TEXT_HTML + ";charset=UTF-8").header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
     @HEAD
     @Path("admin.html")
     public Response adminPageHead() {
-        return Response.ok().type(MediaType.TEXT_HTML + ";charset=UTF-8").header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        return Compat.head(adminPage());
     }
 
     private static Instant instant(String text) {

@@ -60,7 +60,7 @@ public class CompatResource {
     @HEAD
     @Path("api/images")
     public Response imagesHead() {
-        return Compat.ok(null);
+        return Compat.head(images());
     }
 
     @GET
@@ -75,7 +75,7 @@ public class CompatResource {
     @HEAD
     @Path("health")
     public Response healthHead() {
-        return Compat.ok(null);
+        return Compat.head(health());
     }
 
     @GET
@@ -103,7 +103,7 @@ public class CompatResource {
     @HEAD
     @Path("api/{rest: .*}")
     public Response unknownHead() {
-        return unknown();
+        return Compat.head(unknown());
     }
 
     @POST

@@ -109,6 +109,33 @@ class CompatApiTest {
                 .header("Cache-Control", "no-cache");
     }
 
+    /**
+     * IMG-BOARD-API section 2: HEAD answers every GET with the same status and headers; {@code curl -I}
+     * and {@code wget --spider} checks read {@code Content-Length} too, which Express always sends.
+     */
+    @Test
+    void headAnswersEveryJsonRouteWithItsGetsHeadersAndLength() {
+        for (String path : new String[]{"/health", "/api/images", "/api/nope", "/api/admin/config", "/api/admin/stats",
+                "/api/admin/reprocess-status", "/api/admin/nope", "/admin.html"}) {
+            Response get = admin().get(path);
+            Response head = admin().head(path);
+            assertEquals(get.statusCode(), head.statusCode(), path);
+            for (String header : new String[]{"Content-Type", "Cache-Control", "Location"}) {
+                assertEquals(get.header(header), head.header(header), path + " " + header);
+            }
+            int length = get.asByteArray().length;
+            assertTrue(length > 0, path + " answers a body to GET");
+            assertEquals(String.valueOf(length), get.header("Content-Length"), path + ": GET's Content-Length");
+            if (path.equals("/health")) {
+                // its uptime may gain a digit between the two requests
+                assertThat(path, Integer.parseInt(head.header("Content-Length")), greaterThan(length - 3));
+            } else {
+                assertEquals(String.valueOf(length), head.header("Content-Length"), path + ": HEAD's Content-Length");
+            }
+            assertEquals(0, head.asByteArray().length, path + ": HEAD sends no body");
+        }
+    }
+
     @Test
     void unknownApiPathsAre404JsonNeverHtml() {
         admin().get("/api/admin/nope").then().statusCode(404).body("error", equalTo("Not found"));
