@@ -31,6 +31,15 @@ public interface UploadConfig {
     MemorySize minFreeSpace();
 
     /**
+     * The most the spool folder may hold at once (bodies being received, Nextcloud chunks waiting for
+     * their MOVE), or none: only the disk's free space counts. Set it where the folder has a size of its
+     * own that the disk's free space does not show, such as a Kubernetes {@code emptyDir} with a
+     * {@code sizeLimit}, whose pod is evicted when it goes over: a request that would take the folder
+     * past it is answered 507 before anything is spooled.
+     */
+    Optional<MemorySize> spoolSize();
+
+    /**
      * The largest body the upload API takes ({@code POST /api/v1/uploads}, {@code PUT /api/v1/uploads/<name>}):
      * photos only, so far below WebDAV's limit, which is the HTTP server's own
      * ({@code quarkus.http.limits.max-body-size}: push apps also send their videos there). A larger

@@ -23,7 +23,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
@@ -40,7 +46,8 @@ import java.util.List;
  * is refused with 400 before anything is read or written. Wrong tokens are counted per peer address
  * ({@link FailedAttempts}); an address that sent too many gets 429 for a while, its token unchecked.
  * A body is taken only while the spool folder's disk keeps {@code imgboard.upload.min-free-space}
- * free after it: a full disk answers 507 up front instead of failing half-way through a spool file.
+ * free after it, and the folder stays within {@code imgboard.upload.spool-size} when that is set: a
+ * full disk or folder answers 507 up front instead of failing half-way through a spool file.
  *
  * <p>Bodies have two limits ({@link #limit}): WebDAV's is the HTTP server's own
  * ({@code quarkus.http.limits.max-body-size}, large: push apps send their videos too, and a refused
@@ -74,7 +81,9 @@ class RequestGate {
     private final long maxBodyBytes;
     private final long maxUploadBytes;
     private final long minFreeBytes;
-    private final java.nio.file.Path spool;
+    /** {@code imgboard.upload.spool-size}, or -1 when the folder has no size of its own. */
+    private final long spoolBytes;
+    private final Path spool;
     private final String openPrefix;
     private final Vertx vertx;
 
@@ -92,7 +101,8 @@ class RequestGate {
         this.maxBodyBytes = maxBodySize.asLongValue();
         this.maxUploadBytes = Math.min(config.maxSize().asLongValue(), maxBodyBytes);
         this.minFreeBytes = config.minFreeSpace().asLongValue();
-        this.spool = java.nio.file.Path.of(uploadsDirectory).toAbsolutePath();
+        this.spoolBytes = config.spoolSize().map(MemorySize::asLongValue).orElse(-1L);
+        this.spool = Path.of(uploadsDirectory).toAbsolutePath();
         this.openPrefix = "/" + nonApplicationRoot.replaceAll("^/+|/+$", "") + "/";
     }
 
@@ -207,16 +217,54 @@ class RequestGate {
     }
 
     /**
-     * Why {@code bytes} more on the spool folder's disk would leave it too full
-     * ({@code imgboard.upload.min-free-space}), or null when they fit or the system cannot say.
+     * Why {@code bytes} more in the spool folder would leave its disk too full
+     * ({@code imgboard.upload.min-free-space}) or take the folder past its size
+     * ({@code imgboard.upload.spool-size}), or null when they fit or the system cannot say.
      */
     String spoolFull(long bytes) {
         long free = usableSpace();
         if (free >= 0 && free - bytes < minFreeBytes) {
-            return "the upload spool disk is full (" + free / (1024 * 1024) + " MiB free, "
-                    + minFreeBytes / (1024 * 1024) + " MiB must stay free): nothing was stored, try again later";
+            return "the upload spool disk is full (" + mebibytes(free) + " MiB free, "
+                    + mebibytes(minFreeBytes) + " MiB must stay free): nothing was stored, try again later";
+        }
+        if (spoolBytes >= 0) {
+            long used = spooledBytes();
+            if (used + bytes > spoolBytes) {
+                return "the upload spool is full (" + mebibytes(used) + " MiB of its " + mebibytes(spoolBytes)
+                        + " MiB in use, " + mebibytes(bytes) + " MiB more asked): nothing was stored, try again later";
+            }
         }
         return null;
+    }
+
+    private static long mebibytes(long bytes) {
+        return bytes / (1024 * 1024);
+    }
+
+    /** What the spool folder holds now; files that go while it is read are not counted. */
+    private long spooledBytes() {
+        if (!Files.isDirectory(spool)) {
+            return 0;
+        }
+        long[] total = {0};
+        try {
+            Files.walkFileTree(spool, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file,
+                                                               BasicFileAttributes attributes) {
+                    total[0] += attributes.isRegularFile() ? attributes.size() : 0;
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            Log.warnf("could not measure the upload spool folder %s: %s", spool, e.toString());
+        }
+        return total[0];
     }
 
     private static boolean hasBody(HttpServerRequest request, long declared) {
@@ -225,13 +273,13 @@ class RequestGate {
 
     /** Free bytes on the spool folder's disk (its nearest existing parent), -1 when the system cannot say. */
     private long usableSpace() {
-        java.nio.file.Path p = spool;
-        while (p != null && !java.nio.file.Files.exists(p)) {
+        Path p = spool;
+        while (p != null && !Files.exists(p)) {
             p = p.getParent();
         }
         try {
-            return p == null ? -1 : java.nio.file.Files.getFileStore(p).getUsableSpace();
-        } catch (java.io.IOException e) {
+            return p == null ? -1 : Files.getFileStore(p).getUsableSpace();
+        } catch (IOException e) {
             return -1;
         }
     }
