@@ -49,6 +49,9 @@ class CatalogConsumer {
         ConsumerRecord<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(metadata -> (ConsumerRecord<String, String>) metadata.getRecord())
                 .orElseThrow(() -> new IllegalStateException("catalog message without Kafka metadata"));
+        if (!loading.isNew(record.topic(), record.partition(), record.offset())) {
+            return message.ack(); // applied before a rebalance, delivered again after it
+        }
         MDC.put("photoId", String.valueOf(record.key()));
         try {
             apply(record);

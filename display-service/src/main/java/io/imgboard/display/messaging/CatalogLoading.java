@@ -65,7 +65,7 @@ class CatalogLoading extends ReadToStartupEnd {
     }
 
     @Override
-    void read(String topic, int partition, long offset) {
+    public void read(String topic, int partition, long offset) {
         progressedAt = System.nanoTime();
         super.read(topic, partition, offset);
     }

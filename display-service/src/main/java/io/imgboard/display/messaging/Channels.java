@@ -17,6 +17,9 @@ public final class Channels {
     /** Configured as {@code consumer-rebalance-listener.name} of {@link #SETTINGS}. */
     public static final String SETTINGS_LOADING = "settings-loading";
 
+    /** Configured as {@code consumer-rebalance-listener.name} of frames' bag positions ({@link Topics#FRAME_BAGS}). */
+    public static final String FRAME_BAGS_READING = "frame-bags-reading";
+
     /** {@link Topics#SETTINGS}, written when an admin saves frame settings. */
     public static final String SETTINGS_OUT = "settings-out";
 

@@ -1,7 +1,6 @@
 package io.imgboard.display.messaging;
 
 import io.quarkus.logging.Log;
-import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -13,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Knows when this instance has read a compacted topic up to where it ended at start-up: at
  * assignment (on the polling thread) each partition's end offset is noted, and {@link #markLoaded}
  * is called once a record at or past every end has been read ({@link #read}, for every record,
- * whatever became of it). The catalog and the settings both need it.
+ * whatever became of it). The catalog and the settings both need it; as {@link ReadPositions} it also
+ * takes a partition assigned again back to where this instance had read it.
  */
-abstract class ReadToStartupEnd implements KafkaConsumerRebalanceListener {
+abstract class ReadToStartupEnd extends ReadPositions {
     /** Partition → end offset at assignment, for partitions not yet read to that end. */
     private final Map<TopicPartition, Long> unread = new ConcurrentHashMap<>();
     private volatile boolean assigned;
@@ -28,6 +28,7 @@ abstract class ReadToStartupEnd implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        super.onPartitionsAssigned(consumer, partitions);
         if (isLoaded() || partitions.isEmpty()) {
             return;
         }
@@ -50,7 +51,9 @@ abstract class ReadToStartupEnd implements KafkaConsumerRebalanceListener {
     }
 
     /** Called for every record read, applied or dead-lettered. */
-    void read(String topic, int partition, long offset) {
+    @Override
+    public void read(String topic, int partition, long offset) {
+        super.read(topic, partition, offset);
         if (!unread.isEmpty()) {
             unread.computeIfPresent(new TopicPartition(topic, partition), (p, end) -> offset + 1 >= end ? null : end);
         }

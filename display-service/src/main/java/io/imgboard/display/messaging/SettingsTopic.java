@@ -118,6 +118,9 @@ class SettingsTopic implements Settings.Store, Frames.Store {
     /** Values arrive as strings, like the catalog's, so a bad record is a warning, never a stuck channel. */
     @Incoming(Channels.SETTINGS)
     void onRecord(ConsumerRecord<String, String> record) {
+        if (!loading.isNew(record.topic(), record.partition(), record.offset())) {
+            return; // applied before a rebalance, delivered again after it
+        }
         try {
             read(record);
         } finally {

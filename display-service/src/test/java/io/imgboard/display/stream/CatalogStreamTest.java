@@ -11,7 +11,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +55,9 @@ class CatalogStreamTest {
 
     @TestHTTPResource("/api/v1/events")
     URI events;
+
+    @ConfigProperty(name = "mp.messaging.incoming.catalog.group.id")
+    String catalogGroup;
 
     @BeforeAll
     static void producer() {
@@ -120,6 +127,62 @@ class CatalogStreamTest {
         }
         try (SseClient frame = SseClient.open(URI.create(events + "?frame=no-such-frame"))) {
             assertEquals(404, frame.response().statusCode());
+        }
+    }
+
+    /**
+     * A rebalance (a broker restart, here another member joining and leaving the display's group) gives
+     * the catalog's partitions back with nothing committed: the display reads on from where it was, so
+     * frames get no history again (a deleted photo added and removed, old settings).
+     */
+    @Test
+    void aRebalanceReadsOnFromWhereTheDisplayWasAndSendsFramesNoHistory() throws Exception {
+        UUID deleted = UUID.randomUUID();
+        UUID shown = UUID.randomUUID();
+        UUID after = UUID.randomUUID();
+        try (SseClient frame = SseClient.open(events)) {
+            frame.await(SseClient.named("page"));
+            catalog.publish(Catalog.photo(deleted, null));
+            catalog.publish(Catalog.photo(shown, null));
+            catalog.retire(deleted);
+            frame.await(SseClient.named("remove", deleted.toString()));
+            int before = frame.events().size();
+
+            joinAndLeave(catalogGroup, Topics.CATALOG);
+            catalog.publish(Catalog.photo(after, null));
+            frame.await(SseClient.named("add", after.toString()), Duration.ofSeconds(60));
+
+            List<SseClient.Event> since = frame.events().subList(before, frame.events().size());
+            assertEquals(List.of("add " + after), since.stream().filter(e -> !e.name().equals("ping"))
+                    .map(e -> e.name() + " " + (e.data().contains(after.toString()) ? after : e.data())).toList());
+            assertThat(playlistIds(), hasItems(shown.toString(), after.toString()));
+            assertThat(playlistIds(), not(hasItem(deleted.toString())));
+        }
+    }
+
+    /** Another consumer joins the group, is given its share (maybe nothing) and leaves: two rebalances. */
+    private static void joinAndLeave(String group, String topic) {
+        java.util.concurrent.atomic.AtomicBoolean assigned = new java.util.concurrent.atomic.AtomicBoolean();
+        try (KafkaConsumer<String, String> member = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Catalog.bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new StringDeserializer())) {
+            member.subscribe(List.of(topic), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                }
+
+                @Override
+                public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                    assigned.set(true);
+                }
+            });
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!assigned.get() && System.nanoTime() < until) {
+                member.poll(Duration.ofMillis(200));
+            }
+            assertTrue(assigned.get(), "the display's group took in another member");
         }
     }
 

@@ -2,9 +2,12 @@ package io.imgboard.display.service.frames;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.display.messaging.BagsReading;
+import io.imgboard.display.messaging.Channels;
 import io.imgboard.events.Topics;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +23,8 @@ import java.time.Duration;
 /**
  * Frames' bag positions on the compacted {@link Topics#FRAME_BAGS}, keyed by frame name: written by
  * {@link FrameBags} every few seconds at most, read from the beginning by every instance (own group,
- * nothing committed), so a restarted or another instance continues each frame's bag.
+ * nothing committed), so a restarted or another instance continues each frame's bag. A rebalance
+ * reads on from where this instance was ({@link BagsReading}), so old positions are not applied again.
  */
 @ApplicationScoped
 class BagTopic implements FrameBags.Store {
@@ -31,11 +35,14 @@ class BagTopic implements FrameBags.Store {
     private final FrameBags bags;
     private final MutinyEmitter<String> out;
     private final ObjectMapper json;
+    private final BagsReading reading;
 
-    BagTopic(FrameBags bags, @Channel(OUT) MutinyEmitter<String> out, ObjectMapper json) {
+    BagTopic(FrameBags bags, @Channel(OUT) MutinyEmitter<String> out, ObjectMapper json,
+              @Identifier(Channels.FRAME_BAGS_READING) BagsReading reading) {
         this.bags = bags;
         this.out = out;
         this.json = json;
+        this.reading = reading;
     }
 
     void register(@Observes StartupEvent start) {
@@ -57,6 +64,10 @@ class BagTopic implements FrameBags.Store {
 
     @Incoming(IN)
     void onRecord(ConsumerRecord<String, String> record) {
+        if (!reading.isNew(record.topic(), record.partition(), record.offset())) {
+            return;
+        }
+        reading.read(record.topic(), record.partition(), record.offset());
         if (record.key() == null) {
             return;
         }
