@@ -293,7 +293,10 @@ public class FrameStreams implements MeterBinder {
                     start(stream, resumeAfter, shown, bag);
                     return null;
                 }, false),
-                failure -> stream.response.close());
+                failure -> {
+                    stream.response.close();
+                    closed(stream);
+                });
     }
 
     /**
@@ -465,6 +468,7 @@ public class FrameStreams implements MeterBinder {
                     for (Stream stream : List.copyOf(loop.streams)) {
                         if (stream.frame.equals(name)) {
                             stream.response.close();
+                            closed(stream); // over HTTP/1.1 the server's own close calls no close handler
                         }
                     }
                 });

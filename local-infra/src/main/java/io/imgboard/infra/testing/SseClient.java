@@ -95,9 +95,15 @@ public final class SseClient implements AutoCloseable {
     }
 
     public SseClient(URI uri, Map<String, String> headers) {
+        this(uri, headers, HttpClient.Version.HTTP_2);
+    }
+
+    /** With {@link HttpClient.Version#HTTP_1_1}: a connection of its own per stream, as browsers and curl hold them. */
+    public SseClient(URI uri, Map<String, String> headers, HttpClient.Version version) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
         headers.forEach(request::header);
-        response = HttpClient.newHttpClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
+        response = HttpClient.newBuilder().version(version).build()
+                .sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
         response.thenAccept(answer -> {
             Thread reader = new Thread(() -> read(answer.body()), "sse-test-client");
             reader.setDaemon(true);
@@ -108,6 +114,13 @@ public final class SseClient implements AutoCloseable {
     /** Connects and waits (up to a minute) for the response's status and headers. */
     public static SseClient open(URI uri, Map<String, String> headers) throws Exception {
         SseClient client = new SseClient(uri, headers);
+        client.response();
+        return client;
+    }
+
+    /** {@link #open(URI)} over HTTP/1.1. */
+    public static SseClient openHttp11(URI uri) throws Exception {
+        SseClient client = new SseClient(uri, Map.of(), HttpClient.Version.HTTP_1_1);
         client.response();
         return client;
     }
