@@ -610,6 +610,16 @@
     online = false;
     clearTimeout(reconnectTimer);
     reconnectTimer = setTimeout(connect, backoff(attempts++));
+    reloadIfGone();
+  }
+
+  // A named frame deleted while this screen showed it: its stream ended and its page now answers 404.
+  // Show that page (it says there is no such frame) rather than go on with the photos held here.
+  function reloadIfGone() {
+    if (!named || !window.fetch) { return; }
+    fetch(window.location.href, { method: 'HEAD', cache: 'no-store' }).then(function (response) {
+      if (response.status === 404) { window.location.reload(); }
+    }, function () { /* offline: the reconnect tries again */ });
   }
 
   // Watchdog: a stream that carried nothing, not even a ping, for three ping intervals is dead.

@@ -117,6 +117,13 @@ class FramePageBrowserTest {
                 assertThat("another source's photo never reaches this frame", loaded(browser),
                         not(hasItem(startsWith("/media/" + outsider + "/"))));
                 assertThat(browser.eval("JSON.stringify(window.imgboardFrame().shown)").asText(), not(containsString(outsider.toString())));
+
+                // The frame is deleted while the screen shows it: the screen says so (the page a reload
+                // gets), rather than go on with what it holds.
+                given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).delete("/api/v1/frames/" + frame)
+                        .then().statusCode(204);
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                        .until(() -> browser.eval("document.title").asText(), equalTo("No such frame"));
             }
         }
     }
