@@ -268,7 +268,7 @@ public class CompatConfig {
         return null;
     }
 
-    /** Objects merge key by key; anything else replaces. */
+    /** Objects merge key by key; anything else replaces, a whole number as an integer ({@link #whole}). */
     static void merge(ObjectNode target, JsonNode patch) {
         Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
         while (fields.hasNext()) {
@@ -277,9 +277,25 @@ public class CompatConfig {
             if (existing instanceof ObjectNode object && field.getValue().isObject()) {
                 merge(object, field.getValue());
             } else {
-                target.set(field.getKey(), field.getValue());
+                target.set(field.getKey(), whole(field.getValue()));
             }
         }
+    }
+
+    /**
+     * {@code 1e4} and {@code 10000.0} are the integer 10000: JSON has one number type, section 5 refuses
+     * only fractions (with strings, null and booleans), and JSON written from Python floats sends
+     * {@code 10000.0}. Jackson reads both as a double, so such a number becomes here, before validation,
+     * the node Jackson makes of {@code 10000} (an int when it fits: the read-only check compares nodes), and
+     * every check after it (types, read-only values, ranges) sees the integer. A fraction, or a number
+     * beyond a long, stays what it is and is refused as before.
+     */
+    private static JsonNode whole(JsonNode value) {
+        if (!value.isFloatingPointNumber() || !value.canConvertToExactIntegral() || !value.canConvertToLong()) {
+            return value;
+        }
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        return value.canConvertToInt() ? f.numberNode(value.intValue()) : f.numberNode(value.longValue());
     }
 
     private static final List<String> OBJECTS = List.of("https", "admin", "preprocessing");

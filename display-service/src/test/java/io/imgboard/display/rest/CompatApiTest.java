@@ -405,6 +405,27 @@ class CompatApiTest {
         postConfig(whole).then().statusCode(200).body("reprocessing", equalTo(false));
     }
 
+    /**
+     * A whole number written as a float or with an exponent (JSON from Python floats: {@code 10000.0}) is
+     * that integer, for every integer key and for the read-only {@code port}; a real fraction stays refused.
+     */
+    @Test
+    void aWholeNumberWrittenAsAFloatIsThatInteger() {
+        postConfig("{\"slideshowInterval\":1e4}").then().statusCode(200).body("success", equalTo(true));
+        admin().get("/api/admin/config").then().body("slideshowInterval", equalTo(10000));
+        postConfig("{\"slideshowInterval\":12000.0,\"reshuffleInterval\":0.0,\"preprocessing\":{\"quality\":70.0}}")
+                .then().statusCode(200).body("reprocessing", equalTo(false));
+        admin().get("/api/admin/config").then().body("slideshowInterval", equalTo(12000))
+                .body("reshuffleInterval", equalTo(0)).body("preprocessing.quality", equalTo(70));
+        assertEquals(70, Neighbours.LEDGER.renditions().get(0).path("quality").asInt());
+        int port = admin().get("/api/admin/config").jsonPath().getInt("port");
+        postConfig("{\"port\":" + port + ".0}").then().statusCode(200);
+        postConfig("{\"slideshowInterval\":10000.5}").then().statusCode(400)
+                .body("error", equalTo("slideshowInterval must be an integer"));
+        postConfig("{\"preprocessing\":{\"targetWidth\":1e30}}").then().statusCode(400)
+                .body("error", equalTo("preprocessing.targetWidth must be an integer"));
+    }
+
     @Test
     void settingsSavedOnTheTopicAreReadBack() throws Exception {
         try (Catalog catalog = new Catalog()) {
