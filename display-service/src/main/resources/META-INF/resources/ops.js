@@ -54,13 +54,23 @@
     }
   }
 
+  /**
+   * "last hour", or since when the figures count: the display keeps them in memory, so after its restart they
+   * start again, and a few minutes must not read as the hour (the server's since, null when the hour is whole).
+   */
+  function hourLabel(t) {
+    if (t.since === null || t.since === undefined) { return 'last hour'; }
+    return 'since ' + new Date(t.since * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+      + ', display started';
+  }
+
   function throughput() {
     return Pages.getJson('/api/v1/ops/throughput').then(function (t) {
       state.throughput = t;
       document.getElementById('throughput-unit').textContent = state.range === 'hour'
         ? 'photos per minute, by minute' : 'photos per minute, every ' + t.intervalSeconds + ' s';
       Pages.fill('throughput-totals', el('div', { 'class': 'numbers compact' }, t.stages.map(function (name, i) {
-        return Pages.number(name + ' (last hour)', fmt(t.lastHour[i]));
+        return Pages.number(name + ' (' + hourLabel(t) + ')', fmt(t.lastHour[i]));
       })));
       drawPlot(t);
       var reads = el('span', {}, t.scrapes.map(function (s, i) {
@@ -342,8 +352,8 @@
     if (state.frames) { tiles.push(tile('frames connected', state.frames.total, 'plain')); }
     if (state.throughput) {
       var t = state.throughput;
-      tiles.push(tile('processed (last hour)', fmt(t.lastHour[2]), 'plain'));
-      tiles.push(tile('failed (last hour)', fmt(t.lastHour[3]), t.lastHour[3] ? 'warn' : 'ok'));
+      tiles.push(tile('processed (' + hourLabel(t) + ')', fmt(t.lastHour[2]), 'plain'));
+      tiles.push(tile('failed (' + hourLabel(t) + ')', fmt(t.lastHour[3]), t.lastHour[3] ? 'warn' : 'ok'));
     }
     Pages.fill('overview', tiles.length ? el('div', { 'class': 'numbers glance' }, tiles) : Pages.message('empty', 'Loading…'));
   }

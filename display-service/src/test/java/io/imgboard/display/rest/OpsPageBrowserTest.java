@@ -64,6 +64,11 @@ class OpsPageBrowserTest {
                         .body("lastHour[1]", greaterThan(0f))
                         .body("lastHour[2]", greaterThan(0f))
                         .body("minutes.time.size()", greaterThan(0)));
+        // This display began counting moments ago (its history is in memory): the figures say since when,
+        // not "last hour", and that is no later than now.
+        long since = admin().get("/api/v1/ops/throughput").jsonPath().getLong("since");
+        assertThat(since, lessThanOrEqualTo(java.time.Instant.now().getEpochSecond()));
+        assertThat(since, greaterThan(java.time.Instant.now().minus(Duration.ofMinutes(10)).getEpochSecond()));
     }
 
     @Test
@@ -140,7 +145,11 @@ class OpsPageBrowserTest {
                             && text(page, "services").contains("postgresql: " + OpsNeighbours.LEDGER_DOWN)
                             && text(page, "lag").contains("display (this instance)")
                             // refused uploads are shown where operators look, with their reason
-                            && text(page, "rejections").contains("notes.txt") && text(page, "rejections").contains("not an image"));
+                            && text(page, "rejections").contains("notes.txt") && text(page, "rejections").contains("not an image")
+                            // a display that began counting minutes ago does not call them the last hour
+                            && text(page, "overview").contains("processed (since ")
+                            && text(page, "throughput-totals").contains("uploads (since ")
+                            && !text(page, "overview").contains("last hour"));
             long firstLast = state(page).path("last").asLong();
             Path first = SHOTS.resolve("ops.png");
             page.screenshot(first, true);

@@ -15,9 +15,11 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Photos per minute through each stage, for the ops page's plot: uploads received, files found by
@@ -25,7 +27,9 @@ import java.util.Map;
  * counters, read from their {@code /q/metrics} every {@code imgboard.ops.scrape-interval}; the display
  * keeps the differences in two ring buffers: one point per scrape for the last ten minutes and one
  * per minute for the last hour. Nothing is persisted, so a restarted display starts an empty plot
- * (the services' counters are its baseline).
+ * (the services' counters are its baseline), and the report says since when it counts. No service
+ * keeps these counts by time: the counters are totals since each service started, the ledger keeps a
+ * photo's state, not every processing of it, so the hour before a restart cannot be read back.
  */
 @ApplicationScoped
 public class Throughput {
@@ -58,10 +62,13 @@ public class Throughput {
 
     /**
      * {@code recent}: per-minute rates at each scrape; {@code minutes}: counts per whole minute (the
-     * current one still filling); {@code lastHour}: the sum of {@code minutes} per stage.
+     * current one still filling); {@code lastHour}: the sum of {@code minutes} per stage; {@code since}:
+     * null when {@code lastHour} covers the whole hour, else the epoch second it counts from (this
+     * display began counting less than an hour ago, or has not yet read every service), so the page
+     * says "since 13:46" rather than show a restarted display's few minutes as the last hour.
      */
     public record Report(List<String> stages, long intervalSeconds, Series recent, Series minutes,
-                         List<Double> lastHour, List<Scrape> scrapes) {
+                         List<Double> lastHour, Long since, List<Scrape> scrapes) {
     }
 
     private record Point(long second, double[] values) {
@@ -72,6 +79,9 @@ public class Throughput {
     private final HttpClient http;
     private final Duration timeout;
     private final Map<Source, Double> last = new HashMap<>();
+    private final Set<String> baselined = new HashSet<>();
+    /** When every service had been read once: the figures hold nothing from before it. */
+    private Instant countingSince;
     private final Map<String, Scrape> scrapes = new LinkedHashMap<>();
     private final ArrayDeque<Point> recent = new ArrayDeque<>();
     private final ArrayDeque<Point> minutes = new ArrayDeque<>();
@@ -141,6 +151,10 @@ public class Throughput {
                 }
             }
         }
+        baselined.addAll(expositions.keySet());
+        if (countingSince == null && baselined.containsAll(metricsUrls.keySet())) {
+            countingSince = Instant.now();
+        }
         return deltas;
     }
 
@@ -188,7 +202,16 @@ public class Throughput {
         List<Scrape> reads = new ArrayList<>();
         metricsUrls.forEach((service, uri) -> reads.add(scrapes.getOrDefault(service,
                 new Scrape(service, uri.toString(), null, false, "not read yet"))));
-        return new Report(STAGES, interval.toSeconds(), series(recent), series(minutes), lastHour, reads);
+        return new Report(STAGES, interval.toSeconds(), series(recent), series(minutes), lastHour, since(), reads);
+    }
+
+    /** See {@link Report#since}: counting began within the oldest minute kept, or has not begun. */
+    private Long since() {
+        if (countingSince == null) {
+            return Instant.now().getEpochSecond();
+        }
+        long start = countingSince.getEpochSecond();
+        return minutes.isEmpty() || start >= minutes.peekFirst().second() ? start : null;
     }
 
     private static Series series(ArrayDeque<Point> points) {
