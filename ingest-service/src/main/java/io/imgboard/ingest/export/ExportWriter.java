@@ -137,6 +137,36 @@ public class ExportWriter {
 
     /** The export folder, real and confirmed: a folder source's root, or in an allowed root (created there). */
     private Path folder(String wanted) throws IOException {
+        Place place = place(wanted);
+        if (place.allowedRoot() == null) {
+            return place.folder();
+        }
+        Path dir = place.allowedRoot();
+        for (Path segment : place.below()) {
+            dir = childFolder(place.allowedRoot(), dir, segment.toString());
+        }
+        return dir;
+    }
+
+    /**
+     * Why an export into {@code wanted} would be refused for every photo, or empty when ingest may write
+     * there: the rule {@link #write} applies, for a dry run (the admin page's Simulate), creating nothing.
+     * What only writing finds out (permissions, a full disk, a link out) is not foreseen.
+     */
+    public Optional<String> refusal(String wanted) {
+        try {
+            place(wanted);
+            return Optional.empty();
+        } catch (ExportRefused e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** A folder source's root ({@code allowedRoot} null), or an allowed root (real) and the folder's path below it. */
+    private record Place(Path folder, Path allowedRoot, Path below) {
+    }
+
+    private Place place(String wanted) {
         Path folder;
         try {
             folder = wanted == null ? null : Path.of(wanted);
@@ -151,19 +181,14 @@ public class ExportWriter {
         Path realFolder = FolderScanner.realOrNull(folder);
         for (SourceRoot source : sourceRoots()) {
             if (source.root().equals(realFolder)) {
-                return source.root();
+                return new Place(source.root(), null, null);
             }
         }
         for (Path root : allowedRoots()) {
             Path realRoot = FolderScanner.realOrNull(root);
-            if (realRoot == null || !folder.startsWith(root)) {
-                continue;
+            if (realRoot != null && folder.startsWith(root)) {
+                return new Place(folder, realRoot, root.relativize(folder));
             }
-            Path dir = realRoot;
-            for (Path segment : root.relativize(folder)) {
-                dir = childFolder(realRoot, dir, segment.toString());
-            }
-            return dir;
         }
         throw new ExportRefused("the export folder " + folder + " is neither a folder source's root nor inside an "
                 + "allowed export root (IMGBOARD_EXPORT_ALLOWED_ROOTS" + (allowedRoots().isEmpty() ? " is not set" : "")

@@ -252,6 +252,34 @@ class ExportTest {
         assertEquals(List.of(), filesIn(dir), "nothing written");
     }
 
+    /**
+     * The admin page's Simulate asks ingest whether it would write into the export folder: the answer is
+     * the refusal a real export then meets, word for word, and asking creates nothing.
+     */
+    @Test
+    void aDryRunForeseesTheFolderRefusalWithTheSameWords() throws Exception {
+        Path dir = folder("refused-dry");
+        String refused = given().header("Authorization", "Bearer " + adminToken).queryParam("path", dir.toString())
+                .get("/api/v1/export/folder").then().statusCode(200).extract().jsonPath().getString("refused");
+        FileExported answer = exportAndWait(request(UUID.randomUUID(), UUID.randomUUID(), stored(TestImages.jpeg(87010)),
+                dir, "IMG_0010.JPG"));
+        assertFalse(answer.written());
+        assertEquals(answer.error(), refused);
+
+        Path source = folder("source-dry");
+        addSource(source);
+        Path inAllowedRoot = Files.createDirectories(Path.of(allowedRoot.split(";")[0].strip()))
+                .resolve("dry-" + UUID.randomUUID());
+        for (Path allowed : List.of(source, inAllowedRoot)) {
+            given().header("Authorization", "Bearer " + adminToken).queryParam("path", allowed.toString())
+                    .get("/api/v1/export/folder").then().statusCode(200)
+                    .body("folder", org.hamcrest.Matchers.equalTo(allowed.toString()))
+                    .body("refused", org.hamcrest.Matchers.nullValue());
+        }
+        assertFalse(Files.exists(inAllowedRoot), "a dry run creates no folder");
+        given().queryParam("path", dir.toString()).get("/api/v1/export/folder").then().statusCode(401);
+    }
+
     @Test
     void aPathLeavingTheFolderIsRefused() throws Exception {
         Path dir = folder("dotdot");
