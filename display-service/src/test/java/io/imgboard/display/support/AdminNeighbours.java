@@ -99,6 +99,15 @@ public class AdminNeighbours implements QuarkusTestResourceLifecycleManager {
                 "imgboard.ops.refresh-interval", "1h");
     }
 
+    /**
+     * After {@link Neighbours} (order 0, applied to every test class), so these addresses are the ones the
+     * application gets: resources of the same order start together and which one's value wins is not defined.
+     */
+    @Override
+    public int order() {
+        return 1;
+    }
+
     @Override
     public void stop() {
         if (ingest != null) {
