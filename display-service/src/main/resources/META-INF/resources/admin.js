@@ -705,7 +705,13 @@
       + ' photos into ' + (p.folder || 'the folder')
       + (Object.keys(skipped).length ? '; skipped: ' + Object.keys(skipped).map(function (k) {
         return k + ' ' + skipped[k]; }).join(', ') : '')];
-    if (p.sample && p.sample.length) { lines.push('For example: ' + p.sample.slice(0, 5).join(', ')); }
+    // ingest's own answer for the folder: a run would have every photo refused with these words
+    if (p.refused) {
+      lines[0] = 'A run now would export nothing into ' + p.folder + ': ingest would refuse all '
+        + p['export'] + ' photos: ' + p.refused;
+    }
+    if (p.unchecked) { lines.push(p.unchecked); }
+    if (p.sample && p.sample.length && !p.refused) { lines.push('For example: ' + p.sample.slice(0, 5).join(', ')); }
     return el('div', { 'class': 'report' }, lines.map(function (l) { return el('p', { text: l }); }));
   }
 

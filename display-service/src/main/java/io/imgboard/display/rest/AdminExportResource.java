@@ -1,6 +1,8 @@
 package io.imgboard.display.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgboard.display.service.UpstreamException;
 import io.imgboard.display.service.Upstreams;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -14,6 +16,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.util.Map;
+
 /** The ledger's photo-folder export for the admin page: settings, a dry run, a run. Admin token only. */
 @Path("/api/v1/admin/export")
 @Produces(MediaType.APPLICATION_JSON)
@@ -21,11 +25,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @AdminOnly
 public class AdminExportResource {
     private static final String EXPORT = "/api/v1/export";
+    /** Ingest's {@code ExportFolderResource}. */
+    private static final String FOLDER_CHECK = "/api/v1/export/folder";
 
     private final AdminRelay relay;
+    private final Upstreams upstreams;
 
-    AdminExportResource(AdminRelay relay) {
+    AdminExportResource(AdminRelay relay, Upstreams upstreams) {
         this.relay = relay;
+        this.upstreams = upstreams;
     }
 
     @GET
@@ -42,11 +50,35 @@ public class AdminExportResource {
                 "{\"path\": \"/photos/export\", \"layout\": \"date\", \"mode\": \"going-forward\"}");
     }
 
+    /**
+     * The ledger plans the run, but whether the folder may be written is ingest's rule (a folder source's
+     * root or inside an allowed export root), so the plan gains ingest's own answer: {@code refused}, the
+     * words each photo of a run would fail with (null when ingest may write there), or {@code unchecked}
+     * when ingest could not be asked.
+     */
     @POST
     @Path("simulate")
-    @Operation(summary = "What a run would export now and what it would skip, by reason; changes nothing")
+    @Operation(summary = "What a run would export now and what it would skip, by reason, and whether ingest would "
+            + "refuse the folder (refused: its reason); changes nothing")
     public Uni<Response> simulate() {
-        return relay.relay(Upstreams.LEDGER, "POST", EXPORT + "/simulate", null);
+        return upstreams.call(Upstreams.LEDGER, "POST", EXPORT + "/simulate", null).flatMap(plan -> {
+            if (!plan.ok() || !(plan.body() instanceof ObjectNode body) || !body.path("folder").isTextual()) {
+                return Uni.createFrom().item(AdminRelay.respond(Upstreams.LEDGER, plan, b -> b));
+            }
+            String folder = body.path("folder").asText();
+            return upstreams.call(Upstreams.INGEST, "GET", FOLDER_CHECK + AdminRelay.query(Map.of("path", folder)), null)
+                    .map(check -> {
+                        if (check.ok() && check.body() != null) {
+                            body.set("refused", check.body().path("refused"));
+                        } else {
+                            body.put("unchecked", "ingest could not say whether it may write into " + folder + ": "
+                                    + check.error());
+                        }
+                        return body;
+                    })
+                    .onFailure(UpstreamException.class).recoverWithItem(e -> body.put("unchecked", e.getMessage()))
+                    .map(answer -> AdminRelay.respond(Upstreams.LEDGER, plan, b -> answer));
+        });
     }
 
     @POST

@@ -40,24 +40,27 @@ class AdminRelay {
 
     /** As {@link #relay(String, String, String, JsonNode)}, with {@code shape} applied to a successful answer's body. */
     Uni<Response> relay(String service, String method, String path, JsonNode body, Function<JsonNode, Object> shape) {
-        return upstreams.call(service, method, path, body).map(answer -> {
-            if (answer.ok()) {
-                if (answer.body() == null) {
-                    return Response.status(answer.status()).build();
-                }
-                return Response.status(answer.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(shape.apply(answer.body())).build();
+        return upstreams.call(service, method, path, body).map(answer -> respond(service, answer, shape));
+    }
+
+    /** {@code service}'s answer as the page gets it: see the class comment. */
+    static Response respond(String service, Upstreams.Answer answer, Function<JsonNode, Object> shape) {
+        if (answer.ok()) {
+            if (answer.body() == null) {
+                return Response.status(answer.status()).build();
             }
-            if (answer.status() == 401 || answer.status() == 403) {
-                return ErrorBody.response(502, service + " refused the display's credential (HTTP " + answer.status()
-                        + "): give both the same " + (Upstreams.LEDGER.equals(service) ? "IMGBOARD_SERVICE_TOKEN"
-                        : "IMGBOARD_ADMIN_TOKEN"));
-            }
-            if (answer.status() >= 500) {
-                return ErrorBody.response(502, service + " failed: " + answer.error());
-            }
-            return ErrorBody.response(answer.status(), answer.error());
-        });
+            return Response.status(answer.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(shape.apply(answer.body())).build();
+        }
+        if (answer.status() == 401 || answer.status() == 403) {
+            return ErrorBody.response(502, service + " refused the display's credential (HTTP " + answer.status()
+                    + "): give both the same " + (Upstreams.LEDGER.equals(service) ? "IMGBOARD_SERVICE_TOKEN"
+                    : "IMGBOARD_ADMIN_TOKEN"));
+        }
+        if (answer.status() >= 500) {
+            return ErrorBody.response(502, service + " failed: " + answer.error());
+        }
+        return ErrorBody.response(answer.status(), answer.error());
     }
 
     /** A write whose body must be a JSON object; anything else is a 400 the page can show. */

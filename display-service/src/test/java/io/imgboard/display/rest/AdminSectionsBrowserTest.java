@@ -19,7 +19,9 @@ import java.util.UUID;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,6 +125,30 @@ class AdminSectionsBrowserTest {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> admin.eval("document.querySelectorAll('#devices tbody tr').length").asInt(), equalTo(2));
         return admin;
+    }
+
+    /**
+     * Simulate foresees a folder ingest would refuse: the ledger's plan gains ingest's own words (asked
+     * with the admin token), a folder ingest may write into gains none, and ingest down is said.
+     */
+    @Test
+    void simulateAsksIngestWhetherItMayWriteIntoTheFolder() {
+        String refused = "the export folder /volume1/photo/export is neither a folder source's root nor inside an "
+                + "allowed export root (IMGBOARD_EXPORT_ALLOWED_ROOTS is not set); ingest writes nowhere else";
+        String check = "GET /api/v1/export/folder?path=%2Fvolume1%2Fphoto%2Fexport";
+        AdminNeighbours.INGEST.answer(check, 200, "{\"folder\":\"/volume1/photo/export\",\"refused\":\"" + refused + "\"}");
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN)
+                .post("/api/v1/admin/export/simulate").then().statusCode(200)
+                .body("export", equalTo(7)).body("refused", equalTo(refused));
+        assertThat(AdminNeighbours.INGEST.received, hasItem(startsWith(check + " Bearer " + Neighbours.ADMIN_TOKEN)));
+        AdminNeighbours.INGEST.answer(check, 200, "{\"folder\":\"/volume1/photo/export\",\"refused\":null}");
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN)
+                .post("/api/v1/admin/export/simulate").then().statusCode(200)
+                .body("export", equalTo(7)).body("refused", org.hamcrest.Matchers.nullValue());
+        AdminNeighbours.INGEST.answer(check, 503, "{\"error\":\"starting\"}");
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN)
+                .post("/api/v1/admin/export/simulate").then().statusCode(200)
+                .body("unchecked", equalTo("ingest could not say whether it may write into /volume1/photo/export: starting"));
     }
 
     private static void click(Chromium page, String selector) throws Exception {
@@ -232,6 +258,17 @@ class AdminSectionsBrowserTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('export-report').textContent")
                     .asText(), containsString("would export 7 photos"));
             shoot(admin, "export-section", "admin-export.png");
+            // a folder ingest may not write into: Simulate says so with ingest's own words, before a run fails
+            String refused = "the export folder /volume1/photo/export is neither a folder source's root nor inside an "
+                    + "allowed export root (IMGBOARD_EXPORT_ALLOWED_ROOTS is not set); ingest writes nowhere else";
+            AdminNeighbours.INGEST.answer("GET /api/v1/export/folder?path=%2Fvolume1%2Fphoto%2Fexport", 200,
+                    "{\"folder\":\"/volume1/photo/export\",\"refused\":\"" + refused + "\"}");
+            click(admin, "#export-simulate");
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('export-report').textContent")
+                    .asText(), containsString("would export nothing into /volume1/photo/export: ingest would refuse all 7 "
+                    + "photos: " + refused));
+            assertThat(AdminNeighbours.INGEST.received, hasItem(startsWith(
+                    "GET /api/v1/export/folder?path=%2Fvolume1%2Fphoto%2Fexport Bearer " + Neighbours.ADMIN_TOKEN)));
             shoot(admin, "frames-section", "admin-frames.png");
         }
         try (Chromium phone = signedIn(360, 780)) {
