@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import static io.imgboard.ledger.Pipeline.arrived;
@@ -22,9 +24,11 @@ import static io.imgboard.ledger.Pipeline.photoById;
 import static io.imgboard.ledger.Pipeline.processed;
 import static io.imgboard.ledger.Pipeline.randomPhash;
 import static io.imgboard.ledger.Pipeline.send;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,5 +97,42 @@ class HealingTest {
         asService().post("/api/v1/failures/retry").then().statusCode(200);
         awaitRecords(Topics.PROCESS_REQUESTS, 3, keyed(id));
         await().atMost(Pipeline.TIMEOUT).until(() -> "PENDING".equals(photoById(id).get("status").asText()));
+    }
+
+    /**
+     * A Finder-style stalled write: the partial file failed for good, then the complete file replaced it
+     * at the same path, which retired the partial photo. With no file left it is no failure an operator
+     * can act on: it leaves the failed list and every failed count (img-board's {@code raw} too), and
+     * stays in the ledger as retired.
+     */
+    @Test
+    void aRetiredFailureLeavesTheFailedListAndCounts() {
+        String partial = newSha256();
+        String complete = newSha256();
+        String path = "DCIM/IMG_" + partial.substring(0, 6) + ".JPG";
+        String reason = "truncated JPEG " + partial.substring(0, 8);
+        send(arrived("folder:nas", path, partial));
+        UUID id = UUID.fromString(awaitPhoto(partial).get("photoId").asText());
+        send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), id, latestRequestId(id), reason, true));
+        await().atMost(Pipeline.TIMEOUT).until(() -> failureIds().contains(id.toString()));
+        JsonNode before = Pipeline.stats();
+        assertEquals(1, before.get("stages").get("failed").path(reason).asLong(), before.toString());
+        assertEquals(1, before.get("sources").get("folder:nas").get("failed").path(reason).asLong());
+
+        send(arrived("folder:nas", path, complete)); // the complete file, written over the partial one
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+        assertFalse(failureIds().contains(id.toString()), "no longer listed as a failure");
+        JsonNode after = Pipeline.stats();
+        assertTrue(after.get("stages").get("failed").path(reason).isMissingNode(), after.toString());
+        assertEquals(before.get("failed").asLong() - 1, after.get("failed").asLong(), "the failed count drops it");
+        assertEquals("FAILED", photoById(id).get("status").asText(), "the row stays, retired");
+        assertEquals(reason, photoById(id).get("failureReason").asText());
+    }
+
+    private static List<String> failureIds() {
+        List<String> ids = new ArrayList<>();
+        Pipeline.read(given().get("/api/v1/failures?limit=500").then().statusCode(200).extract().asString())
+                .forEach(f -> ids.add(f.get("photoId").asText()));
+        return ids;
     }
 }

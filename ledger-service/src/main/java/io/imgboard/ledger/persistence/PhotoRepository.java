@@ -54,9 +54,42 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
         return (status == null ? findAll(order) : find("status", order, status)).page(Page.ofSize(limit)).list();
     }
 
-    /** Failed photos, most recent failure first. */
+    /**
+     * A failure an operator can act on (photo {@code p}): a photo, not a twin, whose processing failed
+     * and that is neither deleted nor retired. A retired one has no file left to fix or retry (a partial
+     * write since replaced by the complete file, say); its row stays. The failed list, the failed counts
+     * and "retry all" follow this one rule.
+     */
+    static final String ACTIONABLE_FAILURE =
+            "p.status = 'FAILED' AND p.twin_of IS NULL AND p.retired_at IS NULL AND p.deleted_at IS NULL";
+
+    /** Failures an operator can act on ({@link #ACTIONABLE_FAILURE}), most recent first. */
+    @SuppressWarnings("unchecked")
     public List<PhotoEntity> failed(int limit) {
-        return find("status", Sort.descending("failedAt", "id"), PhotoStatus.FAILED).page(Page.ofSize(limit)).list();
+        return getEntityManager().createNativeQuery("SELECT p.* FROM photo p WHERE " + ACTIONABLE_FAILURE
+                        + " ORDER BY p.failed_at DESC, p.id DESC LIMIT :limit", PhotoEntity.class)
+                .setParameter("limit", limit).getResultList();
+    }
+
+    /** Failures an operator can act on, and every photo waiting out a temporary failure: what "retry all" asks again. */
+    @SuppressWarnings("unchecked")
+    public List<PhotoEntity> retryable() {
+        return getEntityManager().createNativeQuery("SELECT p.* FROM photo p WHERE (" + ACTIONABLE_FAILURE
+                + ") OR (p.next_retry_at IS NOT NULL AND p.twin_of IS NULL AND p.retired_at IS NULL"
+                + " AND p.deleted_at IS NULL)", PhotoEntity.class).getResultList();
+    }
+
+    /** failure reason → failures an operator can act on. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Long> failedByReason() {
+        List<Object[]> rows = getEntityManager().createNativeQuery(
+                "SELECT left(COALESCE(p.failure_reason, 'unknown'), 120), count(*) FROM photo p WHERE "
+                        + ACTIONABLE_FAILURE + " GROUP BY 1").getResultList();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Object[] row : rows) {
+            out.put((String) row[0], number(row[1]));
+        }
+        return out;
     }
 
     /** The photos that joined this one as near-duplicates. */
@@ -210,8 +243,8 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
         List<Object[]> rows = getEntityManager().createNativeQuery("""
                         SELECT o.source_id, left(COALESCE(p.failure_reason, 'unknown'), 120), count(DISTINCT p.id)
                         FROM photo p JOIN origin o ON o.photo_id = p.id
-                        WHERE p.status = 'FAILED' AND p.deleted_at IS NULL
-                        GROUP BY 1, 2""").getResultList();
+                        WHERE %s
+                        GROUP BY 1, 2""".formatted(ACTIONABLE_FAILURE)).getResultList();
         Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
         for (Object[] row : rows) {
             out.computeIfAbsent((String) row[0], k -> new java.util.TreeMap<>()).put((String) row[1], number(row[2]));
@@ -224,7 +257,7 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
                         SELECT (SELECT count(*) FROM photo WHERE twin_of IS NULL),
                                (SELECT count(*) FROM photo WHERE status = 'READY' AND twin_of IS NULL),
                                (SELECT count(*) FROM photo WHERE status = 'PENDING' AND twin_of IS NULL),
-                               (SELECT count(*) FROM photo WHERE status = 'FAILED' AND twin_of IS NULL),
+                               (SELECT count(*) FROM photo p WHERE %s),
                                (SELECT count(*) FROM origin),
                                (SELECT count(DISTINCT photo_id) FROM origin),
                                (SELECT count(*) FROM photo WHERE status = 'TWIN'),
@@ -233,7 +266,8 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
                                (SELECT count(*) FROM photo WHERE hidden AND twin_of IS NULL),
                                (SELECT count(*) FROM photo WHERE deleted_at IS NOT NULL AND twin_of IS NULL),
                                (SELECT count(*) FROM photo WHERE status = 'READY' AND twin_of IS NULL
-                                   AND NOT hidden AND retired_at IS NULL AND deleted_at IS NULL)""")
+                                   AND NOT hidden AND retired_at IS NULL AND deleted_at IS NULL)"""
+                        .formatted(ACTIONABLE_FAILURE))
                 .getSingleResult();
         return new PhotoCounts(number(row[0]), number(row[1]), number(row[2]), number(row[3]), number(row[4]),
                 number(row[5]), number(row[6]), number(row[7]), number(row[8]), number(row[9]), number(row[10]));

@@ -110,8 +110,7 @@ public class PhotoCommands {
 
     /** Every failed photo, and every one waiting out a temporary failure, asked again now. */
     public int retryAll() {
-        List<PhotoEntity> failing = photos.list("twinOf is null and deletedAt is null and (status = ?1 or nextRetryAt is not null)",
-                PhotoStatus.FAILED);
+        List<PhotoEntity> failing = photos.retryable();
         failing.forEach(this::retryNow);
         return failing.size();
     }

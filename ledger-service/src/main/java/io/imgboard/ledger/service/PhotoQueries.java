@@ -6,7 +6,6 @@ import io.imgboard.ledger.persistence.PhotoCounts;
 import io.imgboard.ledger.persistence.PhotoEntity;
 import io.imgboard.ledger.persistence.PhotoFilter;
 import io.imgboard.ledger.persistence.PhotoRepository;
-import io.imgboard.ledger.persistence.PhotoStatus;
 import io.imgboard.ledger.persistence.SourceCountRepository;
 import io.imgboard.ledger.persistence.StoredRendition;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,7 +71,7 @@ public class PhotoQueries {
 
     /** Failed photos, most recent failure first, with the names they arrived under. */
     public List<FailureSummary> failures(int limit) {
-        List<PhotoEntity> failed = photos.failed(limit).stream().filter(p -> p.deletedAt == null && p.twinOf == null).toList();
+        List<PhotoEntity> failed = photos.failed(limit);
         Map<UUID, List<OriginEntity>> originsByPhoto = origins.ofPhotos(failed.stream().map(p -> p.id).toList()).stream()
                 .collect(Collectors.groupingBy(o -> o.photoId));
         return failed.stream().map(photo -> new FailureSummary(photo.id, photo.sha256,
@@ -94,7 +93,6 @@ public class PhotoQueries {
         Map<String, Long> totals = new LinkedHashMap<>();
         COUNTED.forEach(stage -> totals.put(stage, 0L));
         Map<String, Long> skippedTotal = new TreeMap<>();
-        Map<String, Long> failedTotal = new TreeMap<>();
         for (String source : sourceIds) {
             Map<String, Object> perSource = new LinkedHashMap<>();
             Map<String, Long> mine = counters.getOrDefault(source, Map.of());
@@ -115,12 +113,9 @@ public class PhotoQueries {
             perSource.put("failed", f);
             sources.put(source, perSource);
         }
-        photos.list("status = ?1 and deletedAt is null and twinOf is null", PhotoStatus.FAILED).forEach(p ->
-                failedTotal.merge(p.failureReason == null ? "unknown"
-                        : p.failureReason.substring(0, Math.min(120, p.failureReason.length())), 1L, Long::sum));
         Map<String, Object> stages = new LinkedHashMap<>(totals);
         stages.put("skipped", skippedTotal);
-        stages.put("failed", failedTotal);
+        stages.put("failed", photos.failedByReason());
         return new LedgerStats(c.photos(), c.ready(), c.pending(), c.failed(), c.origins(),
                 c.origins() - c.photosWithOrigins(), c.twins(), c.retired(), c.hidden(), c.deleted(), c.shown(),
                 stages, sources);
