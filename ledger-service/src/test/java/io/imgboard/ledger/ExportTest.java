@@ -190,6 +190,9 @@ class ExportTest {
 
         send((FileEvent) new FileExported(UUID.randomUUID(), Instant.now(), target, heicName, runId, photoId, heic, true, null));
         await().atMost(Pipeline.TIMEOUT).until(() -> Pipeline.photo(heic).get("origins").toString().contains(target));
+        // published again with the folder's source: a frame filtering by it shows the copy, as it does a hand-made one
+        awaitRecords(Topics.CATALOG, 1, r -> r.key().equals(photoId.toString()) && r.value() != null
+                && read(r.value()).get("sourceIds").toString().contains("\"" + target + "\""));
         long duplicates = Pipeline.stats().get("duplicates").asLong();
         Pipeline.awaitConsumed(send(arrived(target, heicName, heic)));
         assertEquals(duplicates, Pipeline.stats().get("duplicates").asLong(), "the exported file is a known place");

@@ -57,9 +57,11 @@ public class Exports {
     private final SourceCountRepository counts;
     private final Outbox outbox;
     private final ObjectMapper json;
+    private final Catalog catalog;
 
     Exports(ExportRepository exports, PhotoRepository photos, OriginRepository origins, SourceCountRepository counts,
-            Outbox outbox, ObjectMapper json) {
+            Outbox outbox, ObjectMapper json, Catalog catalog) {
+        this.catalog = catalog;
         this.exports = exports;
         this.photos = photos;
         this.origins = origins;
@@ -287,5 +289,10 @@ public class Exports {
         origins.persist(origin);
         counts.add(event.sourceId(), "exported", 1);
         Log.infof("photo %s exported to %s:%s", photo.id, event.sourceId(), event.path());
+        // A new place, as an arrival's is: frames filtering by that source must see the photo.
+        PhotoEntity primary = photos.primaryOf(photo);
+        if (primary.visible()) {
+            catalog.update(primary, true);
+        }
     }
 }
