@@ -346,6 +346,28 @@ class FolderSourceTest {
         assertEquals(1, events.of("folder:" + id, FileRemoved.class).size(), "a removal is announced once");
     }
 
+    /**
+     * A skipped file removed from the folder is announced removed too: the ledger lists skipped files
+     * for the ops page until they arrive as a photo or are removed, and only this event tells it.
+     */
+    @Test
+    void aSkippedFileRemovedIsAnnouncedRemoved() throws Exception {
+        Path dir = folder("icloud");
+        write(dir.resolve("notes.txt"), "shopping list".getBytes(StandardCharsets.UTF_8));
+        write(dir.resolve("IMG_3000.AAE"), "<?xml version=\"1.0\"?><plist/>".getBytes(StandardCharsets.UTF_8));
+        String id = addSource(dir, Map.of());
+        scanUntil(id, () -> events.of("folder:" + id, FileSkipped.class).size() >= 2);
+        assertTrue(events.of("folder:" + id, FileRemoved.class).isEmpty());
+
+        Files.delete(dir.resolve("notes.txt"));
+        Files.delete(dir.resolve("IMG_3000.AAE"));
+        scanUntil(id, () -> events.of("folder:" + id, FileRemoved.class).size() >= 2);
+        assertEquals(List.of("IMG_3000.AAE", "notes.txt"), events.of("folder:" + id, FileRemoved.class).stream()
+                .map(FileEvent::path).sorted().toList());
+        scan(id);
+        assertEquals(2, events.of("folder:" + id, FileRemoved.class).size(), "a removal is announced once");
+    }
+
     /** Skips counted per source, over every scan: the ledger's count, here from the events themselves. */
     private static Map<String, Integer> skippedTotals(String id) {
         return events.of("folder:" + id, FileSkipped.class).stream()

@@ -493,7 +493,8 @@ public class FolderScanner {
                 gone.add(entry.path());
                 continue;
             }
-            if (holdsPhoto(entry)) {
+            // A skipped file gone is announced too: the ledger lists skipped files until they are removed.
+            if (holdsPhoto(entry) || SKIPPED.equals(entry.state())) {
                 try {
                     publisher.publish(new FileRemoved(UUID.randomUUID(), Instant.now(), source.sourceId(), entry.path(),
                             source.removalPolicy()));
