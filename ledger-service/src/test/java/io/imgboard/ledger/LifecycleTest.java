@@ -203,6 +203,31 @@ class LifecycleTest {
         assertFalse(photoById(keptId).get("hidden").asBoolean());
     }
 
+    /**
+     * A photo deleted in the admin stays deleted whatever arrives, so its content is known: a phone's
+     * sync app that asks before sending stops sending it at every sync. By sha256 it answers DELETED
+     * (ingest's upload answer says so).
+     */
+    @Test
+    void aDeletedPhotosContentIsKnownSoPhonesStopSendingIt() {
+        String sha = newSha256();
+        String name = "p3-" + sha.substring(0, 6) + ".jpg";
+        send(arrived("upload:phone-anna", name, sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        processed(id, 800, 600, null, randomPhash());
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+        asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
+
+        asService().contentType(ContentType.JSON).body(Map.of("sha256", List.of(sha))).post("/api/v1/photos/known")
+                .then().statusCode(200).body("known", equalTo(List.of(sha)));
+        given().get("/api/v1/photos/by-sha256/{sha}", sha).then().statusCode(200)
+                .body("photoId", equalTo(id.toString())).body("state", equalTo("DELETED"))
+                .body("deletedAt", org.hamcrest.Matchers.notNullValue());
+        // sent again all the same: still deleted
+        Pipeline.awaitConsumed(send(arrived("upload:phone-anna", name, sha)));
+        assertEquals("DELETED", photoById(id).get("state").asText());
+    }
+
     @Test
     void skippedFilesAreCountedPerSourceAndReason() {
         String source = "folder:skip-" + UUID.randomUUID().toString().substring(0, 8);

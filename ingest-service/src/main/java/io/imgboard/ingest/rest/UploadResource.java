@@ -80,9 +80,12 @@ public class UploadResource {
         this.spoolDir = java.nio.file.Path.of(spoolDir);
     }
 
-    /** The answer to a raw {@code PUT}: the file's outcome and, for a duplicate, the photo it already is. */
+    /**
+     * The answer to a raw {@code PUT}: the file's outcome and, for a duplicate, the photo it already is;
+     * {@code deleted}: that photo was deleted in the admin and stays deleted (a phone need not send it again).
+     */
     public record PutResult(String name, String sha256, long size, String contentType, String status,
-                            String photoId, String error) {
+                            String photoId, boolean deleted, String error) {
     }
 
     public record CheckRequest(List<String> sha256) {
@@ -100,7 +103,7 @@ public class UploadResource {
     @APIResponse(responseCode = "201", description = "stored and announced",
             content = @Content(schema = @Schema(implementation = PutResult.class)))
     @APIResponse(responseCode = "200", description = "the same bytes were stored before (status duplicate, photoId "
-            + "when the ledger knows it already)", content = @Content(schema = @Schema(implementation = PutResult.class)))
+            + "when the ledger knows it already, deleted true when that photo was deleted and stays so)", content = @Content(schema = @Schema(implementation = PutResult.class)))
     @APIResponse(responseCode = "400", description = "empty body, bad X-Content-SHA256 or a mismatch",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "413", description = "body too large",
@@ -138,7 +141,7 @@ public class UploadResource {
             countForDevice(deviceId, List.of(outcome));
             return switch (outcome.status()) {
                 case CREATED -> RestResponse.status(RestResponse.Status.CREATED, result(outcome, null));
-                case DUPLICATE -> RestResponse.ok(result(outcome, photoId(outcome.sha256())));
+                case DUPLICATE -> RestResponse.ok(result(outcome, knownPhoto(outcome.sha256())));
                 case FAILED -> throw new ApiException(503, outcome.error());
                 case REJECTED, SKIPPED -> throw new ApiException(
                         outcome.rejection() == null ? 415 : outcome.rejection().status(), outcome.error());
@@ -186,17 +189,18 @@ public class UploadResource {
         }
     }
 
-    private String photoId(String sha256) {
+    private LedgerClient.KnownPhoto knownPhoto(String sha256) {
         try {
-            return ledger.photoId(sha256).orElse(null);
+            return ledger.photo(sha256).orElse(null);
         } catch (LedgerClient.LedgerUnavailableException e) {
             return null; // the upload itself succeeded; the id is a convenience
         }
     }
 
-    private static PutResult result(Outcome outcome, String photoId) {
+    private static PutResult result(Outcome outcome, LedgerClient.KnownPhoto photo) {
         return new PutResult(outcome.name(), outcome.sha256(), outcome.size(), outcome.contentType(),
-                outcome.status().name().toLowerCase(Locale.ROOT), photoId, null);
+                outcome.status().name().toLowerCase(Locale.ROOT), photo == null ? null : photo.id(),
+                photo != null && photo.deleted(), null);
     }
 
     @POST

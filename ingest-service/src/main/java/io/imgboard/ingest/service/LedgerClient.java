@@ -48,6 +48,10 @@ public class LedgerClient {
     public record Known(List<String> known) {
     }
 
+    /** The photo the ledger has for some bytes; {@code deleted}: an operator deleted it (it stays deleted). */
+    public record KnownPhoto(String id, boolean deleted) {
+    }
+
     /** The ledger could not be asked, or did not answer as agreed. */
     public static class LedgerUnavailableException extends RuntimeException {
         public LedgerUnavailableException(String message, Throwable cause) {
@@ -78,9 +82,9 @@ public class LedgerClient {
         }
     }
 
-    /** The id of the photo with these bytes, or empty when the ledger does not know them (yet). */
+    /** The photo with these bytes, or empty when the ledger does not know them (yet). */
     @SuppressWarnings("unchecked")
-    public Optional<String> photoId(String sha256) {
+    public Optional<KnownPhoto> photo(String sha256) {
         try (Response response = api.bySha256(sha256)) {
             if (response.getStatus() == 404) {
                 return Optional.empty();
@@ -90,7 +94,8 @@ public class LedgerClient {
             }
             Map<String, Object> photo = response.readEntity(Map.class);
             Object id = photo.get("id") != null ? photo.get("id") : photo.get("photoId");
-            return Optional.ofNullable(id).map(Object::toString);
+            boolean deleted = photo.get("deletedAt") != null || "DELETED".equals(photo.get("state"));
+            return Optional.ofNullable(id).map(i -> new KnownPhoto(i.toString(), deleted));
         } catch (LedgerUnavailableException e) {
             throw e;
         } catch (jakarta.ws.rs.WebApplicationException e) {

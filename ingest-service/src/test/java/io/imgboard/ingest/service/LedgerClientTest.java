@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class LedgerClientTest {
     private static final String KNOWN = "a".repeat(64);
     private static final String UNKNOWN = "b".repeat(64);
+    private static final String DELETED = "c".repeat(64);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> authorizations = new CopyOnWriteArrayList<>();
     private static HttpServer ledger;
@@ -48,7 +49,11 @@ class LedgerClientTest {
         ledger.createContext("/api/v1/photos/by-sha256/", exchange -> {
             String sha = exchange.getRequestURI().getPath().substring("/api/v1/photos/by-sha256/".length());
             if (sha.equals(KNOWN)) {
-                answer(exchange, 200, "{\"id\":\"0b8f7c1e-photo\",\"status\":\"READY\",\"sha256\":\"" + KNOWN + "\"}");
+                answer(exchange, 200, "{\"id\":\"0b8f7c1e-photo\",\"status\":\"READY\",\"state\":\"READY\","
+                        + "\"deletedAt\":null,\"sha256\":\"" + KNOWN + "\"}");
+            } else if (sha.equals(DELETED)) { // the ledger's answer for a photo deleted in the admin
+                answer(exchange, 200, "{\"id\":\"5d1e7e7e-photo\",\"status\":\"READY\",\"state\":\"DELETED\","
+                        + "\"deletedAt\":\"2026-01-02T03:04:05Z\",\"sha256\":\"" + DELETED + "\"}");
             } else {
                 answer(exchange, 404, "{\"error\":\"no photo\",\"status\":404}");
             }
@@ -81,15 +86,16 @@ class LedgerClientTest {
     }
 
     @Test
-    void photoIdOfKnownAndUnknownBytes() {
-        assertEquals(Optional.of("0b8f7c1e-photo"), client().photoId(KNOWN));
-        assertEquals(Optional.empty(), client().photoId(UNKNOWN));
+    void photoOfKnownDeletedAndUnknownBytes() {
+        assertEquals(Optional.of(new LedgerClient.KnownPhoto("0b8f7c1e-photo", false)), client().photo(KNOWN));
+        assertEquals(Optional.of(new LedgerClient.KnownPhoto("5d1e7e7e-photo", true)), client().photo(DELETED));
+        assertEquals(Optional.empty(), client().photo(UNKNOWN));
     }
 
     @Test
     void aLedgerThatIsDownIsOneClearException() {
         LedgerClient down = new LedgerClient("http://127.0.0.1:9", Optional.empty());
         assertThrows(LedgerClient.LedgerUnavailableException.class, () -> down.known(List.of(KNOWN)));
-        assertThrows(LedgerClient.LedgerUnavailableException.class, () -> down.photoId(KNOWN));
+        assertThrows(LedgerClient.LedgerUnavailableException.class, () -> down.photo(KNOWN));
     }
 }

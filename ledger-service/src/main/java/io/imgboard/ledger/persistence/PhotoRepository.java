@@ -102,12 +102,17 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
         return photo.twinOf == null ? photo : findById(photo.twinOf);
     }
 
-    /** {@link #known}: one parameter, a text[] of sha256s. Also measured by {@code ./imgboard bench catalog}. */
+    /**
+     * {@link #known}: one parameter, a text[] of sha256s. Also measured by {@code ./imgboard bench catalog}.
+     * Deleted content is known: the operator's delete stands whatever arrives, so sending it again does
+     * nothing, and a phone that asks must stop sending it. Retired content is not: its bytes arriving
+     * again bring the photo back.
+     */
     public static final String KNOWN_SQL = """
             SELECT p.sha256 FROM photo p LEFT JOIN photo primary_photo ON primary_photo.id = p.twin_of
             WHERE p.sha256 = ANY(CAST(?1 AS text[]))
-              AND COALESCE(primary_photo.retired_at, p.retired_at) IS NULL
-              AND COALESCE(primary_photo.deleted_at, p.deleted_at) IS NULL""";
+              AND (COALESCE(primary_photo.deleted_at, p.deleted_at) IS NOT NULL
+                OR COALESCE(primary_photo.retired_at, p.retired_at) IS NULL)""";
 
     /**
      * Twin candidates by capture time: id, from, to, limit. Retired photos are candidates (a twin
@@ -133,7 +138,7 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
                   OR ((phash >> 16) & 65535) = ?6 OR (phash & 65535) = ?7))
             SELECT * FROM candidate ORDER BY created_at, id LIMIT ?8""";
 
-    /** Which of these sha256s a client need not send: known content (or a twin's) neither retired nor deleted. */
+    /** Which of these sha256s a client need not send: known content (or a twin's), deleted or not retired. */
     @SuppressWarnings("unchecked")
     public List<String> known(Collection<String> sha256s) {
         if (sha256s.isEmpty()) {

@@ -113,7 +113,10 @@ public class PhotoResource {
         return queries.bySha256(sha256).orElseThrow(() -> new NotFoundException("no photo with sha256 " + sha256));
     }
 
-    /** Which checksums need not be uploaded: known content (or a twin's), not retired or deleted. */
+    /**
+     * Which checksums need not be uploaded: known content (or a twin's), unless retired (its arrival
+     * brings it back). A deleted photo's content is known, so a phone stops sending it again.
+     */
     @POST
     @Path("/photos/known")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -49,7 +49,7 @@ public class PhotoQueries {
         return photos.findBySha256(sha256.toLowerCase(Locale.ROOT)).map(photos::primaryOf).map(this::details);
     }
 
-    /** Which of these (lowercase) sha256s are known and neither retired nor deleted. */
+    /** Which of these (lowercase) sha256s a client need not send: known, and deleted or not retired. */
     public List<String> known(Collection<String> sha256s) {
         return photos.known(sha256s);
     }
