@@ -115,6 +115,45 @@ class TwinsTest {
         assertEquals(heicId.toString(), photo(jpeg).get("twins").get(0).get("twinId").asText());
     }
 
+    /**
+     * icloudpd rewrites a photo's EXIF in place: other bytes of the same shot at the same path. The photo
+     * never leaves the frames (no tombstone, then an add as if new); a different picture written over the
+     * file takes the old photo off once it is made.
+     */
+    @Test
+    void aFileRewrittenInPlaceWithTheSameShotKeepsItsPhotoOnTheFrames() {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2022-07-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String original = newSha256();
+        String rewritten = newSha256();
+        String path = "2022/07/IMG_" + original.substring(0, 6) + ".JPG";
+        UUID id = arrivedAndProcessed("folder:icloudpd", path, original, 3024, 4032, shot, hash);
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+
+        send(arrived("folder:icloudpd", path, rewritten));
+        UUID rewrittenId = requestedPhoto(rewritten);
+        assertEquals("READY", photoById(id).get("state").asText(), "shown while the new content is made");
+        processed(rewrittenId, 3024, 4032, shot, String.format("%016x", hash ^ 0x4L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(rewritten).get("photoId").asText().equals(id.toString()));
+        assertEquals("READY", photoById(id).get("state").asText());
+        assertTrue(Pipeline.recordsNow(Topics.CATALOG, keyed(id)).stream().allMatch(r -> r.value() != null),
+                "the photo never left the frames");
+
+        String other = newSha256();
+        send(arrived("folder:icloudpd", path, other));
+        UUID otherId = requestedPhoto(other);
+        assertEquals("READY", photoById(id).get("state").asText());
+        processed(otherId, 3024, 4032, shot.plusSeconds(50_000_000), String.format("%016x", ~hash));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+        assertEquals("READY", photoById(otherId).get("state").asText());
+    }
+
+    /** The photo the ledger asked the preprocessor to make for this content. */
+    private static UUID requestedPhoto(String sha256) {
+        return UUID.fromString(read(awaitRecords(Topics.PROCESS_REQUESTS, 1, r -> r.value().contains(sha256)).get(0).value())
+                .get("photoId").asText());
+    }
+
     @Test
     void aDeletedPhotosTwinIsNotSplitOff() {
         long hash = ThreadLocalRandom.current().nextLong();

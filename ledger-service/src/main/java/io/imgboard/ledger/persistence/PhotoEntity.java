@@ -46,6 +46,11 @@ public class PhotoEntity {
     public UUID twinOf;
     /** The content the renditions are made from when a better twin's original is used; null = this one's. */
     public String renderedSha256;
+    /**
+     * The photo whose file this content replaced in place, while this content is being made: that photo
+     * goes only if this one turns out not to be the same shot (see {@code ProcessingResults}).
+     */
+    public UUID replaces;
     /** Split off a photo by an operator: never matched as a twin again. */
     public boolean neverTwin;
     /** {@link #perceptualHash} as a number (indexed by 16-bit bands for the twin look-up). */

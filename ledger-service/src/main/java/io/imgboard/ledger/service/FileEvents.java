@@ -138,8 +138,14 @@ public class FileEvents {
             origins.flush();
             Log.infof("%s:%s was replaced: photo %s -> %s", event.sourceId(), event.path(), previous, photo.id);
             PhotoEntity before = photos.findById(previous);
-            if (before != null) {
-                retireIfOrphaned(photos.primaryOf(before), event.sourceId(), policy(event.onDelete()));
+            RemovalPolicy onDelete = policy(event.onDelete());
+            if (before != null && created && onDelete == RemovalPolicy.RETIRE) {
+                // It may be the same shot with other metadata (a photo tool rewriting EXIF in place): whether
+                // the previous photo goes is decided once this content is made, so it never leaves the
+                // frames only to come back as its twin (ProcessingResults).
+                photo.replaces = photos.primaryOf(before).id;
+            } else if (before != null) {
+                retirements.retireIfOrphaned(photos.primaryOf(before), event.sourceId(), onDelete);
             }
         }
 
@@ -183,26 +189,10 @@ public class FileEvents {
         PhotoMdc.set(primary.id);
         origins.delete(origin.get());
         origins.flush();
-        if (!retireIfOrphaned(primary, event.sourceId(), event.policy())) {
+        if (!retirements.retireIfOrphaned(primary, event.sourceId(), event.policy())) {
             Log.infof("%s:%s removed; photo %s stays (policy %s)", event.sourceId(), event.path(), primary.id,
                     event.policy());
         }
-    }
-
-    /** Retires the photo when the policy says so and neither it nor a twin has an origin left. */
-    private boolean retireIfOrphaned(PhotoEntity primary, String sourceId, RemovalPolicy policy) {
-        if (policy != RemovalPolicy.RETIRE || primary.retiredAt != null || primary.deletedAt != null
-                || origins.countOfGroup(primary.id) > 0) {
-            return false;
-        }
-        boolean wasVisible = primary.visible();
-        Instant now = Instant.now();
-        primary.retiredAt = now;
-        primary.updatedAt = now;
-        counts.add(sourceId, "retired", 1);
-        catalog.update(primary, wasVisible);
-        Log.infof("photo %s retired: its last origin was removed at %s", primary.id, sourceId);
-        return true;
     }
 
     /** A rename or an archive move: the origin moves, the photo is untouched (not a removal). */
@@ -227,7 +217,7 @@ public class FileEvents {
             if (!previous.equals(origin.get().photoId)) {
                 PhotoEntity before = photos.findById(previous);
                 if (before != null) {
-                    retireIfOrphaned(photos.primaryOf(before), event.sourceId(), RemovalPolicy.RETIRE);
+                    retirements.retireIfOrphaned(photos.primaryOf(before), event.sourceId(), RemovalPolicy.RETIRE);
                 }
             }
         }

@@ -4,6 +4,7 @@ import io.imgboard.events.PhotoProcessed;
 import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.ProcessingFailed;
 import io.imgboard.events.ProcessingResult;
+import io.imgboard.events.RemovalPolicy;
 import io.imgboard.events.Rendition;
 import io.imgboard.ledger.config.LedgerConfig;
 import io.imgboard.ledger.persistence.OriginEntity;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import static io.imgboard.ledger.service.EventChecks.MAX_PATH;
@@ -99,6 +101,9 @@ public class ProcessingResults {
                 // The rest of a photo that became a twin on its early result: stored after the twin let
                 // its renditions go, nobody shows them.
                 processed.renditions().forEach(r -> deletions.rendition(r.key()));
+            }
+            if (photo.deletedAt != null) {
+                settleReplaced(photo, null);
             }
             Log.infof("%s for photo %s ignored: the photo is %s", what, photo.id,
                     photo.deletedAt != null ? "deleted" : "a twin of " + photo.twinOf);
@@ -219,10 +224,12 @@ public class ProcessingResults {
             Optional<PhotoEntity> twin = twins.find(photo);
             if (twin.isPresent()) {
                 joinTwin(photo, twin.get());
+                settleReplaced(photo, twin.get());
                 return;
             }
         }
         catalog.update(photo, wasVisible);
+        settleReplaced(photo, null);
         Log.infof("photo %s ready: %dx%d %s, %d renditions%s, published", photo.id, event.width(), event.height(),
                 event.format(), renditions.size(), early ? " (early: " + event.pending() + " to come)" : "");
     }
@@ -256,6 +263,29 @@ public class ProcessingResults {
             requests.request(primary, ProcessRequested.Reason.REPROCESS);
         }
         catalog.update(primary, wasVisible); // new sources and devices, or back on the frames
+    }
+
+    /**
+     * The photo whose file this content replaced in place ({@link PhotoEntity#replaces}) goes now that the
+     * content is made, unless the content is the same shot and {@code joined} that photo as its twin.
+     */
+    private void settleReplaced(PhotoEntity photo, PhotoEntity joined) {
+        UUID replaced = photo.replaces;
+        if (replaced == null) {
+            return;
+        }
+        photo.replaces = null;
+        PhotoEntity before = photos.findById(replaced);
+        if (before == null) {
+            return;
+        }
+        PhotoEntity primary = photos.primaryOf(before);
+        if (joined != null && joined.id.equals(primary.id)) {
+            Log.infof("photo %s stays: the content that replaced its file (%s) is the same shot", primary.id, photo.id);
+            return;
+        }
+        List<OriginEntity> place = origins.ofPhotos(List.of(photo.id));
+        retirements.retireIfOrphaned(primary, place.isEmpty() ? "unknown" : place.get(0).sourceId, RemovalPolicy.RETIRE);
     }
 
     private void failed(PhotoEntity photo, ProcessingFailed event) {
@@ -293,6 +323,7 @@ public class ProcessingResults {
             Log.warnf("photo %s could not be rendered again; it keeps its previous renditions: %s", photo.id, reason);
             return;
         }
+        settleReplaced(photo, null);
         photo.status = PhotoStatus.FAILED;
         photo.failureReason = reason;
         photo.failurePermanent = event.permanent();
