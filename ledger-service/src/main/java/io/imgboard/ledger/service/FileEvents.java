@@ -137,15 +137,16 @@ public class FileEvents {
             newOrigin = true;
             origins.flush();
             Log.infof("%s:%s was replaced: photo %s -> %s", event.sourceId(), event.path(), previous, photo.id);
-            PhotoEntity before = photos.findById(previous);
+            PhotoEntity before = previous == null ? null : photos.findById(previous);
+            PhotoEntity beforePrimary = before == null ? null : photos.primaryOf(before);
             RemovalPolicy onDelete = policy(event.onDelete());
-            if (before != null && created && onDelete == RemovalPolicy.RETIRE) {
+            if (beforePrimary != null && created && onDelete == RemovalPolicy.RETIRE && beforePrimary.visible()) {
                 // It may be the same shot with other metadata (a photo tool rewriting EXIF in place): whether
                 // the previous photo goes is decided once this content is made, so it never leaves the
                 // frames only to come back as its twin (ProcessingResults).
-                photo.replaces = photos.primaryOf(before).id;
-            } else if (before != null) {
-                retirements.retireIfOrphaned(photos.primaryOf(before), event.sourceId(), onDelete);
+                photo.replaces = beforePrimary.id;
+            } else if (beforePrimary != null) {
+                retirements.retireIfOrphaned(beforePrimary, event.sourceId(), onDelete);
             }
         }
 
