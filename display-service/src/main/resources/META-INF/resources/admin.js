@@ -635,6 +635,8 @@
             d.uploads, confirmButton('Revoke', 'Revoke ' + d.name, function () {
               Pages.send('DELETE', '/api/v1/admin/devices/' + encodeURIComponent(d.name)).then(function () {
                 say('device-message', 'ok', d.name + ' is revoked: its token no longer works.');
+                var shown = field('device-token');
+                if (shown.dataset.device === d.name) { shown.hidden = true; shown.textContent = ''; }
                 devices();
               }).catch(function (e) { say('device-message', 'error', e.message); devices(); });
             })];
@@ -657,6 +659,7 @@
       field('device-name').value = '';
       var box = field('device-token');
       box.textContent = '';
+      box.dataset.device = created.name;
       box.appendChild(el('p', {}, [el('b', { text: 'Token for ' + created.name + ': ' }),
         el('code', { id: 'device-token-value', text: created.token })]));
       box.appendChild(el('p', { 'class': 'note', text: 'Copy it into the device now: it is shown this once and cannot be shown again.' }));

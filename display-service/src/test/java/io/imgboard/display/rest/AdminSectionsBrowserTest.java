@@ -21,6 +21,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -224,6 +225,25 @@ class AdminSectionsBrowserTest {
             click(admin, "#device-token button");
             assertFalse(admin.eval("document.body.textContent").asText().contains("dev_7QkTn2wXb9LmZr4Yp1VhCs"),
                     "gone from the page once dismissed");
+
+            // made again and revoked at once: the token shown goes with its device
+            String devices = AdminNeighbours.INGEST.answerOf("GET /api/v1/devices");
+            AdminNeighbours.INGEST.answer("GET /api/v1/devices", 200, "[{\"name\":\"kitchen-tablet\",\"created\":"
+                    + "\"2026-12-01T08:00:00Z\",\"lastUsed\":null,\"uploads\":0}]");
+            AdminNeighbours.INGEST.answer("DELETE /api/v1/devices/kitchen-tablet", 204, "");
+            try {
+                admin.eval("document.getElementById('device-name').value = 'kitchen-tablet'; true");
+                click(admin, "#device-form button[type=submit]");
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.eval(
+                        "document.querySelectorAll('#devices tbody tr').length").asInt(), equalTo(1));
+                assertTrue(admin.eval("document.body.textContent").asText().contains("dev_7QkTn2wXb9LmZr4Yp1VhCs"));
+                click(admin, "#devices tbody tr button");
+                click(admin, "#devices tbody tr button");
+                await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.body.textContent").asText(),
+                        not(containsString("dev_7QkTn2wXb9LmZr4Yp1VhCs")));
+            } finally {
+                AdminNeighbours.INGEST.answer("GET /api/v1/devices", 200, devices);
+            }
             admin.open(root + "admin/");
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> admin.eval("document.querySelectorAll('#devices tbody tr').length").asInt(), equalTo(2));

@@ -31,6 +31,12 @@ public class AdminNeighbours implements QuarkusTestResourceLifecycleManager {
             scripted.put(request, new String[]{String.valueOf(status), body});
         }
 
+        /** The body {@code METHOD rawPath} answers now, or null when it is not scripted. */
+        public String answerOf(String request) {
+            String[] answer = scripted.get(request);
+            return answer == null ? null : answer[1];
+        }
+
         public void reset() {
             received.clear();
             scripted.clear();
