@@ -212,9 +212,8 @@ class LifecycleTest {
     void aDeletedPhotosContentIsKnownSoPhonesStopSendingIt() {
         String sha = newSha256();
         String name = "p3-" + sha.substring(0, 6) + ".jpg";
-        send(arrived("upload:phone-anna", name, sha));
-        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
-        processed(id, 800, 600, null, randomPhash());
+        UUID id = Pipeline.arrivedAndProcessed("upload:phone-anna", name, sha, 800, 600, null,
+                java.util.concurrent.ThreadLocalRandom.current().nextLong());
         awaitRecords(Topics.CATALOG, 1, keyed(id));
         asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
 
