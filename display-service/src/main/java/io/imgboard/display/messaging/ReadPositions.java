@@ -24,12 +24,24 @@ public class ReadPositions implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        if (partitions.stream().noneMatch(next::containsKey)) {
+            return;
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         for (TopicPartition partition : partitions) {
             Long at = next.get(partition);
-            if (at != null) {
-                consumer.seek(partition, at);
-                Log.infof("%s assigned again: reading on from offset %d", partition, at);
+            if (at == null) {
+                continue;
             }
+            if (at > ends.getOrDefault(partition, Long.MAX_VALUE)) {
+                // the partition ends before where this instance was: the topic was made anew; read it as new
+                next.remove(partition);
+                Log.warnf("%s ends at %d, before offset %d read here: the topic was made anew, read from its start",
+                        partition, ends.get(partition), at);
+                continue;
+            }
+            consumer.seek(partition, at);
+            Log.infof("%s assigned again: reading on from offset %d", partition, at);
         }
     }
 

@@ -45,15 +45,29 @@ public class PagesResource {
     @Operation(hidden = true)
     public Response frame(@PathParam("name") String name) {
         if (frames.find(name).isEmpty()) {
-            String shown = name.length() > 60 ? name.substring(0, 60) + "…" : name;
-            return Response.status(404).type(HTML).entity("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    + "<title>No such frame</title><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                    + "</head><body style=\"background:#000;color:#ddd;font:1.4rem system-ui,sans-serif;margin:3rem\">"
-                    + "<h1>There is no frame called &ldquo;" + escape(shown) + "&rdquo;</h1>"
-                    + "<p>Frames are named in the admin page; <a style=\"color:#9cf\" href=\"/\">the default frame</a>"
-                    + " shows every photo.</p></body></html>").build();
+            String shown = escape(name.length() > 60 ? name.substring(0, 60) + "…" : name);
+            if (!frames.areKnown()) {
+                // A display still reading its settings: not "no such frame", or a screen would stay on that page.
+                return Response.status(503).type(HTML).header("Retry-After", "5")
+                        .entity(notice("Starting", 5, "The display is starting",
+                                "Frame &ldquo;" + shown + "&rdquo; shows in a moment.")).build();
+            }
+            // It tries again every minute: a screen left on this page shows the frame once it is made again.
+            return Response.status(404).type(HTML).entity(notice("No such frame", 60,
+                    "There is no frame called &ldquo;" + shown + "&rdquo;",
+                    "Frames are named in the admin page; <a style=\"color:#9cf\" href=\"/\">the default frame</a>"
+                            + " shows every photo.")).build();
         }
         return Response.ok(page("index.html")).type(HTML).build();
+    }
+
+    /** A page in place of a frame: a title, a heading, a line (both HTML), and a reload after {@code seconds}. */
+    private static String notice(String title, int seconds, String heading, String line) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title + "</title>"
+                + "<meta http-equiv=\"refresh\" content=\"" + seconds + "\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "</head><body style=\"background:#000;color:#ddd;font:1.4rem system-ui,sans-serif;margin:3rem\">"
+                + "<h1>" + heading + "</h1><p>" + line + "</p></body></html>";
     }
 
     private static String escape(String text) {

@@ -41,6 +41,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -251,7 +252,12 @@ public class FrameStreams implements MeterBinder {
         String frame = request.getParam("frame");
         String name = frame == null || frame.isBlank() ? Frames.DEFAULT : frame.strip();
         if (frames.find(name).isEmpty()) {
-            error(context.response(), 404, "There is no frame called \"" + name + "\".");
+            if (!frames.areKnown()) {
+                context.response().putHeader("Retry-After", "5");
+                error(context.response(), 503, "The display is starting: its frames are not read yet.");
+            } else {
+                error(context.response(), 404, "There is no frame called \"" + name + "\".");
+            }
             return;
         }
         // Counted now (atomically against the cap), so connections racing on other event loops cannot pass it.
@@ -293,10 +299,10 @@ public class FrameStreams implements MeterBinder {
                     start(stream, resumeAfter, shown, bag);
                     return null;
                 }, false),
-                failure -> {
+                failure -> stream.loop.eventLoop.execute(() -> {
                     stream.response.close();
-                    closed(stream);
-                });
+                    closed(stream); // on the stream's event loop, as its close handler runs: counted once
+                }));
     }
 
     /**
@@ -465,7 +471,10 @@ public class FrameStreams implements MeterBinder {
             // are told the frame is gone (404), as a reload would be.
             for (Loop loop : loops.values()) {
                 loop.eventLoop.execute(() -> {
-                    for (Stream stream : List.copyOf(loop.streams)) {
+                    // also those still waiting for their first events: they would start with the whole library
+                    List<Stream> all = new ArrayList<>(loop.streams);
+                    all.addAll(loop.waiting);
+                    for (Stream stream : all) {
                         if (stream.frame.equals(name)) {
                             stream.response.close();
                             closed(stream); // over HTTP/1.1 the server's own close calls no close handler

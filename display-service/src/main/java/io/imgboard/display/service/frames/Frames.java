@@ -55,6 +55,14 @@ public class Frames {
         return name != null && NAME.matcher(name).matches();
     }
 
+    /**
+     * Whether the frames are known: the saved settings (which hold them) have been read. Before, a name
+     * that is not known yet may still be a frame: a just-started display answers "not yet", never "no such frame".
+     */
+    public boolean areKnown() {
+        return settings.isLoaded();
+    }
+
     /** The frame so named, if it exists ({@code default} always does). */
     public Optional<FrameDefinition> find(String name) {
         if (!validName(name)) {
