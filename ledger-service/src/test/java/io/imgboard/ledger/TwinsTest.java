@@ -148,6 +148,29 @@ class TwinsTest {
         assertEquals("READY", photoById(otherId).get("state").asText());
     }
 
+    /**
+     * The rewritten file is deleted before its content is made: when the content turns out to be the same
+     * shot, no file of the photo is left, and it goes (the twin holds no place to keep it by).
+     */
+    @Test
+    void aFileRewrittenThenDeletedBeforeItIsMadeTakesThePhotoOff() {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2023-02-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String original = newSha256();
+        String rewritten = newSha256();
+        String path = "2023/02/IMG_" + original.substring(0, 6) + ".JPG";
+        UUID id = arrivedAndProcessed("folder:icloudpd", path, original, 3024, 4032, shot, hash);
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+
+        send(arrived("folder:icloudpd", path, rewritten));
+        UUID rewrittenId = requestedPhoto(rewritten);
+        send(Pipeline.removed("folder:icloudpd", path));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(rewrittenId).get("state").asText()));
+        assertEquals("READY", photoById(id).get("state").asText(), "still waiting for the content");
+        processed(rewrittenId, 3024, 4032, shot, String.format("%016x", hash ^ 0x2L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+    }
+
     /** The photo the ledger asked the preprocessor to make for this content. */
     private static UUID requestedPhoto(String sha256) {
         return UUID.fromString(read(awaitRecords(Topics.PROCESS_REQUESTS, 1, r -> r.value().contains(sha256)).get(0).value())

@@ -138,6 +138,16 @@ public class FileEvents {
             origins.flush();
             Log.infof("%s:%s was replaced: photo %s -> %s", event.sourceId(), event.path(), previous, photo.id);
             PhotoEntity before = previous == null ? null : photos.findById(previous);
+            if (before != null && before.replaces != null) {
+                // The content it held was still waiting to settle the photo it had replaced: new content
+                // takes the wait over; content known already settles it now.
+                if (created) {
+                    photo.replaces = before.replaces;
+                    before.replaces = null;
+                } else {
+                    retirements.settleReplaced(before);
+                }
+            }
             PhotoEntity beforePrimary = before == null ? null : photos.primaryOf(before);
             RemovalPolicy onDelete = policy(event.onDelete());
             if (beforePrimary != null && created && onDelete == RemovalPolicy.RETIRE && beforePrimary.visible()) {

@@ -26,9 +26,11 @@ public class PhotoCommands {
     private final ProcessingRequests requests;
     private final ReprocessJobs jobs;
     private final ObjectDeletions deletions;
+    private final Retirements retirements;
 
     PhotoCommands(PhotoRepository photos, OriginRepository origins, Catalog catalog, ProcessingRequests requests,
-                  ReprocessJobs jobs, ObjectDeletions deletions) {
+                  ReprocessJobs jobs, ObjectDeletions deletions, Retirements retirements) {
+        this.retirements = retirements;
         this.photos = photos;
         this.origins = origins;
         this.catalog = catalog;
@@ -74,6 +76,7 @@ public class PhotoCommands {
             photo.requestedAt = null;
             photo.nextRetryAt = null;
             catalog.update(photo, wasVisible);
+            retirements.settleReplaced(photo); // no result will settle it now
             for (StoredRendition r : photo.renditions) {
                 deletions.rendition(r.key());
             }

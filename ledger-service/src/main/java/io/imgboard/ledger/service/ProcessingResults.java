@@ -102,9 +102,6 @@ public class ProcessingResults {
                 // its renditions go, nobody shows them.
                 processed.renditions().forEach(r -> deletions.rendition(r.key()));
             }
-            if (photo.deletedAt != null) {
-                settleReplaced(photo, null);
-            }
             Log.infof("%s for photo %s ignored: the photo is %s", what, photo.id,
                     photo.deletedAt != null ? "deleted" : "a twin of " + photo.twinOf);
             if (!early) {
@@ -224,12 +221,12 @@ public class ProcessingResults {
             Optional<PhotoEntity> twin = twins.find(photo);
             if (twin.isPresent()) {
                 joinTwin(photo, twin.get());
-                settleReplaced(photo, twin.get());
+                retirements.settleReplaced(photo);
                 return;
             }
         }
         catalog.update(photo, wasVisible);
-        settleReplaced(photo, null);
+        retirements.settleReplaced(photo);
         Log.infof("photo %s ready: %dx%d %s, %d renditions%s, published", photo.id, event.width(), event.height(),
                 event.format(), renditions.size(), early ? " (early: " + event.pending() + " to come)" : "");
     }
@@ -263,29 +260,6 @@ public class ProcessingResults {
             requests.request(primary, ProcessRequested.Reason.REPROCESS);
         }
         catalog.update(primary, wasVisible); // new sources and devices, or back on the frames
-    }
-
-    /**
-     * The photo whose file this content replaced in place ({@link PhotoEntity#replaces}) goes now that the
-     * content is made, unless the content is the same shot and {@code joined} that photo as its twin.
-     */
-    private void settleReplaced(PhotoEntity photo, PhotoEntity joined) {
-        UUID replaced = photo.replaces;
-        if (replaced == null) {
-            return;
-        }
-        photo.replaces = null;
-        PhotoEntity before = photos.findById(replaced);
-        if (before == null) {
-            return;
-        }
-        PhotoEntity primary = photos.primaryOf(before);
-        if (joined != null && joined.id.equals(primary.id)) {
-            Log.infof("photo %s stays: the content that replaced its file (%s) is the same shot", primary.id, photo.id);
-            return;
-        }
-        List<OriginEntity> place = origins.ofPhotos(List.of(photo.id));
-        retirements.retireIfOrphaned(primary, place.isEmpty() ? "unknown" : place.get(0).sourceId, RemovalPolicy.RETIRE);
     }
 
     private void failed(PhotoEntity photo, ProcessingFailed event) {
@@ -323,7 +297,7 @@ public class ProcessingResults {
             Log.warnf("photo %s could not be rendered again; it keeps its previous renditions: %s", photo.id, reason);
             return;
         }
-        settleReplaced(photo, null);
+        retirements.settleReplaced(photo);
         photo.status = PhotoStatus.FAILED;
         photo.failureReason = reason;
         photo.failurePermanent = event.permanent();

@@ -2,14 +2,18 @@ package io.imgboard.ledger.service;
 
 import io.imgboard.events.RemovalPolicy;
 import io.imgboard.ledger.persistence.JobRepository;
+import io.imgboard.ledger.persistence.OriginEntity;
 import io.imgboard.ledger.persistence.OriginRepository;
 import io.imgboard.ledger.persistence.PhotoEntity;
+import io.imgboard.ledger.persistence.PhotoRepository;
 import io.imgboard.ledger.persistence.SourceCountRepository;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * A photo leaving the frames because its last file went, and its shot arriving again, as its own bytes
@@ -22,9 +26,12 @@ public class Retirements {
     private final OriginRepository origins;
     private final SourceCountRepository counts;
     private final Catalog catalog;
+    private final PhotoRepository photos;
 
-    Retirements(JobRepository jobs, OriginRepository origins, SourceCountRepository counts, Catalog catalog) {
+    Retirements(JobRepository jobs, OriginRepository origins, SourceCountRepository counts, Catalog catalog,
+                PhotoRepository photos) {
         this.jobs = jobs;
+        this.photos = photos;
         this.origins = origins;
         this.counts = counts;
         this.catalog = catalog;
@@ -33,7 +40,7 @@ public class Retirements {
     /**
      * Retires the photo when the policy says so and neither it nor a twin has an origin left.
      *
-     * @param sourceId where its last origin went, counted there and logged
+     * @param sourceId where its last origin went, counted there and logged; null when not known
      * @return whether it was retired
      */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -46,10 +53,32 @@ public class Retirements {
         Instant now = Instant.now();
         primary.retiredAt = now;
         primary.updatedAt = now;
-        counts.add(sourceId, "retired", 1);
+        if (sourceId != null) {
+            counts.add(sourceId, "retired", 1);
+        }
         catalog.update(primary, wasVisible);
-        Log.infof("photo %s retired: its last origin was removed at %s", primary.id, sourceId);
+        Log.infof("photo %s retired: its last origin was removed%s", primary.id, sourceId == null ? "" : " at " + sourceId);
         return true;
+    }
+
+    /**
+     * The photo whose file {@code photo}'s content replaced in place ({@link PhotoEntity#replaces}) waited
+     * while the content was made; now that it is settled (made, failed for good, or deleted) that photo goes,
+     * unless an origin is left in its group: the content joined it as its twin and holds the file, for one.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void settleReplaced(PhotoEntity photo) {
+        UUID replaced = photo.replaces;
+        if (replaced == null) {
+            return;
+        }
+        photo.replaces = null;
+        PhotoEntity before = photos.findById(replaced);
+        if (before == null) {
+            return;
+        }
+        List<OriginEntity> place = origins.ofPhotos(List.of(photo.id));
+        retireIfOrphaned(photos.primaryOf(before), place.isEmpty() ? null : place.get(0).sourceId, RemovalPolicy.RETIRE);
     }
 
     /**
