@@ -42,7 +42,6 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -272,39 +271,25 @@ class FolderSourceTest {
     }
 
     /**
-     * One NAS path holding several shares: a share inside the source unmounted leaves its mount point
-     * behind, empty, and its photos stay, as at the root; a folder deleted with its photos is a deletion.
+     * Inside the source, a folder emptied of its photos is a removal of each, whether it stays (icloudpd's
+     * auto-delete leaves its date folders behind) or goes. Only the root's emptiness is held as a share
+     * that may be unmounted: inside, its contents cannot tell an unmounted share from a cleared album.
      */
     @Test
-    void anEmptiedMountPointInsideTheSourceRemovesNothingUnderIt() throws Exception {
-        Path dir = folder("shares");
-        write(dir.resolve("icloud/2024/IMG_0300.jpg"), TestImages.jpeg(86501));
-        write(dir.resolve("icloud/IMG_0301.jpg"), TestImages.jpeg(86502));
-        write(dir.resolve("albums/IMG_0302.jpg"), TestImages.jpeg(86503));
-        write(dir.resolve("old/IMG_0303.jpg"), TestImages.jpeg(86504));
+    void aFolderEmptiedInsideTheSourceRemovesItsPhotos() throws Exception {
+        Path dir = folder("albums");
+        write(dir.resolve("2024/06/IMG_0300.jpg"), TestImages.jpeg(86501));
+        write(dir.resolve("2024/07/IMG_0301.jpg"), TestImages.jpeg(86502));
+        write(dir.resolve("old/IMG_0302.jpg"), TestImages.jpeg(86503));
         String id = addSource(dir, Map.of());
-        scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() == 4);
+        scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() == 3);
 
-        Path away = Files.move(dir.resolve("icloud"), dir.resolveSibling(dir.getFileName() + "-icloud-away"));
-        Files.createDirectory(dir.resolve("icloud"));
-        Files.writeString(dir.resolve("icloud/.DS_Store"), "Finder's"); // ignored: still empty
+        Files.delete(dir.resolve("2024/06/IMG_0300.jpg"));
+        Files.writeString(dir.resolve("2024/06/.DS_Store"), "Finder's"); // ignored: the folder is empty
         deleteTree(dir.resolve("old"));
-        scan(id);
-        scan(id);
-        assertEquals(List.of("old/IMG_0303.jpg"), events.of("folder:" + id, FileRemoved.class).stream().map(FileRemoved::path).toList(),
-                "only the deleted folder's photo is removed: " + eventsOf(id));
-        assertThat(admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath().getList("errors", String.class),
-                hasItem("folder icloud is empty, but 2 photos came from it: if it is a share, is it mounted?"
-                        + " Nothing under it is reported removed while it stays completely empty"));
-
-        deleteTree(dir.resolve("icloud"));
-        Files.move(away, dir.resolve("icloud"));
-        scan(id);
-        scan(id);
-        assertEquals(1, events.of("folder:" + id, FileRemoved.class).size(), eventsOf(id).toString());
-        assertEquals(4, events.of("folder:" + id, FileArrived.class).size(), "taken again: " + eventsOf(id));
-        assertThat(admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath().getList("errors", String.class),
-                not(hasItem(org.hamcrest.Matchers.startsWith("folder icloud is empty"))));
+        scanUntil(id, () -> events.of("folder:" + id, FileRemoved.class).size() == 2);
+        assertEquals(java.util.Set.of("2024/06/IMG_0300.jpg", "old/IMG_0302.jpg"), events.of("folder:" + id, FileRemoved.class)
+                .stream().map(FileRemoved::path).collect(java.util.stream.Collectors.toSet()), eventsOf(id).toString());
     }
 
     private static void deleteTree(Path root) throws IOException {

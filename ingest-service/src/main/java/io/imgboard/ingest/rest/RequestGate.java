@@ -83,6 +83,8 @@ class RequestGate {
     private final long minFreeBytes;
     /** {@code imgboard.upload.spool-size}, or -1 when the folder has no size of its own. */
     private final long spoolBytes;
+    /** The declared bodies of requests admitted to the spool and not ended yet (with a spool size only). */
+    private final java.util.concurrent.atomic.AtomicLong reserved = new java.util.concurrent.atomic.AtomicLong();
     private final Path spool;
     private final String openPrefix;
     private final Vertx vertx;
@@ -194,7 +196,7 @@ class RequestGate {
             return;
         }
         if (hasBody(request, declared)) {
-            String error = spoolFull(Math.max(declared, 0));
+            String error = admitToSpool(context, Math.max(declared, 0));
             if (error != null) {
                 rejections.record(RejectionReason.SPOOL_FULL, label(request, dav), error);
                 refuse(context, 507, error, false);
@@ -217,6 +219,24 @@ class RequestGate {
     }
 
     /**
+     * {@link #spoolFull}, and with a spool size, the declared body counted as spooled until its request
+     * ends: bodies admitted at once are judged together, not each against what is on disk alone.
+     */
+    private String admitToSpool(RoutingContext context, long declared) {
+        if (spoolBytes < 0 || declared == 0) {
+            return spoolFull(declared);
+        }
+        synchronized (reserved) {
+            String error = spoolFull(declared);
+            if (error == null) {
+                reserved.addAndGet(declared);
+                context.addEndHandler(ignored -> reserved.addAndGet(-declared));
+            }
+            return error;
+        }
+    }
+
+    /**
      * Why {@code bytes} more in the spool folder would leave its disk too full
      * ({@code imgboard.upload.min-free-space}) or take the folder past its size
      * ({@code imgboard.upload.spool-size}), or null when they fit or the system cannot say.
@@ -228,7 +248,8 @@ class RequestGate {
                     + mebibytes(minFreeBytes) + " MiB must stay free): nothing was stored, try again later";
         }
         if (spoolBytes >= 0) {
-            long used = spooledBytes();
+            // what is on disk, and what admitted requests declared (counted twice while they are written: on the safe side)
+            long used = spooledBytes() + reserved.get();
             if (used + bytes > spoolBytes) {
                 return "the upload spool is full (" + mebibytes(used) + " MiB of its " + mebibytes(spoolBytes)
                         + " MiB in use, " + mebibytes(bytes) + " MiB more asked): nothing was stored, try again later";

@@ -224,9 +224,6 @@ public class FolderScanner {
     /** Said while a folder that held photos is completely empty. */
     static final String EMPTY = "the folder is empty, but %d photos came from it: if it is a share, is it mounted?"
             + " Nothing is reported removed while it stays completely empty";
-    /** Said while a folder inside the source (one NAS path holding several shares) that held photos is completely empty. */
-    static final String EMPTY_INSIDE = "folder %s is empty, but %d photos came from it: if it is a share, is it mounted?"
-            + " Nothing under it is reported removed while it stays completely empty";
 
     /**
      * Runs work while no scan of this source runs (waiting for one to end). The export writer puts a
@@ -488,20 +485,12 @@ public class FolderScanner {
                 newBySizeAndTime.computeIfAbsent(seen.size + "/" + seen.mtime, k -> new ArrayList<>()).add(rel);
             }
         });
-        Set<String> emptyFolders = walk.emptyFolders();
-        Map<String, Integer> held = new TreeMap<>();
         for (SnapshotEntry entry : snapshot.values()) {
             if (walk.found.containsKey(entry.path())) {
                 continue;
             }
             if (IMPORTED.equals(entry.state()) && renamed(source, entry, newBySizeAndTime, walk, tally)) {
                 gone.add(entry.path());
-                continue;
-            }
-            String emptied = emptiedFolder(entry.path(), emptyFolders);
-            if (emptied != null) {
-                // An unmounted share inside the source leaves its mount point behind, empty, as one at the root does.
-                held.merge(emptied, holdsPhoto(entry) ? 1 : 0, Integer::sum);
                 continue;
             }
             // A skipped file gone is announced too: the ledger lists skipped files until they are removed.
@@ -517,23 +506,7 @@ public class FolderScanner {
             }
             gone.add(entry.path());
         }
-        held.forEach((folder, photos) -> {
-            if (photos > 0) {
-                tally.errors.add(EMPTY_INSIDE.formatted(folder, photos));
-            }
-        });
         snapshots.delete(source.id(), gone);
-    }
-
-    /** The outermost folder above {@code rel} that the walk found completely empty, or null. */
-    private static String emptiedFolder(String rel, Set<String> emptyFolders) {
-        for (int slash = rel.indexOf('/'); slash >= 0 && !emptyFolders.isEmpty(); slash = rel.indexOf('/', slash + 1)) {
-            String folder = rel.substring(0, slash);
-            if (emptyFolders.contains(folder)) {
-                return folder;
-            }
-        }
-        return null;
     }
 
     private void simulate(SourceSettings source, Walk walk, List<String> candidates, Tally tally) {
@@ -603,9 +576,6 @@ public class FolderScanner {
                     }
                     if (watch) {
                         watcher.watch(source.id(), dir);
-                    }
-                    if (!dir.equals(root)) {
-                        walk.folders.add(relative(root, dir));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -696,23 +666,10 @@ public class FolderScanner {
     private static final class Walk {
         final Path root;
         final Map<String, Seen> found = new HashMap<>();
-        /** The folders walked into, below the root. */
-        final Set<String> folders = new HashSet<>();
         boolean complete = true;
 
         Walk(Path root) {
             this.root = root;
-        }
-
-        /** The folders walked into in which no file was taken, at any depth: ignored files, such as .DS_Store, count for nothing. */
-        Set<String> emptyFolders() {
-            Set<String> empty = new HashSet<>(folders);
-            for (String rel : found.keySet()) {
-                for (int slash = rel.indexOf('/'); slash >= 0; slash = rel.indexOf('/', slash + 1)) {
-                    empty.remove(rel.substring(0, slash));
-                }
-            }
-            return empty;
         }
 
         /** Whether a file of that name was found in the same folder as {@code rel}. */

@@ -57,8 +57,9 @@ class SpoolSizeTest {
 
     @Test
     void aBodyThatWouldTakeTheSpoolPastItsSizeIsRefusedUntilThereIsRoom() throws IOException {
+        clearSpool(); // what an earlier run left (a test's own chunks) would count against the size
         byte[] chunk = bytes(MIB, 1);
-        String upload = "/remote.php/dav/uploads/spool/sized-1";
+        String upload = "/remote.php/dav/uploads/spool/sized-" + java.util.UUID.randomUUID();
         phone().request("MKCOL", upload).then().statusCode(201);
         phone().body(chunk).put(upload + "/0").then().statusCode(201);
         phone().body(chunk).put(upload + "/1").then().statusCode(201);
@@ -76,6 +77,20 @@ class SpoolSizeTest {
                 .request("MOVE", upload + "/.file").then().statusCode(201);
         assertEquals(0, spooled(), "the chunks and the assembled file are gone once stored");
 
+        // a body being received counts with what it declared: a second one that would not fit beside it waits
+        try (java.net.Socket slow = new java.net.Socket(base.getHost(), base.getPort())) {
+            java.io.OutputStream out = slow.getOutputStream();
+            String auth = java.util.Base64.getEncoder().encodeToString(("spool:" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(("PUT /dav/slow.mov HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: Basic " + auth
+                    + "\r\nContent-Length: " + video.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(video, 0, MIB);
+            out.flush();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> spooled() >= MIB / 2);
+            phone().body(video).put("/dav/clip.mov").then().statusCode(507)
+                    .body("error", containsString("the upload spool is full"));
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> spooled() == 0);
+
         phone().body(video).put("/dav/clip.mov").then().statusCode(201);
         assertArrayEquals(video, phone().get("/dav/clip.mov").then().statusCode(200).extract().asByteArray());
         byte[] assembled = new byte[2 * MIB];
@@ -88,6 +103,17 @@ class SpoolSizeTest {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
         return b;
+    }
+
+    private void clearSpool() throws IOException {
+        Path dir = Path.of(uploadsDirectory);
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     private long spooled() throws IOException {
