@@ -122,29 +122,20 @@ class TwinsTest {
      */
     @Test
     void aFileRewrittenInPlaceWithTheSameShotKeepsItsPhotoOnTheFrames() {
-        long hash = ThreadLocalRandom.current().nextLong();
-        Instant shot = Instant.parse("2022-07-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
-        String original = newSha256();
-        String rewritten = newSha256();
-        String path = "2022/07/IMG_" + original.substring(0, 6) + ".JPG";
-        UUID id = arrivedAndProcessed("folder:icloudpd", path, original, 3024, 4032, shot, hash);
-        awaitRecords(Topics.CATALOG, 1, keyed(id));
-
-        send(arrived("folder:icloudpd", path, rewritten));
-        UUID rewrittenId = requestedPhoto(rewritten);
-        assertEquals("READY", photoById(id).get("state").asText(), "shown while the new content is made");
-        processed(rewrittenId, 3024, 4032, shot, String.format("%016x", hash ^ 0x4L));
-        await().atMost(Pipeline.TIMEOUT).until(() -> photo(rewritten).get("photoId").asText().equals(id.toString()));
-        assertEquals("READY", photoById(id).get("state").asText());
-        assertTrue(Pipeline.recordsNow(Topics.CATALOG, keyed(id)).stream().allMatch(r -> r.value() != null),
+        Rewrite rw = shownThenRewritten("2022-07-01T00:00:00Z");
+        assertEquals("READY", photoById(rw.id()).get("state").asText(), "shown while the new content is made");
+        processed(rw.rewrittenId(), 3024, 4032, rw.shot(), String.format("%016x", rw.hash() ^ 0x4L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(rw.rewritten()).get("photoId").asText().equals(rw.id().toString()));
+        assertEquals("READY", photoById(rw.id()).get("state").asText());
+        assertTrue(Pipeline.recordsNow(Topics.CATALOG, keyed(rw.id())).stream().allMatch(r -> r.value() != null),
                 "the photo never left the frames");
 
         String other = newSha256();
-        send(arrived("folder:icloudpd", path, other));
+        send(arrived("folder:icloudpd", rw.path(), other));
         UUID otherId = requestedPhoto(other);
-        assertEquals("READY", photoById(id).get("state").asText());
-        processed(otherId, 3024, 4032, shot.plusSeconds(50_000_000), String.format("%016x", ~hash));
-        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+        assertEquals("READY", photoById(rw.id()).get("state").asText());
+        processed(otherId, 3024, 4032, rw.shot().plusSeconds(50_000_000), String.format("%016x", ~rw.hash()));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(rw.id()).get("state").asText()));
         assertEquals("READY", photoById(otherId).get("state").asText());
     }
 
@@ -154,21 +145,28 @@ class TwinsTest {
      */
     @Test
     void aFileRewrittenThenDeletedBeforeItIsMadeTakesThePhotoOff() {
+        Rewrite rw = shownThenRewritten("2023-02-01T00:00:00Z");
+        send(Pipeline.removed("folder:icloudpd", rw.path()));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(rw.rewrittenId()).get("state").asText()));
+        assertEquals("READY", photoById(rw.id()).get("state").asText(), "still waiting for the content");
+        processed(rw.rewrittenId(), 3024, 4032, rw.shot(), String.format("%016x", rw.hash() ^ 0x2L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(rw.id()).get("state").asText()));
+    }
+
+    /** A shot shown from a file at {@code path}, then other bytes written over that file, not yet made. */
+    private record Rewrite(long hash, Instant shot, String path, UUID id, String rewritten, UUID rewrittenId) {
+    }
+
+    private static Rewrite shownThenRewritten(String around) {
         long hash = ThreadLocalRandom.current().nextLong();
-        Instant shot = Instant.parse("2023-02-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        Instant shot = Instant.parse(around).plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
         String original = newSha256();
-        String rewritten = newSha256();
-        String path = "2023/02/IMG_" + original.substring(0, 6) + ".JPG";
+        String path = "rewritten/IMG_" + original.substring(0, 6) + ".JPG";
         UUID id = arrivedAndProcessed("folder:icloudpd", path, original, 3024, 4032, shot, hash);
         awaitRecords(Topics.CATALOG, 1, keyed(id));
-
+        String rewritten = newSha256();
         send(arrived("folder:icloudpd", path, rewritten));
-        UUID rewrittenId = requestedPhoto(rewritten);
-        send(Pipeline.removed("folder:icloudpd", path));
-        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(rewrittenId).get("state").asText()));
-        assertEquals("READY", photoById(id).get("state").asText(), "still waiting for the content");
-        processed(rewrittenId, 3024, 4032, shot, String.format("%016x", hash ^ 0x2L));
-        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+        return new Rewrite(hash, shot, path, id, rewritten, requestedPhoto(rewritten));
     }
 
     /** The photo the ledger asked the preprocessor to make for this content. */
