@@ -3,7 +3,9 @@ package io.imgboard.ingest.export;
 import io.imgboard.events.ExportRequested;
 import io.imgboard.ingest.persistence.SnapshotRepository;
 import io.imgboard.ingest.persistence.SourceRepository;
+import io.imgboard.ingest.service.AllowedRoots;
 import io.imgboard.ingest.service.FolderScanner;
+import io.imgboard.ingest.service.SourceRoots;
 import io.imgboard.ingest.service.SourceSettings;
 import io.imgboard.ingest.storage.OriginalStore;
 import io.imgboard.ingest.storage.StorageException;
@@ -38,8 +40,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Writes one exported original into its folder. The folder must be a folder source's root or lie in
- * an allowed export root; the path is confined to it (no {@code ..}, no absolute path, no link out).
+ * Writes one exported original into its folder. The folder must be a folder source's root (one that
+ * lies where sources may, {@link SourceRoots}: a folder the operator handed to ingest to read and
+ * delete in) or lie in an allowed export root; the path is confined to it (no {@code ..}, no absolute path, no link out).
  * The bytes go to a hidden temporary file in the target folder, are checked against the photo's
  * SHA-256 and synced, and are then linked into place, which fails rather than replaces when the name
  * is taken: a name held by other content gets {@code -1}, {@code -2}, ...; the same content already
@@ -63,15 +66,17 @@ public class ExportWriter {
     private record Target(Path folder, Optional<SourceSettings> source, Path sourceRoot) {
     }
 
-    private final ExportConfig config;
+    private final AllowedRoots allowedRoots;
+    private final SourceRoots sourceRules;
     private final SourceRepository sources;
     private final SnapshotRepository snapshots;
     private final FolderScanner scanner;
     private final OriginalStore store;
 
-    ExportWriter(ExportConfig config, SourceRepository sources, SnapshotRepository snapshots, FolderScanner scanner,
-                 OriginalStore store) {
-        this.config = config;
+    ExportWriter(ExportConfig config, SourceRoots sourceRules, SourceRepository sources, SnapshotRepository snapshots,
+                 FolderScanner scanner, OriginalStore store) {
+        this.allowedRoots = AllowedRoots.parse("IMGBOARD_EXPORT_ALLOWED_ROOTS", config.allowedRoots().orElse(null));
+        this.sourceRules = sourceRules;
         this.sources = sources;
         this.snapshots = snapshots;
         this.scanner = scanner;
@@ -184,35 +189,13 @@ public class ExportWriter {
                 return new Place(source.root(), null, null);
             }
         }
-        for (Path root : allowedRoots()) {
-            Path realRoot = FolderScanner.realOrNull(root);
-            if (realRoot != null && folder.startsWith(root)) {
-                return new Place(folder, realRoot, root.relativize(folder));
-            }
+        Optional<AllowedRoots.Held> held = allowedRoots.holding(folder);
+        if (held.isPresent()) {
+            return new Place(folder, held.get().root(), held.get().root().relativize(held.get().path()));
         }
         throw new ExportRefused("the export folder " + folder + " is neither a folder source's root nor inside an "
-                + "allowed export root (IMGBOARD_EXPORT_ALLOWED_ROOTS" + (allowedRoots().isEmpty() ? " is not set" : "")
+                + "allowed export root (IMGBOARD_EXPORT_ALLOWED_ROOTS" + (allowedRoots.isEmpty() ? " is not set" : "")
                 + "); ingest writes nowhere else");
-    }
-
-    private List<Path> allowedRoots() {
-        List<Path> roots = new ArrayList<>();
-        for (String entry : config.allowedRoots().orElse("").split(";")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            try {
-                Path root = Path.of(entry.strip());
-                if (root.isAbsolute()) {
-                    roots.add(root.normalize());
-                } else {
-                    Log.warnf("IMGBOARD_EXPORT_ALLOWED_ROOTS entry %s ignored: not an absolute path", entry.strip());
-                }
-            } catch (InvalidPathException e) {
-                Log.warnf("IMGBOARD_EXPORT_ALLOWED_ROOTS entry ignored: %s", e.getMessage());
-            }
-        }
-        return roots;
     }
 
     /** A folder below {@code parent}, created when missing; an existing one must still resolve inside {@code within}. */
@@ -270,13 +253,16 @@ public class ExportWriter {
     private record SourceRoot(SourceSettings settings, Path root) {
     }
 
-    /** Every folder source whose root exists now. */
+    /**
+     * Every folder source whose root exists now and lies where sources may: a source's root is an export
+     * target only while its scans may touch it, so a source taken out by a swapped link takes no exports.
+     */
     private List<SourceRoot> sourceRoots() {
         List<SourceRoot> roots = new ArrayList<>();
         for (SourceRepository.StoredSource stored : sources.all()) {
             SourceSettings source = stored.settings().withDefaults();
             Path root = FolderScanner.realOrNull(Path.of(source.path()));
-            if (root != null) {
+            if (root != null && sourceRules.problems(source).isEmpty()) {
                 roots.add(new SourceRoot(source, root));
             }
         }

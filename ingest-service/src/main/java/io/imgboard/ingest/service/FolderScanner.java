@@ -72,13 +72,14 @@ public class FolderScanner {
     private final ObjectMapper json;
     private final MeterRegistry registry;
     private final SourceWatcher watcher;
+    private final SourceRoots roots;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Per source, when its last scan left a file to look at again (a pending file's window ends), if any. */
     private final Map<String, Instant> nextChecks = new ConcurrentHashMap<>();
 
     FolderScanner(SnapshotRepository snapshots, SourceRepository sources, UploadService uploads,
                   FileEventPublisher publisher, LedgerClient ledger, ObjectMapper json, MeterRegistry registry,
-                  SourceWatcher watcher) {
+                  SourceWatcher watcher, SourceRoots roots) {
         this.snapshots = snapshots;
         this.sources = sources;
         this.uploads = uploads;
@@ -87,6 +88,7 @@ public class FolderScanner {
         this.json = json;
         this.registry = registry;
         this.watcher = watcher;
+        this.roots = roots;
     }
 
     /**
@@ -140,6 +142,12 @@ public class FolderScanner {
     private void run(SourceSettings source, boolean simulate, Tally tally) {
         if (!simulate) {
             nextChecks.remove(source.id());
+        }
+        List<String> outside = roots.problems(source);
+        if (!outside.isEmpty()) {
+            // added inside, then a link swapped or the allowed roots changed: nothing is read, moved or deleted
+            tally.errors.addAll(outside);
+            return;
         }
         Path root = Path.of(source.path());
         String problem = rootProblem(root);
@@ -383,8 +391,10 @@ public class FolderScanner {
                 case "archive" -> {
                     Path archive = Path.of(source.archivePath()).normalize();
                     Path target = archive.resolve(rel).normalize();
-                    if (!target.startsWith(archive)) {
-                        throw new IOException("archive path escapes " + archive);
+                    Files.createDirectories(archive); // checked at the start of the scan (SourceRoots)
+                    // a folder inside the archive may be a link: the file goes only where it really stays inside
+                    if (AllowedRoots.of(archive).holding(target.getParent()).isEmpty()) {
+                        throw new IOException("its archive folder leads outside " + archive + " (a link): not moved");
                     }
                     Files.createDirectories(target.getParent());
                     target = free(target);

@@ -76,6 +76,7 @@ public class SourceService {
     private final SourceRepository repository;
     private final SnapshotRepository snapshots;
     private final FolderScanner scanner;
+    private final SourceRoots roots;
     private final ObjectMapper json;
     private final Config config;
     /** A hint waits this long, so a burst of changes (a writer's chunks, a batch of renames) is one scan. */
@@ -95,11 +96,12 @@ public class SourceService {
         return t;
     });
 
-    SourceService(SourceRepository repository, SnapshotRepository snapshots, FolderScanner scanner, ObjectMapper json,
-                  Config config, SourceWatcher watcher) {
+    SourceService(SourceRepository repository, SnapshotRepository snapshots, FolderScanner scanner, SourceRoots roots,
+                  ObjectMapper json, Config config, SourceWatcher watcher) {
         this.repository = repository;
         this.snapshots = snapshots;
         this.scanner = scanner;
+        this.roots = roots;
         this.json = json;
         this.config = config;
         this.watcher = watcher;
@@ -107,7 +109,7 @@ public class SourceService {
     }
 
     void onStart(@Observes StartupEvent event) {
-        for (SourceSettings source : configured()) {
+        for (SourceSettings source : configured(config)) {
             List<String> problems = source.problems();
             if (!problems.isEmpty()) {
                 Log.errorf("source %s from the configuration is ignored: %s", source.id(), String.join("; ", problems));
@@ -131,7 +133,7 @@ public class SourceService {
     }
 
     /** {@code IMGBOARD_SOURCES} ({@code imgboard.sources}) and {@code imgboard.sources.<id>.<setting>}. */
-    List<SourceSettings> configured() {
+    static List<SourceSettings> configured(Config config) {
         Map<String, Map<String, String>> byId = new LinkedHashMap<>();
         config.getOptionalValue("imgboard.sources", String.class).ifPresent(list -> {
             try {
@@ -318,6 +320,9 @@ public class SourceService {
         }
         SourceSettings source = settings.withDefaults();
         List<String> problems = source.problems();
+        if (problems.isEmpty()) {
+            problems = roots.problems(source);
+        }
         if (!problems.isEmpty()) {
             throw new SourceException(400, String.join("; ", problems));
         }
@@ -327,7 +332,8 @@ public class SourceService {
     private SourceView view(StoredSource stored) {
         SourceSettings s = stored.settings().withDefaults();
         List<String> errors = new ArrayList<>();
-        String problem = FolderScanner.rootProblem(Path.of(s.path()));
+        List<String> outside = roots.problems(s);
+        String problem = outside.isEmpty() ? FolderScanner.rootProblem(Path.of(s.path())) : String.join("; ", outside);
         Map<String, Object> lastScan = null;
         try {
             if (stored.lastScanCounts() != null) {
