@@ -524,6 +524,90 @@ class FolderSourceTest {
         admin().delete(SOURCES + "/" + moved).then().statusCode(204);
     }
 
+    /** A folder outside {@code imgboard.sources.allowed-roots} (the test profile allows target/folder-sources). */
+    private static Path outside(String name) throws IOException {
+        return Files.createDirectories(base.resolveSibling("outside-sources")
+                .resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8)));
+    }
+
+    /**
+     * An admin token is a client too: a source may only use folders the operator handed to ingest, by their
+     * real path, whatever the admin sends; the refusal says which folder and where sources may be.
+     */
+    @Test
+    void aSourceOutsideTheAllowedRootsIsRefusedWithItsReason() throws Exception {
+        Path pictures = outside("pictures");
+        write(pictures.resolve("IMG_1.JPG"), TestImages.jpeg(86701));
+        admin().body(Map.of("id", "outside-path", "path", pictures.toString(), "afterImport", "delete")).post(SOURCES)
+                .then().statusCode(400).body("status", equalTo(400))
+                .body("error", containsString("path " + pictures + " is outside the folders sources may use: " + base))
+                .body("error", containsString("IMGBOARD_SOURCES_ALLOWED_ROOTS"));
+
+        Path dir = folder("archive-outside");
+        Path archive = outside("archive");
+        admin().body(Map.of("id", "outside-archive", "path", dir.toString(), "afterImport", "archive",
+                "archivePath", archive.toString())).post(SOURCES).then().statusCode(400)
+                .body("error", containsString("archivePath " + archive + " is outside the folders sources may use"));
+
+        // a link inside an allowed folder counts where it leads
+        Path link = Files.createSymbolicLink(base.resolve("link-" + UUID.randomUUID().toString().substring(0, 8)), pictures);
+        admin().body(Map.of("id", "outside-link", "path", link.toString(), "afterImport", "delete")).post(SOURCES)
+                .then().statusCode(400)
+                .body("error", containsString("path " + link + " (it leads to " + pictures + ") is outside"));
+
+        // changing a source in an allowed folder to one outside is refused the same way, and changes nothing
+        String id = addSource(dir, Map.of());
+        admin().body(Map.of("path", pictures.toString(), "afterImport", "delete")).put(SOURCES + "/" + id).then()
+                .statusCode(400).body("error", containsString("is outside the folders sources may use"));
+        admin().get(SOURCES + "/" + id).then().statusCode(200).body("path", equalTo(dir.toString()));
+        admin().get(SOURCES).then().statusCode(200).body("id", org.hamcrest.Matchers.not(hasItem("outside-path")));
+        assertTrue(Files.exists(pictures.resolve("IMG_1.JPG")));
+    }
+
+    /**
+     * A source added inside the allowed folders whose folder is later made to lead outside (its link swapped):
+     * the next scans read, move and delete nothing there, and the source's errors say why.
+     */
+    @Test
+    void aSourceWhoseFolderLaterLeadsOutsideIsNotScanned() throws Exception {
+        Path inside = folder("swapped-inside");
+        Path pictures = outside("swapped-pictures");
+        write(inside.resolve("IMG_1.JPG"), TestImages.jpeg(86801));
+        Path mine = write(pictures.resolve("IMG_2.JPG"), TestImages.jpeg(86802));
+        Path link = Files.createSymbolicLink(base.resolve("swap-" + UUID.randomUUID().toString().substring(0, 8)), inside);
+        String id = addSource(link, Map.of("afterImport", "delete"));
+        scanUntil(id, () -> !Files.exists(inside.resolve("IMG_1.JPG"))); // deletes where it may
+
+        Files.delete(link);
+        Files.createSymbolicLink(link, pictures);
+        JsonPath report = scan(id);
+        report = scan(id); // a file is taken once two scans saw it unchanged: it would be gone by now
+        assertThat(report.getList("errors", String.class),
+                hasItem(containsString("path " + link + " (it leads to " + pictures + ") is outside the folders sources may use")));
+        assertEquals(0, report.getInt("discovered"));
+        assertTrue(Files.exists(mine), "a file outside the allowed folders was deleted");
+        assertEquals(List.of("IMG_1.JPG"), events.of("folder:" + id, FileArrived.class).stream().map(FileArrived::path).toList());
+        admin().get(SOURCES + "/" + id).then().statusCode(200).body("state", equalTo("error"))
+                .body("errors[0]", containsString("is outside the folders sources may use"))
+                .body("lastScan.errors[0]", containsString("is outside the folders sources may use"));
+    }
+
+    /** A link inside the archive folder that leads out of it: the file stays where it is (the scan's errors say so). */
+    @Test
+    void aFolderOfTheArchiveThatLeadsOutIsNotArchivedInto() throws Exception {
+        Path dir = folder("archive-link");
+        Path archive = folder("archive-link-target");
+        Path elsewhere = outside("archive-elsewhere");
+        Files.createSymbolicLink(archive.resolve("2024"), elsewhere);
+        Path photo = write(dir.resolve("2024/IMG_1.JPG"), TestImages.jpeg(86901));
+        String id = addSource(dir, Map.of("afterImport", "archive", "archivePath", archive.toString()));
+        scanUntil(id, () -> !events.of("folder:" + id, FileArrived.class).isEmpty());
+        scan(id);
+        assertTrue(Files.exists(photo));
+        assertEquals(List.of(), Files.list(elsewhere).toList());
+        assertTrue(events.of("folder:" + id, FileMoved.class).isEmpty());
+    }
+
     @Test
     void settingsAreValidatedChangedAndDeleted() throws Exception {
         Path dir = folder("crud");

@@ -280,6 +280,31 @@ class ExportTest {
         given().queryParam("path", dir.toString()).get("/api/v1/export/folder").then().statusCode(401);
     }
 
+    /**
+     * A folder source's root takes exports only while it lies where sources may: a source whose link was
+     * later swapped to a folder outside them (here outside every allowed root) gets nothing written there.
+     */
+    @Test
+    void aSourceRootThatNowLeadsOutsideTakesNoExport() throws Exception {
+        Path inside = folder("swapped-source");
+        Path outside = Files.createDirectories(base.resolveSibling("outside-export")
+                .resolve("swapped-" + UUID.randomUUID().toString().substring(0, 8)));
+        Path link = Files.createSymbolicLink(base.resolve("link-" + UUID.randomUUID().toString().substring(0, 8)), inside);
+        addSource(link);
+        given().header("Authorization", "Bearer " + adminToken).queryParam("path", link.toString())
+                .get("/api/v1/export/folder").then().statusCode(200).body("refused", org.hamcrest.Matchers.nullValue());
+
+        Files.delete(link);
+        Files.createSymbolicLink(link, outside);
+        FileExported answer = exportAndWait(request(UUID.randomUUID(), UUID.randomUUID(), stored(TestImages.jpeg(87090)),
+                link, "IMG_0012.JPG"));
+
+        assertFalse(answer.written(), "written through a source that leads outside: " + answer);
+        assertTrue(answer.error().contains("neither a folder source's root nor inside an allowed export root"),
+                answer.error());
+        assertEquals(List.of(), filesIn(outside));
+    }
+
     @Test
     void aPathLeavingTheFolderIsRefused() throws Exception {
         Path dir = folder("dotdot");
