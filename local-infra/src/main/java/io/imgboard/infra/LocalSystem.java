@@ -159,6 +159,9 @@ public final class LocalSystem implements AutoCloseable {
                     if (!sources.isEmpty()) {
                         own.put("IMGBOARD_SOURCES", sourcesVariable(sources));
                     }
+                    // Where a source added through the API may be, besides the --source folders (ingest allows
+                    // those itself): the caller's own list, and the folder `bench sources` makes its sources in.
+                    own.put(SOURCES_ALLOWED_ROOTS, sourcesAllowedRoots(System.getenv(SOURCES_ALLOWED_ROOTS), state));
                 }
                 // Frames on tablets and phones uploading reach display and ingest over the network;
                 // the ledger and preprocessor answer queries without a credential, so loopback only.
@@ -181,6 +184,14 @@ public final class LocalSystem implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    static final String SOURCES_ALLOWED_ROOTS = "IMGBOARD_SOURCES_ALLOWED_ROOTS";
+
+    /** {@code IMGBOARD_SOURCES_ALLOWED_ROOTS} for ingest: {@code inherited} (may be null) and the state's bench folder. */
+    static String sourcesAllowedRoots(String inherited, StateDir state) {
+        String bench = state.root().resolve("bench").toAbsolutePath().toString();
+        return inherited == null || inherited.isBlank() ? bench : inherited + ";" + bench;
     }
 
     /** {@code IMGBOARD_SOURCES}: {@code id=path;id=path}, the format ingest reads. */
