@@ -239,6 +239,34 @@ class JobsTest {
                 .get("renditions").get(0).get("quality").asInt());
     }
 
+    /**
+     * A set the preprocessor could not make (a name with {@code _}, a side beyond the largest WebP) would fail
+     * every new photo and every reprocess: it is refused with the reason, nothing saved, no job started.
+     */
+    @Test
+    void aRenditionThePreprocessorCannotMakeIsRefusedBeforeItIsSaved() {
+        String before = given().get("/api/v1/renditions").then().statusCode(200).extract().asString();
+        String job = given().get("/api/v1/jobs/current").then().statusCode(200).extract().path("id");
+        List<Map<String, Object>> withTv = new ArrayList<>();
+        read(before).get("renditions").forEach(r -> withTv.add(Map.of("name", r.get("name").asText(),
+                "width", r.get("width").asInt(), "height", r.get("height").asInt(), "quality", r.get("quality").asInt())));
+        List<Map<String, Object>> tooWide = new ArrayList<>(withTv);
+        Map<String, Object> first = withTv.get(0);
+        tooWide.set(0, Map.of("name", first.get("name"), "width", 16384, "height", first.get("height"),
+                "quality", first.get("quality")));
+        withTv.add(Map.of("name", "tv_4k", "width", 3840, "height", 2160, "quality", 82));
+
+        asService().contentType(ContentType.JSON).body(Map.of("renditions", withTv)).put("/api/v1/renditions")
+                .then().statusCode(400).body("error", equalTo("rendition name must be 1-32 of a-z, 0-9 and -, starting"
+                        + " with a letter or digit (it is part of the photo's media URL), not 'tv_4k'"));
+        asService().contentType(ContentType.JSON).body(Map.of("renditions", tooWide)).put("/api/v1/renditions")
+                .then().statusCode(400).body("error", equalTo("rendition " + first.get("name") + ": width and height"
+                        + " must be 1-16383 (the largest WebP), not 16384x" + first.get("height")));
+
+        assertEquals(before, given().get("/api/v1/renditions").then().extract().asString(), "a refused set was saved");
+        assertEquals(job, given().get("/api/v1/jobs/current").then().extract().path("id"), "a refused set started a job");
+    }
+
     /** {@code n} new photos from {@code source}, each arrived and rendered: READY. */
     /**
      * A photo retired while the library was reprocessed (a job leaves retired photos out) comes back with

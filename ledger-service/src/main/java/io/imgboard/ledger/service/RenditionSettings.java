@@ -8,9 +8,7 @@ import jakarta.transaction.Transactional;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The rendition set; the ledger is its one authority and every ProcessRequested carries it. A change of
@@ -19,7 +17,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class RenditionSettings {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     static final int MAX_RENDITIONS = 8;
 
     /** The answer to a PUT. */
@@ -75,18 +72,9 @@ public class RenditionSettings {
             if (spec == null) {
                 throw new IllegalArgumentException("renditions must not contain null");
             }
-            if (spec.name() == null || !NAME.matcher(spec.name()).matches()) {
-                throw new IllegalArgumentException("rendition name must be 1-32 of a-z, 0-9, _ and -, starting with a letter"
-                        + " or digit, not " + Objects.toString(spec.name()));
-            }
+            spec.check(); // what the preprocessor can make and the display serve, refused before it is saved
             if (!names.add(spec.name())) {
                 throw new IllegalArgumentException("rendition " + spec.name() + " is listed twice");
-            }
-            if (spec.width() < 1 || spec.width() > 16384 || spec.height() < 1 || spec.height() > 16384) {
-                throw new IllegalArgumentException("rendition " + spec.name() + ": width and height must be 1-16384");
-            }
-            if (spec.quality() < 1 || spec.quality() > 100) {
-                throw new IllegalArgumentException("rendition " + spec.name() + ": quality must be 1-100");
             }
         }
     }
