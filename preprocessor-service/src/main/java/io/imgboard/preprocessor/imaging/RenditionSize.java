@@ -1,5 +1,7 @@
 package io.imgboard.preprocessor.imaging;
 
+import io.imgboard.events.RenditionSpec;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -8,28 +10,11 @@ import java.util.regex.Pattern;
  * encode as WebP at {@code quality}. Written {@code name=WxH@Q}, e.g. {@code display=1920x1080@82}.
  */
 public record RenditionSize(String name, int maxWidth, int maxHeight, int quality) {
-    /** WebP cannot be larger than this in either direction. */
-    public static final int WEBP_MAX_DIMENSION = 16383;
-
-    /**
-     * The names the display serves ({@code [a-z0-9-]{1,32}} in its rendition URLs), starting with a
-     * letter or digit. No {@code _}: a rendition made under such a name could never be shown.
-     */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Pattern TEXT = Pattern.compile("\\s*([^=\\s]+)\\s*=\\s*(\\d+)\\s*[xX×]\\s*(\\d+)\\s*@\\s*(\\d+)\\s*");
 
+    /** Checked by the rule the ledger checks a rendition set by before it saves it ({@link RenditionSpec#check}). */
     public RenditionSize {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("rendition name must be 1–32 of a-z 0-9 - (lower case, starting with "
-                    + "a letter or digit; the display serves no other names), was '" + name + "'");
-        }
-        if (maxWidth < 1 || maxHeight < 1 || maxWidth > WEBP_MAX_DIMENSION || maxHeight > WEBP_MAX_DIMENSION) {
-            throw new IllegalArgumentException("rendition " + name + ": size must be 1–" + WEBP_MAX_DIMENSION
-                    + " in each direction, was " + maxWidth + "x" + maxHeight);
-        }
-        if (quality < 1 || quality > 100) {
-            throw new IllegalArgumentException("rendition " + name + ": quality must be 1–100, was " + quality);
-        }
+        new RenditionSpec(name, maxWidth, maxHeight, quality).check();
     }
 
     /** Parses {@code name=WxH@Q}. */

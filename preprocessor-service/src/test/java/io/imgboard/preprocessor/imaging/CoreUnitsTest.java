@@ -37,6 +37,8 @@ class CoreUnitsTest {
         assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("display=1920x1080"));
         assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("../etc=10x10@80"));
         assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("big=20000x10@80"));
+        assertEquals(16383, RenditionSize.parse("largest=16383x16383@80").maxHeight(), "the largest WebP");
+        assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("big=10x16384@80"));
         assertThrows(IllegalArgumentException.class, () -> RenditionSize.parse("q=10x10@0"));
     }
 
@@ -48,8 +50,8 @@ class CoreUnitsTest {
         for (String bad : List.of("thumb_2x", "Thumb", "-thumb", "a".repeat(33), "thumb.webp", "")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new RenditionSize(bad, 10, 10, 80), bad);
-            assertEquals("rendition name must be 1–32 of a-z 0-9 - (lower case, starting with a letter or digit; "
-                    + "the display serves no other names), was '" + bad + "'", e.getMessage());
+            assertEquals("rendition name must be 1-32 of a-z, 0-9 and -, starting with a letter or digit"
+                    + " (it is part of the photo's media URL), not '" + bad + "'", e.getMessage());
         }
     }
 
@@ -63,8 +65,8 @@ class CoreUnitsTest {
         Exception e = assertThrows(Exception.class, () -> builder.build().getConfigMapping(PreprocessorConfig.class));
         String message = e.getMessage();
         assertTrue(message.contains("imgboard.preprocessor.renditions"), message);
-        assertTrue(message.contains("rendition name must be 1–32 of a-z 0-9 -"), message);
-        assertTrue(message.contains("was 'big_thumb'"), message);
+        assertTrue(message.contains("rendition name must be 1-32 of a-z, 0-9 and -"), message);
+        assertTrue(message.contains("not 'big_thumb'"), message);
     }
 
     @Test

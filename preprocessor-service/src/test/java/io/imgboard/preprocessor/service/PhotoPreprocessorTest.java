@@ -117,7 +117,7 @@ class PhotoPreprocessorTest {
                 request("originals/ab/x", List.of(new RenditionSpec("huge", 20000, 100, 80)))));
 
         assertTrue(failed.permanent());
-        assertTrue(failed.reason().startsWith("invalid rendition spec: rendition huge: size must be"), failed.reason());
+        assertTrue(failed.reason().startsWith("invalid rendition spec: rendition huge: width and height must be 1-16383"), failed.reason());
     }
 
     @Test
