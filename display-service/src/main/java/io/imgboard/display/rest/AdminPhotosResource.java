@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.display.service.MediaPaths;
 import io.imgboard.display.service.Upstreams;
 import io.imgboard.events.Rendition;
+import io.imgboard.events.RenditionSpec;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -204,7 +205,7 @@ public class AdminPhotosResource {
         Rendition chosen = null;
         for (JsonNode r : renditions) {
             String name = r.path("name").asText("");
-            if (!MediaPaths.isRenditionName(name)) {
+            if (!RenditionSpec.isName(name)) {
                 continue;
             }
             Rendition candidate = new Rendition(name, r.path("key").asText(""), r.path("width").asInt(),

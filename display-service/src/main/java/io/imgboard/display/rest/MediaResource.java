@@ -5,6 +5,7 @@ import io.imgboard.display.service.MediaPaths;
 import io.imgboard.display.storage.RenditionInfo;
 import io.imgboard.display.storage.RenditionObject;
 import io.imgboard.display.storage.RenditionStore;
+import io.imgboard.events.RenditionSpec;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /media/{photoId}/{rendition}.webp}: a rendition streamed from the renditions bucket.
  * A key's content never changes, so the S3 ETag is a strong validator and the answer may be cached
- * for a year. Both path parts are checked against strict patterns; nothing else from the client
+ * for a year. Both path parts are checked against strict rules; nothing else from the client
  * reaches the object key.
  */
 @Path("/media/{photoId}/{file}")
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
 public class MediaResource {
     static final String WEBP = "image/webp";
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
-    private static final Pattern FILE = Pattern.compile("([a-z0-9-]{1,32})\\.webp");
+    private static final Pattern FILE = Pattern.compile("(.*)\\.webp");
 
     private final RenditionStore store;
 
@@ -83,8 +84,9 @@ public class MediaResource {
     private static Target target(String photoId, String file) {
         UUID id = MediaPaths.photoId(photoId).orElseThrow(() -> badRequest("photo id must be a UUID"));
         Matcher name = FILE.matcher(file);
-        if (!name.matches()) {
-            throw badRequest("rendition must be <name>.webp with a name of 1-32 characters a-z, 0-9 or -");
+        if (!name.matches() || !RenditionSpec.isName(name.group(1))) {
+            throw badRequest("rendition must be <name>.webp with a name of 1-32 characters a-z, 0-9 or -,"
+                    + " starting with a letter or digit");
         }
         return new Target(id, name.group(1));
     }

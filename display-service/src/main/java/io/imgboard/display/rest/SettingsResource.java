@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgboard.display.service.CompatConfig;
 import io.imgboard.display.service.FrameSettings;
 import io.imgboard.display.service.Settings;
+import io.imgboard.events.RenditionSpec;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -133,7 +134,10 @@ public class SettingsResource {
         return merged;
     }
 
-    /** Every rendition the ledger knows, each once, with a box of 1–16383 and a quality of 1–100. */
+    /**
+     * Every rendition the ledger knows, each once, each by the rule the ledger saves it by
+     * ({@link RenditionSpec#check}): refused here, before the frame settings of the same request are saved.
+     */
     static ArrayNode checkRenditions(JsonNode wanted, ArrayNode current) {
         if (!wanted.isArray()) {
             throw new CompatConfig.Rejected(400, "\"renditions\" must be a list.");
@@ -150,14 +154,16 @@ public class SettingsResource {
             if (!seen.add(name)) {
                 throw new CompatConfig.Rejected(400, "The rendition \"" + name + "\" is listed twice.");
             }
-            int width = side(r, "width", name);
-            int height = side(r, "height", name);
-            JsonNode quality = r.get("quality");
-            if (quality == null || !quality.isIntegralNumber() || quality.asInt() < 1 || quality.asInt() > 100) {
-                throw new CompatConfig.Rejected(400, "The quality of \"" + name + "\" must be a whole number from 1 to 100.");
+            String pixels = "a whole number of pixels from 1 to " + RenditionSpec.MAX_SIDE;
+            RenditionSpec spec = new RenditionSpec(name, number(r, "width", name, pixels), number(r, "height", name, pixels),
+                    number(r, "quality", name, "a whole number from 1 to 100"));
+            try {
+                spec.check();
+            } catch (IllegalArgumentException e) {
+                throw new CompatConfig.Rejected(400, e.getMessage());
             }
             ObjectNode copy = checked.addObject();
-            copy.put("name", name).put("width", width).put("height", height).put("quality", quality.asInt());
+            copy.put("name", name).put("width", spec.width()).put("height", spec.height()).put("quality", spec.quality());
         }
         for (JsonNode r : current) {
             if (!seen.contains(r.path("name").asText())) {
@@ -167,11 +173,11 @@ public class SettingsResource {
         return checked;
     }
 
-    private static int side(JsonNode rendition, String side, String name) {
-        JsonNode value = rendition.get(side);
-        if (value == null || !value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > 16383) {
-            throw new CompatConfig.Rejected(400, "The " + side + " of \"" + name
-                    + "\" must be a whole number of pixels from 1 to 16383.");
+    /** The value as a number; whether the rendition may have it is {@link RenditionSpec#check}'s to say. */
+    private static int number(JsonNode rendition, String key, String name, String what) {
+        JsonNode value = rendition.get(key);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new CompatConfig.Rejected(400, "The " + key + " of \"" + name + "\" must be " + what + ".");
         }
         return value.asInt();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgboard.display.config.AdminConfig;
+import io.imgboard.events.RenditionSpec;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,7 +28,6 @@ public class CompatConfig {
     public static final List<String> INPUT_EXTENSIONS = List.of(".jpg", ".jpeg", ".png");
     public static final List<String> INPUT_TYPES = List.of("image/jpeg", "image/png");
     static final String DISPLAY = "display";
-    static final int MAX_BOX = 16383; // the largest WebP side
     private static final Duration LEDGER_WAIT = Duration.ofSeconds(10);
 
     /** A request img-board would answer 400 (or the given status) with this {@code error}. */
@@ -344,8 +344,8 @@ public class CompatConfig {
             if (value < 1) {
                 throw new Rejected(400, side + " must be >= 1");
             }
-            if (value > MAX_BOX) {
-                throw new Rejected(400, side + " must be <= " + MAX_BOX + " (the largest WebP image)");
+            if (value > RenditionSpec.MAX_SIDE) {
+                throw new Rejected(400, side + " must be <= " + RenditionSpec.MAX_SIDE + " (the largest WebP image)");
             }
         }
         if (merged.get("reshuffleInterval").longValue() < 0) {

@@ -13,12 +13,12 @@ import java.util.regex.Pattern;
 
 /**
  * The one place that turns a photo id and a rendition name into a URL or an object key. Both parts
- * come from clients, so each is checked against a strict pattern before it is used anywhere.
+ * come from clients, so each is checked before it is used anywhere: the id here, the name by the rule
+ * every service names renditions by ({@link io.imgboard.events.RenditionSpec#isName}).
  */
 public final class MediaPaths {
     private static final Pattern PHOTO_ID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Pattern RENDITION = Pattern.compile("[a-z0-9-]{1,32}");
     private static final HexFormat HEX = HexFormat.of();
     private static final int VERSION_DIGITS = 12;
 
@@ -34,10 +34,6 @@ public final class MediaPaths {
             return Optional.empty();
         }
         return Optional.of(UUID.fromString(candidate.toLowerCase(Locale.ROOT)));
-    }
-
-    public static boolean isRenditionName(String candidate) {
-        return candidate != null && RENDITION.matcher(candidate).matches();
     }
 
     /**

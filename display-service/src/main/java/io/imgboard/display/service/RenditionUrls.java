@@ -1,6 +1,7 @@
 package io.imgboard.display.service;
 
 import io.imgboard.events.Rendition;
+import io.imgboard.events.RenditionSpec;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -39,7 +40,7 @@ final class RenditionUrls extends AbstractMap<String, String> {
         long[] versions = new long[renditions == null ? 0 : renditions.size()];
         if (renditions != null) {
             for (Rendition rendition : renditions) {
-                if (rendition != null && MediaPaths.isRenditionName(rendition.name())) {
+                if (rendition != null && RenditionSpec.isName(rendition.name())) {
                     int at = names.indexOf(rendition.name());
                     if (at < 0) {
                         at = names.size();

@@ -489,6 +489,24 @@ class CompatApiTest {
                 .body("preprocessing.targetWidth", equalTo(width));
     }
 
+    /**
+     * The admin page's route refuses a box the preprocessor cannot make, by the rule the ledger saves by
+     * and with its reason, before anything is saved: neither the frame settings of the same request nor,
+     * at the ledger, the renditions.
+     */
+    @Test
+    void theAdminPageRefusesABoxThePreprocessorCannotMakeBeforeAnythingIsSaved() {
+        long interval = settings.current().intervalMs();
+        int ledgerWrites = Neighbours.LEDGER_WRITES.size();
+        String tooWide = "{\"frames\":{\"intervalMs\":" + (interval + 1000) + "},\"renditions\":[{\"name\":\"display\","
+                + "\"width\":16384,\"height\":1080,\"quality\":82}]}";
+
+        admin().contentType(ContentType.JSON).body(tooWide).put("/api/v1/admin/settings").then().statusCode(400)
+                .body("error", equalTo("rendition display: width and height must be 1-16383 (the largest WebP), not 16384x1080"));
+        assertEquals(interval, settings.current().intervalMs(), "the frame settings of a refused request were saved");
+        assertEquals(ledgerWrites, Neighbours.LEDGER_WRITES.size(), "a refused rendition set was sent to the ledger");
+    }
+
     // ---- stats and reprocessing ----------------------------------------------------------------
 
     @Test

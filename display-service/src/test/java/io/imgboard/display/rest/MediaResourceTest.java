@@ -108,6 +108,7 @@ class MediaResourceTest {
                 "/media/" + PHOTO + "/DISPLAY.webp",
                 "/media/" + PHOTO + "/display.png",
                 "/media/" + PHOTO + "/display_1.webp",
+                "/media/" + PHOTO + "/-display.webp",
                 "/media/" + PHOTO + "/" + "a".repeat(33) + ".webp"}) {
             given().urlEncodingEnabled(false).get(path).then()
                     .statusCode(400)
