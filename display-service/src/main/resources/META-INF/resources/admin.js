@@ -149,7 +149,10 @@
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
       // ingest's answer: a result per file (created, duplicate, or its error), 2xx when it kept the file
       var result = body && body.files && body.files[0] ? body.files[0] : null;
-      if (xhr.status >= 200 && xhr.status < 300 && result && result.status === 'duplicate') {
+      if (xhr.status >= 200 && xhr.status < 300 && result && result.status === 'duplicate' && result.deleted) {
+        finish(item.outcome, item.progress, 'duplicate', 'Deleted before: these exact bytes were a photo deleted here,'
+          + ' and it stays deleted.');
+      } else if (xhr.status >= 200 && xhr.status < 300 && result && result.status === 'duplicate') {
         finish(item.outcome, item.progress, 'duplicate', 'Already there: these exact bytes were uploaded before.');
       } else if (xhr.status >= 200 && xhr.status < 300) {
         finish(item.outcome, item.progress, 'created', 'Uploaded: it will show on the frames once it is processed.');

@@ -153,6 +153,42 @@ class AdminSectionsIT {
         await().atMost(PIPELINE).until(() -> onFrames(id) && onFrames(twinId));
     }
 
+    /**
+     * A photo deleted in the admin stays deleted, and a phone sending its bytes again is told so by every
+     * way in: the multipart upload and the raw PUT answer "duplicate", its photo and {@code deleted: true},
+     * and the pre-check counts them as known, so the phone stops sending them.
+     */
+    @Test
+    void bytesOfAPhotoDeletedInTheAdminAreToldDeletedWhenTheyComeAgain() throws Exception {
+        Path shots = Files.createDirectories(photos.resolve("deleted"));
+        Path shot = Photos.shapes(shots, "IMG_9401.JPG", 9401);
+        Path again = Files.copy(shot, shots.resolve("IMG_9401 (1).JPG"));
+        String ingest = system.url("ingest-service") + "/api/v1/uploads";
+        assertEquals(201, Http.upload(ingest, CREDENTIALS.upload(), shot).status());
+        String id = await().atMost(PIPELINE).pollInterval(Duration.ofSeconds(1)).until(() -> adminPhoto("IMG_9401.JPG"),
+                p -> p != null && "READY".equals(p.get("state").asText())).get("photoId").asText();
+        JsonNode duplicate = Http.upload(ingest, CREDENTIALS.upload(), again).json().get("files").get(0);
+        assertEquals("duplicate", duplicate.get("status").asText(), duplicate.toString());
+        assertEquals(id, duplicate.get("photoId").asText(), duplicate.toString());
+        assertFalse(duplicate.get("deleted").asBoolean(), duplicate.toString());
+
+        HttpResponse<String> deleted = admin("DELETE", "/api/v1/admin/photos/" + id, null);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        await().atMost(PIPELINE).until(() -> !onFrames(id));
+
+        JsonNode multipart = Http.upload(ingest, CREDENTIALS.upload(), again).json().get("files").get(0);
+        assertEquals("duplicate", multipart.get("status").asText(), multipart.toString());
+        assertEquals(id, multipart.get("photoId").asText(), multipart.toString());
+        assertTrue(multipart.get("deleted").asBoolean(), multipart.toString());
+        Http.Response put = Http.put(ingest + "/IMG_9401%20(2).JPG", CREDENTIALS.upload(), again);
+        assertEquals(200, put.status(), put.text());
+        assertTrue(put.json().get("deleted").asBoolean(), put.text());
+        String sha = multipart.get("sha256").asText();
+        Http.Response check = Http.post(ingest + "/check", CREDENTIALS.upload(), "{\"sha256\":[\"" + sha + "\"]}");
+        assertEquals("[\"" + sha + "\"]", check.json().get("known").toString(), check.text());
+        assertFalse(onFrames(id), "sent again, a deleted photo stays off the frames");
+    }
+
     /** The admin's listing of this test's upload by its file name, or null. */
     private static JsonNode adminPhoto(String name) throws Exception {
         for (JsonNode p : json(admin("GET", "/api/v1/admin/photos?source=upload%3Aapi&limit=200", null)).get("photos")) {

@@ -71,6 +71,19 @@ final class Http {
         return send(request.build());
     }
 
+    /** {@code curl -T FILE -H 'Authorization: Bearer TOKEN' URL}: the file as the raw body of a PUT. */
+    static Response put(String url, String token, Path file) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.ofFile(file)).build());
+    }
+
+    /** A JSON body POSTed with a bearer token. */
+    static Response post(String url, String token, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     static Response get(String url) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build());
     }

@@ -80,14 +80,6 @@ public class UploadResource {
         this.spoolDir = java.nio.file.Path.of(spoolDir);
     }
 
-    /**
-     * The answer to a raw {@code PUT}: the file's outcome and, for a duplicate, the photo it already is;
-     * {@code deleted}: that photo was deleted in the admin and stays deleted (a phone need not send it again).
-     */
-    public record PutResult(String name, String sha256, long size, String contentType, String status,
-                            String photoId, boolean deleted, String error) {
-    }
-
     public record CheckRequest(List<String> sha256) {
     }
 
@@ -101,9 +93,9 @@ public class UploadResource {
             description = "An optional X-Content-SHA256 is checked against the bytes: on a mismatch nothing is kept. "
                     + "201 for a new image; 200 with the existing photo id when the bytes were stored before.")
     @APIResponse(responseCode = "201", description = "stored and announced",
-            content = @Content(schema = @Schema(implementation = PutResult.class)))
+            content = @Content(schema = @Schema(implementation = FileResult.class)))
     @APIResponse(responseCode = "200", description = "the same bytes were stored before (status duplicate, photoId "
-            + "when the ledger knows it already, deleted true when that photo was deleted and stays so)", content = @Content(schema = @Schema(implementation = PutResult.class)))
+            + "when the ledger knows it already, deleted true when that photo was deleted and stays so)", content = @Content(schema = @Schema(implementation = FileResult.class)))
     @APIResponse(responseCode = "400", description = "empty body, bad X-Content-SHA256 or a mismatch",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "413", description = "body too large",
@@ -112,7 +104,7 @@ public class UploadResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "S3 or Kafka unavailable; retrying is safe",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public RestResponse<PutResult> put(@PathParam("filename") String filename,
+    public RestResponse<FileResult> put(@PathParam("filename") String filename,
                                        @QueryParam("source") String source,
                                        @HeaderParam("X-Content-SHA256") String declaredSha256,
                                        @HeaderParam(Tracing.TRACEPARENT) String traceparent,
@@ -140,8 +132,8 @@ public class UploadResource {
             }
             countForDevice(deviceId, List.of(outcome));
             return switch (outcome.status()) {
-                case CREATED -> RestResponse.status(RestResponse.Status.CREATED, result(outcome, null));
-                case DUPLICATE -> RestResponse.ok(result(outcome, knownPhoto(outcome.sha256())));
+                case CREATED -> RestResponse.status(RestResponse.Status.CREATED, result(outcome));
+                case DUPLICATE -> RestResponse.ok(result(outcome));
                 case FAILED -> throw new ApiException(503, outcome.error());
                 case REJECTED, SKIPPED -> throw new ApiException(
                         outcome.rejection() == null ? 415 : outcome.rejection().status(), outcome.error());
@@ -197,17 +189,20 @@ public class UploadResource {
         }
     }
 
-    private static PutResult result(Outcome outcome, LedgerClient.KnownPhoto photo) {
-        return new PutResult(outcome.name(), outcome.sha256(), outcome.size(), outcome.contentType(),
+    /** A file's result; for a duplicate, with the photo its bytes already are (one ledger question). */
+    private FileResult result(Outcome outcome) {
+        LedgerClient.KnownPhoto photo = outcome.status() == UploadService.Status.DUPLICATE ? knownPhoto(outcome.sha256()) : null;
+        return new FileResult(outcome.name(), outcome.sha256(), outcome.size(), outcome.contentType(),
                 outcome.status().name().toLowerCase(Locale.ROOT), photo == null ? null : photo.id(),
-                photo != null && photo.deleted(), null);
+                photo != null && photo.deleted(), outcome.error());
     }
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Upload images", description = "Each file is stored once by content (SHA-256) and announced "
             + "on imgboard.files; the answer comes after S3 stored it and Kafka acknowledged the event.")
-    @APIResponse(responseCode = "201", description = "at least one file was accepted (created or duplicate); the "
+    @APIResponse(responseCode = "201", description = "at least one file was accepted (created or duplicate: a "
+            + "duplicate names the photo it is, and deleted true when that photo was deleted and stays so); the "
             + "others may be rejected or failed",
             content = @Content(schema = @Schema(implementation = UploadResponse.class)))
     @APIResponse(responseCode = "400", description = "no file part, every file empty, or an invalid source",
@@ -279,14 +274,13 @@ public class UploadResource {
      * any failed (S3 or Kafka unavailable: the client should retry); else the first refusal's status.
      * Whatever the status, the client learns what became of each file.
      */
-    private static RestResponse<UploadResponse> answer(List<Outcome> outcomes) {
+    private RestResponse<UploadResponse> answer(List<Outcome> outcomes) {
         List<FileResult> results = new ArrayList<>(outcomes.size());
         Outcome firstFailed = null;
         Outcome firstRejected = null;
         boolean accepted = false;
         for (Outcome outcome : outcomes) {
-            results.add(new FileResult(outcome.name(), outcome.sha256(), outcome.size(), outcome.contentType(),
-                    outcome.status().name().toLowerCase(Locale.ROOT), outcome.error()));
+            results.add(result(outcome));
             switch (outcome.status()) {
                 case CREATED, DUPLICATE -> accepted = true;
                 case FAILED -> firstFailed = firstFailed == null ? outcome : firstFailed;

@@ -17,8 +17,12 @@ public record UploadResponse(
      * @param status {@code created}, {@code duplicate} (the same bytes were stored before; the
      *               arrival is still recorded), {@code rejected} (not an image: sending it again will
      *               not help) or {@code failed} (S3 or Kafka unavailable: send it again later)
+     * @param photoId for a duplicate, the photo those bytes already are (when the ledger knows it yet), else null
+     * @param deleted for a duplicate, whether that photo was deleted in the admin: it stays deleted, so the
+     *                bytes need not be sent again and will not show
      * @param error  why it was rejected or failed, else null
      */
-    public record FileResult(String name, String sha256, long size, String contentType, String status, String error) {
+    public record FileResult(String name, String sha256, long size, String contentType, String status,
+                             String photoId, boolean deleted, String error) {
     }
 }
