@@ -106,7 +106,7 @@ class AuthScanIT {
             new Public("display-service", "GET", "/api/v1/playlist", "a frame's playlist snapshot"),
             new Public("display-service", "GET", "/api/v1/frames/{name}/next",
                     "a frame's next window of its shuffle bag (frames are anonymous unless imgboard.frames.token is set)"),
-            new Public("display-service", "GET", "/media/**", "renditions frames show, addressed by unguessable photo ids"),
+            new Public("display-service", "GET", "/media/**", "renditions of photos frames show (others on an admin grant), addressed by unguessable photo ids"),
             new Public("display-service", "HEAD", "/media/**", "HEAD of the renditions frames show"),
             // img-board compatibility: its frames call these without a credential (IMG-BOARD-API.md section 2).
             new Public("display-service", "GET", "/api/images", "img-board frames: the displayable file names"),

@@ -1,6 +1,7 @@
 package io.imgboard.display.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.display.service.MediaGrants;
 import io.imgboard.display.service.MediaPaths;
 import io.imgboard.display.service.Upstreams;
 import io.imgboard.events.Rendition;
@@ -72,9 +73,11 @@ public class AdminPhotosResource {
     }
 
     private final AdminRelay relay;
+    private final MediaGrants grants;
 
-    AdminPhotosResource(AdminRelay relay) {
+    AdminPhotosResource(AdminRelay relay, MediaGrants grants) {
         this.relay = relay;
+        this.grants = grants;
     }
 
     @GET
@@ -92,7 +95,7 @@ public class AdminPhotosResource {
         query.put("to", to);
         query.put("limit", limit);
         query.put("cursor", cursor);
-        return relay.relay(Upstreams.LEDGER, "GET", SEARCH + AdminRelay.query(query), null, AdminPhotosResource::page);
+        return relay.relay(Upstreams.LEDGER, "GET", SEARCH + AdminRelay.query(query), null, this::page);
     }
 
     @POST
@@ -154,7 +157,7 @@ public class AdminPhotosResource {
         return id.length() > 40 ? id.substring(0, 40) + "…" : id;
     }
 
-    static Page page(JsonNode body) {
+    Page page(JsonNode body) {
         List<AdminPhoto> photos = new ArrayList<>();
         for (JsonNode p : body.path("photos")) {
             Optional<UUID> id = MediaPaths.photoId(p.path("photoId").asText(null));
@@ -199,9 +202,10 @@ public class AdminPhotosResource {
 
     /**
      * The versioned media URL (the frames' own, {@link MediaPaths#url}) of the {@code preferred}
-     * rendition, else of the smallest (or largest) there is.
+     * rendition, else of the smallest (or largest) there is, with a grant: the listing holds photos the
+     * frames do not show, whose media are served on a grant only.
      */
-    private static String rendition(UUID photoId, JsonNode renditions, String preferred, boolean smallest) {
+    private String rendition(UUID photoId, JsonNode renditions, String preferred, boolean smallest) {
         Rendition chosen = null;
         for (JsonNode r : renditions) {
             String name = r.path("name").asText("");
@@ -218,6 +222,6 @@ public class AdminPhotosResource {
                 chosen = candidate;
             }
         }
-        return chosen == null ? null : MediaPaths.url(photoId, chosen);
+        return chosen == null ? null : grants.grant(MediaPaths.url(photoId, chosen), photoId, chosen.name());
     }
 }

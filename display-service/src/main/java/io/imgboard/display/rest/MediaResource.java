@@ -1,7 +1,9 @@
 package io.imgboard.display.rest;
 
 import io.imgboard.support.ErrorBody;
+import io.imgboard.display.service.MediaGrants;
 import io.imgboard.display.service.MediaPaths;
+import io.imgboard.display.service.Playlist;
 import io.imgboard.display.storage.RenditionInfo;
 import io.imgboard.display.storage.RenditionObject;
 import io.imgboard.display.storage.RenditionStore;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -24,22 +27,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /media/{photoId}/{rendition}.webp}: a rendition streamed from the renditions bucket.
- * A key's content never changes, so the S3 ETag is a strong validator and the answer may be cached
- * for a year. Both path parts are checked against strict rules; nothing else from the client
- * reaches the object key.
+ * {@code GET /media/{photoId}/{rendition}.webp}: a rendition streamed from the renditions bucket, of a
+ * photo the frames show (it is in the playlist). Any other photo's (hidden, retired, deleted, not made
+ * yet) answers 404 like one that never was, unless the URL carries a grant from the admin listing
+ * ({@link MediaGrants}): knowing a photo's URL is not enough once it is off the frames. A key's content
+ * never changes, so the S3 ETag is a strong validator and a shown photo's answer may be cached for a
+ * year, by the browser only ({@code private}): a shared cache would keep serving it after it was hidden.
+ * Both path parts are checked against strict rules; nothing else from the client reaches the object key.
  */
 @Path("/media/{photoId}/{file}")
 @Tag(name = "media")
 public class MediaResource {
     static final String WEBP = "image/webp";
-    static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    static final String IMMUTABLE = "private, max-age=31536000, immutable";
+    /** A granted answer: kept no longer than the admin page needs it. */
+    static final String GRANTED = "private, max-age=3600";
     private static final Pattern FILE = Pattern.compile("(.*)\\.webp");
 
     private final RenditionStore store;
+    private final Playlist playlist;
+    private final MediaGrants grants;
 
-    MediaResource(RenditionStore store) {
+    MediaResource(RenditionStore store, Playlist playlist, MediaGrants grants) {
         this.store = store;
+        this.playlist = playlist;
+        this.grants = grants;
     }
 
     private record Target(UUID photoId, String rendition) {
@@ -48,8 +60,13 @@ public class MediaResource {
     @GET
     @Operation(summary = "A rendition as WebP, with a strong ETag and immutable caching")
     public Response get(@PathParam("photoId") String photoId, @PathParam("file") String file,
+                        @QueryParam("exp") String exp, @QueryParam("grant") String grant,
                         @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         Target target = target(photoId, file);
+        Optional<String> caching = caching(target, exp, grant);
+        if (caching.isEmpty()) {
+            return notServed(target);
+        }
         if (ifNoneMatch != null) {
             // Ask for the ETag alone first, so a revalidation never opens the object.
             Optional<RenditionInfo> info = store.stat(target.photoId(), target.rendition());
@@ -57,7 +74,7 @@ public class MediaResource {
                 return notFound(target);
             }
             if (EntityTags.noneMatchFails(ifNoneMatch, info.get().etag())) {
-                return cacheHeaders(Response.notModified(), info.get()).build();
+                return cacheHeaders(Response.notModified(), info.get(), caching.get()).build();
             }
         }
         Optional<RenditionObject> opened = store.open(target.photoId(), target.rendition());
@@ -70,15 +87,40 @@ public class MediaResource {
                 object.body().transferTo(out);
             }
         };
-        return withLength(cacheHeaders(Response.ok(body, WEBP), object.info()), object.info()).build();
+        return withLength(cacheHeaders(Response.ok(body, WEBP), object.info(), caching.get()), object.info()).build();
     }
 
     @HEAD
-    public Response head(@PathParam("photoId") String photoId, @PathParam("file") String file) {
+    public Response head(@PathParam("photoId") String photoId, @PathParam("file") String file,
+                         @QueryParam("exp") String exp, @QueryParam("grant") String grant) {
         Target target = target(photoId, file);
+        Optional<String> caching = caching(target, exp, grant);
+        if (caching.isEmpty()) {
+            return notServed(target);
+        }
         return store.stat(target.photoId(), target.rendition())
-                .map(info -> withLength(cacheHeaders(Response.ok().type(WEBP), info), info).build())
+                .map(info -> withLength(cacheHeaders(Response.ok().type(WEBP), info, caching.get()), info).build())
                 .orElseGet(() -> notFound(target));
+    }
+
+    /** How the answer may be cached when it may be served at all: a shown photo's, or a granted one's. */
+    private Optional<String> caching(Target target, String exp, String grant) {
+        if (playlist.photo(target.photoId()).isPresent()) {
+            return Optional.of(IMMUTABLE);
+        }
+        return grants.admits(target.photoId(), target.rendition(), exp, grant) ? Optional.of(GRANTED) : Optional.empty();
+    }
+
+    /**
+     * Not a photo the frames show, nor granted: 404 as if there were none; while the display is still
+     * reading its catalog it cannot tell yet, so 503 and a moment to wait.
+     */
+    private Response notServed(Target target) {
+        if (!playlist.isLoaded()) {
+            return Response.fromResponse(ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE,
+                    "the display is starting: its photos are not read yet")).header("Retry-After", "5").build();
+        }
+        return notFound(target);
     }
 
     private static Target target(String photoId, String file) {
@@ -91,11 +133,11 @@ public class MediaResource {
         return new Target(id, name.group(1));
     }
 
-    private static Response.ResponseBuilder cacheHeaders(Response.ResponseBuilder builder, RenditionInfo info) {
+    private static Response.ResponseBuilder cacheHeaders(Response.ResponseBuilder builder, RenditionInfo info, String caching) {
         if (info.etag() != null) {
             builder.header(HttpHeaders.ETAG, info.etag());
         }
-        return builder.header(HttpHeaders.CACHE_CONTROL, IMMUTABLE);
+        return builder.header(HttpHeaders.CACHE_CONTROL, caching);
     }
 
     private static Response.ResponseBuilder withLength(Response.ResponseBuilder builder, RenditionInfo info) {

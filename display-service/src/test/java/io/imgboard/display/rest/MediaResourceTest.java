@@ -1,9 +1,14 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.display.service.MediaGrants;
+import io.imgboard.display.service.Playlist;
+import io.imgboard.display.support.Catalog;
 import io.imgboard.display.support.Renditions;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -11,9 +16,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyOrNullString;
@@ -24,19 +32,83 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Renditions streamed from the real S3 server (s3proxy from LocalInfraResource). */
+/**
+ * Renditions streamed from the real S3 server (s3proxy from LocalInfraResource), of photos published on
+ * the real catalog topic: served while the frames show the photo, else only on the admin listing's grant.
+ */
 @QuarkusTest
 class MediaResourceTest {
     private static final UUID PHOTO = UUID.randomUUID();
+    /** Stored, but never on the frames: hidden before it was shown, say. */
+    private static final UUID UNSHOWN = UUID.randomUUID();
     private static byte[] webp;
+    private static Catalog catalog;
 
     @TestHTTPResource("/")
     URI root;
+
+    @Inject
+    MediaGrants grants;
+
+    @Inject
+    Playlist playlist;
 
     @BeforeAll
     static void putRendition() throws Exception {
         webp = Renditions.fixture();
         Renditions.put(PHOTO, "display", webp);
+        Renditions.put(UNSHOWN, "display", webp);
+        Renditions.put(UNSHOWN, "thumb", webp);
+        catalog = new Catalog();
+        catalog.publish(Catalog.photo(PHOTO, Instant.parse("2026-01-01T00:00:00Z")));
+    }
+
+    @AfterAll
+    static void close() {
+        catalog.close();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void published() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> playlist.photo(PHOTO).isPresent());
+    }
+
+    @Test
+    void aPhotoTheFramesDoNotShowIsServedOnlyOnTheAdminsGrant() {
+        given().get("/media/{id}/display.webp", UNSHOWN).then().statusCode(404)
+                .body("error", containsString("no display rendition"));
+        given().head("/media/{id}/display.webp", UNSHOWN).then().statusCode(404);
+
+        String granted = grants.grant("/media/" + UNSHOWN + "/display.webp?v=0123456789ab", UNSHOWN, "display");
+        Response response = given().urlEncodingEnabled(false).get(granted);
+        response.then().statusCode(200).contentType("image/webp").header("Cache-Control", "private, max-age=3600");
+        assertArrayEquals(webp, response.asByteArray());
+        given().urlEncodingEnabled(false).head(granted).then().statusCode(200);
+
+        // A grant names one rendition of one photo, and cannot be made up or stretched.
+        given().urlEncodingEnabled(false).get(granted.replace("/display.webp", "/thumb.webp")).then().statusCode(404);
+        given().urlEncodingEnabled(false).get(granted.replace(UNSHOWN.toString(), PHOTO.toString())
+                .replace("/display.webp", "/uhd.webp")).then().statusCode(404);
+        String grant = granted.substring(granted.indexOf("&grant=") + 7);
+        String later = granted.replaceFirst("exp=(\\d+)", "exp=" + (Long.parseLong(
+                granted.replaceFirst(".*exp=(\\d+).*", "$1")) + 3600));
+        given().urlEncodingEnabled(false).get(later).then().statusCode(404);
+        given().urlEncodingEnabled(false).get(granted.replace(grant, "A" + grant.substring(1))).then().statusCode(404);
+        given().urlEncodingEnabled(false).get("/media/" + UNSHOWN + "/display.webp?exp=99999999999&grant=").then().statusCode(404);
+    }
+
+    @Test
+    void aPhotoTakenOffTheFramesIsNoLongerServed() throws Exception {
+        UUID hidden = UUID.randomUUID();
+        Renditions.put(hidden, "display", webp);
+        catalog.publish(Catalog.photo(hidden, Instant.parse("2026-01-02T00:00:00Z")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> playlist.photo(hidden).isPresent());
+        given().get("/media/{id}/display.webp", hidden).then().statusCode(200);
+
+        catalog.retire(hidden); // hidden, deleted or retired: the ledger's tombstone
+        await().atMost(Duration.ofSeconds(30)).until(() -> playlist.photo(hidden).isEmpty());
+        given().get("/media/{id}/display.webp", hidden).then().statusCode(404);
+        given().header("If-None-Match", "\"x\"").get("/media/{id}/display.webp", hidden).then().statusCode(404);
     }
 
     @Test
@@ -45,7 +117,7 @@ class MediaResourceTest {
 
         response.then().statusCode(200)
                 .contentType("image/webp")
-                .header("Cache-Control", "public, max-age=31536000, immutable")
+                .header("Cache-Control", "private, max-age=31536000, immutable")
                 .header("Content-Length", String.valueOf(webp.length))
                 .header("ETag", matchesPattern("\"[^\"]+\""));
         assertArrayEquals(webp, response.asByteArray());
@@ -58,7 +130,7 @@ class MediaResourceTest {
 
         versioned.then().statusCode(200)
                 .contentType("image/webp")
-                .header("Cache-Control", "public, max-age=31536000, immutable")
+                .header("Cache-Control", "private, max-age=31536000, immutable")
                 .header("ETag", bare.header("ETag"));
         assertArrayEquals(webp, versioned.asByteArray());
         given().head("/media/{id}/display.webp?v=x", PHOTO).then().statusCode(200);
@@ -71,7 +143,7 @@ class MediaResourceTest {
         Response revalidation = given().header("If-None-Match", etag).get("/media/{id}/display.webp", PHOTO);
         revalidation.then().statusCode(304)
                 .header("ETag", etag)
-                .header("Cache-Control", "public, max-age=31536000, immutable");
+                .header("Cache-Control", "private, max-age=31536000, immutable");
         assertEquals(0, revalidation.asByteArray().length);
 
         given().header("If-None-Match", "\"something-else\", W/" + etag).get("/media/{id}/display.webp", PHOTO)
