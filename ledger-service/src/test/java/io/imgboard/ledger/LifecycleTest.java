@@ -6,6 +6,8 @@ import io.imgboard.events.FileEvent;
 import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.events.FileSkipped;
+import io.imgboard.events.PhotoProcessed;
+import io.imgboard.events.Rendition;
 import io.imgboard.events.RemovalPolicy;
 import io.imgboard.events.Topics;
 import io.imgboard.infra.LocalInfra;
@@ -36,6 +38,7 @@ import static io.imgboard.ledger.Pipeline.photoById;
 import static io.imgboard.ledger.Pipeline.processed;
 import static io.imgboard.ledger.Pipeline.randomPhash;
 import static io.imgboard.ledger.Pipeline.read;
+import static io.imgboard.ledger.Pipeline.recordsNow;
 import static io.imgboard.ledger.Pipeline.send;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -201,6 +204,37 @@ class LifecycleTest {
                 .body("error", org.hamcrest.Matchers.containsString("is deleted"));
         asService().post("/api/v1/photos/{id}/hide", keptId).then().statusCode(409);
         assertFalse(photoById(keptId).get("hidden").asBoolean());
+    }
+
+    /**
+     * A photo deleted while it is being made: its renditions are stored after the delete let the photo's
+     * (none yet) go, and the result that names them is ignored. They are deleted all the same, early
+     * result and complete one alike, or they would stay in the bucket for good.
+     */
+    @Test
+    void renditionsStoredAfterThePhotoWasDeletedAreDeletedToo() throws Exception {
+        MinioClient s3 = s3();
+        String sha = newSha256();
+        send(arrived("upload:api", "mid-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        UUID request = Pipeline.latestRequestId(id);
+        asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
+
+        String display = "renditions/" + id + "/display.webp";
+        String uhd = "renditions/" + id + "/uhd.webp";
+        put(s3, LocalInfra.RENDITIONS_BUCKET, display);
+        Pipeline.awaitConsumed(send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), id, request,
+                List.of(new Rendition("display", display, 800, 600, 4000)), 800, 600, "jpeg", null, randomPhash(),
+                null, List.of("uhd"))));
+        put(s3, LocalInfra.RENDITIONS_BUCKET, uhd);
+        send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), id, request,
+                List.of(new Rendition("uhd", uhd, 1600, 1200, 9000)), 800, 600, "jpeg", null, randomPhash(), null));
+
+        await().atMost(Pipeline.TIMEOUT).until(() -> !exists(s3, LocalInfra.RENDITIONS_BUCKET, display)
+                && !exists(s3, LocalInfra.RENDITIONS_BUCKET, uhd));
+        assertEquals("DELETED", photoById(id).get("state").asText());
+        assertTrue(recordsNow(Topics.CATALOG, keyed(id)).stream().allMatch(r -> r.value() == null),
+                "a deleted photo is never published");
     }
 
     /**

@@ -85,6 +85,11 @@ public class ProcessingResults {
             Log.warnf("%s for unknown photo %s ignored", what, result.photoId());
             return;
         }
+        if (photo.deletedAt != null && result instanceof PhotoProcessed processed) {
+            // Stored after the delete let the photo's renditions go (it was being made, or a stale request's):
+            // nobody shows them, and a deleted photo keeps nothing in the renditions bucket.
+            processed.renditions().forEach(r -> deletions.rendition(r.key()));
+        }
         // A result answers one request; once a newer request is out, an older answer is stale.
         if (photo.lastRequestId != null && !result.requestId().equals(photo.lastRequestId)) {
             Log.warnf("%s for photo %s answers request %s, but %s is the current one: ignored", what, photo.id,
