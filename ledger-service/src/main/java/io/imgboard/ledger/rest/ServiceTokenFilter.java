@@ -2,6 +2,7 @@ package io.imgboard.ledger.rest;
 
 import io.imgboard.support.ErrorBody;
 import io.imgboard.support.FailedAttempts;
+import io.imgboard.support.RequestPath;
 import io.imgboard.ledger.config.ServiceTokenConfig;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HttpMethod;
@@ -17,8 +18,8 @@ import java.security.MessageDigest;
 import java.util.Set;
 
 /**
- * Every state-changing route (POST, PUT, PATCH, DELETE) needs {@code Authorization: Bearer <service
- * token>}; reads stay open (the ledger listens on loopback or the private network only), and so does
+ * Every state-changing request (POST, PUT, PATCH, DELETE), on any path, needs {@code Authorization: Bearer
+ * <service token>}; reads stay open (the ledger listens on loopback or the private network only), and so does
  * {@code POST /api/v1/photos/known}, a query that is a POST only because 1,000 checksums do not fit a
  * URL. The token is compared in constant time. Without a configured token nothing is writable (the service does not
  * start in production then, see {@code StartupCheck}). Wrong tokens are counted per peer address
@@ -40,8 +41,8 @@ class ServiceTokenFilter {
 
     @ServerRequestFilter(preMatching = true)
     Response check(ContainerRequestContext request, HttpServerRequest connection) {
-        String path = request.getUriInfo().getPath();
-        if (!WRITES.contains(request.getMethod()) || !path.startsWith("/api/") || path.equals(KNOWN)) {
+        // Every write, whatever its path: the one exception is judged on the path as a guard must read it.
+        if (!WRITES.contains(request.getMethod()) || RequestPath.canonical(connection.path()).equals(KNOWN)) {
             return null;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
