@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public class DeviceTokens {
     /** A device's name is part of its WebDAV source id ({@code dav:<name>}) and of URLs. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    /** The shared tokens' names ({@link Principal#ADMIN}, {@link Principal#UPLOAD}): no device may take them. */
+    static final java.util.Set<String> RESERVED = java.util.Set.of(Principal.ADMIN.name(), Principal.UPLOAD.name());
     /** "Last used" is written at most this often per device, not on every request. */
     private static final Duration TOUCH_EVERY = Duration.ofSeconds(30);
 
@@ -49,6 +51,11 @@ public class DeviceTokens {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a device name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-', "
                     + "starting with a letter or digit, e.g. alice-iphone");
+        }
+        if (RESERVED.contains(name)) {
+            // a device named so would see the shared tokens' WebDAV tree (Principal#davTree), or pass for them
+            throw new IllegalArgumentException("\"" + name + "\" is the shared " + name + " token's name; give the device"
+                    + " its own, e.g. alice-iphone");
         }
         if (repository.findById(name) != null) {
             return Optional.empty();

@@ -230,6 +230,11 @@ class DavTest {
     void aDeviceTokenWorksOverWebDavAndRestUntilRevoked() throws Exception {
         given().header("Authorization", "Bearer " + uploadToken).contentType("application/json")
                 .body("{\"name\":\"anna-phone\"}").post("/api/v1/devices").then().statusCode(401);
+        for (String shared : new String[]{"upload", "admin"}) { // a device so named would see the shared tree
+            given().header("Authorization", "Bearer " + adminToken).contentType("application/json")
+                    .body("{\"name\":\"" + shared + "\"}").post("/api/v1/devices").then().statusCode(400)
+                    .body("error", org.hamcrest.Matchers.containsString("shared " + shared + " token"));
+        }
         String token = given().header("Authorization", "Bearer " + adminToken).contentType("application/json")
                 .body("{\"name\":\"anna-phone\"}").post("/api/v1/devices")
                 .then().statusCode(201).body("name", equalTo("anna-phone")).extract().path("token");
