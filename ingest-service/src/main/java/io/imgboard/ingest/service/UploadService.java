@@ -127,10 +127,16 @@ public class UploadService {
      * Without a path from the client the event's path is {@code <sha256[0:12]>/<name>}: the name
      * alone would let two devices' {@code IMG_0001.JPG}s share an origin.
      *
+     * A device's own path goes under its name ({@code <device>/<path>}): the ledger reads new bytes at a
+     * known (source, path) as that file replaced, so one device must not be able to replace another's.
+     *
      * @param deviceId the device whose token the request came with (RequestGate's principal), or null
      */
     public Outcome accept(String sourceId, String deviceId, Incoming file) {
         String path = file.clientPath() == null ? null : Names.path(file.clientPath(), null);
+        if (path != null && deviceId != null) {
+            path = deviceId + "/" + path;
+        }
         return intake(new Intake(sourceId, path, file.clientName(), file.spoolFile(), deviceId, null, null, null,
                 NonImages.REFUSE, null));
     }

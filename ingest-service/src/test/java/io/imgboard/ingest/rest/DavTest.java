@@ -253,11 +253,25 @@ class DavTest {
         String shaRest = TestImages.sha256(viaRest);
         await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
                 && f.sha256().equals(shaRest) && "anna-phone".equals(f.deviceId()) && f.sourceId().equals("upload:api")));
+        // A device's own paths are under its name: another token sending other bytes at the same path
+        // replaces nothing of this device's.
+        byte[] atPath = TestImages.jpeg(6304);
+        given().header("Authorization", "Bearer " + token).multiPart("file", "IMG_4.JPG", atPath, "image/jpeg")
+                .multiPart("path", "DCIM/IMG_4.JPG").post("/api/v1/uploads").then().statusCode(201);
+        byte[] shared = TestImages.jpeg(6305);
+        given().header("Authorization", "Bearer " + uploadToken).multiPart("file", "IMG_4.JPG", shared, "image/jpeg")
+                .multiPart("path", "DCIM/IMG_4.JPG").post("/api/v1/uploads").then().statusCode(201);
+        String shaAtPath = TestImages.sha256(atPath);
+        String shaShared = TestImages.sha256(shared);
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.sha256().equals(shaAtPath) && f.path().equals("anna-phone/DCIM/IMG_4.JPG"))
+                && events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.sha256().equals(shaShared) && f.path().equals("DCIM/IMG_4.JPG")));
         // the device sees its own tree, not the shared one
         assertEquals(404, dav("GET", "/dav/Camera/IMG_1.JPG", uploadToken, null).statusCode());
         given().header("Authorization", "Bearer " + adminToken).get("/api/v1/devices").then().statusCode(200)
                 .body("name", hasItem("anna-phone"))
-                .body("find { it.name == 'anna-phone' }.uploads", equalTo(2))
+                .body("find { it.name == 'anna-phone' }.uploads", equalTo(3))
                 .body("find { it.name == 'anna-phone' }.lastUsed", org.hamcrest.Matchers.notNullValue())
                 .body("find { it.name == 'anna-phone' }.token", org.hamcrest.Matchers.nullValue());
 
