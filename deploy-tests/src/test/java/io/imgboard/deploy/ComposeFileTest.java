@@ -183,9 +183,9 @@ class ComposeFileTest {
                         "the folder-source volume must be a source");
                 assertTrue(String.valueOf(env.get("IMGBOARD_EXPORT_ALLOWED_ROOTS")).contains("/photos"),
                         "an export must be allowed into the folder-source volume: " + env.get("IMGBOARD_EXPORT_ALLOWED_ROOTS"));
-                assertTrue(String.valueOf(env.get("IMGBOARD_SOURCES_ALLOWED_ROOTS")).contains("/photos"),
+                assertTrue(String.valueOf(env.get("IMGBOARD_SOURCE_ROOTS")).contains("/photos"),
                         "a source added in the admin must be allowed in the folder-source volume: "
-                                + env.get("IMGBOARD_SOURCES_ALLOWED_ROOTS"));
+                                + env.get("IMGBOARD_SOURCE_ROOTS"));
                 return;
             }
         }

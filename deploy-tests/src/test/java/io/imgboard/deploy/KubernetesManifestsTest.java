@@ -141,7 +141,7 @@ class KubernetesManifestsTest {
         assertEquals("/photos", mountPath, "ingest mounts the photos folder");
         assertTrue(String.valueOf(env.get("IMGBOARD_SOURCES")).contains("=/photos"), "the mounted folder is a source");
         assertEquals("/photos", env.get("IMGBOARD_EXPORT_ALLOWED_ROOTS"), "an export may write into the mounted folder");
-        assertEquals("/photos", env.get("IMGBOARD_SOURCES_ALLOWED_ROOTS"), "a source added in the admin may use the mounted folder");
+        assertEquals("/photos", env.get("IMGBOARD_SOURCE_ROOTS"), "a source added in the admin may use the mounted folder");
         String claim = null;
         for (Object v : list(pod.get("volumes"))) {
             if (volume.equals(map(v).get("name"))) {

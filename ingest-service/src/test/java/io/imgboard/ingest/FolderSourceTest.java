@@ -524,7 +524,7 @@ class FolderSourceTest {
         admin().delete(SOURCES + "/" + moved).then().statusCode(204);
     }
 
-    /** A folder outside {@code imgboard.sources.allowed-roots} (the test profile allows target/folder-sources). */
+    /** A folder outside {@code imgboard.source-roots} (the test profile allows target/folder-sources). */
     private static Path outside(String name) throws IOException {
         return Files.createDirectories(base.resolveSibling("outside-sources")
                 .resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8)));
@@ -541,7 +541,7 @@ class FolderSourceTest {
         admin().body(Map.of("id", "outside-path", "path", pictures.toString(), "afterImport", "delete")).post(SOURCES)
                 .then().statusCode(400).body("status", equalTo(400))
                 .body("error", containsString("path " + pictures + " is outside the folders sources may use: " + base))
-                .body("error", containsString("IMGBOARD_SOURCES_ALLOWED_ROOTS"));
+                .body("error", containsString("IMGBOARD_SOURCE_ROOTS"));
 
         Path dir = folder("archive-outside");
         Path archive = outside("archive");

@@ -161,7 +161,7 @@ public final class LocalSystem implements AutoCloseable {
                     }
                     // Where a source added through the API may be, besides the --source folders (ingest allows
                     // those itself): the caller's own list, and the folder `bench sources` makes its sources in.
-                    own.put(SOURCES_ALLOWED_ROOTS, sourcesAllowedRoots(System.getenv(SOURCES_ALLOWED_ROOTS), state));
+                    own.put(SOURCE_ROOTS, sourceRoots(System.getenv(SOURCE_ROOTS), state));
                 }
                 // Frames on tablets and phones uploading reach display and ingest over the network;
                 // the ledger and preprocessor answer queries without a credential, so loopback only.
@@ -186,10 +186,10 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    static final String SOURCES_ALLOWED_ROOTS = "IMGBOARD_SOURCES_ALLOWED_ROOTS";
+    static final String SOURCE_ROOTS = "IMGBOARD_SOURCE_ROOTS";
 
-    /** {@code IMGBOARD_SOURCES_ALLOWED_ROOTS} for ingest: {@code inherited} (may be null) and the state's bench folder. */
-    static String sourcesAllowedRoots(String inherited, StateDir state) {
+    /** {@code IMGBOARD_SOURCE_ROOTS} for ingest: {@code inherited} (may be null) and the state's bench folder. */
+    static String sourceRoots(String inherited, StateDir state) {
         String bench = state.root().resolve("bench").toAbsolutePath().toString();
         return inherited == null || inherited.isBlank() ? bench : inherited + ";" + bench;
     }

@@ -14,7 +14,7 @@ import java.util.Optional;
  * them: compared by real path, so a link inside an allowed folder that leads out of it does not count
  * as inside. A path that does not exist (yet) counts by its nearest existing parent, real, and the rest
  * as written; whoever then creates or uses it checks again. Export folders
- * ({@code IMGBOARD_EXPORT_ALLOWED_ROOTS}) and folder sources ({@code IMGBOARD_SOURCES_ALLOWED_ROOTS})
+ * ({@code IMGBOARD_EXPORT_ALLOWED_ROOTS}) and folder sources ({@code IMGBOARD_SOURCE_ROOTS})
  * are both confined by it.
  */
 public final class AllowedRoots {

@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * Where folder sources may be. A source reads its folder and, with {@code afterImport}, deletes or moves
  * files in it and under its {@code archivePath}, so both must lie in a folder the operator handed to
- * ingest: one of {@code IMGBOARD_SOURCES_ALLOWED_ROOTS} ({@code imgboard.sources.allowed-roots}), or a
+ * ingest: one of {@code IMGBOARD_SOURCE_ROOTS} ({@code imgboard.source-roots}), or a
  * folder (or archive folder) of a source the operator named in the configuration ({@code IMGBOARD_SOURCES},
  * {@code imgboard.sources.<id>.path}); an admin token is a client too. Checked on the real paths
  * ({@link AllowedRoots}) when a source is added or changed and again at every scan, so a changed setting
@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class SourceRoots {
-    static final String SETTING = "IMGBOARD_SOURCES_ALLOWED_ROOTS";
+    static final String SETTING = "IMGBOARD_SOURCE_ROOTS";
 
     private final AllowedRoots roots;
 
@@ -33,7 +33,7 @@ public class SourceRoots {
                 }
             }
         }
-        this.roots = AllowedRoots.parse(SETTING, config.getOptionalValue("imgboard.sources.allowed-roots", String.class)
+        this.roots = AllowedRoots.parse(SETTING, config.getOptionalValue("imgboard.source-roots", String.class)
                 .orElse(null)).and(named);
     }
 
