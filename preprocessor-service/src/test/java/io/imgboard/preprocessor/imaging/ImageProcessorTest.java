@@ -120,10 +120,32 @@ class ImageProcessorTest {
     void everyExifOrientationComesOutUpright(int orientation) throws Exception {
         Path stored = orientedQuadrants(orientation);
 
-        ProcessedImage result = processor.process(stored, List.of(RenditionSize.parse("r=480x480@90")));
+        assertUpright(processor.process(stored, List.of(RenditionSize.parse("r=480x480@90"))), "orientation " + orientation);
+    }
 
-        assertEquals(300, result.width());
-        assertEquals(200, result.height());
+    /**
+     * An iPhone HEIC: the picture stored sensor-side up, an {@code irot} box to turn it, and EXIF
+     * Orientation 6 saying the same. libheif turns it by the box; the EXIF tag must not turn it again.
+     * A HEIC with the EXIF tag and no box stays as stored, as libheif and libvips show it (HEIF puts
+     * its own transforms above EXIF's).
+     */
+    @Test
+    void anIphoneHeicIsTurnedByItsIrotBoxOnceNotAgainByItsExifOrientation() throws Exception {
+        Path jpeg = orientedQuadrants(6); // stored 200x300, EXIF Orientation 6
+        Path tagged = dir.resolve("tagged-6.heic");
+        TestImages.run("heif-enc", "-q", "90", "-o", tagged.toString(), jpeg.toString()); // keeps the EXIF
+        Path iphone = TestImages.withIrot(tagged, dir.resolve("iphone-6.heic"), 3); // 270° anticlockwise
+
+        assertUpright(processor.process(iphone, List.of(RenditionSize.parse("r=480x480@90"))), "irot 270 and EXIF 6");
+        ProcessedImage asStored = processor.process(tagged, List.of(RenditionSize.parse("r=480x480@90")));
+        assertEquals(200, asStored.width(), "EXIF orientation alone does not turn a HEIF");
+        assertEquals(300, asStored.height());
+    }
+
+    /** The picture of {@link #orientedQuadrants} upright in {@code result}'s one 300×200 rendition. */
+    private static void assertUpright(ProcessedImage result, String what) {
+        assertEquals(300, result.width(), what);
+        assertEquals(200, result.height(), what);
         EncodedRendition rendition = result.renditions().get(0);
         assertSize(rendition, 300, 200);
         BufferedImage image = TestImages.decode(rendition.webp(), dir);
@@ -131,8 +153,7 @@ class ImageProcessorTest {
         double topRight = TestImages.mean(image, 0.6, 0.1, 0.9, 0.4);
         double bottomLeft = TestImages.mean(image, 0.1, 0.6, 0.4, 0.9);
         double bottomRight = TestImages.mean(image, 0.6, 0.6, 0.9, 0.9);
-        String where = "orientation " + orientation + ": TL " + topLeft + " TR " + topRight + " BL " + bottomLeft
-                + " BR " + bottomRight;
+        String where = what + ": TL " + topLeft + " TR " + topRight + " BL " + bottomLeft + " BR " + bottomRight;
         assertTrue(topLeft > 235, where);
         assertTrue(topRight > 108 && topRight < 148, where);
         assertTrue(bottomLeft < 20 && bottomRight < 20, where);

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * HEIC/HEIF beside a self-contained libvips whose libheif cannot decode HEVC ({@link Vips}): Debian's libvips decodes the file whole, as its loader does anyway, and
- * its pixels and metadata (orientation, ICC profile, EXIF and its parsed fields) are copied into an
+ * its pixels and metadata (ICC profile, EXIF and its parsed fields, but no orientation: libheif has
+ * applied the HEIF's own) are copied into an
  * image of the libvips in use, which does everything after. Nothing is written to disk. One file at
  * a time: Debian's libvips has its own error buffer, and this class keeps it to one caller; the decode
  * runs on Debian's libvips threads, not paced (a HEIC's decode is whole in any case). A photo briefly
@@ -65,6 +66,11 @@ final class HeifBridge {
             }
             try {
                 copyFields(debian, image, copy);
+                // libheif has already turned the pixels by the HEIF's own transforms (irot, imir), which
+                // HEIF puts above EXIF's Orientation; libvips' loader drops that tag for this reason. But
+                // the EXIF copied here gives the new image an orientation again (Debian's 8.14 also
+                // reports it after a whole decode), which turned every iPhone photo a second time.
+                Vips.natives().vips().vips_image_remove(copy, "orientation");
             } catch (RuntimeException | Error e) {
                 Vips.natives().gobject().g_object_unref(copy);
                 throw e;
