@@ -86,11 +86,17 @@ public final class Convert {
             return 1;
         }
         boolean anyRefused = false;
+        java.util.Set<String> folders = new java.util.HashSet<>();
         for (Path file : arguments.files()) {
             long start = System.nanoTime();
             try {
                 ProcessedImage image = processor.process(file, arguments.renditions());
-                Path target = arguments.outputDir().resolve(baseName(file));
+                // IMG_0001.JPG beside IMG_0001.HEIC (or two folders' IMG_0001s): each its own folder
+                String folder = baseName(file);
+                for (int n = 2; !folders.add(folder); n++) {
+                    folder = baseName(file) + "-" + n;
+                }
+                Path target = arguments.outputDir().resolve(folder);
                 Files.createDirectories(target);
                 for (EncodedRendition rendition : image.renditions()) {
                     Files.write(target.resolve(rendition.name() + ".webp"), rendition.webp());
@@ -98,7 +104,8 @@ public final class Convert {
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 out.println("ok " + file + " " + image.renditions().stream()
                         .map(r -> r.name() + "=" + r.width() + "x" + r.height())
-                        .collect(Collectors.joining(" ")) + " (" + millis + " ms)");
+                        .collect(Collectors.joining(" ")) + " (" + millis + " ms)"
+                        + (folder.equals(baseName(file)) ? "" : " into " + folder + "/"));
             } catch (ImageRefusedException e) {
                 anyRefused = true;
                 out.println("refused " + file + ": " + e.reason());

@@ -52,6 +52,20 @@ class ConvertTest {
     }
 
     @Test
+    void twoFilesOfTheSameNameGetAFolderEach() throws Exception {
+        Path jpeg = TestImages.photo(dir, "IMG_0002.jpg[Q=90]", 640, 480, 6);
+        Path png = TestImages.photo(dir, "IMG_0002.png", 480, 640, 7);
+        Path output = dir.resolve("out");
+
+        assertEquals(0, run(jpeg.toString(), png.toString(), "--rendition", "display=1920x1080@82", "-o", output.toString()));
+
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertTrue(lines[1].endsWith(" into IMG_0002-2/"), lines[1]);
+        assertEquals(640, TestImages.decode(Files.readAllBytes(output.resolve("IMG_0002/display.webp")), dir).getWidth());
+        assertEquals(480, TestImages.decode(Files.readAllBytes(output.resolve("IMG_0002-2/display.webp")), dir).getWidth());
+    }
+
+    @Test
     void usageErrorsAreExitStatus1() {
         assertEquals(1, run("photo.jpg"));
         assertTrue(err.toString().contains("no output folder"), err.toString());
