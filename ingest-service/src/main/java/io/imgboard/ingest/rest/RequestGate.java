@@ -16,6 +16,7 @@ import io.quarkus.vertx.http.runtime.VertxHttpRecorder;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -53,7 +54,8 @@ import java.util.List;
  * ({@code quarkus.http.limits.max-body-size}, large: push apps send their videos too, and a refused
  * file is sent again forever), the upload API's is {@code imgboard.upload.max-size}. A declared length
  * is judged here; a chunked body is read against its path's limit, which {@link #limitChunked} hands to
- * the body's reader after Quarkus has put its server-wide one.
+ * the body's reader after Quarkus has put its server-wide one. A PUT with {@code Content-Range} is refused
+ * with 400 before its body is read: a part of a file must never be stored as the file.
  */
 @ApplicationScoped
 class RequestGate {
@@ -176,6 +178,14 @@ class RequestGate {
                 refuse(context, 400, e.getMessage(), false);
                 return;
             }
+        }
+        if (request.method() == HttpMethod.PUT && request.getHeader(HttpHeaders.CONTENT_RANGE) != null) {
+            // RFC 9110 §9.3.4: a server that does not apply partial PUTs answers 400, or the part would be stored as the file
+            String error = "a PUT with Content-Range (part of a file, a resumed upload) is not supported: nothing was stored; "
+                    + "send the whole file in one PUT" + (dav ? " or as a chunked upload" : "");
+            rejections.record(RejectionReason.BAD_REQUEST, label(request, dav), error);
+            refuse(context, 400, error, false);
+            return;
         }
         context.put(PRINCIPAL, principal);
         context.put(ADMITTED, System.nanoTime());

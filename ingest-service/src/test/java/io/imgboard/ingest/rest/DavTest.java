@@ -435,6 +435,26 @@ class DavTest {
                 && (f.path().endsWith("x.jpg") || f.path().contains("etc") || f.path().contains("nnnnnnnn"))));
     }
 
+    /** RFC 9110 §9.3.4: a resumed upload's part sent with Content-Range is refused, never stored as the file. */
+    @Test
+    void aPutWithContentRangeIsRefusedAndNothingIsKept() throws Exception {
+        byte[] jpeg = TestImages.jpeg(6701);
+        assertEquals(201, dav("MKCOL", "/dav/Ranges", uploadToken, null).statusCode());
+        HttpResponse<String> part = dav("PUT", "/dav/Ranges/resumed.jpg", uploadToken,
+                java.util.Arrays.copyOfRange(jpeg, 100, jpeg.length),
+                "Content-Range", "bytes 100-" + (jpeg.length - 1) + "/" + jpeg.length);
+        assertEquals(400, part.statusCode(), part.body());
+        assertTrue(part.body().contains("Content-Range") && part.body().contains("nothing was stored"), part.body());
+        assertEquals(404, dav("PROPFIND", "/dav/Ranges/resumed.jpg", uploadToken, null, "Depth", "0").statusCode());
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("find { it.name == 'resumed.jpg' }.reason", org.hamcrest.Matchers.containsString("Content-Range"));
+        // the whole file afterwards is taken as usual
+        assertEquals(201, dav("PUT", "/dav/Ranges/resumed.jpg", uploadToken, jpeg).statusCode());
+        String sha = TestImages.sha256(jpeg);
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.path().equals("Ranges/resumed.jpg") && f.sha256().equals(sha)));
+    }
+
     @Test
     void webDavNeedsACredentialAndAsksForBasic() throws Exception {
         HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/dav/"))

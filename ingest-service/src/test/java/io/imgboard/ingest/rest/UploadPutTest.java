@@ -40,6 +40,8 @@ class UploadPutTest {
 
     @ConfigProperty(name = "imgboard.upload.token")
     String token;
+    @ConfigProperty(name = "imgboard.admin.token")
+    String adminToken;
 
     @BeforeAll
     static void connect() {
@@ -89,6 +91,31 @@ class UploadPutTest {
         assertEquals("NoSuchKey", missing.errorResponse().code());
         authorized().contentType("image/jpeg").header("X-Content-SHA256", "abc").body(jpeg)
                 .put("/api/v1/uploads/IMG_7002.JPG").then().statusCode(400).body("error", containsString("64 hex"));
+    }
+
+    /**
+     * RFC 9110 §9.3.4: a server that does not apply partial PUTs refuses a PUT with Content-Range; a resumed
+     * upload's second half stored as the whole file would be a corrupt photo.
+     */
+    @Test
+    void aPutWithContentRangeIsRefusedAndNothingIsKept() {
+        byte[] jpeg = TestImages.jpeg(7005);
+        byte[] half = java.util.Arrays.copyOfRange(jpeg, jpeg.length / 2, jpeg.length);
+        String range = "bytes " + jpeg.length / 2 + "-" + (jpeg.length - 1) + "/" + jpeg.length;
+        authorized().contentType("image/jpeg").header("Content-Range", range).body(half)
+                .put("/api/v1/uploads/IMG_7005.JPG").then().statusCode(400)
+                .body("error", containsString("Content-Range")).body("error", containsString("nothing was stored"));
+        authorized().contentType("image/jpeg").header("Content-Range", "bytes 0-" + (jpeg.length - 1) + "/" + jpeg.length)
+                .body(jpeg).put("/api/v1/uploads/IMG_7005.JPG").then().statusCode(400);
+        for (byte[] bytes : List.of(half, jpeg)) {
+            ErrorResponseException missing = assertThrows(ErrorResponseException.class, () -> s3.statObject(StatObjectArgs
+                    .builder().bucket("imgboard-originals").object(io.imgboard.ingest.storage.OriginalStore
+                            .keyFor(TestImages.sha256(bytes))).build()));
+            assertEquals("NoSuchKey", missing.errorResponse().code());
+        }
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("find { it.name == 'IMG_7005.JPG' }.reason", containsString("Content-Range"))
+                .body("find { it.name == 'IMG_7005.JPG' }.status", equalTo(400));
     }
 
     @Test
