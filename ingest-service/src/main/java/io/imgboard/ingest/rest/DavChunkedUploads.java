@@ -37,7 +37,8 @@ import java.util.stream.Stream;
 
 /**
  * Nextcloud chunked upload v2 (and rclone's variant of it) at {@code /remote.php/dav/uploads/<user>/}:
- * {@code MKCOL <id>}, {@code PUT <id>/<chunk>} (any names, assembled in name order), {@code MOVE
+ * {@code MKCOL <id>}, {@code PUT <id>/<chunk>} (any names, assembled in name order, numbers by number, and
+ * numbered chunks must leave no hole: {@link #missing}), {@code MOVE
  * <id>/.file} with a {@code Destination} in the files tree, {@code DELETE <id>} to abort. Chunks are
  * staged on local disk per principal, never announced; the photo exists only when the MOVE has
  * assembled the file and put it through the same intake as a PUT. Idle uploads expire after 24 h.
@@ -47,6 +48,8 @@ import java.util.stream.Stream;
 @Tag(name = "webdav")
 public class DavChunkedUploads {
     private static final Duration EXPIRY = Duration.ofHours(24);
+    /** Nextcloud's chunking v2 numbers chunks 1 to 10000; a larger number names a byte offset. */
+    private static final long MAX_NUMBERED_CHUNK = 10_000;
 
     private final DavResource files;
     private final RequestGate gate;
@@ -182,6 +185,13 @@ public class DavChunkedUploads {
             rejections.record(RejectionReason.SPOOL_FULL, Rejections.REQUEST, full);
             return DavResource.error(507, full);
         }
+        String missing = missing(chunks(folder));
+        if (missing != null) {
+            // kept: the client may send what is missing and MOVE again
+            String error = missing + ": nothing was stored; send it and MOVE again";
+            rejections.record(RejectionReason.BAD_REQUEST, destination.path().substring(destination.path().lastIndexOf('/') + 1), error);
+            return DavResource.error(400, error);
+        }
         java.nio.file.Path assembled = Files.createTempFile(folder, ".assembled-", "");
         try {
             long total = 0;
@@ -240,13 +250,69 @@ public class DavChunkedUploads {
         }
     }
 
+    /** The chunks in the order they are assembled: chunks named by numbers by their number ({@code 2} before {@code 10}), others by name. */
     private static List<java.nio.file.Path> chunks(java.nio.file.Path folder) throws IOException {
         List<java.nio.file.Path> out = new ArrayList<>();
         try (DirectoryStream<java.nio.file.Path> dir = Files.newDirectoryStream(folder, p -> !p.getFileName().toString().startsWith("."))) {
             dir.forEach(out::add);
         }
-        out.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        out.sort(Comparator.comparing((java.nio.file.Path p) -> number(p) < 0).thenComparingLong(DavChunkedUploads::number)
+                .thenComparing(p -> p.getFileName().toString()));
         return out;
+    }
+
+    /** A chunk's name as a number, -1 when it is not one. */
+    private static long number(java.nio.file.Path chunk) {
+        String name = chunk.getFileName().toString();
+        return name.matches("[0-9]{1,18}") ? Long.parseLong(name) : -1;
+    }
+
+    /**
+     * What is missing from chunks named by numbers, or null when nothing is (or their names are not all
+     * numbers: rclone's byte ranges are taken in name order). Nextcloud's chunking v2 numbers chunks from 1
+     * (up to 10000), without holes; its desktop client's older chunking names each chunk by the byte offset
+     * it starts at. Either numbering holds, or a chunk was lost and the file would be assembled with a hole.
+     */
+    private static String missing(List<java.nio.file.Path> chunks) throws IOException {
+        List<Long> numbers = new ArrayList<>();
+        for (java.nio.file.Path chunk : chunks) {
+            if (number(chunk) < 0) {
+                return null;
+            }
+            numbers.add(number(chunk));
+        }
+        if (numbers.isEmpty()) {
+            return null;
+        }
+        long offset = 0;
+        for (int i = 0; i < chunks.size() && offset >= 0; i++) {
+            offset = numbers.get(i) == offset ? offset + Files.size(chunks.get(i)) : -1;
+        }
+        if (offset >= 0) {
+            return null; // each chunk starts where the one before it ends
+        }
+        if (numbers.get(0) == 0 && numbers.get(numbers.size() - 1) > MAX_NUMBERED_CHUNK) {
+            long end = 0;
+            for (int i = 0; ; i++) {
+                if (numbers.get(i) != end) {
+                    return "the chunks do not fit together: none starts at byte " + end + ", the next is "
+                            + chunks.get(i).getFileName();
+                }
+                end += Files.size(chunks.get(i));
+            }
+        }
+        long expected = numbers.get(0) == 0 ? 0 : 1;
+        for (int i = 0; i < numbers.size(); i++, expected++) {
+            String name = chunks.get(i).getFileName().toString();
+            if (numbers.get(i) < expected) {
+                return "chunks " + chunks.get(i - 1).getFileName() + " and " + name + " have the same number";
+            }
+            if (numbers.get(i) > expected) {
+                return "chunk " + String.format("%0" + name.length() + "d", expected) + " is missing (the upload has "
+                        + (i == 0 ? "no chunk before " + name : chunks.get(i - 1).getFileName() + " and then " + name) + ")";
+            }
+        }
+        return null;
     }
 
     private static void delete(java.nio.file.Path folder) throws IOException {

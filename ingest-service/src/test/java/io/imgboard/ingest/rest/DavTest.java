@@ -314,6 +314,64 @@ class DavTest {
     }
 
     /**
+     * Nextcloud's chunking v2 numbers chunks from 1, without holes (its desktop client's older chunking names
+     * them by byte offset): a lost chunk is refused at the MOVE, naming it, not assembled into a corrupt photo;
+     * once it is sent the MOVE works. Numbers are ordered as numbers (2 before 10).
+     */
+    @Test
+    void aChunkedUploadWithAMissingNumberedChunkIsRefusedUntilItComes() throws Exception {
+        byte[] jpeg = TestImages.jpeg(6502);
+        int third = jpeg.length / 3;
+        byte[][] parts = {java.util.Arrays.copyOfRange(jpeg, 0, third),
+                java.util.Arrays.copyOfRange(jpeg, third, 2 * third), java.util.Arrays.copyOfRange(jpeg, 2 * third, jpeg.length)};
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8); // the staging is on disk, kept across runs
+        String uploads = "/remote.php/dav/uploads/anna/holes-1-" + run;
+        String destination = base() + "/remote.php/dav/files/anna/Holes/photo.jpg";
+        assertEquals(201, dav("MKCOL", "/remote.php/dav/files/anna/Holes", uploadToken, null).statusCode());
+        assertEquals(201, dav("MKCOL", uploads, uploadToken, null).statusCode());
+        assertEquals(201, dav("PUT", uploads + "/00001", uploadToken, parts[0]).statusCode());
+        assertEquals(201, dav("PUT", uploads + "/00003", uploadToken, parts[2]).statusCode());
+        HttpResponse<String> holed = dav("MOVE", uploads + "/.file", uploadToken, null, "Destination", destination);
+        assertEquals(400, holed.statusCode(), holed.body());
+        assertTrue(holed.body().contains("chunk 00002 is missing"), holed.body());
+        assertEquals(404, dav("PROPFIND", "/dav/Holes/photo.jpg", uploadToken, null, "Depth", "0").statusCode());
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("find { it.name == 'photo.jpg' }.reason", org.hamcrest.Matchers.containsString("chunk 00002 is missing"));
+
+        assertEquals(201, dav("PUT", uploads + "/00002", uploadToken, parts[1]).statusCode());
+        assertEquals(201, dav("MOVE", uploads + "/.file", uploadToken, null, "Destination", destination).statusCode());
+        String sha = TestImages.sha256(jpeg);
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.path().equals("Holes/photo.jpg") && f.sha256().equals(sha)));
+
+        // unpadded numbers, 1 to 12, and the desktop client's byte offsets: whole files, taken
+        byte[] other = TestImages.jpeg(6503);
+        String numbered = "/remote.php/dav/uploads/anna/holes-2-" + run;
+        assertEquals(201, dav("MKCOL", numbered, uploadToken, null).statusCode());
+        int size = other.length / 12 + 1;
+        for (int i = 0; i * size < other.length; i++) {
+            assertEquals(201, dav("PUT", numbered + "/" + (i + 1), uploadToken,
+                    java.util.Arrays.copyOfRange(other, i * size, Math.min(other.length, (i + 1) * size))).statusCode());
+        }
+        assertEquals(201, dav("MOVE", numbered + "/.file", uploadToken, null,
+                "Destination", base() + "/remote.php/dav/files/anna/Holes/numbered.jpg").statusCode());
+        String offsets = "/remote.php/dav/uploads/anna/holes-3-" + run;
+        assertEquals(201, dav("MKCOL", offsets, uploadToken, null).statusCode());
+        int half = other.length / 2;
+        assertEquals(201, dav("PUT", offsets + "/" + String.format("%016d", 0), uploadToken,
+                java.util.Arrays.copyOfRange(other, 0, half)).statusCode());
+        assertEquals(201, dav("PUT", offsets + "/" + String.format("%016d", half), uploadToken,
+                java.util.Arrays.copyOfRange(other, half, other.length)).statusCode());
+        assertEquals(201, dav("MOVE", offsets + "/.file", uploadToken, null,
+                "Destination", base() + "/remote.php/dav/files/anna/Holes/offsets.jpg").statusCode());
+        for (String name : List.of("numbered.jpg", "offsets.jpg")) {
+            HttpResponse<byte[]> back = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/dav/Holes/" + name))
+                    .header("Authorization", basic(uploadToken)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertArrayEquals(other, back.body(), name);
+        }
+    }
+
+    /**
      * A push app sends its videos too, and a file refused with 413 is sent again at every sync: WebDAV
      * takes bodies up to the server's limit (%test 4M), far above the upload API's (%test 2M), declared
      * or chunked, and keeps them as skipped files. Above it, nothing is kept and the client is told why.
