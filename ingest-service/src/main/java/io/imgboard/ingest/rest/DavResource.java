@@ -5,6 +5,7 @@ import io.imgboard.support.ErrorBody;
 import io.imgboard.events.FileArrived;
 import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
+import io.imgboard.events.FileSkipped;
 import io.imgboard.ingest.messaging.OutboxRelay;
 import io.imgboard.ingest.persistence.DavEntry;
 import io.imgboard.ingest.persistence.DavIndex;
@@ -19,6 +20,7 @@ import io.imgboard.ingest.rest.DavMethods.PROPFIND;
 import io.imgboard.ingest.rest.DavMethods.PROPPATCH;
 import io.imgboard.ingest.rest.DavMethods.UNLOCK;
 import io.imgboard.ingest.service.DeviceTokens;
+import io.imgboard.ingest.service.FileKinds;
 import io.imgboard.ingest.service.Principal;
 import io.imgboard.ingest.service.UploadService;
 import io.imgboard.ingest.service.UploadService.Outcome;
@@ -67,7 +69,8 @@ import java.util.UUID;
  * database ({@link DavIndex}); the bytes are stored by content in the originals bucket. A PUT is
  * streamed to a spool file and, once complete, goes through the one intake path every door uses:
  * images become photos ({@code FileArrived}), anything else is kept and recorded as skipped with its
- * reason. DELETE and MOVE of a file become {@code FileRemoved} and {@code FileMoved} for the source
+ * reason. DELETE and MOVE of a photo become {@code FileRemoved} and {@code FileMoved}, of a skipped file
+ * {@code FileRemoved} (and, moved or copied, {@code FileSkipped} at its new path), for the source
  * {@code dav:<device or "upload">}; they are written to {@link FileEventOutbox} in the transaction
  * that changes the namespace and relayed until Kafka takes them ({@link OutboxRelay}). {@link RequestGate} has checked the credential and the path's
  * confinement before the body is read.
@@ -357,7 +360,7 @@ public class DavResource {
             // until Kafka takes them, so a broker outage now cannot leave the photo on the frames.
             QuarkusTransaction.requiringNew().run(() -> {
                 for (DavEntry file : index.deleteTree(req.tree(), req.path())) {
-                    if ("photo".equals(file.outcome())) {
+                    if (announced(file)) {
                         outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
                                 eventPath(file.path())));
                     }
@@ -421,25 +424,35 @@ public class DavResource {
         // As for DELETE: the namespace change and the events it causes commit together (outbox).
         QuarkusTransaction.requiringNew().run(() -> {
             List<Relocated> changes = move ? index.move(req.tree(), from, to) : index.copy(req.tree(), from, to, deep);
-            // A photo moved or copied onto a path that held one replaces it there (the ledger retires the
-            // old one on the FileMoved or FileArrived itself): that path gets no FileRemoved, which would
-            // come after and take the new photo away instead.
+            // A photo moved or copied onto a path that held one replaces it there: the ledger retires the
+            // old one on the FileMoved or FileArrived itself, so that path gets no FileRemoved.
             Set<String> landed = new HashSet<>();
             for (Relocated change : changes) {
                 if (change.toPath() != null && "photo".equals(change.from().outcome())) {
                     landed.add(change.toPath());
                 }
             }
+            // What was at the destination goes first: a file that lands on its path is announced after its removal.
             for (Relocated change : changes) {
                 DavEntry file = change.from();
-                if (!"photo".equals(file.outcome())) {
+                if (change.toPath() == null && announced(file) && !("photo".equals(file.outcome()) && landed.contains(file.path()))) {
+                    outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path())));
+                }
+            }
+            for (Relocated change : changes) {
+                DavEntry file = change.from();
+                if (change.toPath() == null || !announced(file)) {
                     continue;
                 }
-                if (change.toPath() == null) {
-                    if (landed.contains(file.path())) {
-                        continue;
+                if (!"photo".equals(file.outcome())) {
+                    // The ledger lists a skipped file by its path: it leaves the old one (as a folder source's
+                    // does when its file goes) and is listed at the new one.
+                    if (move) {
+                        outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path())));
                     }
-                    outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path())));
+                    outbox.add(new FileSkipped(UUID.randomUUID(), Instant.now(), sourceId, eventPath(change.toPath()),
+                            change.toPath().substring(change.toPath().lastIndexOf('/') + 1), file.size(),
+                            skipReason(file)));
                 } else if (move) {
                     outbox.add(new FileMoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path()),
                             eventPath(change.toPath())));
@@ -829,6 +842,21 @@ public class DavResource {
             }
         }
         return DavLocks.DEFAULT_TIMEOUT_SECONDS;
+    }
+
+    /**
+     * Whether the ledger was told of this file, so its going is announced ({@code FileRemoved}): a photo, and
+     * a skipped file, which the ledger lists until it is removed; the rule {@code FolderScanner} applies to a
+     * folder source's files.
+     */
+    private static boolean announced(DavEntry file) {
+        return "photo".equals(file.outcome()) || "skipped".equals(file.outcome());
+    }
+
+    /** A kept file's reason as a {@code FileSkipped} carries it (the ledger takes up to 200 characters). */
+    private static String skipReason(DavEntry file) {
+        String reason = file.reason() == null || file.reason().isBlank() ? FileKinds.NOT_AN_IMAGE_REASON : file.reason();
+        return reason.length() <= 200 ? reason : reason.substring(0, 200);
     }
 
     private static String eventPath(String path) {

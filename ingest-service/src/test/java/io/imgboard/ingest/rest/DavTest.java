@@ -4,6 +4,7 @@ import io.imgboard.events.FileArrived;
 import io.imgboard.events.FileEvent;
 import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
+import io.imgboard.events.FileSkipped;
 import io.imgboard.ingest.TestImages;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.imgboard.ingest.FilesTopic;
@@ -491,6 +492,47 @@ class DavTest {
         // nothing announced for any of them (the topic is shared with other tests: match this test's names)
         assertTrue(events().stream().noneMatch(e -> e instanceof FileArrived f && f.sourceId().startsWith("dav:")
                 && (f.path().endsWith("x.jpg") || f.path().contains("etc") || f.path().contains("nnnnnnnn"))));
+    }
+
+    /**
+     * A skipped file (not a photo: kept for the client, listed by the ledger as skipped) deleted or moved,
+     * alone or in its folder, is announced as a folder source's is: {@code FileRemoved} at its old path (the
+     * ledger takes it off its list of skipped files), and moved or copied, {@code FileSkipped} at its new one.
+     */
+    @Test
+    void aSkippedFileDeletedOrMovedLeavesTheSkippedList() throws Exception {
+        assertEquals(201, dav("MKCOL", "/dav/Skips", uploadToken, null).statusCode());
+        assertEquals(201, dav("MKCOL", "/dav/Skips/sub", uploadToken, null).statusCode());
+        assertEquals(201, dav("MKCOL", "/dav/Skips/dir", uploadToken, null).statusCode());
+        byte[] clip = "not a video, not a photo".getBytes(StandardCharsets.UTF_8);
+        for (String path : List.of("notes.txt", "clip.mov", "other.txt", "sub/a.txt", "dir/b.txt")) {
+            assertEquals(201, dav("PUT", "/dav/Skips/" + path, uploadToken,
+                    path.equals("clip.mov") ? clip : ("text " + path).getBytes(StandardCharsets.UTF_8)).statusCode());
+        }
+        await().atMost(WAIT).until(() -> events().stream().filter(e -> e instanceof FileSkipped
+                && e.sourceId().equals("dav:upload") && e.path().startsWith("Skips/")).count() == 5);
+
+        assertEquals(204, dav("DELETE", "/dav/Skips/notes.txt", uploadToken, null).statusCode());
+        assertEquals(204, dav("DELETE", "/dav/Skips/sub", uploadToken, null).statusCode());
+        assertEquals(201, dav("MOVE", "/dav/Skips/dir", uploadToken, null, "Destination", base() + "/dav/Skips/dir2").statusCode());
+        assertEquals(204, dav("MOVE", "/dav/Skips/clip.mov", uploadToken, null,
+                "Destination", base() + "/dav/Skips/other.txt").statusCode());
+        await().atMost(WAIT).until(() -> removed("Skips/notes.txt") && removed("Skips/sub/a.txt")
+                && removed("Skips/dir/b.txt") && removed("Skips/clip.mov") && removed("Skips/other.txt"));
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileSkipped k
+                && k.sourceId().equals("dav:upload") && k.path().equals("Skips/dir2/b.txt") && k.reason().equals("not an image")));
+        // the file moved over another is listed at that path: its skip is announced after the removal of what was there
+        await().atMost(WAIT).until(() -> {
+            List<FileEvent> atPath = events().stream().filter(e -> e.sourceId().equals("dav:upload")
+                    && e.path().equals("Skips/other.txt")).toList();
+            return atPath.size() == 3 && atPath.get(2) instanceof FileSkipped k && k.size() == clip.length
+                    && k.name().equals("other.txt");
+        });
+    }
+
+    private static boolean removed(String path) {
+        return events().stream().anyMatch(e -> e instanceof FileRemoved r && r.sourceId().equals("dav:upload")
+                && r.path().equals(path));
     }
 
     /** RFC 9110 §9.3.4: a resumed upload's part sent with Content-Range is refused, never stored as the file. */
