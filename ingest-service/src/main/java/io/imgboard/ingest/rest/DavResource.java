@@ -298,7 +298,7 @@ public class DavResource {
         // What was there is what putFile replaced under its lock, not what the request saw before its
         // body came in (another device may have put a file there meanwhile).
         Optional<DavEntry> replaced = QuarkusTransaction.requiringNew().call(() -> {
-            Optional<DavEntry> was = index.putFile(req.tree(), req.path(), size, sha, type, mtime, keptAs,
+            Optional<DavEntry> was = index.putFile(req.tree(), req.path(), size, sha, type, mtime == null ? Instant.now() : mtime, keptAs,
                     keptAs.equals("photo") ? null : outcome.error());
             if (was.isPresent() && "photo".equals(was.get().outcome()) && !keptAs.equals("photo")) {
                 outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
@@ -812,6 +812,10 @@ public class DavResource {
         }
     }
 
+    /**
+     * The file's own modification time as the client sent it ({@code X-OC-Mtime}), or null: the moment of
+     * the upload is not the file's time, and the ledger would show it as a photo's capture date.
+     */
     private static Instant mtime(Req req) {
         String header = req.headers().getHeaderString("X-OC-Mtime");
         if (header != null) {
@@ -821,7 +825,7 @@ public class DavResource {
                 throw new Refusal(error(400, "X-OC-Mtime must be whole seconds since 1970"));
             }
         }
-        return Instant.now();
+        return null;
     }
 
     private static long timeout(String header) {

@@ -535,6 +535,30 @@ class DavTest {
                 && r.path().equals(path));
     }
 
+    /**
+     * A PUT without {@code X-OC-Mtime} says nothing of the file's own time: its event carries none (the ledger
+     * would show the upload moment as the capture date of a photo without EXIF); with it, that time.
+     */
+    @Test
+    void aPutWithoutMtimeAnnouncesNoFileTime() throws Exception {
+        assertEquals(201, dav("MKCOL", "/dav/Times", uploadToken, null).statusCode());
+        byte[] without = TestImages.jpeg(6801);
+        byte[] with = TestImages.jpeg(6802);
+        assertEquals(201, dav("PUT", "/dav/Times/without.jpg", uploadToken, without).statusCode());
+        assertEquals(201, dav("PUT", "/dav/Times/with.jpg", uploadToken, with, "X-OC-Mtime", "1600000000").statusCode());
+        await().atMost(WAIT).until(() -> arrival("Times/without.jpg") != null && arrival("Times/with.jpg") != null);
+        assertEquals(null, arrival("Times/without.jpg").fileModifiedAt());
+        assertEquals(java.time.Instant.ofEpochSecond(1_600_000_000), arrival("Times/with.jpg").fileModifiedAt());
+        // the WebDAV tree still shows a modification time for it (when it was written)
+        HttpResponse<String> listing = dav("PROPFIND", "/dav/Times/without.jpg", uploadToken, null, "Depth", "0");
+        assertTrue(listing.body().contains("<D:getlastmodified>"), listing.body());
+    }
+
+    private static FileArrived arrival(String path) {
+        return events().stream().filter(e -> e instanceof FileArrived f && f.sourceId().equals("dav:upload")
+                && f.path().equals(path)).map(FileArrived.class::cast).findFirst().orElse(null);
+    }
+
     /** RFC 9110 §9.3.4: a resumed upload's part sent with Content-Range is refused, never stored as the file. */
     @Test
     void aPutWithContentRangeIsRefusedAndNothingIsKept() throws Exception {
