@@ -169,6 +169,28 @@ class FolderSourceTest {
         assertTrue(eventsOf(id).stream().noneMatch(e -> e.path().endsWith(".part")));
     }
 
+    /**
+     * On Linux a backslash is a character of a file name, not a separator: {@code back\slash.jpg} and
+     * {@code back/slash.jpg} are two files and two origins, each imported and removed on its own.
+     */
+    @Test
+    void aBackslashInAFileNameIsPartOfItsPath() throws Exception {
+        Path dir = folder("backslash");
+        String id = addSource(dir, Map.of());
+        byte[] named = TestImages.jpeg(86801);
+        byte[] nested = TestImages.jpeg(86802);
+        write(dir.resolve("back\\slash.jpg"), named);
+        write(dir.resolve("back/slash.jpg"), nested);
+        scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() == 2);
+        Map<String, String> shaByPath = events.of("folder:" + id, FileArrived.class).stream()
+                .collect(Collectors.toMap(FileArrived::path, FileArrived::sha256));
+        assertEquals(Map.of("back\\slash.jpg", TestImages.sha256(named), "back/slash.jpg", TestImages.sha256(nested)), shaByPath);
+
+        Files.delete(dir.resolve("back\\slash.jpg"));
+        scanUntil(id, () -> !events.of("folder:" + id, FileRemoved.class).isEmpty());
+        assertEquals(List.of("back\\slash.jpg"), events.of("folder:" + id, FileRemoved.class).stream().map(FileRemoved::path).toList());
+    }
+
     @Test
     void icloudPhotosSyncLibraryIsHeldWhileLockedAndAlbumLinksAddOriginsNotPhotos() throws Exception {
         Path dir = folder("ips");

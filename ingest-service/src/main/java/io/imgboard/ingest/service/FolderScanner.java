@@ -663,8 +663,15 @@ public class FolderScanner {
         }
     }
 
+    /**
+     * The path below the root, its names joined by {@code /}. Not its string with {@code \} made {@code /}: on
+     * Linux a backslash is a character of a name, and {@code back\slash.jpg} would take the origin of
+     * {@code back/slash.jpg}.
+     */
     private static String relative(Path root, Path file) {
-        return root.relativize(file).toString().replace('\\', '/');
+        java.util.StringJoiner path = new java.util.StringJoiner("/");
+        root.relativize(file).forEach(name -> path.add(name.toString()));
+        return path.toString();
     }
 
     private record Seen(Path file, long size, long mtime, long ctime) {
