@@ -93,9 +93,9 @@ public class LedgerClient {
                 throw new LedgerUnavailableException("the ledger at " + url + " answered " + response.getStatus(), null);
             }
             Map<String, Object> photo = response.readEntity(Map.class);
-            Object id = photo.get("id") != null ? photo.get("id") : photo.get("photoId");
-            boolean deleted = photo.get("deletedAt") != null || "DELETED".equals(photo.get("state"));
-            return Optional.ofNullable(id).map(i -> new KnownPhoto(i.toString(), deleted));
+            // the ledger's PhotoDetails: deleted once deletedAt is set (its state then says DELETED too)
+            boolean deleted = photo.get("deletedAt") != null;
+            return Optional.ofNullable(photo.get("photoId")).map(i -> new KnownPhoto(i.toString(), deleted));
         } catch (LedgerUnavailableException e) {
             throw e;
         } catch (jakarta.ws.rs.WebApplicationException e) {

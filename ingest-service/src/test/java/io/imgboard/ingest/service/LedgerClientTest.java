@@ -49,10 +49,10 @@ class LedgerClientTest {
         ledger.createContext("/api/v1/photos/by-sha256/", exchange -> {
             String sha = exchange.getRequestURI().getPath().substring("/api/v1/photos/by-sha256/".length());
             if (sha.equals(KNOWN)) {
-                answer(exchange, 200, "{\"id\":\"0b8f7c1e-photo\",\"status\":\"READY\",\"state\":\"READY\","
+                answer(exchange, 200, "{\"photoId\":\"0b8f7c1e-photo\",\"status\":\"READY\",\"state\":\"READY\","
                         + "\"deletedAt\":null,\"sha256\":\"" + KNOWN + "\"}");
             } else if (sha.equals(DELETED)) { // the ledger's answer for a photo deleted in the admin
-                answer(exchange, 200, "{\"id\":\"5d1e7e7e-photo\",\"status\":\"READY\",\"state\":\"DELETED\","
+                answer(exchange, 200, "{\"photoId\":\"5d1e7e7e-photo\",\"status\":\"READY\",\"state\":\"DELETED\","
                         + "\"deletedAt\":\"2026-01-02T03:04:05Z\",\"sha256\":\"" + DELETED + "\"}");
             } else {
                 answer(exchange, 404, "{\"error\":\"no photo\",\"status\":404}");
