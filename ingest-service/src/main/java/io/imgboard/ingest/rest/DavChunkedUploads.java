@@ -284,22 +284,21 @@ public class DavChunkedUploads {
         if (numbers.isEmpty()) {
             return null;
         }
-        long offset = 0;
-        for (int i = 0; i < chunks.size() && offset >= 0; i++) {
-            offset = numbers.get(i) == offset ? offset + Files.size(chunks.get(i)) : -1;
+        long end = 0;
+        int gap = -1;
+        for (int i = 0; i < chunks.size() && gap < 0; i++) {
+            if (numbers.get(i) == end) {
+                end += Files.size(chunks.get(i));
+            } else {
+                gap = i;
+            }
         }
-        if (offset >= 0) {
+        if (gap < 0) {
             return null; // each chunk starts where the one before it ends
         }
         if (numbers.get(0) == 0 && numbers.get(numbers.size() - 1) > MAX_NUMBERED_CHUNK) {
-            long end = 0;
-            for (int i = 0; ; i++) {
-                if (numbers.get(i) != end) {
-                    return "the chunks do not fit together: none starts at byte " + end + ", the next is "
-                            + chunks.get(i).getFileName();
-                }
-                end += Files.size(chunks.get(i));
-            }
+            return "the chunks do not fit together: none starts at byte " + end + ", the next is "
+                    + chunks.get(gap).getFileName();
         }
         long expected = numbers.get(0) == 0 ? 0 : 1;
         for (int i = 0; i < numbers.size(); i++, expected++) {
