@@ -712,7 +712,7 @@
       + (Object.keys(skipped).length ? '; skipped: ' + Object.keys(skipped).map(function (k) {
         return k + ' ' + skipped[k]; }).join(', ') : '')];
     // ingest's own answer for the folder: a run would have every photo refused with these words
-    if (p.refused) {
+    if (p.refused && p['export'] > 0) {
       lines[0] = 'A run now would export nothing into ' + p.folder + ': ingest would refuse all '
         + p['export'] + ' photos: ' + p.refused;
     }

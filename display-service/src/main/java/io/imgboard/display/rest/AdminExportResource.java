@@ -76,7 +76,8 @@ public class AdminExportResource {
                         }
                         return body;
                     })
-                    .onFailure(UpstreamException.class).recoverWithItem(e -> body.put("unchecked", e.getMessage()))
+                    .onFailure(UpstreamException.class).recoverWithItem(e -> body.put("unchecked",
+                            "ingest could not say whether it may write into " + folder + ": " + e.getMessage()))
                     .map(answer -> AdminRelay.respond(Upstreams.LEDGER, plan, b -> answer));
         });
     }

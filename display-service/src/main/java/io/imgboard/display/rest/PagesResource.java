@@ -46,7 +46,7 @@ public class PagesResource {
     public Response frame(@PathParam("name") String name) {
         if (frames.find(name).isEmpty()) {
             String shown = escape(name.length() > 60 ? name.substring(0, 60) + "…" : name);
-            if (!frames.areKnown()) {
+            if (frames.mayYetExist(name)) {
                 // A display still reading its settings: not "no such frame", or a screen would stay on that page.
                 return Response.status(503).type(HTML).header("Retry-After", "5")
                         .entity(notice("Starting", 5, "The display is starting",

@@ -252,7 +252,7 @@ public class FrameStreams implements MeterBinder {
         String frame = request.getParam("frame");
         String name = frame == null || frame.isBlank() ? Frames.DEFAULT : frame.strip();
         if (frames.find(name).isEmpty()) {
-            if (!frames.areKnown()) {
+            if (frames.mayYetExist(name)) {
                 context.response().putHeader("Retry-After", "5");
                 error(context.response(), 503, "The display is starting: its frames are not read yet.");
             } else {

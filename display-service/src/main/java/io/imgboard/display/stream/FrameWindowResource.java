@@ -46,7 +46,7 @@ public class FrameWindowResource {
                               @QueryParam("limit") String limit, @QueryParam("round") String round) {
         Optional<FrameDefinition> frame = frames.find(name);
         if (frame.isEmpty()) {
-            if (!frames.areKnown()) {
+            if (frames.mayYetExist(name)) {
                 // as the page and the stream: a just-started display says "not yet", never "no such frame"
                 return Uni.createFrom().item(Response.fromResponse(error(503,
                         "The display is starting: its frames are not read yet.")).header("Retry-After", "5").build());

@@ -37,6 +37,9 @@ class UnreadFramesTest {
         given().get("/api/v1/events?frame=kitchen").then().statusCode(503).header("Retry-After", "5")
                 .body("error", containsString("not read yet"));
         given().get("/api/v1/frames/kitchen/next").then().statusCode(503).header("Retry-After", "5");
+        // A name no frame can have is never one: no need to wait for the settings to say so.
+        given().get("/frames/Not_A_Frame").then().statusCode(404);
+        given().get("/api/v1/events?frame=Not_A_Frame").then().statusCode(404);
         // The default frame needs no settings to exist.
         given().get("/frames/default").then().statusCode(200).body(containsString("frame.js"));
         given().get("/api/v1/frames/default/next?limit=0").then().statusCode(equalTo(200));

@@ -137,7 +137,7 @@ public class FileEvents {
             newOrigin = true;
             origins.flush();
             Log.infof("%s:%s was replaced: photo %s -> %s", event.sourceId(), event.path(), previous, photo.id);
-            PhotoEntity before = previous == null ? null : photos.findById(previous);
+            PhotoEntity before = photos.findById(previous);
             if (before != null && before.replaces != null) {
                 // The content it held was still waiting to settle the photo it had replaced: new content
                 // takes the wait over; content known already settles it now.

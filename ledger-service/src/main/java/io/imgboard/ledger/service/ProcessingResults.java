@@ -4,7 +4,6 @@ import io.imgboard.events.PhotoProcessed;
 import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.ProcessingFailed;
 import io.imgboard.events.ProcessingResult;
-import io.imgboard.events.RemovalPolicy;
 import io.imgboard.events.Rendition;
 import io.imgboard.ledger.config.LedgerConfig;
 import io.imgboard.ledger.persistence.OriginEntity;
@@ -23,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import static io.imgboard.ledger.service.EventChecks.MAX_PATH;

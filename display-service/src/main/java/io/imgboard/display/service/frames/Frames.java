@@ -63,6 +63,14 @@ public class Frames {
         return settings.isLoaded();
     }
 
+    /**
+     * Whether {@code name}, not found, may still turn out to be a frame: the frames are not read yet and
+     * it is a name a frame can have. The page, the stream and the window answer it "not yet" (503).
+     */
+    public boolean mayYetExist(String name) {
+        return !areKnown() && validName(name);
+    }
+
     /** The frame so named, if it exists ({@code default} always does). */
     public Optional<FrameDefinition> find(String name) {
         if (!validName(name)) {
