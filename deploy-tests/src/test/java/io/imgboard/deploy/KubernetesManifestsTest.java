@@ -120,6 +120,27 @@ class KubernetesManifestsTest {
         assertPreprocessorMemoryHoldsTwoLargeImages(byKindName.get("Deployment/preprocessor"));
         assertOnlyDisplayAndIngestAreReachableFromOutside(objects);
         assertTopicsMatchTheCatalogue(objects, byKindName.get("ScaledObject/preprocessor"));
+        assertKedaReachesThisKafka(objects, byKindName.get("ScaledObject/preprocessor"), namespace);
+    }
+
+    /**
+     * KEDA's operator resolves the trigger's bootstrap address from its own namespace, so
+     * the address names the overlay's namespace; and it is told the broker's version (its default, 1.0.0,
+     * predates the 2.1 baseline of protocol versions Kafka 4 keeps).
+     */
+    private static void assertKedaReachesThisKafka(List<Map<String, Object>> objects, Map<String, Object> scaler,
+                                                   String namespace) {
+        Map<String, Object> kafka = objects.stream().filter(o -> "Kafka".equals(o.get("kind"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no Kafka"));
+        Map<String, Object> kafkaSpec = map(map(kafka.get("spec")).get("kafka"));
+        Object port = list(kafkaSpec.get("listeners")).stream().map(Kustomize::map)
+                .filter(l -> Boolean.FALSE.equals(l.get("tls"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no plain listener")).get("port");
+        Map<String, Object> metadata = map(map(list(map(scaler.get("spec")).get("triggers")).get(0)).get("metadata"));
+        assertEquals(name(kafka) + "-kafka-bootstrap." + namespace + ".svc:" + port, metadata.get("bootstrapServers"),
+                "KEDA's trigger must name Kafka's bootstrap service with this overlay's namespace");
+        assertEquals(String.valueOf(kafkaSpec.get("version")), metadata.get("version"),
+                "KEDA's trigger must be told the broker's Kafka version");
     }
 
     /** The folder source and the export share a mounted volume, and ingest is told both. */
