@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import static io.imgboard.deploy.Kustomize.list;
 import static io.imgboard.deploy.Kustomize.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -163,7 +164,8 @@ class ComposeFileTest {
             assertEquals(Integer.toString(port), String.valueOf(env.get("QUARKUS_HTTP_PORT")), name + ": port");
             assertTrue(String.valueOf(map(service.get("healthcheck")).get("test")).contains(":" + port + "/q/health/ready"),
                     name + ": the health check must ask /q/health/ready on " + port);
-            assertTrue(env.containsKey("IMGBOARD_SERVICE_TOKEN"), name + " needs the service token");
+            assertEquals(Project.readsServiceToken(SERVICES.get(name)), env.containsKey("IMGBOARD_SERVICE_TOKEN"),
+                    name + ": IMGBOARD_SERVICE_TOKEN (every service whose code reads it, and only those)");
             for (String s3 : List.of("IMGBOARD_S3_ENDPOINT", "IMGBOARD_S3_ACCESS_KEY", "IMGBOARD_S3_SECRET_KEY")) {
                 assertEquals(Project.usesS3(SERVICES.get(name)), env.containsKey(s3),
                         name + ": " + s3 + " (every service that talks to S3, and only those)");
@@ -176,6 +178,11 @@ class ComposeFileTest {
             assertEquals(name.equals("ingest") || name.equals("display"), published,
                     name + ": only display and ingest are published");
         }
+        // The rule above as it stands today, so a reader that found nothing (or everything) cannot pass it.
+        for (String reader : List.of("ledger", "ingest", "display")) {
+            assertTrue(Project.readsServiceToken(reader), reader + " reads the service token");
+        }
+        assertFalse(Project.readsServiceToken("preprocessor"), "the preprocessor calls no other service");
         for (Object v : list(map(services.get("ingest")).get("volumes"))) {
             if (String.valueOf(v).endsWith(":/photos")) {
                 Map<String, Object> env = map(map(services.get("ingest")).get("environment"));

@@ -109,6 +109,10 @@ class KubernetesManifestsTest {
                 boolean hasUpload = list(container.get("env")).stream()
                         .anyMatch(e -> "IMGBOARD_UPLOAD_TOKEN".equals(map(e).get("name")));
                 assertEquals(service.equals("ingest"), hasUpload, service + ": only ingest holds the upload token");
+                boolean hasServiceToken = list(container.get("env")).stream()
+                        .anyMatch(e -> "IMGBOARD_SERVICE_TOKEN".equals(map(e).get("name")));
+                assertEquals(Project.readsServiceToken(service), hasServiceToken,
+                        service + ": IMGBOARD_SERVICE_TOKEN (every service whose code reads it, and only those)");
             }
             Map<String, Object> budget = byKindName.get("PodDisruptionBudget/" + service);
             assertTrue(budget != null, "no PodDisruptionBudget for " + service);

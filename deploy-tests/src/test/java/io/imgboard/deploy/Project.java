@@ -35,6 +35,25 @@ final class Project {
         return false;
     }
 
+    /**
+     * Whether a service reads the service token ({@code imgboard.service.token}, {@code IMGBOARD_SERVICE_TOKEN}):
+     * its code, or a module every service shares, maps {@code imgboard.service} or names the key.
+     */
+    static boolean readsServiceToken(String service) throws IOException {
+        for (String module : new String[] {service + "-service", "telemetry", "events"}) {
+            try (var files = Files.walk(ROOT.resolve(module + "/src/main/java"))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String code = Files.readString(file);
+                    if (code.contains("@ConfigMapping(prefix = \"imgboard.service\")")
+                            || code.contains("@ConfigProperty(name = \"imgboard.service.token\")")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** The port a service's application.properties sets (quarkus.http.port), the one every deployment must use. */
     static int httpPort(String service) throws IOException {
         String properties = Files.readString(ROOT.resolve(service + "-service/src/main/resources/application.properties"));
