@@ -119,6 +119,51 @@ class ComposeFileTest {
         assertEquals(List.of(), problems);
     }
 
+    /**
+     * Every service built from Dockerfile.jvm bounds its heap in JAVA_OPTS (the image's own default,
+     * 60 % of the memory it sees, is the whole host's under compose) and keeps the image's
+     * ExitOnOutOfMemoryError, which the variable replaces; the image's java reads $JAVA_OPTS after
+     * deploy/jvm.options. The preprocessor runs with at least the options Kubernetes gives it.
+     */
+    @Test
+    void everyServiceJvmHasAHeapBound() throws IOException {
+        Map<String, Object> services = services(COMPOSE);
+        List<String> problems = new ArrayList<>();
+        for (String name : SERVICES.keySet()) {
+            Map<String, Object> service = map(services.get(name));
+            assertEquals("deploy/docker/Dockerfile.jvm", map(service.get("build")).get("dockerfile"), name);
+            Object options = map(service.get("environment")).get("JAVA_OPTS");
+            if (options == null) {
+                problems.add(name + ": no JAVA_OPTS (the image's default heap is 60 % of the host's memory)");
+                continue;
+            }
+            List<String> flags = List.of(String.valueOf(options).split("\\s+"));
+            if (flags.stream().noneMatch(f -> f.matches("-Xmx\\d+[kKmMgG]?"))) {
+                problems.add(name + ": JAVA_OPTS sets no -Xmx: " + options);
+            }
+            if (!flags.contains("-XX:+ExitOnOutOfMemoryError")) {
+                problems.add(name + ": JAVA_OPTS drops the image's -XX:+ExitOnOutOfMemoryError: " + options);
+            }
+        }
+        Map<String, Object> deployment = Kustomize.readAll(KubernetesManifestsTest.KUBERNETES.resolve("base/preprocessor.yaml")).get(0);
+        Map<String, Object> container = map(list(map(map(map(deployment.get("spec")).get("template")).get("spec"))
+                .get("containers")).get(0));
+        String kubernetes = list(container.get("env")).stream().map(Kustomize::map)
+                .filter(e -> "JAVA_OPTS".equals(e.get("name"))).map(e -> String.valueOf(e.get("value"))).findFirst()
+                .orElseThrow(() -> new AssertionError("Kubernetes gives the preprocessor no JAVA_OPTS"));
+        List<String> compose = List.of(String.valueOf(map(map(services.get("preprocessor")).get("environment"))
+                .get("JAVA_OPTS")).split("\\s+"));
+        for (String flag : kubernetes.split("\\s+")) {
+            if (!compose.contains(flag)) {
+                problems.add("preprocessor: Kubernetes gives it " + flag + ", compose does not");
+            }
+        }
+        String dockerfile = Files.readString(Project.ROOT.resolve("deploy/docker/Dockerfile.jvm"));
+        assertTrue(Pattern.compile("(?m)^ENTRYPOINT .*exec java @/app/jvm.options \\$JAVA_OPTS ").matcher(dockerfile).find(),
+                "the image's java must read $JAVA_OPTS after /app/jvm.options");
+        assertEquals(List.of(), problems);
+    }
+
     @Test
     void secretsComeOnlyFromRequiredVariablesAndEveryVariableIsInEnvExample() throws IOException {
         List<String> problems = new ArrayList<>();
