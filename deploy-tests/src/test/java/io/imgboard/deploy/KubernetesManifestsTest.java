@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.imgboard.deploy.Kustomize.list;
@@ -183,6 +185,20 @@ class KubernetesManifestsTest {
         String limit = String.valueOf(map(map(container.get("resources")).get("limits")).get("memory"));
         long mebibytes = limit.endsWith("Gi") ? Long.parseLong(limit.replace("Gi", "")) * 1024 : Long.parseLong(limit.replace("Mi", ""));
         assertTrue(mebibytes >= 1536, "the preprocessor's memory limit " + limit + " cannot hold two 100 MP images");
+    }
+
+    /** The Ingress lets through the bodies ingest takes (WebDAV videos), and the README says that size. */
+    @Test
+    void theIngressBodyLimitIsIngestsAndTheReadmeSaysIt() throws IOException {
+        String properties = Files.readString(Project.ROOT.resolve("ingest-service/src/main/resources/application.properties"));
+        Matcher limit = Pattern.compile("(?m)^quarkus\\.http\\.limits\\.max-body-size=(\\d+)G$")
+                .matcher(properties);
+        assertTrue(limit.find(), "ingest's max-body-size is no longer in G; update this test");
+        Map<String, Object> ingress = Kustomize.readAll(KUBERNETES.resolve("base/ingress.yaml")).get(0);
+        assertEquals(limit.group(1) + "g", map(map(ingress.get("metadata")).get("annotations"))
+                .get("nginx.ingress.kubernetes.io/proxy-body-size"), "the Ingress's body limit differs from ingest's");
+        assertTrue(Files.readString(KUBERNETES.resolve("README.md")).contains(limit.group(1) + " GB bodies"),
+                "deploy/kubernetes/README.md must say the Ingress takes " + limit.group(1) + " GB bodies");
     }
 
     private static void assertOnlyDisplayAndIngestAreReachableFromOutside(List<Map<String, Object>> objects) {
