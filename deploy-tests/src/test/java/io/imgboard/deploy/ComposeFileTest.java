@@ -164,6 +164,15 @@ class ComposeFileTest {
         assertEquals(List.of(), problems);
     }
 
+    /** The one broker has no replica: it flushes each record before acknowledging it (as in the dev overlay). */
+    @Test
+    void theSingleBrokerFlushesEachRecord() throws IOException {
+        Map<String, Object> env = map(map(services(COMPOSE).get("kafka")).get("environment"));
+        assertEquals("1@kafka:9093", env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"), "compose runs one broker; update this test");
+        assertEquals("1", String.valueOf(env.get("KAFKA_LOG_FLUSH_INTERVAL_MESSAGES")),
+                "a single broker must flush each record before acknowledging it");
+    }
+
     @Test
     void secretsComeOnlyFromRequiredVariablesAndEveryVariableIsInEnvExample() throws IOException {
         List<String> problems = new ArrayList<>();

@@ -127,6 +127,30 @@ class KubernetesManifestsTest {
         assertOnlyDisplayAndIngestAreReachableFromOutside(objects);
         assertTopicsMatchTheCatalogue(objects, byKindName.get("ScaledObject/preprocessor"));
         assertKedaReachesThisKafka(objects, byKindName.get("ScaledObject/preprocessor"), namespace);
+        assertASingleBrokerFlushesEachRecord(objects);
+    }
+
+    /**
+     * A lone broker has no replica to hold a record it acknowledged: it must flush each one first
+     * (log.flush.interval.messages=1, as docker-compose.yml's broker and ./imgboard up's), or an answered
+     * upload is lost in a power cut.
+     */
+    private static void assertASingleBrokerFlushesEachRecord(List<Map<String, Object>> objects) {
+        int brokers = 0;
+        Map<String, Object> config = null;
+        for (Map<String, Object> o : objects) {
+            if ("KafkaNodePool".equals(o.get("kind")) && list(map(o.get("spec")).get("roles")).contains("broker")) {
+                brokers += (Integer) map(o.get("spec")).get("replicas");
+            }
+            if ("Kafka".equals(o.get("kind"))) {
+                config = map(map(map(o.get("spec")).get("kafka")).get("config"));
+            }
+        }
+        assertTrue(brokers > 0 && config != null, "no Kafka brokers");
+        if (brokers == 1) {
+            assertEquals("1", String.valueOf(config.get("log.flush.interval.messages")),
+                    "a single broker must flush each record before acknowledging it");
+        }
     }
 
     /**
