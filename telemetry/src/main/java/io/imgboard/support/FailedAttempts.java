@@ -133,18 +133,6 @@ public class FailedAttempts {
         }
     }
 
-    /** The peer's address as a vert.x request reports it; null when it is not an IP literal (no DNS lookups). */
-    public static InetAddress literal(String hostAddress) {
-        if (hostAddress == null || hostAddress.isEmpty() || !hostAddress.matches("[0-9A-Fa-f:.]+(%[\\w.-]+)?")) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(hostAddress);
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
     /** Addresses tracked now (for tests). */
     public int tracked() {
         return windows.size();

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The one failed-token limit every service uses; the services' own tests drive it over HTTP. */
@@ -55,15 +54,6 @@ class FailedAttemptsTest {
         assertEquals(1, failures.tracked());
         assertEquals(60, failures.retryAfterSeconds(InetAddress.getByName("2001:db8:1:2::abcd")), "the same /64");
         assertEquals(0, failures.retryAfterSeconds(InetAddress.getByName("2001:db8:1:3::1")), "the next /64");
-    }
-
-    @Test
-    void onlyIpLiteralsAreAddressesSoNothingAsksTheDns() {
-        assertEquals("192.0.2.4", FailedAttempts.literal("192.0.2.4").getHostAddress());
-        assertEquals("0:0:0:0:0:0:0:1", FailedAttempts.literal("::1").getHostAddress());
-        assertNull(FailedAttempts.literal("example.org"));
-        assertNull(FailedAttempts.literal(""));
-        assertNull(FailedAttempts.literal(null));
     }
 
     @Test

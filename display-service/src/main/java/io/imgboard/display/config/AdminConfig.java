@@ -26,6 +26,4 @@ public interface AdminConfig {
     Optional<String> token();
 
     Optional<List<String>> allowedNetworks();
-
-    Optional<List<String>> trustedProxies();
 }

@@ -1,10 +1,10 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.support.ClientAddress;
 import io.imgboard.support.ErrorBody;
 import io.imgboard.support.FailedAttempts;
 import io.imgboard.support.RequestPath;
 import io.imgboard.display.config.AdminConfig;
-import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -16,8 +16,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,10 +41,9 @@ import java.util.Optional;
  * </ul>
  *
  * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}: constant time, and
- * the length of the real token does not leak either. The caller's address is the connection's
- * peer; {@code X-Forwarded-For} counts only when that peer is in {@code imgboard.admin.trusted-proxies}
- * (Quarkus' own forwarding support trusts every proxy when no list is given, which would let any
- * caller claim to be on an allowed network). That same address is what {@link FailedAttempts} counts
+ * the length of the real token does not leak either. The caller's address is {@link ClientAddress}'s:
+ * the connection's peer, or {@code X-Forwarded-For} when that peer is one of
+ * {@code imgboard.auth.trusted-proxies}. That same address is what {@link FailedAttempts} counts
  * wrong tokens against: once it has sent too many, a request with a token answers 429.
  */
 class AdminAccess {
@@ -58,24 +55,24 @@ class AdminAccess {
 
     private final Optional<byte[]> expected;
     private final List<IpSubnetFilterRule> allowed;
-    private final List<IpSubnetFilterRule> proxies;
+    private final ClientAddress callers;
     private final FailedAttempts failures;
 
     @Inject
-    AdminAccess(AdminConfig admin, FailedAttempts failures) {
-        this(admin.token(), admin.allowedNetworks().orElse(List.of()), admin.trustedProxies().orElse(List.of()), failures);
+    AdminAccess(AdminConfig admin, ClientAddress callers, FailedAttempts failures) {
+        this(admin.token(), admin.allowedNetworks().orElse(List.of()), callers, failures);
     }
 
     AdminAccess(Optional<String> adminToken, List<String> allowedNetworks, List<String> trustedProxies) {
-        this(adminToken, allowedNetworks, trustedProxies, new FailedAttempts(10, java.time.Duration.ofMinutes(1), System::nanoTime));
+        this(adminToken, allowedNetworks, new ClientAddress(trustedProxies),
+                new FailedAttempts(10, java.time.Duration.ofMinutes(1), System::nanoTime));
     }
 
-    AdminAccess(Optional<String> adminToken, List<String> allowedNetworks, List<String> trustedProxies,
-                FailedAttempts failures) {
+    AdminAccess(Optional<String> adminToken, List<String> allowedNetworks, ClientAddress callers, FailedAttempts failures) {
         this.failures = failures;
+        this.callers = callers;
         this.expected = adminToken.map(String::strip).filter(t -> !t.isEmpty()).map(AdminAccess::sha256);
-        this.allowed = rules("imgboard.admin.allowed-networks", allowedNetworks);
-        this.proxies = rules("imgboard.admin.trusted-proxies", trustedProxies);
+        this.allowed = ClientAddress.networks("imgboard.admin.allowed-networks", allowedNetworks);
     }
 
     /**
@@ -183,77 +180,18 @@ class AdminAccess {
         if (allowed.isEmpty() || caller == null) {
             return false;
         }
-        return caller.isLoopbackAddress() || matches(allowed, caller);
+        return caller.isLoopbackAddress() || ClientAddress.within(allowed, caller);
     }
 
-    /**
-     * The address to judge: the peer, or the last {@code X-Forwarded-For} hop that is not itself a
-     * trusted proxy, when the peer is one.
-     */
+    /** The address to judge ({@link ClientAddress#caller}). */
     InetAddress caller(SocketAddress peer, String forwardedFor) {
-        InetAddress address = peer == null ? null : parse(peer.hostAddress());
-        if (address == null || forwardedFor == null || proxies.isEmpty() || !matches(proxies, address)) {
-            return address;
-        }
-        String[] hops = forwardedFor.split(",");
-        for (int i = hops.length - 1; i >= 0; i--) {
-            InetAddress hop = parse(hops[i].strip());
-            if (hop == null) {
-                return null; // a hop nobody can judge: admit by token only
-            }
-            if (!matches(proxies, hop)) {
-                return hop;
-            }
-        }
-        return address;
+        return callers.caller(peer == null ? null : peer.hostAddress(), forwardedFor);
     }
 
     private boolean hasToken(String authorization) {
         return expected.isPresent() && authorization != null && authorization.length() > BEARER.length()
                 && authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)
                 && MessageDigest.isEqual(expected.get(), sha256(authorization.substring(BEARER.length()).strip()));
-    }
-
-    private static boolean matches(List<IpSubnetFilterRule> rules, InetAddress address) {
-        InetSocketAddress socket = new InetSocketAddress(address, 0);
-        return rules.stream().anyMatch(rule -> rule.matches(socket));
-    }
-
-    /** Parses {@code a.b.c.d}, {@code a.b.c.0/24}, {@code fd00::/8}; a bad entry stops start-up naming it. */
-    static List<IpSubnetFilterRule> rules(String key, List<String> entries) {
-        return entries.stream().map(String::strip).filter(e -> !e.isEmpty()).map(entry -> {
-            int slash = entry.indexOf('/');
-            String host = slash < 0 ? entry : entry.substring(0, slash);
-            InetAddress address = parse(host);
-            if (address == null) {
-                throw new IllegalArgumentException(key + ": \"" + entry + "\" is not an IP address or CIDR network");
-            }
-            int max = address.getAddress().length * 8;
-            int prefix;
-            try {
-                prefix = slash < 0 ? max : Integer.parseInt(entry.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                prefix = -1;
-            }
-            if (prefix < 0 || prefix > max) {
-                throw new IllegalArgumentException(key + ": \"" + entry + "\" has a prefix length outside 0-" + max);
-            }
-            return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
-        }).toList();
-    }
-
-    /** A literal IPv4 or IPv6 address, never a host name (no DNS lookups for a header's value). */
-    static InetAddress parse(String literal) {
-        if (literal == null || literal.isEmpty() || !literal.matches("[0-9A-Fa-f:.\\[\\]%a-zA-Z]+")
-                || !(literal.contains(":") || literal.matches("[0-9.]+"))) {
-            return null;
-        }
-        String bare = literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
-        try {
-            return InetAddress.getByName(bare);
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 
     private static byte[] sha256(String token) {

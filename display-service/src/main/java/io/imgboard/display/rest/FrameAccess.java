@@ -2,6 +2,7 @@ package io.imgboard.display.rest;
 
 import io.imgboard.display.config.AdminConfig;
 import io.imgboard.display.service.frames.FramesConfig;
+import io.imgboard.support.ClientAddress;
 import io.imgboard.support.RequestPath;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.vertx.core.http.Cookie;
@@ -13,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,7 +35,7 @@ import java.util.Optional;
  * </ul>
  *
  * Runs before routing, for static files and resources alike. The caller's address is judged as the
- * admin side judges it ({@link AdminAccess#caller}: {@code X-Forwarded-For} only from trusted proxies).
+ * admin side judges it ({@link ClientAddress}: {@code X-Forwarded-For} only from trusted proxies).
  */
 @ApplicationScoped
 class FrameAccess {
@@ -45,14 +45,14 @@ class FrameAccess {
     private final Optional<byte[]> token;
     private final Optional<byte[]> adminToken;
     private final List<IpSubnetFilterRule> allowed;
-    private final AdminAccess addresses;
+    private final ClientAddress callers;
     private final String frameAncestors;
 
-    FrameAccess(FramesConfig frames, AdminConfig admin) {
+    FrameAccess(FramesConfig frames, AdminConfig admin, ClientAddress callers) {
         this.token = frames.token().map(String::strip).filter(t -> !t.isEmpty()).map(FrameAccess::sha256);
         this.adminToken = admin.token().map(String::strip).filter(t -> !t.isEmpty()).map(FrameAccess::sha256);
-        this.allowed = AdminAccess.rules("imgboard.frames.allowed-networks", frames.allowedNetworks().orElse(List.of()));
-        this.addresses = new AdminAccess(Optional.empty(), List.of(), admin.trustedProxies().orElse(List.of()));
+        this.allowed = ClientAddress.networks("imgboard.frames.allowed-networks", frames.allowedNetworks().orElse(List.of()));
+        this.callers = callers;
         this.frameAncestors = frames.frameAncestors().map(String::strip).orElse("");
     }
 
@@ -100,7 +100,8 @@ class FrameAccess {
     }
 
     private boolean fromAllowedNetwork(HttpServerRequest request) {
-        InetAddress caller = addresses.caller(request.remoteAddress(), request.getHeader("X-Forwarded-For"));
+        InetAddress caller = callers.caller(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+                request.getHeader("X-Forwarded-For"));
         if (caller == null) {
             return false;
         }
@@ -110,8 +111,7 @@ class FrameAccess {
         if (caller.isLoopbackAddress()) {
             return true;
         }
-        InetSocketAddress socket = new InetSocketAddress(caller, 0);
-        return allowed.stream().anyMatch(rule -> rule.matches(socket));
+        return ClientAddress.within(allowed, caller);
     }
 
     static boolean isPage(String path) {

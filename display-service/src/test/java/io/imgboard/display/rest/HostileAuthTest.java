@@ -35,7 +35,7 @@ class HostileAuthTest {
             // application.properties sets %test.imgboard.auth.max-failures high for the other tests, and a
             // profile-specific key outranks a plain one from any source: override both.
             return Map.of("%test.imgboard.auth.max-failures", "3", "imgboard.auth.max-failures", "3", "imgboard.auth.failure-window", "30s",
-                    "imgboard.admin.trusted-proxies", "127.0.0.1,::1");
+                    "imgboard.auth.trusted-proxies", "127.0.0.1,::1");
         }
     }
 
@@ -95,7 +95,7 @@ class HostileAuthTest {
     void aSpoofedForwardedForFromAnUntrustedPeerIsNotBelieved() throws Exception {
         // Without trusted proxies the peer counts, whatever the header says.
         FailedAttempts failures = new FailedAttempts(2, Duration.ofMinutes(1), System::nanoTime);
-        AdminAccess access = new AdminAccess(java.util.Optional.of("admin-secret"), java.util.List.of(), java.util.List.of(),
+        AdminAccess access = new AdminAccess(java.util.Optional.of("admin-secret"), java.util.List.of(), new io.imgboard.support.ClientAddress(java.util.List.of()),
                 failures);
         InetAddress peer = access.caller(io.vertx.core.net.SocketAddress.inetSocketAddress(4000, "203.0.113.5"), "10.1.1.1");
         assertEquals(InetAddress.getByName("203.0.113.5"), peer);

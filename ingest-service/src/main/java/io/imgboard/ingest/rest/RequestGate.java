@@ -1,5 +1,6 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.support.ClientAddress;
 import io.imgboard.support.FailedAttempts;
 import io.imgboard.support.RequestPath;
 import io.imgboard.ingest.config.S3Config;
@@ -44,8 +45,9 @@ import java.util.List;
  * admin token ({@link Credentials}); the operator APIs (devices, sources, rejections) only the admin
  * token, judged on the path as the routers route it ({@link RequestPath#canonical}), and again after routing
  * ({@link AdminOnly}). WebDAV paths are confined here too ({@link DavPath}): a path that tries to leave its tree
- * is refused with 400 before anything is read or written. Wrong tokens are counted per peer address
- * ({@link FailedAttempts}); an address that sent too many gets 429 for a while, its token unchecked.
+ * is refused with 400 before anything is read or written. Wrong tokens are counted per caller
+ * ({@link FailedAttempts}): the peer, or behind {@code imgboard.auth.trusted-proxies} the address the proxy
+ * names ({@link ClientAddress}); a caller that sent too many gets 429 for a while, its token unchecked.
  * A body is taken only while the spool folder's disk keeps {@code imgboard.upload.min-free-space}
  * free after it, and the folder stays within {@code imgboard.upload.spool-size} when that is set: a
  * full disk or folder answers 507 up front instead of failing half-way through a spool file.
@@ -78,6 +80,7 @@ class RequestGate {
 
     private final Credentials credentials;
     private final FailedAttempts failures;
+    private final ClientAddress callers;
     private final DeviceTokens devices;
     private final Rejections rejections;
     private final long maxBodyBytes;
@@ -91,7 +94,8 @@ class RequestGate {
     private final String openPrefix;
     private final Vertx vertx;
 
-    RequestGate(UploadConfig config, S3Config s3, Credentials credentials, FailedAttempts failures, DeviceTokens devices,
+    RequestGate(UploadConfig config, S3Config s3, Credentials credentials, FailedAttempts failures, ClientAddress callers,
+                DeviceTokens devices,
                 Rejections rejections, Vertx vertx,
                 @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
                 @ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String nonApplicationRoot,
@@ -99,6 +103,7 @@ class RequestGate {
         StartupCheck.requireValid(config, s3);
         this.credentials = credentials;
         this.failures = failures;
+        this.callers = callers;
         this.devices = devices;
         this.rejections = rejections;
         this.vertx = vertx;
@@ -118,6 +123,14 @@ class RequestGate {
     /** The most bytes a request on this path may send: WebDAV's limit or the upload API's. */
     long limit(HttpServerRequest request) {
         return DavPath.isDav(request.path()) ? maxBodyBytes : maxUploadBytes;
+    }
+
+    /** The caller for the rejections list: its address, and the proxy it came through when that is another. */
+    private static String from(String peerHost, InetAddress caller) {
+        if (caller == null) {
+            return peerHost == null ? "an unknown address" : peerHost + " (forwarding for an address that is not an IP)";
+        }
+        return caller.equals(ClientAddress.literal(peerHost)) ? caller.getHostAddress() : caller.getHostAddress() + " via " + peerHost;
     }
 
     /**
@@ -142,11 +155,13 @@ class RequestGate {
         }
         boolean dav = DavPath.isDav(request.path());
         String secret = TokenCheck.secret(request.getHeader(HttpHeaders.AUTHORIZATION));
-        InetAddress peer = request.remoteAddress() == null ? null : FailedAttempts.literal(request.remoteAddress().hostAddress());
-        long wait = secret == null ? 0 : failures.retryAfterSeconds(peer);
+        String peerHost = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        InetAddress caller = callers.caller(peerHost, request.getHeader("X-Forwarded-For"));
+        String from = from(peerHost, caller);
+        long wait = secret == null ? 0 : failures.retryAfterSeconds(caller);
         if (wait > 0) {
             rejections.record(RejectionReason.TOO_MANY_ATTEMPTS, Rejections.REQUEST, request.method() + " " + path
-                    + " from " + request.remoteAddress() + ": too many wrong tokens, refused for " + wait + " s");
+                    + " from " + from + ": too many wrong tokens, refused for " + wait + " s");
             context.response().putHeader("Retry-After", Long.toString(wait));
             refuse(context, 429, "too many wrong tokens from your address: try again in " + wait + " s", false);
             return;
@@ -154,10 +169,10 @@ class RequestGate {
         Principal principal = credentials.identify(secret).orElse(null);
         if (principal == null) {
             if (secret != null) {
-                failures.failed(peer, secret);
+                failures.failed(caller, secret);
             }
             rejections.record(RejectionReason.UNAUTHORIZED, Rejections.REQUEST, request.method() + " " + path
-                    + " from " + request.remoteAddress() + " without a valid token");
+                    + " from " + from + " without a valid token");
             refuse(context, 401, dav
                     ? "missing or wrong credentials: the password is a device token or the upload token (any user name)"
                     : "missing or wrong token: send the header Authorization: Bearer <token>", dav);
@@ -166,7 +181,7 @@ class RequestGate {
         if (isAdminPath(RequestPath.canonical(request.path())) && !principal.isAdmin()) {
             String error = adminRequired(credentials.adminConfigured());
             rejections.record(RejectionReason.UNAUTHORIZED, Rejections.REQUEST, request.method() + " " + path
-                    + " from " + request.remoteAddress() + " without the admin token");
+                    + " from " + from + " without the admin token");
             refuse(context, 401, error, false);
             return;
         }

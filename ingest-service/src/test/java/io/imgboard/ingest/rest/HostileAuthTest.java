@@ -36,8 +36,9 @@ class HostileAuthTest {
             // application.properties sets %test.imgboard.auth.max-failures high for the other tests, and a
             // profile-specific key outranks a plain one from any source: override both.
             // HostileSpoolTest shares this profile (one start-up less): no disk has this much free.
+            // Loopback is a trusted proxy here: a request without X-Forwarded-For is the peer's own.
             return Map.of("%test.imgboard.auth.max-failures", "3", "imgboard.auth.max-failures", "3", "imgboard.auth.failure-window", "30s",
-                    "imgboard.upload.min-free-space", "999999G");
+                    "imgboard.upload.min-free-space", "999999G", "imgboard.auth.trusted-proxies", "127.0.0.1,::1");
         }
     }
 
@@ -48,6 +49,25 @@ class HostileAuthTest {
 
     private static String basic(String password) {
         return "Basic " + Base64.getEncoder().encodeToString(("phone:" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Behind a reverse proxy every request has the proxy's address: counted per peer, one guesser would lock
+     * every phone out. With the proxy trusted, the address it names is the one counted.
+     */
+    @Test
+    void behindATrustedProxyTheGuesserIsLockedOutNotEveryoneElse() {
+        for (int i = 0; i < 3; i++) {
+            given().header("X-Forwarded-For", "203.0.113.7").header("Authorization", "Bearer proxied-guess-" + i)
+                    .get("/api/v1/devices").then().statusCode(401);
+        }
+        given().header("X-Forwarded-For", "203.0.113.7").header("Authorization", "Bearer " + adminToken)
+                .get("/api/v1/devices").then().statusCode(429);
+        // Another phone behind the same proxy, and one that names the guesser further back in the chain.
+        given().header("X-Forwarded-For", "203.0.113.8").header("Authorization", "Bearer " + adminToken)
+                .get("/api/v1/devices").then().statusCode(200);
+        given().header("X-Forwarded-For", "203.0.113.7, 198.51.100.9").header("Authorization", "Bearer " + adminToken)
+                .get("/api/v1/devices").then().statusCode(200);
     }
 
     @Test

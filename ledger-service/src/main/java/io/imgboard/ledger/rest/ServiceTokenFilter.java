@@ -1,6 +1,7 @@
 package io.imgboard.ledger.rest;
 
 import io.imgboard.support.ErrorBody;
+import io.imgboard.support.ClientAddress;
 import io.imgboard.support.FailedAttempts;
 import io.imgboard.support.RequestPath;
 import io.imgboard.ledger.config.ServiceTokenConfig;
@@ -46,7 +47,7 @@ class ServiceTokenFilter {
             return null;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        InetAddress peer = connection.remoteAddress() == null ? null : FailedAttempts.literal(connection.remoteAddress().hostAddress());
+        InetAddress peer = connection.remoteAddress() == null ? null : ClientAddress.literal(connection.remoteAddress().hostAddress());
         long wait = header == null ? 0 : failures.retryAfterSeconds(peer);
         if (wait > 0) {
             return Response.status(429)

@@ -1,0 +1,129 @@
+package io.imgboard.support;
+
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.smallrye.config.ConfigMapping;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who is calling: the connection's peer, or, when that peer is one of {@code imgboard.auth.trusted-proxies}
+ * ({@code IMGBOARD_AUTH_TRUSTED_PROXIES}, IP addresses or CIDR networks, none by default), the last
+ * {@code X-Forwarded-For} hop that is not itself a trusted proxy. The one rule for every service that
+ * judges callers by address: ingest and the display count wrong tokens per caller ({@link FailedAttempts}),
+ * and the display admits img-board's allowed networks by it.
+ *
+ * <p>With no proxies configured the header is never believed: any client could otherwise name a fresh
+ * address per guess, or one on an allowed network (Quarkus' own forwarding support trusts every peer when
+ * it is given no list). Behind a reverse proxy that is not configured, every caller has the proxy's
+ * address, so ten wrong tokens from anyone lock everyone out for the window: configure the proxy.
+ *
+ * <p>Addresses are read as literals only, never looked up: a header's value causes no DNS query.
+ */
+@ApplicationScoped
+public class ClientAddress {
+    public static final String TRUSTED_PROXIES = "imgboard.auth.trusted-proxies";
+
+    /** Beside {@link FailedAttempts.Limits}, under the same prefix. */
+    @ConfigMapping(prefix = "imgboard.auth")
+    public interface Proxies {
+        Optional<List<String>> trustedProxies();
+    }
+
+    private final List<IpSubnetFilterRule> proxies;
+
+    @Inject
+    public ClientAddress(Proxies config) {
+        this(config.trustedProxies().orElse(List.of()));
+    }
+
+    public ClientAddress(List<String> trustedProxies) {
+        this.proxies = networks(TRUSTED_PROXIES, trustedProxies);
+    }
+
+    /** True when some proxy is trusted, so that {@code X-Forwarded-For} may count. */
+    public boolean behindProxies() {
+        return !proxies.isEmpty();
+    }
+
+    /**
+     * The address to judge, from the peer's address as the HTTP server reports it and the request's
+     * {@code X-Forwarded-For}; null when the peer is not an address, or a hop that would decide is not one
+     * (admit by token only then).
+     */
+    public InetAddress caller(String peerHost, String forwardedFor) {
+        InetAddress peer = literal(peerHost);
+        if (peer == null || forwardedFor == null || !within(proxies, peer)) {
+            return peer;
+        }
+        String[] hops = forwardedFor.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            InetAddress hop = literal(hops[i].strip());
+            if (hop == null) {
+                return null;
+            }
+            if (!within(proxies, hop)) {
+                return hop;
+            }
+        }
+        return peer;
+    }
+
+    /**
+     * A literal IPv4 or IPv6 address ({@code 192.0.2.4}, {@code ::1}, {@code [::1]}, {@code fe80::1%eth0});
+     * null for anything else, host names included.
+     */
+    public static InetAddress literal(String text) {
+        if (text == null) {
+            return null;
+        }
+        String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        boolean v4 = bare.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+        boolean v6 = bare.contains(":") && bare.matches("[0-9A-Fa-f:.]+(%[\\w.-]+)?");
+        if (!v4 && !v6) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(bare);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** Parses {@code a.b.c.d}, {@code a.b.c.0/24}, {@code fd00::/8}; a bad entry stops start-up naming {@code key} and the entry. */
+    public static List<IpSubnetFilterRule> networks(String key, List<String> entries) {
+        return entries.stream().map(String::strip).filter(e -> !e.isEmpty()).map(entry -> {
+            int slash = entry.indexOf('/');
+            InetAddress address = literal(slash < 0 ? entry : entry.substring(0, slash));
+            if (address == null) {
+                throw new IllegalArgumentException(key + ": \"" + entry + "\" is not an IP address or CIDR network");
+            }
+            int max = address.getAddress().length * 8;
+            int prefix;
+            try {
+                prefix = slash < 0 ? max : Integer.parseInt(entry.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                prefix = -1;
+            }
+            if (prefix < 0 || prefix > max) {
+                throw new IllegalArgumentException(key + ": \"" + entry + "\" has a prefix length outside 0-" + max);
+            }
+            return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
+        }).toList();
+    }
+
+    /** True when {@code address} lies in one of {@code networks}. */
+    public static boolean within(List<IpSubnetFilterRule> networks, InetAddress address) {
+        if (address == null) {
+            return false;
+        }
+        InetSocketAddress socket = new InetSocketAddress(address, 0);
+        return networks.stream().anyMatch(rule -> rule.matches(socket));
+    }
+}

@@ -1,0 +1,64 @@
+package io.imgboard.support;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClientAddressTest {
+    private static InetAddress ip(String literal) {
+        return ClientAddress.literal(literal);
+    }
+
+    @Test
+    void onlyIpLiteralsAreAddressesSoNothingAsksTheDns() {
+        assertEquals("192.0.2.4", ip("192.0.2.4").getHostAddress());
+        assertEquals("0:0:0:0:0:0:0:1", ip("::1").getHostAddress());
+        assertEquals("0:0:0:0:0:0:0:1", ip("[::1]").getHostAddress());
+        assertNull(ip("example.org"));
+        assertNull(ip("cafe"), "hex letters alone are a host name, not an address");
+        assertNull(ip("1.2.3"));
+        assertNull(ip(""));
+        assertNull(ip(null));
+    }
+
+    @Test
+    void forwardedAddressesCountOnlyFromTrustedProxies() {
+        ClientAddress behindProxy = new ClientAddress(List.of("10.9.0.0/24", "10.9.1.7"));
+        assertTrue(behindProxy.behindProxies());
+        // From a trusted proxy: the last hop that is not itself a trusted proxy is the caller.
+        assertEquals(ip("192.168.1.5"), behindProxy.caller("10.9.0.1", "203.0.113.1, 192.168.1.5"));
+        assertEquals(ip("192.168.1.5"), behindProxy.caller("10.9.0.1", "203.0.113.1, 192.168.1.5, 10.9.1.7"));
+        assertEquals(ip("203.0.113.1"), behindProxy.caller("10.9.0.1", "203.0.113.1"));
+        assertEquals(ip("10.9.0.1"), behindProxy.caller("10.9.0.1", null));
+        // From anyone else the header is ignored: a client cannot name itself a fresh address per guess.
+        assertEquals(ip("203.0.113.1"), behindProxy.caller("203.0.113.1", "192.168.1.5"));
+        // Nor through loopback when loopback is not configured.
+        ClientAddress direct = new ClientAddress(List.of());
+        assertFalse(direct.behindProxies());
+        assertEquals(ip("127.0.0.1"), direct.caller("127.0.0.1", "192.168.1.5"));
+        // A hop that is not an address is never looked up: no caller to judge.
+        assertNull(behindProxy.caller("10.9.0.1", "evil.example"));
+    }
+
+    @Test
+    void networksMatchByPrefixAndABadEntryStopsStartUpNamingIt() {
+        var networks = ClientAddress.networks("k", List.of("192.168.1.0/24", "10.0.0.7", "fd00::/8"));
+        assertTrue(ClientAddress.within(networks, ip("192.168.1.200")));
+        assertTrue(ClientAddress.within(networks, ip("10.0.0.7")));
+        assertTrue(ClientAddress.within(networks, ip("fd12::1")));
+        assertFalse(ClientAddress.within(networks, ip("192.168.2.1")));
+        assertFalse(ClientAddress.within(networks, ip("10.0.0.8")));
+        assertFalse(ClientAddress.within(networks, null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClientAddress.networks("imgboard.auth.trusted-proxies", List.of("192.168.1.0/33")));
+        assertTrue(e.getMessage().contains("imgboard.auth.trusted-proxies") && e.getMessage().contains("192.168.1.0/33"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ClientAddress(List.of("proxy.internal")));
+    }
+}
