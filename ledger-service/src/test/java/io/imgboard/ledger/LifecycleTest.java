@@ -294,6 +294,38 @@ class LifecycleTest {
                 listed.stream().sorted().toList());
     }
 
+    /**
+     * A text file written over a photo (by WebDAV or in a source folder): ingest announces the skip, then the
+     * photo's removal at that path. The photo leaves; the file that is there now stays listed until it goes too.
+     */
+    @Test
+    void aPhotoReplacedByAFileThatIsNotOneLeavesAndTheFileStaysListed() {
+        String source = "folder:over-" + UUID.randomUUID().toString().substring(0, 8);
+        String sha = newSha256();
+        UUID id = Pipeline.arrivedAndProcessed(source, "IMG_9.JPG", sha, 800, 600, null,
+                java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+        send((FileEvent) new FileSkipped(UUID.randomUUID(), Instant.now(), source, "IMG_9.JPG", "IMG_9.JPG", 12,
+                "not an image"));
+        send(new FileRemoved(UUID.randomUUID(), Instant.now(), source, "IMG_9.JPG", RemovalPolicy.RETIRE));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+        assertEquals(List.of("IMG_9.JPG not an image"), skippedOf(source));
+        // the text file deleted in its turn
+        Pipeline.awaitConsumed(send(new FileRemoved(UUID.randomUUID(), Instant.now(), source, "IMG_9.JPG", RemovalPolicy.RETIRE)));
+        assertEquals(List.of(), skippedOf(source));
+    }
+
+    private static List<String> skippedOf(String source) {
+        JsonNode skipped = read(asService().get("/api/v1/skipped?limit=200").then().statusCode(200).extract().asString());
+        List<String> listed = new java.util.ArrayList<>();
+        skipped.get("files").forEach(f -> {
+            if (f.get("sourceId").asText().equals(source)) {
+                listed.add(f.get("name").asText() + " " + f.get("reason").asText());
+            }
+        });
+        return listed;
+    }
+
     private static List<String> origins(UUID id) {
         List<String> out = new java.util.ArrayList<>();
         photoById(id).get("origins").forEach(o -> out.add(o.get("sourceId").asText() + ":" + o.get("path").asText()));

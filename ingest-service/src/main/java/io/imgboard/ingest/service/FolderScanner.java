@@ -434,7 +434,8 @@ public class FolderScanner {
     /**
      * A path that held an imported photo now holds something that is not one (a text file written over
      * it, a video, an empty file): the photo's origin there is gone, as if the file were deleted.
-     * Published after the skip itself, so the ledger sees the path's last word last.
+     * Published after the skip itself; the ledger takes a removal at a path that still has a photo's
+     * origin as that origin's going, and keeps the skip listed (WebDAV announces the same two).
      */
     private void removeReplacedPhoto(SourceSettings source, String rel, SnapshotEntry before, Tally tally) {
         if (!holdsPhoto(before)) {

@@ -188,11 +188,16 @@ public class FileEvents {
         }
     }
 
+    /**
+     * The file at a path is gone: its photo's origin there, or else the skipped file listed there. Both are
+     * recorded at one path only when a photo was replaced by a file that is not one (a text file written
+     * over it): ingest then announces the skip and the photo's removal, and the skip is what is there now.
+     */
     private void removed(FileRemoved event) {
         Optional<OriginEntity> origin = origins.findBySourceAndPath(event.sourceId(), event.path());
-        counts.unskip(event.sourceId(), event.path());
         if (origin.isEmpty()) {
-            Log.debugf("%s:%s removed, but it was never recorded", event.sourceId(), event.path());
+            counts.unskip(event.sourceId(), event.path());
+            Log.debugf("%s:%s removed, but it was never recorded as a photo", event.sourceId(), event.path());
             return;
         }
         PhotoEntity photo = photos.findById(origin.get().photoId);
