@@ -201,9 +201,11 @@ public class UploadResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Upload images", description = "Each file is stored once by content (SHA-256) and announced "
             + "on imgboard.files; the answer comes after S3 stored it and Kafka acknowledged the event.")
-    @APIResponse(responseCode = "201", description = "at least one file was accepted (created or duplicate: a "
-            + "duplicate names the photo it is, and deleted true when that photo was deleted and stays so); the "
-            + "others may be rejected or failed",
+    @APIResponse(responseCode = "201", description = "every file was accepted (created or duplicate: a "
+            + "duplicate names the photo it is, and deleted true when that photo was deleted and stays so)",
+            content = @Content(schema = @Schema(implementation = UploadResponse.class)))
+    @APIResponse(responseCode = "207", description = "some files were accepted and some not (rejected or failed): "
+            + "each file's status says which; error counts them and names the first one not stored",
             content = @Content(schema = @Schema(implementation = UploadResponse.class)))
     @APIResponse(responseCode = "400", description = "no file part, every file empty, or an invalid source",
             content = @Content(schema = @Schema(implementation = UploadResponse.class)))
@@ -270,10 +272,13 @@ public class UploadResource {
     }
 
     /**
-     * One result per file, and the request's status: 201 when any file was accepted; else 503 when
-     * any failed (S3 or Kafka unavailable: the client should retry); else the first refusal's status.
-     * Whatever the status, the client learns what became of each file.
+     * One result per file, and the request's status: 201 when every file was accepted, 207 (Multi-Status)
+     * when some were and some not; else 503 when any failed (S3 or Kafka unavailable: the client should
+     * retry); else the first refusal's status. A client that reads only the status still learns that not
+     * everything was stored; whatever the status, it learns what became of each file.
      */
+    private static final int MULTI_STATUS = 207;
+
     private RestResponse<UploadResponse> answer(List<Outcome> outcomes) {
         List<FileResult> results = new ArrayList<>(outcomes.size());
         Outcome firstFailed = null;
@@ -287,8 +292,17 @@ public class UploadResource {
                 case REJECTED -> firstRejected = firstRejected == null ? outcome : firstRejected;
             }
         }
-        if (accepted) {
+        Outcome firstNot = firstFailed != null ? firstFailed : firstRejected;
+        if (accepted && firstNot == null) {
             return RestResponse.status(RestResponse.Status.CREATED, new UploadResponse(results, null, null));
+        }
+        if (accepted) {
+            long notStored = outcomes.stream().filter(o -> o.status() == UploadService.Status.FAILED
+                    || o.status() == UploadService.Status.REJECTED).count();
+            String error = notStored + " of " + outcomes.size() + " files not stored, the first " + firstNot.name()
+                    + ": " + firstNot.error();
+            return RestResponse.ResponseBuilder.<UploadResponse>create(MULTI_STATUS, "Multi-Status")
+                    .entity(new UploadResponse(results, error, MULTI_STATUS)).build();
         }
         int status = firstFailed != null ? 503 : firstRejected.rejection().status();
         String error = (firstFailed != null ? firstFailed : firstRejected).error();

@@ -269,7 +269,9 @@ class UploadResourceTest {
         authorized().multiPart("file", "good.jpg", jpeg, "image/jpeg")
                 .multiPart("file", "notes.jpg", "shopping list".getBytes(), "image/jpeg")
                 .when().post(UPLOADS)
-                .then().statusCode(201)
+                .then().statusCode(207)
+                .body("status", equalTo(207))
+                .body("error", equalTo("1 of 2 files not stored, the first notes.jpg: not an image: the bytes look like text/plain"))
                 .body("files[0].status", equalTo("created"))
                 .body("files[1].status", equalTo("rejected"))
                 .body("files[1].error", equalTo("not an image: the bytes look like text/plain"));
