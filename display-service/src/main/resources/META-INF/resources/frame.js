@@ -40,6 +40,8 @@
   var frameName = named ? named[1] : 'default';
   var token = params.get('token');
   var intervalParam = Number(params.get('interval'));
+  // Not a positive number of seconds (interval=-5, interval=soon): ignored, the frame's own interval holds.
+  if (!(intervalParam > 0) || !isFinite(intervalParam)) { intervalParam = 0; }
   var intervalMs = intervalParam ? Math.max(1, intervalParam) * 1000 : 5000;
   var rendition = window.screen.width * (window.devicePixelRatio || 1) > 1920 ? 'uhd' : 'display';
   var FADE_MS = 1500;

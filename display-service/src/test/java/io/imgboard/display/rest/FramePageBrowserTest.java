@@ -31,6 +31,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -174,6 +175,22 @@ class FramePageBrowserTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(
                     "getComputedStyle(document.querySelector('.layer.shown .photo')).opacity").asText(), equalTo("1"));
             browser.screenshot(SHOTS.resolve("frame-photo.png"), false);
+        }
+    }
+
+    /** interval=-5 or a word is no interval: the frame keeps its own (5 s here), not the 1 s floor. */
+    @Test
+    void anIntervalThatIsNoPositiveNumberIsIgnored() throws Exception {
+        try (Chromium browser = Chromium.start("640", "360")) {
+            for (String bad : List.of("-5", "soon", "Infinity")) {
+                browser.open(root + "?interval=" + bad);
+                await().atMost(Duration.ofSeconds(120)).until(() -> browser.eval("typeof window.imgboardFrame").asText(), equalTo("function"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.imgboardFrame().events.settings").asInt() > 0);
+                assertEquals(5000, browser.eval("window.imgboardFrame().intervalMs").asInt(), "interval=" + bad);
+            }
+            browser.open(root + "?interval=2");
+            await().atMost(Duration.ofSeconds(120)).until(() -> browser.eval("typeof window.imgboardFrame").asText(), equalTo("function"));
+            assertEquals(2000, browser.eval("window.imgboardFrame().intervalMs").asInt());
         }
     }
 
