@@ -111,6 +111,14 @@ class KubernetesManifestsTest {
                 boolean hasUpload = list(container.get("env")).stream()
                         .anyMatch(e -> "IMGBOARD_UPLOAD_TOKEN".equals(map(e).get("name")));
                 assertEquals(service.equals("ingest"), hasUpload, service + ": only ingest holds the upload token");
+                Object proxies = list(container.get("env")).stream().map(e -> map(e))
+                        .filter(e -> "IMGBOARD_AUTH_TRUSTED_PROXIES".equals(e.get("name"))).map(e -> e.get("value")).findFirst().orElse(null);
+                assertEquals(PUBLIC.contains(service), proxies != null, service + ": behind the Ingress, the controller's "
+                        + "X-Forwarded-For names the caller (IMGBOARD_AUTH_TRUSTED_PROXIES), on the public services only");
+                if (proxies != null) {
+                    assertFalse(String.valueOf(proxies).matches("(.*,)?\\s*[^,]*/0\\s*(,.*)?"),
+                            service + ": trusting every address lets any caller name itself: " + proxies);
+                }
                 boolean hasServiceToken = list(container.get("env")).stream()
                         .anyMatch(e -> "IMGBOARD_SERVICE_TOKEN".equals(map(e).get("name")));
                 assertEquals(Project.readsServiceToken(service), hasServiceToken,
