@@ -2,13 +2,13 @@ package io.imgboard.support;
 
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
 import io.smallrye.config.ConfigMapping;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 
@@ -84,16 +84,9 @@ public class ClientAddress {
             return null;
         }
         String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        boolean v4 = bare.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-        boolean v6 = bare.contains(":") && bare.matches("[0-9A-Fa-f:.]+(%[\\w.-]+)?");
-        if (!v4 && !v6) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(bare);
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        // Netty's parser: null for anything that is not an address; InetAddress.getByName would look a
+        // malformed one (999.1.1.1) up in the DNS
+        return NetUtil.createInetAddressFromIpAddressString(bare);
     }
 
     /** Parses {@code a.b.c.d}, {@code a.b.c.0/24}, {@code fd00::/8}; a bad entry stops start-up naming {@code key} and the entry. */

@@ -24,6 +24,7 @@ class ClientAddressTest {
         assertNull(ip("example.org"));
         assertNull(ip("cafe"), "hex letters alone are a host name, not an address");
         assertNull(ip("1.2.3"));
+        assertNull(ip("999.1.1.1"), "a malformed address is no address (InetAddress.getByName would ask the DNS)");
         assertNull(ip(""));
         assertNull(ip(null));
     }
