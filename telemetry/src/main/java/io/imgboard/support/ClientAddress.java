@@ -15,7 +15,9 @@ import java.util.Optional;
 /**
  * Who is calling: the connection's peer, or, when that peer is one of {@code imgboard.auth.trusted-proxies}
  * ({@code IMGBOARD_AUTH_TRUSTED_PROXIES}, IP addresses or CIDR networks, none by default), the last
- * {@code X-Forwarded-For} hop that is not itself a trusted proxy. The one rule for every service that
+ * {@code X-Forwarded-For} hop that is not itself a trusted proxy; when every hop is in a trusted network,
+ * the first (the address the first proxy saw: a phone on the same private network as the proxies is
+ * itself, not the proxy). The one rule for every service that
  * judges callers by address: ingest and the display count wrong tokens per caller ({@link FailedAttempts}),
  * and the display admits img-board's allowed networks by it.
  *
@@ -63,6 +65,7 @@ public class ClientAddress {
             return peer;
         }
         String[] hops = forwardedFor.split(",");
+        InetAddress first = peer;
         for (int i = hops.length - 1; i >= 0; i--) {
             InetAddress hop = literal(hops[i].strip());
             if (hop == null) {
@@ -71,8 +74,9 @@ public class ClientAddress {
             if (!within(proxies, hop)) {
                 return hop;
             }
+            first = hop;
         }
-        return peer;
+        return first;
     }
 
     /**

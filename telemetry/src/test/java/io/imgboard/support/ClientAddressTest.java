@@ -38,6 +38,10 @@ class ClientAddressTest {
         assertEquals(ip("192.168.1.5"), behindProxy.caller("10.9.0.1", "203.0.113.1, 192.168.1.5, 10.9.1.7"));
         assertEquals(ip("203.0.113.1"), behindProxy.caller("10.9.0.1", "203.0.113.1"));
         assertEquals(ip("10.9.0.1"), behindProxy.caller("10.9.0.1", null));
+        // Every hop in a trusted network: the first, the address the first proxy saw (a phone on the proxies'
+        // own network is itself, not the proxy that all such phones share).
+        assertEquals(ip("10.9.0.77"), behindProxy.caller("10.9.0.1", "10.9.0.77"));
+        assertEquals(ip("10.9.0.77"), behindProxy.caller("10.9.0.1", "10.9.0.77, 10.9.1.7"));
         // From anyone else the header is ignored: a client cannot name itself a fresh address per guess.
         assertEquals(ip("203.0.113.1"), behindProxy.caller("203.0.113.1", "192.168.1.5"));
         // Nor through loopback when loopback is not configured.
