@@ -40,8 +40,9 @@
   var frameName = named ? named[1] : 'default';
   var token = params.get('token');
   var intervalParam = Number(params.get('interval'));
-  // Not a positive number of seconds (interval=-5, interval=soon): ignored, the frame's own interval holds.
-  if (!(intervalParam > 0) || !isFinite(intervalParam)) { intervalParam = 0; }
+  // Not a number of seconds from 1 to a day (interval=-5, interval=soon, interval=9999999, past what a
+  // browser timer holds): ignored, the frame's own interval holds.
+  if (!(intervalParam > 0 && intervalParam <= 86400)) { intervalParam = 0; }
   var intervalMs = intervalParam ? Math.max(1, intervalParam) * 1000 : 5000;
   var rendition = window.screen.width * (window.devicePixelRatio || 1) > 1920 ? 'uhd' : 'display';
   var FADE_MS = 1500;
