@@ -49,38 +49,48 @@ public class ClientAddress {
         this.proxies = networks(TRUSTED_PROXIES, trustedProxies);
     }
 
+    /**
+     * Who called: {@code address}, the caller to judge (null when it cannot be known: admit by token
+     * only), and {@code counted}, the address its wrong tokens count against, never null when the peer
+     * is an address (a caller that cannot be known must not escape the limit).
+     */
+    public record Caller(InetAddress address, InetAddress counted) {
+    }
+
     /** True when some proxy is trusted, so that {@code X-Forwarded-For} may count. */
     public boolean behindProxies() {
         return !proxies.isEmpty();
     }
 
     /**
-     * The address to judge, from the peer's address as the HTTP server reports it and the request's
-     * {@code X-Forwarded-For}; null when the peer is not an address, or a hop that would decide is not one
-     * (admit by token only then).
+     * The caller, from the peer's address as the HTTP server reports it and every {@code X-Forwarded-For}
+     * line of the request (a proxy may add a line of its own rather than append to the client's), read as
+     * one list from the nearest hop back. A hop that is not an address, or is a loopback one (no proxy
+     * reports a client as itself, but a client can write it), ends the walk: no caller, its wrong tokens
+     * counted against the nearest hop that could be judged.
      */
-    public InetAddress caller(String peerHost, String forwardedFor) {
+    public Caller caller(String peerHost, List<String> forwardedFor) {
         InetAddress peer = literal(peerHost);
-        if (peer == null || forwardedFor == null || !within(proxies, peer)) {
-            return peer;
+        if (peer == null || forwardedFor == null || forwardedFor.isEmpty() || !within(proxies, peer)) {
+            return new Caller(peer, peer);
         }
-        String[] hops = forwardedFor.split(",");
-        InetAddress first = peer;
-        for (int i = hops.length - 1; i >= 0; i--) {
-            InetAddress hop = literal(hops[i].strip());
-            if (hop == null) {
-                return null;
+        List<String> hops = forwardedFor.stream().flatMap(line -> java.util.Arrays.stream(line.split(",", -1))).toList();
+        InetAddress nearest = peer;
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            InetAddress hop = literal(hops.get(i).strip());
+            if (hop == null || hop.isLoopbackAddress()) {
+                return new Caller(null, nearest);
             }
             if (!within(proxies, hop)) {
-                return hop;
+                return new Caller(hop, hop);
             }
-            first = hop;
+            nearest = hop;
         }
-        return first;
+        return new Caller(nearest, nearest);
     }
 
     /**
-     * A literal IPv4 or IPv6 address ({@code 192.0.2.4}, {@code ::1}, {@code [::1]}, {@code fe80::1%eth0});
+     * A literal IPv4 or IPv6 address ({@code 192.0.2.4}, {@code ::1}, {@code [::1]}, {@code fe80::1%2});
      * null for anything else, host names included.
      */
     public static InetAddress literal(String text) {

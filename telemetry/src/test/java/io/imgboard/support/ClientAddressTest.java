@@ -29,27 +29,51 @@ class ClientAddressTest {
         assertNull(ip(null));
     }
 
+    private static InetAddress caller(ClientAddress callers, String peer, String... forwardedFor) {
+        return callers.caller(peer, forwardedFor.length == 0 ? null : List.of(forwardedFor)).address();
+    }
+
     @Test
     void forwardedAddressesCountOnlyFromTrustedProxies() {
         ClientAddress behindProxy = new ClientAddress(List.of("10.9.0.0/24", "10.9.1.7"));
         assertTrue(behindProxy.behindProxies());
         // From a trusted proxy: the last hop that is not itself a trusted proxy is the caller.
-        assertEquals(ip("192.168.1.5"), behindProxy.caller("10.9.0.1", "203.0.113.1, 192.168.1.5"));
-        assertEquals(ip("192.168.1.5"), behindProxy.caller("10.9.0.1", "203.0.113.1, 192.168.1.5, 10.9.1.7"));
-        assertEquals(ip("203.0.113.1"), behindProxy.caller("10.9.0.1", "203.0.113.1"));
-        assertEquals(ip("10.9.0.1"), behindProxy.caller("10.9.0.1", null));
+        assertEquals(ip("192.168.1.5"), caller(behindProxy, "10.9.0.1", "203.0.113.1, 192.168.1.5"));
+        assertEquals(ip("192.168.1.5"), caller(behindProxy, "10.9.0.1", "203.0.113.1, 192.168.1.5, 10.9.1.7"));
+        assertEquals(ip("203.0.113.1"), caller(behindProxy, "10.9.0.1", "203.0.113.1"));
+        assertEquals(ip("10.9.0.1"), caller(behindProxy, "10.9.0.1"));
+        // A proxy that adds a line of its own (HAProxy's forwardfor) rather than appending: the last line is nearest.
+        assertEquals(ip("192.168.1.5"), caller(behindProxy, "10.9.0.1", "198.51.100.66", "192.168.1.5"));
         // Every hop in a trusted network: the first, the address the first proxy saw (a phone on the proxies'
         // own network is itself, not the proxy that all such phones share).
-        assertEquals(ip("10.9.0.77"), behindProxy.caller("10.9.0.1", "10.9.0.77"));
-        assertEquals(ip("10.9.0.77"), behindProxy.caller("10.9.0.1", "10.9.0.77, 10.9.1.7"));
+        assertEquals(ip("10.9.0.77"), caller(behindProxy, "10.9.0.1", "10.9.0.77"));
+        assertEquals(ip("10.9.0.77"), caller(behindProxy, "10.9.0.1", "10.9.0.77, 10.9.1.7"));
         // From anyone else the header is ignored: a client cannot name itself a fresh address per guess.
-        assertEquals(ip("203.0.113.1"), behindProxy.caller("203.0.113.1", "192.168.1.5"));
+        assertEquals(ip("203.0.113.1"), caller(behindProxy, "203.0.113.1", "192.168.1.5"));
         // Nor through loopback when loopback is not configured.
         ClientAddress direct = new ClientAddress(List.of());
         assertFalse(direct.behindProxies());
-        assertEquals(ip("127.0.0.1"), direct.caller("127.0.0.1", "192.168.1.5"));
-        // A hop that is not an address is never looked up: no caller to judge.
-        assertNull(behindProxy.caller("10.9.0.1", "evil.example"));
+        assertEquals(ip("127.0.0.1"), caller(direct, "127.0.0.1", "192.168.1.5"));
+    }
+
+    /**
+     * A hop that cannot be judged (not an address, empty, or loopback, which a client can write but no
+     * proxy reports) gives no caller to admit, and its wrong tokens still count: against the nearest hop
+     * that could be judged, never nowhere.
+     */
+    @Test
+    void aHopThatCannotBeJudgedIsNoCallerButStillCounted() {
+        ClientAddress behindProxy = new ClientAddress(List.of("10.9.0.0/24"));
+        for (String header : List.of("evil.example", "", " ", "1.2.3.4,,10.9.0.8", "127.0.0.1", "::1, 10.9.0.8")) {
+            ClientAddress.Caller caller = behindProxy.caller("10.9.0.1", List.of(header));
+            assertNull(caller.address(), header);
+            assertEquals(header.contains("10.9.0.8") ? ip("10.9.0.8") : ip("10.9.0.1"), caller.counted(), header);
+        }
+        ClientAddress.Caller notAnAddress = behindProxy.caller("not-an-address", List.of("192.168.1.5"));
+        assertNull(notAnAddress.address());
+        assertNull(notAnAddress.counted());
+        ClientAddress.Caller known = behindProxy.caller("10.9.0.1", List.of("192.168.1.5"));
+        assertEquals(known.address(), known.counted());
     }
 
     @Test

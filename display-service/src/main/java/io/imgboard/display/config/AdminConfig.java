@@ -17,9 +17,9 @@ import java.util.Optional;
  *       the img-board compatible admin routes ({@code /api/admin/*}) without the token, as img-board's
  *       {@code admin.allowedIPs} users expect. (The admin page itself is open to every browser: it holds
  *       no data and asks for the token.)</li>
- *   <li>{@code trusted-proxies} ({@code IMGBOARD_ADMIN_TRUSTED_PROXIES}, CIDRs, none by default): only a
- *       request coming straight from one of these may name the real caller in {@code X-Forwarded-For}.</li>
  * </ul>
+ * A caller's address is {@link io.imgboard.support.ClientAddress}'s ({@code imgboard.auth.trusted-proxies});
+ * the former {@code imgboard.admin.trusted-proxies} stops start-up ({@link RenamedSettings}).
  */
 @ConfigMapping(prefix = "imgboard.admin")
 public interface AdminConfig {

@@ -86,8 +86,7 @@ class AdminAccess {
             return Optional.empty();
         }
         if (target.isAnnotationPresent(AdminOnly.class)) {
-            return refusal(headers.getHeaderString(HttpHeaders.AUTHORIZATION),
-                    caller(request.remoteAddress(), request.getHeader("X-Forwarded-For")));
+            return refusal(headers.getHeaderString(HttpHeaders.AUTHORIZATION), caller(request).counted());
         }
         return isCompatAdminPath(routeTemplate(resource)) ? compatRefusal(request) : Optional.empty();
     }
@@ -110,16 +109,16 @@ class AdminAccess {
     }
 
     private Optional<Response> compatRefusal(HttpServerRequest request) {
-        InetAddress caller = caller(request.remoteAddress(), request.getHeader("X-Forwarded-For"));
+        ClientAddress.Caller caller = caller(request);
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        Optional<Response> limited = tooMany(authorization, caller);
+        Optional<Response> limited = tooMany(authorization, caller.counted());
         if (limited.isPresent()) {
             return limited;
         }
-        if (compatAdmitted(authorization, caller)) {
+        if (compatAdmitted(authorization, caller.address())) {
             return Optional.empty();
         }
-        countFailure(authorization, caller);
+        countFailure(authorization, caller.counted());
         return Optional.of(Compat.error(Response.Status.FORBIDDEN, ACCESS_DENIED));
     }
 
@@ -183,9 +182,13 @@ class AdminAccess {
         return caller.isLoopbackAddress() || ClientAddress.within(allowed, caller);
     }
 
-    /** The address to judge ({@link ClientAddress#caller}). */
-    InetAddress caller(SocketAddress peer, String forwardedFor) {
+    /** Who called ({@link ClientAddress#caller}). */
+    ClientAddress.Caller caller(SocketAddress peer, List<String> forwardedFor) {
         return callers.caller(peer == null ? null : peer.hostAddress(), forwardedFor);
+    }
+
+    private ClientAddress.Caller caller(HttpServerRequest request) {
+        return caller(request.remoteAddress(), request.headers().getAll("X-Forwarded-For"));
     }
 
     private boolean hasToken(String authorization) {

@@ -101,7 +101,7 @@ class FrameAccess {
 
     private boolean fromAllowedNetwork(HttpServerRequest request) {
         InetAddress caller = callers.caller(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
-                request.getHeader("X-Forwarded-For"));
+                request.headers().getAll("X-Forwarded-For")).address();
         if (caller == null) {
             return false;
         }

@@ -71,6 +71,8 @@ class AdminAccessTest {
                 new Class<?>[]{io.vertx.core.http.HttpServerRequest.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "remoteAddress" -> SocketAddress.inetSocketAddress(40000, "203.0.113.9");
                     case "getHeader" -> "Authorization".equalsIgnoreCase(String.valueOf(args[0])) ? authorization : null;
+                    case "headers" -> authorization == null ? io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+                            : io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Authorization", authorization);
                     default -> null;
                 });
     }

@@ -97,7 +97,8 @@ class HostileAuthTest {
         FailedAttempts failures = new FailedAttempts(2, Duration.ofMinutes(1), System::nanoTime);
         AdminAccess access = new AdminAccess(java.util.Optional.of("admin-secret"), java.util.List.of(), new io.imgboard.support.ClientAddress(java.util.List.of()),
                 failures);
-        InetAddress peer = access.caller(io.vertx.core.net.SocketAddress.inetSocketAddress(4000, "203.0.113.5"), "10.1.1.1");
+        InetAddress peer = access.caller(io.vertx.core.net.SocketAddress.inetSocketAddress(4000, "203.0.113.5"),
+                java.util.List.of("10.1.1.1")).counted();
         assertEquals(InetAddress.getByName("203.0.113.5"), peer);
         assertEquals(401, access.refusal("Bearer a", peer).orElseThrow().getStatus());
         assertEquals(401, access.refusal("Bearer b", peer).orElseThrow().getStatus());

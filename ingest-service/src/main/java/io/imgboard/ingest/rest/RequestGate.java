@@ -156,11 +156,11 @@ class RequestGate {
         boolean dav = DavPath.isDav(request.path());
         String secret = TokenCheck.secret(request.getHeader(HttpHeaders.AUTHORIZATION));
         String peerHost = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        InetAddress caller = callers.caller(peerHost, request.getHeader("X-Forwarded-For"));
-        long wait = secret == null ? 0 : failures.retryAfterSeconds(caller);
+        ClientAddress.Caller caller = callers.caller(peerHost, request.headers().getAll("X-Forwarded-For"));
+        long wait = secret == null ? 0 : failures.retryAfterSeconds(caller.counted());
         if (wait > 0) {
             rejections.record(RejectionReason.TOO_MANY_ATTEMPTS, Rejections.REQUEST, request.method() + " " + path
-                    + " from " + from(peerHost, caller) + ": too many wrong tokens, refused for " + wait + " s");
+                    + " from " + from(peerHost, caller.address()) + ": too many wrong tokens, refused for " + wait + " s");
             context.response().putHeader("Retry-After", Long.toString(wait));
             refuse(context, 429, "too many wrong tokens from your address: try again in " + wait + " s", false);
             return;
@@ -168,10 +168,10 @@ class RequestGate {
         Principal principal = credentials.identify(secret).orElse(null);
         if (principal == null) {
             if (secret != null) {
-                failures.failed(caller, secret);
+                failures.failed(caller.counted(), secret);
             }
             rejections.record(RejectionReason.UNAUTHORIZED, Rejections.REQUEST, request.method() + " " + path
-                    + " from " + from(peerHost, caller) + " without a valid token");
+                    + " from " + from(peerHost, caller.address()) + " without a valid token");
             refuse(context, 401, dav
                     ? "missing or wrong credentials: the password is a device token or the upload token (any user name)"
                     : "missing or wrong token: send the header Authorization: Bearer <token>", dav);
@@ -180,7 +180,7 @@ class RequestGate {
         if (isAdminPath(RequestPath.canonical(request.path())) && !principal.isAdmin()) {
             String error = adminRequired(credentials.adminConfigured());
             rejections.record(RejectionReason.UNAUTHORIZED, Rejections.REQUEST, request.method() + " " + path
-                    + " from " + from(peerHost, caller) + " without the admin token");
+                    + " from " + from(peerHost, caller.address()) + " without the admin token");
             refuse(context, 401, error, false);
             return;
         }

@@ -38,7 +38,7 @@ class HostileAuthTest {
             // HostileSpoolTest shares this profile (one start-up less): no disk has this much free.
             // Loopback is a trusted proxy here: a request without X-Forwarded-For is the peer's own.
             return Map.of("%test.imgboard.auth.max-failures", "3", "imgboard.auth.max-failures", "3", "imgboard.auth.failure-window", "30s",
-                    "imgboard.upload.min-free-space", "999999G", "imgboard.auth.trusted-proxies", "127.0.0.1,::1");
+                    "imgboard.upload.min-free-space", "999999G", "imgboard.auth.trusted-proxies", "127.0.0.1,::1,10.77.0.0/16");
         }
     }
 
@@ -68,6 +68,14 @@ class HostileAuthTest {
                 .get("/api/v1/devices").then().statusCode(200);
         given().header("X-Forwarded-For", "203.0.113.7, 198.51.100.9").header("Authorization", "Bearer " + adminToken)
                 .get("/api/v1/devices").then().statusCode(200);
+        // A hop that is no address (written by the client, passed on by a proxy that appends) makes no caller,
+        // and its guesses still count: against the nearest hop that could be judged, never nowhere.
+        for (int i = 0; i < 3; i++) {
+            given().header("X-Forwarded-For", "guess-" + i + ".example, 10.77.0.9").header("Authorization", "Bearer unknown-guess-" + i)
+                    .get("/api/v1/devices").then().statusCode(401);
+        }
+        given().header("X-Forwarded-For", "another.example, 10.77.0.9").header("Authorization", "Bearer " + adminToken)
+                .get("/api/v1/devices").then().statusCode(429);
     }
 
     @Test
