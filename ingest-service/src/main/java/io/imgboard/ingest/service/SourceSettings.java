@@ -97,9 +97,12 @@ public record SourceSettings(String id, String path, Boolean recursive, List<Str
         return "keep".equals(onDelete) ? RemovalPolicy.KEEP : RemovalPolicy.RETIRE;
     }
 
+    /** What every folder source's event source id starts with. */
+    public static final String FOLDER_PREFIX = "folder:";
+
     /** The event source id: {@code folder:<id>}. */
     public String sourceId() {
-        return "folder:" + id;
+        return FOLDER_PREFIX + id;
     }
 
     /**

@@ -96,7 +96,8 @@ public class UploadService {
 
     /** One description for every status: Prometheus has one help text per metric. */
     private static final String UPLOADS_DESCRIPTION =
-            "Files not refused, by outcome: created or duplicate (accepted), failed (S3 or Kafka unavailable)";
+            "Files sent to ingest (REST uploads, WebDAV) not refused, by outcome: created or duplicate (accepted), "
+                    + "failed (S3 or Kafka unavailable); folder-source files are imgboard_source_files_total's";
 
     private final OriginalStore store;
     private final FileEventPublisher publisher;
@@ -184,7 +185,7 @@ public class UploadService {
         try {
             stored = store.storeIfAbsent(sha, in.file(), inspection.size(), type);
         } catch (StorageException e) {
-            return failure(name, inspection, STORAGE_UNAVAILABLE, e);
+            return failure(in, name, inspection, STORAGE_UNAVAILABLE, e);
         }
         long storedAt = System.nanoTime();
         FileArrived event = new FileArrived(UUID.randomUUID(), Instant.now(), sourceId, path, name,
@@ -193,10 +194,12 @@ public class UploadService {
         try {
             publisher.publish(event);
         } catch (PublishException e) {
-            return failure(name, inspection, KAFKA_UNAVAILABLE, e);
+            return failure(in, name, inspection, KAFKA_UNAVAILABLE, e);
         }
         long announced = System.nanoTime();
-        (stored ? created : duplicates).increment();
+        if (isUpload(in)) {
+            (stored ? created : duplicates).increment();
+        }
         // Where the time went: read and hashed, stored (or found) in S3, the event acknowledged.
         Log.infof("%s %s from %s as %s (%s, %d bytes, sha256 %s) timeline inspected=+%d stored=+%d announced=+%d ms",
                 stored ? "stored" : "already stored", name, sourceId, path, type, inspection.size(), sha,
@@ -215,14 +218,14 @@ public class UploadService {
             try {
                 store.storeIfAbsent(inspection.sha256(), in.file(), inspection.size(), keptType(inspection.detected().contentType()));
             } catch (StorageException e) {
-                return failure(name, inspection, STORAGE_UNAVAILABLE, e);
+                return failure(in, name, inspection, STORAGE_UNAVAILABLE, e);
             }
         }
         try {
             publisher.publish(new FileSkipped(UUID.randomUUID(), Instant.now(), in.sourceId(), path, name,
                     inspection.size(), reason));
         } catch (PublishException e) {
-            return failure(name, inspection, KAFKA_UNAVAILABLE, e);
+            return failure(in, name, inspection, KAFKA_UNAVAILABLE, e);
         }
         Log.infof("skipped %s from %s as %s: %s", name, in.sourceId(), path, reason);
         return new Outcome(name, inspection.sha256(), inspection.size(), inspection.detected().contentType(),
@@ -234,8 +237,20 @@ public class UploadService {
         return detected == null ? "application/octet-stream" : detected;
     }
 
-    private Outcome failure(String name, Inspection inspection, String error, RuntimeException cause) {
-        failed.increment();
+    /**
+     * Whether the file was sent to ingest (a REST upload, a WebDAV PUT) rather than found in a folder
+     * source: the ops page plots {@code imgboard_uploads_total} as uploads beside the sources' own
+     * {@code imgboard_source_files_total} as files found, so a folder's file counted in both would show
+     * as an upload nobody made, and its failure twice.
+     */
+    private static boolean isUpload(Intake in) {
+        return in.sourceId() == null || !in.sourceId().startsWith(SourceSettings.FOLDER_PREFIX);
+    }
+
+    private Outcome failure(Intake in, String name, Inspection inspection, String error, RuntimeException cause) {
+        if (isUpload(in)) {
+            failed.increment();
+        }
         Log.errorf(cause, "upload of %s (sha256 %s) not accepted: %s", name, inspection.sha256(), cause.getMessage());
         return new Outcome(name, inspection.sha256(), inspection.size(), inspection.detected().contentType(),
                 Status.FAILED, null, error);
