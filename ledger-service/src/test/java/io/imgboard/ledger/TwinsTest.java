@@ -2,6 +2,7 @@ package io.imgboard.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.events.ProcessRequested;
+import io.imgboard.events.RemovalPolicy;
 import io.imgboard.events.Rendition;
 import io.imgboard.events.Topics;
 import io.imgboard.ledger.persistence.PhotoRepository;
@@ -191,6 +192,49 @@ class TwinsTest {
         asService().post("/api/v1/photos/{id}/twins/{twin}/split", id, twinId).then().statusCode(409)
                 .body(org.hamcrest.Matchers.containsString("is deleted"));
         assertEquals(id.toString(), photo(heic).get("photoId").asText(), "still part of the deleted photo");
+    }
+
+    /**
+     * The photo's own file is deleted while its twin's file keeps it on the frames; an operator then says
+     * the twin is not the same shot. No file of the photo is left, so it goes as the removal would have
+     * taken it without the twin; with {@code onDelete: keep} it stays.
+     */
+    @Test
+    void aPhotoWhoseFileWentIsRetiredWhenTheTwinHoldingItIsSplitOff() {
+        Split retire = ownFileRemovedThenSplit("2024-04-01T00:00:00Z", RemovalPolicy.RETIRE);
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(retire.id()).get("state").asText()));
+        List<ConsumerRecord<String, String>> catalog = awaitRecords(Topics.CATALOG, 2, keyed(retire.id()));
+        assertEquals(null, catalog.get(catalog.size() - 1).value(), "taken off the frames");
+        assertEquals("PENDING", photoById(retire.twinId()).get("state").asText(), "the twin is made as a photo of its own");
+
+        Split keep = ownFileRemovedThenSplit("2024-05-01T00:00:00Z", RemovalPolicy.KEEP);
+        Pipeline.assertStays(Topics.CATALOG, r -> keyed(keep.id()).test(r) && r.value() == null, 0,
+                java.time.Duration.ofSeconds(2));
+        assertEquals("READY", photoById(keep.id()).get("state").asText(), "kept, as its source says");
+    }
+
+    private record Split(UUID id, UUID twinId) {
+    }
+
+    private static Split ownFileRemovedThenSplit(String around, RemovalPolicy policy) {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse(around).plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String jpeg = newSha256();
+        String edited = newSha256();
+        String path = "S_" + jpeg.substring(0, 6) + ".JPG";
+        UUID id = arrivedAndProcessed("folder:nas", path, jpeg, 3024, 4032, shot, hash);
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
+        UUID twinId = arrivedAndProcessed("folder:nas", "S_" + jpeg.substring(0, 6) + "-edited.JPG", edited,
+                3024, 4032, shot, hash ^ 0x1L);
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(edited).get("photoId").asText().equals(id.toString()));
+
+        send(new io.imgboard.events.FileRemoved(UUID.randomUUID(), Instant.now(), "folder:nas", path, policy));
+        await().atMost(Pipeline.TIMEOUT).until(() -> origins(jpeg) == 1);
+        assertEquals("READY", photoById(id).get("state").asText(), "the twin's file keeps it on the frames");
+
+        asService().post("/api/v1/photos/{id}/twins/{twin}/split", id, twinId).then().statusCode(200);
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(edited).get("photoId").asText().equals(twinId.toString()));
+        return new Split(id, twinId);
     }
 
     /** A shot on the frames wins over a retired photo of it, which joining would bring back beside it. */

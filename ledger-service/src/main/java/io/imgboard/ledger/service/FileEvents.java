@@ -206,6 +206,9 @@ public class FileEvents {
         origins.delete(origin.get());
         origins.flush();
         if (!retirements.retireIfOrphaned(primary, event.sourceId(), event.policy())) {
+            if (photo.id.equals(primary.id)) {
+                retirements.ownFilesGone(primary, event.policy());
+            }
             Log.infof("%s:%s removed; photo %s stays (policy %s)", event.sourceId(), event.path(), primary.id,
                     event.policy());
         }

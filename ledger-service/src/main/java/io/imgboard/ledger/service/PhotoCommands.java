@@ -1,6 +1,7 @@
 package io.imgboard.ledger.service;
 
 import io.imgboard.events.ProcessRequested;
+import io.imgboard.events.RemovalPolicy;
 import io.imgboard.ledger.persistence.OriginRepository;
 import io.imgboard.ledger.persistence.PhotoEntity;
 import io.imgboard.ledger.persistence.PhotoRepository;
@@ -154,7 +155,11 @@ public class PhotoCommands {
             photo.renderedSha256 = null;
             requests.request(photo, ProcessRequested.Reason.REPROCESS);
         }
-        if (photo.visible()) {
+        photos.flush();
+        // Its own files were removed while the twin's kept it on the frames: with the twin gone nothing
+        // does, and it goes as that removal would have taken it (onDelete: keep left orphanedAt null).
+        boolean retired = photo.orphanedAt != null && retirements.retireIfOrphaned(photo, null, RemovalPolicy.RETIRE);
+        if (!retired && photo.visible()) {
             catalog.update(photo, true);
         }
         Log.infof("photo %s: twin %s split off by an operator; it becomes a photo of its own", photo.id, twin.id);

@@ -62,6 +62,19 @@ public class Retirements {
     }
 
     /**
+     * An origin of {@code primary} itself was removed and the photo was not retired: when none of its own
+     * is left (a twin's files keep it on the frames, or the policy keeps it), remember how its last file
+     * went, so that splitting the twin off later retires it as this removal would have ({@code retire}),
+     * or keeps it ({@code keep}).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void ownFilesGone(PhotoEntity primary, RemovalPolicy policy) {
+        if (origins.count("photoId", primary.id) == 0) {
+            primary.orphanedAt = policy == RemovalPolicy.RETIRE ? Instant.now() : null;
+        }
+    }
+
+    /**
      * The photo whose file {@code photo}'s content replaced in place ({@link PhotoEntity#replaces}) waited
      * while the content was made; now that it is settled (made, failed for good, or deleted) that photo goes,
      * unless an origin is left in its group: the content joined it as its twin and holds the file, for one.
