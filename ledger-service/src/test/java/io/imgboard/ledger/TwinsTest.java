@@ -237,6 +237,44 @@ class TwinsTest {
         return new Split(id, twinId);
     }
 
+    /**
+     * An operator deletes a photo; then its file is rewritten in place (icloudpd setting the EXIF date, a
+     * tagging app) and the same shot comes as a HEIC from elsewhere. Neither brings the shot back to the
+     * frames: each joins the deleted photo as its twin, and the pre-check counts both as known.
+     */
+    @Test
+    void theSameShotArrivingAfterAnOperatorDeletedItStaysDeleted() {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2024-08-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String original = newSha256();
+        String path = "2024/08/IMG_" + original.substring(0, 6) + ".JPG";
+        UUID id = arrivedAndProcessed("folder:icloudpd", path, original, 3024, 4032, shot, hash);
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+        asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
+        await().atMost(Pipeline.TIMEOUT).until(() -> "DELETED".equals(photoById(id).get("state").asText()));
+
+        String rewritten = newSha256();
+        send(arrived("folder:icloudpd", path, rewritten));
+        UUID rewrittenId = requestedPhoto(rewritten);
+        processed(rewrittenId, 3024, 4032, shot, String.format("%016x", hash ^ 0x4L));
+        String heic = newSha256();
+        send(arrived("dav:alice-iphone", "IMG_" + heic.substring(0, 6) + ".HEIC", heic));
+        UUID heicId = requestedPhoto(heic);
+        processed(heicId, 4032, 5376, shot.plusSeconds(1), String.format("%016x", hash ^ 0x100L));
+
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(rewritten).get("photoId").asText().equals(id.toString()));
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(id.toString()));
+        assertEquals("DELETED", photoById(id).get("state").asText());
+        Pipeline.assertStays(Topics.PROCESS_REQUESTS, keyed(id), 1, java.time.Duration.ofSeconds(2)); // not made again from the better HEIC
+        Pipeline.assertStays(Topics.CATALOG, r -> keyed(rewrittenId).test(r) || keyed(heicId).test(r), 0,
+                java.time.Duration.ofSeconds(2));
+        assertTrue(Pipeline.recordsNow(Topics.CATALOG, keyed(id)).stream().reduce((a, b) -> b).orElseThrow().value() == null,
+                "the deleted photo stays off the frames");
+        assertEquals(2, asService().contentType("application/json")
+                .body(java.util.Map.of("sha256", List.of(rewritten, heic))).post("/api/v1/photos/known")
+                .then().statusCode(200).extract().jsonPath().getList("known").size(), "a phone need not send either");
+    }
+
     /** A shot on the frames wins over a retired photo of it, which joining would bring back beside it. */
     @Test
     void aNewTwinJoinsThePhotoOnTheFramesRatherThanARetiredOne() {

@@ -116,11 +116,12 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
 
     /**
      * Twin candidates by capture time: id, from, to, limit. Retired photos are candidates (a twin
-     * brings one back, {@code Retirements}); deleted ones are not.
+     * brings one back, {@code Retirements}), and so are deleted ones: the operator deleted the shot, so
+     * its EXIF rewritten in place or its HEIC arriving later joins it and stays off the frames with it.
      */
     public static final String TWINS_BY_TIME_SQL = """
             SELECT * FROM photo WHERE id <> ?1 AND twin_of IS NULL AND status = 'READY'
-              AND deleted_at IS NULL AND phash IS NOT NULL
+              AND phash IS NOT NULL
               AND captured_at BETWEEN ?2 AND ?3 ORDER BY created_at, id LIMIT ?4""";
 
     /**
@@ -132,7 +133,7 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
     public static final String TWINS_BY_BANDS_SQL = """
             WITH candidate AS MATERIALIZED (
               SELECT * FROM photo WHERE id <> ?1 AND twin_of IS NULL AND status = 'READY'
-                AND deleted_at IS NULL AND phash IS NOT NULL
+                AND phash IS NOT NULL
                 AND captured_at IS NULL AND width = ?2 AND height = ?3
                 AND (((phash >> 48) & 65535) = ?4 OR ((phash >> 32) & 65535) = ?5
                   OR ((phash >> 16) & 65535) = ?6 OR (phash & 65535) = ?7))

@@ -253,6 +253,11 @@ public class ProcessingResults {
         boolean better = twin.pixels() > primary.pixels();
         Log.infof("photo %s (%s) is a twin of photo %s%s", twin.id, twin.sha256, primary.id,
                 better ? "; its original is better and is rendered from now on" : "");
+        if (primary.deletedAt != null) {
+            // The operator deleted the shot: this content stays part of it, off the frames, not made again.
+            Log.infof("photo %s is deleted: its twin %s stays off the frames with it", primary.id, twin.id);
+            return;
+        }
         boolean wasVisible = primary.visible();
         boolean stale = primary.retiredAt != null
                 && retirements.bringBack(primary, "its twin " + twin.id + " (" + twin.sha256 + ") arrived");

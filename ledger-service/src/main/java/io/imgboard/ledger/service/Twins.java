@@ -29,7 +29,8 @@ public class Twins {
 
     /**
      * The existing photo this one is the same shot as: one on the frames before a retired one (which
-     * joining would bring back beside it), then the closest hash, then the earliest.
+     * joining would bring back beside it), a retired one before a deleted one (which it joins off the
+     * frames, as the operator decided), then the closest hash, then the earliest.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<PhotoEntity> find(PhotoEntity photo) {
@@ -39,7 +40,8 @@ public class Twins {
         long hash = photo.phash;
         return photos.twinCandidates(photo, config.captureWindow(), MAX_CANDIDATES).stream()
                 .filter(candidate -> distance(hash, candidate.phash) <= config.maxDistance())
-                .min(Comparator.<PhotoEntity, Boolean>comparing(candidate -> candidate.retiredAt != null)
+                .min(Comparator.<PhotoEntity>comparingInt(candidate -> candidate.deletedAt != null ? 2
+                                : candidate.retiredAt != null ? 1 : 0)
                         .thenComparingInt(candidate -> distance(hash, candidate.phash))
                         .thenComparing(candidate -> candidate.createdAt)
                         .thenComparing(candidate -> candidate.id));
