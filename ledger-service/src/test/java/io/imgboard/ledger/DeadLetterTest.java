@@ -112,6 +112,47 @@ class DeadLetterTest {
         assertTrue(marked, "the replayed dead letter says when");
     }
 
+    /**
+     * A poison record's offset was seen uncommitted until a later record on its partition was acknowledged, so a
+     * restart or a rebalance before that hands it to the consumer again, which dead-letters it again: one record,
+     * two records on imgboard.dead-letter. The ops page must list it once.
+     */
+    @Test
+    void aPoisonRecordDeadLetteredTwiceIsStoredOnce() {
+        String key = "folder:nas:twice-" + UUID.randomUUID();
+        long offset = java.util.concurrent.ThreadLocalRandom.current().nextLong(1_000_000, 2_000_000);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(java.util.Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Pipeline.bootstrap()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (long at : new long[] {offset, offset, offset + 1}) {
+                var record = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.DEAD_LETTER, key, "not JSON {");
+                record.headers().add("dead-letter-topic", Topics.FILES.getBytes(StandardCharsets.UTF_8));
+                record.headers().add("dead-letter-partition", "0".getBytes(StandardCharsets.UTF_8));
+                record.headers().add("dead-letter-offset", Long.toString(at).getBytes(StandardCharsets.UTF_8));
+                record.headers().add("dead-letter-reason", "unreadable".getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        // the third comes last on the dead-letter topic's one partition: once it is stored, so is all before it
+        await().atMost(Pipeline.TIMEOUT).until(() -> storedOffsets(key).contains(offset + 1));
+        assertEquals(java.util.List.of(offset + 1, offset), storedOffsets(key),
+                "one dead letter per poison record, however often it was dead-lettered");
+    }
+
+    /** The original offsets of the stored dead letters with this key, newest first. */
+    private static java.util.List<Long> storedOffsets(String key) {
+        java.util.List<Long> offsets = new java.util.ArrayList<>();
+        for (JsonNode letter : Pipeline.read(given().get("/api/v1/dead-letters?limit=500").then().statusCode(200).extract().asString())) {
+            if (key.equals(letter.path("key").asText(null))) {
+                offsets.add(letter.get("offset").asLong());
+            }
+        }
+        return offsets;
+    }
+
     private static JsonNode storedDeadLetter(String key) {
         JsonNode all = Pipeline.read(given().get("/api/v1/dead-letters?limit=500").then().statusCode(200).extract().asString());
         for (JsonNode letter : all) {

@@ -18,9 +18,22 @@ public class DeadLetterRepository {
     private static final String COLUMNS = "id, topic, source_partition, source_offset, message_key, payload, reason, cause,"
             + " received_at, replayed_at";
 
-    /** @return false when this dead-letter record (partition, offset) was stored before */
+    /**
+     * @return false when this dead-letter record (partition, offset) was stored before, or another one of the
+     *         same original record (topic, partition, offset): a poison record is dead-lettered again when its
+     *         consumer gets it again after a restart or a rebalance (its offset was seen uncommitted until a later
+     *         record on its partition was acknowledged), and the ops page must count it once
+     */
     public boolean add(int dlqPartition, long dlqOffset, String topic, Integer sourcePartition, Long sourceOffset,
                        byte[] key, byte[] payload, String reason, String cause, Instant at) {
+        if (topic != null && sourcePartition != null && sourceOffset != null
+                && ((Number) Panache.getEntityManager().createNativeQuery("""
+                        SELECT count(*) FROM dead_letter
+                        WHERE topic = :topic AND source_partition = :sourcePartition AND source_offset = :sourceOffset""")
+                .setParameter("topic", topic).setParameter("sourcePartition", sourcePartition)
+                .setParameter("sourceOffset", sourceOffset).getSingleResult()).longValue() > 0) {
+            return false;
+        }
         return Panache.getEntityManager().createNativeQuery("""
                         INSERT INTO dead_letter (dlq_partition, dlq_offset, topic, source_partition, source_offset,
                                                  message_key, payload, reason, cause, received_at)
