@@ -103,6 +103,18 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
     }
 
     /**
+     * Re-reads {@code photo} and holds its row until the transaction ends ({@code SELECT … FOR UPDATE}), so
+     * decisions on whether a photo is shown are taken one at a time, each on the other's outcome: an
+     * operator's delete and the same bytes arriving at once once left the deleted photo on the frames
+     * (the arrival had read it shown before the delete committed). Pending changes are written first.
+     */
+    public PhotoEntity lockedForUpdate(PhotoEntity photo) {
+        getEntityManager().flush();
+        getEntityManager().refresh(photo, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        return photo;
+    }
+
+    /**
      * {@link #known}: one parameter, a text[] of sha256s. Also measured by {@code ./imgboard bench catalog}.
      * Deleted content is known: the operator's delete stands whatever arrives, so sending it again does
      * nothing, and a phone that asks must stop sending it. Retired content is not: its bytes arriving

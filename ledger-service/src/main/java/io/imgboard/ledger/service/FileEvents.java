@@ -175,6 +175,7 @@ public class FileEvents {
                     event.path());
             return;
         }
+        photos.lockedForUpdate(primary); // an operator's hide or delete may be committing now
         boolean wasVisible = primary.visible();
         if (primary.retiredAt != null && primary.deletedAt == null) {
             boolean stale = retirements.bringBack(primary, "it arrived again at " + event.sourceId() + ":" + event.path());

@@ -166,7 +166,8 @@ public class PhotoCommands {
         return true;
     }
 
+    /** The photo's primary, its row held until the command's transaction ends ({@link PhotoRepository#lockedForUpdate}). */
     private Optional<PhotoEntity> primary(UUID id) {
-        return Optional.ofNullable(photos.findById(id)).map(photos::primaryOf);
+        return Optional.ofNullable(photos.findById(id)).map(photos::primaryOf).map(photos::lockedForUpdate);
     }
 }
