@@ -252,7 +252,13 @@ class LauncherIT {
         Path pidFile = home.resolve("run").resolve(name + ".pid");
         Files.deleteIfExists(pidFile);
         Path output = Files.createTempFile("imgboard-up-", ".log");
-        Process up = command("up").redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        // As a terminal starts it: a build started in the background (nohup, a CI runner) ignores SIGINT, and a
+        // program started with SIGINT ignored cannot catch it (bash's trap, the JVM's handler), so Ctrl-C is
+        // given back its default first (coreutils' env).
+        ProcessBuilder foreground = command("up");
+        List<String> withDefaultInt = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        withDefaultInt.addAll(foreground.command());
+        Process up = foreground.command(withDefaultInt).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         Set<Long> seen = new HashSet<>();
         try {
             await().atMost(START).pollInterval(Duration.ofMillis(50)).until(() -> {
