@@ -338,12 +338,23 @@ class LifecycleTest {
                 assertEquals(1, update.executeUpdate());
             }
             sent = send(arrived("upload:phone-anna", "again-" + sha.substring(0, 8) + ".jpg", sha));
-            Thread.sleep(3000); // time for the arrival to be handled, were it not waiting for the delete
+            // The arrival waits for the delete's row lock (or, were it not waiting, has published the photo again).
+            await().atMost(Pipeline.TIMEOUT).until(() -> lockWaits() > 0 || recordsNow(Topics.CATALOG, keyed(id)).size() > 1);
             deleting.commit();
         }
         Pipeline.awaitConsumed(sent);
-        Thread.sleep(2000); // time for the outbox to relay what the arrival would have published
-        assertEquals(1, recordsNow(Topics.CATALOG, keyed(id)).size(), "nothing published after the delete");
+        // Whatever the arrival published reaches the topic through the outbox within a second or two.
+        await().during(java.time.Duration.ofSeconds(2)).atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> recordsNow(Topics.CATALOG, keyed(id)).size() == 1);
+    }
+
+    /** Backends of the real database waiting for a lock another holds. */
+    private long lockWaits() throws java.sql.SQLException {
+        try (java.sql.Connection c = database.getConnection();
+             var query = c.createStatement().executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
+            query.next();
+            return query.getLong(1);
+        }
     }
 
     private static List<String> skippedOf(String source) {
