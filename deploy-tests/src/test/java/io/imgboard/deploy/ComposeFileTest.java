@@ -173,6 +173,14 @@ class ComposeFileTest {
                 "a single broker must flush each record before acknowledging it");
     }
 
+    /** Without KAFKA_HEAP_OPTS the image's start script gives the broker -Xms1G -Xmx1G, all of it for good. */
+    @Test
+    void theBrokerHeapIsBounded() throws IOException {
+        Object options = map(map(services(COMPOSE).get("kafka")).get("environment")).get("KAFKA_HEAP_OPTS");
+        assertTrue(options != null && List.of(String.valueOf(options).split("\\s+")).stream()
+                .anyMatch(f -> f.matches("-Xmx\\d+[kKmMgG]?")), "KAFKA_HEAP_OPTS sets no -Xmx: " + options);
+    }
+
     @Test
     void secretsComeOnlyFromRequiredVariablesAndEveryVariableIsInEnvExample() throws IOException {
         List<String> problems = new ArrayList<>();
