@@ -57,11 +57,6 @@ public class ClientAddress {
     public record Caller(InetAddress address, InetAddress counted) {
     }
 
-    /** True when some proxy is trusted, so that {@code X-Forwarded-For} may count. */
-    public boolean behindProxies() {
-        return !proxies.isEmpty();
-    }
-
     /**
      * The caller, from the peer's address as the HTTP server reports it and every {@code X-Forwarded-For}
      * line of the request (a proxy may add a line of its own rather than append to the client's), read as

@@ -36,7 +36,6 @@ class ClientAddressTest {
     @Test
     void forwardedAddressesCountOnlyFromTrustedProxies() {
         ClientAddress behindProxy = new ClientAddress(List.of("10.9.0.0/24", "10.9.1.7"));
-        assertTrue(behindProxy.behindProxies());
         // From a trusted proxy: the last hop that is not itself a trusted proxy is the caller.
         assertEquals(ip("192.168.1.5"), caller(behindProxy, "10.9.0.1", "203.0.113.1, 192.168.1.5"));
         assertEquals(ip("192.168.1.5"), caller(behindProxy, "10.9.0.1", "203.0.113.1, 192.168.1.5, 10.9.1.7"));
@@ -52,7 +51,6 @@ class ClientAddressTest {
         assertEquals(ip("203.0.113.1"), caller(behindProxy, "203.0.113.1", "192.168.1.5"));
         // Nor through loopback when loopback is not configured.
         ClientAddress direct = new ClientAddress(List.of());
-        assertFalse(direct.behindProxies());
         assertEquals(ip("127.0.0.1"), caller(direct, "127.0.0.1", "192.168.1.5"));
     }
 
