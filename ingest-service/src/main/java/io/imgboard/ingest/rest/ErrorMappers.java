@@ -4,6 +4,8 @@ import io.imgboard.support.ErrorBody;
 import io.imgboard.ingest.service.RejectionReason;
 import io.imgboard.ingest.service.Rejections;
 import io.quarkus.logging.Log;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -41,23 +43,43 @@ class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    Response unexpected(Exception e, HttpServerResponse response) {
+    Response unexpected(Exception e, HttpServerRequest request, HttpServerResponse response) {
+        // With a declared length RequestGate refuses an oversized body before it is read; a chunked one
+        // is cut off by Quarkus at its path's limit (413, no body, connection closed), and Quarkus has
+        // answered already. WebDAV's handlers hand the reader's IOException on wrapped.
+        Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        if (response.ended() && cause instanceof IOException && "Request too large".equals(cause.getMessage())) {
+            rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST,
+                    "request too large: the chunked body ran over the limit (imgboard.upload.max-size for uploads, "
+                            + "quarkus.http.limits.max-body-size for WebDAV)");
+            return null;
+        }
+        if (clientClosed(e)) {
+            // A phone that lost its network mid-upload: the client's doing, not this service's failure,
+            // so no ERROR with a stack trace; the spool file is gone and nobody is left to read an answer.
+            // The operator still sees that it happened, and to which file, among the refused uploads.
+            rejections.record(RejectionReason.INTERRUPTED, Rejections.requestLabel(request.method().name(), request.path()),
+                    "upload interrupted: the client closed the connection before the whole body arrived; nothing was kept");
+            return response.ended() ? null
+                    : json(RejectionReason.INTERRUPTED.status(), "the connection closed before the whole body arrived");
+        }
         if (response.ended()) {
-            // Quarkus has answered already. With a declared length RequestGate refuses an oversized
-            // body before it is read; a chunked one is cut off by Quarkus at its path's limit (413, no
-            // body, connection closed). WebDAV's handlers hand the reader's IOException on wrapped.
-            Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
-            if (cause instanceof IOException && "Request too large".equals(cause.getMessage())) {
-                rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST,
-                        "request too large: the chunked body ran over the limit (imgboard.upload.max-size for uploads, "
-                                + "quarkus.http.limits.max-body-size for WebDAV)");
-            } else {
-                Log.warnf("request ended early: %s", e.toString());
-            }
+            Log.warnf("request ended early: %s", e.toString());
             return null;
         }
         Log.errorf(e, "request failed");
         return json(500, "internal error; see the service log");
+    }
+
+    /** Whether the request failed because the client closed its connection while sending the body. */
+    private static boolean clientClosed(Throwable e) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response json(int status, String error) {

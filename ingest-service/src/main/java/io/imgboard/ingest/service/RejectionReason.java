@@ -10,7 +10,9 @@ public enum RejectionReason {
     BAD_REQUEST(400, "bad-request"),
     UNAUTHORIZED(401, "unauthorized"),
     TOO_MANY_ATTEMPTS(429, "too-many-attempts"),
-    SPOOL_FULL(507, "spool-full");
+    SPOOL_FULL(507, "spool-full"),
+    /** The client closed the connection mid-body (no answer reaches it; 400 is what it would have been). */
+    INTERRUPTED(400, "interrupted");
 
     private final int status;
     private final String tag;
