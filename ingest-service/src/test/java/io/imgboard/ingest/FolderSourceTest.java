@@ -420,6 +420,40 @@ class FolderSourceTest {
         assertEquals(2, events.of("folder:" + id, FileRemoved.class).size(), "a removal is announced once");
     }
 
+    /**
+     * A deleted source announces every file it held gone, with its {@code onDelete} (its photos leave the
+     * frames, a skipped file the ledger's list); the files stay. Added again, it takes them again. Before,
+     * the snapshot went with the source while its photos stayed, and a file deleted meanwhile was never
+     * announced removed.
+     */
+    @Test
+    void aDeletedSourceAnnouncesItsFilesGoneAndTakesThemAgainWhenAddedAgain() throws Exception {
+        Path dir = folder("readd");
+        write(dir.resolve("a.jpg"), TestImages.jpeg(86801));
+        write(dir.resolve("album/b.jpg"), TestImages.jpeg(86802));
+        write(dir.resolve("notes.txt"), "shopping list".getBytes(StandardCharsets.UTF_8));
+        String id = addSource(dir, Map.of("onDelete", "keep"));
+        scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() == 2
+                && events.of("folder:" + id, FileSkipped.class).size() == 1);
+        assertTrue(events.of("folder:" + id, FileRemoved.class).isEmpty());
+
+        admin().delete(SOURCES + "/" + id).then().statusCode(204);
+        List<FileRemoved> removed = events.of("folder:" + id, FileRemoved.class);
+        assertEquals(List.of("a.jpg", "album/b.jpg", "notes.txt"), removed.stream().map(FileEvent::path).sorted().toList(),
+                "announced before the DELETE was answered: " + eventsOf(id));
+        assertTrue(removed.stream().allMatch(r -> r.policy() == RemovalPolicy.KEEP), "with the source's onDelete: " + removed);
+        assertTrue(Files.exists(dir.resolve("a.jpg")), "the files stay in the folder");
+        admin().delete(SOURCES + "/" + id).then().statusCode(404);
+
+        Files.delete(dir.resolve("album/b.jpg"));
+        addSource(dir, Map.of());
+        scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() == 3);
+        scan(id);
+        assertEquals(List.of("a.jpg", "a.jpg", "album/b.jpg"), events.of("folder:" + id, FileArrived.class).stream()
+                .map(FileEvent::path).sorted().toList(), "taken again, the deleted one not: " + eventsOf(id));
+        assertEquals(3, events.of("folder:" + id, FileRemoved.class).size(), "nothing announced twice: " + eventsOf(id));
+    }
+
     /** Skips counted per source, over every scan: the ledger's count, here from the events themselves. */
     private static Map<String, Integer> skippedTotals(String id) {
         return events.of("folder:" + id, FileSkipped.class).stream()
@@ -443,6 +477,7 @@ class FolderSourceTest {
         assertTrue(order.get(0) instanceof FileArrived, "stored and announced before it is moved: " + order);
         scan(archived);
         assertTrue(events.of("folder:" + archived, FileRemoved.class).isEmpty(), "archiving is not a removal");
+
 
         Path deleting = folder("delete");
         byte[] other = TestImages.jpeg(86302);

@@ -10,9 +10,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,9 +69,9 @@ class FolderSourceIT {
         SseClient frame = new SseClient(URI.create(system.url("display-service") + "/api/v1/events"));
         try (frame) {
             await().atMost(Duration.ofSeconds(20)).until(() -> !frame.events("page").isEmpty());
-            HttpResponse<String> created = post("/api/v1/sources", "{\"id\":\"nas\",\"path\":\"" + library
-                    + "\",\"pollSeconds\":1,\"stableSeconds\":1}");
-            assertEquals(201, created.statusCode(), created.body());
+            String settings = "{\"id\":\"nas\",\"path\":\"" + library + "\",\"pollSeconds\":1,\"stableSeconds\":1}";
+            Http.Response created = Http.post(sources(), CREDENTIALS.admin(), settings);
+            assertEquals(201, created.status(), created.text());
 
             Map<String, String> photoIds = new LinkedHashMap<>();
             await().atMost(PIPELINE).pollInterval(250, TimeUnit.MILLISECONDS).until(() -> {
@@ -106,14 +103,21 @@ class FolderSourceIT {
             assertEquals(2, twice.get("origins").size(), "the album link is a second origin of the same photo: " + twice);
             assertEquals(404, Http.get(system.url("ledger-service") + "/api/v1/photos/by-sha256/" + sha256(thumb)).status(),
                     "a Synology thumbnail never becomes a photo");
+
+            // The source deleted: its photos leave the frames, its files stay. Added again, they come back.
+            Http.Response deleted = Http.delete(sources() + "/nas", CREDENTIALS.admin());
+            assertEquals(204, deleted.status(), deleted.text());
+            await().atMost(PIPELINE).until(() -> photoIds.values().stream()
+                    .allMatch(id -> frame.events("remove").stream().anyMatch(e -> e.data().contains(id))));
+            assertTrue(Files.exists(a), "the files stay in the folder");
+            assertEquals(201, Http.post(sources(), CREDENTIALS.admin(), settings).status());
+            await().atMost(PIPELINE).until(() -> photoIds.values().stream()
+                    .allMatch(id -> frame.events("add").stream().filter(e -> e.data().contains(id)).count() == 2));
         }
     }
 
-    private static HttpResponse<String> post(String path, String json) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(system.url("ingest-service") + path))
-                .header("Authorization", "Bearer " + CREDENTIALS.admin()).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(json)).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    private static String sources() {
+        return system.url("ingest-service") + "/api/v1/sources";
     }
 
     private static byte[] movie() {

@@ -320,7 +320,9 @@ public class FolderScanner {
             try {
                 publisher.publish(new FileSkipped(UUID.randomUUID(), Instant.now(), source.sourceId(), rel, name,
                         seen.size, reason));
-                removeReplacedPhoto(source, rel, before, tally);
+                if (!removeReplacedPhoto(source, rel, before, tally)) {
+                    return;
+                }
                 tally.skip(reason);
                 count(source, "skipped");
                 entry = seen.entry(rel, SKIPPED, null, reason);
@@ -357,7 +359,9 @@ public class FolderScanner {
                 }
             }
             case SKIPPED, REJECTED -> {
-                removeReplacedPhoto(source, rel, before, tally);
+                if (!removeReplacedPhoto(source, rel, before, tally)) {
+                    return;
+                }
                 tally.skip(outcome.error());
                 entry = seen.entry(rel, SKIPPED, outcome.sha256(), outcome.error());
             }
@@ -436,18 +440,62 @@ public class FolderScanner {
      * it, a video, an empty file): the photo's origin there is gone, as if the file were deleted.
      * Published after the skip itself; the ledger takes a removal at a path that still has a photo's
      * origin as that origin's going, and keeps the skip listed (WebDAV announces the same two).
+     *
+     * @return false when Kafka did not take the removal: the snapshot then keeps the path pending with
+     *         the photo's checksum, so the next scan takes the file again and announces both again
      */
-    private void removeReplacedPhoto(SourceSettings source, String rel, SnapshotEntry before, Tally tally) {
+    private boolean removeReplacedPhoto(SourceSettings source, String rel, SnapshotEntry before, Tally tally) {
         if (!holdsPhoto(before)) {
-            return;
+            return true;
         }
         try {
-            publisher.publish(new FileRemoved(UUID.randomUUID(), Instant.now(), source.sourceId(), rel,
-                    source.removalPolicy()));
+            announceRemoved(source, rel);
             tally.removed++;
+            return true;
         } catch (PublishException e) {
-            tally.errors.add("cannot announce that " + rel + " is no longer a photo: Kafka unavailable");
+            tally.failed++;
+            tally.errors.add("cannot announce that " + rel + " is no longer a photo: Kafka unavailable;"
+                    + " tried again at the next scan");
+            return false;
         }
+    }
+
+    private void announceRemoved(SourceSettings source, String rel) {
+        publisher.publish(new FileRemoved(UUID.randomUUID(), Instant.now(), source.sourceId(), rel,
+                source.removalPolicy()));
+    }
+
+    /**
+     * Deletes a source, while no scan of it runs. Every file its snapshot holds is first announced gone,
+     * as a scan announces a deleted file: a photo with the source's {@code onDelete} (retired, or kept on
+     * the frames), a skipped file so that it leaves the ledger's list. The files themselves stay in the
+     * folder; a source added again for it takes them again, and their photos come back.
+     *
+     * @return how many files were announced gone, or empty when there is no such source
+     * @throws PublishException when Kafka did not take an announcement: the source is kept, and the
+     *         files already announced leave its snapshot, so its next scan announces them arrived again
+     */
+    public java.util.Optional<Integer> delete(SourceSettings source) {
+        return whileNotScanning(source.id(), () -> {
+            List<SnapshotEntry> held = snapshots.load(source.id()).values().stream()
+                    .filter(e -> holdsPhoto(e) || SKIPPED.equals(e.state()))
+                    .sorted(java.util.Comparator.comparing(SnapshotEntry::path)).toList();
+            List<String> announced = new ArrayList<>();
+            for (SnapshotEntry entry : held) {
+                try {
+                    announceRemoved(source, entry.path());
+                } catch (PublishException e) {
+                    snapshots.delete(source.id(), announced);
+                    throw new PublishException("Kafka did not take the removal of " + entry.path() + " ("
+                            + announced.size() + " of the source's " + held.size() + " files announced gone):"
+                            + " the source is kept, and its next scan takes those files again; delete it again"
+                            + " once Kafka is back", e);
+                }
+                announced.add(entry.path());
+            }
+            return sources.delete(source.id()) ? java.util.Optional.of(announced.size())
+                    : java.util.Optional.<Integer>empty();
+        });
     }
 
     /**
@@ -507,8 +555,7 @@ public class FolderScanner {
             // A skipped file gone is announced too: the ledger lists skipped files until they are removed.
             if (holdsPhoto(entry) || SKIPPED.equals(entry.state())) {
                 try {
-                    publisher.publish(new FileRemoved(UUID.randomUUID(), Instant.now(), source.sourceId(), entry.path(),
-                            source.removalPolicy()));
+                    announceRemoved(source, entry.path());
                     tally.removed++;
                 } catch (PublishException e) {
                     tally.errors.add("cannot announce the removal of " + entry.path() + ": Kafka unavailable");

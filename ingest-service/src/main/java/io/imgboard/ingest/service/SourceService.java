@@ -2,6 +2,7 @@ package io.imgboard.ingest.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.ingest.messaging.PublishException;
 import io.imgboard.ingest.persistence.SnapshotRepository;
 import io.imgboard.ingest.persistence.SourceRepository;
 import io.imgboard.ingest.persistence.SourceRepository.StoredSource;
@@ -184,8 +185,21 @@ public class SourceService {
         return get(id).orElseThrow();
     }
 
+    /**
+     * Deletes a source: its files are announced gone first (its photos leave the frames unless its
+     * {@code onDelete} is {@code keep}; the files stay in the folder). 503 when Kafka does not take that,
+     * and the source is kept.
+     */
     public void delete(String id) {
-        if (!repository.delete(id)) {
+        SourceSettings source = repository.find(id).orElseThrow(() -> new SourceException(404, "no source " + id))
+                .settings().withDefaults();
+        Optional<Integer> announced;
+        try {
+            announced = scanner.delete(source);
+        } catch (PublishException e) {
+            throw new SourceException(503, e.getMessage());
+        }
+        if (announced.isEmpty()) {
             throw new SourceException(404, "no source " + id);
         }
         lastStarted.remove(id);
@@ -194,7 +208,8 @@ public class SourceService {
         if (pace != null) {
             pace.cancelPlanned();
         }
-        Log.infof("folder source %s removed", id);
+        Log.infof("folder source %s removed: %d of its files announced gone (onDelete: %s)", id, announced.get(),
+                source.onDelete());
     }
 
     /** Scans now, on the calling (worker) thread, and answers what the scan did. */
