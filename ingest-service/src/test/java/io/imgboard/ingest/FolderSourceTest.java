@@ -478,6 +478,19 @@ class FolderSourceTest {
         scan(archived);
         assertTrue(events.of("folder:" + archived, FileRemoved.class).isEmpty(), "archiving is not a removal");
 
+        // The same file downloaded again (icloudpd finds it gone from its folder): no second copy in the archive.
+        // Other bytes under the same name are kept beside it.
+        write(dir.resolve("2024/IMG_1.JPG"), jpeg);
+        scanUntil(archived, () -> events.of("folder:" + archived, FileMoved.class).size() == 2);
+        assertFalse(Files.exists(dir.resolve("2024/IMG_1.JPG")));
+        assertEquals(archive.resolve("2024/IMG_1.JPG").toString(), events.of("folder:" + archived, FileMoved.class).get(1).toPath());
+        write(dir.resolve("2024/IMG_1.JPG"), TestImages.jpeg(86303));
+        scanUntil(archived, () -> events.of("folder:" + archived, FileMoved.class).size() == 3);
+        assertEquals(archive.resolve("2024/IMG_1-1.JPG").toString(), events.of("folder:" + archived, FileMoved.class).get(2).toPath());
+        try (var files = Files.list(archive.resolve("2024"))) {
+            assertEquals(List.of("IMG_1-1.JPG", "IMG_1.JPG"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        assertTrue(events.of("folder:" + archived, FileRemoved.class).isEmpty());
 
         Path deleting = folder("delete");
         byte[] other = TestImages.jpeg(86302);

@@ -352,7 +352,7 @@ public class FolderScanner {
                     tally.duplicate++;
                 }
                 entry = seen.entry(rel, IMPORTED, outcome.sha256(), null);
-                if (afterImport(source, rel, seen, tally)) {
+                if (afterImport(source, rel, seen, outcome.sha256(), tally)) {
                     snapshots.delete(source.id(), List.of(rel));
                     count(source, outcome.status().name().toLowerCase(java.util.Locale.ROOT));
                     return;
@@ -384,7 +384,7 @@ public class FolderScanner {
      * Archives or deletes a file whose bytes are stored and announced. @return true when the file is gone
      * from the folder (so the snapshot forgets it without reporting a removal)
      */
-    private boolean afterImport(SourceSettings source, String rel, Seen seen, Tally tally) {
+    private boolean afterImport(SourceSettings source, String rel, Seen seen, String sha256, Tally tally) {
         try {
             switch (source.afterImport()) {
                 case "delete" -> {
@@ -401,8 +401,13 @@ public class FolderScanner {
                         throw new IOException("its archive folder leads outside " + archive + " (a link): not moved");
                     }
                     Files.createDirectories(target.getParent());
-                    target = free(target);
-                    Files.move(seen.file, target);
+                    if (holdsSameBytes(target, seen.size, sha256)) {
+                        // the same file came again (icloudpd downloads again what left its folder): one copy is kept
+                        Files.delete(seen.file);
+                    } else {
+                        target = free(target);
+                        Files.move(seen.file, target);
+                    }
                     publisher.publish(new FileMoved(UUID.randomUUID(), Instant.now(), source.sourceId(), rel,
                             target.toString()));
                     tally.archived++;
@@ -416,6 +421,11 @@ public class FolderScanner {
             tally.errors.add("after import of " + rel + " (" + source.afterImport() + "): " + e.getMessage());
             return false;
         }
+    }
+
+    private static boolean holdsSameBytes(Path file, long size, String sha256) throws IOException {
+        return Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(file) == size
+                && Inspection.of(file).sha256().equals(sha256);
     }
 
     /** The target, or the first of {@code name-1.ext}, {@code name-2.ext}, ... that does not exist. */
