@@ -43,6 +43,18 @@ class DeadLetterTest {
         assertEquals("PENDING", awaitPhoto(sha).get("status").asText());
     }
 
+    /**
+     * A poison record that is the last on its partition is committed once it is dead-lettered: no lag
+     * of 1 stays on the ops page until some good record happens to follow it.
+     */
+    @Test
+    void aPoisonRecordLastOnItsPartitionIsCommitted() {
+        String key = "upload:phone-anna:last-poison-" + UUID.randomUUID();
+        var sent = send(Topics.FILES, key, "the last record, not JSON {");
+        awaitRecords(Topics.DEAD_LETTER, 1, keyed(key));
+        Pipeline.awaitConsumed(sent);
+    }
+
     @Test
     void anEventThatBreaksTheContractIsDeadLettered() {
         String key = "folder:nas:bad-sha-" + UUID.randomUUID();

@@ -143,6 +143,45 @@ class ExportTest {
         }
     }
 
+    /**
+     * An unreadable request goes to the dead-letter topic and its offset is committed at once, also when
+     * no good request follows it on its partition (no lag left on the ops page, no second dead letter
+     * after a restart).
+     */
+    @Test
+    void anUnreadableRequestLastOnItsPartitionIsDeadLetteredAndCommitted() throws Exception {
+        String key = "poison-" + UUID.randomUUID();
+        var sent = producer.send(new ProducerRecord<>(Topics.EXPORT_REQUESTS, key, "not JSON {")).get();
+        org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition(sent.topic(), sent.partition());
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                LocalInfraResource.shared().endpoints().kafkaBootstrap()));
+             var deadLetters = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.<String, Object>of(
+                     org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     LocalInfraResource.shared().endpoints().kafkaBootstrap()),
+                     new org.apache.kafka.common.serialization.StringDeserializer(),
+                     new org.apache.kafka.common.serialization.StringDeserializer())) {
+            var dlq = new org.apache.kafka.common.TopicPartition(Topics.DEAD_LETTER, 0);
+            deadLetters.assign(List.of(dlq));
+            deadLetters.seekToBeginning(List.of(dlq));
+            List<String> dead = new java.util.ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                deadLetters.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (key.equals(r.key())) {
+                        dead.add(r.value());
+                    }
+                });
+                return !dead.isEmpty();
+            });
+            assertEquals(List.of("not JSON {"), dead, "the original bytes, once");
+            await().atMost(WAIT).until(() -> {
+                var committed = admin.listConsumerGroupOffsets("imgboard-ingest").partitionsToOffsetAndMetadata().get()
+                        .get(partition);
+                return committed != null && committed.offset() > sent.offset();
+            });
+        }
+    }
+
     @Test
     void writtenIntoASourceRootIsRecordedSoTheSourceDoesNotImportIt() throws Exception {
         Path dir = folder("source-root");
