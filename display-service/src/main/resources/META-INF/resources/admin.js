@@ -565,12 +565,11 @@
             button('Scan now', 'secondary', sourceAction(s, 'scan'), 'Scan ' + s.id + ' now'),
             button('Simulate', 'secondary', sourceAction(s, 'simulate'), 'Simulate a scan of ' + s.id),
             button('Edit', 'secondary', function () { editSource(s); }, 'Edit ' + s.id),
-            confirmButton('Delete', 'Delete source ' + s.id + (s.onDelete === 'keep' ? '' : ': its photos leave the frames'), function () {
+            confirmButton('Delete', 'Delete source ' + s.id + (s.onDelete === 'keep' ? '' : ': the photos of its files leave the frames'), function () {
               Pages.send('DELETE', '/api/v1/admin/sources/' + encodeURIComponent(s.id)).then(function () {
                 say('sources-message', 'ok', 'Source ' + s.id + ' removed: '
-                  + (s.onDelete === 'keep' ? 'its photos stay on the frames (onDelete: keep)' : 'its photos leave the frames')
-                  + '; the files stay in the folder.'
-                  + (s.configuredBy === 'config' ? ' It is in the configuration, so it comes back at the next start.' : ''));
+                  + (s.onDelete === 'keep' ? 'its photos stay on the frames (onDelete: keep)' : 'the photos of its files leave the frames')
+                  + '; the files stay in the folder.');
                 sources();
               }).catch(function (e) { say('sources-message', 'error', e.message); sources(); });
             })])];

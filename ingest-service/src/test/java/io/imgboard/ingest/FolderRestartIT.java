@@ -63,9 +63,15 @@ class FolderRestartIT {
 
             Path second = Files.createDirectories(dir.resolve("second"));
             try (PackagedService service = PackagedService.start(second, env, fast)) {
-                listening(service);
+                int port = listening(service);
                 await().atMost(Duration.ofSeconds(180))
                         .until(() -> counts(events.of(sourceId, FileArrived.class)).size() == FILES);
+                // a source from the configuration cannot be deleted through the API: it would come back at the next start
+                var delete = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
+                        + "/api/v1/sources/" + id)).header("Authorization", "Bearer it-admin-token-0123456789").DELETE().build();
+                var answer = java.net.http.HttpClient.newHttpClient().send(delete, java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(409, answer.statusCode(), answer.body());
+                assertTrue(answer.body().contains("is set in the configuration"), answer.body());
             }
             List<FileArrived> all = events.of(sourceId, FileArrived.class);
             Map<String, Long> after = counts(all);
@@ -77,9 +83,9 @@ class FolderRestartIT {
         }
     }
 
-    private static void listening(PackagedService service) {
+    private static int listening(PackagedService service) {
         try {
-            service.awaitListening();
+            return service.awaitListening();
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("the service did not start listening: " + service.output(), e);
         }

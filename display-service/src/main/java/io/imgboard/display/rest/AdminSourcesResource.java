@@ -68,7 +68,8 @@ public class AdminSourcesResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Remove a source (its files stay where they are; photos already imported stay)")
+    @Operation(summary = "Remove a source: the photos of the files it holds leave the frames unless its onDelete is keep;"
+            + " the files stay where they are")
     public Uni<Response> delete(@PathParam("id") String id) {
         return perSource("DELETE", id, "", null);
     }

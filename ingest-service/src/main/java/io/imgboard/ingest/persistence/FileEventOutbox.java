@@ -72,6 +72,14 @@ public class FileEventOutbox {
                 .executeUpdate();
     }
 
+    /** How many events of this source id wait (their key is {@code <sourceId>:<path>}). */
+    @Transactional
+    public long waitingFor(String sourceId) {
+        String prefix = sourceId + ":";
+        return ((Number) em.createNativeQuery("SELECT count(*) FROM file_event_outbox WHERE left(event_key, :length) = :prefix")
+                .setParameter("length", prefix.length()).setParameter("prefix", prefix).getSingleResult()).longValue();
+    }
+
     @Transactional
     public long waiting() {
         return ((Number) em.createNativeQuery("SELECT count(*) FROM file_event_outbox").getSingleResult()).longValue();

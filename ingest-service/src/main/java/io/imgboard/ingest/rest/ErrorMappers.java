@@ -1,6 +1,7 @@
 package io.imgboard.ingest.rest;
 
 import io.imgboard.support.ErrorBody;
+import io.imgboard.support.RequestPath;
 import io.imgboard.ingest.service.RejectionReason;
 import io.imgboard.ingest.service.Rejections;
 import io.quarkus.logging.Log;
@@ -58,6 +59,11 @@ class ErrorMappers {
             // A phone that lost its network mid-upload: the client's doing, not this service's failure,
             // so no ERROR with a stack trace; the spool file is gone and nobody is left to read an answer.
             // The operator still sees that it happened, and to which file, among the refused uploads.
+            if (!isUpload(request)) {
+                Log.warnf("%s %s: the client closed the connection before the whole body arrived", request.method(),
+                        request.path());
+                return response.ended() ? null : json(400, "the connection closed before the whole body arrived");
+            }
             rejections.record(RejectionReason.INTERRUPTED, Rejections.requestLabel(request.method().name(), request.path()),
                     "upload interrupted: the client closed the connection before the whole body arrived; nothing was kept");
             return response.ended() ? null
@@ -69,6 +75,12 @@ class ErrorMappers {
         }
         Log.errorf(e, "request failed");
         return json(500, "internal error; see the service log");
+    }
+
+    /** A file sent to be kept: over WebDAV (a file or a chunk) or to the upload API. */
+    private static boolean isUpload(HttpServerRequest request) {
+        return DavPath.isDav(request.path())
+                || RequestPath.isAtOrUnder(RequestPath.canonical(request.path()), "/api/v1/uploads");
     }
 
     /** Whether the request failed because the client closed its connection while sending the body. */

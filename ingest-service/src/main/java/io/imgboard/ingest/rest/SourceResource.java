@@ -68,7 +68,8 @@ public class SourceResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Stop watching a folder source; its files and photos are left as they are")
+    @Operation(summary = "Delete a folder source: every file it holds is announced removed (its photos leave the frames"
+            + " unless onDelete is keep); the files stay in the folder. 409 for a source from the configuration")
     public RestResponse<Void> delete(@PathParam("id") String id) {
         sources.delete(id);
         return RestResponse.noContent();

@@ -8,6 +8,7 @@ import io.imgboard.events.FileRemoved;
 import io.imgboard.events.FileSkipped;
 import io.imgboard.ingest.messaging.FileEventPublisher;
 import io.imgboard.ingest.messaging.PublishException;
+import io.imgboard.ingest.persistence.FileEventOutbox;
 import io.imgboard.ingest.persistence.SnapshotRepository;
 import io.imgboard.ingest.persistence.SnapshotRepository.SnapshotEntry;
 import io.imgboard.ingest.persistence.SourceRepository;
@@ -73,13 +74,14 @@ public class FolderScanner {
     private final MeterRegistry registry;
     private final SourceWatcher watcher;
     private final SourceRoots roots;
+    private final FileEventOutbox outbox;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Per source, when its last scan left a file to look at again (a pending file's window ends), if any. */
     private final Map<String, Instant> nextChecks = new ConcurrentHashMap<>();
 
     FolderScanner(SnapshotRepository snapshots, SourceRepository sources, UploadService uploads,
                   FileEventPublisher publisher, LedgerClient ledger, ObjectMapper json, MeterRegistry registry,
-                  SourceWatcher watcher, SourceRoots roots) {
+                  SourceWatcher watcher, SourceRoots roots, FileEventOutbox outbox) {
         this.snapshots = snapshots;
         this.sources = sources;
         this.uploads = uploads;
@@ -89,6 +91,7 @@ public class FolderScanner {
         this.registry = registry;
         this.watcher = watcher;
         this.roots = roots;
+        this.outbox = outbox;
     }
 
     /**
@@ -116,6 +119,13 @@ public class FolderScanner {
         try {
             Instant started = Instant.now();
             Tally tally = new Tally();
+            // read again under the lock: a scan asked for before a delete or a change ran after it
+            SourceSettings current = sources.find(source.id()).map(s -> s.settings().withDefaults()).orElse(null);
+            if (current == null) {
+                tally.errors.add("no source " + source.id() + ": it was deleted");
+                return tally.report(source.id(), simulate, started, 0);
+            }
+            source = current;
             try {
                 run(source, simulate, tally);
             } catch (RuntimeException e) {
@@ -154,6 +164,15 @@ public class FolderScanner {
         if (problem != null) {
             tally.errors.add(problem);
             return; // an unmounted share is not a deletion of every file
+        }
+        long removals = simulate ? 0 : outbox.waitingFor(source.sourceId());
+        if (removals > 0) {
+            // a source with this id was deleted and its removals have not reached Kafka: taking the files
+            // now could announce them before those removals, which would then retire their photos
+            tally.held = true;
+            tally.errors.add("held: " + removals + " removals from when a source with this id was deleted wait to"
+                    + " reach Kafka; nothing is taken until they have");
+            return;
         }
         if (Files.exists(root.resolve(LIBRARY_LOCK))) {
             if (!simulate) {
@@ -328,6 +347,10 @@ public class FolderScanner {
                 entry = seen.entry(rel, SKIPPED, null, reason);
             } catch (PublishException e) {
                 tally.failed++;
+                if (holdsPhoto(before)) {
+                    keptPending(rel, tally);
+                    return;
+                }
                 entry = seen.entry(rel, FAILED, null, UploadService.KAFKA_UNAVAILABLE);
             }
             snapshots.upsert(source.id(), List.of(entry));
@@ -368,11 +391,24 @@ public class FolderScanner {
             default -> {
                 tally.failed++;
                 tally.errors.add(rel + ": " + outcome.error());
+                if (holdsPhoto(before)) {
+                    keptPending(rel, tally);
+                    return;
+                }
                 entry = seen.entry(rel, FAILED, outcome.sha256(), outcome.error());
             }
         }
         snapshots.upsert(source.id(), List.of(entry));
         count(source, outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * The file now at a path that held a photo could not be taken: the snapshot keeps the path pending
+     * with the photo's checksum (as the scan recorded it), so a later scan takes the file again and can
+     * still announce the photo's removal, which a failed entry would have forgotten.
+     */
+    private static void keptPending(String rel, Tally tally) {
+        tally.errors.add(rel + " held a photo: tried again at the next scan");
     }
 
     /** {@code imgboard_source_files_total{source,outcome}}: created, duplicate, skipped, rejected, failed. */
@@ -401,6 +437,10 @@ public class FolderScanner {
                         throw new IOException("its archive folder leads outside " + archive + " (a link): not moved");
                     }
                     Files.createDirectories(target.getParent());
+                    if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(target, seen.file)) {
+                        throw new IOException("its place in the archive, " + target + ", is this very file (a bind mount"
+                                + " or a hard link?): not archived");
+                    }
                     if (holdsSameBytes(target, seen.size, sha256)) {
                         // the same file came again (icloudpd downloads again what left its folder): one copy is kept
                         Files.delete(seen.file);
@@ -473,39 +513,6 @@ public class FolderScanner {
     private void announceRemoved(SourceSettings source, String rel) {
         publisher.publish(new FileRemoved(UUID.randomUUID(), Instant.now(), source.sourceId(), rel,
                 source.removalPolicy()));
-    }
-
-    /**
-     * Deletes a source, while no scan of it runs. Every file its snapshot holds is first announced gone,
-     * as a scan announces a deleted file: a photo with the source's {@code onDelete} (retired, or kept on
-     * the frames), a skipped file so that it leaves the ledger's list. The files themselves stay in the
-     * folder; a source added again for it takes them again, and their photos come back.
-     *
-     * @return how many files were announced gone, or empty when there is no such source
-     * @throws PublishException when Kafka did not take an announcement: the source is kept, and the
-     *         files already announced leave its snapshot, so its next scan announces them arrived again
-     */
-    public java.util.Optional<Integer> delete(SourceSettings source) {
-        return whileNotScanning(source.id(), () -> {
-            List<SnapshotEntry> held = snapshots.load(source.id()).values().stream()
-                    .filter(e -> holdsPhoto(e) || SKIPPED.equals(e.state()))
-                    .sorted(java.util.Comparator.comparing(SnapshotEntry::path)).toList();
-            List<String> announced = new ArrayList<>();
-            for (SnapshotEntry entry : held) {
-                try {
-                    announceRemoved(source, entry.path());
-                } catch (PublishException e) {
-                    snapshots.delete(source.id(), announced);
-                    throw new PublishException("Kafka did not take the removal of " + entry.path() + " ("
-                            + announced.size() + " of the source's " + held.size() + " files announced gone):"
-                            + " the source is kept, and its next scan takes those files again; delete it again"
-                            + " once Kafka is back", e);
-                }
-                announced.add(entry.path());
-            }
-            return sources.delete(source.id()) ? java.util.Optional.of(announced.size())
-                    : java.util.Optional.<Integer>empty();
-        });
     }
 
     /**

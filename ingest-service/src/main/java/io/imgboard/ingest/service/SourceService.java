@@ -2,7 +2,11 @@ package io.imgboard.ingest.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imgboard.ingest.messaging.PublishException;
+import io.imgboard.events.FileRemoved;
+import io.imgboard.ingest.messaging.OutboxRelay;
+import io.imgboard.ingest.persistence.FileEventOutbox;
+import io.imgboard.ingest.persistence.SnapshotRepository.SnapshotEntry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.imgboard.ingest.persistence.SnapshotRepository;
 import io.imgboard.ingest.persistence.SourceRepository;
 import io.imgboard.ingest.persistence.SourceRepository.StoredSource;
@@ -22,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,6 +85,8 @@ public class SourceService {
     private final SourceRoots roots;
     private final ObjectMapper json;
     private final Config config;
+    private final FileEventOutbox outbox;
+    private final OutboxRelay relay;
     /** A hint waits this long, so a burst of changes (a writer's chunks, a batch of renames) is one scan. */
     static final Duration HINT_DELAY = Duration.ofMillis(100);
 
@@ -98,7 +105,7 @@ public class SourceService {
     });
 
     SourceService(SourceRepository repository, SnapshotRepository snapshots, FolderScanner scanner, SourceRoots roots,
-                  ObjectMapper json, Config config, SourceWatcher watcher) {
+                  ObjectMapper json, Config config, SourceWatcher watcher, FileEventOutbox outbox, OutboxRelay relay) {
         this.repository = repository;
         this.snapshots = snapshots;
         this.scanner = scanner;
@@ -106,6 +113,8 @@ public class SourceService {
         this.json = json;
         this.config = config;
         this.watcher = watcher;
+        this.outbox = outbox;
+        this.relay = relay;
         watcher.onChange(id -> scanAt(id, Instant.now().plus(HINT_DELAY)));
     }
 
@@ -186,20 +195,35 @@ public class SourceService {
     }
 
     /**
-     * Deletes a source: its files are announced gone first (its photos leave the frames unless its
-     * {@code onDelete} is {@code keep}; the files stay in the folder). 503 when Kafka does not take that,
-     * and the source is kept.
+     * Deletes a source and, in the same transaction, puts a {@code FileRemoved} for every file its
+     * snapshot holds into the outbox (with its {@code onDelete}: its photos leave the frames unless it
+     * says {@code keep}; its skipped files leave the ledger's list). The files stay in the folder. The
+     * relay sends the removals now or, with Kafka away, as soon as it is back; a source added again with
+     * this id takes nothing until they are sent. A source from the configuration is refused (409): it
+     * would come back at the next start.
      */
     public void delete(String id) {
-        SourceSettings source = repository.find(id).orElseThrow(() -> new SourceException(404, "no source " + id))
-                .settings().withDefaults();
-        Optional<Integer> announced;
-        try {
-            announced = scanner.delete(source);
-        } catch (PublishException e) {
-            throw new SourceException(503, e.getMessage());
+        StoredSource stored = repository.find(id).orElseThrow(() -> new SourceException(404, "no source " + id));
+        if ("config".equals(stored.configuredBy())) {
+            throw new SourceException(409, "source " + id + " is set in the configuration (IMGBOARD_SOURCES or"
+                    + " imgboard.sources." + id + ".*): remove it there and restart ingest; deleted here, it would"
+                    + " come back at the next start");
         }
-        if (announced.isEmpty()) {
+        // under the scan lock: no scan changes the snapshot meanwhile, and one asked for later finds no source
+        Integer announced = scanner.whileNotScanning(id, () -> {
+            Map<String, SnapshotEntry> snapshot = snapshots.load(id);
+            return QuarkusTransaction.requiringNew().call(() -> {
+                Optional<StoredSource> current = repository.find(id);
+                if (current.isEmpty() || !repository.delete(id)) {
+                    return null;
+                }
+                SourceSettings source = current.get().settings().withDefaults();
+                snapshot.keySet().stream().sorted().forEach(path -> outbox.add(new FileRemoved(UUID.randomUUID(),
+                        Instant.now(), source.sourceId(), path, source.removalPolicy())));
+                return snapshot.size();
+            });
+        });
+        if (announced == null) {
             throw new SourceException(404, "no source " + id);
         }
         lastStarted.remove(id);
@@ -208,8 +232,8 @@ public class SourceService {
         if (pace != null) {
             pace.cancelPlanned();
         }
-        Log.infof("folder source %s removed: %d of its files announced gone (onDelete: %s)", id, announced.get(),
-                source.onDelete());
+        Log.infof("folder source %s removed: the removal of its %d files is on its way to the ledger", id, announced);
+        relay.relay(); // at once when Kafka takes them; else the relay's next passes
     }
 
     /** Scans now, on the calling (worker) thread, and answers what the scan did. */

@@ -9,8 +9,12 @@ import io.imgboard.infra.testing.LocalInfraResource;
 import io.imgboard.ingest.FilesTopic;
 import io.imgboard.ingest.TestImages;
 import io.imgboard.ingest.messaging.FileEventPublisher;
-import io.imgboard.ingest.messaging.PublishException;
 import io.imgboard.ingest.messaging.ScriptedPublisher;
+import java.time.Instant;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.imgboard.ingest.storage.OriginalStore;
+import io.imgboard.ingest.persistence.FileEventOutbox;
+import io.imgboard.ingest.messaging.OutboxRelay;
 import io.imgboard.ingest.persistence.SnapshotRepository;
 import io.imgboard.ingest.persistence.SnapshotRepository.SnapshotEntry;
 import io.imgboard.ingest.persistence.SourceRepository;
@@ -37,14 +41,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a folder source does when Kafka does not take one of its announcements: a scanner of the real
  * snapshot, sources, uploads, S3 server and broker, whose own announcements go through a publisher
  * that fails chosen sends. The service's own scans are off in this profile (no tick, no change hints),
- * so only the test scans.
+ * so only the test scans, and so is the outbox relay's schedule (it runs when called).
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
@@ -53,7 +56,7 @@ class FolderScannerKafkaFailureTest {
     public static class NoOwnScans implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("imgboard.scan.tick", "off", "imgboard.scan.watch", "false");
+            return Map.of("imgboard.scan.tick", "off", "imgboard.scan.watch", "false", "imgboard.outbox.relay-every", "off");
         }
     }
 
@@ -79,6 +82,14 @@ class FolderScannerKafkaFailureTest {
     SourceWatcher watcher;
     @Inject
     SourceRoots roots;
+    @Inject
+    FileEventOutbox outbox;
+    @Inject
+    OutboxRelay relay;
+    @Inject
+    OriginalStore store;
+    @Inject
+    Rejections rejections;
 
     @BeforeAll
     static void connect() {
@@ -90,9 +101,11 @@ class FolderScannerKafkaFailureTest {
         events.close();
     }
 
+    /** A scanner whose announcements, its uploads' included, fail at the given calls (counted from 1). */
     private FolderScanner scannerFailing(Integer... calls) {
-        return new FolderScanner(snapshots, sources, uploads, ScriptedPublisher.failing(publisher, calls), ledger, json,
-                registry, watcher, roots);
+        ScriptedPublisher scripted = ScriptedPublisher.failing(publisher, calls);
+        return new FolderScanner(snapshots, sources, UploadServices.of(store, scripted, rejections, registry), scripted,
+                ledger, json, registry, watcher, roots, outbox);
     }
 
     private SourceSettings source(String name) throws IOException {
@@ -117,7 +130,7 @@ class FolderScannerKafkaFailureTest {
     void aPhotoOverwrittenByTextWhoseRemovalKafkaDidNotTakeIsRemovedAtTheNextScan() throws IOException {
         SourceSettings source = source("overwritten");
         Path photo = Files.write(Path.of(source.path(), "kept.jpg"), TestImages.jpeg(87001));
-        FolderScanner scanner = scannerFailing(1);
+        FolderScanner scanner = scannerFailing(3); // 1 the arrival, 2 the skip of the text, 3 the photo's removal
         settle(scanner, source);
         assertEquals(List.of("kept.jpg"), paths(source, FileArrived.class));
 
@@ -138,30 +151,69 @@ class FolderScannerKafkaFailureTest {
         assertEquals(List.of("kept.jpg"), paths(source, FileRemoved.class), "announced once it was taken");
     }
 
+    /** Kafka away altogether when a photo is overwritten: not even the skip can be announced. */
     @Test
-    void aSourceWhoseDeletionKafkaDidNotTakeStaysAndTakesItsAnnouncedFilesAgain() throws IOException {
+    void aPhotoOverwrittenWhileKafkaIsAwayIsRemovedOnceItIsBack() throws IOException {
+        SourceSettings source = source("away");
+        Path photo = Files.write(Path.of(source.path(), "kept.jpg"), TestImages.jpeg(87021));
+        FolderScanner scanner = scannerFailing(2); // 1 the arrival, 2 the skip of the text
+        settle(scanner, source);
+        Files.writeString(photo, "not a photo any more");
+        ScanReport failed = settle(scanner, source);
+        assertEquals(1, failed.failed(), failed.toString());
+        assertEquals(List.of(), paths(source, FileSkipped.class));
+        SnapshotEntry kept = snapshots.load(source.id()).get("kept.jpg");
+        assertEquals(FolderScanner.PENDING, kept.state(), "not failed, which would forget the photo: " + kept);
+        assertNotNull(kept.sha256(), kept.toString());
+
+        scanner.scan(source, false);
+        assertEquals(List.of("kept.jpg"), paths(source, FileSkipped.class));
+        assertEquals(List.of("kept.jpg"), paths(source, FileRemoved.class), "the photo leaves once Kafka is back");
+    }
+
+    /**
+     * A source added again while the removals of its deleted predecessor still wait in the outbox takes
+     * nothing until they are sent: its arrivals must not overtake them (a removal after the arrival would
+     * retire the photo that just came back).
+     */
+    @Test
+    void aSourceAddedAgainIsHeldUntilTheRemovalsOfTheOneDeletedAreSent() throws IOException {
+        SourceSettings source = source("readded");
+        Files.write(Path.of(source.path(), "a.jpg"), TestImages.jpeg(87031));
+        QuarkusTransaction.requiringNew().run(() -> outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(),
+                source.sourceId(), "a.jpg", null)));
+        FolderScanner scanner = scannerFailing();
+        ScanReport held = settle(scanner, source);
+        assertTrue(held.held(), held.toString());
+        assertThat(held.errors(), hasItem(containsString("held: 1 removals from when a source with this id was deleted")));
+        assertEquals(List.of(), paths(source, FileArrived.class));
+
+        assertEquals(1, relay.relay());
+        settle(scanner, source);
+        List<FileEvent> order = events.of(source.sourceId());
+        assertEquals(List.of("FileRemoved", "FileArrived"), order.stream().map(e -> e.getClass().getSimpleName()).toList(),
+                order.toString());
+    }
+
+    /** Deleted: the removals leave with the source, and a scan asked for before the delete does nothing after it. */
+    @Test
+    void aDeletedSourceAnnouncesItsFilesAndAScanQueuedBehindTheDeleteDoesNothing() throws IOException {
         SourceSettings source = source("deleted");
-        Files.write(Path.of(source.path(), "a.jpg"), TestImages.jpeg(87011));
-        Files.write(Path.of(source.path(), "b.jpg"), TestImages.jpeg(87012));
-        FolderScanner scanner = scannerFailing(2);
+        Files.write(Path.of(source.path(), "a.jpg"), TestImages.jpeg(87041));
+        Files.writeString(Path.of(source.path(), "notes.txt"), "shopping list");
+        Files.write(Path.of(source.path(), "late.jpg"), TestImages.jpeg(87042));
+        FolderScanner scanner = scannerFailing();
         settle(scanner, source);
-        assertEquals(List.of("a.jpg", "b.jpg"), paths(source, FileArrived.class));
+        assertEquals(List.of("a.jpg", "late.jpg"), paths(source, FileArrived.class));
 
-        PublishException refused = assertThrows(PublishException.class, () -> scanner.delete(source));
-        assertThat(refused.getMessage(), containsString("Kafka did not take the removal of b.jpg (1 of the source's 2"
-                + " files announced gone): the source is kept"));
-        assertTrue(sources.find(source.id()).isPresent(), "the source is kept");
-        assertEquals(List.of("a.jpg"), paths(source, FileRemoved.class));
-        assertEquals(List.of("b.jpg"), snapshots.load(source.id()).keySet().stream().toList(),
-                "the file announced gone left the snapshot");
-
-        settle(scanner, source);
-        assertEquals(List.of("a.jpg", "a.jpg", "b.jpg"), paths(source, FileArrived.class),
-                "its next scan takes the file announced gone again, so its photo comes back");
-
-        assertEquals(java.util.Optional.of(2), scanner.delete(source));
+        sourceService.delete(source.id());
         assertTrue(sources.find(source.id()).isEmpty());
-        assertEquals(List.of("a.jpg", "a.jpg", "b.jpg"), paths(source, FileRemoved.class));
+        assertEquals(List.of("a.jpg", "late.jpg", "notes.txt"), paths(source, FileRemoved.class));
+        assertEquals(0, outbox.waitingFor(source.sourceId()));
+
+        ScanReport after = scanner.scan(source, false);
+        assertEquals(List.of("no source " + source.id() + ": it was deleted"), after.errors());
         assertEquals(Map.of(), snapshots.load(source.id()));
+        assertEquals(List.of("a.jpg", "late.jpg"), paths(source, FileArrived.class));
     }
 }
