@@ -12,13 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -69,12 +66,6 @@ class HostileSpoolTest {
     }
 
     private Set<Path> spooled() throws IOException {
-        Path dir = Path.of(uploadsDirectory);
-        if (!Files.exists(dir)) {
-            return Set.of();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).collect(Collectors.toSet());
-        }
+        return SpoolFolder.files(uploadsDirectory);
     }
 }

@@ -15,21 +15,16 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,11 +89,7 @@ class InterruptedUploadTest {
             await().atMost(WAIT).untilAsserted(() -> assertFalse(before.containsAll(spooled()),
                     "the body in flight is not spooled in " + spoolDirectory()));
         }
-        await().atMost(WAIT).untilAsserted(() -> {
-            Set<Path> left = new TreeSet<>(spooled());
-            left.removeAll(before);
-            assertEquals(Set.of(), left, "files left in " + spoolDirectory());
-        });
+        SpoolFolder.awaitNothingLeftSince(uploadsDirectory, before, WAIT);
     }
 
     private void awaitRejection(String name) {
@@ -116,11 +107,6 @@ class InterruptedUploadTest {
     }
 
     private Set<Path> spooled() throws IOException {
-        if (!Files.isDirectory(spoolDirectory())) {
-            return Set.of();
-        }
-        try (Stream<Path> files = Files.walk(spoolDirectory())) {
-            return files.filter(Files::isRegularFile).collect(Collectors.toSet());
-        }
+        return SpoolFolder.files(uploadsDirectory);
     }
 }

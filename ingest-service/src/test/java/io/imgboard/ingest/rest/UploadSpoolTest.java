@@ -16,15 +16,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -125,24 +121,14 @@ class UploadSpoolTest {
     }
 
     private void awaitNothingLeftSince(Set<Path> before) {
-        await().atMost(CLEANUP).untilAsserted(() -> {
-            Set<Path> left = new TreeSet<>(spooled());
-            left.removeAll(before);
-            assertEquals(Set.of(), left, "files left in " + spoolDirectory());
-        });
+        SpoolFolder.awaitNothingLeftSince(uploadsDirectory, before, CLEANUP);
     }
 
     private Path spoolDirectory() {
         return Path.of(uploadsDirectory).toAbsolutePath();
     }
 
-    /** Every file under the spool folder; none when it does not exist (yet). */
     private Set<Path> spooled() throws IOException {
-        if (!Files.isDirectory(spoolDirectory())) {
-            return Set.of();
-        }
-        try (Stream<Path> files = Files.walk(spoolDirectory())) {
-            return files.filter(Files::isRegularFile).collect(Collectors.toSet());
-        }
+        return SpoolFolder.files(uploadsDirectory);
     }
 }
