@@ -6,6 +6,7 @@ import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.events.FileSkipped;
 import io.imgboard.events.RemovalPolicy;
+import io.imgboard.ingest.service.SourceService;
 import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.minio.MinioClient;
@@ -65,6 +66,8 @@ class FolderSourceTest {
     String adminToken;
     @ConfigProperty(name = "imgboard.upload.token")
     String uploadToken;
+    @jakarta.inject.Inject
+    SourceService sourceService;
 
     @BeforeAll
     static void connect() throws IOException {
@@ -661,6 +664,35 @@ class FolderSourceTest {
         admin().get(SOURCES + "/" + id).then().statusCode(200).body("state", equalTo("error"))
                 .body("errors[0]", containsString("is outside the folders sources may use"))
                 .body("lastScan.errors[0]", containsString("is outside the folders sources may use"));
+
+        // at the next start, the log says it too (an upgrade that narrowed the folders must not go unnoticed)
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                            : record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(SourceService.class.getName());
+        logger.addHandler(capture);
+        try {
+            assertThat(sourceService.warnOutOfBounds(), hasItem(id));
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("folder source " + id + " is not scanned: path " + link)
+                && w.contains("IMGBOARD_SOURCE_ROOTS")), "no warning naming " + id + " in " + warnings);
     }
 
     /** A link inside the archive folder that leads out of it: the file stays where it is (the scan's errors say so). */

@@ -32,7 +32,8 @@ public class OutboxRelay {
     }
 
     @Scheduled(every = "${imgboard.outbox.relay-every}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
         relay();
     }

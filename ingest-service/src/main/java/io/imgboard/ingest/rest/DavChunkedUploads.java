@@ -227,7 +227,7 @@ public class DavChunkedUploads {
     }
 
     /** Idle uploads (no chunk for 24 h) are dropped, as Nextcloud does. */
-    @Scheduled(every = "1h", delayed = "10m")
+    @Scheduled(every = "1h", delayed = "10m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void expire() {
         if (!Files.isDirectory(root)) {
             return;

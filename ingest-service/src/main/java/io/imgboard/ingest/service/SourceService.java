@@ -130,6 +130,28 @@ public class SourceService {
             }
             Log.infof("folder source %s: %s", source.id(), source.path());
         }
+        warnOutOfBounds();
+    }
+
+    /**
+     * Logs, once at start, every stored source this ingest may not scan: one added through the API
+     * before the allowed folders were narrowed (an upgrade from a version without them, a changed
+     * {@code IMGBOARD_SOURCE_ROOTS}) would otherwise stop taking files with only its state saying so.
+     *
+     * @return the sources warned about
+     */
+    public List<String> warnOutOfBounds() {
+        List<String> warned = new ArrayList<>();
+        for (StoredSource stored : repository.all()) {
+            List<String> outside = roots.problems(stored.settings().withDefaults());
+            if (!outside.isEmpty()) {
+                Log.warnf("folder source %s is not scanned: %s. Add its folder to IMGBOARD_SOURCE_ROOTS"
+                        + " (imgboard.source-roots), or change or delete the source", stored.settings().id(),
+                        String.join("; ", outside));
+                warned.add(stored.settings().id());
+            }
+        }
+        return warned;
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -251,6 +273,7 @@ public class SourceService {
 
     /** Starts the scans that are due on the scan threads; a slow source never delays another's tick. */
     @Scheduled(every = "${imgboard.scan.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class,
             delayed = "${imgboard.scan.initial-delay:2s}")
     void tick() {
         Instant now = Instant.now();

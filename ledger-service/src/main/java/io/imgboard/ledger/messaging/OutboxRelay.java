@@ -82,7 +82,8 @@ class OutboxRelay {
     }
 
     @Scheduled(identity = "outbox-sweep", every = "${imgboard.ledger.outbox.sweep-interval:1s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
         countDue.set(true);
         trigger();

@@ -24,7 +24,8 @@ public class Housekeeping {
     }
 
     @Scheduled(identity = "ledger-housekeeping", every = "1h", delay = 1, delayUnit = java.util.concurrent.TimeUnit.MINUTES,
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     @Transactional
     void purge() {
         Instant now = Instant.now();

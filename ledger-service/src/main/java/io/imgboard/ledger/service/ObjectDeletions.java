@@ -56,7 +56,8 @@ public class ObjectDeletions {
     }
 
     @Scheduled(identity = "object-deletions", every = "${imgboard.ledger.deletion-interval:5s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void work() {
         if (!store.configured()) {
             return;

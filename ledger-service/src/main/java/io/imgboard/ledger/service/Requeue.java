@@ -34,7 +34,8 @@ public class Requeue {
     }
 
     @Scheduled(identity = "processing-requeue", every = "${imgboard.ledger.processing.sweep-interval:5s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
         try {
             int asked;
