@@ -14,6 +14,7 @@ import io.imgboard.ingest.persistence.SnapshotRepository.SnapshotEntry;
 import io.imgboard.ingest.persistence.SourceRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -448,8 +449,17 @@ public class FolderScanner {
                         target = free(target);
                         Files.move(seen.file, target);
                     }
-                    publisher.publish(new FileMoved(UUID.randomUUID(), Instant.now(), source.sourceId(), rel,
-                            target.toString()));
+                    FileMoved moved = new FileMoved(UUID.randomUUID(), Instant.now(), source.sourceId(), rel,
+                            target.toString());
+                    try {
+                        publisher.publish(moved);
+                    } catch (PublishException e) {
+                        // The file has left the folder: were the move not announced, the next scan would take
+                        // it for deleted and retire its photo. The outbox keeps it, and holds the source's
+                        // scans until it is sent, so nothing about the file overtakes it.
+                        QuarkusTransaction.requiringNew().run(() -> outbox.add(moved));
+                        tally.errors.add("the archiving of " + rel + " waits in the outbox for Kafka");
+                    }
                     tally.archived++;
                     return true;
                 }

@@ -3,6 +3,7 @@ package io.imgboard.ingest.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.events.FileArrived;
 import io.imgboard.events.FileEvent;
+import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.events.FileSkipped;
 import io.imgboard.infra.testing.LocalInfraResource;
@@ -109,10 +110,15 @@ class FolderScannerKafkaFailureTest {
     }
 
     private SourceSettings source(String name) throws IOException {
+        return source(name, null, null);
+    }
+
+    private SourceSettings source(String name, String afterImport, String archivePath) throws IOException {
         Path dir = Files.createDirectories(Path.of("target/folder-sources").toAbsolutePath()
                 .resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8)));
         String id = dir.getFileName().toString();
-        sourceService.create(new SourceSettings(id, dir.toString(), null, null, null, 3600, 0, null, null, null));
+        sourceService.create(new SourceSettings(id, dir.toString(), null, null, null, 3600, 0, afterImport, archivePath,
+                null));
         return sources.find(id).orElseThrow().settings().withDefaults();
     }
 
@@ -193,6 +199,27 @@ class FolderScannerKafkaFailureTest {
         List<FileEvent> order = events.of(source.sourceId());
         assertEquals(List.of("FileRemoved", "FileArrived"), order.stream().map(e -> e.getClass().getSimpleName()).toList(),
                 order.toString());
+    }
+
+    /** Archived, and Kafka did not take the move: the file has left the folder, so the move must not be lost. */
+    @Test
+    void anArchivingKafkaDidNotTakeWaitsInTheOutboxAndIsNotTakenForADeletion() throws IOException {
+        Path archive = Files.createDirectories(Path.of("target/folder-sources").toAbsolutePath()
+                .resolve("archive-" + UUID.randomUUID().toString().substring(0, 8)));
+        SourceSettings source = source("archiving", "archive", archive.toString());
+        Files.write(Path.of(source.path(), "IMG_1.JPG"), TestImages.jpeg(87051));
+        FolderScanner scanner = scannerFailing(2); // 1 the arrival, 2 the move
+        ScanReport archived = settle(scanner, source);
+        assertEquals(1, archived.archived(), archived.toString());
+        assertTrue(Files.exists(archive.resolve("IMG_1.JPG")));
+        assertEquals(List.of(), paths(source, FileMoved.class));
+        assertEquals(1, outbox.waitingFor(source.sourceId()));
+
+        assertTrue(scanner.scan(source, false).held(), "held while the move waits");
+        assertEquals(1, relay.relay());
+        settle(scanner, source);
+        assertEquals(List.of("IMG_1.JPG"), paths(source, FileMoved.class));
+        assertEquals(List.of(), paths(source, FileRemoved.class), "the archived photo was taken for deleted");
     }
 
     /** Deleted: the removals leave with the source, and a scan asked for before the delete does nothing after it. */
