@@ -168,11 +168,12 @@ public class FolderScanner {
         }
         long removals = simulate ? 0 : outbox.waitingFor(source.sourceId());
         if (removals > 0) {
-            // a source with this id was deleted and its removals have not reached Kafka: taking the files
-            // now could announce them before those removals, which would then retire their photos
+            // the removals of a deleted source with this id, or an archived file's move, have not reached
+            // Kafka: what this scan announced now could overtake them (a removal after an arrival retires)
             tally.held = true;
-            tally.errors.add("held: " + removals + " removals from when a source with this id was deleted wait to"
-                    + " reach Kafka; nothing is taken until they have");
+            tally.errors.add("held: " + removals + " events of this source wait in ingest's outbox for Kafka"
+                    + " (removals of a deleted source with this id, or an archived file's move); nothing is taken"
+                    + " until they are sent");
             return;
         }
         if (Files.exists(root.resolve(LIBRARY_LOCK))) {
@@ -349,7 +350,8 @@ public class FolderScanner {
             } catch (PublishException e) {
                 tally.failed++;
                 if (holdsPhoto(before)) {
-                    keptPending(rel, tally);
+                    // not saved as failed, which would forget the photo: the path stays pending with its checksum
+                    tally.errors.add(rel + " held a photo: tried again at the next scan");
                     return;
                 }
                 entry = seen.entry(rel, FAILED, null, UploadService.KAFKA_UNAVAILABLE);
@@ -393,7 +395,8 @@ public class FolderScanner {
                 tally.failed++;
                 tally.errors.add(rel + ": " + outcome.error());
                 if (holdsPhoto(before)) {
-                    keptPending(rel, tally);
+                    // not saved as failed, which would forget the photo: the path stays pending with its checksum
+                    tally.errors.add(rel + " held a photo: tried again at the next scan");
                     return;
                 }
                 entry = seen.entry(rel, FAILED, outcome.sha256(), outcome.error());
@@ -401,15 +404,6 @@ public class FolderScanner {
         }
         snapshots.upsert(source.id(), List.of(entry));
         count(source, outcome.status().name().toLowerCase(java.util.Locale.ROOT));
-    }
-
-    /**
-     * The file now at a path that held a photo could not be taken: the snapshot keeps the path pending
-     * with the photo's checksum (as the scan recorded it), so a later scan takes the file again and can
-     * still announce the photo's removal, which a failed entry would have forgotten.
-     */
-    private static void keptPending(String rel, Tally tally) {
-        tally.errors.add(rel + " held a photo: tried again at the next scan");
     }
 
     /** {@code imgboard_source_files_total{source,outcome}}: created, duplicate, skipped, rejected, failed. */

@@ -191,7 +191,7 @@ class FolderScannerKafkaFailureTest {
         FolderScanner scanner = scannerFailing();
         ScanReport held = settle(scanner, source);
         assertTrue(held.held(), held.toString());
-        assertThat(held.errors(), hasItem(containsString("held: 1 removals from when a source with this id was deleted")));
+        assertThat(held.errors(), hasItem(containsString("held: 1 events of this source wait in ingest's outbox for Kafka")));
         assertEquals(List.of(), paths(source, FileArrived.class));
 
         assertEquals(1, relay.relay());
