@@ -125,7 +125,7 @@ class CompatIT {
             assertTrue(polls.get(0).get("active").asBoolean(), "active from the first poll: " + polls);
             assertTrue(polls.get(0).get("total").asInt() >= 2, polls.get(0).toString());
             String name = Http.JSON.readTree(send("GET", "/api/images", null, null, null).body()).get(0).asText();
-            int[] size = Photos.webpSize(Http.get(system.url("display-service") + "/images/" + name).body());
+            int[] size = Photos.webpSize(Http.get(system.url("display-service") + "/images/" + name));
             assertTrue(size[0] <= 640 && size[1] <= 640, "reprocessed into the new box: " + size[0] + "x" + size[1]);
         }
         assertEquals(200, send("POST", "/api/admin/reprocess", null, null, admin()).statusCode());
@@ -242,7 +242,7 @@ class CompatIT {
 
             // Every served image is the new rendition: a portrait 4032×3024 fitted into box × box.
             for (String name : names) {
-                int[] size = Photos.webpSize(Http.get(display + "/images/" + name).body());
+                int[] size = Photos.webpSize(Http.get(display + "/images/" + name));
                 assertEquals(box, size[1], name + " is " + size[0] + "x" + size[1] + " for a " + box + " box");
                 assertTrue(Math.abs(size[0] - box * 3 / 4) <= 1, name + " is " + size[0] + "x" + size[1] + " for a " + box + " box");
             }

@@ -121,6 +121,14 @@ final class Photos {
         return out.toByteArray();
     }
 
+    /** {@link #webpSize(byte[])} of a served image; fails with the answer's status and text when it is not one. */
+    static int[] webpSize(Http.Response served) {
+        if (served.status() != 200) {
+            throw new AssertionError("not a WebP answer: " + served.status() + " " + served.text());
+        }
+        return webpSize(served.body());
+    }
+
     /** Width and height from a WebP's own header (VP8, VP8L or VP8X); fails for anything that is not WebP. */
     static int[] webpSize(byte[] webp) {
         if (webp.length < 30 || !new String(webp, 0, 4).equals("RIFF") || !new String(webp, 8, 4).equals("WEBP")) {

@@ -102,10 +102,10 @@ class PipelineIT {
             await().atMost(PIPELINE).pollInterval(250, TimeUnit.MILLISECONDS).until(() -> java.util.stream.Stream.concat(
                     frame.events("add").stream(), frame.events("update").stream()).anyMatch(e -> e.data().contains(photoId)
                     && e.data().contains("/uhd.webp") && e.data().contains("/thumb.webp")));
-            int[] uhd = Photos.webpSize(Http.get(this.display("/media/" + photoId + "/uhd.webp")).body());
+            int[] uhd = Photos.webpSize(Http.get(this.display("/media/" + photoId + "/uhd.webp")));
             assertTrue(uhd[0] <= 3840 && uhd[1] <= 2160 && uhd[1] > uhd[0], "uhd is " + uhd[0] + "×" + uhd[1]);
             assertEquals(2160, uhd[1]);
-            int[] thumb = Photos.webpSize(Http.get(this.display("/media/" + photoId + "/thumb.webp")).body());
+            int[] thumb = Photos.webpSize(Http.get(this.display("/media/" + photoId + "/thumb.webp")));
             assertEquals(List.of(360, 480), List.of(thumb[0], thumb[1]));
         }
     }

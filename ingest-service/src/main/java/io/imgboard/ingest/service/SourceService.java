@@ -77,6 +77,9 @@ public class SourceService {
         }
     }
 
+    /** Who made a stored source: the configuration (made again at each start), or the API. */
+    private static final String BY_CONFIG = "config";
+    private static final String BY_API = "api";
     private static final Pattern PER_SOURCE = Pattern.compile("imgboard\\.sources\\.([a-z0-9][a-z0-9-]{0,39})\\.([a-z-]+)");
 
     private final SourceRepository repository;
@@ -125,7 +128,7 @@ public class SourceService {
                 Log.errorf("source %s from the configuration is ignored: %s", source.id(), String.join("; ", problems));
                 continue;
             }
-            if (!repository.insert(source, "config")) {
+            if (!repository.insert(source, BY_CONFIG)) {
                 repository.update(source);
             }
             Log.infof("folder source %s: %s", source.id(), source.path());
@@ -199,7 +202,7 @@ public class SourceService {
 
     public SourceView create(SourceSettings settings) {
         SourceSettings source = valid(settings);
-        if (!repository.insert(source, "api")) {
+        if (!repository.insert(source, BY_API)) {
             throw new SourceException(409, "source " + source.id() + " exists already: change it with PUT /api/v1/sources/" + source.id());
         }
         Log.infof("folder source %s added: %s", source.id(), source.path());
@@ -226,7 +229,7 @@ public class SourceService {
      */
     public void delete(String id) {
         StoredSource stored = repository.find(id).orElseThrow(() -> new SourceException(404, "no source " + id));
-        if ("config".equals(stored.configuredBy())) {
+        if (BY_CONFIG.equals(stored.configuredBy())) {
             throw new SourceException(409, "source " + id + " is set in the configuration (IMGBOARD_SOURCES or"
                     + " imgboard.sources." + id + ".*): remove it there and restart ingest; deleted here, it would"
                     + " come back at the next start");
