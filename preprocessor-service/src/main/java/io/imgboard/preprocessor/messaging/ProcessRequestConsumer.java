@@ -6,6 +6,7 @@ import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.ProcessingResult;
 import io.imgboard.preprocessor.config.PreprocessorConfig;
 import io.imgboard.preprocessor.service.PhotoPreprocessor;
+import io.imgboard.preprocessor.service.RequestOrder;
 import io.imgboard.telemetry.Tracing;
 import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
@@ -25,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Reads process requests and answers each with a result on the results topic.
@@ -43,7 +44,9 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class ProcessRequestConsumer {
-    private final Function<ProcessRequested, ProcessingResult> preprocessor;
+    private final BiFunction<ProcessRequested, RequestOrder.Ticket, ProcessingResult> preprocessor;
+    /** Notes each request as it is taken, by photo, partition and offset ({@link RequestOrder}). */
+    private final RequestOrder.Taker taker;
     private final ResultPublisher publisher;
     private final ObjectMapper mapper;
     private final Duration initialBackoff;
@@ -53,8 +56,9 @@ public class ProcessRequestConsumer {
     @Inject
     ProcessRequestConsumer(PhotoPreprocessor preprocessor, ResultPublisher publisher, ObjectMapper mapper,
             PreprocessorConfig config) {
-        this(request -> preprocessor.process(request, early -> publishEarly(publisher, early)), publisher, mapper,
-                config.publishRetry().initialBackoff(), config.publishRetry().maxBackoff());
+        this((request, ticket) -> preprocessor.process(request, ticket, early -> publishEarly(publisher, early)),
+                preprocessor::take, publisher, mapper, config.publishRetry().initialBackoff(),
+                config.publishRetry().maxBackoff());
     }
 
     /**
@@ -72,9 +76,11 @@ public class ProcessRequestConsumer {
         }
     }
 
-    ProcessRequestConsumer(Function<ProcessRequested, ProcessingResult> preprocessor, ResultPublisher publisher,
-            ObjectMapper mapper, Duration initialBackoff, Duration maxBackoff) {
+    ProcessRequestConsumer(BiFunction<ProcessRequested, RequestOrder.Ticket, ProcessingResult> preprocessor,
+            RequestOrder.Taker taker, ResultPublisher publisher, ObjectMapper mapper, Duration initialBackoff,
+            Duration maxBackoff) {
         this.preprocessor = preprocessor;
+        this.taker = taker;
         this.publisher = publisher;
         this.mapper = mapper;
         this.initialBackoff = initialBackoff;
@@ -85,9 +91,9 @@ public class ProcessRequestConsumer {
     @Blocking(value = Channels.WORKER_POOL, ordered = false)
     public CompletionStage<Void> consume(Message<String> message) {
         ProcessRequested request;
+        IncomingKafkaRecordMetadata<?, ?> metadata = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
         try {
-            request = parse(message.getPayload(),
-                    message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null));
+            request = parse(message.getPayload(), metadata);
         } catch (UnreadableRequestException e) {
             Log.warnf("%s: sent to the dead-letter topic", e.getMessage());
             return message.nack(e);
@@ -95,7 +101,9 @@ public class ProcessRequestConsumer {
         MDC.put("photoId", request.photoId().toString());
         try (Scope traced = Tracing.enter(Tracing.of(message))) {
             Log.debugf("request %s for %s (%s)", request.eventId(), request.originalKey(), request.reason());
-            if (answer(request)) {
+            RequestOrder.Ticket ticket = metadata == null ? RequestOrder.Ticket.UNORDERED
+                    : taker.take(request.photoId(), metadata.getPartition(), metadata.getOffset());
+            if (answer(request, ticket)) {
                 return message.ack();
             }
             Log.infof("stopping before the result of request %s was published: left unacknowledged, it will be "
@@ -116,7 +124,7 @@ public class ProcessRequestConsumer {
     }
 
     /** Processes the request and publishes its result; false when the service stopped before that succeeded. */
-    private boolean answer(ProcessRequested request) {
+    private boolean answer(ProcessRequested request, RequestOrder.Ticket ticket) {
         ProcessingResult result = null;
         Duration backoff = initialBackoff;
         for (int attempt = 1; ; attempt++) {
@@ -125,7 +133,7 @@ public class ProcessRequestConsumer {
             }
             try {
                 if (result == null) {
-                    result = preprocessor.apply(request);
+                    result = preprocessor.apply(request, ticket);
                 }
                 publisher.publish(result);
                 Log.debugf("result of request %s published at %s", request.eventId(), java.time.Instant.now());

@@ -58,6 +58,7 @@ public class PhotoPreprocessor {
     private final MeterRegistry metrics;
     private final Path workDir;
     private final WorkGate gate;
+    private final RequestOrder order = new RequestOrder();
 
     PhotoPreprocessor(ImagingEngine engine, ObjectStore store, PreprocessorConfig config, MeterRegistry metrics) {
         this.engine = engine;
@@ -135,7 +136,15 @@ public class PhotoPreprocessor {
     }
 
     public ProcessingResult process(ProcessRequested request) {
-        return process(request, null);
+        return process(request, RequestOrder.Ticket.UNORDERED, null);
+    }
+
+    /**
+     * Notes a request as it is taken from its partition, before any work on it: from then on, an older
+     * request for the same photo still in hand stores no more renditions ({@link RequestOrder}).
+     */
+    public RequestOrder.Ticket take(UUID photoId, int partition, long offset) {
+        return order.take(photoId, partition, offset);
     }
 
     /**
@@ -145,11 +154,14 @@ public class PhotoPreprocessor {
      * as soon as it is encoded, on the thread that encoded it, while the others are still being
      * made: a new photo reaches the frames without waiting for its largest rendition. The returned
      * result is still the complete one. A reprocess never answers early: its photo is on the frames
-     * already, with renditions an early answer would leave out.
+     * already, with renditions an early answer would leave out. Renditions are stored only while no
+     * newer request for the photo has been {@linkplain #take taken}; the result of one overtaken is
+     * stale, and the ledger ignores it.
      */
-    public ProcessingResult process(ProcessRequested request, Consumer<ProcessingResult> earlyResults) {
+    public ProcessingResult process(ProcessRequested request, RequestOrder.Ticket ticket,
+                                    Consumer<ProcessingResult> earlyResults) {
         Timer.Sample sample = Timer.start(metrics);
-        ProcessingResult result = attempt(request, earlyResults);
+        ProcessingResult result = attempt(request, ticket, earlyResults);
         String outcome = result instanceof ProcessingFailed failed
                 ? (failed.permanent() ? "refused" : "failed") : "processed";
         long nanos = sample.stop(metrics.timer("imgboard.preprocessor.duration", "outcome", outcome));
@@ -164,7 +176,8 @@ public class PhotoPreprocessor {
         return result;
     }
 
-    private ProcessingResult attempt(ProcessRequested request, Consumer<ProcessingResult> earlyResults) {
+    private ProcessingResult attempt(ProcessRequested request, RequestOrder.Ticket ticket,
+                                     Consumer<ProcessingResult> earlyResults) {
         String key = request.originalKey();
         if (key == null || key.isBlank()) {
             return failed(request, "the request names no original", true);
@@ -203,7 +216,7 @@ public class PhotoPreprocessor {
                         return engine.background().imaging(() -> processor.process(downloaded, sizes, null,
                                 paused(turn)));
                     }
-                    return processor.process(downloaded, sizes, early(request, sizes, earlyResults, storedEarly,
+                    return processor.process(downloaded, sizes, early(request, ticket, sizes, earlyResults, storedEarly,
                             () -> turn.next(WorkGate.Stage.COMPLETE)), paused(turn));
                 }
             });
@@ -212,7 +225,7 @@ public class PhotoPreprocessor {
                 String objectKey = Rendition.keyFor(request.photoId(), rendition.name());
                 retrier.call("upload " + objectKey, () -> {
                     if (!storedEarly.contains(objectKey)) {
-                        store.putRendition(objectKey, rendition.webp());
+                        order.store(ticket, objectKey, () -> store.putRendition(objectKey, rendition.webp()));
                     }
                     return null;
                 });
@@ -275,7 +288,7 @@ public class PhotoPreprocessor {
      * photo needs a decode of its own (it waits for the photo's turn at its complete stage), and that
      * rest is made at background priority ({@link BackgroundWork}), as is all of a photo not answered early.
      */
-    private ImageProcessor.Early early(ProcessRequested request, List<RenditionSize> sizes,
+    private ImageProcessor.Early early(ProcessRequested request, RequestOrder.Ticket ticket, List<RenditionSize> sizes,
                                        Consumer<ProcessingResult> earlyResults, Set<String> storedEarly,
                                        Runnable beforeRest) {
         String name = config.earlyRendition();
@@ -289,8 +302,11 @@ public class PhotoPreprocessor {
             try {
                 EncodedRendition rendition = image.renditions().get(0);
                 String objectKey = Rendition.keyFor(request.photoId(), rendition.name());
-                store.putRendition(objectKey, rendition.webp());
+                boolean stored = order.store(ticket, objectKey, () -> store.putRendition(objectKey, rendition.webp()));
                 storedEarly.add(objectKey);
+                if (!stored) {
+                    return; // overtaken: nobody waits for this request's answers
+                }
                 earlyResults.accept(new PhotoProcessed(UUID.randomUUID(), Instant.now(), request.photoId(),
                         request.eventId(), List.of(new Rendition(rendition.name(), objectKey, rendition.width(),
                         rendition.height(), rendition.webp().length)), image.width(), image.height(), image.format().id(),

@@ -245,6 +245,44 @@ class PreprocessorPipelineTest {
         assertEquals(3, complete.renditions().size());
     }
 
+    /**
+     * A box change while a new photo is still being made: the ledger asks again (a higher offset on the
+     * photo's partition), the small renditions of the newer request are done first, and the older
+     * request's large rendition finishes last. Its bytes must not land over the newer request's: the
+     * ledger keeps the newer result, and the bucket has to hold what that result describes.
+     */
+    @Test
+    void anOlderRequestFinishingLastLeavesTheNewerRequestsRenditionsInTheBucket() throws Exception {
+        Path jpeg = TestImages.photo(dir, "overtaken.jpg[Q=88]", 4032, 3024, 38);
+        ProcessRequested first = request(putOriginal(Files.readAllBytes(jpeg)),
+                List.of(new RenditionSpec("display", 1920, 1080, 80), new RenditionSpec("big", 3840, 2880, 80)));
+        ProcessRequested again = new ProcessRequested(UUID.randomUUID(), Instant.now(), first.photoId(), first.sha256(),
+                first.originalKey(), first.contentType(),
+                List.of(new RenditionSpec("display", 320, 320, 80), new RenditionSpec("big", 640, 640, 80)),
+                ProcessRequested.Reason.REPROCESS);
+        producer.send(new ProducerRecord<>(Topics.PROCESS_REQUESTS, first.photoId().toString(), JSON.writeValueAsString(first)))
+                .get(10, TimeUnit.SECONDS);
+
+        PhotoProcessed newer = assertInstanceOf(PhotoProcessed.class, send(again));
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            pollOnce();
+            return complete(first).isPresent();
+        });
+
+        assertEquals(Map.of("display", "320x240", "big", "640x480"), Map.of(
+                "display", size(newer.renditions().get(0)), "big", size(newer.renditions().get(1))));
+        for (Rendition rendition : newer.renditions()) {
+            byte[] webp;
+            try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket("imgboard-renditions")
+                    .object(rendition.key()).build())) {
+                webp = in.readAllBytes();
+            }
+            BufferedImage stored = TestImages.decode(webp, dir);
+            assertEquals(size(rendition), stored.getWidth() + "x" + stored.getHeight(),
+                    rendition.name() + " in the bucket is the newer request's");
+        }
+    }
+
     @Test
     void aRequestCanNameItsOwnRenditions() throws Exception {
         Path png = TestImages.photo(dir, "custom.png", 800, 600, 32);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.ProcessingFailed;
 import io.imgboard.events.ProcessingResult;
+import io.imgboard.preprocessor.service.RequestOrder;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
@@ -116,11 +117,11 @@ class ProcessRequestConsumerTest {
                 publish.accept(result);
             }
         };
-        return new ProcessRequestConsumer(request -> {
+        return new ProcessRequestConsumer((request, ticket) -> {
             processed.incrementAndGet();
             return new ProcessingFailed(UUID.randomUUID(), Instant.now(), request.photoId(), request.eventId(),
                     "the request names no original", true);
-        }, publisher, JSON, Duration.ofMillis(1), Duration.ofMillis(4));
+        }, RequestOrder.Ticket::new, publisher, JSON, Duration.ofMillis(1), Duration.ofMillis(4));
     }
 
     private Message<String> message(String payload) {
