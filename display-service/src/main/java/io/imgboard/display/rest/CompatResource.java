@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -146,7 +147,17 @@ public class CompatResource {
             return Compat.text(Response.Status.NOT_FOUND, "Not found");
         }
         String rendition = photo.get().compatRendition();
-        Optional<RenditionInfo> stat = store.stat(photo.get().photoId(), rendition);
+        UUID photoId = photo.get().photoId();
+        if (withBody && range == null && ifNoneMatch == null) {
+            // The whole object, described by the answer that carries it: a reprocess may write the
+            // rendition again at any time, and a length read before the bytes would then not be theirs.
+            Optional<RenditionObject> opened = store.open(photoId, rendition);
+            if (opened.isEmpty()) {
+                return Compat.text(Response.Status.NOT_FOUND, "Not found");
+            }
+            return withBody(headers(Response.ok(), opened.get().info()), opened.get()).build();
+        }
+        Optional<RenditionInfo> stat = store.stat(photoId, rendition);
         if (stat.isEmpty()) {
             return Compat.text(Response.Status.NOT_FOUND, "Not found");
         }
@@ -160,28 +171,33 @@ public class CompatResource {
             return Response.status(416).header("Content-Range", "bytes */" + size).header("Accept-Ranges", "bytes")
                     .type(Compat.TEXT).entity("Range Not Satisfiable").build();
         }
-        long length = part == null ? size : part[1] - part[0] + 1;
         Response.ResponseBuilder builder = part == null ? Response.ok() : Response.status(206)
                 .header("Content-Range", "bytes " + part[0] + "-" + part[1] + "/" + size);
-        headers(builder, info).type(MediaResource.WEBP);
-        if (length >= 0) {
-            builder.header(HttpHeaders.CONTENT_LENGTH, length);
-        }
         if (!withBody) {
-            return builder.build();
+            long length = part == null ? size : part[1] - part[0] + 1;
+            headers(builder, info).type(MediaResource.WEBP);
+            return (length >= 0 ? builder.header(HttpHeaders.CONTENT_LENGTH, length) : builder).build();
         }
-        Optional<RenditionObject> opened = part == null ? store.open(photo.get().photoId(), rendition)
-                : store.open(photo.get().photoId(), rendition, part[0], length);
+        Optional<RenditionObject> opened = part == null ? store.open(photoId, rendition)
+                : store.open(photoId, rendition, part[0], part[1] - part[0] + 1);
         if (opened.isEmpty()) {
             return Compat.text(Response.Status.NOT_FOUND, "Not found");
         }
-        RenditionObject object = opened.get();
+        // The length (and the tag) of what is sent, not of what the stat saw.
+        return withBody(headers(builder, opened.get().info()), opened.get()).build();
+    }
+
+    private static Response.ResponseBuilder withBody(Response.ResponseBuilder builder, RenditionObject object) {
+        builder.type(MediaResource.WEBP);
+        if (object.info().size() >= 0) {
+            builder.header(HttpHeaders.CONTENT_LENGTH, object.info().size());
+        }
         StreamingOutput body = out -> {
             try (object) {
                 object.body().transferTo(out);
             }
         };
-        return builder.entity(body).build();
+        return builder.entity(body);
     }
 
     /** Section 7, checks 1 and 2, on the decoded name: anything but .webp, separators, {@code ..}, control characters. */
