@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 /**
  * For throwaway servers (tests): a tiny shell process that outlives a JVM killed without running
  * its shutdown hooks (surefire does that to a test JVM that is slow to exit) and then stops the
- * servers that JVM started, so no orphaned Kafka or PostgreSQL keeps running on the machine.
+ * servers that JVM started, so no orphaned Kafka or PostgreSQL keeps running on the machine. It
+ * outlives a kill of the JVM's whole process group too ({@code WatchdogTest}).
  */
 public final class Watchdog {
     private Watchdog() {
@@ -39,7 +40,9 @@ public final class Watchdog {
             }
         }
         try {
-            return new ProcessBuilder("/bin/sh", "-c", String.join("; ", script))
+            // In a session of its own: a signal to the JVM's whole process group (a Ctrl-C in the terminal,
+            // a CI runner's timeout) ends the JVM, and must not end its watchdog with it.
+            return new ProcessBuilder(ManagedProcess.ownSession(List.of("/bin/sh", "-c", String.join("; ", script))))
                     .directory(new java.io.File("/"))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
