@@ -60,6 +60,19 @@ class CatalogLoadingTest {
     }
 
     @Test
+    void aBrokerThatNeverAnsweredIsWaitedForNotServedAsAnEmptyLibrary() {
+        Playlist playlist = new Playlist();
+        CatalogLoading loading = new CatalogLoading(playlist, config());
+        loading.onStart(null); // started while Kafka is down: no assignment, no record
+
+        await().atMost(Duration.ofSeconds(6)).during(Duration.ofSeconds(4)).until(() -> !playlist.isLoaded());
+        assign(loading, 2); // the broker is back
+        loading.read(CATALOG.topic(), 0, 0);
+        loading.read(CATALOG.topic(), 0, 1);
+        await().atMost(Duration.ofMillis(200)).until(playlist::isLoaded);
+    }
+
+    @Test
     void readingToTheEndLoadsAtOnce() {
         Playlist playlist = new Playlist();
         CatalogLoading loading = started(playlist, 3);
@@ -73,13 +86,17 @@ class CatalogLoadingTest {
     private static CatalogLoading started(Playlist playlist, long end) {
         CatalogLoading loading = new CatalogLoading(playlist, config());
         loading.onStart(null);
+        assign(loading, end);
+        return loading;
+    }
+
+    private static void assign(CatalogLoading loading, long end) {
         MockConsumer<String, String> consumer = new MockConsumer<>("earliest");
         consumer.assign(List.of(CATALOG));
         consumer.updateBeginningOffsets(Map.of(CATALOG, 0L));
         consumer.updateEndOffsets(Map.of(CATALOG, end));
         consumer.seek(CATALOG, 0);
         loading.onPartitionsAssigned(consumer, List.of(CATALOG));
-        return loading;
     }
 
     /** Only the one setting CatalogLoading reads. */
