@@ -217,7 +217,11 @@ public final class Supervisor implements Runnable {
                 } catch (Launch.Stopped stopping) {
                     throw stopping;
                 } catch (RuntimeException e) {
-                    unit.lastExit = "could not start: " + e.getMessage();
+                    // One line for the status table and the ops page: the reason's first line (a failed
+                    // PostgreSQL start quotes its log after it), and where the rest is.
+                    String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                    unit.lastExit = "could not start: " + reason
+                            + (String.valueOf(e.getMessage()).contains("\n") ? " (more in its log)" : "");
                     unit.lastExitAt = now;
                     scheduleRestart(unit, now);
                     unit.backoff = min(unit.backoff.multipliedBy(2), MAX_BACKOFF);

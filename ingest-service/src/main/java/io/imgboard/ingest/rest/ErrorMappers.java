@@ -1,5 +1,6 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.support.DatabaseFailures;
 import io.imgboard.support.ErrorBody;
 import io.imgboard.support.RequestPath;
 import io.imgboard.ingest.service.RejectionReason;
@@ -68,6 +69,15 @@ class ErrorMappers {
                     "upload interrupted: the client closed the connection before the whole body arrived; nothing was kept");
             return response.ended() ? null
                     : json(RejectionReason.INTERRUPTED.status(), "the connection closed before the whole body arrived");
+        }
+        if (DatabaseFailures.unavailable(e)) {
+            Log.warnf("%s %s answered 503: the database is unavailable (%s)", request.method(), request.path(),
+                    DatabaseFailures.describe(e));
+            if (isUpload(request)) {
+                rejections.record(RejectionReason.UNAVAILABLE, Rejections.requestLabel(request.method().name(),
+                        request.path()), "upload refused for now: " + DatabaseFailures.UNAVAILABLE + "; nothing was kept");
+            }
+            return response.ended() ? null : json(503, DatabaseFailures.UNAVAILABLE);
         }
         if (response.ended()) {
             Log.warnf("request ended early: %s", e.toString());

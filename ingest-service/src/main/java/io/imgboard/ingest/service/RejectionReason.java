@@ -12,7 +12,9 @@ public enum RejectionReason {
     TOO_MANY_ATTEMPTS(429, "too-many-attempts"),
     SPOOL_FULL(507, "spool-full"),
     /** The client closed the connection mid-body (no answer reaches it; 400 is what it would have been). */
-    INTERRUPTED(400, "interrupted");
+    INTERRUPTED(400, "interrupted"),
+    /** A part the upload needs (S3, Kafka, the database) was away: answered 503, the client may send it again. */
+    UNAVAILABLE(503, "unavailable");
 
     private final int status;
     private final String tag;

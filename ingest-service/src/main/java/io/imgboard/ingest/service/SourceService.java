@@ -1,5 +1,7 @@
 package io.imgboard.ingest.service;
 
+import io.imgboard.support.OutageLog;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.events.FileRemoved;
@@ -80,6 +82,7 @@ public class SourceService {
     /** Who made a stored source: the configuration (made again at each start), or the API. */
     private static final String BY_CONFIG = "config";
     private static final String BY_API = "api";
+    private final OutageLog tickLog = new OutageLog(SourceService.class, "scanning folder sources");
     private static final Pattern PER_SOURCE = Pattern.compile("imgboard\\.sources\\.([a-z0-9][a-z0-9-]{0,39})\\.([a-z-]+)");
 
     private final SourceRepository repository;
@@ -280,7 +283,17 @@ public class SourceService {
             delayed = "${imgboard.scan.initial-delay:2s}")
     void tick() {
         Instant now = Instant.now();
-        for (StoredSource stored : repository.all()) {
+        List<StoredSource> all;
+        try {
+            all = repository.all();
+            tickLog.succeeded();
+        } catch (RuntimeException e) {
+            if (tickLog.failed(e)) {
+                return;
+            }
+            throw e;
+        }
+        for (StoredSource stored : all) {
             SourceSettings source = stored.settings().withDefaults();
             Instant last = lastStarted.get(source.id());
             if (scanner.running(source.id())

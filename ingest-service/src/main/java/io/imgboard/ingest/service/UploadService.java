@@ -250,8 +250,12 @@ public class UploadService {
     private Outcome failure(Intake in, String name, Inspection inspection, String error, RuntimeException cause) {
         if (isUpload(in)) {
             failed.increment();
+            // The operator sees the refusal where rejections are listed; a folder source's file says it on its source.
+            rejections.record(RejectionReason.UNAVAILABLE, name, "refused for now (" + error + "): nothing was kept");
         }
-        Log.errorf(cause, "upload of %s (sha256 %s) not accepted: %s", name, inspection.sha256(), cause.getMessage());
+        // An outage the answer names, that the sender retries: one line each time, the trace only when debugging.
+        Log.warnf("%s (sha256 %s) not accepted: %s: %s", name, inspection.sha256(), error, cause.getMessage());
+        Log.debugf(cause, "%s not accepted", name);
         return new Outcome(name, inspection.sha256(), inspection.size(), inspection.detected().contentType(),
                 Status.FAILED, null, error);
     }

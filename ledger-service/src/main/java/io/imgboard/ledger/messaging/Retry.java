@@ -1,5 +1,7 @@
 package io.imgboard.ledger.messaging;
 
+import io.imgboard.support.DatabaseFailures;
+
 import io.imgboard.ledger.service.InvalidEventException;
 import io.quarkus.logging.Log;
 
@@ -133,38 +135,33 @@ final class Retry {
     }
 
     /**
-     * A condition of the database, not of the event: the connection is gone or refused, the pool timed
-     * out, a serialization or deadlock failure, a lock not obtained, the server shutting down or out of
-     * resources (SQLSTATE classes 08, 40, 53, 57, 58 and 55P03), or a driver error without a state.
+     * A condition of the database, not of the event: the database away ({@link DatabaseFailures}), or a
+     * serialization or deadlock failure, a lock not obtained (SQLSTATE class 40 and 55P03).
      */
     static boolean temporary(Throwable failure) {
-        return temporary(failure, 0, new java.util.IdentityHashMap<>());
+        return DatabaseFailures.unavailable(failure) || contention(failure, 0, new java.util.IdentityHashMap<>());
     }
 
     /** Causes and suppressed exceptions both: a failed commit hides the database's error in the latter. */
-    private static boolean temporary(Throwable t, int depth, java.util.Map<Throwable, Boolean> seen) {
+    private static boolean contention(Throwable t, int depth, java.util.Map<Throwable, Boolean> seen) {
         if (t == null || depth > 20 || seen.put(t, Boolean.TRUE) != null) {
             return false;
         }
-        if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException
-                || t instanceof jakarta.persistence.PessimisticLockException
+        if (t instanceof jakarta.persistence.PessimisticLockException
                 || t instanceof jakarta.persistence.LockTimeoutException
                 || t instanceof jakarta.persistence.QueryTimeoutException) {
             return true;
         }
-        if (t instanceof java.sql.SQLException sql) {
-            String state = sql.getSQLState();
-            if (state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
-                    || state.startsWith("57") || state.startsWith("58") || state.equals("55P03")) {
-                return true;
-            }
+        if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("40") || sql.getSQLState().equals("55P03"))) {
+            return true;
         }
         for (Throwable suppressed : t.getSuppressed()) {
-            if (temporary(suppressed, depth + 1, seen)) {
+            if (contention(suppressed, depth + 1, seen)) {
                 return true;
             }
         }
-        return temporary(t.getCause(), depth + 1, seen);
+        return contention(t.getCause(), depth + 1, seen);
     }
 
     private static Throwable rootCause(Throwable failure) {

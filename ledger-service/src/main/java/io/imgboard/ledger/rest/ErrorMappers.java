@@ -1,5 +1,6 @@
 package io.imgboard.ledger.rest;
 
+import io.imgboard.support.DatabaseFailures;
 import io.imgboard.support.ErrorBody;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -32,6 +33,10 @@ class ErrorMappers {
 
     @ServerExceptionMapper
     Response unexpected(Exception e) {
+        if (DatabaseFailures.unavailable(e)) {
+            Log.warnf("request answered 503: the database is unavailable (%s)", DatabaseFailures.describe(e));
+            return json(503, DatabaseFailures.UNAVAILABLE);
+        }
         Log.errorf(e, "request failed");
         return json(500, SERVER_ERROR);
     }

@@ -1,5 +1,7 @@
 package io.imgboard.ledger.service;
 
+import io.imgboard.support.OutageLog;
+
 import io.imgboard.events.Rendition;
 import io.imgboard.ledger.config.S3Config;
 import io.imgboard.ledger.persistence.ObjectDeletionRepository;
@@ -25,6 +27,8 @@ public class ObjectDeletions {
     private final ObjectDeletionRepository queue;
     private final ObjectStore store;
     private final S3Config s3;
+
+    private final OutageLog outage = new OutageLog(ObjectDeletions.class, "deleting objects from S3");
 
     ObjectDeletions(ObjectDeletionRepository queue, ObjectStore store, S3Config s3) {
         this.queue = queue;
@@ -62,6 +66,17 @@ public class ObjectDeletions {
         if (!store.configured()) {
             return;
         }
+        try {
+            deleteDue();
+            outage.succeeded();
+        } catch (RuntimeException e) {
+            if (!outage.failed(e)) {
+                throw e;
+            }
+        }
+    }
+
+    private void deleteDue() {
         QuarkusTransaction.requiringNew().run(() -> {
             Instant now = Instant.now();
             List<ObjectDeletionRepository.Due> due = queue.lockDue(100, now);

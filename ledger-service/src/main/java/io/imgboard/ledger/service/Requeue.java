@@ -1,5 +1,7 @@
 package io.imgboard.ledger.service;
 
+import io.imgboard.support.OutageLog;
+
 import io.imgboard.events.ProcessRequested;
 import io.imgboard.ledger.config.LedgerConfig;
 import io.imgboard.ledger.persistence.PhotoEntity;
@@ -33,6 +35,8 @@ public class Requeue {
         this.config = config.processing();
     }
 
+    private final OutageLog outage = new OutageLog(Requeue.class, "asking again for unanswered photos");
+
     @Scheduled(identity = "processing-requeue", every = "${imgboard.ledger.processing.sweep-interval:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
@@ -44,8 +48,11 @@ public class Requeue {
             } while (asked == 100);
             // A running reprocess job's next photos: after a restart, or when its results stopped coming.
             QuarkusTransaction.requiringNew().run(jobs::requestNext);
+            outage.succeeded();
         } catch (RuntimeException e) {
-            Log.warnf(e, "processing requeue failed; the next sweep tries again");
+            if (!outage.failed(e)) {
+                Log.warnf(e, "processing requeue failed; the next sweep tries again");
+            }
         }
     }
 
