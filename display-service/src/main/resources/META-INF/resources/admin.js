@@ -442,11 +442,13 @@
     var picture = p.thumb
       ? el('a', { href: p.display || p.thumb, target: '_blank', rel: 'noopener', title: p.photoId },
         [el('img', { src: p.thumb, alt: p.name || '', loading: 'lazy' })])
-      : el('div', { 'class': 'nothumb', text: p.state === 'FAILED' ? 'failed' : 'no image yet' });
+      : el('div', { 'class': 'nothumb', text: p.state === 'FAILED' ? 'failed'
+        : p.state === 'DELETED' ? 'deleted: its images are gone' : 'no image yet' });
     var origin = (p.sources || []).concat((p.devices || []).map(function (d) { return 'device ' + d; })).join(', ');
     var text = el('div', { 'class': 'card-text' }, [
       el('b', { 'class': 'name', text: p.name || p.photoId }),
-      el('span', { text: p.capturedAt ? 'taken ' + day(p.capturedAt) : 'date unknown' }),
+      el('span', { text: p.capturedAt ? 'taken ' + day(p.capturedAt)
+        : p.fileModifiedAt ? 'file date ' + day(p.fileModifiedAt) + ' (the photo has none)' : 'date unknown' }),
       el('span', { 'class': 'note', text: origin }), state]);
     if (p.state !== 'DELETED') { // a deleted photo's twins stay part of it
       (p.twins || []).forEach(function (t) { text.appendChild(twinLine(p, t)); });
@@ -723,12 +725,15 @@
     return el('div', { 'class': 'report' }, lines.map(function (l) { return el('p', { text: l }); }));
   }
 
+  var shownRunAt = null; // the last run the section shows: a new run is the one that started after it
+
   function showExport(x) {
     field('x-path').value = x.path || '';
     field('x-layout').value = x.layout || 'date';
     field('x-mode').value = x.mode || 'going-forward';
     field('x-source').value = x.sourceId || '';
     var run = x.lastRun;
+    shownRunAt = run ? run.startedAt : null;
     if (!run) { Pages.fill('export-report', Pages.message('note', 'Not run yet.')); return; }
     var report = el('div', {}, [Pages.message('note', 'Last run ' + Pages.when(run.startedAt) + ' into ' + run.folder + ': '
       + run.requested + ' requested, ' + run.written + ' written, ' + run.failed + ' failed.')]);
@@ -754,7 +759,32 @@
     Pages.send('PUT', '/api/v1/admin/export', body).then(function () {
       say('export-message', 'ok', 'Export settings saved.');
       loadExport();
+      // Saved is not the same as writable: ingest's answer for the folder, before a run finds out.
+      return Pages.send('POST', '/api/v1/admin/export/simulate').then(function (p) {
+        if (p.refused) {
+          say('export-message', 'error', 'Saved, but a run would fail: ingest refuses to write into ' + p.folder
+            + ': ' + p.refused);
+        }
+      }, function () { /* the settings are saved; Simulate tells the rest */ });
     }).catch(function (e) { say('export-message', 'error', e.message); });
+  }
+
+  /** After Run now: the run's own report replaces "Started" once every photo was written or failed. */
+  function followRun(before, polls) {
+    if (polls >= 60) { return; }
+    setTimeout(function () {
+      Pages.getJson('/api/v1/admin/export').then(function (x) {
+        var run = x.lastRun;
+        if (!run || run.startedAt === before || run.written + run.failed < run.requested) {
+          followRun(before, polls + 1);
+          return;
+        }
+        showExport(x);
+        say('export-message', run.failed ? 'error' : 'ok', run.failed
+          ? 'Export finished: ' + run.failed + ' of ' + run.requested + ' photos failed (below).'
+          : 'Export finished: ' + run.written + ' photos written.');
+      }, function () { followRun(before, polls + 1); });
+    }, 2000);
   }
 
   function exportAction(action) {
@@ -762,10 +792,12 @@
       var b = event.currentTarget;
       b.disabled = true;
       say('export-message', '', action === 'run' ? 'Starting…' : 'Simulating…');
+      var before = shownRunAt;
       Pages.send('POST', '/api/v1/admin/export/' + action).then(function (p) {
         b.disabled = false;
         say('export-message', 'ok', action === 'run' ? 'Export started.' : 'Simulated.');
         Pages.fill('export-report', plan(p, action === 'run'));
+        if (action === 'run') { followRun(before, 0); }
       }).catch(function (e) { b.disabled = false; say('export-message', 'error', e.message); });
     };
   }

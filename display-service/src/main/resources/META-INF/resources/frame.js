@@ -234,6 +234,13 @@
       queue = answer.photos || [];
       takenFromWindow = 0;
       windowChanges++;
+      if (!peek()) {
+        // The frame has nothing left (its last photos hidden, deleted or filtered away): say so, and ask
+        // again in a while rather than at once and forever; an added photo comes as an event anyway.
+        askAgainAt = Date.now() + Math.max(intervalMs, 5000);
+        if (!current) { showEmpty(); }
+        return;
+      }
       if (!current) { advance(); } else { preload(peek()); }
     }).catch(function () {
       asking = false;
@@ -459,6 +466,7 @@
     layers.forEach(function (layer) { layer.el.classList.remove('shown'); });
     statusEl.textContent = 'waiting for photos';
     statusEl.hidden = false;
+    overlayEl.hidden = true; // the date of a photo no longer shown would stay on the empty screen
   }
 
   // ---- events ------------------------------------------------------------------------------

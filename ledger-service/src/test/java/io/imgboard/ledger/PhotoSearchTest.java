@@ -53,8 +53,10 @@ class PhotoSearchTest {
         assertEquals(List.of(pendingId, ids.get(2), ids.get(1), ids.get(0)), search("source=" + source),
                 "all of the source's photos, newest arrival first");
         assertEquals(List.of(ids.get(1), ids.get(0)), search("source=" + source + "&from=2019-03-01&to=2019-03-02"),
-                "'to' is inclusive; a photo without a capture time matches no date range");
-        assertEquals(List.of(ids.get(2)), search("source=" + source + "&from=2020-01-01"));
+                "'to' is inclusive");
+        // A photo without a capture time is dated by its file (2026-01-02 here), as frames show and filter it.
+        assertEquals(List.of(pendingId, ids.get(2)), search("source=" + source + "&from=2020-01-01"));
+        assertEquals(List.of(pendingId), search("source=" + source + "&from=2026-01-02&to=2026-01-02"));
         assertEquals(List.of(pendingId), search("source=" + source + "&state=pending"));
 
         asService().post("/api/v1/photos/{id}/hide", ids.get(1)).then().statusCode(200);

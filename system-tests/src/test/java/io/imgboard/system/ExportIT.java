@@ -150,6 +150,26 @@ class ExportIT {
         assertEquals(onDisk, filesBySha(library));
     }
 
+    /**
+     * The admin's Run now into a folder ingest may not write: refused with ingest's reason before
+     * anything starts, rather than "started" and every photo failing out of sight.
+     */
+    @Test
+    void aRunIntoAFolderIngestRefusesIsNotStarted(@TempDir Path elsewhere) throws Exception {
+        JsonNode before = Http.get(system.url("ledger-service") + "/api/v1/export").json().get("lastRun");
+        HttpResponse<String> settings = send("display-service", "PUT", "/api/v1/admin/export", CREDENTIALS.admin(),
+                "{\"path\":\"" + elsewhere + "\",\"layout\":\"date\",\"mode\":\"full\"}");
+        assertEquals(200, settings.statusCode(), settings.body());
+
+        HttpResponse<String> run = send("display-service", "POST", "/api/v1/admin/export/run", CREDENTIALS.admin(), "");
+
+        assertEquals(409, run.statusCode(), run.body());
+        String error = Http.JSON.readTree(run.body()).get("error").asText();
+        assertTrue(error.startsWith("not started: ingest refuses to write into " + elsewhere + ": "), error);
+        assertEquals(String.valueOf(before), String.valueOf(Http.get(system.url("ledger-service") + "/api/v1/export")
+                .json().get("lastRun")), "no run was started");
+    }
+
     private static JsonNode stats() throws Exception {
         return Http.get(system.url("ledger-service") + "/api/v1/stats").json();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgboard.display.service.UpstreamException;
 import io.imgboard.display.service.Upstreams;
+import io.imgboard.support.ErrorBody;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -82,10 +83,32 @@ public class AdminExportResource {
         });
     }
 
+    /**
+     * A run into a folder ingest refuses would fail every photo while the page said it started: asked
+     * first, ingest's refusal is the answer (409, nothing started). When ingest cannot be asked, the
+     * run goes ahead, and its report lists what failed.
+     */
     @POST
     @Path("run")
-    @Operation(summary = "Start an export run (ingest writes the files); 409 when there is nothing to run")
+    @Operation(summary = "Start an export run (ingest writes the files); 409 when there is nothing to run or ingest "
+            + "refuses the folder")
     public Uni<Response> run() {
-        return relay.relay(Upstreams.LEDGER, "POST", EXPORT + "/run", null);
+        Uni<Response> start = relay.relay(Upstreams.LEDGER, "POST", EXPORT + "/run", null);
+        return upstreams.call(Upstreams.LEDGER, "GET", EXPORT, null).flatMap(settings -> {
+            JsonNode path = settings.ok() && settings.body() != null ? settings.body().path("path") : null;
+            if (path == null || !path.isTextual()) {
+                return start;
+            }
+            return upstreams.call(Upstreams.INGEST, "GET", FOLDER_CHECK + AdminRelay.query(Map.of("path", path.asText())), null)
+                    .flatMap(check -> {
+                        JsonNode refused = check.ok() && check.body() != null ? check.body().path("refused") : null;
+                        if (refused != null && refused.isTextual()) {
+                            return Uni.createFrom().item(ErrorBody.response(Response.Status.CONFLICT,
+                                    "not started: ingest refuses to write into " + path.asText() + ": " + refused.asText()));
+                        }
+                        return start;
+                    })
+                    .onFailure(UpstreamException.class).recoverWithUni(e -> start);
+        });
     }
 }

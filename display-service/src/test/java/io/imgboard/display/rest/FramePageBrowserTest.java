@@ -119,6 +119,17 @@ class FramePageBrowserTest {
                         not(hasItem(startsWith("/media/" + outsider + "/"))));
                 assertThat(browser.eval("JSON.stringify(window.imgboardFrame().shown)").asText(), not(containsString(outsider.toString())));
 
+                // Its last photos go: the screen says it waits for photos, with no date of a photo gone,
+                // rather than stay black asking the display for more without end.
+                catalog.retire(second);
+                catalog.retire(newest);
+                await().atMost(Duration.ofSeconds(20)).until(() -> browser.eval(
+                        "var s = document.getElementById('status'); (s.hidden ? 'hidden' : s.textContent) + ' / '"
+                                + " + document.getElementById('overlay').hidden").asText(), equalTo("waiting for photos / true"));
+                int asked = browser.eval("window.imgboardFrame().events.next").asInt();
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> browser.eval(
+                        "window.imgboardFrame().events.next").asInt() <= asked + 1);
+
                 // The frame is deleted while the screen shows it: the screen says so (the page a reload
                 // gets), rather than go on with what it holds.
                 given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).delete("/api/v1/frames/" + frame)

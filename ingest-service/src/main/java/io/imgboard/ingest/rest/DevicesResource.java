@@ -53,7 +53,8 @@ public class DevicesResource {
             return devices.create(body.name().strip())
                     .map(c -> RestResponse.status(RestResponse.Status.CREATED, c))
                     .orElseThrow(() -> new ApiException(409, "a device named " + body.name().strip()
-                            + " exists already: revoke it first (DELETE /api/v1/devices/" + body.name().strip() + ")"));
+                            + " exists already: revoke it first (its Revoke button on the admin page, or DELETE /api/v1/devices/"
+                            + body.name().strip() + "), or choose another name"));
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, e.getMessage());
         }

@@ -19,7 +19,8 @@ public class PhotoSearchRepository {
 
     /**
      * @param state          VISIBLE (ready, shown), HIDDEN, PENDING, FAILED, RETIRED, DELETED, or null: all but deleted
-     * @param capturedFrom   inclusive; a photo without a capture time never matches a date range
+     * @param capturedFrom   inclusive; a photo without a capture time is dated by its file's time, as frames date
+     *                       it, and one without either matches no date range
      * @param capturedBefore exclusive
      */
     public record Query(String state, String sourceId, String deviceId, Instant capturedFrom, Instant capturedBefore,
@@ -62,12 +63,13 @@ public class PhotoSearchRepository {
                     + " OR o.photo_id IN (SELECT t.id FROM photo t WHERE t.twin_of = p.id)))");
             parameters.put("device", query.deviceId());
         }
+        // Taken when: the photo's own date, else its file's, the date frames show and filter by (Catalog).
         if (query.capturedFrom() != null) {
-            sql.append(" AND p.captured_at >= :capturedFrom");
+            sql.append(" AND COALESCE(p.captured_at, p.file_modified_at) >= :capturedFrom");
             parameters.put("capturedFrom", query.capturedFrom());
         }
         if (query.capturedBefore() != null) {
-            sql.append(" AND p.captured_at < :capturedBefore");
+            sql.append(" AND COALESCE(p.captured_at, p.file_modified_at) < :capturedBefore");
             parameters.put("capturedBefore", query.capturedBefore());
         }
         if (query.afterCreatedAt() != null) {

@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param status     processing: PENDING, READY or FAILED
  * @param state      what a person sees: DELETED, RETIRED, HIDDEN, else the status
  * @param capturedAt when it was taken according to its metadata, or null when it does not say
+ * @param fileModifiedAt the file's own time when it arrived, or null; without {@code capturedAt} it is the
+ *                   date frames show and date filters go by ({@link Catalog})
  */
 public record PhotoDetails(
         UUID photoId,
@@ -32,6 +34,7 @@ public record PhotoDetails(
         Integer width,
         Integer height,
         Instant capturedAt,
+        Instant fileModifiedAt,
         String format,
         String contentType,
         long size,
