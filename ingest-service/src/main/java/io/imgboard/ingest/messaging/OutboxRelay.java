@@ -25,6 +25,8 @@ public class OutboxRelay {
     private final FileEventOutbox outbox;
     private final FileEventPublisher publisher;
     private final ReentrantLock running = new ReentrantLock();
+    private final io.imgboard.support.OutageLog outage = new io.imgboard.support.OutageLog(OutboxRelay.class,
+            "sending the outbox to Kafka");
 
     OutboxRelay(FileEventOutbox outbox, FileEventPublisher publisher) {
         this.outbox = outbox;
@@ -35,7 +37,14 @@ public class OutboxRelay {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
-        relay();
+        try {
+            relay();
+            outage.succeeded();
+        } catch (RuntimeException e) {
+            if (!outage.failed(e)) {
+                throw e;
+            }
+        }
     }
 
     /** @return how many events Kafka took in this pass (0 when another pass is running) */

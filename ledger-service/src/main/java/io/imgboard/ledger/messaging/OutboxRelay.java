@@ -81,6 +81,9 @@ class OutboxRelay {
         trigger();
     }
 
+    private final io.imgboard.support.OutageLog outage = new io.imgboard.support.OutageLog(OutboxRelay.class,
+            "sending the outbox to Kafka");
+
     @Scheduled(identity = "outbox-sweep", every = "${imgboard.ledger.outbox.sweep-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
@@ -120,9 +123,12 @@ class OutboxRelay {
                         });
                 // Also after a short batch: a sent row may have been holding back the next row of its key.
             } while (acknowledged > 0 && !Thread.currentThread().isInterrupted());
+            outage.succeeded();
         } catch (RuntimeException e) {
             countDue.compareAndSet(false, count);
-            Log.warnf(e, "outbox relay run failed; the next sweep tries again");
+            if (!outage.failed(e)) {
+                Log.warnf(e, "outbox relay run failed; the next sweep tries again");
+            }
         }
     }
 
