@@ -5,6 +5,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Whether a failure is the database being away rather than anything about the request: the
@@ -22,29 +23,40 @@ public final class DatabaseFailures {
     }
 
     public static boolean unavailable(Throwable failure) {
-        return unavailable(failure, 0, new IdentityHashMap<>());
+        return anyInChain(failure, t -> {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                        || state.startsWith("58");
+            }
+            return false;
+        });
     }
 
-    private static boolean unavailable(Throwable t, int depth, Map<Throwable, Boolean> seen) {
+    /**
+     * Whether {@code failure} or anything it carries (its causes and suppressed exceptions, all the way
+     * down, each looked at once even where they form a loop) is {@code what}.
+     */
+    public static boolean anyInChain(Throwable failure, Predicate<Throwable> what) {
+        return anyInChain(failure, what, 0, new IdentityHashMap<>());
+    }
+
+    private static boolean anyInChain(Throwable t, Predicate<Throwable> what, int depth, Map<Throwable, Boolean> seen) {
         if (t == null || depth > 20 || seen.put(t, Boolean.TRUE) != null) {
             return false;
         }
-        if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+        if (what.test(t)) {
             return true;
         }
-        if (t instanceof SQLException sql) {
-            String state = sql.getSQLState();
-            if (state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
-                    || state.startsWith("58")) {
-                return true;
-            }
-        }
         for (Throwable suppressed : t.getSuppressed()) {
-            if (unavailable(suppressed, depth + 1, seen)) {
+            if (anyInChain(suppressed, what, depth + 1, seen)) {
                 return true;
             }
         }
-        return unavailable(t.getCause(), depth + 1, seen);
+        return anyInChain(t.getCause(), what, depth + 1, seen);
     }
 
     /** The failure in one line for the log: its innermost message, which names what was refused. */

@@ -31,6 +31,18 @@ public final class OutageLog {
         return true;
     }
 
+    /** Runs the job: a database outage is logged as above and ends the run; anything else is thrown on. */
+    public void run(Runnable job) {
+        try {
+            job.run();
+            succeeded();
+        } catch (RuntimeException e) {
+            if (!failed(e)) {
+                throw e;
+            }
+        }
+    }
+
     /** The job ran: ends an outage that was logged. */
     public void succeeded() {
         if (away) {

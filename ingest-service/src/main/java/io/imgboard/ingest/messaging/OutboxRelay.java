@@ -37,14 +37,7 @@ public class OutboxRelay {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
-        try {
-            relay();
-            outage.succeeded();
-        } catch (RuntimeException e) {
-            if (!outage.failed(e)) {
-                throw e;
-            }
-        }
+        outage.run(this::relay);
     }
 
     /** @return how many events Kafka took in this pass (0 when another pass is running) */

@@ -95,13 +95,7 @@ class ErrorMappers {
 
     /** Whether the request failed because the client closed its connection while sending the body. */
     private static boolean clientClosed(Throwable e) {
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof HttpClosedException) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseFailures.anyInChain(e, HttpClosedException.class::isInstance);
     }
 
     private static Response json(int status, String error) {

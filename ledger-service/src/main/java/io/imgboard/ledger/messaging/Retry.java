@@ -139,29 +139,12 @@ final class Retry {
      * serialization or deadlock failure, a lock not obtained (SQLSTATE class 40 and 55P03).
      */
     static boolean temporary(Throwable failure) {
-        return DatabaseFailures.unavailable(failure) || contention(failure, 0, new java.util.IdentityHashMap<>());
-    }
-
-    /** Causes and suppressed exceptions both: a failed commit hides the database's error in the latter. */
-    private static boolean contention(Throwable t, int depth, java.util.Map<Throwable, Boolean> seen) {
-        if (t == null || depth > 20 || seen.put(t, Boolean.TRUE) != null) {
-            return false;
-        }
-        if (t instanceof jakarta.persistence.PessimisticLockException
-                || t instanceof jakarta.persistence.LockTimeoutException
-                || t instanceof jakarta.persistence.QueryTimeoutException) {
-            return true;
-        }
-        if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                && (sql.getSQLState().startsWith("40") || sql.getSQLState().equals("55P03"))) {
-            return true;
-        }
-        for (Throwable suppressed : t.getSuppressed()) {
-            if (contention(suppressed, depth + 1, seen)) {
-                return true;
-            }
-        }
-        return contention(t.getCause(), depth + 1, seen);
+        return DatabaseFailures.unavailable(failure) || DatabaseFailures.anyInChain(failure, t ->
+                t instanceof jakarta.persistence.PessimisticLockException
+                        || t instanceof jakarta.persistence.LockTimeoutException
+                        || t instanceof jakarta.persistence.QueryTimeoutException
+                        || t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                        && (sql.getSQLState().startsWith("40") || sql.getSQLState().equals("55P03")));
     }
 
     private static Throwable rootCause(Throwable failure) {

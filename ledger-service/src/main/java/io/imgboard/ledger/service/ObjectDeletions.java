@@ -66,14 +66,7 @@ public class ObjectDeletions {
         if (!store.configured()) {
             return;
         }
-        try {
-            deleteDue();
-            outage.succeeded();
-        } catch (RuntimeException e) {
-            if (!outage.failed(e)) {
-                throw e;
-            }
-        }
+        outage.run(this::deleteDue);
     }
 
     private void deleteDue() {
