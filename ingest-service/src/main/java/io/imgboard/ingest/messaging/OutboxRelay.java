@@ -1,6 +1,7 @@
 package io.imgboard.ingest.messaging;
 
 import io.imgboard.ingest.persistence.FileEventOutbox;
+import io.imgboard.support.OutageLog;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,8 +26,7 @@ public class OutboxRelay {
     private final FileEventOutbox outbox;
     private final FileEventPublisher publisher;
     private final ReentrantLock running = new ReentrantLock();
-    private final io.imgboard.support.OutageLog outage = new io.imgboard.support.OutageLog(OutboxRelay.class,
-            "sending the outbox to Kafka");
+    private final OutageLog outage = new OutageLog(OutboxRelay.class, "sending the outbox to Kafka");
 
     OutboxRelay(FileEventOutbox outbox, FileEventPublisher publisher) {
         this.outbox = outbox;

@@ -1,13 +1,12 @@
 package io.imgboard.ingest.service;
 
-import io.imgboard.support.OutageLog;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.ingest.messaging.OutboxRelay;
 import io.imgboard.ingest.persistence.FileEventOutbox;
 import io.imgboard.ingest.persistence.SnapshotRepository.SnapshotEntry;
+import io.imgboard.support.OutageLog;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.imgboard.ingest.persistence.SnapshotRepository;
 import io.imgboard.ingest.persistence.SourceRepository;
@@ -82,8 +81,9 @@ public class SourceService {
     /** Who made a stored source: the configuration (made again at each start), or the API. */
     private static final String BY_CONFIG = "config";
     private static final String BY_API = "api";
-    private final OutageLog tickLog = new OutageLog(SourceService.class, "scanning folder sources");
     private static final Pattern PER_SOURCE = Pattern.compile("imgboard\\.sources\\.([a-z0-9][a-z0-9-]{0,39})\\.([a-z-]+)");
+
+    private final OutageLog tickLog = new OutageLog(SourceService.class, "scanning folder sources");
 
     private final SourceRepository repository;
     private final SnapshotRepository snapshots;
@@ -282,18 +282,12 @@ public class SourceService {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class,
             delayed = "${imgboard.scan.initial-delay:2s}")
     void tick() {
+        tickLog.run(this::startDue);
+    }
+
+    private void startDue() {
         Instant now = Instant.now();
-        List<StoredSource> all;
-        try {
-            all = repository.all();
-            tickLog.succeeded();
-        } catch (RuntimeException e) {
-            if (tickLog.failed(e)) {
-                return;
-            }
-            throw e;
-        }
-        for (StoredSource stored : all) {
+        for (StoredSource stored : repository.all()) {
             SourceSettings source = stored.settings().withDefaults();
             Instant last = lastStarted.get(source.id());
             if (scanner.running(source.id())

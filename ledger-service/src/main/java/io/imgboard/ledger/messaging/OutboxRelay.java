@@ -7,6 +7,7 @@ import io.imgboard.ledger.service.OutboxWritten;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.imgboard.support.OutageLog;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -56,6 +57,7 @@ class OutboxRelay {
     private final AtomicBoolean queued = new AtomicBoolean();
     /** Set by the sweep: the run it asks for also counts the unsent rows for the gauge (not every run after a commit). */
     private final AtomicBoolean countDue = new AtomicBoolean(true);
+    private final OutageLog outage = new OutageLog(OutboxRelay.class, "sending the outbox to Kafka");
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "outbox-relay");
         thread.setDaemon(true);
@@ -80,9 +82,6 @@ class OutboxRelay {
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) OutboxWritten written) {
         trigger();
     }
-
-    private final io.imgboard.support.OutageLog outage = new io.imgboard.support.OutageLog(OutboxRelay.class,
-            "sending the outbox to Kafka");
 
     @Scheduled(identity = "outbox-sweep", every = "${imgboard.ledger.outbox.sweep-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,

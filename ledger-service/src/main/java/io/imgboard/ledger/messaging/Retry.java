@@ -1,8 +1,7 @@
 package io.imgboard.ledger.messaging;
 
-import io.imgboard.support.DatabaseFailures;
-
 import io.imgboard.ledger.service.InvalidEventException;
+import io.imgboard.support.DatabaseFailures;
 import io.quarkus.logging.Log;
 
 import java.time.Duration;

@@ -1,12 +1,11 @@
 package io.imgboard.ledger.service;
 
-import io.imgboard.support.OutageLog;
-
 import io.imgboard.events.Rendition;
 import io.imgboard.ledger.config.S3Config;
 import io.imgboard.ledger.persistence.ObjectDeletionRepository;
 import io.imgboard.ledger.storage.ObjectStore;
 import io.imgboard.ledger.storage.StorageException;
+import io.imgboard.support.OutageLog;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;

@@ -1,12 +1,11 @@
 package io.imgboard.ledger.service;
 
-import io.imgboard.support.OutageLog;
-
 import io.imgboard.events.ProcessRequested;
 import io.imgboard.ledger.config.LedgerConfig;
 import io.imgboard.ledger.persistence.PhotoEntity;
 import io.imgboard.ledger.persistence.PhotoRepository;
 import io.imgboard.ledger.persistence.PhotoStatus;
+import io.imgboard.support.OutageLog;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
