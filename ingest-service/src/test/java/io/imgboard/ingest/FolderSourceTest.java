@@ -6,9 +6,9 @@ import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.events.FileSkipped;
 import io.imgboard.events.RemovalPolicy;
-import io.imgboard.ingest.service.SourceService;
 import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;
+import io.imgboard.ingest.service.SourceService;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import org.apache.commons.io.file.PathUtils;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -311,18 +312,10 @@ class FolderSourceTest {
 
         Files.delete(dir.resolve("2024/06/IMG_0300.jpg"));
         Files.writeString(dir.resolve("2024/06/.DS_Store"), "Finder's"); // ignored: the folder is empty
-        deleteTree(dir.resolve("old"));
+        PathUtils.deleteDirectory(dir.resolve("old"));
         scanUntil(id, () -> events.of("folder:" + id, FileRemoved.class).size() == 2);
         assertEquals(java.util.Set.of("2024/06/IMG_0300.jpg", "old/IMG_0302.jpg"), events.of("folder:" + id, FileRemoved.class)
                 .stream().map(FileRemoved::path).collect(java.util.stream.Collectors.toSet()), eventsOf(id).toString());
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** Sorting a photo into an album folder moves its origin; it never leaves the frames meanwhile. */

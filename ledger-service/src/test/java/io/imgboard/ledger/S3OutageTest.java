@@ -14,6 +14,7 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.quarkus.test.junit.QuarkusTest;
+import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,6 +63,7 @@ class S3OutageTest {
         int port = Ports.free();
         String secret = "outage-secret-" + UUID.randomUUID();
         ManagedProcess s3 = S3Server.start(Layout.find(), state, port, secret, List.of("imgboard-renditions"));
+        ManagedProcess[] running = {null};
         try (KafkaConsumer<String, String> requests = requestsConsumer()) {
             S3Server.await(s3, port, Duration.ofSeconds(60));
             MinioClient client = MinioClient.builder().endpoint(S3Server.endpoint(port))
@@ -84,7 +86,6 @@ class S3OutageTest {
             Instant back = Instant.now().plusSeconds(30);
             Map<UUID, Integer> failures = new HashMap<>();
             Set<UUID> answered = new HashSet<>();
-            ManagedProcess[] running = {null};
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 if (running[0] == null && Instant.now().isAfter(back)) {
                     running[0] = S3Server.start(Layout.find(), state, port, secret, List.of("imgboard-renditions"));
@@ -104,9 +105,6 @@ class S3OutageTest {
                 }
                 return ids.stream().allMatch(id -> "READY".equals(photoById(id).get("status").asText()));
             });
-            if (running[0] != null) {
-                running[0].stop(Duration.ofSeconds(10));
-            }
             assertTrue(failures.values().stream().mapToInt(Integer::intValue).sum() >= 5,
                     "the outage was real: " + failures);
             for (UUID id : ids) {
@@ -116,6 +114,10 @@ class S3OutageTest {
             }
         } finally {
             s3.stop(Duration.ofSeconds(10));
+            if (running[0] != null) {
+                running[0].stop(Duration.ofSeconds(10));
+            }
+            FileUtils.deleteQuietly(stateRoot.toFile());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.imgboard.infra;
 
 import io.imgboard.infra.Endpoints.Ports3;
+import org.apache.commons.io.FileUtils;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -167,18 +168,10 @@ public final class LocalInfra implements AutoCloseable {
             watchdog.destroyForcibly();
         }
         if (throwaway() && started) {
-            deleteTree(state.root());
+            FileUtils.deleteQuietly(state.root().toFile());
             if (external != null) {
-                deleteTree(external);
+                FileUtils.deleteQuietly(external.toFile());
             }
-        }
-    }
-
-    static void deleteTree(Path root) {
-        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
-            // a temporary folder left behind is harmless
         }
     }
 }

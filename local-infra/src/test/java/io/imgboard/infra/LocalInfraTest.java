@@ -2,6 +2,7 @@ package io.imgboard.infra;
 
 import io.imgboard.events.Topics;
 import io.imgboard.infra.Endpoints.Ports3;
+import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -53,7 +54,7 @@ class LocalInfraTest {
             startsFromNothingOnceTheStateFolderIsDeleted(state, ports, external);
         } finally {
             for (Path cluster : clustersOf(state, external)) {
-                LocalInfra.deleteTree(cluster);
+                FileUtils.deleteQuietly(cluster.toFile());
             }
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFolder)),
@@ -145,7 +146,7 @@ class LocalInfraTest {
      */
     private static void startsFromNothingOnceTheStateFolderIsDeleted(StateDir state, Ports3 ports, Path oldCluster)
             throws Exception {
-        LocalInfra.deleteTree(state.root());
+        FileUtils.deleteQuietly(state.root().toFile());
         StateDir fresh = new StateDir(state.root());
         String password = "a-new-folder-" + System.nanoTime();
         PostgresServer.start(fresh, ports.postgres(), password, List.of("ledger"));

@@ -6,6 +6,7 @@ import io.imgboard.infra.ManagedProcess;
 import io.imgboard.infra.Ports;
 import io.imgboard.infra.PostgresServer;
 import io.imgboard.infra.StateDir;
+import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -72,9 +73,9 @@ class LauncherIT {
         if (home != null && Files.exists(home)) {
             run("down");
             Path external = PostgresServer.externalCluster(new StateDir(home));
-            deleteTree(privateFolder);
+            FileUtils.deleteQuietly(privateFolder.toFile());
             if (external != null) {
-                deleteTree(external);
+                FileUtils.deleteQuietly(external.toFile());
             }
         }
     }
@@ -330,14 +331,5 @@ class LauncherIT {
         }
         builder.environment().putAll(ENV);
         return builder;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.imgboard.ingest.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.commons.io.FileUtils;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -100,7 +101,7 @@ public final class SourceBench {
                 bench.unchangedRescan(work, files);
             }
         } finally {
-            deleteTree(work);
+            FileUtils.deleteQuietly(work.toFile());
         }
     }
 
@@ -347,16 +348,5 @@ public final class SourceBench {
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -40,6 +41,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,11 +106,16 @@ class DavOutboxTest {
     }
 
     @AfterAll
+    /** At the JVM's end: the broker is stopped and its folder goes with it. */
     static void stopBroker() {
         String pid = System.getProperty(PREFIX + "pid");
         if (pid != null) {
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
+                p.destroyForcibly();
+                p.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+            });
         }
+        FileUtils.deleteQuietly(Path.of(System.getProperty(PREFIX + "dir")).toFile());
     }
 
     @Inject

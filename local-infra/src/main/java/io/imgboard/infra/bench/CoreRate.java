@@ -2,6 +2,7 @@ package io.imgboard.infra.bench;
 
 import io.imgboard.infra.InfraException;
 import io.imgboard.infra.Layout;
+import org.apache.commons.io.FileUtils;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class CoreRate {
         if (process.waitFor() != 0 || Double.isNaN(rate)) {
             throw new InfraException("the imaging core's bench failed (exit " + process.exitValue() + ")");
         }
-        PipelineBench.deleteTree(folder);
+        FileUtils.deleteQuietly(folder.toFile());
         return rate;
     }
 }

@@ -5,6 +5,7 @@ import io.imgboard.infra.Layout;
 import io.imgboard.infra.ProcessMemory;
 import io.imgboard.infra.chaos.ChaosStack;
 import io.imgboard.infra.testing.SseClient;
+import org.apache.commons.io.FileUtils;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -466,16 +467,5 @@ public final class PipelineBench {
         Collections.sort(sorted);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder left behind is harmless
-        }
     }
 }

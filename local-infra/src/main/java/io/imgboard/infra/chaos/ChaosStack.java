@@ -11,6 +11,7 @@ import io.imgboard.infra.LocalSystem;
 import io.imgboard.infra.PostgresServer;
 import io.imgboard.infra.StateDir;
 import io.imgboard.infra.Supervisor;
+import org.apache.commons.io.FileUtils;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -274,18 +275,10 @@ public final class ChaosStack implements AutoCloseable {
         }
         if (!keep) {
             Path external = PostgresServer.externalCluster(state);
-            deleteTree(home);
+            FileUtils.deleteQuietly(home.toFile());
             if (external != null) {
-                deleteTree(external);
+                FileUtils.deleteQuietly(external.toFile());
             }
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | RuntimeException ignored) {
-            // a temporary folder left behind is harmless
         }
     }
 }

@@ -9,6 +9,7 @@ import io.imgboard.preprocessor.imaging.ProcessedImage;
 import io.imgboard.preprocessor.imaging.RenditionSize;
 import io.imgboard.preprocessor.imaging.vips.Vips;
 import io.imgboard.preprocessor.imaging.vips.VipsUnavailableException;
+import org.apache.commons.io.FileUtils;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -156,7 +157,7 @@ public final class Bench {
                     Runtime.getRuntime().availableProcessors());
             compare(files, renditions, effort, rounds, sharpDir == null ? null : Sharp.prepare(sharpDir), out);
         } finally {
-            deleteTree(out);
+            FileUtils.deleteQuietly(out.toFile());
         }
     }
 
@@ -686,14 +687,6 @@ public final class Bench {
         return -1;
     }
 
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Photo-like test images made with the vips and heif-enc command-line tools. */
     static final class Corpus {
         private static final Path DIR = Path.of(System.getProperty("java.io.tmpdir"), "imgboard-bench-corpus-v1");
@@ -733,7 +726,7 @@ public final class Bench {
                 Files.createFile(done);
                 return DIR;
             } finally {
-                deleteTree(work);
+                FileUtils.deleteQuietly(work.toFile());
             }
         }
 

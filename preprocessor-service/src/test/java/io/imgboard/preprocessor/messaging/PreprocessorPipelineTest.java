@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.providers.connectors.WorkerPoolRegistry;
 import jakarta.inject.Inject;
+import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -110,6 +111,7 @@ class PreprocessorPipelineTest {
         producer.close();
         consumer.close();
         s3.close();
+        FileUtils.deleteDirectory(dir.toFile());
     }
 
     /** The warm-up's write and read against the real S3 server: the bytes come back, nothing stays behind. */

@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -104,7 +105,12 @@ class EarlyFirstTest {
      */
     private ProcessRequested stored(UUID photo, int seed, ProcessRequested.Reason reason) throws Exception {
         Path dir = Files.createTempDirectory("early-first-");
-        byte[] jpeg = Files.readAllBytes(TestImages.photo(dir, "waiting.jpg[Q=85]", 3200, 2400, seed));
+        byte[] jpeg;
+        try {
+            jpeg = Files.readAllBytes(TestImages.photo(dir, "waiting.jpg[Q=85]", 3200, 2400, seed));
+        } finally {
+            FileUtils.deleteDirectory(dir.toFile());
+        }
         String key;
         try (MinioClient s3 = MinioClient.builder().endpoint(endpoints.s3Endpoint())
                 .credentials(endpoints.s3AccessKey(), endpoints.s3SecretKey()).region("us-east-1").build()) {
