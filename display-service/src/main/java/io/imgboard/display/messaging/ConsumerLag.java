@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -136,6 +137,7 @@ public class ConsumerLag {
                 admin.listConsumerGroupOffsets(specs).all().get(CALL.toSeconds(), TimeUnit.SECONDS);
         Map<String, ConsumerGroupDescription> descriptions =
                 admin.describeConsumerGroups(groups).all().get(CALL.toSeconds(), TimeUnit.SECONDS);
+        groups.removeIf(group -> goneDisplay(group, descriptions.get(group), committed.get(group)));
 
         // Partitions whose end offsets we need: every committed one, and every one a member is assigned.
         Map<String, Set<TopicPartition>> partitions = new TreeMap<>();
@@ -210,6 +212,18 @@ public class ConsumerLag {
         rows.sort(Comparator.comparing(Row::label).thenComparing(Row::group)
                 .thenComparing(r -> r.topic() == null ? "" : r.topic()));
         return rows;
+    }
+
+    /**
+     * A display instance that has stopped: no member, and nothing committed (displays commit nothing).
+     * It holds no position anyone waits on; the broker drops such a group only at its next offsets
+     * clean-up, minutes later, so until then it is left out rather than shown as a display.
+     */
+    private boolean goneDisplay(String group, ConsumerGroupDescription description,
+                                Map<TopicPartition, OffsetAndMetadata> offsets) {
+        return group.startsWith(DISPLAY_GROUPS) && !group.endsWith(instance)
+                && description != null && description.members().isEmpty()
+                && (offsets == null || offsets.values().stream().allMatch(Objects::isNull));
     }
 
     /** What a person calls the group: the service, or which display. */
