@@ -398,7 +398,7 @@
 
   function photoQuery(cursor) {
     var params = [['state', field('p-state').value], ['source', field('p-source').value.trim()],
-      ['device', field('p-device').value], ['from', field('p-from').value], ['to', field('p-to').value],
+      ['device', field('p-device').value.trim()], ['from', field('p-from').value], ['to', field('p-to').value],
       ['limit', '48'], ['cursor', cursor || '']];
     return params.filter(function (p) { return p[1]; }).map(function (p) {
       return encodeURIComponent(p[0]) + '=' + encodeURIComponent(p[1]);
@@ -583,7 +583,7 @@
   }
 
   function editSource(s) {
-    editingSource = s ? s.id : null;
+    editingSource = s || null;
     field('src-id').value = s ? s.id : '';
     field('src-id').disabled = !!s;
     field('src-path').value = s ? s.path : '';
@@ -614,11 +614,16 @@
     if (field('src-poll').value !== '') { body.pollSeconds = Number(field('src-poll').value); }
     if (field('src-archive').value.trim()) { body.archivePath = field('src-archive').value.trim(); }
     var editing = editingSource;
+    // A file the new rules leave out is handled at the next scan as one that disappeared.
+    var narrowed = editing && body.onDelete !== 'keep' && (body.path !== editing.path || body.recursive !== !!editing.recursive
+      || body.include.join(',') !== (editing.include || []).join(',') || body.exclude.join(',') !== (editing.exclude || []).join(','));
     say('source-form-message', '', 'Saving…');
-    (editing ? Pages.send('PUT', '/api/v1/admin/sources/' + encodeURIComponent(editing), body)
+    (editing ? Pages.send('PUT', '/api/v1/admin/sources/' + encodeURIComponent(editing.id), body)
       : Pages.send('POST', '/api/v1/admin/sources', body)).then(function (saved) {
       editSource(null);
-      say('source-form-message', 'ok', (editing ? 'Saved ' : 'Added ') + saved.id + '.');
+      say('source-form-message', 'ok', (editing ? 'Saved ' : 'Added ') + saved.id + '.' + (narrowed
+        ? ' Photos of files these rules now leave out leave the frames at its next scan, as if the files were gone.'
+        : ''));
       sources();
     }).catch(function (e) {
       say('source-form-message', 'error', e.message);
@@ -630,12 +635,10 @@
   function devices() {
     return Pages.getJson('/api/v1/admin/devices').then(function (all) {
       field('devices-count').textContent = '(' + all.length + ')';
-      var select = field('p-device');
-      var chosen = select.value;
-      select.textContent = '';
-      select.appendChild(el('option', { value: '', text: 'any' }));
-      all.forEach(function (d) { select.appendChild(el('option', { value: d.name, text: d.name })); });
-      select.value = chosen;
+      // a revoked device is not offered, but its photos can still be found by typing its name
+      var options = field('p-devices');
+      options.textContent = '';
+      all.forEach(function (d) { options.appendChild(el('option', { value: d.name })); });
       Pages.fill('devices', all.length
         ? Pages.table(['device', 'created', 'last used', 'uploads', ''], all.map(function (d) {
           return [el('b', { text: d.name }), Pages.when(d.created), d.lastUsed ? Pages.when(d.lastUsed) : 'never',

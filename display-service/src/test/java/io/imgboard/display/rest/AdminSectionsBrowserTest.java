@@ -207,6 +207,12 @@ class AdminSectionsBrowserTest {
             click(admin, "#photo-search button[type=submit]");
             await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
                     hasItem("GET /api/v1/photo-search?source=folder%3Anas&from=2024-01-01&limit=48 " + SERVICE + " "));
+            // a device revoked since (not among the devices any more) can still be searched for by its name
+            admin.eval("document.getElementById('p-source').value = ''; document.getElementById('p-from').value = '';"
+                    + " document.getElementById('p-device').value = 'old-phone'; true");
+            click(admin, "#photo-search button[type=submit]");
+            await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
+                    hasItem("GET /api/v1/photo-search?device=old-phone&limit=48 " + SERVICE + " "));
         }
     }
 
@@ -258,6 +264,16 @@ class AdminSectionsBrowserTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('source-report').textContent")
                     .asText(), containsString("1 new"));
             shoot(admin, "sources-section", "admin-sources.png");
+            // narrowing a source's rules says what its next scan does to the photos they now leave out
+            AdminNeighbours.INGEST.answer("PUT /api/v1/sources/nas", 200, "{\"id\":\"nas\"}");
+            click(admin, "#sources tbody tr:first-child .row-actions button:nth-child(3)");
+            admin.eval("document.getElementById('src-exclude').value = '**/@eaDir/**, Screenshots/**'; true");
+            click(admin, "#source-save");
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('source-form-message')"
+                    + ".textContent").asText(), containsString("Saved nas. Photos of files these rules now leave out "
+                    + "leave the frames at its next scan"));
+            assertThat(AdminNeighbours.INGEST.received, hasItem(startsWith("PUT /api/v1/sources/nas ")));
+            shoot(admin, "sources-section", "admin-source-saved.png");
 
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> admin.eval("document.querySelectorAll('#failures tbody tr').length").asInt(), equalTo(1));
