@@ -12,10 +12,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,33 +33,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KafkaUnreachableIT {
     private static final String TOKEN = "it-upload-token-0123456789";
+    private static final String ADMIN_TOKEN = "it-admin-token-0123456789abcdef";
     private static final String KAFKA_UNAVAILABLE = "could not announce the file: Kafka unavailable, retry later";
+    private static final String CHANNEL = "mp.messaging.outgoing.files-out.";
+    private static final Map<String, String> SHORT_TIMEOUTS = Map.of(CHANNEL + "max.block.ms", "1500",
+            CHANNEL + "request.timeout.ms", "1500", CHANNEL + "delivery.timeout.ms", "3000");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void uploadIsNotAcceptedWhenKafkaDoesNotAcknowledge(@TempDir Path dir) throws Exception {
         byte[] lost = TestImages.jpeg(100);
         byte[] alsoLost = TestImages.jpeg(101);
-        Endpoints real = LocalInfraResource.shared().endpoints().withDatabase("ingest");
-        int deadPort = Ports.free();
-        Map<String, String> env = Map.of(
-                "IMGBOARD_UPLOAD_TOKEN", TOKEN,
-                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + deadPort,
-                "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
-                "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
-                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
-                "QUARKUS_DATASOURCE_JDBC_URL", real.jdbcUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", real.dbUser(),
-                "QUARKUS_DATASOURCE_PASSWORD", real.dbPassword());
-        String channel = "mp.messaging.outgoing.files-out.";
-        Map<String, String> shortTimeouts = Map.of(channel + "max.block.ms", "1500",
-                channel + "request.timeout.ms", "1500", channel + "delivery.timeout.ms", "3000");
 
-        try (PackagedService service = PackagedService.start(dir, env, shortTimeouts)) {
+        try (PackagedService service = PackagedService.start(dir, env(Map.of()), SHORT_TIMEOUTS)) {
             int port = service.awaitListening();
             String boundary = "it-" + UUID.randomUUID();
             byte[] body = Multipart.files(boundary, new Multipart.Part("lost.jpg", lost),
                     new Multipart.Part("also-lost.jpg", alsoLost));
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
+            HttpResponse<String> response = HTTP.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/uploads"))
                             .header("Authorization", "Bearer " + TOKEN)
                             .header("Content-Type", "multipart/form-data; boundary=" + boundary)
@@ -63,7 +59,7 @@ class KafkaUnreachableIT {
                     HttpResponse.BodyHandlers.ofString());
 
             assertEquals(503, response.statusCode(), response.body());
-            JsonNode answer = new ObjectMapper().readTree(response.body());
+            JsonNode answer = JSON.readTree(response.body());
             assertEquals(503, answer.get("status").asInt(), response.body());
             assertEquals(KAFKA_UNAVAILABLE, answer.get("error").asText(), response.body());
             JsonNode files = answer.get("files");
@@ -81,5 +77,49 @@ class KafkaUnreachableIT {
             // The start-up warm-up could not reach the broker either: a warning, and the service started.
             assertTrue(service.output().contains("ingest warm-up: kafka failed"), service.output());
         }
+    }
+
+    /** A folder source whose files Kafka did not take says it is retrying them, not that all is well. */
+    @Test
+    void aFolderSourceWhoseFilesWereNotAnnouncedSaysItIsRetrying(@TempDir Path dir) throws Exception {
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        Files.write(photos.resolve("IMG_0001.jpg"), TestImages.jpeg(102));
+        Map<String, String> env = env(Map.of("IMGBOARD_ADMIN_TOKEN", ADMIN_TOKEN, "IMGBOARD_SOURCE_ROOTS", photos.toString()));
+
+        try (PackagedService service = PackagedService.start(dir, env, SHORT_TIMEOUTS)) {
+            String sources = "http://127.0.0.1:" + service.awaitListening() + "/api/v1/sources";
+            HttpResponse<String> added = admin(HttpRequest.newBuilder(URI.create(sources))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"nas\",\"path\":\"" + photos
+                            + "\",\"pollSeconds\":1,\"stableSeconds\":0}")));
+            assertEquals(201, added.statusCode(), added.body());
+
+            JsonNode source = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(
+                    () -> JSON.readTree(admin(HttpRequest.newBuilder(URI.create(sources + "/nas")).GET()).body()),
+                    s -> s.path("lastScan").path("failed").asInt() > 0);
+            assertEquals("retrying", source.path("state").asText(), source.toString());
+            assertTrue(source.path("errors").toString().contains("Kafka unavailable"), source.toString());
+        }
+    }
+
+    /** The packaged service's environment: the real S3 server and PostgreSQL, and a Kafka address where nothing listens. */
+    private static Map<String, String> env(Map<String, String> more) {
+        Endpoints real = LocalInfraResource.shared().endpoints().withDatabase("ingest");
+        Map<String, String> env = new HashMap<>(Map.of(
+                "IMGBOARD_UPLOAD_TOKEN", TOKEN,
+                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + Ports.free(),
+                "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
+                "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
+                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
+                "QUARKUS_DATASOURCE_JDBC_URL", real.jdbcUrl(),
+                "QUARKUS_DATASOURCE_USERNAME", real.dbUser(),
+                "QUARKUS_DATASOURCE_PASSWORD", real.dbPassword()));
+        env.putAll(more);
+        return env;
+    }
+
+    private static HttpResponse<String> admin(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }
