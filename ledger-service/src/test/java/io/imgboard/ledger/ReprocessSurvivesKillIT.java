@@ -153,7 +153,7 @@ class ReprocessSurvivesKillIT {
         }
 
         void answer(int max) throws Exception {
-            requests.poll(Duration.ofMillis(300)).forEach(pending::add);
+            take();
             int done = 0;
             while (!pending.isEmpty() && done < max) {
                 JsonNode request = Pipeline.read(pending.remove(0).value());
@@ -176,10 +176,19 @@ class ReprocessSurvivesKillIT {
             }
         }
 
+        /**
+         * Polls, and commits as the preprocessors' group: what it took counts as read (the ledger asks
+         * again for an unanswered request only once the preprocessors have read every request).
+         */
+        private void take() {
+            requests.poll(Duration.ofMillis(300)).forEach(pending::add);
+            requests.commitSync();
+        }
+
         /** Takes the next requests and never answers them. */
         void drop(int count) {
             await().atMost(Duration.ofMinutes(1)).until(() -> {
-                requests.poll(Duration.ofMillis(300)).forEach(pending::add);
+                take();
                 while (!pending.isEmpty() && dropped.size() < count) {
                     JsonNode request = Pipeline.read(pending.remove(0).value());
                     UUID requestId = UUID.fromString(request.get("eventId").asText());
@@ -219,6 +228,7 @@ class ReprocessSurvivesKillIT {
     private static KafkaConsumer<String, String> consumer(Endpoints infra) {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "imgboard-preprocessor",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         await().atMost(Duration.ofMinutes(1)).until(() -> !consumer.partitionsFor(Topics.PROCESS_REQUESTS).isEmpty());

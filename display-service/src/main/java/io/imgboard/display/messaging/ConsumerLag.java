@@ -1,6 +1,7 @@
 package io.imgboard.display.messaging;
 
 import io.imgboard.display.config.OpsConfig;
+import io.imgboard.support.KafkaAdmins;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -10,7 +11,6 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
@@ -33,7 +33,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -255,17 +254,7 @@ public class ConsumerLag {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            Properties properties = new Properties();
-            Set<String> known = AdminClientConfig.configNames();
-            kafka.forEach((key, value) -> {
-                if (known.contains(key)) {
-                    properties.put(key, value);
-                }
-            });
-            properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "imgboard-display-ops-" + instance);
-            properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL.toMillis());
-            properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL.toMillis());
-            admin = Admin.create(properties);
+            admin = KafkaAdmins.create(kafka, "imgboard-display-ops-" + instance, CALL);
         }
         return admin;
     }

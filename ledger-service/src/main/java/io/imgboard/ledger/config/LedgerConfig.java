@@ -93,9 +93,16 @@ public interface LedgerConfig {
         @WithDefault("24h")
         Duration maxRetryAge();
 
-        /** A request without any answer for this long is sent again (the preprocessor lost it). */
+        /**
+         * A request without any answer for this long is sent again (the preprocessor lost it), once the
+         * preprocessors have read every request ({@link #preprocessorGroup()}): until then it may be queued.
+         */
         @WithDefault("15m")
         Duration stuckAfter();
+
+        /** The preprocessors' consumer group on imgboard.process-requests, whose backlog tells queued from lost. */
+        @WithDefault("imgboard-preprocessor")
+        String preprocessorGroup();
 
         /**
          * Photos of a reprocess job asked for at once; the next is asked for with each result. New

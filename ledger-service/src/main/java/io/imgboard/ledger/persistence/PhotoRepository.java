@@ -220,11 +220,23 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
                 .getResultList();
     }
 
-    /** Photos waiting for a request: a temporary failure whose pause is over, or a request nobody answered. */
+    /**
+     * Photos waiting for a request: a temporary failure whose pause is over, or a request nobody answered
+     * since before {@code stuckBefore} (none of those when it is null).
+     */
     public List<PhotoEntity> dueForRequest(Instant now, Instant stuckBefore, int limit) {
+        if (stuckBefore == null) {
+            return find("deletedAt is null and nextRetryAt is not null and nextRetryAt <= ?1", Sort.ascending("id"), now)
+                    .page(Page.ofSize(limit)).list();
+        }
         return find("deletedAt is null and ((nextRetryAt is not null and nextRetryAt <= ?1)"
                         + " or (requestedAt is not null and requestedAt < ?2))", Sort.ascending("id"), now, stuckBefore)
                 .page(Page.ofSize(limit)).list();
+    }
+
+    /** How many photos have waited for an answer since before {@code before}. */
+    public long unansweredSince(Instant before) {
+        return count("deletedAt is null and requestedAt is not null and requestedAt < ?1", before);
     }
 
     /**
