@@ -210,6 +210,7 @@ public final class ImageProcessor {
         LoadOptions load = LoadOptions.sequential(failOn).withMaxPixels(options.maxPixels());
         try (VipsImage header = openHeader(opener, load)) {
             refuseIfTooManyPixels(header.width(), header.height());
+            refuseIfTooLargeToHoldWhole(header);
             int orientation = header.orientation();
             Dimensions upright = orientation >= 5
                     ? new Dimensions(header.height(), header.width())
@@ -631,6 +632,25 @@ public final class ImageProcessor {
         if (pixels > options.maxPixels()) {
             throw new ImageRefusedException("image too large: " + width + "x" + height + " pixels ("
                     + megapixels(pixels) + "; limit " + megapixels(options.maxPixels()) + ")");
+        }
+    }
+
+    /**
+     * An interlaced file (PNG's Adam7) cannot be read a strip at a time: libvips decodes it whole into
+     * memory before the first row comes out, so its memory is its pixels × bands × bytes per sample, not
+     * a strip's worth. Such an image may need no more than the largest 8-bit RGBA image {@code max-pixels}
+     * admits: a 10000×10000 16-bit RGBA interlaced PNG of 830 KB asked for 800 MB (1.05 GB of RSS).
+     */
+    private void refuseIfTooLargeToHoldWhole(VipsImage header) throws ImageRefusedException {
+        if (header.intField("interlaced").orElse(0) == 0) {
+            return;
+        }
+        long bytes = (long) header.width() * header.height() * header.bands() * header.bytesPerSample();
+        long limit = options.maxPixels() * 4;
+        if (bytes > limit) {
+            throw new ImageRefusedException("interlaced image too large to decode: " + header.width() + "x" + header.height()
+                    + ", " + header.bands() + " bands of " + 8 * header.bytesPerSample() + " bits, needs " + megabytes(bytes)
+                    + " in memory at once (an interlaced file is decoded whole); limit " + megabytes(limit));
         }
     }
 

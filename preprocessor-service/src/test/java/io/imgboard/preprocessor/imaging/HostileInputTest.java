@@ -1,5 +1,6 @@
 package io.imgboard.preprocessor.imaging;
 
+import io.imgboard.preprocessor.imaging.vips.FailOn;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +100,36 @@ class HostileInputTest {
         assertEquals(1200, image.width());
         assertEquals(SIZES.size(), image.renditions().size());
         assertEquals(1, early.get(), "the early rendition is handed over once");
+    }
+
+    /**
+     * An interlaced PNG is decoded whole, so its memory is bounded by what max-pixels admits as 8-bit RGBA:
+     * here 5 MP, so 20 MB. The same 4 MP of 16-bit RGBA (32 MB) interlaced is refused with the reason; not
+     * interlaced (read a strip at a time), or interlaced at 8 bits (16 MB), it is made.
+     */
+    @Test
+    void anInterlacedPngTooLargeToHoldWholeIsRefusedWithTheMemoryItWouldTake() throws Exception {
+        ImageProcessor fiveMegapixels = new ImageProcessor(new ImagingOptions(5_000_000, ImagingOptions.DEFAULT_MAX_BYTES,
+                ImagingOptions.DEFAULT_WEBP_EFFORT, FailOn.TRUNCATED, ImagingOptions.DEFAULT_PLACEHOLDER_SIZE, 1));
+        Path black = dir.resolve("black.v");
+        TestImages.run("vips", "black", black.toString(), "2000", "2000", "--bands", "4");
+        Path deep = dir.resolve("deep.v");
+        Path cast = dir.resolve("cast.v");
+        TestImages.run("vips", "cast", black.toString(), cast.toString(), "ushort");
+        TestImages.run("vips", "copy", cast.toString(), deep.toString(), "--interpretation", "rgb16");
+        Path interlaced16 = dir.resolve("interlaced16.png");
+        TestImages.run("vips", "copy", deep.toString(), interlaced16 + "[interlace]");
+        Path plain16 = dir.resolve("plain16.png");
+        TestImages.run("vips", "copy", deep.toString(), plain16.toString());
+        Path interlaced8 = dir.resolve("interlaced8.png");
+        TestImages.run("vips", "copy", black.toString(), interlaced8 + "[interlace]");
+
+        ImageRefusedException refused = assertThrows(ImageRefusedException.class,
+                () -> fiveMegapixels.process(interlaced16, SIZES));
+        assertEquals("interlaced image too large to decode: 2000x2000, 4 bands of 16 bits, needs 32.0 MB in memory at once"
+                + " (an interlaced file is decoded whole); limit 20.0 MB", refused.reason());
+        assertEquals(2000, fiveMegapixels.process(plain16, SIZES).width());
+        assertEquals(2000, fiveMegapixels.process(interlaced8, SIZES).width());
     }
 
     @Test

@@ -159,6 +159,17 @@ public final class VipsImage implements AutoCloseable {
         return Vips.natives().vips().vips_image_hasalpha(handle()) != 0;
     }
 
+    /** Bytes one sample takes in memory (1 for 8-bit, 2 for 16-bit, ...), from the band format. */
+    public int bytesPerSample() {
+        return switch (Vips.natives().vips().vips_image_get_format(handle())) {
+            case 0, 1 -> 1;         // uchar, char
+            case 2, 3 -> 2;         // ushort, short
+            case 4, 5, 6 -> 4;      // uint, int, float
+            case 7, 8 -> 8;         // complex, double
+            default -> 16;          // dpcomplex
+        };
+    }
+
     /** True for 8-bit unsigned samples. */
     public boolean isUchar() {
         return Vips.natives().vips().vips_image_get_format(handle()) == FORMAT_UCHAR;
