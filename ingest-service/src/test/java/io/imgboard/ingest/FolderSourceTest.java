@@ -711,6 +711,11 @@ class FolderSourceTest {
                 .body("error", containsString("invalid source id")).body("status", equalTo(400));
         admin().body(Map.of("id", "rel", "path", "photos/raw")).post(SOURCES).then().statusCode(400)
                 .body("error", containsString("not absolute"));
+        // a NUL (no path at all) or a line break (a forged log line) in a path: refused with the reason
+        for (String hostile : List.of(dir + "/sub\u0000x", dir + "/sub\n2026-12-06 05:00:00,000 ERROR [forged] fake line")) {
+            admin().body(Map.of("id", "ctl", "path", hostile)).post(SOURCES).then().statusCode(400)
+                    .body("error", containsString("control character"));
+        }
         admin().body(Map.of("id", "arch", "path", dir.toString(), "afterImport", "archive")).post(SOURCES).then()
                 .statusCode(400).body("error", containsString("archivePath"));
         String id = addSource(dir, Map.of("exclude", List.of("**/*.tif")));

@@ -5,12 +5,14 @@ import io.imgboard.display.service.UpstreamException;
 import io.imgboard.display.storage.StorageUnavailableException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.imgboard.support.JsonBodyErrors;
+import io.imgboard.support.MalformedBodies;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.core.multipart.MultipartParser;
 
 /**
  * Turns the failures of what the display depends on into JSON errors a page can show. A JSON body
@@ -69,6 +71,25 @@ class ErrorMappers {
         Response.ResponseBuilder json = Response.fromResponse(response).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ErrorBody(error, status));
         return json.build();
+    }
+
+    /** An upload whose multipart body breaks its own format: the client's error, said in each API's own shape. */
+    @ServerExceptionMapper
+    Response malformed(MultipartParser.MalformedMessageException e, jakarta.ws.rs.core.UriInfo uri) {
+        String path = uri == null ? "" : uri.getPath().replaceFirst("^/+", "");
+        Log.warnf("%s: %s", path, MalformedBodies.MULTIPART);
+        return "api/admin/upload".equals(path) ? Compat.error(400, MalformedBodies.MULTIPART)
+                : ErrorBody.response(400, MalformedBodies.MULTIPART);
+    }
+
+    /** A body that could not be read: a malformed multipart one is the client's error; anything else is logged. */
+    @ServerExceptionMapper
+    Response unreadable(java.io.IOException e, jakarta.ws.rs.core.UriInfo uri) {
+        if (MalformedBodies.multipart(e)) {
+            return malformed(null, uri);
+        }
+        Log.errorf(e, "request failed");
+        return ErrorBody.response(500, "internal error; the display's log has the details");
     }
 
     /** S3 cannot be asked; a frame will try the image again later. */

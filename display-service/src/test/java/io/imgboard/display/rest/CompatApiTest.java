@@ -557,6 +557,13 @@ class CompatApiTest {
         // a body that is not multipart: img-board's 400 with the reason, not the JSON routes' 415
         admin().contentType("application/json").body("{}").post("/api/admin/upload").then().statusCode(400)
                 .body("error", equalTo("The upload must be multipart/form-data, each file in a part named images"));
+        // a multipart body cut before its closing boundary: the client's error in img-board's shape, not a 500
+        byte[] cut = ("--cut\r\nContent-Disposition: form-data; name=\"images\"; filename=\"c.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\n\u00ff\u00d8\u00ff").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String route : List.of("/api/admin/upload", "/api/v1/admin/uploads")) {
+            admin().contentType("multipart/form-data; boundary=cut").body(cut).post(route).then().statusCode(400)
+                    .contentType(startsWith("application/json")).body("error", containsString("multipart body is malformed"));
+        }
         // refused here, before ingest: listed where operators look, beside ingest's refusals
         admin().get("/api/v1/admin/rejections").then().statusCode(200)
                 .body("rejections.find { it.name == 'a.jpg, b.GIF' }.reason", equalTo("img-board upload: Invalid extension: .gif"))

@@ -185,7 +185,7 @@ class FrameResilienceBrowserIT {
                 "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
                 "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
                 "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
-                "IMGBOARD_ADMIN_TOKEN", "it-admin-token",
+                "IMGBOARD_ADMIN_TOKEN", "it-admin-token-0123456789",
                 "IMGBOARD_DISPLAY_HEARTBEAT", "2s"));
         Process process = builder.start();
         HttpClient http = HttpClient.newHttpClient();

@@ -1,5 +1,6 @@
 package io.imgboard.ingest.config;
 
+import io.imgboard.support.Tokens;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.annotation.Priority;
@@ -18,15 +19,17 @@ import java.util.Optional;
 @ApplicationScoped
 public class StartupCheck {
     private final UploadConfig upload;
+    private final AdminConfig admin;
     private final S3Config s3;
 
-    StartupCheck(UploadConfig upload, S3Config s3) {
+    StartupCheck(UploadConfig upload, AdminConfig admin, S3Config s3) {
         this.upload = upload;
+        this.admin = admin;
         this.s3 = s3;
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
-        requireValid(upload, s3);
+        requireValid(upload, admin, s3);
     }
 
     /**
@@ -35,15 +38,16 @@ public class StartupCheck {
      *
      * @throws ConfigurationException naming everything that is missing
      */
-    public static void requireValid(UploadConfig upload, S3Config s3) {
-        List<String> problems = problems(upload.token(), s3.accessKey(), s3.secretKey());
+    public static void requireValid(UploadConfig upload, AdminConfig admin, S3Config s3) {
+        List<String> problems = problems(upload.token(), admin.token(), s3.accessKey(), s3.secretKey());
         if (!problems.isEmpty()) {
             throw new ConfigurationException("ingest-service cannot start: " + String.join("; ", problems));
         }
     }
 
     /** Everything wrong with the secrets, for a person to fix; empty when all is well. */
-    static List<String> problems(Optional<String> token, Optional<String> accessKey, Optional<String> secretKey) {
+    static List<String> problems(Optional<String> token, Optional<String> adminToken, Optional<String> accessKey,
+                                 Optional<String> secretKey) {
         List<String> problems = new ArrayList<>();
         String t = token.map(String::strip).orElse("");
         if (t.isEmpty()) {
@@ -52,6 +56,10 @@ public class StartupCheck {
         } else if (t.length() < UploadConfig.MIN_TOKEN_LENGTH) {
             problems.add("the upload token IMGBOARD_UPLOAD_TOKEN (imgboard.upload.token) has " + t.length()
                     + " characters; it needs at least " + UploadConfig.MIN_TOKEN_LENGTH);
+        }
+        String admin = Tokens.adminProblem(adminToken, token);
+        if (admin != null) {
+            problems.add(admin);
         }
         if (accessKey.map(String::isBlank).orElse(true)) {
             problems.add("no S3 access key: set IMGBOARD_S3_ACCESS_KEY (imgboard.s3.access-key)");

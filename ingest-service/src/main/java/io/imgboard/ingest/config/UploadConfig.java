@@ -1,5 +1,6 @@
 package io.imgboard.ingest.config;
 
+import io.imgboard.support.Tokens;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -11,13 +12,25 @@ import java.util.Optional;
 public interface UploadConfig {
 
     /** Shortest token the service accepts: anything shorter can be guessed. */
-    int MIN_TOKEN_LENGTH = 16;
+    int MIN_TOKEN_LENGTH = Tokens.MIN_LENGTH;
 
     /**
      * The bearer token clients send ({@code IMGBOARD_UPLOAD_TOKEN}). No default outside the dev and
      * test profiles: {@link StartupCheck} refuses to start without one.
      */
     Optional<String> token();
+
+    /**
+     * Request bodies one client may be sending at once (a device token, or whoever holds a shared
+     * token); more are answered 429. A body is read on a worker thread of its own while it arrives,
+     * so without a bound a few hundred slow uploads held every thread and ingest answered nothing else.
+     */
+    @WithDefault("16")
+    int maxInFlightPerClient();
+
+    /** Request bodies all clients together may be sending at once: well below the worker pool (200). */
+    @WithDefault("128")
+    int maxInFlight();
 
     /** How many recent rejections {@code GET /api/v1/uploads/rejections} keeps. */
     @WithDefault("200")

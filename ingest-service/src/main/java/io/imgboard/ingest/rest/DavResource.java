@@ -189,10 +189,16 @@ public class DavResource {
             for (DavEntry child : index.children(req.tree(), req.path())) {
                 listing.append(child.name()).append(child.collection() ? "/" : "").append('\n');
             }
-            return Response.ok(withBody ? listing.toString() : null, "text/plain; charset=utf-8").build();
+            return Response.ok(withBody ? listing.toString() : null, "text/plain; charset=utf-8")
+                    .header("X-Content-Type-Options", "nosniff").build();
         }
+        // A file read back is the client's own bytes, never a page of ingest's origin: an HTML or SVG file
+        // PUT here must not run script with the credentials a browser keeps for the origin.
         Response.ResponseBuilder ok = Response.ok()
                 .type(entry.contentType() == null ? "application/octet-stream" : entry.contentType())
+                .header("Content-Disposition", "attachment")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "sandbox; default-src 'none'")
                 .header("Content-Length", entry.size())
                 .header("ETag", etag(entry))
                 .header("Last-Modified", HttpDate.format(entry.modifiedAt()));

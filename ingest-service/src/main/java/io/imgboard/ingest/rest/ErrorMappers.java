@@ -1,6 +1,7 @@
 package io.imgboard.ingest.rest;
 
 import io.imgboard.support.DatabaseFailures;
+import io.imgboard.support.MalformedBodies;
 import io.imgboard.support.ErrorBody;
 import io.imgboard.support.RequestPath;
 import io.imgboard.ingest.service.RejectionReason;
@@ -70,6 +71,21 @@ class ErrorMappers {
             return response.ended() ? null
                     : json(RejectionReason.INTERRUPTED.status(), "the connection closed before the whole body arrived");
         }
+        if (MalformedBodies.multipart(e)) {
+            rejections.record(RejectionReason.BAD_REQUEST, Rejections.requestLabel(request.method().name(), request.path()),
+                    "upload refused: " + MalformedBodies.MULTIPART);
+            return response.ended() ? null : json(400, MalformedBodies.MULTIPART);
+        }
+        if (readTimedOut(e)) {
+            // A client that went silent mid-body: Vert.x gives up on the read after its idle timeout.
+            Log.warnf("%s %s: no more of the body arrived; the read timed out", request.method(), request.path());
+            if (isUpload(request)) {
+                rejections.record(RejectionReason.INTERRUPTED, Rejections.requestLabel(request.method().name(),
+                        request.path()), "upload interrupted: the client stopped sending before the whole body arrived; "
+                        + "nothing was kept");
+            }
+            return response.ended() ? null : json(408, "no more of the body arrived before the read timed out: nothing was kept");
+        }
         if (DatabaseFailures.unavailable(e)) {
             Log.warnf("%s %s answered 503: the database is unavailable (%s)", request.method(), request.path(),
                     DatabaseFailures.describe(e));
@@ -91,6 +107,11 @@ class ErrorMappers {
     private static boolean isUpload(HttpServerRequest request) {
         return DavPath.isDav(request.path())
                 || RequestPath.isAtOrUnder(RequestPath.canonical(request.path()), "/api/v1/uploads");
+    }
+
+    /** Whether reading the body failed because no more of it came within the read timeout. */
+    private static boolean readTimedOut(Throwable e) {
+        return DatabaseFailures.anyInChain(e, t -> t instanceof IOException && "Read timed out".equals(t.getMessage()));
     }
 
     /** Whether the request failed because the client closed its connection while sending the body. */

@@ -3,6 +3,7 @@ package io.imgboard.ingest.rest;
 import io.imgboard.support.ClientAddress;
 import io.imgboard.support.FailedAttempts;
 import io.imgboard.support.RequestPath;
+import io.imgboard.ingest.config.AdminConfig;
 import io.imgboard.ingest.config.S3Config;
 import io.imgboard.ingest.config.StartupCheck;
 import io.imgboard.ingest.config.UploadConfig;
@@ -90,17 +91,22 @@ class RequestGate {
     private final long spoolBytes;
     /** The declared bodies of requests admitted to the spool and not ended yet (with a spool size only). */
     private final java.util.concurrent.atomic.AtomicLong reserved = new java.util.concurrent.atomic.AtomicLong();
+    /** Bodies arriving now, by client ({@link #admitBody}); guarded by itself, as is {@link #inFlight}. */
+    private final java.util.Map<String, Integer> inFlightBy = new java.util.HashMap<>();
+    private int inFlight;
+    private final int maxInFlightPerClient;
+    private final int maxInFlight;
     private final Path spool;
     private final String openPrefix;
     private final Vertx vertx;
 
-    RequestGate(UploadConfig config, S3Config s3, Credentials credentials, FailedAttempts failures, ClientAddress callers,
+    RequestGate(UploadConfig config, AdminConfig admin, S3Config s3, Credentials credentials, FailedAttempts failures, ClientAddress callers,
                 DeviceTokens devices,
                 Rejections rejections, Vertx vertx,
                 @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
                 @ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String nonApplicationRoot,
                 @ConfigProperty(name = "quarkus.http.body.uploads-directory") String uploadsDirectory) {
-        StartupCheck.requireValid(config, s3);
+        StartupCheck.requireValid(config, admin, s3);
         this.credentials = credentials;
         this.failures = failures;
         this.callers = callers;
@@ -109,6 +115,8 @@ class RequestGate {
         this.vertx = vertx;
         this.maxBodyBytes = maxBodySize.asLongValue();
         this.maxUploadBytes = Math.min(config.maxSize().asLongValue(), maxBodyBytes);
+        this.maxInFlightPerClient = config.maxInFlightPerClient();
+        this.maxInFlight = config.maxInFlight();
         this.minFreeBytes = config.minFreeSpace().asLongValue();
         this.spoolBytes = config.spoolSize().map(MemorySize::asLongValue).orElse(-1L);
         this.spool = Path.of(uploadsDirectory).toAbsolutePath();
@@ -154,7 +162,8 @@ class RequestGate {
             return;
         }
         boolean dav = DavPath.isDav(request.path());
-        String secret = TokenCheck.secret(request.getHeader(HttpHeaders.AUTHORIZATION));
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        String secret = dav ? TokenCheck.secret(authorization) : TokenCheck.bearer(authorization);
         String peerHost = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         ClientAddress.Caller caller = callers.caller(peerHost, request.headers().getAll("X-Forwarded-For"));
         long wait = secret == null ? 0 : failures.retryAfterSeconds(caller.counted());
@@ -220,6 +229,13 @@ class RequestGate {
             return;
         }
         if (hasBody(request, declared)) {
+            String busy = admitBody(context, principal);
+            if (busy != null) {
+                rejections.record(RejectionReason.TOO_MANY_AT_ONCE, label(request, dav), busy);
+                context.response().putHeader("Retry-After", "5");
+                refuse(context, 429, busy, false);
+                return;
+            }
             String error = admitToSpool(context, Math.max(declared, 0));
             if (error != null) {
                 rejections.record(RejectionReason.SPOOL_FULL, label(request, dav), error);
@@ -240,6 +256,34 @@ class RequestGate {
     /** WebDAV's limit on one file, also on one assembled from a chunked upload's chunks. */
     long davLimit() {
         return maxBodyBytes;
+    }
+
+    /**
+     * Counts a body as arriving until its request ends, or says why it may not start: one client
+     * already sends {@code imgboard.upload.max-in-flight-per-client} bodies, or all together send
+     * {@code imgboard.upload.max-in-flight}.
+     */
+    private String admitBody(RoutingContext context, Principal principal) {
+        String client = principal.kind() + ":" + principal.name();
+        synchronized (inFlightBy) {
+            int mine = inFlightBy.getOrDefault(client, 0);
+            if (mine >= maxInFlightPerClient) {
+                return "too many uploads at once from this client: " + mine + " are still arriving (at most "
+                        + maxInFlightPerClient + "); nothing was stored, send it again once one has finished";
+            }
+            if (inFlight >= maxInFlight) {
+                return "too many uploads at once: " + inFlight + " are still arriving; nothing was stored, try again shortly";
+            }
+            inFlightBy.merge(client, 1, Integer::sum);
+            inFlight++;
+        }
+        context.addEndHandler(ignored -> {
+            synchronized (inFlightBy) {
+                inFlightBy.computeIfPresent(client, (key, n) -> n > 1 ? n - 1 : null);
+                inFlight--;
+            }
+        });
+        return null;
     }
 
     /**

@@ -8,6 +8,10 @@ import java.util.Locale;
  * Takes the secret out of an {@code Authorization} header: the token of {@code Bearer <token>}, or
  * the password of {@code Basic base64(user:password)} (WebDAV clients know only Basic; the user name
  * is ignored). Whose secret it is, is {@code Credentials}' question.
+ *
+ * <p>Basic is taken on WebDAV's paths only ({@link #bearer} elsewhere): a browser that was given
+ * WebDAV's Basic challenge sends those credentials on its own with every later request to the
+ * origin, so a page planted in the WebDAV tree could otherwise use them on the REST APIs.
  */
 final class TokenCheck {
     private static final String BEARER = "bearer ";
@@ -36,6 +40,12 @@ final class TokenCheck {
             }
         }
         return null;
+    }
+
+    /** The token of a {@code Bearer} header only; null for anything else, Basic included. */
+    static String bearer(String authorization) {
+        return authorization != null && authorization.length() > 6
+                && authorization.substring(0, 7).toLowerCase(Locale.ROOT).startsWith(BEARER) ? secret(authorization) : null;
     }
 
     private static String nonBlank(String s) {

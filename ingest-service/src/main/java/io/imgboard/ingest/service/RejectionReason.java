@@ -11,6 +11,8 @@ public enum RejectionReason {
     UNAUTHORIZED(401, "unauthorized"),
     TOO_MANY_ATTEMPTS(429, "too-many-attempts"),
     SPOOL_FULL(507, "spool-full"),
+    /** More bodies at once than one client (or all together) may be sending: 429, sent again later. */
+    TOO_MANY_AT_ONCE(429, "too-many-at-once"),
     /** The client closed the connection mid-body (no answer reaches it; 400 is what it would have been). */
     INTERRUPTED(400, "interrupted"),
     /** A part the upload needs (S3, Kafka, the database) was away: answered 503, the client may send it again. */

@@ -56,6 +56,15 @@ public record SourceSettings(String id, String path, Boolean recursive, List<Str
         if (id == null || !ID.matcher(id).matches()) {
             problems.add("invalid source id \"" + id + "\": use 1 to 40 characters from a-z, 0-9 and -, starting with a letter or digit");
         }
+        // A control character (a NUL, a line break) names no folder anyone meant, and would break the log lines
+        // that quote the path: refused before anything takes the text for a path.
+        for (String text : concat(concat(path == null ? List.of() : List.of(path),
+                archivePath == null ? List.of() : List.of(archivePath)), concat(include, exclude))) {
+            if (text != null && text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                problems.add("a path or glob holds a control character (such as a NUL or a line break): give it as plain text");
+                return problems;
+            }
+        }
         if (path == null || path.isBlank()) {
             problems.add("no path: give the folder to watch as an absolute path");
         } else if (!Path.of(path).isAbsolute()) {

@@ -579,6 +579,27 @@ class DavTest {
                 && f.path().equals("Ranges/resumed.jpg") && f.sha256().equals(sha)));
     }
 
+    /**
+     * A page planted in the tree cannot act as ingest's own: it comes back as an attachment in a sandbox,
+     * and the admin token a browser would keep from WebDAV's Basic challenge opens nothing outside WebDAV.
+     */
+    @Test
+    void aPlantedPageCannotUseTheBrowsersWebDavCredentialsOnTheApis() throws Exception {
+        byte[] page = "<script>fetch('/api/v1/devices',{method:'POST'})</script>".getBytes(StandardCharsets.UTF_8);
+        assertEquals(201, dav("PUT", "/dav/planted.html", uploadToken, page).statusCode());
+        HttpResponse<String> read = dav("GET", "/dav/planted.html", uploadToken, null);
+        assertEquals(200, read.statusCode());
+        assertEquals("attachment", read.headers().firstValue("Content-Disposition").orElse(""));
+        assertEquals("nosniff", read.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertTrue(read.headers().firstValue("Content-Security-Policy").orElse("").startsWith("sandbox"), read.headers().toString());
+
+        given().header("Authorization", basic(adminToken)).get("/api/v1/devices").then().statusCode(401)
+                .header("WWW-Authenticate", "Bearer");
+        given().header("Authorization", basic(adminToken)).contentType("application/json").body("{\"name\":\"planted\"}")
+                .post("/api/v1/devices").then().statusCode(401);
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/devices").then().statusCode(200);
+    }
+
     @Test
     void webDavNeedsACredentialAndAsksForBasic() throws Exception {
         HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/dav/"))
@@ -588,5 +609,9 @@ class DavTest {
         assertEquals(401, dav("PROPFIND", "/dav/", "wrong-token-0123456789", null).statusCode());
         HttpResponse<String> options = dav("OPTIONS", "/dav/", adminToken, null);
         assertEquals("1, 2", options.headers().firstValue("DAV").orElse(""));
+        // a refused request's path stays off the metrics anyone can read
+        assertEquals(401, dav("PUT", "/dav/secret-album-7/IMG_1.jpg", "wrong-token-0123456789", new byte[]{1}).statusCode());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertFalse(metrics.contains("secret-album-7"), "the refused path is a metrics label");
     }
 }

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -302,7 +303,10 @@ class HostileRequestsTest {
         assertEquals(431, r.status(), r.head());
     }
 
-    /** Twenty connections that send half an upload and stall hold no worker: a good upload still goes through. */
+    /**
+     * Twenty connections that send half an upload and stall hold no worker: another client's good upload
+     * still goes through (the stalled client itself may send only so many at once).
+     */
     @Test
     void slowLorisUploadsDoNotStopOthers() throws IOException {
         List<Socket> stalled = new ArrayList<>();
@@ -318,7 +322,7 @@ class HostileRequestsTest {
                 out.write(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
                 out.flush();
             }
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().header("Authorization", "Bearer " + token)
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().header("Authorization", "Bearer " + adminToken)
                     .multiPart("file", "while-stalled.jpg", TestImages.jpeg(SEED.incrementAndGet()), "image/jpeg")
                     .post("/api/v1/uploads").then().statusCode(201));
         } finally {
@@ -326,6 +330,42 @@ class HostileRequestsTest {
                 s.close();
             }
         }
+    }
+
+    /**
+     * WebDAV bodies are read on a worker thread each while they arrive: one client stalling more than
+     * {@code max-in-flight-per-client} of them is told to wait (429), and everything else goes on.
+     */
+    @Test
+    void aClientSendingTooManyBodiesAtOnceIsToldToWaitWhileOthersGoOn() throws Exception {
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                Socket s = new Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port);
+                stalled.add(s);
+                OutputStream out = s.getOutputStream();
+                out.write(("PUT /dav/stalled-" + i + ".jpg HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic()
+                        + "\r\nContent-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+                out.flush();
+            }
+            byte[] jpeg = TestImages.jpeg(SEED.incrementAndGet());
+            io.restassured.response.Response refused = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> given().header("Authorization", basic()).body(jpeg).put("/dav/one-too-many.jpg"),
+                    r -> r.statusCode() == 429);
+            refused.then().header("Retry-After", "5")
+                    .body("error", containsString("too many uploads at once from this client"));
+            given().header("Authorization", basic()).header("Depth", "0").request("PROPFIND", "/dav/").then().statusCode(207);
+            given().header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("other:" + adminToken)
+                    .getBytes(StandardCharsets.UTF_8))).body(jpeg).put("/dav/another-client.jpg").then().statusCode(201);
+        } finally {
+            for (Socket s : stalled) {
+                s.close();
+            }
+        }
+        byte[] after = TestImages.jpeg(SEED.incrementAndGet());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", basic()).body(after)
+                .put("/dav/after-the-stall.jpg").then().statusCode(201));
     }
 
     // --- JSON with wrong types ----------------------------------------------------------------------

@@ -332,6 +332,18 @@ class UploadResourceTest {
         assertEquals(0, topic.allArrivalsNowOf(TestImages.sha256(TestImages.jpeg(5))).size());
     }
 
+    /** A multipart body that breaks its own format is the client's error: 400 with the reason, listed, not a 500. */
+    @Test
+    void aMalformedMultipartBodyIsRefusedWithItsReason() {
+        byte[] cut = ("--cut\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut-short.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\n\u00ff\u00d8\u00ff").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        authorized().contentType("multipart/form-data; boundary=cut").body(cut).when().post(UPLOADS)
+                .then().statusCode(400).body("status", equalTo(400))
+                .body("error", containsString("multipart body is malformed"));
+        admin().when().get(UPLOADS + "/rejections").then().statusCode(200)
+                .body("reason", org.hamcrest.Matchers.hasItem(containsString("multipart body is malformed")));
+    }
+
     @Test
     void wrongTokenIsRefused() {
         given().header("Authorization", "Bearer " + token + "x")
