@@ -2,9 +2,7 @@ package io.imgboard.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.Ports;
-import io.imgboard.infra.testing.LocalInfraResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -104,16 +101,7 @@ class KafkaUnreachableIT {
 
     /** The packaged service's environment: the real S3 server and PostgreSQL, and a Kafka address where nothing listens. */
     private static Map<String, String> env(Map<String, String> more) {
-        Endpoints real = LocalInfraResource.shared().endpoints().withDatabase("ingest");
-        Map<String, String> env = new HashMap<>(Map.of(
-                "IMGBOARD_UPLOAD_TOKEN", TOKEN,
-                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + Ports.free(),
-                "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
-                "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
-                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
-                "QUARKUS_DATASOURCE_JDBC_URL", real.jdbcUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", real.dbUser(),
-                "QUARKUS_DATASOURCE_PASSWORD", real.dbPassword()));
+        Map<String, String> env = PackagedService.env(TOKEN, "127.0.0.1:" + Ports.free());
         env.putAll(more);
         return env;
     }

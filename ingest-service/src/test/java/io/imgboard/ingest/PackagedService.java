@@ -1,11 +1,15 @@
 package io.imgboard.ingest;
 
+import io.imgboard.infra.Endpoints;
+import io.imgboard.infra.testing.LocalInfraResource;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +21,20 @@ import static org.awaitility.Awaitility.await;
 /** The packaged service ({@code target/quarkus-app}) as a real process, for {@code *IT}s. */
 public final class PackagedService implements AutoCloseable {
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    /** The packaged service's environment on the real S3 server and PostgreSQL, with this upload token and broker. */
+    public static Map<String, String> env(String uploadToken, String kafkaBootstrap) {
+        Endpoints real = LocalInfraResource.shared().endpoints().withDatabase("ingest");
+        return new HashMap<>(Map.of(
+                "IMGBOARD_UPLOAD_TOKEN", uploadToken,
+                "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap,
+                "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
+                "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
+                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
+                "QUARKUS_DATASOURCE_JDBC_URL", real.jdbcUrl(),
+                "QUARKUS_DATASOURCE_USERNAME", real.dbUser(),
+                "QUARKUS_DATASOURCE_PASSWORD", real.dbPassword()));
+    }
     private static final Pattern LISTENING = Pattern.compile("Listening on: https?://[^:]+:(\\d+)");
 
     private final Process process;

@@ -1,6 +1,5 @@
 package io.imgboard.ingest;
 
-import io.imgboard.infra.Endpoints;
 import io.imgboard.infra.testing.LocalInfraResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -35,16 +33,7 @@ class TlsStartupIT {
     private static final String TOKEN = "it-upload-token-0123456789";
 
     private static Map<String, String> env(Map<String, String> tls) {
-        Endpoints real = LocalInfraResource.shared().endpoints().withDatabase("ingest");
-        Map<String, String> env = new HashMap<>(Map.of(
-                "IMGBOARD_UPLOAD_TOKEN", TOKEN,
-                "KAFKA_BOOTSTRAP_SERVERS", real.kafkaBootstrap(),
-                "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
-                "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
-                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
-                "QUARKUS_DATASOURCE_JDBC_URL", real.jdbcUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", real.dbUser(),
-                "QUARKUS_DATASOURCE_PASSWORD", real.dbPassword()));
+        Map<String, String> env = PackagedService.env(TOKEN, LocalInfraResource.shared().endpoints().kafkaBootstrap());
         env.putAll(tls);
         return env;
     }

@@ -312,15 +312,9 @@ class HostileRequestsTest {
         List<Socket> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < 20; i++) {
-                Socket s = new Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port);
-                stalled.add(s);
-                OutputStream out = s.getOutputStream();
-                out.write(("POST /api/v1/uploads HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                stalled.add(stalled("POST /api/v1/uploads HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
                         + "\r\nContent-Type: multipart/form-data; boundary=slow\r\nContent-Length: 1000000\r\n\r\n--slow\r\n"
-                        + "Content-Disposition: form-data; name=\"file\"; filename=\"slow.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.write(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
-                out.flush();
+                        + "Content-Disposition: form-data; name=\"file\"; filename=\"slow.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"));
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().header("Authorization", "Bearer " + adminToken)
                     .multiPart("file", "while-stalled.jpg", TestImages.jpeg(SEED.incrementAndGet()), "image/jpeg")
@@ -332,6 +326,16 @@ class HostileRequestsTest {
         }
     }
 
+    /** A connection that sends {@code head} and the first bytes of a JPEG, then nothing more. */
+    private static Socket stalled(String head) throws IOException {
+        Socket s = new Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port);
+        OutputStream out = s.getOutputStream();
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+        out.flush();
+        return s;
+    }
+
     /**
      * WebDAV bodies are read on a worker thread each while they arrive: one client stalling more than
      * {@code max-in-flight-per-client} of them is told to wait (429), and everything else goes on.
@@ -341,13 +345,8 @@ class HostileRequestsTest {
         List<Socket> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < 16; i++) {
-                Socket s = new Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port);
-                stalled.add(s);
-                OutputStream out = s.getOutputStream();
-                out.write(("PUT /dav/stalled-" + i + ".jpg HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic()
-                        + "\r\nContent-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
-                out.flush();
+                stalled.add(stalled("PUT /dav/stalled-" + i + ".jpg HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + basic()
+                        + "\r\nContent-Length: 1000000\r\n\r\n"));
             }
             byte[] jpeg = TestImages.jpeg(SEED.incrementAndGet());
             io.restassured.response.Response refused = await().atMost(Duration.ofSeconds(30)).until(
