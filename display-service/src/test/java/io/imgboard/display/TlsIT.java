@@ -85,7 +85,7 @@ class TlsIT {
                 "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
                 "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
                 "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
-                "IMGBOARD_ADMIN_TOKEN", "it-admin-token"));
+                "IMGBOARD_ADMIN_TOKEN", "it-admin-token-0123456789"));
         try {
             HttpClient https = HttpClient.newBuilder().sslContext(trustAll()).build();
             HttpResponse<String> health = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
@@ -96,7 +96,7 @@ class TlsIT {
                     }, r -> r.statusCode() == 200);
             assertThat(health.body(), containsString("\"status\":\"ok\""));
             HttpResponse<String> config = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
-                    + "/api/admin/config")).header("Authorization", "Bearer it-admin-token").build(), HttpResponse.BodyHandlers.ofString());
+                    + "/api/admin/config")).header("Authorization", "Bearer it-admin-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
             // The ledger is not running here: 503 JSON, over TLS; what matters is that the admin route answers.
             assertThat(String.valueOf(config.statusCode()), org.hamcrest.Matchers.matchesPattern("200|503"));
             // No plain HTTP on the port.
