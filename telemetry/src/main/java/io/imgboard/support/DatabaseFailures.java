@@ -3,15 +3,12 @@ package io.imgboard.support;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
-import java.util.IdentityHashMap;
-import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * Whether a failure is the database being away rather than anything about the request: the
  * connection refused or lost, the pool timing out, the server shutting down or out of resources
- * (SQLSTATE classes 08, 53, 57 and 58), or a driver error without a state. Causes and suppressed
- * exceptions are both looked at (a failed commit hides the database's error in the latter).
+ * (SQLSTATE classes 08, 53, 57 and 58), or a driver error without a state, anywhere in what the
+ * failure carries ({@link Causes}).
  * Such a failure is answered 503, "try again later", and logged in one line: it says nothing new
  * each time, and the service recovers on its own once PostgreSQL is back.
  */
@@ -23,7 +20,7 @@ public final class DatabaseFailures {
     }
 
     public static boolean unavailable(Throwable failure) {
-        return anyInChain(failure, t -> {
+        return Causes.any(failure, t -> {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
                 return true;
             }
@@ -34,29 +31,6 @@ public final class DatabaseFailures {
             }
             return false;
         });
-    }
-
-    /**
-     * Whether {@code failure} or anything it carries (its causes and suppressed exceptions, all the way
-     * down, each looked at once even where they form a loop) is {@code what}.
-     */
-    public static boolean anyInChain(Throwable failure, Predicate<Throwable> what) {
-        return anyInChain(failure, what, 0, new IdentityHashMap<>());
-    }
-
-    private static boolean anyInChain(Throwable t, Predicate<Throwable> what, int depth, Map<Throwable, Boolean> seen) {
-        if (t == null || depth > 20 || seen.put(t, Boolean.TRUE) != null) {
-            return false;
-        }
-        if (what.test(t)) {
-            return true;
-        }
-        for (Throwable suppressed : t.getSuppressed()) {
-            if (anyInChain(suppressed, what, depth + 1, seen)) {
-                return true;
-            }
-        }
-        return anyInChain(t.getCause(), what, depth + 1, seen);
     }
 
     /** The failure in one line for the log: its innermost message, which names what was refused. */

@@ -21,7 +21,7 @@ public final class MalformedBodies {
      * reads no answer either way).
      */
     public static boolean multipart(Throwable failure) {
-        return DatabaseFailures.anyInChain(failure, t -> t instanceof MultipartParser.MalformedMessageException
+        return Causes.any(failure, t -> t instanceof MultipartParser.MalformedMessageException
                 || t instanceof java.io.IOException && t.getMessage() != null
                 && t.getMessage().startsWith("Connection terminated parsing multipart"));
     }

@@ -76,20 +76,24 @@ class ErrorMappers {
     /** An upload whose multipart body breaks its own format: the client's error, said in each API's own shape. */
     @ServerExceptionMapper
     Response malformed(MultipartParser.MalformedMessageException e, jakarta.ws.rs.core.UriInfo uri) {
-        String path = uri == null ? "" : uri.getPath().replaceFirst("^/+", "");
-        Log.warnf("%s: %s", path, MalformedBodies.MULTIPART);
-        return "api/admin/upload".equals(path) ? Compat.error(400, MalformedBodies.MULTIPART)
-                : ErrorBody.response(400, MalformedBodies.MULTIPART);
+        return malformedMultipart(uri);
     }
 
     /** A body that could not be read: a malformed multipart one is the client's error; anything else is logged. */
     @ServerExceptionMapper
     Response unreadable(java.io.IOException e, jakarta.ws.rs.core.UriInfo uri) {
         if (MalformedBodies.multipart(e)) {
-            return malformed(null, uri);
+            return malformedMultipart(uri);
         }
         Log.errorf(e, "request failed");
         return ErrorBody.response(500, "internal error; the display's log has the details");
+    }
+
+    private static Response malformedMultipart(jakarta.ws.rs.core.UriInfo uri) {
+        String path = uri == null ? "" : uri.getPath().replaceFirst("^/+", "");
+        Log.warnf("%s: %s", path, MalformedBodies.MULTIPART);
+        return "api/admin/upload".equals(path) ? Compat.error(400, MalformedBodies.MULTIPART)
+                : ErrorBody.response(400, MalformedBodies.MULTIPART);
     }
 
     /** S3 cannot be asked; a frame will try the image again later. */

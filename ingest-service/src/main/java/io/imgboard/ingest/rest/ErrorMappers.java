@@ -1,5 +1,6 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.support.Causes;
 import io.imgboard.support.DatabaseFailures;
 import io.imgboard.support.MalformedBodies;
 import io.imgboard.support.ErrorBody;
@@ -111,12 +112,12 @@ class ErrorMappers {
 
     /** Whether reading the body failed because no more of it came within the read timeout. */
     private static boolean readTimedOut(Throwable e) {
-        return DatabaseFailures.anyInChain(e, t -> t instanceof IOException && "Read timed out".equals(t.getMessage()));
+        return Causes.any(e, t -> t instanceof IOException && "Read timed out".equals(t.getMessage()));
     }
 
     /** Whether the request failed because the client closed its connection while sending the body. */
     private static boolean clientClosed(Throwable e) {
-        return DatabaseFailures.anyInChain(e, HttpClosedException.class::isInstance);
+        return Causes.any(e, HttpClosedException.class::isInstance);
     }
 
     private static Response json(int status, String error) {

@@ -33,7 +33,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Checks the token and the declared body size before anything reads the body. A JAX-RS filter
@@ -90,9 +93,9 @@ class RequestGate {
     /** {@code imgboard.upload.spool-size}, or -1 when the folder has no size of its own. */
     private final long spoolBytes;
     /** The declared bodies of requests admitted to the spool and not ended yet (with a spool size only). */
-    private final java.util.concurrent.atomic.AtomicLong reserved = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong reserved = new AtomicLong();
     /** Bodies arriving now, by client ({@link #admitBody}); guarded by itself, as is {@link #inFlight}. */
-    private final java.util.Map<String, Integer> inFlightBy = new java.util.HashMap<>();
+    private final Map<String, Integer> inFlightBy = new HashMap<>();
     private int inFlight;
     private final int maxInFlightPerClient;
     private final int maxInFlight;

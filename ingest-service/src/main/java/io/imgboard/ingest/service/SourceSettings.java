@@ -58,8 +58,10 @@ public record SourceSettings(String id, String path, Boolean recursive, List<Str
         }
         // A control character (a NUL, a line break) names no folder anyone meant, and would break the log lines
         // that quote the path: refused before anything takes the text for a path.
-        for (String text : concat(concat(path == null ? List.of() : List.of(path),
-                archivePath == null ? List.of() : List.of(archivePath)), concat(include, exclude))) {
+        List<String> texts = concat(include, exclude);
+        texts.add(path);
+        texts.add(archivePath);
+        for (String text : texts) {
             if (text != null && text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 problems.add("a path or glob holds a control character (such as a NUL or a line break): give it as plain text");
                 return problems;

@@ -1,6 +1,7 @@
 package io.imgboard.ledger.messaging;
 
 import io.imgboard.ledger.service.InvalidEventException;
+import io.imgboard.support.Causes;
 import io.imgboard.support.DatabaseFailures;
 import io.quarkus.logging.Log;
 
@@ -138,7 +139,7 @@ final class Retry {
      * serialization or deadlock failure, a lock not obtained (SQLSTATE class 40 and 55P03).
      */
     static boolean temporary(Throwable failure) {
-        return DatabaseFailures.unavailable(failure) || DatabaseFailures.anyInChain(failure, t ->
+        return DatabaseFailures.unavailable(failure) || Causes.any(failure, t ->
                 t instanceof jakarta.persistence.PessimisticLockException
                         || t instanceof jakarta.persistence.LockTimeoutException
                         || t instanceof jakarta.persistence.QueryTimeoutException
