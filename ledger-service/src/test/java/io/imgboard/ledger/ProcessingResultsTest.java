@@ -7,16 +7,21 @@ import io.imgboard.events.ProcessingFailed;
 import io.imgboard.events.Rendition;
 import io.imgboard.events.Topics;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 import static io.imgboard.ledger.Pipeline.arrived;
+import static io.imgboard.ledger.Pipeline.asService;
 import static io.imgboard.ledger.Pipeline.awaitConsumed;
 import static io.imgboard.ledger.Pipeline.awaitPhoto;
 import static io.imgboard.ledger.Pipeline.awaitRecords;
@@ -36,6 +41,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** imgboard.processing-results → READY (and the catalog) or FAILED (and the failures list). */
 @QuarkusTest
 class ProcessingResultsTest {
+    @Inject
+    DataSource dataSource;
+
+    /**
+     * An operator hides a photo while its renditions' result is being handled. Here the hide's transaction
+     * holds the row while the result arrives, and commits once the result's handling waits on it. The hide
+     * must stand, and frames must not be told the photo is shown: the handling decides on the photo as it is
+     * once the hide has committed. Reading it before, as it once did, wrote {@code hidden = false} back
+     * (every column of the row) and published the photo.
+     */
+    @Test
+    void anOperatorsHideCommittingWhileAResultIsHandledStands() throws Exception {
+        String sha = newSha256();
+        send(arrived("upload:phone-anna", "IMG_" + sha.substring(0, 6) + ".JPG", sha));
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        UUID requestId = requestId(photoId);
+        Db db = new Db(dataSource);
+        try (Connection operator = dataSource.getConnection()) {
+            operator.setAutoCommit(false);
+            try (PreparedStatement hide = operator.prepareStatement("UPDATE photo SET hidden = true WHERE id = ?")) {
+                hide.setObject(1, photoId);
+                assertEquals(1, hide.executeUpdate());
+            }
+            send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId,
+                    List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 1440, 1080, 90000)),
+                    4032, 3024, "jpeg", null, Pipeline.randomPhash(), null));
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.count("SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE wait_event_type = 'Lock' AND datname = current_database()") > 0);
+            operator.commit();
+        }
+
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photo(sha).get("status").asText()));
+        assertTrue(photo(sha).get("hidden").asBoolean(), "the operator's hide was written over: " + photo(sha));
+        asService().post("/api/v1/photos/{id}/unhide", photoId).then().statusCode(200);
+        // One record, the unhide's: the photo was not published while hidden (that record would come first).
+        Pipeline.assertStays(Topics.CATALOG, keyed(photoId), 1, Duration.ofSeconds(3));
+    }
+
 
     @Test
     void aProcessedPhotoBecomesReadyAndIsPublishedToTheCatalog() {

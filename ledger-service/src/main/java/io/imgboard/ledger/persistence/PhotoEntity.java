@@ -5,6 +5,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -13,8 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** A distinct photo (by content). Never leaves this package: services map it to records. */
+/**
+ * A distinct photo (by content). Never leaves this package: services map it to records. An update
+ * writes only the columns its transaction changed ({@link DynamicUpdate}): a change to the processing
+ * state never writes back an operator's hide or delete as it was read.
+ */
 @Entity
+@DynamicUpdate
 @Table(name = "photo")
 public class PhotoEntity {
     @Id

@@ -102,6 +102,11 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
         return photo.twinOf == null ? photo : findById(photo.twinOf);
     }
 
+    /** The photo with its row held until the transaction ends ({@code SELECT … FOR UPDATE}), or null. */
+    public PhotoEntity findLocked(UUID id) {
+        return findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
     /**
      * Re-reads {@code photo} and holds its row until the transaction ends ({@code SELECT … FOR UPDATE}), so
      * decisions on whether a photo is shown are taken one at a time, each on the other's outcome: an

@@ -78,7 +78,9 @@ public class ProcessingResults {
             check(processed);
         }
         PhotoMdc.set(result.photoId());
-        PhotoEntity photo = photos.findById(result.photoId());
+        // Held until the transaction ends: an operator's hide or delete committing meanwhile would otherwise be
+        // decided on (and written over) from the state read before it.
+        PhotoEntity photo = photos.findLocked(result.photoId());
         if (photo == null) {
             Log.warnf("%s for unknown photo %s ignored", what, result.photoId());
             return;
@@ -241,6 +243,7 @@ public class ProcessingResults {
      * when its own bytes arrive again: left retired, its return would show the shot twice.
      */
     private void joinTwin(PhotoEntity twin, PhotoEntity primary) {
+        photos.lockedForUpdate(primary); // its shown or not is decided below, as an operator's command may be deciding it
         twin.status = PhotoStatus.TWIN;
         twin.twinOf = primary.id;
         List<OriginEntity> theirs = origins.ofPhotos(List.of(twin.id));

@@ -45,6 +45,9 @@ public class Retirements {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean retireIfOrphaned(PhotoEntity primary, String sourceId, RemovalPolicy policy) {
+        if (policy == RemovalPolicy.RETIRE) {
+            photos.lockedForUpdate(primary); // decided on its state now, not as read before an operator's command
+        }
         if (policy != RemovalPolicy.RETIRE || primary.retiredAt != null || primary.deletedAt != null
                 || origins.countOfGroup(primary.id) > 0) {
             return false;
