@@ -20,6 +20,10 @@ public record Endpoints(
                 s3Endpoint, s3AccessKey, s3SecretKey);
     }
 
+    /** The variables of {@link #env()} that name the database and its credentials. */
+    public static final java.util.List<String> DATABASE_VARIABLES = java.util.List.of("QUARKUS_DATASOURCE_JDBC_URL",
+            "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
+
     /** Environment variables, the way the services are configured in every deployment. */
     public Map<String, String> env() {
         Map<String, String> env = new LinkedHashMap<>();

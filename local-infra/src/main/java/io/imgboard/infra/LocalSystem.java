@@ -126,8 +126,12 @@ public final class LocalSystem implements AutoCloseable {
                 : LocalInfra.start(layout, state, infraPorts, Topics.ALL, launch);
         LocalSystem system = new LocalSystem(infra, launch, owned, instancePorts, credentials);
         try {
+            // Each service gets the secrets it uses and no other (as in docker-compose.yml): the database's
+            // password only where there is a database, the service token not for the preprocessor, which calls no
+            // service. A variable set to null is removed from what the launcher itself inherited.
             Map<String, String> common = new LinkedHashMap<>(infra.endpoints().env());
-            common.put(Credentials.SERVICE_VARIABLE, credentials.service());
+            Endpoints.DATABASE_VARIABLES.forEach(variable -> common.put(variable, null));
+            common.put(Credentials.SERVICE_VARIABLE, null);
             common.put(Credentials.ADMIN_VARIABLE, null);
             common.put(Credentials.UPLOAD_VARIABLE, null);
             common.put("IMGBOARD_SOURCES", null);
@@ -149,8 +153,11 @@ public final class LocalSystem implements AutoCloseable {
                 if (database != null) {
                     own.putAll(infra.endpoints().withDatabase(database).env());
                 }
+                if (!service.equals("preprocessor-service")) {
+                    own.put(Credentials.SERVICE_VARIABLE, credentials.service());
+                }
                 // Credentials kept apart: the admin token for the two services with admin APIs, the
-                // upload token for ingest only, the service token for all.
+                // upload token for ingest only.
                 if (service.equals("display-service") || service.equals("ingest-service")) {
                     own.put(Credentials.ADMIN_VARIABLE, credentials.admin());
                 }

@@ -1,12 +1,7 @@
 package io.imgboard.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.imgboard.infra.Layout;
-import io.imgboard.infra.ManagedProcess;
-import io.imgboard.infra.Ports;
-import io.imgboard.infra.PostgresServer;
-import io.imgboard.infra.StateDir;
-import org.apache.commons.io.FileUtils;
+import io.imgboard.system.Script.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,44 +33,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * private folder (mode 700, like {@code mktemp -d} or {@code /root}) on a path with spaces, which
  * PostgreSQL's own user cannot enter; supervised, so a {@code kill -9} of any service brings it back
  * ready; stopped by {@code down} or by Ctrl-C at any moment, start-up included, leaving no process.
- * And every {@code ./imgboard bench} as a person runs it, with tiny sizes.
+ * And the benches that measure a running {@code up}, with tiny sizes ({@link OwnSystemBenchesIT} runs the others).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherIT {
-    private static final Duration START = Duration.ofMinutes(6);
-    private static final Duration BENCH = Duration.ofMinutes(12);
+    private static final Duration START = Script.START;
     private static final List<String> SERVICES = List.of("ledger-service", "preprocessor-service", "ingest-service",
             "display-service");
 
+    private static Script launcher;
     private static Path privateFolder;
     private static Path home;
-    private static Path script;
-    private static final Map<String, String> ENV = new LinkedHashMap<>();
+    private static Map<String, String> ENV;
 
     @BeforeAll
     static void prepare() throws IOException {
-        privateFolder = Files.createTempDirectory("imgboard-launcher-");
-        Files.setPosixFilePermissions(privateFolder, PosixFilePermissions.fromString("rwx------"));
-        home = privateFolder.resolve("my photo frame").resolve("state folder");
-        script = Layout.find().projectRoot().resolve("imgboard");
-        ENV.put("IMGBOARD_HOME", home.toString());
-        ENV.put("IMGBOARD_NO_BUILD", "1"); // the reactor has just built everything this test runs
-        for (String variable : List.of("IMGBOARD_KAFKA_PORT", "IMGBOARD_KAFKA_CONTROLLER_PORT", "IMGBOARD_POSTGRES_PORT",
-                "IMGBOARD_S3_PORT", "IMGBOARD_LEDGER_PORT", "IMGBOARD_PREPROCESSOR_PORT", "IMGBOARD_INGEST_PORT",
-                "IMGBOARD_DISPLAY_PORT")) {
-            ENV.put(variable, Integer.toString(Ports.free()));
-        }
+        launcher = Script.inPrivateFolder("imgboard-launcher-");
+        privateFolder = launcher.privateFolder;
+        home = launcher.home;
+        ENV = launcher.env;
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (home != null && Files.exists(home)) {
-            run("down");
-            Path external = PostgresServer.externalCluster(new StateDir(home));
-            FileUtils.deleteQuietly(privateFolder.toFile());
-            if (external != null) {
-                FileUtils.deleteQuietly(external.toFile());
-            }
+        if (launcher != null) {
+            launcher.cleanUp();
         }
     }
 
@@ -129,6 +110,31 @@ class LauncherIT {
         long supervisor = Long.parseLong(all.group(2));
         assertTrue(supervisor > 0 && supervisor < 400, status.output());
         assertTrue(total >= rows && total < rows + 400, status.output());
+
+        // Each service holds the secrets it uses and no other, as docker-compose.yml gives them.
+        for (String service : SERVICES) {
+            Set<String> variables = environmentNames(process(service).get("pid").asLong());
+            boolean database = service.equals("ledger-service") || service.equals("ingest-service");
+            assertEquals(database, variables.contains("QUARKUS_DATASOURCE_PASSWORD"), service + ": the database's password");
+            assertEquals(!service.equals("preprocessor-service"), variables.contains("IMGBOARD_SERVICE_TOKEN"),
+                    service + ": the service token");
+            assertEquals(service.equals("ingest-service") || service.equals("display-service"),
+                    variables.contains("IMGBOARD_ADMIN_TOKEN"), service + ": the admin token");
+            assertEquals(service.equals("ingest-service"), variables.contains("IMGBOARD_UPLOAD_TOKEN"), service + ": the upload token");
+        }
+    }
+
+    /** The names of a process's environment variables ({@code /proc/PID/environ}). */
+    private static Set<String> environmentNames(long pid) throws IOException {
+        Set<String> names = new HashSet<>();
+        for (String entry : new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
+                java.nio.charset.StandardCharsets.ISO_8859_1).split("\0")) {
+            int equals = entry.indexOf('=');
+            if (equals > 0) {
+                names.add(entry.substring(0, equals));
+            }
+        }
+        return names;
     }
 
     /**
@@ -191,51 +197,6 @@ class LauncherIT {
                 "the private folder was loosened");
     }
 
-    /**
-     * The benchmarks that start a system or an imaging core of their own, with tiny sizes (two distinct
-     * 12 MP photos, a library of 1,000): each finishes and prints its figures, the reference it measured
-     * in the same run and the target. ({@code bench catalog}'s tiny run is the ledger's {@code CatalogBenchTest}.)
-     */
-    @Test
-    @Order(4)
-    void theBenchesWithASystemOfTheirOwnRun() throws Exception {
-        run("down"); // in case the test before failed before its own: these start systems of their own
-        Path corpus = Files.createDirectories(privateFolder.resolve("corpus"));
-        Photos.shapes(corpus, "burst-1.jpg", 4101);
-        Photos.shapes(corpus, "burst-2.jpg", 4102);
-
-        // Two burst photos, and the distinct shots the bench makes of them (turned, mirrored, turned by
-        // 90°) for the first upload, one warm upload, one during the reprocess of the whole library and
-        // the second burst.
-        Result pipeline = run("bench", "pipeline", "--warm", "1", "--burst", "2", "--parallel", "2",
-                "--during-reprocess", "1", "--corpus", corpus.toString());
-        System.out.println(pipeline.output()); // the figures, for whoever reads the test's log
-        assertEquals(0, pipeline.code(), pipeline.output());
-        for (String line : List.of("first upload after start-up → add:", "upload → add, 1 warm uploads one at a time: p50",
-                "upload → add while the whole library is reprocessed", "burst of 2 × 12 MP, 2 uploads in flight", "not judged, a burst of 2",
-                "imaging core alone on the first burst's files", "(target ≥ 0.85:", "burst 2 of 2 × 12 MP",
-                "CPU from its start to its last add, ms per photo:", "by thread", "where the time goes", "idle after the run:")) {
-            assertTrue(pipeline.output().contains(line), "no \"" + line + "\" in:\n" + pipeline.output());
-        }
-
-        Result library = run("bench", "library", "--photos", "1000");
-        System.out.println(library.output()); // the figures, for whoever reads the test's log
-        assertEquals(0, library.code(), library.output());
-        for (String line : List.of("1,000 catalog records written", "library of 1,000 photos, one display",
-                "having read the catalog (target ≤ 60 s", "bytes per photo", "a frame connects: page of",
-                "the frame's next windows")) {
-            assertTrue(library.output().contains(line), "no \"" + line + "\" in:\n" + library.output());
-        }
-
-        Result imaging = run("bench", "imaging", "--no-sharp", "--rounds", "1", corpus.toString());
-        System.out.println(imaging.output()); // the figures, for whoever reads the test's log
-        assertEquals(0, imaging.code(), imaging.output());
-        for (String line : List.of("corpus: " + corpus + " — 2 images", "core/vipsthumbnail:",
-                "metadata in outputs (EXIF/XMP/ICCP chunks): core", "peak RSS: this JVM", "decompression bomb")) {
-            assertTrue(imaging.output().contains(line), "no \"" + line + "\" in:\n" + imaging.output());
-        }
-    }
-
     @Test
     @Order(5)
     void ctrlCWhileTheServersStartLeavesNoProcess() throws Exception {
@@ -296,40 +257,15 @@ class LauncherIT {
         throw new AssertionError(name + " not in the status file: " + status);
     }
 
-    record Result(int code, String output) {
-    }
-
     private static Result run(String... args) throws Exception {
-        return run(command(args), args);
+        return launcher.run(args);
     }
 
     private static Result run(ProcessBuilder builder, String... args) throws Exception {
-        Path output = Files.createTempFile("imgboard-", ".log");
-        try {
-            Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            // A bench starts a system of its own and runs it through its phases: more time than up alone.
-            Duration limit = args[0].equals("bench") ? BENCH : START;
-            if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
-                // SIGTERM (a bench's own system stops through its shutdown hook), SIGKILL to all it started after a minute
-                ManagedProcess.stopHandle(process.toHandle(), Duration.ofMinutes(1));
-                throw new AssertionError("./imgboard " + String.join(" ", args) + " did not finish within " + limit
-                        + ":\n" + Files.readString(output));
-            }
-            return new Result(process.exitValue(), Files.readString(output));
-        } finally {
-            Files.deleteIfExists(output);
-        }
+        return launcher.run(builder, args);
     }
 
     private static ProcessBuilder command(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(script.toString());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(privateFolder.toFile());
-        for (String variable : List.of("IMGBOARD_ADMIN_TOKEN", "IMGBOARD_UPLOAD_TOKEN", "IMGBOARD_SERVICE_TOKEN")) {
-            builder.environment().remove(variable);
-        }
-        builder.environment().putAll(ENV);
-        return builder;
+        return launcher.command(args);
     }
 }
