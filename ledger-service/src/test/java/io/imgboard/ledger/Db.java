@@ -45,6 +45,11 @@ final class Db {
         return ((Number) rows(sql, parameters).get(0).values().iterator().next()).longValue();
     }
 
+    /** Sessions of this database waiting for a lock another holds (a row held with {@code FOR UPDATE}, say). */
+    long lockWaits() {
+        return count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+    }
+
     int update(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {

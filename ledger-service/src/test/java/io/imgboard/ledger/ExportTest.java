@@ -158,6 +158,35 @@ class ExportTest {
     }
 
     /**
+     * An operator hides a photo while ingest's report of its export is recorded (the hide's transaction holds
+     * the row across it, committing once the export's handling waits on it, or once it is done). The new
+     * place must not publish the photo over the hide: the export decides on the photo as the hide left it.
+     */
+    @Test
+    void anOperatorsHideCommittingWhileAnExportIsRecordedIsNotPublishedOver() throws Exception {
+        String sha = newSha256();
+        send(arrived("upload:api", "IMG_" + sha.substring(0, 6) + ".JPG", sha));
+        UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        processed(photoId, 800, 600, Instant.parse("2023-03-04T10:00:00Z"), randomPhash());
+        awaitRecords(Topics.CATALOG, 1, Pipeline.keyed(photoId));
+        Db db = new Db(dataSource);
+        try (Connection operator = dataSource.getConnection()) {
+            operator.setAutoCommit(false);
+            try (PreparedStatement hide = operator.prepareStatement("UPDATE photo SET hidden = true WHERE id = ?")) {
+                hide.setObject(1, photoId);
+                assertEquals(1, hide.executeUpdate());
+            }
+            send((FileEvent) new FileExported(UUID.randomUUID(), Instant.now(), TARGET, "2023/03/exported-" + sha.substring(0, 6)
+                    + ".JPG", null, photoId, sha, true, null));
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.lockWaits() > 0 || photoById(photoId).get("origins").size() == 2);
+            operator.commit();
+        }
+        await().atMost(Pipeline.TIMEOUT).until(() -> photoById(photoId).get("origins").size() == 2);
+        // The photo's one record is its first publish: the export's would be a second, of a hidden photo.
+        Pipeline.assertStays(Topics.CATALOG, Pipeline.keyed(photoId), 1, java.time.Duration.ofSeconds(3));
+    }
+
+    /**
      * A shot that arrived twice (a JPEG, then its better HEIC) is one photo rendered from the HEIC:
      * the export writes that original, under its own name, and the folder's scan finds a known place.
      */

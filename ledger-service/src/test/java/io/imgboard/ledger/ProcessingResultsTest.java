@@ -67,8 +67,7 @@ class ProcessingResultsTest {
             send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId,
                     List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 1440, 1080, 90000)),
                     4032, 3024, "jpeg", null, Pipeline.randomPhash(), null));
-            await().atMost(Pipeline.TIMEOUT).until(() -> db.count("SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE wait_event_type = 'Lock' AND datname = current_database()") > 0);
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.lockWaits() > 0);
             operator.commit();
         }
 

@@ -71,12 +71,15 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
                 .setParameter("limit", limit).getResultList();
     }
 
-    /** Failures an operator can act on, and every photo waiting out a temporary failure: what "retry all" asks again. */
+    /**
+     * Failures an operator can act on, and every photo waiting out a temporary failure: what "retry all" asks
+     * again; their rows held until the transaction ends, so a photo deleted meanwhile is left alone.
+     */
     @SuppressWarnings("unchecked")
     public List<PhotoEntity> retryable() {
         return getEntityManager().createNativeQuery("SELECT p.* FROM photo p WHERE (" + ACTIONABLE_FAILURE
                 + ") OR (p.next_retry_at IS NOT NULL AND p.twin_of IS NULL AND p.retired_at IS NULL"
-                + " AND p.deleted_at IS NULL)", PhotoEntity.class).getResultList();
+                + " AND p.deleted_at IS NULL) ORDER BY p.id FOR UPDATE", PhotoEntity.class).getResultList();
     }
 
     /** failure reason → failures an operator can act on. */
@@ -227,16 +230,17 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
 
     /**
      * Photos waiting for a request: a temporary failure whose pause is over, or a request nobody answered
-     * since before {@code stuckBefore} (none of those when it is null).
+     * since before {@code stuckBefore} (none of those when it is null). Their rows are held until the
+     * transaction ends, so a photo deleted meanwhile is not asked for (and its renditions not kept) again.
      */
     public List<PhotoEntity> dueForRequest(Instant now, Instant stuckBefore, int limit) {
         if (stuckBefore == null) {
             return find("deletedAt is null and nextRetryAt is not null and nextRetryAt <= ?1", Sort.ascending("id"), now)
-                    .page(Page.ofSize(limit)).list();
+                    .page(Page.ofSize(limit)).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).list();
         }
         return find("deletedAt is null and ((nextRetryAt is not null and nextRetryAt <= ?1)"
                         + " or (requestedAt is not null and requestedAt < ?2))", Sort.ascending("id"), now, stuckBefore)
-                .page(Page.ofSize(limit)).list();
+                .page(Page.ofSize(limit)).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).list();
     }
 
     /** How many photos have waited for an answer since before {@code before}. */

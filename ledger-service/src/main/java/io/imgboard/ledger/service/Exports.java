@@ -290,7 +290,8 @@ public class Exports {
         counts.add(event.sourceId(), "exported", 1);
         Log.infof("photo %s exported to %s:%s", photo.id, event.sourceId(), event.path());
         // A new place, as an arrival's is: frames filtering by that source must see the photo.
-        PhotoEntity primary = photos.primaryOf(photo);
+        // Decided on its row held: an operator's hide or delete committing meanwhile must not be published over.
+        PhotoEntity primary = photos.lockedForUpdate(photos.primaryOf(photo));
         if (primary.visible()) {
             catalog.update(primary, true);
         }

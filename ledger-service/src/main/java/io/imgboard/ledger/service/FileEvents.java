@@ -201,7 +201,8 @@ public class FileEvents {
             Log.debugf("%s:%s removed, but it was never recorded as a photo", event.sourceId(), event.path());
             return;
         }
-        PhotoEntity photo = photos.findById(origin.get().photoId);
+        // Held: an operator splitting this twin off meanwhile decides which photo the removal concerns.
+        PhotoEntity photo = photos.findLocked(origin.get().photoId);
         PhotoEntity primary = photos.primaryOf(photo);
         PhotoMdc.set(primary.id);
         origins.delete(origin.get());

@@ -136,8 +136,10 @@ public class PhotoCommands {
      * @return false when {@code twinId} is not a twin of {@code id}
      */
     public boolean split(UUID id, UUID twinId) {
-        PhotoEntity photo = photos.findById(id);
-        PhotoEntity twin = photos.findById(twinId);
+        // Both rows held (the twin first, as a twin's join takes them): a delete, hide or retirement of the
+        // photo committing meanwhile is decided on, not published over.
+        PhotoEntity twin = photos.findLocked(twinId);
+        PhotoEntity photo = photos.findLocked(id);
         if (photo == null || twin == null || !id.equals(twin.twinOf)) {
             return false;
         }

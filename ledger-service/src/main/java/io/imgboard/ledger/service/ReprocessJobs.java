@@ -86,7 +86,7 @@ public class ReprocessJobs {
         while (!next.isEmpty()) {
             int settledAtOnce = 0;
             for (UUID photoId : next) {
-                PhotoEntity photo = photos.findById(photoId);
+                PhotoEntity photo = photos.findLocked(photoId); // a delete committing meanwhile is seen, not undone
                 if (photo == null || photo.deletedAt != null) {
                     jobs.settle(photoId, false, "deleted by an operator", now);
                     settledAtOnce++;
