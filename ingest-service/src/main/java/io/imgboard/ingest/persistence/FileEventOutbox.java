@@ -80,6 +80,19 @@ public class FileEventOutbox {
                 .setParameter("length", prefix.length()).setParameter("prefix", prefix).getSingleResult()).longValue();
     }
 
+    /**
+     * How many events wait that concern {@code path} of this source: its own (a removal, a move away) or a
+     * move onto it. An arrival announced before them would reach the ledger first, and be undone by them.
+     */
+    @Transactional
+    public long waitingForPath(String sourceId, String path) {
+        String prefix = sourceId + ":";
+        return ((Number) em.createNativeQuery("SELECT count(*) FROM file_event_outbox WHERE event_key = :key"
+                        + " OR (left(event_key, :length) = :prefix AND CAST(event AS jsonb) ->> 'toPath' = :path)")
+                .setParameter("key", prefix + path).setParameter("length", prefix.length()).setParameter("prefix", prefix)
+                .setParameter("path", path).getSingleResult()).longValue();
+    }
+
     @Transactional
     public long waiting() {
         return ((Number) em.createNativeQuery("SELECT count(*) FROM file_event_outbox").getSingleResult()).longValue();

@@ -265,6 +265,29 @@ public class DavResource {
         });
     }
 
+    /**
+     * A file's arrival is announced at once, a delete's or move's through the outbox: a PUT to a path whose
+     * earlier delete or move has not reached Kafka would be announced ahead of it, and the ledger, taking
+     * them in that order, would retire the new file. Such a PUT waits for one relay pass, and is told to
+     * come back when the events are still waiting (Kafka away); the folder sources hold their scans so.
+     */
+    private Response heldBehindOutbox(Req req) {
+        String sourceId = req.principal().davSourceId();
+        String path = eventPath(req.path());
+        if (outbox.waitingForPath(sourceId, path) == 0) {
+            return null;
+        }
+        relay.relay();
+        long waiting = outbox.waitingForPath(sourceId, path);
+        if (waiting == 0) {
+            return null;
+        }
+        Log.infof("WebDAV PUT %s%s held: %d earlier changes of the path wait in the outbox for Kafka", req.target().mount(),
+                req.path(), waiting);
+        return Response.fromResponse(error(503, "an earlier delete or move of this path has not been announced yet "
+                + "(Kafka is not reachable): nothing was stored; send the file again shortly")).header("Retry-After", "5").build();
+    }
+
     private static DavIf parseIf(HttpHeaders headers) {
         try {
             return DavIf.parse(headers.getHeaderString("If"));
@@ -274,6 +297,10 @@ public class DavResource {
     }
 
     private Response store(Req req, java.nio.file.Path spool, Instant mtime) throws IOException {
+        Response held = heldBehindOutbox(req);
+        if (held != null) {
+            return held;
+        }
         long size = Files.size(spool);
         String name = DavPath.segments(req.path()).get(DavPath.segments(req.path()).size() - 1);
         String parent = DavIndex.parentOf(req.path());

@@ -123,8 +123,13 @@ class DavOutboxTest {
     @ConfigProperty(name = "imgboard.upload.token")
     String uploadToken;
 
+    /**
+     * And a new file PUT to the same path meanwhile is told to come back: announced at once, its arrival
+     * would reach the ledger before the delete and be retired by it. Once the delete is out, it is taken,
+     * and the path's events are in the order they happened.
+     */
     @Test
-    void aDeleteWhileKafkaIsDownIsAnnouncedOnceKafkaIsBack() throws Exception {
+    void aDeleteWhileKafkaIsDownIsAnnouncedOnceKafkaIsBackAndAPutBehindItWaits() throws Exception {
         String name = "outbox-" + UUID.randomUUID() + ".jpg";
         byte[] jpeg = TestImages.jpeg(91_001);
         assertEquals(201, dav("PUT", "/dav/" + name, jpeg).statusCode());
@@ -141,6 +146,11 @@ class DavOutboxTest {
         assertEquals(204, delete.statusCode(), delete.body());
         assertEquals(404, dav("PROPFIND", "/dav/" + name, null, "Depth", "0").statusCode(), "the namespace changed at once");
         assertEquals(1, waiting(name), "the FileRemoved waits in the outbox");
+        HttpResponse<String> held = dav("PUT", "/dav/" + name, TestImages.jpeg(91_002));
+        assertEquals(503, held.statusCode(), held.body());
+        assertTrue(held.body().contains("an earlier delete or move of this path has not been announced yet"), held.body());
+        assertEquals("5", held.headers().firstValue("Retry-After").orElse(null));
+        assertEquals(404, dav("PROPFIND", "/dav/" + name, null, "Depth", "0").statusCode(), "nothing was stored");
 
         startBroker();
         try (KafkaConsumer<String, String> files = consumer()) {
@@ -152,6 +162,19 @@ class DavOutboxTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> waiting(name) == 0);
         assertEquals(1, events.stream().filter(e -> e.contains("FileRemoved") && e.contains(name)).count(),
                 "announced once: " + events);
+
+        assertEquals(201, dav("PUT", "/dav/" + name, TestImages.jpeg(91_002)).statusCode());
+        try (KafkaConsumer<String, String> files = consumer()) {
+            List<String> all = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                files.poll(Duration.ofMillis(500)).forEach(r -> all.add(r.value()));
+                return all.stream().filter(e -> e.contains("FileArrived") && e.contains(name)).count() == 2;
+            });
+            List<String> kinds = all.stream().filter(e -> e.contains(name))
+                    .map(e -> e.contains("FileArrived") ? "arrived" : e.contains("FileRemoved") ? "removed" : e).toList();
+            assertEquals(List.of("arrived", "removed", "arrived"), kinds);
+        }
+        assertEquals(204, dav("DELETE", "/dav/" + name, null).statusCode(), "the tree is left as it was found");
     }
 
     private long waiting(String name) throws Exception {
