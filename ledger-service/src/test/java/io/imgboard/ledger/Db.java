@@ -45,6 +45,30 @@ final class Db {
         return ((Number) rows(sql, parameters).get(0).values().iterator().next()).longValue();
     }
 
+    /**
+     * An operator's hide of the photo as its own transaction, left open: the photo's row is held until the
+     * caller commits the returned connection (or closes it, which rolls the hide back).
+     */
+    Connection hideLeftOpen(Object photoId) throws SQLException {
+        Connection operator = dataSource.getConnection();
+        try {
+            operator.setAutoCommit(false);
+        } catch (SQLException e) {
+            operator.close();
+            throw e;
+        }
+        try (PreparedStatement hide = operator.prepareStatement("UPDATE photo SET hidden = true WHERE id = ?")) {
+            hide.setObject(1, photoId);
+            if (hide.executeUpdate() != 1) {
+                throw new IllegalStateException("no photo " + photoId);
+            }
+            return operator;
+        } catch (SQLException | RuntimeException e) {
+            operator.close();
+            throw e;
+        }
+    }
+
     /** Sessions of this database waiting for a lock another holds (a row held with {@code FOR UPDATE}, say). */
     long lockWaits() {
         return count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,12 +57,7 @@ class ProcessingResultsTest {
         UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
         UUID requestId = requestId(photoId);
         Db db = new Db(dataSource);
-        try (Connection operator = dataSource.getConnection()) {
-            operator.setAutoCommit(false);
-            try (PreparedStatement hide = operator.prepareStatement("UPDATE photo SET hidden = true WHERE id = ?")) {
-                hide.setObject(1, photoId);
-                assertEquals(1, hide.executeUpdate());
-            }
+        try (Connection operator = db.hideLeftOpen(photoId)) {
             send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId,
                     List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 1440, 1080, 90000)),
                     4032, 3024, "jpeg", null, Pipeline.randomPhash(), null));
