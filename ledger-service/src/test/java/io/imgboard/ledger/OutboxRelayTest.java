@@ -119,14 +119,21 @@ class OutboxRelayTest {
         }
     }
 
+    /**
+     * And a parked row of the compacted catalog, once a later row of its photo was sent, is not replayed:
+     * the topic keeps a key's last record, and the older state would stand in place of the newer.
+     */
     @Test
     void aRowTheBrokerKeepsRefusingIsParkedStopsHoldingBackItsKeyAndCanBeReplayed() {
         String key = UUID.randomUUID().toString();
+        String photo = UUID.randomUUID().toString();
         Db db = new Db(dataSource);
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 outbox.add(Topics.PROCESS_REQUESTS, key, Map.of("n", 1, "pad", "x".repeat(1_200_000)));
                 outbox.add(Topics.PROCESS_REQUESTS, key, Map.of("n", 2));
+                outbox.add(Topics.CATALOG, photo, Map.of("n", 1, "pad", "x".repeat(1_200_000)));
+                outbox.add(Topics.CATALOG, photo, Map.of("n", 2));
             });
             // tried imgboard.ledger.outbox.max-attempts (5) times, 1 s, 2 s, 4 s, 8 s apart, then parked
             await().atMost(java.time.Duration.ofSeconds(90)).until(() ->
@@ -146,8 +153,17 @@ class OutboxRelayTest {
             Pipeline.asService().post("/api/v1/outbox/{id}/replay", id).then().statusCode(200);
             awaitRecords(Topics.PROCESS_REQUESTS, 2, keyed(key));
             Pipeline.asService().post("/api/v1/outbox/{id}/replay", id).then().statusCode(404);
+
+            await().atMost(java.time.Duration.ofSeconds(90)).until(() ->
+                    db.rows("SELECT parked_at FROM outbox WHERE message_key = ? ORDER BY id", photo).get(0).get("parked_at") != null);
+            awaitRecords(Topics.CATALOG, 1, keyed(photo));
+            long catalogRow = ((Number) db.rows("SELECT id FROM outbox WHERE message_key = ? ORDER BY id", photo).get(0).get("id")).longValue();
+            db.update("UPDATE outbox SET payload = ? WHERE id = ?", "{\"n\":1}", catalogRow);
+            Pipeline.asService().post("/api/v1/outbox/{id}/replay", catalogRow).then().statusCode(409)
+                    .body("error", org.hamcrest.Matchers.containsString("superseded by row"));
+            assertEquals(1, recordsNow(Topics.CATALOG, keyed(photo)).size(), "the later state stays the last");
         } finally {
-            db.update("DELETE FROM outbox WHERE message_key = ?", key);
+            db.update("DELETE FROM outbox WHERE message_key IN (?, ?)", key, photo);
         }
     }
 }

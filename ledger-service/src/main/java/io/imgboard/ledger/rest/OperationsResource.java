@@ -74,7 +74,11 @@ public class OperationsResource {
     @Path("/outbox/{id}/replay")
     public OutboxAdmin.Parked replayOutbox(@PathParam("id") String id) {
         long rowId = id(id, "outbox row");
-        return outbox.replay(rowId).orElseThrow(() -> new NotFoundException("no parked outbox row " + id));
+        try {
+            return outbox.replay(rowId).orElseThrow(() -> new NotFoundException("no parked outbox row " + id));
+        } catch (IllegalStateException e) {
+            throw new ClientErrorException(e.getMessage(), Response.Status.CONFLICT);
+        }
     }
 
     private static long id(String id, String what) {
