@@ -45,6 +45,28 @@ public class OutboxRelay {
         if (!running.tryLock()) {
             return 0;
         }
+        return passHoldingTheLock();
+    }
+
+    /**
+     * A pass of its own, once a pass already running has ended (waiting at most {@code wait} for it): what
+     * that pass had read before the caller's rows were written is then sent too.
+     *
+     * @return how many events Kafka took in this pass (0 when the running one did not end in time)
+     */
+    public int relayAfterRunning(java.time.Duration wait) {
+        try {
+            if (!running.tryLock(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return 0;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        return passHoldingTheLock();
+    }
+
+    private int passHoldingTheLock() {
         try {
             int sent = 0;
             while (true) {

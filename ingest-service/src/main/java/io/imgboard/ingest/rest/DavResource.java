@@ -268,8 +268,9 @@ public class DavResource {
     /**
      * A file's arrival is announced at once, a delete's or move's through the outbox: a PUT to a path whose
      * earlier delete or move has not reached Kafka would be announced ahead of it, and the ledger, taking
-     * them in that order, would retire the new file. Such a PUT waits for one relay pass, and is told to
-     * come back when the events are still waiting (Kafka away); the folder sources hold their scans so.
+     * them in that order, would retire the new file. Such a PUT waits for a relay pass of its own (after the
+     * one under way, if any), and is told to come back when the events are still waiting (Kafka away); the
+     * folder sources hold their scans so.
      */
     private Response heldBehindOutbox(Req req) {
         String sourceId = req.principal().davSourceId();
@@ -277,7 +278,7 @@ public class DavResource {
         if (outbox.waitingForPath(sourceId, path) == 0) {
             return null;
         }
-        relay.relay();
+        relay.relayAfterRunning(java.time.Duration.ofSeconds(5)); // a pass may be under way, having read its rows before these
         long waiting = outbox.waitingForPath(sourceId, path);
         if (waiting == 0) {
             return null;
