@@ -237,7 +237,7 @@ public class DavResource {
             Instant mtime = mtime(req);
             java.nio.file.Path spool = spool(body);
             try {
-                return store(req, spool, mtime);
+                return store(req, spool, mtime, before);
             } finally {
                 deleteQuietly(spool);
             }
@@ -261,7 +261,7 @@ public class DavResource {
             requireParent(req, req.path());
             requireConditions(req, req.path(), before);
             requireUnlocked(req, req.path(), before.isEmpty());
-            return store(req, assembled, mtime(req));
+            return store(req, assembled, mtime(req), before);
         });
     }
 
@@ -289,6 +289,12 @@ public class DavResource {
                 + "(Kafka is not reachable): nothing was stored; send the file again shortly")).header("Retry-After", "5").build();
     }
 
+    /** Whether two looks at a path saw the same file (or both nothing). */
+    private static boolean sameFile(Optional<DavEntry> one, Optional<DavEntry> other) {
+        return one.map(e -> !e.collection() && e.sha256() != null ? e.sha256() : "")
+                .equals(other.map(e -> !e.collection() && e.sha256() != null ? e.sha256() : ""));
+    }
+
     private static DavIf parseIf(HttpHeaders headers) {
         try {
             return DavIf.parse(headers.getHeaderString("If"));
@@ -297,7 +303,8 @@ public class DavResource {
         }
     }
 
-    private Response store(Req req, java.nio.file.Path spool, Instant mtime) throws IOException {
+    /** @param before what was at the path when the request began, before its body was read and announced */
+    private Response store(Req req, java.nio.file.Path spool, Instant mtime, Optional<DavEntry> before) throws IOException {
         Response held = heldBehindOutbox(req);
         if (held != null) {
             return held;
@@ -338,10 +345,16 @@ public class DavResource {
                 outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
                         eventPath(req.path())));
             }
+            if (keptAs.equals("photo") && !sameFile(before, was)) {
+                // Another request changed the path after this one's arrival was announced (a DELETE or MOVE, whose
+                // event goes through the outbox, or another PUT): announced again behind theirs, the ledger ends
+                // with the file the tree has.
+                outbox.add(new FileArrived(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(), eventPath(req.path()),
+                        name, size, sha, outcome.contentType(), OriginalStore.keyFor(sha), mtime, req.principal().deviceId(), null));
+            }
             return was;
         });
-        boolean photoReplaced = replaced.isPresent() && "photo".equals(replaced.get().outcome()) && !kept.equals("photo");
-        if (photoReplaced) {
+        if (outbox.waitingForPath(req.principal().davSourceId(), eventPath(req.path())) > 0) {
             relay.relay();
         }
         if (req.principal().deviceId() != null) {

@@ -1,5 +1,7 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.events.FileEvent;
+import io.imgboard.events.FileRemoved;
 import io.imgboard.events.Topics;
 import io.imgboard.infra.KafkaServer;
 import io.imgboard.infra.Layout;
@@ -41,6 +43,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -120,6 +123,8 @@ class DavOutboxTest {
 
     @Inject
     DataSource dataSource;
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
     @ConfigProperty(name = "imgboard.upload.token")
     String uploadToken;
 
@@ -175,6 +180,79 @@ class DavOutboxTest {
             assertEquals(List.of("arrived", "removed", "arrived"), kinds);
         }
         assertEquals(204, dav("DELETE", "/dav/" + name, null).statusCode(), "the tree is left as it was found");
+    }
+
+    /**
+     * A DELETE of a path commits while a PUT to it is between the announcement of its file and its entry
+     * in the tree. Simulated: the test holds the path's lock (as a request in the tree does), and meanwhile
+     * deletes the entry and writes the removal to the outbox, as a DELETE does. The PUT's file stands in the
+     * tree; its arrival, announced before the removal, is announced again after it, so the ledger ends with
+     * the file the tree has instead of retiring it.
+     */
+    @Test
+    void aPutWhosePathWasDeletedAfterItsAnnouncementIsAnnouncedAgainBehindTheRemoval() throws Exception {
+        String name = "race-" + UUID.randomUUID() + ".jpg";
+        assertEquals(201, dav("PUT", "/dav/" + name, TestImages.jpeg(91_003)).statusCode());
+        List<String> events = new ArrayList<>();
+        try (KafkaConsumer<String, String> files = consumer()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                files.poll(Duration.ofMillis(500)).forEach(r -> events.add(r.value()));
+                return events.stream().anyMatch(e -> e.contains("FileArrived") && e.contains(name));
+            });
+            FileEvent first = json.readValue(events.stream().filter(e -> e.contains(name)).findFirst().orElseThrow(), FileEvent.class);
+            String principal;
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT principal FROM dav_entry WHERE path = ?")) {
+                s.setString(1, "/" + name);
+                try (ResultSet rs = s.executeQuery()) {
+                    assertTrue(rs.next());
+                    principal = rs.getString(1);
+                }
+            }
+            byte[] newer = TestImages.jpeg(91_004);
+            CompletableFuture<HttpResponse<String>> put;
+            try (Connection delete = dataSource.getConnection()) {
+                delete.setAutoCommit(false);
+                try (PreparedStatement lock = delete.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                    lock.setString(1, "dav " + principal + " /" + name);
+                    lock.execute();
+                }
+                put = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return dav("PUT", "/dav/" + name, newer);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                // announced, and waiting for the path
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    files.poll(Duration.ofMillis(200)).forEach(r -> events.add(r.value()));
+                    return events.stream().filter(e -> e.contains("FileArrived") && e.contains(name)).count() == 2;
+                });
+                try (PreparedStatement entry = delete.prepareStatement("DELETE FROM dav_entry WHERE principal = ? AND path = ?");
+                     PreparedStatement removal = delete.prepareStatement(
+                             "INSERT INTO file_event_outbox (event_key, event, created_at) VALUES (?, ?, now())")) {
+                    entry.setString(1, principal);
+                    entry.setString(2, "/" + name);
+                    assertEquals(1, entry.executeUpdate());
+                    FileRemoved removed = new FileRemoved(UUID.randomUUID(), java.time.Instant.now(), first.sourceId(), first.path());
+                    removal.setString(1, removed.key());
+                    removal.setString(2, json.writerFor(FileEvent.class).writeValueAsString(removed));
+                    removal.executeUpdate();
+                }
+                delete.commit();
+            }
+            assertEquals(201, put.get(60, TimeUnit.SECONDS).statusCode(), "made anew: the entry it saw was gone");
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                files.poll(Duration.ofMillis(200)).forEach(r -> events.add(r.value()));
+                return events.stream().filter(e -> e.contains("FileArrived") && e.contains(name)).count() == 3;
+            });
+        }
+        List<String> kinds = events.stream().filter(e -> e.contains(name))
+                .map(e -> e.contains("FileArrived") ? "arrived" : e.contains("FileRemoved") ? "removed" : e).toList();
+        assertEquals(List.of("arrived", "arrived", "removed", "arrived"), kinds);
+        assertEquals(207, dav("PROPFIND", "/dav/" + name, null, "Depth", "0").statusCode(), "the PUT's file stands in the tree");
+        assertEquals(204, dav("DELETE", "/dav/" + name, null).statusCode());
     }
 
     private long waiting(String name) throws Exception {
