@@ -46,10 +46,11 @@ final class Db {
     }
 
     /**
-     * An operator's hide of the photo as its own transaction, left open: the photo's row is held until the
-     * caller commits the returned connection (or closes it, which rolls the hide back).
+     * An operator's command on the photo ({@code update}, its one parameter the photo's id) as its own
+     * transaction, left open: the photo's row is held until the caller commits the returned connection (or
+     * closes it, which rolls the command back).
      */
-    Connection hideLeftOpen(Object photoId) throws SQLException {
+    Connection leftOpen(String update, Object photoId) throws SQLException {
         Connection operator = dataSource.getConnection();
         try {
             operator.setAutoCommit(false);
@@ -57,9 +58,9 @@ final class Db {
             operator.close();
             throw e;
         }
-        try (PreparedStatement hide = operator.prepareStatement("UPDATE photo SET hidden = true WHERE id = ?")) {
-            hide.setObject(1, photoId);
-            if (hide.executeUpdate() != 1) {
+        try (PreparedStatement command = operator.prepareStatement(update)) {
+            command.setObject(1, photoId);
+            if (command.executeUpdate() != 1) {
                 throw new IllegalStateException("no photo " + photoId);
             }
             return operator;

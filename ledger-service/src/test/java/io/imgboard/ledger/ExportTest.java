@@ -170,7 +170,7 @@ class ExportTest {
         processed(photoId, 800, 600, Instant.parse("2023-03-04T10:00:00Z"), randomPhash());
         awaitRecords(Topics.CATALOG, 1, Pipeline.keyed(photoId));
         Db db = new Db(dataSource);
-        try (Connection operator = db.hideLeftOpen(photoId)) {
+        try (Connection operator = db.leftOpen("UPDATE photo SET hidden = true WHERE id = ?", photoId)) {
             send((FileEvent) new FileExported(UUID.randomUUID(), Instant.now(), TARGET, "2023/03/exported-" + sha.substring(0, 6)
                     + ".JPG", null, photoId, sha, true, null));
             await().atMost(Pipeline.TIMEOUT).until(() -> db.lockWaits() > 0 || photoById(photoId).get("origins").size() == 2);

@@ -57,7 +57,7 @@ class ProcessingResultsTest {
         UUID photoId = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
         UUID requestId = requestId(photoId);
         Db db = new Db(dataSource);
-        try (Connection operator = db.hideLeftOpen(photoId)) {
+        try (Connection operator = db.leftOpen("UPDATE photo SET hidden = true WHERE id = ?", photoId)) {
             send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId,
                     List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 1440, 1080, 90000)),
                     4032, 3024, "jpeg", null, Pipeline.randomPhash(), null));

@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.imgboard.ledger.Pipeline.arrived;
 import static io.imgboard.ledger.Pipeline.assertStays;
@@ -66,6 +68,41 @@ class StuckRequestsTest {
             return recordsNow(Topics.PROCESS_REQUESTS, keyed(id)).size() > 1;
         });
         assertEquals(first, requestId(id), "the first request is still the first on the topic");
+    }
+
+    /**
+     * An operator deletes a photo while the sweep is asking again for it (the delete's transaction holds the
+     * row across the sweep, committing once the sweep waits on it). The photo is not asked for again: asking
+     * takes its renditions back from the deletion queue, so they would stay in the bucket for good.
+     */
+    @Test
+    void aPhotoDeletedWhileTheSweepAsksAgainIsNotAskedFor() throws Exception {
+        String sha = newSha256();
+        send(arrived("folder:nas", "deleted-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        requestId(id);
+        askedAnHourAgo(id);
+        readToTheEndAsThePreprocessors();
+        Db db = new Db(dataSource);
+        try (Connection operator = db.leftOpen("UPDATE photo SET deleted_at = now() WHERE id = ?", id)) {
+            // A sweep that finds requests unread by the preprocessors leaves the photo alone: sweep until one waits on its row.
+            List<CompletableFuture<Void>> sweeps = new java.util.ArrayList<>(List.of(CompletableFuture.runAsync(requeue::sweep)));
+            await().atMost(Pipeline.TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (db.lockWaits() > 0) {
+                    return true;
+                }
+                if (sweeps.get(sweeps.size() - 1).isDone()) {
+                    readToTheEndAsThePreprocessors();
+                    sweeps.add(CompletableFuture.runAsync(requeue::sweep));
+                }
+                return false;
+            });
+            operator.commit();
+            for (CompletableFuture<Void> sweep : sweeps) {
+                sweep.get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertStays(Topics.PROCESS_REQUESTS, keyed(id), 1, Duration.ofSeconds(3));
     }
 
     private void askedAnHourAgo(UUID id) throws Exception {
