@@ -54,14 +54,11 @@ final class Db {
         Connection operator = dataSource.getConnection();
         try {
             operator.setAutoCommit(false);
-        } catch (SQLException e) {
-            operator.close();
-            throw e;
-        }
-        try (PreparedStatement command = operator.prepareStatement(update)) {
-            command.setObject(1, photoId);
-            if (command.executeUpdate() != 1) {
-                throw new IllegalStateException("no photo " + photoId);
+            try (PreparedStatement command = operator.prepareStatement(update)) {
+                command.setObject(1, photoId);
+                if (command.executeUpdate() != 1) {
+                    throw new IllegalStateException("no photo " + photoId);
+                }
             }
             return operator;
         } catch (SQLException | RuntimeException e) {

@@ -289,10 +289,10 @@ public class DavResource {
                 + "(Kafka is not reachable): nothing was stored; send the file again shortly")).header("Retry-After", "5").build();
     }
 
-    /** Whether two looks at a path saw the same file (or both nothing). */
+    /** Whether two looks at a path saw the same file (or both nothing: a collection or no entry). */
     private static boolean sameFile(Optional<DavEntry> one, Optional<DavEntry> other) {
-        return one.map(e -> !e.collection() && e.sha256() != null ? e.sha256() : "")
-                .equals(other.map(e -> !e.collection() && e.sha256() != null ? e.sha256() : ""));
+        return one.filter(e -> !e.collection()).map(DavEntry::sha256)
+                .equals(other.filter(e -> !e.collection()).map(DavEntry::sha256));
     }
 
     private static DavIf parseIf(HttpHeaders headers) {
