@@ -72,8 +72,9 @@
   var lastTakenRound = null; // the bag's round that photo belonged to
   var lastTakenBag = null; // and that round's name (the page's "bag"), for a reload to resume from
   var takenFromWindow = 0; // photos taken since the window came from the server
-  var windowChanges = 0;   // counts every take from the window and every new window: an answer to an
-                           // older question is stale (ids repeat across rounds, so they cannot tell)
+  var windowChanges = 0;   // counts every take from the window, every new window and every photo changed
+                           // or removed: an answer to an older question is stale (ids repeat across
+                           // rounds, so they cannot tell)
   var paging = false;      // a page has come: /next may be asked
   var bag = { round: null, total: null, position: null, bag: null };
   var started = null;      // the bag where this page began
@@ -226,7 +227,8 @@
       askFailures = 0;
       counts.next++;
       if (windowChanges !== asked) {
-        // More was shown, or a page came, while the answer travelled: ask again from where it is now.
+        // More was shown, a page came, or a photo changed or went while the answer travelled: ask again
+        // from where it is now.
         askForMore();
         return;
       }
@@ -516,6 +518,7 @@
 
   /** "update": a photo this frame may hold changed; one it does not hold comes with a later window. */
   function onUpdate(photo) {
+    windowChanges++; // an answer on its way may hold the photo as it was
     if (photo && photo.photoId) { replaceHeld(photo); }
   }
 
@@ -530,6 +533,7 @@
 
   function onRemove(photoId) {
     function keep(p) { return p.photoId !== photoId; }
+    windowChanges++; // an answer on its way may hold it: that answer is asked again, not taken
     upNext = upNext.filter(keep);
     queue = queue.filter(keep);
     history = history.filter(keep);

@@ -26,6 +26,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -52,6 +53,18 @@ class FramePageBrowserTest {
             + " window.loadedPhotos.push(p.getAttribute('src')); }); }); return true; })()";
     private static final String LOADED = "JSON.stringify(window.loadedPhotos)";
     private static final Path SHOTS = Path.of("target", "screenshots");
+    /**
+     * Holds every answer to {@code /next} (its text in {@code window.heldAnswers}) until
+     * {@code window.releaseAnswers()}, which also stops holding.
+     */
+    private static final String HOLD_ANSWERS = "(function () { var fetched = window.fetch; var held = [];"
+            + " window.heldAnswers = []; window.holding = true;"
+            + " window.fetch = function (url, options) { return fetched(url, options).then(function (response) {"
+            + "   if (!window.holding || String(url).indexOf('/next?') < 0) { return response; }"
+            + "   return response.clone().text().then(function (text) { return new Promise(function (resolve) {"
+            + "     window.heldAnswers.push(text); held.push(function () { resolve(response); }); }); }); }); };"
+            + " window.releaseAnswers = function () { window.holding = false; held.forEach(function (go) { go(); }); return true; };"
+            + "})()";
 
     @TestHTTPResource("/")
     URI root;
@@ -136,6 +149,58 @@ class FramePageBrowserTest {
                         .then().statusCode(204);
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                         .until(() -> browser.eval("document.title").asText(), equalTo("No such frame"));
+            }
+        }
+    }
+
+    /**
+     * A photo retired while the frame's question for more is on its way is not taken from the answer,
+     * which the display made before the retirement: the frame asks again. The page's fetch is wrapped so
+     * that answers to {@code /next} are held until the test lets them go, which makes the race certain.
+     */
+    @Test
+    void aPhotoRetiredWhileAnAnswerTravelsIsNotTakenFromIt() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String source = "upload:travel-" + tag;
+        String frame = "travel-" + tag;
+        UUID first = UUID.randomUUID();
+        UUID retired = UUID.randomUUID();
+        byte[] webp = Renditions.fixture();
+        for (UUID photoId : List.of(first, retired)) {
+            Renditions.put(photoId, "display", webp);
+            Renditions.put(photoId, "uhd", webp);
+        }
+        try (Catalog catalog = new Catalog()) {
+            catalog.publish(from(Catalog.photo(retired, Instant.parse("2998-01-01T00:00:00Z")), source));
+            catalog.publish(from(Catalog.photo(first, Instant.parse("2999-01-01T00:00:00Z")), source));
+            given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
+                    .body("{\"settings\":{\"intervalMs\":20000,\"order\":\"captured\"},\"filter\":{\"sources\":[\"" + source + "\"]}}")
+                    .put("/api/v1/frames/" + frame).then().statusCode(lessThan(300));
+            await().atMost(Duration.ofSeconds(120)).until(() -> given().get("/api/v1/frames/" + frame + "/next?limit=100")
+                    .jsonPath().getInt("total") == 2);
+
+            try (Chromium browser = Chromium.start("1280", "720")) {
+                browser.beforeEveryPage(HOLD_ANSWERS);
+                browser.open(root + "frames/" + frame);
+                await().atMost(Duration.ofSeconds(60)).until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(first)));
+                // The frame asked what comes after `first`; the display answered with `retired` in it.
+                await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.heldAnswers.join(' ')").asText(),
+                        containsString(retired.toString()));
+
+                catalog.retire(retired);
+                await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.imgboardFrame().events.remove").asInt(),
+                        equalTo(1));
+                int answered = browser.eval("window.imgboardFrame().events.next").asInt();
+                browser.eval("window.releaseAnswers()");
+                await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.imgboardFrame().events.next").asInt(),
+                        greaterThanOrEqualTo(answered + 1));
+                // The held answer was handled: set aside, and asked again.
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> browser.eval(
+                        "JSON.stringify(window.imgboardFrame().upcoming)").asText(), not(containsString(retired.toString())));
+                assertThat(browser.eval("window.imgboardFrame().events.next").asInt(), greaterThanOrEqualTo(answered + 2));
+                browser.press("ArrowRight", 39);
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                        .until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(first)));
             }
         }
     }

@@ -107,6 +107,12 @@ public final class Chromium implements AutoCloseable {
         call("Page.navigate", Map.of("url", url));
     }
 
+    /** Runs {@code script} in every page opened from now on, before the page's own scripts. */
+    public void beforeEveryPage(String script) throws Exception {
+        call("Page.enable", Map.of());
+        call("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
+    }
+
     /** A real key press (keyDown + keyUp) as the browser's input pipeline delivers it. */
     public void press(String key, int keyCode) throws Exception {
         for (String type : new String[]{"keyDown", "keyUp"}) {
