@@ -6,25 +6,20 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.display.config.AdminConfig;
-import io.imgboard.display.config.DisplayConfig;
 import io.imgboard.display.config.ServiceConfig;
 import io.imgboard.display.config.NeighboursConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /**
  * Read-only queries the admin and ops pages make to the other services, server-side, so browsers
@@ -48,25 +43,22 @@ public class Upstreams {
     private final Optional<String> adminToken;
     private final Optional<String> serviceToken;
     private final ObjectMapper json;
-    private final HttpClient http;
+    private final UpstreamHttp http;
     private final Duration timeout;
 
     Upstreams(NeighboursConfig.Ledger ledger, NeighboursConfig.Ingest ingest, NeighboursConfig.Preprocessor preprocessor,
-              AdminConfig admin, ServiceConfig service, DisplayConfig display, ObjectMapper mapper) {
+              AdminConfig admin, ServiceConfig service, UpstreamHttp http, ObjectMapper mapper) {
         this.ledger = ledger;
         this.ingest = ingest;
         this.preprocessor = preprocessor;
         this.adminToken = admin.token().map(String::strip).filter(t -> !t.isEmpty());
         this.serviceToken = service.token().map(String::strip).filter(t -> !t.isEmpty());
-        this.timeout = display.upstreamTimeout();
+        this.http = http;
+        this.timeout = http.timeout();
         // Other services own these shapes and may add to them; read leniently.
         this.json = mapper.copy()
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 
     /** {@code GET <ledger>/api/v1/failures}. */
@@ -176,9 +168,9 @@ public class Upstreams {
         }
         authorization.ifPresent(value -> builder.header("Authorization", value));
         HttpRequest request = builder.build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+        return Uni.createFrom().completionStage(() -> http.send(request))
                 .onFailure().transform(e -> new UpstreamException(service,
-                        service + " is unreachable at " + uri + " (" + reason(e) + ")", e))
+                        service + " is unreachable at " + uri + " (" + http.reason(e) + ")", e))
                 .map(response -> {
                     JsonNode answer;
                     try {
@@ -202,10 +194,10 @@ public class Upstreams {
     Uni<ServiceHealth> health(String name, URI base) {
         URI uri = endpoint(base, "/q/health");
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+        return Uni.createFrom().completionStage(() -> http.send(request))
                 .map(response -> healthReport(name, uri.toString(), response.statusCode(), response.body()))
                 .onFailure().recoverWithItem(e -> new ServiceHealth(name, uri.toString(), ServiceHealth.UNREACHABLE,
-                        List.of(), reason(e)));
+                        List.of(), http.reason(e)));
     }
 
     /** Reads a MicroProfile Health report ({@code {"status":…,"checks":[…]}}), ours or another service's. */
@@ -234,9 +226,9 @@ public class Upstreams {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();
         authorization.ifPresent(value -> builder.header("Authorization", value));
         HttpRequest request = builder.build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+        return Uni.createFrom().completionStage(() -> http.send(request))
                 .onFailure().transform(e -> new UpstreamException(service,
-                        service + " is unreachable at " + uri + " (" + reason(e) + ")", e))
+                        service + " is unreachable at " + uri + " (" + http.reason(e) + ")", e))
                 .map(response -> read(service, uri, response, type));
     }
 
@@ -266,19 +258,6 @@ public class Upstreams {
         } catch (JsonProcessingException e) {
             return "";
         }
-    }
-
-    /** Why a request got no answer, for a person: "connection refused", "no answer within 5 s", … */
-    private String reason(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof HttpTimeoutException) {
-            return "no answer within " + timeout.toSeconds() + " s";
-        }
-        if (cause instanceof ConnectException) {
-            return "connection refused";
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     static URI endpoint(URI base, String path) {

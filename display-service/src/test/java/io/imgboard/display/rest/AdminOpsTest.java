@@ -89,6 +89,27 @@ class AdminOpsTest {
                 .body(not(containsString("Exception")));
     }
 
+    /**
+     * A ledger that sends its answer's headers and then stalls: the JDK client's own timeout is over once
+     * headers come, so without a bound on the whole answer the ops page's request would hang with it.
+     */
+    @Test
+    void statsFromALedgerThatStallsMidAnswerAre502WithinTheUpstreamTimeout() {
+        Neighbours.LEDGER.stallStats = true;
+        try {
+            long started = System.nanoTime();
+            admin().get("/api/v1/ops/stats").then()
+                    .statusCode(502)
+                    .body("error", startsWith("ledger is unreachable at http://127.0.0.1:"))
+                    .body("error", containsString("(no answer within 5 s)"));
+            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            org.junit.jupiter.api.Assertions.assertTrue(seconds < 30, "answered after " + seconds + " s");
+        } finally {
+            Neighbours.LEDGER.stallStats = false;
+        }
+        admin().get("/api/v1/ops/stats").then().statusCode(200).body("photos", equalTo(7));
+    }
+
     @Test
     void theAdminPagesUploadsGoToIngestWhateverTheirFormatAndComeBackWithIngestsAnswer() {
         byte[] heic = "....ftypheic".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

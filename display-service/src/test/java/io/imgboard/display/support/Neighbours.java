@@ -56,6 +56,11 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
         public volatile int photos = 3;
         /** When not 0, the status a rendition write is answered with (a ledger that cannot take it). */
         public volatile int renditionsRefusal;
+        /**
+         * While true, the stats route sends its headers and half its body, then nothing more (for at
+         * most a minute): a neighbour that stalls mid-answer. Holds the stand-in's only thread.
+         */
+        public volatile boolean stallStats;
         private ArrayNode renditions;
         private ObjectNode job;
 
@@ -179,8 +184,14 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
         ledger.createContext("/q/health", exchange -> answer(exchange, 503, "{\"status\":\"DOWN\",\"checks\":[]}"));
         ledger.createContext("/api/v1/failures", exchange -> answer(exchange, 503,
                 "{\"error\":\"database unavailable\",\"status\":503}"));
-        ledger.createContext("/api/v1/stats", exchange -> answer(exchange, 200,
-                "{\"photos\":7,\"ready\":4,\"pending\":2,\"failed\":1,\"origins\":7,\"duplicates\":0}"));
+        ledger.createContext("/api/v1/stats", exchange -> {
+            String stats = "{\"photos\":7,\"ready\":4,\"pending\":2,\"failed\":1,\"origins\":7,\"duplicates\":0}";
+            if (LEDGER.stallStats) {
+                stall(exchange, stats.getBytes(StandardCharsets.UTF_8));
+            } else {
+                answer(exchange, 200, stats);
+            }
+        });
         ledger.createContext("/api/v1/renditions", exchange -> {
             if ("GET".equals(exchange.getRequestMethod())) {
                 ObjectNode answer = JSON.createObjectNode();
@@ -251,6 +262,25 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
         if (ledger != null) {
             ledger.stop(0);
         }
+    }
+
+    /** Headers and the first half of {@code body}, then waits while {@link FakeLedger#stallStats}, then the rest. */
+    private static void stall(HttpExchange exchange, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body, 0, body.length / 2);
+        exchange.getResponseBody().flush();
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (LEDGER.stallStats && System.nanoTime() < until) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        exchange.getResponseBody().write(body, body.length / 2, body.length - body.length / 2);
+        exchange.close();
     }
 
     private static void answer(HttpExchange exchange, int status, String json) throws IOException {

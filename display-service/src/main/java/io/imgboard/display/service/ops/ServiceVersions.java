@@ -2,16 +2,14 @@ package io.imgboard.display.service.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imgboard.display.config.DisplayConfig;
 import io.imgboard.display.config.NeighboursConfig;
+import io.imgboard.display.service.UpstreamHttp;
 import io.imgboard.display.service.Upstreams;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -35,20 +33,18 @@ public class ServiceVersions {
     private final Map<String, URI> documents = new LinkedHashMap<>();
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private final String own;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final UpstreamHttp http;
     private final ObjectMapper json;
 
     ServiceVersions(NeighboursConfig.Ingest ingest, NeighboursConfig.Ledger ledger,
-                    NeighboursConfig.Preprocessor preprocessor, DisplayConfig display, ObjectMapper json,
+                    NeighboursConfig.Preprocessor preprocessor, UpstreamHttp http, ObjectMapper json,
                     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String own) {
         documents.put(Upstreams.INGEST, openapi(ingest.url()));
         documents.put(Upstreams.LEDGER, openapi(ledger.url()));
         documents.put(Upstreams.PREPROCESSOR, openapi(preprocessor.url()));
         this.own = own;
         this.json = json;
-        this.timeout = display.upstreamTimeout();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = http;
     }
 
     private static URI openapi(URI base) {
@@ -70,8 +66,8 @@ public class ServiceVersions {
         if (k != null && k.at().plus(KEEP).isAfter(Instant.now())) {
             return CompletableFuture.completedFuture(k.version());
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(http.timeout()).header("Accept", "application/json").GET().build();
+        return http.send(request).handle((response, failure) -> {
             if (failure != null || response.statusCode() != 200) {
                 return null; // down now: ask again next time
             }

@@ -1,13 +1,12 @@
 package io.imgboard.display.service.ops;
 
-import io.imgboard.display.config.DisplayConfig;
 import io.imgboard.display.config.NeighboursConfig;
 import io.imgboard.display.config.OpsConfig;
+import io.imgboard.display.service.UpstreamHttp;
 import io.imgboard.display.service.Upstreams;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -76,8 +75,7 @@ public class Throughput {
 
     private final Map<String, URI> metricsUrls = new LinkedHashMap<>();
     private final Duration interval;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final UpstreamHttp http;
     private final Map<Source, Double> last = new HashMap<>();
     private final Set<String> baselined = new HashSet<>();
     /** When every service had been read once: the figures hold nothing from before it. */
@@ -87,12 +85,11 @@ public class Throughput {
     private final ArrayDeque<Point> minutes = new ArrayDeque<>();
 
     Throughput(NeighboursConfig.Ingest ingest, NeighboursConfig.Preprocessor preprocessor, OpsConfig ops,
-               DisplayConfig display) {
+               UpstreamHttp http) {
         metricsUrls.put(Upstreams.INGEST, metrics(ingest.url()));
         metricsUrls.put(Upstreams.PREPROCESSOR, metrics(preprocessor.url()));
         this.interval = ops.scrapeInterval();
-        this.timeout = display.upstreamTimeout();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = http;
     }
 
     private static URI metrics(URI base) {
@@ -106,20 +103,16 @@ public class Throughput {
         metricsUrls.forEach((service, uri) -> {
             Instant at = Instant.now();
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
-                        .header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(http.timeout())
+                        .header("Accept", "text/plain").GET().build()).join();
                 if (response.statusCode() == 200) {
                     expositions.put(service, response.body());
                     record(service, uri, at, null);
                 } else {
                     record(service, uri, at, "HTTP " + response.statusCode());
                 }
-            } catch (java.io.IOException e) {
-                record(service, uri, at, e instanceof java.net.http.HttpTimeoutException
-                        ? "no answer within " + timeout.toSeconds() + " s"
-                        : e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.CompletionException e) {
+                record(service, uri, at, http.reason(e));
             }
         });
         add(Instant.now(), deltas(expositions));
