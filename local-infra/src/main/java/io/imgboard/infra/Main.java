@@ -273,19 +273,20 @@ public final class Main {
                   frame page    %s/
                   admin         %s/admin   (asks for the admin token)
                   ops           %s/ops
-                  upload        curl -H "Authorization: Bearer $(cat %s)" -F file=@photo.jpg %s/api/v1/uploads
+                  upload        curl -H "Authorization: Bearer %s" -F file=@photo.jpg %s/api/v1/uploads
                 %s  tokens        %s
                   state folder  %s
                   status        ./imgboard status    logs: ./imgboard logs [service]
                 %s
-                """, seconds, display, display, display, Watchdog.quote(secretPath(secrets, "upload-token",
-                        Credentials.UPLOAD_VARIABLE)), ingest, more, tokensLine(secrets), state.root(),
+                """, seconds, display, display, display, uploadToken(secrets), ingest, more, tokensLine(secrets), state.root(),
                 detached ? "Stop with ./imgboard down." : "Stop with Ctrl-C or ./imgboard down.");
     }
 
-    private static String secretPath(Path secrets, String file, String variable) {
-        String set = System.getenv(variable);
-        return set != null && !set.isBlank() ? "<your $" + variable + ">" : secrets.resolve(file).toString();
+    /** The upload token as a shell expression: the variable it came from, else the file it was generated into. */
+    private static String uploadToken(Path secrets) {
+        String set = System.getenv(Credentials.UPLOAD_VARIABLE);
+        return set != null && !set.isBlank() ? "$" + Credentials.UPLOAD_VARIABLE
+                : "$(cat " + Watchdog.quote(secrets.resolve("upload-token").toString()) + ")";
     }
 
     /** Where each token is, never the token itself. */
