@@ -39,6 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class TwinsTest {
     @Inject
+    javax.sql.DataSource dataSource;
+    @Inject
     ObjectDeletions deletions;
     @Inject
     ProcessingRequests requests;
@@ -191,6 +193,34 @@ class TwinsTest {
         asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
         asService().post("/api/v1/photos/{id}/twins/{twin}/split", id, twinId).then().statusCode(409)
                 .body(org.hamcrest.Matchers.containsString("is deleted"));
+        assertEquals(id.toString(), photo(heic).get("photoId").asText(), "still part of the deleted photo");
+    }
+
+    /**
+     * An operator's delete of the photo commits while a twin is being split off: the split waits for
+     * the photo's row and is refused as it would be after the delete, rather than render a part of a
+     * deleted photo again. The delete is held open in the real database to make the race certain.
+     */
+    @Test
+    void aDeleteCommittingWhileATwinIsSplitOffRefusesTheSplit() throws Exception {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2023-03-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String jpeg = newSha256();
+        String heic = newSha256();
+        UUID id = arrivedAndProcessed("folder:nas", "R_" + jpeg.substring(0, 6) + ".JPG", jpeg, 3024, 4032, shot, hash);
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
+        UUID twinId = arrivedAndProcessed("folder:icloudpd", "R_" + heic.substring(0, 6) + ".HEIC", heic,
+                3024, 4032, shot, hash ^ 0x1L);
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(id.toString()));
+
+        Db db = new Db(dataSource);
+        try (java.sql.Connection operator = db.leftOpen("UPDATE photo SET deleted_at = now() WHERE id = ?", id)) {
+            java.util.concurrent.CompletableFuture<String> split = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    asService().post("/api/v1/photos/{id}/twins/{twin}/split", id, twinId).then().extract().statusLine());
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.lockWaits() > 0 || split.isDone());
+            operator.commit();
+            assertTrue(split.get(60, java.util.concurrent.TimeUnit.SECONDS).contains("409"), "refused: " + split.get());
+        }
         assertEquals(id.toString(), photo(heic).get("photoId").asText(), "still part of the deleted photo");
     }
 
