@@ -72,9 +72,8 @@
   var lastTakenRound = null; // the bag's round that photo belonged to
   var lastTakenBag = null; // and that round's name (the page's "bag"), for a reload to resume from
   var takenFromWindow = 0; // photos taken since the window came from the server
-  var windowChanges = 0;   // counts every take from the window, every new window and every photo changed
-                           // or removed: an answer to an older question is stale (ids repeat across
-                           // rounds, so they cannot tell)
+  var windowChanges = 0;   // counts every take from the window and every new window: an answer to an
+                           // older question is stale (ids repeat across rounds, so they cannot tell)
   var paging = false;      // a page has come: /next may be asked
   var bag = { round: null, total: null, position: null, bag: null };
   var started = null;      // the bag where this page began
@@ -206,6 +205,9 @@
   }
 
   var asking = false;
+  // While an answer travels: the photos changed (id -> the photo now) or gone (id -> null) since it was
+  // asked. The answer was made before them, so they are applied to it when it comes.
+  var changedMeanwhile = null;
   var askAgainAt = 0;
   var askFailures = 0;
 
@@ -214,6 +216,7 @@
     var after = lastTaken || (current && current.photoId);
     if (!after) { return; }
     asking = true;
+    changedMeanwhile = Object.create(null);
     var asked = windowChanges;
     // The round tells the server whether "after" is still in its current round (else it moves nothing).
     var url = '/api/v1/frames/' + encodeURIComponent(frameName) + '/next?after=' + encodeURIComponent(after)
@@ -226,14 +229,24 @@
       asking = false;
       askFailures = 0;
       counts.next++;
+      var changed = changedMeanwhile;
+      changedMeanwhile = null;
       if (windowChanges !== asked) {
-        // More was shown, a page came, or a photo changed or went while the answer travelled: ask again
-        // from where it is now.
+        // More was shown, or a page came, while the answer travelled: ask again from where it is now.
         askForMore();
         return;
       }
+      var photos = answer.photos || [];
+      var fresh = photos.filter(function (p) { return changed[p.photoId] !== null; })
+          .map(function (p) { return changed[p.photoId] || p; });
+      if (!fresh.length && photos.length) {
+        // Everything it held went meanwhile: the display has more to say now (when there is a photo to
+        // ask after; else this is an empty answer).
+        askForMore();
+        if (asking) { return; }
+      }
       noteBag(answer);
-      queue = answer.photos || [];
+      queue = fresh;
       takenFromWindow = 0;
       windowChanges++;
       if (!peek()) {
@@ -246,6 +259,7 @@
       if (!current) { advance(); } else { preload(peek()); }
     }).catch(function () {
       asking = false;
+      changedMeanwhile = null;
       counts.nextFailed++;
       askAgainAt = Date.now() + backoff(askFailures++);
     });
@@ -518,8 +532,10 @@
 
   /** "update": a photo this frame may hold changed; one it does not hold comes with a later window. */
   function onUpdate(photo) {
-    windowChanges++; // an answer on its way may hold the photo as it was
-    if (photo && photo.photoId) { replaceHeld(photo); }
+    if (photo && photo.photoId) {
+      if (changedMeanwhile) { changedMeanwhile[photo.photoId] = photo; }
+      replaceHeld(photo);
+    }
   }
 
   function onAdd(photo) {
@@ -533,7 +549,7 @@
 
   function onRemove(photoId) {
     function keep(p) { return p.photoId !== photoId; }
-    windowChanges++; // an answer on its way may hold it: that answer is asked again, not taken
+    if (changedMeanwhile) { changedMeanwhile[photoId] = null; }
     upNext = upNext.filter(keep);
     queue = queue.filter(keep);
     history = history.filter(keep);

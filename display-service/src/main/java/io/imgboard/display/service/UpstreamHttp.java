@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The display's one HTTP client to the other services. The JDK client's request timeout ends once the
@@ -35,14 +34,29 @@ public class UpstreamHttp {
         return timeout;
     }
 
-    /** {@code request} (its timeout, else {@link #timeout()}, bounds the whole answer), its body read as text. */
+    /**
+     * {@code request}, its body read as text. Its timeout (else {@link #timeout()}) bounds the whole answer;
+     * past it the call fails with an {@link HttpTimeoutException} that says so, and the exchange is given up.
+     */
     public CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
         Duration limit = request.timeout().orElse(timeout);
+        String late = "no answer within " + limit.toSeconds() + " s";
         CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-        CompletableFuture<HttpResponse<String>> answer = exchange.copy().orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<HttpResponse<String>> answer = new CompletableFuture<>();
+        exchange.whenComplete((response, failure) -> {
+            if (failure == null) {
+                answer.complete(response);
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                answer.completeExceptionally(cause instanceof HttpTimeoutException ? new HttpTimeoutException(late) : cause);
+            }
+        });
+        CompletableFuture.delayedExecutor(limit.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> answer.completeExceptionally(new HttpTimeoutException(late)));
+        // Late, or given up by the caller (a page closed): the exchange goes too, not only the wait for it.
         answer.whenComplete((response, failure) -> {
-            if (failure instanceof TimeoutException) {
-                exchange.cancel(true); // gives up the exchange, not only the wait
+            if (failure != null) {
+                exchange.cancel(true);
             }
         });
         return answer;
@@ -51,8 +65,8 @@ public class UpstreamHttp {
     /** Why a request got no answer, for a person: "connection refused", "no answer within 5 s", … */
     public String reason(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
-            return "no answer within " + timeout.toSeconds() + " s";
+        if (cause instanceof HttpTimeoutException) {
+            return cause.getMessage();
         }
         if (cause instanceof ConnectException) {
             return "connection refused";

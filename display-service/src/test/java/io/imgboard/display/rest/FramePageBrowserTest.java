@@ -155,8 +155,9 @@ class FramePageBrowserTest {
 
     /**
      * A photo retired while the frame's question for more is on its way is not taken from the answer,
-     * which the display made before the retirement: the frame asks again. The page's fetch is wrapped so
-     * that answers to {@code /next} are held until the test lets them go, which makes the race certain.
+     * which the display made before the retirement: the answer is taken without it (here nothing else was
+     * in it, so the frame asks again). The page's fetch is wrapped so that answers to {@code /next} are
+     * held until the test lets them go, which makes the race certain.
      */
     @Test
     void aPhotoRetiredWhileAnAnswerTravelsIsNotTakenFromIt() throws Exception {
@@ -194,7 +195,7 @@ class FramePageBrowserTest {
                 browser.eval("window.releaseAnswers()");
                 await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.imgboardFrame().events.next").asInt(),
                         greaterThanOrEqualTo(answered + 1));
-                // The held answer was handled: set aside, and asked again.
+                // The held answer was handled: without the retired photo, which left nothing, so asked again.
                 await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> browser.eval(
                         "JSON.stringify(window.imgboardFrame().upcoming)").asText(), not(containsString(retired.toString())));
                 assertThat(browser.eval("window.imgboardFrame().events.next").asInt(), greaterThanOrEqualTo(answered + 2));
