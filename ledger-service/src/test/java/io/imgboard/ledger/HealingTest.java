@@ -80,6 +80,31 @@ class HealingTest {
         asService().post("/api/v1/photos/{id}/retry", id).then().statusCode(409).body("error", containsString("ready"));
     }
 
+    /**
+     * An operator deletes a failed photo while "retry all" runs: retry-all waits for its row and leaves it
+     * alone, rather than ask for a deleted photo again (which would keep its renditions). The delete is
+     * held open in the real database to make the race certain.
+     */
+    @Test
+    void aFailedPhotoDeletedWhileRetryAllRunsIsNotAskedForAgain() throws Exception {
+        String sha = newSha256();
+        send(arrived("folder:nas", "gone-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        send(new ProcessingFailed(UUID.randomUUID(), Instant.now(), id, latestRequestId(id), "truncated JPEG", true));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "FAILED".equals(photoById(id).get("status").asText()));
+
+        Db db = new Db(dataSource);
+        try (java.sql.Connection operator = db.leftOpen("UPDATE photo SET deleted_at = now() WHERE id = ?", id)) {
+            java.util.concurrent.CompletableFuture<Integer> retry = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    asService().post("/api/v1/failures/retry").then().extract().statusCode());
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.lockWaits() > 0 || retry.isDone());
+            operator.commit();
+            assertEquals(200, retry.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        // Its one request is the first; asking again would be a second.
+        Pipeline.assertStays(Topics.PROCESS_REQUESTS, keyed(id), 1, java.time.Duration.ofSeconds(3));
+    }
+
     @Test
     void temporaryFailuresOlderThanTheMaximumAgeEndInFailedWithTheReason() {
         Db db = new Db(dataSource);

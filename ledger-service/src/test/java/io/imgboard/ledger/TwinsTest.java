@@ -180,15 +180,10 @@ class TwinsTest {
 
     @Test
     void aDeletedPhotosTwinIsNotSplitOff() {
-        long hash = ThreadLocalRandom.current().nextLong();
-        Instant shot = Instant.parse("2023-02-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
-        String jpeg = newSha256();
-        String heic = newSha256();
-        UUID id = arrivedAndProcessed("folder:nas", "D_" + jpeg.substring(0, 6) + ".JPG", jpeg, 3024, 4032, shot, hash);
-        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
-        UUID twinId = arrivedAndProcessed("folder:icloudpd", "D_" + heic.substring(0, 6) + ".HEIC", heic,
-                3024, 4032, shot, hash ^ 0x1L);
-        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(id.toString()));
+        Joined joined = jpegJoinedByHeic("D_", "2023-02-01T00:00:00Z");
+        UUID id = joined.id();
+        UUID twinId = joined.twinId();
+        String heic = joined.heic();
 
         asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
         asService().post("/api/v1/photos/{id}/twins/{twin}/split", id, twinId).then().statusCode(409)
@@ -203,15 +198,10 @@ class TwinsTest {
      */
     @Test
     void aDeleteCommittingWhileATwinIsSplitOffRefusesTheSplit() throws Exception {
-        long hash = ThreadLocalRandom.current().nextLong();
-        Instant shot = Instant.parse("2023-03-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
-        String jpeg = newSha256();
-        String heic = newSha256();
-        UUID id = arrivedAndProcessed("folder:nas", "R_" + jpeg.substring(0, 6) + ".JPG", jpeg, 3024, 4032, shot, hash);
-        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
-        UUID twinId = arrivedAndProcessed("folder:icloudpd", "R_" + heic.substring(0, 6) + ".HEIC", heic,
-                3024, 4032, shot, hash ^ 0x1L);
-        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(id.toString()));
+        Joined joined = jpegJoinedByHeic("R_", "2023-03-01T00:00:00Z");
+        UUID id = joined.id();
+        UUID twinId = joined.twinId();
+        String heic = joined.heic();
 
         Db db = new Db(dataSource);
         try (java.sql.Connection operator = db.leftOpen("UPDATE photo SET deleted_at = now() WHERE id = ?", id)) {
@@ -244,6 +234,23 @@ class TwinsTest {
     }
 
     private record Split(UUID id, UUID twinId) {
+    }
+
+    /** A READY photo from a NAS JPEG, and the same shot's HEIC from iCloud joined to it as its twin. */
+    private record Joined(UUID id, UUID twinId, String heic) {
+    }
+
+    private static Joined jpegJoinedByHeic(String prefix, String around) {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse(around).plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String jpeg = newSha256();
+        String heic = newSha256();
+        UUID id = arrivedAndProcessed("folder:nas", prefix + jpeg.substring(0, 6) + ".JPG", jpeg, 3024, 4032, shot, hash);
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
+        UUID twinId = arrivedAndProcessed("folder:icloudpd", prefix + heic.substring(0, 6) + ".HEIC", heic,
+                3024, 4032, shot, hash ^ 0x1L);
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(id.toString()));
+        return new Joined(id, twinId, heic);
     }
 
     private static Split ownFileRemovedThenSplit(String around, RemovalPolicy policy) {

@@ -80,21 +80,14 @@ class FramePageBrowserTest {
         UUID added = UUID.randomUUID();
         UUID outsider = UUID.randomUUID();
         byte[] webp = Renditions.fixture();
-        for (UUID photoId : List.of(newest, second, added, outsider)) {
-            Renditions.put(photoId, "display", webp);
-            Renditions.put(photoId, "uhd", webp);
-        }
+        stored(webp, newest, second, added, outsider);
         try (Catalog catalog = new Catalog()) {
             // In the frame's order (capture date, newest first) `second` follows `newest`; only the
             // up-next rule puts `added` before it. `outsider` is newer than all, from another source.
             catalog.publish(from(Catalog.photo(second, Instant.parse("2998-01-01T00:00:00Z")), source));
             catalog.publish(from(Catalog.photo(newest, Instant.parse("2999-01-01T00:00:00Z")), source));
             catalog.publish(from(Catalog.photo(outsider, Instant.parse("3000-01-01T00:00:00Z")), "upload:elsewhere-" + tag));
-            given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
-                    .body("{\"settings\":{\"intervalMs\":20000,\"order\":\"captured\"},\"filter\":{\"sources\":[\"" + source + "\"]}}")
-                    .put("/api/v1/frames/" + frame).then().statusCode(lessThan(300));
-            await().atMost(Duration.ofSeconds(120)).until(() -> given().get("/api/v1/frames/" + frame + "/next?limit=100")
-                    .jsonPath().getInt("total") == 2);
+            newestFirst(frame, source, 2);
 
             try (Chromium browser = Chromium.start("1280", "720")) {
                 browser.open(root + "frames/" + frame);
@@ -167,18 +160,11 @@ class FramePageBrowserTest {
         UUID first = UUID.randomUUID();
         UUID retired = UUID.randomUUID();
         byte[] webp = Renditions.fixture();
-        for (UUID photoId : List.of(first, retired)) {
-            Renditions.put(photoId, "display", webp);
-            Renditions.put(photoId, "uhd", webp);
-        }
+        stored(webp, first, retired);
         try (Catalog catalog = new Catalog()) {
             catalog.publish(from(Catalog.photo(retired, Instant.parse("2998-01-01T00:00:00Z")), source));
             catalog.publish(from(Catalog.photo(first, Instant.parse("2999-01-01T00:00:00Z")), source));
-            given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
-                    .body("{\"settings\":{\"intervalMs\":20000,\"order\":\"captured\"},\"filter\":{\"sources\":[\"" + source + "\"]}}")
-                    .put("/api/v1/frames/" + frame).then().statusCode(lessThan(300));
-            await().atMost(Duration.ofSeconds(120)).until(() -> given().get("/api/v1/frames/" + frame + "/next?limit=100")
-                    .jsonPath().getInt("total") == 2);
+            newestFirst(frame, source, 2);
 
             try (Chromium browser = Chromium.start("1280", "720")) {
                 browser.beforeEveryPage(HOLD_ANSWERS);
@@ -204,6 +190,26 @@ class FramePageBrowserTest {
                         .until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(first)));
             }
         }
+    }
+
+    /** Each photo's display and UHD renditions in the bucket, both {@code webp}. */
+    private static void stored(byte[] webp, UUID... photoIds) throws Exception {
+        for (UUID photoId : photoIds) {
+            Renditions.put(photoId, "display", webp);
+            Renditions.put(photoId, "uhd", webp);
+        }
+    }
+
+    /**
+     * The named frame {@code frame}: {@code source}'s photos newest first, 20 s each (no rotation can pass
+     * a step of a test); returns once the display counts {@code total} photos in it.
+     */
+    private static void newestFirst(String frame, String source, int total) {
+        given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"settings\":{\"intervalMs\":20000,\"order\":\"captured\"},\"filter\":{\"sources\":[\"" + source + "\"]}}")
+                .put("/api/v1/frames/" + frame).then().statusCode(lessThan(300));
+        await().atMost(Duration.ofSeconds(120)).until(() -> given().get("/api/v1/frames/" + frame + "/next?limit=100")
+                .jsonPath().getInt("total") == total);
     }
 
     /** The photo as the ledger publishes it, with its one origin in {@code source}. */
