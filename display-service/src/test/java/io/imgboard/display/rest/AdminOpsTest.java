@@ -95,7 +95,7 @@ class AdminOpsTest {
      */
     @Test
     void statsFromALedgerThatStallsMidAnswerAre502WithinTheUpstreamTimeout() {
-        Neighbours.LEDGER.stallStats = true;
+        Neighbours.LEDGER.stallStats();
         try {
             long started = System.nanoTime();
             admin().get("/api/v1/ops/stats").then()
@@ -105,7 +105,7 @@ class AdminOpsTest {
             long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
             org.junit.jupiter.api.Assertions.assertTrue(seconds < 30, "answered after " + seconds + " s");
         } finally {
-            Neighbours.LEDGER.stallStats = false;
+            Neighbours.LEDGER.releaseStats();
         }
         admin().get("/api/v1/ops/stats").then().statusCode(200).body("photos", equalTo(7));
     }

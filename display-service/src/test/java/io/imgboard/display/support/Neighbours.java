@@ -56,11 +56,26 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
         public volatile int photos = 3;
         /** When not 0, the status a rendition write is answered with (a ledger that cannot take it). */
         public volatile int renditionsRefusal;
+        /** Set: the stats route stalls mid-answer until it is counted down ({@link #stallStats}). */
+        private volatile java.util.concurrent.CountDownLatch statsStalled;
+
         /**
-         * While true, the stats route sends its headers and half its body, then nothing more (for at
-         * most a minute): a neighbour that stalls mid-answer. Holds the stand-in's only thread.
+         * From now on the stats route sends its headers and half its body, then nothing more until
+         * {@link #releaseStats} (at most a minute): a neighbour that stalls mid-answer. Holds the
+         * stand-in's only thread.
          */
-        public volatile boolean stallStats;
+        public void stallStats() {
+            statsStalled = new java.util.concurrent.CountDownLatch(1);
+        }
+
+        /** The stalled answer goes on, and the next ones are whole. */
+        public void releaseStats() {
+            java.util.concurrent.CountDownLatch stalled = statsStalled;
+            statsStalled = null;
+            if (stalled != null) {
+                stalled.countDown();
+            }
+        }
         private ArrayNode renditions;
         private ObjectNode job;
 
@@ -186,8 +201,9 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
                 "{\"error\":\"database unavailable\",\"status\":503}"));
         ledger.createContext("/api/v1/stats", exchange -> {
             String stats = "{\"photos\":7,\"ready\":4,\"pending\":2,\"failed\":1,\"origins\":7,\"duplicates\":0}";
-            if (LEDGER.stallStats) {
-                stall(exchange, stats.getBytes(StandardCharsets.UTF_8));
+            java.util.concurrent.CountDownLatch stalled = LEDGER.statsStalled;
+            if (stalled != null) {
+                stall(exchange, stats.getBytes(StandardCharsets.UTF_8), stalled);
             } else {
                 answer(exchange, 200, stats);
             }
@@ -264,20 +280,17 @@ public class Neighbours implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    /** Headers and the first half of {@code body}, then waits while {@link FakeLedger#stallStats}, then the rest. */
-    private static void stall(HttpExchange exchange, byte[] body) throws IOException {
+    /** Headers and the first half of {@code body}, then the rest once {@code stalled} is counted down. */
+    private static void stall(HttpExchange exchange, byte[] body, java.util.concurrent.CountDownLatch stalled)
+            throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body, 0, body.length / 2);
         exchange.getResponseBody().flush();
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-        while (LEDGER.stallStats && System.nanoTime() < until) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        try {
+            stalled.await(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         exchange.getResponseBody().write(body, body.length / 2, body.length - body.length / 2);
         exchange.close();
