@@ -67,9 +67,19 @@ final class Db {
         }
     }
 
-    /** Sessions of this database waiting for a lock another holds (a row held with {@code FOR UPDATE}, say). */
-    long lockWaits() {
-        return count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+    /**
+     * Sessions waiting for a lock that {@code holder}'s open transaction holds (a row it updated, say): the
+     * race a test set up with {@link #leftOpen} has begun. Only those count: a session waiting on anything
+     * else (another test's transaction, the service's own jobs) would let a race test pass without racing.
+     */
+    long waitingFor(Connection holder) throws SQLException {
+        int pid;
+        try (java.sql.Statement statement = holder.createStatement();
+             ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
+            result.next();
+            pid = result.getInt(1);
+        }
+        return count("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", pid);
     }
 
     int update(String sql, Object... parameters) {

@@ -173,7 +173,7 @@ class ExportTest {
         try (Connection operator = db.leftOpen("UPDATE photo SET hidden = true WHERE id = ?", photoId)) {
             send((FileEvent) new FileExported(UUID.randomUUID(), Instant.now(), TARGET, "2023/03/exported-" + sha.substring(0, 6)
                     + ".JPG", null, photoId, sha, true, null));
-            await().atMost(Pipeline.TIMEOUT).until(() -> db.lockWaits() > 0 || photoById(photoId).get("origins").size() == 2);
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.waitingFor(operator) > 0 || photoById(photoId).get("origins").size() == 2);
             operator.commit();
         }
         await().atMost(Pipeline.TIMEOUT).until(() -> photoById(photoId).get("origins").size() == 2);

@@ -97,7 +97,7 @@ class HealingTest {
         try (java.sql.Connection operator = db.leftOpen("UPDATE photo SET deleted_at = now() WHERE id = ?", id)) {
             java.util.concurrent.CompletableFuture<Integer> retry = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                     asService().post("/api/v1/failures/retry").then().extract().statusCode());
-            await().atMost(Pipeline.TIMEOUT).until(() -> db.lockWaits() > 0 || retry.isDone());
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.waitingFor(operator) > 0 || retry.isDone());
             operator.commit();
             assertEquals(200, retry.get(60, java.util.concurrent.TimeUnit.SECONDS));
         }

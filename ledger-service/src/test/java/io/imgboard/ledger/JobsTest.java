@@ -61,6 +61,9 @@ class JobsTest {
     @Inject
     ReprocessJobs jobs;
 
+    @Inject
+    javax.sql.DataSource dataSource;
+
     @Test
     void aReprocessJobKnowsItsTotalAtOnceAsksAFewAtATimeAndRunsUntilEveryPhotoHasAResult() {
         List<UUID> ids = readyPhotos("folder:jobs", 12); // more than the 8 asked for at a time
@@ -210,6 +213,37 @@ class JobsTest {
                 jobRows.running().filter(job -> job.id().equals(jobId)).ifPresent(job -> jobRows.replace(jobId, Instant.now()));
             });
         }
+    }
+
+    /**
+     * An operator's delete commits while the job asks for the photo: asking waits for the photo's row and
+     * finds it deleted, so its item ends as deleted and no request goes out (a request takes the photo's
+     * renditions back from the deletion queue, so they would stay in the bucket for good). The delete is
+     * held open in the real database from before the job starts, so whichever asks first (this test or
+     * the requeue sweep) meets it.
+     */
+    @Test
+    void aPhotoDeletedWhileTheJobAsksForItIsNotAskedFor() throws Exception {
+        UUID id = readyPhotos("folder:jobs-racing", 1).get(0);
+        UUID jobId = UUID.randomUUID();
+        Db db = new Db(dataSource);
+        try (java.sql.Connection operator = db.leftOpen("UPDATE photo SET deleted_at = now() WHERE id = ?", id)) {
+            QuarkusTransaction.requiringNew().run(() -> {
+                jobRows.lock();
+                jobRows.running().ifPresent(other -> jobRows.replace(other.id(), Instant.now()));
+                jobRows.create(jobId, "all", List.of(id), Instant.now());
+            });
+            java.util.concurrent.CompletableFuture<Void> asking = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> QuarkusTransaction.requiringNew().run(jobs::requestNext));
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.waitingFor(operator) > 0);
+            operator.commit();
+            asking.get(60, TimeUnit.SECONDS);
+        }
+        List<Map<String, Object>> item = db.rows("SELECT state, reason FROM reprocess_item WHERE job_id = ?", jobId);
+        assertEquals(List.of(Map.of("state", "failed", "reason", "deleted by an operator")), item);
+        assertEquals("finished", QuarkusTransaction.requiringNew().call(() -> jobRows.latest().orElseThrow().state()));
+        // Its one request is the one its arrival made; asking for the deleted photo would be a second.
+        Pipeline.assertStays(Topics.PROCESS_REQUESTS, Pipeline.keyed(id), 1, Duration.ofSeconds(3));
     }
 
     /** The job's waiting items, those asked for or those not yet asked for. */

@@ -331,15 +331,11 @@ class LifecycleTest {
                 java.util.concurrent.ThreadLocalRandom.current().nextLong());
         awaitRecords(Topics.CATALOG, 1, keyed(id));
         org.apache.kafka.clients.producer.RecordMetadata sent;
-        try (java.sql.Connection deleting = database.getConnection()) {
-            deleting.setAutoCommit(false);
-            try (var update = deleting.prepareStatement("UPDATE photo SET deleted_at = now(), updated_at = now() WHERE id = ?")) {
-                update.setObject(1, id);
-                assertEquals(1, update.executeUpdate());
-            }
+        Db db = new Db(database);
+        try (java.sql.Connection deleting = db.leftOpen("UPDATE photo SET deleted_at = now(), updated_at = now() WHERE id = ?", id)) {
             sent = send(arrived("upload:phone-anna", "again-" + sha.substring(0, 8) + ".jpg", sha));
             // The arrival waits for the delete's row lock (or, were it not waiting, has published the photo again).
-            await().atMost(Pipeline.TIMEOUT).until(() -> lockWaits() > 0 || recordsNow(Topics.CATALOG, keyed(id)).size() > 1);
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.waitingFor(deleting) > 0 || recordsNow(Topics.CATALOG, keyed(id)).size() > 1);
             deleting.commit();
         }
         Pipeline.awaitConsumed(sent);
@@ -348,13 +344,33 @@ class LifecycleTest {
                 .until(() -> recordsNow(Topics.CATALOG, keyed(id)).size() == 1);
     }
 
-    /** Backends of the real database waiting for a lock another holds. */
-    private long lockWaits() throws java.sql.SQLException {
-        try (java.sql.Connection c = database.getConnection();
-             var query = c.createStatement().executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
-            query.next();
-            return query.getLong(1);
+    /**
+     * A photo's last file is removed while an operator's delete of the photo commits: the removal waits for
+     * the photo's row and finds it deleted, so it does not retire it as well (a deleted photo counted
+     * retired at its source, and a second "gone" sent to the frames). The delete is held open by a
+     * transaction of the test's own on the real database.
+     */
+    @Test
+    void theLastFileRemovedWhileItsPhotoIsBeingDeletedLeavesItDeletedNotRetired() throws Exception {
+        String sha = newSha256();
+        String path = "gone-" + sha.substring(0, 8) + ".jpg";
+        UUID id = Pipeline.arrivedAndProcessed("folder:nas", path, sha, 800, 600, null,
+                java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+        Db db = new Db(database);
+        org.apache.kafka.clients.producer.RecordMetadata sent;
+        try (java.sql.Connection deleting = db.leftOpen("UPDATE photo SET deleted_at = now(), updated_at = now() WHERE id = ?", id)) {
+            sent = send(Pipeline.removed("folder:nas", path));
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.waitingFor(deleting) > 0);
+            deleting.commit();
         }
+        Pipeline.awaitConsumed(sent);
+        assertEquals(0, db.count("SELECT count(*) FROM origin WHERE photo_id = ?", id), "the removal was handled");
+        Map<String, Object> row = db.rows("SELECT deleted_at, retired_at FROM photo WHERE id = ?", id).get(0);
+        assertTrue(row.get("deleted_at") != null, "still deleted: " + row);
+        assertNull(row.get("retired_at"), "retired over the operator's delete: " + row);
+        // Its one catalog record is its publish (the delete here is the test's SQL, which publishes nothing).
+        Pipeline.assertStays(Topics.CATALOG, keyed(id), 1, java.time.Duration.ofSeconds(3));
     }
 
     private static List<String> skippedOf(String source) {

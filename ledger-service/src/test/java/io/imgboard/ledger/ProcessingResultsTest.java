@@ -61,7 +61,7 @@ class ProcessingResultsTest {
             send(new PhotoProcessed(UUID.randomUUID(), Instant.now(), photoId, requestId,
                     List.of(new Rendition("display", "renditions/" + photoId + "/display.webp", 1440, 1080, 90000)),
                     4032, 3024, "jpeg", null, Pipeline.randomPhash(), null));
-            await().atMost(Pipeline.TIMEOUT).until(() -> db.lockWaits() > 0);
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.waitingFor(operator) > 0);
             operator.commit();
         }
 

@@ -88,7 +88,7 @@ class StuckRequestsTest {
             // A sweep that finds requests unread by the preprocessors leaves the photo alone: sweep until one waits on its row.
             List<CompletableFuture<Void>> sweeps = new java.util.ArrayList<>(List.of(CompletableFuture.runAsync(requeue::sweep)));
             await().atMost(Pipeline.TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (db.lockWaits() > 0) {
+                if (db.waitingFor(operator) > 0) {
                     return true;
                 }
                 if (sweeps.get(sweeps.size() - 1).isDone()) {

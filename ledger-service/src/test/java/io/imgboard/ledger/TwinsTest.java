@@ -207,7 +207,7 @@ class TwinsTest {
         try (java.sql.Connection operator = db.leftOpen("UPDATE photo SET deleted_at = now() WHERE id = ?", id)) {
             java.util.concurrent.CompletableFuture<String> split = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                     asService().post("/api/v1/photos/{id}/twins/{twin}/split", id, twinId).then().extract().statusLine());
-            await().atMost(Pipeline.TIMEOUT).until(() -> db.lockWaits() > 0 || split.isDone());
+            await().atMost(Pipeline.TIMEOUT).until(() -> db.waitingFor(operator) > 0 || split.isDone());
             operator.commit();
             assertTrue(split.get(60, java.util.concurrent.TimeUnit.SECONDS).contains("409"), "refused: " + split.get());
         }
