@@ -149,47 +149,92 @@ class FramePageBrowserTest {
     /**
      * A photo retired while the frame's question for more is on its way is not taken from the answer,
      * which the display made before the retirement: the answer is taken without it (here nothing else was
-     * in it, so the frame asks again). The page's fetch is wrapped so that answers to {@code /next} are
-     * held until the test lets them go, which makes the race certain.
+     * in it, so the frame asks again).
      */
     @Test
     void aPhotoRetiredWhileAnAnswerTravelsIsNotTakenFromIt() throws Exception {
         String tag = UUID.randomUUID().toString().substring(0, 8);
-        String source = "upload:travel-" + tag;
-        String frame = "travel-" + tag;
         UUID first = UUID.randomUUID();
         UUID retired = UUID.randomUUID();
-        byte[] webp = Renditions.fixture();
-        stored(webp, first, retired);
-        try (Catalog catalog = new Catalog()) {
-            catalog.publish(from(Catalog.photo(retired, Instant.parse("2998-01-01T00:00:00Z")), source));
-            catalog.publish(from(Catalog.photo(first, Instant.parse("2999-01-01T00:00:00Z")), source));
-            newestFirst(frame, source, 2);
-
-            try (Chromium browser = Chromium.start("1280", "720")) {
-                browser.beforeEveryPage(HOLD_ANSWERS);
-                browser.open(root + "frames/" + frame);
-                await().atMost(Duration.ofSeconds(60)).until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(first)));
-                // The frame asked what comes after `first`; the display answered with `retired` in it.
-                await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.heldAnswers.join(' ')").asText(),
-                        containsString(retired.toString()));
-
-                catalog.retire(retired);
-                await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.imgboardFrame().events.remove").asInt(),
-                        equalTo(1));
-                int answered = browser.eval("window.imgboardFrame().events.next").asInt();
-                browser.eval("window.releaseAnswers()");
-                await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.imgboardFrame().events.next").asInt(),
-                        greaterThanOrEqualTo(answered + 1));
-                // The held answer was handled: without the retired photo, which left nothing, so asked again.
-                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> browser.eval(
-                        "JSON.stringify(window.imgboardFrame().upcoming)").asText(), not(containsString(retired.toString())));
-                assertThat(browser.eval("window.imgboardFrame().events.next").asInt(), greaterThanOrEqualTo(answered + 2));
-                browser.press("ArrowRight", 39);
-                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
-                        .until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(first)));
-            }
+        try (Catalog catalog = new Catalog();
+             Chromium browser = answerHeld(catalog, "travel-" + tag, "upload:travel-" + tag, first, retired)) {
+            catalog.retire(retired);
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.imgboardFrame().events.remove").asInt(),
+                    equalTo(1));
+            int answered = browser.eval("window.imgboardFrame().events.next").asInt();
+            browser.eval("window.releaseAnswers()");
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.imgboardFrame().events.next").asInt(),
+                    greaterThanOrEqualTo(answered + 1));
+            // The held answer was handled: without the retired photo, which left nothing, so asked again.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> browser.eval(
+                    "JSON.stringify(window.imgboardFrame().upcoming)").asText(), not(containsString(retired.toString())));
+            assertThat(browser.eval("window.imgboardFrame().events.next").asInt(), greaterThanOrEqualTo(answered + 2));
+            browser.press("ArrowRight", 39);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(first)));
         }
+    }
+
+    /**
+     * A photo changed while the frame's question for more is on its way (a reprocess gave it new
+     * renditions) is taken from the answer in its new version: the answer, made before the change, names
+     * the renditions as they were.
+     */
+    @Test
+    void aPhotoChangedWhileAnAnswerTravelsIsTakenInItsNewVersion() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String source = "upload:change-" + tag;
+        UUID first = UUID.randomUUID();
+        UUID changing = UUID.randomUUID();
+        try (Catalog catalog = new Catalog();
+             Chromium browser = answerHeld(catalog, "change-" + tag, source, first, changing)) {
+            String before = playlistUrl(changing);
+            catalog.publish(changed(from(Catalog.photo(changing, SECOND_CAPTURED), source)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.imgboardFrame().events.update").asInt(),
+                    equalTo(1));
+            String now = playlistUrl(changing);
+            assertThat(now, not(equalTo(before)));
+            int answered = browser.eval("window.imgboardFrame().events.next").asInt();
+            browser.eval("window.releaseAnswers()");
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.imgboardFrame().events.next").asInt(),
+                    greaterThanOrEqualTo(answered + 1));
+            browser.press("ArrowRight", 39);
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(ON_SCREEN).asText(),
+                    matchesPattern("/media/" + changing + "/(display|uhd)\\.webp\\?v=" + now.substring(now.indexOf("?v=") + 3) + " 64"));
+        }
+    }
+
+    private static final Instant SECOND_CAPTURED = Instant.parse("2998-01-01T00:00:00Z");
+
+    /**
+     * A frame of {@code source}'s two photos in a real browser, {@code first} on screen and its question
+     * for more answered with {@code second} in it; the page's fetch is wrapped so that answers to
+     * {@code /next} are held until the test lets them go ({@code window.releaseAnswers()}), which makes a
+     * race with an event certain.
+     */
+    private Chromium answerHeld(Catalog catalog, String frame, String source, UUID first, UUID second) throws Exception {
+        stored(Renditions.fixture(), first, second);
+        catalog.publish(from(Catalog.photo(second, SECOND_CAPTURED), source));
+        catalog.publish(from(Catalog.photo(first, Instant.parse("2999-01-01T00:00:00Z")), source));
+        newestFirst(frame, source, 2);
+        Chromium browser = Chromium.start("1280", "720");
+        try {
+            browser.beforeEveryPage(HOLD_ANSWERS);
+            browser.open(root + "frames/" + frame);
+            await().atMost(Duration.ofSeconds(60)).until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(first)));
+            // The frame asked what comes after `first`; the display answered with `second` in it.
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.heldAnswers.join(' ')").asText(),
+                    containsString(second.toString()));
+            return browser;
+        } catch (Exception | AssertionError e) {
+            browser.close();
+            throw e;
+        }
+    }
+
+    /** The photo's URL in the display's playlist now. */
+    private static String playlistUrl(UUID photoId) {
+        return given().get("/api/v1/playlist").jsonPath().getString("photos.find { it.photoId == '" + photoId + "' }.url");
     }
 
     /** Each photo's display and UHD renditions in the bucket, both {@code webp}. */
