@@ -1,0 +1,229 @@
+package io.imgboard.ingest.rest;
+
+import io.imgboard.infra.testing.LocalInfraResource;
+import io.imgboard.infra.testing.RawHttp;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The limits on what uploads may hold at once, each set low here. A spool folder with a size of its own
+ * ({@code imgboard.upload.spool-size}, as for a Kubernetes {@code emptyDir} with a {@code sizeLimit}, whose
+ * pod is evicted when it goes over): a body that would take the folder past it is answered 507 before it
+ * is read, counting what the folder already holds (here a Nextcloud upload's chunks waiting for their
+ * MOVE), and taken again once that is gone. The bodies all clients together may be sending
+ * ({@code imgboard.upload.max-in-flight}). How long a body may go silent ({@code quarkus.http.read-timeout}).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
+@TestProfile(UploadLimitsTest.Limits.class)
+class UploadLimitsTest {
+    private static final int MIB = 1024 * 1024;
+
+    /** Bodies all clients together may be sending at once (one client may send 16). */
+    private static final int IN_FLIGHT = 3;
+
+    public static class Limits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("imgboard.upload.spool-size", "5M", "imgboard.upload.max-in-flight", Integer.toString(IN_FLIGHT),
+                    "quarkus.http.read-timeout", "4s");
+        }
+    }
+
+    @ConfigProperty(name = "imgboard.upload.token")
+    String token;
+    @ConfigProperty(name = "imgboard.admin.token")
+    String adminToken;
+    @ConfigProperty(name = "quarkus.http.body.uploads-directory")
+    String uploadsDirectory;
+    @TestHTTPResource("/")
+    URI base;
+
+    private RequestSpecification phone() {
+        return given().auth().preemptive().basic("spool", token);
+    }
+
+    @Test
+    void aBodyThatWouldTakeTheSpoolPastItsSizeIsRefusedUntilThereIsRoom() throws IOException {
+        clearSpool(); // what an earlier run left (a test's own chunks) would count against the size
+        byte[] chunk = bytes(MIB, 1);
+        String upload = "/remote.php/dav/uploads/spool/sized-" + java.util.UUID.randomUUID();
+        phone().request("MKCOL", upload).then().statusCode(201);
+        phone().body(chunk).put(upload + "/0").then().statusCode(201);
+        phone().body(chunk).put(upload + "/1").then().statusCode(201);
+        assertEquals(2 * MIB, spooled(), "the chunks wait in the spool folder");
+
+        byte[] video = bytes(3 * MIB + MIB / 2, 2);
+        Response refused = phone().body(video).put("/dav/clip.mov");
+        refused.then().statusCode(507).body("error", containsString("the upload spool is full (2 MiB of its 5 MiB in use, 3 MiB more asked)"));
+        assertEquals(2 * MIB, spooled(), "a refused body spools nothing");
+
+        byte[] small = bytes(MIB, 3);
+        phone().body(small).put("/dav/small.mov").then().statusCode(201);
+        // assembling needs room for the file beside its chunks: 2 + 2 MiB fit
+        phone().header("Destination", base.resolve("/remote.php/dav/files/spool/assembled.mov").toString())
+                .request("MOVE", upload + "/.file").then().statusCode(201);
+        assertEquals(0, spooled(), "the chunks and the assembled file are gone once stored");
+
+        // a body being received counts with what it declared: a second one that would not fit beside it waits
+        try (java.net.Socket slow = new java.net.Socket(base.getHost(), base.getPort())) {
+            java.io.OutputStream out = slow.getOutputStream();
+            String auth = java.util.Base64.getEncoder().encodeToString(("spool:" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(("PUT /dav/slow.mov HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: Basic " + auth
+                    + "\r\nContent-Length: " + video.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(video, 0, MIB);
+            out.flush();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> spooled() >= MIB / 2);
+            phone().body(video).put("/dav/clip.mov").then().statusCode(507)
+                    .body("error", containsString("the upload spool is full"));
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> spooled() == 0);
+
+        phone().body(video).put("/dav/clip.mov").then().statusCode(201);
+        assertArrayEquals(video, phone().get("/dav/clip.mov").then().statusCode(200).extract().asByteArray());
+        byte[] assembled = new byte[2 * MIB];
+        System.arraycopy(chunk, 0, assembled, 0, chunk.length);
+        System.arraycopy(chunk, 0, assembled, chunk.length, chunk.length);
+        assertArrayEquals(assembled, phone().get("/dav/assembled.mov").then().statusCode(200).extract().asByteArray());
+    }
+
+    /**
+     * Past the bodies all clients together may be sending, the next is told to wait (429 with a
+     * Retry-After), whichever client sends it; once one has ended, it is taken. The bodies in flight are
+     * kept arriving a byte at a time, so the read timeout does not end them first.
+     */
+    @Test
+    void pastTheBodiesAllClientsMaySendAtOnceTheNextIsToldToWait() throws Exception {
+        byte[] clip = bytes(64 * 1024, 5);
+        RequestSpecification admin = given().auth().preemptive().basic("operator", adminToken);
+        List<java.net.Socket> arriving = new ArrayList<>();
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                arriving.add(started("PUT /dav/in-flight-" + i + ".mov", 1_000_000));
+            }
+            trickle.scheduleAtFixedRate(() -> arriving.forEach(UploadLimitsTest::oneMoreByte), 500, 500, TimeUnit.MILLISECONDS);
+            Response refused = await().atMost(Duration.ofSeconds(20)).until(() -> admin.body(clip).put("/dav/one-more.mov"),
+                    r -> r.statusCode() == 429);
+            refused.then().header("Retry-After", "5")
+                    .body("error", containsString("too many uploads at once: " + IN_FLIGHT + " are still arriving"));
+        } finally {
+            trickle.shutdownNow();
+            for (java.net.Socket s : arriving) {
+                s.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> admin.body(clip).put("/dav/one-more.mov")
+                .then().statusCode(anyOf(equalTo(201), equalTo(204))));
+        assertArrayEquals(clip, phone().get("/dav/one-more.mov").then().statusCode(200).extract().asByteArray());
+    }
+
+    /**
+     * A phone carried out of the Wi-Fi's reach mid-upload leaves its connection open and silent: once no
+     * byte came for the read timeout, the body is given up and its connection closed (RESTEasy closes it
+     * before any answer could be written, as nginx does), nothing of it is kept, and the operator finds
+     * the file among the refused uploads with what happened.
+     */
+    @Test
+    void aBodyThatGoesSilentIsGivenUpAfterTheReadTimeoutAndNothingIsKept() throws Exception {
+        Set<Path> before = SpoolFolder.files(uploadsDirectory);
+        String name = "silent-" + UUID.randomUUID() + ".jpg";
+        String auth = Base64.getEncoder().encodeToString(("spool:" + token).getBytes(StandardCharsets.UTF_8));
+        long start = System.nanoTime();
+        RawHttp.Raw answer = RawHttp.send(base.getHost(), base.getPort(), "PUT /dav/" + name + " HTTP/1.1",
+                List.of("Authorization: Basic " + auth, "Content-Length: 1000000"), new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+        long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+        assertTrue(answer.status() == -1 || answer.status() == 408, "closed, or at most a 408: " + answer.head());
+        assertTrue(seconds >= 3 && seconds < 30, "given up after " + seconds + " s, the read timeout is 4 s");
+        SpoolFolder.awaitNothingLeftSince(uploadsDirectory, before, Duration.ofSeconds(10));
+        phone().get("/dav/" + name).then().statusCode(404);
+        List<Map<String, Object>> rejections = given().header("Authorization", "Bearer " + adminToken)
+                .get("/api/v1/uploads/rejections").then().statusCode(200).extract().jsonPath().getList("$");
+        assertTrue(rejections.stream().anyMatch(r -> name.equals(r.get("name")) && String.valueOf(r.get("reason"))
+                        .contains("upload interrupted: the client stopped sending before the whole body arrived; nothing was kept")),
+                "no interrupted upload of " + name + " in " + rejections);
+    }
+
+    /** A request whose head and first bytes are sent, the rest of its declared body not (yet). */
+    private java.net.Socket started(String requestLine, int declared) throws IOException {
+        java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort());
+        java.io.OutputStream out = socket.getOutputStream();
+        String auth = Base64.getEncoder().encodeToString(("spool:" + token).getBytes(StandardCharsets.UTF_8));
+        out.write((requestLine + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: Basic " + auth
+                + "\r\nContent-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[]{0, 0, 0});
+        out.flush();
+        return socket;
+    }
+
+    private static void oneMoreByte(java.net.Socket socket) {
+        try {
+            socket.getOutputStream().write(0);
+            socket.getOutputStream().flush();
+        } catch (IOException closed) {
+            // ended by the test
+        }
+    }
+
+    private static byte[] bytes(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private void clearSpool() throws IOException {
+        Path dir = Path.of(uploadsDirectory);
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private long spooled() throws IOException {
+        Path dir = Path.of(uploadsDirectory);
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+}
