@@ -40,8 +40,12 @@ public sealed interface FileEvent permits FileArrived, FileRemoved, FileMoved, F
         return -1;
     }
 
-    /** The Kafka key: the order that matters is per (source, path). */
+    /**
+     * The Kafka key: the source. Every event of a source is on one partition, in the order the source saw
+     * it. A move spans two paths (the arrival at its old path comes before it, a removal or a new file at
+     * its new path after it), so keyed by path the ledger could take a removal before the move it follows.
+     */
     default String key() {
-        return sourceId() + ":" + path();
+        return sourceId();
     }
 }

@@ -6,7 +6,7 @@ package io.imgboard.events;
  */
 public final class Topics {
 
-    /** {@link FileEvent}s, keyed by source id + path. ingest → ledger. */
+    /** {@link FileEvent}s, keyed by source id ({@link FileEvent#key}). ingest → ledger. */
     public static final String FILES = "imgboard.files";
 
     /** {@link ProcessRequested}, keyed by photo id. ledger → preprocessor. */

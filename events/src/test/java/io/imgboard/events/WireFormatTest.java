@@ -46,7 +46,7 @@ class WireFormatTest {
                 3_145_728, SHA, "image/jpeg", "originals/9f/" + SHA, Instant.parse("2026-11-20T17:00:00Z"),
                 "alice-iphone", RemovalPolicy.RETIRE);
         assertWireFormat("file-arrived.json", event, FileEvent.class);
-        assertEquals("dav:alice-iphone:Camera/IMG_0001.JPG", event.key());
+        assertEquals("dav:alice-iphone", event.key());
     }
 
     @Test

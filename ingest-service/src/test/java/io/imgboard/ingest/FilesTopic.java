@@ -30,7 +30,11 @@ public final class FilesTopic implements AutoCloseable {
     public record Arrival(String key, FileArrived event, String json) {
     }
 
-    private record Seen(String key, FileEvent event, String json) {
+    /** A record's event and where it is on the topic. */
+    public record Placed(int partition, long offset, FileEvent event) {
+    }
+
+    private record Seen(String key, FileEvent event, String json, int partition, long offset) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -98,6 +102,18 @@ public final class FilesTopic implements AutoCloseable {
         return seen.stream().filter(s -> s.event().sourceId().equals(sourceId)).map(Seen::key).toList();
     }
 
+    /** Reads to the current end of the topic and returns this source id's records, each with its partition and offset. */
+    public synchronized List<Placed> placedOf(String sourceId) {
+        readToEnd();
+        return seen.stream().filter(s -> s.event().sourceId().equals(sourceId))
+                .map(s -> new Placed(s.partition(), s.offset(), s.event())).toList();
+    }
+
+    /** How many partitions the topic has. */
+    public synchronized int partitions() {
+        return consumer.assignment().size();
+    }
+
     private void readToEnd() {
         Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
         do {
@@ -108,7 +124,8 @@ public final class FilesTopic implements AutoCloseable {
     private void poll() {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
             try {
-                seen.add(new Seen(record.key(), MAPPER.readValue(record.value(), FileEvent.class), record.value()));
+                seen.add(new Seen(record.key(), MAPPER.readValue(record.value(), FileEvent.class), record.value(),
+                        record.partition(), record.offset()));
             } catch (IOException e) {
                 throw new UncheckedIOException("not a FileEvent on " + topic + ": " + record.value(), e);
             }

@@ -20,7 +20,7 @@ public class FileEventPublisher {
     }
 
     /**
-     * Publishes with the event's key, so the ledger sees the events of one (source, path) in order.
+     * Publishes with the event's key (its source), so the ledger sees a source's events in the order they happened.
      *
      * @throws PublishException when the broker did not acknowledge it within the producer's delivery timeout
      */

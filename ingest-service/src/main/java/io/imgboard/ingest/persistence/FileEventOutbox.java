@@ -72,12 +72,11 @@ public class FileEventOutbox {
                 .executeUpdate();
     }
 
-    /** How many events of this source id wait (their key is {@code <sourceId>:<path>}). */
+    /** How many events of this source id wait. */
     @Transactional
     public long waitingFor(String sourceId) {
-        String prefix = sourceId + ":";
-        return ((Number) em.createNativeQuery("SELECT count(*) FROM file_event_outbox WHERE left(event_key, :length) = :prefix")
-                .setParameter("length", prefix.length()).setParameter("prefix", prefix).getSingleResult()).longValue();
+        return ((Number) em.createNativeQuery("SELECT count(*) FROM file_event_outbox WHERE CAST(event AS jsonb) ->> 'sourceId' = :source")
+                .setParameter("source", sourceId).getSingleResult()).longValue();
     }
 
     /**
@@ -86,11 +85,9 @@ public class FileEventOutbox {
      */
     @Transactional
     public long waitingForPath(String sourceId, String path) {
-        String prefix = sourceId + ":";
-        return ((Number) em.createNativeQuery("SELECT count(*) FROM file_event_outbox WHERE event_key = :key"
-                        + " OR (left(event_key, :length) = :prefix AND CAST(event AS jsonb) ->> 'toPath' = :path)")
-                .setParameter("key", prefix + path).setParameter("length", prefix.length()).setParameter("prefix", prefix)
-                .setParameter("path", path).getSingleResult()).longValue();
+        return ((Number) em.createNativeQuery("SELECT count(*) FROM file_event_outbox WHERE CAST(event AS jsonb) ->> 'sourceId' = :source"
+                        + " AND :path IN (CAST(event AS jsonb) ->> 'path', CAST(event AS jsonb) ->> 'toPath')")
+                .setParameter("source", sourceId).setParameter("path", path).getSingleResult()).longValue();
     }
 
     @Transactional

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -200,6 +201,41 @@ class DavTest {
         assertTrue(listing.body().contains("<D:getetag>\"" + sha + "\"</D:getetag>"), listing.body());
         assertTrue(listing.body().contains("<colour xmlns=\"http://webdav.org/cadaver/custom-properties/\">blue</colour>"),
                 listing.body());
+    }
+
+    /**
+     * A file put, moved and then deleted at its new path: the ledger must take the three in that order,
+     * or the removal finds nothing at the new path and the move then leaves the photo there for good. The
+     * events of a source share one Kafka key, so they are on one partition in the order they happened.
+     * The names are chosen so that keyed by path, as the events once were, the move and the removal
+     * would be on different partitions, where nothing orders them.
+     */
+    @Test
+    void aSourcesEventsAreOnOnePartitionInTheOrderTheyHappened() throws Exception {
+        String dir = "order-" + UUID.randomUUID().toString().substring(0, 8);
+        String from = dir + "/a.jpg";
+        String to = java.util.stream.IntStream.range(0, 100).mapToObj(i -> dir + "/b" + i + ".jpg")
+                .filter(path -> partitionByPath(from) != partitionByPath(path)).findFirst().orElseThrow();
+        assertEquals(201, dav("MKCOL", "/dav/" + dir + "/", uploadToken, null).statusCode());
+        assertEquals(201, dav("PUT", "/dav/" + from, uploadToken, TestImages.jpeg(6400)).statusCode());
+        assertEquals(201, dav("MOVE", "/dav/" + from, uploadToken, null, "Destination", base() + "/dav/" + to).statusCode());
+        assertEquals(204, dav("DELETE", "/dav/" + to, uploadToken, null).statusCode());
+
+        List<FilesTopic.Placed> placed = await().atMost(WAIT).until(() -> files.placedOf("dav:upload").stream()
+                .filter(p -> p.event().path().startsWith(dir + "/")).toList(), found -> found.size() >= 3);
+        assertEquals(3, placed.size(), placed.toString());
+        assertTrue(placed.get(0).event() instanceof FileArrived a && a.path().equals(from), placed.toString());
+        assertTrue(placed.get(1).event() instanceof FileMoved m && m.path().equals(from) && m.toPath().equals(to), placed.toString());
+        assertTrue(placed.get(2).event() instanceof FileRemoved r && r.path().equals(to), placed.toString());
+        assertEquals(1, placed.stream().map(FilesTopic.Placed::partition).distinct().count(), "one partition: " + placed);
+        assertTrue(placed.get(0).offset() < placed.get(1).offset() && placed.get(1).offset() < placed.get(2).offset(),
+                "in the order they happened: " + placed);
+    }
+
+    /** The partition of {@code imgboard.files} a record keyed by source and path would go to (Kafka's default partitioner). */
+    private static int partitionByPath(String path) {
+        byte[] key = ("dav:upload:" + path).getBytes(StandardCharsets.UTF_8);
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % files.partitions();
     }
 
     /**
