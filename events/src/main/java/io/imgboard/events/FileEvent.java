@@ -48,4 +48,9 @@ public sealed interface FileEvent permits FileArrived, FileRemoved, FileMoved, F
     default String key() {
         return sourceId();
     }
+
+    /** The file's place, {@code <sourceId>:<path>}, for messages that name it. */
+    default String place() {
+        return sourceId() + ":" + path();
+    }
 }

@@ -373,6 +373,30 @@ class LifecycleTest {
         Pipeline.assertStays(Topics.CATALOG, keyed(id), 1, java.time.Duration.ofSeconds(3));
     }
 
+    /**
+     * Ingest keeps WebDAV names in NFC now; an origin recorded before under a decomposed name (macOS) is
+     * brought to NFC by the migration, so the removal that names it in NFC finds it. Its statement is run
+     * again here on such a row (it changes nothing else: only rows not in NFC).
+     */
+    @Test
+    void aWebDavOriginRecordedDecomposedIsBroughtToNfcAndItsRemovalFindsIt() throws Exception {
+        String sha = newSha256();
+        String tag = sha.substring(0, 8);
+        UUID id = Pipeline.arrivedAndProcessed("dav:anna-mac", "E\u0301te\u0301-" + tag + "/cafe\u0301.jpg", sha, 800, 600, null,
+                java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+        Db db = new Db(database);
+        String migration = new String(getClass().getResourceAsStream("/db/migration/V12__dav_origins_nfc.sql").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        try (java.sql.Connection c = database.getConnection(); var statement = c.createStatement()) {
+            statement.execute(migration);
+        }
+        String nfc = "\u00c9t\u00e9-" + tag + "/caf\u00e9.jpg";
+        assertEquals(List.of(Map.of("path", nfc)), db.rows("SELECT path FROM origin WHERE photo_id = ?", id));
+        send(Pipeline.removed("dav:anna-mac", nfc));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+    }
+
     private static List<String> skippedOf(String source) {
         JsonNode skipped = read(asService().get("/api/v1/skipped?limit=200").then().statusCode(200).extract().asString());
         List<String> listed = new java.util.ArrayList<>();

@@ -46,7 +46,7 @@ public class FileEventPublisher {
         try {
             emitter.sendMessageAndAwait(message);
         } catch (RuntimeException e) {
-            throw new PublishException("Kafka did not acknowledge the event for " + event.key() + ": "
+            throw new PublishException("Kafka did not acknowledge the event for " + event.place() + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
     }

@@ -78,7 +78,7 @@ public class OutboxRelay {
                         outbox.failed(pending.id(), e.getMessage());
                         if (pending.attempts() == 0 || pending.attempts() % 20 == 0) {
                             Log.warnf("file event %s for %s waits in the outbox (attempt %d): %s",
-                                    pending.event().eventId(), pending.event().key(), pending.attempts() + 1, e.getMessage());
+                                    pending.event().eventId(), pending.event().place(), pending.attempts() + 1, e.getMessage());
                         }
                         return sent;
                     }

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * {@code /remote.php/dav/files/<user>}) is split off; the rest is percent-decoded segment by segment
  * and refused when a client could use it to leave its tree or confuse the index: {@code .} and
  * {@code ..}, NUL and other control characters, backslashes, encoded slashes, empty segments,
- * names over 255 bytes, paths over 1,024 characters.
+ * names over 255 bytes, paths over 1,024 characters. Names are kept in Unicode NFC, as Nextcloud keeps
+ * them: macOS sends "é" as "e" and a combining accent (NFD), iOS, Android and Windows as one character,
+ * and a name sent either way must be the same file, not two (nor one that the other cannot delete).
  *
  * @param mount the raw mount, for building hrefs in answers
  * @param path  {@code "/a/b"} decoded, without a trailing slash; {@code ""} for the root
@@ -145,7 +147,7 @@ record DavPath(String mount, String path) {
         if (raw.isEmpty()) {
             throw new BadPath("empty path segment (//): paths are relative to the WebDAV root");
         }
-        String decoded = decode(raw);
+        String decoded = java.text.Normalizer.normalize(decode(raw), java.text.Normalizer.Form.NFC);
         if (decoded.equals(".") || decoded.equals("..")) {
             throw new BadPath("'" + decoded + "' is not allowed in a path");
         }

@@ -194,22 +194,45 @@ public class DavResource {
         }
         // A file read back is the client's own bytes, never a page of ingest's origin: an HTML or SVG file
         // PUT here must not run script with the credentials a browser keeps for the origin.
+        String lastModified = HttpDate.format(entry.modifiedAt());
         Response.ResponseBuilder ok = Response.ok()
                 .type(entry.contentType() == null ? "application/octet-stream" : entry.contentType())
                 .header("Content-Disposition", "attachment")
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Content-Security-Policy", "sandbox; default-src 'none'")
-                .header("Content-Length", entry.size())
+                .header("Accept-Ranges", "bytes")
                 .header("ETag", etag(entry))
-                .header("Last-Modified", HttpDate.format(entry.modifiedAt()));
+                .header("Last-Modified", lastModified);
         String ifNoneMatch = req.headers().getHeaderString("If-None-Match");
         if (ifNoneMatch != null && (ifNoneMatch.contains(entry.sha256()) || ifNoneMatch.strip().equals("*"))) {
             return Response.notModified().header("ETag", etag(entry)).build();
         }
+        // A range of a GET (a resumed download, rclone mount, a player seeking), unless If-Range names
+        // another version than this one: then the whole file, as it is now.
+        String ifRange = req.headers().getHeaderString("If-Range");
+        boolean sameVersion = ifRange == null || ifRange.strip().equals(etag(entry)) || ifRange.strip().equals(lastModified);
+        ByteRange.Asked asked = withBody && sameVersion ? ByteRange.asked(req.headers().getHeaderString("Range"), entry.size())
+                : new ByteRange.All();
+        if (asked instanceof ByteRange.Unsatisfiable) {
+            return Response.status(416).type("application/json").header("Content-Range", "bytes */" + entry.size())
+                    .entity(new ErrorBody("the range asked for is past the end of the file (" + entry.size() + " bytes)", 416))
+                    .build();
+        }
+        String sha = entry.sha256();
+        if (asked instanceof ByteRange.Part part) {
+            ByteRange range = part.range();
+            StreamingOutput body = out -> {
+                try (InputStream in = store.open(sha, range.first(), range.length())) {
+                    in.transferTo(out);
+                }
+            };
+            return ok.status(206).header("Content-Range", range.contentRange(entry.size()))
+                    .header("Content-Length", range.length()).entity(body).build();
+        }
+        ok.header("Content-Length", entry.size());
         if (!withBody || entry.size() == 0) {
             return ok.build();
         }
-        String sha = entry.sha256();
         StreamingOutput body = out -> {
             try (InputStream in = store.open(sha)) {
                 in.transferTo(out);

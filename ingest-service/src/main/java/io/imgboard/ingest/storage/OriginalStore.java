@@ -197,9 +197,17 @@ public class OriginalStore {
      * closes the stream.
      */
     public InputStream open(String sha256) {
+        return open(sha256, null, null);
+    }
+
+    /**
+     * {@code length} bytes of a stored original from {@code offset} on (a WebDAV range), or all of it when
+     * both are null; the caller closes the stream.
+     */
+    public InputStream open(String sha256, Long offset, Long length) {
         String key = keyFor(sha256);
         try {
-            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).offset(offset).length(length).build());
         } catch (Exception e) {
             throw new StorageException("cannot read " + key + " from bucket " + bucket + ": " + describe(e), e);
         }

@@ -36,7 +36,7 @@ public final class ScriptedPublisher extends FileEventPublisher {
     public void publish(FileEvent event) {
         int call = calls.incrementAndGet();
         if (failingCalls.contains(call)) {
-            throw new PublishException("Kafka did not acknowledge the event for " + event.key() + " (call " + call
+            throw new PublishException("Kafka did not acknowledge the event for " + event.place() + " (call " + call
                     + " scripted to fail)", null);
         }
         real.publish(event);

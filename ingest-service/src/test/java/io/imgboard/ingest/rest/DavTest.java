@@ -61,6 +61,8 @@ class DavTest {
     String uploadToken;
     @ConfigProperty(name = "imgboard.admin.token")
     String adminToken;
+    @jakarta.inject.Inject
+    javax.sql.DataSource dataSource;
 
     @BeforeAll
     static void connect() {
@@ -230,6 +232,112 @@ class DavTest {
         assertEquals(1, placed.stream().map(FilesTopic.Placed::partition).distinct().count(), "one partition: " + placed);
         assertTrue(placed.get(0).offset() < placed.get(1).offset() && placed.get(1).offset() < placed.get(2).offset(),
                 "in the order they happened: " + placed);
+    }
+
+    /**
+     * A range of a file, as a resumed download, rclone's mount or a player seeking asks for it: 206 with
+     * just those bytes; a range past the end is 416; several ranges, another unit, or an If-Range naming
+     * another version get the whole file (which the RFC allows for any Range). rclone reads one too.
+     */
+    @Test
+    void aRangeOfAFileIsServedAsAskedOrTheWholeFile(@TempDir Path dir) throws Exception {
+        byte[] jpeg = TestImages.jpeg(6600);
+        int size = jpeg.length;
+        String path = "/dav/range-" + UUID.randomUUID().toString().substring(0, 8) + ".jpg";
+        assertEquals(201, dav("PUT", path, uploadToken, jpeg).statusCode());
+        HttpResponse<byte[]> whole = bytes(path);
+        assertEquals(200, whole.statusCode());
+        assertEquals("bytes", whole.headers().firstValue("Accept-Ranges").orElse(null));
+        String etag = whole.headers().firstValue("ETag").orElseThrow();
+
+        assertPart(bytes(path, "Range", "bytes=10-109"), jpeg, 10, 109);
+        assertPart(bytes(path, "Range", "bytes=-10"), jpeg, size - 10, size - 1);
+        assertPart(bytes(path, "Range", "bytes=" + (size - 5) + "-"), jpeg, size - 5, size - 1);
+        assertPart(bytes(path, "Range", "bytes=" + (size - 5) + "-" + (size + 1000)), jpeg, size - 5, size - 1);
+        assertPart(bytes(path, "Range", "bytes=0-99", "If-Range", etag), jpeg, 0, 99);
+
+        HttpResponse<byte[]> past = bytes(path, "Range", "bytes=" + size + "-");
+        assertEquals(416, past.statusCode());
+        assertEquals("bytes */" + size, past.headers().firstValue("Content-Range").orElse(null));
+        for (String[] notOneRange : List.of(new String[]{"Range", "bytes=0-1,5-6"}, new String[]{"Range", "pages=1-2"},
+                new String[]{"Range", "bytes=9-2"}, new String[]{"Range", "bytes=0-99", "If-Range", "\"another-version\""})) {
+            HttpResponse<byte[]> all = bytes(path, notOneRange);
+            assertEquals(200, all.statusCode(), String.join(" ", notOneRange));
+            assertTrue(java.util.Arrays.equals(jpeg, all.body()), String.join(" ", notOneRange));
+        }
+
+        Process obscure = run(dir, Map.of(), null, "rclone", "obscure", uploadToken);
+        Map<String, String> env = Map.of("RCLONE_CONFIG", dir.resolve("no-rclone.conf").toString(),
+                "RCLONE_WEBDAV_URL", base() + "/dav/", "RCLONE_WEBDAV_USER", "rclone",
+                "RCLONE_WEBDAV_PASS", output(dir, obscure).strip(), "RCLONE_WEBDAV_VENDOR", "other");
+        Path part = dir.resolve("part.bin");
+        ProcessBuilder cat = new ProcessBuilder("rclone", "cat", "-q", "--offset", "100", "--count", "50",
+                ":webdav:" + path.substring("/dav/".length())).redirectOutput(part.toFile()).redirectError(dir.resolve("cat.err").toFile());
+        cat.environment().putAll(env);
+        Process catting = cat.start();
+        assertTrue(catting.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(0, catting.exitValue(), Files.readString(dir.resolve("cat.err")));
+        assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(jpeg, 100, 150), Files.readAllBytes(part)), "rclone cat --offset 100 --count 50");
+    }
+
+    /** A GET of {@code path} with the upload token and these headers (name, value, …), its bytes. */
+    private HttpResponse<byte[]> bytes(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).GET()
+                .header("Authorization", basic(uploadToken));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static void assertPart(HttpResponse<byte[]> part, byte[] file, int first, int last) {
+        assertEquals(206, part.statusCode(), part.headers().map().toString());
+        assertEquals("bytes " + first + "-" + last + "/" + file.length, part.headers().firstValue("Content-Range").orElse(null));
+        assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(file, first, last + 1), part.body()),
+                "bytes " + first + "-" + last);
+    }
+
+    /**
+     * macOS sends "é" as "e" and a combining accent (NFD), phones and Windows as one character (NFC): a name
+     * sent either way is the same file. It is kept, listed and announced in NFC; one made before names
+     * were normalised is brought to NFC by the migration, whose statement is run again here on such a row.
+     */
+    @Test
+    void aNameSentDecomposedOrComposedIsOneFile() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String nfd = "/dav/E%CC%81te%CC%81-" + tag + "/cafe%CC%81.jpg"; // Été-…/café.jpg, decomposed
+        String nfc = "/dav/%C3%89t%C3%A9-" + tag + "/caf%C3%A9.jpg";
+        assertEquals(201, dav("MKCOL", "/dav/E%CC%81te%CC%81-" + tag + "/", uploadToken, null).statusCode());
+        byte[] jpeg = TestImages.jpeg(6500);
+        assertEquals(201, dav("PUT", nfd, uploadToken, jpeg).statusCode());
+        HttpResponse<byte[]> got = bytes(nfc);
+        assertEquals(200, got.statusCode(), "the composed name finds the file put under the decomposed one");
+        assertTrue(java.util.Arrays.equals(jpeg, got.body()));
+        String listing = dav("PROPFIND", "/dav/%C3%89t%C3%A9-" + tag + "/", uploadToken, null, "Depth", "1").body();
+        assertTrue(listing.contains("caf%C3%A9.jpg") && !listing.contains("cafe%CC%81"), "listed composed: " + listing);
+        assertEquals(204, dav("PUT", nfc, uploadToken, TestImages.jpeg(6501)).statusCode(), "the same file replaced, not a second");
+        assertEquals(204, dav("DELETE", nfd, uploadToken, null).statusCode());
+        String path = "\u00c9t\u00e9-" + tag + "/caf\u00e9.jpg";
+        List<FileEvent> events = await().atMost(WAIT).until(() -> files.of("dav:upload").stream()
+                .filter(e -> e.path().startsWith("\u00c9t\u00e9-" + tag + "/") || e.path().startsWith("E\u0301te\u0301-" + tag + "/")).toList(),
+                found -> found.size() >= 3);
+        assertEquals(List.of(path, path, path), events.stream().map(FileEvent::path).toList(), "announced composed: " + events);
+
+        // A row of the namespace made before: the migration's statement brings it to NFC.
+        String before = "/E\u0301te\u0301-" + tag + "-old";
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            try (var insert = c.prepareStatement("INSERT INTO dav_entry (principal, path, parent, collection, created_at, modified_at)"
+                    + " VALUES ('upload', ?, '', true, now(), now())")) {
+                insert.setString(1, before);
+                insert.executeUpdate();
+            }
+            String migration = new String(getClass().getResourceAsStream("/db/migration/V4__dav_names_nfc.sql").readAllBytes(),
+                    StandardCharsets.UTF_8);
+            try (var statement = c.createStatement()) {
+                statement.executeUpdate(migration);
+            }
+        }
+        assertEquals(207, dav("PROPFIND", "/dav/%C3%89t%C3%A9-" + tag + "-old/", uploadToken, null, "Depth", "0").statusCode());
     }
 
     /** The partition of {@code imgboard.files} a record keyed by source and path would go to (Kafka's default partitioner). */
