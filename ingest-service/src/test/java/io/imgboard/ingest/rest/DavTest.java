@@ -325,19 +325,68 @@ class DavTest {
 
         // A row of the namespace made before: the migration's statement brings it to NFC.
         String before = "/E\u0301te\u0301-" + tag + "-old";
+        migrated("upload", Map.of(before, ""), Map.of());
+        assertEquals(207, dav("PROPFIND", "/dav/%C3%89t%C3%A9-" + tag + "-old/", uploadToken, null, "Depth", "0").statusCode());
+
+        // A tree holding two names equal in NFC: those two, what lies below them and the folders above them
+        // stay as they were (no unique path is broken, no parent disagrees with its path); the rest goes NFC.
+        String ete = "E\u0301te\u0301", eteNfc = "\u00c9t\u00e9", dossier = "Dossie\u0300", cafe = "cafe\u0301.jpg",
+                cafeNfc = "caf\u00e9.jpg", sous = "Sous-e\u0301", sousNfc = "Sous-\u00e9", zebre = "Ze\u0300bre.jpg",
+                zebreNfc = "Z\u00e8bre.jpg";
+        Map<String, String> rows = new java.util.LinkedHashMap<>();
+        rows.put("/" + ete, "");
+        rows.put("/" + eteNfc, "");
+        rows.put("/" + ete + "/a.jpg", "/" + ete);
+        rows.put("/" + dossier, "");
+        rows.put("/" + dossier + "/" + cafe, "/" + dossier);
+        rows.put("/" + dossier + "/" + cafeNfc, "/" + dossier);
+        rows.put("/" + dossier + "/" + sous, "/" + dossier);
+        rows.put("/" + dossier + "/" + sous + "/" + cafe, "/" + dossier + "/" + sous);
+        rows.put("/" + zebre, "");
+        Map<String, String> expected = new java.util.LinkedHashMap<>(rows);
+        expected.remove("/" + dossier + "/" + sous);
+        expected.remove("/" + dossier + "/" + sous + "/" + cafe);
+        expected.remove("/" + zebre);
+        expected.put("/" + dossier + "/" + sousNfc, "/" + dossier);
+        expected.put("/" + dossier + "/" + sousNfc + "/" + cafeNfc, "/" + dossier + "/" + sousNfc);
+        expected.put("/" + zebreNfc, "");
+        migrated("nfc-" + tag, rows, expected);
+    }
+
+    /**
+     * Inserts {@code rows} (path → parent) into the namespace of {@code principal}, runs the migration to NFC
+     * names again, and checks that the principal's rows are then {@code expected} (none given: not checked).
+     */
+    private void migrated(String principal, Map<String, String> rows, Map<String, String> expected) throws Exception {
         try (java.sql.Connection c = dataSource.getConnection()) {
             try (var insert = c.prepareStatement("INSERT INTO dav_entry (principal, path, parent, collection, created_at, modified_at)"
-                    + " VALUES ('upload', ?, '', true, now(), now())")) {
-                insert.setString(1, before);
-                insert.executeUpdate();
+                    + " VALUES (?, ?, ?, true, now(), now())")) {
+                for (Map.Entry<String, String> row : rows.entrySet()) {
+                    insert.setString(1, principal);
+                    insert.setString(2, row.getKey());
+                    insert.setString(3, row.getValue());
+                    insert.executeUpdate();
+                }
             }
             String migration = new String(getClass().getResourceAsStream("/db/migration/V4__dav_names_nfc.sql").readAllBytes(),
                     StandardCharsets.UTF_8);
             try (var statement = c.createStatement()) {
                 statement.executeUpdate(migration);
             }
+            if (expected.isEmpty()) {
+                return;
+            }
+            Map<String, String> now = new java.util.HashMap<>();
+            try (var select = c.prepareStatement("SELECT path, parent FROM dav_entry WHERE principal = ?")) {
+                select.setString(1, principal);
+                try (var result = select.executeQuery()) {
+                    while (result.next()) {
+                        now.put(result.getString(1), result.getString(2));
+                    }
+                }
+            }
+            assertEquals(expected, now);
         }
-        assertEquals(207, dav("PROPFIND", "/dav/%C3%89t%C3%A9-" + tag + "-old/", uploadToken, null, "Depth", "0").statusCode());
     }
 
     /** The partition of {@code imgboard.files} a record keyed by source and path would go to (Kafka's default partitioner). */

@@ -56,8 +56,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UploadLimitsTest {
     private static final int MIB = 1024 * 1024;
 
-    /** Bodies all clients together may be sending at once (one client may send 16). */
-    private static final int IN_FLIGHT = 3;
+    /** Bodies all clients together may be sending at once (one client may send 16); more than the silent test's three. */
+    private static final int IN_FLIGHT = 4;
 
     public static class Limits implements QuarkusTestProfile {
         @Override
@@ -103,6 +103,7 @@ class UploadLimitsTest {
         assertEquals(0, spooled(), "the chunks and the assembled file are gone once stored");
 
         // a body being received counts with what it declared: a second one that would not fit beside it waits
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try (java.net.Socket slow = new java.net.Socket(base.getHost(), base.getPort())) {
             java.io.OutputStream out = slow.getOutputStream();
             String auth = java.util.Base64.getEncoder().encodeToString(("spool:" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -110,9 +111,13 @@ class UploadLimitsTest {
                     + "\r\nContent-Length: " + video.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(video, 0, MIB);
             out.flush();
+            // kept arriving a byte at a time, so that the read timeout does not end it first
+            trickle.scheduleAtFixedRate(() -> oneMoreByte(slow), 500, 500, TimeUnit.MILLISECONDS);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> spooled() >= MIB / 2);
             phone().body(video).put("/dav/clip.mov").then().statusCode(507)
                     .body("error", containsString("the upload spool is full"));
+        } finally {
+            trickle.shutdownNow();
         }
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> spooled() == 0);
 
