@@ -24,3 +24,13 @@ UPDATE dav_entry d
 SET path = r.path, parent = regexp_replace(r.path, '/[^/]*$', '')
 FROM renamed r
 WHERE d.id = r.id AND d.path <> r.path;
+
+-- WebDAV events still waiting in the outbox (Kafka was away at the upgrade) name their paths as they were:
+-- the ledger brings its WebDAV origins to NFC as well, so these follow, or their removal or move would find
+-- nothing there.
+UPDATE file_event_outbox
+SET event = jsonb_set(CAST(event AS jsonb), '{path}', to_jsonb(normalize(CAST(event AS jsonb) ->> 'path', NFC)))::text
+WHERE CAST(event AS jsonb) ->> 'sourceId' LIKE 'dav:%' AND CAST(event AS jsonb) ->> 'path' IS NOT NFC NORMALIZED;
+UPDATE file_event_outbox
+SET event = jsonb_set(CAST(event AS jsonb), '{toPath}', to_jsonb(normalize(CAST(event AS jsonb) ->> 'toPath', NFC)))::text
+WHERE CAST(event AS jsonb) ->> 'sourceId' LIKE 'dav:%' AND CAST(event AS jsonb) ->> 'toPath' IS NOT NFC NORMALIZED;

@@ -351,6 +351,38 @@ class DavTest {
         expected.put("/" + dossier + "/" + sousNfc + "/" + cafeNfc, "/" + dossier + "/" + sousNfc);
         expected.put("/" + zebreNfc, "");
         migrated("nfc-" + tag, rows, expected);
+
+        // An event still waiting in the outbox from before follows, in a transaction rolled back afterwards (the
+        // relay never sees it).
+        var json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
+        FileMoved waiting = new FileMoved(UUID.randomUUID(), java.time.Instant.now(), "dav:nfc-" + tag, ete + "/a.jpg", ete + "/b.jpg");
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (var insert = c.prepareStatement("INSERT INTO file_event_outbox (event_key, event, created_at) VALUES (?, ?, now())"
+                    + " RETURNING id")) {
+                insert.setString(1, waiting.key());
+                insert.setString(2, json.writerFor(FileEvent.class).writeValueAsString(waiting));
+                long id;
+                try (var inserted = insert.executeQuery()) {
+                    inserted.next();
+                    id = inserted.getLong(1);
+                }
+                try (var statement = c.createStatement()) {
+                    statement.executeUpdate(migration());
+                }
+                try (var select = c.prepareStatement("SELECT event FROM file_event_outbox WHERE id = ?")) {
+                    select.setLong(1, id);
+                    try (var result = select.executeQuery()) {
+                        result.next();
+                        FileMoved after = (FileMoved) json.readValue(result.getString(1), FileEvent.class);
+                        assertEquals(List.of(eteNfc + "/a.jpg", eteNfc + "/b.jpg"), List.of(after.path(), after.toPath()));
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
     }
 
     /**
@@ -368,10 +400,8 @@ class DavTest {
                     insert.executeUpdate();
                 }
             }
-            String migration = new String(getClass().getResourceAsStream("/db/migration/V4__dav_names_nfc.sql").readAllBytes(),
-                    StandardCharsets.UTF_8);
             try (var statement = c.createStatement()) {
-                statement.executeUpdate(migration);
+                statement.executeUpdate(migration());
             }
             if (expected.isEmpty()) {
                 return;
@@ -386,6 +416,13 @@ class DavTest {
                 }
             }
             assertEquals(expected, now);
+        }
+    }
+
+    /** Ingest's migration of WebDAV names to NFC, as Flyway runs it. */
+    private String migration() throws IOException {
+        try (var in = getClass().getResourceAsStream("/db/migration/V4__dav_names_nfc.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
