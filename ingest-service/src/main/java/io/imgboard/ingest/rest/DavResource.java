@@ -214,27 +214,23 @@ public class DavResource {
         ByteRange.Asked asked = withBody && sameVersion ? ByteRange.asked(req.headers().getHeaderString("Range"), entry.size())
                 : new ByteRange.All();
         if (asked instanceof ByteRange.Unsatisfiable) {
-            return Response.status(416).type("application/json").header("Content-Range", "bytes */" + entry.size())
-                    .entity(new ErrorBody("the range asked for is past the end of the file (" + entry.size() + " bytes)", 416))
-                    .build();
+            return Response.fromResponse(error(416, "the range asked for is past the end of the file (" + entry.size()
+                    + " bytes)")).header("Content-Range", "bytes */" + entry.size()).build();
         }
-        String sha = entry.sha256();
-        if (asked instanceof ByteRange.Part part) {
-            ByteRange range = part.range();
-            StreamingOutput body = out -> {
-                try (InputStream in = store.open(sha, range.first(), range.length())) {
-                    in.transferTo(out);
-                }
-            };
-            return ok.status(206).header("Content-Range", range.contentRange(entry.size()))
-                    .header("Content-Length", range.length()).entity(body).build();
+        ByteRange range = asked instanceof ByteRange.Part part ? part.range() : null;
+        if (range != null) {
+            ok.status(206).header("Content-Range", range.contentRange(entry.size())).header("Content-Length", range.length());
+        } else {
+            ok.header("Content-Length", entry.size());
         }
-        ok.header("Content-Length", entry.size());
         if (!withBody || entry.size() == 0) {
             return ok.build();
         }
+        String sha = entry.sha256();
+        Long offset = range == null ? null : range.first();
+        Long length = range == null ? null : range.length();
         StreamingOutput body = out -> {
-            try (InputStream in = store.open(sha)) {
+            try (InputStream in = store.open(sha, offset, length)) {
                 in.transferTo(out);
             }
         };

@@ -80,7 +80,7 @@ class ErrorMappers {
         if (readTimedOut(e)) {
             // A client that went silent mid-body: after quarkus.http.read-timeout with no byte, RESTEasy's body
             // reader closes the connection and throws. No answer reaches the client then (nginx does the same
-            // with a body that stops arriving); the 408 below is for the log and an open connection.
+            // with a body that stops arriving); the 408 below answers only where the connection is still open.
             Log.warnf("%s %s: no more of the body arrived; the read timed out", request.method(), request.path());
             if (isUpload(request)) {
                 rejections.record(RejectionReason.INTERRUPTED, Rejections.requestLabel(request.method().name(),

@@ -18,10 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -328,12 +326,7 @@ class HostileRequestsTest {
 
     /** A connection that sends {@code head} and the first bytes of a JPEG, then nothing more. */
     private static Socket stalled(String head) throws IOException {
-        Socket s = new Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port);
-        OutputStream out = s.getOutputStream();
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
-        out.flush();
-        return s;
+        return RawHttp.stalled(URI.create(RestAssured.baseURI).getHost(), RestAssured.port, head);
     }
 
     /**

@@ -226,16 +226,11 @@ class UploadLimitsTest {
         return Duration.ofNanos(System.nanoTime() - start).toSeconds();
     }
 
-    /** A request whose head and first bytes are sent, the rest of its declared body not (yet). */
+    /** A WebDAV request declaring a body of {@code declared} bytes, of which only the first few are sent. */
     private java.net.Socket started(String requestLine, int declared) throws IOException {
-        java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort());
-        java.io.OutputStream out = socket.getOutputStream();
         String auth = Base64.getEncoder().encodeToString(("spool:" + token).getBytes(StandardCharsets.UTF_8));
-        out.write((requestLine + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: Basic " + auth
-                + "\r\nContent-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(new byte[]{0, 0, 0});
-        out.flush();
-        return socket;
+        return RawHttp.stalled(base.getHost(), base.getPort(), requestLine + " HTTP/1.1\r\nHost: " + base.getHost()
+                + "\r\nAuthorization: Basic " + auth + "\r\nContent-Length: " + declared + "\r\n\r\n");
     }
 
     private static void oneMoreByte(java.net.Socket socket) {

@@ -90,6 +90,25 @@ public final class RawHttp {
     }
 
     /**
+     * Opens a connection and sends {@code head} (a request line and headers declaring a body, up to the blank
+     * line) and the first bytes of a JPEG, then nothing more: a body the server is still waiting for. The
+     * caller closes the socket.
+     */
+    public static Socket stalled(String host, int port, String head) throws IOException {
+        Socket socket = new Socket(host, port);
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+            out.flush();
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
      * True when the bytes hold a whole answer with a {@code Content-Length}: the server may keep the
      * connection open after a refusal (it does not read the refused body), so waiting for it to
      * close only measures its idle timeout.
