@@ -163,6 +163,13 @@ public class FrameStreams implements MeterBinder {
         String sentBasis;
         /** Events written while the client was not reading (the write queue full). */
         int behind;
+        /**
+         * Heartbeat ticks seen while waiting for its first events. The first is skipped: a stream that
+         * has just connected gets {@code settings} first (as the contract says), and its client waits
+         * three intervals before it calls a stream silent; one that waits longer (the catalog still
+         * being read) gets every later ping.
+         */
+        int waitingTicks;
         volatile boolean closed;
 
         Stream(HttpServerResponse response, String frame, Loop loop, long lastId, Wire wire) {
@@ -437,6 +444,9 @@ public class FrameStreams implements MeterBinder {
                 Map<Long, Encoded> byId = new HashMap<>();
                 for (Set<Stream> streams : List.of(loop.streams, loop.waiting)) {
                     for (Stream stream : streams) {
+                        if (streams == loop.waiting && stream.waitingTicks++ == 0) {
+                            continue;
+                        }
                         Encoded bytes = byId.computeIfAbsent(stream.lastId, id -> new Encoded(Buffer.buffer(
                                 (id >= -1 && id != Long.MIN_VALUE ? "id:" + id + "\n" : "") + "event:ping\ndata:" + data + "\n\n")));
                         write(stream, bytes);

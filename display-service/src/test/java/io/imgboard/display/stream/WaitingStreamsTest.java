@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -17,6 +18,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 /**
  * A frame's stream that connected before the display had read its catalog waits for it (the page would
@@ -41,6 +45,9 @@ class WaitingStreamsTest {
     @TestHTTPResource("/api/v1/events")
     URI events;
 
+    @ConfigProperty(name = "imgboard.display.heartbeat")
+    Duration heartbeat;
+
     private static RequestSpecification admin() {
         return RestAssured.given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType("application/json");
     }
@@ -58,6 +65,27 @@ class WaitingStreamsTest {
             RestAssured.get("/api/v1/events?frame=porch").then().statusCode(404);
             // another frame's waiting stream stays open
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !other.ended());
+        }
+    }
+
+    /**
+     * A waiting stream is kept online by pings, but not from the tick right after it connected: a stream
+     * of a display that has read its catalog waits a moment too (for its page), and its first event must
+     * be {@code settings}. So the first ping comes at least one heartbeat after the stream opened, and
+     * the later ones every heartbeat (the frame calls a stream silent after three).
+     */
+    @Test
+    void aWaitingStreamIsPingedFromOneHeartbeatAfterItOpenedOn() throws Exception {
+        long opened = System.currentTimeMillis();
+        try (SseClient frame = SseClient.open(URI.create(events + "?frame=default"))) {
+            long answered = System.currentTimeMillis();
+            SseClient.Arrival first = frame.awaitArrival(SseClient.named("ping"), heartbeat.multipliedBy(3));
+            // The stream joins the waiting set after its head went out: what the client measures from
+            // the head is at most a few milliseconds short of what the display skipped.
+            assertThat("first ping " + (first.atMillis() - opened) + " ms after the request, the head after "
+                    + (answered - opened) + " ms", first.atMillis() - answered, greaterThanOrEqualTo(heartbeat.toMillis() - 200));
+            frame.awaitArrival(event -> "ping".equals(event.name()) && event != first.event(), heartbeat.multipliedBy(2));
+            assertThat(frame.events().stream().map(SseClient.Event::name).distinct().toList(), contains("ping"));
         }
     }
 }
