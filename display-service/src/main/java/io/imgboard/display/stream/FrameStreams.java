@@ -163,13 +163,6 @@ public class FrameStreams implements MeterBinder {
         String sentBasis;
         /** Events written while the client was not reading (the write queue full). */
         int behind;
-        /**
-         * Heartbeat ticks seen while waiting for its first events. The first is skipped: a stream that
-         * has just connected gets {@code settings} first (as the contract says), and its client waits
-         * three intervals before it calls a stream silent; one that waits longer (the catalog still
-         * being read) gets every later ping.
-         */
-        int waitingTicks;
         volatile boolean closed;
 
         Stream(HttpServerResponse response, String frame, Loop loop, long lastId, Wire wire) {
@@ -442,11 +435,11 @@ public class FrameStreams implements MeterBinder {
         for (Loop loop : loops.values()) {
             loop.eventLoop.execute(() -> {
                 Map<Long, Encoded> byId = new HashMap<>();
-                for (Set<Stream> streams : List.of(loop.streams, loop.waiting)) {
+                boolean catalogRead = playlist.isLoaded();
+                // Waiting streams get pings only while the catalog is still being read: once it is, their
+                // first events are on the way, and the first must be settings (a ping first broke that).
+                for (Set<Stream> streams : catalogRead ? List.of(loop.streams) : List.of(loop.streams, loop.waiting)) {
                     for (Stream stream : streams) {
-                        if (streams == loop.waiting && stream.waitingTicks++ == 0) {
-                            continue;
-                        }
                         Encoded bytes = byId.computeIfAbsent(stream.lastId, id -> new Encoded(Buffer.buffer(
                                 (id >= -1 && id != Long.MIN_VALUE ? "id:" + id + "\n" : "") + "event:ping\ndata:" + data + "\n\n")));
                         write(stream, bytes);

@@ -1,6 +1,7 @@
 package io.imgboard.display.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgboard.display.service.Playlist;
 import io.imgboard.display.support.Catalog;
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.infra.testing.SseClient;
@@ -11,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.anyOf;
@@ -55,6 +59,12 @@ class CatalogStreamTest {
 
     @TestHTTPResource("/api/v1/events")
     URI events;
+
+    @ConfigProperty(name = "imgboard.display.heartbeat")
+    Duration heartbeat;
+
+    @Inject
+    Playlist playlist;
 
     @ConfigProperty(name = "mp.messaging.incoming.catalog.group.id")
     String catalogGroup;
@@ -127,6 +137,45 @@ class CatalogStreamTest {
         }
         try (SseClient frame = SseClient.open(URI.create(events + "?frame=no-such-frame"))) {
             assertEquals(404, frame.response().statusCode());
+        }
+    }
+
+    /**
+     * A stream whose first events wait (here for the playlist, held by the test; in life for a worker
+     * during a reconnect storm) gets no ping meanwhile: its first event is {@code settings}, as the
+     * contract says. Pings to waiting streams are only for those that connected while the catalog was
+     * still being read. Two pings reaching a stream already open prove that two heartbeats went by.
+     */
+    @Test
+    void aStreamWhoseFirstEventsWaitGetsNoPingBeforeItsSettings() throws Exception {
+        try (SseClient witness = SseClient.open(events)) {
+            witness.await(SseClient.named("page"));
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> playlist.read(photos -> {
+                holding.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }), "playlist-holder");
+            holder.start();
+            SseClient frame = null;
+            try {
+                assertTrue(holding.await(30, TimeUnit.SECONDS), "the playlist was not taken");
+                int pings = witness.events("ping").size();
+                frame = new SseClient(events); // connects; its first events wait for the playlist
+                await().atMost(heartbeat.multipliedBy(5)).until(() -> witness.events("ping").size() >= pings + 2);
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+            try (SseClient waited = frame) {
+                SseClient.Event first = waited.await(event -> true);
+                assertEquals("settings", first.name(), "first events: " + waited.events());
+            }
         }
     }
 
