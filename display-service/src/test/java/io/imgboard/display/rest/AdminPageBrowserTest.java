@@ -150,7 +150,15 @@ class AdminPageBrowserTest {
 
             save(admin, "60");
             await().atMost(Duration.ofSeconds(20)).until(() -> frame(frame).path("intervalMs").asLong(), equalTo(60_000L));
-            String still = frame(frame).path("currentId").asText();
+            // A photo already loading when the interval changed may still land: take the one that holds.
+            String[] held = {frame(frame).path("currentId").asText()};
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                String now = frame(frame).path("currentId").asText();
+                boolean same = now.equals(held[0]);
+                held[0] = now;
+                return same;
+            });
+            String still = held[0];
             await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10))
                     .until(() -> frame(frame).path("currentId").asText(), equalTo(still));
 

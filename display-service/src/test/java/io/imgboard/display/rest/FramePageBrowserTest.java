@@ -114,7 +114,8 @@ class FramePageBrowserTest {
 
                 // Retired: off the screen at once (the next rotation is 20 s away), replaced by a real photo.
                 catalog.retire(added);
-                await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+                // Well before the next rotation; Kafka, the stream and Chromium on a busy machine may take seconds.
+                await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(50))
                         .until(() -> browser.eval(ON_SCREEN).asText(), not(startsWith("/media/" + added + "/")));
                 await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(ON_SCREEN).asText(),
                         matchesPattern(shown(second)));
