@@ -86,7 +86,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * which cannot set headers) this display can continue from gets only the
  * {@code add}/{@code update}/{@code remove} it missed, each photo once in its latest state; otherwise (unknown, or older
  * than the display keeps) a fresh {@code page}. A ping repeats the last id, so {@code Last-Event-ID}
- * always names state the frame has. More photos: {@code GET /api/v1/frames/<name>/next}.
+ * always names state the frame has. {@code settings} comes first; a stream waiting for its first
+ * events is pinged (kept online) only while the catalog is still being read. More photos: {@code GET /api/v1/frames/<name>/next}.
  *
  * <p>A reloaded frame (or a new tab) passes {@code ?shown=<photoId>&bag=<page's bag>}, the last photo it
  * showed: its page continues right after it rather than from where the frame last asked for {@code /next}.
