@@ -64,6 +64,10 @@ class DavTest {
     @jakarta.inject.Inject
     javax.sql.DataSource dataSource;
 
+    /** The application's own mapper: events are written as ingest writes them. */
+    @jakarta.inject.Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
     @BeforeAll
     static void connect() {
         files = new FilesTopic();
@@ -354,8 +358,6 @@ class DavTest {
 
         // An event still waiting in the outbox from before follows, in a transaction rolled back afterwards (the
         // relay never sees it).
-        var json = new com.fasterxml.jackson.databind.ObjectMapper()
-                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
         FileMoved waiting = new FileMoved(UUID.randomUUID(), java.time.Instant.now(), "dav:nfc-" + tag, ete + "/a.jpg", ete + "/b.jpg");
         try (java.sql.Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
