@@ -8,19 +8,16 @@ import io.imgboard.infra.StateDir;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.io.IOException;
 import java.nio.file.Files;
 
 /**
  * One throwaway system (Kafka, PostgreSQL, S3 and the four services) for every system test class
  * of this JVM that can share it: {@code @ExtendWith(SharedSystem.class)}, then {@link #system()} in
  * its {@code @BeforeAll}. Started by the first such class, stopped (and its state folder deleted)
- * when the test JVM exits, by a shutdown hook. A start costs half a minute or more of both cores, so
- * sharing is what keeps the suite's time down.
- *
- * <p>Not JUnit's root store: failsafe with more than one fork hands a fork its classes one at a time,
- * each in a launch of its own, and the root store closes after every class; a system kept there was
- * started and stopped once per class.
+ * when the launch that ran it ends, by JUnit closing its root store. A start costs about 50 s of CPU
+ * and an idle system about 13 s a minute, so the sharing classes run together as one suite,
+ * {@link SharedSystemIT}, and a new sharing class is added there: failsafe launches each class of
+ * its queue on its own, and a class queued alone starts and stops a system of its own.
  *
  * <p>A class that shares must keep to its own photos, sources and records: make its photos from
  * seeds no other class uses (the same seed is the same bytes, so the same photo: a second origin,
@@ -36,33 +33,35 @@ final class SharedSystem implements BeforeAllCallback {
     /** The tokens of the shared system: the classes that share it use these. */
     static final Credentials CREDENTIALS = Credentials.random();
 
-    private static final Object LOCK = new Object();
-    private static LocalSystem system;
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedSystem.class);
+    private static volatile LocalSystem system;
+
+    /** Closed by JUnit with the root store, after the last test class. */
+    private record Started(LocalSystem system) implements AutoCloseable {
+        @Override
+        public void close() {
+            system.close();
+        }
+    }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws IOException {
-        synchronized (LOCK) {
-            if (system != null) {
-                return;
+    public void beforeAll(ExtensionContext context) {
+        system = context.getRoot().getStore(NAMESPACE).computeIfAbsent("system", key -> {
+            try {
+                return new Started(LocalSystem.startThrowaway(Layout.find(),
+                        new StateDir(Files.createTempDirectory("imgboard-shared-")), Ports3.free(),
+                        LocalSystem.freeServicePorts(), CREDENTIALS));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            long started = System.nanoTime();
-            LocalSystem fresh = LocalSystem.startThrowaway(Layout.find(),
-                    new StateDir(Files.createTempDirectory("imgboard-shared-")), Ports3.free(),
-                    LocalSystem.freeServicePorts(), CREDENTIALS);
-            Runtime.getRuntime().addShutdownHook(new Thread(fresh::close, "stop-shared-system"));
-            system = fresh;
-            System.out.printf("[shared-system] started for %s in %d s; it serves this JVM's other sharing classes%n",
-                    context.getDisplayName(), (System.nanoTime() - started) / 1_000_000_000L);
-        }
+        }, Started.class).system();
     }
 
     /** The shared system; only inside a class extended with {@code SharedSystem}. */
     static LocalSystem system() {
-        synchronized (LOCK) {
-            if (system == null) {
-                throw new IllegalStateException("not started: the class needs @ExtendWith(SharedSystem.class)");
-            }
-            return system;
+        if (system == null) {
+            throw new IllegalStateException("not started: the class needs @ExtendWith(SharedSystem.class)");
         }
+        return system;
     }
 }
