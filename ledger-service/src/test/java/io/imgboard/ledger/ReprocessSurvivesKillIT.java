@@ -134,8 +134,9 @@ class ReprocessSurvivesKillIT {
                 }
                 assertEquals(HELD, preprocessor.dropped.size(), "requests lost with the preprocessor");
                 // The dead ledger's consumers stay in the group until their session times out, and the new
-                // ledger reads no result before: 10 s (application.properties); Kafka's default of 45 s
-                // resumed the job 38-40 s after the new ledger was listening.
+                // ledger reads no result before: imgboard.kafka.session-timeout-ms, 10 s (telemetry's
+                // microprofile-config.properties); with Kafka's default of 45 s the job resumed 37-38 s after
+                // the new ledger was listening.
                 assertTrue(resumedAfter[0] <= 25, "the restarted ledger read its first result " + resumedAfter[0]
                         + " s after it was listening");
             } finally {
