@@ -22,6 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bucket of originals, content-addressed: an object's key is derived from the SHA-256 of its
@@ -46,6 +50,8 @@ public class OriginalStore {
     private final MinioClient client;
     private final String bucket;
     private volatile boolean bucketConfirmed;
+    /** The originals being stored in this process now, by key ({@link #storeIfAbsent}). */
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> storing = new ConcurrentHashMap<>();
 
     OriginalStore(S3Config config) {
         this.bucket = config.originalsBucket();
@@ -120,13 +126,43 @@ public class OriginalStore {
     }
 
     /**
-     * Stores a file as the original with this SHA-256, unless an object is already there.
+     * Stores a file as the original with this SHA-256, unless an object is already there. Two calls for
+     * the same bytes at once in this process (a phone sending a photo again while its first upload is
+     * still being stored) store them once: the second waits for the first and is answered {@code false}
+     * as the same bytes after it would be; when the first fails, the second tries on its own. Across
+     * ingest instances the S3 server would have to decide ({@code If-None-Match: *}, which s3proxy does
+     * not take), so there both may answer {@code true}; the ledger keeps one photo either way.
      *
      * @return {@code true} when stored now, {@code false} when it was already there
      */
     public boolean storeIfAbsent(String sha256, Path file, long size, String contentType) {
         ensureBucket();
         String key = keyFor(sha256);
+        while (true) {
+            CompletableFuture<Boolean> mine = new CompletableFuture<>();
+            CompletableFuture<Boolean> first = storing.putIfAbsent(key, mine);
+            if (first != null) {
+                try {
+                    first.join();
+                    return false;
+                } catch (CompletionException | CancellationException e) {
+                    continue; // the first failed; its error was its own caller's to report
+                }
+            }
+            try {
+                boolean stored = storeUnlessThere(key, file, size, contentType);
+                storing.remove(key, mine);
+                mine.complete(stored);
+                return stored;
+            } catch (RuntimeException | Error e) {
+                storing.remove(key, mine);
+                mine.completeExceptionally(e);
+                throw e;
+            }
+        }
+    }
+
+    private boolean storeUnlessThere(String key, Path file, long size, String contentType) {
         try {
             if (exists(key)) {
                 return false;

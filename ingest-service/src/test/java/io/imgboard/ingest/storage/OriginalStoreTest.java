@@ -102,6 +102,46 @@ class OriginalStoreTest {
         assertEquals(sha256, java.util.HexFormat.of().formatHex(back.digest()), "read back whole");
     }
 
+    /**
+     * The same bytes sent several times at once (a phone retrying while its first upload is still being
+     * stored) are stored once: one call says stored, the others already there. Without the wait for the
+     * store in progress each of them found no object yet and answered stored.
+     */
+    @Test
+    void theSameBytesStoredSeveralTimesAtOnceAreStoredOnce(@TempDir Path dir) throws Exception {
+        String bucket = "originals-" + UUID.randomUUID().toString().substring(0, 8);
+        OriginalStore store = store(bucket, endpoints.s3Endpoint());
+        store.ensureBucket();
+        byte[] bytes = new byte[4 * 1024 * 1024]; // a few ms to PUT, so the calls overlap
+        new java.util.Random(4).nextBytes(bytes);
+        String sha = TestImages.sha256(bytes);
+        Path file = Files.write(dir.resolve("spool"), bytes);
+
+        int callers = 6;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Boolean>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                calls.add(pool.submit(() -> {
+                    go.await();
+                    return store.storeIfAbsent(sha, file, bytes.length, "image/jpeg");
+                }));
+            }
+            go.countDown();
+            int stored = 0;
+            for (java.util.concurrent.Future<Boolean> call : calls) {
+                stored += call.get(60, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertEquals(1, stored, "calls that said stored");
+        } finally {
+            pool.shutdownNow();
+        }
+        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(OriginalStore.keyFor(sha)).build())) {
+            assertArrayEquals(bytes, in.readAllBytes());
+        }
+    }
+
     @Test
     void theWarmUpsRoundTripReadsBackWhatItWroteAndLeavesTheBucketEmpty(@TempDir Path dir) throws Exception {
         String bucket = "originals-" + UUID.randomUUID().toString().substring(0, 8);
