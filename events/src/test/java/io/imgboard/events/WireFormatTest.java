@@ -49,6 +49,20 @@ class WireFormatTest {
         assertEquals("dav:alice-iphone", event.key());
     }
 
+    /** A file time no store can keep is read as no time, whichever producer wrote it (a folder on a NAS with a wrong clock). */
+    @Test
+    void fileArrivedWithAFileTimeOutsideYearsOneTo9999CarriesNone() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode far = (com.fasterxml.jackson.databind.node.ObjectNode) golden("file-arrived.json");
+        far.put("fileModifiedAt", "+3170843-10-26T09:46:39Z");
+        assertEquals(null, assertInstanceOf(FileArrived.class, MAPPER.treeToValue(far, FileEvent.class)).fileModifiedAt());
+        Instant last = Instant.parse("9999-12-31T23:59:59Z");
+        assertEquals(last, new FileArrived(EVENT, AT, "nas", "a.jpg", "a.jpg", 1, SHA, "image/jpeg", "k", last).fileModifiedAt());
+        assertEquals(null, new FileArrived(EVENT, AT, "nas", "a.jpg", "a.jpg", 1, SHA, "image/jpeg", "k",
+                last.plusSeconds(1)).fileModifiedAt());
+        assertEquals(null, new FileArrived(EVENT, AT, "nas", "a.jpg", "a.jpg", 1, SHA, "image/jpeg", "k",
+                Instant.parse("0000-12-31T23:59:59Z")).fileModifiedAt());
+    }
+
     @Test
     void fileArrivedOfTheFirstVersionStillReads() throws IOException {
         com.fasterxml.jackson.databind.node.ObjectNode first = (com.fasterxml.jackson.databind.node.ObjectNode) golden("file-arrived.json");

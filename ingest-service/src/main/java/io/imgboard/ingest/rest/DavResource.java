@@ -883,15 +883,34 @@ public class DavResource {
      * the upload is not the file's time, and the ledger would show it as a photo's capture date.
      */
     private static Instant mtime(Req req) {
-        String header = req.headers().getHeaderString("X-OC-Mtime");
-        if (header != null) {
-            try {
-                return Instant.ofEpochSecond(Long.parseLong(header.strip()));
-            } catch (NumberFormatException e) {
-                throw new Refusal(error(400, "X-OC-Mtime must be whole seconds since 1970"));
-            }
+        try {
+            return fileTime(req.headers().getHeaderString("X-OC-Mtime"));
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(error(400, e.getMessage()));
         }
-        return null;
+    }
+
+    /**
+     * An {@code X-OC-Mtime} value as a time, null for none. {@link RequestGate} refuses a request with one
+     * that is no time before its body is read, recording why.
+     *
+     * @throws IllegalArgumentException saying what the value must be
+     */
+    static Instant fileTime(String header) {
+        if (header == null) {
+            return null;
+        }
+        Instant time;
+        try {
+            time = Instant.ofEpochSecond(Long.parseLong(header.strip()));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            time = null;
+        }
+        if (time == null || !FileArrived.isFileTime(time)) {
+            throw new IllegalArgumentException("X-OC-Mtime must be whole seconds since 1970, a time in the years 1 to 9999; "
+                    + "nothing was stored");
+        }
+        return time;
     }
 
     private static long timeout(String header) {

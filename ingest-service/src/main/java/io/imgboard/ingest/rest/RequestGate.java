@@ -213,6 +213,15 @@ class RequestGate {
             refuse(context, 400, error, false);
             return;
         }
+        if (dav && (request.method() == HttpMethod.PUT || "MOVE".equals(request.method().name()))) {
+            try {
+                DavResource.fileTime(request.getHeader("X-OC-Mtime"));
+            } catch (IllegalArgumentException e) {
+                rejections.record(RejectionReason.BAD_REQUEST, label(request, dav), e.getMessage());
+                refuse(context, 400, e.getMessage(), false);
+                return;
+            }
+        }
         context.put(PRINCIPAL, principal);
         context.put(ADMITTED, System.nanoTime());
         if (principal.deviceId() != null) {

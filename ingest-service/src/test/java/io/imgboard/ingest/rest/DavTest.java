@@ -786,6 +786,37 @@ class DavTest {
         assertTrue(listing.body().contains("<D:getlastmodified>"), listing.body());
     }
 
+    /**
+     * A file's time that no store can keep (a 64-bit number of seconds, a year past 9999) is refused before the
+     * body is read: the file already at the path stays, and the new bytes are neither announced nor kept. Such a
+     * PUT was answered 500 after its arrival had been announced, so the ledger moved the path to a file the tree
+     * did not have.
+     */
+    @Test
+    void aPutWithAFileTimeNoStoreCanKeepIsRefusedAndChangesNothing() throws Exception {
+        assertEquals(201, dav("MKCOL", "/dav/BadTimes", uploadToken, null).statusCode());
+        byte[] first = TestImages.jpeg(6803);
+        byte[] second = TestImages.jpeg(6804);
+        assertEquals(201, dav("PUT", "/dav/BadTimes/badtime.jpg", uploadToken, first).statusCode());
+        for (String mtime : List.of("99999999999999", "9223372036854775807", "-99999999999999", "yesterday")) {
+            HttpResponse<String> put = dav("PUT", "/dav/BadTimes/badtime.jpg", uploadToken, second, "X-OC-Mtime", mtime);
+            assertEquals(400, put.statusCode(), mtime + ": " + put.body());
+            assertTrue(put.body().contains("X-OC-Mtime") && put.body().contains("nothing was stored"), put.body());
+        }
+        HttpResponse<byte[]> back = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/dav/BadTimes/badtime.jpg"))
+                .header("Authorization", basic(uploadToken)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertArrayEquals(first, back.body(), "the file at the path is the first one still");
+        String secondSha = TestImages.sha256(second);
+        // the first PUT's event is there, so any event of the refused ones would be too
+        await().atMost(WAIT).until(() -> arrival("BadTimes/badtime.jpg") != null);
+        assertTrue(events().stream().noneMatch(e -> e instanceof FileArrived f && f.sha256().equals(secondSha)),
+                "a refused PUT was announced");
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("find { it.name == 'badtime.jpg' }.reason", org.hamcrest.Matchers.containsString("X-OC-Mtime"));
+        assertEquals(201, dav("PUT", "/dav/BadTimes/other.jpg", uploadToken, second, "X-OC-Mtime", "253402300799").statusCode(),
+                "the last second of 9999 is a time");
+    }
+
     private static FileArrived arrival(String path) {
         return events().stream().filter(e -> e instanceof FileArrived f && f.sourceId().equals("dav:upload")
                 && f.path().equals(path)).map(FileArrived.class::cast).findFirst().orElse(null);
