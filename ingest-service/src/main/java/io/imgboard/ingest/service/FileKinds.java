@@ -21,6 +21,8 @@ public final class FileKinds {
         LIVE_PHOTO_VIDEO(LIVE_PHOTO_VIDEO_REASON),
         SIDECAR(SIDECAR_REASON),
         VIDEO(VIDEO_REASON),
+        /** An image in a format the imaging core does not read (BMP, JPEG XL, SVG, …). */
+        UNSUPPORTED_IMAGE(UNSUPPORTED_IMAGE_REASON),
         OTHER(NOT_AN_IMAGE_REASON);
 
         private final String skipReason;
@@ -40,6 +42,7 @@ public final class FileKinds {
     public static final String SIDECAR_REASON = "sidecar";
     public static final String VIDEO_REASON = "video not supported";
     public static final String NOT_AN_IMAGE_REASON = "not an image";
+    public static final String UNSUPPORTED_IMAGE_REASON = "unsupported image format";
     public static final String EMPTY_REASON = "empty file";
 
     private static final Set<String> SIDECAR_EXTENSIONS = Set.of("aae", "xmp", "thm");
@@ -74,6 +77,9 @@ public final class FileKinds {
                 && detected.contentType().startsWith("video/");
         if (videoBytes || VIDEO_EXTENSIONS.contains(extension)) {
             return livePhotoPartner(name, siblingExists) ? Kind.LIVE_PHOTO_VIDEO : Kind.VIDEO;
+        }
+        if (detected != null && detected.kind() == MagicBytes.Kind.UNSUPPORTED_IMAGE) {
+            return Kind.UNSUPPORTED_IMAGE; // as the upload API's refusal says, not "not an image"
         }
         return Kind.OTHER;
     }

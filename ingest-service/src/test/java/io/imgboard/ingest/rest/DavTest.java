@@ -727,6 +727,23 @@ class DavTest {
     }
 
     /**
+     * An image in a format the imaging core does not read is skipped as the upload API refuses it, an
+     * "unsupported image format", not as "not an image" (one answer whichever door the file came in by).
+     */
+    @Test
+    void anImageInAFormatNotReadIsSkippedAsAnUnsupportedImage() throws Exception {
+        byte[] bmp = TestImages.encode("bmp", 6901);
+        assertEquals(201, dav("MKCOL", "/dav/Formats", uploadToken, null).statusCode());
+        assertEquals(201, dav("PUT", "/dav/Formats/scan.bmp", uploadToken, bmp).statusCode());
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileSkipped k
+                && k.sourceId().equals("dav:upload") && k.path().equals("Formats/scan.bmp")
+                && k.reason().equals("unsupported image format")));
+        given().header("Authorization", "Bearer " + uploadToken).multiPart("file", "scan.bmp", bmp, "image/bmp")
+                .post("/api/v1/uploads").then().statusCode(415)
+                .body("files[0].error", org.hamcrest.Matchers.startsWith("unsupported image format"));
+    }
+
+    /**
      * A skipped file (not a photo: kept for the client, listed by the ledger as skipped) deleted or moved,
      * alone or in its folder, is announced as a folder source's is: {@code FileRemoved} at its old path (the
      * ledger takes it off its list of skipped files), and moved or copied, {@code FileSkipped} at its new one.

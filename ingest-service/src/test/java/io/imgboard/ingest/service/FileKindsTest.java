@@ -39,4 +39,12 @@ class FileKindsTest {
         assertEquals("not an image", Kind.OTHER.skipReason());
         assertNull(FileKinds.byName("IMG_1.HEIC", null));
     }
+
+    /** A BMP over WebDAV or in a folder is skipped as what the upload API calls it, not as "not an image". */
+    @Test
+    void anImageInAFormatNotReadIsAnUnsupportedImage() {
+        MagicBytes.Detected bmp = new MagicBytes.Detected(MagicBytes.Kind.UNSUPPORTED_IMAGE, "image/bmp");
+        assertEquals(Kind.UNSUPPORTED_IMAGE, FileKinds.of("scan.bmp", bmp, null));
+        assertEquals("unsupported image format", Kind.UNSUPPORTED_IMAGE.skipReason());
+    }
 }
