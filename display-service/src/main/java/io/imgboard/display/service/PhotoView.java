@@ -35,7 +35,7 @@ public final class PhotoView {
     static final String PLACEHOLDER_PREFIX = "data:image/webp;base64,";
     private static final Shared<List<String>> IDS = new Shared<>(10_000);
 
-    /** Capture time when known, else publish time, newest first; then by id. */
+    /** {@link #sortTime}, newest first; then by id. */
     static final Comparator<PhotoView> NEWEST_FIRST = (a, b) -> {
         int bySeconds = Long.compare(b.sortSeconds(), a.sortSeconds());
         if (bySeconds != 0) {
@@ -257,7 +257,11 @@ public final class PhotoView {
         return renditionNames.contains(DEFAULT_RENDITION) ? DEFAULT_RENDITION : renditionNames.get(0);
     }
 
-    /** Capture time when known, else publish time: the order of the playlist. */
+    /**
+     * Capture time when known, else when the photo joined the library ({@link #joinedAt}): the order of the
+     * playlist. Not its publish time, which a photo hidden and shown again gets anew: an undated photo keeps
+     * its place, and img-board's ordered list is the same for the same photos (IMG-BOARD-API section 3).
+     */
     public Instant sortTime() {
         return Instant.ofEpochSecond(sortSeconds(), sortNanos());
     }
@@ -266,12 +270,18 @@ public final class PhotoView {
         if (capturedSeconds != NONE) {
             return capturedSeconds;
         }
+        if (arrivedSeconds != NONE) {
+            return arrivedSeconds;
+        }
         return publishedSeconds != NONE ? publishedSeconds : 0;
     }
 
     private int sortNanos() {
         if (capturedSeconds != NONE) {
             return capturedNanos;
+        }
+        if (arrivedSeconds != NONE) {
+            return arrivedNanos;
         }
         return publishedSeconds != NONE ? publishedNanos : 0;
     }

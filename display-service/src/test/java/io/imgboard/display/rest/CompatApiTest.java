@@ -6,6 +6,7 @@ import io.imgboard.display.support.Neighbours;
 import io.imgboard.display.support.Renditions;
 import io.imgboard.infra.testing.RawHttp;
 import io.imgboard.infra.testing.SseClient;
+import io.imgboard.events.PhotoPublished;
 import io.imgboard.events.Topics;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -694,6 +695,51 @@ class CompatApiTest {
         List<String> first = given().get("/api/images").jsonPath().getList("$", String.class);
         assertThat(first.subList(0, 2), contains(earlyName, lateName));
         assertEquals(first, given().get("/api/images").jsonPath().getList("$", String.class), "the same set, the same order");
+    }
+
+    /**
+     * A photo without a capture time is ordered by when it joined the library, not by when it was last
+     * published: hidden and shown again (a new publication), it keeps its place, so the same photos give
+     * the same order. Before, it moved to the end.
+     */
+    @Test
+    void anUndatedPhotoKeepsItsPlaceInTheOrderedListWhenHiddenAndShownAgain() throws Exception {
+        postConfig("{\"randomOrder\":false}").then().statusCode(200);
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        for (UUID id : List.of(first, second)) {
+            Renditions.put(id, "display", Renditions.fixture());
+        }
+        // arrived before every dated photo of the other tests (1901), so these two lead the list
+        PhotoPublished firstPhoto = undated(first, "first-arrived.jpg", Instant.parse("1900-01-01T00:00:00Z"));
+        PhotoPublished secondPhoto = undated(second, "second-arrived.jpg", Instant.parse("1900-01-02T00:00:00Z"));
+        String firstName = "first-arrived-" + hex12(first) + ".webp";
+        String secondName = "second-arrived-" + hex12(second) + ".webp";
+        try (Catalog catalog = new Catalog()) {
+            catalog.publish(secondPhoto); // published first, arrived second
+            catalog.publish(firstPhoto);
+            await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/api/images").jsonPath().getList("$", String.class),
+                    hasItems(firstName, secondName));
+            assertThat(given().get("/api/images").jsonPath().getList("$", String.class).subList(0, 2),
+                    contains(firstName, secondName));
+
+            catalog.retire(first); // hidden
+            await().atMost(Duration.ofSeconds(60)).until(() -> !given().get("/api/images").jsonPath()
+                    .getList("$", String.class).contains(firstName));
+            catalog.publish(undated(first, "first-arrived.jpg", firstPhoto.arrivedAt())); // shown again: published anew, now
+            await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/api/images").jsonPath().getList("$", String.class),
+                    hasItems(firstName));
+            assertThat(given().get("/api/images").jsonPath().getList("$", String.class).subList(0, 2),
+                    contains(firstName, secondName));
+            catalog.retire(first);
+            catalog.retire(second);
+        }
+    }
+
+    private static PhotoPublished undated(UUID id, String name, Instant arrivedAt) {
+        PhotoPublished p = Catalog.named(id, name, null);
+        return new PhotoPublished(p.eventId(), Instant.now(), id, p.sha256(), p.renditions(), p.width(), p.height(), null,
+                p.placeholder(), name, arrivedAt, p.sourceIds(), p.deviceIds());
     }
 
     private static String hex12(UUID id) {
