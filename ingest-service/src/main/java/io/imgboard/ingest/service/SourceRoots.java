@@ -50,11 +50,20 @@ public class SourceRoots {
         if (path == null || !path.isAbsolute() || roots.holding(path).isPresent()) {
             return Optional.empty(); // missing or relative: SourceSettings.problems() says so
         }
+        Optional<Path> missingRoot = roots.roots().stream()
+                .filter(root -> path.normalize().startsWith(root) && FolderScanner.realOrNull(root) == null).findFirst();
+        if (missingRoot.isPresent()) {
+            // not outside: the allowed folder itself is not there (a mount not up, a typo in the setting)
+            return Optional.of(name + " " + path + " lies in " + missingRoot.get() + ", a folder sources may use ("
+                    + SETTING + " or a source in the configuration), which does not exist: create it or mount it, "
+                    + "or name a folder that exists");
+        }
         Path real = AllowedRoots.real(path);
         String leads = real != null && !real.equals(path.normalize()) ? " (it leads to " + real + ")" : "";
         return Optional.of(name + " " + path + leads + " is outside the folders sources may use: "
                 + (roots.isEmpty() ? "no " + SETTING + " is set and no source in the configuration names it"
-                : String.join(";", roots.roots().stream().map(Path::toString).toList())
+                : String.join(";", roots.roots().stream()
+                        .map(root -> root + (FolderScanner.realOrNull(root) == null ? " (does not exist)" : "")).toList())
                 + " (" + SETTING + " and the sources in the configuration)")
                 + "; ingest reads, moves and deletes files nowhere else");
     }
