@@ -9,8 +9,11 @@ import io.imgboard.ingest.service.RejectionReason;
 import io.imgboard.ingest.service.Rejections;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -37,8 +40,18 @@ class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    Response web(WebApplicationException e) {
+    Response web(WebApplicationException e, HttpServerRequest request) {
         int status = e.getResponse().getStatus();
+        if (e instanceof NotSupportedException && request.method() == HttpMethod.POST
+                && RequestPath.canonical(request.path()).equals("/api/v1/uploads")) {
+            // RESTEasy's own words ("did not match the value in @Consumes") tell a client nothing it can act on
+            String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+            String error = "POST /api/v1/uploads takes multipart/form-data, one \"file\" part per photo (curl -F file=@photo.jpg); "
+                    + "this request's Content-Type was " + (type == null || type.isBlank() ? "missing" : printable(type))
+                    + ". A file's bytes alone go to PUT /api/v1/uploads/{name}; nothing was kept";
+            rejections.record(RejectionReason.UNSUPPORTED_MEDIA_TYPE, Rejections.REQUEST, error);
+            return json(415, error);
+        }
         if (status >= 500) {
             Log.errorf(e, "request failed");
             return json(status, "internal error; see the service log");
@@ -104,6 +117,12 @@ class ErrorMappers {
         }
         Log.errorf(e, "request failed");
         return json(500, "internal error; see the service log");
+    }
+
+    /** A header's value to repeat to a person: printable ASCII, at most 100 characters. */
+    private static String printable(String value) {
+        String clean = value.strip().replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > 100 ? clean.substring(0, 100) + "…" : clean;
     }
 
     /** A file sent to be kept: over WebDAV (a file or a chunk) or to the upload API. */

@@ -8,6 +8,8 @@ public enum RejectionReason {
     UNRECOGNISED(415, "unrecognised-format"),
     TOO_LARGE(413, "too-large"),
     BAD_REQUEST(400, "bad-request"),
+    /** A request in a form the route does not take (a photo's bytes posted where a multipart form goes). */
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type"),
     UNAUTHORIZED(401, "unauthorized"),
     TOO_MANY_ATTEMPTS(429, "too-many-attempts"),
     SPOOL_FULL(507, "spool-full"),

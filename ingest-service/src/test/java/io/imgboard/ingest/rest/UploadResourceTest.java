@@ -338,6 +338,23 @@ class UploadResourceTest {
                 .body("reason", org.hamcrest.Matchers.hasItem(containsString("multipart body is malformed")));
     }
 
+    /**
+     * A photo's bytes posted as the body (curl --data-binary, a script's first try): 415 saying what the route
+     * takes and where raw bytes go, listed among the refused uploads; not RESTEasy's "did not match @Consumes".
+     */
+    @Test
+    void aPhotosBytesPostedWithoutAFormAreRefusedSayingWhatTheRouteTakes() {
+        byte[] jpeg = TestImages.jpeg(40701);
+        authorized().contentType("image/jpeg").body(jpeg).when().post(UPLOADS)
+                .then().statusCode(415).body("status", equalTo(415))
+                .body("error", containsString("takes multipart/form-data"))
+                .body("error", containsString("Content-Type was image/jpeg"))
+                .body("error", containsString("PUT /api/v1/uploads/{name}"));
+        admin().when().get(UPLOADS + "/rejections").then().statusCode(200)
+                .body("reason", org.hamcrest.Matchers.hasItem(containsString("Content-Type was image/jpeg")));
+        assertEquals(0, topic.allArrivalsNowOf(TestImages.sha256(jpeg)).size());
+    }
+
     @Test
     void wrongTokenIsRefused() {
         given().header("Authorization", "Bearer " + token + "x")
