@@ -185,11 +185,12 @@ public class DavChunkedUploads {
             rejections.record(RejectionReason.SPOOL_FULL, Rejections.REQUEST, full);
             return DavResource.error(507, full);
         }
+        String file = destination.path().substring(destination.path().lastIndexOf('/') + 1);
         String missing = missing(chunks(folder));
         if (missing != null) {
             // kept: the client may send what is missing and MOVE again
             String error = missing + ": nothing was stored; send it and MOVE again";
-            rejections.record(RejectionReason.BAD_REQUEST, destination.path().substring(destination.path().lastIndexOf('/') + 1), error);
+            rejections.record(RejectionReason.BAD_REQUEST, file, error);
             return DavResource.error(400, error);
         }
         java.nio.file.Path assembled = Files.createTempFile(folder, ".assembled-", "");
@@ -202,7 +203,12 @@ public class DavChunkedUploads {
             }
             String declared = headers.getHeaderString("OC-Total-Length");
             if (declared != null && !declared.strip().equals(Long.toString(total))) {
-                return DavResource.error(400, "the chunks hold " + total + " bytes, OC-Total-Length says " + declared.strip());
+                // kept as well: a chunk cut short can be sent again
+                String error = "the chunks hold " + total + " bytes, OC-Total-Length says "
+                        + (declared.strip().matches("[0-9]{1,19}") ? declared.strip() : "something that is not a number of bytes")
+                        + ": nothing was stored; send the chunks again and MOVE again";
+                rejections.record(RejectionReason.BAD_REQUEST, file, error);
+                return DavResource.error(400, error);
             }
             Response answer = files.assembled(rc, headers, destination, assembled);
             if (answer.getStatus() < 300) {

@@ -533,6 +533,19 @@ class DavTest {
         assertTrue(events().stream().noneMatch(e -> e instanceof FileArrived f && f.sha256().equals(sha)),
                 "nothing is announced before the MOVE");
 
+        // a chunk cut short, or a file time no store keeps: refused and listed, the chunks kept for another MOVE
+        HttpResponse<String> shortOf = dav("MOVE", uploads + "/.file", uploadToken, null,
+                "Destination", base() + "/remote.php/dav/files/anna/Chunked/big.jpg",
+                "OC-Total-Length", Integer.toString(jpeg.length + 1));
+        assertEquals(400, shortOf.statusCode(), shortOf.body());
+        String said = "the chunks hold " + jpeg.length + " bytes, OC-Total-Length says " + (jpeg.length + 1) + ": nothing was stored";
+        assertTrue(shortOf.body().contains(said), shortOf.body());
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("reason", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.startsWith(said)));
+        assertEquals(400, dav("MOVE", uploads + "/.file", uploadToken, null,
+                "Destination", base() + "/remote.php/dav/files/anna/Chunked/big.jpg",
+                "OC-Total-Length", Integer.toString(jpeg.length), "X-OC-Mtime", "99999999999999").statusCode());
+
         HttpResponse<String> move = dav("MOVE", uploads + "/.file", uploadToken, null,
                 "Destination", base() + "/remote.php/dav/files/anna/Chunked/big.jpg",
                 "OC-Total-Length", Integer.toString(jpeg.length), "X-OC-Mtime", "1700000000");
