@@ -49,7 +49,7 @@ public final class RequestPath {
     }
 
     /** One round of percent-decoding as UTF-8; a {@code %} not followed by two hex digits stays as it is. */
-    private static String decode(String s) {
+    public static String decode(String s) {
         if (s.indexOf('%') < 0) {
             return s;
         }

@@ -1,6 +1,8 @@
 package io.imgboard.display.rest;
 
 import io.imgboard.support.HttpDate;
+import io.imgboard.support.RequestPath;
+import io.vertx.core.http.HttpServerRequest;
 import io.imgboard.display.service.CompatFeed;
 import io.imgboard.display.service.CompatNames;
 import io.imgboard.display.service.PhotoView;
@@ -17,7 +19,7 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -38,6 +40,7 @@ import java.util.regex.Pattern;
 @Path("/")
 @Tag(name = "img-board compatibility")
 public class CompatResource {
+    private static final String IMAGES = "/images/";
     static final String REVALIDATE = "public, max-age=0";
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
@@ -82,16 +85,27 @@ public class CompatResource {
     @GET
     @Path("images/{filename: .+}")
     @Operation(summary = "img-board: one image as WebP, with ETag, Range and revalidation")
-    public Response image(@PathParam("filename") String filename, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+    public Response image(@Context HttpServerRequest request, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
                           @HeaderParam("Range") String range) {
-        return serve(filename, ifNoneMatch, range, true);
+        return serve(requestedName(request), ifNoneMatch, range, true);
     }
 
     @HEAD
     @Path("images/{filename: .+}")
-    public Response imageHead(@PathParam("filename") String filename, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+    public Response imageHead(@Context HttpServerRequest request, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
                               @HeaderParam("Range") String range) {
-        return serve(filename, ifNoneMatch, range, false);
+        return serve(requestedName(request), ifNoneMatch, range, false);
+    }
+
+    /**
+     * The name as sent, percent-decoded once (IMG-BOARD-API section 7), not the path parameter: RESTEasy
+     * drops a segment's {@code ;…} and a trailing slash, so {@code /images/a.webp;x} and {@code /images/a.webp/}
+     * would be served as {@code a.webp}, which is not an exact lookup.
+     */
+    static String requestedName(HttpServerRequest request) {
+        String raw = request.path();
+        int at = raw.indexOf(IMAGES);
+        return RequestPath.decode(at < 0 ? "" : raw.substring(at + IMAGES.length()));
     }
 
     /** Any other {@code /api/} path: JSON, never an HTML page. */
@@ -205,7 +219,7 @@ public class CompatResource {
         int dot = filename.lastIndexOf('.');
         String extension = dot < 0 ? "" : filename.substring(dot).toLowerCase(Locale.ROOT);
         boolean forbidden = !extension.equals(".webp") || filename.indexOf('/') >= 0 || filename.indexOf('\\') >= 0
-                || filename.equals("..") || filename.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+                || filename.equals("..") || filename.chars().anyMatch(Character::isISOControl); // C0, DEL and C1
         if (forbidden) {
             return Optional.of(Compat.text(Response.Status.FORBIDDEN, "Forbidden"));
         }
