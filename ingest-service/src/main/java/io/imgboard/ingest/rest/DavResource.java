@@ -79,6 +79,8 @@ import java.util.UUID;
 @Blocking
 @Tag(name = "webdav")
 public class DavResource {
+    /** The outcome of a file held under a temporary or hidden name: kept, not announced ({@link FileKinds#isLitter}). */
+    private static final String HELD = "held";
     /** Both mounts; the path itself is read raw from the request and confined by {@link DavPath}. */
     static final String ROUTE = "{dav: (dav|remote\\.php/dav/files/[^/]+|remote\\.php/webdav)(/.*)?}";
     private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -331,13 +333,15 @@ public class DavResource {
         long size = Files.size(spool);
         String name = DavPath.segments(req.path()).get(DavPath.segments(req.path()).size() - 1);
         String parent = DavIndex.parentOf(req.path());
-        Outcome outcome = uploads.intake(new UploadService.Intake(req.principal().davSourceId(), eventPath(req.path()),
-                name, spool, req.principal().deviceId(), null, mtime,
+        // A temporary or hidden name (x.jpg.part, rsync's .x.jpg.Ab12Cd) is kept, and taken when it is renamed.
+        boolean temporary = FileKinds.isLitter(name);
+        Outcome outcome = temporary ? uploads.hold(name, spool) : uploads.intake(new UploadService.Intake(
+                req.principal().davSourceId(), eventPath(req.path()), name, spool, req.principal().deviceId(), null, mtime,
                 sibling -> index.lookup(req.tree(), parent + "/" + sibling).isPresent(), UploadService.NonImages.KEEP, null));
         String kept;
         switch (outcome.status()) {
             case CREATED, DUPLICATE -> kept = "photo";
-            case SKIPPED -> kept = "skipped";
+            case SKIPPED -> kept = temporary ? HELD : "skipped";
             case FAILED -> {
                 return error(503, outcome.error());
             }
@@ -452,7 +456,7 @@ public class DavResource {
         return handle(() -> transfer(rc, request(rc, headers), true));
     }
 
-    private Response transfer(RoutingContext rc, Req req, boolean move) {
+    private Response transfer(RoutingContext rc, Req req, boolean move) throws IOException {
         DavPath destination;
         try {
             destination = destination(rc, req.headers());
@@ -486,6 +490,9 @@ public class DavResource {
             requireUnlockedTree(req, from);
         }
         requireUnlockedTree(req, to);
+        if (!source.collection() && HELD.equals(source.outcome()) && !FileKinds.isLitter(to.substring(to.lastIndexOf('/') + 1))) {
+            return renamedIntoPlace(req, source, destination, move);
+        }
         String sourceId = req.principal().davSourceId();
         // As for DELETE: the namespace change and the events it causes commit together (outbox).
         QuarkusTransaction.requiringNew().run(() -> {
@@ -535,6 +542,41 @@ public class DavResource {
         locks.release(req.tree(), to);
         relay.relay();
         return Response.status(existingDestination.isPresent() ? 204 : 201).build();
+    }
+
+    /**
+     * A file held under a temporary name, renamed (or copied) to a name that is not: the client uploaded to
+     * {@code x.jpg.part} and renames it when complete. It becomes what a PUT of the new name makes it: its
+     * bytes, read back from S3, go through the intake under that name, so the photo is named after it and
+     * never after the temporary one. The held entry goes once that is done; a failure leaves both paths as
+     * they were, so the client can MOVE again.
+     */
+    private Response renamedIntoPlace(Req req, DavEntry held, DavPath destination, boolean move) throws IOException {
+        java.nio.file.Path spool;
+        if (held.size() == 0) {
+            spool = spool(null);
+        } else {
+            try (InputStream in = store.open(held.sha256())) {
+                spool = spool(in);
+            } catch (StorageException e) {
+                Log.warnf("WebDAV %s %s: %s", move ? "MOVE" : "COPY", req.path(), e.getMessage());
+                return error(503, UploadService.STORAGE_UNAVAILABLE);
+            }
+        }
+        try {
+            Req target = new Req(req.principal(), destination, req.conditions(), req.headers());
+            Response answer = store(target, spool, mtime(req), index.lookup(req.tree(), destination.path()));
+            if (answer.getStatus() < 300 && move) {
+                QuarkusTransaction.requiringNew().run(() -> index.deleteTree(req.tree(), req.path()));
+                locks.release(req.tree(), req.path());
+            }
+            if (answer.getStatus() < 300) {
+                locks.release(req.tree(), destination.path());
+            }
+            return answer;
+        } finally {
+            deleteQuietly(spool);
+        }
     }
 
     @PROPFIND

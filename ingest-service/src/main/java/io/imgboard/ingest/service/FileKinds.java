@@ -1,5 +1,6 @@
 package io.imgboard.ingest.service;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -44,6 +45,13 @@ public final class FileKinds {
     public static final String NOT_AN_IMAGE_REASON = "not an image";
     public static final String UNSUPPORTED_IMAGE_REASON = "unsupported image format";
     public static final String EMPTY_REASON = "empty file";
+    /** A WebDAV file held under a temporary or hidden name: never announced as such (see {@link #isLitter}). */
+    public static final String HELD_REASON = "temporary or hidden name: taken when it is renamed";
+
+    private static final Set<String> IGNORED_FILES = Set.of("thumbs.db", "desktop.ini");
+    /** Files still being written by a download, sync or upload tool, renamed when complete. */
+    private static final List<String> PARTIAL_SUFFIXES = List.of(".part", ".partial", ".tmp", ".download",
+            ".crdownload", ".filepart", "@synoeastream", "@synoresource");
 
     private static final Set<String> SIDECAR_EXTENSIONS = Set.of("aae", "xmp", "thm");
     private static final Set<String> VIDEO_EXTENSIONS = Set.of("mov", "mp4", "m4v", "3gp", "avi", "mkv", "mts",
@@ -98,6 +106,26 @@ public final class FileKinds {
             return livePhotoPartner(name, siblingExists) ? Kind.LIVE_PHOTO_VIDEO : Kind.VIDEO;
         }
         return null;
+    }
+
+    /**
+     * Whether a name is the litter of NAS boxes, desktops and download or sync tools, never a photo
+     * under that name: dot-files, {@code Thumbs.db}, and a file still being written under a temporary
+     * name ({@code IMG_1.HEIC.part}, rclone's {@code IMG_1.jpg.3f9a1c0d.partial}), which its writer
+     * renames when complete (FIELD-NOTES "Folder sources on NFS/SMB mounts"). Folder sources leave
+     * such files alone; WebDAV keeps them for their client and takes them when they are renamed.
+     */
+    public static boolean isLitter(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (name.startsWith(".") || IGNORED_FILES.contains(lower)) {
+            return true;
+        }
+        for (String suffix : PARTIAL_SUFFIXES) {
+            if (lower.endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a photo with this video's base name lies beside it. */

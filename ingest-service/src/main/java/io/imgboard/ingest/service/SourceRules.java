@@ -15,10 +15,6 @@ import java.util.Set;
 final class SourceRules {
     /** Folders no photo lives in: Synology and QNAP metadata and recycle bins. Dot-folders too (below). */
     private static final Set<String> IGNORED_FOLDERS = Set.of("@eadir", "#recycle", "#snapshot", "@recycle");
-    private static final Set<String> IGNORED_FILES = Set.of("thumbs.db", "desktop.ini");
-    /** Files still being written by a download or sync tool. */
-    private static final List<String> PARTIAL_SUFFIXES = List.of(".part", ".partial", ".tmp", ".download",
-            ".crdownload", "@synoeastream", "@synoresource");
 
     private final List<PathMatcher> include;
     private final List<PathMatcher> exclude;
@@ -52,18 +48,9 @@ final class SourceRules {
         return include.isEmpty() || matches(include, rel);
     }
 
-    /** Whether a name is none of the built-in litter: dot-files, NAS and desktop files, partial downloads. */
+    /** Whether a name is none of the built-in litter ({@link FileKinds#isLitter}). */
     static boolean notLitter(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (name.startsWith(".") || IGNORED_FILES.contains(lower)) {
-            return false;
-        }
-        for (String suffix : PARTIAL_SUFFIXES) {
-            if (lower.endsWith(suffix)) {
-                return false;
-            }
-        }
-        return true;
+        return !FileKinds.isLitter(name);
     }
 
     private static boolean matches(List<PathMatcher> matchers, String rel) {

@@ -232,6 +232,32 @@ public class UploadService {
                 Status.SKIPPED, null, reason);
     }
 
+    /**
+     * A file WebDAV keeps under a temporary or hidden name ({@link FileKinds#isLitter}): its bytes are
+     * stored, so the client can read them back and the rename can take them, and nothing is announced.
+     * {@link Status#SKIPPED} with {@link FileKinds#HELD_REASON}, or {@link Status#FAILED} when S3 is away.
+     *
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public Outcome hold(String name, Path file) {
+        Inspection inspection;
+        try {
+            inspection = Inspection.of(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
+        }
+        String type = inspection.detected().contentType();
+        if (inspection.size() > 0) {
+            try {
+                store.storeIfAbsent(inspection.sha256(), file, inspection.size(), keptType(type));
+            } catch (StorageException e) {
+                Log.warnf("%s (sha256 %s) not kept: %s: %s", name, inspection.sha256(), STORAGE_UNAVAILABLE, e.getMessage());
+                return new Outcome(name, inspection.sha256(), inspection.size(), type, Status.FAILED, null, STORAGE_UNAVAILABLE);
+            }
+        }
+        return new Outcome(name, inspection.sha256(), inspection.size(), type, Status.SKIPPED, null, FileKinds.HELD_REASON);
+    }
+
     /** The content type a kept file is stored with: what its bytes look like, else plain bytes. */
     public static String keptType(String detected) {
         return detected == null ? "application/octet-stream" : detected;

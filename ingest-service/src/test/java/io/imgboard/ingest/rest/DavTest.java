@@ -210,6 +210,55 @@ class DavTest {
     }
 
     /**
+     * A client that uploads under a temporary name and renames the file when it is complete (WinSCP's
+     * {@code .filepart}, rsync's {@code .name.XXXXXX}, a sync app's {@code .part}): the temporary file is kept
+     * for it and never announced; the rename is the photo's arrival, named after its final name. Before,
+     * the photo kept the temporary name for life ({@code c1.jpg.part}, and img-board's {@code c1.jpg-….webp}).
+     */
+    @Test
+    void aFileUploadedUnderATemporaryNameBecomesAPhotoWhenRenamed(@TempDir Path dir) throws Exception {
+        byte[] jpeg = TestImages.jpeg(6211);
+        byte[] hidden = TestImages.jpeg(6212);
+        byte[] copied = TestImages.jpeg(6213);
+        Files.write(dir.resolve("c1.jpg.part"), jpeg);
+        Files.writeString(dir.resolve(".netrc"), "machine 127.0.0.1 login cadaver password " + uploadToken + "\n");
+        Files.setPosixFilePermissions(dir.resolve(".netrc"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String script = """
+                mkcol temporary
+                cd temporary
+                put c1.jpg.part
+                get c1.jpg.part back.jpg
+                move c1.jpg.part c1.jpg
+                quit
+                """;
+        String out = output(dir, run(dir, Map.of("HOME", dir.toString()), script, "cadaver", base() + "/dav/"));
+        assertArrayEquals(jpeg, Files.readAllBytes(dir.resolve("back.jpg")), "the held file reads back: " + out);
+        String sha = TestImages.sha256(jpeg);
+        await().atMost(WAIT).until(() -> arrival("temporary/c1.jpg") != null);
+        assertEquals("c1.jpg", arrival("temporary/c1.jpg").name());
+        assertEquals(sha, arrival("temporary/c1.jpg").sha256());
+        assertEquals(404, dav("PROPFIND", "/dav/temporary/c1.jpg.part", uploadToken, null, "Depth", "0").statusCode());
+
+        // rsync's hidden name, renamed; a copy of a held file to a final name; a held file deleted
+        assertEquals(201, dav("PUT", "/dav/temporary/.c2.jpg.Ab12Cd", uploadToken, hidden).statusCode());
+        assertEquals(201, dav("MOVE", "/dav/temporary/.c2.jpg.Ab12Cd", uploadToken, null,
+                "Destination", base() + "/dav/temporary/c2.jpg").statusCode());
+        assertEquals(201, dav("PUT", "/dav/temporary/c3.jpg.tmp", uploadToken, copied).statusCode());
+        assertEquals(201, dav("COPY", "/dav/temporary/c3.jpg.tmp", uploadToken, null,
+                "Destination", base() + "/dav/temporary/c3.jpg").statusCode());
+        assertEquals(204, dav("DELETE", "/dav/temporary/c3.jpg.tmp", uploadToken, null).statusCode());
+        await().atMost(WAIT).until(() -> arrival("temporary/c2.jpg") != null && arrival("temporary/c3.jpg") != null);
+        assertEquals("c2.jpg", arrival("temporary/c2.jpg").name());
+        assertEquals("c3.jpg", arrival("temporary/c3.jpg").name());
+        assertTrue(events().stream().noneMatch(e -> e.sourceId().equals("dav:upload")
+                        && (e.path().endsWith(".part") || e.path().endsWith(".Ab12Cd") || e.path().endsWith(".tmp"))),
+                "a temporary name was announced: " + events().stream().filter(e -> e.path().startsWith("temporary/")).toList());
+        HttpResponse<byte[]> back = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/dav/temporary/c3.jpg"))
+                .header("Authorization", basic(uploadToken)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertArrayEquals(copied, back.body());
+    }
+
+    /**
      * A file put, moved and then deleted at its new path: the ledger must take the three in that order,
      * or the removal finds nothing at the new path and the move then leaves the photo there for good. The
      * events of a source share one Kafka key, so they are on one partition in the order they happened.
