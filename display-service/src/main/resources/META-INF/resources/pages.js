@@ -5,14 +5,24 @@ var Pages = (function () {
   // (on the first 401) and keeps it in this browser.
   var TOKEN_KEY = 'imgboard.adminToken';
 
+  // Bidi controls and invisible format characters from a name are shown as what they are: a right-to-left
+  // override turns "report<U+202E>gpj.txt" into "reporttxt.jpg" on screen, so one file could pass for another.
+  var INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+  function shown(text) {
+    return String(text).replace(INVISIBLE, function (c) {
+      return '\u27e8U+' + ('000' + c.charCodeAt(0).toString(16).toUpperCase()).slice(-4) + '\u27e9';
+    });
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) {
-      if (name === 'text') { node.textContent = attrs[name]; } else { node.setAttribute(name, attrs[name]); }
+      if (name === 'text') { node.textContent = shown(attrs[name]); } else { node.setAttribute(name, attrs[name]); }
     });
     (children || []).forEach(function (child) {
       if (child !== null && child !== undefined) {
-        node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+        node.appendChild(typeof child === 'string' ? document.createTextNode(shown(child)) : child);
       }
     });
     return node;

@@ -136,7 +136,10 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
         ledger.createContext("/api/v1/skipped", exchange -> answer(exchange, 200, "application/json",
                 "{\"total\":212,\"files\":[{\"sourceId\":\"folder:nas\",\"path\":\"2024/07/IMG_2041.MOV\",\"name\":"
                         + "\"IMG_2041.MOV\",\"size\":48234496,\"reason\":\"not an image (video/quicktime)\",\"skippedAt\":\""
-                        + Instant.now().minusSeconds(90) + "\"}]}"));
+                        + Instant.now().minusSeconds(90) + "\"},"
+                        // a name whose right-to-left override would show "gpj.txt" as "txt.jpg"
+                        + "{\"sourceId\":\"dav:phone\",\"path\":\"r/report\\u202Egpj.txt\",\"name\":\"report\\u202Egpj.txt\","
+                        + "\"size\":12,\"reason\":\"not an image\",\"skippedAt\":\"" + Instant.now().minusSeconds(95) + "\"}]}"));
         ingest.start();
         ledger.start();
         preprocessor.start();
