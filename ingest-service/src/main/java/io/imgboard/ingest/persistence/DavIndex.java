@@ -110,6 +110,12 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
         return before;
     }
 
+    /** Records why a kept file is not a photo, when that changes (its photo arrived beside it). */
+    @Transactional
+    public void setReason(String principal, String path, String reason) {
+        entity(principal, path).ifPresent(e -> e.reason = reason);
+    }
+
     @Transactional
     public void setModified(String principal, String path, Instant modifiedAt) {
         entity(principal, path).ifPresent(e -> e.modifiedAt = modifiedAt);

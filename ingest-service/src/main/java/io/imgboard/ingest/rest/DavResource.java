@@ -361,6 +361,7 @@ public class DavResource {
         String keptAs = kept;
         // What was there is what putFile replaced under its lock, not what the request saw before its
         // body came in (another device may have put a file there meanwhile).
+        java.util.concurrent.atomic.AtomicBoolean paired = new java.util.concurrent.atomic.AtomicBoolean();
         Optional<DavEntry> replaced = QuarkusTransaction.requiringNew().call(() -> {
             Optional<DavEntry> was = index.putFile(req.tree(), req.path(), size, sha, type, mtime == null ? Instant.now() : mtime, keptAs,
                     keptAs.equals("photo") ? null : outcome.error());
@@ -375,9 +376,12 @@ public class DavResource {
                 outbox.add(new FileArrived(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(), eventPath(req.path()),
                         name, size, sha, outcome.contentType(), OriginalStore.keyFor(sha), mtime, req.principal().deviceId(), null));
             }
+            if (keptAs.equals("photo") && pairLivePhotoVideos(req, parent, name)) {
+                paired.set(true);
+            }
             return was;
         });
-        if (outbox.waitingForPath(req.principal().davSourceId(), eventPath(req.path())) > 0) {
+        if (paired.get() || outbox.waitingForPath(req.principal().davSourceId(), eventPath(req.path())) > 0) {
             relay.relay();
         }
         if (req.principal().deviceId() != null) {
@@ -542,6 +546,26 @@ public class DavResource {
         locks.release(req.tree(), to);
         relay.relay();
         return Response.status(existingDestination.isPresent() ? 204 : 201).build();
+    }
+
+    /**
+     * A live photo's video put before its photo ({@code IMG_7.MOV}, then {@code IMG_7.HEIC}) was skipped as a
+     * video: with the photo beside it now, it is a live-photo video, as it is when it comes second (and as a
+     * folder source finds the pair). Its new reason goes out through the outbox with the photo's change.
+     */
+    private boolean pairLivePhotoVideos(Req req, String parent, String photoName) {
+        boolean paired = false;
+        for (DavEntry sibling : index.children(req.tree(), parent)) {
+            String siblingName = sibling.path().substring(sibling.path().lastIndexOf('/') + 1);
+            if (!sibling.collection() && "skipped".equals(sibling.outcome()) && FileKinds.VIDEO_REASON.equals(sibling.reason())
+                    && FileKinds.livePhotoPartner(siblingName, photoName::equals)) {
+                index.setReason(req.tree(), sibling.path(), FileKinds.LIVE_PHOTO_VIDEO_REASON);
+                outbox.add(new FileSkipped(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
+                        eventPath(sibling.path()), siblingName, sibling.size(), FileKinds.LIVE_PHOTO_VIDEO_REASON));
+                paired = true;
+            }
+        }
+        return paired;
     }
 
     /**

@@ -129,7 +129,7 @@ public final class FileKinds {
     }
 
     /** Whether a photo with this video's base name lies beside it. */
-    static boolean livePhotoPartner(String name, Predicate<String> siblingExists) {
+    public static boolean livePhotoPartner(String name, Predicate<String> siblingExists) {
         if (siblingExists == null) {
             return false;
         }

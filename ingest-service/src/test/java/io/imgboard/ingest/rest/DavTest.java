@@ -806,6 +806,29 @@ class DavTest {
     }
 
     /**
+     * A live photo's video put before its photo is a live-photo video once the photo comes, as it is when it
+     * comes second: a push app sends the pair in either order. Before, it stayed "video not supported".
+     */
+    @Test
+    void aLivePhotosVideoPutBeforeItsPhotoIsPairedWhenThePhotoComes() throws Exception {
+        byte[] clip = "a clip, not a photo".getBytes(StandardCharsets.UTF_8);
+        assertEquals(201, dav("MKCOL", "/dav/Live", uploadToken, null).statusCode());
+        assertEquals(201, dav("PUT", "/dav/Live/IMG_7.MOV", uploadToken, clip).statusCode());
+        assertEquals(201, dav("PUT", "/dav/Live/IMG_9.MOV", uploadToken, clip).statusCode());
+        await().atMost(WAIT).until(() -> skips("Live/IMG_7.MOV").equals(List.of("video not supported"))
+                && skips("Live/IMG_9.MOV").equals(List.of("video not supported")));
+        assertEquals(201, dav("PUT", "/dav/Live/IMG_7.HEIC", uploadToken, TestImages.jpeg(6221)).statusCode());
+        await().atMost(WAIT).until(() -> skips("Live/IMG_7.MOV").equals(List.of("video not supported", "live-photo video")));
+        assertEquals(List.of("video not supported"), skips("Live/IMG_9.MOV"), "a video without its photo stays a video");
+    }
+
+    /** The reasons the {@code FileSkipped} events of a path gave, in order. */
+    private static List<String> skips(String path) {
+        return events().stream().filter(e -> e instanceof FileSkipped k && k.sourceId().equals("dav:upload")
+                && k.path().equals(path)).map(e -> ((FileSkipped) e).reason()).toList();
+    }
+
+    /**
      * A skipped file (not a photo: kept for the client, listed by the ledger as skipped) deleted or moved,
      * alone or in its folder, is announced as a folder source's is: {@code FileRemoved} at its old path (the
      * ledger takes it off its list of skipped files), and moved or copied, {@code FileSkipped} at its new one.
