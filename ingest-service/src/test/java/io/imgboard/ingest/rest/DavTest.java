@@ -177,12 +177,17 @@ class DavTest {
         assertTrue(events().stream().noneMatch(e -> e instanceof FileArrived f && f.path().endsWith("notes.txt")));
     }
 
+    /** Runs cadaver on {@code script} in {@code dir}, signed in with the upload token; its output. */
+    private String cadaver(Path dir, String script) throws Exception {
+        Files.writeString(dir.resolve(".netrc"), "machine 127.0.0.1 login cadaver password " + uploadToken + "\n");
+        Files.setPosixFilePermissions(dir.resolve(".netrc"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return output(dir, run(dir, Map.of("HOME", dir.toString()), script, "cadaver", base() + "/dav/"));
+    }
+
     @Test
     void cadaverMakesPutsMovesAndDeletes(@TempDir Path dir) throws Exception {
         byte[] jpeg = TestImages.jpeg(6201);
         Files.write(dir.resolve("IMG_0001.JPG"), jpeg);
-        Files.writeString(dir.resolve(".netrc"), "machine 127.0.0.1 login cadaver password " + uploadToken + "\n");
-        Files.setPosixFilePermissions(dir.resolve(".netrc"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         String script = """
                 mkcol cadaver
                 cd cadaver
@@ -194,7 +199,7 @@ class DavTest {
                 get renamed.jpg back.jpg
                 quit
                 """;
-        String out = output(dir, run(dir, Map.of("HOME", dir.toString()), script, "cadaver", base() + "/dav/"));
+        String out = cadaver(dir, script);
         assertTrue(out.contains("IMG_0001.JPG"), out);
         assertTrue(out.contains("blue"), out);
         assertArrayEquals(jpeg, Files.readAllBytes(dir.resolve("back.jpg")), out);
@@ -221,8 +226,6 @@ class DavTest {
         byte[] hidden = TestImages.jpeg(6212);
         byte[] copied = TestImages.jpeg(6213);
         Files.write(dir.resolve("c1.jpg.part"), jpeg);
-        Files.writeString(dir.resolve(".netrc"), "machine 127.0.0.1 login cadaver password " + uploadToken + "\n");
-        Files.setPosixFilePermissions(dir.resolve(".netrc"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         String script = """
                 mkcol temporary
                 cd temporary
@@ -231,7 +234,7 @@ class DavTest {
                 move c1.jpg.part c1.jpg
                 quit
                 """;
-        String out = output(dir, run(dir, Map.of("HOME", dir.toString()), script, "cadaver", base() + "/dav/"));
+        String out = cadaver(dir, script);
         assertArrayEquals(jpeg, Files.readAllBytes(dir.resolve("back.jpg")), "the held file reads back: " + out);
         String sha = TestImages.sha256(jpeg);
         await().atMost(WAIT).until(() -> arrival("temporary/c1.jpg") != null);
