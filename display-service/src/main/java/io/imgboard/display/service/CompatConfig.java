@@ -335,6 +335,10 @@ public class CompatConfig {
         if (merged.get("slideshowInterval").longValue() < 1000) {
             throw new Rejected(400, "slideshowInterval must be >= 1000ms");
         }
+        if (merged.get("slideshowInterval").longValue() > FrameSettings.MAX_INTERVAL_MS) {
+            // no bound in img-board; the frames' own settings have one, said in the original's form
+            throw new Rejected(400, "slideshowInterval must be <= " + FrameSettings.MAX_INTERVAL_MS + "ms (24 hours)");
+        }
         long quality = pre.get("quality").longValue();
         if (quality < 1 || quality > 100) {
             throw new Rejected(400, "quality must be 1-100");

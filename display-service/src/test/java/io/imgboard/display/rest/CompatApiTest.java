@@ -345,6 +345,7 @@ class CompatApiTest {
         int writes = Neighbours.LEDGER_WRITES.size();
         String[][] cases = {
                 {"{\"slideshowInterval\":500}", "slideshowInterval must be >= 1000ms"},
+                {"{\"slideshowInterval\":2147483648}", "slideshowInterval must be <= 86400000ms (24 hours)"},
                 {"{\"slideshowInterval\":\"abc\"}", "slideshowInterval must be an integer"},
                 {"{\"slideshowInterval\":null}", "slideshowInterval must be an integer"},
                 {"{\"slideshowInterval\":2500.5}", "slideshowInterval must be an integer"},
