@@ -68,9 +68,25 @@ class ErrorMappers {
                 }
             };
         }
+        if (isImgBoards(path)) {
+            // img-board's routes answer in their own form (IMG-BOARD-API section 2): {"error":…} with a charset
+            // and no-store, plain text under /images/; so do the framework's refusals of them
+            Response.Status known = Response.Status.fromStatusCode(status);
+            Response compat = path.startsWith("images/") && known != null
+                    ? Compat.text(known, status == 404 ? "Not found" : known.getReasonPhrase())
+                    : Compat.error(status, error);
+            String allow = response.getHeaderString(HttpHeaders.ALLOW);
+            return allow == null ? compat : Response.fromResponse(compat).header(HttpHeaders.ALLOW, allow).build();
+        }
         Response.ResponseBuilder json = Response.fromResponse(response).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ErrorBody(error, status));
         return json.build();
+    }
+
+    /** A path of img-board's own API ({@code /api/…} but {@code /api/v1/…}, {@code /health}, {@code /images/…}), without its leading slash. */
+    private static boolean isImgBoards(String path) {
+        return path.equals("api") || path.startsWith("api/") && !path.startsWith("api/v1/") && !path.equals("api/v1")
+                || path.equals("health") || path.startsWith("images/");
     }
 
     /** An upload whose multipart body breaks its own format: the client's error, said in each API's own shape. */

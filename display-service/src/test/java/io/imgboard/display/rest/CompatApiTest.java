@@ -145,6 +145,16 @@ class CompatApiTest {
                     .body("error", equalTo("Not found"));
         }
         given().post("/api/nope").then().statusCode(404).body("error", equalTo("Not found"));
+        // the framework's own refusals of img-board's routes too: its JSON headers, its bodies
+        for (String path : new String[]{"/api/events/x", "/api"}) {
+            given().get(path).then().statusCode(404).contentType("application/json;charset=utf-8")
+                    .header("Cache-Control", "no-store").body(equalTo("{\"error\":\"Not found\"}"));
+        }
+        given().post("/health").then().statusCode(405).contentType("application/json;charset=utf-8")
+                .header("Cache-Control", "no-store")
+                .body("error", startsWith("This route does not take that method"));
+        given().delete("/images/x.webp").then().statusCode(405).contentType("text/plain;charset=utf-8")
+                .body(equalTo("Method Not Allowed"));
     }
 
     @Test
