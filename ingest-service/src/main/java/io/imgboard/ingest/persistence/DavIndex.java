@@ -44,6 +44,16 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
     }
 
     /**
+     * The files in a folder kept with this skip reason: found by the database among the folder's entries,
+     * not read into the service (a phone's camera folder holds thousands of photos).
+     */
+    @Transactional
+    public List<DavEntry> skippedIn(String principal, String path, String reason) {
+        return find("principal = ?1 and parent = ?2 and outcome = 'skipped' and reason = ?3", principal, path, reason)
+                .stream().map(DavEntry::of).toList();
+    }
+
+    /**
      * Holds the path until the transaction ends, so two requests for one path (two MKCOLs of a new
      * folder, a client's parallel transfers) take turns: the second sees what the first made instead
      * of running into the unique key. A path that does not exist yet has no row to lock, so the lock is

@@ -494,7 +494,8 @@ public class DavResource {
             requireUnlockedTree(req, from);
         }
         requireUnlockedTree(req, to);
-        if (!source.collection() && HELD.equals(source.outcome()) && !FileKinds.isLitter(to.substring(to.lastIndexOf('/') + 1))) {
+        if (!source.collection() && HELD.equals(source.outcome()) && !FileKinds.isLitter(to.substring(to.lastIndexOf('/') + 1))
+                && existingDestination.filter(DavEntry::collection).isEmpty()) { // over a collection: moved as any file
             return renamedIntoPlace(req, source, destination, move);
         }
         String sourceId = req.principal().davSourceId();
@@ -555,10 +556,9 @@ public class DavResource {
      */
     private boolean pairLivePhotoVideos(Req req, String parent, String photoName) {
         boolean paired = false;
-        for (DavEntry sibling : index.children(req.tree(), parent)) {
+        for (DavEntry sibling : index.skippedIn(req.tree(), parent, FileKinds.VIDEO_REASON)) {
             String siblingName = sibling.path().substring(sibling.path().lastIndexOf('/') + 1);
-            if (!sibling.collection() && "skipped".equals(sibling.outcome()) && FileKinds.VIDEO_REASON.equals(sibling.reason())
-                    && FileKinds.livePhotoPartner(siblingName, photoName::equals)) {
+            if (FileKinds.livePhotoPartner(siblingName, photoName::equals)) {
                 index.setReason(req.tree(), sibling.path(), FileKinds.LIVE_PHOTO_VIDEO_REASON);
                 outbox.add(new FileSkipped(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
                         eventPath(sibling.path()), siblingName, sibling.size(), FileKinds.LIVE_PHOTO_VIDEO_REASON));

@@ -259,6 +259,14 @@ class DavTest {
         HttpResponse<byte[]> back = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/dav/temporary/c3.jpg"))
                 .header("Authorization", basic(uploadToken)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertArrayEquals(copied, back.body());
+
+        // moved over a collection, it replaces it as any file does (RFC 4918 §9.9.3) and stays held
+        assertEquals(201, dav("PUT", "/dav/temporary/c4.jpg.part", uploadToken, copied).statusCode());
+        assertEquals(201, dav("MKCOL", "/dav/temporary/album", uploadToken, null).statusCode());
+        assertEquals(204, dav("MOVE", "/dav/temporary/c4.jpg.part", uploadToken, null,
+                "Destination", base() + "/dav/temporary/album").statusCode());
+        assertTrue(dav("PROPFIND", "/dav/temporary/album", uploadToken, null, "Depth", "0").body()
+                .contains("<D:getcontentlength>" + copied.length + "</D:getcontentlength>"), "the collection became the file");
     }
 
     /**
