@@ -39,18 +39,13 @@ final class SourceRules {
 
     /** Whether a file (path relative to the source) is taken. */
     boolean takes(String rel) {
-        if (!notLitter(lastSegment(rel))) {
+        if (FileKinds.isLitter(lastSegment(rel))) {
             return false;
         }
         if (matches(exclude, rel)) {
             return false;
         }
         return include.isEmpty() || matches(include, rel);
-    }
-
-    /** Whether a name is none of the built-in litter ({@link FileKinds#isLitter}). */
-    static boolean notLitter(String name) {
-        return !FileKinds.isLitter(name);
     }
 
     private static boolean matches(List<PathMatcher> matchers, String rel) {

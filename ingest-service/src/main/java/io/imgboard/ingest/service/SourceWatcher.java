@@ -167,7 +167,7 @@ public class SourceWatcher {
      * removal lets a held source go on.
      */
     static boolean hints(String name) {
-        return FolderScanner.LIBRARY_LOCK.equals(name) || SourceRules.notLitter(name);
+        return FolderScanner.LIBRARY_LOCK.equals(name) || !FileKinds.isLitter(name);
     }
 
     private void forgetKey(WatchKey key) {
