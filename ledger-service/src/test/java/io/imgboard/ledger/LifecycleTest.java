@@ -45,6 +45,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -395,6 +396,45 @@ class LifecycleTest {
         assertEquals(List.of(Map.of("path", nfc)), db.rows("SELECT path FROM origin WHERE photo_id = ?", id));
         send(Pipeline.removed("dav:anna-mac", nfc));
         await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+    }
+
+    /**
+     * Ingest puts a path sent with the shared upload token under "upload/" now, so that it can no longer be
+     * a device's. The migration moves the origins such uploads left before there (and only those: not a
+     * device's, not a file's sent without a path), so the client's next bytes at its path replace the photo.
+     * Its statement runs here on this test's source alone (the other tests' rows are not theirs to move).
+     */
+    @Test
+    void anOriginASharedTokenUploadLeftMovesUnderUploadAndItsNextBytesReplaceIt() throws Exception {
+        String tag = newSha256().substring(0, 8);
+        String source = "upload:mig-" + tag;
+        String shared = newSha256();
+        UUID sharedPhoto = Pipeline.arrivedAndProcessed(source, "DCIM/IMG_1.JPG", shared, 800, 600, null,
+                java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        String unnamed = newSha256();
+        send(arrived(source, unnamed.substring(0, 12) + "/IMG_2.JPG", unnamed));
+        String devices = newSha256();
+        FileArrived fromDevice = arrived(source, "anna-phone/DCIM/IMG_3.JPG", devices);
+        send(new FileArrived(fromDevice.eventId(), fromDevice.occurredAt(), source, fromDevice.path(), fromDevice.name(),
+                fromDevice.size(), devices, fromDevice.contentType(), fromDevice.originalKey(), null, "anna-phone", null));
+        UUID unnamedPhoto = UUID.fromString(awaitPhoto(unnamed).get("photoId").asText());
+        UUID devicePhoto = UUID.fromString(awaitPhoto(devices).get("photoId").asText());
+
+        String migration = new String(getClass().getResourceAsStream("/db/migration/V13__shared_upload_paths.sql").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String onThisSource = migration.replace("LIKE 'upload:%'", "= '" + source + "'");
+        assertNotEquals(migration, onThisSource);
+        try (java.sql.Connection c = database.getConnection(); var statement = c.createStatement()) {
+            statement.execute(onThisSource);
+        }
+        assertEquals(List.of(source + ":upload/DCIM/IMG_1.JPG"), origins(sharedPhoto));
+        assertEquals(List.of(source + ":" + unnamed.substring(0, 12) + "/IMG_2.JPG"), origins(unnamedPhoto));
+        assertEquals(List.of(source + ":anna-phone/DCIM/IMG_3.JPG"), origins(devicePhoto));
+
+        // other content at the moved path: once it is made, the photo it replaced goes
+        Pipeline.arrivedAndProcessed(source, "upload/DCIM/IMG_1.JPG", newSha256(), 800, 600, null,
+                java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(sharedPhoto).get("state").asText()));
     }
 
     private static List<String> skippedOf(String source) {

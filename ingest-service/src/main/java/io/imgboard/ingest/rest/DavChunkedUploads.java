@@ -70,7 +70,7 @@ public class DavChunkedUploads {
         if (id.isEmpty() || id.equals(".") || id.equals("..") || id.contains("/") || id.contains("\\")) {
             throw new ApiException(400, "invalid upload id");
         }
-        return root.resolve(principal.davTree()).resolve(id);
+        return root.resolve(principal.tree()).resolve(id);
     }
 
     @MKCOL

@@ -110,7 +110,7 @@ public class DavResource {
     /** One request: who, which tree, which path, and the conditions it came with. */
     private record Req(Principal principal, DavPath target, DavIf conditions, HttpHeaders headers) {
         String tree() {
-            return principal.davTree();
+            return principal.tree();
         }
 
         String path() {

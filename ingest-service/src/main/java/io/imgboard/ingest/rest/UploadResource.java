@@ -223,7 +223,8 @@ public class UploadResource {
             @RestForm("source") @Schema(description = "short source name, [a-z0-9-]{1,40}; the event's source id is "
                     + "upload:<source>", defaultValue = "api") String source,
             @RestForm("path") @Schema(description = "the client's own name for each file, in the order of the files; "
-                    + "default <sha256[0:12]>/<file name>; a device token's paths go under its name: <device>/<path>") List<String> paths,
+                    + "default <sha256[0:12]>/<file name>; a path sent goes under whose it is: <device>/<path> with a device "
+                    + "token, upload/<path> with the shared upload or admin token") List<String> paths,
             @HeaderParam(Tracing.TRACEPARENT) String traceparent,
             @Context RoutingContext rc) {
         // The device is the one RequestGate admitted: its name is what the ledger keeps on the origin

@@ -53,9 +53,14 @@ public class DeviceTokens {
                     + "starting with a letter or digit, e.g. alice-iphone");
         }
         if (RESERVED.contains(name)) {
-            // a device named so would see the shared tokens' WebDAV tree (Principal#davTree), or pass for them
+            // a device named so would see the shared tokens' WebDAV tree and own their paths (Principal#tree), or pass for them
             throw new IllegalArgumentException("\"" + name + "\" is the shared " + name + " token's name; give the device"
                     + " its own, e.g. alice-iphone");
+        }
+        if (name.matches("[0-9a-f]{" + Names.CONTENT_PREFIX + "}")) {
+            // its paths (<device>/<path>) would read as those of files sent without a path (<sha256[0:12]>/<name>)
+            throw new IllegalArgumentException("\"" + name + "\" is 12 hex digits, the form of the folder files sent"
+                    + " without a path are kept under; give the device a name of another form, e.g. alice-iphone");
         }
         if (repository.findById(name) != null) {
             return Optional.empty();

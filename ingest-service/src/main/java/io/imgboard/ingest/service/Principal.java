@@ -22,14 +22,18 @@ public record Principal(Kind kind, String name) {
         return kind == Kind.DEVICE ? name : null;
     }
 
-    /** Whose WebDAV tree this principal sees: the device's own, or the one shared by the upload and admin tokens. */
-    public String davTree() {
+    /**
+     * Whose files this principal's are: the device's own, or the ones shared by the upload and admin tokens.
+     * It names the WebDAV tree the principal sees and is the first folder of the paths it sends with REST
+     * uploads, so that no client's path can be another's.
+     */
+    public String tree() {
         return kind == Kind.DEVICE ? name : "upload";
     }
 
     /** {@code dav:<device or "upload">}, the source id of files that came in over WebDAV. */
     public String davSourceId() {
-        return "dav:" + davTree();
+        return "dav:" + tree();
     }
 
     public boolean isAdmin() {

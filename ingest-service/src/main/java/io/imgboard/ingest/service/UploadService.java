@@ -128,15 +128,17 @@ public class UploadService {
      * Without a path from the client the event's path is {@code <sha256[0:12]>/<name>}: the name
      * alone would let two devices' {@code IMG_0001.JPG}s share an origin.
      *
-     * A device's own path goes under its name ({@code <device>/<path>}): the ledger reads new bytes at a
-     * known (source, path) as that file replaced, so one device must not be able to replace another's.
+     * A path from the client goes under the name of whose it is, as its WebDAV tree does: the device's
+     * ({@code anna-phone/DCIM/IMG_1.JPG}), or {@code upload} for the shared tokens
+     * ({@code upload/DCIM/IMG_1.JPG}), a name no device may take. The ledger reads new bytes at a known
+     * (source, path) as that file replaced, so no client must be able to send a path that is another's.
      *
      * @param deviceId the device whose token the request came with (RequestGate's principal), or null
      */
     public Outcome accept(String sourceId, String deviceId, Incoming file) {
         String path = file.clientPath() == null ? null : Names.path(file.clientPath(), null);
-        if (path != null && deviceId != null) {
-            path = deviceId + "/" + path;
+        if (path != null) {
+            path = (deviceId != null ? Principal.device(deviceId) : Principal.UPLOAD).tree() + "/" + path;
         }
         return intake(new Intake(sourceId, path, file.clientName(), file.spoolFile(), deviceId, null, null, null,
                 NonImages.REFUSE, null));

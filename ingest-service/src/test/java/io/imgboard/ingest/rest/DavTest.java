@@ -528,6 +528,10 @@ class DavTest {
                     .body("{\"name\":\"" + shared + "\"}").post("/api/v1/devices").then().statusCode(400)
                     .body("error", org.hamcrest.Matchers.containsString("shared " + shared + " token"));
         }
+        // nor one whose folder would be that of files sent without a path (<sha256[0:12]>/<name>)
+        given().header("Authorization", "Bearer " + adminToken).contentType("application/json")
+                .body("{\"name\":\"6aac740a3660\"}").post("/api/v1/devices").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.containsString("12 hex digits"));
         String token = given().header("Authorization", "Bearer " + adminToken).contentType("application/json")
                 .body("{\"name\":\"anna-phone\"}").post("/api/v1/devices")
                 .then().statusCode(201).body("name", equalTo("anna-phone")).extract().path("token");
@@ -546,20 +550,26 @@ class DavTest {
         String shaRest = TestImages.sha256(viaRest);
         await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
                 && f.sha256().equals(shaRest) && "anna-phone".equals(f.deviceId()) && f.sourceId().equals("upload:api")));
-        // A device's own paths are under its name: another token sending other bytes at the same path
-        // replaces nothing of this device's.
+        // A device's own paths are under its name, the shared tokens' under "upload": another token sending
+        // other bytes at the same path, even one naming the device's folder, replaces nothing of this device's.
         byte[] atPath = TestImages.jpeg(6304);
         given().header("Authorization", "Bearer " + token).multiPart("file", "IMG_4.JPG", atPath, "image/jpeg")
                 .multiPart("path", "DCIM/IMG_4.JPG").post("/api/v1/uploads").then().statusCode(201);
         byte[] shared = TestImages.jpeg(6305);
         given().header("Authorization", "Bearer " + uploadToken).multiPart("file", "IMG_4.JPG", shared, "image/jpeg")
                 .multiPart("path", "DCIM/IMG_4.JPG").post("/api/v1/uploads").then().statusCode(201);
+        byte[] posing = TestImages.jpeg(6306);
+        given().header("Authorization", "Bearer " + uploadToken).multiPart("file", "IMG_4.JPG", posing, "image/jpeg")
+                .multiPart("path", "anna-phone/DCIM/IMG_4.JPG").post("/api/v1/uploads").then().statusCode(201);
         String shaAtPath = TestImages.sha256(atPath);
         String shaShared = TestImages.sha256(shared);
+        String shaPosing = TestImages.sha256(posing);
         await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
                 && f.sha256().equals(shaAtPath) && f.path().equals("anna-phone/DCIM/IMG_4.JPG"))
                 && events().stream().anyMatch(e -> e instanceof FileArrived f
-                && f.sha256().equals(shaShared) && f.path().equals("DCIM/IMG_4.JPG")));
+                && f.sha256().equals(shaShared) && f.path().equals("upload/DCIM/IMG_4.JPG"))
+                && events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.sha256().equals(shaPosing) && f.path().equals("upload/anna-phone/DCIM/IMG_4.JPG")));
         // the device sees its own tree, not the shared one
         assertEquals(404, dav("GET", "/dav/Camera/IMG_1.JPG", uploadToken, null).statusCode());
         given().header("Authorization", "Bearer " + adminToken).get("/api/v1/devices").then().statusCode(200)

@@ -193,8 +193,8 @@ class UploadResourceTest {
         assertEquals(2, arrivals.size());
         assertNotEquals(arrivals.get(0).event().eventId(), arrivals.get(1).event().eventId());
         // one source, one key: in the order they were sent
-        assertEquals(List.of(sha.substring(0, 12) + "/first.jpg", "holiday/2026/second.jpg"),
-                arrivals.stream().map(a -> a.event().path()).toList(), "no path sent: content prefix and name; a path sent is the path");
+        assertEquals(List.of(sha.substring(0, 12) + "/first.jpg", "upload/holiday/2026/second.jpg"),
+                arrivals.stream().map(a -> a.event().path()).toList(), "no path sent: content prefix and name; a path sent is the path, in the shared tokens' folder");
         assertEquals(List.of("upload:api", "upload:api"), arrivals.stream().map(Arrival::key).toList());
         assertEquals("second.jpg", arrivals.get(1).event().name());
     }
@@ -254,7 +254,7 @@ class UploadResourceTest {
 
         List<Arrival> pngArrivals = await().atMost(KAFKA_WAIT)
                 .until(() -> topic.arrivalsOf(TestImages.sha256(png)), a -> !a.isEmpty());
-        assertEquals("album/b.png", pngArrivals.get(0).event().path());
+        assertEquals("upload/album/b.png", pngArrivals.get(0).event().path());
     }
 
     @Test
@@ -411,7 +411,7 @@ class UploadResourceTest {
                 .then().statusCode(201)
                 .body("files[0].name", equalTo("passwd.jpg"));
         Arrival arrival = await().atMost(KAFKA_WAIT).until(() -> topic.arrivalsOf(sha), a -> !a.isEmpty()).get(0);
-        assertEquals("etc/cron.d/x.jpg", arrival.event().path());
+        assertEquals("upload/etc/cron.d/x.jpg", arrival.event().path());
         assertEquals("passwd.jpg", arrival.event().name());
     }
 
