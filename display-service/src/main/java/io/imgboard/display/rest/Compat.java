@@ -39,6 +39,8 @@ final class Compat {
         Response.ResponseBuilder head = Response.fromResponse(get).entity(null);
         if (get.getEntity() instanceof byte[] body) {
             head.header(HttpHeaders.CONTENT_LENGTH, body.length);
+        } else if (get.getEntity() instanceof String text) {
+            head.header(HttpHeaders.CONTENT_LENGTH, text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
         }
         return head.build();
     }

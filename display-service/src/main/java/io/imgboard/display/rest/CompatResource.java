@@ -94,7 +94,7 @@ public class CompatResource {
     @Path("images/{filename: .+}")
     public Response imageHead(@Context HttpServerRequest request, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
                               @HeaderParam("Range") String range) {
-        return serve(requestedName(request), ifNoneMatch, range, false);
+        return Compat.head(serve(requestedName(request), ifNoneMatch, range, false));
     }
 
     /**

@@ -112,12 +112,14 @@ class CompatApiTest {
 
     /**
      * IMG-BOARD-API section 2: HEAD answers every GET with the same status and headers; {@code curl -I}
-     * and {@code wget --spider} checks read {@code Content-Length} too, which Express always sends.
+     * and {@code wget --spider} checks read {@code Content-Length} too, which Express always sends (an
+     * image's refusals included: its 404 and 403 texts).
      */
     @Test
-    void headAnswersEveryJsonRouteWithItsGetsHeadersAndLength() {
+    void headAnswersEveryRouteWithItsGetsHeadersAndLength() {
         for (String path : new String[]{"/health", "/api/images", "/api/nope", "/api/admin/config", "/api/admin/stats",
-                "/api/admin/reprocess-status", "/api/admin/nope", "/admin.html"}) {
+                "/api/admin/reprocess-status", "/api/admin/nope", "/admin.html", "/images/none-000000000000.webp",
+                "/images/x.jpg"}) {
             Response get = admin().get(path);
             Response head = admin().head(path);
             assertEquals(get.statusCode(), head.statusCode(), path);
