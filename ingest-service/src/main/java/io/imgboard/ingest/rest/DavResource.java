@@ -3,9 +3,11 @@ package io.imgboard.ingest.rest;
 import io.imgboard.support.HttpDate;
 import io.imgboard.support.ErrorBody;
 import io.imgboard.events.FileArrived;
+import io.imgboard.events.FileEvent;
 import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.events.FileSkipped;
+import io.imgboard.ingest.messaging.FileEventPublisher;
 import io.imgboard.ingest.messaging.OutboxRelay;
 import io.imgboard.ingest.persistence.DavEntry;
 import io.imgboard.ingest.persistence.DavIndex;
@@ -93,10 +95,12 @@ public class DavResource {
     private final FileEventOutbox outbox;
     private final OutboxRelay relay;
     private final DeviceTokens devices;
+    private final FileEventPublisher publisher;
     private final java.nio.file.Path spoolDir;
 
     DavResource(DavIndex index, DavLocks locks, UploadService uploads, OriginalStore store, FileEventOutbox outbox,
-                OutboxRelay relay, DeviceTokens devices, @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
+                OutboxRelay relay, DeviceTokens devices, FileEventPublisher publisher,
+                @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
         this.index = index;
         this.locks = locks;
         this.uploads = uploads;
@@ -104,6 +108,7 @@ public class DavResource {
         this.outbox = outbox;
         this.relay = relay;
         this.devices = devices;
+        this.publisher = publisher;
         this.spoolDir = java.nio.file.Path.of(spoolDir);
     }
 
@@ -362,25 +367,33 @@ public class DavResource {
         // What was there is what putFile replaced under its lock, not what the request saw before its
         // body came in (another device may have put a file there meanwhile).
         java.util.concurrent.atomic.AtomicBoolean paired = new java.util.concurrent.atomic.AtomicBoolean();
-        Optional<DavEntry> replaced = QuarkusTransaction.requiringNew().call(() -> {
-            Optional<DavEntry> was = index.putFile(req.tree(), req.path(), size, sha, type, mtime == null ? Instant.now() : mtime, keptAs,
-                    keptAs.equals("photo") ? null : outcome.error());
-            if (was.isPresent() && "photo".equals(was.get().outcome()) && !keptAs.equals("photo")) {
-                outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
-                        eventPath(req.path())));
+        Optional<DavEntry> replaced;
+        try {
+            replaced = QuarkusTransaction.requiringNew().call(() -> {
+                Optional<DavEntry> was = index.putFile(req.tree(), req.path(), size, sha, type, mtime == null ? Instant.now() : mtime, keptAs,
+                        keptAs.equals("photo") ? null : outcome.error());
+                if (was.isPresent() && "photo".equals(was.get().outcome()) && !keptAs.equals("photo")) {
+                    outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
+                            eventPath(req.path())));
+                }
+                if (keptAs.equals("photo") && !sameFile(before, was)) {
+                    // Another request changed the path after this one's arrival was announced (a DELETE or MOVE, whose
+                    // event goes through the outbox, or another PUT): announced again behind theirs, the ledger ends
+                    // with the file the tree has.
+                    outbox.add(new FileArrived(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(), eventPath(req.path()),
+                            name, size, sha, outcome.contentType(), OriginalStore.keyFor(sha), mtime, req.principal().deviceId(), null));
+                }
+                if (keptAs.equals("photo") && pairLivePhotoVideos(req, parent, name)) {
+                    paired.set(true);
+                }
+                return was;
+            });
+        } catch (RuntimeException e) {
+            if (keptAs.equals("photo")) {
+                withdrawArrival(req, before);
             }
-            if (keptAs.equals("photo") && !sameFile(before, was)) {
-                // Another request changed the path after this one's arrival was announced (a DELETE or MOVE, whose
-                // event goes through the outbox, or another PUT): announced again behind theirs, the ledger ends
-                // with the file the tree has.
-                outbox.add(new FileArrived(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(), eventPath(req.path()),
-                        name, size, sha, outcome.contentType(), OriginalStore.keyFor(sha), mtime, req.principal().deviceId(), null));
-            }
-            if (keptAs.equals("photo") && pairLivePhotoVideos(req, parent, name)) {
-                paired.set(true);
-            }
-            return was;
-        });
+            throw e;
+        }
         if (paired.get() || outbox.waitingForPath(req.principal().davSourceId(), eventPath(req.path())) > 0) {
             relay.relay();
         }
@@ -394,6 +407,36 @@ public class DavResource {
                 .header("OC-ETag", "\"" + sha + "\"")
                 .header("X-OC-Mtime", req.headers().getHeaderString("X-OC-Mtime") != null ? "accepted" : null)
                 .build();
+    }
+
+    /**
+     * The tree could not take a photo whose arrival the intake had announced already (it is announced before
+     * the tree's row is written): the client is answered an error, so the ledger is told again what the path
+     * holds, the photo that was there or nothing. Sent straight to the broker, as the arrival was, and not
+     * through the outbox: the database may be what failed.
+     */
+    private void withdrawArrival(Req req, Optional<DavEntry> before) {
+        String sourceId = req.principal().davSourceId();
+        String path = eventPath(req.path());
+        Optional<DavEntry> there;
+        try {
+            there = index.lookup(req.tree(), req.path());
+        } catch (RuntimeException e) {
+            there = before;
+        }
+        FileEvent undo = there.filter(entry -> "photo".equals(entry.outcome()))
+                .<FileEvent>map(entry -> new FileArrived(UUID.randomUUID(), Instant.now(), sourceId, path, entry.name(),
+                        entry.size(), entry.sha256(), entry.contentType(), OriginalStore.keyFor(entry.sha256()),
+                        entry.modifiedAt(), req.principal().deviceId(), null))
+                .orElseGet(() -> new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, path));
+        try {
+            publisher.publish(undo);
+            Log.warnf("WebDAV PUT %s failed after its arrival was announced: the ledger was told again what the path holds: %s",
+                    req.path(), undo instanceof FileArrived ? "the photo it had" : "nothing");
+        } catch (RuntimeException e) {
+            Log.errorf(e, "WebDAV PUT %s failed after its arrival was announced, and telling the ledger again failed too: "
+                    + "it may list a photo the client was told failed until the file is put again or deleted", req.path());
+        }
     }
 
     @MKCOL

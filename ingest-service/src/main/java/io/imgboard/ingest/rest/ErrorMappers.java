@@ -54,6 +54,7 @@ class ErrorMappers {
         }
         if (status >= 500) {
             Log.errorf(e, "request failed");
+            recordFailedUpload(request, e);
             return json(status, "internal error; see the service log");
         }
         return json(status, e.getMessage());
@@ -116,7 +117,20 @@ class ErrorMappers {
             return null;
         }
         Log.errorf(e, "request failed");
+        recordFailedUpload(request, e);
         return json(500, "internal error; see the service log");
+    }
+
+    /** An upload that failed on this service's own fault is listed among the refused ones, where operators look. */
+    private void recordFailedUpload(HttpServerRequest request, Exception e) {
+        HttpMethod method = request.method();
+        boolean sendsAFile = method == HttpMethod.PUT || method == HttpMethod.POST || "MOVE".equals(method.name())
+                || "COPY".equals(method.name());
+        if (sendsAFile && isUpload(request)) {
+            rejections.record(RejectionReason.INTERNAL, Rejections.requestLabel(method.name(), request.path()),
+                    "upload failed on an internal error (" + e.getClass().getSimpleName() + "; ingest logged its cause): "
+                            + "send it again");
+        }
     }
 
     /** A header's value to repeat to a person: printable ASCII, at most 100 characters. */

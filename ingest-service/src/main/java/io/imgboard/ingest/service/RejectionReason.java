@@ -18,7 +18,9 @@ public enum RejectionReason {
     /** The client closed the connection mid-body (no answer reaches it; 400 is what it would have been). */
     INTERRUPTED(400, "interrupted"),
     /** A part the upload needs (S3, Kafka, the database) was away: answered 503, the client may send it again. */
-    UNAVAILABLE(503, "unavailable");
+    UNAVAILABLE(503, "unavailable"),
+    /** The service failed on its own fault (logged with its stack trace): answered 500, the client may send it again. */
+    INTERNAL(500, "internal-error");
 
     private final int status;
     private final String tag;

@@ -519,6 +519,64 @@ class DavTest {
                         && (r.path().equals("over/p2.jpg") || r.path().equals("over/p4.jpg"))));
     }
 
+    /**
+     * The tree's row is written after the photo's arrival was announced: when that write fails (here a
+     * constraint the test adds refuses two files' bytes), the client gets 500, the failure is listed among the
+     * refused uploads, and the ledger is told again what the path holds, nothing or the photo it had.
+     */
+    @Test
+    void aPutTheTreeCannotTakeAfterItsArrivalWasAnnouncedIsWithdrawn() throws Exception {
+        byte[] first = TestImages.jpeg(6901);
+        byte[] refusedOver = TestImages.jpeg(6902);
+        byte[] refusedNew = TestImages.jpeg(6903);
+        assertEquals(201, dav("MKCOL", "/dav/Fault", uploadToken, null).statusCode());
+        assertEquals(201, dav("PUT", "/dav/Fault/kept.jpg", uploadToken, first).statusCode());
+        String constraint = "ALTER TABLE dav_entry ADD CONSTRAINT dav_test_fault CHECK (sha256 IS NULL OR sha256 NOT IN ('"
+                + TestImages.sha256(refusedOver) + "', '" + TestImages.sha256(refusedNew) + "'))";
+        try (java.sql.Connection c = dataSource.getConnection(); var statement = c.createStatement()) {
+            statement.execute(constraint);
+        }
+        try {
+            HttpResponse<String> over = dav("PUT", "/dav/Fault/kept.jpg", uploadToken, refusedOver);
+            assertEquals(500, over.statusCode(), over.body());
+            HttpResponse<String> fresh = dav("PUT", "/dav/Fault/fault-new.jpg", uploadToken, refusedNew);
+            assertEquals(500, fresh.statusCode(), fresh.body());
+        } finally {
+            try (java.sql.Connection c = dataSource.getConnection(); var statement = c.createStatement()) {
+                statement.execute("ALTER TABLE dav_entry DROP CONSTRAINT dav_test_fault");
+            }
+        }
+        // each announced arrival is followed by what the tree has at its path
+        java.util.function.Predicate<FileEvent> overArrived = e -> e instanceof FileArrived f
+                && f.path().equals("Fault/kept.jpg") && f.sha256().equals(TestImages.sha256(refusedOver));
+        java.util.function.Predicate<FileEvent> newArrived = e -> e instanceof FileArrived f
+                && f.path().equals("Fault/fault-new.jpg") && f.sha256().equals(TestImages.sha256(refusedNew));
+        await().atMost(WAIT).until(() -> {
+            List<FileEvent> all = events();
+            int over = indexOf(all, overArrived);
+            int fresh = indexOf(all, newArrived);
+            return over >= 0 && all.subList(over, all.size()).stream().anyMatch(e -> e instanceof FileArrived f
+                    && f.path().equals("Fault/kept.jpg") && f.sha256().equals(TestImages.sha256(first)))
+                    && fresh >= 0 && all.subList(fresh, all.size()).stream().anyMatch(e -> e instanceof FileRemoved r
+                    && r.sourceId().equals("dav:upload") && r.path().equals("Fault/fault-new.jpg"));
+        });
+        assertEquals(TestImages.sha256(first), dav("GET", "/dav/Fault/kept.jpg", uploadToken, null).headers()
+                .firstValue("ETag").orElseThrow().replace("\"", ""), "the tree keeps the file it had");
+        assertEquals(404, dav("GET", "/dav/Fault/fault-new.jpg", uploadToken, null).statusCode());
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("find { it.name == 'fault-new.jpg' }.reason",
+                        org.hamcrest.Matchers.startsWith("upload failed on an internal error"));
+    }
+
+    private static int indexOf(List<FileEvent> events, java.util.function.Predicate<FileEvent> matching) {
+        for (int i = 0; i < events.size(); i++) {
+            if (matching.test(events.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Test
     void aDeviceTokenWorksOverWebDavAndRestUntilRevoked() throws Exception {
         given().header("Authorization", "Bearer " + uploadToken).contentType("application/json")
