@@ -260,13 +260,18 @@ class DavTest {
                 .header("Authorization", basic(uploadToken)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertArrayEquals(copied, back.body());
 
-        // moved over a collection, it replaces it as any file does (RFC 4918 §9.9.3) and stays held
+        // moved over a collection, it replaces it as any file does (RFC 4918 §9.9.3) and stays held; the photos
+        // the collection held are removed with it
         assertEquals(201, dav("PUT", "/dav/temporary/c4.jpg.part", uploadToken, copied).statusCode());
         assertEquals(201, dav("MKCOL", "/dav/temporary/album", uploadToken, null).statusCode());
+        assertEquals(201, dav("PUT", "/dav/temporary/album/member.jpg", uploadToken, TestImages.jpeg(6111)).statusCode());
+        await().atMost(WAIT).until(() -> arrival("temporary/album/member.jpg") != null);
         assertEquals(204, dav("MOVE", "/dav/temporary/c4.jpg.part", uploadToken, null,
                 "Destination", base() + "/dav/temporary/album").statusCode());
         assertTrue(dav("PROPFIND", "/dav/temporary/album", uploadToken, null, "Depth", "0").body()
                 .contains("<D:getcontentlength>" + copied.length + "</D:getcontentlength>"), "the collection became the file");
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileRemoved r
+                && r.sourceId().equals("dav:upload") && r.path().equals("temporary/album/member.jpg")));
     }
 
     /**
