@@ -382,8 +382,16 @@
     if (cls === 'error' || cls === 'ok') { announce(text); }
   }
 
+  /** Comma-separated items; a comma inside a brace glob's alternatives (*.{jpg,JPG}) belongs to the glob. */
   function list(value) {
-    return value.split(',').map(function (s) { return s.trim(); }).filter(function (s) { return s; });
+    var items = [], depth = 0, start = 0;
+    for (var i = 0; i < value.length; i++) {
+      var c = value.charAt(i);
+      if (c === '\\') { i++; } else if (c === '{') { depth++; } else if (c === '}' && depth > 0) { depth--; }
+      else if (c === ',' && depth === 0) { items.push(value.slice(start, i)); start = i + 1; }
+    }
+    items.push(value.slice(start));
+    return items.map(function (s) { return s.trim(); }).filter(function (s) { return s; });
   }
 
   function day(iso) {
@@ -590,6 +598,7 @@
     field('src-include').value = s ? (s.include || []).join(', ') : '';
     field('src-exclude').value = s ? (s.exclude || []).join(', ') : '';
     field('src-poll').value = s ? s.pollSeconds : '';
+    field('src-stable').value = s && s.stableSeconds != null ? s.stableSeconds : '';
     field('src-after').value = s ? s.afterImport || 'keep' : 'keep';
     field('src-archive').value = s ? s.archivePath || '' : '';
     field('src-ondelete').value = s ? s.onDelete || 'retire' : 'retire';
@@ -612,6 +621,8 @@
       include: list(field('src-include').value), exclude: list(field('src-exclude').value),
       afterImport: field('src-after').value, onDelete: field('src-ondelete').value };
     if (field('src-poll').value !== '') { body.pollSeconds = Number(field('src-poll').value); }
+    // every setting is on the form: a PUT replaces the source's settings, and one left off takes its default
+    if (field('src-stable').value !== '') { body.stableSeconds = Number(field('src-stable').value); }
     if (field('src-archive').value.trim()) { body.archivePath = field('src-archive').value.trim(); }
     var editing = editingSource;
     // A file the new rules leave out is handled at the next scan as one that disappeared.

@@ -267,12 +267,17 @@ class AdminSectionsBrowserTest {
             // narrowing a source's rules says what its next scan does to the photos they now leave out
             AdminNeighbours.INGEST.answer("PUT /api/v1/sources/nas", 200, "{\"id\":\"nas\"}");
             click(admin, "#sources tbody tr:first-child .row-actions button:nth-child(3)");
-            admin.eval("document.getElementById('src-exclude').value = '**/@eaDir/**, Screenshots/**'; true");
+            admin.eval("document.getElementById('src-exclude').value = '**/@eaDir/**, Screenshots/**, *.{tmp,TMP}'; true");
             click(admin, "#source-save");
             await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('source-form-message')"
                     + ".textContent").asText(), containsString("Saved nas. Photos of files these rules now leave out "
                     + "leave the frames at its next scan"));
-            assertThat(AdminNeighbours.INGEST.received, hasItem(startsWith("PUT /api/v1/sources/nas ")));
+            // the PUT replaces the settings: the ones the edit did not touch go with it as they were, and a brace
+            // glob's comma stays in its glob
+            assertThat(AdminNeighbours.INGEST.received, hasItem(org.hamcrest.Matchers.allOf(
+                    startsWith("PUT /api/v1/sources/nas "), containsString("\"stableSeconds\":2"),
+                    containsString("\"pollSeconds\":60"),
+                    containsString("\"exclude\":[\"**/@eaDir/**\",\"Screenshots/**\",\"*.{tmp,TMP}\"]"))));
             shoot(admin, "sources-section", "admin-source-saved.png");
 
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
