@@ -65,7 +65,8 @@ class AdminSectionsBrowserTest {
                                 + "{\"sourceId\":\"dav:anna-iphone\",\"name\":\"IMG_2041.HEIC\",\"sha256\":\"" + "cd".repeat(32) + "\"},")
                 + ","
                 + photo(hidden, "IMG_1999.HEIC", "HIDDEN", true, "2019-12-24T18:30:00Z", "dav:anna-iphone", "anna-iphone") + ","
-                + photo(failed, "scan-0913.png", "FAILED", false, null, "upload:api", null) + "],\"next\":\"page-2\"}");
+                + photo(failed, "scan-0913.png", "FAILED", false, null, "upload:api", null).replaceFirst("\"createdAt\"",
+                        "\"fileModifiedAt\":\"2023-05-06T07:08:09Z\",\"createdAt\"") + "],\"next\":\"page-2\"}");
         AdminNeighbours.LEDGER.answer("GET /api/v1/failures", 200, "[{\"photoId\":\"" + failed + "\",\"sha256\":\""
                 + "ab".repeat(32) + "\",\"names\":[\"scan-0913.png\"],\"reason\":\"not an image: the file ends after 812 bytes\","
                 + "\"permanent\":true,\"failedAt\":\"2026-12-01T20:04:00Z\"}]");
@@ -171,6 +172,9 @@ class AdminSectionsBrowserTest {
                     + "document.querySelectorAll('#photos li.card img'), function (i) { return i.complete && i.naturalWidth > 0; })"
                     + " && document.querySelectorAll('#photos li.card img').length === 2").asBoolean());
             assertEquals("hidden", admin.eval("document.querySelector(\"[data-photo='" + hidden + "'] .state\").textContent").asText());
+            // a photo without a capture date shows its file's date, the one the frames order and filter it by
+            assertThat(admin.eval("document.querySelector(\"[data-photo='" + failed + "']\").textContent").asText(),
+                    containsString("(the photo has none)"));
             assertFalse(admin.eval("document.getElementById('photos-more').hidden").asBoolean(), "a next page is offered");
             shoot(admin, "photos-section", "admin-photos.png");
 
