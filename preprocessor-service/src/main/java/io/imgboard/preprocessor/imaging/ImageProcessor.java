@@ -357,6 +357,15 @@ public final class ImageProcessor {
         String d = detail == null ? "" : detail.strip();
         if (source != null && !source.isEmpty()) {
             d = d.replace(source, "the file");
+            // A loader may quote the file again, cut to the length of its message buffer: any path in the
+            // file's folder is the file too, and a part of the message that only names it says nothing.
+            java.nio.file.Path folder = java.nio.file.Path.of(source).getParent();
+            if (folder != null && folder.getNameCount() > 0) {
+                d = d.replaceAll(java.util.regex.Pattern.quote(folder.toString()) + "/\\S*", "the file");
+                d = java.util.Arrays.stream(d.split("; "))
+                        .filter(part -> !part.strip().replaceAll("[.…]+$", "").equals("the file"))
+                        .collect(java.util.stream.Collectors.joining("; "));
+            }
         }
         if (d.isEmpty() || d.matches("(?s)(vips_\\w+(: )?\\s*failed\\s*)+")) {
             return "the decoder gave no reason; the header or the image data is damaged or missing";

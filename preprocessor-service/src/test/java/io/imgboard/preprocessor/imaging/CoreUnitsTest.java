@@ -20,6 +20,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The plain-Java pieces of the core: geometry, parsing, sniffing, the WebP container edit. */
 class CoreUnitsTest {
 
+    /**
+     * A decoder's reason is shown to operators: it names no path of this machine, also where the loader quotes
+     * the file a second time, cut short (a truncated HEIC under libvips 8.18, seen on the ops page).
+     */
+    @Test
+    void aDecodersReasonNamesNoPathOfThisMachine() {
+        String file = "/work/main/.imgboard/work/preprocessor-service/tmp/imgboard-preprocessor-originals/original-"
+                + "0369d4f4-1b2c-4d5e-8f90-aba1c2d3e4f5-123456789";
+        assertEquals("the file: bad seek to 407342", ImageProcessor.readable(file + ": bad seek to 407342; "
+                + file.substring(0, 100) + "...", file));
+        assertEquals("the file: Premature end of input file; VipsJpeg: out of order read",
+                ImageProcessor.readable(file + ": Premature end of input file; VipsJpeg: out of order read", file));
+        assertEquals("heifload: the file is not a heif image", ImageProcessor.readable("heifload: " + file
+                + " is not a heif image", file));
+    }
+
     @Test
     void fitInsideKeepsTheAspectAndNeverEnlarges() {
         assertEquals(new Dimensions(1440, 1080), Dimensions.fitInside(4032, 3024, 1920, 1080));
