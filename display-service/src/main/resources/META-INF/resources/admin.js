@@ -435,7 +435,14 @@
       var what = p.name || p.photoId;
       if (p.hidden) {
         actions.appendChild(button('Unhide', 'secondary', act('/unhide', 'POST', function () {
-          p.hidden = false; p.state = 'READY'; draw(); say('photos-message', 'ok', what + ' is back on the frames.');
+          // hidden and retired (its files went while it was hidden): shown again only if a file of it comes back
+          var retired = p.state === 'RETIRED';
+          p.hidden = false;
+          if (!retired) { p.state = 'READY'; }
+          draw();
+          say('photos-message', 'ok', retired
+            ? what + ' is no longer hidden, but stays off the frames: its files are gone (retired).'
+            : what + ' is back on the frames.');
         }), 'Unhide ' + what));
       } else if (p.state !== 'RETIRED') { // a retired photo (its last origin gone) is off the frames already
         actions.appendChild(button('Hide', 'secondary', act('/hide', 'POST', function () {

@@ -47,6 +47,8 @@ class AdminSectionsBrowserTest {
     private final UUID ready = UUID.randomUUID();
     private final UUID hidden = UUID.randomUUID();
     private final UUID failed = UUID.randomUUID();
+    /** Hidden, then its files went: retired while hidden. */
+    private final UUID goneWhileHidden = UUID.randomUUID();
     /** The HEIC of {@link #ready}'s shot, found to be its twin. */
     private final UUID twin = UUID.randomUUID();
 
@@ -66,7 +68,9 @@ class AdminSectionsBrowserTest {
                 + ","
                 + photo(hidden, "IMG_1999.HEIC", "HIDDEN", true, "2019-12-24T18:30:00Z", "dav:anna-iphone", "anna-iphone") + ","
                 + photo(failed, "scan-0913.png", "FAILED", false, null, "upload:api", null).replaceFirst("\"createdAt\"",
-                        "\"fileModifiedAt\":\"2023-05-06T07:08:09Z\",\"createdAt\"") + "],\"next\":\"page-2\"}");
+                        "\"fileModifiedAt\":\"2023-05-06T07:08:09Z\",\"createdAt\"") + ","
+                + photo(goneWhileHidden, "IMG_0042.JPG", "RETIRED", true, "2020-01-01T10:00:00Z", "folder:nas", null)
+                        .replaceFirst("\"renditions\":\\[.*\\]}$", "\"renditions\":[]}") + "],\"next\":\"page-2\"}");
         AdminNeighbours.LEDGER.answer("GET /api/v1/failures", 200, "[{\"photoId\":\"" + failed + "\",\"sha256\":\""
                 + "ab".repeat(32) + "\",\"names\":[\"scan-0913.png\"],\"reason\":\"not an image: the file ends after 812 bytes\","
                 + "\"permanent\":true,\"failedAt\":\"2026-12-01T20:04:00Z\"}]");
@@ -123,7 +127,7 @@ class AdminSectionsBrowserTest {
         admin.eval("localStorage.setItem('imgboard.adminToken', '" + Neighbours.ADMIN_TOKEN + "'); true");
         admin.open(root + "admin/");
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> admin.eval("document.querySelectorAll('#photos li.card').length").asInt(), equalTo(3));
+                .until(() -> admin.eval("document.querySelectorAll('#photos li.card').length").asInt(), equalTo(4));
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> admin.eval("document.querySelectorAll('#devices tbody tr').length").asInt(), equalTo(2));
         return admin;
@@ -184,6 +188,15 @@ class AdminSectionsBrowserTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval(
                     "document.querySelector(\"[data-photo='" + ready + "'] .card-actions button\").textContent").asText(),
                     equalTo("Unhide"));
+
+            // unhiding a photo retired while hidden does not say it is back on the frames
+            AdminNeighbours.LEDGER.answer("POST /api/v1/photos/" + goneWhileHidden + "/unhide", 200,
+                    "{\"photoId\":\"" + goneWhileHidden + "\",\"hidden\":false}");
+            click(admin, "[data-photo='" + goneWhileHidden + "'] .card-actions button");
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('photos-message').textContent")
+                    .asText(), equalTo("IMG_0042.JPG is no longer hidden, but stays off the frames: its files are gone (retired)."));
+            assertEquals("retired", admin.eval("document.querySelector(\"[data-photo='" + goneWhileHidden + "'] .state\").textContent")
+                    .asText());
 
             String delete = "[data-photo='" + hidden + "'] .card-actions button.danger";
             click(admin, delete);
