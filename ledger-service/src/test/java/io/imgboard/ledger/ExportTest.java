@@ -74,8 +74,17 @@ class ExportTest {
         assertEquals("/srv/export", read(given().get("/api/v1/export").then().statusCode(200).extract().asString())
                 .get("path").asText());
 
+        // a photo hidden from the frames is not exported, and the plan says so rather than leaving it out unsaid
+        String hiddenSha = newSha256();
+        send(arrived("upload:api", "IMG_" + hiddenSha.substring(0, 6) + ".JPG", hiddenSha));
+        UUID hiddenId = UUID.fromString(awaitPhoto(hiddenSha).get("photoId").asText());
+        processed(hiddenId, 800, 600, null, randomPhash());
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(hiddenId).get("status").asText()));
+        asService().post("/api/v1/photos/" + hiddenId + "/hide").then().statusCode(200);
+
         JsonNode simulated = plan("/api/v1/export/simulate", 200);
         assertTrue(simulated.get("skipped").get("came from the export folder").asInt() >= 1);
+        assertTrue(simulated.get("skipped").path("hidden from the frames").asInt() >= 1, simulated.toString());
         JsonNode first = plan("/api/v1/export/run", 202);
         assertEquals(simulated.get("export").asInt(), first.get("export").asInt(), "simulate predicts the run");
         UUID run = UUID.fromString(first.get("runId").asText());
@@ -86,6 +95,7 @@ class ExportTest {
                 read(r.value()).get("relativePath").asText()));
         assertEquals("2024/07/IMG_" + elsewhere.substring(0, 6) + ".JPG", paths.get(elsewhereId), "date layout");
         assertFalse(paths.containsKey(fromTargetId), "never exported into the source it came from");
+        assertFalse(paths.containsKey(hiddenId), "a hidden photo is not exported");
 
         // ingest writes each file and answers; the folder source then scans the same files
         for (Map.Entry<UUID, String> e : paths.entrySet()) {

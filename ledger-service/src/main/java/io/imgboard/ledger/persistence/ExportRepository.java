@@ -80,6 +80,14 @@ public class ExportRepository {
                 r[6] == null ? Set.of() : new HashSet<>(List.of(((String) r[6]).split("\u001f"))))).toList();
     }
 
+    /** Photos an operator hid (made, neither retired nor deleted): never exported, but counted, so a plan says so. */
+    public int hidden() {
+        return ((Number) em().createNativeQuery("""
+                        SELECT count(*) FROM photo p
+                        WHERE p.twin_of IS NULL AND p.status = 'READY' AND p.hidden
+                          AND p.retired_at IS NULL AND p.deleted_at IS NULL""").getSingleResult()).intValue();
+    }
+
     /** Photos already written to (or on their way into) the folder. */
     @SuppressWarnings("unchecked")
     public Set<UUID> exported(String folder) {

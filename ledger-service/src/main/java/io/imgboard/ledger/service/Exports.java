@@ -38,6 +38,7 @@ public class Exports {
     static final String SKIP_ALREADY = "already exported";
     static final String SKIP_FROM_TARGET = "came from the export folder";
     static final String SKIP_BEFORE_BASELINE = "arrived before the baseline";
+    static final String SKIP_HIDDEN = "hidden from the frames";
     private static final int MAX_NAME = 120;
 
     /** Export settings as the API shows and takes them. */
@@ -145,6 +146,10 @@ public class Exports {
             String path = uniquePath(relativePath(settings.layout(), photo), taken);
             taken.add(path);
             items.add(new Item(photo, path));
+        }
+        int hidden = exports.hidden();
+        if (hidden > 0) {
+            skipped.put(SKIP_HIDDEN, hidden);
         }
         List<String> sample = items.stream().limit(20).map(Item::relativePath).toList();
         if (!run) {
