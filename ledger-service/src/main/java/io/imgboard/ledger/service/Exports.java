@@ -122,7 +122,8 @@ public class Exports {
     private Plan plan(boolean run) {
         Settings settings = settings();
         if (settings.path() == null) {
-            throw new IllegalStateException("no export folder: PUT /api/v1/export {\"path\": ...} first");
+            throw new IllegalStateException("no export folder is set: save one first (the admin page's Export, or "
+                    + "PUT /api/v1/export {\"path\": ...})");
         }
         String folder = settings.path();
         Set<UUID> done = exports.exported(folder);
