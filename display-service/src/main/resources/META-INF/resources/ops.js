@@ -352,8 +352,9 @@
     if (state.frames) { tiles.push(tile('frames connected', state.frames.total, 'plain')); }
     if (state.throughput) {
       var t = state.throughput;
-      tiles.push(tile('processed (' + hourLabel(t) + ')', fmt(t.lastHour[2]), 'plain'));
-      tiles.push(tile('failed (' + hourLabel(t) + ')', fmt(t.lastHour[3]), t.lastHour[3] ? 'warn' : 'ok'));
+      // attempts, not photos: a retry or a reprocess counts again (the photos failed now are in the ledger's numbers)
+      tiles.push(tile('processing runs (' + hourLabel(t) + ')', fmt(t.lastHour[2]), 'plain'));
+      tiles.push(tile('failed attempts (' + hourLabel(t) + ')', fmt(t.lastHour[3]), t.lastHour[3] ? 'warn' : 'ok'));
     }
     Pages.fill('overview', tiles.length ? el('div', { 'class': 'numbers glance' }, tiles) : Pages.message('empty', 'Loading…'));
   }
