@@ -233,6 +233,32 @@ class TwinsTest {
         assertEquals("READY", photoById(keep.id()).get("state").asText(), "kept, as its source says");
     }
 
+    /**
+     * A file edited in place (exiftool writing a comment) joins its photo as a twin, and the new bytes take
+     * the file's place: the photo has no file of its own left. When an operator then says the twin is not
+     * the same shot, the photo goes, as the file's replacement would have taken it without the match;
+     * the twin, holding the file, is shown as a photo of its own.
+     */
+    @Test
+    void aPhotoWhoseFileWasRewrittenIsRetiredWhenTheRewriteIsSplitOff() {
+        Rewrite rw = shownThenRewritten("2024-06-01T00:00:00Z");
+        processed(rw.rewrittenId(), 3024, 4032, rw.shot(), String.format("%016x", rw.hash() ^ 0x4L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(rw.rewritten()).get("photoId").asText().equals(rw.id().toString()));
+        assertEquals("READY", photoById(rw.id()).get("state").asText(), "the rewrite's file keeps it on the frames");
+
+        asService().post("/api/v1/photos/{id}/twins/{twin}/split", rw.id(), rw.rewrittenId()).then().statusCode(200);
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(rw.id()).get("state").asText()));
+        assertEquals(0, photoById(rw.id()).get("origins").size());
+        awaitRecords(Topics.CATALOG, 1, r -> keyed(rw.id()).test(r) && r.value() == null);
+        assertEquals(null, Pipeline.recordsNow(Topics.CATALOG, keyed(rw.id())).stream().reduce((a, b) -> b).orElseThrow()
+                .value(), "taken off the frames");
+
+        processed(rw.rewrittenId(), 3024, 4032, rw.shot(), String.format("%016x", rw.hash() ^ 0x4L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(rw.rewrittenId()).get("state").asText()));
+        assertEquals(rw.path(), photoById(rw.rewrittenId()).get("origins").get(0).get("path").asText());
+        assertTrue(awaitRecords(Topics.CATALOG, 1, keyed(rw.rewrittenId())).get(0).value() != null, "shown on its own");
+    }
+
     private record Split(UUID id, UUID twinId) {
     }
 

@@ -60,8 +60,8 @@ public class PhotoEntity {
     /** Split off a photo by an operator: never matched as a twin again. */
     public boolean neverTwin;
     /**
-     * When its own last file was removed with {@code onDelete: retire} while a twin's files kept it on the
-     * frames; null while it has files of its own, or when its last one went with {@code keep}.
+     * When its own last file was removed or written over with {@code onDelete: retire} while a twin's files
+     * kept it on the frames; null while it has files of its own, or when its last one went with {@code keep}.
      */
     public Instant orphanedAt;
     /** {@link #perceptualHash} as a number (indexed by 16-bit bands for the twin look-up). */

@@ -153,10 +153,12 @@ public class FileEvents {
             if (beforePrimary != null && created && onDelete == RemovalPolicy.RETIRE && beforePrimary.visible()) {
                 // It may be the same shot with other metadata (a photo tool rewriting EXIF in place): whether
                 // the previous photo goes is decided once this content is made, so it never leaves the
-                // frames only to come back as its twin (ProcessingResults).
+                // frames only to come back as its twin (ProcessingResults). Its own file is gone either way: should
+                // this content join it and be split off later, nothing holds it then.
                 photo.replaces = beforePrimary.id;
-            } else if (beforePrimary != null) {
-                retirements.retireIfOrphaned(beforePrimary, event.sourceId(), onDelete);
+                retirements.ownFilesGone(before, onDelete);
+            } else if (before != null) {
+                retirements.fileGone(before, event.sourceId(), onDelete);
             }
         }
 
@@ -207,10 +209,7 @@ public class FileEvents {
         PhotoMdc.set(primary.id);
         origins.delete(origin.get());
         origins.flush();
-        if (!retirements.retireIfOrphaned(primary, event.sourceId(), event.policy())) {
-            if (photo.id.equals(primary.id)) {
-                retirements.ownFilesGone(primary, event.policy());
-            }
+        if (!retirements.fileGone(photo, event.sourceId(), event.policy())) {
             Log.infof("%s:%s removed; photo %s stays (policy %s)", event.sourceId(), event.path(), primary.id,
                     event.policy());
         }
@@ -238,7 +237,7 @@ public class FileEvents {
             if (!previous.equals(origin.get().photoId)) {
                 PhotoEntity before = photos.findById(previous);
                 if (before != null) {
-                    retirements.retireIfOrphaned(photos.primaryOf(before), event.sourceId(), RemovalPolicy.RETIRE);
+                    retirements.fileGone(before, event.sourceId(), RemovalPolicy.RETIRE);
                 }
             }
         }

@@ -158,8 +158,9 @@ public class PhotoCommands {
             requests.request(photo, ProcessRequested.Reason.REPROCESS);
         }
         photos.flush();
-        // Its own files were removed while the twin's kept it on the frames: with the twin gone nothing
-        // does, and it goes as that removal would have taken it (onDelete: keep left orphanedAt null).
+        // Its own files were removed or written over while the twin's kept it on the frames (the rewrite of
+        // its file in place may be that twin): with the twin gone nothing does, and it goes as that removal
+        // would have taken it (onDelete: keep left orphanedAt null).
         boolean retired = photo.orphanedAt != null && retirements.retireIfOrphaned(photo, null, RemovalPolicy.RETIRE);
         if (!retired && photo.visible()) {
             catalog.update(photo, true);

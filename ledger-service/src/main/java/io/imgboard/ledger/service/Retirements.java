@@ -65,15 +65,31 @@ public class Retirements {
     }
 
     /**
-     * An origin of {@code primary} itself was removed and the photo was not retired: when none of its own
-     * is left (a twin's files keep it on the frames, or the policy keeps it), remember how its last file
-     * went, so that splitting the twin off later retires it as this removal would have ({@code retire}),
-     * or keeps it ({@code keep}).
+     * A file of {@code photo} is gone: removed, or another file took its place (written over it in place, or
+     * moved onto it). Its photo is retired when that was the last file of it and its twins and the policy
+     * says so; otherwise how the photo's own last file went is remembered ({@link #ownFilesGone}).
+     *
+     * @return whether its photo was retired
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void ownFilesGone(PhotoEntity primary, RemovalPolicy policy) {
-        if (origins.count("photoId", primary.id) == 0) {
-            primary.orphanedAt = policy == RemovalPolicy.RETIRE ? Instant.now() : null;
+    public boolean fileGone(PhotoEntity photo, String sourceId, RemovalPolicy policy) {
+        if (retireIfOrphaned(photos.primaryOf(photo), sourceId, policy)) {
+            return true;
+        }
+        ownFilesGone(photo, policy);
+        return false;
+    }
+
+    /**
+     * A file of {@code photo} itself went and the photo was not retired: when it is a photo (not a twin) and
+     * none of its own files is left (a twin's files keep it on the frames, the policy keeps it, or it waits
+     * for the content written over its file), remember how its last file went, so that splitting the twin
+     * off later retires it as this removal would have ({@code retire}), or keeps it ({@code keep}).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void ownFilesGone(PhotoEntity photo, RemovalPolicy policy) {
+        if (photo.twinOf == null && origins.count("photoId", photo.id) == 0) {
+            photo.orphanedAt = policy == RemovalPolicy.RETIRE ? Instant.now() : null;
         }
     }
 
