@@ -269,6 +269,46 @@ class FolderSourceTest {
     }
 
     /**
+     * Names in Latin-1, as SMB shares and old ZIPs leave them: Java sees each byte that is not UTF-8 as
+     * U+FFFD, and cannot open the file by that text. Such a file is left out with a reason a person can act
+     * on, each named by its own bytes; the photo beside it, and a name with a real U+FFFD, are taken; the
+     * source is not retrying.
+     */
+    @Test
+    void aNameThatIsNotUtf8IsLeftOutAndSaid() throws Exception {
+        Path dir = folder("latin1");
+        write(dir.resolve("kept.jpg"), TestImages.jpeg(88101));
+        write(dir.resolve("z\uFFFD.jpg"), TestImages.jpeg(88102)); // UTF-8 bytes EF BF BD: a name like any
+        Path elsewhere = folder("latin1-from");
+        Path photo = write(elsewhere.resolve("photo.jpg"), TestImages.jpeg(88103));
+        Path other = write(elsewhere.resolve("other.jpg"), TestImages.jpeg(88104));
+        copyToLatin1Name(photo, dir.resolve("latin2"), "y\\351.jpg");
+        copyToLatin1Name(other, dir.resolve("latin2"), "y\\350.jpg");
+        String id = addSource(dir, Map.of());
+
+        scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() >= 2);
+        scan(id);
+        scan(id); // a file is taken once two scans saw it unchanged: a Latin-1 one would have been tried by now
+        assertEquals(Set.of("kept.jpg", "z\uFFFD.jpg"),
+                events.of("folder:" + id, FileArrived.class).stream().map(FileArrived::path).collect(Collectors.toSet()));
+        assertTrue(eventsOf(id).stream().noneMatch(e -> e.path().startsWith("latin2/")), "nothing announced: " + eventsOf(id));
+        JsonPath status = admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath();
+        assertThat(status.getList("errors", String.class), hasItem("latin2/y\\xE9.jpg: its name is not UTF-8 text,"
+                + " which this service cannot open: not taken; rename it (e.g. convmv -f latin1 -t utf8)"));
+        assertThat(status.getList("errors", String.class), hasItem(containsString("latin2/y\\xE8.jpg: its name is not UTF-8")));
+        assertEquals("ok", status.getString("state"), "errors: " + status.getList("errors"));
+        assertEquals(0, status.getInt("lastScan.failed"));
+    }
+
+    /** Copies a file to a name given in the shell's printf notation: java.nio cannot make a name that is not UTF-8. */
+    private static void copyToLatin1Name(Path file, Path dir, String printfName) throws Exception {
+        Files.createDirectories(dir);
+        Process cp = new ProcessBuilder("sh", "-c", "cp \"$0\" \"$1/$(printf '" + printfName + "')\"",
+                file.toString(), dir.toString()).inheritIO().start();
+        assertEquals(0, cp.waitFor(), "cp into " + dir);
+    }
+
+    /**
      * An unmounted share leaves its mount point behind, empty: its photos are not retired (every frame
      * would go blank), the source says why, and nothing changes when the share comes back.
      */

@@ -569,6 +569,11 @@ public class FolderScanner {
             if (walk.found.containsKey(entry.path())) {
                 continue;
             }
+            if (walk.unnamable.contains(entry.path()) && holdsPhoto(entry)) {
+                // taken before names that are not UTF-8 were left out: its photo stays until the file is
+                // renamed, and the renamed file is then the same photo moved (FileMoved)
+                continue;
+            }
             if (IMPORTED.equals(entry.state()) && renamed(source, entry, newBySizeAndTime, walk, tally)) {
                 gone.add(entry.path());
                 continue;
@@ -672,9 +677,10 @@ public class FolderScanner {
                         tally.errors.add(OUTSIDE.formatted(rel));
                         return FileVisitResult.CONTINUE;
                     }
-                    int control = FileEvent.forbiddenCharacter(rel);
-                    if (control >= 0) {
-                        tally.errors.add(CONTROL.formatted(rel.replaceAll("\\p{Cntrl}", "?"), control));
+                    String unnamable = nameProblem(root, file, rel);
+                    if (unnamable != null) {
+                        walk.unnamable.add(rel);
+                        tally.errors.add(unnamable);
                         return FileVisitResult.CONTINUE;
                     }
                     long ctime = ctimeOf(file, attrs.lastModifiedTime().toMillis());
@@ -703,6 +709,74 @@ public class FolderScanner {
 
     /** File events carry no control characters ({@link FileEvent#forbiddenCharacter}); such a name is left for a person to fix. */
     static final String CONTROL = "%s has a control character (U+%04X) in its name: not taken; rename it";
+
+    /** A name whose bytes are not UTF-8 (an SMB share's or an old ZIP's Latin-1): the service cannot open it by its name. */
+    static final String NOT_UTF8 = "%s: its name is not UTF-8 text, which this service cannot open: not taken;"
+            + " rename it (e.g. convmv -f latin1 -t utf8)";
+
+    /**
+     * Why a listed file is left for a person to rename, or null: the one rule for names the service
+     * cannot carry. A control character no file event may hold; and a name that is not UTF-8. The JVM
+     * decodes names as UTF-8 ({@code sun.jnu.encoding}) and shows each byte that is not as U+FFFD: the
+     * listed path still holds the raw bytes, but its text names another file or none (the S3 client
+     * opens the file by that text, the origin path would be that text), and different names collapse to
+     * one text. A name with a real U+FFFD, in UTF-8, is made again from its text and is taken as any.
+     */
+    private static String nameProblem(Path root, Path file, String rel) {
+        int control = FileEvent.forbiddenCharacter(rel);
+        if (control >= 0) {
+            return CONTROL.formatted(rel.replaceAll("\\p{Cntrl}", "?"), control);
+        }
+        if (rel.indexOf('\uFFFD') >= 0 && !sameFile(file, Path.of(file.toString()))) {
+            return NOT_UTF8.formatted(rawRelative(file, root.relativize(file).getNameCount(), rel));
+        }
+        return null;
+    }
+
+    private static boolean sameFile(Path listed, Path byText) {
+        try {
+            return Files.exists(byText, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(listed, byText);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The last {@code names} names of the file's path, each byte that is not part of UTF-8 text shown as
+     * {@code \xE9}: two Latin-1 names the JVM shows alike ({@code y\uFFFD.jpg}) are told apart. Read from its
+     * URI, the one place the platform gives a path's raw bytes ({@code %E9}); {@code fallback} otherwise.
+     */
+    private static String rawRelative(Path file, int names, String fallback) {
+        String[] segments = file.toUri().getRawPath().split("/");
+        if (segments.length < names) {
+            return fallback;
+        }
+        java.util.StringJoiner shown = new java.util.StringJoiner("/");
+        for (int i = segments.length - names; i < segments.length; i++) {
+            shown.add(showBytes(java.net.URLDecoder.decode(segments[i].replace("+", "%2B"),
+                    java.nio.charset.StandardCharsets.ISO_8859_1).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        }
+        return shown.toString();
+    }
+
+    /** UTF-8 text, each byte that is not part of it as {@code \xNN}. */
+    private static String showBytes(byte[] bytes) {
+        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        StringBuilder shown = new StringBuilder();
+        while (true) {
+            java.nio.charset.CoderResult result = utf8.decode(in, out, true);
+            shown.append(out.flip());
+            out.clear();
+            if (!result.isError()) {
+                return shown.toString();
+            }
+            for (int i = 0; i < result.length(); i++) {
+                shown.append("\\x%02X".formatted(in.get() & 0xff));
+            }
+        }
+    }
 
     /** A link that leads out of the source folder is never followed: the source is that folder, not the host. */
     static final String OUTSIDE = "symlink at %s points outside the source folder: not followed";
@@ -752,6 +826,8 @@ public class FolderScanner {
     private static final class Walk {
         final Path root;
         final Map<String, Seen> found = new HashMap<>();
+        /** Files left for a person to rename ({@link FolderScanner#nameProblem}): there, so not gone. */
+        final Set<String> unnamable = new HashSet<>();
         boolean complete = true;
 
         Walk(Path root) {

@@ -147,7 +147,8 @@ public class UploadService {
     /**
      * The one intake path every door uses: inspect the bytes, skip or refuse what is not a photo,
      * store the original, announce it, and say what became of it. Never throws for an unavailable
-     * S3 or Kafka (the outcome is {@link Status#FAILED}).
+     * S3 or Kafka (the outcome is {@link Status#FAILED}): only those are; a file that cannot be read, or is
+     * gone or no longer a regular file when its bytes are sent to S3, is the file's fault and throws.
      *
      * @throws UncheckedIOException when the file cannot be read
      */

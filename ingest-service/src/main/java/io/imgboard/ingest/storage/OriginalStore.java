@@ -16,8 +16,12 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -134,6 +138,9 @@ public class OriginalStore {
      * not take), so there both may answer {@code true}; the ledger keeps one photo either way.
      *
      * @return {@code true} when stored now, {@code false} when it was already there
+     * @throws StorageException     the S3 server did not answer or refused (may pass)
+     * @throws UncheckedIOException the file is not there to send (gone, or not a regular file, since it was
+     *                              read): a fault of the file, not of the storage
      */
     public boolean storeIfAbsent(String sha256, Path file, long size, String contentType) {
         ensureBucket();
@@ -169,7 +176,7 @@ public class OriginalStore {
             }
             put(key, file, size, contentType);
             return true;
-        } catch (StorageException e) {
+        } catch (StorageException | UncheckedIOException e) {
             throw e;
         } catch (Exception e) {
             throw new StorageException("cannot store " + key + " in bucket " + bucket + ": " + describe(e), e);
@@ -182,8 +189,14 @@ public class OriginalStore {
         // One PUT up to a part's size; above it, parts. Either way nothing half-done stays: a failed
         // multipart upload is aborted by the client, and the object appears only when it is complete.
         long partSize = Math.max(PART_SIZE, (size + MAX_PARTS - 1) / MAX_PARTS);
-        client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).contentType(contentType)
-                .filename(file.toString(), partSize).build());
+        UploadObjectArgs.Builder args = UploadObjectArgs.builder().bucket(bucket).object(key).contentType(contentType);
+        try {
+            // The client checks the file by its name as text (not a regular file: IllegalArgumentException)
+            // and opens it before any request is sent: those failures are the file's, not the storage's.
+            client.uploadObject(args.filename(file.toString(), partSize).build());
+        } catch (IllegalArgumentException | FileNotFoundException | NoSuchFileException e) {
+            throw new UncheckedIOException(new IOException("cannot send " + file + ": " + e.getMessage(), e));
+        }
     }
 
     /**

@@ -70,6 +70,25 @@ class OriginalStoreTest {
     }
 
     /**
+     * A file gone (or no longer a regular file) between its reading and its sending is the file's fault:
+     * not "storage unavailable", which a folder source would retry forever. The store stays usable.
+     */
+    @Test
+    void aFileGoneBeforeItIsSentIsNoStorageFailure(@TempDir Path dir) throws Exception {
+        OriginalStore store = store("originals-" + UUID.randomUUID().toString().substring(0, 8), endpoints.s3Endpoint());
+        byte[] jpeg = TestImages.jpeg(88201);
+        String sha = TestImages.sha256(jpeg);
+
+        java.io.UncheckedIOException gone = assertThrows(java.io.UncheckedIOException.class,
+                () -> store.storeIfAbsent(sha, dir.resolve("gone.jpg"), jpeg.length, "image/jpeg"));
+        assertTrue(gone.getMessage().contains("not a regular file"), gone.getMessage());
+        assertThrows(java.io.UncheckedIOException.class,
+                () -> store.storeIfAbsent(sha, Files.createDirectory(dir.resolve("a-folder.jpg")), jpeg.length, "image/jpeg"));
+
+        assertTrue(store.storeIfAbsent(sha, Files.write(dir.resolve("back.jpg"), jpeg), jpeg.length, "image/jpeg"));
+    }
+
+    /**
      * A file larger than the S3 server takes in one signed PUT (s3proxy: 128 MiB, what {@code up} runs)
      * is stored in parts and reads back whole.
      */
