@@ -497,6 +497,39 @@ class FolderSourceTest {
                 .collect(Collectors.toMap(FileSkipped::reason, s -> 1, Integer::sum));
     }
 
+    /**
+     * An archive that cannot be made (here a file stands where its folder goes) leaves the photo stored and its
+     * file in the folder: the failure is said at every scan, not once, and the move happens at the first scan
+     * after the cause is gone.
+     */
+    @Test
+    void anArchiveThatFailsIsTriedAgainAtEveryScanUntilItIsDone() throws Exception {
+        Path dir = folder("archive-blocked");
+        Path archive = folder("archive-blocked-target");
+        String id = addSource(dir, Map.of("afterImport", "archive", "archivePath", archive.resolve("inbox").toString()));
+        Files.createDirectories(archive.resolve("inbox"));
+        Files.delete(archive.resolve("inbox"));
+        Files.writeString(archive.resolve("inbox"), "not a folder");
+        write(dir.resolve("IMG_7.JPG"), TestImages.jpeg(86311));
+        scanUntil(id, () -> !events.of("folder:" + id, FileArrived.class).isEmpty());
+        for (int i = 0; i < 2; i++) {
+            List<String> errors = scan(id).getList("errors");
+            assertTrue(errors.stream().anyMatch(e -> e.startsWith("after import of IMG_7.JPG (archive): ")
+                    && e.endsWith("; tried again at every scan")), "scan " + i + ": " + errors);
+            assertTrue(Files.exists(dir.resolve("IMG_7.JPG")));
+        }
+        Files.delete(archive.resolve("inbox"));
+        JsonPath done = scan(id);
+        assertEquals(List.of(), done.getList("errors"));
+        assertEquals(1, done.getInt("archived"));
+        assertFalse(Files.exists(dir.resolve("IMG_7.JPG")));
+        assertTrue(Files.exists(archive.resolve("inbox/IMG_7.JPG")));
+        FileMoved moved = await().atMost(WAIT).until(() -> events.of("folder:" + id, FileMoved.class), m -> !m.isEmpty()).get(0);
+        assertEquals(archive.resolve("inbox/IMG_7.JPG").toString(), moved.toPath());
+        assertEquals(1, events.of("folder:" + id, FileArrived.class).size(), "stored once, not again at the retries");
+        assertTrue(events.of("folder:" + id, FileRemoved.class).isEmpty());
+    }
+
     @Test
     void afterImportArchiveMovesAndDeleteRemovesOnlyOnceStored() throws Exception {
         Path dir = folder("archive");

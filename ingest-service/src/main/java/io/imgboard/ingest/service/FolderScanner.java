@@ -63,6 +63,12 @@ public class FolderScanner {
 
     static final String PENDING = "pending";
     static final String IMPORTED = "imported";
+    /**
+     * The reason an imported file's entry carries while its archive or delete after import has not happened
+     * (a full disk, a folder made read-only, a file made immutable): each scan tries it again and says why it
+     * failed, until it succeeds. Files written into the folder by an export carry none, and are left alone.
+     */
+    static final String AFTER_IMPORT_DUE = "after import: not done yet";
     static final String SKIPPED = "skipped";
     static final String FAILED = "failed";
 
@@ -196,6 +202,7 @@ public class FolderScanner {
         Instant now = Instant.now();
         List<SnapshotEntry> changed = new ArrayList<>();
         List<String> ready = new ArrayList<>();
+        Map<String, SnapshotEntry> afterImportDue = new java.util.TreeMap<>();
         Duration window = Duration.ofSeconds(source.stableSeconds());
         Instant due = null;
         for (Map.Entry<String, Seen> e : walk.found.entrySet()) {
@@ -218,6 +225,8 @@ public class FolderScanner {
                     tally.pending++;
                     due = earlier(due, old.stableSince().plus(window));
                 }
+            } else if (IMPORTED.equals(old.state()) && AFTER_IMPORT_DUE.equals(old.reason())) {
+                afterImportDue.put(rel, old);
             }
         }
         if (simulate) {
@@ -236,6 +245,14 @@ public class FolderScanner {
             }
             take(source, rel, snapshot.get(rel), walk, tally);
         }
+        afterImportDue.forEach((rel, entry) -> {
+            if (afterImport(source, rel, walk.found.get(rel), entry.sha256(), tally)) {
+                snapshots.delete(source.id(), List.of(rel));
+            } else if ("keep".equals(source.afterImport())) {
+                // the source was changed to keep its files meanwhile: nothing is due any more
+                snapshots.upsert(source.id(), List.of(walk.found.get(rel).entry(rel, IMPORTED, entry.sha256(), null)));
+            }
+        });
         if (due != null) {
             nextChecks.put(source.id(), due);
         }
@@ -377,12 +394,13 @@ public class FolderScanner {
                 } else {
                     tally.duplicate++;
                 }
-                entry = seen.entry(rel, IMPORTED, outcome.sha256(), null);
                 if (afterImport(source, rel, seen, outcome.sha256(), tally)) {
                     snapshots.delete(source.id(), List.of(rel));
                     count(source, outcome.status().name().toLowerCase(java.util.Locale.ROOT));
                     return;
                 }
+                entry = seen.entry(rel, IMPORTED, outcome.sha256(),
+                        "keep".equals(source.afterImport()) ? null : AFTER_IMPORT_DUE);
             }
             case SKIPPED, REJECTED -> {
                 if (!removeReplacedPhoto(source, rel, before, tally)) {
@@ -462,7 +480,10 @@ public class FolderScanner {
                 }
             }
         } catch (IOException | PublishException e) {
-            tally.errors.add("after import of " + rel + " (" + source.afterImport() + "): " + e.getMessage());
+            String error = "after import of " + rel + " (" + source.afterImport() + "): " + e.getMessage()
+                    + "; tried again at every scan";
+            Log.warnf("source %s: %s", source.id(), error);
+            tally.errors.add(error);
             return false;
         }
     }
