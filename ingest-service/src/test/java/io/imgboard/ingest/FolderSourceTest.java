@@ -189,6 +189,8 @@ class FolderSourceTest {
         Map<String, String> shaByPath = events.of("folder:" + id, FileArrived.class).stream()
                 .collect(Collectors.toMap(FileArrived::path, FileArrived::sha256));
         assertEquals(Map.of("back\\slash.jpg", TestImages.sha256(named), "back/slash.jpg", TestImages.sha256(nested)), shaByPath);
+        assertEquals(java.util.Set.of("back\\slash.jpg", "slash.jpg"), events.of("folder:" + id, FileArrived.class).stream()
+                .map(FileArrived::name).collect(Collectors.toSet()), "the file's own name, backslash and all");
 
         Files.delete(dir.resolve("back\\slash.jpg"));
         scanUntil(id, () -> !events.of("folder:" + id, FileRemoved.class).isEmpty());
@@ -325,7 +327,7 @@ class FolderSourceTest {
         scan(id);
         assertTrue(events.of("folder:" + id, FileRemoved.class).isEmpty(), "removed from an empty mount point: " + eventsOf(id));
         assertThat(admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath().getList("errors", String.class),
-                hasItem("the folder is empty, but 1 photos came from it: if it is a share, is it mounted?"
+                hasItem("the folder is empty, but a photo came from it: if it is a share, is it mounted?"
                         + " Nothing is reported removed while it stays completely empty"));
 
         Files.delete(dir);

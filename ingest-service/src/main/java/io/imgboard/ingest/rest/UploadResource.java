@@ -127,7 +127,7 @@ public class UploadResource {
             Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
             Outcome outcome;
             try (Scope traced = Tracing.serve(telemetry, "PUT /api/v1/uploads", traceparent)) {
-                outcome = uploads.intake(new UploadService.Intake(sourceId, null, filename, spool, deviceId, null,
+                outcome = uploads.intake(new UploadService.Intake(sourceId, null, UploadService.clientFileName(filename), spool, deviceId, null,
                         null, null, UploadService.NonImages.REFUSE, declaredSha256));
             }
             countForDevice(deviceId, List.of(outcome));

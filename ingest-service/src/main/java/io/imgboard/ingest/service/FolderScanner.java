@@ -259,7 +259,7 @@ public class FolderScanner {
         long photos = snapshot.values().stream().filter(FolderScanner::holdsPhoto).count();
         if (walk.complete && walk.found.isEmpty() && photos > 0) {
             // An unmounted share usually leaves its mount point behind, empty: that is no deletion of everything.
-            tally.errors.add(EMPTY.formatted(photos));
+            tally.errors.add(EMPTY.formatted(photos == 1 ? "a photo" : photos + " photos"));
         } else if (walk.complete) {
             removeGone(source, snapshot, walk, tally);
         } else {
@@ -268,7 +268,7 @@ public class FolderScanner {
     }
 
     /** Said while a folder that held photos is completely empty. */
-    static final String EMPTY = "the folder is empty, but %d photos came from it: if it is a share, is it mounted?"
+    static final String EMPTY = "the folder is empty, but %s came from it: if it is a share, is it mounted?"
             + " Nothing is reported removed while it stays completely empty";
 
     /**

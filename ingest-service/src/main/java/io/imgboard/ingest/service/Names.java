@@ -20,10 +20,21 @@ final class Names {
     private Names() {
     }
 
-    /** The last segment of what the client called the file, cleaned; {@value #UNNAMED} when nothing is left. */
+    /**
+     * The last segment of what a client called the file, cleaned; {@value #UNNAMED} when nothing is left. A
+     * client may send a Windows path ({@code C:\\DCIM\\IMG_1.JPG}), so a backslash separates here.
+     */
     static String fileName(String raw) {
         String unified = raw == null ? "" : raw.replace('\\', '/');
-        String clean = clean(unified.substring(unified.lastIndexOf('/') + 1), MAX_NAME);
+        return segment(unified.substring(unified.lastIndexOf('/') + 1));
+    }
+
+    /**
+     * A file's own name, one segment of a folder or a WebDAV tree, cleaned; {@value #UNNAMED} when nothing is
+     * left. A backslash is a character of such a name, as it is on the file system.
+     */
+    static String segment(String raw) {
+        String clean = clean(raw == null ? "" : raw, MAX_NAME);
         return clean.isEmpty() || clean.equals(".") || clean.equals("..") ? UNNAMED : clean;
     }
 

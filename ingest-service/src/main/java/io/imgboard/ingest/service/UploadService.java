@@ -39,7 +39,8 @@ public class UploadService {
      * @param sourceId       {@code folder:<id>}, {@code upload:<name>}, {@code dav:<device>}
      * @param path           the file's path within its source (already normalised by the door), or null
      *                       for {@code <sha256[0:12]>/<name>}
-     * @param name           the file's name as the source calls it (cleaned here)
+     * @param name           the file's own name, one segment (cleaned here); a client's name that may be a path
+     *                       goes through {@link #clientFileName} first
      * @param file           the bytes: a spool file or the source's own file; never moved or deleted here
      * @param deviceId       the device token it came through, or null
      * @param onDelete       the source's removal policy, or null (retire)
@@ -118,6 +119,11 @@ public class UploadService {
                 .description(UPLOADS_DESCRIPTION).register(registry);
     }
 
+    /** The file name a client sent, which may be a path of its machine (a backslash separates too): its last part. */
+    public static String clientFileName(String raw) {
+        return Names.fileName(raw);
+    }
+
     /** {@code upload:<source>}; the source must match {@code [a-z0-9-]{1,40}}, absent means {@code api}. */
     public static String uploadSourceId(String source) {
         return Names.uploadSourceId(source);
@@ -140,7 +146,7 @@ public class UploadService {
         if (path != null) {
             path = (deviceId != null ? Principal.device(deviceId) : Principal.UPLOAD).tree() + "/" + path;
         }
-        return intake(new Intake(sourceId, path, file.clientName(), file.spoolFile(), deviceId, null, null, null,
+        return intake(new Intake(sourceId, path, clientFileName(file.clientName()), file.spoolFile(), deviceId, null, null, null,
                 NonImages.REFUSE, null));
     }
 
@@ -154,7 +160,7 @@ public class UploadService {
      */
     public Outcome intake(Intake in) {
         long start = System.nanoTime();
-        String name = Names.fileName(in.name());
+        String name = Names.segment(in.name());
         Inspection inspection;
         try {
             inspection = Inspection.of(in.file());

@@ -16,6 +16,13 @@ class NamesTest {
     }
 
     @Test
+    void aSegmentKeepsItsBackslashAClientsNameDoesNot() {
+        assertEquals("back\\slash.jpg", Names.segment("back\\slash.jpg"));
+        assertEquals("slash.jpg", Names.fileName("back\\slash.jpg"));
+        assertEquals(Names.UNNAMED, Names.segment(".."));
+    }
+
+    @Test
     void fileNameLosesControlAndFormatCharacters() {
         assertEquals("photo.jpg", Names.fileName("pho\u0000to\u0007.jpg"));
         assertEquals("gpj.exe", Names.fileName("\u202Egpj.exe"), "no right-to-left override to disguise a name");
