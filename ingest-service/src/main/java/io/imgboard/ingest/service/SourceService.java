@@ -206,7 +206,8 @@ public class SourceService {
     public SourceView create(SourceSettings settings) {
         SourceSettings source = valid(settings);
         if (!repository.insert(source, BY_API)) {
-            throw new SourceException(409, "source " + source.id() + " exists already: change it with PUT /api/v1/sources/" + source.id());
+            throw new SourceException(409, "a source named " + source.id() + " exists already: give this one another id, "
+                    + "or edit that one (Edit in the admin page's sources, or PUT /api/v1/sources/" + source.id() + ")");
         }
         Log.infof("folder source %s added: %s", source.id(), source.path());
         return get(source.id()).orElseThrow();
