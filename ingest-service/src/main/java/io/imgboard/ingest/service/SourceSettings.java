@@ -97,6 +97,10 @@ public record SourceSettings(String id, String path, Boolean recursive, List<Str
         for (String glob : concat(include, exclude)) {
             try {
                 java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                // the JDK's own message quotes the regular expression the glob became, which the person never wrote
+                problems.add("invalid glob \"" + glob + "\": " + e.getDescription().replace("'", "")
+                        + "; globs look like *.jpg, **/@eaDir/** or *.{jpg,JPG}");
             } catch (RuntimeException e) {
                 problems.add("invalid glob \"" + glob + "\": " + e.getMessage());
             }
