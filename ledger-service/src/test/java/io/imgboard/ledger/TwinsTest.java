@@ -259,6 +259,33 @@ class TwinsTest {
         assertTrue(awaitRecords(Topics.CATALOG, 1, keyed(rw.rewrittenId())).get(0).value() != null, "shown on its own");
     }
 
+    /**
+     * A photo retired when its only file was removed, then brought back by the same shot arriving from elsewhere
+     * (joined as its twin): told that the twin is not the same shot, the photo goes again, as nothing of its
+     * own is left.
+     */
+    @Test
+    void aPhotoRetiredThenBroughtBackByATwinIsRetiredAgainWhenTheTwinIsSplitOff() {
+        long hash = ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2024-07-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        String jpeg = newSha256();
+        String heic = newSha256();
+        String path = "R_" + jpeg.substring(0, 6) + ".JPG";
+        UUID id = arrivedAndProcessed("folder:nas", path, jpeg, 3024, 4032, shot, hash);
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
+        send(new io.imgboard.events.FileRemoved(UUID.randomUUID(), Instant.now(), "folder:nas", path, RemovalPolicy.RETIRE));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+
+        UUID twinId = arrivedAndProcessed("dav:anna-iphone", "R_" + jpeg.substring(0, 6) + ".HEIC", heic, 3024, 4032, shot,
+                hash ^ 0x1L);
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(id.toString()));
+        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
+
+        asService().post("/api/v1/photos/{id}/twins/{twin}/split", id, twinId).then().statusCode(200);
+        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+        assertEquals(0, photoById(id).get("origins").size());
+    }
+
     private record Split(UUID id, UUID twinId) {
     }
 

@@ -67,17 +67,17 @@ public class Retirements {
     /**
      * A file of {@code photo} is gone: removed, or another file took its place (written over it in place, or
      * moved onto it). Its photo is retired when that was the last file of it and its twins and the policy
-     * says so; otherwise how the photo's own last file went is remembered ({@link #ownFilesGone}).
+     * says so; either way how the photo's own last file went is remembered ({@link #ownFilesGone}).
      *
      * @return whether its photo was retired
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean fileGone(PhotoEntity photo, String sourceId, RemovalPolicy policy) {
-        if (retireIfOrphaned(photos.primaryOf(photo), sourceId, policy)) {
-            return true;
-        }
+        boolean retired = retireIfOrphaned(photos.primaryOf(photo), sourceId, policy);
+        // remembered when it was retired too: the same shot from elsewhere may bring it back as its twin, and
+        // splitting that twin off must then retire it again
         ownFilesGone(photo, policy);
-        return false;
+        return retired;
     }
 
     /**
