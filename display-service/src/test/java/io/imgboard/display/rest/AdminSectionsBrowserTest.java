@@ -334,6 +334,11 @@ class AdminSectionsBrowserTest {
             assertTrue(phone.eval("document.documentElement.scrollWidth <= 360").asBoolean(),
                     "nothing wider than a 360 px phone: " + phone.eval("document.documentElement.scrollWidth").asInt());
             shoot(phone, "photos-section", "admin-photos-360.png");
+            // a table wider than the phone scrolls in its own box, rather than being cut off at the right
+            for (String table : new String[]{"sources", "devices", "failures", "rejections"}) {
+                assertEquals("auto", phone.eval("getComputedStyle(document.getElementById('" + table + "')).overflowX").asText(),
+                        table);
+            }
             shoot(phone, "sources-section", "admin-sources-360.png");
         }
     }
