@@ -266,16 +266,14 @@ class TwinsTest {
      */
     @Test
     void aPhotoRetiredThenBroughtBackByATwinIsRetiredAgainWhenTheTwinIsSplitOff() {
-        long hash = ThreadLocalRandom.current().nextLong();
-        Instant shot = Instant.parse("2024-07-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
         String jpeg = newSha256();
-        String heic = newSha256();
         String path = "R_" + jpeg.substring(0, 6) + ".JPG";
+        Instant shot = Instant.parse("2024-07-01T00:00:00Z").plusSeconds(ThreadLocalRandom.current().nextInt(100_000_000));
+        long hash = ThreadLocalRandom.current().nextLong();
         UUID id = arrivedAndProcessed("folder:nas", path, jpeg, 3024, 4032, shot, hash);
-        await().atMost(Pipeline.TIMEOUT).until(() -> "READY".equals(photoById(id).get("state").asText()));
-        send(new io.imgboard.events.FileRemoved(UUID.randomUUID(), Instant.now(), "folder:nas", path, RemovalPolicy.RETIRE));
-        await().atMost(Pipeline.TIMEOUT).until(() -> "RETIRED".equals(photoById(id).get("state").asText()));
+        retire(id, "folder:nas", path);
 
+        String heic = newSha256();
         UUID twinId = arrivedAndProcessed("dav:anna-iphone", "R_" + jpeg.substring(0, 6) + ".HEIC", heic, 3024, 4032, shot,
                 hash ^ 0x1L);
         await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(id.toString()));
