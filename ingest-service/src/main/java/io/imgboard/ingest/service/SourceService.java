@@ -423,7 +423,7 @@ public class SourceService {
         }
         boolean held = problem == null && java.nio.file.Files.exists(Path.of(s.path()).resolve(FolderScanner.LIBRARY_LOCK));
         String state = problem != null ? "error" : held ? "held" : stored.lastScanAt() == null ? "new"
-                : retrying(lastScan) ? "retrying" : "ok";
+                : retrying(lastScan) ? "retrying" : errors.isEmpty() ? "ok" : "warning";
         return new SourceView(s.id(), s.path(), s.recursive(), s.include(), s.exclude(), s.pollSeconds(),
                 s.stableSeconds(), s.afterImport(), s.archivePath(), s.onDelete(), stored.configuredBy(), state,
                 scanner.running(s.id()), stored.lastScanAt(), stored.lastScanMillis(), lastScan, snapshots.totals(s.id()),
@@ -434,7 +434,8 @@ public class SourceService {
      * Whether the last scan left work for the next one: files it could not read, store or announce (Kafka
      * or the storage away), or events of the source still waiting in the outbox, which held the scan.
      * A lock file holds a scan too; while it is there the state is {@code held}, and once it is gone the
-     * next scan follows at once.
+     * next scan follows at once. A scan that did all it could but said something (an emptied mount point,
+     * a name it cannot open, an archive that failed) leaves the state {@code warning}: the errors say what.
      */
     private static boolean retrying(Map<String, Object> lastScan) {
         return lastScan != null && (lastScan.get("failed") instanceof Number failed && failed.intValue() > 0
