@@ -524,10 +524,18 @@
       + (last.duplicate || 0) + ' duplicate, ' + (last.failed || 0) + ' failed';
   }
 
-  function totals(s) {
+  // What the folder holds now (ingest's snapshot), and what the ledger took from it over time: an archive or
+  // delete source's files leave the folder once imported, so only the ledger still counts them.
+  function totals(s, ledger) {
     var t = s.totals || {};
-    return Object.keys(t).filter(function (k) { return typeof t[k] !== 'object'; })
+    var now = Object.keys(t).filter(function (k) { return typeof t[k] !== 'object'; })
       .map(function (k) { return k + ' ' + t[k]; }).join(', ');
+    var took = ledger && ledger['folder:' + s.id];
+    if (!took) { return now; }
+    var photos = ['new', 'duplicate', 'twin', 'retired'].filter(function (k) { return took[k]; })
+      .map(function (k) { return k + ' ' + took[k]; }).join(', ');
+    return el('div', {}, [el('div', { text: now }),
+      el('div', { 'class': 'note', text: 'taken so far: ' + (photos || 'none') })]);
   }
 
   function report(r) {
@@ -563,7 +571,10 @@
   }
 
   function sources() {
-    return Pages.getJson('/api/v1/admin/sources').then(function (all) {
+    // the ledger's counts only add to the table: without them it still shows what ingest says
+    var ledger = Pages.getJson('/api/v1/ops/stats').then(function (st) { return st.sources; }, function () { return null; });
+    return Promise.all([Pages.getJson('/api/v1/admin/sources'), ledger]).then(function (both) {
+      var all = both[0];
       field('sources-count').textContent = '(' + all.length + ')';
       var options = field('p-sources');
       options.textContent = '';
@@ -577,7 +588,7 @@
         return [el('b', { text: s.id }), el('span', { 'class': 'mono', text: s.path }),
           el('span', { 'class': 'state ' + (errors ? 'FAILED' : ''), text: (s.scanning ? 'scanning' : s.state || '')
             + (errors ? ': ' + errors : '') }),
-          scanSummary(s), totals(s),
+          scanSummary(s), totals(s, both[1]),
           el('div', { 'class': 'row-actions' }, [
             button('Scan now', 'secondary', sourceAction(s, 'scan'), 'Scan ' + s.id + ' now'),
             button('Simulate', 'secondary', sourceAction(s, 'simulate'), 'Simulate a scan of ' + s.id),

@@ -75,7 +75,9 @@ class AdminSectionsBrowserTest {
                 + "ab".repeat(32) + "\",\"names\":[\"scan-0913.png\"],\"reason\":\"not an image: the file ends after 812 bytes\","
                 + "\"permanent\":true,\"failedAt\":\"2026-12-01T20:04:00Z\"}]");
         AdminNeighbours.LEDGER.answer("GET /api/v1/stats", 200,
-                "{\"photos\":3,\"ready\":1,\"pending\":0,\"failed\":1,\"origins\":3,\"duplicates\":0}");
+                "{\"photos\":3,\"ready\":1,\"pending\":0,\"failed\":1,\"origins\":3,\"duplicates\":0,\"sources\":"
+                        + "{\"folder:nas\":{\"discovered\":1300,\"new\":1250,\"duplicate\":50,\"twin\":0,\"retired\":2,"
+                        + "\"skipped\":{},\"failed\":{}}}}");
         AdminNeighbours.LEDGER.answer("GET /api/v1/renditions", 200, "{\"renditions\":[{\"name\":\"display\",\"width\":1920,"
                 + "\"height\":1080,\"quality\":82},{\"name\":\"thumb\",\"width\":480,\"height\":480,\"quality\":75}]}");
         AdminNeighbours.LEDGER.answer("GET /api/v1/jobs/current", 200, "{\"state\":\"none\"}");
@@ -277,6 +279,9 @@ class AdminSectionsBrowserTest {
                     .until(() -> admin.eval("document.querySelectorAll('#sources tbody tr').length").asInt(), equalTo(2));
             assertThat(admin.eval("document.querySelector('#sources tbody tr:nth-child(2)').textContent").asText(),
                     containsString("folder /data/icloudpd does not exist"));
+            // what the ledger took from a source stays counted after an archive or delete source's files leave it
+            assertThat(admin.eval("document.querySelector('#sources tbody tr:first-child').textContent").asText(),
+                    containsString("taken so far: new 1250, duplicate 50, retired 2"));
             click(admin, "#sources tbody tr:first-child .row-actions button");
             await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('source-report').textContent")
                     .asText(), containsString("1 new"));
