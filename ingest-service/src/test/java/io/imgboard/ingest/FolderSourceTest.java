@@ -311,6 +311,32 @@ class FolderSourceTest {
     }
 
     /**
+     * Include globs match case for case, as rsync's do: {@code *.jpg} leaves a camera's {@code IMG_1.JPG}
+     * out. The scan counts what its globs left out and says when case alone did, with the glob that takes both.
+     */
+    @Test
+    void filesTheGlobsLeaveOutAreCountedAndACaseMismatchIsSaid() throws Exception {
+        Path dir = folder("globs");
+        write(dir.resolve("a.jpg"), TestImages.jpeg(86501));
+        write(dir.resolve("IMG_0001.JPG"), TestImages.jpeg(86502));
+        write(dir.resolve("notes.txt"), "not a photo".getBytes(StandardCharsets.UTF_8));
+        String id = addSource(dir, Map.of("include", List.of("*.jpg")));
+        scanUntil(id, () -> !events.of("folder:" + id, FileArrived.class).isEmpty());
+        JsonPath status = admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath();
+        assertEquals(2, status.getMap("lastScan.skipped").get("left out by the source's include/exclude globs"), status.prettify());
+        assertThat(status.getList("errors", String.class), hasItem("a file such as IMG_0001.JPG left out only by the case"
+                + " of the include globs (*.jpg): globs match case for case: to take them, write e.g. *.{jpg,JPG};"
+                + " to leave them out quietly, exclude them"));
+        assertEquals("warning", status.getString("state"));
+
+        admin().body(Map.of("path", dir.toString(), "include", List.of("*.{jpg,JPG}"), "pollSeconds", 3600, "stableSeconds", 0))
+                .put(SOURCES + "/" + id).then().statusCode(200);
+        scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() == 2);
+        admin().get(SOURCES + "/" + id).then().statusCode(200).body("state", equalTo("ok"))
+                .body("errors", org.hamcrest.Matchers.empty());
+    }
+
+    /**
      * An unmounted share leaves its mount point behind, empty: its photos are not retired (every frame
      * would go blank), the source says why, and nothing changes when the share comes back.
      */

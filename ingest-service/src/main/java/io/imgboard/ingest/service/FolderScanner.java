@@ -692,6 +692,12 @@ public class FolderScanner {
                     }
                     String rel = relative(root, file);
                     if (!rules.takes(rel)) {
+                        if (rules.leftOutByGlobs(rel)) {
+                            tally.skip(LEFT_OUT);
+                            if (rules.leftOutByCase(rel)) {
+                                walk.leftOutByCase.add(rel);
+                            }
+                        }
                         return FileVisitResult.CONTINUE;
                     }
                     if (leavesRoot(file, realRoot)) {
@@ -725,8 +731,20 @@ public class FolderScanner {
             walk.complete = false;
             tally.errors.add("cannot walk " + root + ": " + e.getMessage());
         }
+        if (!walk.leftOutByCase.isEmpty()) {
+            int n = walk.leftOutByCase.size();
+            tally.errors.add(BY_CASE.formatted(n == 1 ? "a file" : n + " files", walk.leftOutByCase.first(),
+                    String.join(", ", source.include())));
+        }
         return walk;
     }
+
+    /** Counted per scan among the skipped files: left out by the source's include or exclude globs. */
+    static final String LEFT_OUT = "left out by the source's include/exclude globs";
+
+    /** Said when the include globs leave out files they would take if they ignored case. */
+    static final String BY_CASE = "%s such as %s left out only by the case of the include globs (%s): globs match"
+            + " case for case: to take them, write e.g. *.{jpg,JPG}; to leave them out quietly, exclude them";
 
     /** File events carry no control characters ({@link FileEvent#forbiddenCharacter}); such a name is left for a person to fix. */
     static final String CONTROL = "%s has a control character (U+%04X) in its name: not taken; rename it";
@@ -849,6 +867,8 @@ public class FolderScanner {
         final Map<String, Seen> found = new HashMap<>();
         /** Files left for a person to rename ({@link FolderScanner#nameProblem}): there, so not gone. */
         final Set<String> unnamable = new HashSet<>();
+        /** Files the include globs leave out only by case ({@link SourceRules#leftOutByCase}), sorted for the example. */
+        final java.util.SortedSet<String> leftOutByCase = new java.util.TreeSet<>();
         boolean complete = true;
 
         Walk(Path root) {

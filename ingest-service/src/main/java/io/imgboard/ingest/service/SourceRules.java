@@ -18,14 +18,18 @@ final class SourceRules {
 
     private final List<PathMatcher> include;
     private final List<PathMatcher> exclude;
+    /** The include globs in lower case, matched against the path in lower case: for {@link #leftOutByCase}. */
+    private final List<PathMatcher> includeIgnoringCase;
 
-    private SourceRules(List<PathMatcher> include, List<PathMatcher> exclude) {
+    private SourceRules(List<PathMatcher> include, List<PathMatcher> exclude, List<PathMatcher> includeIgnoringCase) {
         this.include = include;
         this.exclude = exclude;
+        this.includeIgnoringCase = includeIgnoringCase;
     }
 
     static SourceRules of(SourceSettings source) {
-        return new SourceRules(matchers(source.include()), matchers(source.exclude()));
+        return new SourceRules(matchers(source.include()), matchers(source.exclude()),
+                matchers(source.include().stream().map(g -> g.toLowerCase(Locale.ROOT)).toList()));
     }
 
     /** Whether a folder (path relative to the source) is left out with all it holds. */
@@ -46,6 +50,24 @@ final class SourceRules {
             return false;
         }
         return include.isEmpty() || matches(include, rel);
+    }
+
+    /**
+     * Whether a file is left out by the source's own globs (not by the built-in litter rules), which a
+     * scan counts so that a person sees why a folder's files were not taken.
+     */
+    boolean leftOutByGlobs(String rel) {
+        return !FileKinds.isLitter(lastSegment(rel)) && !takes(rel);
+    }
+
+    /**
+     * Whether a file the include globs leave out would be taken if they ignored case: {@code *.jpg} against
+     * a camera's {@code IMG_0001.JPG}. Globs match case for case, as the JDK's and rsync's do; the scan
+     * says so rather than guessing what was meant.
+     */
+    boolean leftOutByCase(String rel) {
+        return !include.isEmpty() && !takes(rel) && !FileKinds.isLitter(lastSegment(rel)) && !matches(exclude, rel)
+                && matches(includeIgnoringCase, rel.toLowerCase(Locale.ROOT));
     }
 
     private static boolean matches(List<PathMatcher> matchers, String rel) {

@@ -41,6 +41,19 @@ class SourceRulesTest {
     }
 
     @Test
+    void aFileLeftOutOnlyByTheCaseOfAnIncludeGlobIsToldApart() {
+        SourceRules rules = rules(List.of("*.jpg"), List.of("**/raw/**"));
+        assertTrue(rules.leftOutByCase("IMG_1.JPG"));
+        assertTrue(rules.leftOutByGlobs("IMG_1.JPG"));
+        assertFalse(rules.leftOutByCase("IMG_1.jpg"), "taken");
+        assertFalse(rules.leftOutByCase("notes.txt"), "left out whatever the case");
+        assertTrue(rules.leftOutByGlobs("notes.txt"));
+        assertFalse(rules.leftOutByCase("a/raw/IMG_2.JPG"), "excluded as well");
+        assertFalse(rules.leftOutByGlobs("Thumbs.db"), "litter is left out by the built-in rules, not the source's");
+        assertFalse(rules(List.of(), List.of()).leftOutByCase("IMG_1.JPG"), "no include glob: every file is taken");
+    }
+
+    @Test
     void sourcesListParsesAndValidates() {
         assertEquals(Map.of("nas", "/mnt/photos/raw", "phone", "/srv/Camera Uploads"),
                 SourceSettings.parseList("nas=/mnt/photos/raw; phone=/srv/Camera Uploads;"));
