@@ -24,6 +24,12 @@ import java.util.function.LongSupplier;
  * request carrying a token from that address answers 429 until the window is over. Even the right
  * token is not checked then, or a guesser would still learn which guess was right.
  *
+ * <p>A token that was right before, from the same address, is still checked while the address is held:
+ * one guesser behind a shared address (a NAT, a reverse proxy without {@code trusted-proxies}) would
+ * otherwise lock out the admin and every phone behind it. That tells a guesser nothing, since none of
+ * its guesses was ever right. The last {@value #KNOWN_PER_ADDRESS} such tokens per address are kept,
+ * as 64-bit pieces of their SHA-256, for at most {@value #MAX_ADDRESSES} addresses.
+ *
  * <p>Only a token the address has not sent before in the window counts: a guess is a new token. A
  * stale one sent again and again (a page loading a dozen resources with an old token, a sync client
  * with an old password) is one wrong token, so it does not lock everyone behind that address out.
@@ -38,6 +44,7 @@ import java.util.function.LongSupplier;
 @ApplicationScoped
 public class FailedAttempts {
     public static final int MAX_ADDRESSES = 10_000;
+    public static final int KNOWN_PER_ADDRESS = 32;
 
     @ConfigMapping(prefix = "imgboard.auth")
     public interface Limits {
@@ -74,10 +81,33 @@ public class FailedAttempts {
         }
     }
 
+    /** Tokens once right from an address, newest last; replaced, never mutated. */
+    private record Known(long lastNanos, long[] tokens) {
+        boolean has(long token) {
+            for (long t : tokens) {
+                if (t == token) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        Known plus(long token, long now) {
+            if (has(token)) {
+                return new Known(now, tokens);
+            }
+            long[] more = tokens.length < KNOWN_PER_ADDRESS ? Arrays.copyOf(tokens, tokens.length + 1)
+                    : Arrays.copyOfRange(tokens, 1, tokens.length + 1);
+            more[more.length - 1] = token;
+            return new Known(now, more);
+        }
+    }
+
     private final int maxFailures;
     private final long windowNanos;
     private final LongSupplier clock;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
 
     @Inject
     FailedAttempts(Limits limits) {
@@ -94,6 +124,38 @@ public class FailedAttempts {
         this.maxFailures = maxFailures;
         this.windowNanos = window.toNanos();
         this.clock = clock;
+    }
+
+    /**
+     * @return whole seconds the address must wait (for {@code Retry-After}) before {@code token} is checked,
+     *         or 0 when it may be: the address is not held, or the token was right from it before
+     */
+    public long retryAfterSeconds(InetAddress address, String token) {
+        long wait = retryAfterSeconds(address);
+        if (wait == 0) {
+            return 0;
+        }
+        Known k = known.get(key(address));
+        return k != null && k.has(digest(token)) ? 0 : wait;
+    }
+
+    /** Remembers {@code token}, a right one from {@code address}, so that a guesser there does not lock it out. */
+    public void succeeded(InetAddress address, String token) {
+        if (address == null) {
+            return;
+        }
+        long now = clock.getAsLong();
+        long digest = digest(token);
+        String key = key(address);
+        Known k = known.get(key);
+        if (k != null && k.has(digest)) {
+            return; // the common case, a client's every request: nothing to write
+        }
+        if (k == null && known.size() >= MAX_ADDRESSES) {
+            known.entrySet().stream().min((a, b) -> Long.compare(a.getValue().lastNanos(), b.getValue().lastNanos()))
+                    .ifPresent(oldest -> known.remove(oldest.getKey(), oldest.getValue()));
+        }
+        known.compute(key, (x, old) -> old == null ? new Known(now, new long[] {digest}) : old.plus(digest, now));
     }
 
     /** @return whole seconds the address must wait (for {@code Retry-After}), or 0 when it may try */

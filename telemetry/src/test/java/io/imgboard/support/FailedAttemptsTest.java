@@ -47,6 +47,27 @@ class FailedAttemptsTest {
     }
 
     @Test
+    void aTokenRightFromTheAddressBeforeIsStillCheckedWhileItIsHeld() throws Exception {
+        AtomicLong now = new AtomicLong(0);
+        FailedAttempts failures = new FailedAttempts(2, Duration.ofSeconds(30), now::get);
+        InetAddress nat = InetAddress.getByName("198.51.100.40");
+        failures.succeeded(nat, "Bearer admins-token");
+        failures.failed(nat, "Bearer guess-1");
+        failures.failed(nat, "Bearer guess-2");
+        assertEquals(0, failures.retryAfterSeconds(nat, "Bearer admins-token"));
+        assertEquals(30, failures.retryAfterSeconds(nat, "Bearer guess-3"));
+        assertEquals(30, failures.retryAfterSeconds(nat, "Bearer phones-token"), "never right from here: unchecked");
+        assertEquals(30, failures.retryAfterSeconds(InetAddress.getByName("198.51.100.40"), "Bearer phones-token"));
+        failures.succeeded(InetAddress.getByName("198.51.100.41"), "Bearer phones-token");
+        assertEquals(30, failures.retryAfterSeconds(nat, "Bearer phones-token"), "right from another address only");
+        for (int i = 0; i < FailedAttempts.KNOWN_PER_ADDRESS; i++) {
+            failures.succeeded(nat, "Bearer device-" + i);
+        }
+        assertEquals(30, failures.retryAfterSeconds(nat, "Bearer admins-token"), "the oldest of too many is forgotten");
+        assertEquals(0, failures.retryAfterSeconds(nat, "Bearer device-" + (FailedAttempts.KNOWN_PER_ADDRESS - 1)));
+    }
+
+    @Test
     void anIpv6ClientIsCountedByItsSlash64() throws Exception {
         FailedAttempts failures = new FailedAttempts(2, Duration.ofMinutes(1), System::nanoTime);
         failures.failed(InetAddress.getByName("2001:db8:1:2::1"), "guess-1");

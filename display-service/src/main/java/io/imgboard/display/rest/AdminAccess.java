@@ -115,6 +115,10 @@ class AdminAccess {
         if (limited.isPresent()) {
             return limited;
         }
+        if (hasToken(authorization)) {
+            failures.succeeded(caller.counted(), authorization);
+            return Optional.empty();
+        }
         if (compatAdmitted(authorization, caller.address())) {
             return Optional.empty();
         }
@@ -145,6 +149,7 @@ class AdminAccess {
             return limited;
         }
         if (hasToken(authorization)) {
+            failures.succeeded(caller, authorization);
             return Optional.empty();
         }
         countFailure(authorization, caller);
@@ -153,9 +158,9 @@ class AdminAccess {
                 .build());
     }
 
-    /** A request that carries a token from an address that sent too many wrong ones: 429, its token unchecked. */
+    /** A request that carries a token from an address that sent too many wrong ones: 429, its token unchecked (unless it was right from there before). */
     private Optional<Response> tooMany(String authorization, InetAddress caller) {
-        long wait = authorization == null ? 0 : failures.retryAfterSeconds(caller);
+        long wait = authorization == null ? 0 : failures.retryAfterSeconds(caller, authorization);
         if (wait == 0) {
             return Optional.empty();
         }

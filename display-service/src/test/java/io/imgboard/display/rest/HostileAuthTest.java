@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Guessing the admin token (issue 12): after {@code imgboard.auth.max-failures} wrong tokens from one
- * address, its requests with a token answer 429 with {@code Retry-After}, even with the right token,
- * until the window is over. The address is the one {@link AdminAccess} trusts: here 127.0.0.1 is a
+ * address, its requests with a token answer 429 with {@code Retry-After}, even with the right token
+ * (unless it was right from that address before), until the window is over. The address is the one {@link AdminAccess} trusts: here 127.0.0.1 is a
  * trusted proxy, so each test names its own caller in {@code X-Forwarded-For}.
  */
 @QuarkusTest
@@ -66,6 +66,23 @@ class HostileAuthTest {
         // When the window is over, the right token works again.
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 from(caller, "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/admin/config").then().statusCode(200));
+    }
+
+    /**
+     * A guesser behind the admin's own address (a NAT, a reverse proxy not trusted) does not lock the admin
+     * out: a token that was right from that address before is still checked. Its guesses still wait.
+     */
+    @Test
+    void aTokenThatWasRightFromTheAddressBeforeStillWorksWhileItsGuessesWait() {
+        String shared = "198.51.100.30";
+        from(shared, "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/v1/admin/settings").then().statusCode(200);
+        for (int i = 0; i < 3; i++) {
+            from(shared, "Bearer nat-guess-" + i).get("/api/v1/admin/settings").then().statusCode(401);
+        }
+        from(shared, "Bearer nat-guess-3").get("/api/v1/admin/settings").then().statusCode(429);
+        from(shared, "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/v1/admin/settings").then().statusCode(200);
+        from(shared, "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/admin/config").then().statusCode(200);
+        from(shared, "Bearer nat-guess-4").get("/api/admin/config").then().statusCode(429);
     }
 
     /** A page loading a dozen resources with yesterday's token is one wrong token, not a dozen guesses. */

@@ -169,7 +169,7 @@ class RequestGate {
         String secret = dav ? TokenCheck.secret(authorization) : TokenCheck.bearer(authorization);
         String peerHost = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         ClientAddress.Caller caller = callers.caller(peerHost, request.headers().getAll("X-Forwarded-For"));
-        long wait = secret == null ? 0 : failures.retryAfterSeconds(caller.counted());
+        long wait = secret == null ? 0 : failures.retryAfterSeconds(caller.counted(), secret);
         if (wait > 0) {
             rejections.record(RejectionReason.TOO_MANY_ATTEMPTS, Rejections.REQUEST, request.method() + " " + path
                     + " from " + from(peerHost, caller.address()) + ": too many wrong tokens, refused for " + wait + " s");
@@ -189,6 +189,7 @@ class RequestGate {
                     : "missing or wrong token: send the header Authorization: Bearer <token>", dav);
             return;
         }
+        failures.succeeded(caller.counted(), secret);
         if (isAdminPath(RequestPath.canonical(request.path())) && !principal.isAdmin()) {
             String error = adminRequired(credentials.adminConfigured());
             rejections.record(RejectionReason.UNAUTHORIZED, Rejections.REQUEST, request.method() + " " + path

@@ -48,7 +48,7 @@ class ServiceTokenFilter {
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         InetAddress peer = connection.remoteAddress() == null ? null : ClientAddress.literal(connection.remoteAddress().hostAddress());
-        long wait = header == null ? 0 : failures.retryAfterSeconds(peer);
+        long wait = header == null ? 0 : failures.retryAfterSeconds(peer, header);
         if (wait > 0) {
             return Response.status(429)
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(wait))
@@ -59,6 +59,7 @@ class ServiceTokenFilter {
         if (expected != null && header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             byte[] given = header.substring(PREFIX.length()).strip().getBytes(StandardCharsets.UTF_8);
             if (MessageDigest.isEqual(expected, given)) {
+                failures.succeeded(peer, header);
                 return null;
             }
         }
