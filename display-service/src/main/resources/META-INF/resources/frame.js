@@ -455,20 +455,33 @@
     return isNaN(t) ? 0 : t;
   }
 
+  // The day a photo was taken, as {y, m (0-11), d}: the camera's own clock (capturedLocal) when known, so a
+  // photo taken at half past midnight in July shows July 4 on a wall in New York too; else the instant's
+  // day where the frame hangs (a file's time, which has no local day of its own).
+  function takenDay(photo) {
+    var local = photo && /^(\d{4})-(\d{2})-(\d{2})T/.exec(photo.capturedLocal || '');
+    if (local) { return { y: +local[1], m: +local[2] - 1, d: +local[3] }; }
+    var t = time(photo, 'capturedAt');
+    if (!t) { return null; }
+    var at = new Date(t);
+    return { y: at.getFullYear(), m: at.getMonth(), d: at.getDate() };
+  }
+
   function yearsAgo(photo) {
-    var taken = time(photo, 'capturedAt');
-    if (!taken) { return 0; }
+    var then = takenDay(photo);
+    if (!then) { return 0; }
     var now = new Date();
-    var then = new Date(taken);
-    var years = now.getFullYear() - then.getFullYear();
-    if (now.getMonth() < then.getMonth() || (now.getMonth() === then.getMonth() && now.getDate() < then.getDate())) { years--; }
+    var years = now.getFullYear() - then.y;
+    if (now.getMonth() < then.m || (now.getMonth() === then.m && now.getDate() < then.d)) { years--; }
     return years;
   }
 
   function showOverlay(photo) {
     var parts = [];
-    if (showDate && time(photo, 'capturedAt')) {
-      parts.push(new Date(time(photo, 'capturedAt')).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' }));
+    var day = takenDay(photo);
+    if (showDate && day) {
+      parts.push(new Date(Date.UTC(day.y, day.m, day.d)).toLocaleDateString(undefined,
+        { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }));
     }
     var years = yearsAgo(photo);
     if (showYearsAgo && years >= 1) { parts.push(years === 1 ? '1 year ago' : years + ' years ago'); }

@@ -14,6 +14,9 @@ import java.util.UUID;
  * @param arrivedAt  when the ledger first recorded the photo (order "by arrival")
  * @param sourceIds  every source the photo has an origin in ({@code folder:nas}, {@code upload:api}, …)
  * @param deviceIds  every device token it came through
+ * @param capturedLocal the camera's own clock when it took the photo ({@code yyyy-MM-ddTHH:mm:ss}, EXIF
+ *                   DateTimeOriginal as written): the day a frame shows, wherever the frame hangs; null
+ *                   when unknown, and when {@code capturedAt} is the file's time rather than the camera's
  */
 public record PhotoPublished(
         UUID eventId,
@@ -28,7 +31,16 @@ public record PhotoPublished(
         String name,
         Instant arrivedAt,
         List<String> sourceIds,
-        List<String> deviceIds) {
+        List<String> deviceIds,
+        String capturedLocal) {
+
+    /** The fields before {@code capturedLocal}. */
+    public PhotoPublished(UUID eventId, Instant occurredAt, UUID photoId, String sha256, List<Rendition> renditions,
+                          int width, int height, Instant capturedAt, String placeholder, String name, Instant arrivedAt,
+                          List<String> sourceIds, List<String> deviceIds) {
+        this(eventId, occurredAt, photoId, sha256, renditions, width, height, capturedAt, placeholder, name, arrivedAt,
+                sourceIds, deviceIds, null);
+    }
 
     /** The fields of the first version. */
     public PhotoPublished(UUID eventId, Instant occurredAt, UUID photoId, String sha256, List<Rendition> renditions,

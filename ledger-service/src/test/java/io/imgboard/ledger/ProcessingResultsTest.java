@@ -109,6 +109,7 @@ class ProcessingResultsTest {
         assertEquals(3024, body.get("width").asInt());
         assertEquals(4032, body.get("height").asInt());
         assertEquals(capturedAt, Instant.parse(body.get("capturedAt").asText()));
+        assertEquals("2026-08-01T12:42:07", body.get("capturedLocal").asText(), "the camera's own clock: the day frames show");
         assertEquals("data:image/webp;base64,UklGRg==", body.get("placeholder").asText());
         assertEquals(2, body.get("renditions").size());
         assertEquals("thumb", body.get("renditions").get(1).get("name").asText());
@@ -128,6 +129,7 @@ class ProcessingResultsTest {
 
         JsonNode body = read(awaitRecords(Topics.CATALOG, 1, keyed(photoId)).get(0).value());
         assertEquals(arrived.fileModifiedAt(), Instant.parse(body.get("capturedAt").asText()));
+        assertTrue(body.get("capturedLocal").isNull(), "a file's time has no camera clock");
         assertTrue(photo(sha).get("capturedAt").isNull(), "the ledger itself does not invent a capture time");
     }
 

@@ -3,10 +3,17 @@ package io.imgboard.display.service;
 import io.imgboard.events.PhotoPublished;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
@@ -28,7 +35,7 @@ import java.util.UUID;
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-@JsonPropertyOrder({"photoId", "url", "width", "height", "placeholder", "capturedAt", "publishedAt", "renditions",
+@JsonPropertyOrder({"photoId", "url", "width", "height", "placeholder", "capturedAt", "capturedLocal", "publishedAt", "renditions",
         "fileName", "arrivedAt"})
 public final class PhotoView {
     static final String DEFAULT_RENDITION = "display";
@@ -50,6 +57,11 @@ public final class PhotoView {
     };
     /** An absent time in the seconds fields. */
     private static final long NONE = Long.MIN_VALUE;
+    /** No camera clock known: {@code capturedAt} has no local day of its own (no EXIF date, or a file's time). */
+    private static final short NO_OFFSET = Short.MIN_VALUE;
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+    /** UTC offsets run from -12:00 to +14:00; anything past ±18:00 is no offset at all ({@link ZoneOffset}). */
+    private static final int MAX_OFFSET_MINUTES = 18 * 60;
 
     // The id's two halves: a UUID is an object of its own (32 bytes, and a pointer to follow in every pass).
     private final long idHigh;
@@ -61,6 +73,8 @@ public final class PhotoView {
     // Each time as seconds and nanoseconds ({@link #NONE} when absent): an Instant is an object of its own.
     private final long capturedSeconds;
     private final int capturedNanos;
+    /** The camera's clock minus UTC when it took the photo, in minutes, or {@link #NO_OFFSET}. */
+    private final short capturedOffsetMinutes;
     private final long publishedSeconds;
     private final int publishedNanos;
     private final long arrivedSeconds;
@@ -73,8 +87,8 @@ public final class PhotoView {
     private final List<String> sourceIds;
     private final List<String> deviceIds;
 
-    private PhotoView(UUID photoId, int width, int height, byte[] placeholder, Instant capturedAt, Instant publishedAt,
-                      List<String> renditionNames, long[] versions, String fileName, Instant arrivedAt,
+    private PhotoView(UUID photoId, int width, int height, byte[] placeholder, Instant capturedAt, short capturedOffsetMinutes,
+                      Instant publishedAt, List<String> renditionNames, long[] versions, String fileName, Instant arrivedAt,
                       List<String> sourceIds, List<String> deviceIds) {
         this.idHigh = photoId.getMostSignificantBits();
         this.idLow = photoId.getLeastSignificantBits();
@@ -83,6 +97,7 @@ public final class PhotoView {
         this.placeholder = placeholder;
         this.capturedSeconds = capturedAt == null ? NONE : capturedAt.getEpochSecond();
         this.capturedNanos = capturedAt == null ? 0 : capturedAt.getNano();
+        this.capturedOffsetMinutes = capturedAt == null ? NO_OFFSET : capturedOffsetMinutes;
         this.publishedSeconds = publishedAt == null ? NONE : publishedAt.getEpochSecond();
         this.publishedNanos = publishedAt == null ? 0 : publishedAt.getNano();
         this.arrivedSeconds = arrivedAt == null ? NONE : arrivedAt.getEpochSecond();
@@ -114,9 +129,27 @@ public final class PhotoView {
             throw new InvalidCatalogRecordException("PhotoPublished " + photoId + " has no usable rendition");
         }
         return new PhotoView(photoId, published.width(), published.height(), placeholderBytes(published.placeholder()),
-                published.capturedAt(), published.occurredAt(), renditions.names(), renditions.versions(),
+                published.capturedAt(), offsetMinutes(published.capturedAt(), published.capturedLocal()),
+                published.occurredAt(), renditions.names(), renditions.versions(),
                 CompatNames.of(published.name(), photoId), published.arrivedAt(), ids(published.sourceIds()),
                 ids(published.deviceIds()));
+    }
+
+    /**
+     * How far the camera's clock was from UTC: its own time ({@code capturedLocal}) less the instant. A
+     * camera that wrote no offset had its time taken as UTC, so its offset is 0 and its day the one it wrote.
+     */
+    static short offsetMinutes(Instant capturedAt, String capturedLocal) {
+        if (capturedAt == null || capturedLocal == null) {
+            return NO_OFFSET;
+        }
+        try {
+            long minutes = Math.floorDiv(LocalDateTime.parse(capturedLocal).toEpochSecond(ZoneOffset.UTC)
+                    - capturedAt.getEpochSecond(), 60);
+            return Math.abs(minutes) <= MAX_OFFSET_MINUTES ? (short) minutes : NO_OFFSET;
+        } catch (DateTimeParseException e) {
+            return NO_OFFSET;
+        }
     }
 
     /** The placeholder only when it is an inline WebP; a frame must never be pointed at anything else. */
@@ -189,6 +222,26 @@ public final class PhotoView {
         return instant(capturedSeconds, capturedNanos);
     }
 
+    /**
+     * The camera's own clock when it took the photo ({@code 2019-07-04T00:30:00}): frames show its day, the
+     * day where the photo was taken, not the day at the instant where the frame hangs. Null when unknown.
+     */
+    @JsonProperty
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public String capturedLocal() {
+        return capturedOffsetMinutes == NO_OFFSET ? null
+                : LOCAL.format(LocalDateTime.ofEpochSecond(capturedSeconds + capturedOffsetMinutes * 60L, 0, ZoneOffset.UTC));
+    }
+
+    /** The day the photo was taken: the camera's own, else the instant's in {@code zone}; null when unknown. */
+    public LocalDate capturedDay(ZoneId zone) {
+        if (capturedSeconds == NONE) {
+            return null;
+        }
+        return capturedOffsetMinutes == NO_OFFSET ? LocalDate.ofInstant(capturedAt(), zone)
+                : LocalDate.ofEpochDay(Math.floorDiv(capturedSeconds + capturedOffsetMinutes * 60L, 86_400L));
+    }
+
     /** When the ledger published this version of it. */
     @JsonProperty
     public Instant publishedAt() {
@@ -224,13 +277,13 @@ public final class PhotoView {
     }
 
     PhotoView withFileName(String name) {
-        return new PhotoView(photoId(), width, height, placeholder, capturedAt(), publishedAt(), renditionNames, versions,
-                name, arrivedAt(), sourceIds, deviceIds);
+        return new PhotoView(photoId(), width, height, placeholder, capturedAt(), capturedOffsetMinutes, publishedAt(),
+                renditionNames, versions, name, arrivedAt(), sourceIds, deviceIds);
     }
 
     PhotoView withPublishedAt(Instant at) {
-        return new PhotoView(photoId(), width, height, placeholder, capturedAt(), at, renditionNames, versions, fileName,
-                arrivedAt(), sourceIds, deviceIds);
+        return new PhotoView(photoId(), width, height, placeholder, capturedAt(), capturedOffsetMinutes, at, renditionNames,
+                versions, fileName, arrivedAt(), sourceIds, deviceIds);
     }
 
     /** The same photo as a frame sees it: equal when only what frames are never sent differs. */
@@ -238,6 +291,7 @@ public final class PhotoView {
         return other != null && idHigh == other.idHigh && idLow == other.idLow && width == other.width && height == other.height
                 && Arrays.equals(placeholder, other.placeholder)
                 && capturedSeconds == other.capturedSeconds && capturedNanos == other.capturedNanos
+                && capturedOffsetMinutes == other.capturedOffsetMinutes
                 && publishedSeconds == other.publishedSeconds && publishedNanos == other.publishedNanos
                 && arrivedSeconds == other.arrivedSeconds && arrivedNanos == other.arrivedNanos
                 && renditionNames.equals(other.renditionNames) && Arrays.equals(versions, other.versions)

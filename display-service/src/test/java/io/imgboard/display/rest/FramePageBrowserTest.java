@@ -208,6 +208,52 @@ class FramePageBrowserTest {
     private static final Instant SECOND_CAPTURED = Instant.parse("2998-01-01T00:00:00Z");
 
     /**
+     * The day on a frame is the camera's: a photo taken at 00:30 on 4 July 2019 by a camera that wrote no
+     * offset (its time is kept as if UTC) reads "July 4, 2019" on a frame in New York, where that instant is
+     * still July 3; and one taken at 23:45 on 7 December 2023 at +01:00 reads December 7 in Tokyo, where it
+     * is December 8 already.
+     */
+    @Test
+    void theDateOnAFrameIsTheDayTheCameraWroteWhereverTheFrameHangs() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String source = "upload:tz-" + tag;
+        UUID summer = UUID.randomUUID();
+        UUID winter = UUID.randomUUID();
+        stored(Renditions.fixture(), summer, winter);
+        try (Catalog catalog = new Catalog()) {
+            catalog.publish(local(from(Catalog.photo(summer, Instant.parse("2019-07-04T00:30:00Z")), source), "2019-07-04T00:30:00"));
+            catalog.publish(local(from(Catalog.photo(winter, Instant.parse("2023-12-07T22:45:00Z")), source), "2023-12-07T23:45:00"));
+            given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
+                    .body("{\"settings\":{\"intervalMs\":20000,\"order\":\"captured\",\"showDate\":true},"
+                            + "\"filter\":{\"sources\":[\"" + source + "\"]}}")
+                    .put("/api/v1/frames/tz-" + tag).then().statusCode(lessThan(300));
+            await().atMost(Duration.ofSeconds(120)).until(() -> given().get("/api/v1/frames/tz-" + tag + "/next?limit=100")
+                    .jsonPath().getInt("total") == 2);
+            for (String[] wall : new String[][]{{"America/New_York", summer.toString(), "July 4, 2019"},
+                    {"Asia/Tokyo", winter.toString(), "December 7, 2023"}}) {
+                try (Chromium browser = Chromium.start("1280", "720")) {
+                    browser.timezone(wall[0]);
+                    browser.open(root + "frames/tz-" + tag);
+                    // newest first: the winter photo, then the summer one
+                    await().atMost(Duration.ofSeconds(60)).until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(winter)));
+                    if (wall[1].equals(summer.toString())) {
+                        browser.press("ArrowRight", 39);
+                        await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(summer)));
+                    }
+                    await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(
+                            "document.getElementById('overlay').textContent").asText(), equalTo(wall[2]));
+                }
+            }
+        }
+    }
+
+    /** The photo with the camera's own clock as the ledger publishes it. */
+    private static PhotoPublished local(PhotoPublished p, String capturedLocal) {
+        return new PhotoPublished(p.eventId(), p.occurredAt(), p.photoId(), p.sha256(), p.renditions(), p.width(), p.height(),
+                p.capturedAt(), p.placeholder(), p.name(), p.arrivedAt(), p.sourceIds(), p.deviceIds(), capturedLocal);
+    }
+
+    /**
      * A frame of {@code source}'s two photos in a real browser, {@code first} on screen and its question
      * for more answered with {@code second} in it; the page's fetch is wrapped so that answers to
      * {@code /next} are held until the test lets them go ({@code window.releaseAnswers()}), which makes a

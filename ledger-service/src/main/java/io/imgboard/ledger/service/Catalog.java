@@ -66,6 +66,7 @@ public class Catalog {
         Instant shownCapturedAt = photo.capturedAt != null ? photo.capturedAt : photo.fileModifiedAt;
         return new PhotoPublished(UUID.randomUUID(), Instant.now(), photo.id, photo.sha256, renditions,
                 photo.width == null ? 0 : photo.width, photo.height == null ? 0 : photo.height, shownCapturedAt,
-                photo.placeholder, photo.name, photo.createdAt, sourceIds, deviceIds);
+                photo.placeholder, photo.name, photo.createdAt, sourceIds, deviceIds,
+                photo.capturedAt != null ? photo.capturedLocalTime : null);
     }
 }

@@ -127,6 +127,11 @@ public final class Chromium implements AutoCloseable {
                 "mobile", false));
     }
 
+    /** The page's clocks run in this IANA time zone (e.g. {@code America/New_York}), as on a wall far from the server. */
+    public void timezone(String zone) throws Exception {
+        call("Emulation.setTimezoneOverride", Map.of("timezoneId", zone));
+    }
+
     /** A PNG of what the page shows (the whole page when {@code fullPage}), written to {@code file}. */
     public void screenshot(Path file, boolean fullPage) throws Exception {
         JsonNode shot = call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", fullPage));

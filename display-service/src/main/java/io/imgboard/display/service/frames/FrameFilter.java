@@ -53,10 +53,10 @@ public record FrameFilter(List<String> sources, List<String> devices, LocalDate 
         if (from == null && to == null && !onThisDay) {
             return true;
         }
-        if (photo.capturedAt() == null) {
+        LocalDate taken = photo.capturedDay(zone);
+        if (taken == null) {
             return false;
         }
-        LocalDate taken = LocalDate.ofInstant(photo.capturedAt(), zone);
         if (from != null && taken.isBefore(from) || to != null && taken.isAfter(to)) {
             return false;
         }

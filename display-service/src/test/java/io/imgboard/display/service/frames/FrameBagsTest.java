@@ -165,6 +165,31 @@ class FrameBagsTest {
         assertFalse(nas.matches(view(null, List.of("folder:nas"), List.of()), today, zone));
     }
 
+    /**
+     * A date filter judges the day the camera wrote: 23:45 on 7 December 2023 at +01:00 is December 7 on
+     * a display in Tokyo, where the instant is December 8. A time no camera wrote (the file's) has only the
+     * display's zone to go by.
+     */
+    @Test
+    void aDateFilterJudgesTheDayTheCameraWrote() {
+        ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+        Instant lateEvening = Instant.parse("2023-12-07T22:45:00Z");
+        Playlist one = new Playlist();
+        UUID id = UUID.randomUUID();
+        PhotoPublished p = published(id, lateEvening, Instant.now(), List.of(), List.of());
+        one.publish(new PhotoPublished(p.eventId(), p.occurredAt(), id, p.sha256(), p.renditions(), p.width(), p.height(),
+                p.capturedAt(), null, p.name(), p.arrivedAt(), p.sourceIds(), p.deviceIds(), "2023-12-07T23:45:00"));
+        PhotoView cameras = one.read(photos -> photos.iterator().next());
+        assertEquals("2023-12-07T23:45:00", cameras.capturedLocal());
+        FrameFilter december7 = new FrameFilter(null, null, LocalDate.parse("2023-12-07"), LocalDate.parse("2023-12-07"), false);
+        assertTrue(december7.matches(cameras, LocalDate.parse("2026-12-01"), tokyo));
+        assertTrue(new FrameFilter(null, null, null, null, true).matches(cameras, LocalDate.parse("2026-12-07"), tokyo),
+                "on this day: December 7");
+        PhotoView filesTime = view(lateEvening, List.of(), List.of());
+        assertEquals(null, filesTime.capturedLocal());
+        assertFalse(december7.matches(filesTime, LocalDate.parse("2026-12-01"), tokyo), "December 8 in Tokyo");
+    }
+
     @Test
     void aFrameDefinitionSaysWhatIsWrong() {
         assertTrue(new FrameDefinition("a", Map.of("intervalMs", "500"), null).validate().orElseThrow().contains("1 second"));
