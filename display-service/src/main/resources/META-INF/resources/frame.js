@@ -358,6 +358,7 @@
     var revealed = false;
     var src = srcOf(photo);
     statusEl.hidden = true;
+    statusEl.className = '';
 
     function reveal() {
       if (revealed || mine !== showing) { return; }
@@ -370,7 +371,8 @@
       front = 1 - front;
       current = photo;
       shownAt = Date.now();
-      showOverlay(photo);
+      // the caption changes with the photo: out with the old one, in with the new one
+      showOverlay(photo, transition === 'none' ? 0 : FADE_MS / 2);
       schedule(intervalMs + (transition === 'none' ? 0 : FADE_MS));
     }
 
@@ -476,7 +478,25 @@
     return years;
   }
 
-  function showOverlay(photo) {
+  var overlayTimer = null;
+
+  // The caption of the photo on screen. delay: ms to fade the old caption out first (the photos' transition).
+  function showOverlay(photo, delay) {
+    clearTimeout(overlayTimer);
+    if (!delay || overlayEl.hidden) {
+      overlayEl.classList.remove('between');
+      writeOverlay(photo);
+      return;
+    }
+    overlayEl.style.transitionDuration = delay + 'ms';
+    overlayEl.classList.add('between');
+    overlayTimer = setTimeout(function () {
+      writeOverlay(photo);
+      overlayEl.classList.remove('between');
+    }, delay);
+  }
+
+  function writeOverlay(photo) {
     var parts = [];
     var day = takenDay(photo);
     if (showDate && day) {
@@ -493,8 +513,12 @@
     clearTimeout(timer);
     current = null;
     layers.forEach(function (layer) { layer.el.classList.remove('shown'); });
-    statusEl.textContent = 'waiting for photos';
+    // Said large enough to read across a room: an empty library, or a frame whose filter matches nothing yet.
+    statusEl.textContent = frameName === 'default' ? 'No photos yet: they appear here as soon as they are uploaded'
+      : 'No photos for the frame \u201c' + frameName + '\u201d yet: they appear here as soon as one matches it';
+    statusEl.className = 'empty';
     statusEl.hidden = false;
+    clearTimeout(overlayTimer);
     overlayEl.hidden = true; // the date of a photo no longer shown would stay on the empty screen
   }
 

@@ -126,13 +126,13 @@ class FramePageBrowserTest {
                         not(hasItem(startsWith("/media/" + outsider + "/"))));
                 assertThat(browser.eval("JSON.stringify(window.imgboardFrame().shown)").asText(), not(containsString(outsider.toString())));
 
-                // Its last photos go: the screen says it waits for photos, with no date of a photo gone,
+                // Its last photos go: the screen says, large, that none match it yet, with no date of a photo gone,
                 // rather than stay black asking the display for more without end.
                 catalog.retire(second);
                 catalog.retire(newest);
                 await().atMost(Duration.ofSeconds(20)).until(() -> browser.eval(
                         "var s = document.getElementById('status'); (s.hidden ? 'hidden' : s.textContent) + ' / '"
-                                + " + document.getElementById('overlay').hidden").asText(), equalTo("waiting for photos / true"));
+                                + " + document.getElementById('overlay').hidden").asText(), equalTo("No photos for the frame \u201c" + frame + "\u201d yet: they appear here as soon as one matches it / true"));
                 int asked = browser.eval("window.imgboardFrame().events.next").asInt();
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> browser.eval(
                         "window.imgboardFrame().events.next").asInt() <= asked + 1);
@@ -224,7 +224,8 @@ class FramePageBrowserTest {
             catalog.publish(local(from(Catalog.photo(summer, Instant.parse("2019-07-04T00:30:00Z")), source), "2019-07-04T00:30:00"));
             catalog.publish(local(from(Catalog.photo(winter, Instant.parse("2023-12-07T22:45:00Z")), source), "2023-12-07T23:45:00"));
             given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
-                    .body("{\"settings\":{\"intervalMs\":20000,\"order\":\"captured\",\"showDate\":true},"
+                    .body("{\"settings\":{\"intervalMs\":20000,\"order\":\"captured\",\"showDate\":true,"
+                            + "\"transition\":\"fade\",\"transitionMs\":2000},"
                             + "\"filter\":{\"sources\":[\"" + source + "\"]}}")
                     .put("/api/v1/frames/tz-" + tag).then().statusCode(lessThan(300));
             await().atMost(Duration.ofSeconds(120)).until(() -> given().get("/api/v1/frames/tz-" + tag + "/next?limit=100")
@@ -237,15 +238,31 @@ class FramePageBrowserTest {
                     // newest first: the winter photo, then the summer one
                     await().atMost(Duration.ofSeconds(60)).until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(winter)));
                     if (wall[1].equals(summer.toString())) {
+                        await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(
+                                "document.getElementById('overlay').textContent").asText(), equalTo("December 7, 2023"));
+                        browser.eval(CAPTION_CLOCK);
                         browser.press("ArrowRight", 39);
                         await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(summer)));
+                        // Through black (fade, 2 s): the old caption stays, fading, while its photo fades out; the
+                        // new one comes with the new photo, half the transition after the layers swapped.
+                        await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval("window.captionAfter").asInt(),
+                                greaterThanOrEqualTo(800));
                     }
                     await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(
                             "document.getElementById('overlay').textContent").asText(), equalTo(wall[2]));
+                    browser.screenshot(SHOTS.resolve("frame-date-" + wall[0].replace('/', '-') + ".png"), false);
                 }
             }
         }
     }
+
+    /** Records in {@code window.captionAfter} how long after the layers swap the caption's text changes (ms). */
+    private static final String CAPTION_CLOCK = "(function () { var swapped = 0; window.captionAfter = -1;"
+            + " new MutationObserver(function () { if (!swapped) { swapped = performance.now(); } })"
+            + ".observe(document.querySelector('.layer'), { attributes: true, attributeFilter: ['class'] });"
+            + " new MutationObserver(function () { if (window.captionAfter < 0) {"
+            + " window.captionAfter = Math.round(performance.now() - swapped); } })"
+            + ".observe(document.getElementById('overlay'), { childList: true, characterData: true, subtree: true }); })()";
 
     /** The photo with the camera's own clock as the ledger publishes it. */
     private static PhotoPublished local(PhotoPublished p, String capturedLocal) {
