@@ -111,7 +111,7 @@ public class Playlist implements MeterBinder {
     public synchronized Optional<PlaylistEvent> retire(UUID photoId, long offset) {
         seq = Math.max(seq, offset);
         PhotoView previous = byId.removeKey(photoId);
-        PlaylistEvent.Removed removed = new PlaylistEvent.Removed(seq, photoId, previous == null ? null : previous.fileName());
+        PlaylistEvent.Removed removed = new PlaylistEvent.Removed(seq, photoId, previous);
         removals.addLast(removed);
         if (removals.size() > CHANGES_KEPT) {
             horizon = Math.max(horizon, removals.removeFirst().seq());

@@ -28,7 +28,14 @@ public sealed interface PlaylistEvent {
     record Updated(long seq, PhotoView photo, PhotoView previous) implements PlaylistEvent {
     }
 
-    /** A photo was retired; {@code fileName} is the img-board name it had (null when never seen here). */
-    record Removed(long seq, UUID photoId, String fileName) implements PlaylistEvent {
+    /**
+     * A photo was retired; {@code previous} is the photo as it was (null when never seen here): which
+     * frames showed it, and the img-board name it had.
+     */
+    record Removed(long seq, UUID photoId, PhotoView previous) implements PlaylistEvent {
+        /** The img-board name it had, or null. */
+        public String fileName() {
+            return previous == null ? null : previous.fileName();
+        }
     }
 }

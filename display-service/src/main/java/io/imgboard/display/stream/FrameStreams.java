@@ -598,8 +598,12 @@ public class FrameStreams implements MeterBinder {
      * or an update of one, its filter leaves out).
      */
     private String kind(PlaylistEvent event, FrameDefinition definition) {
-        if (event instanceof PlaylistEvent.Removed) {
-            return "remove";
+        if (event instanceof PlaylistEvent.Removed removed) {
+            // Only to frames that could hold it: a photo their filter never let in is none of their business.
+            // Unknown here (never seen by this display), or an "on this day" frame (yesterday's day let in
+            // photos today's does not): every such frame is told, it may have it.
+            return removed.previous() == null || definition.filter().onThisDay() || bags.shows(definition, removed.previous())
+                    ? "remove" : null;
         }
         PhotoView photo = event.shown();
         if (photo == null) {

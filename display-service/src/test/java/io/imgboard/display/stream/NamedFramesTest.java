@@ -149,6 +149,13 @@ class NamedFramesTest {
             // The sources and devices the filter reads are never sent to frames.
             assertThat(frame.await(SseClient.named("add", lateIn.toString())).data(), not(containsString("upload:test")));
 
+            // A photo the filter never let in leaves the library: nothing for this frame (not even its id).
+            catalog.retire(lateOut);
+            catalog.retire(in.get(0));
+            frame.await(SseClient.named("remove", in.get(0).toString()));
+            assertTrue(frame.events().stream().noneMatch(e -> e.data().contains(lateOut.toString())),
+                    "told of a photo it never had: " + frame.events());
+
             admin().body("{\"settings\":{\"intervalMs\":3000},\"filter\":{\"from\":\"1923-05-01\",\"to\":\"1923-05-31\"}}")
                     .put("/api/v1/frames/may-1923").then().statusCode(200);
             frame.await(SseClient.named("settings", "\"intervalMs\":3000"));
