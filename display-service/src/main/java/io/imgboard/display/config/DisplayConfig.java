@@ -51,6 +51,20 @@ public interface DisplayConfig {
      */
     java.util.Optional<Integer> maxStreams();
 
+    /**
+     * The most SSE streams ({@code /api/v1/events} and {@code /api/events} together) one client address
+     * holds; one more is answered 429 with {@code Retry-After}, so one client cannot take every place of
+     * {@link #maxStreams()}. The address is the one the admin side judges ({@code ClientAddress}: behind
+     * {@code imgboard.auth.trusted-proxies}, the forwarded one); an IPv6 address counts with its /64 (one
+     * subscriber's network). Loopback callers are not counted: the host itself (a reverse proxy on it that
+     * is not a trusted proxy, {@code bench fanout}'s clients). 0: no limit per address. The default is ten
+     * times a large household's frames, tabs and the dead connections of a tablet that reconnects, and a
+     * school's or an office's screens behind one NAT address; taking all of the default 18,976 places then
+     * needs about 190 addresses rather than one.
+     */
+    @WithDefault("100")
+    int maxStreamsPerAddress();
+
     /** How long the admin and ops pages wait for another service. */
     @WithDefault("5s")
     Duration upstreamTimeout();

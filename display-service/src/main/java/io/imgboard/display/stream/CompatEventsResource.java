@@ -43,13 +43,11 @@ public class CompatEventsResource {
     static final Duration MAX_KEEPALIVE = Duration.ofSeconds(15);
 
     private final CompatFeed feed;
-    private final FrameClients clients;
     private final DisplayConfig config;
     private final FrameStreams streams;
 
-    CompatEventsResource(CompatFeed feed, FrameClients clients, DisplayConfig config, FrameStreams streams) {
+    CompatEventsResource(CompatFeed feed, DisplayConfig config, FrameStreams streams) {
         this.feed = feed;
-        this.clients = clients;
         this.config = config;
         this.streams = streams;
     }
@@ -80,10 +78,11 @@ public class CompatEventsResource {
 
     private void open(RoutingContext context) {
         HttpServerResponse response = context.response();
-        // Counted against imgboard.display.max-streams with /api/v1/events: every stream holds a file.
-        if (!streams.admit(FrameClients.COMPAT)) {
-            response.putHeader("Retry-After", Long.toString(FrameStreams.retryAfterSeconds()));
-            streams.error(response, 503, streams.refusal());
+        // Counted against imgboard.display.max-streams and -per-address with /api/v1/events: every stream holds a file.
+        String address = streams.addressOf(context.request());
+        FrameStreams.Refusal refusal = streams.admit(FrameClients.COMPAT, address);
+        if (refusal != null) {
+            streams.refuse(response, refusal);
             return;
         }
         AtomicBoolean counted = new AtomicBoolean(true);
@@ -104,7 +103,7 @@ public class CompatEventsResource {
                 .onSubscription().invoke(upstream::set)
                 .onTermination().invoke(() -> { // completed, failed or cancelled: the stream's slot is free
                     if (counted.getAndSet(false)) {
-                        clients.disconnected(FrameClients.COMPAT);
+                        streams.released(FrameClients.COMPAT, address);
                     }
                 })
                 // Mutiny's bridge to a Vert.x write stream: asks for more while the socket takes it.

@@ -22,6 +22,8 @@ public class FrameClients implements MeterBinder {
 
     private final AtomicInteger connected = new AtomicInteger();
     private final Map<String, Integer> perFrame = new ConcurrentHashMap<>();
+    /** Open streams per client address (only the counted ones, see {@code FrameStreams#addressOf}). */
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
 
     /** {@link #connected} unless {@code max} streams are open already (then false, nothing counted). */
     boolean connectedUnder(String frame, int max) {
@@ -40,6 +42,30 @@ public class FrameClients implements MeterBinder {
         connected.decrementAndGet();
         // Names with no stream left are dropped, so the map does not grow with every name ever asked for.
         perFrame.computeIfPresent(frame, (name, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /** One more stream of {@code address}, unless it holds {@code max} already (then false, nothing counted). */
+    boolean fromAddressUnder(String address, int max) {
+        boolean[] counted = {false};
+        perAddress.compute(address, (key, open) -> {
+            int now = open == null ? 0 : open;
+            if (now >= max) {
+                return open;
+            }
+            counted[0] = true;
+            return now + 1;
+        });
+        return counted[0];
+    }
+
+    /** A stream of {@code address} ended; addresses with none left are dropped, so the map holds only open ones. */
+    void goneFromAddress(String address) {
+        perAddress.computeIfPresent(address, (key, open) -> open <= 1 ? null : open - 1);
+    }
+
+    /** Open streams counted against {@code address}. */
+    int fromAddress(String address) {
+        return perAddress.getOrDefault(address, 0);
     }
 
     public int count() {

@@ -3,6 +3,7 @@ package io.imgboard.display.stream;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgboard.display.config.DisplayConfig;
+import io.imgboard.support.ClientAddress;
 import io.imgboard.support.ErrorBody;
 import io.imgboard.display.service.FrameSettings;
 import io.imgboard.display.service.PhotoView;
@@ -38,6 +39,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -102,7 +105,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * connection, so a reconnect storm after a restart costs little. Above
  * {@code imgboard.display.max-streams} open streams (default: from the open-file limit and the heap, see
  * {@link StreamLimit}) a new one is answered 503 with {@code Retry-After}, and a log line says why;
- * the streams already open are not touched.
+ * the streams already open are not touched. Above {@code imgboard.display.max-streams-per-address} from
+ * one client address ({@link #addressOf}) a new one is answered 429 with {@code Retry-After}, so that one
+ * client cannot take every place; a log line per address and minute says so.
  */
 @ApplicationScoped
 public class FrameStreams implements MeterBinder {
@@ -116,7 +121,12 @@ public class FrameStreams implements MeterBinder {
     private final FramesConfig framesConfig;
     private final ObjectMapper json;
     private final Vertx vertx;
+    private final ClientAddress callers;
     private final int maxStreams;
+    /** Streams one client address may hold; 0: no limit. */
+    private final int maxPerAddress;
+    /** Addresses refused for holding their most: when that was last logged, and how many since. */
+    private final Map<String, AddressRefusals> addressRefusals = new ConcurrentHashMap<>();
     private final Map<EventLoop, Loop> loops = new ConcurrentHashMap<>();
     /** Frame names whose definition the streams follow (one subscription each). */
     private final Map<String, Boolean> definitions = new ConcurrentHashMap<>();
@@ -129,7 +139,7 @@ public class FrameStreams implements MeterBinder {
     private volatile double[] lastFanout = {0, 0, 0};
 
     FrameStreams(Playlist playlist, FrameClients clients, DisplayConfig config, Frames frames, FrameBags bags,
-                 FramesConfig framesConfig, ObjectMapper json, Vertx vertx) {
+                 FramesConfig framesConfig, ObjectMapper json, Vertx vertx, ClientAddress callers) {
         this.playlist = playlist;
         this.clients = clients;
         this.config = config;
@@ -138,7 +148,9 @@ public class FrameStreams implements MeterBinder {
         this.framesConfig = framesConfig;
         this.json = json;
         this.vertx = vertx;
+        this.callers = callers;
         this.maxStreams = config.maxStreams().orElseGet(StreamLimit::derived);
+        this.maxPerAddress = Math.max(0, config.maxStreamsPerAddress());
     }
 
     /** Body of {@code remove}. */
@@ -153,6 +165,8 @@ public class FrameStreams implements MeterBinder {
     static final class Stream {
         final HttpServerResponse response;
         final String frame;
+        /** The client address it counts against ({@link #addressOf}); null: none. */
+        final String address;
         final Loop loop;
         /** Where a pre-encoded chunk is written: below the HTTP/1.1 encoder ({@link Wire}); null: through the response. */
         final Wire wire;
@@ -166,9 +180,10 @@ public class FrameStreams implements MeterBinder {
         int behind;
         volatile boolean closed;
 
-        Stream(HttpServerResponse response, String frame, Loop loop, long lastId, Wire wire) {
+        Stream(HttpServerResponse response, String frame, String address, Loop loop, long lastId, Wire wire) {
             this.response = response;
             this.frame = frame;
+            this.address = address;
             this.loop = loop;
             this.lastId = lastId;
             this.wire = wire;
@@ -234,7 +249,9 @@ public class FrameStreams implements MeterBinder {
         playlist.onChange(this::changed);
         long every = Math.max(1, config.heartbeat().toMillis());
         heartbeatTimer = vertx.setPeriodic(every, every, id -> ping());
-        Log.infof("SSE streams: at most %d open (imgboard.display.max-streams)", maxStreams);
+        Log.infof("SSE streams: at most %d open (imgboard.display.max-streams), %s from one client address"
+                + " (imgboard.display.max-streams-per-address; loopback uncounted)", maxStreams,
+                maxPerAddress > 0 ? "at most " + maxPerAddress : "no limit");
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -261,10 +278,11 @@ public class FrameStreams implements MeterBinder {
             }
             return;
         }
-        // Counted now (atomically against the cap), so connections racing on other event loops cannot pass it.
-        if (!admit(name)) {
-            context.response().putHeader("Retry-After", Long.toString(retryAfterSeconds()));
-            error(context.response(), 503, refusal());
+        // Counted now (atomically against the caps), so connections racing on other event loops cannot pass them.
+        String address = addressOf(request);
+        Refusal refusal = admit(name, address);
+        if (refusal != null) {
+            refuse(context.response(), refusal);
             return;
         }
         String lastEventId = request.getHeader("Last-Event-ID");
@@ -282,7 +300,7 @@ public class FrameStreams implements MeterBinder {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
         // Before a page or a missed change, pings repeat the id the frame resumed from.
-        Stream stream = new Stream(response, name, loop, resumeAfter >= -1 ? resumeAfter : Long.MIN_VALUE, Wire.of(request));
+        Stream stream = new Stream(response, name, address, loop, resumeAfter >= -1 ? resumeAfter : Long.MIN_VALUE, Wire.of(request));
         response.closeHandler(ignored -> closed(stream));
         response.exceptionHandler(ignored -> closed(stream));
         Log.debugf("SSE client of frame %s connected (Last-Event-ID %s)", name, lastEventId);
@@ -567,7 +585,7 @@ public class FrameStreams implements MeterBinder {
             return;
         }
         stream.closed = true;
-        clients.disconnected(stream.frame);
+        released(stream.frame, stream.address);
         // Later, never now: this may run inside a loop over the set.
         stream.loop.eventLoop.execute(() -> {
             stream.loop.streams.remove(stream);
@@ -642,14 +660,27 @@ public class FrameStreams implements MeterBinder {
         }
     }
 
+    /** Why a new stream is refused: 503 (the display holds its most) or 429 (the caller's address does), and the reason. */
+    record Refusal(int status, String reason) {
+    }
+
     /**
-     * Counts a new stream of {@code frame} ({@link FrameClients#COMPAT} for img-board's) unless
-     * {@link #maxStreams()} are open, all endpoints together; false (and a log line at most every 10 s)
-     * when it must be refused: 503 with {@link #refusal()} and {@link #retryAfterSeconds()}.
+     * Counts a new stream of {@code frame} ({@link FrameClients#COMPAT} for img-board's) from {@code address}
+     * ({@link #addressOf}; null: not counted per address), unless that address holds
+     * {@code imgboard.display.max-streams-per-address} (429) or {@link #maxStreams()} are open, all endpoints
+     * together (503). Null when counted: {@link #released} gives the place back.
      */
-    boolean admit(String frame) {
+    Refusal admit(String frame, String address) {
+        if (address != null && !clients.fromAddressUnder(address, maxPerAddress)) {
+            refusedFrom(address, frame);
+            return new Refusal(429, "Too many frame streams from your address: this display holds at most "
+                    + maxPerAddress + " from one address. Close one, or try again later.");
+        }
         if (clients.connectedUnder(frame, maxStreams)) {
-            return true;
+            return null;
+        }
+        if (address != null) {
+            clients.goneFromAddress(address);
         }
         long refused = refusedSinceLog.incrementAndGet();
         long now = System.currentTimeMillis();
@@ -661,7 +692,98 @@ public class FrameStreams implements MeterBinder {
                             + " Frames retry; run more displays behind a load balancer to hold more",
                     frame, clients.count(), maxStreams, StreamLimit.openFileLimit(), refused);
         }
-        return false;
+        return new Refusal(503, refusal());
+    }
+
+    /** A stream {@link #admit}ted with {@code frame} and {@code address} ended: its places are free. */
+    void released(String frame, String address) {
+        clients.disconnected(frame);
+        if (address != null) {
+            clients.goneFromAddress(address);
+        }
+    }
+
+    /** Answers a refused stream: the status, {@code Retry-After} (10–60 s) and the reason as JSON. */
+    void refuse(HttpServerResponse response, Refusal refusal) {
+        response.putHeader("Retry-After", Long.toString(retryAfterSeconds()));
+        error(response, refusal.status(), refusal.reason());
+    }
+
+    /**
+     * The client address a stream counts against, as the admin side judges callers ({@link ClientAddress}:
+     * the peer, or behind {@code imgboard.auth.trusted-proxies} the address the proxy names): IPv4 as it is,
+     * IPv6 by its /64 (one subscriber's network, where privacy addresses come and go; a link-local one
+     * whole). Null, not counted, for loopback (the host itself: {@code bench fanout}'s clients, or a
+     * reverse proxy on this host that is not a trusted proxy, through which every frame would share one
+     * address), a caller that cannot be told, or when there is no limit per address.
+     */
+    String addressOf(HttpServerRequest request) {
+        if (maxPerAddress <= 0) {
+            return null;
+        }
+        InetAddress caller = callers.caller(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+                request.headers().getAll("X-Forwarded-For")).counted();
+        return addressKey(caller);
+    }
+
+    static String addressKey(InetAddress caller) {
+        if (caller == null) {
+            return null;
+        }
+        byte[] bytes = caller.getAddress();
+        if (bytes.length == 16 && isIpv4Mapped(bytes)) {
+            bytes = java.util.Arrays.copyOfRange(bytes, 12, 16);
+        }
+        if (bytes.length == 4) {
+            return bytes[0] == 127 ? null : (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+        }
+        if (caller.isLoopbackAddress()) {
+            return null;
+        }
+        if (caller instanceof Inet6Address && caller.isLinkLocalAddress()) {
+            return caller.getHostAddress();
+        }
+        StringBuilder network = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) {
+            network.append(Integer.toHexString((bytes[i] & 0xff) << 8 | bytes[i + 1] & 0xff)).append(':');
+        }
+        return network.append(":/64").toString();
+    }
+
+    private static boolean isIpv4Mapped(byte[] bytes) {
+        for (int i = 0; i < 10; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+    }
+
+    /** When an address's refusals were last logged, and how many came since. */
+    private static final class AddressRefusals {
+        final AtomicLong refused = new AtomicLong();
+        long loggedAt;
+    }
+
+    /** One line per address and minute, however often it knocks: a client that retries in a loop does not flood the log. */
+    private void refusedFrom(String address, String frame) {
+        long now = System.currentTimeMillis();
+        if (addressRefusals.size() > 1024) { // many addresses at their most: forget those not logged within the minute
+            addressRefusals.values().removeIf(entry -> now - entry.loggedAt >= 60_000);
+        }
+        AddressRefusals entry = addressRefusals.computeIfAbsent(address, key -> new AddressRefusals());
+        long refused = entry.refused.incrementAndGet();
+        synchronized (entry) {
+            if (entry.loggedAt != 0 && now - entry.loggedAt < 60_000) {
+                return;
+            }
+            entry.loggedAt = now;
+            entry.refused.set(0);
+        }
+        Log.warnf("SSE stream for frame %s from %s refused (429): that address holds %d streams, the most one address may"
+                        + " (imgboard.display.max-streams-per-address=%d); %d refused from it since the last line about it (one a minute at most)."
+                        + " Behind a reverse proxy every frame has its address: set imgboard.auth.trusted-proxies",
+                frame, address, clients.fromAddress(address), maxPerAddress, refused);
     }
 
     String refusal() {

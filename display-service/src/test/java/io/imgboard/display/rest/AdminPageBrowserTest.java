@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.display.support.Catalog;
 import io.imgboard.infra.testing.Chromium;
 import io.imgboard.display.support.Neighbours;
+import io.imgboard.display.support.PolicyViolations;
 import io.imgboard.display.support.Renditions;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,9 +58,11 @@ class AdminPageBrowserTest {
 
     private Chromium signedInAdmin(int width, int height) throws Exception {
         Chromium admin = Chromium.start(String.valueOf(width), String.valueOf(height));
+        PolicyViolations.watch(admin);
         admin.open(root + "admin/");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> admin.eval("!!document.getElementById('dropzone')").asBoolean());
+                .until(() -> admin.eval("!!document.getElementById('token-form')").asBoolean());
+        PolicyViolations.assertNone(admin); // the sign-in form, under the page's policy
         admin.eval("localStorage.setItem('imgboard.adminToken', '" + Neighbours.ADMIN_TOKEN + "'); true");
         admin.open(root + "admin/");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
@@ -137,6 +140,7 @@ class AdminPageBrowserTest {
                     equalTo(uploaded.toString()));
             assertEquals(Boolean.FALSE, frame.eval("window.performance.getEntriesByType('navigation')[0].type === 'reload'")
                     .asBoolean(), "no reload");
+            PolicyViolations.assertNone(admin);
         }
     }
 
@@ -189,6 +193,7 @@ class AdminPageBrowserTest {
             await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> frame.eval(
                     "document.querySelector('.layer.shown .photo.loaded') !== null && !document.getElementById('overlay').hidden").asBoolean());
             frame.screenshot(SHOTS.resolve("frame.png"), false);
+            PolicyViolations.assertNone(admin);
         }
     }
 
@@ -225,6 +230,7 @@ class AdminPageBrowserTest {
             }
             assertEquals("4 of 4 photos done, 0 failed.", admin.eval("document.getElementById('reprocess-counts').textContent").asText());
             assertEquals("progressbar", admin.eval("document.getElementById('reprocess-bar').getAttribute('role')").asText());
+            PolicyViolations.assertNone(admin);
         }
     }
 
@@ -240,6 +246,7 @@ class AdminPageBrowserTest {
             assertEquals(0, admin.eval("Array.prototype.filter.call(document.querySelectorAll('#settings-form input, #settings-form select'),"
                     + " function (i) { return !(i.labels && i.labels.length) && !i.getAttribute('aria-label'); }).length").asInt());
             admin.screenshot(SHOTS.resolve("admin-360.png"), false);
+            PolicyViolations.assertNone(admin);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.imgboard.display.support.AdminNeighbours;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.imgboard.infra.testing.Chromium;
 import io.imgboard.display.support.Neighbours;
+import io.imgboard.display.support.PolicyViolations;
 import io.imgboard.display.support.Renditions;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -123,6 +124,7 @@ class AdminSectionsBrowserTest {
 
     private Chromium signedIn(int width, int height) throws Exception {
         Chromium admin = Chromium.start(String.valueOf(width), String.valueOf(height));
+        PolicyViolations.watch(admin);
         admin.open(root + "admin/");
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> admin.eval("!!document.getElementById('photo-search')").asBoolean());
@@ -232,6 +234,8 @@ class AdminSectionsBrowserTest {
             click(admin, "#photo-search button[type=submit]");
             await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
                     hasItem("GET /api/v1/photo-search?device=old-phone&limit=48 " + SERVICE + " "));
+            // every section, thumbnails and all, worked under the page's Content-Security-Policy
+            PolicyViolations.assertNone(admin);
         }
     }
 
@@ -333,6 +337,7 @@ class AdminSectionsBrowserTest {
             assertThat(AdminNeighbours.INGEST.received, hasItem(startsWith(
                     "GET /api/v1/export/folder?path=%2Fvolume1%2Fphoto%2Fexport Bearer " + Neighbours.ADMIN_TOKEN)));
             shoot(admin, "frames-section", "admin-frames.png");
+            PolicyViolations.assertNone(admin);
         }
         try (Chromium phone = signedIn(360, 780)) {
             phone.viewport(360, 780);
@@ -345,6 +350,7 @@ class AdminSectionsBrowserTest {
                         table);
             }
             shoot(phone, "sources-section", "admin-sources-360.png");
+            PolicyViolations.assertNone(phone);
         }
     }
 

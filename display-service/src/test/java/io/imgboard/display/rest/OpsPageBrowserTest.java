@@ -5,6 +5,7 @@ import io.imgboard.display.support.Catalog;
 import io.imgboard.infra.testing.Chromium;
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.display.support.OpsNeighbours;
+import io.imgboard.display.support.PolicyViolations;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -118,6 +119,7 @@ class OpsPageBrowserTest {
     @Test
     void thePagePlotsMovingThroughputAndReadsAt360Px() throws Exception {
         try (Chromium page = Chromium.start("1280", "1800")) {
+            PolicyViolations.watch(page);
             page.open(root + "ops");
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> page.eval("!!document.getElementById('plot')").asBoolean());
@@ -168,6 +170,8 @@ class OpsPageBrowserTest {
             assertThat("no sideways scrolling of the page at 360 px",
                     page.eval("document.documentElement.scrollWidth").asInt(), lessThanOrEqualTo(360));
             page.screenshot(SHOTS.resolve("ops-360.png"), true);
+            // the plot and every section worked under the page's Content-Security-Policy
+            PolicyViolations.assertNone(page);
         }
     }
 
