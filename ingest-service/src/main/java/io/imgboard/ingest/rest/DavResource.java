@@ -749,8 +749,9 @@ public class DavResource {
             if (entry.id() == null) {
                 return error(403, "the root has no properties of its own");
             }
+            Set<QName> live = liveProperties(req, entry).keySet();
             boolean protectedLive = instructions.stream().anyMatch(i -> i.getKey().namespace().equals(DavXml.DAV)
-                    && liveProperties(req, entry).containsKey(dav(i.getKey().name())));
+                    && live.contains(dav(i.getKey().name())));
             DavMultistatus out = new DavMultistatus();
             out.openResponse(req.target().href(entry.path(), entry.collection()));
             List<String> names = instructions.stream()
@@ -760,9 +761,8 @@ public class DavResource {
                 List<String> failed = new ArrayList<>();
                 for (Map.Entry<DavProperty, Boolean> i : instructions) {
                     String n = DavMultistatus.empty(new QName(i.getKey().namespace(), i.getKey().name()));
-                    boolean live = i.getKey().namespace().equals(DavXml.DAV)
-                            && liveProperties(req, entry).containsKey(dav(i.getKey().name()));
-                    (live ? refused : failed).add(n);
+                    boolean isLive = i.getKey().namespace().equals(DavXml.DAV) && live.contains(dav(i.getKey().name()));
+                    (isLive ? refused : failed).add(n);
                 }
                 out.propstat(refused, 403);
                 out.propstat(failed, 424);
