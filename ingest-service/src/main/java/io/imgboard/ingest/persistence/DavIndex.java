@@ -1,10 +1,12 @@
 package io.imgboard.ingest.persistence;
 
+import io.imgboard.ingest.config.DavConfig;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,6 +27,17 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
     public record Relocated(DavEntry from, String toPath) {
     }
 
+    /**
+     * What a PROPPATCH did. {@code unfit} holds the positions of its set instructions that would have taken
+     * the resource past {@code imgboard.dav.max-dead-properties} or {@code max-dead-properties-size}: when
+     * there are any, nothing was changed. {@code properties} and {@code bytes} are what the resource held before.
+     */
+    public record Patch(List<Integer> unfit, int properties, long bytes) {
+        public boolean applied() {
+            return unfit.isEmpty();
+        }
+    }
+
     /** A dead property's name. */
     private record PropertyName(String namespace, String name) {
     }
@@ -33,9 +46,13 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
     private static final int ROWS_PER_INSERT = 1000;
 
     private final EntityManager em;
+    private final int maxProperties;
+    private final long maxPropertyBytes;
 
-    DavIndex(EntityManager em) {
+    DavIndex(EntityManager em, DavConfig config) {
         this.em = em;
+        this.maxProperties = config.maxDeadProperties();
+        this.maxPropertyBytes = config.maxDeadPropertiesSize().asLongValue();
     }
 
     @Transactional
@@ -225,11 +242,15 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
 
     /**
      * Applies a PROPPATCH's instructions in document order, all or nothing (RFC 4918 §9.2): {@code true} sets,
-     * {@code false} removes. The resource's properties are read once and what changed is written in a statement
+     * {@code false} removes. A set that would take the resource past its limits does not fit (one that keeps
+     * or shrinks an existing value always does, so a resource over the limits can still be tidied); then
+     * nothing is changed. The resource's properties are read once and what changed is written in a statement
      * or two: read and written one by one, with Hibernate flushing before each read, 5,000 took seconds.
      */
     @Transactional
-    public void patch(Long entryId, List<Map.Entry<DavProperty, Boolean>> instructions) {
+    public Patch patch(Long entryId, List<Map.Entry<DavProperty, Boolean>> instructions) {
+        // one PROPPATCH of a resource at a time: two at once could each fit beside what the other has not stored yet
+        em.createNativeQuery("SELECT id FROM dav_entry WHERE id = :id FOR UPDATE").setParameter("id", entryId).getResultList();
         Map<PropertyName, Object[]> stored = new LinkedHashMap<>();
         for (Object[] row : em.createQuery("select p.id, p.namespace, p.name, p.value from DavPropertyEntity p "
                 + "where p.entryId = ?1 order by p.id", Object[].class).setParameter(1, entryId).getResultList()) {
@@ -237,13 +258,30 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
         }
         Map<PropertyName, String> after = new LinkedHashMap<>();
         stored.forEach((name, row) -> after.put(name, (String) row[3]));
-        for (Map.Entry<DavProperty, Boolean> i : instructions) {
-            PropertyName name = new PropertyName(i.getKey().namespace(), i.getKey().name());
-            if (i.getValue()) {
-                after.put(name, i.getKey().value());
-            } else {
+        long bytes = after.values().stream().mapToLong(DavIndex::size).sum();
+        Patch before = new Patch(List.of(), after.size(), bytes);
+        List<Integer> unfit = new ArrayList<>();
+        for (int i = 0; i < instructions.size(); i++) {
+            DavProperty p = instructions.get(i).getKey();
+            PropertyName name = new PropertyName(p.namespace(), p.name());
+            String old = after.get(name);
+            long oldSize = old == null ? 0 : size(old);
+            if (!instructions.get(i).getValue()) {
                 after.remove(name);
+                bytes -= oldSize;
+                continue;
             }
+            long newSize = size(p.value());
+            boolean grows = old == null || newSize > oldSize;
+            if (grows && (after.size() + (old == null ? 1 : 0) > maxProperties || bytes - oldSize + newSize > maxPropertyBytes)) {
+                unfit.add(i);
+                continue;
+            }
+            after.put(name, p.value());
+            bytes += newSize - oldSize;
+        }
+        if (!unfit.isEmpty()) {
+            return new Patch(unfit, before.properties(), before.bytes());
         }
         List<Long> removed = new ArrayList<>();
         stored.forEach((name, row) -> {
@@ -262,6 +300,11 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
             }
         });
         upsert(entryId, changed);
+        return before;
+    }
+
+    private static long size(String value) {
+        return value.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** Sets these dead properties of an entry, new or not, in one statement per {@link #ROWS_PER_INSERT}. */
