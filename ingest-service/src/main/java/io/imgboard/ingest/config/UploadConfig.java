@@ -14,6 +14,9 @@ public interface UploadConfig {
     /** Shortest token the service accepts: anything shorter can be guessed. */
     int MIN_TOKEN_LENGTH = Tokens.MIN_LENGTH;
 
+    /** {@link #maxFiles}'s default, also for {@link FormPartsConfigSource}, which may run before this mapping is read. */
+    String DEFAULT_MAX_FILES = "100";
+
     /**
      * The bearer token clients send ({@code IMGBOARD_UPLOAD_TOKEN}). No default outside the dev and
      * test profiles: {@link StartupCheck} refuses to start without one.
@@ -60,4 +63,14 @@ public interface UploadConfig {
      */
     @WithDefault("200M")
     MemorySize maxSize();
+
+    /**
+     * The most files ({@code file} parts) one {@code POST /api/v1/uploads} may hold; a body with more is
+     * refused as a whole with 400, nothing stored or announced. Each file is stored and announced in turn,
+     * so without a limit one request of a thousand copies of one photo held a worker for most of a minute
+     * and gave the photo a thousand origins. The multipart parser's own limit on parts follows it
+     * ({@link FormPartsConfigSource}), so a body of far more parts is refused while it is read.
+     */
+    @WithDefault(DEFAULT_MAX_FILES)
+    int maxFiles();
 }

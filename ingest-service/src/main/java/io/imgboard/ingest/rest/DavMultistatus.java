@@ -24,12 +24,21 @@ final class DavMultistatus {
 
     /** A propstat: {@code props} are complete property elements. */
     void propstat(List<String> props, int status) {
+        propstat(props, status, null);
+    }
+
+    /** A propstat with a {@code responsedescription} for a person, saying why (none when null). */
+    void propstat(List<String> props, int status, String description) {
         if (props.isEmpty()) {
             return;
         }
         out.append("<D:propstat><D:prop>");
         props.forEach(out::append);
-        out.append("</D:prop><D:status>").append(statusLine(status)).append("</D:status></D:propstat>");
+        out.append("</D:prop><D:status>").append(statusLine(status)).append("</D:status>");
+        if (description != null) {
+            out.append("<D:responsedescription>").append(DavXml.escape(description)).append("</D:responsedescription>");
+        }
+        out.append("</D:propstat>");
     }
 
     void status(String href, int status) {
@@ -50,6 +59,7 @@ final class DavMultistatus {
             case 409 -> "Conflict";
             case 423 -> "Locked";
             case 424 -> "Failed Dependency";
+            case 507 -> "Insufficient Storage";
             default -> "";
         };
         return "HTTP/1.1 " + status + " " + reason;

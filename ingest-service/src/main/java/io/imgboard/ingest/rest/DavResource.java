@@ -7,6 +7,7 @@ import io.imgboard.events.FileEvent;
 import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.events.FileSkipped;
+import io.imgboard.ingest.config.DavConfig;
 import io.imgboard.ingest.messaging.FileEventPublisher;
 import io.imgboard.ingest.messaging.OutboxRelay;
 import io.imgboard.ingest.persistence.DavEntry;
@@ -97,10 +98,14 @@ public class DavResource {
     private final DeviceTokens devices;
     private final FileEventPublisher publisher;
     private final java.nio.file.Path spoolDir;
+    private final int maxDeadProperties;
+    private final long maxDeadPropertyBytes;
 
     DavResource(DavIndex index, DavLocks locks, UploadService uploads, OriginalStore store, FileEventOutbox outbox,
-                OutboxRelay relay, DeviceTokens devices, FileEventPublisher publisher,
+                OutboxRelay relay, DeviceTokens devices, FileEventPublisher publisher, DavConfig config,
                 @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
+        this.maxDeadProperties = config.maxDeadProperties();
+        this.maxDeadPropertyBytes = config.maxDeadPropertiesSize().asLongValue();
         this.index = index;
         this.locks = locks;
         this.uploads = uploads;
@@ -749,8 +754,9 @@ public class DavResource {
             if (entry.id() == null) {
                 return error(403, "the root has no properties of its own");
             }
+            Set<QName> live = liveProperties(req, entry).keySet();
             boolean protectedLive = instructions.stream().anyMatch(i -> i.getKey().namespace().equals(DavXml.DAV)
-                    && liveProperties(req, entry).containsKey(dav(i.getKey().name())));
+                    && live.contains(dav(i.getKey().name())));
             DavMultistatus out = new DavMultistatus();
             out.openResponse(req.target().href(entry.path(), entry.collection()));
             List<String> names = instructions.stream()
@@ -760,19 +766,44 @@ public class DavResource {
                 List<String> failed = new ArrayList<>();
                 for (Map.Entry<DavProperty, Boolean> i : instructions) {
                     String n = DavMultistatus.empty(new QName(i.getKey().namespace(), i.getKey().name()));
-                    boolean live = i.getKey().namespace().equals(DavXml.DAV)
-                            && liveProperties(req, entry).containsKey(dav(i.getKey().name()));
-                    (live ? refused : failed).add(n);
+                    boolean isLive = i.getKey().namespace().equals(DavXml.DAV) && live.contains(dav(i.getKey().name()));
+                    (isLive ? refused : failed).add(n);
                 }
                 out.propstat(refused, 403);
                 out.propstat(failed, 424);
             } else {
-                index.patch(entry.id(), instructions);
-                out.propstat(names, 200);
+                DavIndex.Patch patch = index.patch(entry.id(), instructions);
+                if (patch.applied()) {
+                    out.propstat(names, 200);
+                } else {
+                    refuseUnfit(out, names, patch);
+                }
             }
             out.closeResponse();
             return Response.status(207).type(XML).entity(out.finish()).build();
         });
+    }
+
+    /**
+     * A PROPPATCH refused for the resource's limits on dead properties: each property once, 507 (Insufficient
+     * Storage) for those that do not fit and 424 (Failed Dependency) for the rest (RFC 4918 §9.2.1), each
+     * with the reason in words.
+     */
+    private void refuseUnfit(DavMultistatus out, List<String> names, DavIndex.Patch patch) {
+        Set<Integer> unfitAt = new HashSet<>(patch.unfit());
+        Map<String, Boolean> unfit = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            unfit.merge(names.get(i), unfitAt.contains(i), Boolean::logicalOr);
+        }
+        List<String> full = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        unfit.forEach((name, doesNotFit) -> (doesNotFit ? full : failed).add(name));
+        String limits = "a file or folder holds at most " + maxDeadProperties + " dead properties with "
+                + maxDeadPropertyBytes + " bytes of values (imgboard.dav.max-dead-properties, imgboard.dav.max-dead-properties-size); "
+                + "this one holds " + patch.properties() + " with " + patch.bytes() + " bytes";
+        out.propstat(full, 507, "not stored: " + limits + ", and these do not fit. Nothing in this request was changed");
+        out.propstat(failed, 424, "not changed: other properties in this request do not fit (" + limits
+                + "), and a PROPPATCH is applied whole or not at all");
     }
 
     // --- class 2 -------------------------------------------------------------------------------

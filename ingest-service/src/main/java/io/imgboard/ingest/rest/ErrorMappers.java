@@ -17,6 +17,7 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.IOException;
@@ -29,9 +30,14 @@ import java.io.IOException;
  */
 class ErrorMappers {
     private final Rejections rejections;
+    private final int maxFiles;
+    private final int maxParts;
 
-    ErrorMappers(Rejections rejections) {
+    ErrorMappers(Rejections rejections, @ConfigProperty(name = "imgboard.upload.max-files") int maxFiles,
+                 @ConfigProperty(name = "quarkus.http.limits.max-parameters") int maxParts) {
         this.rejections = rejections;
+        this.maxFiles = maxFiles;
+        this.maxParts = maxParts;
     }
 
     @ServerExceptionMapper
@@ -51,6 +57,14 @@ class ErrorMappers {
                     + ". A file's bytes alone go to PUT /api/v1/uploads/{name}; nothing was kept";
             rejections.record(RejectionReason.UNSUPPORTED_MEDIA_TYPE, Rejections.REQUEST, error);
             return json(415, error);
+        }
+        if (status == 400 && tooManyParts(e) && request.method() == HttpMethod.POST
+                && RequestPath.canonical(request.path()).equals("/api/v1/uploads")) {
+            // the multipart parser stopped at the part past its limit (FormPartsConfigSource): said in the upload's terms
+            String error = UploadResource.tooManyFiles("more than " + maxParts + " parts sent (a file and its path each, "
+                    + "and the source)", maxFiles);
+            rejections.record(RejectionReason.TOO_MANY_FILES, Rejections.REQUEST, error);
+            return json(400, error);
         }
         if (status >= 500) {
             Log.errorf(e, "request failed");
@@ -143,6 +157,15 @@ class ErrorMappers {
     private static boolean isUpload(HttpServerRequest request) {
         return DavPath.isDav(request.path())
                 || RequestPath.isAtOrUnder(RequestPath.canonical(request.path()), "/api/v1/uploads");
+    }
+
+    /**
+     * Whether RESTEasy's form parser refused a body for holding more parts than
+     * {@code quarkus.http.limits.max-parameters}: it throws a plain {@link WebApplicationException} (400), told
+     * apart from its other 400s only by its words ("Param limit of 201 was exceeded").
+     */
+    private static boolean tooManyParts(WebApplicationException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("Param limit of ");
     }
 
     /** Whether reading the body failed because no more of it came within the read timeout. */

@@ -69,10 +69,13 @@ public class UploadResource {
     private final DeviceTokens devices;
     private final java.nio.file.Path spoolDir;
     private final OpenTelemetry telemetry;
+    private final int maxFiles;
 
     UploadResource(UploadService uploads, Rejections rejections, LedgerClient ledger, DeviceTokens devices,
-                   @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir, OpenTelemetry telemetry) {
+                   @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir, OpenTelemetry telemetry,
+                   @ConfigProperty(name = "imgboard.upload.max-files") int maxFiles) {
         this.telemetry = telemetry;
+        this.maxFiles = maxFiles;
         this.uploads = uploads;
         this.rejections = rejections;
         this.ledger = ledger;
@@ -207,7 +210,8 @@ public class UploadResource {
     @APIResponse(responseCode = "207", description = "some files were accepted and some not (rejected or failed): "
             + "each file's status says which; error counts them and names the first one not stored",
             content = @Content(schema = @Schema(implementation = UploadResponse.class)))
-    @APIResponse(responseCode = "400", description = "no file part, every file empty, or an invalid source",
+    @APIResponse(responseCode = "400", description = "no file part, more files than imgboard.upload.max-files (100), "
+            + "every file empty, or an invalid source",
             content = @Content(schema = @Schema(implementation = UploadResponse.class)))
     @APIResponse(responseCode = "401", description = "missing or wrong token",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -249,6 +253,10 @@ public class UploadResource {
         }
         if (files == null || files.isEmpty()) {
             throw refuse(RejectionReason.BAD_REQUEST, "no file: send each image as a multipart/form-data part named \"file\"");
+        }
+        if (files.size() > maxFiles) {
+            // before the first is stored: a refused request leaves no origin and sends no event
+            throw refuse(RejectionReason.TOO_MANY_FILES, tooManyFiles(files.size() + " sent", maxFiles));
         }
         List<Outcome> outcomes = new ArrayList<>(files.size());
         // One trace per request, continuing the client's traceparent: it follows each photo through Kafka.
@@ -316,6 +324,16 @@ public class UploadResource {
     @Operation(summary = "Recent refused uploads, newest first", description = "Operator data: needs the token too.")
     public List<Rejections.Rejection> rejections() {
         return rejections.recent();
+    }
+
+    /**
+     * The refusal of a body with more than {@code imgboard.upload.max-files} files, {@code sent} saying how
+     * many it held: counted here, or only "more than N parts" when the parser stopped reading it
+     * ({@link io.imgboard.ingest.config.FormPartsConfigSource}).
+     */
+    static String tooManyFiles(String sent, int maxFiles) {
+        return "too many files in one upload: " + sent + ", at most " + maxFiles + " per request (imgboard.upload.max-files); "
+                + "send them in several requests; nothing was kept";
     }
 
     private ApiException refuse(RejectionReason reason, String error) {

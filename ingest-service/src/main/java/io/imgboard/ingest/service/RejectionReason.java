@@ -8,6 +8,8 @@ public enum RejectionReason {
     UNRECOGNISED(415, "unrecognised-format"),
     TOO_LARGE(413, "too-large"),
     BAD_REQUEST(400, "bad-request"),
+    /** More files in one multipart upload than {@code imgboard.upload.max-files}: refused whole, nothing kept. */
+    TOO_MANY_FILES(400, "too-many-files"),
     /** A request in a form the route does not take (a photo's bytes posted where a multipart form goes). */
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type"),
     UNAUTHORIZED(401, "unauthorized"),

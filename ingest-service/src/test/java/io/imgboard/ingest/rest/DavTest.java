@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -1026,6 +1027,143 @@ class DavTest {
         String sha = TestImages.sha256(jpeg);
         await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
                 && f.path().equals("Ranges/resumed.jpg") && f.sha256().equals(sha)));
+    }
+
+    private static final String PROPS = "urn:x-imgboard-test";
+
+    /** A propertyupdate setting (a value) and removing (null) these properties of {@link #PROPS}, in this order. */
+    private static byte[] propertyUpdate(Map<String, String> instructions) {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                + "<D:propertyupdate xmlns:D=\"DAV:\" xmlns:Z=\"" + PROPS + "\">");
+        instructions.forEach((name, value) -> xml.append(value == null
+                ? "<D:remove><D:prop><Z:" + name + "/></D:prop></D:remove>"
+                : "<D:set><D:prop><Z:" + name + ">" + value + "</Z:" + name + "></D:prop></D:set>"));
+        return xml.append("</D:propertyupdate>").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A multistatus's propstats of one resource: status code to the names of {@link #PROPS} in it, and its description. */
+    private record PropStat(List<String> names, String description) {
+    }
+
+    private static Map<Integer, PropStat> propStats(String multistatus) {
+        Map<Integer, PropStat> out = new java.util.LinkedHashMap<>();
+        Matcher propstat = Pattern.compile("<D:propstat><D:prop>(.*?)</D:prop><D:status>HTTP/1.1 (\\d+) [^<]*</D:status>"
+                + "(?:<D:responsedescription>(.*?)</D:responsedescription>)?</D:propstat>").matcher(multistatus);
+        while (propstat.find()) {
+            List<String> names = new ArrayList<>();
+            Matcher name = Pattern.compile("<(\\w+) xmlns=\"" + PROPS + "\"").matcher(propstat.group(1));
+            while (name.find()) {
+                names.add(name.group(1));
+            }
+            out.put(Integer.parseInt(propstat.group(2)), new PropStat(names, propstat.group(3)));
+        }
+        return out;
+    }
+
+    /** The dead properties of {@link #PROPS} a resource holds, name to value, as PROPFIND allprop shows them. */
+    private Map<String, String> deadProperties(String path) throws Exception {
+        HttpResponse<String> found = dav("PROPFIND", path, uploadToken, null, "Depth", "0");
+        assertEquals(207, found.statusCode(), found.body());
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Matcher property = Pattern.compile("<(\\w+) xmlns=\"" + PROPS + "\">(.*?)</\\1>").matcher(found.body());
+        while (property.find()) {
+            out.put(property.group(1), property.group(2));
+        }
+        return out;
+    }
+
+    /**
+     * A file holds at most 100 dead properties (imgboard.dav.max-dead-properties). A PROPPATCH that would go
+     * past it is refused whole, as RFC 4918 has it: 507 for the property that does not fit, 424 for the others
+     * in it, each saying why, and nothing of it stored. Removing first makes room.
+     */
+    @Test
+    void aProppatchPastTheDeadPropertyLimitIsRefusedWholeAndStoresNothing() throws Exception {
+        String path = "/dav/props-many.txt";
+        assertEquals(201, dav("PUT", path, uploadToken, "notes".getBytes(StandardCharsets.UTF_8)).statusCode());
+        Map<String, String> first = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 98; i++) {
+            first.put("p" + i, "v" + i);
+        }
+        HttpResponse<String> fits = dav("PROPPATCH", path, uploadToken, propertyUpdate(first), "Content-Type", "application/xml");
+        assertEquals(List.of(200), List.copyOf(propStats(fits.body()).keySet()), fits.body());
+
+        Map<String, String> past = new java.util.LinkedHashMap<>();
+        past.put("p0", "changed");
+        past.put("p98", "v98");
+        past.put("p99", "v99");
+        past.put("p100", "v100");
+        HttpResponse<String> refused = dav("PROPPATCH", path, uploadToken, propertyUpdate(past), "Content-Type", "application/xml");
+        assertEquals(207, refused.statusCode(), refused.body());
+        Map<Integer, PropStat> statuses = propStats(refused.body());
+        assertEquals(Set.of(507, 424), statuses.keySet(), refused.body());
+        assertEquals(List.of("p100"), statuses.get(507).names(), refused.body());
+        assertEquals(List.of("p0", "p98", "p99"), statuses.get(424).names(), refused.body());
+        assertTrue(statuses.get(507).description().startsWith("not stored: a file or folder holds at most 100 dead properties with "
+                + "65536 bytes of values (imgboard.dav.max-dead-properties, imgboard.dav.max-dead-properties-size); this one "
+                + "holds 98 with "), refused.body());
+        assertTrue(statuses.get(424).description().startsWith("not changed: other properties in this request do not fit"),
+                refused.body());
+        Map<String, String> kept = deadProperties(path);
+        assertEquals(first, kept, "nothing of the refused PROPPATCH is stored");
+
+        Map<String, String> removeFirst = new java.util.LinkedHashMap<>();
+        removeFirst.put("p0", null); // makes room for p100
+        removeFirst.put("p98", "v98");
+        removeFirst.put("p99", "v99");
+        removeFirst.put("p100", "v100");
+        HttpResponse<String> tidied = dav("PROPPATCH", path, uploadToken, propertyUpdate(removeFirst), "Content-Type", "application/xml");
+        assertEquals(Set.of(200), propStats(tidied.body()).keySet(), tidied.body());
+        assertEquals(100, deadProperties(path).size());
+        assertFalse(deadProperties(path).containsKey("p0"));
+        assertEquals("v100", deadProperties(path).get("p100"));
+    }
+
+    /**
+     * The values of one file's dead properties hold at most 64 KiB together (imgboard.dav.max-dead-properties-size):
+     * two of 40 KB in one PROPPATCH are refused, the second as not fitting, and neither is kept. A file that holds
+     * more than the limits (from before they were set) can still have values shrunk and properties removed, but
+     * nothing added.
+     */
+    @Test
+    void deadPropertyValuesHaveASizeLimitAndAnOverfullFileCanStillBeTidied() throws Exception {
+        String path = "/dav/props-large.txt";
+        assertEquals(201, dav("PUT", path, uploadToken, "notes".getBytes(StandardCharsets.UTF_8)).statusCode());
+        Map<String, String> large = new java.util.LinkedHashMap<>();
+        large.put("a", "x".repeat(40_000));
+        large.put("b", "y".repeat(40_000));
+        HttpResponse<String> refused = dav("PROPPATCH", path, uploadToken, propertyUpdate(large), "Content-Type", "application/xml");
+        Map<Integer, PropStat> statuses = propStats(refused.body());
+        assertEquals(Set.of(507, 424), statuses.keySet(), refused.body());
+        assertEquals(List.of("b"), statuses.get(507).names(), refused.body());
+        assertEquals(List.of("a"), statuses.get(424).names(), refused.body());
+        assertEquals(Map.of(), deadProperties(path));
+
+        // 150 properties put there directly, as a file could hold them before the limits
+        try (java.sql.Connection c = dataSource.getConnection(); var insert = c.prepareStatement(
+                "INSERT INTO dav_property (entry_id, namespace, name, value) SELECT id, ?, 'old' || n, 'value-' || n "
+                        + "FROM dav_entry, generate_series(0, 149) AS n WHERE principal = 'upload' AND path = '/props-large.txt'")) {
+            insert.setString(1, PROPS);
+            assertEquals(150, insert.executeUpdate());
+        }
+        Map<String, String> added = new java.util.LinkedHashMap<>();
+        added.put("old0", "v");
+        added.put("fresh", "v");
+        statuses = propStats(dav("PROPPATCH", path, uploadToken, propertyUpdate(added), "Content-Type", "application/xml").body());
+        assertEquals(Set.of(507, 424), statuses.keySet());
+        assertEquals(List.of("fresh"), statuses.get(507).names());
+        assertEquals(List.of("old0"), statuses.get(424).names());
+        Map<String, String> tidy = new java.util.LinkedHashMap<>();
+        tidy.put("old1", "v");
+        for (int i = 2; i < 60; i++) {
+            tidy.put("old" + i, null);
+        }
+        assertEquals(Set.of(200), propStats(dav("PROPPATCH", path, uploadToken, propertyUpdate(tidy), "Content-Type",
+                "application/xml").body()).keySet());
+        Map<String, String> left = deadProperties(path);
+        assertEquals(92, left.size(), left.keySet().toString());
+        assertEquals("v", left.get("old1"));
+        assertEquals("value-0", left.get("old0"));
     }
 
     /**

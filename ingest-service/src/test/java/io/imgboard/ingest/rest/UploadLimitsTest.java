@@ -2,7 +2,9 @@ package io.imgboard.ingest.rest;
 
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.imgboard.infra.testing.RawHttp;
+import io.imgboard.ingest.FilesTopic;
 import io.imgboard.ingest.Multipart;
+import io.imgboard.ingest.TestImages;
 import io.imgboard.ingest.service.Rejections;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -13,6 +15,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -38,6 +42,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is read, counting what the folder already holds (here a Nextcloud upload's chunks waiting for their
  * MOVE), and taken again once that is gone. The bodies all clients together may be sending
  * ({@code imgboard.upload.max-in-flight}). How long a body may go silent ({@code quarkus.http.read-timeout}).
+ * The files one multipart upload may hold ({@code imgboard.upload.max-files}), and the parts its parser reads.
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
@@ -59,12 +65,27 @@ class UploadLimitsTest {
     /** Bodies all clients together may be sending at once (one client may send 16); more than the silent test's three. */
     private static final int IN_FLIGHT = 4;
 
+    /** Files one multipart upload may hold; its parser then reads at most 2 × 3 + 1 = 7 parts. */
+    private static final int MAX_FILES = 3;
+
     public static class Limits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("imgboard.upload.spool-size", "5M", "imgboard.upload.max-in-flight", Integer.toString(IN_FLIGHT),
-                    "quarkus.http.read-timeout", "4s");
+                    "quarkus.http.read-timeout", "4s", "imgboard.upload.max-files", Integer.toString(MAX_FILES));
         }
+    }
+
+    private static FilesTopic topic;
+
+    @BeforeAll
+    static void connect() {
+        topic = new FilesTopic();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        topic.close();
     }
 
     @ConfigProperty(name = "imgboard.upload.token")
@@ -73,6 +94,8 @@ class UploadLimitsTest {
     String adminToken;
     @ConfigProperty(name = "quarkus.http.body.uploads-directory")
     String uploadsDirectory;
+    @ConfigProperty(name = "quarkus.http.limits.max-parameters")
+    int maxParts;
     @TestHTTPResource("/")
     URI base;
 
@@ -191,6 +214,105 @@ class UploadLimitsTest {
                 phone().get("/dav/" + listedAs).then().statusCode(404);
             }
         }
+    }
+
+    /**
+     * One upload of more files than {@code imgboard.upload.max-files} (the tester's: one photo under many
+     * names, which gave it an origin and an event per name) is refused as a whole with the reason, before
+     * the first file is stored: nothing announced, nothing left in the spool, the refusal listed. As many
+     * files as the limit, each with its path, go through.
+     */
+    @Test
+    void anUploadOfMoreFilesThanTheLimitIsRefusedWholeAndNothingIsKept() throws IOException {
+        byte[] jpeg = TestImages.jpeg(61_001);
+        RequestSpecification upload = given().header("Authorization", "Bearer " + token).multiPart("source", "many-files");
+        for (int i = 0; i < MAX_FILES; i++) {
+            upload.multiPart("file", "IMG_" + i + ".JPG", jpeg, "image/jpeg").multiPart("path", "many/IMG_" + i + ".JPG");
+        }
+        upload.post("/api/v1/uploads").then().statusCode(201).body("files.status", everyItem(anyOf(equalTo("created"),
+                equalTo("duplicate"))));
+        assertEquals(MAX_FILES, await().atMost(Duration.ofSeconds(20)).until(
+                () -> topic.allArrivalsNowOf(TestImages.sha256(jpeg)), a -> a.size() == MAX_FILES).size());
+
+        Set<Path> before = SpoolFolder.files(uploadsDirectory);
+        byte[] other = TestImages.jpeg(61_002);
+        RequestSpecification tooMany = given().header("Authorization", "Bearer " + token);
+        for (int i = 0; i <= MAX_FILES; i++) {
+            tooMany.multiPart("file", "copy-" + i + ".jpg", other, "image/jpeg");
+        }
+        String reason = "too many files in one upload: " + (MAX_FILES + 1) + " sent, at most " + MAX_FILES
+                + " per request (imgboard.upload.max-files); send them in several requests; nothing was kept";
+        tooMany.post("/api/v1/uploads").then().statusCode(400).contentType("application/json")
+                .body("status", equalTo(400)).body("error", equalTo(reason));
+
+        assertEquals(List.of(), topic.allArrivalsNowOf(TestImages.sha256(other)), "no file of the refused upload is announced");
+        SpoolFolder.awaitNothingLeftSince(uploadsDirectory, before, Duration.ofSeconds(10));
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("find { it.reason == '" + reason + "' }.name", equalTo(Rejections.REQUEST))
+                .body("find { it.reason == '" + reason + "' }.status", equalTo(400));
+    }
+
+    /**
+     * A body of far more parts than an upload may hold: the multipart parser stops spooling at the first part
+     * past its limit (2 × {@code imgboard.upload.max-files} + 1); the rest of the body is read and dropped, never
+     * written to the spool, and the answer is the upload's own reason, listed among the refused uploads.
+     * Nothing is announced or left in the spool.
+     */
+    @Test
+    void aBodyOfFarMorePartsIsNotSpooledPastThePartLimit() throws IOException {
+        byte[] jpeg = TestImages.jpeg(61_003);
+        String boundary = "parts-" + UUID.randomUUID();
+        Multipart.Part[] parts = new Multipart.Part[1000];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = new Multipart.Part("part-" + i + ".jpg", jpeg);
+        }
+        byte[] body = Multipart.files(boundary, parts);
+        Set<Path> before = SpoolFolder.files(uploadsDirectory);
+        // the spool files this body has made, counted over and over while it is sent and answered: spooled
+        // parts stay until the answer has been sent
+        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture<Integer> mostSpooled = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            int most = 0;
+            while (!answered.get()) {
+                try {
+                    Set<Path> made = new java.util.HashSet<>(SpoolFolder.files(uploadsDirectory));
+                    made.removeAll(before);
+                    most = Math.max(most, made.size());
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    // a file deleted while the folder was walked: count again
+                }
+            }
+            return most;
+        });
+        String answer;
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/uploads HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            answered.set(true);
+        }
+        String reason = "too many files in one upload: more than " + maxParts + " parts sent (a file and its path each, "
+                + "and the source), at most " + MAX_FILES + " per request (imgboard.upload.max-files); "
+                + "send them in several requests; nothing was kept";
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        int spooled = mostSpooled.join();
+        assertTrue(spooled > 0, "the test watches the spool folder the parts go to");
+        assertTrue(spooled <= 2 * MAX_FILES + 2, spooled + " parts of the body spooled at once; at most "
+                + (2 * MAX_FILES + 2) + " should be: the parser's limit and the part past it");
+        assertEquals(2 * MAX_FILES + 1, maxParts, "the parser's part limit follows imgboard.upload.max-files");
+        assertTrue(answer.endsWith("{\"error\":\"" + reason + "\",\"status\":400}"), answer);
+
+        assertEquals(List.of(), topic.allArrivalsNowOf(TestImages.sha256(jpeg)), "no part of the refused body is announced");
+        SpoolFolder.awaitNothingLeftSince(uploadsDirectory, before, Duration.ofSeconds(10));
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("find { it.reason == '" + reason + "' }.name", equalTo(Rejections.REQUEST))
+                .body("find { it.reason == '" + reason + "' }.status", equalTo(400));
     }
 
     /**

@@ -149,7 +149,7 @@ class UploadPartialFailureTest {
 
     private UploadResource resource(OriginalStore originals, FileEventPublisher events) {
         return new UploadResource(UploadServices.of(originals, events, rejections, registry), rejections, null, null,
-                "target/imgboard-ingest-uploads", OpenTelemetry.noop());
+                "target/imgboard-ingest-uploads", OpenTelemetry.noop(), 100);
     }
 
     private double failedCount() {

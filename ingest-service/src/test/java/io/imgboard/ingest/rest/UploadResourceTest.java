@@ -271,6 +271,19 @@ class UploadResourceTest {
                 .body("files[1].error", equalTo("not an image: the bytes look like text/plain"));
     }
 
+    /** By default an upload holds at most 100 files; one more and none is stored (UploadLimitsTest: the details). */
+    @Test
+    void anUploadOfMoreThanAHundredFilesIsRefusedWhole() {
+        byte[] jpeg = TestImages.jpeg(40_801);
+        RequestSpecification upload = authorized();
+        for (int i = 0; i <= 100; i++) {
+            upload.multiPart("file", "copy-" + i + ".jpg", jpeg, "image/jpeg");
+        }
+        upload.when().post(UPLOADS).then().statusCode(400).body("status", equalTo(400))
+                .body("error", startsWith("too many files in one upload: 101 sent, at most 100 per request"));
+        assertEquals(0, topic.allArrivalsNowOf(TestImages.sha256(jpeg)).size(), "no file of it is announced");
+    }
+
     @Test
     void textNamedLikeAPhotoIsRefusedWithAReason() {
         String name = "photo-" + UUID.randomUUID() + ".jpg";
