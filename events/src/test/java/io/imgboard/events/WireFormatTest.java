@@ -149,7 +149,7 @@ class WireFormatTest {
     void photoPublished() throws IOException {
         assertWireFormat("photo-published.json", new PhotoPublished(EVENT, AT, PHOTO, SHA, RENDITIONS, 3024, 4032,
                 Instant.parse("2026-08-01T10:42:07Z"), null, "IMG_0001.JPG", Instant.parse("2026-11-22T08:15:29Z"),
-                List.of("folder:nas", "upload:api"), List.of("alice-iphone")), PhotoPublished.class);
+                List.of("folder:nas", "upload:api"), List.of("alice-iphone"), "2026-08-01T12:42:07"), PhotoPublished.class);
     }
 
     @Test
