@@ -33,10 +33,10 @@ class ErrorMappers {
     private final int maxFiles;
     private final int maxParts;
 
-    ErrorMappers(Rejections rejections, @ConfigProperty(name = "imgboard.upload.max-files") int maxFiles,
+    ErrorMappers(Rejections rejections, io.imgboard.ingest.config.UploadConfig config,
                  @ConfigProperty(name = "quarkus.http.limits.max-parameters") int maxParts) {
         this.rejections = rejections;
-        this.maxFiles = maxFiles;
+        this.maxFiles = config.maxFiles();
         this.maxParts = maxParts;
     }
 

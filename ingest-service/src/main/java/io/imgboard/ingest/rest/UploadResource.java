@@ -73,9 +73,9 @@ public class UploadResource {
 
     UploadResource(UploadService uploads, Rejections rejections, LedgerClient ledger, DeviceTokens devices,
                    @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir, OpenTelemetry telemetry,
-                   @ConfigProperty(name = "imgboard.upload.max-files") int maxFiles) {
+                   io.imgboard.ingest.config.UploadConfig config) {
         this.telemetry = telemetry;
-        this.maxFiles = maxFiles;
+        this.maxFiles = config.maxFiles();
         this.uploads = uploads;
         this.rejections = rejections;
         this.ledger = ledger;

@@ -55,6 +55,8 @@ class UploadPartialFailureTest {
     Rejections rejections;
     @Inject
     MeterRegistry registry;
+    @Inject
+    io.imgboard.ingest.config.UploadConfig uploadConfig;
 
     @BeforeAll
     static void connect() {
@@ -149,7 +151,7 @@ class UploadPartialFailureTest {
 
     private UploadResource resource(OriginalStore originals, FileEventPublisher events) {
         return new UploadResource(UploadServices.of(originals, events, rejections, registry), rejections, null, null,
-                "target/imgboard-ingest-uploads", OpenTelemetry.noop(), 100);
+                "target/imgboard-ingest-uploads", OpenTelemetry.noop(), uploadConfig);
     }
 
     private double failedCount() {
