@@ -85,6 +85,52 @@ public class ClientAddress {
     }
 
     /**
+     * The one client an address stands for, as every per-client count keys it (wrong tokens, frame streams):
+     * IPv4 as it is (an IPv4-mapped IPv6 address too); IPv6 by its /64, since one subscriber's network holds
+     * a whole /64 whose privacy addresses come and go; a link-local IPv6 address whole (every neighbour on the
+     * link shares fe80::/64). Null for null.
+     */
+    public static String key(InetAddress address) {
+        if (address == null) {
+            return null;
+        }
+        byte[] bytes = ipv4(address.getAddress());
+        if (bytes.length == 4) {
+            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+        }
+        if (address.isLinkLocalAddress()) {
+            return address.getHostAddress();
+        }
+        StringBuilder network = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) {
+            network.append(Integer.toHexString((bytes[i] & 0xff) << 8 | bytes[i + 1] & 0xff)).append(':');
+        }
+        return network.append(":/64").toString();
+    }
+
+    /** Whether the address is this host's own (loopback), an IPv4-mapped one included. */
+    public static boolean isLoopback(InetAddress address) {
+        if (address == null) {
+            return false;
+        }
+        byte[] bytes = ipv4(address.getAddress());
+        return address.isLoopbackAddress() || bytes.length == 4 && bytes[0] == 127;
+    }
+
+    /** An IPv4-mapped IPv6 address's four bytes; other addresses' bytes as they are. */
+    private static byte[] ipv4(byte[] bytes) {
+        if (bytes.length != 16) {
+            return bytes;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (bytes[i] != 0) {
+                return bytes;
+            }
+        }
+        return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff ? java.util.Arrays.copyOfRange(bytes, 12, 16) : bytes;
+    }
+
+    /**
      * A literal IPv4 or IPv6 address ({@code 192.0.2.4}, {@code ::1}, {@code [::1]}, {@code fe80::1%2});
      * null for anything else, host names included.
      */

@@ -5,13 +5,11 @@ import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.net.Inet6Address;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -36,7 +34,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Memory stays bounded: at most {@value #MAX_ADDRESSES} addresses are tracked; when the table is
  * full, ended windows go first, then the oldest. An IPv6 caller is counted by its /64, since one
- * host usually holds a whole /64 and could otherwise pick a fresh address per guess.
+ * host usually holds a whole /64 and could otherwise pick a fresh address per guess ({@link ClientAddress#key},
+ * which frame streams are counted by too).
  *
  * <p>One class for every service (ingest's {@code RequestGate}, the ledger's {@code ServiceTokenFilter},
  * the display's {@code AdminAccess}), so the limit and its configuration mean the same everywhere.
@@ -135,7 +134,7 @@ public class FailedAttempts {
         if (wait == 0) {
             return 0;
         }
-        Known k = known.get(key(address));
+        Known k = known.get(ClientAddress.key(address));
         return k != null && k.has(digest(token)) ? 0 : wait;
     }
 
@@ -146,7 +145,7 @@ public class FailedAttempts {
         }
         long now = clock.getAsLong();
         long digest = digest(token);
-        String key = key(address);
+        String key = ClientAddress.key(address);
         Known k = known.get(key);
         if (k != null && k.has(digest)) {
             return; // the common case, a client's every request: nothing to write
@@ -163,7 +162,7 @@ public class FailedAttempts {
         if (address == null) {
             return 0;
         }
-        Window w = windows.get(key(address));
+        Window w = windows.get(ClientAddress.key(address));
         if (w == null || w.failures() < maxFailures) {
             return 0;
         }
@@ -178,7 +177,7 @@ public class FailedAttempts {
         }
         long now = clock.getAsLong();
         long digest = digest(token);
-        String key = key(address);
+        String key = ClientAddress.key(address);
         if (!windows.containsKey(key) && windows.size() >= MAX_ADDRESSES) {
             makeRoom(now);
         }
@@ -206,18 +205,5 @@ public class FailedAttempts {
             windows.entrySet().stream().min((a, b) -> Long.compare(a.getValue().startNanos(), b.getValue().startNanos()))
                     .ifPresent(oldest -> windows.remove(oldest.getKey(), oldest.getValue()));
         }
-    }
-
-    private static String key(InetAddress address) {
-        if (address instanceof Inet6Address) {
-            byte[] bytes = Arrays.copyOf(address.getAddress(), 16);
-            Arrays.fill(bytes, 8, 16, (byte) 0);
-            try {
-                return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
-            } catch (UnknownHostException e) {
-                return address.getHostAddress();
-            }
-        }
-        return address.getHostAddress();
     }
 }

@@ -33,6 +33,21 @@ class ClientAddressTest {
         return callers.caller(peer, forwardedFor.length == 0 ? null : List.of(forwardedFor)).address();
     }
 
+    /** One key per client for every per-client count: the wrong-token limit's and the frame streams'. */
+    @Test
+    void aClientIsKeyedByItsIpv4AddressOrItsIpv6Network() {
+        assertEquals("192.0.2.4", ClientAddress.key(ClientAddress.literal("192.0.2.4")));
+        assertEquals("192.0.2.4", ClientAddress.key(ClientAddress.literal("::ffff:192.0.2.4")));
+        assertEquals("2001:db8:0:1::/64", ClientAddress.key(ClientAddress.literal("2001:db8:0:1:a:b:c:d")));
+        assertEquals("2001:db8:0:1::/64", ClientAddress.key(ClientAddress.literal("2001:db8:0:1::9")));
+        // every neighbour on a link has fe80::/64: each link-local address is a client of its own
+        assertEquals("fe80:0:0:0:1:2:3:4", ClientAddress.key(ClientAddress.literal("fe80::1:2:3:4")));
+        assertEquals(null, ClientAddress.key(null));
+        assertTrue(ClientAddress.isLoopback(ClientAddress.literal("::ffff:127.0.0.1")));
+        assertTrue(ClientAddress.isLoopback(ClientAddress.literal("127.3.0.9")));
+        assertFalse(ClientAddress.isLoopback(ClientAddress.literal("192.0.2.4")));
+    }
+
     @Test
     void forwardedAddressesCountOnlyFromTrustedProxies() {
         ClientAddress behindProxy = new ClientAddress(List.of("10.9.0.0/24", "10.9.1.7"));

@@ -75,6 +75,11 @@ class FailedAttemptsTest {
         assertEquals(1, failures.tracked());
         assertEquals(60, failures.retryAfterSeconds(InetAddress.getByName("2001:db8:1:2::abcd")), "the same /64");
         assertEquals(0, failures.retryAfterSeconds(InetAddress.getByName("2001:db8:1:3::1")), "the next /64");
+        // every neighbour on the link has fe80::/64: a guesser there holds back only itself
+        failures.failed(InetAddress.getByName("fe80::1:2:3:4"), "guess-3");
+        failures.failed(InetAddress.getByName("fe80::1:2:3:4"), "guess-4");
+        assertEquals(60, failures.retryAfterSeconds(InetAddress.getByName("fe80::1:2:3:4")));
+        assertEquals(0, failures.retryAfterSeconds(InetAddress.getByName("fe80::9")), "a neighbour on the link");
     }
 
     @Test

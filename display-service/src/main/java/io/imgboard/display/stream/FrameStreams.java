@@ -39,7 +39,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -711,9 +710,8 @@ public class FrameStreams implements MeterBinder {
 
     /**
      * The client address a stream counts against, as the admin side judges callers ({@link ClientAddress}:
-     * the peer, or behind {@code imgboard.auth.trusted-proxies} the address the proxy names): IPv4 as it is,
-     * IPv6 by its /64 (one subscriber's network, where privacy addresses come and go; a link-local one
-     * whole). Null, not counted, for loopback (the host itself: {@code bench fanout}'s clients, or a
+     * the peer, or behind {@code imgboard.auth.trusted-proxies} the address the proxy names), keyed as the
+     * wrong-token limit keys it ({@link ClientAddress#key}: IPv6 by its /64). Null, not counted, for loopback (the host itself: {@code bench fanout}'s clients, or a
      * reverse proxy on this host that is not a trusted proxy, through which every frame would share one
      * address), a caller that cannot be told, or when there is no limit per address.
      */
@@ -726,37 +724,9 @@ public class FrameStreams implements MeterBinder {
         return addressKey(caller);
     }
 
+    /** {@link ClientAddress#key}, but null for this host's own addresses, which are not counted. */
     static String addressKey(InetAddress caller) {
-        if (caller == null) {
-            return null;
-        }
-        byte[] bytes = caller.getAddress();
-        if (bytes.length == 16 && isIpv4Mapped(bytes)) {
-            bytes = java.util.Arrays.copyOfRange(bytes, 12, 16);
-        }
-        if (bytes.length == 4) {
-            return bytes[0] == 127 ? null : (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
-        }
-        if (caller.isLoopbackAddress()) {
-            return null;
-        }
-        if (caller instanceof Inet6Address && caller.isLinkLocalAddress()) {
-            return caller.getHostAddress();
-        }
-        StringBuilder network = new StringBuilder();
-        for (int i = 0; i < 8; i += 2) {
-            network.append(Integer.toHexString((bytes[i] & 0xff) << 8 | bytes[i + 1] & 0xff)).append(':');
-        }
-        return network.append(":/64").toString();
-    }
-
-    private static boolean isIpv4Mapped(byte[] bytes) {
-        for (int i = 0; i < 10; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
-        }
-        return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+        return ClientAddress.isLoopback(caller) ? null : ClientAddress.key(caller);
     }
 
     /** When an address's refusals were last logged, and how many came since. */
