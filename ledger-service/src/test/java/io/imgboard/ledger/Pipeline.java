@@ -126,7 +126,7 @@ final class Pipeline {
                                                              Predicate<ConsumerRecord<String, String>> matching) {
         try (KafkaConsumer<String, String> consumer = consumerAtStart(topic)) {
             List<ConsumerRecord<String, String>> found = new ArrayList<>();
-            await().atMost(TIMEOUT).until(() -> {
+            reading().until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                     if (matching.test(record)) {
                         found.add(record);
@@ -143,7 +143,7 @@ final class Pipeline {
         try (KafkaConsumer<String, String> consumer = consumerAtStart(topic)) {
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             List<ConsumerRecord<String, String>> found = new ArrayList<>();
-            await().atMost(TIMEOUT).until(() -> {
+            reading().until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                     if (matching.test(record)) {
                         found.add(record);
@@ -163,7 +163,7 @@ final class Pipeline {
                             Duration during) {
         try (KafkaConsumer<String, String> consumer = consumerAtStart(topic)) {
             List<ConsumerRecord<String, String>> found = new ArrayList<>();
-            await().during(during).atMost(during.plus(TIMEOUT)).until(() -> {
+            reading().during(during).atMost(during.plus(TIMEOUT)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                     if (matching.test(record)) {
                         found.add(record);
@@ -174,6 +174,15 @@ final class Pipeline {
         }
     }
 
+    /**
+     * An await around {@code consumer.poll}: the poll itself waits for records (up to its timeout), so the
+     * condition is checked at once and again right after each poll, not after awaitility's default 100 ms
+     * delay and interval on top of it.
+     */
+    private static org.awaitility.core.ConditionFactory reading() {
+        return await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10));
+    }
+
     static Predicate<ConsumerRecord<String, String>> keyed(Object key) {
         return record -> key.toString().equals(record.key());
     }
@@ -182,7 +191,7 @@ final class Pipeline {
     static void awaitConsumed(RecordMetadata sent) {
         TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-            await().atMost(TIMEOUT).until(() -> {
+            await().atMost(TIMEOUT).pollDelay(Duration.ZERO).until(() -> {
                 OffsetAndMetadata committed = admin.listConsumerGroupOffsets(LEDGER_GROUP)
                         .partitionsToOffsetAndMetadata().get().get(partition);
                 return committed != null && committed.offset() > sent.offset();
@@ -191,9 +200,13 @@ final class Pipeline {
     }
 
     private static KafkaConsumer<String, String> consumerAtStart(String topic) {
+        // close() waits for the fetch in flight, which the broker holds for fetch.max.wait.ms when nothing new
+        // comes: 500 ms by default, paid by every read of a topic here (hundreds in the suite). A new record
+        // ends a waiting fetch at once either way, so the shorter wait reads the same records.
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50), new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
         consumer.assign(partitions);
@@ -203,7 +216,8 @@ final class Pipeline {
 
     /** The ledger's view of some content, once it knows it. */
     static JsonNode awaitPhoto(String sha256) {
-        await().atMost(TIMEOUT).until(() -> given().get("/api/v1/photos/by-sha256/{sha}", sha256).statusCode() == 200);
+        await().atMost(TIMEOUT).pollDelay(Duration.ZERO)
+                .until(() -> given().get("/api/v1/photos/by-sha256/{sha}", sha256).statusCode() == 200);
         return photo(sha256);
     }
 
