@@ -69,14 +69,18 @@ public final class FilesTopic implements AutoCloseable {
     /** Polls once more and returns every arrival read so far with this SHA-256. */
     public synchronized List<Arrival> arrivalsOf(String sha256) {
         poll();
-        return seen.stream().filter(s -> s.event() instanceof FileArrived a && a.sha256().equals(sha256))
-                .map(s -> new Arrival(s.key(), (FileArrived) s.event(), s.json())).toList();
+        return seenArrivalsOf(sha256);
     }
 
     /** Reads to the current end of every partition, then returns the arrivals with this SHA-256. */
     public synchronized List<Arrival> allArrivalsNowOf(String sha256) {
         readToEnd();
-        return arrivalsOf(sha256);
+        return seenArrivalsOf(sha256);
+    }
+
+    private List<Arrival> seenArrivalsOf(String sha256) {
+        return seen.stream().filter(s -> s.event() instanceof FileArrived a && a.sha256().equals(sha256))
+                .map(s -> new Arrival(s.key(), (FileArrived) s.event(), s.json())).toList();
     }
 
     /** Reads to the current end of the topic and returns every event of this source id, in order. */
@@ -115,10 +119,12 @@ public final class FilesTopic implements AutoCloseable {
     }
 
     private void readToEnd() {
+        // Polled only while a partition is behind its end: a poll with nothing left to read waits out its
+        // whole timeout (200 ms), and callers ask this in loops and after every step.
         Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
-        do {
+        while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             poll();
-        } while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue()));
+        }
     }
 
     private void poll() {

@@ -109,7 +109,9 @@ class FolderSourceTest {
 
     /** Scans until the condition holds: a file is taken only once it was seen unchanged by two scans. */
     private void scanUntil(String id, Callable<Boolean> condition) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+        // The first scan at once, then one every 100 ms: a scan of these few files takes milliseconds, and
+        // the scans and the events are what is awaited, not the time between them.
+        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
             scan(id);
             return condition.call();
         });

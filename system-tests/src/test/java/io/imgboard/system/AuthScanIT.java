@@ -2,17 +2,13 @@ package io.imgboard.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.infra.Credentials;
-import io.imgboard.infra.Endpoints.Ports3;
-import io.imgboard.infra.InfraException;
-import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
-import io.imgboard.infra.StateDir;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,8 +60,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * token may appear in any log of the run.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedSystem.class)
+@Order(3) // in InOrderSystemIT: last, as it locks addresses out and reads every log of the run
 class AuthScanIT {
-    private static final Credentials CREDENTIALS = Credentials.random();
+    private static final Credentials CREDENTIALS = SharedSystem.CREDENTIALS;
     /**
      * The start of the well-formed credentials nobody issued, one per run, so the log check can look for it
      * too; each call adds a number ({@link #wrong()}), as a guesser sends a new guess each time.
@@ -152,30 +150,9 @@ class AuthScanIT {
             .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
-    static void startEverything() throws Exception {
-        long started = System.nanoTime();
-        try {
-            system = start();
-        } catch (InfraException e) {
-            // LocalSystem waits 180 s per service; on a machine shared by many builds a JVM can miss it.
-            // One more start, said aloud; a second miss fails the test.
-            System.out.println("[auth-scan] first start failed, starting once more: " + e.getMessage());
-            system = start();
-        }
-        System.out.printf("[auth-scan] stack ready after %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
-    }
-
-    private static LocalSystem start() throws IOException {
-        home = Files.createTempDirectory("imgboard-authscan-");
-        return LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(),
-                CREDENTIALS);
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (system != null) {
-            system.close(); // throwaway: also deletes its state folder
-        }
+    static void startEverything() {
+        system = SharedSystem.system(); // after ExportIT and CompatIT, in InOrderSystemIT: every log of the run is read
+        home = SharedSystem.home();
     }
 
     @Test

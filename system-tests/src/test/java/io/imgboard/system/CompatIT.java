@@ -2,15 +2,13 @@ package io.imgboard.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.infra.Credentials;
-import io.imgboard.infra.Endpoints.Ports3;
-import io.imgboard.infra.Layout;
 import io.imgboard.infra.LocalSystem;
-import io.imgboard.infra.StateDir;
 import io.imgboard.infra.testing.Chromium;
 import io.imgboard.infra.testing.SseClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -39,29 +37,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * photo and {@code reprocess-status} is active from the trigger to the real end; the same box change
  * saved from the admin page in headless Chromium moves its progress bar from the first poll to the end.
  */
+@ExtendWith(SharedSystem.class)
+@Order(2) // in InOrderSystemIT: after ExportIT, as it changes the box of every photo
 class CompatIT {
-    private static final Credentials CREDENTIALS = Credentials.random();
+    private static final Credentials CREDENTIALS = SharedSystem.CREDENTIALS;
     private static final Duration PIPELINE = Duration.ofSeconds(120);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static Path home;
     /** JUnit deletes it after the class. */
     @TempDir
     static Path photos;
     private static LocalSystem system;
 
     @BeforeAll
-    static void startEverything() throws Exception {
-        home = Files.createTempDirectory("imgboard-compat-");
-        system = LocalSystem.startThrowaway(Layout.find(), new StateDir(home), Ports3.free(), LocalSystem.freeServicePorts(),
-                CREDENTIALS);
-    }
-
-    @AfterAll
-    static void stopEverything() throws Exception {
-        if (system != null) {
-            system.close();
-        }
+    static void startEverything() {
+        system = SharedSystem.system(); // shared with ExportIT and AuthScanIT, in InOrderSystemIT
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.ingest.SharedLimitsProfile;
 import io.imgboard.ingest.TestImages;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -31,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
-@TestProfile(HostileAuthTest.Limited.class)
+@TestProfile(SharedLimitsProfile.class)
 class HostileSpoolTest {
     @ConfigProperty(name = "imgboard.upload.token")
     String token;

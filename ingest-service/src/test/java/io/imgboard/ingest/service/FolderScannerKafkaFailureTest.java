@@ -8,6 +8,7 @@ import io.imgboard.events.FileRemoved;
 import io.imgboard.events.FileSkipped;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.imgboard.ingest.FilesTopic;
+import io.imgboard.ingest.SharedLimitsProfile;
 import io.imgboard.ingest.TestImages;
 import io.imgboard.ingest.messaging.FileEventPublisher;
 import io.imgboard.ingest.messaging.ScriptedPublisher;
@@ -23,7 +24,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -52,15 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "ingest"))
-@TestProfile(FolderScannerKafkaFailureTest.NoOwnScans.class)
+@TestProfile(SharedLimitsProfile.class)
 class FolderScannerKafkaFailureTest {
-    public static class NoOwnScans implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("imgboard.scan.tick", "off", "imgboard.scan.watch", "false", "imgboard.outbox.relay-every", "off");
-        }
-    }
-
     private static FilesTopic events;
 
     @Inject
