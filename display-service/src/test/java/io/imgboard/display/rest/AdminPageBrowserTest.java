@@ -76,14 +76,13 @@ class AdminPageBrowserTest {
 
     private static List<UUID> photos(int count, String stem) throws Exception {
         List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(UUID.randomUUID());
+        }
+        Renditions.putAll(ids, Renditions.fixture(), "display", "uhd", "thumb");
         try (Catalog catalog = new Catalog()) {
             for (int i = 0; i < count; i++) {
-                UUID id = UUID.randomUUID();
-                Renditions.put(id, "display", Renditions.fixture());
-                Renditions.put(id, "uhd", Renditions.fixture());
-                Renditions.put(id, "thumb", Renditions.fixture());
-                catalog.publish(Catalog.named(id, stem + i + ".jpg", Instant.parse("2015-05-0" + (i + 1) + "T10:00:00Z")));
-                ids.add(id);
+                catalog.publish(Catalog.named(ids.get(i), stem + i + ".jpg", Instant.parse("2015-05-0" + (i + 1) + "T10:00:00Z")));
             }
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/api/v1/playlist").jsonPath()
@@ -148,6 +147,14 @@ class AdminPageBrowserTest {
     void anIntervalSavedInTheAdminChangesTheFramesNextTransitionAndArrowsStepBackAndForth() throws Exception {
         assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
         photos(3, "lake");
+        // A frame that changes its photo every 2 s with a short crossfade (0.3 s) before the admin saves
+        // anything: a photo that stays for 4 s shows that the saved interval holds, and three transitions
+        // at the saved 2 s take 7 s, not 10.5 s with the default 1.5 s crossfade. The admin page reads these
+        // settings, so its saves keep the crossfade short. @AfterEach puts the defaults back.
+        given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(DEFAULT_FRAMES.replace("\"intervalMs\":5000", "\"intervalMs\":2000")
+                        .replace("\"transitionMs\":1500", "\"transitionMs\":300"))
+                .put("/api/v1/admin/settings").then().statusCode(200);
         try (Chromium frame = Chromium.start("1280", "720"); Chromium admin = signedInAdmin(1280, 2200)) {
             frame.open(root.toString());
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> frame(frame).path("currentId").isTextual());
@@ -163,7 +170,8 @@ class AdminPageBrowserTest {
                 return same;
             });
             String still = held[0];
-            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10))
+            // Held for 1 s and then 3 s more: at the 2 s before it would have changed by then.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                     .until(() -> frame(frame).path("currentId").asText(), equalTo(still));
 
             // Arrows: forward shows another photo at once, back brings the one before again.
@@ -181,9 +189,10 @@ class AdminPageBrowserTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> frame(frame).path("intervalMs").asLong(), equalTo(2000L));
             await().atMost(Duration.ofSeconds(20)).until(() -> frame(frame).path("history").size(), greaterThanOrEqualTo(shown + 3));
 
-            // The look a screenshot shows: blurred fill and the date overlay.
+            // The look a screenshot shows: blurred fill and the date overlay (and the default crossfade again).
             admin.eval("document.getElementById('s-fit').value = 'blur'; document.getElementById('s-date').checked = true;"
                     + " document.getElementById('s-years').checked = true; document.getElementById('s-interval').value = '60';"
+                    + " document.getElementById('s-transition-ms').value = '1500';"
                     + " document.querySelector('#settings-form button[type=submit]').click(); true");
             await().atMost(Duration.ofSeconds(20)).until(() -> frame(frame).path("fit").asText(), equalTo("blur"));
             await().atMost(Duration.ofSeconds(20)).until(() -> frame.eval("document.getElementById('overlay').textContent").asText(),

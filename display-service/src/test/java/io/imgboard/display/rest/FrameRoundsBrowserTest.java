@@ -48,12 +48,15 @@ class FrameRoundsBrowserTest {
             Set<String> photos = FrameFixtures.shuffledFrame(catalog, frame, source, PHOTOS, Instant.parse("2019-03-01T00:00:00Z"));
 
             browser.open(root + "frames/" + frame);
-            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> shown(state(browser)).size() >= 4 * PHOTOS);
+            // Three full rounds after the rest of a started one, and not a photo more (one a second).
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        JsonNode state = state(browser);
+                        return shown(state).size() >= firstFullRound(state) + 3 * PHOTOS;
+                    });
             JsonNode state = state(browser);
             List<String> shown = shown(state);
-            // A bag that had been started shows the rest of its round first: skip to the first full round.
-            int first = (PHOTOS - state.path("started").path("position").asInt(0)) % PHOTOS;
+            int first = firstFullRound(state);
             List<List<String>> rounds = new ArrayList<>();
             for (int r = 0; r < 3; r++) {
                 rounds.add(shown.subList(first + r * PHOTOS, first + (r + 1) * PHOTOS));
@@ -67,6 +70,11 @@ class FrameRoundsBrowserTest {
                     "each round is shuffled anew: " + rounds);
             assertThat("the frame asked the server for its next window", state.path("events").path("next").asInt(), greaterThan(0));
         }
+    }
+
+    /** A bag that had been started shows the rest of its round first: where the first full round begins. */
+    private static int firstFullRound(JsonNode state) {
+        return (PHOTOS - state.path("started").path("position").asInt(0)) % PHOTOS;
     }
 
     /** The photos the page took from its window, in order (not those shown again while offline). */

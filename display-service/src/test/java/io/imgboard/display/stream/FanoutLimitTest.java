@@ -2,12 +2,12 @@ package io.imgboard.display.stream;
 
 import io.imgboard.display.cli.FanoutClients;
 import io.imgboard.display.support.Catalog;
+import io.imgboard.display.support.LimitedClients;
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
@@ -34,18 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * why, while every stream already open keeps getting its events.
  */
 @QuarkusTest
-@TestProfile(FanoutLimitTest.Capped.class)
+@TestProfile(LimitedClients.class)
 @QuarkusTestResource(LocalInfraResource.class)
 @QuarkusTestResource(Neighbours.class)
 class FanoutLimitTest {
-    static final int CAP = 60;
-
-    public static class Capped implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("imgboard.display.max-streams", Integer.toString(CAP));
-        }
-    }
+    static final int CAP = LimitedClients.MAX_STREAMS;
 
     private static Catalog catalog;
 

@@ -1,13 +1,13 @@
 package io.imgboard.display.stream;
 
 import io.imgboard.display.support.Catalog;
+import io.imgboard.display.support.LimitedClients;
 import io.imgboard.display.support.Neighbours;
 import io.imgboard.infra.testing.LocalInfraResource;
 import io.imgboard.support.ClientAddress;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -47,19 +47,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * host itself and not counted (as {@code bench fanout}'s are).
  */
 @QuarkusTest
-@TestProfile(StreamsPerAddressTest.ThreePerAddress.class)
+@TestProfile(LimitedClients.class)
 @QuarkusTestResource(LocalInfraResource.class)
 @QuarkusTestResource(Neighbours.class)
 class StreamsPerAddressTest {
-    static final int CAP = 3;
-
-    public static class ThreePerAddress implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("imgboard.display.max-streams-per-address", Integer.toString(CAP),
-                    "imgboard.auth.trusted-proxies", "127.0.0.1,::1");
-        }
-    }
+    static final int CAP = LimitedClients.STREAMS_PER_ADDRESS;
 
     @TestHTTPResource("/")
     URI root;

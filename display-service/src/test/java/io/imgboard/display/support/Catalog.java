@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /** Writes to the real catalog topic the way the ledger does: String keys, JSON values, null to retire. */
@@ -88,6 +90,24 @@ public final class Catalog implements AutoCloseable {
 
     public void retire(UUID photoId) throws Exception {
         send(photoId.toString(), null);
+    }
+
+    /**
+     * Publishes every photo, then retires every one, in that order, without waiting for each record's
+     * acknowledgement before sending the next (the idempotent producer keeps a partition's records in
+     * the order sent, so a photo's retirement still follows its publication); returns once all are written.
+     */
+    public void publishThenRetire(List<PhotoPublished> photos) throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (PhotoPublished photo : photos) {
+            sent.add(producer.send(new ProducerRecord<>(Topics.CATALOG, photo.photoId().toString(), JSON.writeValueAsString(photo))));
+        }
+        for (PhotoPublished photo : photos) {
+            sent.add(producer.send(new ProducerRecord<>(Topics.CATALOG, photo.photoId().toString(), null)));
+        }
+        for (Future<RecordMetadata> each : sent) {
+            each.get(30, TimeUnit.SECONDS);
+        }
     }
 
     public void send(String key, String value) throws Exception {

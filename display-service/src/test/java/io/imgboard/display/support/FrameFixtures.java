@@ -5,6 +5,7 @@ import io.restassured.http.ContentType;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,12 +28,16 @@ public final class FrameFixtures {
      */
     public static Set<String> shuffledFrame(Catalog catalog, String frame, String source, int photos, Instant firstCapture)
             throws Exception {
-        byte[] webp = Renditions.fixture();
+        List<UUID> photoIds = new ArrayList<>();
+        for (int i = 0; i < photos; i++) {
+            photoIds.add(UUID.randomUUID());
+        }
+        // Every photo's renditions are in the bucket before any photo is published, as the preprocessor
+        // has them there before the ledger publishes.
+        Renditions.putAll(photoIds, Renditions.fixture(), "display", "uhd");
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < photos; i++) {
-            UUID photoId = UUID.randomUUID();
-            Renditions.put(photoId, "display", webp);
-            Renditions.put(photoId, "uhd", webp);
+            UUID photoId = photoIds.get(i);
             PhotoPublished p = Catalog.photo(photoId, firstCapture.plusSeconds(3600L * i));
             catalog.publish(new PhotoPublished(p.eventId(), p.occurredAt(), photoId, p.sha256(), p.renditions(), p.width(),
                     p.height(), p.capturedAt(), p.placeholder(), "IMG_" + i + ".JPG", Instant.now(), List.of(source), List.of()));
