@@ -29,7 +29,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link AdminOnly} resources ({@code /api/v1/admin/*}, {@code /api/v1/ops/*}) need
  *       {@code Authorization: Bearer <imgboard.admin.token>}: 401 without it, 503 when no token is
- *       configured.</li>
+ *       configured. Their namespaces are refused before routing ({@link #isAdminOnlyPath}), so a caller
+ *       without the token gets its 401 before any 404, 405 or 415.</li>
  *   <li>img-board's admin routes ({@code /api/admin/*}, {@link #isCompatAdminPath}) admit the same
  *       token, or a caller from {@code imgboard.admin.allowed-networks} (and then loopback too, as
  *       img-board did); everything else gets img-board's plain 403 {@code {"error":"Access denied"}},
@@ -52,6 +53,9 @@ class AdminAccess {
     static final String ACCESS_DENIED = "Access denied";
     static final String TOO_MANY = "too many wrong tokens from your address: wait and try again";
     private static final String BEARER = "bearer ";
+    private static final String ADMIN_API = "/api/v1/admin";
+    private static final String OPS_API = "/api/v1/ops";
+    private static final String FRAMES_API = "/api/v1/frames";
 
     private final Optional<byte[]> expected;
     private final List<IpSubnetFilterRule> allowed;
@@ -92,13 +96,19 @@ class AdminAccess {
     }
 
     /**
-     * img-board's admin paths, before routing: a refused caller gets 403 whatever else is wrong with
-     * the request (a wrong content type, say), and learns nothing about which admin paths exist. The path is
-     * judged as the router will route it ({@link RequestPath#canonical}); {@link #check} judges the route again.
+     * The admin paths, before routing: a refused caller gets its 403 (img-board's routes) or 401 whatever else
+     * is wrong with the request (a wrong content type or method, a path that is no route), and learns nothing
+     * about which admin routes exist or what they take. The path is judged as the router will route it
+     * ({@link RequestPath#canonical}); {@link #check} judges the route again.
      */
     @ServerRequestFilter(preMatching = true)
-    Optional<Response> checkCompat(HttpServerRequest request) {
-        return isCompatAdminPath(RequestPath.canonical(request.path())) ? compatRefusal(request) : Optional.empty();
+    Optional<Response> checkBeforeRouting(HttpServerRequest request) {
+        String path = RequestPath.canonical(request.path());
+        if (isCompatAdminPath(path)) {
+            return compatRefusal(request);
+        }
+        return isAdminOnlyPath(path) ? refusal(request.getHeader(HttpHeaders.AUTHORIZATION), caller(request).counted())
+                : Optional.empty();
     }
 
     /** The class's and the method's {@code @Path} joined: the template the request matched. */
@@ -124,6 +134,22 @@ class AdminAccess {
         }
         countFailure(authorization, caller.counted());
         return Optional.of(Compat.error(Response.Status.FORBIDDEN, ACCESS_DENIED));
+    }
+
+    /**
+     * The namespaces of the {@link AdminOnly} resources: {@code /api/v1/admin}, {@code /api/v1/ops} and
+     * {@code /api/v1/frames}, except a frame's own {@code /api/v1/frames/{name}/next}. {@code AdminAccessTest}
+     * holds this to the annotations of every route the display has.
+     */
+    static boolean isAdminOnlyPath(String path) {
+        if (RequestPath.isAtOrUnder(path, ADMIN_API) || RequestPath.isAtOrUnder(path, OPS_API)) {
+            return true;
+        }
+        if (!RequestPath.isAtOrUnder(path, FRAMES_API)) {
+            return false;
+        }
+        String[] rest = path.substring(FRAMES_API.length()).split("/"); // "", name, "next"
+        return !(rest.length == 3 && rest[2].equals("next"));
     }
 
     /** Everything under {@code /api/admin}: img-board's admin data routes (not its page, see the class comment). */

@@ -38,7 +38,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
  * img-board's admin routes (IMG-BOARD-API.md sections 2, 4–6), for its scripts and admin page:
  * settings, stats, reprocessing and uploads, answered from the frame settings, the ledger and ingest.
  * The {@code /api/admin/*} routes are only for the admin token or an allowed network
- * ({@link AdminAccess#checkCompat}); everyone else gets 403 {@code Access denied}. The page routes
+ * ({@link AdminAccess#checkBeforeRouting}); everyone else gets 403 {@code Access denied}. The page routes
  * ({@code /admin}, {@code /admin.html}) are open: see {@link #admin()}.
  */
 @Path("/")

@@ -43,8 +43,11 @@ class AdminAccessTest {
     }
 
     private static jakarta.ws.rs.container.ResourceInfo routedTo(Class<?> type, String method) {
-        java.lang.reflect.Method found = java.util.Arrays.stream(type.getDeclaredMethods()).filter(m -> m.getName().equals(method))
-                .findFirst().orElseThrow(() -> new AssertionError(type.getSimpleName() + " has no " + method));
+        return routedTo(type, java.util.Arrays.stream(type.getDeclaredMethods()).filter(m -> m.getName().equals(method))
+                .findFirst().orElseThrow(() -> new AssertionError(type.getSimpleName() + " has no " + method)));
+    }
+
+    private static jakarta.ws.rs.container.ResourceInfo routedTo(Class<?> type, java.lang.reflect.Method found) {
         return new jakarta.ws.rs.container.ResourceInfo() {
             @Override
             public java.lang.reflect.Method getResourceMethod() {
@@ -75,6 +78,36 @@ class AdminAccessTest {
                             : io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Authorization", authorization);
                     default -> null;
                 });
+    }
+
+    /**
+     * The namespaces refused before routing are exactly the {@link AdminOnly} routes: every route template of every
+     * resource in the display (its classes folder walked), filled in, is in them if and only if its class is
+     * {@code @AdminOnly}. A new admin route outside them, or a public one inside, fails here.
+     */
+    @Test
+    void theNamespacesRefusedBeforeRoutingAreTheAdminOnlyRoutes() throws Exception {
+        java.nio.file.Path classes = java.nio.file.Path.of(AdminAccess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> admin = new java.util.ArrayList<>();
+        List<String> open = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.walk(classes)) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> type = Class.forName(name, false, AdminAccessTest.class.getClassLoader());
+                for (java.lang.reflect.Method method : type.getDeclaredMethods()) {
+                    if (java.util.Arrays.stream(method.getAnnotations()).noneMatch(a -> a.annotationType()
+                            .isAnnotationPresent(jakarta.ws.rs.HttpMethod.class))) {
+                        continue;
+                    }
+                    String path = AdminAccess.routeTemplate(routedTo(type, method)).replaceAll("\\{[^}]*}", "x").replaceAll("(.)/$", "$1");
+                    boolean adminOnly = type.isAnnotationPresent(AdminOnly.class);
+                    (adminOnly ? admin : open).add(path);
+                    assertEquals(adminOnly, AdminAccess.isAdminOnlyPath(path), type.getSimpleName() + "." + method.getName() + " " + path);
+                }
+            }
+        }
+        assertTrue(admin.contains("/api/v1/frames/x") && admin.contains("/api/v1/admin/settings") && admin.contains("/api/v1/ops/health"), admin.toString());
+        assertTrue(open.contains("/api/v1/frames/x/next") && open.contains("/api/v1/playlist"), open.toString());
     }
 
     @Test
