@@ -2,6 +2,7 @@ package io.imgboard.infra;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,7 +24,7 @@ public final class StateDir {
 
     public StateDir(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        mkdirs(this.root);
+        makePrivate(this.root);
         mkdirs(this.root.resolve("logs"));
         mkdirs(this.root.resolve("run"));
     }
@@ -79,6 +80,43 @@ public final class StateDir {
             return value;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The folder holds every photo (the S3 server's files), the databases, the broker's log and the secrets,
+     * so it is its owner's only (700): created so, and made so again when it was made readable by others (as
+     * {@code mkdir} makes it). Only the folder itself: inside, each server keeps the modes it wants, and nobody
+     * else can reach them. PostgreSQL, when run as {@code postgres}, keeps its cluster outside and its log
+     * through a file descriptor ({@link PostgresServer}).
+     */
+    private static void makePrivate(Path root) {
+        if (root.getParent() != null) {
+            mkdirs(root.getParent());
+        }
+        try {
+            Files.createDirectory(root, PosixFilePermissions.asFileAttribute(OWNER));
+            return;
+        } catch (FileAlreadyExistsException e) {
+            // below: it was there before
+        } catch (UnsupportedOperationException e) {
+            mkdirs(root); // not a POSIX file system: no modes to keep
+            return;
+        } catch (IOException e) {
+            throw new InfraException("cannot create " + root + ": " + e.getMessage(), e);
+        }
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(root);
+            if (mode.stream().anyMatch(bit -> !OWNER.contains(bit))) {
+                mode.retainAll(OWNER);
+                Files.setPosixFilePermissions(root, mode);
+                System.err.println("imgboard: the state folder " + root + " could be read by other users: it is its owner's only now");
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        } catch (IOException e) {
+            System.err.println("imgboard: the state folder " + root + " may be readable by other users and its mode cannot be"
+                    + " changed (" + e.getMessage() + "): chmod 700 it");
         }
     }
 

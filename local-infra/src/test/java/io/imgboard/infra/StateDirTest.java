@@ -11,10 +11,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The generated secrets: private from the start, the same on every use, made private again when loosened. */
+/** The folder and its generated secrets: private from the start, the same on every use, made private again when loosened. */
 class StateDirTest {
     @TempDir
     Path home;
+
+    @Test
+    void theFolderIsItsOwnersOnlyFromTheStartAndAgainWhenLoosened() throws Exception {
+        Path fresh = home.resolve("made by mkdir -p/state");
+        new StateDir(fresh);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+
+        Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(fresh.resolve("logs"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        StateDir again = new StateDir(fresh);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(again.root())));
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.resolve("logs"))),
+                "inside, modes are the servers' own");
+
+        Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("r-x------"));
+        new StateDir(fresh);
+        assertEquals("r-x------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)), "owner-only stays as it is");
+        Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rwx------"));
+    }
 
     @Test
     void aSecretIsPrivateStableAndMadePrivateAgain() throws Exception {
