@@ -322,16 +322,19 @@ class FolderSourceTest {
         write(dir.resolve("a.jpg"), TestImages.jpeg(86501));
         write(dir.resolve("IMG_0001.JPG"), TestImages.jpeg(86502));
         write(dir.resolve("notes.txt"), "not a photo".getBytes(StandardCharsets.UTF_8));
-        String id = addSource(dir, Map.of("include", List.of("*.jpg")));
+        write(dir.resolve("raw/r.jpg"), TestImages.jpeg(86503));
+        write(dir.resolve("raw/s.jpg"), TestImages.jpeg(86504));
+        String id = addSource(dir, Map.of("include", List.of("*.jpg"), "exclude", List.of("raw")));
         scanUntil(id, () -> !events.of("folder:" + id, FileArrived.class).isEmpty());
         JsonPath status = admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath();
         assertEquals(2, status.getMap("lastScan.skipped").get("left out by the source's include/exclude globs"), status.prettify());
+        assertEquals(1, status.getMap("lastScan.skipped").get("folders left out by the source's exclude globs, unread"), status.prettify());
         assertThat(status.getList("errors", String.class), hasItem("a file such as IMG_0001.JPG left out only by the case"
                 + " of the include globs (*.jpg): globs match case for case: to take them, write e.g. *.{jpg,JPG};"
                 + " to leave them out quietly, exclude them"));
         assertEquals("warning", status.getString("state"));
 
-        admin().body(Map.of("path", dir.toString(), "include", List.of("*.{jpg,JPG}"), "pollSeconds", 3600, "stableSeconds", 0))
+        admin().body(Map.of("path", dir.toString(), "include", List.of("*.{jpg,JPG}"), "exclude", List.of("raw"), "pollSeconds", 3600, "stableSeconds", 0))
                 .put(SOURCES + "/" + id).then().statusCode(200);
         scanUntil(id, () -> events.of("folder:" + id, FileArrived.class).size() == 2);
         admin().get(SOURCES + "/" + id).then().statusCode(200).body("state", equalTo("ok"))

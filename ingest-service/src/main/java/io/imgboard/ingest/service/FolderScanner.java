@@ -673,6 +673,9 @@ public class FolderScanner {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (!dir.equals(root) && rules.skipsFolder(relative(root, dir))) {
+                        if (rules.folderLeftOutByGlobs(relative(root, dir))) {
+                            tally.skip(FOLDER_LEFT_OUT);
+                        }
                         return FileVisitResult.SKIP_SUBTREE;
                     }
                     if (!dir.equals(root) && leavesRoot(dir, realRoot)) {
@@ -741,6 +744,9 @@ public class FolderScanner {
 
     /** Counted per scan among the skipped files: left out by the source's include or exclude globs. */
     static final String LEFT_OUT = "left out by the source's include/exclude globs";
+
+    /** Counted per scan among the skipped: folders the exclude globs left out, unread (their files are not counted). */
+    static final String FOLDER_LEFT_OUT = "folders left out by the source's exclude globs, unread";
 
     /** Said when the include globs leave out files they would take if they ignored case. */
     static final String BY_CASE = "%s such as %s left out only by the case of the include globs (%s): globs match"

@@ -34,11 +34,20 @@ final class SourceRules {
 
     /** Whether a folder (path relative to the source) is left out with all it holds. */
     boolean skipsFolder(String rel) {
+        return isBuiltInFolder(rel) || matches(exclude, rel);
+    }
+
+    /**
+     * Whether a folder is left out by the source's exclude globs (not by the built-in rules), which a scan
+     * counts as it counts the files of {@link #leftOutByGlobs}: what such a folder holds is never seen.
+     */
+    boolean folderLeftOutByGlobs(String rel) {
+        return !isBuiltInFolder(rel) && matches(exclude, rel);
+    }
+
+    private static boolean isBuiltInFolder(String rel) {
         String name = lastSegment(rel);
-        if (name.startsWith(".") || IGNORED_FOLDERS.contains(name.toLowerCase(Locale.ROOT))) {
-            return true;
-        }
-        return matches(exclude, rel);
+        return name.startsWith(".") || IGNORED_FOLDERS.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** Whether a file (path relative to the source) is taken. */

@@ -50,6 +50,12 @@ class SourceRulesTest {
         assertTrue(rules.leftOutByGlobs("notes.txt"));
         assertFalse(rules.leftOutByCase("a/raw/IMG_2.JPG"), "excluded as well");
         assertFalse(rules.leftOutByGlobs("Thumbs.db"), "litter is left out by the built-in rules, not the source's");
+        SourceRules folders = rules(List.of(), List.of("raw", "**/private"));
+        assertTrue(folders.folderLeftOutByGlobs("raw") && folders.skipsFolder("raw"));
+        assertTrue(folders.folderLeftOutByGlobs("2024/private"));
+        assertFalse(folders.folderLeftOutByGlobs("2024"));
+        assertFalse(folders.folderLeftOutByGlobs("a/@eaDir"), "built-in: skipped, but not by the source's globs");
+        assertFalse(rules(List.of(), List.of(".hidden")).folderLeftOutByGlobs(".hidden"), "a dot-folder is built-in, globs or not");
         assertFalse(rules(List.of(), List.of()).leftOutByCase("IMG_1.JPG"), "no include glob: every file is taken");
     }
 
