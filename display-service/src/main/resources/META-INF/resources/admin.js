@@ -379,7 +379,7 @@
     var node = field(id);
     node.className = cls;
     node.textContent = text;
-    if (cls === 'error' || cls === 'ok') { announce(text); }
+    if (cls === 'error' || cls === 'ok' || cls === 'warning') { announce(text); }
   }
 
   /** Comma-separated items; a comma inside a brace glob's alternatives (*.{jpg,JPG}) belongs to the glob. */
@@ -855,12 +855,15 @@
     return Pages.getJson('/api/v1/frames').then(function (all) {
       field('frames-count').textContent = '(' + all.length + ')';
       Pages.fill('frames', all.length
-        ? Pages.table(['frame', 'settings', 'filter', ''], all.map(function (f) {
+        ? Pages.table(['frame', 'settings', 'filter', 'photos', ''], all.map(function (f) {
           var s = f.settings || {};
           return [el('a', { href: framePage(f.name), target: '_blank', rel: 'noopener', text: f.name }),
             (s.intervalMs ? Math.round(s.intervalMs / 1000) + ' s, ' : '') + (s.order || '') + ', ' + (s.transition || '')
               + ', ' + (s.fit || ''),
             frameFilter(f.filter || {}),
+            el('span', {}, [el('span', { text: String(f.photos) })].concat((f.notices || []).map(function (n) {
+              return el('div', { 'class': 'note warning', text: n });
+            }))),
             el('div', { 'class': 'row-actions' }, [
               button('Edit', 'secondary', function () { editFrame(f); }, 'Edit frame ' + f.name),
               f.name === 'default' ? null : confirmButton('Delete', 'Delete frame ' + f.name, function () {
@@ -923,9 +926,11 @@
     if (field('f-from').value) { filter.from = field('f-from').value; }
     if (field('f-to').value) { filter.to = field('f-to').value; }
     say('frame-message', '', 'Saving…');
-    Pages.send('PUT', '/api/v1/frames/' + encodeURIComponent(name), { settings: settings, filter: filter }).then(function () {
+    Pages.send('PUT', '/api/v1/frames/' + encodeURIComponent(name), { settings: settings, filter: filter }).then(function (saved) {
+      var notices = (saved && saved.notices) || [];
       editFrame(null);
-      say('frame-message', 'ok', 'Frame ' + name + ' saved; its page is ' + framePage(name) + '.');
+      say('frame-message', notices.length ? 'warning' : 'ok', 'Frame ' + name + ' saved; its page is ' + framePage(name) + '.'
+        + (notices.length ? ' ' + notices.join(' ') : ''));
       frames();
     }).catch(function (e) { say('frame-message', 'error', e.message); });
   }

@@ -52,9 +52,12 @@ public class FramesResource {
 
     /**
      * One frame: {@code settings} as it runs (the display's with its overrides), {@code overrides} what it
-     * sets itself (typed as in {@code settings}: an interval is a number), {@code filter} which photos it shows.
+     * sets itself (typed as in {@code settings}: an interval is a number), {@code filter} which photos it shows,
+     * {@code photos} how many it takes now and {@code notices} what a person should know about that: a source or
+     * device its filter names that no photo comes from, or no photo at all ({@link FrameBags.Reach}).
      */
-    public record FrameView(String name, FrameSettings settings, Map<String, Object> overrides, FrameFilter filter) {
+    public record FrameView(String name, FrameSettings settings, Map<String, Object> overrides, FrameFilter filter,
+                            int photos, List<String> notices) {
     }
 
     /** Thrown while reading a body: the reason for a person. */
@@ -67,7 +70,9 @@ public class FramesResource {
     @GET
     @Operation(summary = "Every named frame, default first")
     public List<FrameView> list() {
-        return frames.all().stream().map(this::view).toList();
+        List<FrameDefinition> all = frames.all();
+        Map<String, FrameBags.Reach> reach = bags.reach(all);
+        return all.stream().map(frame -> view(frame, reach.get(frame.name()))).toList();
     }
 
     @GET
@@ -120,11 +125,15 @@ public class FramesResource {
     }
 
     private FrameView view(FrameDefinition frame) {
+        return view(frame, bags.reach(List.of(frame)).get(frame.name()));
+    }
+
+    private FrameView view(FrameDefinition frame, FrameBags.Reach reach) {
         FrameSettings effective = frames.effective(frame);
         com.fasterxml.jackson.databind.JsonNode typed = json.valueToTree(effective);
         Map<String, Object> overrides = new LinkedHashMap<>();
         frame.settings().forEach((key, value) -> overrides.put(key, typed.has(key) ? typed.get(key) : value));
-        return new FrameView(frame.name(), effective, overrides, frame.filter());
+        return new FrameView(frame.name(), effective, overrides, frame.filter(), reach.photos(), reach.notices());
     }
 
     private static Response missing(String name) {

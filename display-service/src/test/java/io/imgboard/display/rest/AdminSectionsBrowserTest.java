@@ -336,6 +336,16 @@ class AdminSectionsBrowserTest {
                     + "photos: " + refused));
             assertThat(AdminNeighbours.INGEST.received, hasItem(startsWith(
                     "GET /api/v1/export/folder?path=%2Fvolume1%2Fphoto%2Fexport Bearer " + Neighbours.ADMIN_TOKEN)));
+            // a frame whose filter names a source no photo comes from is saved as written, and says so where it was saved
+            admin.eval("document.getElementById('f-name').value = 'hall-typo'; document.getElementById('f-sources').value = 'nas2'; true");
+            click(admin, "#frame-save");
+            String typo = "No photo comes from a source called \"nas2\".";
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('frame-message').textContent")
+                    .asText(), containsString("Frame hall-typo saved; its page is /frames/hall-typo. " + typo));
+            assertEquals("warning", admin.eval("document.getElementById('frame-message').className").asText());
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.eval(
+                    "[...document.querySelectorAll('#frames tbody tr')].find(r => r.textContent.includes('hall-typo')).textContent")
+                    .asText(), containsString("0" + typo));
             shoot(admin, "frames-section", "admin-frames.png");
             PolicyViolations.assertNone(admin);
         }

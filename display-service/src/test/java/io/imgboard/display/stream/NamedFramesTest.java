@@ -99,6 +99,34 @@ class NamedFramesTest {
         admin().delete("/api/v1/frames/hall").then().statusCode(404);
     }
 
+    /**
+     * A filter is saved as written (a source may get its first photo later), and the answer says what it takes now: how
+     * many photos, and which of its source and device names no photo answers to, so a typo is seen when it is made.
+     */
+    @Test
+    void aFrameSaysHowManyPhotosItTakesAndWhichNamesNoPhotoAnswers() throws Exception {
+        UUID id = UUID.randomUUID();
+        catalog.publish(Catalog.named(id, "reach.jpg", Instant.parse("1931-03-04T10:00:00Z"))); // from upload:test
+        await().atMost(Duration.ofSeconds(60)).until(() -> RestAssured.get("/api/v1/playlist").asString().contains(id.toString()));
+
+        admin().body("{\"filter\":{\"sources\":[\"test\",\"nas2\"],\"from\":\"1931-03-04\",\"to\":\"1931-03-04\"}}")
+                .put("/api/v1/frames/reach-1931").then().statusCode(201)
+                .body("photos", equalTo(1)).body("notices", equalTo(List.of("No photo comes from a source called \"nas2\".")));
+        admin().body("{\"filter\":{\"sources\":[\"upload:test\"],\"from\":\"1931-03-04\",\"to\":\"1931-03-04\"}}")
+                .put("/api/v1/frames/reach-1931").then().statusCode(200)
+                .body("photos", equalTo(1)).body("notices", equalTo(List.of()));
+        admin().body("{\"filter\":{\"devices\":[\"nobodys-phone\"],\"from\":\"1931-03-04\",\"to\":\"1931-03-04\"}}")
+                .put("/api/v1/frames/reach-1931").then().statusCode(200)
+                .body("photos", equalTo(0)).body("notices", equalTo(List.of("No photo comes from a device called \"nobodys-phone\".")));
+        admin().body("{\"filter\":{\"from\":\"1931-03-05\",\"to\":\"1931-03-05\"}}")
+                .put("/api/v1/frames/reach-1931").then().statusCode(200)
+                .body("photos", equalTo(0)).body("notices", equalTo(List.of("No photo matches the filter now, so the frame shows none.")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/frames").then().statusCode(200)
+                .body("find { it.name == 'reach-1931' }.photos", equalTo(0))
+                .body("find { it.name == 'reach-1931' }.notices[0]", containsString("No photo matches")));
+        admin().delete("/api/v1/frames/reach-1931").then().statusCode(204);
+    }
+
     @Test
     void badFramesGetAReasonAPersonUnderstands() {
         Map<String, String> bad = Map.of(

@@ -237,6 +237,60 @@ public class FrameBags {
         return !settings.randomOrder() || !photo.joinedAt().isAfter(state.roundStartedAt());
     }
 
+    /**
+     * What a frame shows now: how many photos its filter takes (whatever its round), and the source and device
+     * names in its filter no photo answers to. A filter is saved as it is written (a source may get its first
+     * photo later), so this is what tells a person that {@code nas2} was meant to be {@code nas}.
+     */
+    public record Reach(int photos, boolean filtered, List<String> unknownSources, List<String> unknownDevices) {
+        /** In words for the admin; empty when the frame has photos and every name in its filter answers. */
+        public List<String> notices() {
+            List<String> notices = new ArrayList<>();
+            unknownSources.forEach(name -> notices.add("No photo comes from a source called \"" + name + "\"."));
+            unknownDevices.forEach(name -> notices.add("No photo comes from a device called \"" + name + "\"."));
+            if (photos == 0 && notices.isEmpty()) {
+                notices.add(filtered ? "No photo matches the filter now, so the frame shows none."
+                        : "There is no photo to show yet.");
+            }
+            return notices;
+        }
+    }
+
+    /** {@link Reach} of each frame, by name: one pass over the playlist for all of them. */
+    public Map<String, Reach> reach(Collection<FrameDefinition> frames) {
+        LocalDate today = LocalDate.now(clock.withZone(zone));
+        List<FrameDefinition> all = List.copyOf(frames);
+        int[] counts = new int[all.size()];
+        List<Set<String>> sources = new ArrayList<>();
+        List<Set<String>> devices = new ArrayList<>();
+        all.forEach(frame -> {
+            sources.add(new java.util.HashSet<>());
+            devices.add(new java.util.HashSet<>());
+        });
+        playlist.read(photos -> {
+            for (PhotoView photo : photos) {
+                for (int i = 0; i < all.size(); i++) {
+                    FrameFilter filter = all.get(i).filter();
+                    if (filter.matches(photo, today, zone)) {
+                        counts[i]++;
+                    }
+                    filter.namesAnswered(photo, sources.get(i), devices.get(i));
+                }
+            }
+            return null;
+        });
+        Map<String, Reach> reach = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            FrameFilter filter = all.get(i).filter();
+            Set<String> seenSources = sources.get(i);
+            Set<String> seenDevices = devices.get(i);
+            reach.put(all.get(i).name(), new Reach(counts[i], !filter.equals(FrameFilter.NONE),
+                    filter.sources().stream().filter(name -> !seenSources.contains(name)).toList(),
+                    filter.devices().stream().filter(name -> !seenDevices.contains(name)).toList()));
+        }
+        return reach;
+    }
+
     /** Whether a frame so defined shows this photo at all (for its live {@code add} events). */
     public boolean shows(FrameDefinition frame, PhotoView photo) {
         return frame.filter().matches(photo, LocalDate.now(clock.withZone(zone)), zone);

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which photos a named frame shows. Every part that is set must match; an empty filter matches all.
@@ -70,5 +71,26 @@ public record FrameFilter(List<String> sources, List<String> devices, LocalDate 
         }
         int colon = sourceId.indexOf(':');
         return colon >= 0 && sources.contains(sourceId.substring(colon + 1));
+    }
+
+    /**
+     * Adds to the two sets the filter's source and device names this photo answers to (whatever its dates), so that
+     * the names left out of them after a pass over the library are the ones no photo answers to: a typo, or a
+     * source with nothing in it yet.
+     */
+    public void namesAnswered(PhotoView photo, Set<String> sourcesSeen, Set<String> devicesSeen) {
+        for (String id : photo.sourceIds()) {
+            int colon = id.indexOf(':');
+            for (String name : colon < 0 ? List.of(id) : List.of(id, id.substring(colon + 1))) {
+                if (sources.contains(name)) {
+                    sourcesSeen.add(name);
+                }
+            }
+        }
+        for (String id : photo.deviceIds()) {
+            if (devices.contains(id)) {
+                devicesSeen.add(id);
+            }
+        }
     }
 }

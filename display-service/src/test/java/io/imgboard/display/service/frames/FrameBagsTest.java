@@ -190,6 +190,27 @@ class FrameBagsTest {
         assertFalse(december7.matches(filesTime, LocalDate.parse("2026-12-01"), tokyo), "December 8 in Tokyo");
     }
 
+    /** What each frame takes now, in one pass: its count, and the names in its filter no photo answers to. */
+    @Test
+    void theReachOfEachFrameCountsItsPhotosAndNamesWhatNoPhotoAnswers() {
+        FrameDefinition everything = FrameDefinition.empty("all");
+        FrameDefinition nas = new FrameDefinition("nas", Map.of(), new FrameFilter(List.of("nas", "folder:nas", "nas2"),
+                List.of("phone-1", "phone-9"), null, null, false));
+        assertEquals(List.of("There is no photo to show yet."), bags.reach(List.of(everything)).get("all").notices());
+
+        playlist.publish(published(UUID.randomUUID(), null, Instant.now(), List.of("folder:nas"), List.of("phone-1")));
+        playlist.publish(published(UUID.randomUUID(), null, Instant.now(), List.of("upload:test"), List.of()));
+        Map<String, FrameBags.Reach> reach = bags.reach(List.of(everything, nas));
+        assertEquals(2, reach.get("all").photos());
+        assertEquals(List.of(), reach.get("all").notices());
+        assertEquals(new FrameBags.Reach(1, true, List.of("nas2"), List.of("phone-9")), reach.get("nas"));
+        assertEquals(List.of("No photo comes from a source called \"nas2\".", "No photo comes from a device called \"phone-9\"."),
+                reach.get("nas").notices());
+        FrameDefinition none = new FrameDefinition("none", Map.of(), new FrameFilter(null, null, LocalDate.parse("1900-01-01"),
+                LocalDate.parse("1900-01-01"), false));
+        assertEquals(List.of("No photo matches the filter now, so the frame shows none."), bags.reach(List.of(none)).get("none").notices());
+    }
+
     @Test
     void aFrameDefinitionSaysWhatIsWrong() {
         assertTrue(new FrameDefinition("a", Map.of("intervalMs", "500"), null).validate().orElseThrow().contains("1 second"));
