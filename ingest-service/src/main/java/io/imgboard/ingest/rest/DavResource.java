@@ -82,7 +82,7 @@ import java.util.UUID;
 @Blocking
 @Tag(name = "webdav")
 public class DavResource {
-    /** The outcome of a file held under a temporary or hidden name: kept, not announced ({@link FileKinds#isLitter}). */
+    /** The outcome of a file held under a temporary or hidden name or folder: kept, not announced ({@link FileKinds#heldReason}). */
     private static final String HELD = "held";
     /** Both mounts; the path itself is read raw from the request and confined by {@link DavPath}. */
     static final String ROUTE = "{dav: (dav|remote\\.php/dav/files/[^/]+|remote\\.php/webdav)(/.*)?}";
@@ -343,9 +343,11 @@ public class DavResource {
         long size = Files.size(spool);
         String name = DavPath.segments(req.path()).get(DavPath.segments(req.path()).size() - 1);
         String parent = DavIndex.parentOf(req.path());
-        // A temporary or hidden name (x.jpg.part, rsync's .x.jpg.Ab12Cd) is kept, and taken when it is renamed.
-        boolean temporary = FileKinds.isLitter(name);
-        Outcome outcome = temporary ? uploads.hold(name, spool) : uploads.intake(new UploadService.Intake(
+        // A temporary or hidden name (x.jpg.part, rsync's .x.jpg.Ab12Cd) is kept, and taken when it is renamed; a
+        // file in a hidden or NAS system folder (@eaDir, .thumbnails, #recycle) is kept, as folder sources leave it.
+        Optional<String> heldReason = FileKinds.heldReason(req.path());
+        boolean temporary = heldReason.isPresent();
+        Outcome outcome = temporary ? uploads.hold(name, spool, heldReason.get()) : uploads.intake(new UploadService.Intake(
                 req.principal().davSourceId(), eventPath(req.path()), name, spool, req.principal().deviceId(), null, mtime,
                 sibling -> index.lookup(req.tree(), parent + "/" + sibling).isPresent(), UploadService.NonImages.KEEP, null));
         String kept;
@@ -542,7 +544,7 @@ public class DavResource {
             requireUnlockedTree(req, from);
         }
         requireUnlockedTree(req, to);
-        if (!source.collection() && HELD.equals(source.outcome()) && !FileKinds.isLitter(to.substring(to.lastIndexOf('/') + 1))
+        if (!source.collection() && HELD.equals(source.outcome()) && FileKinds.heldReason(to).isEmpty()
                 && existingDestination.filter(DavEntry::collection).isEmpty()) { // over a collection: moved as any file
             return renamedIntoPlace(req, source, destination, move);
         }

@@ -2,6 +2,7 @@ package io.imgboard.ingest.service;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -47,6 +48,11 @@ public final class FileKinds {
     public static final String EMPTY_REASON = "empty file";
     /** A WebDAV file held under a temporary or hidden name: never announced as such (see {@link #isLitter}). */
     public static final String HELD_REASON = "temporary or hidden name: taken when it is renamed";
+    /** A WebDAV file held in a hidden or NAS system folder ({@link #isLitterFolder}): the folder sources' rule, at the other door. */
+    public static final String FOLDER_HELD_REASON = "in a hidden or NAS system folder: taken when it is moved out";
+
+    /** Folders no photo lives in: Synology and QNAP metadata and recycle bins. Dot-folders too ({@link #isLitterFolder}). */
+    private static final Set<String> IGNORED_FOLDERS = Set.of("@eadir", "#recycle", "#snapshot", "@recycle");
 
     private static final Set<String> IGNORED_FILES = Set.of("thumbs.db", "desktop.ini");
     /** Files still being written by a download, sync or upload tool, renamed when complete. */
@@ -115,6 +121,36 @@ public final class FileKinds {
      * renames when complete (FIELD-NOTES "Folder sources on NFS/SMB mounts"). Folder sources leave
      * such files alone; WebDAV keeps them for their client and takes them when they are renamed.
      */
+    /**
+     * Whether a folder holds no photos of its own, only what NAS boxes, desktops and phones keep beside them:
+     * dot-folders ({@code .thumbnails}, {@code .Trash-1000}), Synology's {@code @eaDir} thumbnails, the recycle
+     * bins and snapshots. Folder sources never enter one; WebDAV keeps what is put in one for its client.
+     */
+    public static boolean isLitterFolder(String name) {
+        return name.startsWith(".") || IGNORED_FOLDERS.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Why a file at a {@code /}-separated path is kept but never a photo there: a litter name ({@link #HELD_REASON}),
+     * a folder on its way that is litter ({@link #FOLDER_HELD_REASON}), or empty when it may be a photo.
+     */
+    public static Optional<String> heldReason(String path) {
+        String[] segments = path.split("/");
+        int last = segments.length - 1;
+        while (last >= 0 && segments[last].isEmpty()) {
+            last--;
+        }
+        if (last < 0) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < last; i++) {
+            if (!segments[i].isEmpty() && isLitterFolder(segments[i])) {
+                return Optional.of(FOLDER_HELD_REASON);
+            }
+        }
+        return isLitter(segments[last]) ? Optional.of(HELD_REASON) : Optional.empty();
+    }
+
     public static boolean isLitter(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (name.startsWith(".") || IGNORED_FILES.contains(lower)) {

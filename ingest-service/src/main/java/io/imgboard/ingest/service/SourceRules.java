@@ -13,9 +13,6 @@ import java.util.Set;
  * include globs, matched against the path relative to the source's folder.
  */
 final class SourceRules {
-    /** Folders no photo lives in: Synology and QNAP metadata and recycle bins. Dot-folders too (below). */
-    private static final Set<String> IGNORED_FOLDERS = Set.of("@eadir", "#recycle", "#snapshot", "@recycle");
-
     private final List<PathMatcher> include;
     private final List<PathMatcher> exclude;
     /** The include globs in lower case, matched against the path in lower case: for {@link #leftOutByCase}. */
@@ -46,8 +43,7 @@ final class SourceRules {
     }
 
     private static boolean isBuiltInFolder(String rel) {
-        String name = lastSegment(rel);
-        return name.startsWith(".") || IGNORED_FOLDERS.contains(name.toLowerCase(Locale.ROOT));
+        return FileKinds.isLitterFolder(lastSegment(rel));
     }
 
     /** Whether a file (path relative to the source) is taken. */

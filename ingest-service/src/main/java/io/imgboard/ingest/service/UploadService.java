@@ -242,13 +242,13 @@ public class UploadService {
     }
 
     /**
-     * A file WebDAV keeps under a temporary or hidden name ({@link FileKinds#isLitter}): its bytes are
+     * A file WebDAV keeps under a temporary or hidden name or folder ({@link FileKinds#heldReason}): its bytes are
      * stored, so the client can read them back and the rename can take them, and nothing is announced.
-     * {@link Status#SKIPPED} with {@link FileKinds#HELD_REASON}, or {@link Status#FAILED} when S3 is away.
+     * {@link Status#SKIPPED} with {@code reason}, or {@link Status#FAILED} when S3 is away.
      *
      * @throws UncheckedIOException when the file cannot be read
      */
-    public Outcome hold(String name, Path file) {
+    public Outcome hold(String name, Path file, String reason) {
         Inspection inspection;
         try {
             inspection = Inspection.of(file);
@@ -264,7 +264,7 @@ public class UploadService {
                 return new Outcome(name, inspection.sha256(), inspection.size(), type, Status.FAILED, null, STORAGE_UNAVAILABLE);
             }
         }
-        return new Outcome(name, inspection.sha256(), inspection.size(), type, Status.SKIPPED, null, FileKinds.HELD_REASON);
+        return new Outcome(name, inspection.sha256(), inspection.size(), type, Status.SKIPPED, null, reason);
     }
 
     /** The content type a kept file is stored with: what its bytes look like, else plain bytes. */

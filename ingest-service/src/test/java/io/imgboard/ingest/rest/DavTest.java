@@ -276,6 +276,36 @@ class DavTest {
     }
 
     /**
+     * A NAS or phone folder synced as it is brings its hidden and system folders along: Synology's {@code @eaDir}
+     * thumbnails, Android's {@code .thumbnails}. Folder sources never enter them, so neither may WebDAV make their
+     * files photos (each thumbnail was a photo of its own before, the frames showed every shot several times). They
+     * are kept for the client, and a file moved out of one is taken as any held file.
+     */
+    @Test
+    void filesInHiddenOrNasSystemFoldersAreKeptButNoPhotos() throws Exception {
+        String dir = "nas-" + UUID.randomUUID().toString().substring(0, 8);
+        byte[] thumb = TestImages.jpeg(6301);
+        for (String folder : List.of(dir, dir + "/2024", dir + "/2024/@eaDir", dir + "/2024/@eaDir/IMG_1.jpg", dir + "/2024/.thumbnails")) {
+            assertEquals(201, dav("MKCOL", "/dav/" + folder, uploadToken, null).statusCode(), folder);
+        }
+        assertEquals(201, dav("PUT", "/dav/" + dir + "/2024/@eaDir/IMG_1.jpg/SYNOPHOTO_THUMB_XL.jpg", uploadToken, thumb).statusCode());
+        assertEquals(201, dav("PUT", "/dav/" + dir + "/2024/.thumbnails/t1.jpg", uploadToken, TestImages.jpeg(6302)).statusCode());
+        assertEquals(201, dav("PUT", "/dav/" + dir + "/2024/IMG_1.jpg", uploadToken, TestImages.jpeg(6303)).statusCode());
+        // a source's events are in the order they happened (one partition): the last one come, the others would have
+        await().atMost(WAIT).until(() -> arrival(dir + "/2024/IMG_1.jpg") != null);
+        assertTrue(events().stream().noneMatch(e -> e.path().startsWith(dir + "/2024/@eaDir") || e.path().startsWith(dir + "/2024/.thumbnails")),
+                "a file in a system folder was announced: " + events().stream().filter(e -> e.path().startsWith(dir)).toList());
+        HttpResponse<byte[]> back = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/dav/" + dir + "/2024/@eaDir/IMG_1.jpg/SYNOPHOTO_THUMB_XL.jpg"))
+                .header("Authorization", basic(uploadToken)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertArrayEquals(thumb, back.body(), "kept for its client");
+
+        assertEquals(201, dav("MOVE", "/dav/" + dir + "/2024/.thumbnails/t1.jpg", uploadToken, null,
+                "Destination", base() + "/dav/" + dir + "/2024/t1.jpg").statusCode());
+        await().atMost(WAIT).until(() -> arrival(dir + "/2024/t1.jpg") != null);
+        assertEquals("t1.jpg", arrival(dir + "/2024/t1.jpg").name());
+    }
+
+    /**
      * A file put, moved and then deleted at its new path: the ledger must take the three in that order,
      * or the removal finds nothing at the new path and the move then leaves the photo there for good. The
      * events of a source share one Kafka key, so they are on one partition in the order they happened.

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileKindsTest {
     private static final MagicBytes.Detected JPEG = new MagicBytes.Detected(MagicBytes.Kind.IMAGE, "image/jpeg");
@@ -46,5 +47,17 @@ class FileKindsTest {
         MagicBytes.Detected bmp = new MagicBytes.Detected(MagicBytes.Kind.UNSUPPORTED_IMAGE, "image/bmp");
         assertEquals(Kind.UNSUPPORTED_IMAGE, FileKinds.of("scan.bmp", bmp, null));
         assertEquals("unsupported image format", Kind.UNSUPPORTED_IMAGE.skipReason());
+    }
+
+    @Test
+    void aPathIsHeldForItsNameOrForAFolderOnItsWay() {
+        assertEquals(java.util.Optional.of(FileKinds.HELD_REASON), FileKinds.heldReason("/a/IMG_1.jpg.part"));
+        assertEquals(java.util.Optional.of(FileKinds.FOLDER_HELD_REASON), FileKinds.heldReason("/nas/2024/@eaDir/IMG_1.jpg/SYNOPHOTO_THUMB_XL.jpg"));
+        assertEquals(java.util.Optional.of(FileKinds.FOLDER_HELD_REASON), FileKinds.heldReason("DCIM/.thumbnails/1.jpg"));
+        assertEquals(java.util.Optional.of(FileKinds.FOLDER_HELD_REASON), FileKinds.heldReason("/share/#recycle/IMG_2.jpg"));
+        assertEquals(java.util.Optional.empty(), FileKinds.heldReason("/nas/2024/IMG_1.jpg"));
+        assertEquals(java.util.Optional.empty(), FileKinds.heldReason("/nas/eaDir/IMG_1.jpg"));
+        assertEquals(java.util.Optional.empty(), FileKinds.heldReason("/"));
+        assertTrue(FileKinds.isLitterFolder("@EADIR") && FileKinds.isLitterFolder(".Trash-1000") && !FileKinds.isLitterFolder("2024"));
     }
 }
