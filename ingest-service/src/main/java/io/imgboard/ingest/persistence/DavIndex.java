@@ -89,6 +89,24 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
                 .setParameter("key", "dav " + principal + " " + path).getSingleResult();
     }
 
+    /**
+     * The source of a MOVE or COPY, judged once its path is locked: a concurrent MOVE or DELETE may have taken it
+     * since the request looked. Without this a second MOVE moved nothing, still emptied its destination, and was
+     * answered as if it had moved the file.
+     */
+    private void requireSource(String principal, String from) {
+        if (entity(principal, from).isEmpty()) {
+            throw new SourceGone(from);
+        }
+    }
+
+    /** The source of a MOVE or COPY went while the request waited for its turn. */
+    public static final class SourceGone extends RuntimeException {
+        public SourceGone(String path) {
+            super(path + " is gone: another request moved or deleted it meanwhile", null, false, false);
+        }
+    }
+
     /** Both ends of a MOVE or COPY, always in the same order, so two requests never wait for each other's. */
     private void lockPaths(String principal, String from, String to) {
         boolean fromFirst = from.compareTo(to) < 0;
@@ -176,6 +194,7 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
     @Transactional
     public List<Relocated> move(String principal, String from, String to) {
         lockPaths(principal, from, to);
+        requireSource(principal, from);
         List<Relocated> result = new ArrayList<>();
         List<DavEntry> replaced = entity(principal, to).isPresent() ? deleteTree(principal, to) : List.of();
         em.flush();
@@ -200,6 +219,7 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
     @Transactional
     public List<Relocated> copy(String principal, String from, String to, boolean deep) {
         lockPaths(principal, from, to);
+        requireSource(principal, from);
         List<Relocated> result = new ArrayList<>();
         List<DavEntry> replaced = entity(principal, to).isPresent() ? deleteTree(principal, to) : List.of();
         em.flush();

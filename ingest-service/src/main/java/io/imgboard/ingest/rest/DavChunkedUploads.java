@@ -160,6 +160,12 @@ public class DavChunkedUploads {
         if (!Files.isDirectory(folder)) {
             return DavResource.error(404, "no such upload");
         }
+        // A client retries a slow MOVE while the first still assembles: the retry waits, then finds the upload done.
+        return PathTurns.inTurn("chunks " + folder, () -> Files.isDirectory(folder) ? assemble(rc, headers, folder)
+                : DavResource.error(404, "no such upload: another request assembled or cancelled it meanwhile"));
+    }
+
+    private Response assemble(RoutingContext rc, HttpHeaders headers, java.nio.file.Path folder) throws IOException {
         DavPath destination;
         try {
             destination = DavResource.destination(rc, headers);
@@ -225,11 +231,14 @@ public class DavChunkedUploads {
     @Operation(summary = "Chunked upload: abort")
     public Response abort(@Context RoutingContext rc, @jakarta.ws.rs.PathParam("id") String id) throws IOException {
         java.nio.file.Path folder = folder(rc, id);
-        if (!Files.isDirectory(folder)) {
-            return DavResource.error(404, "no such upload");
-        }
-        delete(folder);
-        return Response.noContent().build();
+        // not while a MOVE assembles it
+        return PathTurns.inTurn("chunks " + folder, () -> {
+            if (!Files.isDirectory(folder)) {
+                return DavResource.error(404, "no such upload");
+            }
+            delete(folder);
+            return Response.noContent().build();
+        });
     }
 
     /** Idle uploads (no chunk for 24 h) are dropped, as Nextcloud does. */

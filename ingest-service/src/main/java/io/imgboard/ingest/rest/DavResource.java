@@ -550,6 +550,21 @@ public class DavResource {
         }
         String sourceId = req.principal().davSourceId();
         // As for DELETE: the namespace change and the events it causes commit together (outbox).
+        try {
+            relocate(req, from, to, move, deep, sourceId);
+        } catch (DavIndex.SourceGone e) {
+            return error(404, e.getMessage());
+        }
+        if (move) {
+            locks.release(req.tree(), from);
+        }
+        locks.release(req.tree(), to);
+        relay.relay();
+        return Response.status(existingDestination.isPresent() ? 204 : 201).build();
+    }
+
+    /** The namespace change of a MOVE or COPY and the events it causes, in one transaction. */
+    private void relocate(Req req, String from, String to, boolean move, boolean deep, String sourceId) {
         QuarkusTransaction.requiringNew().run(() -> {
             List<Relocated> changes = move ? index.move(req.tree(), from, to) : index.copy(req.tree(), from, to, deep);
             // A photo moved or copied onto a path that held one replaces it there: the ledger retires the
@@ -591,12 +606,6 @@ public class DavResource {
                 }
             }
         });
-        if (move) {
-            locks.release(req.tree(), from);
-        }
-        locks.release(req.tree(), to);
-        relay.relay();
-        return Response.status(existingDestination.isPresent() ? 204 : 201).build();
     }
 
     /**
@@ -626,6 +635,17 @@ public class DavResource {
      * they were, so the client can MOVE again.
      */
     private Response renamedIntoPlace(Req req, DavEntry held, DavPath destination, boolean move) throws IOException {
+        return PathTurns.inTurn("dav " + req.tree() + " " + req.path(), () -> {
+            // Another MOVE of it (a client retrying a slow one) may have taken it while this one waited.
+            Optional<DavEntry> still = index.lookup(req.tree(), req.path());
+            if (still.isEmpty() || !HELD.equals(still.get().outcome()) || !java.util.Objects.equals(still.get().sha256(), held.sha256())) {
+                return error(404, req.path() + " is gone: another request moved or deleted it meanwhile");
+            }
+            return renamedIntoPlaceInTurn(req, held, destination, move);
+        });
+    }
+
+    private Response renamedIntoPlaceInTurn(Req req, DavEntry held, DavPath destination, boolean move) throws IOException {
         java.nio.file.Path spool;
         if (held.size() == 0) {
             spool = spool(null);

@@ -724,6 +724,80 @@ class DavTest {
     }
 
     /**
+     * Clients retry a MOVE that seems slow, and sync tools run several at once: of concurrent MOVEs of one
+     * resource exactly one succeeds and the others are told it is gone (404). Found by exploratory testing:
+     * two were answered 201 for one file (the client then believed in a file that did not exist, and a second
+     * MOVE emptied its destination), a held file was made a photo three times, and a chunked upload's retried
+     * MOVEs assembled and announced it again and failed with 500 half-way.
+     */
+    @Test
+    void ofConcurrentMovesOfOneResourceOneSucceedsAndTheOthersFindItGone() throws Exception {
+        String dir = "race-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(201, dav("MKCOL", "/dav/" + dir, uploadToken, null).statusCode());
+        assertEquals(201, dav("PUT", "/dav/" + dir + "/r.jpg", uploadToken, TestImages.jpeg(6601)).statusCode());
+        List<Integer> plain = concurrently(3, i -> dav("MOVE", "/dav/" + dir + "/r.jpg", uploadToken, null,
+                "Destination", base() + "/dav/" + dir + "/r-to" + i + ".jpg").statusCode());
+        assertEquals(List.of(201, 404, 404), plain.stream().sorted().toList(), "answers " + plain);
+        int moved = plain.indexOf(201);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i == moved ? 207 : 404, dav("PROPFIND", "/dav/" + dir + "/r-to" + i + ".jpg", uploadToken, null,
+                    "Depth", "0").statusCode(), "r-to" + i + ".jpg");
+        }
+
+        byte[] held = TestImages.jpeg(6602);
+        assertEquals(201, dav("PUT", "/dav/" + dir + "/h.jpg.part", uploadToken, held).statusCode());
+        List<Integer> renamed = concurrently(3, i -> dav("MOVE", "/dav/" + dir + "/h.jpg.part", uploadToken, null,
+                "Destination", base() + "/dav/" + dir + "/h.jpg").statusCode());
+        assertEquals(List.of(201, 404, 404), renamed.stream().sorted().toList(), "answers " + renamed);
+
+        byte[] chunked = TestImages.jpeg(6603);
+        String uploads = "/remote.php/dav/uploads/anna/race-" + dir;
+        assertEquals(201, dav("MKCOL", uploads, uploadToken, null).statusCode());
+        assertEquals(201, dav("PUT", uploads + "/00001", uploadToken, chunked).statusCode());
+        List<Integer> assembled = concurrently(3, i -> dav("MOVE", uploads + "/.file", uploadToken, null,
+                "Destination", base() + "/remote.php/dav/files/anna/" + dir + "/c.jpg",
+                "OC-Total-Length", Integer.toString(chunked.length)).statusCode());
+        assertEquals(List.of(201, 404, 404), assembled.stream().sorted().toList(), "answers " + assembled);
+
+        // the source's events are in order: once the marker is there, every arrival before it is too
+        assertEquals(201, dav("PUT", "/dav/" + dir + "/marker.jpg", uploadToken, TestImages.jpeg(6604)).statusCode());
+        await().atMost(WAIT).until(() -> arrival(dir + "/marker.jpg") != null);
+        assertEquals(1, events().stream().filter(e -> e instanceof FileArrived && e.path().equals(dir + "/h.jpg")).count(),
+                "the held file was announced once");
+        assertEquals(1, events().stream().filter(e -> e instanceof FileArrived && e.path().equals(dir + "/c.jpg")).count(),
+                "the chunked upload was announced once");
+    }
+
+    /** A request made by one of {@link #concurrently}'s threads. */
+    private interface Call<T> {
+        T apply(int index) throws Exception;
+    }
+
+    /** Runs {@code n} calls at once (as near as threads allow) and gives their results in call order. */
+    private static <T> List<T> concurrently(int n, Call<T> call) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<T>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return call.apply(index);
+                }));
+            }
+            start.countDown();
+            List<T> results = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<T> c : calls) {
+                results.add(c.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * Nextcloud's chunking v2 numbers chunks from 1, without holes (its desktop client's older chunking names
      * them by byte offset): a lost chunk is refused at the MOVE, naming it, not assembled into a corrupt photo;
      * once it is sent the MOVE works. Numbers are ordered as numbers (2 before 10).
