@@ -44,7 +44,9 @@
   // browser timer holds): ignored, the frame's own interval holds.
   if (!(intervalParam > 0 && intervalParam <= 86400)) { intervalParam = 0; }
   var intervalMs = intervalParam ? Math.max(1, intervalParam) * 1000 : 5000;
-  var rendition = window.screen.width * (window.devicePixelRatio || 1) > 1920 ? 'uhd' : 'display';
+  // The screen in device pixels, as a photo's rendition is chosen for it (renditionFor).
+  var screenWidth = window.screen.width * (window.devicePixelRatio || 1);
+  var screenHeight = window.screen.height * (window.devicePixelRatio || 1);
   var FADE_MS = 1500;
   var transition = 'crossfade';
   var fit = 'contain';
@@ -100,7 +102,24 @@
 
   function srcOf(photo) {
     var r = photo.renditions || {};
-    return r[rendition] || r.display || photo.url;
+    return r[renditionFor(photo)] || r.display || photo.url;
+  }
+
+  /**
+   * `uhd` when the photo's `display` rendition (fit in 1920×1080, never enlarged) would be enlarged by more than
+   * a sixth to fill this screen as the frame fits it: a 4K screen, and a portrait photo on a portrait screen
+   * (720×1080 shown 1080 wide). A 1080p screen, and a 1920×1200 tablet with a landscape photo, keep `display`,
+   * a quarter of the pixels to fetch and decode.
+   */
+  function renditionFor(photo) {
+    if (!(photo.width > 0 && photo.height > 0)) {
+      return screenWidth > 1920 || screenHeight > 1080 ? 'uhd' : 'display';
+    }
+    var scale = Math.min(1, 1920 / photo.width, 1080 / photo.height);
+    if (scale >= 1) { return 'display'; } // no larger than the display rendition: uhd holds the same pixels
+    var across = screenWidth / (photo.width * scale);
+    var down = screenHeight / (photo.height * scale);
+    return (fit === 'cover' ? Math.max(across, down) : Math.min(across, down)) > 7 / 6 ? 'uhd' : 'display';
   }
 
   /** The photo to show next, without taking it: it is taken only once it is on screen. */
@@ -724,7 +743,8 @@
       fit: fit, history: history.map(function (p) { return p.photoId; }), back: back, shown: log.slice(), shownRounds: logRounds.slice(),
       upcoming: upNext.concat(queue.slice(0, 10)).slice(0, 10).map(function (p) { return p.photoId; }),
       window: queue.length, upNext: upNext.length, paging: paging, online: online,
-      resumeId: resumeId, bag: bag, started: started, events: counts, wakeLock: !!wakeLock
+      resumeId: resumeId, bag: bag, started: started, events: counts, wakeLock: !!wakeLock,
+      renditionFor: renditionFor
     };
   };
 }());

@@ -391,6 +391,42 @@ class FramePageBrowserTest {
         }
     }
 
+    /**
+     * A photo is fetched in `uhd` when its `display` rendition (fit in 1920×1080) would be enlarged by more than a
+     * sixth on the screen: on a portrait screen a portrait photo's 810×1080 would be shown 1080 wide; a landscape
+     * photo there, and any photo on a 1080p screen, keep `display`. Found by exploratory testing: the frame chose by
+     * the screen's width alone, so portrait-mounted screens showed portrait photos enlarged and soft.
+     */
+    @Test
+    void aPhotoComesInUhdWhereItsDisplayRenditionWouldBeEnlarged() throws Exception {
+        String portrait = "{width: 3024, height: 4032}";
+        String landscape = "{width: 4032, height: 3024}";
+        String small = "{width: 700, height: 1000}";
+        try (Chromium browser = Chromium.start("1080", "1920")) {
+            screen(browser, 1080, 1920);
+            browser.open(root.toString());
+            await().atMost(Duration.ofSeconds(120)).until(() -> browser.eval("typeof window.imgboardFrame").asText(), equalTo("function"));
+            assertEquals("1080x1920", browser.eval("screen.width + 'x' + screen.height").asText());
+            assertEquals("uhd", browser.eval("window.imgboardFrame().renditionFor(" + portrait + ")").asText());
+            assertEquals("display", browser.eval("window.imgboardFrame().renditionFor(" + landscape + ")").asText());
+            assertEquals("display", browser.eval("window.imgboardFrame().renditionFor(" + small + ")").asText(),
+                    "no larger than the display rendition: nothing more to fetch");
+        }
+        try (Chromium browser = Chromium.start("1920", "1080")) {
+            screen(browser, 1920, 1080);
+            browser.open(root.toString());
+            await().atMost(Duration.ofSeconds(120)).until(() -> browser.eval("typeof window.imgboardFrame").asText(), equalTo("function"));
+            assertEquals("display", browser.eval("window.imgboardFrame().renditionFor(" + portrait + ")").asText());
+            assertEquals("display", browser.eval("window.imgboardFrame().renditionFor(" + landscape + ")").asText());
+        }
+    }
+
+    /** The screen the page sees, set before its scripts run (headless Chromium reports 800×600 whatever its window). */
+    private static void screen(Chromium browser, int width, int height) throws Exception {
+        browser.beforeEveryPage("Object.defineProperty(screen, 'width', {get: () => " + width + "});"
+                + "Object.defineProperty(screen, 'height', {get: () => " + height + "});");
+    }
+
     private static byte[] fixture(String name) throws Exception {
         try (var in = FramePageBrowserTest.class.getResourceAsStream("/fixtures/" + name)) {
             return in.readAllBytes();
