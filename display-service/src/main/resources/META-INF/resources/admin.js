@@ -196,9 +196,10 @@
 
   function showSettings(body) {
     var f = body.frames;
-    field('s-interval').value = Math.round(f.intervalMs / 1000);
+    // in seconds as they are, 7.5 too: a rounded value would be saved back when another setting is
+    field('s-interval').value = f.intervalMs / 1000;
     field('s-order').value = f.order;
-    field('s-reshuffle').value = Math.round(f.reshuffleIntervalMs / 1000);
+    field('s-reshuffle').value = f.reshuffleIntervalMs / 1000;
     field('s-transition').value = f.transition;
     field('s-transition-ms').value = f.transitionMs;
     field('s-fit').value = f.fit;
@@ -239,15 +240,26 @@
     return value;
   }
 
+  /** A number of seconds, to the millisecond, from min to max: in milliseconds. */
+  function seconds(id, label, min, max) {
+    var input = field(id);
+    var value = Number(input.value);
+    var ms = Math.round(value * 1000);
+    var ok = input.value !== '' && isFinite(value) && Math.abs(value * 1000 - ms) < 1e-6 && value >= min && value <= max;
+    input.setAttribute('aria-invalid', ok ? 'false' : 'true');
+    if (!ok) { throw new Error(label + ' must be a number of seconds from ' + min + ' to ' + max + ', to the millisecond.'); }
+    return ms;
+  }
+
   function saveSettings(event) {
     event.preventDefault();
     var messageEl = field('settings-message');
     var body;
     try {
       body = { frames: {
-        intervalMs: wholeNumber('s-interval', 'The time each photo is shown', 1, 86400) * 1000,
+        intervalMs: seconds('s-interval', 'The time each photo is shown', 1, 86400),
         order: field('s-order').value,
-        reshuffleIntervalMs: wholeNumber('s-reshuffle', 'The full-list interval', 0, 31536000) * 1000,
+        reshuffleIntervalMs: seconds('s-reshuffle', 'The full-list interval', 0, 31536000),
         transition: field('s-transition').value,
         transitionMs: wholeNumber('s-transition-ms', 'The transition length', 0, 10000),
         fit: field('s-fit').value,
@@ -751,6 +763,9 @@
     if (p.refused && p['export'] > 0) {
       lines[0] = 'A run now would export nothing into ' + p.folder + ': ingest would refuse all '
         + p['export'] + ' photos: ' + p.refused;
+    } else if (p.refused) {
+      // nothing to export now, but the folder is still one the next photos could not go to
+      lines.push('The folder would be refused: ' + p.refused);
     }
     if (p.unchecked) { lines.push(p.unchecked); }
     if (p.sample && p.sample.length && !p.refused) { lines.push('For example: ' + p.sample.slice(0, 5).join(', ')); }
@@ -837,6 +852,8 @@
   // named frames ------------------------------------------------------------------------------
 
   var editingFrame = null;
+  /** Each listed frame's own settings (its overrides), by name, as last read. */
+  var frameOverrides = {};
 
   function frameFilter(f) {
     var parts = [];
@@ -853,6 +870,8 @@
 
   function frames() {
     return Pages.getJson('/api/v1/frames').then(function (all) {
+      frameOverrides = {};
+      all.forEach(function (f) { frameOverrides[f.name] = f.overrides || {}; });
       field('frames-count').textContent = '(' + all.length + ')';
       Pages.fill('frames', all.length
         ? Pages.table(['frame', 'settings', 'filter', 'photos', ''], all.map(function (f) {
@@ -887,7 +906,7 @@
     editingFrame = f ? f.name : null;
     field('f-name').value = f ? f.name : '';
     field('f-name').disabled = !!f;
-    field('f-interval').value = f && s.intervalMs ? Math.round(s.intervalMs / 1000) : '';
+    field('f-interval').value = f && s.intervalMs ? s.intervalMs / 1000 : '';
     field('f-order').value = f ? s.order || '' : '';
     field('f-transition').value = f ? s.transition || '' : '';
     field('f-fit').value = f ? s.fit || '' : '';
@@ -909,17 +928,21 @@
       say('frame-message', 'error', 'A frame name is 1 to 40 characters from a-z, 0-9 and -, starting with a letter or digit.');
       return;
     }
+    // What the form does not show (a date overlay set through the API) stays as it was.
     var settings = {};
+    var before = editingFrame === name ? (frameOverrides[name] || {}) : {};
+    Object.keys(before).forEach(function (key) { settings[key] = before[key]; });
+    delete settings.intervalMs;
     if (field('f-interval').value !== '') {
-      var seconds = Number(field('f-interval').value);
-      if (Math.floor(seconds) !== seconds || seconds < 1 || seconds > 86400) {
-        say('frame-message', 'error', 'The time each photo is shown must be a whole number from 1 to 86400 seconds.');
+      try {
+        settings.intervalMs = seconds('f-interval', 'The time each photo is shown', 1, 86400);
+      } catch (e) {
+        say('frame-message', 'error', e.message);
         return;
       }
-      settings.intervalMs = seconds * 1000;
     }
     ['order', 'transition', 'fit'].forEach(function (key) {
-      if (field('f-' + key).value) { settings[key] = field('f-' + key).value; }
+      if (field('f-' + key).value) { settings[key] = field('f-' + key).value; } else { delete settings[key]; }
     });
     var filter = { sources: list(field('f-sources').value), devices: list(field('f-devices').value),
       onThisDay: field('f-onthisday').checked };

@@ -59,6 +59,22 @@ var Pages = (function () {
     input.focus();
   }
 
+  /**
+   * While a token is kept, the header offers to forget it: a family computer or a wall tablet used once for
+   * the admin page must not stay signed in for good. The page then asks for the token again.
+   */
+  function offerSignOut() {
+    var header = document.querySelector('header');
+    if (!header || !storedToken() || document.getElementById('sign-out')) { return; }
+    var button = el('button', { id: 'sign-out', type: 'button', 'class': 'secondary', text: 'Sign out' });
+    button.addEventListener('click', function () {
+      try { window.localStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing was kept */ }
+      window.location.reload();
+    });
+    header.appendChild(button);
+  }
+  offerSignOut();
+
   /** Resolves to the parsed body; rejects with the server's {"error"} text when there is one. */
   function getJson(url) {
     var headers = { Accept: 'application/json' };

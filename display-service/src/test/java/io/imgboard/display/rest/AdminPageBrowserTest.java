@@ -26,9 +26,11 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -212,6 +214,52 @@ class AdminPageBrowserTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> admin.eval("document.getElementById('settings-message').textContent")
                 .asText(), startsWith("Saved"));
         admin.eval("document.getElementById('settings-message').textContent = ''; true");
+    }
+
+    /**
+     * Saving one setting leaves the others as they were: an interval of 7.5 s (set through the API) is shown as 7.5
+     * and saved back as 7500 ms when only the date overlay is ticked, not rounded to 8 s; and a named frame edited
+     * in the form keeps what the form does not show (its date overlay). Then "Sign out" forgets the token, and the
+     * page asks for it again. Found by exploratory testing.
+     */
+    @Test
+    void savingOneSettingKeepsTheOthersAndSignOutForgetsTheToken() throws Exception {
+        given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(DEFAULT_FRAMES.replace("\"intervalMs\":5000", "\"intervalMs\":7500")).put("/api/v1/admin/settings")
+                .then().statusCode(200);
+        given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"settings\":{\"intervalMs\":2500,\"showDate\":true}}").put("/api/v1/frames/hall-kept")
+                .then().statusCode(lessThan(300));
+        try (Chromium admin = signedInAdmin(1280, 2400)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('s-interval').value").asText(),
+                    equalTo("7.5"));
+            admin.eval("document.getElementById('s-date').checked = true;"
+                    + " document.querySelector('#settings-form button[type=submit]').click(); true");
+            await().atMost(Duration.ofSeconds(20)).until(() -> admin.eval("document.getElementById('settings-message').textContent")
+                    .asText(), startsWith("Saved"));
+            given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/v1/admin/settings").then()
+                    .body("frames.intervalMs", equalTo(7500)).body("frames.showDate", equalTo(true));
+
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.eval(
+                    "[...document.querySelectorAll('#frames tbody tr')].some(r => r.textContent.includes('hall-kept'))").asBoolean());
+            admin.eval("[...document.querySelectorAll('#frames tbody tr')].find(r => r.textContent.includes('hall-kept'))"
+                    + ".querySelector('button').click(); true");
+            assertEquals("2.5", admin.eval("document.getElementById('f-interval').value").asText());
+            admin.eval("document.getElementById('f-transition').value = 'none'; document.getElementById('frame-save').click(); true");
+            await().atMost(Duration.ofSeconds(20)).until(() -> admin.eval("document.getElementById('frame-message').textContent")
+                    .asText(), startsWith("Frame hall-kept saved"));
+            given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).get("/api/v1/frames/hall-kept").then()
+                    .body("overrides.intervalMs", equalTo(2500)).body("overrides.showDate", equalTo(true))
+                    .body("overrides.transition", equalTo("none"));
+
+            admin.eval("document.getElementById('sign-out').click(); true");
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.eval("!!document.getElementById('token-form')").asBoolean());
+            assertEquals("", admin.eval("localStorage.getItem('imgboard.adminToken') || ''").asText());
+            assertFalse(admin.eval("!!document.getElementById('sign-out')").asBoolean(), "nothing to sign out of");
+        } finally {
+            given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).delete("/api/v1/frames/hall-kept");
+        }
     }
 
     @Test
