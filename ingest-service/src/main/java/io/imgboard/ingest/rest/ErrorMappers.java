@@ -32,12 +32,15 @@ class ErrorMappers {
     private final Rejections rejections;
     private final int maxFiles;
     private final int maxParts;
+    private final long maxFormAttribute;
 
     ErrorMappers(Rejections rejections, io.imgboard.ingest.config.UploadConfig config,
-                 @ConfigProperty(name = "quarkus.http.limits.max-parameters") int maxParts) {
+                 @ConfigProperty(name = "quarkus.http.limits.max-parameters") int maxParts,
+                 @ConfigProperty(name = "quarkus.http.limits.max-form-attribute-size") io.quarkus.runtime.configuration.MemorySize maxFormAttribute) {
         this.rejections = rejections;
         this.maxFiles = config.maxFiles();
         this.maxParts = maxParts;
+        this.maxFormAttribute = maxFormAttribute.asLongValue();
     }
 
     @ServerExceptionMapper
@@ -65,6 +68,15 @@ class ErrorMappers {
                     + "and the source)", maxFiles);
             rejections.record(RejectionReason.TOO_MANY_FILES, Rejections.REQUEST, error);
             return json(400, error);
+        }
+        if (status == 413 && request.method() == HttpMethod.POST
+                && RequestPath.canonical(request.path()).equals("/api/v1/uploads")) {
+            // the multipart parser's own refusal ("HTTP 413 Request Entity Too Large"), which read as "the photo is too
+            // large" when it was a form field: said in the upload's terms, and listed with the other refusals
+            String error = "request too large: a form field (such as path) is over " + maxFormAttribute
+                    + " bytes; nothing was kept";
+            rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST, error);
+            return json(413, error);
         }
         if (status >= 500) {
             Log.errorf(e, "request failed");
