@@ -178,9 +178,11 @@ public class ExportWriter {
         } catch (InvalidPathException e) {
             folder = null;
         }
+        if (wanted == null || wanted.isBlank()) {
+            throw new ExportRefused("no export folder is set: name an absolute path");
+        }
         if (folder == null || !folder.isAbsolute()) {
-            throw new ExportRefused("the export folder " + ExportPaths.quoted(String.valueOf(wanted))
-                    + " is not an absolute path");
+            throw new ExportRefused("the export folder " + ExportPaths.quoted(wanted) + " is not an absolute path");
         }
         folder = folder.normalize();
         Path realFolder = FolderScanner.realOrNull(folder);

@@ -1064,12 +1064,15 @@ public class DavResource {
         }
         Instant time;
         try {
-            time = Instant.ofEpochSecond(Long.parseLong(header.strip()));
-        } catch (NumberFormatException | java.time.DateTimeException e) {
+            // seconds, as Nextcloud takes them; a fraction some clients send is dropped, as Nextcloud drops it
+            String value = header.strip();
+            java.math.BigDecimal seconds = value.matches("-?[0-9]{1,19}(\\.[0-9]{1,9})?") ? new java.math.BigDecimal(value) : null;
+            time = seconds == null ? null : Instant.ofEpochSecond(seconds.setScale(0, java.math.RoundingMode.FLOOR).longValueExact());
+        } catch (ArithmeticException | java.time.DateTimeException e) {
             time = null;
         }
         if (time == null || !FileArrived.isFileTime(time)) {
-            throw new IllegalArgumentException("X-OC-Mtime must be whole seconds since 1970, a time in the years 1 to 9999; "
+            throw new IllegalArgumentException("X-OC-Mtime must be seconds since 1970, a time in the years 1 to 9999; "
                     + "nothing was stored");
         }
         return time;

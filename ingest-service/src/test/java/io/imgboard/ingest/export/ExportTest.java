@@ -317,6 +317,10 @@ class ExportTest {
         }
         assertFalse(Files.exists(inAllowedRoot), "a dry run creates no folder");
         given().queryParam("path", dir.toString()).get("/api/v1/export/folder").then().statusCode(401);
+        // no folder set at all: said so, not as a folder called "null"
+        given().header("Authorization", "Bearer " + adminToken).queryParam("path", "")
+                .get("/api/v1/export/folder").then().statusCode(200)
+                .body("refused", org.hamcrest.Matchers.equalTo("no export folder is set: name an absolute path"));
     }
 
     /**

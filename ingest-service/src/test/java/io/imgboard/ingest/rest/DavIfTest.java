@@ -37,4 +37,15 @@ class DavIfTest {
         assertThrows(DavIf.Malformed.class, () -> DavIf.parse("()"));
         assertThrows(DavIf.Malformed.class, () -> DavIf.parse("(<opaquelocktoken:1> junk)"));
     }
+
+    /** X-OC-Mtime in seconds, as Nextcloud takes it: a fraction some clients send is dropped, not refused. */
+    @org.junit.jupiter.api.Test
+    void aFileTimeIsSecondsAFractionDropped() {
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Instant.ofEpochSecond(1700000000), DavResource.fileTime("1700000000"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Instant.ofEpochSecond(1700000000), DavResource.fileTime(" 1700000000.923 "));
+        org.junit.jupiter.api.Assertions.assertNull(DavResource.fileTime(null));
+        for (String bad : java.util.List.of("soon", "1e9", "1700000000.", "99999999999999", "1.2.3", "")) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> DavResource.fileTime(bad), bad);
+        }
+    }
 }
