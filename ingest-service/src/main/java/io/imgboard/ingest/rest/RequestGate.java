@@ -201,7 +201,9 @@ class RequestGate {
             try {
                 DavPath.parse(request.path());
             } catch (DavPath.BadPath e) {
-                rejections.record(RejectionReason.BAD_REQUEST, Rejections.REQUEST, "WebDAV " + request.method() + ": " + e.getMessage());
+                // listed under the name the client sent (cleaned), so an operator can tell which file it was
+                rejections.record(RejectionReason.BAD_REQUEST, Rejections.requestLabel(request.method().name(), request.path()),
+                        "WebDAV " + request.method() + ": " + e.getMessage());
                 refuse(context, 400, e.getMessage(), false);
                 return;
             }

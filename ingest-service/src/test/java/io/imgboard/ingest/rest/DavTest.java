@@ -975,6 +975,9 @@ class DavTest {
         // nothing announced for any of them (the topic is shared with other tests: match this test's names)
         assertTrue(events().stream().noneMatch(e -> e instanceof FileArrived f && f.sourceId().startsWith("dav:")
                 && (f.path().endsWith("x.jpg") || f.path().contains("etc") || f.path().contains("nnnnnnnn"))));
+        // listed under the name sent (cleaned), not as "(request)": an operator can tell which file it was
+        given().header("Authorization", "Bearer " + adminToken).get("/api/v1/uploads/rejections").then().statusCode(200)
+                .body("find { it.name.startsWith('nnnnnnnnnn') }.reason", org.hamcrest.Matchers.startsWith("WebDAV PUT: "));
     }
 
     /**
