@@ -406,6 +406,15 @@
     return items.map(function (s) { return s.trim(); }).filter(function (s) { return s; });
   }
 
+  /** The day of the camera's own wall-clock time (2019-07-04T00:30:00), as the frames show it: no time zone applied. */
+  function cameraDay(local) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})T/.exec(local || '');
+    if (!m) { return ''; }
+    var date = new Date(2000, 0, 1);
+    date.setFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3])); // setFullYear: year 99 is not 1999
+    return date.toLocaleDateString();
+  }
+
   function day(iso) {
     if (!iso) { return ''; }
     var date = new Date(iso);
@@ -474,7 +483,7 @@
     var origin = (p.sources || []).concat((p.devices || []).map(function (d) { return 'device ' + d; })).join(', ');
     var text = el('div', { 'class': 'card-text' }, [
       el('b', { 'class': 'name', text: p.name || p.photoId }),
-      el('span', { text: p.capturedAt ? 'taken ' + day(p.capturedAt)
+      el('span', { text: p.capturedAt ? 'taken ' + (cameraDay(p.capturedLocal) || day(p.capturedAt))
         : p.fileModifiedAt ? 'file date ' + day(p.fileModifiedAt) + ' (the photo has none)' : 'date unknown' }),
       el('span', { 'class': 'note', text: origin }), state]);
     if (p.state !== 'DELETED') { // a deleted photo's twins stay part of it

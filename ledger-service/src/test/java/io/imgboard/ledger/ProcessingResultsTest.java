@@ -95,6 +95,7 @@ class ProcessingResultsTest {
         assertEquals(4032, photo.get("height").asInt());
         assertEquals("heif", photo.get("format").asText());
         assertEquals(capturedAt, Instant.parse(photo.get("capturedAt").asText()));
+        assertEquals("2026-08-01T12:42:07", photo.get("capturedLocal").asText(), "the day the admin page shows, as frames do");
         assertEquals("Apple", photo.get("cameraMake").asText());
         assertEquals("iPhone 15", photo.get("cameraModel").asText());
         assertEquals("c3d4e5f6a7b8c9d0", photo.get("perceptualHash").asText());
@@ -131,6 +132,7 @@ class ProcessingResultsTest {
         assertEquals(arrived.fileModifiedAt(), Instant.parse(body.get("capturedAt").asText()));
         assertTrue(body.get("capturedLocal").isNull(), "a file's time has no camera clock");
         assertTrue(photo(sha).get("capturedAt").isNull(), "the ledger itself does not invent a capture time");
+        assertTrue(photo(sha).get("capturedLocal").isNull());
     }
 
     @Test

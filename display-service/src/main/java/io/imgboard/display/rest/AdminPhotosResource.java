@@ -48,12 +48,14 @@ public class AdminPhotosResource {
      * One photo as the admin page lists it.
      *
      * @param state   VISIBLE-side words from the ledger: READY, PENDING, FAILED, HIDDEN, RETIRED, DELETED
+     * @param capturedLocal the camera's wall-clock time ({@code 2019-07-04T00:30:00}): its day is the one shown, as on
+     *                the frames, wherever the admin page is read; null when the ledger does not know it
      * @param fileModifiedAt the file's own time when it arrived, shown when the photo has no capture date, or null
      * @param thumb   the smallest rendition's versioned URL on this display, or null when there is none
      * @param sources the ledger's source ids of its origins ({@code folder:nas}, {@code dav:anna}, …)
      */
     public record AdminPhoto(String photoId, String name, String state, boolean hidden, String capturedAt,
-                             String fileModifiedAt, String createdAt, List<String> sources, List<String> devices, String thumb,
+                             String capturedLocal, String fileModifiedAt, String createdAt, List<String> sources, List<String> devices, String thumb,
                              String display, String failureReason, Integer width, Integer height,
                              List<Twin> twins) {
     }
@@ -191,7 +193,7 @@ public class AdminPhotosResource {
             String state = p.path("state").asText(p.path("status").asText(""));
             boolean gone = "DELETED".equals(state);
             photos.add(new AdminPhoto(id.get().toString(), p.path("name").asText(null), state, p.path("hidden").asBoolean(),
-                    p.path("capturedAt").asText(null), p.path("fileModifiedAt").asText(null), p.path("createdAt").asText(null),
+                    p.path("capturedAt").asText(null), p.path("capturedLocal").asText(null), p.path("fileModifiedAt").asText(null), p.path("createdAt").asText(null),
                     List.copyOf(sources),
                     List.copyOf(devices), gone ? null : rendition(id.get(), p.path("renditions"), THUMB, true),
                     gone ? null : rendition(id.get(), p.path("renditions"), DISPLAY, false), p.path("failureReason").asText(null),

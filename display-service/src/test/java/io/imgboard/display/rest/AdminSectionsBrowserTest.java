@@ -67,7 +67,8 @@ class AdminSectionsBrowserTest {
                                 + "\",\"width\":4032,\"height\":3024,\"format\":\"heif\",\"rendered\":true}],\"origins\":["
                                 + "{\"sourceId\":\"dav:anna-iphone\",\"name\":\"IMG_2041.HEIC\",\"sha256\":\"" + "cd".repeat(32) + "\"},")
                 + ","
-                + photo(hidden, "IMG_1999.HEIC", "HIDDEN", true, "2019-12-24T18:30:00Z", "dav:anna-iphone", "anna-iphone") + ","
+                + photo(hidden, "IMG_1999.HEIC", "HIDDEN", true, "2019-12-24T18:30:00Z", "dav:anna-iphone", "anna-iphone")
+                        .replaceFirst("\"createdAt\"", "\"capturedLocal\":\"2019-12-25T00:30:00\",\"createdAt\"") + ","
                 + photo(failed, "scan-0913.png", "FAILED", false, null, "upload:api", null).replaceFirst("\"createdAt\"",
                         "\"fileModifiedAt\":\"2023-05-06T07:08:09Z\",\"createdAt\"") + ","
                 + photo(goneWhileHidden, "IMG_0042.JPG", "RETIRED", true, "2020-01-01T10:00:00Z", "folder:nas", null)
@@ -180,6 +181,10 @@ class AdminSectionsBrowserTest {
                     + "document.querySelectorAll('#photos li.card img'), function (i) { return i.complete && i.naturalWidth > 0; })"
                     + " && document.querySelectorAll('#photos li.card img').length === 2").asBoolean());
             assertEquals("hidden", admin.eval("document.querySelector(\"[data-photo='" + hidden + "'] .state\").textContent").asText());
+            // the day the camera wrote (00:30 on 25 December where it was), as the frames show it, wherever the page is
+            // read; not the instant's day here (24 December in UTC)
+            assertThat(admin.eval("document.querySelector(\"[data-photo='" + hidden + "']\").textContent").asText(),
+                    containsString("taken " + admin.eval("new Date(2019, 11, 25).toLocaleDateString()").asText()));
             // a photo without a capture date shows its file's date, the one the frames order and filter it by
             assertThat(admin.eval("document.querySelector(\"[data-photo='" + failed + "']\").textContent").asText(),
                     containsString("(the photo has none)"));

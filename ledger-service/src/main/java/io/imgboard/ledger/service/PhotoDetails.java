@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param status     processing: PENDING, READY or FAILED
  * @param state      what a person sees: DELETED, RETIRED, HIDDEN, else the status
  * @param capturedAt when it was taken according to its metadata, or null when it does not say
+ * @param capturedLocal the camera's own wall-clock time of it ({@code 2019-07-04T00:30:00}), the day a person
+ *                   means wherever the page is read; null without {@code capturedAt}
  * @param fileModifiedAt the file's own time when it arrived, or null; without {@code capturedAt} it is the
  *                   date frames show and date filters go by ({@link Catalog})
  */
@@ -34,6 +36,7 @@ public record PhotoDetails(
         Integer width,
         Integer height,
         Instant capturedAt,
+        String capturedLocal,
         Instant fileModifiedAt,
         String format,
         String contentType,

@@ -136,7 +136,8 @@ public class PhotoQueries {
                 twins.stream().map(t -> new PhotoDetails.TwinView(t.id, t.sha256, t.width, t.height, t.format,
                         t.sha256.equals(photo.renderedSha256))).toList(),
                 photo.renditions == null ? List.of() : photo.renditions.stream().map(PhotoQueries::rendition).toList(),
-                photo.width, photo.height, photo.capturedAt, photo.fileModifiedAt, photo.format, photo.contentType, photo.size,
+                photo.width, photo.height, photo.capturedAt, photo.capturedAt != null ? photo.capturedLocalTime : null,
+                photo.fileModifiedAt, photo.format, photo.contentType, photo.size,
                 photo.cameraMake, photo.cameraModel, photo.perceptualHash, photo.createdAt, photo.updatedAt);
     }
 
