@@ -233,19 +233,31 @@
     return (report.simulated ? 'simulated: ' : '') + (parts.length ? parts.join(', ') : 'nothing');
   }
 
+  /**
+   * How a source looks: a warning (something to say, nothing failing: e.g. globs that leave files out by case) in
+   * amber, errors in red, a scan in progress or waiting in amber, all well in green.
+   */
+  function sourceLevel(s) {
+    if (s.state === 'warning') { return 'warn'; }
+    if ((s.errors || []).length || s.state === 'error') { return 'bad'; }
+    return s.state === 'ok' || s.state === 'watching' || s.state === 'idle' ? 'ok' : 'warn';
+  }
+
   function sources() {
     return Pages.getJson('/api/v1/ops/sources').then(function (list) {
       state.sources = list;
       if (!list.length) { Pages.fill('sources', Pages.message('empty', 'No folder sources.')); return; }
       Pages.fill('sources', optional(Pages.table(['source', 'state', 'last scan', 'last scan found', 'errors'], list.map(function (s) {
         var bad = (s.errors || []).length > 0;
+        var warned = sourceLevel(s) === 'warn';
         return [el('span', {}, [el('b', { text: s.id }), el('div', { 'class': 'note mono', text: s.path })]),
-          level(bad ? 'bad' : (s.state === 'ok' || s.state === 'watching' || s.state === 'idle' ? 'ok' : 'warn'),
-            (s.state || '?') + (s.scanning ? ' (scanning)' : '')),
+          level(sourceLevel(s), (s.state || '?') + (s.scanning ? ' (scanning)' : '')),
           s.lastScanAt ? el('span', {}, [Pages.when(s.lastScanAt),
             el('div', { 'class': 'note', text: s.lastScanMillis !== null ? s.lastScanMillis + ' ms' : '' })]) : 'never',
           el('span', { 'class': 'note', text: scanFound(s.lastScan) }),
-          bad ? el('ul', { 'class': 'checks' }, s.errors.map(function (e) { return el('li', { 'class': 'error', text: e }); }))
+          bad ? el('ul', { 'class': 'checks' }, s.errors.map(function (e) {
+            return el('li', { 'class': warned ? 'warning' : 'error', text: e });
+          }))
             : level('ok', 'none')];
       })), [3]));
     }).catch(function (e) { state.sources = null; failed('sources', e); });
@@ -346,8 +358,10 @@
       tiles.push(tile('dead letters waiting', waiting, waiting ? 'bad' : 'ok'));
     }
     if (state.sources) {
-      var broken = state.sources.filter(function (s) { return (s.errors || []).length; }).length;
-      tiles.push(tile('sources with errors', broken + ' / ' + state.sources.length, broken ? 'bad' : 'ok'));
+      var broken = state.sources.filter(function (s) { return sourceLevel(s) === 'bad'; }).length;
+      var warned = state.sources.filter(function (s) { return s.state === 'warning'; }).length;
+      tiles.push(tile(warned ? 'sources with errors or warnings' : 'sources with errors',
+        (broken + warned) + ' / ' + state.sources.length, broken ? 'bad' : warned ? 'warn' : 'ok'));
     }
     if (state.frames) { tiles.push(tile('frames connected', state.frames.total, 'plain')); }
     if (state.throughput) {

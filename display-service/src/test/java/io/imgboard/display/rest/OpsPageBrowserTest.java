@@ -155,6 +155,12 @@ class OpsPageBrowserTest {
                             && text(page, "overview").contains("processing runs (since ")
                             && text(page, "throughput-totals").contains("uploads (since ")
                             && !text(page, "overview").contains("last hour"));
+            // a warning (files left out by case) is amber, not counted or coloured as an error
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> text(page, "overview")
+                    .contains("sources with errors or warnings"));
+            assertThat(text(page, "overview"), containsString("2 / 3"));
+            assertThat(page.eval("[...document.querySelectorAll('#sources tbody tr')].find(r => r.textContent.includes('icloud'))"
+                    + ".querySelector('.level').className").asText(), equalTo("level warn"));
             long firstLast = state(page).path("last").asLong();
             Path first = SHOTS.resolve("ops.png");
             page.screenshot(first, true);

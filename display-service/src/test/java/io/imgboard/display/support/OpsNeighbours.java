@@ -116,6 +116,9 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
             sources.addObject().put("id", "phone-backup").put("path", "/mnt/phone").put("state", "unavailable")
                     .put("scanning", false).putNull("lastScanAt").putNull("lastScanMillis").putPOJO("lastScan", Map.of())
                     .putArray("errors").add("folder /mnt/phone is not readable (permission denied)");
+            sources.addObject().put("id", "icloud").put("path", "/mnt/icloud").put("state", "warning").put("scanning", false)
+                    .put("lastScanAt", Instant.now().minusSeconds(20).toString()).put("lastScanMillis", 40).putPOJO("lastScan", Map.of())
+                    .putArray("errors").add("a file such as IMG_0001.JPG left out only by the case of the include globs (*.jpg)");
             answer(exchange, 200, "application/json", sources.toString());
         });
         preprocessor.createContext("/q/metrics", exchange -> {
