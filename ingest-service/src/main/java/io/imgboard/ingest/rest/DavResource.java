@@ -215,9 +215,13 @@ public class DavResource {
                 .header("Accept-Ranges", "bytes")
                 .header("ETag", etag(entry))
                 .header("Last-Modified", lastModified);
-        String ifNoneMatch = req.headers().getHeaderString("If-None-Match");
-        if (ifNoneMatch != null && (ifNoneMatch.contains(entry.sha256()) || ifNoneMatch.strip().equals("*"))) {
-            return Response.notModified().header("ETag", etag(entry)).build();
+        HttpPreconditions.Failed failed = HttpPreconditions.evaluate(HttpPreconditions.Conditions.of(req.headers()),
+                state(Optional.of(entry)), true);
+        if (failed != null && failed.status() == 304) {
+            return Response.notModified().header("ETag", etag(entry)).header("Last-Modified", lastModified).build();
+        }
+        if (failed != null) {
+            return error(failed.status(), failed.reason());
         }
         // A range of a GET (a resumed download, rclone mount, a player seeking), unless If-Range names
         // another version than this one: then the whole file, as it is now.
@@ -268,7 +272,7 @@ public class DavResource {
             Instant mtime = mtime(req);
             java.nio.file.Path spool = spool(body);
             try {
-                return store(req, spool, mtime, before);
+                return store(req, spool, mtime, before, true);
             } finally {
                 deleteQuietly(spool);
             }
@@ -292,7 +296,7 @@ public class DavResource {
             requireParent(req, req.path());
             requireConditions(req, req.path(), before);
             requireUnlocked(req, req.path(), before.isEmpty());
-            return store(req, assembled, mtime(req), before);
+            return store(req, assembled, mtime(req), before, true);
         });
     }
 
@@ -334,8 +338,18 @@ public class DavResource {
         }
     }
 
-    /** @param before what was at the path when the request began, before its body was read and announced */
-    private Response store(Req req, java.nio.file.Path spool, Instant mtime, Optional<DavEntry> before) throws IOException {
+    /**
+     * @param before      what was at the path when the request began, before its body was read and announced
+     * @param conditional whether the request's conditions are about this path (a PUT, an assembled upload), so
+     *                    that they are asked again of what is there now: the path may have changed while the body
+     *                    came in
+     */
+    private Response store(Req req, java.nio.file.Path spool, Instant mtime, Optional<DavEntry> before,
+                           boolean conditional) throws IOException {
+        if (conditional) {
+            // Asked again before the file is announced, so that a 412 for a path changed meanwhile announces nothing.
+            requireConditions(req, req.path(), index.lookup(req.tree(), req.path()));
+        }
         Response held = heldBehindOutbox(req);
         if (held != null) {
             return held;
@@ -379,6 +393,12 @@ public class DavResource {
             replaced = QuarkusTransaction.requiringNew().call(() -> {
                 Optional<DavEntry> was = index.putFile(req.tree(), req.path(), size, sha, type, mtime == null ? Instant.now() : mtime, keptAs,
                         keptAs.equals("photo") ? null : outcome.error());
+                if (conditional) {
+                    // And once more of what putFile replaced under the path's lock, the last word: a request that
+                    // changed the path since the check above makes this a 412, which rolls the write back and has
+                    // the arrival withdrawn below.
+                    requireConditions(req, req.path(), was);
+                }
                 if (was.isPresent() && "photo".equals(was.get().outcome()) && !keptAs.equals("photo")) {
                     outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
                             eventPath(req.path())));
@@ -659,7 +679,8 @@ public class DavResource {
         }
         try {
             Req target = new Req(req.principal(), destination, req.conditions(), req.headers());
-            Response answer = store(target, spool, mtime(req), index.lookup(req.tree(), destination.path()));
+            // The MOVE's conditions were about its source, asked in transfer; the destination is not theirs.
+            Response answer = store(target, spool, mtime(req), index.lookup(req.tree(), destination.path()), false);
             if (answer.getStatus() < 300 && move) {
                 QuarkusTransaction.requiringNew().run(() -> index.deleteTree(req.tree(), req.path()));
                 locks.release(req.tree(), req.path());
@@ -879,6 +900,7 @@ public class DavResource {
     }
 
     private Response refresh(Req req, long timeout) {
+        requireHttpConditions(req, index.lookup(req.tree(), req.path()));
         Optional<DavLocks.Lock> held = req.conditions().submittedTokens().stream()
                 .map(locks::byToken).flatMap(Optional::stream)
                 .filter(l -> l.covers(req.tree(), req.path())).findFirst();
@@ -930,11 +952,13 @@ public class DavResource {
     }
 
     /**
-     * The If header, evaluated (412 when false): for each resource it names, one of its lists must
-     * hold; a list holds when each of its conditions does (a lock token that covers the resource,
-     * an entity tag that matches it, or their negation).
+     * The request's preconditions, evaluated (412 when false): first HTTP's own ({@link HttpPreconditions}),
+     * then the If header: for each resource it names, one of its lists must hold; a list holds when each of
+     * its conditions does (a lock token that covers the resource, an entity tag that matches it, or their
+     * negation). HTTP's are asked of the request's target, for a COPY or MOVE its source (RFC 9110 §13.1).
      */
     private void requireConditions(Req req, String path, Optional<DavEntry> entry) {
+        requireHttpConditions(req, entry);
         if (!req.conditions().present()) {
             return;
         }
@@ -957,6 +981,21 @@ public class DavResource {
         if (byResource.containsValue(false)) {
             throw new Refusal(error(412, "the If header's conditions do not hold"));
         }
+    }
+
+    /** If-Match, If-Unmodified-Since and If-None-Match, asked of the entry at the request's path (412 when false). */
+    private static void requireHttpConditions(Req req, Optional<DavEntry> entry) {
+        HttpPreconditions.Failed failed = HttpPreconditions.evaluate(HttpPreconditions.Conditions.of(req.headers()),
+                state(entry), false);
+        if (failed != null) {
+            throw new Refusal(error(failed.status(), failed.reason() + "; nothing was changed"));
+        }
+    }
+
+    /** An entry as HTTP's conditions see it: a collection exists and has no entity tag (PROPFIND gives it no getetag). */
+    private static HttpPreconditions.State state(Optional<DavEntry> entry) {
+        return entry.map(e -> new HttpPreconditions.State(true, e.collection() ? null : etag(e), e.modifiedAt()))
+                .orElse(HttpPreconditions.State.NOTHING);
     }
 
     private boolean holds(Req req, String resource, Optional<DavEntry> target, DavIf.Tagged list) {

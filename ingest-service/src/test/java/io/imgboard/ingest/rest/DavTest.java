@@ -64,6 +64,8 @@ class DavTest {
     String adminToken;
     @jakarta.inject.Inject
     javax.sql.DataSource dataSource;
+    @ConfigProperty(name = "quarkus.http.body.uploads-directory")
+    String spoolDir;
 
     /** The application's own mapper: events are written as ingest writes them. */
     @jakarta.inject.Inject
@@ -1134,6 +1136,197 @@ class DavTest {
         String sha = TestImages.sha256(jpeg);
         await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
                 && f.path().equals("Ranges/resumed.jpg") && f.sha256().equals(sha)));
+    }
+
+    /**
+     * HTTP's own conditions (RFC 9110 §13) on the methods that change a resource: a false If-Match,
+     * If-None-Match or If-Unmodified-Since is 412 with the reason, and nothing changes, neither the file nor
+     * the tree nor the events; conditions that hold let the request through. Every event of the folder is
+     * listed at the end in the order it happened (one source, one partition), so a refused request that had
+     * been announced after all would show among them.
+     */
+    @Test
+    void httpConditionsThatDoNotHoldAre412AndChangeNothing() throws Exception {
+        String dir = "Conditional-" + UUID.randomUUID().toString().substring(0, 8);
+        String file = "/dav/" + dir + "/xa-inm.jpg";
+        byte[] first = TestImages.jpeg(7101);
+        byte[] refused = TestImages.jpeg(7102);
+        assertEquals(201, dav("MKCOL", "/dav/" + dir, uploadToken, null).statusCode());
+        HttpResponse<String> put = dav("PUT", file, uploadToken, first);
+        assertEquals(201, put.statusCode());
+        String etag = put.headers().firstValue("ETag").orElseThrow();
+        assertEquals("\"" + TestImages.sha256(first) + "\"", etag);
+        String gone = "Sat, 01 Jan 2000 00:00:00 GMT";
+
+        HttpResponse<String> noneMatch = dav("PUT", file, uploadToken, refused, "If-None-Match", "*");
+        assertEquals(412, noneMatch.statusCode(), noneMatch.body());
+        assertEquals("If-None-Match: * asks that nothing be at this path, and something is; nothing was changed",
+                json.readTree(noneMatch.body()).get("error").asText());
+        HttpResponse<String> match = dav("PUT", file, uploadToken, refused, "If-Match", "\"deadbeef\"");
+        assertEquals(412, match.statusCode(), match.body());
+        assertEquals("If-Match: the resource's entity tag is " + etag + ", not one of those given; nothing was changed",
+                json.readTree(match.body()).get("error").asText());
+        assertEquals(412, json.readTree(match.body()).get("status").asInt());
+        assertRefused(dav("PUT", file, uploadToken, refused, "If-Unmodified-Since", gone), "If-Unmodified-Since");
+        assertRefused(dav("PUT", file, uploadToken, refused, "If-Match", "W/" + etag), "If-Match");
+        assertRefused(dav("DELETE", file, uploadToken, null, "If-Match", "\"deadbeef\""), "If-Match");
+        assertRefused(dav("DELETE", file, uploadToken, null, "If-None-Match", etag), "If-None-Match");
+        assertRefused(dav("MOVE", file, uploadToken, null, "If-Match", "\"deadbeef\"",
+                "Destination", base() + "/dav/" + dir + "/moved.jpg"), "If-Match");
+        assertRefused(dav("MOVE", file, uploadToken, null, "If-Unmodified-Since", gone,
+                "Destination", base() + "/dav/" + dir + "/moved.jpg"), "If-Unmodified-Since");
+        assertRefused(dav("COPY", file, uploadToken, null, "If-Match", "\"deadbeef\"",
+                "Destination", base() + "/dav/" + dir + "/copied.jpg"), "If-Match");
+        assertRefused(dav("PROPPATCH", file, uploadToken, propertyUpdate(Map.of("colour", "red")),
+                "If-Match", "\"deadbeef\""), "If-Match");
+        assertRefused(dav("LOCK", file, uploadToken, LOCKINFO.getBytes(StandardCharsets.UTF_8),
+                "If-Match", "\"deadbeef\""), "If-Match");
+        assertRefused(dav("MKCOL", "/dav/" + dir + "/made", uploadToken, null, "If-Match", "*"), "If-Match");
+        assertRefused(dav("PROPPATCH", "/dav/" + dir, uploadToken, propertyUpdate(Map.of("colour", "red")),
+                "If-Match", etag), "a collection has no entity tag");
+
+        HttpResponse<byte[]> back = HTTP.send(HttpRequest.newBuilder(URI.create(base() + file))
+                .header("Authorization", basic(uploadToken)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertArrayEquals(first, back.body(), "the file is the first one still");
+        assertEquals(etag, back.headers().firstValue("ETag").orElseThrow());
+        for (String never : List.of("moved.jpg", "copied.jpg", "made")) {
+            assertEquals(404, dav("PROPFIND", "/dav/" + dir + "/" + never, uploadToken, null, "Depth", "0").statusCode(), never);
+        }
+        HttpResponse<String> props = dav("PROPFIND", file, uploadToken, null, "Depth", "0");
+        assertFalse(props.body().contains("colour"), props.body());
+
+        // conditions that hold (the first PUT would be 423 had the refused LOCK locked the file)
+        byte[] second = TestImages.jpeg(7103);
+        byte[] fresh = TestImages.jpeg(7104);
+        byte[] third = TestImages.jpeg(7105);
+        String thirdTag = "\"" + TestImages.sha256(third) + "\"";
+        assertEquals(204, dav("PUT", file, uploadToken, second, "If-Match", "\"deadbeef\", " + etag).statusCode());
+        assertEquals(201, dav("PUT", "/dav/" + dir + "/new.jpg", uploadToken, fresh, "If-None-Match", "*").statusCode());
+        assertEquals(204, dav("PUT", file, uploadToken, third, "If-None-Match", etag + ", W/\"cafe\"",
+                "If-Unmodified-Since", "Fri, 01 Jan 2100 00:00:00 GMT").statusCode());
+        assertEquals(207, dav("PROPPATCH", "/dav/" + dir, uploadToken, propertyUpdate(Map.of("colour", "red")),
+                "If-Match", "*").statusCode(), "a collection exists");
+        assertEquals(201, dav("MOVE", file, uploadToken, null, "If-Match", thirdTag,
+                "Destination", base() + "/dav/" + dir + "/moved.jpg").statusCode());
+        assertEquals(204, dav("DELETE", "/dav/" + dir + "/moved.jpg", uploadToken, null, "If-Match", "W/\"x\", " + thirdTag)
+                .statusCode());
+
+        String path = dir + "/xa-inm.jpg";
+        String moved = dir + "/moved.jpg";
+        await().atMost(WAIT).until(() -> removed(moved));
+        List<String> happened = events().stream().filter(e -> e.sourceId().equals("dav:upload") && e.path().startsWith(dir + "/"))
+                .map(e -> e instanceof FileArrived a ? "arrived " + a.path() + " " + a.sha256()
+                        : e instanceof FileMoved m ? "moved " + m.path() + " " + m.toPath()
+                        : e instanceof FileRemoved r ? "removed " + r.path() : e.toString()).toList();
+        assertEquals(List.of("arrived " + path + " " + TestImages.sha256(first),
+                "arrived " + path + " " + TestImages.sha256(second),
+                "arrived " + dir + "/new.jpg " + TestImages.sha256(fresh),
+                "arrived " + path + " " + TestImages.sha256(third),
+                "moved " + path + " " + moved,
+                "removed " + moved), happened);
+    }
+
+    private static final String LOCKINFO = "<?xml version=\"1.0\" encoding=\"utf-8\"?><D:lockinfo xmlns:D=\"DAV:\">"
+            + "<D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>";
+
+    private void assertRefused(HttpResponse<String> answer, String why) throws IOException {
+        assertEquals(412, answer.statusCode(), answer.body());
+        String error = json.readTree(answer.body()).get("error").asText();
+        assertTrue(error.contains(why) && error.endsWith("nothing was changed"), error);
+    }
+
+    /**
+     * A PUT's conditions are asked again once its body is in, and once more under the path's lock: another
+     * request may have changed the path meanwhile. Asked before the file is announced, a 412 announces
+     * nothing; asked under the lock, after the announcement, the tree keeps what the other request put and
+     * the ledger is told again that it is there.
+     */
+    @Test
+    void aPutWhosePathChangedWhileItsBodyCameInIsRefusedByItsConditions() throws Exception {
+        String dir = "Raced-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(201, dav("MKCOL", "/dav/" + dir, uploadToken, null).statusCode());
+
+        // made by another request while this one's body was still coming
+        String made = "/dav/" + dir + "/made.jpg";
+        byte[] slow = TestImages.jpeg(7106);
+        byte[] other = TestImages.jpeg(7107);
+        Set<Path> spooled = SpoolFolder.files(spoolDir);
+        String refused;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(60_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + made + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + basic(uploadToken)
+                    + "\r\nIf-None-Match: *\r\nContent-Length: " + slow.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(slow, 0, 1000);
+            out.flush();
+            // its spool file shows that its conditions held when it began
+            await().atMost(WAIT).until(() -> SpoolFolder.files(spoolDir).stream().anyMatch(p -> !spooled.contains(p)));
+            assertEquals(201, dav("PUT", made, uploadToken, other).statusCode());
+            out.write(slow, 1000, slow.length - 1000);
+            out.flush();
+            refused = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(refused.startsWith("HTTP/1.1 412 "), refused);
+        assertTrue(refused.contains("If-None-Match: * asks that nothing be at this path"), refused);
+        assertEquals("\"" + TestImages.sha256(other) + "\"", dav("HEAD", made, uploadToken, null).headers()
+                .firstValue("ETag").orElseThrow());
+        SpoolFolder.awaitNothingLeftSince(spoolDir, spooled, WAIT);
+
+        // changed by another request between the announcement of this one's file and its entry in the tree:
+        // the test holds the path's lock, as a request in the tree does, and writes another file's entry
+        String held = "/dav/" + dir + "/held.jpg";
+        byte[] first = TestImages.jpeg(7108);
+        byte[] late = TestImages.jpeg(7109);
+        String meanwhile = TestImages.sha256(TestImages.jpeg(7110));
+        HttpResponse<String> put = dav("PUT", held, uploadToken, first);
+        assertEquals(201, put.statusCode());
+        String principal;
+        try (java.sql.Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT principal FROM dav_entry WHERE path = ?")) {
+            s.setString(1, "/" + dir + "/held.jpg");
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next());
+                principal = rs.getString(1);
+            }
+        }
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> latePut;
+        try (java.sql.Connection another = dataSource.getConnection()) {
+            another.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = another.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                lock.setString(1, "dav " + principal + " /" + dir + "/held.jpg");
+                lock.execute();
+            }
+            latePut = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return dav("PUT", held, uploadToken, late, "If-Match", put.headers().firstValue("ETag").orElseThrow());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            String lateSha = TestImages.sha256(late);
+            await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
+                    && f.path().equals(dir + "/held.jpg") && f.sha256().equals(lateSha)));
+            try (java.sql.PreparedStatement replace = another.prepareStatement(
+                    "UPDATE dav_entry SET sha256 = ?, modified_at = now() WHERE principal = ? AND path = ?")) {
+                replace.setString(1, meanwhile);
+                replace.setString(2, principal);
+                replace.setString(3, "/" + dir + "/held.jpg");
+                assertEquals(1, replace.executeUpdate());
+            }
+            another.commit();
+        }
+        HttpResponse<String> lateAnswer = latePut.get(60, TimeUnit.SECONDS);
+        assertEquals(412, lateAnswer.statusCode(), lateAnswer.body());
+        assertTrue(lateAnswer.body().contains("If-Match: the resource's entity tag is \\\"" + meanwhile + "\\\""), lateAnswer.body());
+        assertEquals("\"" + meanwhile + "\"", dav("HEAD", held, uploadToken, null).headers().firstValue("ETag").orElseThrow(),
+                "the tree keeps what the other request put");
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e instanceof FileArrived f
+                && f.path().equals(dir + "/held.jpg") && f.sha256().equals(meanwhile)));
+
+        String slowSha = TestImages.sha256(slow);
+        assertTrue(events().stream().noneMatch(e -> e instanceof FileArrived f && f.sha256().equals(slowSha)),
+                "the PUT refused before its announcement was announced");
     }
 
     private static final String PROPS = "urn:x-imgboard-test";
