@@ -206,6 +206,21 @@ class CompatApiTest {
                 .header("Content-Range", "bytes " + (webp.length - 4) + "-" + (webp.length - 1) + "/" + webp.length);
         given().header("Range", "bytes=999999-").get("/images/" + jpgName).then().statusCode(416)
                 .header("Content-Range", "bytes */" + webp.length);
+        // If-Range (RFC 9110 13.1.5): the range only for the current tag, by strong comparison, or the exact
+        // Last-Modified; anything else is a resumed download of other bytes and gets the whole image.
+        String modified = image.header("Last-Modified");
+        for (String current : List.of(etag, modified)) {
+            given().header("If-Range", current).header("Range", "bytes=0-9").get("/images/" + jpgName).then()
+                    .statusCode(206).header("Content-Range", "bytes 0-9/" + webp.length);
+        }
+        for (String stale : List.of("\"stale\"", "W/" + etag, "Mon, 01 Jan 2001 00:00:00 GMT", modified.replace("GMT", "UTC"))) {
+            Response whole = given().header("If-Range", stale).header("Range", "bytes=0-9").get("/images/" + jpgName);
+            whole.then().statusCode(200).header("Content-Range", nullValue()).header("ETag", etag)
+                    .header("Content-Length", String.valueOf(webp.length));
+            assertTrue(Arrays.equals(webp, whole.asByteArray()), "the whole image for If-Range " + stale);
+            given().header("If-Range", stale).header("Range", "bytes=0-9").head("/images/" + jpgName).then()
+                    .statusCode(200).header("Content-Length", String.valueOf(webp.length));
+        }
         // an exact lookup of the name as sent: RESTEasy's forgiving of ";…" and a trailing slash does not serve it
         given().urlEncodingEnabled(false).get("/images/" + jpgName + ";x").then().statusCode(403).body(equalTo("Forbidden"));
         given().urlEncodingEnabled(false).get("/images/" + jpgName + "/").then().statusCode(403).body(equalTo("Forbidden"));
