@@ -383,6 +383,8 @@ class CompatApiTest {
                 {"{\"preprocessing\":{\"targetHeight\":-5}}", "targetHeight must be >= 1"},
                 {"{\"preprocessing\":{\"targetWidth\":null}}", "preprocessing.targetWidth must be an integer"},
                 {"{\"reshuffleInterval\":-1}", "reshuffleInterval must be >= 0"},
+                {"{\"reshuffleInterval\":31536000001}", "The reshuffle interval can be at most one year (31536000000 ms)."},
+                {"{\"reshuffleInterval\":9223372036854775807}", "The reshuffle interval can be at most one year (31536000000 ms)."},
                 {"{\"randomOrder\":\"yes\"}", "randomOrder must be a boolean"},
                 {"{\"foo\":1}", "Unknown configuration key: foo"},
                 {"{\"preprocessing\":{\"sharpen\":true}}", "Unknown configuration key: preprocessing.sharpen"},
@@ -523,6 +525,33 @@ class CompatApiTest {
         Neighbours.LEDGER.renditionsRefusal = 0;
         admin().get("/api/admin/config").then().statusCode(200).body("slideshowInterval", equalTo((int) interval))
                 .body("preprocessing.targetWidth", equalTo(width));
+    }
+
+    /**
+     * The reshuffle interval has one limit, a year (what the admin page's form takes), on every route that
+     * sets it: beyond it the form could never show the value again and every later save of it would fail.
+     */
+    @Test
+    void aReshuffleIntervalBeyondAYearIsRefusedByEveryRouteThatSetsIt() {
+        String tooLong = "The reshuffle interval can be at most one year (31536000000 ms).";
+        for (String interval : List.of("31536000001", "99999999999999", "9223372036854775807")) {
+            admin().contentType(ContentType.JSON).body("{\"frames\":{\"reshuffleIntervalMs\":" + interval + "}}")
+                    .put("/api/v1/admin/settings").then().statusCode(400).contentType(startsWith("application/json"))
+                    .body("error", equalTo(tooLong)).body("status", equalTo(400));
+            postConfig("{\"reshuffleInterval\":" + interval + "}").then().statusCode(400).body("error", equalTo(tooLong));
+        }
+        admin().contentType(ContentType.JSON).body("{\"settings\":{\"reshuffleIntervalMs\":99999999999}}")
+                .put("/api/v1/frames/a-year-and-more").then().statusCode(400).body("error", equalTo(tooLong));
+        admin().contentType(ContentType.JSON).body("{\"frames\":{\"reshuffleIntervalMs\":99999999999999999999}}")
+                .put("/api/v1/admin/settings").then().statusCode(400)
+                .body("error", equalTo("The setting \"reshuffleIntervalMs\" must be a whole number of milliseconds."));
+        assertEquals(3_600_000, settings.current().reshuffleIntervalMs(), "a refused interval was saved");
+
+        // A year exactly is what the form's largest value means, and both routes take it.
+        admin().contentType(ContentType.JSON).body("{\"frames\":{\"reshuffleIntervalMs\":31536000000}}")
+                .put("/api/v1/admin/settings").then().statusCode(200).body("frames.reshuffleIntervalMs", equalTo(31536000000L));
+        postConfig("{\"reshuffleInterval\":31536000000}").then().statusCode(200);
+        admin().get("/api/admin/config").then().body("reshuffleInterval", equalTo(31536000000L));
     }
 
     /**
