@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Optional;
@@ -84,17 +85,17 @@ public class CompatResource {
 
     @GET
     @Path("images/{filename: .+}")
-    @Operation(summary = "img-board: one image as WebP, with ETag, Range and revalidation")
+    @Operation(summary = "img-board: one image as WebP, with ETag, Range (and If-Range) and revalidation")
     public Response image(@Context HttpServerRequest request, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
-                          @HeaderParam("Range") String range) {
-        return serve(requestedName(request), ifNoneMatch, range, true);
+                          @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange) {
+        return serve(requestedName(request), ifNoneMatch, range, ifRange, true);
     }
 
     @HEAD
     @Path("images/{filename: .+}")
     public Response imageHead(@Context HttpServerRequest request, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
-                              @HeaderParam("Range") String range) {
-        return Compat.head(serve(requestedName(request), ifNoneMatch, range, false));
+                              @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange) {
+        return Compat.head(serve(requestedName(request), ifNoneMatch, range, ifRange, false));
     }
 
     /**
@@ -151,7 +152,7 @@ public class CompatResource {
         return unknown();
     }
 
-    private Response serve(String filename, String ifNoneMatch, String range, boolean withBody) {
+    private Response serve(String filename, String ifNoneMatch, String range, String ifRange, boolean withBody) {
         Optional<Response> refused = refusal(filename);
         if (refused.isPresent()) {
             return refused.get();
@@ -180,7 +181,10 @@ public class CompatResource {
             return headers(Response.notModified(), info).build();
         }
         long size = info.size();
-        long[] part = range == null || size < 0 ? null : range(range, size);
+        // A name keeps its name through a reprocess while its bytes change: a range asked for under an
+        // If-Range that is no longer true would splice new bytes onto old ones, so it is answered whole.
+        boolean ranged = range != null && (ifRange == null || ifRangeHolds(ifRange, info));
+        long[] part = !ranged || size < 0 ? null : range(range, size);
         if (part != null && part.length == 0) {
             return Response.status(416).header("Content-Range", "bytes */" + size).header("Accept-Ranges", "bytes")
                     .type(Compat.TEXT).entity("Range Not Satisfiable").build();
@@ -197,8 +201,43 @@ public class CompatResource {
         if (opened.isEmpty()) {
             return Compat.text(Response.Status.NOT_FOUND, "Not found");
         }
+        if (part != null && ifRange != null && !sameTag(info, opened.get().info())) {
+            // Written again between the stat and the read: the part read is of bytes the If-Range did not
+            // name, so the whole new object goes instead, as it would have had the write come first.
+            return whole(photoId, rendition, opened.get());
+        }
         // The length (and the tag) of what is sent, not of what the stat saw.
         return withBody(headers(builder, opened.get().info()), opened.get()).build();
+    }
+
+    private Response whole(UUID photoId, String rendition, RenditionObject part) {
+        try {
+            part.close();
+        } catch (IOException e) {
+            // Only the connection of a part not sent; the answer does not depend on it.
+        }
+        Optional<RenditionObject> opened = store.open(photoId, rendition);
+        if (opened.isEmpty()) {
+            return Compat.text(Response.Status.NOT_FOUND, "Not found");
+        }
+        return withBody(headers(Response.ok(), opened.get().info()), opened.get()).build();
+    }
+
+    private static boolean sameTag(RenditionInfo seen, RenditionInfo read) {
+        return seen.etag() != null && seen.etag().equals(read.etag());
+    }
+
+    /**
+     * RFC 9110 §13.1.5: an entity tag holds when it is the current one by strong comparison; a date only when
+     * it is exactly the {@code Last-Modified} sent. Our tag is strong and changes with the bytes, so clients
+     * should send it: a date names a second, and a reprocess can write a rendition twice within one.
+     */
+    static boolean ifRangeHolds(String ifRange, RenditionInfo info) {
+        String value = ifRange.strip();
+        if (value.startsWith("\"") || value.startsWith("W/")) {
+            return EntityTags.strongMatch(value, info.etag());
+        }
+        return info.lastModified() != null && value.equals(HttpDate.format(info.lastModified()));
     }
 
     private static Response.ResponseBuilder withBody(Response.ResponseBuilder builder, RenditionObject object) {

@@ -3,6 +3,7 @@ package io.imgboard.display.rest;
 import io.imgboard.support.ErrorBody;
 import io.imgboard.display.service.MediaGrants;
 import io.imgboard.display.service.MediaPaths;
+import io.imgboard.display.service.PhotoView;
 import io.imgboard.display.service.Playlist;
 import io.imgboard.display.storage.RenditionInfo;
 import io.imgboard.display.storage.RenditionObject;
@@ -31,8 +32,11 @@ import java.util.regex.Pattern;
  * photo the frames show (it is in the playlist). Any other photo's (hidden, retired, deleted, not made
  * yet) answers 404 like one that never was, unless the URL carries a grant from the admin listing
  * ({@link MediaGrants}): knowing a photo's URL is not enough once it is off the frames. A key's content
- * never changes, so the S3 ETag is a strong validator and a shown photo's answer may be cached for a
- * year, by the browser only ({@code private}): a shared cache would keep serving it after it was hidden.
+ * is written again by a reprocess, so the S3 ETag, a strong validator, changes with the bytes. A shown photo's
+ * answer to its current URL ({@code ?v=} the version the frames were given, {@link MediaPaths#url}) may be
+ * cached for a year, since the next bytes come under another {@code v}; under any other {@code v}, or none,
+ * the same key may change under the same URL, so the answer is revalidated with the ETag each time. Both are
+ * for the browser only ({@code private}): a shared cache would keep serving a photo after it was hidden.
  * Both path parts are checked against strict rules; nothing else from the client reaches the object key.
  */
 @Path("/media/{photoId}/{file}")
@@ -40,6 +44,8 @@ import java.util.regex.Pattern;
 public class MediaResource {
     static final String WEBP = "image/webp";
     static final String IMMUTABLE = "private, max-age=31536000, immutable";
+    /** A shown photo's, asked for under a URL that is not its current one. */
+    static final String REVALIDATE = "private, no-cache";
     /** A granted answer: kept no longer than the admin page needs it. */
     static final String GRANTED = "private, max-age=3600";
     private static final Pattern FILE = Pattern.compile("(.*)\\.webp");
@@ -58,12 +64,12 @@ public class MediaResource {
     }
 
     @GET
-    @Operation(summary = "A rendition as WebP, with a strong ETag and immutable caching")
+    @Operation(summary = "A rendition as WebP, with a strong ETag; immutable caching for its current ?v=")
     public Response get(@PathParam("photoId") String photoId, @PathParam("file") String file,
-                        @QueryParam("exp") String exp, @QueryParam("grant") String grant,
+                        @QueryParam("v") String version, @QueryParam("exp") String exp, @QueryParam("grant") String grant,
                         @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         Target target = target(photoId, file);
-        Optional<String> caching = caching(target, exp, grant);
+        Optional<String> caching = caching(target, version, exp, grant);
         if (caching.isEmpty()) {
             return notServed(target);
         }
@@ -92,9 +98,9 @@ public class MediaResource {
 
     @HEAD
     public Response head(@PathParam("photoId") String photoId, @PathParam("file") String file,
-                         @QueryParam("exp") String exp, @QueryParam("grant") String grant) {
+                         @QueryParam("v") String version, @QueryParam("exp") String exp, @QueryParam("grant") String grant) {
         Target target = target(photoId, file);
-        Optional<String> caching = caching(target, exp, grant);
+        Optional<String> caching = caching(target, version, exp, grant);
         if (caching.isEmpty()) {
             return notServed(target);
         }
@@ -104,9 +110,11 @@ public class MediaResource {
     }
 
     /** How the answer may be cached when it may be served at all: a shown photo's, or a granted one's. */
-    private Optional<String> caching(Target target, String exp, String grant) {
-        if (playlist.photo(target.photoId()).isPresent()) {
-            return Optional.of(IMMUTABLE);
+    private Optional<String> caching(Target target, String version, String exp, String grant) {
+        Optional<PhotoView> shown = playlist.photo(target.photoId());
+        if (shown.isPresent()) {
+            String current = shown.get().renditions().get(target.rendition());
+            return Optional.of(MediaPaths.isCurrent(current, version) ? IMMUTABLE : REVALIDATE);
         }
         return grants.admits(target.photoId(), target.rendition(), exp, grant) ? Optional.of(GRANTED) : Optional.empty();
     }

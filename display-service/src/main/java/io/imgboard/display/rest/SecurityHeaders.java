@@ -16,9 +16,12 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code X-Content-Type-Options: nosniff} on every answer: a browser takes each one as the type it
  *       is sent as, never a script or a page guessed from its bytes.</li>
- *   <li>{@code Cache-Control: no-store} on the admin and ops APIs ({@code /api/v1/admin/**}, img-board's
- *       {@code /api/admin/**}, {@code /api/v1/ops/**}): {@code POST /api/v1/admin/devices} answers a new
- *       device's token once, and nothing the admin token reads belongs in a browser's or a proxy's cache.</li>
+ *   <li>{@code Cache-Control: no-store} on the admin and ops APIs, the paths {@link AdminAccess} guards with
+ *       the admin token ({@link AdminAccess#isAdminOnlyPath}: {@code /api/v1/admin/**}, {@code /api/v1/ops/**},
+ *       {@code /api/v1/frames/**} but a frame's own {@code next}) and img-board's {@code /api/admin/**}
+ *       ({@link AdminAccess#isCompatAdminPath}): {@code POST /api/v1/admin/devices} answers a new device's
+ *       token once, and nothing the admin token reads belongs in a browser's or a proxy's cache. The guard is
+ *       asked rather than a list of our own, so a namespace it guards is never one that caches may keep.</li>
  *   <li>The admin and ops pages ({@code /admin}, {@code /admin.html}, {@code /admin/**}, {@code /ops},
  *       {@code /ops/**}) may not be framed: {@code X-Frame-Options: DENY} and a {@link #PAGE_POLICY} with
  *       {@code frame-ancestors 'none'}. They sign in from {@code localStorage}, so a foreign site that framed
@@ -52,9 +55,10 @@ class SecurityHeaders {
     }
 
     void headers(RoutingContext context) {
-        String path = RequestPath.canonical(context.request().path()).toLowerCase(Locale.ROOT);
+        String canonical = RequestPath.canonical(context.request().path());
+        String path = canonical.toLowerCase(Locale.ROOT);
         boolean adminPage = isAdminPage(path);
-        boolean adminApi = isAdminApi(path);
+        boolean adminApi = isAdminApi(canonical) || isAdminApi(path);
         context.addHeadersEndHandler(ignored -> {
             MultiMap headers = context.response().headers();
             headers.set("X-Content-Type-Options", "nosniff");
@@ -75,11 +79,13 @@ class SecurityHeaders {
                 || RequestPath.isAtOrUnder(trimmed(path), "/ops");
     }
 
-    /** Everything the admin token reads or changes on this display ({@code path} canonical and lower-cased). */
+    /**
+     * Everything the admin token reads or changes on this display ({@code path} canonical), as {@link AdminAccess}
+     * judges it. {@link #headers} asks for the path both as it is and lower-cased, so that every spelling errs
+     * towards guarding (a frame's {@code .../NEXT} is no frame's own {@code next}, and {@code /API/admin} is guarded).
+     */
     static boolean isAdminApi(String path) {
-        String p = trimmed(path);
-        return RequestPath.isAtOrUnder(p, "/api/v1/admin") || RequestPath.isAtOrUnder(p, "/api/admin")
-                || RequestPath.isAtOrUnder(p, "/api/v1/ops");
+        return AdminAccess.isAdminOnlyPath(path) || AdminAccess.isCompatAdminPath(path);
     }
 
     private static String trimmed(String path) {

@@ -121,7 +121,10 @@ public class SettingsResource {
             JsonNode value = field.getValue();
             boolean flag = field.getKey().startsWith("show");
             boolean number = field.getKey().endsWith("Ms");
-            if (flag && !value.isBoolean() || number && !value.isIntegralNumber() || !flag && !number && !value.isTextual()) {
+            // A whole number too large for a long is no number of milliseconds either; parsed, it would
+            // answer with the parser's message instead of this one.
+            boolean whole = value.isIntegralNumber() && value.canConvertToLong();
+            if (flag && !value.isBoolean() || number && !whole || !flag && !number && !value.isTextual()) {
                 throw new CompatConfig.Rejected(400, "The setting \"" + field.getKey() + "\" must be "
                         + (flag ? "true or false." : number ? "a whole number of milliseconds." : "text."));
             }

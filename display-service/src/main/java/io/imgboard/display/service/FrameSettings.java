@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param intervalMs          how long each photo is shown, ≥ 1000 ms (img-board's {@code slideshowInterval})
  * @param order               {@code shuffle}, {@code captured} (capture date) or {@code arrival}
  * @param reshuffleIntervalMs img-board's {@code reshuffleInterval}: 0 = send each change at once,
- *                            N = send the whole list every N ms
+ *                            N = send the whole list every N ms, at most one year
  * @param transition          {@code none}, {@code fade} (through black) or {@code crossfade}
  * @param transitionMs        how long a transition takes, 0–10000 ms
  * @param fit                 {@code contain} (letterbox), {@code cover} (fill, crop) or {@code blur} (letterbox over a blurred fill)
@@ -31,6 +31,12 @@ public record FrameSettings(long intervalMs, String order, long reshuffleInterva
     public static final FrameSettings DEFAULTS = new FrameSettings(5000, "shuffle", 3_600_000, "crossfade", 1500,
             "contain", false, false);
     static final long MAX_INTERVAL_MS = 24L * 3600 * 1000;
+    /**
+     * One year, the most the admin page's form takes (31,536,000 s): a longer interval could be saved through
+     * an API but never shown in the form, whose every later save would then fail. Here, so that the admin
+     * API, img-board's config route and the named frames refuse it alike.
+     */
+    static final long MAX_RESHUFFLE_INTERVAL_MS = 365L * 24 * 3600 * 1000;
 
     /** The first thing wrong, in words a person understands; empty when the settings are usable. */
     public Optional<String> validate() {
@@ -45,6 +51,9 @@ public record FrameSettings(long intervalMs, String order, long reshuffleInterva
         }
         if (reshuffleIntervalMs < 0) {
             return Optional.of("The reshuffle interval cannot be negative (0 sends each change at once).");
+        }
+        if (reshuffleIntervalMs > MAX_RESHUFFLE_INTERVAL_MS) {
+            return Optional.of("The reshuffle interval can be at most one year (" + MAX_RESHUFFLE_INTERVAL_MS + " ms).");
         }
         if (!TRANSITIONS.contains(transition)) {
             return Optional.of("The transition must be one of " + TRANSITIONS + ".");

@@ -40,10 +40,20 @@ public final class MediaPaths {
      * Relative URL a frame fetches, served by the media endpoint:
      * {@code /media/<photoId>/<name>.webp?v=<version>}. Media are cached as immutable for a year,
      * but a reprocess rewrites the same object key; the version changes with the rendition, so a
-     * browser fetches the new bytes under a new URL. The media endpoint ignores the query.
+     * browser fetches the new bytes under a new URL. The media endpoint finds the object without the
+     * query, and caches for a year only an answer to the current one ({@link #isCurrent}).
      */
     public static String url(UUID photoId, Rendition rendition) {
         return url(photoId, rendition.name(), version(rendition));
+    }
+
+    /**
+     * True when {@code version}, a request's {@code v}, is the one in {@code url}, a rendition's current URL
+     * from {@link #url}. Only then is the answer the bytes that URL names; any other {@code v} (an old one, a
+     * made-up one, none) asks for the same object key, whose bytes a reprocess may change again.
+     */
+    public static boolean isCurrent(String url, String version) {
+        return url != null && version != null && !version.isEmpty() && url.endsWith("?v=" + version);
     }
 
     /** {@link #url(UUID, Rendition)} from a rendition's name and its {@link #version}. */

@@ -206,6 +206,21 @@ class CompatApiTest {
                 .header("Content-Range", "bytes " + (webp.length - 4) + "-" + (webp.length - 1) + "/" + webp.length);
         given().header("Range", "bytes=999999-").get("/images/" + jpgName).then().statusCode(416)
                 .header("Content-Range", "bytes */" + webp.length);
+        // If-Range (RFC 9110 13.1.5): the range only for the current tag, by strong comparison, or the exact
+        // Last-Modified; anything else is a resumed download of other bytes and gets the whole image.
+        String modified = image.header("Last-Modified");
+        for (String current : List.of(etag, modified)) {
+            given().header("If-Range", current).header("Range", "bytes=0-9").get("/images/" + jpgName).then()
+                    .statusCode(206).header("Content-Range", "bytes 0-9/" + webp.length);
+        }
+        for (String stale : List.of("\"stale\"", "W/" + etag, "Mon, 01 Jan 2001 00:00:00 GMT", modified.replace("GMT", "UTC"))) {
+            Response whole = given().header("If-Range", stale).header("Range", "bytes=0-9").get("/images/" + jpgName);
+            whole.then().statusCode(200).header("Content-Range", nullValue()).header("ETag", etag)
+                    .header("Content-Length", String.valueOf(webp.length));
+            assertTrue(Arrays.equals(webp, whole.asByteArray()), "the whole image for If-Range " + stale);
+            given().header("If-Range", stale).header("Range", "bytes=0-9").head("/images/" + jpgName).then()
+                    .statusCode(200).header("Content-Length", String.valueOf(webp.length));
+        }
         // an exact lookup of the name as sent: RESTEasy's forgiving of ";…" and a trailing slash does not serve it
         given().urlEncodingEnabled(false).get("/images/" + jpgName + ";x").then().statusCode(403).body(equalTo("Forbidden"));
         given().urlEncodingEnabled(false).get("/images/" + jpgName + "/").then().statusCode(403).body(equalTo("Forbidden"));
@@ -368,6 +383,8 @@ class CompatApiTest {
                 {"{\"preprocessing\":{\"targetHeight\":-5}}", "targetHeight must be >= 1"},
                 {"{\"preprocessing\":{\"targetWidth\":null}}", "preprocessing.targetWidth must be an integer"},
                 {"{\"reshuffleInterval\":-1}", "reshuffleInterval must be >= 0"},
+                {"{\"reshuffleInterval\":31536000001}", "The reshuffle interval can be at most one year (31536000000 ms)."},
+                {"{\"reshuffleInterval\":9223372036854775807}", "The reshuffle interval can be at most one year (31536000000 ms)."},
                 {"{\"randomOrder\":\"yes\"}", "randomOrder must be a boolean"},
                 {"{\"foo\":1}", "Unknown configuration key: foo"},
                 {"{\"preprocessing\":{\"sharpen\":true}}", "Unknown configuration key: preprocessing.sharpen"},
@@ -508,6 +525,33 @@ class CompatApiTest {
         Neighbours.LEDGER.renditionsRefusal = 0;
         admin().get("/api/admin/config").then().statusCode(200).body("slideshowInterval", equalTo((int) interval))
                 .body("preprocessing.targetWidth", equalTo(width));
+    }
+
+    /**
+     * The reshuffle interval has one limit, a year (what the admin page's form takes), on every route that
+     * sets it: beyond it the form could never show the value again and every later save of it would fail.
+     */
+    @Test
+    void aReshuffleIntervalBeyondAYearIsRefusedByEveryRouteThatSetsIt() {
+        String tooLong = "The reshuffle interval can be at most one year (31536000000 ms).";
+        for (String interval : List.of("31536000001", "99999999999999", "9223372036854775807")) {
+            admin().contentType(ContentType.JSON).body("{\"frames\":{\"reshuffleIntervalMs\":" + interval + "}}")
+                    .put("/api/v1/admin/settings").then().statusCode(400).contentType(startsWith("application/json"))
+                    .body("error", equalTo(tooLong)).body("status", equalTo(400));
+            postConfig("{\"reshuffleInterval\":" + interval + "}").then().statusCode(400).body("error", equalTo(tooLong));
+        }
+        admin().contentType(ContentType.JSON).body("{\"settings\":{\"reshuffleIntervalMs\":99999999999}}")
+                .put("/api/v1/frames/a-year-and-more").then().statusCode(400).body("error", equalTo(tooLong));
+        admin().contentType(ContentType.JSON).body("{\"frames\":{\"reshuffleIntervalMs\":99999999999999999999}}")
+                .put("/api/v1/admin/settings").then().statusCode(400)
+                .body("error", equalTo("The setting \"reshuffleIntervalMs\" must be a whole number of milliseconds."));
+        assertEquals(3_600_000, settings.current().reshuffleIntervalMs(), "a refused interval was saved");
+
+        // A year exactly is what the form's largest value means, and both routes take it.
+        admin().contentType(ContentType.JSON).body("{\"frames\":{\"reshuffleIntervalMs\":31536000000}}")
+                .put("/api/v1/admin/settings").then().statusCode(200).body("frames.reshuffleIntervalMs", equalTo(31536000000L));
+        postConfig("{\"reshuffleInterval\":31536000000}").then().statusCode(200);
+        admin().get("/api/admin/config").then().body("reshuffleInterval", equalTo(31536000000L));
     }
 
     /**

@@ -24,4 +24,16 @@ class EntityTagsTest {
         assertFalse(EntityTags.noneMatchFails("", ETAG));
         assertFalse(EntityTags.noneMatchFails("\"0a1b2c\"", null));
     }
+
+    @Test
+    void ifRangeComparesStronglyOnly() {
+        assertTrue(EntityTags.strongMatch("\"0a1b2c\"", ETAG));
+        assertTrue(EntityTags.strongMatch(" \"0a1b2c\" ", ETAG));
+        assertFalse(EntityTags.strongMatch("W/\"0a1b2c\"", ETAG));
+        assertFalse(EntityTags.strongMatch("\"0a1b2c\"", "W/" + ETAG));
+        assertFalse(EntityTags.strongMatch("\"0A1B2C\"", ETAG));
+        assertFalse(EntityTags.strongMatch("*", ETAG));
+        assertFalse(EntityTags.strongMatch(null, ETAG));
+        assertFalse(EntityTags.strongMatch(ETAG, null));
+    }
 }
