@@ -107,7 +107,8 @@ public record FrameSettings(long intervalMs, String order, long reshuffleInterva
         FrameSettings read = new FrameSettings(
                 number(v.get("intervalMs"), d.intervalMs),
                 v.getOrDefault("order", d.order),
-                number(v.get("reshuffleIntervalMs"), d.reshuffleIntervalMs),
+                // kept before the limit was checked, a longer one is the longest: not a reason to drop every setting
+                Math.min(number(v.get("reshuffleIntervalMs"), d.reshuffleIntervalMs), MAX_RESHUFFLE_INTERVAL_MS),
                 v.getOrDefault("transition", d.transition),
                 number(v.get("transitionMs"), d.transitionMs),
                 v.getOrDefault("fit", d.fit),
