@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.support.EntityTags;
 import io.imgboard.support.HttpDate;
 import io.imgboard.support.RequestPath;
 import io.vertx.core.http.HttpServerRequest;

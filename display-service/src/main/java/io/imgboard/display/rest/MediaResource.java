@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.support.EntityTags;
 import io.imgboard.support.ErrorBody;
 import io.imgboard.display.service.MediaGrants;
 import io.imgboard.display.service.MediaPaths;

@@ -1,18 +1,12 @@
 package io.imgboard.ingest.rest;
 
+import io.imgboard.support.EntityTags;
 import io.imgboard.support.HttpDate;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * HTTP's own conditional headers (RFC 9110 §13) on a WebDAV resource: {@code If-Match},
@@ -26,16 +20,6 @@ import java.util.Locale;
  * and answers a bare status where a client is told which condition failed and why.
  */
 final class HttpPreconditions {
-    /** IMF-fixdate, and RFC 1123 dates with a one-digit day, which some clients still send. */
-    private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME;
-    /** The obsolete RFC 850 form ({@code Saturday, 01-Jan-00 00:00:00 GMT}), which the RFC has recipients accept. */
-    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder().parseCaseInsensitive()
-            .appendPattern("EEEE, dd-MMM-").appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
-            .appendPattern(" HH:mm:ss 'GMT'").toFormatter(Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    /** C's asctime ({@code Sat Jan  1 00:00:00 2000}), the third form recipients accept. */
-    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH)
-            .withZone(ZoneOffset.UTC);
-
     private HttpPreconditions() {
     }
 
@@ -75,7 +59,7 @@ final class HttpPreconditions {
                 return failed;
             }
         } else if (conditions.ifUnmodifiedSince() != null && state.lastModified() != null) {
-            Instant since = date(conditions.ifUnmodifiedSince());
+            Instant since = HttpDate.parse(conditions.ifUnmodifiedSince());
             Instant modified = state.lastModified().truncatedTo(ChronoUnit.SECONDS);
             if (since != null && modified.isAfter(since)) {
                 return new Failed(412, "If-Unmodified-Since: the resource was last modified " + HttpDate.format(modified)
@@ -88,7 +72,7 @@ final class HttpPreconditions {
                 return failed;
             }
         } else if (read && conditions.ifModifiedSince() != null && state.lastModified() != null) {
-            Instant since = date(conditions.ifModifiedSince());
+            Instant since = HttpDate.parse(conditions.ifModifiedSince());
             if (since != null && !state.lastModified().truncatedTo(ChronoUnit.SECONDS).isAfter(since)) {
                 return new Failed(304, "not modified since " + HttpDate.format(since));
             }
@@ -107,7 +91,7 @@ final class HttpPreconditions {
         if (state.etag() == null) {
             return new Failed(412, "If-Match: a collection has no entity tag, so only * matches it");
         }
-        List<String> tags = tags(value);
+        List<String> tags = EntityTags.tags(value);
         if (tags.contains(state.etag())) {
             return null;
         }
@@ -124,49 +108,8 @@ final class HttpPreconditions {
         if (state.etag() == null) {
             return null;
         }
-        boolean matches = tags(value).stream().anyMatch(t -> (t.startsWith("W/") ? t.substring(2) : t).equals(state.etag()));
+        boolean matches = EntityTags.tags(value).stream().anyMatch(t -> EntityTags.weakMatch(t, state.etag()));
         return matches ? new Failed(read ? 304 : 412, "If-None-Match: the resource's entity tag is " + state.etag()
                 + ", one of those given") : null;
-    }
-
-    /**
-     * The entity tags of a list ({@code "a", W/"b"}), each as sent, quotes included. A member that is no entity
-     * tag (unquoted, cut off) is left out: it matches nothing.
-     */
-    static List<String> tags(String value) {
-        List<String> tags = new ArrayList<>();
-        int i = 0;
-        while (i < value.length()) {
-            char c = value.charAt(i);
-            if (c == ',' || Character.isWhitespace(c)) {
-                i++;
-                continue;
-            }
-            boolean weak = value.startsWith("W/", i);
-            int open = weak ? i + 2 : i;
-            int close = open < value.length() && value.charAt(open) == '"' ? value.indexOf('"', open + 1) : -1;
-            if (close < 0) {
-                // not an entity tag: skipped to the next member
-                int comma = value.indexOf(',', i);
-                i = comma < 0 ? value.length() : comma + 1;
-                continue;
-            }
-            tags.add(value.substring(i, close + 1));
-            i = close + 1;
-        }
-        return tags;
-    }
-
-    /** An HTTP date in any of its three forms, or null for one that is none: the RFC has such a header ignored. */
-    static Instant date(String value) {
-        String v = value.strip();
-        for (DateTimeFormatter format : List.of(RFC_1123, RFC_850, ASCTIME)) {
-            try {
-                return format.parse(v, Instant::from);
-            } catch (DateTimeParseException e) {
-                // the next form
-            }
-        }
-        return null;
     }
 }

@@ -107,14 +107,4 @@ class HttpPreconditionsTest {
                 "If-None-Match decides when both are sent");
         assertNull(HttpPreconditions.evaluate(ifModifiedSince("not a date"), FILE, true));
     }
-
-    @Test
-    void readsTagListsAndTheThreeDateForms() {
-        assertEquals(List.of("\"a\"", "W/\"b\"", "\"c,d\""), HttpPreconditions.tags(" \"a\",W/\"b\" , junk, \"c,d\", \"cut"));
-        Instant y2k = Instant.parse("2000-01-01T00:00:00Z");
-        assertEquals(y2k, HttpPreconditions.date("Sat, 01 Jan 2000 00:00:00 GMT"));
-        assertEquals(y2k, HttpPreconditions.date("Saturday, 01-Jan-00 00:00:00 GMT"));
-        assertEquals(y2k, HttpPreconditions.date("Sat Jan  1 00:00:00 2000"));
-        assertNull(HttpPreconditions.date("2000-01-01T00:00:00Z"));
-    }
 }
