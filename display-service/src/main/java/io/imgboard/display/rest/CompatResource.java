@@ -238,7 +238,9 @@ public class CompatResource {
         if (value.startsWith("\"") || value.startsWith("W/")) {
             return EntityTags.strongMatch(value, info.etag());
         }
-        return info.lastModified() != null && value.equals(HttpDate.format(info.lastModified()));
+        java.time.Instant date = HttpDate.parse(value);
+        return date != null && info.lastModified() != null
+                && date.equals(info.lastModified().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     private static Response.ResponseBuilder withBody(Response.ResponseBuilder builder, RenditionObject object) {

@@ -66,11 +66,13 @@ public record FrameFilter(List<String> sources, List<String> devices, LocalDate 
     }
 
     private boolean sourceNamed(String sourceId) {
-        if (sources.contains(sourceId)) {
-            return true;
-        }
+        return namesOf(sourceId).stream().anyMatch(sources::contains);
+    }
+
+    /** What a filter may call a source: its id ({@code folder:nas}) or the name after the kind ({@code nas}). */
+    private static List<String> namesOf(String sourceId) {
         int colon = sourceId.indexOf(':');
-        return colon >= 0 && sources.contains(sourceId.substring(colon + 1));
+        return colon < 0 ? List.of(sourceId) : List.of(sourceId, sourceId.substring(colon + 1));
     }
 
     /**
@@ -80,12 +82,7 @@ public record FrameFilter(List<String> sources, List<String> devices, LocalDate 
      */
     public void namesAnswered(PhotoView photo, Set<String> sourcesSeen, Set<String> devicesSeen) {
         for (String id : photo.sourceIds()) {
-            int colon = id.indexOf(':');
-            for (String name : colon < 0 ? List.of(id) : List.of(id, id.substring(colon + 1))) {
-                if (sources.contains(name)) {
-                    sourcesSeen.add(name);
-                }
-            }
+            namesOf(id).stream().filter(sources::contains).forEach(sourcesSeen::add);
         }
         for (String id : photo.deviceIds()) {
             if (devices.contains(id)) {
