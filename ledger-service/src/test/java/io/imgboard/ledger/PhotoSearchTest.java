@@ -73,6 +73,30 @@ class PhotoSearchTest {
     }
 
     @Test
+    void aSourceMayBeNamedWithoutItsKindAsAFrameFilterNamesIt() {
+        String name = "named-" + UUID.randomUUID().toString().substring(0, 8);
+        String fromFolder = arrive("folder:" + name);
+        String fromDav = arrive("dav:" + name);
+        arrive("folder:" + name + "-other");
+
+        assertEquals(List.of(fromFolder), search("source=folder:" + name), "the whole id picks that source only");
+        assertEquals(List.of(fromDav, fromFolder), search("source=" + name), "a bare name picks every kind so named");
+        assertEquals(List.of(fromDav, fromFolder), idsOf(read(given().queryParam("source", " " + name + " ")
+                .get("/api/v1/photo-search").then().statusCode(200).extract().asString())), "typed with spaces around it");
+        List<String> listed = new ArrayList<>();
+        read(asService().get("/api/v1/photos?source=" + name).then().statusCode(200).extract().asString())
+                .forEach(p -> listed.add(p.get("photoId").asText()));
+        assertEquals(List.of(fromDav, fromFolder), listed, "the ledger's photo list reads a source the same way");
+        assertEquals(List.of(), search("source=" + name.substring(0, 10)), "not a prefix");
+    }
+
+    private static String arrive(String sourceId) {
+        String sha = newSha256();
+        send(arrived(sourceId, "n-" + sha.substring(0, 6) + ".jpg", sha));
+        return awaitPhoto(sha).get("photoId").asText();
+    }
+
+    @Test
     void badQueriesAreJson400s() {
         given().get("/api/v1/photo-search?from=yesterday").then().statusCode(400).contentType(ContentType.JSON)
                 .body("status", equalTo(400)).body("error", containsString("2026-07-01")).body(not(containsString("at io.")));

@@ -189,16 +189,7 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
                 }
             }
         }
-        if (filter.sourceId() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM origin o WHERE o.source_id = :source AND (o.photo_id = p.id"
-                    + " OR o.photo_id IN (SELECT t.id FROM photo t WHERE t.twin_of = p.id)))");
-            parameters.put("source", filter.sourceId());
-        }
-        if (filter.deviceId() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM origin o WHERE o.device_id = :device AND (o.photo_id = p.id"
-                    + " OR o.photo_id IN (SELECT t.id FROM photo t WHERE t.twin_of = p.id)))");
-            parameters.put("device", filter.deviceId());
-        }
+        OriginConditions.append(sql, parameters, filter.sourceIds(), filter.deviceId());
         if (filter.from() != null) {
             sql.append(" AND p.created_at >= :from");
             parameters.put("from", filter.from());

@@ -19,11 +19,12 @@ public class PhotoSearchRepository {
 
     /**
      * @param state          VISIBLE (ready, shown), HIDDEN, PENDING, FAILED, RETIRED, DELETED, or null: all but deleted
+     * @param sourceIds      an origin in one of these sources, or null: any
      * @param capturedFrom   inclusive; a photo without a capture time is dated by its file's time, as frames date
      *                       it, and one without either matches no date range
      * @param capturedBefore exclusive
      */
-    public record Query(String state, String sourceId, String deviceId, Instant capturedFrom, Instant capturedBefore,
+    public record Query(String state, List<String> sourceIds, String deviceId, Instant capturedFrom, Instant capturedBefore,
                         Instant afterCreatedAt, UUID afterId) {
     }
 
@@ -52,17 +53,7 @@ public class PhotoSearchRepository {
                 }
             }
         }
-        // A twin's origins count for its photo, as in PhotoRepository#page.
-        if (query.sourceId() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM origin o WHERE o.source_id = :source AND (o.photo_id = p.id"
-                    + " OR o.photo_id IN (SELECT t.id FROM photo t WHERE t.twin_of = p.id)))");
-            parameters.put("source", query.sourceId());
-        }
-        if (query.deviceId() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM origin o WHERE o.device_id = :device AND (o.photo_id = p.id"
-                    + " OR o.photo_id IN (SELECT t.id FROM photo t WHERE t.twin_of = p.id)))");
-            parameters.put("device", query.deviceId());
-        }
+        OriginConditions.append(sql, parameters, query.sourceIds(), query.deviceId());
         // Taken when: the photo's own date, else its file's, the date frames show and filter by (Catalog).
         if (query.capturedFrom() != null) {
             sql.append(" AND COALESCE(p.captured_at, p.file_modified_at) >= :capturedFrom");

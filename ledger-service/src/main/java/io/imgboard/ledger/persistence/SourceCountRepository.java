@@ -23,6 +23,12 @@ public class SourceCountRepository {
                 .executeUpdate();
     }
 
+    /** Every source a file has arrived from (each arrival is counted as discovered). */
+    @SuppressWarnings("unchecked")
+    public List<String> sourceIds() {
+        return Panache.getEntityManager().createNativeQuery("SELECT DISTINCT source_id FROM source_count").getResultList();
+    }
+
     /** source → stage → count. */
     @SuppressWarnings("unchecked")
     public Map<String, Map<String, Long>> all() {

@@ -6,6 +6,7 @@ import io.imgboard.ledger.service.LedgerStats;
 import io.imgboard.ledger.service.PhotoCommands;
 import io.imgboard.ledger.service.PhotoDetails;
 import io.imgboard.ledger.service.PhotoQueries;
+import io.imgboard.ledger.service.SourceNames;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
@@ -43,8 +44,10 @@ public class PhotoResource {
 
     private final PhotoQueries queries;
     private final PhotoCommands commands;
+    private final SourceNames sourceNames;
 
-    PhotoResource(PhotoQueries queries, PhotoCommands commands) {
+    PhotoResource(PhotoQueries queries, PhotoCommands commands, SourceNames sourceNames) {
+        this.sourceNames = sourceNames;
         this.queries = queries;
         this.commands = commands;
     }
@@ -79,7 +82,7 @@ public class PhotoResource {
                 throw new BadRequestException("cursor is not one this service gave out");
             }
         }
-        PhotoFilter filter = new PhotoFilter(null, blankToNull(source), blankToNull(device), time(from, "from"),
+        PhotoFilter filter = new PhotoFilter(null, sourceNames.idsFor(source), blankToNull(device), time(from, "from"),
                 time(to, "to"), afterCreated, afterId);
         List<PhotoDetails> page;
         try {

@@ -3,6 +3,7 @@ package io.imgboard.ledger.rest;
 import io.imgboard.ledger.persistence.PhotoSearchRepository;
 import io.imgboard.ledger.service.PhotoDetails;
 import io.imgboard.ledger.service.PhotoQueries;
+import io.imgboard.ledger.service.SourceNames;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -40,8 +41,10 @@ public class PhotoSearchResource {
 
     private final PhotoSearchRepository search;
     private final PhotoQueries queries;
+    private final SourceNames sourceNames;
 
-    PhotoSearchResource(PhotoSearchRepository search, PhotoQueries queries) {
+    PhotoSearchResource(PhotoSearchRepository search, PhotoQueries queries, SourceNames sourceNames) {
+        this.sourceNames = sourceNames;
         this.search = search;
         this.queries = queries;
     }
@@ -72,7 +75,7 @@ public class PhotoSearchResource {
                 throw new BadRequestException("cursor is not one this service gave out");
             }
         }
-        List<UUID> ids = search.ids(new PhotoSearchRepository.Query(wanted, blankToNull(source), blankToNull(device),
+        List<UUID> ids = search.ids(new PhotoSearchRepository.Query(wanted, sourceNames.idsFor(source), blankToNull(device),
                 fromDay == null ? null : fromDay.atStartOfDay(ZoneOffset.UTC).toInstant(),
                 toDay == null ? null : toDay.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
                 afterCreated, afterId), size);

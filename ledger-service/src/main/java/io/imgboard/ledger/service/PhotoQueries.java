@@ -64,7 +64,7 @@ public class PhotoQueries {
         if (wanted != null && !STATES.contains(wanted)) {
             throw new IllegalArgumentException("status must be one of " + new java.util.TreeSet<>(STATES) + ", not " + state.get());
         }
-        PhotoFilter withState = new PhotoFilter(wanted, filter.sourceId(), filter.deviceId(), filter.from(), filter.to(),
+        PhotoFilter withState = new PhotoFilter(wanted, filter.sourceIds(), filter.deviceId(), filter.from(), filter.to(),
                 filter.afterCreatedAt(), filter.afterId());
         return photos.page(withState, limit).stream().map(this::details).toList();
     }

@@ -1,6 +1,7 @@
 package io.imgboard.display.service.frames;
 
 import io.imgboard.display.service.PhotoView;
+import io.imgboard.events.SourceIds;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -66,13 +67,7 @@ public record FrameFilter(List<String> sources, List<String> devices, LocalDate 
     }
 
     private boolean sourceNamed(String sourceId) {
-        return namesOf(sourceId).stream().anyMatch(sources::contains);
-    }
-
-    /** What a filter may call a source: its id ({@code folder:nas}) or the name after the kind ({@code nas}). */
-    private static List<String> namesOf(String sourceId) {
-        int colon = sourceId.indexOf(':');
-        return colon < 0 ? List.of(sourceId) : List.of(sourceId, sourceId.substring(colon + 1));
+        return SourceIds.namesOf(sourceId).stream().anyMatch(sources::contains);
     }
 
     /**
@@ -82,7 +77,7 @@ public record FrameFilter(List<String> sources, List<String> devices, LocalDate 
      */
     public void namesAnswered(PhotoView photo, Set<String> sourcesSeen, Set<String> devicesSeen) {
         for (String id : photo.sourceIds()) {
-            namesOf(id).stream().filter(sources::contains).forEach(sourcesSeen::add);
+            SourceIds.namesOf(id).stream().filter(sources::contains).forEach(sourcesSeen::add);
         }
         for (String id : photo.deviceIds()) {
             if (devices.contains(id)) {

@@ -1,0 +1,24 @@
+package io.imgboard.events;
+
+import java.util.List;
+
+/**
+ * What a person may call a source. A source id is its kind and its name ({@code folder:nas}, {@code dav:anna},
+ * {@code upload:api}); people mostly know the name alone ({@code nas}). A search or a frame's filter that names a
+ * source accepts either: the whole id matches that source only, a bare name every kind of source so named.
+ */
+public final class SourceIds {
+    private SourceIds() {
+    }
+
+    /** The names that pick this source: its id and, when it has a kind, the name after the kind. */
+    public static List<String> namesOf(String sourceId) {
+        int colon = sourceId.indexOf(':');
+        return colon < 0 ? List.of(sourceId) : List.of(sourceId, sourceId.substring(colon + 1));
+    }
+
+    /** Whether {@code name}, as a person typed it in a search or a filter, picks the source {@code sourceId}. */
+    public static boolean answersTo(String sourceId, String name) {
+        return namesOf(sourceId).contains(name);
+    }
+}
