@@ -210,6 +210,10 @@ class FolderSourceTest {
         Files.createSymbolicLink(album.resolve("IMG_0042.JPG"), Path.of("../_All-Photos/AaBbCc.jpeg"));
         Files.createSymbolicLink(dir.resolve("Summer 2024"), Path.of(".7f3c2a10-album"));
         Files.createSymbolicLink(dir.resolve("_All-Photos/loop"), Path.of("..")); // a link back up: a loop
+        Files.createSymbolicLink(dir.resolve("_All-Photos/ping.jpg"), Path.of("pong.jpg")); // links to each other
+        Files.createSymbolicLink(dir.resolve("_All-Photos/pong.jpg"), Path.of("ping.jpg"));
+        Files.createSymbolicLink(dir.resolve("_All-Photos/gone.jpg"), Path.of("deleted.jpg"));
+        assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve("_All-Photos/pipe.jpg").toString()).start().waitFor());
         write(dir.resolve(".icloud-photos-sync"), "{}".getBytes(StandardCharsets.UTF_8));
         Path lock = write(dir.resolve(".library.lock"), "4242".getBytes(StandardCharsets.UTF_8));
         String id = addSource(dir, Map.of());
@@ -229,8 +233,14 @@ class FolderSourceTest {
                 "Summer 2024/IMG_0042.JPG", TestImages.sha256(a)), shaByPath);
         assertEquals(2, Set.copyOf(shaByPath.values()).size(), "one photo per distinct image");
         JsonPath status = admin().get(SOURCES + "/" + id).then().statusCode(200).extract().jsonPath();
-        assertTrue(status.getList("errors", String.class).stream().anyMatch(e -> e.contains("symlink loop")),
-                "the loop is reported: " + status.getList("errors"));
+        List<String> errors = status.getList("errors", String.class);
+        assertTrue(errors.stream().anyMatch(e -> e.contains("symlink loop")), "the loop is reported: " + errors);
+        for (String name : List.of("ping.jpg", "pong.jpg", "gone.jpg")) {
+            assertTrue(errors.contains("_All-Photos/" + name + " is a link to nothing that can be read (its target is"
+                    + " missing, or links lead back to each other): not taken"), name + ": " + errors);
+        }
+        assertTrue(errors.contains("_All-Photos/pipe.jpg is not a file but a pipe, socket or device: not read"),
+                "a named pipe is said, not read (reading it would wait for a writer): " + errors);
         assertEquals("warning", status.getString("state"), "the rest was taken; the errors say what was not");
     }
 

@@ -690,10 +690,14 @@ public class FolderScanner {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    String rel = relative(root, file);
                     if (!attrs.isRegularFile()) {
+                        // Links are followed, so a link here leads nowhere: its target is gone or links go round.
+                        if (!attrs.isDirectory() && rules.takes(rel)) {
+                            tally.errors.add((attrs.isSymbolicLink() ? BROKEN_LINK : NOT_A_FILE).formatted(rel));
+                        }
                         return FileVisitResult.CONTINUE;
                     }
-                    String rel = relative(root, file);
                     if (!rules.takes(rel)) {
                         if (rules.leftOutByGlobs(rel)) {
                             tally.skip(LEFT_OUT);
@@ -741,6 +745,13 @@ public class FolderScanner {
         }
         return walk;
     }
+
+    /** A name the source would take that is a link leading nowhere (its target is missing, or links go round). */
+    static final String BROKEN_LINK = "%s is a link to nothing that can be read (its target is missing, or links lead"
+            + " back to each other): not taken";
+
+    /** A name the source would take that is a named pipe, a socket or a device: reading it could wait forever. */
+    static final String NOT_A_FILE = "%s is not a file but a pipe, socket or device: not read";
 
     /** Counted per scan among the skipped files: left out by the source's include or exclude globs. */
     static final String LEFT_OUT = "left out by the source's include/exclude globs";
