@@ -1,6 +1,6 @@
 package io.imgboard.display;
 
-import io.imgboard.display.config.TlsFiles;
+import io.imgboard.support.TlsFiles;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -14,12 +14,10 @@ public class DisplayMain {
     }
 
     public static void main(String... args) {
-        try {
-            TlsFiles.check(System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("img-board display cannot start: " + e.getMessage());
+        TlsFiles.problem(TlsFiles.fromEnvironment()).ifPresent(problem -> {
+            System.err.println("img-board display cannot start: " + problem);
             System.exit(1);
-        }
+        });
         Quarkus.run(args);
     }
 }

@@ -62,15 +62,16 @@ class TlsIT {
         Path missing = dir.resolve("nope.pem");
         Path garbage = Files.writeString(dir.resolve("garbage.pem"), "hello\n");
         Path key = openssl(dir)[1];
-        assertEquals("img-board display cannot start: IMGBOARD_TLS_CERT=" + missing + ": the file does not exist",
+        // The same sentences as ingest's (io.imgboard.support.TlsFiles, TlsFilesTest has them all).
+        assertEquals("img-board display cannot start: IMGBOARD_TLS_CERT " + missing + ": no such file",
                 refusal(dir, Map.of("IMGBOARD_TLS_CERT", missing.toString(), "IMGBOARD_TLS_KEY", key.toString())));
         assertThat(refusal(dir, Map.of("IMGBOARD_TLS_CERT", garbage.toString(), "IMGBOARD_TLS_KEY", key.toString())),
-                containsString("IMGBOARD_TLS_CERT=" + garbage + ": the file is not a PEM certificate"));
+                containsString("IMGBOARD_TLS_CERT " + garbage + ": not a PEM certificate"));
         Path cert = openssl(dir)[0];
         assertThat(refusal(dir, Map.of("IMGBOARD_TLS_CERT", cert.toString(), "IMGBOARD_TLS_KEY", garbage.toString())),
-                containsString("IMGBOARD_TLS_KEY=" + garbage + ": the file is not a PEM private key"));
+                containsString("IMGBOARD_TLS_KEY " + garbage + ": not a PEM private key"));
         assertThat(refusal(dir, Map.of("IMGBOARD_TLS_CERT", cert.toString())),
-                containsString("IMGBOARD_TLS_KEY is not set, but IMGBOARD_TLS_CERT is"));
+                containsString("IMGBOARD_TLS_CERT is set but IMGBOARD_TLS_KEY is not"));
     }
 
     @Test
@@ -108,6 +109,41 @@ class TlsIT {
             } catch (IOException expected) {
                 // the TLS server drops a plain-text request
             }
+        } finally {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** As compose's deploy/compose/tls.yml runs it: HTTPS on its own port, plain HTTP kept for the LAN's frames. */
+    @Test
+    void withATlsPortPlainHttpStaysOnTheUsualPort(@TempDir Path dir) throws Exception {
+        Path[] pem = openssl(dir);
+        Endpoints real = LocalInfraResource.shared().endpoints();
+        int port = Ports.free();
+        int tlsPort = Ports.free();
+        Process process = start(dir, Map.of(
+                "IMGBOARD_TLS_CERT", pem[0].toString(), "IMGBOARD_TLS_KEY", pem[1].toString(),
+                "IMGBOARD_TLS_PORT", String.valueOf(tlsPort), "QUARKUS_HTTP_PORT", String.valueOf(port),
+                "KAFKA_BOOTSTRAP_SERVERS", real.kafkaBootstrap(),
+                "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
+                "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
+                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
+                "IMGBOARD_ADMIN_TOKEN", "it-admin-token-0123456789"));
+        try {
+            HttpClient https = HttpClient.newBuilder().sslContext(trustAll()).build();
+            HttpResponse<String> secure = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions().until(() -> {
+                        assertTrue(process.isAlive(), () -> "exited: " + log(dir));
+                        return https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tlsPort + "/health")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                    }, r -> r.statusCode() == 200);
+            assertThat(secure.body(), containsString("\"status\":\"ok\""));
+            HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, plain.statusCode(), "plain HTTP on the usual port");
         } finally {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <p>A factory and not a line in application.properties, because the number is computed from a setting an
  * operator may change. Above application.properties, below the environment and system properties, as
- * {@link TlsConfigSource}: {@code QUARKUS_HTTP_LIMITS_MAX_PARAMETERS} still wins.
+ * {@link io.imgboard.support.TlsConfigSource}: {@code QUARKUS_HTTP_LIMITS_MAX_PARAMETERS} still wins.
  */
 public class FormPartsConfigSource implements ConfigSourceFactory {
     static final String MAX_PARTS = "quarkus.http.limits.max-parameters";

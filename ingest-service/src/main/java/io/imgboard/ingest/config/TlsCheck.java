@@ -1,5 +1,6 @@
 package io.imgboard.ingest.config;
 
+import io.imgboard.support.TlsFiles;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.annotation.Priority;

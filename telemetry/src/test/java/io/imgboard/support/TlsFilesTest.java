@@ -1,4 +1,4 @@
-package io.imgboard.ingest.config;
+package io.imgboard.support;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -6,8 +6,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,5 +71,37 @@ class TlsFilesTest {
                 problem(cert, cert));
         assertEquals(Optional.of("IMGBOARD_TLS_KEY " + brokenKey
                 + ": the private key cannot be read (PKCS#8 RSA, EC or Ed25519 expected)"), problem(cert, brokenKey));
+    }
+
+    @Test
+    void anEcKeyWithItsParametersBlockFirstIsRead() throws Exception {
+        Path ecKey = dir.resolve("ec-key.pem");
+        Process openssl = new ProcessBuilder("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-out", ecKey.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("ecparam.log").toFile()).start();
+        assertTrue(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0, Files.readString(dir.resolve("ecparam.log")));
+        assertTrue(Files.readString(ecKey).startsWith("-----BEGIN EC PARAMETERS-----"), "openssl's usual output");
+        assertEquals(Optional.empty(), problem(cert, ecKey), "the key is not checked against the certificate here");
+    }
+
+    @Test
+    void aSeparatePortKeepsPlainHttpAndIsChecked() {
+        assertEquals(Map.of("quarkus.http.ssl.certificate.files", cert.toString(),
+                        "quarkus.http.ssl.certificate.key-files", key.toString(), "quarkus.http.ssl-port", "8443"),
+                properties(new TlsFiles.Settings(cert.toString(), key.toString(), "8443")), "plain HTTP is not turned off");
+        assertEquals(Map.of("quarkus.http.ssl.certificate.files", cert.toString(),
+                        "quarkus.http.ssl.certificate.key-files", key.toString(), "quarkus.http.ssl-port", "${quarkus.http.port}",
+                        "quarkus.http.insecure-requests", "disabled"),
+                properties(new TlsFiles.Settings(cert.toString(), key.toString())), "HTTPS only, on the service's own port");
+        assertEquals(Map.of(), properties(new TlsFiles.Settings(cert.toString(), key.toString(), "http")));
+        assertEquals(Map.of(), properties(new TlsFiles.Settings(null, null)));
+        assertEquals(Optional.of("IMGBOARD_TLS_PORT 70000: not a port number (1-65535)"),
+                TlsFiles.problem(new TlsFiles.Settings(cert.toString(), key.toString(), "70000")));
+        assertEquals(Optional.of("IMGBOARD_TLS_PORT is set but IMGBOARD_TLS_CERT and IMGBOARD_TLS_KEY are not: HTTPS"
+                + " needs both PEM files"), TlsFiles.problem(new TlsFiles.Settings(null, null, "8443")));
+    }
+
+    private static Map<String, String> properties(TlsFiles.Settings settings) {
+        TlsConfigSource source = new TlsConfigSource(settings);
+        return source.getPropertyNames().stream().collect(Collectors.toMap(n -> n, source::getValue));
     }
 }

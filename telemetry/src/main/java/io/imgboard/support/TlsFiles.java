@@ -1,15 +1,15 @@
-package io.imgboard.ingest.config;
+package io.imgboard.support;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Optional;
@@ -17,28 +17,39 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * HTTPS from {@code IMGBOARD_TLS_CERT} and {@code IMGBOARD_TLS_KEY} (PEM files; the same names on
- * display and ingest). Checked before the HTTP server sees them, so a wrong file stops the service
- * with one sentence naming the file and the problem ({@link TlsCheck}) rather than Vert.x's stack
- * trace.
+ * HTTPS from {@code IMGBOARD_TLS_CERT} and {@code IMGBOARD_TLS_KEY} (PEM files; the same names on the display and
+ * ingest), and optionally {@code IMGBOARD_TLS_PORT}. Checked before the HTTP server sees the files, so a wrong one
+ * stops the service with one sentence naming the file and the problem rather than Vert.x's stack trace; the
+ * services' {@link TlsConfigSource} hands Quarkus only files that passed.
  */
 public final class TlsFiles {
     public static final String CERT_ENV = "IMGBOARD_TLS_CERT";
     public static final String KEY_ENV = "IMGBOARD_TLS_KEY";
-    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)-----END \\1-----");
+    public static final String PORT_ENV = "IMGBOARD_TLS_PORT";
+    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)-----END \\1-----");
 
     private TlsFiles() {
     }
 
-    /** The two settings as configured (environment variable or {@code imgboard.tls.cert}/{@code key}). */
-    public record Settings(String cert, String key) {
+    /**
+     * The settings as configured (environment variable, or {@code imgboard.tls.cert}/{@code key}/{@code port} as a
+     * system property).
+     *
+     * @param port null: HTTPS on the service's usual port and no plain HTTP; a port: HTTPS there besides plain HTTP
+     */
+    public record Settings(String cert, String key, String port) {
+        public Settings(String cert, String key) {
+            this(cert, key, null);
+        }
+
         public boolean requested() {
             return cert != null || key != null;
         }
     }
 
-    static Settings fromEnvironment() {
-        return new Settings(setting(CERT_ENV, "imgboard.tls.cert"), setting(KEY_ENV, "imgboard.tls.key"));
+    public static Settings fromEnvironment() {
+        return new Settings(setting(CERT_ENV, "imgboard.tls.cert"), setting(KEY_ENV, "imgboard.tls.key"),
+                setting(PORT_ENV, "imgboard.tls.port"));
     }
 
     private static String setting(String env, String property) {
@@ -52,7 +63,8 @@ public final class TlsFiles {
     /** What is wrong, in one sentence for a person; empty when HTTPS can start (or was not asked for). */
     public static Optional<String> problem(Settings s) {
         if (!s.requested()) {
-            return Optional.empty();
+            return s.port() == null ? Optional.empty()
+                    : Optional.of(PORT_ENV + " is set but " + CERT_ENV + " and " + KEY_ENV + " are not: HTTPS needs both PEM files");
         }
         if (s.cert() == null) {
             return Optional.of(KEY_ENV + " is set but " + CERT_ENV + " is not: HTTPS needs both PEM files");
@@ -60,18 +72,25 @@ public final class TlsFiles {
         if (s.key() == null) {
             return Optional.of(CERT_ENV + " is set but " + KEY_ENV + " is not: HTTPS needs both PEM files");
         }
+        if (s.port() != null && !s.port().matches("[0-9]{1,5}") || s.port() != null && Integer.parseInt(s.port()) > 65535) {
+            return Optional.of(PORT_ENV + " " + s.port() + ": not a port number (1-65535)");
+        }
         Optional<String> cert = certificateProblem(Path.of(s.cert()));
         return cert.isPresent() ? cert : keyProblem(Path.of(s.key()));
     }
 
     private static Optional<String> certificateProblem(Path file) {
         String where = CERT_ENV + " " + file + ": ";
-        Optional<String> text = read(file, where);
+        Optional<String> text = read(file);
         if (text.isEmpty()) {
             return Optional.of(where + unreadable(file));
         }
         Matcher m = PEM.matcher(text.get());
-        if (!m.find() || !m.group(1).equals("CERTIFICATE")) {
+        boolean found = false;
+        while (!found && m.find()) {
+            found = m.group(1).equals("CERTIFICATE");
+        }
+        if (!found) {
             return Optional.of(where + "not a PEM certificate (no -----BEGIN CERTIFICATE----- block)");
         }
         try {
@@ -85,40 +104,45 @@ public final class TlsFiles {
         return Optional.empty();
     }
 
+    /** The first private key block decides; other blocks (an EC key's parameters) are passed over. */
     private static Optional<String> keyProblem(Path file) {
         String where = KEY_ENV + " " + file + ": ";
-        Optional<String> text = read(file, where);
+        Optional<String> text = read(file);
         if (text.isEmpty()) {
             return Optional.of(where + unreadable(file));
         }
         Matcher m = PEM.matcher(text.get());
-        if (!m.find() || !m.group(1).endsWith("PRIVATE KEY")) {
-            return Optional.of(where + "not a PEM private key (no -----BEGIN PRIVATE KEY----- block)");
-        }
-        if (m.group(1).contains("ENCRYPTED")) {
-            return Optional.of(where + "the private key is encrypted: give the service an unencrypted key file");
-        }
-        byte[] der;
-        try {
-            der = Base64.getMimeDecoder().decode(m.group(2));
-        } catch (IllegalArgumentException e) {
-            return Optional.of(where + "the private key is not valid base64");
-        }
-        if (m.group(1).equals("PRIVATE KEY")) {
+        while (m.find()) {
+            String type = m.group(1);
+            if (!type.endsWith("PRIVATE KEY")) {
+                continue;
+            }
+            if (type.contains("ENCRYPTED")) {
+                return Optional.of(where + "the private key is encrypted: give the service an unencrypted key file");
+            }
+            byte[] der;
+            try {
+                der = Base64.getMimeDecoder().decode(m.group(2));
+            } catch (IllegalArgumentException e) {
+                return Optional.of(where + "the private key is not valid base64");
+            }
+            if (!type.equals("PRIVATE KEY")) {
+                return Optional.empty(); // PKCS#1 "RSA PRIVATE KEY" or SEC1 "EC PRIVATE KEY": Vert.x reads these
+            }
             for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
                 try {
                     KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
                     return Optional.empty();
-                } catch (InvalidKeySpecException | java.security.NoSuchAlgorithmException e) {
+                } catch (GeneralSecurityException e) {
                     // try the next algorithm
                 }
             }
             return Optional.of(where + "the private key cannot be read (PKCS#8 RSA, EC or Ed25519 expected)");
         }
-        return Optional.empty(); // PKCS#1 "RSA PRIVATE KEY" or SEC1 "EC PRIVATE KEY": Vert.x reads these
+        return Optional.of(where + "not a PEM private key (no -----BEGIN PRIVATE KEY----- block)");
     }
 
-    private static Optional<String> read(Path file, String where) {
+    private static Optional<String> read(Path file) {
         try {
             return Optional.of(Files.readString(file, StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException e) {
