@@ -123,6 +123,27 @@ class ExportTest {
         assertEquals(2, photoById(elsewhereId).get("origins").size());
     }
 
+    /**
+     * Saving the same folder again (the admin's Save after changing the layout) keeps its going-forward baseline:
+     * photos that arrived since it and were not exported yet are still to be exported. A new folder starts now.
+     */
+    @Test
+    void savingTheSameFolderAgainKeepsItsBaseline() throws Exception {
+        Instant first = Instant.parse(read(asService().contentType(ContentType.JSON)
+                .body(Map.of("path", "/srv/baseline", "layout", "date", "mode", "going-forward"))
+                .put("/api/v1/export").then().statusCode(200).extract().asString()).get("baseline").asText());
+        Thread.sleep(20);
+        JsonNode relaid = read(asService().contentType(ContentType.JSON)
+                .body(Map.of("path", "/srv/baseline", "layout", "flat", "mode", "going-forward"))
+                .put("/api/v1/export").then().statusCode(200).extract().asString());
+        assertEquals("flat", relaid.get("layout").asText());
+        assertEquals(first, Instant.parse(relaid.get("baseline").asText()), "the same folder keeps its baseline");
+        Instant moved = Instant.parse(read(asService().contentType(ContentType.JSON)
+                .body(Map.of("path", "/srv/baseline-2", "layout", "flat", "mode", "going-forward"))
+                .put("/api/v1/export").then().statusCode(200).extract().asString()).get("baseline").asText());
+        assertTrue(moved.isAfter(first), "another folder starts from now: " + moved);
+    }
+
     /** A body of unknown fields (a typo, an older admin page) changes nothing and says which fields. */
     @Test
     void unknownFieldsAreRefusedByNameAndTheSettingsStay() {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static io.imgboard.ledger.Pipeline.arrived;
+import static io.imgboard.ledger.Pipeline.asService;
 import static io.imgboard.ledger.Pipeline.awaitPhoto;
 import static io.imgboard.ledger.Pipeline.newSha256;
 import static io.imgboard.ledger.Pipeline.photo;
@@ -144,6 +145,19 @@ class PhotoResourceTest {
         assertEquals(before.get("failed").asLong() + 2, after.get("failed").asLong(), "failed");
         assertEquals(before.get("origins").asLong() + 7, after.get("origins").asLong(), "origins");
         assertEquals(before.get("duplicates").asLong() + 2, after.get("duplicates").asLong(), "duplicates");
+
+        // Hidden, pending and failed count live photos, as the admin's state filters list them: a deleted photo
+        // is counted as deleted only (the ops page's tiles add up to the photos).
+        asService().post("/api/v1/photos/{id}/hide", ready.get(0)).then().statusCode(200);
+        assertEquals(before.get("hidden").asLong() + 1, Pipeline.stats().get("hidden").asLong(), "hidden");
+        asService().delete("/api/v1/photos/{id}", ready.get(0)).then().statusCode(200);
+        asService().delete("/api/v1/photos/{id}", photo(pending).get("photoId").asText()).then().statusCode(200);
+        asService().delete("/api/v1/photos/{id}", failed.get(1)).then().statusCode(200);
+        JsonNode deleted = Pipeline.stats();
+        assertEquals(before.get("hidden").asLong(), deleted.get("hidden").asLong(), "hidden, once deleted");
+        assertEquals(before.get("pending").asLong(), deleted.get("pending").asLong(), "pending, once deleted");
+        assertEquals(before.get("failed").asLong() + 1, deleted.get("failed").asLong(), "failed, once one is deleted");
+        assertEquals(before.get("deleted").asLong() + 3, deleted.get("deleted").asLong(), "deleted");
     }
 
     private static JsonNode photoById(UUID photoId) {

@@ -286,14 +286,16 @@ public class PhotoRepository implements PanacheRepositoryBase<PhotoEntity, UUID>
         Object[] row = (Object[]) getEntityManager().createNativeQuery("""
                         SELECT (SELECT count(*) FROM photo WHERE twin_of IS NULL),
                                (SELECT count(*) FROM photo WHERE status = 'READY' AND twin_of IS NULL),
-                               (SELECT count(*) FROM photo WHERE status = 'PENDING' AND twin_of IS NULL),
+                               (SELECT count(*) FROM photo WHERE status = 'PENDING' AND twin_of IS NULL
+                                   AND retired_at IS NULL AND deleted_at IS NULL),
                                (SELECT count(*) FROM photo p WHERE %s),
                                (SELECT count(*) FROM origin),
                                (SELECT count(DISTINCT photo_id) FROM origin),
                                (SELECT count(*) FROM photo WHERE status = 'TWIN'),
                                (SELECT count(*) FROM photo WHERE retired_at IS NOT NULL AND deleted_at IS NULL
                                                              AND twin_of IS NULL),
-                               (SELECT count(*) FROM photo WHERE hidden AND twin_of IS NULL),
+                               (SELECT count(*) FROM photo WHERE hidden AND twin_of IS NULL
+                                   AND retired_at IS NULL AND deleted_at IS NULL),
                                (SELECT count(*) FROM photo WHERE deleted_at IS NOT NULL AND twin_of IS NULL),
                                (SELECT count(*) FROM photo WHERE status = 'READY' AND twin_of IS NULL
                                    AND NOT hidden AND retired_at IS NULL AND deleted_at IS NULL)"""

@@ -21,6 +21,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -99,7 +100,11 @@ public class Exports {
         }
         Instant baseline = wanted.baseline();
         if (mode.equals("going-forward") && baseline == null) {
-            baseline = Instant.now();
+            // Saving the same folder again (another layout, another source) keeps its baseline: photos that
+            // arrived since it and were not exported yet stay to be exported. A new folder starts from now.
+            Settings current = settings();
+            baseline = current.mode().equals("going-forward") && current.baseline() != null
+                    && Objects.equals(current.path(), path) ? current.baseline() : Instant.now();
         }
         String sourceId = wanted.sourceId() == null || wanted.sourceId().isBlank() ? null : wanted.sourceId().strip();
         if (sourceId != null && (sourceId.length() > EventChecks.MAX_SOURCE_ID || sourceId.chars().anyMatch(c -> c < 0x20))) {
