@@ -8,7 +8,15 @@ import java.util.List;
  * source accepts either: the whole id matches that source only, a bare name every kind of source so named.
  */
 public final class SourceIds {
+    /** The kind of the sources of files that came in over WebDAV ({@code dav:anna}): their clients read them back. */
+    public static final String DAV = "dav:";
+
     private SourceIds() {
+    }
+
+    /** Whether files of this source are read back by their client from the stored original (WebDAV's are). */
+    public static boolean readBack(String sourceId) {
+        return sourceId.startsWith(DAV);
     }
 
     /** The names that pick this source: its id and, when it has a kind, the name after the kind. */

@@ -131,7 +131,8 @@ class JobsTest {
         assertTrue(mostUnanswered[0] <= 8, "asked for " + mostUnanswered[0] + " photos at once, 8 at most");
         JsonNode done = current();
         assertEquals(total - 2, done.get("done").asInt());
-        assertEquals(2, done.get("failed").asInt(), "the photo that failed and the twin");
+        assertEquals(1, done.get("failed").asInt(), "the photo that failed; the twin left the job, it did not fail");
+        assertEquals(total - 1, done.get("total").asInt(), "the twin left the total");
         assertEquals("READY", photoById(failing).get("status").asText(), "a failed re-render keeps the old renditions");
     }
 
@@ -156,10 +157,48 @@ class JobsTest {
             jobs.requestNext();
             JobView job = jobs.current();
             assertEquals("finished", job.state(), job.toString());
-            assertEquals(12, job.failed(), job.toString());
+            assertEquals(0, job.failed(), "a deleted photo's rendering did not fail: " + job);
             assertEquals(0, job.done(), job.toString());
+            assertEquals(0, job.total(), "they left the job: " + job);
         } finally {
             QuarkusTransaction.rollback();
+        }
+    }
+
+    /**
+     * An operator deletes photos while a job runs (img-board's contract: {@code failed} counts only photos whose
+     * rendering failed): each deleted photo's item ends as left, asked for or not, and the total drops by one each.
+     */
+    @Test
+    void photosAnOperatorDeletesDuringAJobLeaveItsTotalAndAreNotFailures() throws Exception {
+        List<UUID> ids = readyPhotos("folder:jobs-operator", 10); // more than the 8 asked for at a time
+        UUID jobId = UUID.randomUUID();
+        Db db = new Db(dataSource);
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                jobRows.lock();
+                jobRows.running().ifPresent(other -> jobRows.replace(other.id(), Instant.now()));
+                jobRows.create(jobId, "all", ids, Instant.now());
+            });
+            QuarkusTransaction.requiringNew().run(jobs::requestNext);
+            List<UUID> unasked = itemsOf(jobId, false);
+            assertEquals(2, unasked.size(), "8 asked for, 2 waiting their turn");
+            UUID asked = itemsOf(jobId, true).get(0);
+            for (UUID id : List.of(asked, unasked.get(0))) {
+                asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
+            }
+            assertEquals(List.of(Map.of("state", "left", "reason", "deleted by an operator"),
+                            Map.of("state", "left", "reason", "deleted by an operator")),
+                    db.rows("SELECT state, reason FROM reprocess_item WHERE job_id = ? AND photo_id IN (?, ?)",
+                            jobId, asked, unasked.get(0)));
+            JobRepository.JobRow job = QuarkusTransaction.requiringNew().call(() -> jobRows.latest().orElseThrow());
+            assertEquals(8, job.total(), job.toString());
+            assertEquals(0, job.failed(), job.toString());
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> {
+                jobRows.lock();
+                jobRows.running().filter(job -> job.id().equals(jobId)).ifPresent(job -> jobRows.replace(jobId, Instant.now()));
+            });
         }
     }
 
@@ -240,7 +279,7 @@ class JobsTest {
             asking.get(60, TimeUnit.SECONDS);
         }
         List<Map<String, Object>> item = db.rows("SELECT state, reason FROM reprocess_item WHERE job_id = ?", jobId);
-        assertEquals(List.of(Map.of("state", "failed", "reason", "deleted by an operator")), item);
+        assertEquals(List.of(Map.of("state", "left", "reason", "deleted by an operator")), item);
         assertEquals("finished", QuarkusTransaction.requiringNew().call(() -> jobRows.latest().orElseThrow().state()));
         // Its one request is the one its arrival made; asking for the deleted photo would be a second.
         Pipeline.assertStays(Topics.PROCESS_REQUESTS, Pipeline.keyed(id), 1, Duration.ofSeconds(3));

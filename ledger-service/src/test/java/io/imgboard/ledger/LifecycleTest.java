@@ -176,20 +176,32 @@ class LifecycleTest {
         asService().post("/api/v1/photos/{id}/hide", "not-an-id").then().statusCode(400);
     }
 
+    /**
+     * A delete takes the renditions and the stored originals, unless a WebDAV client may still read its file
+     * back from them: an upload's origin (the phone's file is on the phone) and a folder's (the file is on the
+     * NAS) stay to recognise the bytes, but nobody reads the stored copy back.
+     */
     @Test
-    void deleteRemovesRenditionsAndTheOriginalOnlyWhenNoOriginRemains() throws Exception {
+    void deleteRemovesRenditionsAndTheOriginalUnlessAWebDavClientReadsItBack() throws Exception {
         MinioClient s3 = s3();
         String kept = newSha256();
         String gone = newSha256();
-        send(arrived("folder:nas", "del-" + kept.substring(0, 6) + ".jpg", kept));
+        String uploaded = newSha256();
+        String inFolder = newSha256();
+        send(arrived("dav:anna", "del-" + kept.substring(0, 6) + ".jpg", kept));
         FileArrived goneArrival = arrived("folder:nas", "del-" + gone.substring(0, 6) + ".jpg", gone);
         send(goneArrival);
+        send(arrived("upload:api", "del-" + uploaded.substring(0, 6) + ".jpg", uploaded));
+        send(arrived("folder:nas", "del-" + inFolder.substring(0, 6) + ".jpg", inFolder));
         UUID keptId = UUID.fromString(awaitPhoto(kept).get("photoId").asText());
         UUID goneId = UUID.fromString(awaitPhoto(gone).get("photoId").asText());
-        for (String sha : List.of(kept, gone)) {
+        UUID uploadedId = UUID.fromString(awaitPhoto(uploaded).get("photoId").asText());
+        UUID inFolderId = UUID.fromString(awaitPhoto(inFolder).get("photoId").asText());
+        for (String sha : List.of(kept, gone, uploaded, inFolder)) {
             put(s3, LocalInfra.ORIGINALS_BUCKET, "originals/" + sha.substring(0, 2) + "/" + sha);
         }
-        for (UUID id : List.of(keptId, goneId)) {
+        List<UUID> all = List.of(keptId, goneId, uploadedId, inFolderId);
+        for (UUID id : all) {
             put(s3, LocalInfra.RENDITIONS_BUCKET, "renditions/" + id + "/display.webp");
             processed(id, 800, 600, null, randomPhash());
             awaitRecords(Topics.CATALOG, 1, keyed(id));
@@ -199,13 +211,18 @@ class LifecycleTest {
         await().atMost(Pipeline.TIMEOUT).until(() -> photoById(goneId).get("origins").isEmpty());
 
         asService().delete("/api/v1/photos/{id}", keptId).then().statusCode(200).body("deleted", equalTo(true));
-        asService().delete("/api/v1/photos/{id}", goneId).then().statusCode(200);
+        for (UUID id : List.of(goneId, uploadedId, inFolderId)) {
+            asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
+        }
 
-        await().atMost(Pipeline.TIMEOUT).until(() -> !exists(s3, LocalInfra.RENDITIONS_BUCKET, "renditions/" + keptId + "/display.webp")
-                && !exists(s3, LocalInfra.RENDITIONS_BUCKET, "renditions/" + goneId + "/display.webp")
-                && !exists(s3, LocalInfra.ORIGINALS_BUCKET, "originals/" + gone.substring(0, 2) + "/" + gone));
+        await().atMost(Pipeline.TIMEOUT).until(() -> all.stream().noneMatch(id ->
+                exists(s3, LocalInfra.RENDITIONS_BUCKET, "renditions/" + id + "/display.webp"))
+                && List.of(gone, uploaded, inFolder).stream().noneMatch(sha ->
+                exists(s3, LocalInfra.ORIGINALS_BUCKET, "originals/" + sha.substring(0, 2) + "/" + sha)));
         assertTrue(exists(s3, LocalInfra.ORIGINALS_BUCKET, "originals/" + kept.substring(0, 2) + "/" + kept),
-                "an original with an origin left is kept");
+                "an original a WebDAV client may read back is kept");
+        assertEquals("DELETED", photoById(uploadedId).get("state").asText());
+        assertEquals(1, photoById(uploadedId).get("origins").size(), "the upload's origin stays: the bytes are known");
         assertEquals("DELETED", photoById(keptId).get("state").asText());
         List<ConsumerRecord<String, String>> catalog = awaitRecords(Topics.CATALOG, 2, keyed(keptId));
         assertNull(catalog.get(catalog.size() - 1).value());

@@ -1,5 +1,7 @@
 package io.imgboard.ingest.service;
 
+import io.imgboard.events.SourceIds;
+
 /**
  * Who a request's secret belongs to. {@code name} is the device's name for {@link Kind#DEVICE}, else
  * {@code "admin"} or {@code "upload"}.
@@ -33,7 +35,7 @@ public record Principal(Kind kind, String name) {
 
     /** {@code dav:<device or "upload">}, the source id of files that came in over WebDAV. */
     public String davSourceId() {
-        return "dav:" + tree();
+        return SourceIds.DAV + tree();
     }
 
     public boolean isAdmin() {

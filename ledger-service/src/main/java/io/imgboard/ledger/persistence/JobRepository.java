@@ -73,25 +73,43 @@ public class JobRepository {
         }
     }
 
+    /** How a job's item ends. */
+    public enum Outcome {
+        /** Rendered again. */
+        DONE("done", "done = done + 1"),
+        /** Its rendering failed. */
+        FAILED("failed", "failed = failed + 1"),
+        /** It left the job unrendered (deleted, or a twin now): neither done nor failed, and no longer in the total. */
+        LEFT("left", "total = total - 1");
+
+        final String state;
+        final String count;
+
+        Outcome(String state, String count) {
+            this.state = state;
+            this.count = count;
+        }
+    }
+
     /**
      * Settles the photo's waiting item in the running job, if it has one and it was asked for (a
-     * result of an older request leaves an item not yet asked for alone), and finishes the job when
-     * every item is settled; whether it had one.
+     * result of an older request leaves an item not yet asked for alone) or the photo left the job,
+     * and finishes the job when every item is settled; whether it had one.
      */
     @SuppressWarnings("unchecked")
-    public boolean settle(UUID photoId, boolean ok, String reason, Instant now) {
+    public boolean settle(UUID photoId, Outcome outcome, String reason, Instant now) {
         List<Object> jobs = em().createNativeQuery("""
                         UPDATE reprocess_item SET state = :state, reason = :reason, updated_at = :now
-                        WHERE photo_id = :photo AND state = 'waiting' AND requested_at IS NOT NULL
+                        WHERE photo_id = :photo AND state = 'waiting'
+                          AND (requested_at IS NOT NULL OR :left)
                           AND job_id IN (SELECT id FROM reprocess_job WHERE state = 'running')
                         RETURNING job_id""")
-                .setParameter("state", ok ? "done" : "failed").setParameter("reason", reason)
+                .setParameter("state", outcome.state).setParameter("reason", reason)
+                .setParameter("left", outcome == Outcome.LEFT)
                 .setParameter("now", now).setParameter("photo", photoId)
                 .getResultList();
         for (Object job : jobs) {
-            em().createNativeQuery((ok ? "UPDATE reprocess_job SET done = done + 1"
-                            : "UPDATE reprocess_job SET failed = failed + 1")
-                            + ", updated_at = :now WHERE id = :id")
+            em().createNativeQuery("UPDATE reprocess_job SET " + outcome.count + ", updated_at = :now WHERE id = :id")
                     .setParameter("now", now).setParameter("id", job).executeUpdate();
             em().createNativeQuery("""
                             UPDATE reprocess_job SET state = 'finished', finished_at = :now

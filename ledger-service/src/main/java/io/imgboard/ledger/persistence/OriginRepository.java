@@ -1,5 +1,7 @@
 package io.imgboard.ledger.persistence;
 
+import io.imgboard.events.SourceIds;
+
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +24,19 @@ public class OriginRepository implements PanacheRepositoryBase<OriginEntity, Lon
                         SELECT count(*) FROM origin WHERE photo_id = :id
                            OR photo_id IN (SELECT id FROM photo WHERE twin_of = :id)""")
                 .setParameter("id", primary).getSingleResult()).longValue();
+    }
+
+    /**
+     * The photo's and its twins' origins whose clients read the file back from the stored original
+     * ({@link SourceIds#readBack}: WebDAV's); an upload's or a folder's never do.
+     */
+    @SuppressWarnings("unchecked")
+    public long countReadBackOfGroup(UUID primary) {
+        List<String> sources = getEntityManager().createNativeQuery("""
+                        SELECT DISTINCT source_id FROM origin WHERE photo_id = :id
+                           OR photo_id IN (SELECT id FROM photo WHERE twin_of = :id)""")
+                .setParameter("id", primary).getResultList();
+        return sources.stream().filter(SourceIds::readBack).count();
     }
 
     /** Origins of the given photos, oldest first (the first is the photo's original arrival). */

@@ -60,8 +60,8 @@ public class PhotoCommands {
     }
 
     /**
-     * Deletes the photo: it leaves every frame, its renditions are deleted and, when no origin of it or
-     * its twins remains, its originals too. The row stays (as DELETED), so the same bytes arriving
+     * Deletes the photo: it leaves every frame, its renditions are deleted and, unless a WebDAV client
+     * may read a file of it or its twins back, its originals too. The row stays (as DELETED), so the same bytes arriving
      * again are recognised and not shown again against the operator's decision.
      */
     public Optional<UUID> delete(UUID id) {
@@ -82,14 +82,17 @@ public class PhotoCommands {
                 deletions.rendition(r.key());
             }
             photo.renditions = new ArrayList<>();
-            jobs.resultFor(photo.id, false, "deleted by an operator");
-            boolean originsLeft = origins.countOfGroup(photo.id) > 0;
-            if (!originsLeft) {
+            jobs.left(photo.id, ReprocessJobs.DELETED);
+            // The stored originals go too, unless a WebDAV client may still read its file back from them. An
+            // upload's or a folder's origin stays (it is how the same bytes are known again and kept deleted),
+            // but nobody reads those bytes back.
+            boolean readBack = origins.countReadBackOfGroup(photo.id) > 0;
+            if (!readBack) {
                 deletions.original(photo.originalKey);
                 photos.twinsOf(photo.id).forEach(twin -> deletions.original(twin.originalKey));
             }
             Log.infof("photo %s deleted by an operator; renditions %s", photo.id,
-                    originsLeft ? "deleted, originals kept (origins remain)" : "and originals deleted");
+                    readBack ? "deleted, originals kept (a WebDAV client may read its file back)" : "and originals deleted");
             return photo.id;
         });
     }

@@ -111,8 +111,7 @@ public class ProcessingResults {
                     photo.deletedAt != null ? "deleted" : "a twin of " + photo.twinOf);
             if (!early) {
                 // A reprocess job asked for it before it became a twin (or was deleted): its item ends here.
-                jobs.resultFor(photo.id, false, photo.deletedAt != null ? "deleted by an operator"
-                        : ReprocessJobs.twinReason(photo));
+                jobs.left(photo.id, photo.deletedAt != null ? ReprocessJobs.DELETED : ReprocessJobs.twinReason(photo));
             }
             return;
         }

@@ -88,11 +88,11 @@ public class ReprocessJobs {
             for (UUID photoId : next) {
                 PhotoEntity photo = photos.findLocked(photoId); // a delete committing meanwhile is seen, not undone
                 if (photo == null || photo.deletedAt != null) {
-                    jobs.settle(photoId, false, "deleted by an operator", now);
+                    jobs.settle(photoId, JobRepository.Outcome.LEFT, DELETED, now);
                     settledAtOnce++;
                 } else if (photo.status == PhotoStatus.TWIN) {
                     // It became a twin after the job started (its first result came in): it has no renditions of its own.
-                    jobs.settle(photoId, false, twinReason(photo), now);
+                    jobs.settle(photoId, JobRepository.Outcome.LEFT, twinReason(photo), now);
                     settledAtOnce++;
                 } else {
                     ProcessingResults.clearFailure(photo);
@@ -110,6 +110,9 @@ public class ReprocessJobs {
         return asked;
     }
 
+    /** Why a deleted photo's item in a job ends without a re-render. */
+    public static final String DELETED = "deleted by an operator";
+
     /** Why a twin's item in a job ends without a re-render. */
     static String twinReason(PhotoEntity photo) {
         return "a twin of photo " + photo.twinOf + " now: not rendered on its own";
@@ -124,7 +127,20 @@ public class ReprocessJobs {
     /** A result for the photo counts toward the running job (when the photo is one of its waiting items). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void resultFor(UUID photoId, boolean ok, String reason) {
-        if (jobs.settle(photoId, ok, reason, Instant.now())) {
+        settle(photoId, ok ? JobRepository.Outcome.DONE : JobRepository.Outcome.FAILED, reason);
+    }
+
+    /**
+     * The photo leaves the running job unrendered ({@link #DELETED}, or now a twin): it counts neither as done nor
+     * as failed (img-board's {@code failed} is photos whose rendering failed), and the job's total drops by one.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void left(UUID photoId, String reason) {
+        settle(photoId, JobRepository.Outcome.LEFT, reason);
+    }
+
+    private void settle(UUID photoId, JobRepository.Outcome outcome, String reason) {
+        if (jobs.settle(photoId, outcome, reason, Instant.now())) {
             // This transaction now holds the job's row (settle counted the result there). Waiting for the job
             // lock here could deadlock with its holder (the requeue sweep, a new job), which may settle an item
             // of the same job; when another transaction holds it, the sweep asks for the next photo instead.
