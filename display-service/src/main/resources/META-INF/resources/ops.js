@@ -156,7 +156,7 @@
       if (!r.groups.length) {
         parts.push(Pages.message('empty', 'No consumer groups.'));
       } else {
-        parts.push(optional(Pages.table(['consumer', 'topic', 'lag', 'state', 'members', 'partitions', 'end offset'],
+        parts.push(optional(Pages.table(['consumer', 'topic', 'lag', 'state', 'consumers', 'partitions', 'end offset'],
           r.groups.map(function (g) {
             return [el('span', { title: g.group }, [el('b', { text: g.label }),
               g.label !== g.group ? el('span', { 'class': 'note mono optional', text: ' ' + g.group }) : null]),
@@ -243,6 +243,11 @@
     return s.state === 'ok' || s.state === 'watching' || s.state === 'idle' ? 'ok' : 'warn';
   }
 
+  /** A source in error whose last scan found nothing: it could not look (its folder is missing), it did not find 0. */
+  function failedScan(s) {
+    return s.state === 'error' && scanFound(s.lastScan) === 'nothing';
+  }
+
   function sources() {
     return Pages.getJson('/api/v1/ops/sources').then(function (list) {
       state.sources = list;
@@ -253,8 +258,9 @@
         return [el('span', {}, [el('b', { text: s.id }), el('div', { 'class': 'note mono', text: s.path })]),
           level(sourceLevel(s), (s.state || '?') + (s.scanning ? ' (scanning)' : '')),
           s.lastScanAt ? el('span', {}, [Pages.when(s.lastScanAt),
-            el('div', { 'class': 'note', text: s.lastScanMillis !== null ? s.lastScanMillis + ' ms' : '' })]) : 'never',
-          el('span', { 'class': 'note', text: scanFound(s.lastScan) }),
+            el('div', { 'class': 'note', text: s.lastScanMillis !== null && !failedScan(s) ? s.lastScanMillis + ' ms' : '' })])
+            : 'never',
+          el('span', { 'class': 'note', text: failedScan(s) ? '–' : scanFound(s.lastScan) }),
           bad ? el('ul', { 'class': 'checks' }, s.errors.map(function (e) {
             return el('li', { 'class': warned ? 'warning' : 'error', text: e });
           }))
@@ -283,12 +289,15 @@
 
   function stats() {
     return Pages.getJson('/api/v1/ops/stats').then(function (s) {
-      Pages.fill('stats', el('div', { 'class': 'numbers' }, [
+      Pages.fill('stats', el('div', {}, [el('div', { 'class': 'numbers' }, [
         Pages.number('photos', s.photos), Pages.number('on the frames', s.shown), Pages.number('pending', s.pending),
         Pages.number('failed', s.failed), Pages.number('hidden', s.hidden), Pages.number('retired', s.retired),
         Pages.number('deleted', s.deleted), Pages.number('twins', s.twins), Pages.number('origins', s.origins),
         Pages.number('duplicates', s.duplicates)
-      ]));
+      ]), Pages.message('note', 'Each photo counts once among on the frames, pending, failed, hidden, retired and'
+        + ' deleted (a hidden photo still pending or failed counts in both). Twins are other files of a photo\'s'
+        + ' shot, part of it; origins are the files and uploads photos came from, duplicates the origins past'
+        + ' each photo\'s first.')]));
     }).catch(function (e) { failed('stats', e); });
   }
 

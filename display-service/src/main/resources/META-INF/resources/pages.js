@@ -157,7 +157,8 @@ var Pages = (function () {
     return table(['photo', 'names', 'reason', 'kind', 'failed at'], failures.map(function (f) {
       return [el('span', { 'class': 'mono', title: (f.photoId || '') + '\n' + (f.sha256 || ''),
         text: (f.photoId || (f.sha256 || '').slice(0, 12) || '?') }),
-        (f.names || []).join(', '), f.reason, f.permanent ? 'permanent' : 'retryable', when(f.failedAt)];
+        el('span', { 'class': 'file-name', text: (f.names || []).join(', ') }), f.reason,
+        f.permanent ? 'permanent' : 'retryable', when(f.failedAt)];
     }));
   }
 
@@ -169,7 +170,7 @@ var Pages = (function () {
     var list = body.rejections || [];
     if (!list.length) { return message('empty', 'No rejected uploads.'); }
     return table(['file', 'reason', 'status', 'at'], list.map(function (r) {
-      return [r.name, r.reason, r.status, when(r.at)];
+      return [el('span', { 'class': 'file-name', text: r.name }), r.reason, r.status, when(r.at)];
     }));
   }
 

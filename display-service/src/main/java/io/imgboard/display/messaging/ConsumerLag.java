@@ -57,8 +57,9 @@ public class ConsumerLag {
     private static final Duration CALL = Duration.ofSeconds(10);
 
     /**
-     * One group on one topic. {@code lag} is null when it cannot be known (a display instance that
-     * commits nothing); {@code committed} counts partitions with a committed offset.
+     * One group on one topic. {@code members}: the group's consumers reading the topic (the group's, on a row
+     * without a topic); {@code lag} is null when it cannot be known (a display instance that commits nothing);
+     * {@code committed} counts partitions with a committed offset.
      */
     public record Row(String group, String label, String topic, String state, int members, int partitions,
                       int committed, long endOffsets, Long lag, String note) {
@@ -204,7 +205,12 @@ public class ConsumerLag {
                         note = "another display instance; commits nothing, its position is its own";
                     }
                 }
-                rows.add(new Row(group, label(group), topic.getKey(), state, members, topic.getValue().size(),
+                // A service reads several topics in one group (the ledger's channels): on each topic's row, the
+                // consumers reading that topic, not the group's, or one ledger reads as three.
+                int reading = description == null ? 0 : (int) description.members().stream()
+                        .filter(m -> m.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(topic.getKey())))
+                        .count();
+                rows.add(new Row(group, label(group), topic.getKey(), state, reading, topic.getValue().size(),
                         withOffsets, end, shown, note));
             }
         }

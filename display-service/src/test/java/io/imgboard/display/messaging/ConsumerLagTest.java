@@ -51,12 +51,38 @@ class ConsumerLagTest {
         }
     }
 
-    /** A consumer in {@code group} that has been given the catalog's partitions. */
-    private KafkaConsumer<String, String> joined(String group) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+    /** One service reading two topics in one group (as the ledger's channels do) is one consumer on each topic's row. */
+    @Test
+    void consumersAreCountedPerTopicNotPerGroup() {
+        String group = "imgboard-lag-test-" + UUID.randomUUID();
+        ConsumerLag lag = new ConsumerLag(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                UUID.randomUUID().toString(), ops(), new SimpleMeterRegistry());
+        try (KafkaConsumer<String, String> catalog = consumer(group);
+             KafkaConsumer<String, String> settings = consumer(group)) {
+            catalog.subscribe(List.of(Topics.CATALOG));
+            settings.subscribe(List.of(Topics.SETTINGS));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                catalog.poll(Duration.ofMillis(50)); // both stay in the group through its rebalances
+                settings.poll(Duration.ofMillis(50));
+                List<ConsumerLag.Row> rows = lag.refresh().groups().stream().filter(r -> r.group().equals(group)).toList();
+                assertEquals(2, rows.size(), rows.toString());
+                assertTrue(rows.stream().allMatch(r -> r.members() == 1), "one consumer on each topic: " + rows);
+            });
+        } finally {
+            lag.close();
+        }
+    }
+
+    private KafkaConsumer<String, String> consumer(String group) {
+        return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** A consumer in {@code group} that has been given the catalog's partitions. */
+    private KafkaConsumer<String, String> joined(String group) {
+        KafkaConsumer<String, String> consumer = consumer(group);
         consumer.subscribe(List.of(Topics.CATALOG));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             consumer.poll(Duration.ofMillis(100));

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
@@ -29,6 +30,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The ops page against busy neighbours ({@link OpsNeighbours}; Kafka is the real broker): the throughput
@@ -158,7 +160,16 @@ class OpsPageBrowserTest {
             // a warning (files left out by case) is amber, not counted or coloured as an error
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> text(page, "overview")
                     .contains("sources with errors or warnings"));
-            assertThat(text(page, "overview"), containsString("2 / 3"));
+            assertThat(text(page, "overview"), containsString("3 / 4"));
+            // a source whose scans fail at once did not "find nothing" in "0 ms"
+            assertThat(page.eval("[...document.querySelectorAll('#sources tbody tr')].find(r => r.textContent.includes('arch'))"
+                    + ".textContent").asText(), allOf(containsString("–"), not(containsString("nothing")), not(containsString("0 ms"))));
+            // the counts say how they add up
+            assertThat(text(page, "stats"), containsString("Each photo counts once among on the frames, pending, failed,"));
+            // a 255-character name wraps: the refused uploads' reasons and times stay on the screen
+            assertTrue(page.eval("(() => { const t = document.querySelector('#rejections table');"
+                    + " return t.getBoundingClientRect().width <= t.parentElement.getBoundingClientRect().width + 1; })()").asBoolean(),
+                    "the refused uploads' table is wider than its box");
             assertThat(page.eval("[...document.querySelectorAll('#sources tbody tr')].find(r => r.textContent.includes('icloud'))"
                     + ".querySelector('.level').className").asText(), equalTo("level warn"));
             long firstLast = state(page).path("last").asLong();

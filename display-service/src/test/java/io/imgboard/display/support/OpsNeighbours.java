@@ -100,7 +100,10 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
                     + "imgboard_source_files_total{outcome=\"created\",source=\"nas\"} " + (1.5 * n + 3 * Math.sin(n / 9.0 + 1)) + "\n");
         });
         ingest.createContext("/api/v1/uploads/rejections", exchange -> answer(exchange, 200, "application/json",
-                "[{\"name\":\"notes.txt\",\"reason\":\"not an image\",\"status\":415,\"at\":\"" + Instant.now() + "\"}]"));
+                "[{\"name\":\"notes.txt\",\"reason\":\"not an image\",\"status\":415,\"at\":\"" + Instant.now() + "\"},"
+                        // a name as long as ingest keeps one (255), without a space
+                        + "{\"name\":\"" + "y".repeat(251) + ".jpg\",\"reason\":\"the name is too long\",\"status\":400,"
+                        + "\"at\":\"" + Instant.now() + "\"}]"));
         ingest.createContext("/api/v1/sources", exchange -> {
             ArrayNode sources = JSON.createArrayNode();
             sources.addObject().put("id", "nas").put("path", "/mnt/photos").put("state", "watching").put("scanning", false)
@@ -119,6 +122,11 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
             sources.addObject().put("id", "icloud").put("path", "/mnt/icloud").put("state", "warning").put("scanning", false)
                     .put("lastScanAt", Instant.now().minusSeconds(20).toString()).put("lastScanMillis", 40).putPOJO("lastScan", Map.of())
                     .putArray("errors").add("a file such as IMG_0001.JPG left out only by the case of the include globs (*.jpg)");
+            // a folder that is not there: its scans fail at once and find nothing, which is not "found nothing"
+            sources.addObject().put("id", "arch").put("path", "/mnt/archive").put("state", "error").put("scanning", false)
+                    .put("lastScanAt", Instant.now().minusSeconds(5).toString()).put("lastScanMillis", 0)
+                    .putPOJO("lastScan", Map.of("source", "arch", "discovered", 0, "new", 0, "millis", 0))
+                    .putArray("errors").add("folder /mnt/archive does not exist");
             answer(exchange, 200, "application/json", sources.toString());
         });
         preprocessor.createContext("/q/metrics", exchange -> {
