@@ -53,8 +53,8 @@ class ComposeFileTest {
         Path broken = Files.createTempFile("compose-", ".yml");
         try {
             String original = Files.readString(COMPOSE);
-            String typo = original.replace("    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready",
-                    "    helthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready");
+            String typo = original.replace("    healthcheck:\n      test: [\"CMD-SHELL\", \"PGPASSWORD",
+                    "    helthcheck:\n      test: [\"CMD-SHELL\", \"PGPASSWORD");
             assertNotEquals(original, typo, "the postgres health check moved; update this test");
             Files.writeString(broken, typo);
             Lint refused = dclint(broken);
