@@ -53,8 +53,8 @@ class ComposeFileTest {
         Path broken = Files.createTempFile("compose-", ".yml");
         try {
             String original = Files.readString(COMPOSE);
-            String typo = original.replace("    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready",
-                    "    helthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready");
+            String typo = original.replace("    healthcheck:\n      test: [\"CMD-SHELL\", \"PGPASSWORD",
+                    "    helthcheck:\n      test: [\"CMD-SHELL\", \"PGPASSWORD");
             assertNotEquals(original, typo, "the postgres health check moved; update this test");
             Files.writeString(broken, typo);
             Lint refused = dclint(broken);
@@ -283,6 +283,44 @@ class ComposeFileTest {
                 .matcher(topicsJob);
         assertTrue(partitions.find() && Integer.parseInt(partitions.group(1)) >= 4,
                 "process-requests needs partitions for several preprocessors");
+    }
+
+    /**
+     * .dockerignore leaves everything out (.imgboard's secrets and photos, .git, node_modules, target folders)
+     * and lets back in each path the Dockerfile a compose build uses COPYs, for the SERVICE it names. A
+     * re-include names its path: the classic builder does not look into a left-out folder for a wildcard one.
+     */
+    @Test
+    void theBuildContextHoldsWhatTheDockerfileCopies() throws IOException {
+        List<String> rules = Files.readAllLines(Project.ROOT.resolve(".dockerignore")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        assertEquals("*", rules.get(0), ".dockerignore no longer starts by leaving everything out");
+        List<String> letIn = new ArrayList<>();
+        for (String rule : rules.subList(1, rules.size())) {
+            assertTrue(rule.matches("![^*?\\[]+"), "not a re-include of a named path: " + rule);
+            letIn.add(rule.substring(1));
+        }
+        int builds = 0;
+        for (Map.Entry<String, Object> e : services(COMPOSE).entrySet()) {
+            Map<String, Object> build = map(map(e.getValue()).get("build"));
+            if (build == null) {
+                continue;
+            }
+            builds++;
+            assertEquals(".", build.get("context"), e.getKey() + ": .dockerignore is for the repository root");
+            String service = String.valueOf(map(build.get("args")).get("SERVICE"));
+            Matcher copy = Pattern.compile("(?m)^COPY (\\S+) ")
+                    .matcher(Files.readString(Project.ROOT.resolve(String.valueOf(build.get("dockerfile")))));
+            int copies = 0;
+            while (copy.find()) {
+                copies++;
+                String source = copy.group(1).replace("${SERVICE}", service);
+                assertTrue(letIn.stream().anyMatch(in -> source.equals(in) || source.startsWith(in + "/")),
+                        e.getKey() + ": .dockerignore leaves out " + source + ", which its Dockerfile copies");
+            }
+            assertTrue(copies > 0, e.getKey() + ": no COPY found in its Dockerfile");
+        }
+        assertTrue(builds > 0, "no compose service is built here any more; update this test");
     }
 
     private static Map<String, Object> services(Path file) throws IOException {

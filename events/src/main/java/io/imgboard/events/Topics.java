@@ -18,7 +18,10 @@ public final class Topics {
     /** {@link PhotoPublished}, keyed by photo id; compacted; a null value retires a photo. ledger → display. */
     public static final String CATALOG = "imgboard.catalog";
 
-    /** {@link SettingsChanged}, keyed by section; compacted. display admin → all. */
+    /**
+     * {@link SettingsChanged}, keyed by section; compacted. display admin → displays: every display instance
+     * reads it from the start; no other service consumes it.
+     */
     public static final String SETTINGS = "imgboard.settings";
 
     /** Each named frame's shuffle-bag position (display's own JSON), keyed by frame name; compacted. display → display. */

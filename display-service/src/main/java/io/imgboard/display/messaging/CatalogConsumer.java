@@ -72,14 +72,14 @@ class CatalogConsumer {
         UUID photoId = MediaPaths.photoId(record.key()).orElseThrow(() -> new InvalidCatalogRecordException(
                 "key is not a photo id: " + record.key()));
         if (record.value() == null) {
-            playlist.retire(photoId, record.offset()).ifPresent(c -> logChange("retired", photoId, c));
+            playlist.retire(photoId, record.offset()).ifPresent(c -> logChange("retired", c));
             return;
         }
         PhotoPublished published = parse(record.value());
         if (!photoId.equals(published.photoId())) {
             throw new InvalidCatalogRecordException("key " + photoId + " does not match photoId " + published.photoId());
         }
-        playlist.publish(published, record.offset()).ifPresent(c -> logChange("published", photoId, c));
+        playlist.publish(published, record.offset()).ifPresent(c -> logChange("published", c));
     }
 
     /**
@@ -87,11 +87,12 @@ class CatalogConsumer {
      * on a library of a million photos would otherwise write a million lines before it is ready
      * (the loaded line gives the count).
      */
-    private void logChange(String what, UUID photoId, PlaylistEvent change) {
+    private void logChange(String what, PlaylistEvent change) {
+        // The photo id is in the MDC (onRecord), which the line format prints before the message.
         if (playlist.isLoaded()) {
-            Log.infof("photo %s %s (seq %d)", photoId, what, change.seq());
+            Log.infof("photo %s (seq %d)", what, change.seq());
         } else {
-            Log.debugf("photo %s %s (seq %d)", photoId, what, change.seq());
+            Log.debugf("photo %s (seq %d)", what, change.seq());
         }
     }
 

@@ -40,8 +40,11 @@ import java.util.regex.Pattern;
  */
 final class Hops implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** {@code … <photoId> timeline received=<instant> downloaded=+12 resized=+80 display=+80..+200 … stored=+300 ms}. */
-    private static final Pattern TIMELINE = Pattern.compile(
+    /**
+     * {@code … <photoId> timeline received=<instant> downloaded=+12 resized=+80 display=+80..+200 … stored=+300 ms}:
+     * the photo id is the MDC's, which the services' log format prints right before the message (HopsTest).
+     */
+    static final Pattern TIMELINE = Pattern.compile(
             "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) timeline received=(\\S+) downloaded=\\+(\\d+)"
                     + " resized=\\+(\\d+) (.*) stored=\\+(\\d+) ms");
     private static final Pattern RENDITION = Pattern.compile("(\\w+)=\\+(\\d+)\\.\\.\\+(\\d+)");
