@@ -74,7 +74,8 @@ class ErrorMappers {
             // the multipart parser's own refusal ("HTTP 413 Request Entity Too Large"), which read as "the photo is too
             // large" when it was a form field: said in the upload's terms, and listed with the other refusals
             String error = "request too large: a form field (such as path) is over " + maxFormAttribute
-                    + " bytes; nothing was kept";
+                    + " bytes; nothing was kept (a part named \"file\" without a filename is a field too: send each"
+                    + " image as a file part with its name, curl -F file=@photo.jpg)";
             rejections.record(RejectionReason.TOO_LARGE, Rejections.REQUEST, error);
             return json(413, error);
         }
@@ -186,8 +187,10 @@ class ErrorMappers {
     }
 
     /** Whether the request failed because the client closed its connection while sending the body. */
-    private static boolean clientClosed(Throwable e) {
-        return Causes.any(e, HttpClosedException.class::isInstance);
+    static boolean clientClosed(Throwable e) {
+        // Vert.x says so with its HttpClosedException, or, when the connection went while a write was under way,
+        // with the channel's own ClosedChannelException.
+        return Causes.any(e, t -> t instanceof HttpClosedException || t instanceof java.nio.channels.ClosedChannelException);
     }
 
     private static Response json(int status, String error) {

@@ -258,6 +258,9 @@ public class UploadResource {
             // before the first is stored: a refused request leaves no origin and sends no event
             throw refuse(RejectionReason.TOO_MANY_FILES, tooManyFiles(files.size() + " sent", maxFiles));
         }
+        if (files.stream().anyMatch(file -> file.uploadedFile() == null)) {
+            throw refuse(RejectionReason.BAD_REQUEST, NO_FILE_NAME);
+        }
         List<Outcome> outcomes = new ArrayList<>(files.size());
         // One trace per request, continuing the client's traceparent: it follows each photo through Kafka.
         try (Scope traced = Tracing.serve(telemetry, "POST /api/v1/uploads", traceparent)) {
@@ -270,6 +273,13 @@ public class UploadResource {
         countForDevice(deviceId, outcomes);
         return answer(outcomes);
     }
+
+    /**
+     * A part named {@code file} without a filename is a form field to the multipart parser, not a file (curl's
+     * {@code -F file=<photo.jpg} sends one): said in the sender's terms, before anything is stored.
+     */
+    static final String NO_FILE_NAME = "the part \"file\" has no filename, so it came as text, not as a file: send"
+            + " each image as a file part with its name (curl -F file=@photo.jpg); nothing was kept";
 
     /** A device's upload count, as WebDAV keeps it: each file stored or recognised as stored before. */
     private void countForDevice(String deviceId, List<Outcome> outcomes) {

@@ -47,6 +47,19 @@ class InterruptedUploadTest {
     @ConfigProperty(name = "imgboard.admin.token")
     String adminToken;
 
+    /**
+     * A client that hangs up while the server is writing sees Vert.x's HttpClosedException or, about one time in
+     * five with a half-closed socket, the channel's ClosedChannelException: both are the client's doing (400
+     * interrupted), neither an internal error.
+     */
+    @Test
+    void eitherWayAClosedConnectionIsTheClientsDoing() {
+        assertTrue(ErrorMappers.clientClosed(new io.vertx.core.http.HttpClosedException("closed")));
+        assertTrue(ErrorMappers.clientClosed(new java.io.UncheckedIOException(new IOException(
+                new java.nio.channels.ClosedChannelException()))));
+        assertFalse(ErrorMappers.clientClosed(new IOException("disk full")));
+    }
+
     @Test
     void aPutCutOffMidBodyIsListedAsInterruptedAndLeavesNothing() throws Exception {
         String name = "cut-off-" + UUID.randomUUID() + ".jpg";

@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
@@ -438,9 +439,46 @@ class UploadResourceTest {
         byte[] jpeg = TestImages.jpeg(12);
         authorized().multiPart("file", "long.jpg", jpeg, "image/jpeg").multiPart("path", "p".repeat(5000) + ".jpg")
                 .when().post(UPLOADS).then().statusCode(201);
-        String said = "request too large: a form field (such as path) is over 16384 bytes; nothing was kept";
+        String said = "request too large: a form field (such as path) is over 16384 bytes; nothing was kept (a part"
+                + " named \"file\" without a filename is a field too: send each image as a file part with its name,"
+                + " curl -F file=@photo.jpg)";
         authorized().multiPart("file", "longer.jpg", TestImages.jpeg(13), "image/jpeg").multiPart("path", "p".repeat(20000) + ".jpg")
                 .when().post(UPLOADS).then().statusCode(413).body("error", equalTo(said));
+        admin().get("/api/v1/uploads/rejections").then().statusCode(200).body("reason", hasItem(said));
+    }
+
+    /**
+     * curl's {@code -F file=<photo.jpg} sends the bytes with a type but no filename: the multipart parser keeps them
+     * as a field, not a file. A 400 that says so (it was a 500, an internal error, and sending again failed the same).
+     */
+    @Test
+    void aFilePartWithoutAFilenameIsRefusedSayingHowToSendIt() throws Exception {
+        String said = "the part \"file\" has no filename, so it came as text, not as a file: send each image as a"
+                + " file part with its name (curl -F file=@photo.jpg); nothing was kept";
+        byte[] jpeg = TestImages.jpeg(14);
+        for (boolean withAGoodOne : new boolean[] {false, true}) {
+            String boundary = "imgboard-" + UUID.randomUUID();
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            if (withAGoodOne) {
+                body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ok.jpg\"\r\n"
+                        + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                body.write(TestImages.jpeg(15));
+                body.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"\r\n"
+                    + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            body.write(jpeg);
+            body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                                    + io.restassured.RestAssured.port + UPLOADS))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, response.statusCode(), response.body());
+            assertEquals(said, io.restassured.path.json.JsonPath.from(response.body()).getString("error"));
+        }
         admin().get("/api/v1/uploads/rejections").then().statusCode(200).body("reason", hasItem(said));
     }
 
