@@ -258,7 +258,8 @@ public final class ImageProcessor {
                         + " for a reason of this machine: " + e.detail(), e);
             }
             String what = stage[0].equals("decode") ? CORRUPT : "cannot convert ";
-            throw new ImageRefusedException(what + format.label() + ": " + readable(e.detail(), source), e);
+            throw new ImageRefusedException(what + format.label() + ": "
+                    + readable(StrayErrors.claim(format, e.detail()), source), e);
         }
     }
 

@@ -21,6 +21,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CoreUnitsTest {
 
     /**
+     * Two photos failing at once share libvips' one error buffer: the JPEG that copied it keeps its own loader's
+     * words and leaves the PNG's for the PNG, which copied nothing.
+     */
+    @Test
+    void eachFailedPhotoGetsItsOwnLoadersWords() {
+        StrayErrors.clear();
+        long now = System.nanoTime();
+        assertEquals("VipsJpeg: Premature end of JPEG file", StrayErrors.claim(ImageFormat.JPEG,
+                "vipspng: libpng read error; VipsJpeg: Premature end of JPEG file", now));
+        assertEquals("vipspng: libpng read error; vips_pngload_source failed",
+                StrayErrors.claim(ImageFormat.PNG, "vips_pngload_source failed", now + 1));
+        assertEquals("vips_pngload_source failed", StrayErrors.claim(ImageFormat.PNG, "vips_pngload_source failed", now + 2),
+                "a message is claimed once");
+        // words that name no loader stay with whoever copied them; HEIC and AVIF share libheif's words
+        assertEquals("VipsForeignLoad: not a known file format", StrayErrors.claim(ImageFormat.WEBP,
+                "VipsForeignLoad: not a known file format; heif: Invalid input: No 'ftyp' box", now + 3));
+        assertEquals("heif: Invalid input: No 'ftyp' box; vips_heifload_source failed",
+                StrayErrors.claim(ImageFormat.AVIF, "vips_heifload_source failed", now + 4));
+        // left words are kept for half a minute
+        StrayErrors.claim(ImageFormat.GIF, "tiff2vips: bad strip", now + 5);
+        assertEquals("vips_tiffload_source failed", StrayErrors.claim(ImageFormat.TIFF, "vips_tiffload_source failed",
+                now + 5 + java.time.Duration.ofSeconds(31).toNanos()));
+    }
+
+    /**
      * A decoder's reason is shown to operators: it names no path of this machine, also where the loader quotes
      * the file a second time, cut short (a truncated HEIC under libvips 8.18, seen on the ops page).
      */
