@@ -426,7 +426,8 @@
   var photoCursor = null;
 
   function photoQuery(cursor) {
-    var params = [['state', field('p-state').value], ['source', field('p-source').value.trim()],
+    var params = [['state', field('p-state').value], ['name', field('p-name').value.trim()],
+      ['source', field('p-source').value.trim()],
       ['device', field('p-device').value.trim()], ['from', field('p-from').value], ['to', field('p-to').value],
       ['limit', '48'], ['cursor', cursor || '']];
     return params.filter(function (p) { return p[1]; }).map(function (p) {

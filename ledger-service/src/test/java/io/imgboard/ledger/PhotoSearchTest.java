@@ -90,6 +90,29 @@ class PhotoSearchTest {
         assertEquals(List.of(), search("source=" + name.substring(0, 10)), "not a prefix");
     }
 
+    /** The admin finds a photo by a part of its file name, in any case; % and _ are letters, not wildcards. */
+    @Test
+    void aPhotoIsFoundByAPartOfItsFileName() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String plain = arrive("folder:names", "IMG_" + tag + "_0042.JPG");
+        String percent = arrive("upload:api", "100%_" + tag + ".jpg");
+        arrive("upload:api", "IMGx" + tag + "x0042.jpg"); // what IMG_..._0042 would match were _ a wildcard
+
+        assertEquals(List.of(plain), search("name=img_" + tag + "_0042"), "a part, in any case");
+        assertEquals(List.of(percent), idsOf(read(given().queryParam("name", "100%_" + tag).get("/api/v1/photo-search")
+                .then().statusCode(200).extract().asString())), "% is a letter");
+        assertEquals(3, search("name=" + tag).size(), "every name holding the text");
+        assertEquals(List.of(plain), search("name=" + tag + "&source=names"), "with the other filters");
+        given().queryParam("name", "x".repeat(256)).get("/api/v1/photo-search").then().statusCode(400)
+                .body("error", containsString("255"));
+    }
+
+    private static String arrive(String sourceId, String name) {
+        String sha = newSha256();
+        send(arrived(sourceId, name, sha));
+        return awaitPhoto(sha).get("photoId").asText();
+    }
+
     private static String arrive(String sourceId) {
         String sha = newSha256();
         send(arrived(sourceId, "n-" + sha.substring(0, 6) + ".jpg", sha));

@@ -85,13 +85,16 @@ public class AdminPhotosResource {
 
     @GET
     @Operation(summary = "Photos from the ledger, newest arrival first: state (visible, hidden, pending, failed, "
-            + "retired, deleted), source, device, capture dates from/to (YYYY-MM-DD, inclusive), limit, cursor")
-    public Uni<Response> search(@QueryParam("state") String state, @QueryParam("source") String source,
+            + "retired, deleted), name (text a file's name holds, any case), source (folder:nas, or nas), device, capture "
+            + "dates from/to (YYYY-MM-DD, inclusive), limit, cursor")
+    public Uni<Response> search(@QueryParam("state") String state, @QueryParam("name") String name,
+                                @QueryParam("source") String source,
                                 @QueryParam("device") String device, @QueryParam("from") String from,
                                 @QueryParam("to") String to, @QueryParam("limit") String limit,
                                 @QueryParam("cursor") String cursor) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("state", state);
+        query.put("name", name);
         query.put("source", source);
         query.put("device", device);
         query.put("from", from);

@@ -233,6 +233,13 @@ class AdminSectionsBrowserTest {
             click(admin, "#photo-search button[type=submit]");
             await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
                     hasItem("GET /api/v1/photo-search?source=folder%3Anas&from=2024-01-01&limit=48 " + SERVICE + " "));
+            // a file's name, in part
+            admin.eval("document.getElementById('p-source').value = ''; document.getElementById('p-from').value = '';"
+                    + " document.getElementById('p-name').value = ' IMG_2041 '; true");
+            click(admin, "#photo-search button[type=submit]");
+            await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
+                    hasItem("GET /api/v1/photo-search?name=IMG_2041&limit=48 " + SERVICE + " "));
+            admin.eval("document.getElementById('p-name').value = ''; true");
             // a device revoked since (not among the devices any more) can still be searched for by its name
             admin.eval("document.getElementById('p-source').value = ''; document.getElementById('p-from').value = '';"
                     + " document.getElementById('p-device').value = 'old-phone'; true");

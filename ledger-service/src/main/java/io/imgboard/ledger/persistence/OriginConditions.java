@@ -16,6 +16,12 @@ final class OriginConditions {
      * @param deviceId  an origin through this device, or null: any
      */
     static void append(StringBuilder sql, Map<String, Object> parameters, List<String> sourceIds, String deviceId) {
+        append(sql, parameters, sourceIds, deviceId, null);
+    }
+
+    /** @param nameContains an origin whose file name holds this text, in any case, or null: any */
+    static void append(StringBuilder sql, Map<String, Object> parameters, List<String> sourceIds, String deviceId,
+                       String nameContains) {
         if (sourceIds != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM origin o WHERE o.source_id IN (:sources)").append(OF_PHOTO_OR_ITS_TWINS);
             parameters.put("sources", sourceIds.isEmpty() ? List.of("") : sourceIds);
@@ -23,6 +29,10 @@ final class OriginConditions {
         if (deviceId != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM origin o WHERE o.device_id = :device").append(OF_PHOTO_OR_ITS_TWINS);
             parameters.put("device", deviceId);
+        }
+        if (nameContains != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM origin o WHERE o.name ILIKE :name ESCAPE '\\'").append(OF_PHOTO_OR_ITS_TWINS);
+            parameters.put("name", "%" + nameContains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
     }
 }

@@ -19,13 +19,14 @@ public class PhotoSearchRepository {
 
     /**
      * @param state          VISIBLE (ready, shown), HIDDEN, PENDING, FAILED, RETIRED, DELETED, or null: all but deleted
+     * @param nameContains   an origin whose file name holds this text (any case), or null: any name
      * @param sourceIds      an origin in one of these sources, or null: any
      * @param capturedFrom   inclusive; a photo without a capture time is dated by its file's time, as frames date
      *                       it, and one without either matches no date range
      * @param capturedBefore exclusive
      */
-    public record Query(String state, List<String> sourceIds, String deviceId, Instant capturedFrom, Instant capturedBefore,
-                        Instant afterCreatedAt, UUID afterId) {
+    public record Query(String state, String nameContains, List<String> sourceIds, String deviceId, Instant capturedFrom,
+                        Instant capturedBefore, Instant afterCreatedAt, UUID afterId) {
     }
 
     private final EntityManager entities;
@@ -53,7 +54,7 @@ public class PhotoSearchRepository {
                 }
             }
         }
-        OriginConditions.append(sql, parameters, query.sourceIds(), query.deviceId());
+        OriginConditions.append(sql, parameters, query.sourceIds(), query.deviceId(), query.nameContains());
         // Taken when: the photo's own date, else its file's, the date frames show and filter by (Catalog).
         if (query.capturedFrom() != null) {
             sql.append(" AND COALESCE(p.captured_at, p.file_modified_at) >= :capturedFrom");

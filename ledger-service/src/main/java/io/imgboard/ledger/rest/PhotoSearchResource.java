@@ -25,7 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code GET /api/v1/photo-search}: the admin page's photo list, by source, device and capture date
+ * {@code GET /api/v1/photo-search}: the admin page's photo list, by file name, source, device and capture date
  * ({@code GET /api/v1/photos} filters by arrival), with the next page's cursor in the body, because
  * the display relays bodies, not headers. Dates are UTC days, {@code to} inclusive.
  */
@@ -50,7 +50,7 @@ public class PhotoSearchResource {
     }
 
     @GET
-    public Page search(@QueryParam("state") String state, @QueryParam("source") String source,
+    public Page search(@QueryParam("state") String state, @QueryParam("name") String name, @QueryParam("source") String source,
                        @QueryParam("device") String device, @QueryParam("from") String from,
                        @QueryParam("to") String to, @QueryParam("limit") @DefaultValue("48") String limit,
                        @QueryParam("cursor") String cursor) {
@@ -75,7 +75,8 @@ public class PhotoSearchResource {
                 throw new BadRequestException("cursor is not one this service gave out");
             }
         }
-        List<UUID> ids = search.ids(new PhotoSearchRepository.Query(wanted, sourceNames.idsFor(source), blankToNull(device),
+        List<UUID> ids = search.ids(new PhotoSearchRepository.Query(wanted, nameContains(name), sourceNames.idsFor(source),
+                blankToNull(device),
                 fromDay == null ? null : fromDay.atStartOfDay(ZoneOffset.UTC).toInstant(),
                 toDay == null ? null : toDay.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
                 afterCreated, afterId), size);
@@ -89,6 +90,17 @@ public class PhotoSearchResource {
         }
         return new Page(photos, next);
     }
+
+    /** The text a file name must hold; a name is at most 255 characters (Names), so a longer text finds nothing. */
+    private static String nameContains(String name) {
+        String text = blankToNull(name) == null ? null : name.strip();
+        if (text != null && text.length() > MAX_NAME) {
+            throw new BadRequestException("name is the text a file's name holds: at most " + MAX_NAME + " characters");
+        }
+        return text;
+    }
+
+    private static final int MAX_NAME = 255;
 
     private static LocalDate day(String value, String name) {
         if (blankToNull(value) == null) {
