@@ -36,6 +36,11 @@ public enum RejectionReason {
         return status;
     }
 
+    /** Whether the client is told to send the same bytes again: nothing was wrong with them. */
+    public boolean sendAgain() {
+        return this == TOO_MANY_AT_ONCE || this == SPOOL_FULL || this == INTERRUPTED || this == UNAVAILABLE || this == INTERNAL;
+    }
+
     /** Low-cardinality metric tag value. */
     public String tag() {
         return tag;

@@ -23,8 +23,12 @@ import java.util.Map;
 @ApplicationScoped
 public class Rejections {
 
-    /** One refused file (or request, when {@code name} is {@value #REQUEST}). */
-    public record Rejection(String name, String reason, int status, Instant at) {
+    /**
+     * One refused file (or request, when {@code name} is {@value #REQUEST}).
+     *
+     * @param sendAgain the client was told to send it again (429, 503, …): listed until a file of that name arrives
+     */
+    public record Rejection(String name, String reason, int status, Instant at, boolean sendAgain) {
     }
 
     /** The name listed for a refusal of a whole request rather than one of its files. */
@@ -70,12 +74,25 @@ public class Rejections {
             return;
         }
         Log.warnf("upload refused (%d %s): %s: %s", reason.status(), reason.tag(), name, detail);
-        Rejection rejection = new Rejection(name, detail, reason.status(), Instant.now());
+        Rejection rejection = new Rejection(name, detail, reason.status(), Instant.now(), reason.sendAgain());
         synchronized (recent) {
             recent.addFirst(rejection);
             while (recent.size() > capacity) {
                 recent.removeLast();
             }
+        }
+    }
+
+    /**
+     * A file of this name arrived: refusals of it that said to send it again are settled and leave the list (the
+     * counters keep them). Those that said what was wrong with the file stay.
+     */
+    public void arrived(String name) {
+        if (name == null || REQUEST.equals(name)) {
+            return;
+        }
+        synchronized (recent) {
+            recent.removeIf(r -> r.sendAgain() && r.name().equals(name));
         }
     }
 

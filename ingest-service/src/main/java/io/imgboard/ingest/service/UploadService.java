@@ -159,6 +159,21 @@ public class UploadService {
      * @throws UncheckedIOException when the file cannot be read
      */
     public Outcome intake(Intake in) {
+        return arrived(intakeOnce(in));
+    }
+
+    /**
+     * A file whose bytes are in (stored, known already, or kept for its client) takes an earlier refusal of the same
+     * name that said to send it again off the refused uploads: rclone's retry after a 429 is not a file still missing.
+     */
+    private Outcome arrived(Outcome outcome) {
+        if (outcome.status() == Status.CREATED || outcome.status() == Status.DUPLICATE || outcome.status() == Status.SKIPPED) {
+            rejections.arrived(outcome.name());
+        }
+        return outcome;
+    }
+
+    private Outcome intakeOnce(Intake in) {
         long start = System.nanoTime();
         String name = Names.segment(in.name());
         Inspection inspection;
@@ -264,7 +279,7 @@ public class UploadService {
                 return new Outcome(name, inspection.sha256(), inspection.size(), type, Status.FAILED, null, STORAGE_UNAVAILABLE);
             }
         }
-        return new Outcome(name, inspection.sha256(), inspection.size(), type, Status.SKIPPED, null, reason);
+        return arrived(new Outcome(name, inspection.sha256(), inspection.size(), type, Status.SKIPPED, null, reason));
     }
 
     /** The content type a kept file is stored with: what its bytes look like, else plain bytes. */

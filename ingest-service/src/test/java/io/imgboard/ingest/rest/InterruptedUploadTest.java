@@ -73,6 +73,12 @@ class InterruptedUploadTest {
         String basic = "Basic " + Base64.getEncoder().encodeToString(("anna:" + token).getBytes(StandardCharsets.UTF_8));
         cutOff("PUT /dav/" + name, basic, null, TestImages.jpeg(72), new byte[0]);
         awaitRejection(name);
+        // The client sends it again, whole (as rclone retries): the file is not missing, so it leaves the list.
+        given().header("Authorization", basic).body(TestImages.jpeg(72)).put("/dav/" + name).then().statusCode(201);
+        List<Map<String, Object>> rejections = given().header("Authorization", "Bearer " + adminToken)
+                .get("/api/v1/uploads/rejections").then().statusCode(200).extract().jsonPath().getList("$");
+        assertTrue(rejections.stream().noneMatch(r -> name.equals(r.get("name"))),
+                "an interrupted upload sent again whole is still listed: " + rejections);
     }
 
     @Test
