@@ -152,6 +152,9 @@
       if (xhr.status >= 200 && xhr.status < 300 && result && result.status === 'duplicate' && result.deleted) {
         finish(item.outcome, item.progress, 'duplicate', 'Deleted before: these exact bytes were a photo deleted here,'
           + ' and it stays deleted.');
+      } else if (xhr.status >= 200 && xhr.status < 300 && result && result.status === 'duplicate' && result.photoFailure) {
+        finish(item.outcome, item.progress, 'refused', 'Already there, but it could not be processed: '
+          + result.photoFailure + ' (sending it again will not help; see Failures to retry it).');
       } else if (xhr.status >= 200 && xhr.status < 300 && result && result.status === 'duplicate') {
         finish(item.outcome, item.progress, 'duplicate', 'Already there: these exact bytes were uploaded before.');
       } else if (xhr.status >= 200 && xhr.status < 300) {

@@ -160,6 +160,10 @@ class PipelineIT {
             JsonNode failures = Http.get(display("/api/v1/admin/failures"), "Authorization", "Bearer " + ADMIN).json();
             assertTrue(failures.toString().contains(brokenSha), failures.toString());
             assertTrue(failures.toString().contains("broken.jpg"), failures.toString());
+            // Sent again, it is a duplicate that says why it is not on the frames, not just "already there".
+            JsonNode again = Http.upload(ingest("/api/v1/uploads"), TOKEN, broken).json().get("files").get(0);
+            assertEquals("duplicate", again.get("status").asText(), again.toString());
+            assertTrue(again.path("photoFailure").asText().startsWith("corrupt or truncated JPEG"), again.toString());
 
             // The next good photo still arrives.
             assertEquals(201, Http.upload(ingest("/api/v1/uploads"), TOKEN, good).status());

@@ -197,7 +197,7 @@ public class UploadResource {
         LedgerClient.KnownPhoto photo = outcome.status() == UploadService.Status.DUPLICATE ? knownPhoto(outcome.sha256()) : null;
         return new FileResult(outcome.name(), outcome.sha256(), outcome.size(), outcome.contentType(),
                 outcome.status().name().toLowerCase(Locale.ROOT), photo == null ? null : photo.id(),
-                photo != null && photo.deleted(), outcome.error());
+                photo != null && photo.deleted(), outcome.error(), photo == null ? null : photo.failure());
     }
 
     @POST

@@ -21,8 +21,11 @@ public record UploadResponse(
      * @param deleted for a duplicate, whether that photo was deleted in the admin: it stays deleted, so the
      *                bytes need not be sent again and will not show
      * @param error  why it was rejected or failed, else null
+     * @param photoFailure for a duplicate, why the photo those bytes are could not be made (it failed: sending the
+     *                     same bytes again will not change that; the admin's Failures can retry it), else absent
      */
     public record FileResult(String name, String sha256, long size, String contentType, String status,
-                             String photoId, boolean deleted, String error) {
+                             String photoId, boolean deleted, String error,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String photoFailure) {
     }
 }

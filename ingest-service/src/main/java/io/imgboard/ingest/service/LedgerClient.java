@@ -49,7 +49,8 @@ public class LedgerClient {
     }
 
     /** The photo the ledger has for some bytes; {@code deleted}: an operator deleted it (it stays deleted). */
-    public record KnownPhoto(String id, boolean deleted) {
+    /** @param failure why the ledger could not make the photo (its state FAILED), else null */
+    public record KnownPhoto(String id, boolean deleted, String failure) {
     }
 
     /** The ledger could not be asked, or did not answer as agreed. */
@@ -95,7 +96,9 @@ public class LedgerClient {
             Map<String, Object> photo = response.readEntity(Map.class);
             // the ledger's PhotoDetails: deleted once deletedAt is set (its state then says DELETED too)
             boolean deleted = photo.get("deletedAt") != null;
-            return Optional.ofNullable(photo.get("photoId")).map(i -> new KnownPhoto(i.toString(), deleted));
+            String failure = "FAILED".equals(photo.get("state"))
+                    ? String.valueOf(photo.getOrDefault("failureReason", "no reason was given")) : null;
+            return Optional.ofNullable(photo.get("photoId")).map(i -> new KnownPhoto(i.toString(), deleted, failure));
         } catch (LedgerUnavailableException e) {
             throw e;
         } catch (jakarta.ws.rs.WebApplicationException e) {

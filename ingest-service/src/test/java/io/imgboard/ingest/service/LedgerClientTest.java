@@ -33,6 +33,7 @@ class LedgerClientTest {
     private static final String KNOWN = "a".repeat(64);
     private static final String UNKNOWN = "b".repeat(64);
     private static final String DELETED = "c".repeat(64);
+    private static final String FAILED = "d".repeat(64);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> authorizations = new CopyOnWriteArrayList<>();
     private static HttpServer ledger;
@@ -54,6 +55,9 @@ class LedgerClientTest {
             } else if (sha.equals(DELETED)) { // the ledger's answer for a photo deleted in the admin
                 answer(exchange, 200, "{\"photoId\":\"5d1e7e7e-photo\",\"status\":\"READY\",\"state\":\"DELETED\","
                         + "\"deletedAt\":\"2026-01-02T03:04:05Z\",\"sha256\":\"" + DELETED + "\"}");
+            } else if (sha.equals(FAILED)) { // a photo the preprocessor could not make
+                answer(exchange, 200, "{\"photoId\":\"9f00a11d-photo\",\"status\":\"FAILED\",\"state\":\"FAILED\","
+                        + "\"deletedAt\":null,\"failureReason\":\"corrupt or truncated JPEG: premature end\"}");
             } else {
                 answer(exchange, 404, "{\"error\":\"no photo\",\"status\":404}");
             }
@@ -87,8 +91,10 @@ class LedgerClientTest {
 
     @Test
     void photoOfKnownDeletedAndUnknownBytes() {
-        assertEquals(Optional.of(new LedgerClient.KnownPhoto("0b8f7c1e-photo", false)), client().photo(KNOWN));
-        assertEquals(Optional.of(new LedgerClient.KnownPhoto("5d1e7e7e-photo", true)), client().photo(DELETED));
+        assertEquals(Optional.of(new LedgerClient.KnownPhoto("0b8f7c1e-photo", false, null)), client().photo(KNOWN));
+        assertEquals(Optional.of(new LedgerClient.KnownPhoto("5d1e7e7e-photo", true, null)), client().photo(DELETED));
+        assertEquals(Optional.of(new LedgerClient.KnownPhoto("9f00a11d-photo", false, "corrupt or truncated JPEG: premature end")),
+                client().photo(FAILED));
         assertEquals(Optional.empty(), client().photo(UNKNOWN));
     }
 
