@@ -76,28 +76,12 @@ class TlsIT {
 
     @Test
     void withACertificateTheDisplayServesHttpsOnItsPort(@TempDir Path dir) throws Exception {
-        Path[] pem = openssl(dir);
-        Endpoints real = LocalInfraResource.shared().endpoints();
         int port = Ports.free();
-        Process process = start(dir, Map.of(
-                "IMGBOARD_TLS_CERT", pem[0].toString(), "IMGBOARD_TLS_KEY", pem[1].toString(),
-                "QUARKUS_HTTP_PORT", String.valueOf(port),
-                "KAFKA_BOOTSTRAP_SERVERS", real.kafkaBootstrap(),
-                "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
-                "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
-                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
-                "IMGBOARD_ADMIN_TOKEN", "it-admin-token-0123456789"));
+        Process process = serving(dir, port, Map.of("QUARKUS_HTTP_PORT", String.valueOf(port)));
         try {
             HttpClient https = HttpClient.newBuilder().sslContext(trustAll()).build();
-            HttpResponse<String> health = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions().until(() -> {
-                        assertTrue(process.isAlive(), () -> "exited: " + log(dir));
-                        return https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/health")).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                    }, r -> r.statusCode() == 200);
-            assertThat(health.body(), containsString("\"status\":\"ok\""));
             HttpResponse<String> config = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
-                    + "/api/admin/config")).header("Authorization", "Bearer it-admin-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
+                    + "/api/admin/config")).header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             // The ledger is not running here: 503 JSON, over TLS; what matters is that the admin route answers.
             assertThat(String.valueOf(config.statusCode()), org.hamcrest.Matchers.matchesPattern("200|503"));
             // No plain HTTP on the port.
@@ -110,45 +94,61 @@ class TlsIT {
                 // the TLS server drops a plain-text request
             }
         } finally {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            stop(process);
         }
     }
 
     /** As compose's deploy/compose/tls.yml runs it: HTTPS on its own port, plain HTTP kept for the LAN's frames. */
     @Test
     void withATlsPortPlainHttpStaysOnTheUsualPort(@TempDir Path dir) throws Exception {
-        Path[] pem = openssl(dir);
-        Endpoints real = LocalInfraResource.shared().endpoints();
         int port = Ports.free();
         int tlsPort = Ports.free();
-        Process process = start(dir, Map.of(
-                "IMGBOARD_TLS_CERT", pem[0].toString(), "IMGBOARD_TLS_KEY", pem[1].toString(),
-                "IMGBOARD_TLS_PORT", String.valueOf(tlsPort), "QUARKUS_HTTP_PORT", String.valueOf(port),
-                "KAFKA_BOOTSTRAP_SERVERS", real.kafkaBootstrap(),
-                "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
-                "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
-                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
-                "IMGBOARD_ADMIN_TOKEN", "it-admin-token-0123456789"));
+        Process process = serving(dir, tlsPort, Map.of("IMGBOARD_TLS_PORT", String.valueOf(tlsPort),
+                "QUARKUS_HTTP_PORT", String.valueOf(port)));
         try {
-            HttpClient https = HttpClient.newBuilder().sslContext(trustAll()).build();
-            HttpResponse<String> secure = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions().until(() -> {
-                        assertTrue(process.isAlive(), () -> "exited: " + log(dir));
-                        return https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tlsPort + "/health")).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                    }, r -> r.statusCode() == 200);
-            assertThat(secure.body(), containsString("\"status\":\"ok\""));
             HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, plain.statusCode(), "plain HTTP on the usual port");
         } finally {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            stop(process);
+        }
+    }
+
+    private static final String ADMIN_TOKEN = "it-admin-token-0123456789";
+
+    /** The display with a fresh certificate and the real Kafka and S3, once it answers /health over HTTPS on {@code httpsPort}. */
+    private static Process serving(Path dir, int httpsPort, Map<String, String> more) throws Exception {
+        Path[] pem = openssl(dir);
+        Endpoints real = LocalInfraResource.shared().endpoints();
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "IMGBOARD_TLS_CERT", pem[0].toString(), "IMGBOARD_TLS_KEY", pem[1].toString(),
+                "KAFKA_BOOTSTRAP_SERVERS", real.kafkaBootstrap(),
+                "IMGBOARD_S3_ENDPOINT", real.s3Endpoint(),
+                "IMGBOARD_S3_ACCESS_KEY", real.s3AccessKey(),
+                "IMGBOARD_S3_SECRET_KEY", real.s3SecretKey(),
+                "IMGBOARD_ADMIN_TOKEN", ADMIN_TOKEN));
+        env.putAll(more);
+        Process process = start(dir, env);
+        try {
+            HttpClient https = HttpClient.newBuilder().sslContext(trustAll()).build();
+            HttpResponse<String> health = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions().until(() -> {
+                        assertTrue(process.isAlive(), () -> "exited: " + log(dir));
+                        return https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/health")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                    }, r -> r.statusCode() == 200);
+            assertThat(health.body(), containsString("\"status\":\"ok\""));
+            return process;
+        } catch (RuntimeException | Error e) {
+            stop(process);
+            throw e;
+        }
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 

@@ -80,12 +80,12 @@ public final class TlsFiles {
     }
 
     private static Optional<String> certificateProblem(Path file) {
-        String where = CERT_ENV + " " + file + ": ";
-        Optional<String> text = read(file);
-        if (text.isEmpty()) {
-            return Optional.of(where + unreadable(file));
+        Blocks blocks = blocks(CERT_ENV, file);
+        if (blocks.problem().isPresent()) {
+            return blocks.problem();
         }
-        Matcher m = PEM.matcher(text.get());
+        String where = blocks.where();
+        Matcher m = blocks.matcher();
         boolean found = false;
         while (!found && m.find()) {
             found = m.group(1).equals("CERTIFICATE");
@@ -106,12 +106,12 @@ public final class TlsFiles {
 
     /** The first private key block decides; other blocks (an EC key's parameters) are passed over. */
     private static Optional<String> keyProblem(Path file) {
-        String where = KEY_ENV + " " + file + ": ";
-        Optional<String> text = read(file);
-        if (text.isEmpty()) {
-            return Optional.of(where + unreadable(file));
+        Blocks blocks = blocks(KEY_ENV, file);
+        if (blocks.problem().isPresent()) {
+            return blocks.problem();
         }
-        Matcher m = PEM.matcher(text.get());
+        String where = blocks.where();
+        Matcher m = blocks.matcher();
         while (m.find()) {
             String type = m.group(1);
             if (!type.endsWith("PRIVATE KEY")) {
@@ -140,6 +140,17 @@ public final class TlsFiles {
             return Optional.of(where + "the private key cannot be read (PKCS#8 RSA, EC or Ed25519 expected)");
         }
         return Optional.of(where + "not a PEM private key (no -----BEGIN PRIVATE KEY----- block)");
+    }
+
+    /** A PEM file's blocks, or why it cannot be read; {@code where} begins each sentence about it. */
+    private record Blocks(String where, Matcher matcher, Optional<String> problem) {
+    }
+
+    private static Blocks blocks(String variable, Path file) {
+        String where = variable + " " + file + ": ";
+        Optional<String> text = read(file);
+        return text.isEmpty() ? new Blocks(where, null, Optional.of(where + unreadable(file)))
+                : new Blocks(where, PEM.matcher(text.get()), Optional.empty());
     }
 
     private static Optional<String> read(Path file) {
