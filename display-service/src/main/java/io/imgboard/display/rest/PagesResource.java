@@ -70,9 +70,29 @@ public class PagesResource {
                 + "<h1>" + heading + "</h1><p>" + line + "</p></body></html>";
     }
 
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-                .replace("'", "&#39;");
+    /**
+     * HTML-escaped, with control, bidi and invisible characters shown as what they are ({@code ⟨U+0000⟩}), as the
+     * admin and ops pages show names (pages.js): a name from a URL is the visitor's text.
+     */
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> {
+                    if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                        out.append(String.format(java.util.Locale.ROOT, "\u27e8U+%04X\u27e9", c));
+                    } else {
+                        out.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return out.toString();
     }
 
     private static InputStream page(String file) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgboard.display.config.AdminConfig;
 import io.imgboard.events.RenditionSpec;
+import io.imgboard.display.service.frames.Frames;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -56,16 +57,18 @@ public class CompatConfig {
     }
 
     private final Settings settings;
+    private final Frames frames;
     private final Upstreams upstreams;
     private final List<String> allowedNetworks;
     private final int port;
     private final boolean https;
     private volatile ArrayNode knownRenditions;
 
-    CompatConfig(Settings settings, Upstreams upstreams, AdminConfig admin,
+    CompatConfig(Settings settings, Frames frames, Upstreams upstreams, AdminConfig admin,
                  @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port,
                  @ConfigProperty(name = "imgboard.tls.cert") Optional<String> tlsCert) {
         this.settings = settings;
+        this.frames = frames;
         this.upstreams = upstreams;
         this.allowedNetworks = admin.allowedNetworks().orElse(List.of());
         this.port = port;
@@ -86,7 +89,7 @@ public class CompatConfig {
     }
 
     private ObjectNode document(ArrayNode renditions) {
-        FrameSettings frames = settings.current();
+        FrameSettings frames = this.frames.defaultSettings();
         JsonNode display = display(renditions);
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode doc = f.objectNode();
@@ -137,12 +140,24 @@ public class CompatConfig {
             merge(merged, patch);
             validate(merged, before);
 
+            // The document is the slideshow at / (the default frame); a key the request changes is set on the
+            // display's settings, and / follows them for it again (a default frame's own value would hide it).
             FrameSettings current = settings.current();
-            boolean random = merged.get("randomOrder").booleanValue();
-            String order = random ? "shuffle" : current.randomOrder() ? "captured" : current.order();
-            FrameSettings next = current.withIntervalMs(merged.get("slideshowInterval").longValue())
-                    .withOrder(order)
-                    .withReshuffleIntervalMs(merged.get("reshuffleInterval").longValue());
+            FrameSettings next = current;
+            java.util.Set<String> followed = new java.util.HashSet<>();
+            if (!merged.get("slideshowInterval").equals(before.get("slideshowInterval"))) {
+                next = next.withIntervalMs(merged.get("slideshowInterval").longValue());
+                followed.add("intervalMs");
+            }
+            if (!merged.get("randomOrder").equals(before.get("randomOrder"))) {
+                boolean random = merged.get("randomOrder").booleanValue();
+                next = next.withOrder(random ? "shuffle" : current.randomOrder() ? "captured" : current.order());
+                followed.add("order");
+            }
+            if (!merged.get("reshuffleInterval").equals(before.get("reshuffleInterval"))) {
+                next = next.withReshuffleIntervalMs(merged.get("reshuffleInterval").longValue());
+                followed.add("reshuffleIntervalMs");
+            }
             next.validate().ifPresent(reason -> {
                 throw new Rejected(400, reason);
             });
@@ -163,6 +178,12 @@ public class CompatConfig {
                 }
             }
             saveTogether(next, changed);
+            try {
+                frames.followDisplayFor(followed);
+            } catch (RuntimeException e) {
+                throw new Unavailable("the settings are saved, but the frame at / keeps its own value for "
+                        + followed + " until it can be stored: " + e.getMessage());
+            }
             return new Outcome(boxChanged);
         });
     }

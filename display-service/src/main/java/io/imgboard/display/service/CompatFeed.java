@@ -2,6 +2,7 @@ package io.imgboard.display.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.display.service.frames.Frames;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -49,7 +50,7 @@ public class CompatFeed {
     }
 
     private final Playlist playlist;
-    private final Settings settings;
+    private final Frames frames;
     private final ObjectMapper json;
     private final BroadcastProcessor<Event> live = BroadcastProcessor.create();
     private final Deque<Event> history = new ArrayDeque<>();
@@ -68,21 +69,21 @@ public class CompatFeed {
     private long reshuffleMs;
     private ScheduledFuture<?> ticks;
 
-    CompatFeed(Playlist playlist, Settings settings, ObjectMapper json) {
+    CompatFeed(Playlist playlist, Frames frames, ObjectMapper json) {
         this.playlist = playlist;
-        this.settings = settings;
+        this.frames = frames;
         this.json = json;
     }
 
     void start(@Observes StartupEvent start) {
-        FrameSettings now = settings.current();
+        FrameSettings now = frames.defaultSettings();
         synchronized (this) {
             intervalMs = now.intervalMs();
             reshuffleMs = now.reshuffleIntervalMs();
             restartTimer();
         }
         playlist.onChange(this::onPlaylist);
-        settings.onChange(this::onSettings);
+        frames.onDefaultChange(this::onSettings);
     }
 
     void stop(@Observes ShutdownEvent stop) {
@@ -92,7 +93,7 @@ public class CompatFeed {
     /** The names {@code /images} serves right now: shuffled, or capture time ascending, ties by name. */
     public List<String> list() {
         List<PhotoView> photos = playlist.read(ArrayList::new); // a copy under the lock, ordered outside it
-        if (settings.current().randomOrder()) {
+        if (frames.defaultSettings().randomOrder()) {
             Collections.shuffle(photos);
         } else {
             photos.sort(Comparator.comparing(PhotoView::sortTime).thenComparing(PhotoView::fileName));

@@ -444,6 +444,33 @@ class CompatApiTest {
     }
 
     /**
+     * img-board's API speaks of the slideshow at {@code /}: when the {@code default} frame has its own interval (set
+     * through {@code /api/v1/frames/default}), GET shows it and {@code /api/events} says so; a POST of the interval
+     * then sets the display's and {@code /} follows it again (before, GET said 7000 while {@code /} ran 9000, and a
+     * POST changed nothing on {@code /}).
+     */
+    @Test
+    void theConfigIsTheSlideshowAtTheRootWithTheDefaultFramesOwnValues() throws Exception {
+        try (SseClient frame = SseClient.open(events)) {
+            frame.await(SseClient.named("connected"));
+            admin().contentType(ContentType.JSON).body("{\"settings\":{\"intervalMs\":9000,\"showDate\":true}}")
+                    .put("/api/v1/frames/default").then().statusCode(200);
+            frame.await(SseClient.named("config-update", "9000"));
+            admin().get("/api/admin/config").then().body("slideshowInterval", equalTo(9000));
+
+            postConfig("{\"slideshowInterval\":8000}").then().statusCode(200);
+            frame.await(SseClient.named("config-update", "8000"));
+            admin().get("/api/v1/frames/default").then().statusCode(200)
+                    .body("settings.intervalMs", equalTo(8000))
+                    .body("overrides.intervalMs", nullValue())
+                    .body("overrides.showDate", equalTo(true)); // what img-board's API does not speak of stays
+            admin().get("/api/admin/config").then().body("slideshowInterval", equalTo(8000));
+        } finally {
+            admin().delete("/api/v1/frames/default");
+        }
+    }
+
+    /**
      * A whole number written as a float or with an exponent (JSON from Python floats: {@code 10000.0}) is
      * that integer, for every integer key and for the read-only {@code port}; a real fraction stays refused.
      */

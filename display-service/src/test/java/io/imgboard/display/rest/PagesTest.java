@@ -29,6 +29,15 @@ class PagesTest {
         given().get("/frame.css").then().statusCode(200).body(containsString("object-fit: contain"));
     }
 
+    /** A frame name from the URL is the visitor's text: markup escaped, control and bidi characters shown as such. */
+    @Test
+    void aMissingFramesPageShowsItsNameAsText() {
+        given().urlEncodingEnabled(false).get("/frames/x%00%3Cb%3E%E2%80%AEy").then().statusCode(404)
+                .contentType(startsWith("text/html"))
+                .body(containsString("There is no frame called &ldquo;x\u27e8U+0000\u27e9&lt;b&gt;\u27e8U+202E\u27e9y&rdquo;"))
+                .body(not(containsString("\u0000")));
+    }
+
     @Test
     void theAdminPageShellIsServedAtAdminSlash() {
         for (String path : new String[]{"/admin/"}) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -91,6 +92,37 @@ public class Frames {
             }
         });
         return all;
+    }
+
+    /**
+     * The settings the frame at {@code /} runs with: the display's with the {@code default} frame's overrides.
+     * img-board's API ({@code /api/admin/config}, {@code /api/events}) speaks of this one slideshow.
+     */
+    public FrameSettings defaultSettings() {
+        return effective(find(DEFAULT).orElseThrow());
+    }
+
+    /** Calls {@code listener} with {@link #defaultSettings()} whenever the display's settings or the default frame change. */
+    public void onDefaultChange(java.util.function.Consumer<FrameSettings> listener) {
+        changes.subscribe().with(changed -> {
+            if (ALL.equals(changed) || DEFAULT.equals(changed)) {
+                listener.accept(defaultSettings());
+            }
+        });
+    }
+
+    /**
+     * Drops these overrides of the {@code default} frame (its filter and other overrides stay), so that {@code /}
+     * follows the display's settings for them again: img-board's API set them for the one slideshow it knows.
+     */
+    public void followDisplayFor(Set<String> keys) {
+        FrameDefinition frame = defined.get(DEFAULT);
+        if (frame == null || keys.stream().noneMatch(frame.settings()::containsKey)) {
+            return;
+        }
+        Map<String, String> kept = new java.util.TreeMap<>(frame.settings());
+        kept.keySet().removeAll(keys);
+        save(new FrameDefinition(DEFAULT, kept, frame.filter()));
     }
 
     /** The settings {@code frame} runs with now. */
