@@ -214,6 +214,10 @@ class FolderSourceTest {
         Files.createSymbolicLink(dir.resolve("_All-Photos/pong.jpg"), Path.of("ping.jpg"));
         Files.createSymbolicLink(dir.resolve("_All-Photos/gone.jpg"), Path.of("deleted.jpg"));
         assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve("_All-Photos/pipe.jpg").toString()).start().waitFor());
+        // icloudpd's downloads: one left by a run that died two days ago, one being written now
+        Files.setLastModifiedTime(write(dir.resolve("_All-Photos/QQQSTALE.part"), new byte[10]),
+                java.nio.file.attribute.FileTime.from(Instant.now().minus(java.time.Duration.ofDays(2))));
+        write(dir.resolve("_All-Photos/RRRFRESH.part"), new byte[10]);
         write(dir.resolve(".icloud-photos-sync"), "{}".getBytes(StandardCharsets.UTF_8));
         Path lock = write(dir.resolve(".library.lock"), "4242".getBytes(StandardCharsets.UTF_8));
         String id = addSource(dir, Map.of());
@@ -241,6 +245,10 @@ class FolderSourceTest {
         }
         assertTrue(errors.contains("_All-Photos/pipe.jpg is not a file but a pipe, socket or device: not read"),
                 "a named pipe is said, not read (reading it would wait for a writer): " + errors);
+        assertTrue(errors.contains("an unfinished download such as _All-Photos/QQQSTALE.part untouched for over a day:"
+                + " did the download tool stop? Such a file is not a photo until the tool renames it; run the tool"
+                + " again, or delete it"), "a download left by a tool that stopped is said: " + errors);
+        assertTrue(errors.stream().noneMatch(e -> e.contains("RRRFRESH")), "one being written is not: " + errors);
         assertEquals("warning", status.getString("state"), "the rest was taken; the errors say what was not");
     }
 
@@ -478,6 +486,19 @@ class FolderSourceTest {
         assertEquals(RemovalPolicy.KEEP, removed.get(0).onDelete());
         scan(id);
         assertEquals(1, events.of("folder:" + id, FileRemoved.class).size(), "a removal is announced once");
+        // Its video is a video again, not half of a live photo; and half of one once the photo is back (icloudpd
+        // may write the MOV before the photo).
+        scanUntil(id, () -> movReasons(id).size() >= 2);
+        write(dir.resolve("photos/IMG_2000.JPG"), still);
+        scanUntil(id, () -> movReasons(id).size() >= 3);
+        assertEquals(List.of("live-photo video", "video not supported", "live-photo video"), movReasons(id));
+        scan(id);
+        assertEquals(3, movReasons(id).size(), "said once each time it changes");
+    }
+
+    private List<String> movReasons(String id) {
+        return events.of("folder:" + id, FileSkipped.class).stream().filter(e -> e.path().equals("photos/IMG_2000.MOV"))
+                .map(FileSkipped::reason).toList();
     }
 
     /**

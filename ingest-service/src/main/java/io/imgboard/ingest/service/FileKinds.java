@@ -153,15 +153,13 @@ public final class FileKinds {
 
     public static boolean isLitter(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        if (name.startsWith(".") || IGNORED_FILES.contains(lower)) {
-            return true;
-        }
-        for (String suffix : PARTIAL_SUFFIXES) {
-            if (lower.endsWith(suffix)) {
-                return true;
-            }
-        }
-        return false;
+        return name.startsWith(".") || IGNORED_FILES.contains(lower) || isPartial(name);
+    }
+
+    /** A file a download, sync or upload tool is still writing, renamed when complete ({@code IMG_1.JPG.part}). */
+    public static boolean isPartial(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return PARTIAL_SUFFIXES.stream().anyMatch(lower::endsWith);
     }
 
     /** Whether a photo with this video's base name lies beside it. */

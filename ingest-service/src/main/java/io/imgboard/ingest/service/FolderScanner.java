@@ -245,6 +245,7 @@ public class FolderScanner {
             }
             take(source, rel, snapshot.get(rel), walk, tally);
         }
+        relabelVideos(source, snapshot, walk);
         afterImportDue.forEach((rel, entry) -> {
             if (afterImport(source, rel, walk.found.get(rel), entry.sha256(), tally)) {
                 snapshots.delete(source.id(), List.of(rel));
@@ -264,6 +265,35 @@ public class FolderScanner {
             removeGone(source, snapshot, walk, tally);
         } else {
             tally.errors.add("parts of the folder could not be read: no file is reported removed in this scan");
+        }
+    }
+
+    /**
+     * A video skipped before is half of a live photo once its photo is beside it, and a video again once the photo
+     * is gone: the names decide ({@link FileKinds#byName}), and the files arrive in any order (icloudpd may write
+     * the MOV first). A video whose reason changed is announced skipped again with the new one, which the ops
+     * page's skipped files show; a changed file is taken again anyway.
+     */
+    private void relabelVideos(SourceSettings source, Map<String, SnapshotEntry> snapshot, Walk walk) {
+        for (SnapshotEntry old : snapshot.values()) {
+            Seen seen = walk.found.get(old.path());
+            if (!SKIPPED.equals(old.state()) || seen == null || !old.sameAttributes(seen.size, seen.mtime, seen.ctime)
+                    || !FileKinds.VIDEO_REASON.equals(old.reason()) && !FileKinds.LIVE_PHOTO_VIDEO_REASON.equals(old.reason())) {
+                continue;
+            }
+            String name = seen.file.getFileName().toString();
+            FileKinds.Kind now = FileKinds.byName(name, walk.siblings(old.path()));
+            if (now == null || now.skipReason().equals(old.reason())) {
+                continue;
+            }
+            try {
+                publisher.publish(new FileSkipped(UUID.randomUUID(), Instant.now(), source.sourceId(), old.path(), name,
+                        seen.size, now.skipReason()));
+            } catch (PublishException e) {
+                continue; // the next scan tries again
+            }
+            snapshots.upsert(source.id(), List.of(new SnapshotEntry(old.path(), old.size(), old.mtimeMillis(),
+                    old.ctimeMillis(), old.stableSince(), SKIPPED, old.sha256(), now.skipReason())));
         }
     }
 
@@ -699,6 +729,10 @@ public class FolderScanner {
                         return FileVisitResult.CONTINUE;
                     }
                     if (!rules.takes(rel)) {
+                        if (FileKinds.isPartial(file.getFileName().toString())
+                                && attrs.lastModifiedTime().toInstant().isBefore(Instant.now().minus(STALE_AFTER))) {
+                            walk.stalePartials.add(rel);
+                        }
                         if (rules.leftOutByGlobs(rel)) {
                             tally.skip(LEFT_OUT);
                             if (rules.leftOutByCase(rel)) {
@@ -738,6 +772,11 @@ public class FolderScanner {
             walk.complete = false;
             tally.errors.add("cannot walk " + root + ": " + e.getMessage());
         }
+        if (!walk.stalePartials.isEmpty()) {
+            int n = walk.stalePartials.size();
+            tally.errors.add(STALE_PARTIAL.formatted(n == 1 ? "an unfinished download" : n + " unfinished downloads",
+                    walk.stalePartials.first()));
+        }
         if (!walk.leftOutByCase.isEmpty()) {
             int n = walk.leftOutByCase.size();
             tally.errors.add(BY_CASE.formatted(n == 1 ? "a file" : n + " files", walk.leftOutByCase.first(),
@@ -752,6 +791,13 @@ public class FolderScanner {
 
     /** A name the source would take that is a named pipe, a socket or a device: reading it could wait forever. */
     static final String NOT_A_FILE = "%s is not a file but a pipe, socket or device: not read";
+
+    /** How long a download's partial file may stay untouched before its tool is taken to have stopped. */
+    static final Duration STALE_AFTER = Duration.ofDays(1);
+
+    /** Said while partial files lie untouched: a downloader (icloudpd, rclone) that crashed leaves them. */
+    static final String STALE_PARTIAL = "%s such as %s untouched for over a day: did the download tool stop? Such a"
+            + " file is not a photo until the tool renames it; run the tool again, or delete it";
 
     /** Counted per scan among the skipped files: left out by the source's include or exclude globs. */
     static final String LEFT_OUT = "left out by the source's include/exclude globs";
@@ -886,6 +932,8 @@ public class FolderScanner {
         final Set<String> unnamable = new HashSet<>();
         /** Files the include globs leave out only by case ({@link SourceRules#leftOutByCase}), sorted for the example. */
         final java.util.SortedSet<String> leftOutByCase = new java.util.TreeSet<>();
+        /** Partial files of a download untouched for {@link #STALE_AFTER}, sorted for the example. */
+        final java.util.SortedSet<String> stalePartials = new java.util.TreeSet<>();
         boolean complete = true;
 
         Walk(Path root) {
