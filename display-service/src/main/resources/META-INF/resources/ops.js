@@ -243,6 +243,20 @@
     return s.state === 'ok' || s.state === 'watching' || s.state === 'idle' ? 'ok' : 'warn';
   }
 
+  /**
+   * What the source holds now, whatever the last scan saw: a large import's progress (its waiting files go down
+   * scan by scan) and what it brought in, which the next scan's "found" no longer says.
+   */
+  function sourceTotals(t) {
+    if (!t) { return ''; }
+    var skipped = Object.keys(t.skipped || {}).reduce(function (sum, r) { return sum + t.skipped[r]; }, 0);
+    var parts = [(t.imported || 0) + ' taken'];
+    if (t.pending) { parts.push(t.pending + ' waiting'); }
+    if (t.failed) { parts.push(t.failed + ' failed'); }
+    if (skipped) { parts.push(skipped + ' skipped'); }
+    return 'in all: ' + parts.join(', ');
+  }
+
   /** A source in error whose last scan found nothing: it could not look (its folder is missing), it did not find 0. */
   function failedScan(s) {
     return s.state === 'error' && scanFound(s.lastScan) === 'nothing';
@@ -260,7 +274,8 @@
           s.lastScanAt ? el('span', {}, [Pages.when(s.lastScanAt),
             el('div', { 'class': 'note', text: s.lastScanMillis !== null && !failedScan(s) ? s.lastScanMillis + ' ms' : '' })])
             : 'never',
-          el('span', { 'class': 'note', text: failedScan(s) ? '–' : scanFound(s.lastScan) }),
+          el('span', { 'class': 'note' }, [document.createTextNode(failedScan(s) ? '–' : scanFound(s.lastScan)),
+            el('div', { 'class': 'source-totals', text: sourceTotals(s.totals) })]),
           bad ? el('ul', { 'class': 'checks' }, s.errors.map(function (e) {
             return el('li', { 'class': warned ? 'warning' : 'error', text: e });
           }))

@@ -137,6 +137,8 @@ class OpsPageBrowserTest {
                     text(page, "dead-letters").contains("FileAnnounced") && text(page, "sources").contains("permission denied")
                             // what the last scan found, in words: no field names, times or empty counts
                             && text(page, "sources").contains("1204 discovered, 12 new, 1 pending, 13 read, 3 skipped (not an image 3)")
+                            // and what the source holds, which a large import's later scans no longer say
+                            && text(page, "sources").contains("in all: 1190 taken, 14 waiting, 3 skipped")
                             && !text(page, "sources").contains("startedAt")
                             // on the frames is not "ready": hidden, retired and deleted photos are ready too
                             && text(page, "stats").contains("on the frames") && text(page, "stats").contains("1201")

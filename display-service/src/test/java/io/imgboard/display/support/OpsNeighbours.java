@@ -115,6 +115,7 @@ public class OpsNeighbours implements QuarkusTestResourceLifecycleManager {
                             Map.entry("duplicate", 0), Map.entry("skipped", Map.of("not an image", 3)), Map.entry("failed", 0),
                             Map.entry("pending", 1), Map.entry("removed", 0), Map.entry("archived", 0), Map.entry("deleted", 0),
                             Map.entry("hashed", 13), Map.entry("held", false), Map.entry("errors", java.util.List.of()))))
+                    .putPOJO("totals", Map.of("imported", 1190, "pending", 14, "failed", 0, "skipped", Map.of("not an image", 3)))
                     .putArray("errors");
             sources.addObject().put("id", "phone-backup").put("path", "/mnt/phone").put("state", "unavailable")
                     .put("scanning", false).putNull("lastScanAt").putNull("lastScanMillis").putPOJO("lastScan", Map.of())
