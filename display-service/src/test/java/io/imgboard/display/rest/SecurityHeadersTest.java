@@ -118,6 +118,19 @@ class SecurityHeadersTest {
         assertEquals("nosniff", r.header("X-Content-Type-Options"), path + ":\n" + r.head());
     }
 
+    /**
+     * A request refused before routing is counted under uri UNKNOWN, not its own path: whoever knocks must not
+     * write their text into /q/metrics (nor fill Micrometer's 100 paths, after which real routes go unrecorded).
+     */
+    @Test
+    void aRefusedPathIsNotWrittenIntoTheMetrics() {
+        String knock = "knock-" + UUID.randomUUID();
+        given().get("/api/v1/admin/" + knock).then().statusCode(401);
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/q/metrics").asString(),
+                containsString("status=\"401\",uri=\"UNKNOWN\""));
+        assertThat(given().get("/q/metrics").asString(), not(containsString(knock)));
+    }
+
     @Test
     void theAdminAndOpsPagesAndEverySpellingOfThemRefuseToBeFramed() throws Exception {
         for (String path : new String[]{"/admin/", "/admin/index.html", "/admin.html", "/ops", "/ops/", "/ops/index.html",

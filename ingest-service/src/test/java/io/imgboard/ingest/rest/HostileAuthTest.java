@@ -43,6 +43,20 @@ class HostileAuthTest {
      * Behind a reverse proxy every request has the proxy's address: counted per peer, one guesser would lock
      * every phone out. With the proxy trusted, the address it names is the one counted.
      */
+    /**
+     * A request refused before routing is counted under uri UNKNOWN, not its own path: whoever knocks must not
+     * write their text into /q/metrics (nor fill Micrometer's 100 paths, after which real routes go unrecorded).
+     */
+    @Test
+    void aRefusedPathIsNotWrittenIntoTheMetrics() {
+        String knock = "knock-" + java.util.UUID.randomUUID();
+        given().get("/api/v1/sources/" + knock).then().statusCode(401);
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/q/metrics").asString(),
+                containsString("status=\"401\",uri=\"UNKNOWN\""));
+        org.hamcrest.MatcherAssert.assertThat(given().get("/q/metrics").asString(),
+                org.hamcrest.Matchers.not(containsString(knock)));
+    }
+
     @Test
     void behindATrustedProxyTheGuesserIsLockedOutNotEveryoneElse() {
         for (int i = 0; i < 3; i++) {
