@@ -70,7 +70,7 @@ record DavPath(String mount, String path) {
 
     /** A {@code Destination} header: an absolute URI or an absolute path, on this server's same mount kind. */
     static DavPath destination(String header) throws BadPath {
-        return parseDestination(header).path;
+        return parse(destinationUri(header).getRawPath());
     }
 
     /**
@@ -81,26 +81,27 @@ record DavPath(String mount, String path) {
      * @param authority the request's {@code Host} ({@code host} or {@code host:port}); null when it has none
      */
     static DavPath destination(String header, String scheme, String authority) throws BadPath, OtherServer {
-        Destination d = parseDestination(header);
-        if (d.uri.getRawAuthority() != null || d.uri.getScheme() != null) {
-            String named = d.uri.getScheme() == null ? null : d.uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        URI uri = destinationUri(header);
+        // Another server first: its paths are its own, whatever this one would make of them.
+        if (uri.getRawAuthority() != null || uri.getScheme() != null) {
+            String named = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (named != null && !named.equals("http") && !named.equals("https")) {
+                throw new BadPath("the Destination must be a path or an http(s) URL on this server, not a " + named + ": URL");
+            }
             if (named != null && !named.equals(scheme)) {
                 throw new OtherServer(header.strip());
             }
-            if (authority != null && d.uri.getRawAuthority() != null) {
+            if (authority != null && uri.getRawAuthority() != null) {
                 String effectiveScheme = named != null ? named : scheme;
-                if (!sameHostAndPort(d.uri, effectiveScheme, authority)) {
+                if (!sameHostAndPort(uri, effectiveScheme, authority)) {
                     throw new OtherServer(header.strip());
                 }
             }
         }
-        return d.path;
+        return parse(uri.getRawPath());
     }
 
-    private record Destination(URI uri, DavPath path) {
-    }
-
-    private static Destination parseDestination(String header) throws BadPath {
+    private static URI destinationUri(String header) throws BadPath {
         if (header == null || header.isBlank()) {
             throw new BadPath("no Destination header");
         }
@@ -115,7 +116,7 @@ record DavPath(String mount, String path) {
         if (raw == null || !raw.startsWith("/")) {
             throw new BadPath("the Destination header has no absolute path");
         }
-        return new Destination(uri, parse(raw));
+        return uri;
     }
 
     private static boolean sameHostAndPort(URI destination, String scheme, String authority) {

@@ -539,6 +539,9 @@ public class DavResource {
         } catch (DavPath.OtherServer e) {
             return error(502, e.getMessage());
         }
+        if (destination.isUploadArea()) {
+            return error(400, "the Destination must be in the files tree, not a chunked upload's staging area");
+        }
         String from = req.path();
         String to = destination.path();
         if (from.isEmpty()) {

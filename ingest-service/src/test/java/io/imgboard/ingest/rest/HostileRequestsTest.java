@@ -205,6 +205,30 @@ class HostileRequestsTest {
                 new byte[0]).status(), "nothing was written at the same path here");
     }
 
+    /**
+     * Another server's path is its own: a Destination on another host is a 502 whatever its path (it was a 400 "not
+     * a WebDAV path" when the path was not one here). A Destination in a chunked upload's staging area is no file.
+     */
+    @Test
+    void aDestinationElsewhereIs502WhateverItsPathAndTheStagingAreaIsNoDestination() throws IOException {
+        byte[] jpeg = TestImages.jpeg(SEED.incrementAndGet());
+        String source = "/dav/hostile-elsewhere/" + SEED.get() + ".jpg";
+        raw("MKCOL /dav/hostile-elsewhere/ HTTP/1.1", List.of("Authorization: " + basic()), new byte[0]);
+        assertEquals(2, raw("PUT " + source + " HTTP/1.1", List.of("Authorization: " + basic(), "Content-Length: " + jpeg.length),
+                jpeg).status() / 100);
+        for (String method : List.of("COPY", "MOVE")) {
+            Raw r = raw(method + " " + source + " HTTP/1.1",
+                    List.of("Authorization: " + basic(), "Destination: http://elsewhere.example/x.jpg"), new byte[0]);
+            assertEquals(502, r.status(), method + ": " + r.head() + r.body());
+            Raw staged = raw(method + " " + source + " HTTP/1.1",
+                    List.of("Authorization: " + basic(), "Destination: /remote.php/dav/uploads/anna/up1/y.jpg"), new byte[0]);
+            assertEquals(400, staged.status(), method + ": " + staged.head() + staged.body());
+            assertTrue(staged.body().contains("staging area"), staged.body());
+        }
+        assertEquals(404, raw("PROPFIND /dav/y.jpg HTTP/1.1", List.of("Authorization: " + basic(), "Depth: 0"),
+                new byte[0]).status(), "nothing landed at the staged name in the files tree");
+    }
+
     /** The same Destination naming this server (Host: localhost, port 80 implied) is applied. */
     @Test
     void aDestinationNamingThisServerIsApplied() throws IOException {
