@@ -258,8 +258,9 @@ public final class ImageProcessor {
                         + " for a reason of this machine: " + e.detail(), e);
             }
             String what = stage[0].equals("decode") ? CORRUPT : "cannot convert ";
-            throw new ImageRefusedException(what + format.label() + ": "
-                    + readable(StrayErrors.claim(format, e.detail()), source), e);
+            // Only a decode's words name the photo's own loader; a conversion's or an encode's are this photo's.
+            String detail = stage[0].equals("decode") ? StrayErrors.claim(format, e.detail()) : e.detail();
+            throw new ImageRefusedException(what + format.label() + ": " + readable(detail, source), e);
         }
     }
 

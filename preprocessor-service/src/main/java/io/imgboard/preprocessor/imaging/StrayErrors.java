@@ -76,7 +76,8 @@ final class StrayErrors {
             return null;
         }
         String domain = message.substring(0, colon).toLowerCase(Locale.ROOT);
-        if (domain.contains(" ")) {
+        // A saver's words (vips2webp, webpsave) are about the rendition being written, which is WebP for every photo.
+        if (domain.contains(" ") || domain.startsWith("vips2") || domain.contains("save")) {
             return null;
         }
         if (domain.contains("jpeg") || domain.contains("jpg")) {

@@ -39,7 +39,12 @@ class CoreUnitsTest {
                 "VipsForeignLoad: not a known file format; heif: Invalid input: No 'ftyp' box", now + 3));
         assertEquals("heif: Invalid input: No 'ftyp' box; vips_heifload_source failed",
                 StrayErrors.claim(ImageFormat.AVIF, "vips_heifload_source failed", now + 4));
-        // left words are kept for half a minute
+        // an encoder's words name no input format
+        assertEquals("vips2webp: unable to encode", StrayErrors.claim(ImageFormat.JPEG, "vips2webp: unable to encode", now + 5));
+        // left words are kept for half a minute, not longer
+        StrayErrors.claim(ImageFormat.GIF, "tiff2vips: bad strip", now + 5);
+        assertEquals("tiff2vips: bad strip; vips_tiffload_source failed", StrayErrors.claim(ImageFormat.TIFF,
+                "vips_tiffload_source failed", now + 5 + java.time.Duration.ofSeconds(29).toNanos()));
         StrayErrors.claim(ImageFormat.GIF, "tiff2vips: bad strip", now + 5);
         assertEquals("vips_tiffload_source failed", StrayErrors.claim(ImageFormat.TIFF, "vips_tiffload_source failed",
                 now + 5 + java.time.Duration.ofSeconds(31).toNanos()));
