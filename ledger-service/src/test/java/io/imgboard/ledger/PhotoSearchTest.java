@@ -97,11 +97,12 @@ class PhotoSearchTest {
         String plain = arrive("folder:names", "IMG_" + tag + "_0042.JPG");
         String percent = arrive("upload:api", "100%_" + tag + ".jpg");
         arrive("upload:api", "IMGx" + tag + "x0042.jpg"); // what IMG_..._0042 would match were _ a wildcard
+        arrive("upload:api", "100xx_" + tag + ".jpg"); // what 100%_... would match were % a wildcard
 
         assertEquals(List.of(plain), search("name=img_" + tag + "_0042"), "a part, in any case");
         assertEquals(List.of(percent), idsOf(read(given().queryParam("name", "100%_" + tag).get("/api/v1/photo-search")
                 .then().statusCode(200).extract().asString())), "% is a letter");
-        assertEquals(3, search("name=" + tag).size(), "every name holding the text");
+        assertEquals(4, search("name=" + tag).size(), "every name holding the text");
         assertEquals(List.of(plain), search("name=" + tag + "&source=names"), "with the other filters");
         given().queryParam("name", "x".repeat(256)).get("/api/v1/photo-search").then().statusCode(400)
                 .body("error", containsString("255"));

@@ -46,6 +46,8 @@ class TwinsTest {
     ProcessingRequests requests;
     @Inject
     PhotoRepository photos;
+    @Inject
+    io.imgboard.ledger.service.FileEvents fileEvents;
 
     @Test
     void theSameShotFromTwoPlacesIsOnePhotoRenderedFromTheBetterOriginal() {
@@ -410,6 +412,28 @@ class TwinsTest {
         assertEquals(List.of(dropped), QuarkusTransaction.requiringNew().call(() ->
                 photos.getEntityManager().createNativeQuery("SELECT object_key FROM object_deletion WHERE object_key IN (:keys)")
                         .setParameter("keys", List.of(display, dropped)).getResultList()));
+    }
+
+    /**
+     * An operator deleted a photo (its original's deletion waits in the queue) and a WebDAV client puts the same
+     * bytes: its file is read back from that original, so the waiting deletion is taken back.
+     */
+    @Test
+    void aWebDavFileOfADeletedPhotosBytesKeepsTheirOriginal() {
+        String sha = newSha256();
+        send(arrived("upload:api", "gone-" + sha.substring(0, 6) + ".jpg", sha));
+        UUID id = UUID.fromString(awaitPhoto(sha).get("photoId").asText());
+        asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
+        io.imgboard.events.FileArrived put = arrived("dav:anna", "again-" + sha.substring(0, 6) + ".jpg", sha);
+        List<?> waiting = QuarkusTransaction.requiringNew().call(() -> {
+            deletions.original(put.originalKey()); // as the delete queued it, not yet carried out
+            fileEvents.handle(put);
+            return photos.getEntityManager().createNativeQuery(
+                            "SELECT id FROM object_deletion WHERE object_key = :key AND done_at IS NULL")
+                    .setParameter("key", put.originalKey()).getResultList();
+        });
+        assertEquals(List.of(), waiting, "the WebDAV file's original is not deleted");
+        assertEquals("DELETED", photoById(id).get("state").asText(), "the photo stays deleted");
     }
 
     /** The photo's only file removed: it is retired. */

@@ -3,6 +3,7 @@ package io.imgboard.ledger.service;
 import io.imgboard.events.FileArrived;
 import io.imgboard.events.FileEvent;
 import io.imgboard.events.FileExported;
+import io.imgboard.events.SourceIds;
 import io.imgboard.events.FileMoved;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.events.FileSkipped;
@@ -43,11 +44,13 @@ public class FileEvents {
     private final Exports exports;
     private final LedgerMetrics metrics;
     private final Retirements retirements;
+    private final ObjectDeletions deletions;
 
     FileEvents(PhotoRepository photos, OriginRepository origins, SourceCountRepository counts,
                ProcessingRequests requests, Catalog catalog, Exports exports, LedgerMetrics metrics,
-               Retirements retirements) {
+               Retirements retirements, ObjectDeletions deletions) {
         this.retirements = retirements;
+        this.deletions = deletions;
         this.photos = photos;
         this.origins = origins;
         this.counts = counts;
@@ -178,6 +181,10 @@ public class FileEvents {
             return;
         }
         photos.lockedForUpdate(primary); // an operator's hide or delete may be committing now
+        if (primary.deletedAt != null && SourceIds.readBack(event.sourceId())) {
+            // A WebDAV client's file reads its bytes back from the stored original, which the delete let go.
+            deletions.keepOriginal(event.originalKey());
+        }
         boolean wasVisible = primary.visible();
         if (primary.retiredAt != null && primary.deletedAt == null) {
             boolean stale = retirements.bringBack(primary, "it arrived again at " + event.sourceId() + ":" + event.path());

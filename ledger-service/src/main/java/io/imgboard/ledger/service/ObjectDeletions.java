@@ -53,6 +53,17 @@ public class ObjectDeletions {
         }
     }
 
+    /**
+     * A WebDAV client's file holds these bytes again: their waiting deletion (its photo was deleted) is taken back, or
+     * the client could not read its file. One already carried out is not undone: the bytes are gone.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void keepOriginal(String key) {
+        if (queue.takeBack(s3.originalsBucket(), List.of(key)) > 0) {
+            Log.infof("original %s is a WebDAV file again: its waiting deletion taken back", key);
+        }
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void original(String key) {
         queue.add(s3.originalsBucket(), key, Instant.now());
