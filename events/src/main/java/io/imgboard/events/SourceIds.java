@@ -10,6 +10,10 @@ import java.util.List;
 public final class SourceIds {
     /** The kind of the sources of files that came in over WebDAV ({@code dav:anna}): their clients read them back. */
     public static final String DAV = "dav:";
+    /** The kind of folder sources ({@code folder:nas}). */
+    public static final String FOLDER = "folder:";
+    /** The kind of REST uploads ({@code upload:api}, {@code upload:<source>}). */
+    public static final String UPLOAD = "upload:";
 
     private SourceIds() {
     }

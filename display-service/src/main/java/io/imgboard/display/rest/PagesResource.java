@@ -71,8 +71,9 @@ public class PagesResource {
     }
 
     /**
-     * HTML-escaped, with control, bidi and invisible characters shown as what they are ({@code ⟨U+0000⟩}), as the
-     * admin and ops pages show names (pages.js): a name from a URL is the visitor's text.
+     * HTML-escaped, with control and format characters (bidi overrides, invisible ones) shown as what they are
+     * ({@code ⟨U+0000⟩}), the form the admin and ops pages show names in (pages.js): a name from a URL is the
+     * visitor's text.
      */
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());

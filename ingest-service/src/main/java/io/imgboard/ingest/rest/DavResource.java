@@ -361,7 +361,7 @@ public class DavResource {
         // file in a hidden or NAS system folder (@eaDir, .thumbnails, #recycle) is kept, as folder sources leave it.
         Optional<String> heldReason = FileKinds.heldReason(req.path());
         boolean temporary = heldReason.isPresent();
-        Outcome outcome = temporary ? uploads.hold(name, spool, heldReason.get()) : uploads.intake(new UploadService.Intake(
+        Outcome outcome = temporary ? uploads.hold(name, spool, heldReason.get(), req.principal().deviceId()) : uploads.intake(new UploadService.Intake(
                 req.principal().davSourceId(), eventPath(req.path()), name, spool, req.principal().deviceId(), null, mtime,
                 sibling -> index.lookup(req.tree(), parent + "/" + sibling).isPresent(), UploadService.NonImages.KEEP, null));
         String kept;

@@ -246,14 +246,14 @@ class RequestGate {
         if (hasBody(request, declared)) {
             String busy = admitBody(context, principal);
             if (busy != null) {
-                rejections.record(RejectionReason.TOO_MANY_AT_ONCE, label(request, dav), busy);
+                rejections.record(RejectionReason.TOO_MANY_AT_ONCE, label(request, dav), busy, Rejections.client(principal.deviceId()));
                 context.response().putHeader("Retry-After", "5");
                 refuse(context, 429, busy, false);
                 return;
             }
             String error = admitToSpool(context, Math.max(declared, 0));
             if (error != null) {
-                rejections.record(RejectionReason.SPOOL_FULL, label(request, dav), error);
+                rejections.record(RejectionReason.SPOOL_FULL, label(request, dav), error, Rejections.client(principal.deviceId()));
                 refuse(context, 507, error, false);
                 return;
             }

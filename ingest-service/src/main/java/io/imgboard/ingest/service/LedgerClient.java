@@ -48,8 +48,12 @@ public class LedgerClient {
     public record Known(List<String> known) {
     }
 
-    /** The photo the ledger has for some bytes; {@code deleted}: an operator deleted it (it stays deleted). */
-    /** @param failure why the ledger could not make the photo (its state FAILED), else null */
+    /**
+     * The photo the ledger has for some bytes.
+     *
+     * @param deleted an operator deleted it (it stays deleted)
+     * @param failure why the ledger could not make the photo (its state FAILED), else null
+     */
     public record KnownPhoto(String id, boolean deleted, String failure) {
     }
 
@@ -97,7 +101,7 @@ public class LedgerClient {
             // the ledger's PhotoDetails: deleted once deletedAt is set (its state then says DELETED too)
             boolean deleted = photo.get("deletedAt") != null;
             String failure = "FAILED".equals(photo.get("state"))
-                    ? String.valueOf(photo.getOrDefault("failureReason", "no reason was given")) : null;
+                    ? photo.get("failureReason") instanceof String reason ? reason : "no reason was given" : null;
             return Optional.ofNullable(photo.get("photoId")).map(i -> new KnownPhoto(i.toString(), deleted, failure));
         } catch (LedgerUnavailableException e) {
             throw e;

@@ -82,7 +82,7 @@ final class Names {
         if (!SOURCE.matcher(source).matches()) {
             throw new IllegalArgumentException("invalid source: use 1 to 40 characters from a-z, 0-9 and -");
         }
-        return "upload:" + source;
+        return io.imgboard.events.SourceIds.UPLOAD + source;
     }
 
     /** NFC, without control, format (bidi overrides, zero-width) or unpaired surrogate characters, whitespace collapsed. */

@@ -27,8 +27,16 @@ public class Rejections {
      * One refused file (or request, when {@code name} is {@value #REQUEST}).
      *
      * @param sendAgain the client was told to send it again (429, 503, …): listed until a file of that name arrives
+     *                  from that client
+     * @param client    who was refused ({@link #client}), when known; not shown
      */
-    public record Rejection(String name, String reason, int status, Instant at, boolean sendAgain) {
+    public record Rejection(String name, String reason, int status, Instant at, boolean sendAgain,
+                            @com.fasterxml.jackson.annotation.JsonIgnore String client) {
+    }
+
+    /** Who sends: a device, or everyone with a shared token. */
+    public static String client(String deviceId) {
+        return deviceId == null ? "shared token" : "device " + deviceId;
     }
 
     /** The name listed for a refusal of a whole request rather than one of its files. */
@@ -68,13 +76,18 @@ public class Rejections {
 
     /** Records a refusal; {@code detail} is the sentence the client gets, {@code name} the file's label. */
     public void record(RejectionReason reason, String name, String detail) {
+        record(reason, name, detail, null);
+    }
+
+    /** {@link #record(RejectionReason, String, String)}, from a known {@code client}. */
+    public void record(RejectionReason reason, String name, String detail, String client) {
         counters.get(reason).increment();
         if (reason == RejectionReason.UNAUTHORIZED || reason == RejectionReason.TOO_MANY_ATTEMPTS) {
             Log.warnf("upload refused (%d %s): %s", reason.status(), reason.tag(), detail);
             return;
         }
         Log.warnf("upload refused (%d %s): %s: %s", reason.status(), reason.tag(), name, detail);
-        Rejection rejection = new Rejection(name, detail, reason.status(), Instant.now(), reason.sendAgain());
+        Rejection rejection = new Rejection(name, detail, reason.status(), Instant.now(), reason.sendAgain(), client);
         synchronized (recent) {
             recent.addFirst(rejection);
             while (recent.size() > capacity) {
@@ -84,15 +97,16 @@ public class Rejections {
     }
 
     /**
-     * A file of this name arrived: refusals of it that said to send it again are settled and leave the list (the
-     * counters keep them). Those that said what was wrong with the file stay.
+     * A file of this name arrived from {@code client}: its refusals that said to send it again are settled and leave
+     * the list (the counters keep them); another client's of the same name stay, as do those that said what was
+     * wrong with the file.
      */
-    public void arrived(String name) {
+    public void arrived(String name, String client) {
         if (name == null || REQUEST.equals(name)) {
             return;
         }
         synchronized (recent) {
-            recent.removeIf(r -> r.sendAgain() && r.name().equals(name));
+            recent.removeIf(r -> r.sendAgain() && r.name().equals(name) && (r.client() == null || r.client().equals(client)));
         }
     }
 

@@ -113,7 +113,7 @@ public record SourceSettings(String id, String path, Boolean recursive, List<Str
     }
 
     /** What every folder source's event source id starts with. */
-    public static final String FOLDER_PREFIX = "folder:";
+    public static final String FOLDER_PREFIX = io.imgboard.events.SourceIds.FOLDER;
 
     /** The event source id: {@code folder:<id>}. */
     public String sourceId() {

@@ -159,16 +159,16 @@ public class UploadService {
      * @throws UncheckedIOException when the file cannot be read
      */
     public Outcome intake(Intake in) {
-        return arrived(intakeOnce(in));
+        return arrived(intakeOnce(in), in.deviceId());
     }
 
     /**
      * A file whose bytes are in (stored, known already, or kept for its client) takes an earlier refusal of the same
      * name that said to send it again off the refused uploads: rclone's retry after a 429 is not a file still missing.
      */
-    private Outcome arrived(Outcome outcome) {
+    private Outcome arrived(Outcome outcome, String deviceId) {
         if (outcome.status() == Status.CREATED || outcome.status() == Status.DUPLICATE || outcome.status() == Status.SKIPPED) {
-            rejections.arrived(outcome.name());
+            rejections.arrived(outcome.name(), Rejections.client(deviceId));
         }
         return outcome;
     }
@@ -263,7 +263,7 @@ public class UploadService {
      *
      * @throws UncheckedIOException when the file cannot be read
      */
-    public Outcome hold(String name, Path file, String reason) {
+    public Outcome hold(String name, Path file, String reason, String deviceId) {
         Inspection inspection;
         try {
             inspection = Inspection.of(file);
@@ -279,7 +279,7 @@ public class UploadService {
                 return new Outcome(name, inspection.sha256(), inspection.size(), type, Status.FAILED, null, STORAGE_UNAVAILABLE);
             }
         }
-        return arrived(new Outcome(name, inspection.sha256(), inspection.size(), type, Status.SKIPPED, null, reason));
+        return arrived(new Outcome(name, inspection.sha256(), inspection.size(), type, Status.SKIPPED, null, reason), deviceId);
     }
 
     /** The content type a kept file is stored with: what its bytes look like, else plain bytes. */

@@ -40,10 +40,6 @@ class HostileAuthTest {
     }
 
     /**
-     * Behind a reverse proxy every request has the proxy's address: counted per peer, one guesser would lock
-     * every phone out. With the proxy trusted, the address it names is the one counted.
-     */
-    /**
      * A request refused before routing is counted under uri UNKNOWN, not its own path: whoever knocks must not
      * write their text into /q/metrics (nor fill Micrometer's 100 paths, after which real routes go unrecorded).
      */
@@ -57,6 +53,10 @@ class HostileAuthTest {
                 org.hamcrest.Matchers.not(containsString(knock)));
     }
 
+    /**
+     * Behind a reverse proxy every request has the proxy's address: counted per peer, one guesser would lock
+     * every phone out. With the proxy trusted, the address it names is the one counted.
+     */
     @Test
     void behindATrustedProxyTheGuesserIsLockedOutNotEveryoneElse() {
         for (int i = 0; i < 3; i++) {
