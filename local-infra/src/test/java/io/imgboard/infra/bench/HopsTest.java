@@ -16,17 +16,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pipeline bench reads the preprocessor's timeline lines as the preprocessor's log format writes them. */
 class HopsTest {
-    private static final Path PREPROCESSOR_PROPERTIES =
-            Path.of("../preprocessor-service/src/main/resources/application.properties");
+    private static final Path SHARED_PROPERTIES =
+            Path.of("../telemetry/src/main/resources/META-INF/microprofile-config.properties");
 
     @Test
     void readsATimelineLineWrittenInThePreprocessorsLogFormat() throws IOException {
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(PREPROCESSOR_PROPERTIES)) {
+        try (Reader reader = Files.newBufferedReader(SHARED_PROPERTIES)) {
             properties.load(reader);
         }
         String format = properties.getProperty("quarkus.log.console.format");
-        assertNotNull(format, "no quarkus.log.console.format in " + PREPROCESSOR_PROPERTIES);
+        assertNotNull(format, "no quarkus.log.console.format in " + SHARED_PROPERTIES);
         String photoId = "3f2b8c1e-7d4a-4e6b-9c0d-2a1b3c4d5e6f";
         String message = "timeline received=2026-12-07T20:41:03.120Z downloaded=+3 resized=+160 turn=+4"
                 + " display=+161..+290 thumb=+290..+305 stored=+760 ms";
