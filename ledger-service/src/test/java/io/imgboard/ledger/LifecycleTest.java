@@ -270,12 +270,15 @@ class LifecycleTest {
      * (ingest's upload answer says so).
      */
     @Test
-    void aDeletedPhotosContentIsKnownSoPhonesStopSendingIt() {
+    void aDeletedPhotosContentIsKnownSoPhonesStopSendingIt() throws Exception {
+        MinioClient s3 = s3();
         String sha = newSha256();
+        String original = "originals/" + sha.substring(0, 2) + "/" + sha;
         String name = "p3-" + sha.substring(0, 6) + ".jpg";
         UUID id = Pipeline.arrivedAndProcessed("upload:phone-anna", name, sha, 800, 600, null,
                 java.util.concurrent.ThreadLocalRandom.current().nextLong());
         awaitRecords(Topics.CATALOG, 1, keyed(id));
+        put(s3, LocalInfra.ORIGINALS_BUCKET, original);
         asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
 
         asService().contentType(ContentType.JSON).body(Map.of("sha256", List.of(sha))).post("/api/v1/photos/known")
@@ -283,9 +286,13 @@ class LifecycleTest {
         given().get("/api/v1/photos/by-sha256/{sha}", sha).then().statusCode(200)
                 .body("photoId", equalTo(id.toString())).body("state", equalTo("DELETED"))
                 .body("deletedAt", org.hamcrest.Matchers.notNullValue());
-        // sent again all the same: still deleted
+        // sent again all the same: still deleted, and the bytes ingest stored again before it knew are deleted
+        // too (nothing reads them back, and no later delete would take them)
+        await().atMost(Pipeline.TIMEOUT).until(() -> !exists(s3, LocalInfra.ORIGINALS_BUCKET, original));
+        put(s3, LocalInfra.ORIGINALS_BUCKET, original);
         Pipeline.awaitConsumed(send(arrived("upload:phone-anna", name, sha)));
         assertEquals("DELETED", photoById(id).get("state").asText());
+        await().atMost(Pipeline.TIMEOUT).until(() -> !exists(s3, LocalInfra.ORIGINALS_BUCKET, original));
     }
 
     @Test

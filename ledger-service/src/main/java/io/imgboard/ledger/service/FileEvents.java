@@ -181,9 +181,15 @@ public class FileEvents {
             return;
         }
         photos.lockedForUpdate(primary); // an operator's hide or delete may be committing now
-        if (primary.deletedAt != null && SourceIds.readBack(event.sourceId())) {
-            // A WebDAV client's file reads its bytes back from the stored original, which the delete let go.
-            deletions.keepOriginal(event.originalKey());
+        if (primary.deletedAt != null) {
+            if (SourceIds.readBack(event.sourceId())) {
+                // A WebDAV client's file reads its bytes back from the stored original, which the delete let go.
+                deletions.keepOriginal(event.originalKey());
+            } else if (origins.countReadBackOfGroup(primary.id) == 0) {
+                // Ingest stored these bytes again before the ledger could say they are deleted: nobody reads
+                // them back, and left there they would be the deleted photo's copy that no delete ever takes.
+                deletions.original(event.originalKey());
+            }
         }
         boolean wasVisible = primary.visible();
         if (primary.retiredAt != null && primary.deletedAt == null) {
