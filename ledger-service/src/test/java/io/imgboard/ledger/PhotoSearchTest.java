@@ -30,6 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code GET /api/v1/photo-search}: the admin page's list by source, device, capture date and state, in pages. */
 @QuarkusTest
 class PhotoSearchTest {
+    @jakarta.inject.Inject
+    javax.sql.DataSource database;
+
 
     @Test
     void searchesBySourceCaptureDayAndStateAndPagesWithABodyCursor() {
@@ -106,6 +109,40 @@ class PhotoSearchTest {
         assertEquals(List.of(plain), search("name=" + tag + "&source=names"), "with the other filters");
         given().queryParam("name", "x".repeat(256)).get("/api/v1/photo-search").then().statusCode(400)
                 .body("error", containsString("255"));
+    }
+
+    /**
+     * A twin's file name finds its photo, whether few origins hold the text (the photos are found from them, through
+     * the names' trigram index) or many (the list walks the photos): both ways give the same answer.
+     */
+    @Test
+    void aTwinsNameFindsItsPhotoWhetherFewOrManyNamesHoldTheText() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        long hash = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2018-05-01T00:00:00Z")
+                .plusSeconds(java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000_000));
+        String jpeg = newSha256();
+        UUID primary = Pipeline.arrivedAndProcessed("folder:nas", "IMG_" + tag + ".JPG", jpeg, 3024, 4032, shot, hash);
+        String heic = newSha256();
+        send(arrived("folder:icloudpd", "2018/twin-" + tag + ".HEIC", heic));
+        UUID twin = UUID.fromString(awaitPhoto(heic).get("photoId").asText());
+        processed(twin, 4032, 5376, shot.plusSeconds(1), String.format("%016x", hash ^ 0x8001L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> photo(heic).get("photoId").asText().equals(primary.toString()));
+
+        assertEquals(List.of(primary.toString()), search("name=twin-" + tag), "few names: found from the origins");
+        // More origins than count as few hold the text: the twin's name still finds its photo, walking the photos.
+        try (var db = database.getConnection(); var many = db.prepareStatement("""
+                INSERT INTO origin (photo_id, source_id, path, name, first_seen_at, last_seen_at)
+                SELECT ?, 'folder:many', 'many/' || ? || '/' || g || '.jpg', 'twin-' || ? || '-copy-' || g || '.jpg',
+                       now(), now()
+                FROM generate_series(1, 2001) g""")) {
+            many.setObject(1, twin);
+            many.setString(2, tag);
+            many.setString(3, tag);
+            many.executeUpdate();
+        }
+        assertEquals(List.of(primary.toString()), search("name=twin-" + tag), "many names: found walking the photos");
+        assertEquals(List.of(primary.toString()), search("name=IMG_" + tag), "its own name, alongside");
     }
 
     private static String arrive(String sourceId, String name) {

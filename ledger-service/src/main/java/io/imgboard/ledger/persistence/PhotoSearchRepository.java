@@ -54,7 +54,10 @@ public class PhotoSearchRepository {
                 }
             }
         }
-        OriginConditions.append(sql, parameters, query.sourceIds(), query.deviceId(), query.nameContains());
+        String namePattern = query.nameContains() == null ? null : OriginConditions.namePattern(query.nameContains());
+        boolean fewNames = namePattern != null && ((Number) entities.createNativeQuery(OriginConditions.COUNT_NAMED)
+                .setParameter("name", namePattern).getSingleResult()).longValue() <= OriginConditions.FEW_NAMES;
+        OriginConditions.append(sql, parameters, query.sourceIds(), query.deviceId(), namePattern, fewNames);
         // Taken when: the photo's own date, else its file's, the date frames show and filter by (Catalog).
         if (query.capturedFrom() != null) {
             sql.append(" AND COALESCE(p.captured_at, p.file_modified_at) >= :capturedFrom");
