@@ -234,6 +234,45 @@ class LifecycleTest {
     }
 
     /**
+     * A deleted photo whose original was kept for a WebDAV client's file: once the client deletes that file,
+     * nobody reads the bytes back and they go. A new twin of a deleted photo (the same shot saved again) stays
+     * off the frames with it, and its bytes go too.
+     */
+    @Test
+    void aDeletedPhotosOriginalsGoOnceNoWebDavFileIsLeftAndATwinJoiningItsToo() throws Exception {
+        MinioClient s3 = s3();
+        String sha = newSha256();
+        String original = "originals/" + sha.substring(0, 2) + "/" + sha;
+        String path = "kept-" + sha.substring(0, 6) + ".jpg";
+        long hash = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        Instant shot = Instant.parse("2017-05-01T00:00:00Z")
+                .plusSeconds(java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000_000));
+        UUID id = Pipeline.arrivedAndProcessed("dav:anna", path, sha, 3024, 4032, shot, hash);
+        awaitRecords(Topics.CATALOG, 1, keyed(id));
+        put(s3, LocalInfra.ORIGINALS_BUCKET, original);
+        asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
+
+        // the same shot saved again elsewhere: a twin of the deleted photo, never shown, its bytes not kept
+        String again = newSha256();
+        String againKey = "originals/" + again.substring(0, 2) + "/" + again;
+        put(s3, LocalInfra.ORIGINALS_BUCKET, againKey);
+        send(arrived("upload:api", "again-" + again.substring(0, 6) + ".jpg", again));
+        UUID twin = UUID.fromString(awaitPhoto(again).get("photoId").asText());
+        processed(twin, 3024, 4032, shot, String.format("%016x", hash ^ 1L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> Pipeline.photo(again).get("photoId").asText().equals(id.toString()));
+        assertEquals("DELETED", photoById(id).get("state").asText());
+        Pipeline.assertStays(Topics.CATALOG, keyed(twin), 0, java.time.Duration.ofSeconds(1));
+        // the WebDAV file still holds the bytes of both: kept while it is there
+        assertTrue(exists(s3, LocalInfra.ORIGINALS_BUCKET, original), "a WebDAV client may read its file back");
+        assertTrue(exists(s3, LocalInfra.ORIGINALS_BUCKET, againKey), "its twin's bytes go with the photo's");
+
+        send(new FileRemoved(UUID.randomUUID(), Instant.now(), "dav:anna", path, RemovalPolicy.RETIRE));
+        await().atMost(Pipeline.TIMEOUT).until(() -> !exists(s3, LocalInfra.ORIGINALS_BUCKET, original)
+                && !exists(s3, LocalInfra.ORIGINALS_BUCKET, againKey));
+        assertEquals("DELETED", photoById(id).get("state").asText());
+    }
+
+    /**
      * A photo deleted while it is being made: its renditions are stored after the delete let the photo's
      * (none yet) go, and the result that names them is ignored. They are deleted all the same, early
      * result and complete one alike, or they would stay in the bucket for good.

@@ -185,10 +185,10 @@ public class FileEvents {
             if (SourceIds.readBack(event.sourceId())) {
                 // A WebDAV client's file reads its bytes back from the stored original, which the delete let go.
                 deletions.keepOriginal(event.originalKey());
-            } else if (origins.countReadBackOfGroup(primary.id) == 0) {
-                // Ingest stored these bytes again before the ledger could say they are deleted: nobody reads
-                // them back, and left there they would be the deleted photo's copy that no delete ever takes.
-                deletions.original(event.originalKey());
+            } else {
+                // Ingest stored these bytes again before the ledger could say they are deleted: left there, they
+                // would be the deleted photo's copy that no delete ever takes.
+                deletions.originalsOfDeleted(primary);
             }
         }
         boolean wasVisible = primary.visible();

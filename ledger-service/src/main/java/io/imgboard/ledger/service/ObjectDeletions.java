@@ -3,6 +3,9 @@ package io.imgboard.ledger.service;
 import io.imgboard.events.Rendition;
 import io.imgboard.ledger.config.S3Config;
 import io.imgboard.ledger.persistence.ObjectDeletionRepository;
+import io.imgboard.ledger.persistence.OriginRepository;
+import io.imgboard.ledger.persistence.PhotoEntity;
+import io.imgboard.ledger.persistence.PhotoRepository;
 import io.imgboard.ledger.storage.ObjectStore;
 import io.imgboard.ledger.storage.StorageException;
 import io.imgboard.support.OutageLog;
@@ -26,13 +29,18 @@ public class ObjectDeletions {
     private final ObjectDeletionRepository queue;
     private final ObjectStore store;
     private final S3Config s3;
+    private final OriginRepository origins;
+    private final PhotoRepository photos;
 
     private final OutageLog outage = new OutageLog(ObjectDeletions.class, "deleting objects from S3");
 
-    ObjectDeletions(ObjectDeletionRepository queue, ObjectStore store, S3Config s3) {
+    ObjectDeletions(ObjectDeletionRepository queue, ObjectStore store, S3Config s3, OriginRepository origins,
+                    PhotoRepository photos) {
         this.queue = queue;
         this.store = store;
         this.s3 = s3;
+        this.origins = origins;
+        this.photos = photos;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -67,6 +75,27 @@ public class ObjectDeletions {
     @Transactional(Transactional.TxType.MANDATORY)
     public void original(String key) {
         queue.add(s3.originalsBucket(), key, Instant.now());
+    }
+
+    /**
+     * The stored originals of a deleted photo and its twins go, unless a WebDAV client may still read a file of
+     * them back. Asked when it is deleted, and again whenever its group changes after that: its last WebDAV file
+     * removed or written over, its bytes stored again by an upload or a folder, a twin joining it. An upload's or a
+     * folder's origin stays (it is how the same bytes are known again and kept deleted), but nobody reads those
+     * bytes back.
+     *
+     * @return whether they go
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean originalsOfDeleted(PhotoEntity primary) {
+        origins.flush();
+        photos.flush();
+        if (origins.countReadBackOfGroup(primary.id) > 0) {
+            return false;
+        }
+        original(primary.originalKey);
+        photos.twinsOf(primary.id).forEach(twin -> original(twin.originalKey));
+        return true;
     }
 
     @Scheduled(identity = "object-deletions", every = "${imgboard.ledger.deletion-interval:5s}",

@@ -2,7 +2,6 @@ package io.imgboard.ledger.service;
 
 import io.imgboard.events.ProcessRequested;
 import io.imgboard.events.RemovalPolicy;
-import io.imgboard.ledger.persistence.OriginRepository;
 import io.imgboard.ledger.persistence.PhotoEntity;
 import io.imgboard.ledger.persistence.PhotoRepository;
 import io.imgboard.ledger.persistence.PhotoStatus;
@@ -22,18 +21,16 @@ import java.util.UUID;
 @Transactional
 public class PhotoCommands {
     private final PhotoRepository photos;
-    private final OriginRepository origins;
     private final Catalog catalog;
     private final ProcessingRequests requests;
     private final ReprocessJobs jobs;
     private final ObjectDeletions deletions;
     private final Retirements retirements;
 
-    PhotoCommands(PhotoRepository photos, OriginRepository origins, Catalog catalog, ProcessingRequests requests,
+    PhotoCommands(PhotoRepository photos, Catalog catalog, ProcessingRequests requests,
                   ReprocessJobs jobs, ObjectDeletions deletions, Retirements retirements) {
         this.retirements = retirements;
         this.photos = photos;
-        this.origins = origins;
         this.catalog = catalog;
         this.requests = requests;
         this.jobs = jobs;
@@ -83,14 +80,7 @@ public class PhotoCommands {
             }
             photo.renditions = new ArrayList<>();
             jobs.left(photo.id, ReprocessJobs.DELETED);
-            // The stored originals go too, unless a WebDAV client may still read its file back from them. An
-            // upload's or a folder's origin stays (it is how the same bytes are known again and kept deleted),
-            // but nobody reads those bytes back.
-            boolean readBack = origins.countReadBackOfGroup(photo.id) > 0;
-            if (!readBack) {
-                deletions.original(photo.originalKey);
-                photos.twinsOf(photo.id).forEach(twin -> deletions.original(twin.originalKey));
-            }
+            boolean readBack = !deletions.originalsOfDeleted(photo);
             Log.infof("photo %s deleted by an operator; renditions %s", photo.id,
                     readBack ? "deleted, originals kept (a WebDAV client may read its file back)" : "and originals deleted");
             return photo.id;

@@ -256,7 +256,9 @@ public class ProcessingResults {
         Log.infof("photo %s (%s) is a twin of photo %s%s", twin.id, twin.sha256, primary.id,
                 better ? "; its original is better and is rendered from now on" : "");
         if (primary.deletedAt != null) {
-            // The operator deleted the shot: this content stays part of it, off the frames, not made again.
+            // The operator deleted the shot: this content stays part of it, off the frames, not made again, and its
+            // stored bytes go as the photo's did.
+            deletions.originalsOfDeleted(primary);
             Log.infof("photo %s is deleted: its twin %s stays off the frames with it", primary.id, twin.id);
             return;
         }

@@ -27,10 +27,12 @@ public class Retirements {
     private final SourceCountRepository counts;
     private final Catalog catalog;
     private final PhotoRepository photos;
+    private final ObjectDeletions deletions;
 
     Retirements(JobRepository jobs, OriginRepository origins, SourceCountRepository counts, Catalog catalog,
-                PhotoRepository photos) {
+                PhotoRepository photos, ObjectDeletions deletions) {
         this.jobs = jobs;
+        this.deletions = deletions;
         this.photos = photos;
         this.origins = origins;
         this.counts = counts;
@@ -73,10 +75,15 @@ public class Retirements {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean fileGone(PhotoEntity photo, String sourceId, RemovalPolicy policy) {
-        boolean retired = retireIfOrphaned(photos.primaryOf(photo), sourceId, policy);
+        PhotoEntity primary = photos.primaryOf(photo);
+        boolean retired = retireIfOrphaned(primary, sourceId, policy);
         // remembered when it was retired too: the same shot from elsewhere may bring it back as its twin, and
         // splitting that twin off must then retire it again
         ownFilesGone(photo, policy);
+        if (primary.deletedAt != null && deletions.originalsOfDeleted(primary)) {
+            // its originals were kept for a WebDAV client's files; the last of them is gone now
+            Log.infof("photo %s is deleted and no WebDAV file of it is left: its originals are deleted", primary.id);
+        }
         return retired;
     }
 
