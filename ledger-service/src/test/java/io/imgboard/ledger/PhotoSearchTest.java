@@ -135,7 +135,7 @@ class PhotoSearchTest {
                 INSERT INTO origin (photo_id, source_id, path, name, first_seen_at, last_seen_at)
                 SELECT ?, 'folder:many', 'many/' || ? || '/' || g || '.jpg', 'twin-' || ? || '-copy-' || g || '.jpg',
                        now(), now()
-                FROM generate_series(1, 2001) g""")) {
+                FROM generate_series(1, 20001) g""")) {
             many.setObject(1, twin);
             many.setString(2, tag);
             many.setString(3, tag);
