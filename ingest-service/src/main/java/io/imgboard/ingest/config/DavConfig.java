@@ -19,4 +19,12 @@ public interface DavConfig {
     /** The bytes (UTF-8) of one file's or folder's dead property values together; past it, as past the count. */
     @WithDefault("64K")
     MemorySize maxDeadPropertiesSize();
+
+    /**
+     * How long the stored bytes of a WebDAV file that is not a photo (a video, a sidecar) stay after the file is
+     * deleted, written over or moved over, before they are deleted unless something else holds them: long enough
+     * for any upload of the same bytes in flight to be recorded, and for the ledger to have read an arrival of them.
+     */
+    @WithDefault("1h")
+    java.time.Duration releaseAfter();
 }

@@ -175,6 +175,17 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
         });
     }
 
+    /** Which of these SHA-256s a WebDAV file of any client holds. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public java.util.Set<String> held(java.util.Collection<String> sha256s) {
+        if (sha256s.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(em.createNativeQuery("SELECT DISTINCT sha256 FROM dav_entry WHERE sha256 IN (:shas)")
+                .setParameter("shas", sha256s).getResultList());
+    }
+
     /** Records why a kept file is not a photo, when that changes (its photo arrived beside it). */
     @Transactional
     public void setReason(String principal, String path, String reason) {

@@ -24,6 +24,7 @@ import io.imgboard.ingest.rest.DavMethods.PROPPATCH;
 import io.imgboard.ingest.rest.DavMethods.UNLOCK;
 import io.imgboard.ingest.service.DeviceTokens;
 import io.imgboard.ingest.service.FileKinds;
+import io.imgboard.ingest.service.OriginalReleases;
 import io.imgboard.ingest.service.Principal;
 import io.imgboard.ingest.service.UploadService;
 import io.imgboard.ingest.service.UploadService.Outcome;
@@ -94,6 +95,7 @@ public class DavResource {
     private final UploadService uploads;
     private final OriginalStore store;
     private final FileEventOutbox outbox;
+    private final OriginalReleases releases;
     private final OutboxRelay relay;
     private final DeviceTokens devices;
     private final FileEventPublisher publisher;
@@ -103,7 +105,8 @@ public class DavResource {
 
     DavResource(DavIndex index, DavLocks locks, UploadService uploads, OriginalStore store, FileEventOutbox outbox,
                 OutboxRelay relay, DeviceTokens devices, FileEventPublisher publisher, DavConfig config,
-                @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
+                OriginalReleases releases, @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDir) {
+        this.releases = releases;
         this.maxDeadProperties = config.maxDeadProperties();
         this.maxDeadPropertyBytes = config.maxDeadPropertiesSize().asLongValue();
         this.index = index;
@@ -399,6 +402,8 @@ public class DavResource {
                     // the arrival withdrawn below.
                     requireConditions(req, req.path(), was);
                 }
+                was.filter(w -> !"photo".equals(w.outcome()) && !java.util.Objects.equals(w.sha256(), sha))
+                        .ifPresent(w -> releases.release(w.sha256()));
                 if (was.isPresent() && "photo".equals(was.get().outcome()) && !keptAs.equals("photo")) {
                     outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
                             eventPath(req.path())));
@@ -504,6 +509,9 @@ public class DavResource {
             // until Kafka takes them, so a broker outage now cannot leave the photo on the frames.
             QuarkusTransaction.requiringNew().run(() -> {
                 for (DavEntry file : index.deleteTree(req.tree(), req.path())) {
+                    if (!"photo".equals(file.outcome())) {
+                        releases.release(file.sha256()); // a photo's bytes are the ledger's to delete
+                    }
                     if (announced(file)) {
                         outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), req.principal().davSourceId(),
                                 eventPath(file.path())));
@@ -601,6 +609,9 @@ public class DavResource {
             // What was at the destination goes first: a file that lands on its path is announced after its removal.
             for (Relocated change : changes) {
                 DavEntry file = change.from();
+                if (change.toPath() == null && !file.collection() && !"photo".equals(file.outcome())) {
+                    releases.release(file.sha256());
+                }
                 if (change.toPath() == null && announced(file) && !("photo".equals(file.outcome()) && landed.contains(file.path()))) {
                     outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path())));
                 }

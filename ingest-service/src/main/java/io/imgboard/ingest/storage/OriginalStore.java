@@ -24,12 +24,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The bucket of originals, content-addressed: an object's key is derived from the SHA-256 of its
@@ -56,6 +58,8 @@ public class OriginalStore {
     private volatile boolean bucketConfirmed;
     /** The originals being stored in this process now, by key ({@link #storeIfAbsent}). */
     private final ConcurrentHashMap<String, CompletableFuture<Boolean>> storing = new ConcurrentHashMap<>();
+    /** When each key was last stored or looked up here ({@link #deleteIfUnused} leaves those alone a while). */
+    private final ConcurrentHashMap<String, Instant> touched = new ConcurrentHashMap<>();
 
     OriginalStore(S3Config config) {
         this.bucket = config.originalsBucket();
@@ -145,6 +149,7 @@ public class OriginalStore {
     public boolean storeIfAbsent(String sha256, Path file, long size, String contentType) {
         ensureBucket();
         String key = keyFor(sha256);
+        touched.put(key, Instant.now());
         while (true) {
             CompletableFuture<Boolean> mine = new CompletableFuture<>();
             CompletableFuture<Boolean> first = storing.putIfAbsent(key, mine);
@@ -230,10 +235,54 @@ public class OriginalStore {
         }
     }
 
+    /**
+     * Deletes the original with this SHA-256 when nothing uses it: not stored or asked for since {@code quietSince}
+     * (a request that found it stored may not have recorded its file yet), not being stored now (that waits for this
+     * and stores it again), and {@code unused} still says so. One ingest writes the bucket (its WebDAV locks are its
+     * own too), so this process sees every store.
+     *
+     * @return what was done: deleted, left (in use), or not now (stored or asked for lately, or being stored)
+     */
+    public Release deleteIfUnused(String sha256, Instant quietSince, BooleanSupplier unused) {
+        String key = keyFor(sha256);
+        Instant last = touched.get(key);
+        if (last != null && last.isAfter(quietSince)) {
+            return Release.NOT_NOW;
+        }
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        if (storing.putIfAbsent(key, mine) != null) {
+            return Release.NOT_NOW;
+        }
+        try {
+            if (!unused.getAsBoolean()) {
+                return Release.IN_USE;
+            }
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return Release.DELETED;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StorageException("cannot delete " + key + " from bucket " + bucket + ": " + describe(e), e);
+        } finally {
+            storing.remove(key, mine);
+            // a store that waited for this looks again (its first.join() fails) and finds the object gone
+            mine.completeExceptionally(new CancellationException("deleted as unused"));
+        }
+    }
+
+    /** What {@link #deleteIfUnused} did. */
+    public enum Release { DELETED, IN_USE, NOT_NOW }
+
+    /** Forgets the stores and look-ups older than this (what {@link #deleteIfUnused} no longer asks about). */
+    public void forgetTouchedBefore(Instant before) {
+        touched.values().removeIf(at -> at.isBefore(before));
+    }
+
     /** Whether the original with this SHA-256 is stored (one HEAD request). */
     public boolean isStored(String sha256) {
         ensureBucket();
         String key = keyFor(sha256);
+        touched.put(key, Instant.now());
         try {
             return exists(key);
         } catch (Exception e) {

@@ -1099,6 +1099,55 @@ class DavTest {
                 && e.path().equals(path));
     }
 
+    @jakarta.inject.Inject
+    io.imgboard.ingest.service.OriginalReleases releases;
+    @jakarta.inject.Inject
+    io.imgboard.ingest.storage.OriginalStore originals;
+
+    /**
+     * The stored bytes of WebDAV files that are not photos go from S3 once no file holds them (deleted, written
+     * over), after the wait; bytes another file still holds, a photo's (the ledger's to delete) and bytes the ledger
+     * knows stay.
+     */
+    @Test
+    void theStoredBytesOfDeletedFilesThatAreNotPhotosAreDeletedOnceNoFileHoldsThem() throws Exception {
+        assertEquals(201, dav("MKCOL", "/dav/Release", uploadToken, null).statusCode());
+        byte[] notes = ("notes " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        byte[] clip = ("clip " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        byte[] shared = ("shared " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        byte[] overwritten = ("first " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        byte[] photo = TestImages.jpeg(6951);
+        byte[] photoInPart = TestImages.jpeg(6952);
+        for (var put : List.of(Map.entry("notes.txt", notes), Map.entry("clip.mov", clip), Map.entry("a.txt", shared),
+                Map.entry("b.txt", shared), Map.entry("over.txt", overwritten), Map.entry("p.jpg", photo),
+                Map.entry("q.jpg.part", photoInPart))) {
+            assertEquals(201, dav("PUT", "/dav/Release/" + put.getKey(), uploadToken, put.getValue()).statusCode());
+        }
+        assertEquals(204, dav("PUT", "/dav/Release/over.txt", uploadToken,
+                ("second " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)).statusCode());
+        for (String gone : List.of("notes.txt", "clip.mov", "a.txt", "p.jpg", "q.jpg.part")) {
+            assertEquals(204, dav("DELETE", "/dav/Release/" + gone, uploadToken, null).statusCode());
+        }
+        String ledgerKnows = TestImages.sha256(photoInPart);
+
+        // not before the wait
+        assertEquals(List.of(), releases.releaseDue(shas -> List.of(), java.time.Instant.now()));
+        List<String> deleted = releases.releaseDue(shas -> shas.stream().filter(ledgerKnows::equals).toList(),
+                java.time.Instant.now().plus(java.time.Duration.ofHours(2)));
+
+        for (byte[] gone : List.of(notes, clip, overwritten)) {
+            assertTrue(deleted.contains(TestImages.sha256(gone)), "deleted: " + new String(gone, StandardCharsets.UTF_8));
+            assertFalse(originals.isStored(TestImages.sha256(gone)));
+        }
+        assertTrue(originals.isStored(TestImages.sha256(shared)), "b.txt still holds them");
+        assertEquals(200, bytes("/dav/Release/b.txt").statusCode());
+        assertTrue(originals.isStored(TestImages.sha256(photo)), "a photo's bytes are the ledger's to delete");
+        assertTrue(originals.isStored(ledgerKnows), "bytes the ledger knows stay");
+        // stored again by a PUT of the same bytes: there for the new file
+        assertEquals(201, dav("PUT", "/dav/Release/notes-again.txt", uploadToken, notes).statusCode());
+        assertArrayEquals(notes, bytes("/dav/Release/notes-again.txt").body());
+    }
+
     private static boolean removed(String path) {
         return events().stream().anyMatch(e -> e instanceof FileRemoved r && r.sourceId().equals("dav:upload")
                 && r.path().equals(path));
