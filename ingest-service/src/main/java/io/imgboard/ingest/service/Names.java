@@ -85,7 +85,14 @@ final class Names {
         return io.imgboard.events.SourceIds.UPLOAD + source;
     }
 
-    /** NFC, without control, format (bidi overrides, zero-width) or unpaired surrogate characters, whitespace collapsed. */
+    /**
+     * NFC, without control, format (bidi overrides, zero-width spaces) or unpaired surrogate characters, whitespace
+     * collapsed. The zero-width joiner and non-joiner stay: an emoji sequence (a family, a flag) and Indic and Persian
+     * words are written with them, and they turn nothing around.
+     */
+    private static final int ZWJ = 0x200D;
+    private static final int ZWNJ = 0x200C;
+
     private static String clean(String raw, int max) {
         String text = Normalizer.normalize(raw, Normalizer.Form.NFC);
         StringBuilder out = new StringBuilder(text.length());
@@ -98,8 +105,8 @@ final class Names {
                 continue;
             }
             int type = Character.getType(cp);
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
-                    || type == Character.PRIVATE_USE || type == Character.UNASSIGNED) {
+            if (type == Character.CONTROL || type == Character.FORMAT && cp != ZWJ && cp != ZWNJ
+                    || type == Character.SURROGATE || type == Character.PRIVATE_USE || type == Character.UNASSIGNED) {
                 continue;
             }
             if (space) {

@@ -28,6 +28,11 @@ class NamesTest {
         assertEquals("gpj.exe", Names.fileName("\u202Egpj.exe"), "no right-to-left override to disguise a name");
         assertEquals("a b.jpg", Names.fileName("  a \t\n b.jpg  "));
         assertEquals("Café.jpg", Names.fileName("Cafe\u0301.jpg"), "NFC");
+        String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67.jpg";
+        assertEquals(family, Names.fileName(family), "an emoji sequence keeps its joiners");
+        assertEquals("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.jpg",
+                Names.fileName("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.jpg"), "a Persian word its non-joiner");
+        assertEquals("ab.jpg", Names.fileName("a\u200Bb\u2060.jpg"), "zero-width spaces and word joiners go");
     }
 
     @Test
