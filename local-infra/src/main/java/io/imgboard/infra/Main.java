@@ -40,23 +40,36 @@ public final class Main {
         String command = args.length == 0 ? "status" : args[0];
         List<String> rest = List.of(args).subList(Math.min(1, args.length), args.length);
         try {
-            if ((command.equals("down") || command.equals("status")) && !Files.isDirectory(home())) {
-                // down and status only look: they leave no empty state folder behind
-                System.out.println("nothing of img-board in " + home() + ": there is no such folder"
-                        + " (is IMGBOARD_HOME the folder it was started in?)");
-                return;
-            }
-            StateDir state = new StateDir(home());
             switch (command) {
-                case "up" -> up(state, UpOptions.parse(rest));
-                case "down" -> down(state);
-                case "status" -> status(state);
+                case "up" -> {
+                    UpOptions options = UpOptions.parse(rest);
+                    up(new StateDir(home()), options);
+                }
+                case "down" -> lookAt(home()).ifPresent(Main::down);
+                case "status" -> lookAt(home()).ifPresent(Main::status);
                 default -> throw new InfraException("unknown command '" + command + "' (up, down, status)");
             }
         } catch (InfraException e) {
             System.err.println("imgboard: " + e.getMessage());
             System.exit(1);
         }
+    }
+
+    /**
+     * The state folder for {@code down} and {@code status}, which only look: they leave no folder behind and
+     * change no mode. Empty (with a line saying why) when there is nothing of img-board there.
+     */
+    static Optional<StateDir> lookAt(Path home) {
+        if (Files.exists(home) && !Files.isDirectory(home)) {
+            throw new InfraException(StateDir.refusal(home));
+        }
+        if (!Files.isDirectory(home) || !StateDir.isStateFolder(home)) {
+            System.out.println("nothing of img-board in " + home + ": " + (Files.isDirectory(home)
+                    ? "it is not an img-board state folder" : "there is no such folder")
+                    + " (is IMGBOARD_HOME the folder it was started in?)");
+            return Optional.empty();
+        }
+        return Optional.of(StateDir.existing(home));
     }
 
     static Path home() {
