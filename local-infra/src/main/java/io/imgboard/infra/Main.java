@@ -2,6 +2,7 @@ package io.imgboard.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.SourceIds;
 import io.imgboard.infra.Endpoints.Ports3;
 
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class Main {
         try {
             switch (command) {
                 case "up" -> {
-                    UpOptions options = UpOptions.parse(rest);
+                    UpOptions options = UpOptions.parse(rest, home());
                     up(new StateDir(home()), options);
                 }
                 case "down" -> lookAt(home()).ifPresent(Main::down);
@@ -79,7 +80,8 @@ public final class Main {
 
     /** What {@code up} was asked for: {@code --detach}, {@code --source id=/path}…, {@code --scale service=N}…. */
     record UpOptions(boolean detach, Map<String, Path> sources, Map<String, Integer> scale, List<String> raw) {
-        static UpOptions parse(List<String> args) {
+        /** {@code home}: the state folder, which no source may hold or lie in. */
+        static UpOptions parse(List<String> args, Path home) {
             boolean detach = false;
             Map<String, Path> sources = new LinkedHashMap<>();
             Map<String, Integer> scale = new LinkedHashMap<>();
@@ -115,7 +117,57 @@ public final class Main {
                             + "' for up (--detach, --source id=/path, --scale preprocessor=N|display=N)");
                 }
             }
+            refuseOverlaps(sources, home);
             return new UpOptions(detach, sources, scale, raw);
+        }
+
+        /**
+         * A source that holds the state folder ({@code /}, a home folder) or lies in it would have ingest import
+         * img-board's own renditions, whose renditions it imports again; two sources one inside the other import
+         * each file in both. Compared as real paths, so a link does not hide either.
+         */
+        private static void refuseOverlaps(Map<String, Path> sources, Path home) {
+            Path state = realPath(home);
+            List<Map.Entry<String, Path>> real = sources.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), realPath(e.getValue()))).toList();
+            for (int i = 0; i < real.size(); i++) {
+                String id = real.get(i).getKey();
+                Path path = real.get(i).getValue();
+                if (state.startsWith(path)) {
+                    throw new InfraException("--source " + id + "=" + sources.get(id) + " holds the state folder " + home
+                            + ": img-board would import its own renditions again and again; name a folder of photos only");
+                }
+                if (path.startsWith(state)) {
+                    throw new InfraException("--source " + id + "=" + sources.get(id) + " lies inside the state folder "
+                            + home + ": img-board would import its own files; name a folder outside it");
+                }
+                for (int j = i + 1; j < real.size(); j++) {
+                    String other = real.get(j).getKey();
+                    Path otherPath = real.get(j).getValue();
+                    if (path.startsWith(otherPath) || otherPath.startsWith(path)) {
+                        throw new InfraException("--source " + id + "=" + sources.get(id) + " and --source " + other + "="
+                                + sources.get(other) + (path.equals(otherPath) ? " are the same folder"
+                                : " lie one inside the other") + ": each file would be imported by both; give only one");
+                    }
+                }
+            }
+        }
+
+        /** The path with its links resolved, as far as it exists (the state folder may not yet). */
+        private static Path realPath(Path path) {
+            Path absolute = path.toAbsolutePath().normalize();
+            Path existing = absolute;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return absolute;
+            }
+            try {
+                return existing.toRealPath().resolve(existing.relativize(absolute));
+            } catch (IOException e) {
+                return absolute;
+            }
         }
 
         private static void addSource(Map<String, Path> sources, String value) {
@@ -124,9 +176,9 @@ public final class Main {
                 throw new InfraException("--source " + value + ": expected id=/path/to/folder");
             }
             String id = value.substring(0, eq);
-            if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-                throw new InfraException("--source " + value + ": the id '" + id
-                        + "' may only hold letters, digits, '.', '_' and '-' (at most 64)");
+            if (!SourceIds.validName(id)) {
+                throw new InfraException("--source " + value + ": the id '" + id + "' is not a source name: "
+                        + SourceIds.NAME_RULE + " (ingest's rule)");
             }
             String raw = value.substring(eq + 1);
             if (raw.contains(";")) {

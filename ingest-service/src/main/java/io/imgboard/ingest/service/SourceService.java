@@ -2,6 +2,7 @@ package io.imgboard.ingest.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.SourceIds;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.ingest.messaging.OutboxRelay;
 import io.imgboard.ingest.persistence.FileEventOutbox;
@@ -81,7 +82,7 @@ public class SourceService {
     /** Who made a stored source: the configuration (made again at each start), or the API. */
     private static final String BY_CONFIG = "config";
     private static final String BY_API = "api";
-    private static final Pattern PER_SOURCE = Pattern.compile("imgboard\\.sources\\.([a-z0-9][a-z0-9-]{0,39})\\.([a-z-]+)");
+    private static final Pattern PER_SOURCE = Pattern.compile("imgboard\\.sources\\.(" + SourceIds.NAME.pattern() + ")\\.([a-z-]+)");
 
     private final OutageLog tickLog = new OutageLog(SourceService.class, "scanning folder sources");
 
