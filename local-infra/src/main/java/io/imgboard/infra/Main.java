@@ -2,6 +2,7 @@ package io.imgboard.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.SessionTimeout;
 import io.imgboard.events.SourceIds;
 import io.imgboard.infra.Endpoints.Ports3;
 
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * {@code up}, {@code down} and {@code status} for the whole local system. Called by the
@@ -44,6 +46,7 @@ public final class Main {
             switch (command) {
                 case "up" -> {
                     UpOptions options = UpOptions.parse(rest, home());
+                    refuseSettings(System::getenv);
                     up(new StateDir(home()), options);
                 }
                 case "down" -> lookAt(home()).ifPresent(Main::down);
@@ -214,12 +217,43 @@ public final class Main {
         }
     }
 
+    /**
+     * Settings {@code up} cannot honour, refused with one line before anything starts. HTTPS: {@code up} hands one
+     * environment to every service, so the display and ingest would get the same certificate and port, and its
+     * readiness checks speak plain HTTP. The Kafka session timeout: one the broker refuses leaves services
+     * ready but never in their consumer groups ({@link SessionTimeout}, the rule each service checks too).
+     */
+    static void refuseSettings(Function<String, String> env) {
+        for (String variable : TLS_VARIABLES) {
+            String value = env.apply(variable);
+            if (value != null && !value.isBlank()) {
+                throw new InfraException(variable + " is set, but ./imgboard up serves plain HTTP only (one certificate"
+                        + " and port cannot go to both the display and ingest): for HTTPS run compose with"
+                        + " deploy/compose/tls.yml, Kubernetes, or put a proxy in front; unset it for up");
+            }
+        }
+        SessionTimeout.problem(blankAsNull(env.apply(SessionTimeout.VARIABLE))).ifPresent(problem -> {
+            throw new InfraException(problem);
+        });
+    }
+
+    private static final List<String> TLS_VARIABLES = List.of("IMGBOARD_TLS_CERT", "IMGBOARD_TLS_KEY", "IMGBOARD_TLS_PORT");
+
+    private static String blankAsNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
     private static void up(StateDir state, UpOptions options) {
         refuseIfRunning(state);
         if (options.detach()) {
             detach(state, options);
             return;
         }
+        // What may still refuse (ports, tokens), before the shutdown path: a refusal is one line, no "stopping".
+        Ports3 ports = infraPorts();
+        Map<String, Integer> instancePorts = LocalSystem.instancePorts(LocalSystem.configuredServicePorts(System::getenv),
+                options.scale());
+        Credentials credentials = Credentials.of(state, System::getenv);
         // The shutdown path exists before anything starts: Ctrl-C at any moment stops what has started.
         Launch launch = new Launch(true);
         AtomicReference<Supervisor> supervisor = new AtomicReference<>();
@@ -240,10 +274,6 @@ public final class Main {
         PidFile.write(launcherPid, ProcessHandle.current());
 
         long began = System.nanoTime();
-        Ports3 ports = infraPorts();
-        Map<String, Integer> instancePorts = LocalSystem.instancePorts(LocalSystem.configuredServicePorts(System::getenv),
-                options.scale());
-        Credentials credentials = Credentials.of(state, System::getenv);
         System.out.println("imgboard: starting Kafka, PostgreSQL, the S3 server and " + instancePorts.size()
                 + " service processes (state in " + state.root() + ") …");
         LocalSystem system;

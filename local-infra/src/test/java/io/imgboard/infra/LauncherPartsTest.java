@@ -169,6 +169,22 @@ class LauncherPartsTest {
                 dir.resolve("album/2025-other"))), state).sources().size(), "side by side is fine");
     }
 
+    @Test
+    void upRefusesHttpsAndASessionTimeoutTheBrokerRefuses() {
+        for (String tls : List.of("IMGBOARD_TLS_CERT", "IMGBOARD_TLS_KEY", "IMGBOARD_TLS_PORT")) {
+            String refused = assertThrows(InfraException.class,
+                    () -> Main.refuseSettings(name -> name.equals(tls) ? "/etc/ssl/x.pem" : null)).getMessage();
+            assertTrue(refused.startsWith(tls + " is set, but ./imgboard up serves plain HTTP only"), refused);
+            assertTrue(refused.contains("deploy/compose/tls.yml"), refused);
+        }
+        String session = assertThrows(InfraException.class,
+                () -> Main.refuseSettings(name -> name.equals("IMGBOARD_KAFKA_SESSION_TIMEOUT_MS") ? "4000" : null))
+                .getMessage();
+        assertTrue(session.startsWith("IMGBOARD_KAFKA_SESSION_TIMEOUT_MS=4000 is outside the broker's range"), session);
+        Main.refuseSettings(name -> name.equals("IMGBOARD_KAFKA_SESSION_TIMEOUT_MS") ? "45000" : "");
+        Main.refuseSettings(name -> null);
+    }
+
     private static String sourceMessage(Path state, String... sources) {
         List<String> args = new ArrayList<>();
         for (String source : sources) {
