@@ -1,6 +1,7 @@
 package io.imgboard.events;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What a person may call a source. A source id is its kind and its name ({@code folder:nas}, {@code dav:anna},
@@ -15,7 +16,21 @@ public final class SourceIds {
     /** The kind of REST uploads ({@code upload:api}, {@code upload:<source>}). */
     public static final String UPLOAD = "upload:";
 
+    /**
+     * What a source's name (the part after its kind: {@code nas} of {@code folder:nas}) may be, the one rule for
+     * ingest's folder sources ({@code IMGBOARD_SOURCES}, the sources API), the display's admin relay and
+     * {@code ./imgboard up --source}.
+     */
+    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    /** {@link #NAME} for a person. */
+    public static final String NAME_RULE = "1 to 40 characters from a-z, 0-9 and -, starting with a letter or digit";
+
     private SourceIds() {
+    }
+
+    /** Whether {@code name} may name a source ({@link #NAME}). */
+    public static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
     }
 
     /** Whether files of this source are read back by their client from the stored original (WebDAV's are). */

@@ -2,6 +2,8 @@ package io.imgboard.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.SessionTimeout;
+import io.imgboard.events.SourceIds;
 import io.imgboard.infra.Endpoints.Ports3;
 
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * {@code up}, {@code down} and {@code status} for the whole local system. Called by the
@@ -40,23 +43,37 @@ public final class Main {
         String command = args.length == 0 ? "status" : args[0];
         List<String> rest = List.of(args).subList(Math.min(1, args.length), args.length);
         try {
-            if ((command.equals("down") || command.equals("status")) && !Files.isDirectory(home())) {
-                // down and status only look: they leave no empty state folder behind
-                System.out.println("nothing of img-board in " + home() + ": there is no such folder"
-                        + " (is IMGBOARD_HOME the folder it was started in?)");
-                return;
-            }
-            StateDir state = new StateDir(home());
             switch (command) {
-                case "up" -> up(state, UpOptions.parse(rest));
-                case "down" -> down(state);
-                case "status" -> status(state);
+                case "up" -> {
+                    UpOptions options = UpOptions.parse(rest, home());
+                    refuseSettings(System::getenv);
+                    up(new StateDir(home()), options);
+                }
+                case "down" -> lookAt(home()).ifPresent(Main::down);
+                case "status" -> lookAt(home()).ifPresent(Main::status);
                 default -> throw new InfraException("unknown command '" + command + "' (up, down, status)");
             }
         } catch (InfraException e) {
             System.err.println("imgboard: " + e.getMessage());
             System.exit(1);
         }
+    }
+
+    /**
+     * The state folder for {@code down} and {@code status}, which only look: they leave no folder behind and
+     * change no mode. Empty (with a line saying why) when there is nothing of img-board there.
+     */
+    static Optional<StateDir> lookAt(Path home) {
+        if (Files.exists(home) && !Files.isDirectory(home)) {
+            throw new InfraException(StateDir.refusal(home));
+        }
+        if (!Files.isDirectory(home) || !StateDir.isStateFolder(home)) {
+            System.out.println("nothing of img-board in " + home + ": " + (Files.isDirectory(home)
+                    ? "it is not an img-board state folder" : "there is no such folder")
+                    + " (is IMGBOARD_HOME the folder it was started in?)");
+            return Optional.empty();
+        }
+        return Optional.of(StateDir.existing(home));
     }
 
     static Path home() {
@@ -66,7 +83,8 @@ public final class Main {
 
     /** What {@code up} was asked for: {@code --detach}, {@code --source id=/path}…, {@code --scale service=N}…. */
     record UpOptions(boolean detach, Map<String, Path> sources, Map<String, Integer> scale, List<String> raw) {
-        static UpOptions parse(List<String> args) {
+        /** {@code home}: the state folder, which no source may hold or lie in. */
+        static UpOptions parse(List<String> args, Path home) {
             boolean detach = false;
             Map<String, Path> sources = new LinkedHashMap<>();
             Map<String, Integer> scale = new LinkedHashMap<>();
@@ -102,7 +120,57 @@ public final class Main {
                             + "' for up (--detach, --source id=/path, --scale preprocessor=N|display=N)");
                 }
             }
+            refuseOverlaps(sources, home);
             return new UpOptions(detach, sources, scale, raw);
+        }
+
+        /**
+         * A source that holds the state folder ({@code /}, a home folder) or lies in it would have ingest import
+         * img-board's own renditions, whose renditions it imports again; two sources one inside the other import
+         * each file in both. Compared as real paths, so a link does not hide either.
+         */
+        private static void refuseOverlaps(Map<String, Path> sources, Path home) {
+            Path state = realPath(home);
+            List<Map.Entry<String, Path>> real = sources.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), realPath(e.getValue()))).toList();
+            for (int i = 0; i < real.size(); i++) {
+                String id = real.get(i).getKey();
+                Path path = real.get(i).getValue();
+                if (state.startsWith(path)) {
+                    throw new InfraException("--source " + id + "=" + sources.get(id) + " holds the state folder " + home
+                            + ": img-board would import its own renditions again and again; name a folder of photos only");
+                }
+                if (path.startsWith(state)) {
+                    throw new InfraException("--source " + id + "=" + sources.get(id) + " lies inside the state folder "
+                            + home + ": img-board would import its own files; name a folder outside it");
+                }
+                for (int j = i + 1; j < real.size(); j++) {
+                    String other = real.get(j).getKey();
+                    Path otherPath = real.get(j).getValue();
+                    if (path.startsWith(otherPath) || otherPath.startsWith(path)) {
+                        throw new InfraException("--source " + id + "=" + sources.get(id) + " and --source " + other + "="
+                                + sources.get(other) + (path.equals(otherPath) ? " are the same folder"
+                                : " lie one inside the other") + ": each file would be imported by both; give only one");
+                    }
+                }
+            }
+        }
+
+        /** The path with its links resolved, as far as it exists (the state folder may not yet). */
+        private static Path realPath(Path path) {
+            Path absolute = path.toAbsolutePath().normalize();
+            Path existing = absolute;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return absolute;
+            }
+            try {
+                return existing.toRealPath().resolve(existing.relativize(absolute));
+            } catch (IOException e) {
+                return absolute;
+            }
         }
 
         private static void addSource(Map<String, Path> sources, String value) {
@@ -111,9 +179,9 @@ public final class Main {
                 throw new InfraException("--source " + value + ": expected id=/path/to/folder");
             }
             String id = value.substring(0, eq);
-            if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-                throw new InfraException("--source " + value + ": the id '" + id
-                        + "' may only hold letters, digits, '.', '_' and '-' (at most 64)");
+            if (!SourceIds.validName(id)) {
+                throw new InfraException("--source " + value + ": the id '" + id + "' is not a source name: "
+                        + SourceIds.NAME_RULE + " (ingest's rule)");
             }
             String raw = value.substring(eq + 1);
             if (raw.contains(";")) {
@@ -149,12 +217,43 @@ public final class Main {
         }
     }
 
+    /**
+     * Settings {@code up} cannot honour, refused with one line before anything starts. HTTPS: {@code up} hands one
+     * environment to every service, so the display and ingest would get the same certificate and port, and its
+     * readiness checks speak plain HTTP. The Kafka session timeout: one the broker refuses leaves services
+     * ready but never in their consumer groups ({@link SessionTimeout}, the rule each service checks too).
+     */
+    static void refuseSettings(Function<String, String> env) {
+        for (String variable : TLS_VARIABLES) {
+            String value = env.apply(variable);
+            if (value != null && !value.isBlank()) {
+                throw new InfraException(variable + " is set, but ./imgboard up serves plain HTTP only (one certificate"
+                        + " and port cannot go to both the display and ingest): for HTTPS run compose with"
+                        + " deploy/compose/tls.yml, Kubernetes, or put a proxy in front; unset it for up");
+            }
+        }
+        SessionTimeout.problem(blankAsNull(env.apply(SessionTimeout.VARIABLE))).ifPresent(problem -> {
+            throw new InfraException(problem);
+        });
+    }
+
+    private static final List<String> TLS_VARIABLES = List.of("IMGBOARD_TLS_CERT", "IMGBOARD_TLS_KEY", "IMGBOARD_TLS_PORT");
+
+    private static String blankAsNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
     private static void up(StateDir state, UpOptions options) {
         refuseIfRunning(state);
         if (options.detach()) {
             detach(state, options);
             return;
         }
+        // What may still refuse (ports, tokens), before the shutdown path: a refusal is one line, no "stopping".
+        Ports3 ports = infraPorts();
+        Map<String, Integer> instancePorts = LocalSystem.instancePorts(LocalSystem.configuredServicePorts(System::getenv),
+                options.scale());
+        Credentials credentials = Credentials.of(state, System::getenv);
         // The shutdown path exists before anything starts: Ctrl-C at any moment stops what has started.
         Launch launch = new Launch(true);
         AtomicReference<Supervisor> supervisor = new AtomicReference<>();
@@ -175,10 +274,6 @@ public final class Main {
         PidFile.write(launcherPid, ProcessHandle.current());
 
         long began = System.nanoTime();
-        Ports3 ports = infraPorts();
-        Map<String, Integer> instancePorts = LocalSystem.instancePorts(LocalSystem.configuredServicePorts(System::getenv),
-                options.scale());
-        Credentials credentials = Credentials.of(state, System::getenv);
         System.out.println("imgboard: starting Kafka, PostgreSQL, the S3 server and " + instancePorts.size()
                 + " service processes (state in " + state.root() + ") …");
         LocalSystem system;

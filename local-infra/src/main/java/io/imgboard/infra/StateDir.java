@@ -10,7 +10,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The one folder that holds all local state: data of each server, logs, pid files and generated
@@ -20,13 +22,68 @@ public final class StateDir {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER = PosixFilePermissions.fromString("rwx------");
 
-    private final Path root;
+    /** The folders the launcher makes in every state folder it uses; either one there marks a folder as img-board's. */
+    private static final List<String> MARKS = List.of("run", "secrets");
 
+    private final Path root;
+    private final boolean looking;
+
+    /**
+     * The state folder {@code up} (and a test) runs in: created private, or taken as it is when it is an empty
+     * folder or already img-board's, made its owner's only. Anything else is refused before a mode changes
+     * ({@link #refusal}).
+     */
     public StateDir(Path root) {
-        this.root = root.toAbsolutePath().normalize();
+        this(root, false);
+        String refusal = refusal(this.root);
+        if (refusal != null) {
+            throw new InfraException(refusal);
+        }
         makePrivate(this.root);
         mkdirs(this.root.resolve("logs"));
         mkdirs(this.root.resolve("run"));
+    }
+
+    private StateDir(Path root, boolean looking) {
+        this.root = root.toAbsolutePath().normalize();
+        this.looking = looking;
+    }
+
+    /**
+     * An existing state folder, for {@code down} and {@code status}, which only look: nothing is created
+     * in it and no mode is changed ({@link #dir} names a folder without making it).
+     */
+    public static StateDir existing(Path root) {
+        return new StateDir(root, true);
+    }
+
+    /**
+     * Why {@code root} cannot be a state folder, or null when it can: a file, or a folder that holds
+     * something and is not img-board's (no {@code run/} or {@code secrets/}), such as a home folder or a
+     * shared {@code /tmp}, which {@code up} would make its owner's only and fill.
+     */
+    static String refusal(Path root) {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            return "IMGBOARD_HOME=" + root + " is a file, not a folder: name a new or empty folder for img-board's state";
+        }
+        if (Files.isDirectory(root) && !isStateFolder(root) && !isEmpty(root)) {
+            return "IMGBOARD_HOME=" + root + " holds other things and is not an img-board state folder (no run/ or"
+                    + " secrets/ in it): name a new or empty folder, img-board makes it its owner's only";
+        }
+        return null;
+    }
+
+    /** Whether {@code root} is a folder an earlier {@code up} used. */
+    public static boolean isStateFolder(Path root) {
+        return MARKS.stream().anyMatch(mark -> Files.isDirectory(root.resolve(mark)));
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new InfraException("cannot read " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     public Path root() {
@@ -35,7 +92,9 @@ public final class StateDir {
 
     public Path dir(String name) {
         Path dir = root.resolve(name);
-        mkdirs(dir);
+        if (!looking) {
+            mkdirs(dir);
+        }
         return dir;
     }
 

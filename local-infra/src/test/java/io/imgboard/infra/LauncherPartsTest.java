@@ -118,7 +118,7 @@ class LauncherPartsTest {
     void upOptionsAreCheckedBeforeAnythingStarts() throws Exception {
         Path photos = Files.createDirectories(dir.resolve("Camera Uploads"));
         Main.UpOptions options = Main.UpOptions.parse(List.of("--detach", "--source", "phone=" + photos,
-                "--scale", "preprocessor=2", "--scale=display=3"));
+                "--scale", "preprocessor=2", "--scale=display=3"), dir.resolve("state"));
         assertTrue(options.detach());
         assertEquals(Map.of("phone", photos), options.sources());
         assertEquals(Map.of("preprocessor-service", 2, "display-service", 3), options.scale());
@@ -128,7 +128,12 @@ class LauncherPartsTest {
                 LocalSystem.instancePorts(Services.DEFAULT_PORTS, Map.of("preprocessor-service", 2)));
 
         assertTrue(message(List.of("--source", "nas=" + dir.resolve("missing"))).contains("is not a folder"));
-        assertTrue(message(List.of("--source", "../x=" + photos)).contains("may only hold"));
+        assertTrue(message(List.of("--source", "../x=" + photos)).contains("is not a source name"));
+        // what ingest refuses (SourceSettings: SourceIds.NAME), the launcher refuses before starting it
+        assertTrue(message(List.of("--source", "NAS=" + photos)).contains("is not a source name"));
+        assertTrue(message(List.of("--source", "my_photos=" + photos)).contains("is not a source name"));
+        assertEquals(Map.of("my-photos-2", photos),
+                Main.UpOptions.parse(List.of("--source", "my-photos-2=" + photos), dir.resolve("state")).sources());
         assertTrue(message(List.of("--source", "a=" + photos, "--source", "a=" + photos)).contains("twice"));
         assertTrue(message(List.of("--scale", "ledger=2")).contains("only preprocessor and display"));
         assertTrue(message(List.of("--scale", "preprocessor=0")).contains("N from 1 to 8"));
@@ -136,7 +141,57 @@ class LauncherPartsTest {
     }
 
     private static String message(List<String> args) {
-        return assertThrows(InfraException.class, () -> Main.UpOptions.parse(args)).getMessage();
+        return assertThrows(InfraException.class, () -> Main.UpOptions.parse(args, Path.of("/nonexistent/imgboard-state")))
+                .getMessage();
+    }
+
+    @Test
+    void aSourceThatHoldsOrLiesInTheStateFolderOrAnotherSourceIsRefused() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("photos/.imgboard"));
+        Path photos = dir.resolve("photos");
+        Path inside = Files.createDirectories(state.resolve("s3"));
+        Path album = Files.createDirectories(dir.resolve("album/2024"));
+        Path link = Files.createSymbolicLink(dir.resolve("link-to-state"), state);
+
+        assertTrue(sourceMessage(state, "st=" + state).contains("holds the state folder"));
+        assertTrue(sourceMessage(state, "root=/").contains("holds the state folder"));
+        assertTrue(sourceMessage(state, "up=" + photos).contains("holds the state folder"));
+        assertTrue(sourceMessage(state, "s3=" + inside).contains("lies inside the state folder"));
+        assertTrue(sourceMessage(state, "ln=" + link).contains("holds the state folder"), "a link does not hide it");
+        // a state folder not made yet, under a source
+        assertTrue(sourceMessage(photos.resolve("new-state"), "up=" + photos).contains("holds the state folder"));
+
+        String both = sourceMessage(state, "all=" + dir.resolve("album"), "y2024=" + album);
+        assertTrue(both.contains("--source all=") && both.contains("--source y2024=") && both.contains("one inside the other"),
+                both);
+        assertTrue(sourceMessage(state, "a=" + album, "b=" + album).contains("are the same folder"));
+        assertEquals(2, Main.UpOptions.parse(List.of("--source", "a=" + album, "--source", "b=" + Files.createDirectories(
+                dir.resolve("album/2025-other"))), state).sources().size(), "side by side is fine");
+    }
+
+    @Test
+    void upRefusesHttpsAndASessionTimeoutTheBrokerRefuses() {
+        for (String tls : List.of("IMGBOARD_TLS_CERT", "IMGBOARD_TLS_KEY", "IMGBOARD_TLS_PORT")) {
+            String refused = assertThrows(InfraException.class,
+                    () -> Main.refuseSettings(name -> name.equals(tls) ? "/etc/ssl/x.pem" : null)).getMessage();
+            assertTrue(refused.startsWith(tls + " is set, but ./imgboard up serves plain HTTP only"), refused);
+            assertTrue(refused.contains("deploy/compose/tls.yml"), refused);
+        }
+        String session = assertThrows(InfraException.class,
+                () -> Main.refuseSettings(name -> name.equals("IMGBOARD_KAFKA_SESSION_TIMEOUT_MS") ? "4000" : null))
+                .getMessage();
+        assertTrue(session.startsWith("IMGBOARD_KAFKA_SESSION_TIMEOUT_MS=4000 is outside the broker's range"), session);
+        Main.refuseSettings(name -> name.equals("IMGBOARD_KAFKA_SESSION_TIMEOUT_MS") ? "45000" : "");
+        Main.refuseSettings(name -> null);
+    }
+
+    private static String sourceMessage(Path state, String... sources) {
+        List<String> args = new ArrayList<>();
+        for (String source : sources) {
+            args.add("--source");
+            args.add(source);
+        }
+        return assertThrows(InfraException.class, () -> Main.UpOptions.parse(args, state)).getMessage();
     }
 
     @Test

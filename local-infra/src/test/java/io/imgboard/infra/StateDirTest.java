@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,5 +59,52 @@ class StateDirTest {
         Files.writeString(file, "\n");
         InfraException empty = assertThrows(InfraException.class, () -> state.secret("admin-token"));
         assertTrue(empty.getMessage().contains("is empty"), empty.getMessage());
+    }
+
+    @Test
+    void aFileOrSomeoneElsesFolderIsRefusedAndKeepsItsMode() throws Exception {
+        Path file = Files.writeString(home.resolve("afile"), "mine\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        InfraException onFile = assertThrows(InfraException.class, () -> new StateDir(file));
+        assertTrue(onFile.getMessage().contains("is a file, not a folder"), onFile.getMessage());
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        Path shared = Files.createDirectory(home.resolve("shared"));
+        Files.writeString(shared.resolve("someone's notes.txt"), "theirs\n");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        InfraException onShared = assertThrows(InfraException.class, () -> new StateDir(shared));
+        assertTrue(onShared.getMessage().contains("is not an img-board state folder"), onShared.getMessage());
+        assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
+        assertFalse(Files.exists(shared.resolve("run")), "nothing is made in it");
+
+        Path empty = Files.createDirectory(home.resolve("empty"));
+        new StateDir(empty);
+        assertTrue(StateDir.isStateFolder(empty), "an empty folder is taken and becomes one");
+        Files.writeString(empty.resolve("logs/launcher.log"), "earlier\n");
+        new StateDir(empty); // img-board's own, holding things, is taken again
+    }
+
+    @Test
+    void statusAndDownOnlyLook() throws Exception {
+        Path shared = Files.createDirectory(home.resolve("shared"));
+        Files.writeString(shared.resolve("someone's notes.txt"), "theirs\n");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertTrue(Main.lookAt(shared).isEmpty(), "nothing of img-board there");
+        assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
+        try (var inside = Files.list(shared)) {
+            assertEquals(1, inside.count(), "no logs/ or run/ made");
+        }
+        Path file = Files.writeString(home.resolve("afile"), "mine\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThrows(InfraException.class, () -> Main.lookAt(file));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        Path state = home.resolve("state");
+        new StateDir(state);
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
+        StateDir looked = Main.lookAt(state).orElseThrow();
+        assertEquals(state.resolve("postgres"), looked.dir("postgres"));
+        assertFalse(Files.exists(state.resolve("postgres")), "a folder is named, not made");
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)), "status changes no mode");
     }
 }

@@ -62,7 +62,7 @@ final class Script {
     void cleanUp() throws Exception {
         if (Files.exists(home)) {
             run("down");
-            Path external = PostgresServer.externalCluster(new StateDir(home));
+            Path external = PostgresServer.externalCluster(StateDir.existing(home));
             if (external != null) {
                 FileUtils.deleteQuietly(external.toFile());
             }

@@ -51,7 +51,7 @@ final class StateProcesses {
 
     /** Processes whose command line or environment names the state folder or its PostgreSQL cluster. */
     static Set<Long> mentioning(Path home) {
-        Path external = PostgresServer.externalCluster(new StateDir(home));
+        Path external = PostgresServer.externalCluster(StateDir.existing(home));
         Set<Long> found = new HashSet<>();
         ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid()).forEach(p -> {
             String cmd = p.info().commandLine().orElse("");

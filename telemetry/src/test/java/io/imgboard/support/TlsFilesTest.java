@@ -96,8 +96,46 @@ class TlsFilesTest {
         assertEquals(Map.of(), properties(new TlsFiles.Settings(null, null)));
         assertEquals(Optional.of("IMGBOARD_TLS_PORT 70000: not a port number (1-65535)"),
                 TlsFiles.problem(new TlsFiles.Settings(cert.toString(), key.toString(), "70000")));
+        assertEquals(Optional.of("IMGBOARD_TLS_PORT 0: not a port number (1-65535)"),
+                TlsFiles.problem(new TlsFiles.Settings(cert.toString(), key.toString(), "0")), "0 is no port, not a random one");
         assertEquals(Optional.of("IMGBOARD_TLS_PORT is set but IMGBOARD_TLS_CERT and IMGBOARD_TLS_KEY are not: HTTPS"
                 + " needs both PEM files"), TlsFiles.problem(new TlsFiles.Settings(null, null, "8443")));
+    }
+
+    /** Before, a key of another pair started the service and every handshake failed. */
+    @Test
+    void aKeyThatDoesNotBelongToTheCertificateIsRefused() throws Exception {
+        Path otherKey = dir.resolve("other-key.pem");
+        openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", otherKey.toString());
+        assertEquals(Optional.of("IMGBOARD_TLS_KEY " + otherKey + ": this private key does not belong to the certificate in"
+                + " IMGBOARD_TLS_CERT " + cert + ": give the key the certificate was made for"), problem(cert, otherKey));
+
+        // the same checks for a PKCS#1 key ("RSA PRIVATE KEY"): its own pair passes, another's does not
+        Path pkcs1 = dir.resolve("key-pkcs1.pem");
+        openssl("rsa", "-in", key.toString(), "-traditional", "-out", pkcs1.toString());
+        assertTrue(Files.readString(pkcs1).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+        assertEquals(Optional.empty(), problem(cert, pkcs1));
+        Path otherPkcs1 = dir.resolve("other-key-pkcs1.pem");
+        openssl("rsa", "-in", otherKey.toString(), "-traditional", "-out", otherPkcs1.toString());
+        assertTrue(problem(cert, otherPkcs1).orElseThrow().contains("does not belong to the certificate"));
+    }
+
+    /** Before, a broken PKCS#1 key passed the check and Vert.x stopped the start with a 37-frame "Invalid DER". */
+    @Test
+    void aBrokenPkcs1KeyIsRefused() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken-pkcs1.pem"),
+                "-----BEGIN RSA PRIVATE KEY-----\nbm90IGEga2V5\n-----END RSA PRIVATE KEY-----\n");
+        assertEquals(Optional.of("IMGBOARD_TLS_KEY " + broken + ": the RSA private key (PKCS#1) cannot be read"),
+                problem(cert, broken));
+    }
+
+    private static void openssl(String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl"));
+        command.addAll(java.util.List.of(args));
+        Process openssl = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("openssl-more.log").toFile()).start();
+        assertTrue(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0,
+                Files.readString(dir.resolve("openssl-more.log")));
     }
 
     private static Map<String, String> properties(TlsFiles.Settings settings) {

@@ -1,5 +1,6 @@
 package io.imgboard.display.config;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.imgboard.support.Tokens;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,7 @@ class AdminTokenCheck {
     AdminTokenCheck(AdminConfig admin) {
         String problem = Tokens.adminProblem(admin.token(), Optional.empty());
         if (problem != null) {
-            throw new IllegalStateException("display-service cannot start: " + problem);
+            throw new ConfigurationException("display-service cannot start: " + problem);
         }
     }
 }

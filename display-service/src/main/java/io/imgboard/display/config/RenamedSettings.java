@@ -1,5 +1,6 @@
 package io.imgboard.display.config;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
@@ -25,7 +26,7 @@ class RenamedSettings {
     static void refuse(Config config) {
         RENAMED.forEach((old, now) -> {
             if (config.getOptionalValue(old, String.class).isPresent()) {
-                throw new IllegalStateException(old + " (" + old.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
+                throw new ConfigurationException("display-service cannot start: " + old + " (" + old.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
                         + ") is now " + now + ": rename it");
             }
         });

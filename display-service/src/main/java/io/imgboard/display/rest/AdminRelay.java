@@ -1,5 +1,6 @@
 package io.imgboard.display.rest;
 
+import io.imgboard.events.SourceIds;
 import io.imgboard.support.ErrorBody;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgboard.display.service.Upstreams;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 class AdminRelay {
     /** Ingest's source ids and the frame names share this shape. */
-    static final Pattern SOURCE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    static final Pattern SOURCE_ID = SourceIds.NAME;
     /** Ingest's device names ({@code DeviceTokens.NAME}). */
     static final Pattern DEVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 

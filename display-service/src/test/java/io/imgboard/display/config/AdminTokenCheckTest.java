@@ -1,5 +1,6 @@
 package io.imgboard.display.config;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
@@ -14,7 +15,7 @@ class AdminTokenCheckTest {
 
     @Test
     void aShortAdminTokenStopsStartUp() {
-        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> new AdminTokenCheck(token("a")));
+        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> new AdminTokenCheck(token("a")));
         assertTrue(refused.getMessage().contains("IMGBOARD_ADMIN_TOKEN") && refused.getMessage().contains("at least 16"),
                 refused.getMessage());
         assertDoesNotThrow(() -> new AdminTokenCheck(token("0123456789abcdef")));

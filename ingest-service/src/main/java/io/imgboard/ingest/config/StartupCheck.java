@@ -1,11 +1,14 @@
 package io.imgboard.ingest.config;
 
+import io.imgboard.ingest.service.SourceService;
 import io.imgboard.support.Tokens;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.Config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,14 +25,18 @@ public class StartupCheck {
     private final AdminConfig admin;
     private final S3Config s3;
 
-    StartupCheck(UploadConfig upload, AdminConfig admin, S3Config s3) {
+    private final Config config;
+
+    StartupCheck(UploadConfig upload, AdminConfig admin, S3Config s3, Config config) {
         this.upload = upload;
         this.admin = admin;
         this.s3 = s3;
+        this.config = config;
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
         requireValid(upload, admin, s3);
+        SourceService.requireConfigured(config); // before the beans that need the database
     }
 
     /**
@@ -40,9 +47,44 @@ public class StartupCheck {
      */
     public static void requireValid(UploadConfig upload, AdminConfig admin, S3Config s3) {
         List<String> problems = problems(upload.token(), admin.token(), s3.accessKey(), s3.secretKey());
+        problems.addAll(limitProblems(upload.maxFiles(), upload.maxSize().asLongValue(), upload.maxInFlight(),
+                upload.maxInFlightPerClient(), upload.spoolSize().map(MemorySize::asLongValue)));
         if (!problems.isEmpty()) {
             throw new ConfigurationException("ingest-service cannot start: " + String.join("; ", problems));
         }
+    }
+
+    /**
+     * Upload limits that would refuse every upload (0 files a request, a 0-byte body, no request in flight, a 0-byte
+     * spool), each naming its variable; empty when all are usable. Before, such a value started a service that
+     * answered every upload 400, 413, 429 or 507.
+     */
+    static List<String> limitProblems(int maxFiles, long maxSize, int maxInFlight, int maxInFlightPerClient,
+                                      Optional<Long> spoolSize) {
+        List<String> problems = new ArrayList<>();
+        if (maxFiles < 1) {
+            problems.add(atLeastOne("IMGBOARD_UPLOAD_MAX_FILES (imgboard.upload.max-files)", maxFiles, "files a request"));
+        }
+        if (maxSize < 1) {
+            problems.add(atLeastOne("IMGBOARD_UPLOAD_MAX_SIZE (imgboard.upload.max-size)", maxSize, "bytes, e.g. 200M"));
+        }
+        if (maxInFlight < 1) {
+            problems.add(atLeastOne("IMGBOARD_UPLOAD_MAX_IN_FLIGHT (imgboard.upload.max-in-flight)", maxInFlight,
+                    "uploads at once"));
+        }
+        if (maxInFlightPerClient < 1) {
+            problems.add(atLeastOne("IMGBOARD_UPLOAD_MAX_IN_FLIGHT_PER_CLIENT (imgboard.upload.max-in-flight-per-client)",
+                    maxInFlightPerClient, "uploads at once"));
+        }
+        if (spoolSize.isPresent() && spoolSize.get() < 1) {
+            problems.add(atLeastOne("IMGBOARD_UPLOAD_SPOOL_SIZE (imgboard.upload.spool-size)", spoolSize.get(),
+                    "bytes, e.g. 20G; unset it for no limit but the disk's"));
+        }
+        return problems;
+    }
+
+    private static String atLeastOne(String setting, long value, String unit) {
+        return setting + " is " + value + ", so every upload would be refused: give at least 1 (" + unit + ")";
     }
 
     /** Everything wrong with the secrets, for a person to fix; empty when all is well. */

@@ -2,11 +2,13 @@ package io.imgboard.ingest.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgboard.events.SourceIds;
 import io.imgboard.events.FileRemoved;
 import io.imgboard.ingest.messaging.OutboxRelay;
 import io.imgboard.ingest.persistence.FileEventOutbox;
 import io.imgboard.ingest.persistence.SnapshotRepository.SnapshotEntry;
 import io.imgboard.support.OutageLog;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.imgboard.ingest.persistence.SnapshotRepository;
 import io.imgboard.ingest.persistence.SourceRepository;
@@ -81,7 +83,7 @@ public class SourceService {
     /** Who made a stored source: the configuration (made again at each start), or the API. */
     private static final String BY_CONFIG = "config";
     private static final String BY_API = "api";
-    private static final Pattern PER_SOURCE = Pattern.compile("imgboard\\.sources\\.([a-z0-9][a-z0-9-]{0,39})\\.([a-z-]+)");
+    private static final Pattern PER_SOURCE = Pattern.compile("imgboard\\.sources\\.(" + SourceIds.NAME.pattern() + ")\\.([a-z-]+)");
 
     private final OutageLog tickLog = new OutageLog(SourceService.class, "scanning folder sources");
 
@@ -124,13 +126,28 @@ public class SourceService {
         watcher.onChange(id -> scanAt(id, Instant.now().plus(HINT_DELAY)));
     }
 
-    void onStart(@Observes StartupEvent event) {
-        for (SourceSettings source : configured(config)) {
+    /**
+     * The configured sources, each valid; for ingest's start-up check, which runs before the beans that need the
+     * database. Refused, not ignored: an ingest that reports ready while scanning none of the folders it was given
+     * looks like one with nothing to import.
+     *
+     * @throws ConfigurationException naming the entry or source that is wrong
+     */
+    public static List<SourceSettings> requireConfigured(Config config) {
+        List<SourceSettings> sources = configured(config);
+        for (SourceSettings source : sources) {
             List<String> problems = source.problems();
             if (!problems.isEmpty()) {
-                Log.errorf("source %s from the configuration is ignored: %s", source.id(), String.join("; ", problems));
-                continue;
+                throw new ConfigurationException("ingest-service cannot start: source " + source.id()
+                        + " in the configuration (IMGBOARD_SOURCES or imgboard.sources." + source.id() + ".*): "
+                        + String.join("; ", problems));
             }
+        }
+        return sources;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        for (SourceSettings source : requireConfigured(config)) {
             if (!repository.insert(source, BY_CONFIG)) {
                 repository.update(source);
             }
@@ -170,14 +187,20 @@ public class SourceService {
         }
     }
 
-    /** {@code IMGBOARD_SOURCES} ({@code imgboard.sources}) and {@code imgboard.sources.<id>.<setting>}. */
+    /**
+     * {@code IMGBOARD_SOURCES} ({@code imgboard.sources}) and {@code imgboard.sources.<id>.<setting>}.
+     *
+     * @throws ConfigurationException naming an entry that is not {@code id=path}: the whole list is refused rather
+     *                                than dropped, which left every source unscanned and its folder outside the
+     *                                allowed ones
+     */
     static List<SourceSettings> configured(Config config) {
         Map<String, Map<String, String>> byId = new LinkedHashMap<>();
         config.getOptionalValue("imgboard.sources", String.class).ifPresent(list -> {
             try {
                 SourceSettings.parseList(list).forEach((id, path) -> byId.computeIfAbsent(id, k -> new LinkedHashMap<>()).put("path", path));
             } catch (IllegalArgumentException e) {
-                Log.errorf("IMGBOARD_SOURCES ignored: %s", e.getMessage());
+                throw new ConfigurationException("ingest-service cannot start: " + e.getMessage());
             }
         });
         for (String name : config.getPropertyNames()) {

@@ -1,6 +1,7 @@
 package io.imgboard.ingest.service;
 
 import io.imgboard.events.RemovalPolicy;
+import io.imgboard.events.SourceIds;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A folder source as a person configures it (issue 6): the folder, what to take from it, how often
@@ -29,7 +29,6 @@ public record SourceSettings(String id, String path, Boolean recursive, List<Str
      * NFS client, attribute caching) needs a longer window for its source: README, folder sources.
      */
     public static final int DEFAULT_STABLE_SECONDS = 1;
-    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     private static final List<String> AFTER_IMPORT = List.of("keep", "archive", "delete");
     private static final List<String> ON_DELETE = List.of("retire", "keep");
 
@@ -53,8 +52,8 @@ public record SourceSettings(String id, String path, Boolean recursive, List<Str
     /** Everything wrong with these settings (after {@link #withDefaults()}), for a person to fix; empty when valid. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (id == null || !ID.matcher(id).matches()) {
-            problems.add("invalid source id \"" + id + "\": use 1 to 40 characters from a-z, 0-9 and -, starting with a letter or digit");
+        if (!SourceIds.validName(id)) {
+            problems.add("invalid source id \"" + id + "\": use " + SourceIds.NAME_RULE);
         }
         // A control character (a NUL, a line break) names no folder anyone meant, and would break the log lines
         // that quote the path: refused before anything takes the text for a path.

@@ -52,4 +52,19 @@ class StartupCheckTest {
         assertEquals(1, same.size());
         assertTrue(same.get(0).contains("is the upload token"), same.get(0));
     }
+
+    /** Limits that would refuse every upload (before: 400, 413, 429 or 507 to each one, forever). */
+    @Test
+    void uploadLimitsBelowOneAreRefusedNamingTheirVariable() {
+        assertEquals(List.of(), StartupCheck.limitProblems(100, 200L << 20, 128, 16, Optional.empty()));
+        assertEquals(List.of(), StartupCheck.limitProblems(1, 1, 1, 1, Optional.of(1L)));
+        List<String> problems = StartupCheck.limitProblems(-5, 0, 0, 0, Optional.of(0L));
+        assertEquals(5, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("IMGBOARD_UPLOAD_MAX_FILES (imgboard.upload.max-files) is -5, so every upload"
+                + " would be refused: give at least 1"), problems.get(0));
+        assertTrue(problems.get(1).startsWith("IMGBOARD_UPLOAD_MAX_SIZE"), problems.get(1));
+        assertTrue(problems.get(2).startsWith("IMGBOARD_UPLOAD_MAX_IN_FLIGHT "), problems.get(2));
+        assertTrue(problems.get(3).startsWith("IMGBOARD_UPLOAD_MAX_IN_FLIGHT_PER_CLIENT"), problems.get(3));
+        assertTrue(problems.get(4).startsWith("IMGBOARD_UPLOAD_SPOOL_SIZE"), problems.get(4));
+    }
 }

@@ -1,5 +1,6 @@
 package io.imgboard.ingest.service;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What an operator reads when a source's folder is refused. */
@@ -42,5 +44,23 @@ class SourceRootsTest {
 
         Files.createDirectories(missing.resolve("photos"));
         assertEquals(List.of(), roots(missing.toString()).problems(source(missing.resolve("photos"))), "once it exists");
+    }
+
+    /**
+     * One entry of IMGBOARD_SOURCES that is not id=path stops the start naming it. Before, the whole list was
+     * dropped with a log line, the valid sources were then "outside the folders sources may use", and ingest
+     * reported ready scanning nothing.
+     */
+    @Test
+    void aBadEntryInTheSourcesListStopsTheStartNamingIt(@TempDir Path dir) {
+        var config = new SmallRyeConfigBuilder()
+                .withDefaultValue("imgboard.sources", "ok=" + dir.resolve("ok") + ";" + dir.resolve("upper")).build();
+        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> SourceService.configured(config));
+        assertEquals("ingest-service cannot start: IMGBOARD_SOURCES entry \"" + dir.resolve("upper")
+                + "\" is not id=path (for example nas=/mnt/photos/raw)", refused.getMessage());
+        assertThrows(ConfigurationException.class, () -> new SourceRoots(config), "not a list emptied and blamed on the roots");
+
+        var good = new SmallRyeConfigBuilder().withDefaultValue("imgboard.sources", "ok=" + dir.resolve("ok")).build();
+        assertEquals(List.of("ok"), SourceService.configured(good).stream().map(SourceSettings::id).toList());
     }
 }

@@ -31,10 +31,10 @@ public record ImagingOptions(long maxPixels, long maxBytes, int webpEffort, Fail
             throw new IllegalArgumentException("max-pixels and max-bytes must be positive");
         }
         if (webpEffort < 0 || webpEffort > 6) {
-            throw new IllegalArgumentException("webp effort must be 0–6, was " + webpEffort);
+            throw new IllegalArgumentException("webp effort must be 0 to 6, was " + webpEffort);
         }
         if (placeholderSize < 4 || placeholderSize > 64) {
-            throw new IllegalArgumentException("placeholder size must be 4–64 px, was " + placeholderSize);
+            throw new IllegalArgumentException("placeholder size must be 4 to 64 px, was " + placeholderSize);
         }
         if (vipsConcurrency < 1) {
             throw new IllegalArgumentException("libvips concurrency must be at least 1, was " + vipsConcurrency);
