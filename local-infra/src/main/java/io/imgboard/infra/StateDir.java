@@ -23,7 +23,8 @@ public final class StateDir {
     private static final Set<PosixFilePermission> OWNER = PosixFilePermissions.fromString("rwx------");
 
     /** The folders the launcher makes in every state folder it uses; either one there marks a folder as img-board's. */
-    private static final List<String> MARKS = List.of("run", "secrets");
+    /** What an earlier {@code up} leaves (the script's libvips and build stamp first): the script's STATE_MARKS too. */
+    static final List<String> MARKS = List.of("run", "secrets", "libvips", "build.stamp");
 
     private final Path root;
     private final boolean looking;
@@ -67,15 +68,15 @@ public final class StateDir {
             return "IMGBOARD_HOME=" + root + " is a file, not a folder: name a new or empty folder for img-board's state";
         }
         if (Files.isDirectory(root) && !isStateFolder(root) && !isEmpty(root)) {
-            return "IMGBOARD_HOME=" + root + " holds other things and is not an img-board state folder (no run/ or"
-                    + " secrets/ in it): name a new or empty folder, img-board makes it its owner's only";
+            return "IMGBOARD_HOME=" + root + " holds other things and is not an img-board state folder: name a new or"
+                    + " empty folder, img-board makes it its owner's only";
         }
         return null;
     }
 
     /** Whether {@code root} is a folder an earlier {@code up} used. */
     public static boolean isStateFolder(Path root) {
-        return MARKS.stream().anyMatch(mark -> Files.isDirectory(root.resolve(mark)));
+        return MARKS.stream().anyMatch(mark -> Files.exists(root.resolve(mark)));
     }
 
     private static boolean isEmpty(Path dir) {

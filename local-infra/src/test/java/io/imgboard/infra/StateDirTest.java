@@ -84,6 +84,21 @@ class StateDirTest {
         new StateDir(empty); // img-board's own, holding things, is taken again
     }
 
+    /**
+     * The script makes the state folder and writes its libvips and build stamp before the launcher starts: it
+     * takes a folder by the same marks, or it would fill someone's folder that the launcher then refuses (or, with
+     * the script's own marks in it, takes and makes its owner's only).
+     */
+    @Test
+    void theScriptTakesAFolderByTheSameMarks() throws Exception {
+        String script = Files.readString(Path.of(System.getProperty("user.dir")).resolveSibling("imgboard"));
+        java.util.regex.Matcher marks = java.util.regex.Pattern.compile("(?m)^STATE_MARKS=\\((.*)\\)$").matcher(script);
+        assertTrue(marks.find(), "the script's STATE_MARKS");
+        assertEquals(StateDir.MARKS, java.util.List.of(marks.group(1).trim().split("\\s+")));
+        assertTrue(script.contains("make_state_folder\n  local dir=\"$IMGBOARD_HOME/libvips/"),
+                "libvips is fetched into a folder the script checked");
+    }
+
     @Test
     void statusAndDownOnlyLook() throws Exception {
         Path shared = Files.createDirectory(home.resolve("shared"));
