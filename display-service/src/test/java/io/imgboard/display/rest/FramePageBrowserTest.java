@@ -421,6 +421,63 @@ class FramePageBrowserTest {
         }
     }
 
+    /**
+     * On a phone (390×844) the date caption is on the screen in every fit, and the page is no larger than
+     * the screen. Found in review: blur's fill is scaled to 110 % and nothing clipped it, so the page grew
+     * past the screen (a phone then lays out a larger viewport, and the caption sat below the screen).
+     */
+    @Test
+    void theCaptionIsOnAPhonesScreenInEveryFit() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String source = "upload:fit-" + tag;
+        String frame = "fit-" + tag;
+        UUID photoId = UUID.randomUUID();
+        byte[] landscape = fixture("landscape-960x640.webp");
+        Renditions.put(photoId, "display", landscape);
+        Renditions.put(photoId, "uhd", landscape);
+        PhotoPublished p = Catalog.photo(photoId, Instant.parse("2024-06-01T12:00:00Z"));
+        try (Catalog catalog = new Catalog(); Chromium browser = Chromium.start("390", "844")) {
+            catalog.publish(from(new PhotoPublished(p.eventId(), p.occurredAt(), photoId, p.sha256(), p.renditions(),
+                    960, 640, p.capturedAt(), null), source));
+            browser.viewport(390, 844);
+            for (String fit : List.of("contain", "cover", "blur")) {
+                frame(frame, source, 1, "\"fit\":\"" + fit + "\",\"showDate\":true");
+                await().atMost(Duration.ofSeconds(60)).until(() -> given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN)
+                        .get("/api/v1/frames/" + frame).jsonPath().getString("settings.fit"), equalTo(fit));
+                browser.open(root + "frames/" + frame);
+                await().atMost(Duration.ofSeconds(60)).until(() -> browser.eval("(function () { var f = window.imgboardFrame;"
+                        + " var o = document.getElementById('overlay'); return !!f && f().fit + ' ' + !!document.querySelector("
+                        + "'.layer.shown .photo.loaded') + ' ' + (o.hidden || o.classList.contains('between') ? '' : o.textContent);"
+                        + " })()").asText(), equalTo(fit + " true June 1, 2024"));
+                if (fit.equals("blur")) {
+                    assertEquals(false, browser.eval("document.querySelector('.layer.shown .placeholder').hidden").asBoolean(),
+                            "the blurred fill is drawn");
+                }
+                assertEquals("the caption inside 390x844, the page 390x844", browser.eval(
+                        "(function () { var r = document.getElementById('overlay').getBoundingClientRect();"
+                                + " var page = document.scrollingElement;"
+                                + " return (r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight"
+                                + " ? 'the caption inside ' : 'the caption at ' + JSON.stringify(r) + ' not inside ')"
+                                + " + innerWidth + 'x' + innerHeight + ', the page ' + page.scrollWidth + 'x' + page.scrollHeight; })()")
+                        .asText(), "fit " + fit);
+                browser.screenshot(SHOTS.resolve("frame-phone-" + fit + ".png"), false);
+            }
+        }
+    }
+
+    /**
+     * The named frame {@code frame}: {@code source}'s photos newest first, 20 s each, with more settings
+     * ({@code extra}, JSON members); returns once the display counts {@code total} photos in it.
+     */
+    private static void frame(String frame, String source, int total, String extra) {
+        given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"settings\":{\"intervalMs\":20000,\"order\":\"captured\"," + extra + "},"
+                        + "\"filter\":{\"sources\":[\"" + source + "\"]}}")
+                .put("/api/v1/frames/" + frame).then().statusCode(lessThan(300));
+        await().atMost(Duration.ofSeconds(120)).until(() -> given().get("/api/v1/frames/" + frame + "/next?limit=100")
+                .jsonPath().getInt("total") == total);
+    }
+
     /** The screen the page sees, set before its scripts run (headless Chromium reports 800×600 whatever its window). */
     private static void screen(Chromium browser, int width, int height) throws Exception {
         browser.beforeEveryPage("Object.defineProperty(screen, 'width', {get: () => " + width + "});"
