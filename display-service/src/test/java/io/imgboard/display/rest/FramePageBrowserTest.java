@@ -466,6 +466,59 @@ class FramePageBrowserTest {
     }
 
     /**
+     * A cross-fade never dips toward black: halfway through it, the outgoing photo is still fully opaque
+     * under the incoming one (drawn over it, half faded in); once it is over, the outgoing one is hidden.
+     * Both photos are the same picture, so that any dip would be the transition's alone. Found in review:
+     * both layers faded at once, so halfway the black behind them showed through.
+     */
+    @Test
+    void aCrossFadeKeepsTheOutgoingPhotoOpaqueUnderTheIncomingOne() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String source = "upload:crossfade-" + tag;
+        String frame = "crossfade-" + tag;
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        stored(Renditions.fixture(), first, second);
+        try (Catalog catalog = new Catalog(); Chromium browser = Chromium.start("640", "400")) {
+            catalog.publish(from(Catalog.photo(second, SECOND_CAPTURED), source));
+            catalog.publish(from(Catalog.photo(first, Instant.parse("2999-01-01T00:00:00Z")), source));
+            frame(frame, source, 2, "\"transition\":\"crossfade\",\"transitionMs\":4000");
+            browser.open(root + "frames/" + frame);
+            await().atMost(Duration.ofSeconds(60)).until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(first)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(
+                    "getComputedStyle(document.querySelector('.layer.shown')).opacity").asText(), equalTo("1"));
+            browser.eval(MID_FADE);
+            browser.press("ArrowRight", 39);
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.midFade || ''").asText(), not(equalTo("")));
+            String[] mid = browser.eval("window.midFade").asText().split(" ");
+            assertEquals("1", mid[0], "the outgoing layer's opacity halfway");
+            double incoming = Double.parseDouble(mid[1]);
+            assertTrue(incoming > 0.15 && incoming < 0.85, "the incoming layer half faded in: " + incoming);
+            assertEquals("incoming", mid[2], "the layer drawn on top halfway");
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval("(function () { var l = document.querySelectorAll('.layer');"
+                    + " return Array.prototype.map.call(l, function (e) { return e.classList.contains('shown') + ':'"
+                    + " + getComputedStyle(e).opacity; }).sort().join(' '); })()").asText(), equalTo("false:0 true:1"));
+            assertThat(browser.eval(ON_SCREEN).asText(), matchesPattern(shown(second)));
+        }
+    }
+
+    /**
+     * Halfway through the next transition of two shown layers (2 s of the 4 s cross-fade), records in
+     * {@code window.midFade} the outgoing layer's opacity, the incoming one's, and which of them is drawn on top.
+     */
+    private static final String MID_FADE = "(function () { var layers = document.querySelectorAll('.layer');"
+            + " var observer = new MutationObserver(function (changes) { changes.forEach(function (change) {"
+            + "   var incoming = change.target; var outgoing = incoming === layers[0] ? layers[1] : layers[0];"
+            + "   if (!incoming.classList.contains('shown') || (change.oldValue || '').indexOf('shown') >= 0) { return; }"
+            + "   observer.disconnect();"
+            + "   setTimeout(function () { var r = document.getElementById('stage').getBoundingClientRect();"
+            + "     var top = document.elementFromPoint(r.width / 2, r.height / 2);"
+            + "     window.midFade = getComputedStyle(outgoing).opacity + ' ' + getComputedStyle(incoming).opacity + ' '"
+            + "       + (incoming.contains(top) ? 'incoming' : outgoing.contains(top) ? 'outgoing' : 'neither'); }, 2000); }); });"
+            + " layers.forEach(function (l) { observer.observe(l, { attributes: true, attributeFilter: ['class'], attributeOldValue: true }); });"
+            + " return true; })()";
+
+    /**
      * The named frame {@code frame}: {@code source}'s photos newest first, 20 s each, with more settings
      * ({@code extra}, JSON members); returns once the display counts {@code total} photos in it.
      */
