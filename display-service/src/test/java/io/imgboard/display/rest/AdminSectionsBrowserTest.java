@@ -251,6 +251,26 @@ class AdminSectionsBrowserTest {
         }
     }
 
+    /**
+     * Reprocessing the whole library (hours of work) asks for a second click, as Delete does: one click starts
+     * nothing; the second asks the ledger for the run. Found in review: one click started it.
+     */
+    @Test
+    void reprocessAllPhotosActsOnlyOnASecondClick() throws Exception {
+        AdminNeighbours.LEDGER.answer("POST /api/v1/jobs/reprocess", 202, "{\"jobId\":\"1\",\"total\":3}");
+        try (Chromium admin = signedIn(1280, 900)) {
+            click(admin, "#reprocess-button");
+            assertEquals("Really reprocess all photos?", admin.eval("document.getElementById('reprocess-button').textContent").asText());
+            assertFalse(AdminNeighbours.LEDGER.received.stream().anyMatch(r -> r.startsWith("POST /api/v1/jobs/reprocess")),
+                    "one click starts nothing");
+            click(admin, "#reprocess-button");
+            await().atMost(Duration.ofSeconds(30)).until(() -> AdminNeighbours.LEDGER.received,
+                    hasItem(startsWith("POST /api/v1/jobs/reprocess " + SERVICE)));
+            assertEquals("Reprocess all photos", admin.eval("document.getElementById('reprocess-button').textContent").asText());
+            PolicyViolations.assertNone(admin);
+        }
+    }
+
     @Test
     void aDevicesTokenIsShownOnceAndSourcesFailuresAndExportDoTheirWork() throws Exception {
         assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
