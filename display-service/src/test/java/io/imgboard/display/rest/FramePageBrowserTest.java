@@ -531,6 +531,39 @@ class FramePageBrowserTest {
                 .jsonPath().getInt("total") == total);
     }
 
+    /**
+     * The page for a frame that does not exist fits a 300×200 iframe (a DAKboard tile): heading and lines inside
+     * it, nothing to scroll; on a 1080p wall its heading is as large as before (about 45 px). A name typed with
+     * capitals whose lower-case name is a frame is told so. Found in review: a fixed 45 px heading and 3rem margins
+     * left the tile unreadable.
+     */
+    @Test
+    void theNoSuchFramePageFitsASmallIframeAndPointsToTheLowerCaseName() throws Exception {
+        String frame = "notice-" + UUID.randomUUID().toString().substring(0, 8);
+        frame(frame, "upload:" + frame, 0, "\"showDate\":false");
+        try (Chromium browser = Chromium.start("300", "200")) {
+            browser.viewport(300, 200);
+            browser.open(root + "frames/" + frame.toUpperCase(java.util.Locale.ROOT));
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> browser.eval("document.title").asText(), equalTo("No such frame"));
+            assertThat(browser.eval("document.body.innerText").asText(),
+                    containsString("Frame names are lower-case: /frames/" + frame));
+            String fits = "(function () { var out = []; document.querySelectorAll('h1, p').forEach(function (e) {"
+                    + " var r = e.getBoundingClientRect(); if (r.right > innerWidth || r.bottom > innerHeight) {"
+                    + " out.push(e.tagName + ' to ' + Math.round(r.right) + ',' + Math.round(r.bottom)); } });"
+                    + " var page = document.scrollingElement;"
+                    + " return (out.length ? out.join(', ') : 'all inside') + ' ' + innerWidth + 'x' + innerHeight"
+                    + " + ', the page ' + page.scrollWidth + 'x' + page.scrollHeight; })()";
+            assertEquals("all inside 300x200, the page 300x200", browser.eval(fits).asText());
+            browser.screenshot(SHOTS.resolve("no-such-frame-300x200.png"), false);
+            browser.viewport(1920, 1080);
+            double heading = browser.eval("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)").asDouble();
+            assertTrue(heading >= 40 && heading <= 50, "the heading on a 1080p wall: " + heading + " px");
+            assertEquals("all inside 1920x1080, the page 1920x1080", browser.eval(fits).asText());
+            browser.screenshot(SHOTS.resolve("no-such-frame-1080p.png"), false);
+        }
+    }
+
     /** The screen the page sees, set before its scripts run (headless Chromium reports 800×600 whatever its window). */
     private static void screen(Chromium browser, int width, int height) throws Exception {
         browser.beforeEveryPage("Object.defineProperty(screen, 'width', {get: () => " + width + "});"
