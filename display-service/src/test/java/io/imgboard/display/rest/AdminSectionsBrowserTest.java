@@ -252,6 +252,20 @@ class AdminSectionsBrowserTest {
     }
 
     /**
+     * The photo search's "File name" box (a search box) looks like the boxes beside it: same height, font, border
+     * and padding as "Source". Found in review: only text and date boxes were styled, it was a small bare box.
+     */
+    @Test
+    void theFileNameSearchBoxLooksLikeTheOtherBoxes() throws Exception {
+        try (Chromium admin = signedIn(1280, 900)) {
+            String look = "(function (id) { var b = document.getElementById(id); var s = getComputedStyle(b);"
+                    + " return [Math.round(b.getBoundingClientRect().height), s.fontSize, s.borderTopColor, s.borderTopWidth,"
+                    + " s.borderRadius, s.paddingLeft].join(' '); })";
+            assertEquals(admin.eval(look + "('p-source')").asText(), admin.eval(look + "('p-name')").asText());
+        }
+    }
+
+    /**
      * Reprocessing the whole library (hours of work) asks for a second click, as Delete does: one click starts
      * nothing; the second asks the ledger for the run. Found in review: one click started it.
      */
