@@ -615,7 +615,7 @@
       }
       Pages.fill('sources', Pages.table(['source', 'folder', 'status', 'last scan', 'files', ''], all.map(function (s) {
         var errors = (s.errors || []).join('; ');
-        return [el('b', { text: s.id }), el('span', { 'class': 'mono', text: s.path }),
+        return [el('b', { text: s.id }), Pages.path(s.path),
           el('span', { 'class': 'state ' + (errors ? 'FAILED' : ''), text: (s.scanning ? 'scanning' : s.state || '')
             + (errors ? ': ' + errors : '') }),
           scanSummary(s), totals(s, both[1]),

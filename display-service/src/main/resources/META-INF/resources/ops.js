@@ -269,7 +269,7 @@
       Pages.fill('sources', optional(Pages.table(['source', 'state', 'last scan', 'last scan found', 'errors'], list.map(function (s) {
         var bad = (s.errors || []).length > 0;
         var warned = sourceLevel(s) === 'warn';
-        return [el('span', {}, [el('b', { text: s.id }), el('div', { 'class': 'note mono', text: s.path })]),
+        return [el('span', {}, [el('b', { text: s.id }), el('div', { 'class': 'note' }, [Pages.path(s.path)])]),
           level(sourceLevel(s), (s.state || '?') + (s.scanning ? ' (scanning)' : '')),
           s.lastScanAt ? el('span', {}, [Pages.when(s.lastScanAt),
             el('div', { 'class': 'note', text: s.lastScanMillis !== null && !failedScan(s) ? s.lastScanMillis + ' ms' : '' })])
