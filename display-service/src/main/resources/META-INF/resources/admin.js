@@ -1,6 +1,6 @@
 /*
  * /admin: upload by drag and drop, frame settings, reprocessing, and what the system holds (stats,
- * the playlist as thumbnails, failed photos from the ledger, rejected uploads from ingest), and the
+ * the playlist as thumbnails, failed photos from the ledger, refused uploads from ingest), and the
  * sections that change it: photos (hide, delete, split a wrong twin), folder sources, devices, failures (retry), export
  * and named frames.
  * Everything from the server goes in as text, never as HTML.

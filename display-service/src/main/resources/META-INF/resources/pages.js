@@ -183,7 +183,7 @@ var Pages = (function () {
       return message('note', 'Not configured: set IMGBOARD_ADMIN_TOKEN on the display (and ingest) to see them.');
     }
     var list = body.rejections || [];
-    if (!list.length) { return message('empty', 'No rejected uploads.'); }
+    if (!list.length) { return message('empty', 'No refused uploads.'); }
     return table(['file', 'reason', 'status', 'at'], list.map(function (r) {
       return [el('span', { 'class': 'file-name', text: r.name }), r.reason, r.status, when(r.at)];
     }));
