@@ -1,6 +1,6 @@
 /*
  * /admin: upload by drag and drop, frame settings, reprocessing, and what the system holds (stats,
- * the playlist as thumbnails, failed photos from the ledger, rejected uploads from ingest), and the
+ * the playlist as thumbnails, failed photos from the ledger, refused uploads from ingest), and the
  * sections that change it: photos (hide, delete, split a wrong twin), folder sources, devices, failures (retry), export
  * and named frames.
  * Everything from the server goes in as text, never as HTML.
@@ -376,8 +376,13 @@
 
   /** A button that acts on its second click ("Delete" → "Really delete?"), and resets after 5 s. */
   function confirmButton(text, label, onConfirm) {
+    return button(text, 'secondary danger', onSecondClick(text, onConfirm), label);
+  }
+
+  /** A click handler (given the button) that arms on the first click and acts on the second, within 5 s. */
+  function onSecondClick(text, onConfirm) {
     var armed = null;
-    return button(text, 'secondary danger', function (b) {
+    return function (b) {
       if (!armed) {
         b.textContent = 'Really ' + text.toLowerCase() + '?';
         armed = setTimeout(function () { armed = null; b.textContent = text; }, 5000);
@@ -387,7 +392,7 @@
       armed = null;
       b.disabled = true;
       onConfirm(b);
-    }, label);
+    };
   }
 
   function say(id, cls, text) {
@@ -610,7 +615,7 @@
       }
       Pages.fill('sources', Pages.table(['source', 'folder', 'status', 'last scan', 'files', ''], all.map(function (s) {
         var errors = (s.errors || []).join('; ');
-        return [el('b', { text: s.id }), el('span', { 'class': 'mono', text: s.path }),
+        return [el('b', { text: s.id }), Pages.path(s.path),
           el('span', { 'class': 'state ' + (errors ? 'FAILED' : ''), text: (s.scanning ? 'scanning' : s.state || '')
             + (errors ? ': ' + errors : '') }),
           scanSummary(s), totals(s, both[1]),
@@ -999,7 +1004,10 @@
 
   setUpUpload();
   field('settings-form').addEventListener('submit', saveSettings);
-  field('reprocess-button').addEventListener('click', reprocess);
+  // A run over the whole library takes hours: asked twice, as Delete is.
+  var reprocessText = field('reprocess-button').textContent;
+  var reprocessClick = onSecondClick(reprocessText, function (b) { b.textContent = reprocessText; reprocess(); });
+  field('reprocess-button').addEventListener('click', function () { reprocessClick(field('reprocess-button')); });
   loadSettings();
   setUpSections();
   // A run started elsewhere (or before a reload) shows its progress too.

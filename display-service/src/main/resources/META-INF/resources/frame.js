@@ -383,10 +383,24 @@
       if (revealed || mine !== showing) { return; }
       revealed = true;
       var outgoing = layers[front];
-      outgoing.el.style.transitionDelay = '0ms';
+      hideOutgoing();
+      // The incoming photo is drawn over the outgoing one, whichever layer each is.
+      outgoing.el.style.zIndex = '0';
+      layer.el.style.zIndex = '1';
+      layer.el.style.transitionDuration = layerFadeMs() + 'ms';
       layer.el.style.transitionDelay = transition === 'fade' ? FADE_MS / 2 + 'ms' : '0ms';
-      outgoing.el.classList.remove('shown');
       layer.el.classList.add('shown');
+      if (transition === 'crossfade' && FADE_MS > 0) {
+        // Cross-fade: the outgoing photo stays fully opaque under the incoming one while that fades in
+        // over it, then goes. Both fading at once would let the black behind them through halfway.
+        outgoing.el.style.transitionDelay = '0ms';
+        outgoing.el.style.transitionDuration = '0s';
+        outgoingLayer = outgoing;
+        outgoingTimer = setTimeout(hideOutgoing, FADE_MS);
+      } else {
+        outgoing.el.style.transitionDelay = '0ms';
+        outgoing.el.classList.remove('shown');
+      }
       front = 1 - front;
       current = photo;
       shownAt = Date.now();
@@ -413,6 +427,7 @@
       if (!replay()) { schedule(30000); }
     }
 
+    if (layer === outgoingLayer) { hideOutgoing(); } // stepped on during a cross-fade: it is loaded anew
     layer.photo.classList.remove('loaded');
     if (photo.placeholder) {
       layer.placeholder.src = photo.placeholder;
@@ -442,6 +457,17 @@
     }, failed);
   }
 
+  var outgoingLayer = null;  // a cross-fade's outgoing layer, still shown under the incoming one
+  var outgoingTimer = null;
+
+  /** Hides the outgoing layer of a cross-fade at once: the incoming one covers it (or it must go now). */
+  function hideOutgoing() {
+    clearTimeout(outgoingTimer);
+    if (!outgoingLayer) { return; }
+    outgoingLayer.el.classList.remove('shown');
+    outgoingLayer = null;
+  }
+
   var preloader = new Image();
   var preloadedSrc = null;
 
@@ -463,11 +489,16 @@
 
   // ---- how it looks --------------------------------------------------------------------------
 
+  /** How long a layer takes to fade in or out: through black (fade) each half of the transition. */
+  function layerFadeMs() {
+    return transition === 'none' ? 0 : (transition === 'fade' ? FADE_MS / 2 : FADE_MS);
+  }
+
   function applyLook() {
     document.body.setAttribute('data-fit', fit);
     document.body.setAttribute('data-transition', transition);
     layers.forEach(function (layer) {
-      layer.el.style.transitionDuration = transition === 'none' ? '0s' : (transition === 'fade' ? FADE_MS / 2 : FADE_MS) + 'ms';
+      if (layer !== outgoingLayer) { layer.el.style.transitionDuration = layerFadeMs() + 'ms'; }
     });
   }
 
@@ -531,6 +562,7 @@
   function showEmpty() {
     clearTimeout(timer);
     current = null;
+    hideOutgoing();
     layers.forEach(function (layer) { layer.el.classList.remove('shown'); });
     // Said large enough to read across a room: an empty library, or a frame whose filter matches nothing yet.
     statusEl.textContent = frameName === 'default' ? 'No photos yet: they appear here as soon as they are uploaded'
@@ -615,6 +647,7 @@
       ++showing;
       loading = null;
       if (onScreen) {
+        hideOutgoing(); // nothing of the photo before it shows through as it goes
         layers[front].el.classList.remove('shown');
         current = null;
       }

@@ -46,8 +46,9 @@
             value: function (u, v) { return v === null || v === undefined ? '–' : fmt(Math.round(v * 10) / 10); } };
         })),
         scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(5, max * 1.15)]; } } },
-        // time labels at least 90 px apart: uPlot's default 50 lets "12/5/26 12:53am" run into the next one
-        axes: [{ space: 90 }, { size: 48 }]
+        // time labels at least 90 px apart: uPlot's default 50 lets "12/5/26 12:53am" run into the next one;
+        // the y axis says what its numbers count
+        axes: [{ space: 90 }, { size: 48, label: 'photos per minute', labelSize: 20 }]
       }, data, box);
     } else {
       plot.setData(data);
@@ -269,7 +270,7 @@
       Pages.fill('sources', optional(Pages.table(['source', 'state', 'last scan', 'last scan found', 'errors'], list.map(function (s) {
         var bad = (s.errors || []).length > 0;
         var warned = sourceLevel(s) === 'warn';
-        return [el('span', {}, [el('b', { text: s.id }), el('div', { 'class': 'note mono', text: s.path })]),
+        return [el('span', {}, [el('b', { text: s.id }), el('div', { 'class': 'note' }, [Pages.path(s.path)])]),
           level(sourceLevel(s), (s.state || '?') + (s.scanning ? ' (scanning)' : '')),
           s.lastScanAt ? el('span', {}, [Pages.when(s.lastScanAt),
             el('div', { 'class': 'note', text: s.lastScanMillis !== null && !failedScan(s) ? s.lastScanMillis + ' ms' : '' })])
@@ -390,8 +391,9 @@
     if (state.frames) { tiles.push(tile('frames connected', state.frames.total, 'plain')); }
     if (state.throughput) {
       var t = state.throughput;
-      // attempts, not photos: a retry or a reprocess counts again (the photos failed now are in the ledger's numbers)
-      tiles.push(tile('processing runs (' + hourLabel(t) + ')', fmt(t.lastHour[2]), 'plain'));
+      // named as in Throughput; attempts, not photos: a retry or a reprocess counts again (the photos failed now are
+      // in the ledger's numbers)
+      tiles.push(tile(t.stages[2] + ' (' + hourLabel(t) + ')', fmt(t.lastHour[2]), 'plain'));
       tiles.push(tile('failed attempts (' + hourLabel(t) + ')', fmt(t.lastHour[3]), t.lastHour[3] ? 'warn' : 'ok'));
     }
     Pages.fill('overview', tiles.length ? el('div', { 'class': 'numbers glance' }, tiles) : Pages.message('empty', 'Loading…'));

@@ -28,6 +28,21 @@ var Pages = (function () {
     return node;
   }
 
+  /**
+   * A folder's path that breaks across lines only after a '/' (a <wbr> after each), never in a folder's name
+   * (not at its hyphens either): a narrow column shows /volume1/ summer-holidays/ on two lines, not
+   * /volu me1/summer- holidays. A name wider than its column widens it: the tables scroll in their box.
+   */
+  function path(text) {
+    var node = el('span', { 'class': 'mono path' });
+    String(text).split('/').forEach(function (part, i, parts) {
+      var last = i === parts.length - 1;
+      node.appendChild(el('span', { text: part + (last ? '' : '/') }));
+      if (!last) { node.appendChild(document.createElement('wbr')); }
+    });
+    return node;
+  }
+
   function storedToken() {
     try { return window.localStorage.getItem(TOKEN_KEY) || ''; } catch (e) { return ''; }
   }
@@ -168,12 +183,12 @@ var Pages = (function () {
       return message('note', 'Not configured: set IMGBOARD_ADMIN_TOKEN on the display (and ingest) to see them.');
     }
     var list = body.rejections || [];
-    if (!list.length) { return message('empty', 'No rejected uploads.'); }
+    if (!list.length) { return message('empty', 'No refused uploads.'); }
     return table(['file', 'reason', 'status', 'at'], list.map(function (r) {
       return [el('span', { 'class': 'file-name', text: r.name }), r.reason, r.status, when(r.at)];
     }));
   }
 
-  return { el: el, getJson: getJson, send: send, token: storedToken, table: table, fill: fill, message: message, when: when,
+  return { el: el, path: path, getJson: getJson, send: send, token: storedToken, table: table, fill: fill, message: message, when: when,
     number: number, stamp: stamp, failuresTable: failuresTable, rejectionsTable: rejectionsTable };
 }());

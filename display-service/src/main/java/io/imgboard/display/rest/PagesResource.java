@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.io.InputStream;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code /ops} without a trailing slash ({@code /admin} is img-board's redirect to {@code /admin.html}, see {@link CompatAdminResource}). The pages are static files
@@ -50,24 +52,34 @@ public class PagesResource {
                 // A display still reading its settings: not "no such frame", or a screen would stay on that page.
                 return Response.status(503).type(HTML).header("Retry-After", "5")
                         .entity(notice("Starting", 5, "The display is starting",
-                                "Frame &ldquo;" + shown + "&rdquo; shows in a moment.")).build();
+                                List.of("Frame &ldquo;" + shown + "&rdquo; shows in a moment."))).build();
             }
+            // Names are lower-case (Frames.NAME): one typed with capitals is most likely that frame.
+            String lower = name.toLowerCase(Locale.ROOT);
+            String known = "Frames are named in the admin page; <a href=\"/\">the default frame</a> shows every photo.";
+            List<String> lines = !lower.equals(name) && frames.find(lower).isPresent()
+                    ? List.of("Frame names are lower-case: <a href=\"/frames/" + lower + "\">/frames/" + lower + "</a>", known)
+                    : List.of(known);
             // It tries again every minute: a screen left on this page shows the frame once it is made again.
             return Response.status(404).type(HTML).entity(notice("No such frame", 60,
-                    "There is no frame called &ldquo;" + shown + "&rdquo;",
-                    "Frames are named in the admin page; <a style=\"color:#9cf\" href=\"/\">the default frame</a>"
-                            + " shows every photo.")).build();
+                    "There is no frame called &ldquo;" + shown + "&rdquo;", lines)).build();
         }
         return Response.ok(page("index.html")).type(HTML).build();
     }
 
-    /** A page in place of a frame: a title, a heading, a line (both HTML), and a reload after {@code seconds}. */
-    private static String notice(String title, int seconds, String heading, String line) {
+    /**
+     * A page in place of a frame: a title, a heading, lines (all HTML), and a reload after {@code seconds}. Its
+     * sizes follow the screen's smaller side, as the frame's own words do: it fits a 300×200 iframe and reads across
+     * a room on a 1080p wall (heading 45 px, text 24 px there).
+     */
+    private static String notice(String title, int seconds, String heading, List<String> lines) {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title + "</title>"
                 + "<meta http-equiv=\"refresh\" content=\"" + seconds + "\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "</head><body style=\"background:#000;color:#ddd;font:1.4rem system-ui,sans-serif;margin:3rem\">"
-                + "<h1>" + heading + "</h1><p>" + line + "</p></body></html>";
+                + "<style>body{background:#000;color:#ddd;font:clamp(11px,2.2vmin,32px)/1.35 system-ui,sans-serif;"
+                + "margin:clamp(8px,4.4vmin,64px);overflow-wrap:anywhere}"
+                + "h1{font-size:clamp(15px,4.2vmin,60px);line-height:1.2;margin:0 0 .5em}p{margin:0 0 .6em}a{color:#9cf}</style>"
+                + "</head><body><h1>" + heading + "</h1><p>" + String.join("</p><p>", lines) + "</p></body></html>";
     }
 
     /**

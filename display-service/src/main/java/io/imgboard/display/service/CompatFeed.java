@@ -16,7 +16,6 @@ import jakarta.enterprise.event.Observes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -90,13 +89,13 @@ public class CompatFeed {
         timer.shutdownNow();
     }
 
-    /** The names {@code /images} serves right now: shuffled, or capture time ascending, ties by name. */
+    /** The names {@code /images} serves right now: shuffled, or capture time ascending (undated last), ties by name. */
     public List<String> list() {
         List<PhotoView> photos = playlist.read(ArrayList::new); // a copy under the lock, ordered outside it
         if (frames.defaultSettings().randomOrder()) {
             Collections.shuffle(photos);
         } else {
-            photos.sort(Comparator.comparing(PhotoView::sortTime).thenComparing(PhotoView::fileName));
+            photos.sort(PhotoView.OLDEST_FIRST);
         }
         return photos.stream().map(PhotoView::fileName).toList();
     }

@@ -42,8 +42,14 @@ public final class PhotoView {
     static final String PLACEHOLDER_PREFIX = "data:image/webp;base64,";
     private static final Shared<List<String>> IDS = new Shared<>(10_000);
 
-    /** {@link #sortTime}, newest first; then by id. */
+    /**
+     * Newest first: every photo with a date ({@link #dated}) by it, then the undated ones by when they joined the
+     * library ({@link #sortTime}); ties by id.
+     */
     static final Comparator<PhotoView> NEWEST_FIRST = (a, b) -> {
+        if (a.dated() != b.dated()) {
+            return a.dated() ? -1 : 1;
+        }
         int bySeconds = Long.compare(b.sortSeconds(), a.sortSeconds());
         if (bySeconds != 0) {
             return bySeconds;
@@ -55,6 +61,12 @@ public final class PhotoView {
         int byHigh = Long.compare(a.idHigh, b.idHigh); // as UUID.compareTo
         return byHigh != 0 ? byHigh : Long.compare(a.idLow, b.idLow);
     };
+    /**
+     * Oldest first (img-board's canonical order): every photo with a date by it, then the undated ones by when they
+     * joined the library; ties by file name.
+     */
+    static final Comparator<PhotoView> OLDEST_FIRST = Comparator.comparing((PhotoView p) -> !p.dated())
+            .thenComparing(PhotoView::sortTime).thenComparing(PhotoView::fileName);
     /** An absent time in the seconds fields. */
     private static final long NONE = Long.MIN_VALUE;
     /** No camera clock known: {@code capturedAt} has no local day of its own (no EXIF date, or a file's time). */
@@ -312,9 +324,19 @@ public final class PhotoView {
     }
 
     /**
+     * Whether the photo has a date to be ordered by: its capture time, or (the ledger's guess without EXIF) its file's
+     * own time. In the capture orders a photo without one comes after every photo with one, whichever way they
+     * run: dated by its arrival instead, it would come first, newest first.
+     */
+    public boolean dated() {
+        return capturedSeconds != NONE;
+    }
+
+    /**
      * Capture time when known, else when the photo joined the library ({@link #joinedAt}): the order of the
-     * playlist. Not its publish time, which a photo hidden and shown again gets anew: an undated photo keeps
-     * its place, and img-board's ordered list is the same for the same photos (IMG-BOARD-API section 3).
+     * playlist among dated photos, and among undated ones ({@link #dated}). Not its publish time, which a photo
+     * hidden and shown again gets anew: an undated photo keeps its place, and img-board's ordered list is the
+     * same for the same photos (IMG-BOARD-API section 3).
      */
     public Instant sortTime() {
         return Instant.ofEpochSecond(sortSeconds(), sortNanos());

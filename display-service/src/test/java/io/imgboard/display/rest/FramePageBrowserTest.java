@@ -421,6 +421,149 @@ class FramePageBrowserTest {
         }
     }
 
+    /**
+     * On a phone (390×844) the date caption is on the screen in every fit, and the page is no larger than
+     * the screen. Found in review: blur's fill is scaled to 110 % and nothing clipped it, so the page grew
+     * past the screen (a phone then lays out a larger viewport, and the caption sat below the screen).
+     */
+    @Test
+    void theCaptionIsOnAPhonesScreenInEveryFit() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String source = "upload:fit-" + tag;
+        String frame = "fit-" + tag;
+        UUID photoId = UUID.randomUUID();
+        byte[] landscape = fixture("landscape-960x640.webp");
+        Renditions.put(photoId, "display", landscape);
+        Renditions.put(photoId, "uhd", landscape);
+        PhotoPublished p = Catalog.photo(photoId, Instant.parse("2024-06-01T12:00:00Z"));
+        try (Catalog catalog = new Catalog(); Chromium browser = Chromium.start("390", "844")) {
+            catalog.publish(from(new PhotoPublished(p.eventId(), p.occurredAt(), photoId, p.sha256(), p.renditions(),
+                    960, 640, p.capturedAt(), null), source));
+            browser.viewport(390, 844);
+            for (String fit : List.of("contain", "cover", "blur")) {
+                frame(frame, source, 1, "\"fit\":\"" + fit + "\",\"showDate\":true");
+                await().atMost(Duration.ofSeconds(60)).until(() -> given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN)
+                        .get("/api/v1/frames/" + frame).jsonPath().getString("settings.fit"), equalTo(fit));
+                browser.open(root + "frames/" + frame);
+                await().atMost(Duration.ofSeconds(60)).until(() -> browser.eval("(function () { var f = window.imgboardFrame;"
+                        + " var o = document.getElementById('overlay'); return !!f && f().fit + ' ' + !!document.querySelector("
+                        + "'.layer.shown .photo.loaded') + ' ' + (o.hidden || o.classList.contains('between') ? '' : o.textContent);"
+                        + " })()").asText(), equalTo(fit + " true June 1, 2024"));
+                if (fit.equals("blur")) {
+                    assertEquals(false, browser.eval("document.querySelector('.layer.shown .placeholder').hidden").asBoolean(),
+                            "the blurred fill is drawn");
+                }
+                assertEquals("the caption inside 390x844, the page 390x844", browser.eval(
+                        "(function () { var r = document.getElementById('overlay').getBoundingClientRect();"
+                                + " var page = document.scrollingElement;"
+                                + " return (r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight"
+                                + " ? 'the caption inside ' : 'the caption at ' + JSON.stringify(r) + ' not inside ')"
+                                + " + innerWidth + 'x' + innerHeight + ', the page ' + page.scrollWidth + 'x' + page.scrollHeight; })()")
+                        .asText(), "fit " + fit);
+                browser.screenshot(SHOTS.resolve("frame-phone-" + fit + ".png"), false);
+            }
+        }
+    }
+
+    /**
+     * A cross-fade never dips toward black: halfway through it, the outgoing photo is still fully opaque
+     * under the incoming one (drawn over it, half faded in); once it is over, the outgoing one is hidden.
+     * Both photos are the same picture, so that any dip would be the transition's alone. Found in review:
+     * both layers faded at once, so halfway the black behind them showed through.
+     */
+    @Test
+    void aCrossFadeKeepsTheOutgoingPhotoOpaqueUnderTheIncomingOne() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String source = "upload:crossfade-" + tag;
+        String frame = "crossfade-" + tag;
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        stored(Renditions.fixture(), first, second);
+        try (Catalog catalog = new Catalog(); Chromium browser = Chromium.start("640", "400")) {
+            catalog.publish(from(Catalog.photo(second, SECOND_CAPTURED), source));
+            catalog.publish(from(Catalog.photo(first, Instant.parse("2999-01-01T00:00:00Z")), source));
+            frame(frame, source, 2, "\"transition\":\"crossfade\",\"transitionMs\":4000");
+            browser.open(root + "frames/" + frame);
+            await().atMost(Duration.ofSeconds(60)).until(() -> browser.eval(ON_SCREEN).asText(), matchesPattern(shown(first)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval(
+                    "getComputedStyle(document.querySelector('.layer.shown')).opacity").asText(), equalTo("1"));
+            browser.eval(MID_FADE);
+            browser.press("ArrowRight", 39);
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.eval("window.midFade || ''").asText(), not(equalTo("")));
+            String[] mid = browser.eval("window.midFade").asText().split(" ");
+            assertEquals("1", mid[0], "the outgoing layer's opacity halfway");
+            double incoming = Double.parseDouble(mid[1]);
+            assertTrue(incoming > 0.15 && incoming < 0.85, "the incoming layer half faded in: " + incoming);
+            assertEquals("incoming", mid[2], "the layer drawn on top halfway");
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval("(function () { var l = document.querySelectorAll('.layer');"
+                    + " return Array.prototype.map.call(l, function (e) { return e.classList.contains('shown') + ':'"
+                    + " + getComputedStyle(e).opacity; }).sort().join(' '); })()").asText(), equalTo("false:0 true:1"));
+            assertThat(browser.eval(ON_SCREEN).asText(), matchesPattern(shown(second)));
+        }
+    }
+
+    /**
+     * Halfway through the next transition of two shown layers (2 s of the 4 s cross-fade), records in
+     * {@code window.midFade} the outgoing layer's opacity, the incoming one's, and which of them is drawn on top.
+     */
+    private static final String MID_FADE = "(function () { var layers = document.querySelectorAll('.layer');"
+            + " var observer = new MutationObserver(function (changes) { changes.forEach(function (change) {"
+            + "   var incoming = change.target; var outgoing = incoming === layers[0] ? layers[1] : layers[0];"
+            + "   if (!incoming.classList.contains('shown') || (change.oldValue || '').indexOf('shown') >= 0) { return; }"
+            + "   observer.disconnect();"
+            + "   setTimeout(function () { var r = document.getElementById('stage').getBoundingClientRect();"
+            + "     var top = document.elementFromPoint(r.width / 2, r.height / 2);"
+            + "     window.midFade = getComputedStyle(outgoing).opacity + ' ' + getComputedStyle(incoming).opacity + ' '"
+            + "       + (incoming.contains(top) ? 'incoming' : outgoing.contains(top) ? 'outgoing' : 'neither'); }, 2000); }); });"
+            + " layers.forEach(function (l) { observer.observe(l, { attributes: true, attributeFilter: ['class'], attributeOldValue: true }); });"
+            + " return true; })()";
+
+    /**
+     * The named frame {@code frame}: {@code source}'s photos newest first, 20 s each, with more settings
+     * ({@code extra}, JSON members); returns once the display counts {@code total} photos in it.
+     */
+    private static void frame(String frame, String source, int total, String extra) {
+        given().header("Authorization", "Bearer " + Neighbours.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"settings\":{\"intervalMs\":20000,\"order\":\"captured\"," + extra + "},"
+                        + "\"filter\":{\"sources\":[\"" + source + "\"]}}")
+                .put("/api/v1/frames/" + frame).then().statusCode(lessThan(300));
+        await().atMost(Duration.ofSeconds(120)).until(() -> given().get("/api/v1/frames/" + frame + "/next?limit=100")
+                .jsonPath().getInt("total") == total);
+    }
+
+    /**
+     * The page for a frame that does not exist fits a 300×200 iframe (a DAKboard tile): heading and lines inside
+     * it, nothing to scroll; on a 1080p wall its heading is as large as before (about 45 px). A name typed with
+     * capitals whose lower-case name is a frame is told so. Found in review: a fixed 45 px heading and 3rem margins
+     * left the tile unreadable.
+     */
+    @Test
+    void theNoSuchFramePageFitsASmallIframeAndPointsToTheLowerCaseName() throws Exception {
+        String frame = "notice-" + UUID.randomUUID().toString().substring(0, 8);
+        frame(frame, "upload:" + frame, 0, "\"showDate\":false");
+        try (Chromium browser = Chromium.start("300", "200")) {
+            browser.viewport(300, 200);
+            browser.open(root + "frames/" + frame.toUpperCase(java.util.Locale.ROOT));
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> browser.eval("document.title").asText(), equalTo("No such frame"));
+            assertThat(browser.eval("document.body.innerText").asText(),
+                    containsString("Frame names are lower-case: /frames/" + frame));
+            String fits = "(function () { var out = []; document.querySelectorAll('h1, p').forEach(function (e) {"
+                    + " var r = e.getBoundingClientRect(); if (r.right > innerWidth || r.bottom > innerHeight) {"
+                    + " out.push(e.tagName + ' to ' + Math.round(r.right) + ',' + Math.round(r.bottom)); } });"
+                    + " var page = document.scrollingElement;"
+                    + " return (out.length ? out.join(', ') : 'all inside') + ' ' + innerWidth + 'x' + innerHeight"
+                    + " + ', the page ' + page.scrollWidth + 'x' + page.scrollHeight; })()";
+            assertEquals("all inside 300x200, the page 300x200", browser.eval(fits).asText());
+            browser.screenshot(SHOTS.resolve("no-such-frame-300x200.png"), false);
+            browser.viewport(1920, 1080);
+            double heading = browser.eval("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)").asDouble();
+            assertTrue(heading >= 40 && heading <= 50, "the heading on a 1080p wall: " + heading + " px");
+            assertEquals("all inside 1920x1080, the page 1920x1080", browser.eval(fits).asText());
+            browser.screenshot(SHOTS.resolve("no-such-frame-1080p.png"), false);
+        }
+    }
+
     /** The screen the page sees, set before its scripts run (headless Chromium reports 800×600 whatever its window). */
     private static void screen(Chromium browser, int width, int height) throws Exception {
         browser.beforeEveryPage("Object.defineProperty(screen, 'width', {get: () => " + width + "});"

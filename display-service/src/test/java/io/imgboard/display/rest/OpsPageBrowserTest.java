@@ -156,7 +156,7 @@ class OpsPageBrowserTest {
                             // refused uploads are shown where operators look, with their reason
                             && text(page, "rejections").contains("notes.txt") && text(page, "rejections").contains("not an image")
                             // a display that began counting minutes ago does not call them the last hour
-                            && text(page, "overview").contains("processing runs (since ")
+                            && text(page, "overview").contains("processed (since ")
                             && text(page, "throughput-totals").contains("uploads (since ")
                             && !text(page, "overview").contains("last hour"));
             // a warning (files left out by case) is amber, not counted or coloured as an error

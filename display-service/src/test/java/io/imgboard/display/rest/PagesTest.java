@@ -44,7 +44,7 @@ class PagesTest {
             given().get(path).then().statusCode(200)
                     .contentType(startsWith("text/html"))
                     .body(containsString("/admin.js"))
-                    .body(containsString("Rejected uploads"));
+                    .body(containsString("Refused uploads"));
         }
         given().get("/admin.js").then().statusCode(200)
                 .body(containsString("/api/v1/admin/failures"))

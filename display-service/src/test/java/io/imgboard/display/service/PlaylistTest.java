@@ -31,16 +31,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlaylistTest {
     private final Playlist playlist = new Playlist();
 
+    /**
+     * Newest capture first, the photos without a date after every dated one (by when they joined, newest first);
+     * oldest first (img-board's order) they come after every dated one too. Found in review: dated by their
+     * arrival, undated photos came before older dated ones.
+     */
     @Test
-    void newestFirstByCaptureTimeElsePublishTime() {
+    void newestFirstByCaptureTimeThenThoseWithoutADate() {
         UUID old = UUID.randomUUID();
         UUID recent = UUID.randomUUID();
         UUID undated = UUID.randomUUID();
+        UUID undatedBefore = UUID.randomUUID();
         playlist.publish(photo(old, Instant.parse("2019-01-01T00:00:00Z"), Instant.parse("2024-01-01T00:00:00Z")));
         playlist.publish(photo(recent, Instant.parse("2023-01-01T00:00:00Z"), Instant.parse("2024-01-01T00:00:00Z")));
         playlist.publish(photo(undated, null, Instant.parse("2021-06-01T00:00:00Z")));
+        playlist.publish(photo(undatedBefore, null, Instant.parse("2018-06-01T00:00:00Z")));
 
-        assertThat(ids(), contains(recent, undated, old));
+        assertThat(ids(), contains(recent, old, undated, undatedBefore));
+        List<PhotoView> oldestFirst = new ArrayList<>(newestFirst());
+        oldestFirst.sort(PhotoView.OLDEST_FIRST);
+        assertThat(oldestFirst.stream().map(PhotoView::photoId).toList(), contains(old, recent, undatedBefore, undated));
     }
 
     @Test

@@ -296,10 +296,19 @@ public class FrameBags {
         return frame.filter().matches(photo, LocalDate.now(clock.withZone(zone)), zone);
     }
 
-    /** The photo's place in the bag's order: a seeded hash per round, or newest first by capture or arrival. */
+    /**
+     * Keys of undated photos in the order {@code captured} lie just below this, above every dated photo's key
+     * (minus its epoch milliseconds: within ±3.2e16 for any year up to a million), so after all of them.
+     */
+    private static final long UNDATED = Long.MAX_VALUE / 2;
+
+    /**
+     * The photo's place in the bag's order: a seeded hash per round, or newest first by arrival, or by capture
+     * (the photos without a date after every dated one, newest arrival first among them).
+     */
     static long key(FrameSettings settings, BagState state, PhotoView photo) {
         return switch (settings.order()) {
-            case "captured" -> -photo.sortTime().toEpochMilli();
+            case "captured" -> photo.dated() ? -photo.sortTime().toEpochMilli() : UNDATED - photo.sortTime().toEpochMilli();
             case "arrival" -> -photo.joinedAt().toEpochMilli();
             default -> shuffleKey(state.seed(), state.round(), photo.photoId());
         };

@@ -137,6 +137,30 @@ class FrameBagsTest {
         assertEquals(newer, again.photos().get(0).photoId());
     }
 
+    /**
+     * Newest capture first, the photos without a date after every dated one (newest arrival first among them),
+     * however recently they came; a photo dated by its file's time (the ledger's guess without EXIF, published as
+     * its capture time without the camera's clock) is dated. Found in review: undated photos were dated by their
+     * arrival, so in this order they came first.
+     */
+    @Test
+    void capturedOrderPutsPhotosWithoutADateAfterEveryDatedOne() {
+        FrameSettings captured = SHUFFLE.withOrder("captured");
+        UUID undatedEarlier = publish(1, null, Instant.parse("2025-12-30T00:00:00Z")).get(0);
+        UUID undatedLater = publish(1, null, Instant.parse("2025-12-31T00:00:00Z")).get(0);
+        UUID old = publishOne(Instant.parse("1999-01-01T00:00:00Z"));
+        UUID byFileTime = publishOne(Instant.parse("2010-01-01T00:00:00Z"));
+        UUID recent = publishOne(Instant.parse("2025-06-01T00:00:00Z"));
+
+        FramePage page = page(kitchen, captured, 100);
+
+        assertEquals(List.of(recent, byFileTime, old, undatedLater, undatedEarlier),
+                page.photos().stream().map(PhotoView::photoId).toList());
+        FramePage rest = bags.next(kitchen, captured, old, page.round(), 100);
+        assertEquals(List.of(undatedLater, undatedEarlier), rest.photos().stream().map(PhotoView::photoId).toList(),
+                "the bag goes on after the oldest dated photo with the undated ones");
+    }
+
     @Test
     void aFilterKeepsOnlyItsPhotos() {
         UUID inRange = publishOne(Instant.parse("2015-06-10T12:00:00Z"));
