@@ -163,18 +163,6 @@ public class DavIndex implements PanacheRepositoryBase<DavEntryEntity, Long> {
         return before;
     }
 
-    /**
-     * Records that a file is kept under a temporary or hidden name or folder, never announced there: a photo or
-     * a skipped file moved into a trash folder or to a partial name ({@code FileKinds#heldReason}).
-     */
-    @Transactional
-    public void setHeld(String principal, String path, String outcome, String reason) {
-        entity(principal, path).ifPresent(e -> {
-            e.outcome = outcome;
-            e.reason = reason;
-        });
-    }
-
     /** Which of these SHA-256s a WebDAV file of any client holds. */
     @Transactional
     @SuppressWarnings("unchecked")

@@ -621,17 +621,6 @@ public class DavResource {
                 if (change.toPath() == null || !announced(file)) {
                     continue;
                 }
-                Optional<String> held = FileKinds.heldReason(change.toPath());
-                if (held.isPresent()) {
-                    // Into a trash folder or to a partial name: a client's way of deleting it, or of writing it
-                    // anew. It is kept there unannounced, as a PUT to that path would be, and goes from its old place
-                    // as a folder source's file does when moved into #recycle.
-                    index.setHeld(req.tree(), change.toPath(), HELD, held.get());
-                    if (move) {
-                        outbox.add(new FileRemoved(UUID.randomUUID(), Instant.now(), sourceId, eventPath(file.path())));
-                    }
-                    continue;
-                }
                 if (!"photo".equals(file.outcome())) {
                     // The ledger lists a skipped file by its path: it leaves the old one (as a folder source's
                     // does when its file goes) and is listed at the new one.

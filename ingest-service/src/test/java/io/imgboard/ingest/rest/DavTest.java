@@ -1058,47 +1058,6 @@ class DavTest {
         });
     }
 
-    /**
-     * A client deleting by moving into its trash folder, or renaming to a partial name to write the file anew: the
-     * photo goes from its old place as a removal (as a folder source's photo moved into #recycle does), and is
-     * kept there unannounced, as a PUT to that path would be. Moved back out, it is a photo again.
-     */
-    @Test
-    void aPhotoMovedIntoATrashFolderOrToAPartialNameIsRemovedAndComesBackMovedOut() throws Exception {
-        assertEquals(201, dav("MKCOL", "/dav/Bin", uploadToken, null).statusCode());
-        assertEquals(201, dav("MKCOL", "/dav/Bin/.Trash", uploadToken, null).statusCode());
-        byte[] trashed = TestImages.jpeg(6901);
-        byte[] renamed = TestImages.jpeg(6902);
-        assertEquals(201, dav("PUT", "/dav/Bin/a.jpg", uploadToken, trashed).statusCode());
-        assertEquals(201, dav("PUT", "/dav/Bin/b.jpg", uploadToken, renamed).statusCode());
-        await().atMost(WAIT).until(() -> arrivedAt("Bin/a.jpg") && arrivedAt("Bin/b.jpg"));
-
-        assertEquals(201, dav("MOVE", "/dav/Bin/a.jpg", uploadToken, null,
-                "Destination", base() + "/dav/Bin/.Trash/a.jpg").statusCode());
-        assertEquals(201, dav("MOVE", "/dav/Bin/b.jpg", uploadToken, null,
-                "Destination", base() + "/dav/Bin/b.jpg.part").statusCode());
-        await().atMost(WAIT).until(() -> removed("Bin/a.jpg") && removed("Bin/b.jpg"));
-        assertTrue(events().stream().noneMatch(e -> e.sourceId().equals("dav:upload")
-                        && (e.path().startsWith("Bin/.Trash") || e.path().startsWith("Bin/b.jpg.part")
-                        || e instanceof FileMoved m && m.toPath().startsWith("Bin/.Trash"))),
-                "nothing is announced in the trash or under the partial name");
-        // still there for the client, byte for byte
-        HttpResponse<byte[]> kept = bytes("/dav/Bin/.Trash/a.jpg");
-        assertEquals(200, kept.statusCode());
-        assertArrayEquals(trashed, kept.body());
-
-        // restored from the trash: a photo at its place again
-        assertEquals(201, dav("MOVE", "/dav/Bin/.Trash/a.jpg", uploadToken, null,
-                "Destination", base() + "/dav/Bin/a.jpg").statusCode());
-        await().atMost(WAIT).until(() -> events().stream().filter(e -> e instanceof FileArrived
-                && e.sourceId().equals("dav:upload") && e.path().equals("Bin/a.jpg")).count() == 2);
-    }
-
-    private static boolean arrivedAt(String path) {
-        return events().stream().anyMatch(e -> e instanceof FileArrived && e.sourceId().equals("dav:upload")
-                && e.path().equals(path));
-    }
-
     @jakarta.inject.Inject
     io.imgboard.ingest.service.OriginalReleases releases;
     @jakarta.inject.Inject
