@@ -264,12 +264,28 @@ class LifecycleTest {
         Pipeline.assertStays(Topics.CATALOG, keyed(twin), 0, java.time.Duration.ofSeconds(1));
         // the WebDAV file still holds the bytes of both: kept while it is there
         assertTrue(exists(s3, LocalInfra.ORIGINALS_BUCKET, original), "a WebDAV client may read its file back");
-        assertTrue(exists(s3, LocalInfra.ORIGINALS_BUCKET, againKey), "its twin's bytes go with the photo's");
+        assertTrue(exists(s3, LocalInfra.ORIGINALS_BUCKET, againKey), "its twin's bytes are kept with the photo's");
 
         send(new FileRemoved(UUID.randomUUID(), Instant.now(), "dav:anna", path, RemovalPolicy.RETIRE));
         await().atMost(Pipeline.TIMEOUT).until(() -> !exists(s3, LocalInfra.ORIGINALS_BUCKET, original)
                 && !exists(s3, LocalInfra.ORIGINALS_BUCKET, againKey));
         assertEquals("DELETED", photoById(id).get("state").asText());
+
+        // an uploaded photo deleted (its bytes gone at once): a twin joining it later has its own bytes deleted too
+        String uploaded = newSha256();
+        Instant otherShot = shot.plusSeconds(86_400);
+        UUID uploadedId = Pipeline.arrivedAndProcessed("upload:api", "up-" + uploaded.substring(0, 6) + ".jpg", uploaded,
+                3024, 4032, otherShot, ~hash);
+        awaitRecords(Topics.CATALOG, 1, keyed(uploadedId));
+        asService().delete("/api/v1/photos/{id}", uploadedId).then().statusCode(200);
+        String late = newSha256();
+        String lateKey = "originals/" + late.substring(0, 2) + "/" + late;
+        put(s3, LocalInfra.ORIGINALS_BUCKET, lateKey);
+        send(arrived("upload:api", "late-" + late.substring(0, 6) + ".jpg", late));
+        UUID lateId = UUID.fromString(awaitPhoto(late).get("photoId").asText());
+        processed(lateId, 3024, 4032, otherShot, String.format("%016x", ~hash ^ 2L));
+        await().atMost(Pipeline.TIMEOUT).until(() -> Pipeline.photo(late).get("photoId").asText().equals(uploadedId.toString()));
+        await().atMost(Pipeline.TIMEOUT).until(() -> !exists(s3, LocalInfra.ORIGINALS_BUCKET, lateKey));
     }
 
     /**

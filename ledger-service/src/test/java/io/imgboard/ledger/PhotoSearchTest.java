@@ -141,8 +141,16 @@ class PhotoSearchTest {
             many.setString(3, tag);
             many.executeUpdate();
         }
-        assertEquals(List.of(primary.toString()), search("name=twin-" + tag), "many names: found walking the photos");
-        assertEquals(List.of(primary.toString()), search("name=IMG_" + tag), "its own name, alongside");
+        try {
+            assertEquals(List.of(primary.toString()), search("name=twin-" + tag), "many names: found walking the photos");
+            assertEquals(List.of(primary.toString()), search("name=IMG_" + tag), "its own name, alongside");
+        } finally {
+            try (var db = database.getConnection(); var gone = db.prepareStatement(
+                    "DELETE FROM origin WHERE source_id = 'folder:many' AND path LIKE ?")) {
+                gone.setString(1, "many/" + tag + "/%");
+                gone.executeUpdate();
+            }
+        }
     }
 
     private static String arrive(String sourceId, String name) {

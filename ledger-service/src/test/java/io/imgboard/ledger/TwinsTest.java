@@ -426,7 +426,7 @@ class TwinsTest {
         asService().delete("/api/v1/photos/{id}", id).then().statusCode(200);
         io.imgboard.events.FileArrived put = arrived("dav:anna", "again-" + sha.substring(0, 6) + ".jpg", sha);
         List<?> waiting = QuarkusTransaction.requiringNew().call(() -> {
-            deletions.original(put.originalKey()); // as the delete queued it, not yet carried out
+            deletions.originalsOfDeleted(photos.findById(id)); // as the delete queued it, not yet carried out
             fileEvents.handle(put);
             return photos.getEntityManager().createNativeQuery(
                             "SELECT id FROM object_deletion WHERE object_key = :key AND done_at IS NULL")

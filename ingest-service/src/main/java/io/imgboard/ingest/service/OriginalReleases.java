@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The stored bytes of WebDAV files that are not photos (a push app's videos, sidecars, held {@code .part} files):
@@ -56,25 +56,31 @@ public class OriginalReleases {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void work() {
-        outage.run(() -> releaseDue(ledger::known, Instant.now()));
+        outage.run(() -> releaseDue(sha -> ledger.photo(sha).isPresent(), Instant.now()));
     }
 
     /**
-     * Deletes the bytes due at {@code now} that no WebDAV file holds and {@code known} (the ledger's answer) does
-     * not name.
+     * Deletes the bytes due at {@code now} that no WebDAV file holds and the ledger has no photo of: shown, retired
+     * (it may come back and be made again from them), deleted, or a twin's. Not the upload pre-check's answer, which
+     * leaves retired photos out on purpose.
      *
+     * @param ledgerHas whether the ledger has a photo of these bytes; throws when it cannot be asked
      * @return the SHA-256s deleted
      */
-    public List<String> releaseDue(Function<List<String>, List<String>> known, Instant now) {
+    public List<String> releaseDue(Predicate<String> ledgerHas, Instant now) {
         List<String> deleted = new ArrayList<>();
         store.forgetTouchedBefore(now.minus(after));
         List<String> due = queue.due(now, BATCH);
         while (!due.isEmpty()) {
             Set<String> held = index.held(due);
             List<String> free = due.stream().filter(sha -> !held.contains(sha)).toList();
-            Set<String> theLedgers;
+            Set<String> theLedgers = new HashSet<>();
             try {
-                theLedgers = free.isEmpty() ? Set.of() : new HashSet<>(known.apply(free));
+                for (String sha : free) {
+                    if (ledgerHas.test(sha)) {
+                        theLedgers.add(sha);
+                    }
+                }
             } catch (RuntimeException e) {
                 queue.postpone(due, now.plus(Duration.ofMinutes(10)), "the ledger could not be asked: " + e.getMessage());
                 Log.warnf("%d stored files wait: the ledger could not say which are photos (%s); again in 10 min",

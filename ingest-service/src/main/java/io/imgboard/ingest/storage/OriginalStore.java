@@ -245,15 +245,16 @@ public class OriginalStore {
      */
     public Release deleteIfUnused(String sha256, Instant quietSince, BooleanSupplier unused) {
         String key = keyFor(sha256);
-        Instant last = touched.get(key);
-        if (last != null && last.isAfter(quietSince)) {
-            return Release.NOT_NOW;
-        }
         CompletableFuture<Boolean> mine = new CompletableFuture<>();
         if (storing.putIfAbsent(key, mine) != null) {
             return Release.NOT_NOW;
         }
         try {
+            // looked at under the guard: a store that began before it touched the key already
+            Instant last = touched.get(key);
+            if (last != null && last.isAfter(quietSince)) {
+                return Release.NOT_NOW;
+            }
             if (!unused.getAsBoolean()) {
                 return Release.IN_USE;
             }

@@ -1066,7 +1066,7 @@ class DavTest {
     /**
      * The stored bytes of WebDAV files that are not photos go from S3 once no file holds them (deleted, written
      * over), after the wait; bytes another file still holds, a photo's (the ledger's to delete) and bytes the ledger
-     * knows stay.
+     * has a photo of (a retired one may be made again from them) stay, and nothing goes while the ledger is away.
      */
     @Test
     void theStoredBytesOfDeletedFilesThatAreNotPhotosAreDeletedOnceNoFileHoldsThem() throws Exception {
@@ -1090,9 +1090,14 @@ class DavTest {
         String ledgerKnows = TestImages.sha256(photoInPart);
 
         // not before the wait
-        assertEquals(List.of(), releases.releaseDue(shas -> List.of(), java.time.Instant.now()));
-        List<String> deleted = releases.releaseDue(shas -> shas.stream().filter(ledgerKnows::equals).toList(),
-                java.time.Instant.now().plus(java.time.Duration.ofHours(2)));
+        assertEquals(List.of(), releases.releaseDue(sha -> false, java.time.Instant.now()));
+        // the ledger can't be asked: nothing goes, and the files wait
+        assertEquals(List.of(), releases.releaseDue(sha -> {
+            throw new io.imgboard.ingest.service.LedgerClient.LedgerUnavailableException("the ledger is away", null);
+        }, java.time.Instant.now().plus(java.time.Duration.ofHours(2))));
+        assertTrue(originals.isStored(TestImages.sha256(notes)));
+        List<String> deleted = releases.releaseDue(ledgerKnows::equals,
+                java.time.Instant.now().plus(java.time.Duration.ofHours(3)));
 
         for (byte[] gone : List.of(notes, clip, overwritten)) {
             assertTrue(deleted.contains(TestImages.sha256(gone)), "deleted: " + new String(gone, StandardCharsets.UTF_8));

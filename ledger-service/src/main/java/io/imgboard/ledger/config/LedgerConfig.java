@@ -29,6 +29,14 @@ public interface LedgerConfig {
     @WithDefault("5s")
     Duration deletionInterval();
 
+    /**
+     * How long a deleted photo's stored originals wait before they are deleted. Its renditions go at once (frames
+     * show those); the bytes wait so that a WebDAV client writing the same bytes again meanwhile (a re-sync, a file
+     * deleted and put back) still finds them when the ledger reads that arrival, however far behind it is.
+     */
+    @WithDefault("1h")
+    Duration originalDeletionDelay();
+
     interface Outbox {
         /**
          * A row whose send failed this many times for a reason that is not temporary (the record is

@@ -13,6 +13,19 @@ public class ObjectDeletionRepository {
     public record Due(long id, String bucket, String key, int attempts) {
     }
 
+    /**
+     * Queues a deletion to be carried out from {@code due} on, unless one of the same object is waiting already
+     * (asked again each time a deleted photo's group changes, it is one deletion).
+     */
+    public void addOnce(String bucket, String key, Instant now, Instant due) {
+        Panache.getEntityManager().createNativeQuery("""
+                        INSERT INTO object_deletion (bucket, object_key, created_at, next_attempt_at)
+                        SELECT :bucket, :key, :now, :due WHERE NOT EXISTS (SELECT 1 FROM object_deletion
+                            WHERE bucket = :bucket AND object_key = :key AND done_at IS NULL)""")
+                .setParameter("bucket", bucket).setParameter("key", key).setParameter("now", now)
+                .setParameter("due", due).executeUpdate();
+    }
+
     public void add(String bucket, String key, Instant now) {
         Panache.getEntityManager().createNativeQuery(
                         "INSERT INTO object_deletion (bucket, object_key, created_at) VALUES (:bucket, :key, :now)")

@@ -1,6 +1,7 @@
 package io.imgboard.ledger.service;
 
 import io.imgboard.events.Rendition;
+import io.imgboard.ledger.config.LedgerConfig;
 import io.imgboard.ledger.config.S3Config;
 import io.imgboard.ledger.persistence.ObjectDeletionRepository;
 import io.imgboard.ledger.persistence.OriginRepository;
@@ -31,11 +32,13 @@ public class ObjectDeletions {
     private final S3Config s3;
     private final OriginRepository origins;
     private final PhotoRepository photos;
+    private final LedgerConfig config;
 
     private final OutageLog outage = new OutageLog(ObjectDeletions.class, "deleting objects from S3");
 
     ObjectDeletions(ObjectDeletionRepository queue, ObjectStore store, S3Config s3, OriginRepository origins,
-                    PhotoRepository photos) {
+                    PhotoRepository photos, LedgerConfig config) {
+        this.config = config;
         this.queue = queue;
         this.store = store;
         this.s3 = s3;
@@ -72,17 +75,13 @@ public class ObjectDeletions {
         }
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void original(String key) {
-        queue.add(s3.originalsBucket(), key, Instant.now());
-    }
-
     /**
      * The stored originals of a deleted photo and its twins go, unless a WebDAV client may still read a file of
      * them back. Asked when it is deleted, and again whenever its group changes after that: its last WebDAV file
      * removed or written over, its bytes stored again by an upload or a folder, a twin joining it. An upload's or a
      * folder's origin stays (it is how the same bytes are known again and kept deleted), but nobody reads those
-     * bytes back.
+     * bytes back. They go after {@code imgboard.ledger.original-deletion-delay}: a WebDAV file of the same bytes
+     * arriving meanwhile takes them back ({@link #keepOriginal}).
      *
      * @return whether they go
      */
@@ -93,8 +92,10 @@ public class ObjectDeletions {
         if (origins.countReadBackOfGroup(primary.id) > 0) {
             return false;
         }
-        original(primary.originalKey);
-        photos.twinsOf(primary.id).forEach(twin -> original(twin.originalKey));
+        Instant now = Instant.now();
+        Instant due = now.plus(config.originalDeletionDelay());
+        queue.addOnce(s3.originalsBucket(), primary.originalKey, now, due);
+        photos.twinsOf(primary.id).forEach(twin -> queue.addOnce(s3.originalsBucket(), twin.originalKey, now, due));
         return true;
     }
 
