@@ -270,6 +270,8 @@ class AdminPageBrowserTest {
             admin.eval("window.seen = []; new MutationObserver(function () { window.seen.push("
                     + "document.getElementById('reprocess-bar').getAttribute('aria-valuenow')); })"
                     + ".observe(document.getElementById('reprocess-bar'), {attributes: true}); true");
+            // the second click starts it (the first asks "Really reprocess all photos?")
+            admin.eval("document.getElementById('reprocess-button').click(); true");
             admin.eval("document.getElementById('reprocess-button').click(); true");
             await().atMost(Duration.ofSeconds(30)).until(() -> admin.eval("document.getElementById('reprocess-message').textContent")
                     .asText(), equalTo("Finished."));
