@@ -7,11 +7,14 @@ var Pages = (function () {
 
   // Bidi controls and invisible format characters from a name are shown as what they are: a right-to-left
   // override turns "report<U+202E>gpj.txt" into "reporttxt.jpg" on screen, so one file could pass for another.
-  var INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+  // The rule PagesResource.escape applies on the server (a browser test holds the two together): control characters
+  // but tab and line breaks, and format characters but the zero-width joiner and non-joiner (emoji, Indic scripts).
+  var INVISIBLE = /(?![\u200C\u200D])[\p{Cf}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/gu;
 
   function shown(text) {
     return String(text).replace(INVISIBLE, function (c) {
-      return '\u27e8U+' + ('000' + c.charCodeAt(0).toString(16).toUpperCase()).slice(-4) + '\u27e9';
+      var hex = c.codePointAt(0).toString(16).toUpperCase();
+      return '\u27e8U+' + ('000' + hex).slice(-Math.max(4, hex.length)) + '\u27e9';
     });
   }
 
@@ -189,6 +192,6 @@ var Pages = (function () {
     }));
   }
 
-  return { el: el, path: path, getJson: getJson, send: send, token: storedToken, table: table, fill: fill, message: message, when: when,
+  return { shown: shown, el: el, path: path, getJson: getJson, send: send, token: storedToken, table: table, fill: fill, message: message, when: when,
     number: number, stamp: stamp, failuresTable: failuresTable, rejectionsTable: rejectionsTable };
 }());

@@ -87,6 +87,16 @@ public class PagesResource {
      * ({@code ⟨U+0000⟩}), the form the admin and ops pages show names in (pages.js): a name from a URL is the
      * visitor's text.
      */
+    /**
+     * Shown as {@code ⟨U+…⟩} rather than drawn: control characters but tab and line breaks, and format characters
+     * (bidi overrides, zero-width spaces) but the zero-width joiner and non-joiner, which emoji sequences and Indic and
+     * Persian words need. pages.js's {@code Pages.shown} applies the same rule (AdminSectionsBrowserTest holds them together).
+     */
+    static boolean invisible(int c) {
+        return Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r'
+                || Character.getType(c) == Character.FORMAT && c != 0x200C && c != 0x200D;
+    }
+
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
@@ -97,7 +107,7 @@ public class PagesResource {
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
                 default -> {
-                    if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                    if (invisible(c)) {
                         out.append(String.format(java.util.Locale.ROOT, "\u27e8U+%04X\u27e9", c));
                     } else {
                         out.appendCodePoint(c);

@@ -162,6 +162,44 @@ class AdminSectionsBrowserTest {
                 .body("unchecked", equalTo("ingest could not say whether it may write into /volume1/photo/export: starting"));
     }
 
+    /**
+     * One rule for the characters a page shows as ⟨U+…⟩ rather than draws: pages.js's (the admin and ops pages)
+     * and the server's (the missing-frame page), over every code point the JDK knows (the browser's Unicode may be
+     * newer).
+     */
+    @Test
+    void thePagesAndTheServerShowTheSameCharactersAsCodes() throws Exception {
+        assertTrue(Chromium.binary().isPresent(), "Debian's chromium is not installed (./imgboard test installs it)");
+        try (Chromium page = Chromium.start("800", "600")) {
+            page.open(root + "admin/");
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> page.eval("!!(window.Pages && Pages.shown)").asBoolean());
+            String coded = page.eval("(function () { var out = [];"
+                    + " for (var c = 0; c <= 0x10FFFF; c++) { if (c >= 0xD800 && c <= 0xDFFF) { continue; }"
+                    + " var s = String.fromCodePoint(c); if (Pages.shown(s) !== s) { out.push(c); } }"
+                    + " return out.join(','); })()").asText();
+            java.util.Set<Integer> browser = new java.util.TreeSet<>();
+            for (String c : coded.split(",")) {
+                int cp = Integer.parseInt(c);
+                if (Character.getType(cp) != Character.UNASSIGNED) {
+                    browser.add(cp);
+                }
+            }
+            java.util.Set<Integer> server = new java.util.TreeSet<>();
+            for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+                if ((cp < 0xD800 || cp > 0xDFFF) && Character.getType(cp) != Character.UNASSIGNED
+                        && PagesResource.invisible(cp)) {
+                    server.add(cp);
+                }
+            }
+            assertEquals(server, browser);
+            assertTrue(server.contains(0x202E) && server.contains(0x0000) && !server.contains(0x200D)
+                    && !server.contains((int) '\n'), server.toString());
+            assertEquals("a\u27e8U+202E\u27e9b\u27e8U+E0001\u27e9\ud83d\udc68\u200d\ud83d\udc69",
+                    page.eval("Pages.shown('a\\u202Eb\\uDB40\\uDC01\\uD83D\\uDC68\\u200D\\uD83D\\uDC69')").asText());
+        }
+    }
+
     private static void click(Chromium page, String selector) throws Exception {
         assertTrue(page.eval("(function () { var b = document.querySelector(\"" + selector + "\");"
                 + " if (!b) { return false; } b.click(); return true; })()").asBoolean(), "no " + selector);
