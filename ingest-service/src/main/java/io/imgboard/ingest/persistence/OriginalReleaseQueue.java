@@ -56,10 +56,4 @@ public class OriginalReleaseQueue {
                     .executeUpdate();
         }
     }
-
-    /** How many wait (the ops figures). */
-    @Transactional
-    public long waiting() {
-        return ((Number) em.createNativeQuery("SELECT count(*) FROM original_release").getSingleResult()).longValue();
-    }
 }
